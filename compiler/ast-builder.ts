@@ -1,0 +1,431 @@
+/**
+ * CST to AST. The parser recovers from errors, so any child may be missing:
+ * a construct whose essential parts are gone is dropped here (its syntax
+ * error has already been reported) and the rest of the file still checks.
+ */
+import type { CstNode, CstElement, IToken } from "chevrotain";
+import type * as A from "./ast";
+import { Rational } from "./dims/rational";
+import type { Span } from "./span";
+
+const GREEK_NAMES: Record<string, string> = {
+  alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", zeta: "ζ", eta: "η", theta: "θ",
+  iota: "ι", kappa: "κ", lambda: "λ", mu: "μ", nu: "ν", xi: "ξ", pi: "π", rho: "ρ", sigma: "σ",
+  tau: "τ", upsilon: "υ", phi: "φ", chi: "χ", psi: "ψ", omega: "ω",
+};
+
+/** alpha → α, so that `--set alpha=4` and `param α = 8` name one thing. */
+export function canonicalName(text: string): string {
+  return GREEK_NAMES[text] ?? text;
+}
+
+type Children = Record<string, CstElement[] | undefined>;
+
+function isToken(e: CstElement | undefined): e is IToken {
+  return e !== undefined && "image" in e;
+}
+function isNode(e: CstElement | undefined): e is CstNode {
+  return e !== undefined && "children" in e;
+}
+
+export class AstBuilder {
+  constructor(
+    private readonly file: string,
+    private readonly lineStarts: readonly number[],
+  ) {}
+
+  static forText(file: string, text: string): AstBuilder {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+    return new AstBuilder(file, starts);
+  }
+
+  /** Span of [start, end) computed from offsets, so recovered nodes need no location of their own. */
+  spanAt(start: number, end: number): Span {
+    const pos = (offset: number): [number, number] => {
+      let lo = 0;
+      let hi = this.lineStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (this.lineStarts[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return [lo + 1, offset - this.lineStarts[lo]! + 1];
+    };
+    const [line, column] = pos(start);
+    const [endLine, endColumn] = pos(Math.max(start, end));
+    return { file: this.file, start, end: Math.max(start, end), line, column, endLine, endColumn };
+  }
+
+  private tokenSpan(t: IToken): Span {
+    return this.spanAt(t.startOffset, t.startOffset + t.image.length);
+  }
+
+  private range(e: CstElement): [number, number] | undefined {
+    if (isToken(e)) return Number.isNaN(e.startOffset) ? undefined : [e.startOffset, e.startOffset + e.image.length];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const list of Object.values(e.children)) {
+      for (const c of list ?? []) {
+        const r = this.range(c);
+        if (r) {
+          lo = Math.min(lo, r[0]);
+          hi = Math.max(hi, r[1]);
+        }
+      }
+    }
+    return lo === Infinity ? undefined : [lo, hi];
+  }
+
+  private nodeSpan(n: CstElement): Span {
+    const r = this.range(n) ?? [0, 0];
+    return this.spanAt(r[0], r[1]);
+  }
+
+  private tok(c: Children, key: string, i = 0): IToken | undefined {
+    const t = c[key]?.[i];
+    return isToken(t) && !t.isInsertedInRecovery && !Number.isNaN(t.startOffset) ? t : undefined;
+  }
+  private node(c: Children, key: string, i = 0): CstNode | undefined {
+    const n = c[key]?.[i];
+    return isNode(n) ? n : undefined;
+  }
+  private nodes(c: Children, key: string): CstNode[] {
+    return (c[key] ?? []).filter(isNode);
+  }
+
+  ident(t: IToken): A.Ident {
+    return { name: canonicalName(t.image), text: t.image, span: this.tokenSpan(t) };
+  }
+
+  sourceFile(cst: CstNode | undefined, path: string, length: number): A.SourceFile {
+    const items: A.Item[] = [];
+    if (cst) {
+      const all = Object.values(cst.children).flat().filter(isNode);
+      all.sort((a, b) => (this.range(a)?.[0] ?? 0) - (this.range(b)?.[0] ?? 0));
+      for (const n of all) {
+        const item = this.item(n);
+        if (item) items.push(item);
+      }
+    }
+    return { kind: "file", path, items, span: this.spanAt(0, length) };
+  }
+
+  private item(n: CstNode): A.Item | undefined {
+    switch (n.name) {
+      case "importDecl":
+        return this.importDecl(n);
+      case "paramDecl":
+        return this.paramDecl(n);
+      case "blockDecl":
+        return this.blockDecl(n);
+      case "namesDecl":
+        return this.namesDecl(n);
+      default:
+        return undefined;
+    }
+  }
+
+  private importDecl(n: CstNode): A.ImportDecl | undefined {
+    const c = n.children;
+    const str = this.tok(c, "StringLiteral");
+    const path = (c.path ?? []).filter(isToken);
+    if (!str && path.length === 0) return undefined;
+    const moduleSpan = str ? this.tokenSpan(str) : this.spanAt(path[0]!.startOffset, path[path.length - 1]!.startOffset + path[path.length - 1]!.image.length);
+    const names = c.LCurly ? (c.imported ?? []).filter(isToken).map((t) => this.ident(t)) : undefined;
+    return {
+      kind: "import",
+      module: str ? unquote(str.image) : path.map((t) => t.image).join("."),
+      isFile: str !== undefined,
+      moduleSpan,
+      names,
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private paramDecl(n: CstNode): A.ParamDecl | undefined {
+    const c = n.children;
+    const name = this.tok(c, "name");
+    const value = this.exprOf(this.node(c, "expr"));
+    if (!name || !value) return undefined;
+    const sort = this.tok(c, "sort");
+    return { kind: "param", name: this.ident(name), sort: sort && this.ident(sort), value, span: this.nodeSpan(n) };
+  }
+
+  private blockDecl(n: CstNode): A.BlockDecl | undefined {
+    const c = n.children;
+    const name = this.tok(c, "name");
+    const result = this.typeExpr(this.node(c, "result"));
+    const body = this.node(c, "body");
+    if (!name || !result || !body) return undefined;
+    const formals = this.nodes(c, "formal")
+      .map((f) => this.formal(f))
+      .filter((f): f is A.Formal => f !== undefined);
+    return {
+      kind: c.Network ? "network" : "block",
+      name: this.ident(name),
+      formals,
+      result,
+      body: this.body(body),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private formal(n: CstNode): A.Formal | undefined {
+    const c = n.children;
+    const name = this.tok(c, "name");
+    if (!name) return undefined;
+    const sort = this.tok(c, "sort");
+    return {
+      name: this.ident(name),
+      type: this.typeExpr(this.node(c, "typeExpr")),
+      sort: sort && this.ident(sort),
+      default: this.exprOf(this.node(c, "default")),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  private namesDecl(n: CstNode): A.NamesDecl | undefined {
+    const c = n.children;
+    const name = this.tok(c, "name");
+    if (!name) return undefined;
+    const froms = (c.from ?? []).filter(isToken);
+    const tos = (c.to ?? []).filter(isToken);
+    const rules: A.NameRule[] = [];
+    for (let i = 0; i < Math.min(froms.length, tos.length); i++) {
+      rules.push({ from: unquote(froms[i]!.image), to: unquote(tos[i]!.image), span: this.spanAt(froms[i]!.startOffset, tos[i]!.startOffset + tos[i]!.image.length) });
+    }
+    return { kind: "names", name: this.ident(name), rules, span: this.nodeSpan(n) };
+  }
+
+  typeExpr(n: CstNode | undefined): A.TypeExpr | undefined {
+    if (!n) return undefined;
+    const inner = n.name === "typeExpr" ? (this.node(n.children, "angleType") ?? this.node(n.children, "rawType")) : n;
+    if (!inner) return undefined;
+    const dims = this.nodes(inner.children, "dims").map((d) => this.exprOf(d));
+    if (dims.length === 0 || dims.some((d) => d === undefined)) return undefined;
+    return { kind: "type", form: inner.name === "rawType" ? "raw" : "angle", dims: dims as A.Expr[], span: this.nodeSpan(inner) };
+  }
+
+  private body(n: CstNode): A.Stmt[] {
+    return this.nodes(n.children, "statement")
+      .map((s) => this.statement(s))
+      .filter((s): s is A.Stmt => s !== undefined);
+  }
+
+  private statement(n: CstNode): A.Stmt | undefined {
+    const inner = Object.values(n.children).flat().find(isNode);
+    if (!inner) return undefined;
+    const c = inner.children;
+    const span = this.nodeSpan(inner);
+    switch (inner.name) {
+      case "returnStmt": {
+        const value = this.exprOf(this.node(c, "expr"));
+        return value && { kind: "return", value, span };
+      }
+      case "assignStmt": {
+        const target = this.tok(c, "target");
+        const value = this.exprOf(this.node(c, "expr"));
+        return target && value && { kind: "assign", target: this.ident(target), value, span };
+      }
+      case "pathwayStmt": {
+        const name = this.tok(c, "name");
+        const value = this.exprOf(this.node(c, "expr"));
+        return name && value && { kind: "pathway", name: this.ident(name), value, span };
+      }
+      case "lateralStmt": {
+        const source = this.tok(c, "source");
+        const target = this.tok(c, "target");
+        const transform = this.pipeTarget(this.node(c, "transform"));
+        const fusion = this.tok(c, "fusion");
+        if (!source || !target || !transform) return undefined;
+        return { kind: "lateral", source: this.ident(source), target: this.ident(target), transform, fusion: fusion && this.ident(fusion), span };
+      }
+      case "stageStmt": {
+        const name = this.tok(c, "name");
+        const body = this.node(c, "body");
+        return name && body && { kind: "stage", name: this.ident(name), body: this.body(body), span };
+      }
+      case "ifStmt":
+        return this.ifStmt(inner);
+      default:
+        return undefined;
+    }
+  }
+
+  private ifStmt(n: CstNode): A.IfStmt | undefined {
+    const c = n.children;
+    const condition = this.exprOf(this.node(c, "condition"));
+    const then = this.node(c, "then");
+    if (!condition || !then) return undefined;
+    const elseIf = this.node(c, "elseIf");
+    const otherwise = this.node(c, "otherwise");
+    const elseBranch = elseIf ? [this.ifStmt(elseIf)].filter((s): s is A.IfStmt => s !== undefined) : otherwise ? this.body(otherwise) : undefined;
+    return { kind: "if", condition, then: this.body(then), otherwise: elseBranch, span: this.nodeSpan(n) };
+  }
+
+  private label(n: CstNode | undefined): A.Label | undefined {
+    if (!n) return undefined;
+    const parts = (n.children.parts ?? []).filter(isToken);
+    if (parts.length === 0) return undefined;
+    return { parts: parts.map((p) => p.image), span: this.nodeSpan(n) };
+  }
+
+  private args(n: CstNode | undefined): A.Argument[] | undefined {
+    if (!n) return undefined;
+    const out: A.Argument[] = [];
+    for (const a of this.nodes(n.children, "argument")) {
+      const name = this.tok(a.children, "name");
+      const value = this.exprOf(this.node(a.children, "expr"));
+      if (value) out.push({ name: name && this.ident(name), value, span: this.nodeSpan(a) });
+    }
+    return out;
+  }
+
+  private pipeTarget(n: CstNode | undefined): A.CallExpr | A.RepeatExpr | undefined {
+    if (!n) return undefined;
+    const c = n.children;
+    const rep = this.node(c, "repeatExpr");
+    if (rep) return this.repeat(rep);
+    const callee = this.tok(c, "callee");
+    if (!callee) return undefined;
+    return { kind: "call", callee: this.ident(callee), args: this.args(this.node(c, "argList")), label: this.label(this.node(c, "label")), span: this.nodeSpan(n) };
+  }
+
+  private repeat(n: CstNode): A.RepeatExpr | undefined {
+    const c = n.children;
+    const count = this.exprOf(this.node(c, "count"));
+    const callee = this.tok(c, "callee");
+    const args = this.args(this.node(c, "args"));
+    if (!count || !callee || !args) return undefined;
+    return {
+      kind: "repeat",
+      count,
+      callee: this.ident(callee),
+      args,
+      firstArgs: this.args(this.node(c, "firstArgs")),
+      label: this.label(this.node(c, "label")),
+      span: this.nodeSpan(n),
+    };
+  }
+
+  exprOf(n: CstNode | undefined): A.Expr | undefined {
+    if (!n) return undefined;
+    const c = n.children;
+    const span = this.nodeSpan(n);
+    switch (n.name) {
+      case "expr": {
+        const head = this.exprOf(this.node(c, "head"));
+        if (!head) return undefined;
+        const stages = this.nodes(c, "stages").map((s) => this.pipeTarget(s));
+        if (stages.length === 0) return head;
+        if (stages.some((s) => s === undefined)) return undefined;
+        return { kind: "pipe", head, stages: stages as (A.CallExpr | A.RepeatExpr)[], span };
+      }
+      case "conditional": {
+        const test = this.exprOf(this.node(c, "test"));
+        if (!c.Question) return test;
+        const then = this.exprOf(this.node(c, "then"));
+        const otherwise = this.exprOf(this.node(c, "otherwise"));
+        return test && then && otherwise && { kind: "conditional", test, then, otherwise, span };
+      }
+      case "extent":
+      case "dimExtent": {
+        const parts = this.nodes(c, "parts").map((p) => this.exprOf(p));
+        if (parts.some((p) => p === undefined) || parts.length === 0) return undefined;
+        return parts.length === 1 ? parts[0] : { kind: "extent", parts: parts as A.Expr[], span };
+      }
+      case "comparison": {
+        const lhs = this.exprOf(this.node(c, "lhs"));
+        const opTok = this.tok(c, "op");
+        if (!opTok) return lhs;
+        const rhs = this.exprOf(this.node(c, "rhs"));
+        const op = ({ "==": "==", "!=": "!=", "≠": "!=", "<": "<", "<=": "<=", "≤": "<=", ">": ">", ">=": ">=", "≥": ">=" } as const)[opTok.image as "=="];
+        return lhs && rhs && op ? { kind: "binary", op, lhs, rhs, span } : undefined;
+      }
+      case "additive":
+      case "multiplicative":
+        return this.chain(n);
+      case "unary": {
+        if (c.Minus) {
+          const operand = this.exprOf(this.node(c, "negated"));
+          return operand && { kind: "neg", operand, span };
+        }
+        return this.exprOf(this.node(c, "postfix"));
+      }
+      case "postfix": {
+        const operand = this.exprOf(this.node(c, "primary"));
+        if (!c.Squared) return operand;
+        return operand && { kind: "square", operand, span };
+      }
+      case "primary":
+        return this.primary(n, span);
+      case "angleType": {
+        const type = this.typeExpr(n);
+        return type && { kind: "typeLiteral", type, span };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Left-associative chains; an operand with no operator before it is a juxtaposed product. */
+  private chain(n: CstNode): A.Expr | undefined {
+    const c = n.children;
+    const operands = this.nodes(c, "operands");
+    const ops = (c.ops ?? []).filter(isToken);
+    let acc = this.exprOf(operands[0]);
+    for (let i = 1; i < operands.length && acc; i++) {
+      const prevEnd = this.range(operands[i - 1]!)?.[1] ?? 0;
+      const start = this.range(operands[i]!)?.[0] ?? 0;
+      const op = ops.find((t) => t.startOffset >= prevEnd && t.startOffset < start);
+      const rhs = this.exprOf(operands[i]);
+      if (!rhs) return undefined;
+      const symbol: A.BinaryOp = !op ? "*" : op.image === "+" ? "+" : op.image === "/" ? "/" : op.image === "*" || op.image === "·" ? "*" : "-";
+      acc = { kind: "binary", op: symbol, lhs: acc, rhs, span: this.spanAt(acc.span.start, rhs.span.end) };
+    }
+    return acc;
+  }
+
+  private primary(n: CstNode, span: Span): A.Expr | undefined {
+    const c = n.children;
+    const num = this.tok(c, "NumberLiteral");
+    if (num) {
+      const value = Rational.parseDecimal(num.image);
+      return value && { kind: "number", value, text: num.image, span };
+    }
+    const str = this.tok(c, "StringLiteral");
+    if (str) return { kind: "string", value: unquote(str.image), span };
+    if (c.True) return { kind: "bool", value: true, span };
+    if (c.False) return { kind: "bool", value: false, span };
+    const rep = this.node(c, "repeatExpr");
+    if (rep) return this.repeat(rep);
+    const id = this.tok(c, "Identifier");
+    if (id) {
+      const argList = this.node(c, "argList");
+      if (!argList) return { kind: "name", ident: this.ident(id), span };
+      return { kind: "call", callee: this.ident(id), args: this.args(argList), label: this.label(this.node(c, "label")), span };
+    }
+    if (c.LParen) {
+      const items = this.nodes(c, "items").map((i) => this.exprOf(i));
+      if (items.length === 0 || items.some((i) => i === undefined)) return undefined;
+      return items.length === 1 ? items[0] : { kind: "tuple", items: items as A.Expr[], span };
+    }
+    if (c.LSquare) {
+      const items = this.nodes(c, "listItems").map((i) => this.exprOf(i));
+      if (items.some((i) => i === undefined)) return undefined;
+      return { kind: "list", items: items as A.Expr[], span };
+    }
+    if (c.LFloor || c.LCeil) {
+      const operand = this.exprOf(this.node(c, c.LFloor ? "floorOf" : "ceilOf"));
+      return operand && { kind: c.LFloor ? "floor" : "ceil", operand, span };
+    }
+    const lit = this.node(c, "typeLiteral");
+    if (lit) return this.exprOf(lit);
+    return undefined;
+  }
+}
+
+function unquote(s: string): string {
+  return s.slice(1, -1).replace(/\\(.)/g, "$1");
+}

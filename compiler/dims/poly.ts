@@ -1,0 +1,434 @@
+/**
+ * Canonical polynomials over named symbols with exact rational coefficients:
+ * the dimension algebra every shape goes through. A polynomial's normal form
+ * is unique (terms keyed by their sorted monomial), so two dimensions are
+ * equal exactly when their keys are. Integer division that does not come out
+ * exact is kept as an opaque floor atom ⌊n/d⌋, itself canonicalised, so
+ * ⌊(S−1)/2⌋ + 1 and ⌈S/2⌉ have one normal form.
+ */
+import { Rational } from "./rational";
+
+/** Which symbols take only integer values (dimension variables, int params). */
+export type IntegerSymbols = (name: string) => boolean;
+
+export type Factor =
+  | { readonly kind: "var"; readonly name: string; readonly key: string }
+  | { readonly kind: "floor"; readonly num: Poly; readonly den: Poly; readonly key: string };
+
+export interface Power {
+  readonly factor: Factor;
+  readonly exp: number;
+}
+
+export interface Term {
+  readonly powers: readonly Power[]; // sorted by factor order, exponents > 0
+  readonly coef: Rational;
+}
+
+const GREEK = "αβγδεζηθικλμνξοπρστυφχψω";
+
+/** Paper order: Greek parameters first (αβC, not Cαβ), then names, then floor atoms. */
+function factorRank(f: Factor): [number, string] {
+  if (f.kind === "floor") return [2, f.key];
+  const g = GREEK.indexOf(f.name[0] ?? "");
+  return g >= 0 ? [0, f.name] : [1, f.name];
+}
+
+function compareFactors(a: Factor, b: Factor): number {
+  const [ra, ka] = factorRank(a);
+  const [rb, kb] = factorRank(b);
+  return ra !== rb ? ra - rb : ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function monomialKey(powers: readonly Power[]): string {
+  return powers.map((p) => (p.exp === 1 ? p.factor.key : `${p.factor.key}^${p.exp}`)).join("·");
+}
+
+export class Poly {
+  private cachedKey: string | undefined;
+
+  private constructor(private readonly terms: ReadonlyMap<string, Term>) {}
+
+  static readonly ZERO = new Poly(new Map());
+  static readonly ONE = Poly.constant(Rational.ONE);
+
+  static constant(value: Rational | bigint | number): Poly {
+    const r = value instanceof Rational ? value : Rational.of(value);
+    if (r.isZero()) return Poly.ZERO;
+    return new Poly(new Map([["", { powers: [], coef: r }]]));
+  }
+
+  static symbol(name: string): Poly {
+    const factor: Factor = { kind: "var", name, key: name };
+    return new Poly(new Map([[name, { powers: [{ factor, exp: 1 }], coef: Rational.ONE }]]));
+  }
+
+  private static fromTerms(terms: Iterable<Term>): Poly {
+    const map = new Map<string, Term>();
+    for (const t of terms) {
+      if (t.coef.isZero()) continue;
+      const key = monomialKey(t.powers);
+      const prev = map.get(key);
+      if (prev) {
+        const coef = prev.coef.add(t.coef);
+        if (coef.isZero()) map.delete(key);
+        else map.set(key, { powers: prev.powers, coef });
+      } else map.set(key, t);
+    }
+    return new Poly(map);
+  }
+
+  private static atom(num: Poly, den: Poly): Poly {
+    const factor: Factor = { kind: "floor", num, den, key: `⌊(${num.key})/(${den.key})⌋` };
+    return Poly.fromTerms([{ powers: [{ factor, exp: 1 }], coef: Rational.ONE }]);
+  }
+
+  /** The canonical key: equal polynomials have equal keys. */
+  get key(): string {
+    if (this.cachedKey === undefined) {
+      const parts = [...this.terms.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, t]) => `${t.coef}*${k}`);
+      this.cachedKey = parts.join("+");
+    }
+    return this.cachedKey;
+  }
+
+  equals(other: Poly): boolean {
+    return this.key === other.key;
+  }
+
+  add(o: Poly): Poly {
+    return Poly.fromTerms([...this.terms.values(), ...o.terms.values()]);
+  }
+  sub(o: Poly): Poly {
+    return this.add(o.neg());
+  }
+  neg(): Poly {
+    return this.scale(Rational.of(-1));
+  }
+  scale(r: Rational): Poly {
+    if (r.isZero()) return Poly.ZERO;
+    return Poly.fromTerms([...this.terms.values()].map((t) => ({ powers: t.powers, coef: t.coef.mul(r) })));
+  }
+  mul(o: Poly): Poly {
+    const out: Term[] = [];
+    for (const a of this.terms.values())
+      for (const b of o.terms.values()) out.push({ powers: multiplyPowers(a.powers, b.powers), coef: a.coef.mul(b.coef) });
+    return Poly.fromTerms(out);
+  }
+
+  isZero(): boolean {
+    return this.terms.size === 0;
+  }
+
+  /** The value when the polynomial has no symbols. */
+  constantValue(): Rational | undefined {
+    if (this.terms.size === 0) return Rational.ZERO;
+    if (this.terms.size === 1) {
+      const t = this.terms.get("");
+      if (t) return t.coef;
+    }
+    return undefined;
+  }
+
+  /** The constant term (0 when there is none). */
+  constantTerm(): Rational {
+    return this.terms.get("")?.coef ?? Rational.ZERO;
+  }
+
+  /** Names of the symbols it mentions, floor atoms' insides included. */
+  symbols(into: Set<string> = new Set()): Set<string> {
+    for (const t of this.terms.values())
+      for (const p of t.powers) {
+        if (p.factor.kind === "var") into.add(p.factor.name);
+        else {
+          p.factor.num.symbols(into);
+          p.factor.den.symbols(into);
+        }
+      }
+    return into;
+  }
+
+  hasFloorAtoms(): boolean {
+    for (const t of this.terms.values()) if (t.powers.some((p) => p.factor.kind === "floor")) return true;
+    return false;
+  }
+
+  /** True when it takes an integer value wherever its integer symbols are integers. */
+  isIntegral(ints: IntegerSymbols): boolean {
+    for (const t of this.terms.values()) {
+      if (!t.coef.isInteger()) return false;
+      for (const p of t.powers) if (p.factor.kind === "var" && !ints(p.factor.name)) return false;
+    }
+    return true;
+  }
+
+  substitute(binding: (name: string) => Poly | undefined, ints: IntegerSymbols): Poly {
+    const out: Poly[] = [];
+    for (const t of this.terms.values()) {
+      let acc = Poly.constant(t.coef);
+      for (const p of t.powers) {
+        const base =
+          p.factor.kind === "var"
+            ? (binding(p.factor.name) ?? Poly.symbol(p.factor.name))
+            : floorDiv(p.factor.num.substitute(binding, ints), p.factor.den.substitute(binding, ints), ints);
+        for (let i = 0; i < p.exp; i++) acc = acc.mul(base);
+      }
+      out.push(acc);
+    }
+    return out.reduce((a, b) => a.add(b), Poly.ZERO);
+  }
+
+  /** The value under `env`, or undefined when a symbol is unbound. */
+  evaluate(env: (name: string) => Rational | undefined): Rational | undefined {
+    let sum = Rational.ZERO;
+    for (const t of this.terms.values()) {
+      let acc = t.coef;
+      for (const p of t.powers) {
+        let v: Rational | undefined;
+        if (p.factor.kind === "var") v = env(p.factor.name);
+        else {
+          const n = p.factor.num.evaluate(env);
+          const d = p.factor.den.evaluate(env);
+          if (n === undefined || d === undefined || d.isZero()) return undefined;
+          v = Rational.of(n.div(d).floor());
+        }
+        if (v === undefined) return undefined;
+        for (let i = 0; i < p.exp; i++) acc = acc.mul(v);
+      }
+      sum = sum.add(acc);
+    }
+    return sum;
+  }
+
+  /** this / d as a polynomial, when d is a non-zero constant or a monomial dividing every term. */
+  divExact(d: Poly): Poly | undefined {
+    const c = d.constantValue();
+    if (c !== undefined) return c.isZero() ? undefined : this.scale(Rational.ONE.div(c));
+    if (d.terms.size !== 1) return undefined;
+    const [dt] = d.terms.values();
+    const out: Term[] = [];
+    for (const t of this.terms.values()) {
+      const powers = dividePowers(t.powers, dt!.powers);
+      if (!powers) return undefined;
+      out.push({ powers, coef: t.coef.div(dt!.coef) });
+    }
+    return Poly.fromTerms(out);
+  }
+
+  /** Splits into terms, for canonicalising floors and for printing. */
+  termList(): Term[] {
+    return [...this.terms.values()];
+  }
+
+  /**
+   * Replaces every top-level floor atom ⌊n/d⌋ by the exact quotient n/d and
+   * returns what must hold for that to be right (d divides n).
+   */
+  withoutFloors(ints: IntegerSymbols): { poly: Poly; divisibility: Array<{ dividend: Poly; divisor: Poly }> } {
+    const divisibility: Array<{ dividend: Poly; divisor: Poly }> = [];
+    const out: Poly[] = [];
+    for (const t of this.terms.values()) {
+      let acc = Poly.constant(t.coef);
+      for (const p of t.powers) {
+        let base: Poly;
+        if (p.factor.kind === "var") base = Poly.symbol(p.factor.name);
+        else {
+          // ⌊(q + r)/d⌋ = q/d + ⌊r/d⌋ when d divides q, for a constant r: the
+          // condition a user means by writing S/2 for a stride-2 output.
+          const inner = p.factor.num.withoutFloors(ints);
+          const r = inner.poly.constantTerm();
+          const q = inner.poly.sub(Poly.constant(r));
+          const den = p.factor.den;
+          const dc = den.constantValue();
+          const rest = dc !== undefined ? Poly.constant(Rational.of(r.div(dc).floor())) : floorDiv(Poly.constant(r), den, ints);
+          divisibility.push(...inner.divisibility, { dividend: q, divisor: den });
+          const exact = q.divExact(den);
+          base = exact ? exact.add(rest) : Poly.atom(inner.poly, den);
+        }
+        for (let i = 0; i < p.exp; i++) acc = acc.mul(base);
+      }
+      out.push(acc);
+    }
+    return { poly: out.reduce((a, b) => a.add(b), Poly.ZERO), divisibility };
+  }
+
+  /** The coefficient of `name` when the polynomial is linear in it: this = a·name + b. */
+  linearIn(name: string): { a: Poly; b: Poly } | undefined {
+    const aTerms: Term[] = [];
+    const bTerms: Term[] = [];
+    for (const t of this.terms.values()) {
+      const i = t.powers.findIndex((p) => p.factor.kind === "var" && p.factor.name === name);
+      if (i < 0) {
+        for (const p of t.powers) if (p.factor.kind === "floor" && (p.factor.num.symbols().has(name) || p.factor.den.symbols().has(name))) return undefined;
+        bTerms.push(t);
+        continue;
+      }
+      if (t.powers[i]!.exp !== 1) return undefined;
+      const rest = t.powers.filter((_, j) => j !== i);
+      if (rest.some((p) => p.factor.kind === "floor" && p.factor.num.symbols().has(name))) return undefined;
+      aTerms.push({ powers: rest, coef: t.coef });
+    }
+    if (aTerms.length === 0) return undefined;
+    return { a: Poly.fromTerms(aTerms), b: Poly.fromTerms(bTerms) };
+  }
+
+  /** The paper's notation: αβC, 2βC, αT − 1, S/2, ⌊(S − 1)/2⌋. */
+  toString(): string {
+    const terms = this.termList().sort((x, y) => termOrder(x, y));
+    if (terms.length === 0) return "0";
+    let s = "";
+    terms.forEach((t, i) => {
+      const negative = t.coef.sign() < 0;
+      const body = formatTerm(negative ? { powers: t.powers, coef: t.coef.neg() } : t);
+      if (i === 0) s = negative ? `−${body}` : body;
+      else s += negative ? ` − ${body}` : ` + ${body}`;
+    });
+    return s;
+  }
+
+  /** For floorDiv: the terms, so integer multiples of the divisor can be taken out. */
+  static splitFloor(n: Poly, d: Poly, ints: IntegerSymbols): Poly {
+    const c = d.constantValue();
+    if (c !== undefined) {
+      if (c.sign() <= 0) throw new RangeError("floor division by a non-positive constant");
+      const exact = n.constantValue();
+      if (exact !== undefined) return Poly.constant(Rational.of(exact.div(c).floor()));
+      if (!c.isInteger()) return Poly.atom(n, d);
+      const outside: Term[] = [];
+      const inside: Term[] = [];
+      for (const t of n.termList()) {
+        const integral = t.coef.isInteger() && t.powers.every((p) => p.factor.kind === "floor" || ints(p.factor.name));
+        if (!integral) {
+          inside.push(t);
+          continue;
+        }
+        // t = c·q + r with 0 ≤ r < c; c·q comes out of the floor exactly.
+        const r = ((t.coef.num % c.num) + c.num) % c.num;
+        const q = (t.coef.num - r) / c.num;
+        if (q !== 0n) outside.push({ powers: t.powers, coef: Rational.of(q) });
+        if (r !== 0n) inside.push({ powers: t.powers, coef: Rational.of(r) });
+      }
+      const rest = Poly.fromTerms(inside);
+      const out = Poly.fromTerms(outside);
+      if (rest.isZero()) return out;
+      const restConstant = rest.constantValue();
+      if (restConstant !== undefined) return out.add(Poly.constant(Rational.of(restConstant.div(c).floor())));
+      return out.add(Poly.atom(rest, d));
+    }
+    // A symbolic divisor: take out the terms it divides, then settle a constant remainder.
+    if (!d.isIntegral(ints)) return Poly.atom(n, d);
+    const outside: Poly[] = [];
+    const inside: Term[] = [];
+    for (const t of n.termList()) {
+      const single = Poly.fromTerms([t]);
+      const q = single.divExact(d);
+      if (q && q.isIntegral(ints)) outside.push(q);
+      else inside.push(t);
+    }
+    const out = outside.reduce((a, b) => a.add(b), Poly.ZERO);
+    const rest = Poly.fromTerms(inside);
+    if (rest.isZero()) return out;
+    const r = rest.constantValue();
+    // d ≥ 1: a remainder in [0, 1) floors to 0 and one in [−1, 0) to −1.
+    if (r !== undefined && r.compare(Rational.ONE) < 0 && r.compare(Rational.of(-1)) >= 0) {
+      return r.sign() >= 0 ? out : out.sub(Poly.ONE);
+    }
+    return out.add(Poly.atom(rest, d));
+  }
+}
+
+/** ⌊n/d⌋ in canonical form; d must be positive. Exact when it can be. */
+export function floorDiv(n: Poly, d: Poly, ints: IntegerSymbols): Poly {
+  return Poly.splitFloor(n, d, ints);
+}
+
+/** ⌈n/d⌉ = ⌊(n + d − 1)/d⌋ for integer n and positive integer d. */
+export function ceilDiv(n: Poly, d: Poly, ints: IntegerSymbols): Poly {
+  return floorDiv(n.add(d).sub(Poly.ONE), d, ints);
+}
+
+function multiplyPowers(a: readonly Power[], b: readonly Power[]): Power[] {
+  const out: Power[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length) out.push(a[i++]!);
+    else if (i >= a.length) out.push(b[j++]!);
+    else {
+      const c = compareFactors(a[i]!.factor, b[j]!.factor);
+      if (c < 0) out.push(a[i++]!);
+      else if (c > 0) out.push(b[j++]!);
+      else out.push({ factor: a[i]!.factor, exp: a[i++]!.exp + b[j++]!.exp });
+    }
+  }
+  return out;
+}
+
+function dividePowers(a: readonly Power[], b: readonly Power[]): Power[] | undefined {
+  const out: Power[] = [];
+  const remaining = new Map(b.map((p) => [p.factor.key, p.exp]));
+  for (const p of a) {
+    const e = remaining.get(p.factor.key) ?? 0;
+    if (e > p.exp) return undefined;
+    remaining.delete(p.factor.key);
+    if (p.exp > e) out.push({ factor: p.factor, exp: p.exp - e });
+  }
+  return remaining.size === 0 ? out : undefined;
+}
+
+function degree(t: Term): number {
+  return t.powers.reduce((s, p) => s + p.exp, 0);
+}
+
+function termOrder(a: Term, b: Term): number {
+  const da = degree(a);
+  const db = degree(b);
+  if (da !== db) return db - da; // highest degree first, constant last
+  for (let i = 0; i < Math.min(a.powers.length, b.powers.length); i++) {
+    const c = compareFactors(a.powers[i]!.factor, b.powers[i]!.factor);
+    if (c !== 0) return c;
+  }
+  return a.powers.length - b.powers.length;
+}
+
+const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+function formatFactor(p: Power): string {
+  let base: string;
+  if (p.factor.kind === "var") base = p.factor.name;
+  else base = `⌊${wrap(p.factor.num)}/${wrapDen(p.factor.den)}⌋`;
+  if (p.exp === 1) return base;
+  return base + [...String(p.exp)].map((ch) => SUPERSCRIPTS[Number(ch)]).join("");
+}
+
+function wrap(p: Poly): string {
+  const s = p.toString();
+  return p.termList().length > 1 ? `(${s})` : s;
+}
+
+function wrapDen(p: Poly): string {
+  const s = p.toString();
+  return p.constantValue() !== undefined || (p.termList().length === 1 && /^[^\s·]+$/.test(s)) ? s : `(${s})`;
+}
+
+/** Multi-letter names get a · so that "α·frames" is not read as one name. */
+function joinFactors(parts: string[]): string {
+  let out = "";
+  let previousWasLong = false;
+  for (const part of parts) {
+    const long = part.length > 1 && !part.startsWith("⌊") && !/^.[⁰-⁹²³¹]+$/.test(part);
+    out += out !== "" && (long || previousWasLong) ? `·${part}` : part;
+    previousWasLong = long;
+  }
+  return out;
+}
+
+function formatTerm(t: Term): string {
+  const factors = joinFactors(t.powers.map(formatFactor));
+  const { num, den } = t.coef;
+  if (factors === "") return t.coef.toString();
+  const numPart = num === 1n ? factors : `${num}${/^[0-9]/.test(factors) ? "·" : ""}${factors}`;
+  return den === 1n ? numPart : `${numPart}/${den}`;
+}

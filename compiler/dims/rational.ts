@@ -1,0 +1,92 @@
+/** Exact rationals over bigint: β = 1/8 stays 1/8, never 0.125. */
+export class Rational {
+  private constructor(
+    readonly num: bigint,
+    readonly den: bigint,
+  ) {}
+
+  static readonly ZERO = new Rational(0n, 1n);
+  static readonly ONE = new Rational(1n, 1n);
+
+  static of(num: bigint | number, den: bigint | number = 1n): Rational {
+    let n = BigInt(num);
+    let d = BigInt(den);
+    if (d === 0n) throw new RangeError("rational with zero denominator");
+    if (d < 0n) {
+      n = -n;
+      d = -d;
+    }
+    const g = gcd(n < 0n ? -n : n, d);
+    return g === 1n ? new Rational(n, d) : new Rational(n / g, d / g);
+  }
+
+  /** Parses "12", "-3", "0.5", "1e-5", "2.5E3" exactly. */
+  static parseDecimal(text: string): Rational | undefined {
+    const m = /^(-?)(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+    if (!m) return undefined;
+    const fraction = m[3] ?? "";
+    let num = BigInt(m[2] + fraction);
+    let den = 10n ** BigInt(fraction.length);
+    const exponent = Number(m[4] ?? "0");
+    if (Math.abs(exponent) > 400) return undefined;
+    if (exponent > 0) num *= 10n ** BigInt(exponent);
+    else den *= 10n ** BigInt(-exponent);
+    return Rational.of(m[1] ? -num : num, den);
+  }
+
+  isZero(): boolean {
+    return this.num === 0n;
+  }
+  isInteger(): boolean {
+    return this.den === 1n;
+  }
+  sign(): -1 | 0 | 1 {
+    return this.num < 0n ? -1 : this.num > 0n ? 1 : 0;
+  }
+  add(o: Rational): Rational {
+    return Rational.of(this.num * o.den + o.num * this.den, this.den * o.den);
+  }
+  sub(o: Rational): Rational {
+    return Rational.of(this.num * o.den - o.num * this.den, this.den * o.den);
+  }
+  mul(o: Rational): Rational {
+    return Rational.of(this.num * o.num, this.den * o.den);
+  }
+  div(o: Rational): Rational {
+    if (o.num === 0n) throw new RangeError("division by zero");
+    return Rational.of(this.num * o.den, this.den * o.num);
+  }
+  neg(): Rational {
+    return new Rational(-this.num, this.den);
+  }
+  floor(): bigint {
+    const q = this.num / this.den;
+    return this.num < 0n && q * this.den !== this.num ? q - 1n : q;
+  }
+  ceil(): bigint {
+    return -this.neg().floor();
+  }
+  equals(o: Rational): boolean {
+    return this.num === o.num && this.den === o.den;
+  }
+  compare(o: Rational): -1 | 0 | 1 {
+    return this.sub(o).sign();
+  }
+  /** A safe JS number, or undefined when the value is not an integer or too large. */
+  toSafeInteger(): number | undefined {
+    if (this.den !== 1n) return undefined;
+    const n = Number(this.num);
+    return Number.isSafeInteger(n) ? n : undefined;
+  }
+  toNumber(): number {
+    return Number(this.num) / Number(this.den);
+  }
+  toString(): string {
+    return this.den === 1n ? this.num.toString() : `${this.num}/${this.den}`;
+  }
+}
+
+export function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a === 0n ? 1n : a;
+}

@@ -1,0 +1,364 @@
+/**
+ * The ONNX back end: IRGraph -> serialized ModelProto bytes.
+ *
+ * The model is written by hand around protobufjs rather than by encoding one
+ * ModelProto object, because of the weights. Encoding a message object needs
+ * every weight's bytes alive at once and then copies them all into the output;
+ * here the exact output size is computed first, one buffer of that size is
+ * allocated, and each weight is written into it in turn: a checkpoint weight is
+ * copied from the caller's bytes, an initialised weight is generated into one
+ * reused scratch buffer and copied. Peak memory is the output plus the largest
+ * single weight, and no weight ever passes through a JS number array.
+ *
+ * The bytes are the canonical protobuf serialisation (fields in field-number
+ * order), so onnx, onnxruntime and protobufjs all read them; protobuf concatenation
+ * rules make "encode(fields before initializer) ++ initializers ++
+ * encode(fields after)" the same message as one encode of the whole graph.
+ */
+import { onnx } from "onnx-proto";
+import type { IRGraph, IRNode, IRWeight } from "../ir";
+import { formatSpan } from "../span";
+import {
+  elementCount,
+  fillInitialWeight,
+  PLATFORM_IS_LITTLE_ENDIAN,
+  swapFloat32ByteOrder,
+} from "./init";
+import {
+  lowerNode,
+  MAX_OPSET,
+  MIN_OPSET,
+  unsupportedAtOpset,
+  type ConstantTensor,
+  type IntermediateValue,
+  type LoweringContext,
+} from "./lowering";
+
+export { MAX_OPSET, MIN_OPSET, unsupportedAtOpset } from "./lowering";
+
+export const DEFAULT_OPSET = 17;
+
+/** The symbolic batch dimension of every graph input, output and value. */
+export const BATCH_DIM_PARAM = "N";
+
+export interface EmitOnnxOptions {
+  /** Default 17. Must be in MIN_OPSET..MAX_OPSET and express every op (see unsupportedAtOpset). */
+  readonly opset?: number;
+  /** Default: 8, or the first IR version that may import `opset` when that is newer (see defaultIrVersion). */
+  readonly irVersion?: number;
+  /** Seed for weights not in `weights`; default 0. Any safe integer. */
+  readonly seed?: number;
+  /** Raw little-endian float32 bytes per weight name (from a checkpoint); the rest are initialised. */
+  readonly weights?: ReadonlyMap<string, Uint8Array>;
+  /** ModelProto.producer_version; left out when not given. */
+  readonly producerVersion?: string;
+}
+
+export const PRODUCER_NAME = "sfc";
+
+/**
+ * IR version 8 came with onnx 1.10-1.13 (opsets up to 18); opsets 19-20 came
+ * with IR 9, 21-22 with IR 10, 23 with IR 11. A model that imports a newer
+ * opset than its IR version knew is inconsistent, so the default follows the
+ * opset; an explicit irVersion is taken as given.
+ */
+export function defaultIrVersion(opset: number): number {
+  if (opset <= 18) return 8;
+  if (opset <= 20) return 9;
+  if (opset <= 22) return 10;
+  return 11;
+}
+
+/**
+ * The IR version below which initializers had to be listed among the graph
+ * inputs; this emitter does not list them there.
+ */
+const MIN_IR_VERSION = 4;
+
+/** ONNX's protobuf files are limited to 2 GiB; beyond it weights must go to external data. */
+const MAX_MODEL_BYTES = 2 ** 31 - 1;
+
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+
+/** How an initializer gets its bytes: already in hand, or generated while writing. */
+type InitializerSource =
+  | { readonly kind: "bytes"; readonly rawData: Uint8Array }
+  | { readonly kind: "init"; readonly weight: IRWeight };
+
+interface PlannedInitializer {
+  readonly name: string;
+  readonly dataType: onnx.TensorProto.DataType;
+  readonly dims: readonly number[];
+  readonly byteLength: number;
+  readonly source: InitializerSource;
+}
+
+/** A float tensor's value_info; `batched` puts the symbolic batch in front of `shape`. */
+function tensorValueInfo(name: string, shape: readonly number[], batched = true): onnx.IValueInfoProto {
+  const dims: onnx.TensorShapeProto.IDimension[] = shape.map((dimValue) => ({ dimValue }));
+  if (batched) dims.unshift({ dimParam: BATCH_DIM_PARAM });
+  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims } } } };
+}
+
+/** Hands out names unique within one namespace, preferring the base name itself. */
+class NameAllocator {
+  private readonly used = new Set<string>();
+
+  reserve(name: string): void {
+    this.used.add(name);
+  }
+
+  fresh(base: string): string {
+    let name = base;
+    for (let suffix = 1; this.used.has(name); suffix++) name = `${base}_${suffix}`;
+    this.used.add(name);
+    return name;
+  }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((dim, index) => dim === b[index]);
+}
+
+function irError(graph: IRGraph, message: string): Error {
+  return new Error(`invalid IR graph ${graph.name}: ${message}`);
+}
+
+interface PlannedGraph {
+  readonly nodes: onnx.INodeProto[];
+  readonly initializers: PlannedInitializer[];
+  readonly valueInfo: onnx.IValueInfoProto[];
+}
+
+/** Lowers every node and decides every initializer, in node order. */
+function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string, Uint8Array>): PlannedGraph {
+  const valueNames = new NameAllocator();
+  const nodeNames = new NameAllocator();
+  for (const name of graph.values.keys()) valueNames.reserve(name);
+  for (const node of graph.nodes) {
+    for (const weight of node.weights) valueNames.reserve(weight.name);
+    nodeNames.reserve(node.name);
+  }
+
+  const shapeOf = (name: string): readonly number[] => {
+    const value = graph.values.get(name);
+    if (value === undefined) throw irError(graph, `value ${name} is used but not declared in graph.values`);
+    return value.shape;
+  };
+  const context: LoweringContext = {
+    opset,
+    shapeOf,
+    freshValueName: (base) => valueNames.fresh(base),
+    freshNodeName: (base) => nodeNames.fresh(base),
+  };
+
+  const graphOutputNames = new Set(graph.outputs.map((output) => output.name));
+  const available = new Set(graph.inputs.map((input) => input.name));
+  const weightsByName = new Map<string, IRWeight>();
+  const nodes: onnx.INodeProto[] = [];
+  const initializers: PlannedInitializer[] = [];
+  const valueInfo: onnx.IValueInfoProto[] = [];
+
+  const planWeight = (node: IRNode, weight: IRWeight): void => {
+    const seen = weightsByName.get(weight.name);
+    if (seen !== undefined) {
+      // A weight shared between nodes is stored once.
+      if (!sameShape(seen.shape, weight.shape)) {
+        throw irError(graph, `weight ${weight.name} appears with shapes [${seen.shape}] and [${weight.shape}]`);
+      }
+      return;
+    }
+    weightsByName.set(weight.name, weight);
+    available.add(weight.name);
+    const byteLength = elementCount(weight.shape) * 4;
+    const supplied = checkpoint.get(weight.name);
+    if (supplied !== undefined && supplied.byteLength !== byteLength) {
+      throw new Error(
+        `weight ${weight.name} of ${node.name}: checkpoint has ${supplied.byteLength} bytes, ` +
+          `shape [${weight.shape.join(", ")}] needs ${byteLength}`,
+      );
+    }
+    initializers.push({
+      name: weight.name,
+      dataType: FLOAT,
+      dims: weight.shape,
+      byteLength,
+      source: supplied !== undefined ? { kind: "bytes", rawData: supplied } : { kind: "init", weight },
+    });
+  };
+  const planConstant = (constant: ConstantTensor): void => {
+    available.add(constant.name);
+    initializers.push({
+      name: constant.name,
+      dataType: constant.dataType,
+      dims: constant.dims,
+      byteLength: constant.rawData.byteLength,
+      source: { kind: "bytes", rawData: constant.rawData },
+    });
+  };
+  const declareValue = (value: IntermediateValue): void => {
+    available.add(value.name);
+    if (!graphOutputNames.has(value.name)) valueInfo.push(tensorValueInfo(value.name, value.shape, value.batched));
+  };
+
+  for (const node of graph.nodes) {
+    // The lowerings pass node.inputs through as ONNX inputs, so the weights
+    // must be exactly its trailing inputs, in order.
+    const trailing = node.inputs.slice(node.inputs.length - node.weights.length);
+    if (node.weights.length > 0 && trailing.some((input, index) => input !== node.weights[index]!.name)) {
+      const weightNames = node.weights.map((weight) => weight.name);
+      throw irError(graph, `node ${node.name}: weights [${weightNames}] are not its last inputs [${node.inputs}]`);
+    }
+    for (const input of node.inputs.slice(0, node.inputs.length - node.weights.length)) {
+      if (!available.has(input)) throw irError(graph, `node ${node.name} reads ${input} before anything produces it`);
+    }
+    if (node.op.kind === "reshape") {
+      const outputShape = shapeOf(node.outputs[0] ?? "");
+      if (!sameShape(node.op.shape, outputShape)) {
+        throw irError(graph, `reshape ${node.name} targets [${node.op.shape}] but its output is [${outputShape}]`);
+      }
+    }
+    for (const weight of node.weights) planWeight(node, weight);
+    const lowered = lowerNode(node, context);
+    for (const constant of lowered.constants) planConstant(constant);
+    for (const intermediate of lowered.intermediates) declareValue(intermediate);
+    for (const output of node.outputs) declareValue({ name: output, shape: shapeOf(output), batched: true });
+    nodes.push(...lowered.nodes);
+  }
+  for (const output of graph.outputs) {
+    if (!available.has(output.name)) throw irError(graph, `output ${output.name} is never produced`);
+  }
+  return { nodes, initializers, valueInfo };
+}
+
+// --- protobuf wire format, for the parts written by hand -------------------
+
+const WIRE_LENGTH_DELIMITED = 2;
+const MODEL_GRAPH_FIELD = 7;
+const GRAPH_INITIALIZER_FIELD = 5;
+const TENSOR_RAW_DATA_FIELD = 9;
+
+function varintLength(value: number): number {
+  let length = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80);
+    length++;
+  }
+  return length;
+}
+
+function writeVarint(target: Uint8Array, offset: number, value: number): number {
+  // Division rather than >>> so lengths past 2^31 would still encode correctly.
+  while (value >= 0x80) {
+    target[offset++] = (value % 0x80) | 0x80;
+    value = Math.floor(value / 0x80);
+  }
+  target[offset++] = value;
+  return offset;
+}
+
+const lengthDelimitedTag = (field: number): number => (field << 3) | WIRE_LENGTH_DELIMITED;
+
+/** Bytes of a length-delimited field with `payloadLength` bytes of payload. */
+const fieldLength = (field: number, payloadLength: number): number =>
+  varintLength(lengthDelimitedTag(field)) + varintLength(payloadLength) + payloadLength;
+
+function writeFieldHeader(target: Uint8Array, offset: number, field: number, payloadLength: number): number {
+  offset = writeVarint(target, offset, lengthDelimitedTag(field));
+  return writeVarint(target, offset, payloadLength);
+}
+
+/**
+ * Serialises `graph` as an ONNX ModelProto. Throws on an op the opset cannot
+ * express (check `unsupportedAtOpset` first to report it properly), on a
+ * checkpoint weight whose byte length does not match its shape, on an IR graph
+ * that breaks the IR's invariants, and on models over protobuf's 2 GiB limit.
+ */
+export function emitOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Uint8Array {
+  const opset = options.opset ?? DEFAULT_OPSET;
+  const irVersion = options.irVersion ?? defaultIrVersion(opset);
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
+    throw new RangeError(`opset ${opset} is outside the supported range ${MIN_OPSET}..${MAX_OPSET}`);
+  }
+  if (!Number.isInteger(irVersion) || irVersion < MIN_IR_VERSION) {
+    throw new RangeError(`IR version ${irVersion} is not supported (need >= ${MIN_IR_VERSION})`);
+  }
+  for (const node of graph.nodes) {
+    const why = unsupportedAtOpset(node.op, opset);
+    if (why !== undefined) throw new RangeError(`${formatSpan(node.span)}: ${node.name}: ${why}`);
+  }
+
+  const plan = planGraph(graph, opset, options.weights ?? new Map());
+
+  const modelHead = onnx.ModelProto.encode({
+    irVersion,
+    producerName: PRODUCER_NAME,
+    ...(options.producerVersion !== undefined ? { producerVersion: options.producerVersion } : {}),
+  }).finish();
+  const modelTail = onnx.ModelProto.encode({ opsetImport: [{ domain: "", version: opset }] }).finish();
+  const graphHead = onnx.GraphProto.encode({ node: plan.nodes, name: graph.name }).finish();
+  const graphTail = onnx.GraphProto.encode({
+    docString: formatSpan(graph.span),
+    input: graph.inputs.map((input) => tensorValueInfo(input.name, input.shape)),
+    output: graph.outputs.map((output) => tensorValueInfo(output.name, output.shape)),
+    valueInfo: plan.valueInfo,
+  }).finish();
+
+  const initializerLayouts = plan.initializers.map((initializer) => {
+    const header = onnx.TensorProto.encode({
+      dims: [...initializer.dims],
+      dataType: initializer.dataType,
+      name: initializer.name,
+    }).finish();
+    const tensorLength = header.length + fieldLength(TENSOR_RAW_DATA_FIELD, initializer.byteLength);
+    return { initializer, header, tensorLength };
+  });
+
+  let graphLength = graphHead.length + graphTail.length;
+  for (const layout of initializerLayouts) graphLength += fieldLength(GRAPH_INITIALIZER_FIELD, layout.tensorLength);
+  const totalLength = modelHead.length + fieldLength(MODEL_GRAPH_FIELD, graphLength) + modelTail.length;
+  if (totalLength > MAX_MODEL_BYTES) {
+    throw new RangeError(
+      `model ${graph.name} would be ${totalLength} bytes, over ONNX's 2 GiB protobuf limit (external data is not supported)`,
+    );
+  }
+
+  const largestInitialised = plan.initializers.reduce(
+    (largest, initializer) => (initializer.source.kind === "init" ? Math.max(largest, initializer.byteLength) : largest),
+    0,
+  );
+  const scratch = new Uint8Array(largestInitialised);
+
+  const model = new Uint8Array(totalLength);
+  let offset = 0;
+  model.set(modelHead, offset);
+  offset += modelHead.length;
+  offset = writeFieldHeader(model, offset, MODEL_GRAPH_FIELD, graphLength);
+  model.set(graphHead, offset);
+  offset += graphHead.length;
+  for (const { initializer, header, tensorLength } of initializerLayouts) {
+    offset = writeFieldHeader(model, offset, GRAPH_INITIALIZER_FIELD, tensorLength);
+    model.set(header, offset);
+    offset += header.length;
+    offset = writeFieldHeader(model, offset, TENSOR_RAW_DATA_FIELD, initializer.byteLength);
+    const source = initializer.source;
+    if (source.kind === "bytes") {
+      model.set(source.rawData, offset);
+    } else {
+      const bytes = scratch.subarray(0, initializer.byteLength);
+      fillInitialWeight(source.weight, seed, new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
+      if (!PLATFORM_IS_LITTLE_ENDIAN) swapFloat32ByteOrder(bytes);
+      model.set(bytes, offset);
+    }
+    offset += initializer.byteLength;
+  }
+  model.set(graphTail, offset);
+  offset += graphTail.length;
+  model.set(modelTail, offset);
+  offset += modelTail.length;
+  if (offset !== totalLength) {
+    throw new Error(`emitOnnx: wrote ${offset} bytes, planned ${totalLength}`);
+  }
+  return model;
+}

@@ -1,0 +1,49 @@
+/**
+ * The Node host: reads user files and the standard library from disk. Kept
+ * apart from the compiler, which only ever sees a SourceHost.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { SourceHost } from "../program";
+
+/** The package root: the nearest folder above this file with a stdlib/ and a package.json. */
+export function packageRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, "stdlib")) && fs.existsSync(path.join(dir, "package.json"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error("cannot find the sfc package root (stdlib/ next to package.json)");
+    dir = parent;
+  }
+}
+
+/** Standard-library modules by dotted name: stdlib/lateral.sf is "lateral". */
+export function loadStdlib(root: string = path.join(packageRoot(), "stdlib")): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string, prefix: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}${entry.name}.`);
+      else if (entry.name.endsWith(".sf")) out.set(prefix + entry.name.slice(0, -3), fs.readFileSync(path.join(dir, entry.name), "utf8"));
+    }
+  };
+  walk(root, "");
+  return out;
+}
+
+/** Reads files as UTF-8; binary garbage still reads, and then fails to lex, with positions. */
+export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib()): SourceHost {
+  const cache = new Map<string, string | undefined>();
+  return {
+    stdlib,
+    readFile(filePath) {
+      if (!cache.has(filePath)) {
+        try {
+          cache.set(filePath, fs.statSync(filePath).isFile() ? fs.readFileSync(filePath, "utf8") : undefined);
+        } catch {
+          cache.set(filePath, undefined);
+        }
+      }
+      return cache.get(filePath);
+    },
+  };
+}

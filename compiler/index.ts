@@ -1,0 +1,247 @@
+/**
+ * The library API. `check` and `compile` take sources through a SourceHost
+ * and never touch the file system or the process; the CLI is a thin shell
+ * over them.
+ */
+import { AstBuilder, canonicalName } from "./ast-builder";
+import { Rational } from "./dims/rational";
+import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic";
+import { elaborateNetwork, type NetworkParam, type ParamOverride } from "./elaborate";
+import { DEFAULT_OPSET, emitOnnx, MAX_OPSET, MIN_OPSET, unsupportedAtOpset } from "./emit/onnx";
+import type { IRGraph } from "./ir";
+import { IRBuilder } from "./ir-builder";
+import { Interpreter } from "./interpret";
+import { loadProgram, type Program, type SourceHost } from "./program";
+import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
+import type { Span } from "./span";
+
+export type { Diagnostic } from "./diagnostics/diagnostic";
+export type { SourceHost } from "./program";
+export type { IRGraph } from "./ir";
+
+/** The pseudo-file that command-line settings are reported in. */
+export const COMMAND_LINE = "<command line>";
+
+export interface Setting {
+  /** NAME=VALUE as written, e.g. "alpha=4" or "β=1/8". */
+  readonly text: string;
+}
+
+export interface CheckOptions {
+  readonly files: readonly string[];
+  readonly host: SourceHost;
+  /** Parameter overrides (--set), applied to every network that has the parameter. */
+  readonly settings?: readonly Setting[];
+}
+
+export interface NetworkReport {
+  readonly name: string;
+  readonly file: string;
+  readonly params: readonly NetworkParam[];
+  readonly graph: IRGraph | undefined;
+}
+
+export interface CheckResult {
+  readonly diagnostics: readonly Diagnostic[];
+  /** Every source read, the command line included, for rendering excerpts. */
+  readonly sources: ReadonlyMap<string, string>;
+  readonly networks: readonly NetworkReport[];
+  readonly ok: boolean;
+}
+
+interface Session {
+  readonly program: Program;
+  readonly scopes: Map<string, ModuleScope>;
+  readonly interpreter: Interpreter;
+  readonly diagnostics: Diagnostic[];
+  readonly sources: Map<string, string>;
+  readonly overrides: ParamOverride[];
+}
+
+function open(files: readonly string[], host: SourceHost, settings: readonly Setting[], diagnostics: Diagnostic[]): Session {
+  const sources = new Map<string, string>();
+  for (const f of files) {
+    if (host.readFile(f) === undefined) {
+      const cl = commandLine([f]);
+      sources.set(COMMAND_LINE, cl.text);
+      diagnostics.push(makeDiagnostic("SF0103", cl.spans[0]!, { message: `cannot read ${f}`, label: "no such file" }));
+    }
+  }
+  const program = loadProgram(files, host, diagnostics);
+  for (const [k, v] of program.sources) sources.set(k, v);
+  const scopes = buildScopes(program, diagnostics);
+  const overrides = parseSettings(settings, sources, diagnostics);
+  return { program, scopes, interpreter: new Interpreter(diagnostics, undefined), diagnostics, sources, overrides };
+}
+
+/** Lays settings out as one command line so that each can be pointed at. */
+function commandLine(parts: readonly string[]): { text: string; spans: Span[] } {
+  const text = parts.join(" ");
+  const b = AstBuilder.forText(COMMAND_LINE, text);
+  const spans: Span[] = [];
+  let offset = 0;
+  for (const p of parts) {
+    spans.push(b.spanAt(offset, offset + p.length));
+    offset += p.length + 1;
+  }
+  return { text, spans };
+}
+
+export function parseValue(text: string): Rational | undefined {
+  const t = text.trim();
+  const frac = /^(-?\d+)\s*\/\s*(\d+)$/.exec(t);
+  if (frac) return BigInt(frac[2]!) === 0n ? undefined : Rational.of(BigInt(frac[1]!), BigInt(frac[2]!));
+  return Rational.parseDecimal(t);
+}
+
+function parseSettings(settings: readonly Setting[], sources: Map<string, string>, diagnostics: Diagnostic[]): ParamOverride[] {
+  if (settings.length === 0) return [];
+  const cl = commandLine(settings.map((s) => `--set ${s.text}`));
+  sources.set(COMMAND_LINE, cl.text);
+  const out: ParamOverride[] = [];
+  settings.forEach((s, i) => {
+    const span = cl.spans[i]!;
+    const m = /^\s*([^=\s]+)\s*=\s*(.+)$/.exec(s.text);
+    const value = m ? parseValue(m[2]!) : undefined;
+    if (!m || !value) {
+      diagnostics.push(makeDiagnostic("SF0112", span, { message: `cannot read the setting ${JSON.stringify(s.text)}`, label: "expected NAME=VALUE", help: "values are integers, decimals or fractions: --set alpha=4, --set beta=1/8" }));
+      return;
+    }
+    const name = canonicalName(m[1]!);
+    const previous = out.findIndex((o) => o.name === name);
+    if (previous >= 0) out.splice(previous, 1);
+    out.push({ name, value, span });
+  });
+  return out;
+}
+
+function entryNetworks(session: Session): BlockEntry[] {
+  const out: BlockEntry[] = [];
+  for (const file of session.program.entries) for (const e of session.scopes.get(file)?.own ?? []) if (e.decl.kind === "network") out.push(e);
+  return out;
+}
+
+function checkAllBlocks(session: Session): void {
+  for (const scope of session.scopes.values()) for (const e of scope.own) if (e.decl.kind === "block") session.interpreter.signatureOf(e);
+}
+
+function elaborate(session: Session, entry: BlockEntry, overrides: readonly ParamOverride[]): NetworkReport {
+  const builder = new IRBuilder();
+  const result = elaborateNetwork(entry, overrides, session.interpreter.building(builder), builder, session.diagnostics);
+  return { name: entry.decl.name.name, file: entry.module.module.path, params: result.params, graph: result.graph };
+}
+
+/**
+ * Checks every block of the given files (and what they import) symbolically,
+ * and elaborates every network they declare with its defaults and the settings.
+ */
+export function check(options: CheckOptions): CheckResult {
+  const diagnostics: Diagnostic[] = [];
+  const session = open(options.files, options.host, options.settings ?? [], diagnostics);
+  checkAllBlocks(session);
+  const networks: NetworkReport[] = [];
+  const all = entryNetworks(session);
+  for (const entry of all) {
+    const names = new Set(paramsOf(entry));
+    networks.push(elaborate(session, entry, session.overrides.filter((o) => names.has(o.name))));
+  }
+  for (const o of session.overrides) {
+    if (all.length > 0 && !all.some((e) => paramsOf(e).includes(o.name)))
+      diagnostics.push(makeDiagnostic("SF0111", o.span, { message: `no network in these files has a parameter \`${o.name}\``, label: "unknown parameter" }));
+  }
+  return finish(session, networks);
+}
+
+function paramsOf(entry: BlockEntry): string[] {
+  return [...entry.module.params.keys(), ...entry.decl.formals.filter((f) => !f.type).map((f) => f.name.name)];
+}
+
+function finish(session: Session, networks: NetworkReport[]): CheckResult {
+  const diagnostics = dedupe(sortDiagnostics(session.diagnostics));
+  return { diagnostics, sources: session.sources, networks, ok: !hasErrors(diagnostics) };
+}
+
+/** A block used in several places reports a problem in its body once. */
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}|${d.primary.span.file}|${d.primary.span.start}|${d.primary.span.end}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export interface CompileOptions {
+  readonly file: string;
+  readonly host: SourceHost;
+  /** Which network; may be left out when the file declares exactly one. */
+  readonly network?: string;
+  readonly settings?: readonly Setting[];
+  readonly seed?: number;
+  readonly opset?: number;
+  /** Checkpoint tensors by IR weight name, raw little-endian float32 bytes. */
+  readonly weights?: ReadonlyMap<string, Uint8Array>;
+}
+
+export interface CompileResult extends CheckResult {
+  readonly graph: IRGraph | undefined;
+  readonly model: Uint8Array | undefined;
+}
+
+/** Resolves the network to compile: by name among the file's own and imported networks. */
+export function findNetwork(scope: ModuleScope | undefined, name: string | undefined): { entry?: BlockEntry; problem?: string; help?: string } {
+  if (!scope) return { problem: "the file could not be read" };
+  const networks = [...scope.blocks.values()].filter((b) => b.decl.kind === "network");
+  if (name === undefined) {
+    const own = networks.filter((n) => n.module === scope);
+    if (own.length === 1) return { entry: own[0] };
+    return { problem: own.length === 0 ? "the file declares no network" : "the file declares several networks", help: `choose one with --network: ${networks.map((n) => n.decl.name.name).join(", ")}` };
+  }
+  const entry = networks.find((n) => n.decl.name.name === name);
+  if (entry) return { entry };
+  return { problem: `no network named \`${name}\``, help: suggest(name, networks.map((n) => n.decl.name.name)) ?? `the networks are ${networks.map((n) => n.decl.name.name).join(", ") || "none"}` };
+}
+
+export function elaborateOnly(options: Omit<CompileOptions, "seed" | "opset" | "weights">): CheckResult & { graph: IRGraph | undefined } {
+  const diagnostics: Diagnostic[] = [];
+  const session = open([options.file], options.host, options.settings ?? [], diagnostics);
+  checkAllBlocks(session);
+  const found = findNetwork(session.scopes.get(options.file), options.network);
+  if (!found.entry) {
+    const cl = commandLine([options.network !== undefined ? `--network ${options.network}` : options.file]);
+    if (!session.sources.has(COMMAND_LINE)) session.sources.set(COMMAND_LINE, cl.text);
+    else {
+      const existing = session.sources.get(COMMAND_LINE)!;
+      session.sources.set(COMMAND_LINE, `${existing} ${cl.text}`);
+    }
+    const text = session.sources.get(COMMAND_LINE)!;
+    const start = text.length - cl.text.length;
+    const span = AstBuilder.forText(COMMAND_LINE, text).spanAt(start, text.length);
+    if (!hasErrors(diagnostics) || options.network !== undefined) diagnostics.push(makeDiagnostic("SF0110", span, { message: found.problem!, label: "here", help: found.help }));
+    return { ...finish(session, []), graph: undefined };
+  }
+  const report = elaborate(session, found.entry, session.overrides);
+  return { ...finish(session, [report]), graph: report.graph };
+}
+
+export function compile(options: CompileOptions): CompileResult {
+  const checked = elaborateOnly(options);
+  const opset = options.opset ?? DEFAULT_OPSET;
+  if (!checked.ok || !checked.graph) return { ...checked, model: undefined };
+  const extra: Diagnostic[] = [];
+  if (opset < MIN_OPSET || opset > MAX_OPSET) {
+    const sources = new Map(checked.sources);
+    const cl = commandLine([`--opset ${opset}`]);
+    sources.set(COMMAND_LINE, cl.text);
+    extra.push(makeDiagnostic("SF0501", cl.spans[0]!, { message: `opset ${opset} is not supported`, label: `use ${MIN_OPSET}..${MAX_OPSET}`, help: `the default is ${DEFAULT_OPSET}` }));
+    return { ...checked, sources, diagnostics: [...checked.diagnostics, ...extra], ok: false, model: undefined };
+  }
+  for (const node of checked.graph.nodes) {
+    const why = unsupportedAtOpset(node.op, opset);
+    if (why) extra.push(makeDiagnostic("SF0501", node.span, { message: `\`${node.op.kind}\` cannot be expressed at opset ${opset}: ${why}`, label: "this op", help: `use --opset ${DEFAULT_OPSET}` }));
+  }
+  if (extra.length > 0) return { ...checked, diagnostics: [...checked.diagnostics, ...extra], ok: false, model: undefined };
+  const model = emitOnnx(checked.graph, { opset, seed: options.seed ?? 0, weights: options.weights });
+  return { ...checked, model };
+}

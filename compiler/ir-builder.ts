@@ -1,0 +1,63 @@
+/** Accumulates the graph IR while a network is elaborated. */
+import type { IRGraph, IRNode, IROp, IRValue, IRWeight } from "./ir";
+import type { Span } from "./span";
+
+export class IRBuilder {
+  private readonly nodes: IRNode[] = [];
+  private readonly values = new Map<string, IRValue>();
+  private readonly inputs: IRValue[] = [];
+  private readonly used = new Set<string>();
+
+  /** A name not used yet: base, then base_1, base_2, ... */
+  uniqueName(base: string): string {
+    let name = base;
+    for (let k = 1; this.used.has(name); k++) name = `${base}_${k}`;
+    this.used.add(name);
+    return name;
+  }
+
+  addInput(name: string, shape: readonly number[]): string {
+    const unique = this.uniqueName(name);
+    const value = { name: unique, shape };
+    this.inputs.push(value);
+    this.values.set(unique, value);
+    return unique;
+  }
+
+  /** Adds a node whose single output is named after it; returns the output's name. */
+  addNode(name: string, op: IROp, dataInputs: readonly string[], weights: readonly IRWeight[], shape: readonly number[], span: Span): string {
+    for (const w of weights) this.used.add(w.name);
+    this.nodes.push({ name, op, inputs: [...dataInputs, ...weights.map((w) => w.name)], outputs: [name], weights, span });
+    this.values.set(name, { name, shape });
+    return name;
+  }
+
+  /**
+   * Finishes the graph with `output` as its result, renamed to `outputName`
+   * so that users find a stable name ("logits") rather than a layer's.
+   */
+  finish(graphName: string, output: string, outputName: string, span: Span): IRGraph {
+    let finalName = output;
+    const isInput = this.inputs.some((i) => i.name === output);
+    if (!isInput && !this.used.has(outputName)) {
+      finalName = outputName;
+      const rename = (n: string): string => (n === output ? outputName : n);
+      for (let k = 0; k < this.nodes.length; k++) {
+        const node = this.nodes[k]!;
+        if (node.outputs.includes(output) || node.inputs.includes(output))
+          this.nodes[k] = { ...node, inputs: node.inputs.map(rename), outputs: node.outputs.map(rename) };
+      }
+      const value = this.values.get(output)!;
+      this.values.delete(output);
+      this.values.set(outputName, { name: outputName, shape: value.shape });
+    }
+    return {
+      name: graphName,
+      inputs: this.inputs,
+      outputs: [this.values.get(finalName)!],
+      values: this.values,
+      nodes: this.nodes,
+      span,
+    };
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Loading: source files to parsed modules, following imports. The standard
+ * library and the user's files come from the caller (a SourceHost), so this
+ * never touches the file system. Cycles and missing modules are diagnosed at
+ * the import that causes them.
+ */
+import * as path from "node:path/posix";
+import { parseSource } from "../grammar/parse";
+import { AstBuilder } from "./ast-builder";
+import type * as A from "./ast";
+import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
+import type { DiagnosticCode } from "./diagnostics/catalogue";
+
+export interface SourceHost {
+  /** The text of a user file, or undefined when there is none. */
+  readFile(filePath: string): string | undefined;
+  /** Standard-library modules by dotted name ("lateral" for `import std.lateral`). */
+  readonly stdlib: ReadonlyMap<string, string>;
+}
+
+export interface Module {
+  readonly path: string;
+  readonly text: string;
+  readonly ast: A.SourceFile;
+  /** Import declarations resolved to module paths (undefined when unresolved). */
+  readonly imports: ReadonlyArray<{ decl: A.ImportDecl; target: string | undefined }>;
+}
+
+export interface Program {
+  readonly modules: ReadonlyMap<string, Module>;
+  readonly entries: readonly string[];
+  readonly sources: ReadonlyMap<string, string>;
+}
+
+const SYNTAX_CODES: Record<"lexical" | "syntax" | "nesting", DiagnosticCode> = {
+  lexical: "SF0001",
+  syntax: "SF0002",
+  nesting: "SF0003",
+};
+
+export function stdlibPath(dotted: string): string {
+  return `std/${dotted.replace(/\./g, "/")}.sf`;
+}
+
+export function loadProgram(entries: readonly string[], host: SourceHost, diagnostics: Diagnostic[]): Program {
+  const modules = new Map<string, Module>();
+  const sources = new Map<string, string>();
+
+  const readModule = (modulePath: string): string | undefined => {
+    if (modulePath.startsWith("std/")) return host.stdlib.get(modulePath.slice(4, -3).replace(/\//g, "."));
+    return host.readFile(modulePath);
+  };
+
+  const load = (modulePath: string, text: string): void => {
+    if (modules.has(modulePath)) return;
+    sources.set(modulePath, text);
+    const builder = AstBuilder.forText(modulePath, text);
+    const parsed = parseSource(text);
+    for (const p of parsed.problems) {
+      diagnostics.push(
+        makeDiagnostic(SYNTAX_CODES[p.kind], builder.spanAt(p.offset, p.offset + p.length), {
+          message: p.message,
+          label: p.found !== undefined ? `found ${JSON.stringify(p.found)}` : "",
+        }),
+      );
+    }
+    const ast = builder.sourceFile(parsed.cst, modulePath, text.length);
+    const imports: Array<{ decl: A.ImportDecl; target: string | undefined }> = [];
+    const mod: Module = { path: modulePath, text, ast, imports };
+    modules.set(modulePath, mod);
+    for (const item of ast.items) {
+      if (item.kind !== "import") continue;
+      // std.x is the standard library; any other dotted name is a file beside
+      // the importer (a.b → a/b.sf), as is a quoted path.
+      const isStd = !item.isFile && item.module.startsWith("std.");
+      const relative = item.isFile ? item.module : `${item.module.replace(/\./g, "/")}.sf`;
+      const target = isStd ? stdlibPath(item.module.slice(4)) : path.normalize(path.join(path.dirname(modulePath), relative));
+      const targetText = modules.has(target) ? modules.get(target)!.text : readModule(target);
+      if (targetText === undefined) {
+        const known = [...host.stdlib.keys()].sort().map((k) => `std.${k}`);
+        diagnostics.push(
+          makeDiagnostic("SF0103", item.moduleSpan, {
+            message: isStd ? `there is no standard-library module \`${item.module}\`` : `cannot find the file ${JSON.stringify(relative)}`,
+            label: isStd ? "not found" : `looked for ${target}`,
+            help: isStd ? `the standard library has ${known.join(", ")}` : undefined,
+          }),
+        );
+        imports.push({ decl: item, target: undefined });
+        continue;
+      }
+      imports.push({ decl: item, target });
+      load(target, targetText);
+    }
+  };
+
+  for (const entry of entries) {
+    const text = host.readFile(entry);
+    if (text !== undefined) load(entry, text);
+  }
+  reportCycles(modules, diagnostics);
+  return { modules, entries, sources };
+}
+
+/** Each import that closes a cycle gets one diagnostic naming the whole cycle. */
+function reportCycles(modules: ReadonlyMap<string, Module>, diagnostics: Diagnostic[]): void {
+  const state = new Map<string, "active" | "done">();
+  const stack: string[] = [];
+  const visit = (p: string): void => {
+    state.set(p, "active");
+    stack.push(p);
+    for (const imp of modules.get(p)?.imports ?? []) {
+      if (!imp.target) continue;
+      const s = state.get(imp.target);
+      if (s === "active") {
+        const cycle = [...stack.slice(stack.indexOf(imp.target)), imp.target];
+        diagnostics.push(
+          makeDiagnostic("SF0104", imp.decl.moduleSpan, {
+            message: `import cycle: ${cycle.join(" → ")}`,
+            label: "this import closes the cycle",
+            help: "move what both files need into a third file that both import",
+          }),
+        );
+      } else if (s === undefined) visit(imp.target);
+    }
+    stack.pop();
+    state.set(p, "done");
+  };
+  for (const p of modules.keys()) if (!state.has(p)) visit(p);
+}

@@ -1,0 +1,147 @@
+/**
+ * Name resolution at module level: what each module declares and imports.
+ * Duplicate declarations, unknown imported names and blocks that would shadow
+ * a built-in op are reported here, once, before any checking.
+ */
+import type * as A from "./ast";
+import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
+import { isOpName } from "./ops";
+import type { Module, Program } from "./program";
+
+export interface BlockEntry {
+  readonly decl: A.BlockDecl;
+  readonly module: ModuleScope;
+}
+
+export interface ModuleScope {
+  readonly module: Module;
+  readonly params: ReadonlyMap<string, A.ParamDecl>;
+  /** Blocks and networks, own and imported. */
+  readonly blocks: ReadonlyMap<string, BlockEntry>;
+  readonly names: ReadonlyMap<string, A.NamesDecl>;
+  /** Own declarations only, in source order. */
+  readonly own: readonly BlockEntry[];
+}
+
+export function buildScopes(program: Program, diagnostics: Diagnostic[]): Map<string, ModuleScope> {
+  const scopes = new Map<string, ModuleScope>();
+  const ownDecls = new Map<string, { blocks: Map<string, BlockEntry>; names: Map<string, A.NamesDecl> }>();
+
+  // First pass: each module's own declarations.
+  for (const mod of program.modules.values()) {
+    const params = new Map<string, A.ParamDecl>();
+    const blocks = new Map<string, BlockEntry>();
+    const names = new Map<string, A.NamesDecl>();
+    const own: BlockEntry[] = [];
+    const scope: ModuleScope = { module: mod, params, blocks, names, own };
+    const seen = new Map<string, A.Ident>();
+    const declare = (id: A.Ident, what: string): boolean => {
+      const prev = seen.get(id.name);
+      if (prev) {
+        diagnostics.push(
+          makeDiagnostic("SF0102", id.span, {
+            message: `\`${id.text}\` is declared twice`,
+            label: `second ${what} named \`${id.text}\``,
+            related: [{ span: prev.span, label: "first declared here" }],
+          }),
+        );
+        return false;
+      }
+      seen.set(id.name, id);
+      return true;
+    };
+    for (const item of mod.ast.items) {
+      if (item.kind === "param") {
+        if (declare(item.name, "parameter")) params.set(item.name.name, item);
+      } else if (item.kind === "block" || item.kind === "network") {
+        if (isOpName(item.name.name)) {
+          diagnostics.push(
+            makeDiagnostic("SF0102", item.name.span, {
+              message: `\`${item.name.text}\` is a built-in op and cannot be redeclared`,
+              label: "shadows the built-in op",
+              help: `rename the ${item.kind}, e.g. \`my_${item.name.text}\``,
+            }),
+          );
+          continue;
+        }
+        if (!declare(item.name, item.kind)) continue;
+        const entry: BlockEntry = { decl: item, module: scope };
+        blocks.set(item.name.name, entry);
+        own.push(entry);
+      } else if (item.kind === "names") {
+        if (declare(item.name, "names map")) names.set(item.name.name, item);
+      }
+    }
+    scopes.set(mod.path, scope);
+    ownDecls.set(mod.path, { blocks: new Map(blocks), names: new Map(names) });
+  }
+
+  // Second pass: imports bring in the target's own blocks, networks and names maps.
+  for (const mod of program.modules.values()) {
+    const scope = scopes.get(mod.path)!;
+    const blocks = scope.blocks as Map<string, BlockEntry>;
+    const names = scope.names as Map<string, A.NamesDecl>;
+    for (const { decl, target } of mod.imports) {
+      if (!target) continue;
+      const exported = ownDecls.get(target);
+      if (!exported) continue;
+      const bring = (name: string, id: A.Ident | undefined): boolean => {
+        const block = exported.blocks.get(name);
+        const map = exported.names.get(name);
+        if (!block && !map) return false;
+        if (block && !blocks.has(name)) blocks.set(name, block);
+        if (map && !names.has(name)) names.set(name, map);
+        void id;
+        return true;
+      };
+      if (decl.names === undefined) {
+        for (const name of exported.blocks.keys()) bring(name, undefined);
+        for (const name of exported.names.keys()) bring(name, undefined);
+        continue;
+      }
+      for (const id of decl.names) {
+        if (!bring(id.name, id)) {
+          const available = [...exported.blocks.keys(), ...exported.names.keys()].sort();
+          diagnostics.push(
+            makeDiagnostic("SF0105", id.span, {
+              message: `\`${decl.module}\` has no block, network or names map \`${id.text}\``,
+              label: "not found in that module",
+              help: suggest(id.name, available) ?? (available.length ? `it declares ${available.join(", ")}` : undefined),
+            }),
+          );
+        }
+      }
+    }
+  }
+  return scopes;
+}
+
+/** "did you mean `x`?" for a close spelling (edit distance ≤ 2, or a case change). */
+export function suggest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = c.toLowerCase() === name.toLowerCase() ? 0 : editDistance(name, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  // One-letter names are all one edit apart: only a change of case counts for them.
+  const allowed = name.length <= 2 ? 0 : Math.min(2, Math.max(1, Math.floor(name.length / 3)));
+  return best !== undefined && bestDistance <= allowed ? `did you mean \`${best}\`?` : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}

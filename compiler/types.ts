@@ -1,0 +1,54 @@
+/**
+ * Tensor types as the checker sees them: dimensions are polynomials, batch is
+ * implicit. Dimensions are kept in ONNX order so that checker, elaborator and
+ * emitter agree without translation: a video tensor <T, H×W, C> is [C, T, H, W],
+ * a vector <C> is [C], and a raw tensor lists its dimensions as written.
+ */
+import { Poly } from "./dims/poly";
+
+export type Layout = "video" | "vector" | "raw";
+
+export interface TensorType {
+  readonly layout: Layout;
+  readonly dims: readonly Poly[];
+}
+
+export function videoType(t: Poly, h: Poly, w: Poly, c: Poly): TensorType {
+  return { layout: "video", dims: [c, t, h, w] };
+}
+
+export function formatType(type: TensorType): string {
+  const d = type.dims.map((p) => p.toString());
+  if (type.layout === "vector") return `<${d[0]}>`;
+  if (type.layout === "video") {
+    const [c, t, h, w] = type.dims;
+    const spatial = h!.equals(w!) ? `${squareOf(h!)}` : `${wrapTimes(h!)}×${wrapTimes(w!)}`;
+    return `<${t}, ${spatial}, ${c}>`;
+  }
+  return `[${d.join(", ")}]`;
+}
+
+function squareOf(p: Poly): string {
+  const s = p.toString();
+  return /^[\p{L}\p{N}]+$/u.test(s) || s.startsWith("⌊") && s.endsWith("⌋") && !s.slice(1, -1).includes("⌋") ? `${s}²` : `(${s})²`;
+}
+
+function wrapTimes(p: Poly): string {
+  const s = p.toString();
+  return /[ +−]/.test(s) ? `(${s})` : s;
+}
+
+/** Names of the axes, for messages: "channels", "frames", "height", "width". */
+export function axisName(type: TensorType, axis: number): string {
+  if (type.layout === "video") return ["channels", "frames", "height", "width"][axis]!;
+  if (type.layout === "vector") return "features";
+  return `axis ${axis + 1}`;
+}
+
+export function sameLayoutAndRank(a: TensorType, b: TensorType): boolean {
+  return a.layout === b.layout && a.dims.length === b.dims.length;
+}
+
+export function elementCount(type: TensorType): Poly {
+  return type.dims.reduce((acc, d) => acc.mul(d), Poly.ONE);
+}

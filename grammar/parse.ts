@@ -1,0 +1,106 @@
+/** Source text to CST, with every lexical and syntax error kept. */
+import type { CstNode, IToken } from "chevrotain";
+import { sfLexer, LParen, LSquare, LCurly, LAngle, LFloor, LCeil, RParen, RSquare, RCurly, RAngle, RFloor, RCeil, Minus } from "./lexer";
+import { parser } from "./parser";
+
+/** Deeper nesting than this is refused before parsing, so no input can exhaust the stack. */
+export const MAX_NESTING = 200;
+
+export interface SyntaxProblem {
+  readonly kind: "lexical" | "syntax" | "nesting";
+  readonly offset: number;
+  readonly length: number;
+  readonly message: string;
+  /** For syntax errors: the token found, if any. */
+  readonly found?: string;
+}
+
+export interface ParseResult {
+  readonly cst: CstNode | undefined;
+  readonly tokens: readonly IToken[];
+  readonly problems: readonly SyntaxProblem[];
+}
+
+const OPENERS = new Set([LParen, LSquare, LCurly, LFloor, LCeil]);
+const CLOSERS = new Set([RParen, RSquare, RCurly, RFloor, RCeil]);
+
+/** The first token at which brackets or unary minus signs nest past MAX_NESTING. */
+function findExcessiveNesting(tokens: readonly IToken[]): IToken | undefined {
+  let depth = 0;
+  let minusRun = 0;
+  for (const t of tokens) {
+    if (OPENERS.has(t.tokenType) || t.tokenType === LAngle) depth++;
+    else if (CLOSERS.has(t.tokenType) || t.tokenType === RAngle) depth = Math.max(0, depth - 1);
+    minusRun = t.tokenType === Minus ? minusRun + 1 : 0;
+    if (depth > MAX_NESTING || minusRun > MAX_NESTING) return t;
+  }
+  return undefined;
+}
+
+export function parseSource(text: string): ParseResult {
+  const lexed = sfLexer.tokenize(text);
+  const problems: SyntaxProblem[] = lexed.errors.map((e) => ({
+    kind: "lexical" as const,
+    offset: e.offset,
+    length: Math.max(1, e.length),
+    message: `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + Math.max(1, Math.min(e.length, 1))))}`,
+  }));
+  const deep = findExcessiveNesting(lexed.tokens);
+  if (deep) {
+    problems.push({
+      kind: "nesting",
+      offset: deep.startOffset,
+      length: deep.image.length,
+      message: `nesting deeper than ${MAX_NESTING} levels`,
+    });
+    return { cst: undefined, tokens: lexed.tokens, problems };
+  }
+  parser.input = lexed.tokens;
+  let cst: CstNode | undefined;
+  try {
+    cst = parser.file();
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    problems.push({ kind: "nesting", offset: 0, length: 1, message: "the file is nested too deeply to parse" });
+    return { cst: undefined, tokens: lexed.tokens, problems };
+  }
+  for (const e of parser.errors) {
+    const t = e.token;
+    const atEnd = t.tokenType.name === "EOF" || Number.isNaN(t.startOffset);
+    problems.push({
+      kind: "syntax",
+      offset: atEnd ? text.length : t.startOffset,
+      length: atEnd ? 0 : t.image.length,
+      message: describeSyntaxError(e.message, atEnd),
+      found: atEnd ? undefined : t.image,
+    });
+  }
+  return { cst, tokens: lexed.tokens, problems };
+}
+
+/** Chevrotain's messages name token types; say it in the language's terms. */
+function describeSyntaxError(message: string, atEnd: boolean): string {
+  const expecting = /Expecting (?:token of type )?--> (\w+) <--/.exec(message);
+  const names: Record<string, string> = {
+    RParen: "')'",
+    LParen: "'('",
+    RCurly: "'}'",
+    LCurly: "'{'",
+    RSquare: "']'",
+    RAngle: "'>'",
+    Identifier: "a name",
+    Equals: "'='",
+    Arrow: "'->'",
+    Colon: "':'",
+    NumberLiteral: "a number",
+    StringLiteral: "a string",
+    RFloor: "'⌋'",
+    RCeil: "'⌉'",
+  };
+  const where = atEnd ? "the end of the file" : "this";
+  if (expecting) return `expected ${names[expecting[1]!] ?? expecting[1]} but found ${where}`;
+  if (/one of these possible Token sequences/.test(message) || /NoViableAlt/.test(message))
+    return atEnd ? "unexpected end of the file" : "unexpected token here";
+  if (/Redundant input/.test(message)) return "this does not start a declaration (import, param, block, network or names)";
+  return message.split("\n")[0]!;
+}

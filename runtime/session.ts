@@ -1,0 +1,166 @@
+import * as ort from 'onnxruntime-node';
+
+export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
+
+export interface SessionOptions {
+  ep?: ExecutionProvider;
+  /** intra-op threads; onnxruntime picks when omitted */
+  threads?: number;
+}
+
+export interface OpenedSession {
+  session: ort.InferenceSession;
+  /** The provider the session was actually created with. */
+  provider: ExecutionProvider;
+  /** Why the requested provider was not used, for the CLI to print. */
+  warnings: string[];
+}
+
+export interface FloatTensor {
+  data: Float32Array;
+  shape: number[];
+}
+
+const INSTALL_HINT: Partial<Record<ExecutionProvider, string>> = {
+  cuda: 'reinstall with `npm install onnxruntime-node --onnxruntime-node-install=cuda12` on a machine with CUDA 12',
+};
+
+/**
+ * Opens a session on the requested provider, falling back to CPU with a warning
+ * (rather than failing) when the provider is not in the installed onnxruntime
+ * build or cannot start, since a slower run is more useful than none.
+ */
+export async function openSession(model: Uint8Array, opts: SessionOptions = {}): Promise<OpenedSession> {
+  const requested = opts.ep ?? 'cpu';
+  const warnings: string[] = [];
+  const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+  if (opts.threads !== undefined) {
+    if (!Number.isInteger(opts.threads) || opts.threads < 1) {
+      throw new RangeError(`threads must be a positive integer, got ${opts.threads}`);
+    }
+    base.intraOpNumThreads = opts.threads;
+  }
+
+  if (requested !== 'cpu') {
+    const backends = ort.listSupportedBackends();
+    const entry = backends.find((b) => b.name === requested);
+    if (!entry || !entry.bundled) {
+      const bundled = backends.filter((b) => b.bundled).map((b) => b.name);
+      const hint = INSTALL_HINT[requested];
+      warnings.push(
+        `execution provider '${requested}' is not available in the installed onnxruntime-node ` +
+          `(available: ${bundled.join(', ')}); running on cpu${hint ? ` (${hint})` : ''}`,
+      );
+    } else {
+      try {
+        const session = await ort.InferenceSession.create(model, { ...base, executionProviders: [requested] });
+        return { session, provider: requested, warnings };
+      } catch (e) {
+        warnings.push(
+          `execution provider '${requested}' failed to start (${firstLine(e)}); running on cpu`,
+        );
+      }
+    }
+  }
+
+  const session = await ort.InferenceSession.create(model, { ...base, executionProviders: ['cpu'] });
+  return { session, provider: 'cpu', warnings };
+}
+
+function firstLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0];
+}
+
+/** Runs the session on float32 inputs; every output is returned as float32. */
+export async function runModel(
+  session: ort.InferenceSession,
+  inputs: Record<string, FloatTensor>,
+): Promise<Record<string, FloatTensor>> {
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const name of session.inputNames) {
+    const x = inputs[name];
+    if (!x) {
+      throw new Error(`model input '${name}' was not given (the model takes ${session.inputNames.join(', ')})`);
+    }
+    let n = 1;
+    for (const d of x.shape) n *= d;
+    if (n !== x.data.length) {
+      throw new Error(`input '${name}': shape [${x.shape.join(', ')}] holds ${n} values but ${x.data.length} were given`);
+    }
+    feeds[name] = new ort.Tensor('float32', x.data, x.shape);
+  }
+  for (const name of Object.keys(inputs)) {
+    if (!session.inputNames.includes(name)) {
+      throw new Error(`'${name}' is not an input of the model (it takes ${session.inputNames.join(', ')})`);
+    }
+  }
+
+  const results = await session.run(feeds);
+  const out: Record<string, FloatTensor> = {};
+  for (const name of session.outputNames) {
+    const t = results[name];
+    out[name] = { data: asFloat32(name, t), shape: t.dims.slice() };
+  }
+  return out;
+}
+
+function asFloat32(name: string, t: ort.Tensor): Float32Array {
+  const d = t.data;
+  if (d instanceof Float32Array) return d;
+  if (d instanceof BigInt64Array || d instanceof BigUint64Array) return Float32Array.from(d, (v) => Number(v));
+  if (
+    d instanceof Float64Array ||
+    d instanceof Int32Array ||
+    d instanceof Uint32Array ||
+    d instanceof Int16Array ||
+    d instanceof Uint16Array ||
+    d instanceof Int8Array ||
+    d instanceof Uint8Array
+  ) {
+    if (t.type === 'float16') throw new Error(`output '${name}' is float16; cast it to float32 in the model`);
+    return Float32Array.from(d);
+  }
+  throw new Error(`output '${name}' has type ${t.type}, which cannot be returned as float32`);
+}
+
+/**
+ * The reference fixture's input: x.flat[i] = float32(((i * 2654435761) mod 2^32) / 2^32 * 2 - 1).
+ * Math.imul gives the product modulo 2^32 exactly, which float multiplication
+ * would not once i * 2654435761 exceeds 2^53.
+ */
+export function deterministicClip(shape: number[]): Float32Array {
+  let n = 1;
+  for (const d of shape) {
+    if (!Number.isSafeInteger(d) || d < 0) throw new RangeError(`shape [${shape.join(', ')}] must hold non-negative integers`);
+    n *= d;
+  }
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const h = Math.imul(i, 2654435761) >>> 0;
+    out[i] = (h / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+/** The k largest logits of each batch row, largest first; ties keep the lower class index first. */
+export function topK(logits: Float32Array, classes: number, k: number): { index: number; value: number }[][] {
+  if (!Number.isInteger(classes) || classes < 1 || logits.length % classes !== 0) {
+    throw new RangeError(`${logits.length} logits do not split into rows of ${classes} classes`);
+  }
+  const kk = Math.max(0, Math.min(k, classes));
+  const rows: { index: number; value: number }[][] = [];
+  for (let r = 0; r < logits.length / classes; r++) {
+    const row = logits.subarray(r * classes, (r + 1) * classes);
+    const order = Array.from({ length: classes }, (_, i) => i);
+    // NaN sorts last so that a broken output does not masquerade as a confident class.
+    order.sort((a, b) => {
+      const va = row[a];
+      const vb = row[b];
+      if (Number.isNaN(va) || Number.isNaN(vb)) return Number.isNaN(va) ? (Number.isNaN(vb) ? a - b : 1) : -1;
+      return vb - va || a - b;
+    });
+    rows.push(order.slice(0, kk).map((index) => ({ index, value: row[index] })));
+  }
+  return rows;
+}

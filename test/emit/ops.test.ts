@@ -1,0 +1,666 @@
+/**
+ * Numeric tests of each op's lowering: small IR graphs with explicit weights
+ * run in onnxruntime (batch 2) and are compared against direct-loop reference
+ * implementations written here, independently of the emitter. Every model is
+ * also checked by onnx's checker and shape inference (batched at the end).
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import type { IRGraph, IROp, Triple } from "../../compiler/ir";
+import { emitOnnx, type EmitOnnxOptions } from "../../compiler/emit/onnx";
+import { IRBuilder } from "../support/ir-builder";
+import { assertShapesMatchIR, checkManyWithOnnx, runWithOrt, type TensorData } from "../support/onnx-check";
+
+const BATCH = 2;
+
+// --- deterministic test data ------------------------------------------------
+
+/** mulberry32: a tiny PRNG for test inputs, independent of the emitter's generator. */
+function makeRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomTensor(dims: readonly number[], random: () => number, low = -1, high = 1): TensorData {
+  const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * random();
+  return { data, dims: [...dims] };
+}
+
+const asBytes = (values: Float32Array): Uint8Array => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+
+/** Random values for every weight of the graph; batchnorm variances stay positive. */
+function randomWeights(graph: IRGraph, random: () => number): Map<string, Float32Array> {
+  const weights = new Map<string, Float32Array>();
+  for (const node of graph.nodes) {
+    for (const weight of node.weights) {
+      const positive = weight.name.endsWith("running_var");
+      weights.set(weight.name, randomTensor(weight.shape, random, positive ? 0.5 : -1, positive ? 2 : 1).data);
+    }
+  }
+  return weights;
+}
+
+// --- emitted models, checked together by onnx at the end ---------------------
+
+const emitted: { graph: IRGraph; model: Uint8Array }[] = [];
+
+function emit(graph: IRGraph, weights: ReadonlyMap<string, Float32Array>, options: EmitOnnxOptions = {}): Uint8Array {
+  const byteWeights = new Map([...weights].map(([name, values]) => [name, asBytes(values)] as const));
+  const model = emitOnnx(graph, { ...options, weights: byteWeights });
+  emitted.push({ graph, model });
+  return model;
+}
+
+/** Emits `graph`, runs it on `feeds` and returns the single output. */
+async function emitAndRun(
+  graph: IRGraph,
+  feeds: Record<string, TensorData>,
+  weights: ReadonlyMap<string, Float32Array> = new Map(),
+): Promise<TensorData> {
+  const outputs = await runWithOrt(emit(graph, weights), feeds);
+  const output = outputs[graph.outputs[0]!.name];
+  if (output === undefined) throw new Error(`no output ${graph.outputs[0]!.name}`);
+  return output;
+}
+
+function expectClose(actual: TensorData, expected: TensorData, tolerance = 1e-5): void {
+  expect(actual.dims).toEqual(expected.dims);
+  let worst = 0;
+  let worstIndex = -1;
+  for (let i = 0; i < expected.data.length; i++) {
+    const error = Math.abs(actual.data[i]! - expected.data[i]!) / Math.max(1, Math.abs(expected.data[i]!));
+    if (!(error <= worst)) {
+      worst = error;
+      worstIndex = i;
+    }
+  }
+  expect(
+    worst,
+    `worst relative error ${worst} at ${worstIndex}: ${actual.data[worstIndex]} vs ${expected.data[worstIndex]}`,
+  ).toBeLessThanOrEqual(tolerance);
+}
+
+// --- reference implementations (plain loops over full NC... tensors) --------
+
+function stridesOf(dims: readonly number[]): number[] {
+  const strides = new Array<number>(dims.length).fill(1);
+  for (let axis = dims.length - 2; axis >= 0; axis--) strides[axis] = strides[axis + 1]! * dims[axis + 1]!;
+  return strides;
+}
+
+function tensor(dims: readonly number[]): TensorData {
+  return { data: new Float32Array(dims.reduce((a, b) => a * b, 1)), dims: [...dims] };
+}
+
+type Pads6 = readonly [number, number, number, number, number, number];
+
+function convReference(
+  x: TensorData,
+  w: Float32Array,
+  bias: Float32Array | undefined,
+  options: { out: number; kernel: Triple; stride: Triple; pads: Pads6; dilation: Triple; groups: number },
+): TensorData {
+  const [n, c, t, h, wd] = x.dims as [number, number, number, number, number];
+  const [kt, kh, kw] = options.kernel;
+  const [st, sh, sw] = options.stride;
+  const [dt, dh, dw] = options.dilation;
+  const [pt, ph, pw] = options.pads;
+  const outSize = (size: number, k: number, s: number, d: number, axis: number) =>
+    Math.floor((size + options.pads[axis]! + options.pads[axis + 3]! - d * (k - 1) - 1) / s) + 1;
+  const ot = outSize(t, kt, st, dt, 0);
+  const oh = outSize(h, kh, sh, dh, 1);
+  const ow = outSize(wd, kw, sw, dw, 2);
+  const inPerGroup = c / options.groups;
+  const outPerGroup = options.out / options.groups;
+  const y = tensor([n, options.out, ot, oh, ow]);
+  const xs = stridesOf(x.dims);
+  const ws = stridesOf([options.out, inPerGroup, kt, kh, kw]);
+  let index = 0;
+  for (let b = 0; b < n; b++)
+    for (let o = 0; o < options.out; o++) {
+      const group = Math.floor(o / outPerGroup);
+      for (let i = 0; i < ot; i++)
+        for (let j = 0; j < oh; j++)
+          for (let k = 0; k < ow; k++) {
+            let sum = bias ? bias[o]! : 0;
+            for (let ci = 0; ci < inPerGroup; ci++)
+              for (let a = 0; a < kt; a++) {
+                const ti = i * st - pt + a * dt;
+                if (ti < 0 || ti >= t) continue;
+                for (let bb = 0; bb < kh; bb++) {
+                  const hi = j * sh - ph + bb * dh;
+                  if (hi < 0 || hi >= h) continue;
+                  for (let cc = 0; cc < kw; cc++) {
+                    const wi = k * sw - pw + cc * dw;
+                    if (wi < 0 || wi >= wd) continue;
+                    const xv = x.data[b * xs[0]! + (group * inPerGroup + ci) * xs[1]! + ti * xs[2]! + hi * xs[3]! + wi]!;
+                    const wv = w[o * ws[0]! + ci * ws[1]! + a * ws[2]! + bb * ws[3]! + cc]!;
+                    sum += xv * wv;
+                  }
+                }
+              }
+            y.data[index++] = sum;
+          }
+    }
+  return y;
+}
+
+function poolReference(
+  x: TensorData,
+  kind: "max" | "avg",
+  kernel: Triple,
+  stride: Triple,
+  pads: Pads6,
+  countIncludePad: boolean,
+): TensorData {
+  const [n, c, t, h, w] = x.dims as [number, number, number, number, number];
+  const outSize = (size: number, axis: number) =>
+    Math.floor((size + pads[axis]! + pads[axis + 3]! - kernel[axis]!) / stride[axis]!) + 1;
+  const [ot, oh, ow] = [outSize(t, 0), outSize(h, 1), outSize(w, 2)];
+  const y = tensor([n, c, ot, oh, ow]);
+  const xs = stridesOf(x.dims);
+  let index = 0;
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < c; ch++)
+      for (let i = 0; i < ot; i++)
+        for (let j = 0; j < oh; j++)
+          for (let k = 0; k < ow; k++) {
+            let max = -Infinity;
+            let sum = 0;
+            let valid = 0;
+            for (let a = 0; a < kernel[0]; a++)
+              for (let bb = 0; bb < kernel[1]; bb++)
+                for (let cc = 0; cc < kernel[2]; cc++) {
+                  const ti = i * stride[0] - pads[0] + a;
+                  const hi = j * stride[1] - pads[1] + bb;
+                  const wi = k * stride[2] - pads[2] + cc;
+                  if (ti < 0 || ti >= t || hi < 0 || hi >= h || wi < 0 || wi >= w) continue;
+                  const v = x.data[b * xs[0]! + ch * xs[1]! + ti * xs[2]! + hi * xs[3]! + wi]!;
+                  max = Math.max(max, v);
+                  sum += v;
+                  valid++;
+                }
+            const divisor = countIncludePad ? kernel[0] * kernel[1] * kernel[2] : valid;
+            y.data[index++] = kind === "max" ? max : sum / divisor;
+          }
+  return y;
+}
+
+function mapElements(x: TensorData, f: (v: number) => number): TensorData {
+  return { data: x.data.map(f), dims: [...x.dims] };
+}
+
+/** erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7, below float32 tolerance here). */
+function erf(x: number): number {
+  const sign = Math.sign(x);
+  const a = Math.abs(x);
+  const t = 1 / (1 + 0.3275911 * a);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  return sign * (1 - poly * Math.exp(-a * a));
+}
+
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+/** Permutes a tensor's axes: output axis i is input axis perm[i]. */
+function transposeReference(x: TensorData, perm: readonly number[]): TensorData {
+  const outDims = perm.map((axis) => x.dims[axis]!);
+  const y = tensor(outDims);
+  const inStrides = stridesOf(x.dims);
+  const outStrides = stridesOf(outDims);
+  for (let index = 0; index < y.data.length; index++) {
+    let rest = index;
+    let source = 0;
+    for (let axis = 0; axis < outDims.length; axis++) {
+      const coordinate = Math.floor(rest / outStrides[axis]!);
+      rest -= coordinate * outStrides[axis]!;
+      source += coordinate * inStrides[perm[axis]!]!;
+    }
+    y.data[index] = x.data[source]!;
+  }
+  return y;
+}
+
+/** Picks frames along axis 2 of [N, C, T, H, W]. */
+function selectFrames(x: TensorData, frames: readonly number[]): TensorData {
+  const [n, c, , h, w] = x.dims as [number, number, number, number, number];
+  const y = tensor([n, c, frames.length, h, w]);
+  const xs = stridesOf(x.dims);
+  let index = 0;
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < c; ch++)
+      for (const frame of frames) {
+        const base = b * xs[0]! + ch * xs[1]! + frame * xs[2]!;
+        for (let i = 0; i < h * w; i++) y.data[index++] = x.data[base + i]!;
+      }
+  return y;
+}
+
+/** Concatenates along `axis` (batch = 0). */
+function concatReference(parts: readonly TensorData[], axis: number): TensorData {
+  const outDims = [...parts[0]!.dims];
+  outDims[axis] = parts.reduce((sum, part) => sum + part.dims[axis]!, 0);
+  const y = tensor(outDims);
+  const outer = outDims.slice(0, axis).reduce((a, b) => a * b, 1);
+  let index = 0;
+  for (let o = 0; o < outer; o++)
+    for (const part of parts) {
+      const chunk = part.data.length / outer;
+      y.data.set(part.data.subarray(o * chunk, (o + 1) * chunk), index);
+      index += chunk;
+    }
+  return y;
+}
+
+function globalAvgPoolReference(x: TensorData): TensorData {
+  const [n, c] = x.dims as [number, number];
+  const spatial = x.data.length / (n * c);
+  const y = tensor([n, c]);
+  for (let i = 0; i < n * c; i++) {
+    let sum = 0;
+    for (let j = 0; j < spatial; j++) sum += x.data[i * spatial + j]!;
+    y.data[i] = sum / spatial;
+  }
+  return y;
+}
+
+/** y = x W^T + b over the last axis; W is [out, in]. */
+function linearReference(x: TensorData, w: Float32Array, bias: Float32Array | undefined, out: number): TensorData {
+  const inFeatures = x.dims[x.dims.length - 1]!;
+  const rows = x.data.length / inFeatures;
+  const y = tensor([...x.dims.slice(0, -1), out]);
+  for (let r = 0; r < rows; r++)
+    for (let o = 0; o < out; o++) {
+      let sum = bias ? bias[o]! : 0;
+      for (let i = 0; i < inFeatures; i++) sum += x.data[r * inFeatures + i]! * w[o * inFeatures + i]!;
+      y.data[r * out + o] = sum;
+    }
+  return y;
+}
+
+function softmaxReference(x: TensorData, axis: number): TensorData {
+  const y = tensor(x.dims);
+  const size = x.dims[axis]!;
+  const inner = x.dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const outer = x.data.length / (size * inner);
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < inner; i++) {
+      const at = (k: number) => o * size * inner + k * inner + i;
+      let max = -Infinity;
+      for (let k = 0; k < size; k++) max = Math.max(max, x.data[at(k)]!);
+      let sum = 0;
+      for (let k = 0; k < size; k++) sum += Math.exp(x.data[at(k)]! - max);
+      for (let k = 0; k < size; k++) y.data[at(k)] = Math.exp(x.data[at(k)]! - max) / sum;
+    }
+  return y;
+}
+
+function batchnormReference(
+  x: TensorData,
+  scale: Float32Array,
+  bias: Float32Array,
+  mean: Float32Array,
+  variance: Float32Array,
+  epsilon: number,
+): TensorData {
+  const [n, c] = x.dims as [number, number];
+  const spatial = x.data.length / (n * c);
+  const y = tensor(x.dims);
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < c; ch++) {
+      const factor = scale[ch]! / Math.sqrt(variance[ch]! + epsilon);
+      for (let i = 0; i < spatial; i++) {
+        const at = (b * c + ch) * spatial + i;
+        y.data[at] = (x.data[at]! - mean[ch]!) * factor + bias[ch]!;
+      }
+    }
+  return y;
+}
+
+/** PySlowFast's frame choice: torch.linspace(0, frames - 1, count).long(). */
+function linspaceIndices(frames: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => Math.trunc((i * (frames - 1)) / (count - 1)));
+}
+
+const batched = (shape: readonly number[]) => [BATCH, ...shape];
+
+// --- tests ---------------------------------------------------------------------
+
+describe("conv", () => {
+  it("matches direct convolution with padding, stride, dilation, groups, bias and a t≠h≠w kernel", async () => {
+    const random = makeRandom(1);
+    const b = new IRBuilder("conv_general");
+    const x = b.input("x", [4, 5, 6, 7]);
+    const options = {
+      out: 6,
+      kernel: [3, 2, 3] as Triple,
+      stride: [1, 2, 2] as Triple,
+      pads: [2, 0, 1, 1, 1, 0] as Pads6,
+      dilation: [2, 1, 2] as Triple,
+      groups: 2,
+    };
+    b.output(b.conv("conv", x, { ...options, bias: true }));
+    const graph = b.build();
+    const weights = randomWeights(graph, random);
+    const input = randomTensor(batched([4, 5, 6, 7]), random);
+    const actual = await emitAndRun(graph, { x: input }, weights);
+    expectClose(actual, convReference(input, weights.get("conv.weight")!, weights.get("conv.bias"), options), 1e-5);
+  });
+
+  it("matches a depthwise (groups = channels) convolution without bias", async () => {
+    const random = makeRandom(2);
+    const b = new IRBuilder("conv_depthwise");
+    const x = b.input("x", [6, 4, 5, 5]);
+    const options = {
+      out: 6,
+      kernel: [3, 3, 3] as Triple,
+      stride: [1, 1, 1] as Triple,
+      pads: [1, 1, 1, 1, 1, 1] as Pads6,
+      dilation: [1, 1, 1] as Triple,
+      groups: 6,
+    };
+    b.output(b.conv("dw", x, options));
+    const graph = b.build();
+    const weights = randomWeights(graph, random);
+    const input = randomTensor(batched([6, 4, 5, 5]), random);
+    const actual = await emitAndRun(graph, { x: input }, weights);
+    expectClose(actual, convReference(input, weights.get("dw.weight")!, undefined, options));
+  });
+});
+
+describe("batchnorm", () => {
+  it("normalises with the running statistics", async () => {
+    const random = makeRandom(3);
+    const b = new IRBuilder("batchnorm");
+    b.output(b.batchnorm("bn", b.input("x", [5, 2, 3, 3]), 1e-3, 0.1));
+    const graph = b.build();
+    const weights = randomWeights(graph, random);
+    const input = randomTensor(batched([5, 2, 3, 3]), random);
+    const actual = await emitAndRun(graph, { x: input }, weights);
+    const expected = batchnormReference(
+      input,
+      weights.get("bn.weight")!,
+      weights.get("bn.bias")!,
+      weights.get("bn.running_mean")!,
+      weights.get("bn.running_var")!,
+      1e-3,
+    );
+    expectClose(actual, expected);
+  });
+});
+
+describe("activations", () => {
+  const cases: [string, IROp, (v: number) => number][] = [
+    ["relu", { kind: "relu" }, (v) => Math.max(0, v)],
+    ["sigmoid", { kind: "sigmoid" }, sigmoid],
+    ["tanh", { kind: "tanh" }, Math.tanh],
+    ["leaky_relu", { kind: "leaky_relu", slope: 0.1 }, (v) => (v >= 0 ? v : 0.1 * v)],
+    ["gelu", { kind: "gelu" }, (v) => 0.5 * v * (1 + erf(v / Math.SQRT2))],
+    ["silu", { kind: "silu" }, (v) => v * sigmoid(v)],
+  ];
+  it.each(cases)("%s", async (name, op, reference) => {
+    const random = makeRandom(4);
+    const b = new IRBuilder(`activation_${name}`);
+    b.output(b.op(name, op, [b.input("x", [3, 2, 4, 4])]));
+    const input = randomTensor(batched([3, 2, 4, 4]), random, -4, 4);
+    const actual = await emitAndRun(b.build(), { x: input });
+    expectClose(actual, mapElements(input, reference), 2e-6);
+  });
+
+  it("gelu through the native Gelu op at opset 20 agrees with the reference", async () => {
+    const b = new IRBuilder("gelu_opset20");
+    b.output(b.op("gelu", { kind: "gelu" }, [b.input("x", [3, 2, 4, 4])]));
+    const graph = b.build();
+    const input = randomTensor(batched([3, 2, 4, 4]), makeRandom(5), -4, 4);
+    // onnx 1.12's checker predates opset 20, so this one is run but not recorded for it.
+    const model = emitOnnx(graph, { opset: 20 });
+    const actual = (await runWithOrt(model, { x: input }))["gelu"]!;
+    expectClose(actual, mapElements(input, (v) => 0.5 * v * (1 + erf(v / Math.SQRT2))), 2e-6);
+  });
+});
+
+describe("pooling", () => {
+  const kernel: Triple = [2, 3, 3];
+  const stride: Triple = [1, 2, 2];
+  const pads: Pads6 = [1, 1, 0, 0, 1, 1];
+
+  it("maxpool with padding ignores the padded positions", async () => {
+    const random = makeRandom(6);
+    const b = new IRBuilder("maxpool");
+    const x = b.input("x", [3, 4, 7, 6]);
+    b.output(b.op("pool", { kind: "maxpool", kernel, stride, pads, countIncludePad: false }, [x]));
+    const input = randomTensor(batched([3, 4, 7, 6]), random);
+    const actual = await emitAndRun(b.build(), { x: input });
+    expectClose(actual, poolReference(input, "max", kernel, stride, pads, false));
+  });
+
+  it.each([true, false])("avgpool with padding, count_include_pad = %s", async (countIncludePad) => {
+    const random = makeRandom(7);
+    const b = new IRBuilder(`avgpool_${countIncludePad}`);
+    const x = b.input("x", [3, 4, 7, 6]);
+    b.output(b.op("pool", { kind: "avgpool", kernel, stride, pads, countIncludePad }, [x]));
+    const input = randomTensor(batched([3, 4, 7, 6]), random);
+    const actual = await emitAndRun(b.build(), { x: input });
+    expectClose(actual, poolReference(input, "avg", kernel, stride, pads, countIncludePad));
+  });
+
+  it("global_avgpool turns [C, T, H, W] into [C]", async () => {
+    const random = makeRandom(8);
+    const b = new IRBuilder("global_avgpool");
+    b.output(b.op("pool", { kind: "global_avgpool" }, [b.input("x", [5, 3, 4, 6])]));
+    const input = randomTensor(batched([5, 3, 4, 6]), random);
+    const actual = await emitAndRun(b.build(), { x: input });
+    expectClose(actual, globalAvgPoolReference(input));
+  });
+});
+
+describe("linear, softmax, dropout", () => {
+  it.each([true, false])("linear on [C] (Gemm), bias = %s", async (bias) => {
+    const random = makeRandom(9);
+    const b = new IRBuilder(`linear_${bias}`);
+    b.output(b.linear("fc", b.input("x", [7]), 5, bias));
+    const graph = b.build();
+    const weights = randomWeights(graph, random);
+    const input = randomTensor(batched([7]), random);
+    const actual = await emitAndRun(graph, { x: input }, weights);
+    expectClose(actual, linearReference(input, weights.get("fc.weight")!, weights.get("fc.bias"), 5));
+  });
+
+  it("linear over the last axis of a [T, H, W, C] tensor (MatMul against W^T)", async () => {
+    const random = makeRandom(10);
+    const b = new IRBuilder("linear_rank4");
+    b.output(b.linear("proj", b.input("x", [2, 3, 2, 6]), 4));
+    const graph = b.build();
+    const weights = randomWeights(graph, random);
+    const input = randomTensor(batched([2, 3, 2, 6]), random);
+    const actual = await emitAndRun(graph, { x: input }, weights);
+    expectClose(actual, linearReference(input, weights.get("proj.weight")!, weights.get("proj.bias"), 4));
+  });
+
+  it.each([
+    ["classifier", [6], 1],
+    ["channels of a video", [4, 2, 3, 3], 1],
+    ["width of a video", [4, 2, 3, 3], 4],
+  ] as const)("softmax over the %s", async (_, shape, axis) => {
+    const random = makeRandom(11);
+    const b = new IRBuilder(`softmax_${axis}_${shape.length}`);
+    b.output(b.op("softmax", { kind: "softmax", axis }, [b.input("x", shape)]));
+    const input = randomTensor(batched(shape), random, -3, 3);
+    const actual = await emitAndRun(b.build(), { x: input });
+    expectClose(actual, softmaxReference(input, axis));
+  });
+
+  it("dropout is the identity at inference", async () => {
+    const b = new IRBuilder("dropout");
+    b.output(b.op("dropout", { kind: "dropout", ratio: 0.5 }, [b.input("x", [9])]));
+    const input = randomTensor(batched([9]), makeRandom(12));
+    expectClose(await emitAndRun(b.build(), { x: input }), input, 0);
+  });
+});
+
+describe("elementwise and shape ops", () => {
+  it("concat along channels and along time", async () => {
+    const random = makeRandom(13);
+    const b = new IRBuilder("concat");
+    const x = b.input("x", [2, 3, 2, 2]);
+    const y = b.input("y", [3, 3, 2, 2]);
+    const channels = b.op("cat_c", { kind: "concat", axis: 1 }, [x, y]);
+    const z = b.input("z", [5, 2, 2, 2]);
+    b.output(b.op("cat_t", { kind: "concat", axis: 2 }, [channels, z]));
+    const [xi, yi, zi] = [[2, 3, 2, 2], [3, 3, 2, 2], [5, 2, 2, 2]].map((s) => randomTensor(batched(s), random));
+    const actual = await emitAndRun(b.build(), { x: xi!, y: yi!, z: zi! });
+    expectClose(actual, concatReference([concatReference([xi!, yi!], 1), zi!], 2), 0);
+  });
+
+  it("add, mul_scalar and matmul", async () => {
+    const random = makeRandom(14);
+    const b = new IRBuilder("arith");
+    const x = b.input("x", [3, 4]);
+    const y = b.input("y", [3, 4]);
+    const m = b.input("m", [4, 5]);
+    const sum = b.op("sum", { kind: "add" }, [x, y]);
+    const scaled = b.op("scaled", { kind: "mul_scalar", factor: -0.75 }, [sum]);
+    b.output(b.op("product", { kind: "matmul" }, [scaled, m]));
+    const [xi, yi, mi] = [[3, 4], [3, 4], [4, 5]].map((s) => randomTensor(batched(s), random));
+    const actual = await emitAndRun(b.build(), { x: xi!, y: yi!, m: mi! });
+    const expected = tensor(batched([3, 5]));
+    for (let n = 0; n < BATCH; n++)
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 5; j++) {
+          let s = 0;
+          for (let k = 0; k < 4; k++) {
+            const at = n * 12 + i * 4 + k;
+            s += -0.75 * (xi!.data[at]! + yi!.data[at]!) * mi!.data[n * 20 + k * 5 + j]!;
+          }
+          expected.data[n * 15 + i * 5 + j] = s;
+        }
+    expectClose(actual, expected, 1e-5);
+  });
+
+  it("reshape keeps the batch and the element order; transpose permutes axes", async () => {
+    const random = makeRandom(15);
+    const b = new IRBuilder("reshape_transpose");
+    const x = b.input("x", [2, 3, 4, 5]);
+    const flat = b.op("flat", { kind: "reshape", shape: [6, 20] }, [x]);
+    const back = b.op("back", { kind: "reshape", shape: [2, 3, 4, 5] }, [flat]);
+    b.output(b.op("swap", { kind: "transpose", perm: [0, 3, 1, 4, 2] }, [back]));
+    const input = randomTensor(batched([2, 3, 4, 5]), random);
+    const actual = await emitAndRun(b.build(), { x: input });
+    expectClose(actual, transposeReference(input, [0, 3, 1, 4, 2]), 0);
+  });
+});
+
+describe("frame selection", () => {
+  it("frames_stride takes every 8th of 32 frames starting at 0", async () => {
+    const random = makeRandom(16);
+    const b = new IRBuilder("frames_stride");
+    b.output(b.op("slow", { kind: "frames_stride", start: 0, step: 8, count: 4 }, [b.input("x", [2, 32, 2, 3])]));
+    const input = randomTensor(batched([2, 32, 2, 3]), random);
+    const actual = await emitAndRun(b.build(), { x: input });
+    expectClose(actual, selectFrames(input, [0, 8, 16, 24]), 0);
+  });
+
+  it("frames_stride with an offset start and the last frame as the end", async () => {
+    const random = makeRandom(17);
+    const b = new IRBuilder("frames_stride_offset");
+    b.output(b.op("sel", { kind: "frames_stride", start: 3, step: 4, count: 8 }, [b.input("x", [1, 32, 2, 2])]));
+    const input = randomTensor(batched([1, 32, 2, 2]), random);
+    const actual = await emitAndRun(b.build(), { x: input });
+    expectClose(actual, selectFrames(input, [3, 7, 11, 15, 19, 23, 27, 31]), 0);
+  });
+
+  it.each([
+    [4, [0, 10, 20, 31]],
+    [8, [0, 4, 8, 13, 17, 22, 26, 31]],
+  ])("frames_gather with PySlowFast's linspace indices, T = %i", async (count, expectedIndices) => {
+    const indices = linspaceIndices(32, count);
+    expect(indices).toEqual(expectedIndices);
+    const random = makeRandom(18);
+    const b = new IRBuilder(`frames_gather_${count}`);
+    b.output(b.op("sel", { kind: "frames_gather", indices }, [b.input("x", [2, 32, 2, 2])]));
+    const input = randomTensor(batched([2, 32, 2, 2]), random);
+    const actual = await emitAndRun(b.build(), { x: input });
+    expectClose(actual, selectFrames(input, indices), 0);
+  });
+
+  it("time-to-channel: output channel j*Cf + c is input channel c at frame α*t + j", async () => {
+    const [channels, slowFrames, alpha, h, w] = [3, 4, 4, 2, 3];
+    const b = new IRBuilder("time_to_channel");
+    const x = b.input("x", [channels, slowFrames * alpha, h, w]);
+    const split = b.op("split", { kind: "reshape", shape: [channels, slowFrames, alpha, h, w] }, [x]);
+    const moved = b.op("moved", { kind: "transpose", perm: [0, 3, 1, 2, 4, 5] }, [split]);
+    b.output(b.op("merged", { kind: "reshape", shape: [alpha * channels, slowFrames, h, w] }, [moved]));
+    const input = randomTensor(batched([channels, slowFrames * alpha, h, w]), makeRandom(19));
+    const actual = await emitAndRun(b.build(), { x: input });
+    const inStrides = stridesOf(input.dims);
+    const outStrides = stridesOf(actual.dims);
+    for (let n = 0; n < BATCH; n++)
+      for (let j = 0; j < alpha; j++)
+        for (let c = 0; c < channels; c++)
+          for (let t = 0; t < slowFrames; t++)
+            for (let p = 0; p < h * w; p++) {
+              const out = actual.data[n * outStrides[0]! + (j * channels + c) * outStrides[1]! + t * outStrides[2]! + p];
+              const source = input.data[n * inStrides[0]! + c * inStrides[1]! + (alpha * t + j) * inStrides[2]! + p];
+              if (out !== source) {
+                throw new Error(`channel ${j * channels + c}, t=${t}, p=${p}: ${out} != input c=${c} frame ${alpha * t + j}`);
+              }
+            }
+  });
+});
+
+describe("a two-pathway network", () => {
+  it("a tiny SlowFast (linspace slow path, strided fast path, time-strided fusion, head) matches the composed references", async () => {
+    const random = makeRandom(20);
+    const alpha = 4;
+    const b = new IRBuilder("tiny_slowfast");
+    const clip = b.input("clip", [3, 32, 8, 8]);
+    const slowIn = b.op("slow.frames", { kind: "frames_gather", indices: linspaceIndices(32, 4) }, [clip]);
+    const fastIn = b.op("fast.frames", { kind: "frames_stride", start: 0, step: 2, count: 16 }, [clip]);
+    const slowConvOptions = { out: 8, kernel: [1, 3, 3] as Triple, stride: [1, 2, 2] as Triple, pads: [0, 1, 1, 0, 1, 1] as Pads6, dilation: [1, 1, 1] as Triple, groups: 1 };
+    const fastConvOptions = { out: 2, kernel: [5, 3, 3] as Triple, stride: [1, 2, 2] as Triple, pads: [2, 1, 1, 2, 1, 1] as Pads6, dilation: [1, 1, 1] as Triple, groups: 1 };
+    const fuseOptions = { out: 4, kernel: [5, 1, 1] as Triple, stride: [alpha, 1, 1] as Triple, pads: [2, 0, 0, 2, 0, 0] as Pads6, dilation: [1, 1, 1] as Triple, groups: 1 };
+    const slow = b.op("slow.relu", { kind: "relu" }, [b.batchnorm("slow.bn", b.conv("slow.conv", slowIn, slowConvOptions))]);
+    const fast = b.op("fast.relu", { kind: "relu" }, [b.batchnorm("fast.bn", b.conv("fast.conv", fastIn, fastConvOptions))]);
+    const fused = b.op("fuse.cat", { kind: "concat", axis: 1 }, [slow, b.conv("fuse.conv", fast, fuseOptions)]);
+    const pooled = b.op("head.cat", { kind: "concat", axis: 1 }, [
+      b.op("head.pool_slow", { kind: "global_avgpool" }, [fused]),
+      b.op("head.pool_fast", { kind: "global_avgpool" }, [fast]),
+    ]);
+    const dropped = b.op("head.dropout", { kind: "dropout", ratio: 0.5 }, [pooled]);
+    b.output(b.op("head.softmax", { kind: "softmax", axis: 1 }, [b.linear("head.fc", dropped, 5)]));
+    const graph = b.build();
+    const weights = randomWeights(graph, random);
+    const input = randomTensor(batched([3, 32, 8, 8]), random);
+    const actual = await emitAndRun(graph, { clip: input }, weights);
+
+    const bn = (x: TensorData, name: string) =>
+      batchnormReference(x, weights.get(`${name}.weight`)!, weights.get(`${name}.bias`)!, weights.get(`${name}.running_mean`)!, weights.get(`${name}.running_var`)!, 1e-5);
+    const relu = (x: TensorData) => mapElements(x, (v) => Math.max(0, v));
+    const slowRef = relu(bn(convReference(selectFrames(input, [0, 10, 20, 31]), weights.get("slow.conv.weight")!, undefined, slowConvOptions), "slow.bn"));
+    const fastFrames = Array.from({ length: 16 }, (_, i) => 2 * i);
+    const fastRef = relu(bn(convReference(selectFrames(input, fastFrames), weights.get("fast.conv.weight")!, undefined, fastConvOptions), "fast.bn"));
+    const fusedRef = concatReference([slowRef, convReference(fastRef, weights.get("fuse.conv.weight")!, undefined, fuseOptions)], 1);
+    const pooledRef = concatReference([globalAvgPoolReference(fusedRef), globalAvgPoolReference(fastRef)], 1);
+    const expected = softmaxReference(linearReference(pooledRef, weights.get("head.fc.weight")!, weights.get("head.fc.bias"), 5), 1);
+    expectClose(actual, expected, 1e-5);
+  });
+});
+
+afterAll(() => {
+  // Checked once for the whole file: one Python start-up instead of one per model.
+  const results = checkManyWithOnnx(emitted.map((entry) => entry.model));
+  const failures: string[] = [];
+  results.forEach((result, index) => {
+    try {
+      assertShapesMatchIR(result, emitted[index]!.graph);
+    } catch (error) {
+      failures.push(String(error));
+    }
+  });
+  expect(emitted.length).toBeGreaterThan(20);
+  expect(failures).toEqual([]);
+});
