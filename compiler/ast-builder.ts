@@ -121,6 +121,14 @@ export class AstBuilder {
         return this.blockDecl(n);
       case "namesDecl":
         return this.namesDecl(n);
+      case "networkAlias": {
+        const c = n.children;
+        const name = this.tok(c, "name");
+        const target = this.tok(c, "target");
+        const args = this.args(this.node(c, "argList"));
+        if (!name || !target || !args) return undefined;
+        return { kind: "alias", name: this.ident(name), target: this.ident(target), args, span: this.nodeSpan(n) };
+      }
       default:
         return undefined;
     }
@@ -176,10 +184,12 @@ export class AstBuilder {
     const name = this.tok(c, "name");
     if (!name) return undefined;
     const sort = this.tok(c, "sort");
+    const choices = (c.choices ?? []).filter(isToken).map((t) => unquote(t.image));
     return {
       name: this.ident(name),
       type: this.typeExpr(this.node(c, "typeExpr")),
       sort: sort && this.ident(sort),
+      choices: choices.length > 0 ? choices : undefined,
       default: this.exprOf(this.node(c, "default")),
       span: this.nodeSpan(n),
     };

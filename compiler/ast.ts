@@ -19,7 +19,16 @@ export interface SourceFile {
   readonly span: Span;
 }
 
-export type Item = ImportDecl | ParamDecl | BlockDecl | NamesDecl;
+export type Item = ImportDecl | ParamDecl | BlockDecl | NetworkAlias | NamesDecl;
+
+/** A network that is another with other defaults: the paper's "same network, other settings". */
+export interface NetworkAlias {
+  readonly kind: "alias";
+  readonly name: Ident;
+  readonly target: Ident;
+  readonly args: readonly Argument[];
+  readonly span: Span;
+}
 
 export interface ImportDecl {
   readonly kind: "import";
@@ -44,6 +53,8 @@ export interface Formal {
   readonly name: Ident;
   readonly type: TypeExpr | undefined;
   readonly sort: Ident | undefined;
+  /** The allowed words of a choice parameter, as written. */
+  readonly choices: readonly string[] | undefined;
   readonly default: Expr | undefined;
   readonly span: Span;
 }

@@ -9,21 +9,22 @@ import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
 import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import { Interpreter, type SymbolInfo } from "./interpret";
-import type { BlockEntry } from "./scope";
+import { suggest, type BlockEntry } from "./scope";
 import type { Span } from "./span";
 import { formatType } from "./types";
 import type { Value } from "./values";
 
 export interface ParamOverride {
   readonly name: string;
-  readonly value: Rational;
+  /** A number, or a word for a choice parameter (lateral = "t2c"). */
+  readonly value: Rational | string;
   /** Where the override was written (a span in the command line), for messages. */
   readonly span: Span;
 }
 
 export interface NetworkParam {
   readonly name: string;
-  readonly value: Rational | undefined;
+  readonly value: Rational | string | undefined;
   readonly integer: boolean;
   readonly span: Span;
 }
@@ -34,10 +35,18 @@ export interface Elaboration {
 }
 
 /** The parameters of a network: its module's `param`s, then its own scalar formals. */
-function parameterDecls(entry: BlockEntry): Array<{ name: A.Ident; sort: A.Ident | undefined; value: A.Expr | undefined; span: Span }> {
-  const out: Array<{ name: A.Ident; sort: A.Ident | undefined; value: A.Expr | undefined; span: Span }> = [];
-  for (const p of entry.module.params.values()) out.push({ name: p.name, sort: p.sort, value: p.value, span: p.span });
-  for (const f of entry.decl.formals) if (!f.type) out.push({ name: f.name, sort: f.sort, value: f.default, span: f.span });
+interface ParamDecl {
+  readonly name: A.Ident;
+  readonly sort: A.Ident | undefined;
+  readonly choices: readonly string[] | undefined;
+  readonly value: A.Expr | undefined;
+  readonly span: Span;
+}
+
+function parameterDecls(entry: BlockEntry): ParamDecl[] {
+  const out: ParamDecl[] = [];
+  for (const p of entry.module.params.values()) out.push({ name: p.name, sort: p.sort, choices: undefined, value: p.value, span: p.span });
+  for (const f of entry.decl.formals) if (!f.type) out.push({ name: f.name, sort: f.sort, choices: f.choices, value: f.default, span: f.span });
   return out;
 }
 
@@ -58,26 +67,51 @@ export function elaborateNetwork(
   const ctx = interpreter.networkContext(entry.module, symbols, vars);
   const params: NetworkParam[] = [];
   const errorsBefore = diagnostics.length;
+  // An alias's arguments replace defaults; settings from the caller replace both.
+  const aliasDefaults = new Map<string, A.Argument>();
+  for (const a of entry.alias?.args ?? []) if (a.name) aliasDefaults.set(a.name.name, a);
   for (const p of parameterDecls(entry)) {
     const override = overrides.find((o) => o.name === p.name.name);
-    let value: Rational | undefined = override?.value;
-    if (!override && p.value) {
-      const v = interpreter.evalParam(p.value, ctx);
+    const aliased = aliasDefaults.get(p.name.name);
+    const source = aliased?.value ?? p.value;
+    let value: Rational | string | undefined = override?.value;
+    if (override === undefined && source) {
+      const v = interpreter.evalParam(source, ctx);
       if (v.kind === "dim") {
         value = v.poly.evaluate((n) => symbols.get(n)?.value);
-        if (value === undefined) diagnostics.push(makeDiagnostic("SF0112", p.value.span, { message: `the value of \`${p.name.text}\` is not a number`, label: "here" }));
-      } else if (v.kind !== "poison")
-        diagnostics.push(makeDiagnostic("SF0112", p.value.span, { message: `a parameter's value must be a number`, label: "here" }));
+        if (value === undefined) diagnostics.push(makeDiagnostic("SF0112", source.span, { message: `the value of \`${p.name.text}\` is not a number`, label: "here" }));
+      } else if (v.kind === "string") value = v.value;
+      else if (v.kind !== "poison") diagnostics.push(makeDiagnostic("SF0112", source.span, { message: "a parameter's value must be a number or a string", label: "here" }));
     }
-    if (!override && !p.value) diagnostics.push(makeDiagnostic("SF0108", p.span, { message: `network parameter \`${p.name.text}\` has no value`, label: "give it a default", help: `write \`${p.name.text} = <value>\` or set it with --set ${p.name.text}=<value>` }));
+    if (override === undefined && !source)
+      diagnostics.push(makeDiagnostic("SF0108", p.span, { message: `network parameter \`${p.name.text}\` has no value`, label: "give it a default", help: `write \`${p.name.text} = <value>\` or set it with --set ${p.name.text}=<value>` }));
+    const span = override?.span ?? source?.span ?? p.span;
+    params.push({ name: p.name.name, value, integer: true, span: p.span });
+    if (p.choices && (typeof value !== "string" || !p.choices.includes(value)))
+      diagnostics.push(
+        makeDiagnostic("SF0112", span, {
+          message: `\`${p.name.text}\` is one of ${p.choices.map((c) => JSON.stringify(c)).join(", ")}, given ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
+          label: "not one of the choices",
+          related: override ? [{ span: p.span, label: "declared here" }] : [],
+          help: typeof value === "string" ? suggest(value, p.choices) : undefined,
+        }),
+      );
+    if (typeof value === "string") {
+      if (!p.choices) diagnostics.push(makeDiagnostic("SF0112", span, { message: `\`${p.name.text}\` is a number, given the word ${JSON.stringify(value)}`, label: "expected a number" }));
+      vars.set(p.name.name, { kind: "string", value, span });
+      continue;
+    }
     const declaredSort = p.sort?.name;
-    const integer = declaredSort ? declaredSort === "int" : (value?.isInteger() ?? true) && (p.value?.kind !== "number" || p.value.value.isInteger());
+    const integer = declaredSort ? declaredSort === "int" : value?.isInteger() ?? true;
     if (value !== undefined && declaredSort === "int" && !value.isInteger())
-      diagnostics.push(makeDiagnostic("SF0112", override?.span ?? p.span, { message: `\`${p.name.text}\` is an int, given ${value}`, label: "not an integer" }));
-    symbols.set(p.name.name, { integer, span: override?.span ?? p.value?.span ?? p.span, value, display: `\`${p.name.text}\``, fromCommandLine: override !== undefined });
+      diagnostics.push(makeDiagnostic("SF0112", span, { message: `\`${p.name.text}\` is an int, given ${value}`, label: "not an integer" }));
+    symbols.set(p.name.name, { integer, span, value, display: `\`${p.name.text}\``, fromCommandLine: override !== undefined });
     vars.set(p.name.name, { kind: "dim", poly: Poly.symbol(p.name.name), span: p.name.span });
-    params.push({ name: p.name.name, value, integer, span: p.span });
+    params[params.length - 1] = { name: p.name.name, value, integer, span: p.span };
   }
+  for (const [name, a] of aliasDefaults)
+    if (!params.some((p) => p.name === name))
+      diagnostics.push(makeDiagnostic("SF0111", a.name!.span, { message: `network \`${decl.name.text}\` has no parameter \`${a.name!.text}\``, label: "unknown parameter", help: suggest(name, params.map((p) => p.name)) }));
   for (const o of overrides) {
     if (!params.some((p) => p.name === o.name))
       diagnostics.push(

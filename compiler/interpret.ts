@@ -38,13 +38,20 @@ export interface SymbolInfo {
   readonly fromCommandLine?: boolean;
 }
 
-/** Divisibility that a generic block needs of its arguments: divisor | dividend. */
-export interface Requirement {
-  readonly dividend: Poly;
-  readonly divisor: Poly;
-  readonly what: string;
-  readonly span: Span;
-}
+/**
+ * What a generic block needs of its arguments and could not prove for all of
+ * them: divisor | dividend, or lhs = rhs. `when` lists the boolean parameters
+ * the path assumed (an identity shortcut only where `project` is false).
+ */
+export type Requirement =
+  | { readonly relation: "divides"; readonly dividend: Poly; readonly divisor: Poly; readonly what: string; readonly span: Span; readonly when: Assumptions }
+  | { readonly relation: "equal"; readonly lhs: Poly; readonly rhs: Poly; readonly what: string; readonly span: Span; readonly when: Assumptions };
+
+export type Assumptions = ReadonlyArray<readonly [string, boolean]>;
+
+type RequirementBody =
+  | { readonly relation: "divides"; readonly dividend: Poly; readonly divisor: Poly; readonly what: string; readonly span: Span }
+  | { readonly relation: "equal"; readonly lhs: Poly; readonly rhs: Poly; readonly what: string; readonly span: Span };
 
 export interface Signature {
   readonly entry: BlockEntry;
@@ -71,6 +78,8 @@ interface Ctx {
   readonly vars: Map<string, Value>;
   readonly symbols: Map<string, SymbolInfo>;
   readonly requirements: Requirement[] | undefined;
+  /** Boolean parameters fixed by the `if` branches this path took (generic blocks). */
+  readonly assumptions: Assumptions;
   readonly path: readonly string[];
   readonly pathways: Set<string>;
   /** The call that brought us into this block body, for messages. */
@@ -79,6 +88,12 @@ interface Ctx {
 }
 
 type Continuation = ReadonlyArray<A.Stmt | { kind: "leaveStage" }>;
+
+/** A value a body returned, with the context of the path that returned it. */
+interface Returned {
+  readonly value: Value;
+  readonly ctx: Ctx;
+}
 
 export class Interpreter {
   constructor(
@@ -236,6 +251,7 @@ export class Interpreter {
       vars,
       symbols,
       requirements,
+      assumptions: [],
       path: [],
       pathways: new Set(),
       callSite: undefined,
@@ -253,7 +269,7 @@ export class Interpreter {
       const returns = this.runBody(decl.body, ctx);
       if (returns.length === 0)
         this.report("SF0210", decl.name.span, { message: `block \`${decl.name.text}\` does not return a value`, label: "no `return` in its body", help: "end the body with `return <tensor>`" });
-      for (const r of returns) if (resultType) this.checkResult(r, resultType, decl.result, ctx, requirements);
+      for (const r of returns) if (resultType) this.checkResult(r.value, resultType, decl.result, r.ctx);
     }
     return { entry, formals: typed, dimVars, resultType, requirements };
   }
@@ -274,7 +290,7 @@ export class Interpreter {
   }
 
   /** A returned value against the declared result type. */
-  private checkResult(v: Value, declared: TensorType, declaredExpr: A.TypeExpr, ctx: Ctx, requirements: Requirement[]): void {
+  private checkResult(v: Value, declared: TensorType, declaredExpr: A.TypeExpr, ctx: Ctx): void {
     if (v.kind === "poison") return;
     if (v.kind !== "tensor") {
       this.report("SF0204", v.span, { message: `the result must be a tensor, found ${describeValue(v)}`, label: "returned here" });
@@ -292,7 +308,7 @@ export class Interpreter {
       const outcome = this.compareDims(v.type.dims[i]!, d, ctx);
       if (outcome === "equal") return;
       if (outcome !== "different") {
-        for (const r of outcome) requirements.push({ ...r, what: `the declared ${axisName(declared, i)} ${d}`, span: this.dimExprSpan(declaredExpr, i) });
+        for (const r of outcome) this.require(ctx, { relation: "divides", ...r, what: `the declared ${axisName(declared, i)} ${d}`, span: this.dimExprSpan(declaredExpr, i) });
         return;
       }
       const found = v.type.dims[i]!;
@@ -318,7 +334,7 @@ export class Interpreter {
    * reading floors as exact (what S/2 means for a stride-2 output) under the
    * divisibility that makes it so; in an instance, by value.
    */
-  private compareDims(found: Poly, expected: Poly, ctx: Ctx): "equal" | "different" | Array<Omit<Requirement, "what" | "span">> {
+  private compareDims(found: Poly, expected: Poly, ctx: Ctx): "equal" | "different" | Array<{ dividend: Poly; divisor: Poly }> {
     if (found.equals(expected)) return "equal";
     const fv = this.evaluate(found, ctx);
     const ev = this.evaluate(expected, ctx);
@@ -345,13 +361,13 @@ export class Interpreter {
   // ----------------------------------------------------------- statements
 
   /** Runs a body; returns every value it can return (several when an undecidable `if` forks). */
-  runBody(body: readonly A.Stmt[], ctx: Ctx): Value[] {
-    const returns: Value[] = [];
+  runBody(body: readonly A.Stmt[], ctx: Ctx): Returned[] {
+    const returns: Returned[] = [];
     this.exec(body, ctx, returns);
     return returns;
   }
 
-  private exec(stmts: Continuation, ctx: Ctx, returns: Value[]): void {
+  private exec(stmts: Continuation, ctx: Ctx, returns: Returned[]): void {
     for (let k = 0; k < stmts.length; k++) {
       const s = stmts[k]!;
       if (s.kind === "leaveStage") {
@@ -361,7 +377,7 @@ export class Interpreter {
       try {
         switch (s.kind) {
           case "return":
-            returns.push(this.expr(s.value, ctx));
+            returns.push({ value: this.expr(s.value, ctx), ctx });
             return;
           case "assign": {
             const inPathway = ctx.pathways.has(s.target.name);
@@ -385,10 +401,18 @@ export class Interpreter {
             if (cond.kind === "poison") return;
             if (cond.kind !== "bool") this.fail("SF0204", s.condition.span, { message: `a condition must be a boolean, found ${describeValue(cond)}`, label: "here" });
             const rest = stmts.slice(k + 1);
-            const branches: Array<readonly A.Stmt[]> = cond.value === true ? [s.then] : cond.value === false ? [s.otherwise ?? []] : [s.then, s.otherwise ?? []];
-            for (const branch of branches) {
-              const forked = branches.length > 1 ? { ...ctx, vars: new Map(ctx.vars), pathways: new Set(ctx.pathways) } : ctx;
-              this.exec([...branch, ...rest], forked, returns);
+            if (cond.value !== undefined) {
+              this.exec([...(cond.value ? s.then : (s.otherwise ?? [])), ...rest], ctx, returns);
+              return;
+            }
+            // Undecidable in a generic block: check each branch, fixing a boolean
+            // parameter tested directly so that requirements know their branch.
+            const flag = s.condition.kind === "name" ? s.condition.ident.name : undefined;
+            for (const taken of [true, false]) {
+              const vars = new Map(ctx.vars);
+              if (flag) vars.set(flag, { kind: "bool", value: taken, span: s.condition.span });
+              const assumptions = flag ? [...ctx.assumptions, [flag, taken] as const] : ctx.assumptions;
+              this.exec([...(taken ? s.then : (s.otherwise ?? [])), ...rest], { ...ctx, vars, pathways: new Set(ctx.pathways), assumptions }, returns);
             }
             return;
           }
@@ -400,7 +424,7 @@ export class Interpreter {
         if (s.kind === "pathway") ctx.vars.set(s.name.name, { kind: "poison", span: s.span });
         if (s.kind === "lateral") ctx.vars.set(s.target.name, { kind: "poison", span: s.span });
         if (s.kind === "return") {
-          returns.push({ kind: "poison", span: s.span });
+          returns.push({ value: { kind: "poison", span: s.span }, ctx });
           return;
         }
       }
@@ -421,9 +445,11 @@ export class Interpreter {
     };
     const source = get(s.source);
     const target = get(s.target);
-    const fusion = s.fusion?.name ?? "concat";
+    // `fuse f` reads a choice parameter f when there is one: fuse fusion.
+    const named = s.fusion ? ctx.vars.get(s.fusion.name) : undefined;
+    const fusion = named?.kind === "string" ? named.value : (s.fusion?.name ?? "concat");
     if (fusion !== "concat" && fusion !== "sum")
-      this.fail("SF0114", s.fusion!.span, { message: `unknown fusion \`${s.fusion!.text}\``, label: "expected `concat` or `sum`", help: suggest(fusion, ["concat", "sum"]) });
+      this.fail("SF0114", s.fusion!.span, { message: `unknown fusion \`${fusion}\``, label: "expected `concat` or `sum`", help: suggest(fusion, ["concat", "sum"]) });
     const lateralCtx: Ctx = { ...ctx, inLateral: true };
     const transformed = this.stage(s.transform, source, lateralCtx);
     const fuseOp: OpName = fusion === "sum" ? "add" : "concat";
@@ -530,6 +556,16 @@ export class Interpreter {
   }
 
   private binary(e: Extract<A.Expr, { kind: "binary" }>, ctx: Ctx): Value {
+    if (e.op === "==" || e.op === "!=") {
+      const l = this.expr(e.lhs, ctx);
+      const r = this.expr(e.rhs, ctx);
+      if (l.kind === "poison" || r.kind === "poison") return { kind: "poison", span: e.span };
+      if (l.kind === "string" || r.kind === "string") {
+        if (l.kind !== r.kind) this.fail("SF0204", e.span, { message: `cannot compare ${describeValue(l)} with ${describeValue(r)}`, label: "here" });
+        const same = (l as { value: string }).value === (r as { value: string }).value;
+        return { kind: "bool", value: e.op === "==" ? same : !same, span: e.span };
+      }
+    }
     const a = this.dim(e.lhs, ctx);
     const b = this.dim(e.rhs, ctx);
     if (!a || !b) return { kind: "poison", span: e.span };
@@ -614,6 +650,7 @@ export class Interpreter {
 
   private call(c: A.CallExpr, piped: Value | undefined, ctx: Ctx): Value {
     const name = c.callee.name;
+    if (name === "input") return this.graphInput(c, piped, ctx);
     if (isOpName(name)) {
       const args = this.bindArgs(OPS[name].formals.map((f) => ({ name: f.name, variadic: f.kind === "tensors", required: f.default === undefined })), c, piped, ctx);
       if (!args) return { kind: "poison", span: c.span };
@@ -635,6 +672,21 @@ export class Interpreter {
     const args = this.bindArgs(sig.formals.map((f) => ({ name: f.name, variadic: false, required: f.default === undefined })), c, piped, ctx);
     if (!args) return { kind: "poison", span: c.span };
     return this.instantiate(sig, args, c, ctx);
+  }
+
+  /** input(<T, S², 3>) as slow: a further graph input, declared where a network needs it. */
+  private graphInput(c: A.CallExpr, piped: Value | undefined, ctx: Ctx): Value {
+    if (ctx.mode === "generic" || piped || c.args?.length !== 1 || c.args[0]!.name)
+      this.fail("SF0106", c.callee.span, {
+        message: "`input(<type>)` declares a graph input, in a network body only",
+        label: ctx.mode === "generic" ? "not allowed in a block" : "takes one type",
+      });
+    const t = this.expr(c.args[0]!.value, ctx);
+    if (t.kind === "poison") return t;
+    if (t.kind !== "type") this.fail("SF0204", t.span, { message: `\`input\` takes a type such as <T, S², 3>, found ${describeValue(t)}`, label: "here" });
+    const shape = this.concreteShape(t.type, c.span, ctx);
+    const ref = this.ir?.addInput(c.label?.parts.join("_") ?? "input", shape);
+    return { kind: "tensor", type: t.type, ref, span: c.span };
   }
 
   private argSpans(c: A.CallExpr): Map<string, Span> {
@@ -708,6 +760,7 @@ export class Interpreter {
     if (xs?.kind === "list" && xs.items.some((i) => i.kind === "poison")) return { kind: "poison", span };
     const args = this.opArgs(name, bound, fail);
     const rc: RuleContext = {
+      valueOf: (p) => this.evaluate(p, ctx),
       floorDiv: (n, d) => floorDiv(n, d, this.ints(ctx)),
       ceilDiv: (n, d) => ceilDiv(n, d, this.ints(ctx)),
       requireIntegral: (p, what, arg) => this.requireIntegral(p, what, spanOf(arg), ctx),
@@ -730,7 +783,12 @@ export class Interpreter {
         const outcome = this.compareDims(found, expected, ctx);
         if (outcome === "equal") return true;
         if (outcome !== "different") {
-          ctx.requirements?.push(...outcome.map((o) => ({ ...o, what, span: spanOf(arg) })));
+          for (const o of outcome) this.require(ctx, { relation: "divides", ...o, what, span: spanOf(arg) });
+          return true;
+        }
+        // In a generic block, sizes that can agree for some arguments are a requirement.
+        if (ctx.mode === "generic" && found.sub(expected).constantValue() === undefined) {
+          this.require(ctx, { relation: "equal", lhs: found, rhs: expected, what, span: spanOf(arg) });
           return true;
         }
         this.report("SF0202", spanOf(arg), {
@@ -844,7 +902,7 @@ export class Interpreter {
     const decided = this.decideDivides(p, Poly.ONE, ctx);
     if (decided === true) return;
     if (decided === undefined) {
-      ctx.requirements?.push({ dividend: p, divisor: Poly.ONE, what, span });
+      this.require(ctx, { relation: "divides", dividend: p, divisor: Poly.ONE, what, span });
       return;
     }
     const v = this.evaluate(p, ctx)!;
@@ -930,23 +988,7 @@ export class Interpreter {
     }
     for (const v of sig.dimVars) if (bindings.has(v)) calleeVars.set(v, { kind: "dim", poly: bindings.get(v)!, span: c.span });
     // What the body needs of its arguments, decided here.
-    for (const r of sig.requirements) {
-      const dividend = r.dividend.substitute((n) => bindings.get(n), ints);
-      const divisor = r.divisor.substitute((n) => bindings.get(n), ints);
-      const decided = this.decideDivides(dividend, divisor, ctx);
-      if (decided === true) continue;
-      if (decided === undefined) {
-        ctx.requirements?.push({ dividend, divisor, what: r.what, span: c.span });
-        continue;
-      }
-      const isInteger = r.divisor.constantValue()?.equals(Rational.ONE) ?? false;
-      const needs = isInteger ? `${r.dividend} to be an integer` : `${r.dividend} to be a multiple of ${r.divisor}`;
-      this.fail("SF0302", c.span, {
-        message: `\`${callee}\` needs ${needs} (${r.what}), but here ${this.show(dividend, ctx)}${isInteger ? "" : ` and ${this.show(divisor, ctx)}`}`,
-        label: "requirement not met by this call",
-        related: [{ span: r.span, label: `${r.what} needs it` }, ...this.provenance([dividend, divisor], ctx)],
-      });
-    }
+    for (const r of sig.requirements) this.checkRequirement(r, bindings, calleeVars, callee, c.span, ctx);
     if (!sig.ok || !sig.resultType) return { kind: "poison", span: c.span };
     const resultType: TensorType = { layout: sig.resultType.layout, dims: sig.resultType.dims.map((d) => d.substitute((n) => bindings.get(n), ints)) };
     if (ctx.mode === "generic" || !this.ir) return { kind: "tensor", type: resultType, ref: undefined, span: c.span };
@@ -959,22 +1001,70 @@ export class Interpreter {
       vars: calleeVars,
       symbols: ctx.symbols,
       requirements: undefined,
+      assumptions: [],
       path: [...ctx.path, label],
       pathways: new Set(),
       callSite: ctx.callSite ?? c.span,
       inLateral: ctx.inLateral,
     };
     const returns = this.runBody(decl.body, bodyCtx);
-    const out = returns[0];
+    const out = returns[0]?.value;
     if (!out || out.kind !== "tensor") return { kind: "poison", span: c.span };
     return { kind: "tensor", type: resultType, ref: out.ref, span: c.span };
+  }
+
+  private require(ctx: Ctx, r: RequirementBody): void {
+    ctx.requirements?.push({ ...r, when: ctx.assumptions });
+  }
+
+  /** A callee's requirement at one call: met, carried to a generic caller, or reported. */
+  private checkRequirement(r: Requirement, bindings: Map<string, Poly>, calleeVars: Map<string, Value>, callee: string, span: Span, ctx: Ctx): void {
+    for (const [name, assumed] of r.when) {
+      const v = calleeVars.get(name);
+      if (v?.kind === "bool" && v.value !== undefined && v.value !== assumed) return;
+    }
+    const ints = this.ints(ctx);
+    const bind = (p: Poly) => p.substitute((n) => bindings.get(n), ints);
+    if (r.relation === "divides") {
+      const dividend = bind(r.dividend);
+      const divisor = bind(r.divisor);
+      const decided = this.decideDivides(dividend, divisor, ctx);
+      if (decided === true) return;
+      if (decided === undefined) return this.require(ctx, { relation: "divides", dividend, divisor, what: r.what, span });
+      const isInteger = r.divisor.constantValue()?.equals(Rational.ONE) ?? false;
+      const needs = isInteger ? `${r.dividend} to be an integer` : `${r.dividend} to be a multiple of ${r.divisor}`;
+      this.fail("SF0302", span, {
+        message: `\`${callee}\` needs ${needs} (${r.what}), but here ${this.show(dividend, ctx)}${isInteger ? "" : ` and ${this.show(divisor, ctx)}`}`,
+        label: "requirement not met by this call",
+        related: [{ span: r.span, label: `${r.what} needs it` }, ...this.provenance([dividend, divisor], ctx)],
+      });
+    }
+    const lhs = bind(r.lhs);
+    const rhs = bind(r.rhs);
+    const outcome = this.compareDims(lhs, rhs, ctx);
+    if (outcome === "equal") return;
+    if (outcome !== "different") {
+      for (const o of outcome) this.require(ctx, { relation: "divides", ...o, what: r.what, span });
+      return;
+    }
+    if (ctx.mode === "generic" && lhs.sub(rhs).constantValue() === undefined) return this.require(ctx, { relation: "equal", lhs, rhs, what: r.what, span });
+    const assumed = r.when.map(([n, v]) => `${n} = ${v}`).join(", ");
+    this.fail("SF0302", span, {
+      message: `\`${callee}\` needs ${r.lhs} = ${r.rhs} (${r.what})${assumed ? ` when ${assumed}` : ""}, but here ${this.show(lhs, ctx)} and ${this.show(rhs, ctx)}`,
+      label: "requirement not met by this call",
+      related: [{ span: r.span, label: `${r.what} needs it` }, ...this.provenance([lhs, rhs], ctx)],
+    });
   }
 
   private unifyEqual(formal: Poly, p: { actual: Poly; span: Span; dimText: string; argSpan: Span; axis: string }, callee: string, sig: Signature, ctx: Ctx): void {
     const outcome = this.compareDims(p.actual, formal, ctx);
     if (outcome === "equal") return;
     if (outcome !== "different") {
-      ctx.requirements?.push(...outcome.map((o) => ({ ...o, what: `${p.axis} of the argument`, span: p.span })));
+      for (const o of outcome) this.require(ctx, { relation: "divides", ...o, what: `${p.axis} of the argument`, span: p.span });
+      return;
+    }
+    if (ctx.mode === "generic" && p.actual.sub(formal).constantValue() === undefined) {
+      this.require(ctx, { relation: "equal", lhs: p.actual, rhs: formal, what: `${p.axis} of the argument to \`${callee}\``, span: p.span });
       return;
     }
     void sig;
@@ -1000,7 +1090,7 @@ export class Interpreter {
       this.notAMultiple(x, lin, p, rv, av, callee, ctx);
     }
     if (exact) {
-      ctx.requirements?.push({ dividend: rhs, divisor: lin.a, what: `${p.axis} ${p.dimText} of the argument to \`${callee}\``, span: p.span });
+      this.require(ctx, { relation: "divides", dividend: rhs, divisor: lin.a, what: `${p.axis} ${p.dimText} of the argument to \`${callee}\``, span: p.span });
       return exact;
     }
     this.fail("SF0207", p.span, {
@@ -1066,12 +1156,12 @@ export class Interpreter {
 
   /** Entry point for networks: a context whose symbols are the network's parameters. */
   networkContext(scope: ModuleScope, symbols: Map<string, SymbolInfo>, vars: Map<string, Value>): Ctx {
-    return { mode: "instance", scope, vars, symbols, requirements: undefined, path: [], pathways: new Set(), callSite: undefined, inLateral: false };
+    return { mode: "instance", scope, vars, symbols, requirements: undefined, assumptions: [], path: [], pathways: new Set(), callSite: undefined, inLateral: false };
   }
 
   /** The declared result of a network against what its body returned. */
   checkNetworkResult(v: Value, declared: TensorType, declaredExpr: A.TypeExpr, ctx: Ctx): void {
-    this.checkResult(v, declared, declaredExpr, ctx, []);
+    this.checkResult(v, declared, declaredExpr, ctx);
   }
 
   /** For the elaborator: evaluate a parameter's default in a network context. */
@@ -1086,7 +1176,7 @@ export class Interpreter {
 
   /** For the elaborator: run a network body, keeping going after errors. */
   runNetworkBody(body: readonly A.Stmt[], ctx: Ctx): Value[] {
-    return this.runBody(body, ctx);
+    return this.runBody(body, ctx).map((r) => r.value);
   }
 }
 

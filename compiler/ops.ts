@@ -56,6 +56,8 @@ export interface OpArgs {
 }
 
 export interface RuleContext {
+  /** The value where every symbol in `p` is bound; undefined in a generic block. */
+  valueOf(p: Poly): Rational | undefined;
   floorDiv(n: Poly, d: Poly): Poly;
   ceilDiv(n: Poly, d: Poly): Poly;
   /** Reports (or, in a generic block, records as a requirement) unless `p` is an integer. */
@@ -269,8 +271,8 @@ export const OPS: { readonly [K in OpName]: OpSpec } = {
       { name: "p", kind: "number", default: Poly.constant(Rational.of(1, 2)), doc: "drop probability (training only)" },
     ],
     rule: (a, ctx) => {
-      const p = a.dim("p").constantValue();
-      if (p === undefined || p.sign() < 0 || p.compare(Rational.ONE) >= 0)
+      const p = ctx.valueOf(a.dim("p"));
+      if (p !== undefined && (p.sign() < 0 || p.compare(Rational.ONE) >= 0))
         ctx.fail("SF0211", { message: "dropout probability must be a number in [0, 1)", label: "here" }, "p");
       return a.tensor("x");
     },
@@ -308,7 +310,7 @@ export const OPS: { readonly [K in OpName]: OpSpec } = {
     rule(a, ctx) {
       const x = a.tensor("x");
       if (a.has("axis")) {
-        const axis = a.dim("axis").constantValue();
+        const axis = ctx.valueOf(a.dim("axis"));
         if (!axis || !axis.isInteger() || axis.toNumber() < 1 || axis.toNumber() > x.dims.length)
           ctx.fail("SF0211", { message: `softmax axis must be between 1 and ${x.dims.length}`, label: "here" }, "axis");
       }

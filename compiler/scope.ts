@@ -10,7 +10,10 @@ import type { Module, Program } from "./program";
 
 export interface BlockEntry {
   readonly decl: A.BlockDecl;
+  /** The scope the body is checked in (for an alias: its target's). */
   readonly module: ModuleScope;
+  /** For a network alias: its name and the defaults it changes. */
+  readonly alias?: { readonly name: A.Ident; readonly args: readonly A.Argument[]; readonly module: ModuleScope };
 }
 
 export interface ModuleScope {
@@ -76,7 +79,46 @@ export function buildScopes(program: Program, diagnostics: Diagnostic[]): Map<st
     ownDecls.set(mod.path, { blocks: new Map(blocks), names: new Map(names) });
   }
 
-  // Second pass: imports bring in the target's own blocks, networks and names maps.
+  // Aliases resolve once imports are in, in as many rounds as chains of aliases need.
+  const aliasesOf = (mod: Module) => mod.ast.items.filter((i): i is A.NetworkAlias => i.kind === "alias");
+  const resolveAliases = (final: boolean): void => {
+    for (const mod of program.modules.values()) {
+      const scope = scopes.get(mod.path)!;
+      const blocks = scope.blocks as Map<string, BlockEntry>;
+      for (const a of aliasesOf(mod)) {
+        const existing = blocks.get(a.name.name);
+        if (existing?.alias?.name === a.name) continue;
+        const target = blocks.get(a.target.name);
+        if (!target || target.decl.kind !== "network") {
+          if (final)
+            diagnostics.push(
+              makeDiagnostic("SF0110", a.target.span, {
+                message: target ? `\`${a.target.text}\` is a block, not a network` : `no network named \`${a.target.text}\``,
+                label: "alias target",
+                help: suggest(a.target.name, [...blocks.values()].filter((b) => b.decl.kind === "network").map((b) => b.decl.name.name)),
+              }),
+            );
+          continue;
+        }
+        if (existing) {
+          if (final) diagnostics.push(makeDiagnostic("SF0102", a.name.span, { message: `\`${a.name.text}\` is declared twice`, label: "second declaration", related: [{ span: existing.decl.name.span, label: "first declared here" }] }));
+          continue;
+        }
+        const entry: BlockEntry = {
+          decl: { ...target.decl, name: a.name },
+          module: target.module,
+          alias: { name: a.name, args: [...(target.alias?.args ?? []), ...a.args], module: scope },
+        };
+        blocks.set(a.name.name, entry);
+        (scope.own as BlockEntry[]).push(entry);
+        const mine = ownDecls.get(mod.path)!;
+        mine.blocks.set(a.name.name, entry);
+      }
+    }
+  };
+
+  // Imports bring in the target's own blocks, networks and names maps.
+  const importAll = (final: boolean): void => {
   for (const mod of program.modules.values()) {
     const scope = scopes.get(mod.path)!;
     const blocks = scope.blocks as Map<string, BlockEntry>;
@@ -100,7 +142,7 @@ export function buildScopes(program: Program, diagnostics: Diagnostic[]): Map<st
         continue;
       }
       for (const id of decl.names) {
-        if (!bring(id.name, id)) {
+        if (!bring(id.name, id) && final) {
           const available = [...exported.blocks.keys(), ...exported.names.keys()].sort();
           diagnostics.push(
             makeDiagnostic("SF0105", id.span, {
@@ -113,6 +155,15 @@ export function buildScopes(program: Program, diagnostics: Diagnostic[]): Map<st
       }
     }
   }
+  };
+
+  // Aliases may target imported networks and be imported themselves: alternate.
+  resolveAliases(false);
+  importAll(false);
+  resolveAliases(false);
+  importAll(false);
+  resolveAliases(true);
+  importAll(true);
   return scopes;
 }
 

@@ -66,6 +66,7 @@ export const Minus = createToken({ name: "Minus", pattern: /-|−/ });
 export const Star = createToken({ name: "Star", pattern: /\*|·/ });
 export const Slash = createToken({ name: "Slash", pattern: /\// });
 export const Question = createToken({ name: "Question", pattern: /\?/ });
+export const Bar = createToken({ name: "Bar", pattern: /\|(?!>)/ });
 export const Squared = createToken({ name: "Squared", pattern: /²|\^2(?![0-9])/ });
 
 /** "×", or an ASCII "x" written between digits or brackets: 5x1^2, 1x3x3, (k)x1x1. */
@@ -140,6 +141,7 @@ export const allTokens: TokenType[] = [
   Star,
   Slash,
   Question,
+  Bar,
   Squared,
 ];
 

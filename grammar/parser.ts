@@ -24,6 +24,7 @@ class SfParser extends CstParser {
       this.OR([
         { ALT: () => this.SUBRULE(this.importDecl) },
         { ALT: () => this.SUBRULE(this.paramDecl) },
+        { GATE: () => this.LA(3).tokenType === T.Equals, ALT: () => this.SUBRULE(this.networkAlias) },
         { ALT: () => this.SUBRULE(this.blockDecl) },
         { ALT: () => this.SUBRULE(this.namesDecl) },
       ]),
@@ -75,6 +76,15 @@ class SfParser extends CstParser {
     this.SUBRULE(this.body);
   });
 
+  /** network SlowFast_8x8_R50 = SlowFast_4x16_R50(T: 8, α: 4, K: 7) */
+  networkAlias = this.RULE("networkAlias", () => {
+    this.CONSUME(T.Network);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.Equals);
+    this.CONSUME2(T.Identifier, { LABEL: "target" });
+    this.SUBRULE(this.argList);
+  });
+
   formal = this.RULE("formal", () => {
     this.CONSUME(T.Identifier, { LABEL: "name" });
     this.OPTION(() => {
@@ -82,6 +92,10 @@ class SfParser extends CstParser {
       this.OR([
         { ALT: () => this.SUBRULE(this.typeExpr) },
         { ALT: () => this.CONSUME2(T.Identifier, { LABEL: "sort" }) },
+        {
+          // A choice: lateral: "tconv" | "t2c" | "tsample" | "none"
+          ALT: () => this.AT_LEAST_ONE_SEP({ SEP: T.Bar, DEF: () => this.CONSUME(T.StringLiteral, { LABEL: "choices" }) }),
+        },
       ]);
     });
     this.OPTION2(() => {

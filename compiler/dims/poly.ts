@@ -6,7 +6,7 @@
  * exact is kept as an opaque floor atom ⌊n/d⌋, itself canonicalised, so
  * ⌊(S−1)/2⌋ + 1 and ⌈S/2⌉ have one normal form.
  */
-import { Rational } from "./rational";
+import { Rational, gcd } from "./rational";
 
 /** Which symbols take only integer values (dimension variables, int params). */
 export type IntegerSymbols = (name: string) => boolean;
@@ -243,9 +243,12 @@ export class Poly {
           const den = p.factor.den;
           const dc = den.constantValue();
           const rest = dc !== undefined ? Poly.constant(Rational.of(r.div(dc).floor())) : floorDiv(Poly.constant(r), den, ints);
-          divisibility.push(...inner.divisibility, { dividend: q, divisor: den });
+          divisibility.push(...inner.divisibility);
           const exact = q.divExact(den);
-          base = exact ? exact.add(rest) : Poly.atom(inner.poly, den);
+          // Only a floor actually read as exact needs d | q; one that stays a
+          // floor (a symbolic divisor not dividing q) needs nothing.
+          if (exact && !q.isZero()) divisibility.push({ dividend: q, divisor: den });
+          base = exact ? exact.add(rest) : floorDiv(inner.poly, den, ints);
         }
         for (let i = 0; i < p.exp; i++) acc = acc.mul(base);
       }
@@ -267,7 +270,7 @@ export class Poly {
       }
       if (t.powers[i]!.exp !== 1) return undefined;
       const rest = t.powers.filter((_, j) => j !== i);
-      if (rest.some((p) => p.factor.kind === "floor" && p.factor.num.symbols().has(name))) return undefined;
+      if (rest.some((p) => p.factor.kind === "floor" && (p.factor.num.symbols().has(name) || p.factor.den.symbols().has(name)))) return undefined;
       aTerms.push({ powers: rest, coef: t.coef });
     }
     if (aTerms.length === 0) return undefined;
@@ -293,29 +296,45 @@ export class Poly {
     const c = d.constantValue();
     if (c !== undefined) {
       if (c.sign() <= 0) throw new RangeError("floor division by a non-positive constant");
-      const exact = n.constantValue();
-      if (exact !== undefined) return Poly.constant(Rational.of(exact.div(c).floor()));
-      if (!c.isInteger()) return Poly.atom(n, d);
+      // ⌊n/c⌋ depends only on the polynomial n/c, so the form is built from
+      // that quotient: ⌊(3S/2)/1⌋, ⌊3S/2⌋, ⌊S/(2/3)⌋ and ⌊6S/4⌋ come out alike.
+      const quotient = n.scale(Rational.ONE.div(c));
       const outside: Term[] = [];
       const inside: Term[] = [];
-      for (const t of n.termList()) {
-        const integral = t.coef.isInteger() && t.powers.every((p) => p.factor.kind === "floor" || ints(p.factor.name));
-        if (!integral) {
+      let allIntegral = true;
+      for (const t of quotient.termList()) {
+        if (!integralMonomial(t.powers, ints)) {
+          allIntegral = false;
           inside.push(t);
           continue;
         }
-        // t = c·q + r with 0 ≤ r < c; c·q comes out of the floor exactly.
-        const r = ((t.coef.num % c.num) + c.num) % c.num;
-        const q = (t.coef.num - r) / c.num;
-        if (q !== 0n) outside.push({ powers: t.powers, coef: Rational.of(q) });
-        if (r !== 0n) inside.push({ powers: t.powers, coef: Rational.of(r) });
+        // coef = k + f with k an integer and 0 ≤ f < 1: k times an integer comes out exactly.
+        const k = t.coef.floor();
+        const f = t.coef.sub(Rational.of(k));
+        if (k !== 0n) outside.push({ powers: t.powers, coef: Rational.of(k) });
+        if (!f.isZero()) inside.push({ powers: t.powers, coef: f });
       }
-      const rest = Poly.fromTerms(inside);
       const out = Poly.fromTerms(outside);
-      if (rest.isZero()) return out;
+      const rest = Poly.fromTerms(inside);
       const restConstant = rest.constantValue();
-      if (restConstant !== undefined) return out.add(Poly.constant(Rational.of(restConstant.div(c).floor())));
-      return out.add(Poly.atom(rest, d));
+      if (restConstant !== undefined) return out.add(Poly.constant(Rational.of(restConstant.floor())));
+      // Over the common denominator m: ⌊N/m⌋, integral terms' coefficients in [0, m).
+      let m = 1n;
+      for (const t of rest.termList()) m = (m / gcd(m, t.coef.den)) * t.coef.den;
+      let num = rest.scale(Rational.of(m));
+      if (allIntegral) {
+        // ⌊(gX + b)/(gm')⌋ = ⌊(X + ⌊b/g⌋)/m'⌋ for integer X (nested floors), so
+        // ⌈2S/4⌉ and ⌈S/2⌉ meet: reduce by the gcd of m and the symbolic coefficients.
+        let g = m;
+        for (const t of num.termList()) if (t.powers.length > 0) g = gcd(g, t.coef.num);
+        if (g > 1n) {
+          const b = num.constantTerm();
+          const reduced = num.sub(Poly.constant(b)).scale(Rational.of(1n, g));
+          num = reduced.add(Poly.constant(Rational.of(b.div(Rational.of(g)).floor())));
+          m /= g;
+        }
+      }
+      return out.add(Poly.atom(num, Poly.constant(m)));
     }
     // A symbolic divisor: take out the terms it divides, then settle a constant remainder.
     if (!d.isIntegral(ints)) return Poly.atom(n, d);
@@ -347,6 +366,11 @@ export function floorDiv(n: Poly, d: Poly, ints: IntegerSymbols): Poly {
 /** ⌈n/d⌉ = ⌊(n + d − 1)/d⌋ for integer n and positive integer d. */
 export function ceilDiv(n: Poly, d: Poly, ints: IntegerSymbols): Poly {
   return floorDiv(n.add(d).sub(Poly.ONE), d, ints);
+}
+
+/** A product of integer symbols and floor atoms: integer wherever they are. */
+function integralMonomial(powers: readonly Power[], ints: IntegerSymbols): boolean {
+  return powers.every((p) => p.factor.kind === "floor" || ints(p.factor.name));
 }
 
 function multiplyPowers(a: readonly Power[], b: readonly Power[]): Power[] {

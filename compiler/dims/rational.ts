@@ -79,14 +79,33 @@ export class Rational {
     return Number.isSafeInteger(n) ? n : undefined;
   }
   toNumber(): number {
-    return Number(this.num) / Number(this.den);
+    const n = Number(this.num);
+    const d = Number(this.den);
+    if (Number.isFinite(n) && Number.isFinite(d)) return n / d;
+    // Past 2^1024 a side reads as Infinity (and both as NaN): divide the
+    // leading 64 bits of each and put the dropped bits back as a power of two,
+    // applied in two halves since 2^e alone may overflow where the value does not.
+    const magnitude = this.num < 0n ? -this.num : this.num;
+    const sn = Math.max(0, bitLength(magnitude) - 64);
+    const sd = Math.max(0, bitLength(this.den) - 64);
+    const e = sn - sd;
+    const half = Math.trunc(e / 2);
+    const v = (Number(magnitude >> BigInt(sn)) / Number(this.den >> BigInt(sd))) * 2 ** half * 2 ** (e - half);
+    return this.num < 0n ? -v : v;
   }
   toString(): string {
     return this.den === 1n ? this.num.toString() : `${this.num}/${this.den}`;
   }
 }
 
+/** The non-negative gcd; 1 for gcd(0, 0), so that dividing by it is always safe. */
 export function gcd(a: bigint, b: bigint): bigint {
+  if (a < 0n) a = -a;
+  if (b < 0n) b = -b;
   while (b !== 0n) [a, b] = [b, a % b];
   return a === 0n ? 1n : a;
+}
+
+function bitLength(n: bigint): number {
+  return n === 0n ? 0 : n.toString(2).length;
 }

@@ -405,8 +405,10 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
     if (!memo.has(i)) throw new PickleFault(`refers to memo slot ${i}, which was never stored (corrupt pickle)`);
     return memo.get(i) as PyValue;
   };
-  const signedLE = (b: Uint8Array): number | bigint => {
+  const signedLE = (b: Uint8Array): PyValue => {
     if (b.length === 0) return 0;
+    // BigInt assembly is quadratic in length; integers this large never describe tensors.
+    if (b.length > 64) return new PyObject(new PyGlobal('builtins', 'int'), null);
     let v = 0n;
     for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
     if (b[b.length - 1] & 0x80) v -= 1n << BigInt(8 * b.length);
@@ -511,7 +513,7 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
           const items = popMark();
           const s = top();
           if (!(s instanceof PySet)) throw new PickleFault(`adds items to ${describe(s)}`);
-          s.items.push(...items);
+          for (const it of items) s.items.push(it);
           break;
         }
         case 0x73: { // SETITEM
@@ -729,8 +731,10 @@ function construct(cls: PyValue, args: PyValue): PyValue {
 }
 
 /** The few callables whose meaning matters for a state dict; everything else becomes opaque. */
-function call(fn: PyValue, args: PyValue): PyValue {
+function call(fn: PyValue, args: PyValue, depth = 0): PyValue {
   if (!(fn instanceof PyGlobal)) return new PyObject(fn, args);
+  // _rebuild_from_type_v2 recurses into its own arguments; a crafted file could nest it without end.
+  if (depth > 16) throw new PickleFault(`nests ${fn.qualifiedName} calls too deeply`);
   switch (fn.qualifiedName) {
     case 'collections.OrderedDict':
     case 'builtins.dict':
@@ -785,7 +789,7 @@ function call(fn: PyValue, args: PyValue): PyValue {
     case 'torch._tensor._rebuild_from_type_v2': {
       // (func, new_type, args[, state]): the tensor is func(*args); the subclass is dropped.
       const a = argsOf(args);
-      if (a.length >= 3) return call(a[0], a[2]);
+      if (a.length >= 3) return call(a[0], a[2], depth + 1);
       return new PyObject(fn, args);
     }
     case '_codecs.encode': {

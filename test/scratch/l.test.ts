@@ -2,23 +2,20 @@ import { test } from "vitest";
 import { check } from "../../compiler/index";
 import { loadStdlib } from "../../compiler/host/node";
 test("x", () => {
-  const files: Record<string, string> = {
-    "a.sf": `
-import std.lateral { t2c, tsample, tconv }
-block bad_t2c(x: <αT, S², βC>, α: int, β: rat) -> <T, S², βC> {
-  split = reshape(x, [βC, T, α, S, S])
-  moved = transpose(split, [2, 0, 1, 3, 4])
-  return reshape(moved, <T, S², αβC>)
-}
-param frames = 33
-network N(clip: <frames, S², 3>, S = 32, α = 8, β = 1/8) -> <T, S², 16> {
-  pathway fast = clip |> conv(out: 8, kernel: 1×3², pad: 0×1²)
-  y = tconv(fast, α: α, β: β)
-  return y
-}
-`,
-  };
-  const r = check({ files: ["a.sf"], host: { stdlib: loadStdlib(), readFile: (p) => files[p] } });
+  const files: Record<string, string> = { "a.sf": `import std.slowfast\n` };
+  const stdlib = loadStdlib();
+  const r = check({ files: ["std/slowfast.sf"], host: { stdlib, readFile: (p) => p.startsWith("std/") ? stdlib.get(p.slice(4, -3)) : files[p] }, settings: [{ text: "S=256" }] });
   for (const d of r.diagnostics) console.log(JSON.stringify({ code: d.code, msg: d.message, at: `${d.primary.span.file}:${d.primary.span.line}:${d.primary.span.column}`, label: d.primary.label, rel: d.related.map((x) => `${x.span.file}:${x.span.line}:${x.span.column} ${x.label}`), notes: d.notes, help: d.help }));
-  console.log(r.networks.length, r.networks.map((n) => n.graph?.nodes.map((x) => x.name)));
+  for (const n of r.networks) {
+    const g = n.graph;
+    if (!g) { console.log(n.name, "no graph"); continue; }
+    let params = 0, flops = 0;
+    for (const node of g.nodes) {
+      for (const w of node.weights) if (!w.buffer) params += w.shape.reduce((a, b) => a * b, 1);
+      const out = g.values.get(node.outputs[0]!)!.shape.reduce((a, b) => a * b, 1);
+      if (node.op.kind === "conv") { const w = node.weights[0]!.shape; flops += out * w[1]! * w[2]! * w[3]! * w[4]!; }
+      if (node.op.kind === "linear") flops += node.weights[0]!.shape[0]! * node.weights[0]!.shape[1]!;
+    }
+    console.log(n.name, params, (flops / 1e9).toFixed(2), g.nodes.length);
+  }
 });

@@ -171,9 +171,13 @@ function crc32(b: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** A zip archive; stored entries' data start on 64-byte boundaries as in PyTorch's writer. */
-export function writeZip(files: ZipInput[], opts: { align?: number } = {}): Uint8Array {
+/**
+ * A zip archive; stored entries' data start on 64-byte boundaries as in PyTorch's writer.
+ * `zip64` saturates the 32-bit central directory fields and moves them to zip64 records.
+ */
+export function writeZip(files: ZipInput[], opts: { align?: number; zip64?: boolean } = {}): Uint8Array {
   const align = opts.align ?? 64;
+  const z64 = opts.zip64 ?? false;
   const chunks: Uint8Array[] = [];
   const central: Uint8Array[] = [];
   let offset = 0;
@@ -210,28 +214,55 @@ export function writeZip(files: ZipInput[], opts: { align?: number } = {}): Uint
     push(local);
     push(body);
 
-    const c = Buffer.alloc(46 + name.length);
+    const c = Buffer.alloc(46 + name.length + (z64 ? 28 : 0));
     c.writeUInt32LE(0x02014b50, 0);
-    c.writeUInt16LE(20, 4);
-    c.writeUInt16LE(20, 6);
+    c.writeUInt16LE(45, 4);
+    c.writeUInt16LE(z64 ? 45 : 20, 6);
     c.writeUInt16LE(0, 8);
     c.writeUInt16LE(f.deflate ? 8 : 0, 10);
     c.writeUInt32LE(crc, 16);
-    c.writeUInt32LE(body.byteLength, 20);
-    c.writeUInt32LE(f.data.byteLength, 24);
+    c.writeUInt32LE(z64 ? 0xffffffff : body.byteLength, 20);
+    c.writeUInt32LE(z64 ? 0xffffffff : f.data.byteLength, 24);
     c.writeUInt16LE(name.length, 28);
-    c.writeUInt32LE(headerOffset, 42);
+    c.writeUInt16LE(z64 ? 28 : 0, 30);
+    c.writeUInt32LE(z64 ? 0xffffffff : headerOffset, 42);
     name.copy(c, 46);
+    if (z64) {
+      const e = 46 + name.length;
+      c.writeUInt16LE(0x0001, e);
+      c.writeUInt16LE(24, e + 2);
+      c.writeBigUInt64LE(BigInt(f.data.byteLength), e + 4);
+      c.writeBigUInt64LE(BigInt(body.byteLength), e + 12);
+      c.writeBigUInt64LE(BigInt(headerOffset), e + 20);
+    }
     central.push(c);
   }
   const cdOffset = offset;
   for (const c of central) push(c);
+  const cdSize = offset - cdOffset;
+  if (z64) {
+    const rec = Buffer.alloc(56);
+    rec.writeUInt32LE(0x06064b50, 0);
+    rec.writeBigUInt64LE(44n, 4);
+    rec.writeUInt16LE(45, 12);
+    rec.writeUInt16LE(45, 14);
+    rec.writeBigUInt64LE(BigInt(files.length), 24);
+    rec.writeBigUInt64LE(BigInt(files.length), 32);
+    rec.writeBigUInt64LE(BigInt(cdSize), 40);
+    rec.writeBigUInt64LE(BigInt(cdOffset), 48);
+    const locator = Buffer.alloc(20);
+    locator.writeUInt32LE(0x07064b50, 0);
+    locator.writeBigUInt64LE(BigInt(offset), 8);
+    locator.writeUInt32LE(1, 16);
+    push(rec);
+    push(locator);
+  }
   const eocd = Buffer.alloc(22);
   eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(files.length, 8);
-  eocd.writeUInt16LE(files.length, 10);
-  eocd.writeUInt32LE(offset - cdOffset, 12);
-  eocd.writeUInt32LE(cdOffset, 16);
+  eocd.writeUInt16LE(z64 ? 0xffff : files.length, 8);
+  eocd.writeUInt16LE(z64 ? 0xffff : files.length, 10);
+  eocd.writeUInt32LE(z64 ? 0xffffffff : cdSize, 12);
+  eocd.writeUInt32LE(z64 ? 0xffffffff : cdOffset, 16);
   push(eocd);
   const out = new Uint8Array(offset);
   let p = 0;
@@ -246,13 +277,13 @@ export function writeZip(files: ZipInput[], opts: { align?: number } = {}): Uint
 export function writeTorchZip(
   pickle: Uint8Array,
   storages: Record<string, Uint8Array>,
-  opts: { prefix?: string; deflate?: boolean } = {},
+  opts: { prefix?: string; deflate?: boolean; zip64?: boolean } = {},
 ): Uint8Array {
   const prefix = opts.prefix ?? 'archive';
   const files: ZipInput[] = [{ name: `${prefix}/data.pkl`, data: pickle, deflate: opts.deflate }];
   for (const [key, data] of Object.entries(storages)) files.push({ name: `${prefix}/data/${key}`, data, deflate: opts.deflate });
   files.push({ name: `${prefix}/version`, data: Buffer.from('3\n') });
-  return writeZip(files);
+  return writeZip(files, { zip64: opts.zip64 });
 }
 
 export interface SafetensorsEntry {

@@ -113,6 +113,12 @@ describe('readPyth: nesting', () => {
     for (const t of ck.tensors.values()) expect(t.data.buffer).toBe(file.buffer);
   });
 
+  it('reads zip64 central directory records and extra fields', () => {
+    const file = writeTorchZip(pySlowFastStyle(pkl), storages, { zip64: true });
+    expect(readZip(file).entries.get('archive/data/0')!.localHeaderOffset).toBeGreaterThan(0);
+    sameAsFixture(readPyth(file));
+  });
+
   it('reads deflated entries', () => {
     const ck = readPyth(writeTorchZip(pySlowFastStyle(pkl), storages, { deflate: true }));
     sameAsFixture(ck);
@@ -222,6 +228,31 @@ describe('readPyth: tensors', () => {
   });
 });
 
+describe('readPyth: tensor subclasses', () => {
+  it('unwraps _rebuild_from_type_v2 (tensors saved with Python attributes)', () => {
+    const w = new PickleWriter().proto(2).emptyDict().str('x');
+    w.global('torch._tensor', '_rebuild_from_type_v2').mark();
+    w.global('torch._utils', '_rebuild_tensor_v2').global('torch.nn.parameter', 'Parameter').mark();
+    w.mark().str('storage').global('torch', 'FloatStorage').str('0').str('cpu').int(6).tuple().binpersid();
+    w.int(2).ints([3]).ints([1]).bool(false).global('collections', 'OrderedDict').emptyTuple().reduce().tuple();
+    w.emptyDict().tuple().reduce().setitem().stop();
+    expect(floats(readPyth(writeTorchZip(w.bytes(), { 0: six })).tensors.get('x')!)).toEqual([2, 3, 4]);
+  });
+
+  it('refuses unbounded _rebuild_from_type_v2 nesting', () => {
+    const w = new PickleWriter().proto(2).emptyDict().str('x').global('torch._tensor', '_rebuild_from_type_v2');
+    const nest = (k: number): void => {
+      w.mark().global('torch._tensor', '_rebuild_from_type_v2').global('torch', 'Tensor');
+      if (k === 0) w.emptyTuple();
+      else nest(k - 1);
+      w.emptyDict().tuple();
+    };
+    nest(40);
+    w.reduce().setitem().stop();
+    expectCheckpointError(() => readPyth(writeTorchZip(w.bytes(), {})), 'too deeply');
+  });
+});
+
 describe('unpickle', () => {
   it('reads scalars, containers and memo references', () => {
     const w = new PickleWriter().proto(2).mark();
@@ -240,6 +271,17 @@ describe('unpickle', () => {
   it('reads integers beyond 2^53 as bigint', () => {
     const b = new Uint8Array([0x80, 2, 0x8a, 9, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x2e]);
     expect(unpickle(b)).toBe(2n ** 64n);
+  });
+
+  it('does not stall on an enormous LONG4', () => {
+    const n = 4_000_000;
+    const b = new Uint8Array(2 + 5 + n + 1);
+    b.set([0x80, 2, 0x8b, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >>> 24]);
+    b.fill(0x11, 7, 7 + n);
+    b[b.length - 1] = 0x2e;
+    const t0 = Date.now();
+    expect(unpickle(b)).toBeInstanceOf(PyObject);
+    expect(Date.now() - t0).toBeLessThan(1000);
   });
 
   it('handles protocol 4 framing, STACK_GLOBAL and MEMOIZE', () => {
