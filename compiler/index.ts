@@ -14,6 +14,9 @@ import { Interpreter } from "./interpret";
 import { loadProgram, type Program, type SourceHost } from "./program";
 import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
 import type { Span } from "./span";
+import { bindCheckpoint } from "./weights/bind";
+import { NameMap } from "./weights/names";
+import type { Checkpoint } from "./weights/tensor";
 
 export type { Diagnostic } from "./diagnostics/diagnostic";
 export type { SourceHost } from "./program";
@@ -181,12 +184,17 @@ export interface CompileOptions {
   readonly settings?: readonly Setting[];
   readonly seed?: number;
   readonly opset?: number;
-  /** Checkpoint tensors by IR weight name, raw little-endian float32 bytes. */
-  readonly weights?: ReadonlyMap<string, Uint8Array>;
+  /** A checkpoint to take the weights from, and how its names map onto sfc's. */
+  readonly checkpoint?: {
+    readonly tensors: Checkpoint;
+    /** Shown in messages: the file it came from. */
+    readonly label: string;
+    /** "sfc" (the names as written) or a names map visible to the network, e.g. "pyslowfast". */
+    readonly names: string;
+  };
 }
 
-export interface CompileResult extends CheckResult {
-  readonly graph: IRGraph | undefined;
+export interface CompileResult extends Elaborated {
   readonly model: Uint8Array | undefined;
 }
 
@@ -204,7 +212,21 @@ export function findNetwork(scope: ModuleScope | undefined, name: string | undef
   return { problem: `no network named \`${name}\``, help: suggest(name, networks.map((n) => n.decl.name.name)) ?? `the networks are ${networks.map((n) => n.decl.name.name).join(", ") || "none"}` };
 }
 
-export function elaborateOnly(options: Omit<CompileOptions, "seed" | "opset" | "weights">): CheckResult & { graph: IRGraph | undefined } {
+export interface Elaborated extends CheckResult {
+  readonly graph: IRGraph | undefined;
+  /** Weight-name maps visible to the network: the compiled file's, then the network's module's. */
+  readonly nameMaps: ReadonlyMap<string, NameMap>;
+}
+
+function nameMapsFor(session: Session, file: string, entry: BlockEntry | undefined): Map<string, NameMap> {
+  const maps = new Map<string, NameMap>();
+  for (const scope of [session.scopes.get(file), entry?.module, entry?.alias?.module]) {
+    for (const [name, decl] of scope?.names ?? []) if (!maps.has(name)) maps.set(name, new NameMap(decl.rules));
+  }
+  return maps;
+}
+
+export function elaborateOnly(options: Omit<CompileOptions, "seed" | "opset" | "checkpoint">): Elaborated {
   const diagnostics: Diagnostic[] = [];
   const session = open([options.file], options.host, options.settings ?? [], diagnostics);
   checkAllBlocks(session);
@@ -220,10 +242,10 @@ export function elaborateOnly(options: Omit<CompileOptions, "seed" | "opset" | "
     const start = text.length - cl.text.length;
     const span = AstBuilder.forText(COMMAND_LINE, text).spanAt(start, text.length);
     if (!hasErrors(diagnostics) || options.network !== undefined) diagnostics.push(makeDiagnostic("SF0110", span, { message: found.problem!, label: "here", help: found.help }));
-    return { ...finish(session, []), graph: undefined };
+    return { ...finish(session, []), graph: undefined, nameMaps: new Map() };
   }
   const report = elaborate(session, found.entry, session.overrides);
-  return { ...finish(session, [report]), graph: report.graph };
+  return { ...finish(session, [report]), graph: report.graph, nameMaps: nameMapsFor(session, options.file, found.entry) };
 }
 
 export function compile(options: CompileOptions): CompileResult {
@@ -243,6 +265,23 @@ export function compile(options: CompileOptions): CompileResult {
     if (why) extra.push(makeDiagnostic("SF0501", node.span, { message: `\`${node.op.kind}\` cannot be expressed at opset ${opset}: ${why}`, label: "this op", help: `use --opset ${DEFAULT_OPSET}` }));
   }
   if (extra.length > 0) return { ...checked, diagnostics: [...checked.diagnostics, ...extra], ok: false, model: undefined };
-  const model = emitOnnx(checked.graph, { opset, seed: options.seed ?? 0, weights: options.weights });
+  let weights: Map<string, Uint8Array> | undefined;
+  if (options.checkpoint) {
+    const sources = new Map(checked.sources);
+    const cl = commandLine([`--weights ${options.checkpoint.label}`, `--weight-names ${options.checkpoint.names}`]);
+    sources.set(COMMAND_LINE, cl.text);
+    const map = checked.nameMaps.get(options.checkpoint.names) ?? (options.checkpoint.names === "sfc" ? NameMap.identity() : undefined);
+    if (!map) {
+      extra.push(
+        makeDiagnostic("SF0405", cl.spans[1]!, {
+          message: `no weight-name map \`${options.checkpoint.names}\``,
+          label: "unknown map",
+          help: `the maps here are ${["sfc", ...checked.nameMaps.keys()].join(", ")}`,
+        }),
+      );
+    } else weights = bindCheckpoint(checked.graph, options.checkpoint.tensors, map, cl.spans[0]!, extra);
+    if (extra.length > 0) return { ...checked, sources, diagnostics: [...checked.diagnostics, ...extra], ok: false, model: undefined };
+  }
+  const model = emitOnnx(checked.graph, { opset, seed: options.seed ?? 0, weights });
   return { ...checked, model };
 }

@@ -6,6 +6,7 @@
 import type * as A from "./ast";
 import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
 import { isOpName } from "./ops";
+import { ruleProblem } from "./weights/names";
 import type { Module, Program } from "./program";
 
 export interface BlockEntry {
@@ -73,6 +74,10 @@ export function buildScopes(program: Program, diagnostics: Diagnostic[]): Map<st
         own.push(entry);
       } else if (item.kind === "names") {
         if (declare(item.name, "names map")) names.set(item.name.name, item);
+        for (const r of item.rules) {
+          const problem = ruleProblem(r.from, r.to);
+          if (problem) diagnostics.push(makeDiagnostic("SF0406", r.span, { message: problem, label: "this rule" }));
+        }
       }
     }
     scopes.set(mod.path, scope);

@@ -53,6 +53,7 @@ export const CATALOGUE = {
   SF0403: { severity: "error", title: "weight has the wrong shape" },
   SF0404: { severity: "error", title: "unreadable checkpoint" },
   SF0405: { severity: "error", title: "unknown weight-name map" },
+  SF0406: { severity: "error", title: "malformed name rule" },
   // Emission
   SF0501: { severity: "error", title: "op not expressible at this opset" },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -1,0 +1,65 @@
+/**
+ * Weight-name maps: how a checkpoint layout names the tensors sfc names from
+ * the source. A map is an ordered list of rules "pattern" -> "template"; the
+ * first rule whose pattern matches a name rewrites it, and names no rule
+ * matches stay as they are. In a pattern, {x} matches one dot-free segment
+ * part and {x..} matches anything; a template may use {x}, {x-1} or {x+1}.
+ */
+import type { NameRule } from "../ast";
+
+interface CompiledRule {
+  readonly regex: RegExp;
+  readonly captures: readonly string[];
+  readonly template: string;
+}
+
+export class NameMap {
+  private readonly rules: CompiledRule[];
+
+  constructor(rules: readonly Pick<NameRule, "from" | "to">[]) {
+    this.rules = rules.map((r) => compileRule(r.from, r.to));
+  }
+
+  static identity(): NameMap {
+    return new NameMap([]);
+  }
+
+  apply(name: string): string {
+    for (const r of this.rules) {
+      const m = r.regex.exec(name);
+      if (!m) continue;
+      const values = new Map(r.captures.map((c, i) => [c, m[i + 1]!]));
+      return r.template.replace(/\{([A-Za-z_]\w*)(?:\.\.)?([+-]\d+)?\}/g, (_, key: string, offset: string | undefined) => {
+        const v = values.get(key) ?? "";
+        return offset ? String(Number(v) + Number(offset)) : v;
+      });
+    }
+    return name;
+  }
+}
+
+/** A message for a malformed rule, or undefined when it compiles. */
+export function ruleProblem(from: string, to: string): string | undefined {
+  const captures = [...from.matchAll(/\{([A-Za-z_]\w*)(\.\.)?\}/g)].map((m) => m[1]!);
+  if (new Set(captures).size !== captures.length) return "a pattern names each capture once";
+  for (const m of to.matchAll(/\{([A-Za-z_]\w*)(?:\.\.)?([+-]\d+)?\}/g)) if (!captures.includes(m[1]!)) return `the template uses {${m[1]}}, which the pattern does not capture`;
+  return undefined;
+}
+
+function compileRule(from: string, to: string): CompiledRule {
+  const captures: string[] = [];
+  let source = "^";
+  let last = 0;
+  for (const m of from.matchAll(/\{([A-Za-z_]\w*)(\.\.)?\}/g)) {
+    source += escape(from.slice(last, m.index));
+    captures.push(m[1]!);
+    source += m[2] ? "(.+)" : "([^.]+)";
+    last = m.index! + m[0].length;
+  }
+  source += `${escape(from.slice(last))}$`;
+  return { regex: new RegExp(source), captures, template: to };
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
