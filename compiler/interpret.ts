@@ -371,6 +371,14 @@ export class Interpreter {
     for (let k = 0; k < stmts.length; k++) {
       const s = stmts[k]!;
       if (s.kind === "leaveStage") {
+        if (this.ir && ctx.mode === "instance" && ctx.callSite === undefined) {
+          const outputs = new Map<string, string>();
+          for (const p of ctx.pathways) {
+            const v = ctx.vars.get(p);
+            if (v?.kind === "tensor" && v.ref) outputs.set(p, v.ref);
+          }
+          this.ir.endStage(ctx.path.join("."), outputs);
+        }
         ctx = { ...ctx, path: ctx.path.slice(0, -1) };
         continue;
       }
@@ -394,6 +402,7 @@ export class Interpreter {
             this.lateral(s, ctx);
             break;
           case "stage":
+            if (this.ir && ctx.mode === "instance" && ctx.callSite === undefined) this.ir.beginStage([...ctx.path, s.name.name].join("."));
             this.exec([...s.body, { kind: "leaveStage" }, ...stmts.slice(k + 1)], { ...ctx, path: [...ctx.path, s.name.name] }, returns);
             return;
           case "if": {

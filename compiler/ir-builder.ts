@@ -1,5 +1,5 @@
 /** Accumulates the graph IR while a network is elaborated. */
-import type { IRGraph, IRNode, IROp, IRValue, IRWeight } from "./ir";
+import type { IRGraph, IRNode, IROp, IRStage, IRValue, IRWeight } from "./ir";
 import type { Span } from "./span";
 
 export class IRBuilder {
@@ -7,6 +7,18 @@ export class IRBuilder {
   private readonly values = new Map<string, IRValue>();
   private readonly inputs: IRValue[] = [];
   private readonly used = new Set<string>();
+  private readonly stages: IRStage[] = [];
+
+  /** Records a stage as it starts, so that a stage that returns still has a row. */
+  beginStage(name: string): void {
+    this.stages.push({ name, outputs: new Map() });
+  }
+
+  /** Records what each pathway holds as a stage ends. */
+  endStage(name: string, outputs: ReadonlyMap<string, string>): void {
+    const k = this.stages.findIndex((s) => s.name === name);
+    if (k >= 0) this.stages[k] = { name, outputs };
+  }
 
   /** A name not used yet: base, then base_1, base_2, ... */
   uniqueName(base: string): string {
@@ -51,6 +63,7 @@ export class IRBuilder {
       this.values.delete(output);
       this.values.set(outputName, { name: outputName, shape: value.shape });
     }
+    const renameStage = (s: IRStage): IRStage => ({ name: s.name, outputs: new Map([...s.outputs].map(([p, v]) => [p, v === output ? finalName : v])) });
     return {
       name: graphName,
       inputs: this.inputs,
@@ -58,6 +71,7 @@ export class IRBuilder {
       values: this.values,
       nodes: this.nodes,
       span,
+      stages: this.stages.map(renameStage),
     };
   }
 }

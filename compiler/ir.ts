@@ -96,4 +96,12 @@ export interface IRGraph {
   /** In topological order. */
   readonly nodes: readonly IRNode[];
   readonly span: Span;
+  /** What each pathway holds at the end of each stage, for reports (`sfc info`). */
+  readonly stages?: readonly IRStage[];
+}
+
+export interface IRStage {
+  readonly name: string;
+  /** Pathway name to the value it holds when the stage ends. */
+  readonly outputs: ReadonlyMap<string, string>;
 }

@@ -46,12 +46,10 @@ export const CATALOGUE = {
   // Instantiation: obligations decided with values bound
   SF0301: { severity: "error", title: "dimension is not a multiple" },
   SF0302: { severity: "error", title: "block requirement violated" },
-  SF0303: { severity: "error", title: "obligation cannot be proved" },
   // Weights
   SF0401: { severity: "error", title: "missing weight" },
   SF0402: { severity: "error", title: "unexpected weight" },
   SF0403: { severity: "error", title: "weight has the wrong shape" },
-  SF0404: { severity: "error", title: "unreadable checkpoint" },
   SF0405: { severity: "error", title: "unknown weight-name map" },
   SF0406: { severity: "error", title: "malformed name rule" },
   // Emission

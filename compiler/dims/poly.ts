@@ -413,6 +413,10 @@ function termOrder(a: Term, b: Term): number {
   for (let i = 0; i < Math.min(a.powers.length, b.powers.length); i++) {
     const c = compareFactors(a.powers[i]!.factor, b.powers[i]!.factor);
     if (c !== 0) return c;
+    // Same factor, different power (S²T against ST²): without this the order,
+    // and so the printed form, would follow the insertion order of the terms.
+    const e = b.powers[i]!.exp - a.powers[i]!.exp;
+    if (e !== 0) return e;
   }
   return a.powers.length - b.powers.length;
 }

@@ -36,6 +36,9 @@ export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib()): So
   return {
     stdlib,
     readFile(filePath) {
+      // std/NAME.sf names a standard-library module, so `sfc info std/slowfast.sf` works anywhere.
+      const std = /^std\/(.+)\.sf$/.exec(filePath);
+      if (std && !fs.existsSync(filePath)) return stdlib.get(std[1]!.replace(/\//g, "."));
       if (!cache.has(filePath)) {
         try {
           cache.set(filePath, fs.statSync(filePath).isFile() ? fs.readFileSync(filePath, "utf8") : undefined);

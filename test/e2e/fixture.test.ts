@@ -12,7 +12,7 @@ async function logitsWith(weightsFile: string): Promise<{ got: Float32Array; wan
   const bytes = fs.readFileSync(fixturePath(weightsFile));
   const result = compile({
     file: "std/slowfast.sf",
-    host: { ...nodeHost(), readFile: (p) => nodeHost().stdlib.get(p.slice(4, -3)) },
+    host: nodeHost(),
     network: "SlowFast_4x16_R50",
     settings: [{ text: "C=16" }, { text: "classes=10" }, { text: "S=48" }],
     checkpoint: { tensors: readCheckpoint(bytes, weightsFile), label: weightsFile, names: "pyslowfast" },

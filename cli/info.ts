@@ -1,0 +1,78 @@
+/** `sfc info`: per-stage shapes, parameters and FLOPs of one network, from the graph IR. */
+import { parseArgs } from "node:util";
+import { elaborateOnly } from "../compiler/index";
+import { nodeHost } from "../compiler/host/node";
+import { countGraph } from "../compiler/report/counts";
+import { printDiagnostics, UsageError, type Io } from "./io";
+import { settingsOf, version } from "./main";
+
+const formatShape = (shape: readonly number[]): string => {
+  if (shape.length === 4) {
+    const [c, t, h, w] = shape;
+    return `${t}×${h === w ? `${h}²` : `${h}×${w}`}, ${c}`;
+  }
+  return `(${shape.join(", ")})`;
+};
+
+const thousands = (n: number): string => n.toLocaleString("en-US");
+
+export function infoCommand(argv: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      format: { type: "string" },
+      set: { type: "string", multiple: true },
+      network: { type: "string" },
+      "count-bn": { type: "boolean" },
+    },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError("sfc info takes one FILE.sf");
+  const format = values.format ?? "table";
+  if (format !== "table" && format !== "json") throw new UsageError(`unknown --format ${JSON.stringify(format)}: use table or json`);
+  const host = nodeHost();
+  if (host.readFile(positionals[0]!) === undefined) throw new UsageError(`cannot read ${positionals[0]}: no such file`);
+  const result = elaborateOnly({ file: positionals[0]!, host, network: values.network, settings: settingsOf(values) });
+  printDiagnostics(io, "human", result.diagnostics, result.sources, version());
+  if (!result.graph) return 1;
+  const graph = result.graph;
+  const counts = countGraph(graph, { countBn: values["count-bn"] ?? false });
+  const pathways = [...new Set(counts.rows.flatMap((r) => r.outputs.map((o) => o.pathway)))];
+  if (format === "json") {
+    io.out(
+      `${JSON.stringify(
+        {
+          network: graph.name,
+          inputs: graph.inputs.map((i) => ({ name: i.name, shape: ["N", ...i.shape] })),
+          outputs: graph.outputs.map((o) => ({ name: o.name, shape: ["N", ...o.shape] })),
+          params: counts.params,
+          flops: counts.flops,
+          gflops: Number((counts.flops / 1e9).toFixed(2)),
+          countsBatchNorm: values["count-bn"] ?? false,
+          stages: counts.rows.map((r) => ({ stage: r.stage, outputs: Object.fromEntries(r.outputs.map((o) => [o.pathway, o.shape])), params: r.params, flops: r.flops })),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return 0;
+  }
+  const header = ["stage", ...pathways.map((p) => `${p} (T×S², C)`), "params", "GFLOPs"];
+  const rows = counts.rows.map((r) => [
+    r.stage,
+    ...pathways.map((p) => {
+      const o = r.outputs.find((x) => x.pathway === p);
+      return o ? formatShape(o.shape) : "";
+    }),
+    thousands(r.params),
+    (r.flops / 1e9).toFixed(2),
+  ]);
+  rows.push(["total", ...pathways.map(() => ""), thousands(counts.params), (counts.flops / 1e9).toFixed(2)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i <= pathways.length ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  io.out(`${graph.name}: input ${graph.inputs.map((i) => `${i.name} (N, ${i.shape.join(", ")})`).join(", ")} → ${graph.outputs[0]!.name} (N, ${graph.outputs[0]!.shape.join(", ")})\n`);
+  io.out(`FLOPs: multiply-adds of conv and linear layers for one view${values["count-bn"] ? ", batch norm included" : ", batch norm not counted"}\n\n`);
+  io.out(`${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n`);
+  for (const r of rows) io.out(`${line(r)}\n`);
+  return 0;
+}

@@ -1,0 +1,122 @@
+/** `sfc run`: a compiled model (or a .sf compiled on the fly) through onnxruntime. */
+import { parseArgs } from "node:util";
+import * as path from "node:path";
+import { onnx } from "onnx-proto";
+import { readNpy, writeNpy, NpyError } from "../runtime/npy";
+import { deterministicClip, openSession, runModel, topK, type ExecutionProvider } from "../runtime/session";
+import { compileFromArgs, diagnosticFormat, intOption, version } from "./main";
+import { printDiagnostics, readBytes, UsageError, writeAtomically, type Io } from "./io";
+
+interface InputSpec {
+  readonly name: string;
+  /** Dimensions after the batch. */
+  readonly shape: readonly number[];
+}
+
+/** The graph inputs of an ONNX model, read from its proto. */
+function onnxInputs(model: Uint8Array, file: string): InputSpec[] {
+  let decoded: onnx.ModelProto;
+  try {
+    decoded = onnx.ModelProto.decode(model);
+  } catch (e) {
+    throw new UsageError(`${file} is not an ONNX model: ${(e as Error).message}`);
+  }
+  const initializers = new Set((decoded.graph?.initializer ?? []).map((i) => i.name));
+  return (decoded.graph?.input ?? [])
+    .filter((i) => !initializers.has(i.name ?? ""))
+    .map((i) => ({
+      name: i.name ?? "",
+      shape: (i.type?.tensorType?.shape?.dim ?? []).slice(1).map((d) => Number(d.dimValue ?? 0)),
+    }));
+}
+
+function parseEp(value: string | undefined): ExecutionProvider {
+  const ep = value ?? "cpu";
+  if (ep === "cpu" || ep === "cuda" || ep === "webgpu") return ep;
+  throw new UsageError(`unknown --ep ${JSON.stringify(ep)}: use cpu, cuda or webgpu`);
+}
+
+/** --input X.npy for a one-input model, --input NAME=X.npy for several. */
+function loadInputs(specs: readonly InputSpec[], args: readonly string[]): Record<string, { data: Float32Array; shape: number[] }> {
+  const feeds: Record<string, { data: Float32Array; shape: number[] }> = {};
+  if (args.length === 0) {
+    for (const s of specs) feeds[s.name] = { data: deterministicClip([1, ...s.shape]), shape: [1, ...s.shape] };
+    return feeds;
+  }
+  for (const arg of args) {
+    const eq = arg.indexOf("=");
+    const named = eq > 0 && !arg.slice(0, eq).includes(path.sep);
+    const name = named ? arg.slice(0, eq) : specs.length === 1 ? specs[0]!.name : undefined;
+    const file = named ? arg.slice(eq + 1) : arg;
+    if (name === undefined) throw new UsageError(`the model has inputs ${specs.map((s) => s.name).join(", ")}: give each as --input NAME=FILE.npy`);
+    const spec = specs.find((s) => s.name === name);
+    if (!spec) throw new UsageError(`the model has no input ${JSON.stringify(name)}; its inputs are ${specs.map((s) => s.name).join(", ")}`);
+    let array;
+    try {
+      array = readNpy(readBytes(file));
+    } catch (e) {
+      if (e instanceof NpyError) throw new UsageError(`cannot read ${file}: ${e.message}`);
+      throw e;
+    }
+    if (array.dtype !== "float32") throw new UsageError(`${file} holds ${array.dtype}; input ${name} takes float32`);
+    const want = `(N, ${spec.shape.join(", ")})`;
+    if (array.shape.length !== spec.shape.length + 1 || spec.shape.some((d, i) => d !== array.shape[i + 1]) || array.shape[0]! < 1)
+      throw new UsageError(`${file} has shape (${array.shape.join(", ")}); input ${name} takes ${want}`);
+    feeds[name] = { data: array.data as Float32Array, shape: array.shape };
+  }
+  for (const s of specs) if (!feeds[s.name]) throw new UsageError(`no value for input ${s.name}: add --input ${s.name}=FILE.npy`);
+  return feeds;
+}
+
+export async function runCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      format: { type: "string" },
+      set: { type: "string", multiple: true },
+      network: { type: "string" },
+      weights: { type: "string" },
+      "weight-names": { type: "string" },
+      seed: { type: "string" },
+      opset: { type: "string" },
+      input: { type: "string", multiple: true },
+      output: { type: "string" },
+      ep: { type: "string" },
+      threads: { type: "string" },
+    },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError("sfc run takes one MODEL.onnx or FILE.sf");
+  const file = positionals[0]!;
+  const ep = parseEp(values.ep);
+  const threads = values.threads === undefined ? undefined : intOption("threads", values.threads, 0);
+  if (threads !== undefined && threads < 1) throw new UsageError("--threads takes a positive integer");
+  let model: Uint8Array;
+  let specs: InputSpec[];
+  if (file.endsWith(".onnx")) {
+    model = readBytes(file);
+    specs = onnxInputs(model, file);
+  } else {
+    const format = diagnosticFormat(values.format);
+    const result = compileFromArgs(file, values);
+    printDiagnostics(io, format, result.diagnostics, result.sources, version());
+    if (!result.model) return 1;
+    model = result.model;
+    specs = result.graph!.inputs.map((i) => ({ name: i.name, shape: i.shape }));
+  }
+  const feeds = loadInputs(specs, values.input ?? []);
+  const { session, provider, warnings } = await openSession(model, { ep, threads });
+  for (const w of warnings) io.err(`warning: ${w}\n`);
+  const started = process.hrtime.bigint();
+  const outputs = await runModel(session, feeds);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const [name, out] = Object.entries(outputs)[0]!;
+  io.out(`${name}: shape (${out.shape.join(", ")}) on ${provider} in ${ms.toFixed(1)} ms\n`);
+  if (out.shape.length === 2) {
+    topK(out.data, out.shape[1]!, Math.min(5, out.shape[1]!)).forEach((row, b) => {
+      io.out(`  [${b}] top-5: ${row.map((r) => `${r.index} (${r.value.toFixed(4)})`).join(", ")}\n`);
+    });
+  }
+  if (values.output) writeAtomically(values.output, writeNpy(out.data, out.shape));
+  return 0;
+}
