@@ -915,12 +915,18 @@ export class Interpreter {
       return;
     }
     const v = this.evaluate(p, ctx)!;
+    // A parameter whose value is the fraction: the fix is a whole value for it.
+    const [only] = p.symbols();
+    const param = only !== undefined && p.equals(Poly.symbol(only)) ? ctx.symbols.get(only) : undefined;
+    const help = param?.value
+      ? `give ${param.display} a whole value, e.g. --set ${only}=${v.floor()} (⌊${v}⌋) or --set ${only}=${v.ceil()} (⌈${v}⌉), or write the rounding where it is defined: ⌊…⌋ or ⌈…⌉`
+      : `write the rounding you mean: ⌊${p}⌋ = ${v.floor()} or ⌈${p}⌉ = ${v.ceil()}`;
     this.fail("SF0205", span, {
       message: `${what} ${p} is the fraction ${v}`,
       label: `${p} = ${v} is not an integer`,
       related: this.provenance([p], ctx),
       notes: [`${p} = ${v}`, ...this.callSiteNote(ctx)],
-      help: `write the rounding you mean: ⌊${p}⌋ = ${v.floor()} or ⌈${p}⌉ = ${v.ceil()}`,
+      help,
     });
   }
 
