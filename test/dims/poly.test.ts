@@ -168,7 +168,7 @@ describe("floorDiv and ceilDiv canonical forms", () => {
   });
 
   test("the form depends only on the quotient n/d", () => {
-    // ⌈2S/4⌉ is ⌈S/2⌉, and ⌊2S + 1)/4⌋ is ⌊S/2⌋, for integer S.
+    // ⌈2S/4⌉ is ⌈S/2⌉, and ⌊(2S + 1)/4⌋ is ⌊S/2⌋, for integer S.
     expect(cl(S.scale(Rational.of(2)), k(4)).equals(cl(S, k(2)))).toBe(true);
     expect(fl(S.scale(Rational.of(2)).add(Poly.ONE), k(4)).equals(fl(S, k(2)))).toBe(true);
     expect(fl(S.scale(Rational.of(6)), k(4)).equals(fl(S.scale(Rational.of(3)), k(2)))).toBe(true);
