@@ -37,6 +37,9 @@ export const Names = keyword("names");
 
 export const NumberLiteral = createToken({ name: "NumberLiteral", pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/ });
 export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"(?:[^"\\\n\r]|\\.)*"/ });
+/** Matched only when the proper form fails, so that they get a message of their own. */
+export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"(?:[^"\\\n\r]|\\.)*/ });
+export const UnterminatedComment = createToken({ name: "UnterminatedComment", pattern: /\/\*[\s\S]*/, line_breaks: true });
 
 export const Arrow = createToken({ name: "Arrow", pattern: /->|→/ });
 export const PipeOp = createToken({ name: "PipeOp", pattern: /\|>/ });
@@ -89,6 +92,7 @@ export const allTokens: TokenType[] = [
   AnyWord,
   WhiteSpace,
   BlockComment,
+  UnterminatedComment,
   LineComment,
   AsciiTimes,
   Times,
@@ -113,6 +117,7 @@ export const allTokens: TokenType[] = [
   GreekName,
   NumberLiteral,
   StringLiteral,
+  UnterminatedString,
   Arrow,
   PipeOp,
   EqEq,

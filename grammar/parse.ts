@@ -1,6 +1,6 @@
 /** Source text to CST, with every lexical and syntax error kept. */
 import type { CstNode, IToken } from "chevrotain";
-import { sfLexer, LParen, LSquare, LCurly, LAngle, LFloor, LCeil, RParen, RSquare, RCurly, RAngle, RFloor, RCeil, Minus } from "./lexer";
+import { sfLexer, UnterminatedComment, UnterminatedString, LParen, LSquare, LCurly, LAngle, LFloor, LCeil, RParen, RSquare, RCurly, RAngle, RFloor, RCeil, Minus } from "./lexer";
 import { parser } from "./parser";
 
 /** Deeper nesting than this is refused before parsing, so no input can exhaust the stack. */
@@ -45,7 +45,13 @@ export function parseSource(text: string): ParseResult {
     length: Math.max(1, e.length),
     message: `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + Math.max(1, Math.min(e.length, 1))))}`,
   }));
-  const deep = findExcessiveNesting(lexed.tokens);
+  const tokens = lexed.tokens.filter((t) => {
+    if (t.tokenType !== UnterminatedComment && t.tokenType !== UnterminatedString) return true;
+    const what = t.tokenType === UnterminatedComment ? "comment: `/*` has no `*/`" : "string: no closing `\"` on this line";
+    problems.push({ kind: "lexical", offset: t.startOffset, length: Math.min(t.image.length, t.image.indexOf("\n") >= 0 ? t.image.indexOf("\n") : t.image.length) || 1, message: `unterminated ${what}` });
+    return false;
+  });
+  const deep = findExcessiveNesting(tokens);
   if (deep) {
     problems.push({
       kind: "nesting",
@@ -53,16 +59,16 @@ export function parseSource(text: string): ParseResult {
       length: deep.image.length,
       message: `nesting deeper than ${MAX_NESTING} levels`,
     });
-    return { cst: undefined, tokens: lexed.tokens, problems };
+    return { cst: undefined, tokens, problems };
   }
-  parser.input = lexed.tokens;
+  parser.input = tokens;
   let cst: CstNode | undefined;
   try {
     cst = parser.file();
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     problems.push({ kind: "nesting", offset: 0, length: 1, message: "the file is nested too deeply to parse" });
-    return { cst: undefined, tokens: lexed.tokens, problems };
+    return { cst: undefined, tokens, problems };
   }
   for (const e of parser.errors) {
     const t = e.token;
@@ -75,7 +81,7 @@ export function parseSource(text: string): ParseResult {
       found: atEnd ? undefined : t.image,
     });
   }
-  return { cst, tokens: lexed.tokens, problems };
+  return { cst, tokens, problems };
 }
 
 /** Chevrotain's messages name token types; say it in the language's terms. */
