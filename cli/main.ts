@@ -6,11 +6,10 @@ import { parseArgs } from "node:util";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { check, compile, elaborateOnly, type CompileResult, type Setting } from "../compiler/index";
-import { nodeHost } from "../compiler/host/node";
+import { nodeHost, readCheckpointFile } from "../compiler/host/node";
 import type { OutputFormat } from "../compiler/render/index";
-import { readCheckpoint } from "../compiler/weights/read";
 import { CheckpointError } from "../compiler/weights/tensor";
-import { printDiagnostics, processIo, readBytes, UsageError, writeAtomically, type Io } from "./io";
+import { printDiagnostics, processIo, UsageError, writeAtomically, type Io } from "./io";
 import { infoCommand } from "./info";
 import { runCommand } from "./run";
 
@@ -88,10 +87,10 @@ export function compileFromArgs(file: string, values: { set?: string[]; network?
   if (host.readFile(file) === undefined) throw new UsageError(`cannot read ${file}: no such file`);
   let checkpoint: Parameters<typeof compile>[0]["checkpoint"];
   if (values.weights !== undefined) {
-    const bytes = readBytes(values.weights);
+    if (!fs.existsSync(values.weights)) throw new UsageError(`cannot read ${values.weights}: no such file`);
     try {
       checkpoint = {
-        tensors: readCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path.basename(values.weights)),
+        tensors: readCheckpointFile(values.weights),
         label: values.weights,
         names: values["weight-names"] ?? "sfc",
       };

@@ -7,7 +7,7 @@ import { AstBuilder, canonicalName } from "./ast-builder";
 import { Rational } from "./dims/rational";
 import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic";
 import { elaborateNetwork, type NetworkParam, type ParamOverride } from "./elaborate";
-import { DEFAULT_OPSET, emitOnnx, MAX_OPSET, MIN_OPSET, unsupportedAtOpset } from "./emit/onnx";
+import { DEFAULT_OPSET, emitOnnx, MAX_OPSET, MIN_OPSET, unsupportedAtOpset, type LazyBytes } from "./emit/onnx";
 import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import { Interpreter } from "./interpret";
@@ -265,7 +265,7 @@ export function compile(options: CompileOptions): CompileResult {
     if (why) extra.push(makeDiagnostic("SF0501", node.span, { message: `\`${node.op.kind}\` cannot be expressed at opset ${opset}: ${why}`, label: "this op", help: `use --opset ${DEFAULT_OPSET}` }));
   }
   if (extra.length > 0) return { ...checked, diagnostics: [...checked.diagnostics, ...extra], ok: false, model: undefined };
-  let weights: Map<string, Uint8Array> | undefined;
+  let weights: Map<string, LazyBytes> | undefined;
   if (options.checkpoint) {
     const sources = new Map(checked.sources);
     const cl = commandLine([`--weights ${options.checkpoint.label}`, `--weight-names ${options.checkpoint.names}`]);

@@ -49,7 +49,7 @@ export interface EmitOnnxOptions {
   /** Seed for weights not in `weights`; default 0. Any safe integer. */
   readonly seed?: number;
   /** Raw little-endian float32 bytes per weight name (from a checkpoint); the rest are initialised. */
-  readonly weights?: ReadonlyMap<string, Uint8Array>;
+  readonly weights?: ReadonlyMap<string, Uint8Array | LazyBytes>;
   /** ModelProto.producer_version; left out when not given. */
   readonly producerVersion?: string;
 }
@@ -83,7 +83,17 @@ const FLOAT = onnx.TensorProto.DataType.FLOAT;
 /** How an initializer gets its bytes: already in hand, or generated while writing. */
 type InitializerSource =
   | { readonly kind: "bytes"; readonly rawData: Uint8Array }
+  | { readonly kind: "lazy"; readonly bytes: LazyBytes }
   | { readonly kind: "init"; readonly weight: IRWeight };
+
+/**
+ * Checkpoint bytes read only when written, so that a large checkpoint is
+ * never in memory beside the model being built: one tensor at a time.
+ */
+export interface LazyBytes {
+  readonly byteLength: number;
+  read(): Uint8Array;
+}
 
 interface PlannedInitializer {
   readonly name: string;
@@ -131,7 +141,7 @@ interface PlannedGraph {
 }
 
 /** Lowers every node and decides every initializer, in node order. */
-function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string, Uint8Array>): PlannedGraph {
+function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string, Uint8Array | LazyBytes>): PlannedGraph {
   const valueNames = new NameAllocator();
   const nodeNames = new NameAllocator();
   for (const name of graph.values.keys()) valueNames.reserve(name);
@@ -183,7 +193,7 @@ function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string
       dataType: FLOAT,
       dims: weight.shape,
       byteLength,
-      source: supplied !== undefined ? { kind: "bytes", rawData: supplied } : { kind: "init", weight },
+      source: supplied === undefined ? { kind: "init", weight } : supplied instanceof Uint8Array ? { kind: "bytes", rawData: supplied } : { kind: "lazy", bytes: supplied },
     });
   };
   const planConstant = (constant: ConstantTensor): void => {
@@ -345,6 +355,10 @@ export function emitOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Uint8Ar
     const source = initializer.source;
     if (source.kind === "bytes") {
       model.set(source.rawData, offset);
+    } else if (source.kind === "lazy") {
+      const bytes = source.bytes.read();
+      if (bytes.byteLength !== initializer.byteLength) throw new Error(`weight ${initializer.name}: read ${bytes.byteLength} bytes, expected ${initializer.byteLength}`);
+      model.set(bytes, offset);
     } else {
       const bytes = scratch.subarray(0, initializer.byteLength);
       fillInitialWeight(source.weight, seed, new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));

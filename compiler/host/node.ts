@@ -5,6 +5,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { SourceHost } from "../program";
+import { readCheckpoint } from "../weights/read";
+import { readSafetensorsFrom } from "../weights/safetensors";
+import { CheckpointError, type Checkpoint } from "../weights/tensor";
 
 /** The package root: the nearest folder above this file with a stdlib/ and a package.json. */
 export function packageRoot(): string {
@@ -49,4 +52,37 @@ export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib()): So
       return cache.get(filePath);
     },
   };
+}
+
+/**
+ * Opens a checkpoint file. A .safetensors file is read lazily, tensor by
+ * tensor, from the open file; a torch.save zip is read whole.
+ */
+export function readCheckpointFile(file: string): Checkpoint {
+  const fd = fs.openSync(file, "r");
+  const size = fs.fstatSync(fd).size;
+  const head = Buffer.alloc(Math.min(4, size));
+  fs.readSync(fd, head, 0, head.length, 0);
+  if (head.length === 4 && head.readUInt32LE(0) === 0x04034b50) {
+    fs.closeSync(fd);
+    const bytes = fs.readFileSync(file);
+    return readCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path.basename(file));
+  }
+  // The descriptor stays open for the lazy reads; the process exit closes it.
+  return readSafetensorsFrom(
+    {
+      byteLength: size,
+      read(offset, length) {
+        const buf = Buffer.allocUnsafe(length);
+        let done = 0;
+        while (done < length) {
+          const n = fs.readSync(fd, buf, done, length - done, offset + done);
+          if (n === 0) throw new CheckpointError(`${file}: ends at byte ${offset + done}, expected ${offset + length}`);
+          done += n;
+        }
+        return new Uint8Array(buf.buffer, buf.byteOffset, length);
+      },
+    },
+    true,
+  );
 }

@@ -7,7 +7,10 @@ import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import type { IRGraph } from "../ir";
 import type { Span } from "../span";
 import type { NameMap } from "./names";
-import { CheckpointError, toFloat32Bytes, type Checkpoint } from "./tensor";
+import type { LazyBytes } from "../emit/onnx";
+import { toFloat32Bytes, type Checkpoint } from "./tensor";
+
+const FLOATS = new Set(["float32", "float64", "float16", "bfloat16"]);
 
 /** Bookkeeping tensors that carry no weight. */
 function isIgnored(name: string): boolean {
@@ -22,8 +25,9 @@ export function bindCheckpoint(
   names: NameMap,
   where: Span,
   diagnostics: Diagnostic[],
-): Map<string, Uint8Array> {
-  const bound = new Map<string, Uint8Array>();
+): Map<string, LazyBytes> {
+  // Bytes are taken only when the emitter writes them: one tensor in memory at a time.
+  const bound = new Map<string, LazyBytes>();
   const used = new Set<string>();
   for (const node of graph.nodes) {
     for (const w of node.weights) {
@@ -52,12 +56,11 @@ export function bindCheckpoint(
         );
         continue;
       }
-      try {
-        bound.set(w.name, toFloat32Bytes(t));
-      } catch (e) {
-        if (!(e instanceof CheckpointError)) throw e;
-        diagnostics.push(makeDiagnostic("SF0403", node.span, { message: `\`${external}\`: ${e.message}`, label: "unusable tensor", related: [{ span: where, label: "this checkpoint" }] }));
+      if (!FLOATS.has(t.dtype)) {
+        diagnostics.push(makeDiagnostic("SF0403", node.span, { message: `\`${external}\` holds ${t.dtype}; weights are floating point`, label: "unusable tensor", related: [{ span: where, label: "this checkpoint" }] }));
+        continue;
       }
+      bound.set(w.name, { byteLength: w.shape.reduce((a, b) => a * b, 1) * 4, read: () => toFloat32Bytes(t) });
     }
   }
   for (const name of [...checkpoint.tensors.keys()].sort()) {

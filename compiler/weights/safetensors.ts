@@ -21,14 +21,30 @@ const MAX_HEADER = 100_000_000;
  * must keep `bytes` alive and unmodified for as long as the tensors are used.
  */
 export function readSafetensors(bytes: Uint8Array): Checkpoint {
-  if (bytes.byteLength < 8) {
-    throw new CheckpointError(`safetensors: file is ${bytes.byteLength} bytes, too short for the 8-byte header length`);
+  return readSafetensorsFrom({ byteLength: bytes.byteLength, read: (offset, length) => bytes.subarray(offset, offset + length) }, false);
+}
+
+/** Random access to a file's bytes: an in-memory buffer, or a file read piece by piece. */
+export interface ByteSource {
+  readonly byteLength: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
+/**
+ * Parses a safetensors file from any byte source. With `lazy`, a tensor's
+ * bytes are read from the source only when its `data` is used, so a large
+ * checkpoint on disk is never in memory at once.
+ */
+export function readSafetensorsFrom(source: ByteSource, lazy: boolean): Checkpoint {
+  if (source.byteLength < 8) {
+    throw new CheckpointError(`safetensors: file is ${source.byteLength} bytes, too short for the 8-byte header length`);
   }
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const head = source.read(0, 8);
+  const dv = new DataView(head.buffer, head.byteOffset, 8);
   const headerLen64 = dv.getBigUint64(0, true);
-  if (headerLen64 > BigInt(bytes.byteLength - 8)) {
+  if (headerLen64 > BigInt(source.byteLength - 8)) {
     throw new CheckpointError(
-      `safetensors: header length ${headerLen64} (bytes 0-7) exceeds the ${bytes.byteLength - 8} bytes after it` +
+      `safetensors: header length ${headerLen64} (bytes 0-7) exceeds the ${source.byteLength - 8} bytes after it` +
         ' (truncated file, or not a safetensors file)',
     );
   }
@@ -36,13 +52,14 @@ export function readSafetensors(bytes: Uint8Array): Checkpoint {
   if (headerLen > MAX_HEADER) {
     throw new CheckpointError(`safetensors: header length ${headerLen} exceeds the ${MAX_HEADER}-byte limit`);
   }
-  if (headerLen < 2 || bytes[8] !== 0x7b /* { */) {
+  const headerBytes = source.read(8, headerLen);
+  if (headerLen < 2 || headerBytes[0] !== 0x7b /* { */) {
     throw new CheckpointError('safetensors: header (from byte 8) does not start with a JSON object');
   }
 
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
   } catch (e) {
     throw new CheckpointError(`safetensors: header (bytes 8-${8 + headerLen}) is not valid UTF-8 JSON: ${(e as Error).message}`);
   }
@@ -51,7 +68,7 @@ export function readSafetensors(bytes: Uint8Array): Checkpoint {
   }
 
   const dataStart = 8 + headerLen;
-  const dataLen = bytes.byteLength - dataStart;
+  const dataLen = source.byteLength - dataStart;
   const tensors = new Map<string, LoadedTensor>();
   const ranges: { name: string; begin: number; end: number }[] = [];
   let metadata: Record<string, string> | undefined;
@@ -94,7 +111,11 @@ export function readSafetensors(bytes: Uint8Array): Checkpoint {
       );
     }
     ranges.push({ name, begin, end });
-    tensors.set(name, { name, dtype, shape: dims.slice(), data: bytes.subarray(dataStart + begin, dataStart + end) });
+    if (lazy) {
+      const tensor = { name, dtype, shape: dims.slice() } as LoadedTensor;
+      Object.defineProperty(tensor, 'data', { enumerable: true, get: () => source.read(dataStart + begin, end - begin) });
+      tensors.set(name, tensor);
+    } else tensors.set(name, { name, dtype, shape: dims.slice(), data: source.read(dataStart + begin, end - begin) });
   }
 
   ranges.sort((a, b) => a.begin - b.begin || a.end - b.end);
