@@ -63,6 +63,9 @@ export class AstBuilder {
 
   private range(e: CstElement): [number, number] | undefined {
     if (isToken(e)) return Number.isNaN(e.startOffset) ? undefined : [e.startOffset, e.startOffset + e.image.length];
+    // The parser tracks node locations; only nodes built in error recovery lack them.
+    const loc = e.location;
+    if (loc && Number.isFinite(loc.startOffset) && loc.endOffset !== undefined && Number.isFinite(loc.endOffset)) return [loc.startOffset, loc.endOffset + 1];
     let lo = Infinity;
     let hi = -Infinity;
     for (const list of Object.values(e.children)) {

@@ -133,8 +133,9 @@ export function elaborateNetwork(
       const v = d.evaluate((n) => symbols.get(n)?.value);
       const n = v?.toSafeInteger();
       if (n === undefined || n < 1 || n > 2 ** 31) {
+        const code = v !== undefined && !v.isInteger() ? "SF0205" : v !== undefined && v.sign() > 0 ? "SF0004" : "SF0206";
         diagnostics.push(
-          makeDiagnostic(n === undefined && v !== undefined && !v.isInteger() ? "SF0205" : "SF0206", f.type.span, {
+          makeDiagnostic(code, f.type.span, {
             message: `input \`${f.name.text}\` ${formatType(type)} has a dimension ${d} = ${v ?? "?"} that is not a positive size`,
             label: "here",
           }),

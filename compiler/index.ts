@@ -150,7 +150,7 @@ export function check(options: CheckOptions): CheckResult {
     networks.push(elaborate(session, entry, session.overrides.filter((o) => names.has(o.name))));
   }
   for (const o of session.overrides) {
-    if (all.length > 0 && !all.some((e) => paramsOf(e).includes(o.name)))
+    if (!all.some((e) => paramsOf(e).includes(o.name)))
       diagnostics.push(makeDiagnostic("SF0111", o.span, { message: `no network in these files has a parameter \`${o.name}\``, label: "unknown parameter" }));
   }
   return finish(session, networks);

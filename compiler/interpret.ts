@@ -84,7 +84,8 @@ interface Ctx {
   readonly pathways: Set<string>;
   /** The call that brought us into this block body, for messages. */
   readonly callSite: Span | undefined;
-  readonly inLateral: boolean;
+  /** The lateral statement being elaborated, where its failures are reported. */
+  readonly inLateral: Span | undefined;
 }
 
 type Continuation = ReadonlyArray<A.Stmt | { kind: "leaveStage" }>;
@@ -255,7 +256,7 @@ export class Interpreter {
       path: [],
       pathways: new Set(),
       callSite: undefined,
-      inLateral: false,
+      inLateral: undefined,
     };
     const typed = formals.map((f) => {
       if (!f.typeExpr) return f;
@@ -459,7 +460,7 @@ export class Interpreter {
     const fusion = named?.kind === "string" ? named.value : (s.fusion?.name ?? "concat");
     if (fusion !== "concat" && fusion !== "sum")
       this.fail("SF0114", s.fusion!.span, { message: `unknown fusion \`${fusion}\``, label: "expected `concat` or `sum`", help: suggest(fusion, ["concat", "sum"]) });
-    const lateralCtx: Ctx = { ...ctx, inLateral: true };
+    const lateralCtx: Ctx = { ...ctx, inLateral: s.span };
     const transformed = this.stage(s.transform, source, lateralCtx);
     const fuseOp: OpName = fusion === "sum" ? "add" : "concat";
     const fused = this.applyOp(fuseOp, new Map([["xs", { kind: "list", items: [target, transformed], span: s.span }]]), s.span, `${s.target.name}_fuse`, lateralCtx, new Map());
@@ -555,8 +556,8 @@ export class Interpreter {
     }
     const q = this.dim(operand, ctx);
     if (!q) return { kind: "poison", span };
-    const down = floorDiv(q, Poly.ONE, ints);
-    return { kind: "dim", poly: kind === "floor" ? down : down.equals(q) ? q : floorDiv(q.add(Poly.ONE), Poly.ONE, ints), span };
+    // ⌈q⌉ = −⌊−q⌋, right whether or not q happens to be an integer.
+    return { kind: "dim", poly: kind === "floor" ? floorDiv(q, Poly.ONE, ints) : floorDiv(q.neg(), Poly.ONE, ints).neg(), span };
   }
 
   private requirePositiveDivisor(d: Poly, span: Span, ctx: Ctx): void {
@@ -922,10 +923,10 @@ export class Interpreter {
       ? `give ${param.display} a whole value, e.g. --set ${only}=${v.floor()} (⌊${v}⌋) or --set ${only}=${v.ceil()} (⌈${v}⌉), or write the rounding where it is defined: ⌊…⌋ or ⌈…⌉`
       : `write the rounding you mean: ⌊${p}⌋ = ${v.floor()} or ⌈${p}⌉ = ${v.ceil()}`;
     this.fail("SF0205", span, {
-      message: `${what} ${p} is the fraction ${v}`,
-      label: `${p} = ${v} is not an integer`,
+      message: `${what} must be an integer, but ${p} = ${v}`,
+      label: `${p} = ${v} is a fraction`,
       related: this.provenance([p], ctx),
-      notes: [`${p} = ${v}`, ...this.callSiteNote(ctx)],
+      notes: this.callSiteNote(ctx),
       help,
     });
   }
@@ -1130,7 +1131,7 @@ export class Interpreter {
       help = `use ${candidates.map((v) => `${info?.display.replace(/`/g, "") ?? symbols[0]} = ${v}`).join(" or ")}`;
     } else if (av.isInteger()) help = `make ${p.actual} a multiple of ${av} (e.g. ${down > 0n ? down : up})`;
     const aText = lin.a.constantValue() === undefined ? `${lin.a}` : `${lin.a}`;
-    this.fail("SF0301", p.span, {
+    this.fail("SF0301", ctx.inLateral ?? p.span, {
       message: `${who} needs ${what} to be a multiple of ${aText}`,
       label: `${this.show(p.actual, ctx)} is not a multiple of ${this.show(lin.a, ctx)}`,
       related: [...this.provenance([p.actual, lin.a], ctx), { span: p.argSpan, label: `\`${callee}\` takes ${p.dimText} ${p.axis}` }],
@@ -1171,7 +1172,7 @@ export class Interpreter {
 
   /** Entry point for networks: a context whose symbols are the network's parameters. */
   networkContext(scope: ModuleScope, symbols: Map<string, SymbolInfo>, vars: Map<string, Value>): Ctx {
-    return { mode: "instance", scope, vars, symbols, requirements: undefined, assumptions: [], path: [], pathways: new Set(), callSite: undefined, inLateral: false };
+    return { mode: "instance", scope, vars, symbols, requirements: undefined, assumptions: [], path: [], pathways: new Set(), callSite: undefined, inLateral: undefined };
   }
 
   /** The declared result of a network against what its body returned. */

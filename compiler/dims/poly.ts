@@ -426,6 +426,7 @@ const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 function formatFactor(p: Power): string {
   let base: string;
   if (p.factor.kind === "var") base = p.factor.name;
+  else if (p.factor.den.constantValue()?.equals(Rational.ONE)) base = `⌊${p.factor.num}⌋`;
   else base = `⌊${wrap(p.factor.num)}/${wrapDen(p.factor.den)}⌋`;
   if (p.exp === 1) return base;
   return base + [...String(p.exp)].map((ch) => SUPERSCRIPTS[Number(ch)]).join("");

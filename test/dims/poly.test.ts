@@ -91,6 +91,8 @@ describe("printing in the paper's notation", () => {
     ["⌊S/2⌋", () => fl(S, k(2))],
     ["S + ⌊(S + 1)/2⌋", () => fl(S.scale(Rational.of(3)).add(Poly.ONE), k(2))],
     ["⌊(S − 1)/α⌋ + 1", () => cl(S, α)],
+    ["⌊βC⌋", () => fl(prod(β, C), Poly.ONE)],
+    ["⌊(βC + 1)/2⌋", () => fl(prod(β, C).add(Poly.ONE), k(2))],
     ["⌊(⌊(S + 1)/2⌋ + 1)/2⌋", () => cl(cl(S, k(2)), k(2))],
   ])("%s", (expected, build) => {
     expect(build().toString()).toBe(expected);

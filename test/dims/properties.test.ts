@@ -40,7 +40,8 @@ const integerDivisor = fc.integer({ min: 1, max: 6 }).map((n) => Rational.of(n))
 
 /**
  * Sums of products of constants, symbols and (optionally) floor atoms of flat
- * sums. At most maxFactors factors per term, so each symbol has degree ≤ 3.
+ * sums. At most maxFactors (3) factors per term, so outside floors each
+ * symbol has degree ≤ 3: what the grid argument below relies on.
  */
 function specs(shape: Shape): fc.Arbitrary<TermSpec[]> {
   const sym = fc.constantFrom(...shape.names).map((name): FactorSpec => ({ kind: "sym", name }));
@@ -113,7 +114,10 @@ const anyEnv = envs(-20, 20);
 
 function value(p: Poly, env: Env): Rational {
   const v = p.evaluate(lookup(env));
-  if (v === undefined) throw new Error(`${p} has no value under ${JSON.stringify(env)}`);
+  if (v === undefined) {
+    const at = Object.entries(env).map(([name, r]) => `${name} = ${r}`);
+    throw new Error(`${p} has no value at ${at.join(", ")}`);
+  }
   return v;
 }
 
@@ -376,6 +380,47 @@ describe("floorDiv and ceilDiv", () => {
       fc.property(anyPoly, integralPoly, integerDivisor, (n, q, c) => {
         const d = Poly.constant(c);
         expect(floorDiv(n.add(d.mul(q)), d, ints).equals(floorDiv(n, d, ints).add(q))).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("one floor atom over linear forms", () => {
+  // P + ⌊L/c⌋ with P, L linear in S and T and c ≤ 4. Here the canonical form is
+  // provably unique: with L's coefficients in [0, c) and coprime to c, the
+  // fractional part {L/c} fixes c and L, and then P. (With a coefficient −1
+  // on the atom it is not: S − ⌊S/2⌋ = ⌊(S + 1)/2⌋.)
+  const S = Poly.symbol("S");
+  const T = Poly.symbol("T");
+  const linear = fc
+    .tuple(fc.integer({ min: -4, max: 4 }), fc.integer({ min: -4, max: 4 }), fc.integer({ min: -6, max: 6 }))
+    .map(([a, b, e]) => S.scale(Rational.of(a)).add(T.scale(Rational.of(b))).add(Poly.constant(Rational.of(e))));
+  const form = fc.record({ atom: linear, divisor: fc.integer({ min: 1, max: 4 }), outside: linear });
+  type Form = { atom: Poly; divisor: number; outside: Poly };
+  const plain = (f: Form) => floorDiv(f.atom, Poly.constant(Rational.of(f.divisor)), ints).add(f.outside);
+  /** The same value written another way: ⌊(t(L + cX) + s)/(tc)⌋ + P − X with 0 ≤ s < t. */
+  const rewritten = (f: Form, t: number, s: number, x: Poly) => {
+    const c = Poly.constant(Rational.of(f.divisor));
+    const n = f.atom.add(c.mul(x)).scale(Rational.of(t)).add(Poly.constant(Rational.of(s % t)));
+    return floorDiv(n, c.scale(Rational.of(t)), ints).add(f.outside).sub(x);
+  };
+  const pairs = fc.oneof(
+    fc.tuple(form, form).map(([f, g]) => [plain(f), plain(g)] as const),
+    fc
+      .tuple(form, fc.integer({ min: 1, max: 3 }), fc.nat(2), linear)
+      .map(([f, t, s, x]) => [plain(f), rewritten(f, t, s, x)] as const),
+  );
+  // Two such forms differ by a linear part plus a part periodic with period
+  // cc' ≤ 16 in each variable; agreeing on a box of side 17 makes them equal.
+  const box: Env[] = [];
+  for (let i = 0; i <= 16; i++)
+    for (let j = 0; j <= 16; j++) box.push({ S: Rational.of(i), T: Rational.of(j) });
+
+  test("equal keys exactly when equal values", () => {
+    fc.assert(
+      fc.property(pairs, ([p, q]) => {
+        expect(box.every((env) => value(p, env).equals(value(q, env)))).toBe(p.equals(q));
       }),
       RUNS,
     );

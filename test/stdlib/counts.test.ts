@@ -60,7 +60,7 @@ describe("β whose Fast width is a fraction", () => {
       const bad = elaborateOnly({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: [{ text: `beta=${beta}` }] });
       const errors = bad.diagnostics.filter((d) => d.code === "SF0205");
       expect(errors).toHaveLength(1);
-      expect(errors[0]!.message).toContain(fraction);
+      expect(errors[0]!.message).toContain(`= ${fraction}`);
       expect(errors[0]!.help).toContain(`--set Cf=${down}`);
       const fixed = elaborateOnly({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: [{ text: `beta=${beta}` }, { text: `Cf=${down}` }] });
       expect(fixed.diagnostics).toEqual([]);

@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// sfc's benchmarks: check and compile time, peak memory, onnxruntime latency
+// and throughput, and how checking scales with the number of blocks. Run with
+// `npm run bench` (builds first). Every number is measured here, now.
+"use strict";
+const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+const STEP = path.join(__dirname, "step.js");
+const RUNS = Number(process.env.SFC_BENCH_RUNS ?? 5);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-bench-"));
+
+function step(...args) {
+  const r = spawnSync(process.execPath, [STEP, ...args], { encoding: "utf8", maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`step ${args.join(" ")} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop());
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** A safetensors file holding the seeded weights of a compiled model, to time loading a checkpoint. */
+function writeCheckpoint(modelFile, out) {
+  const { onnx } = require("onnx-proto");
+  const model = onnx.ModelProto.decode(fs.readFileSync(modelFile));
+  const header = {};
+  const chunks = [];
+  let offset = 0;
+  for (const init of model.graph.initializer) {
+    // Weights only: constants the emitter adds (shapes, ratios) are named node/purpose.
+    if (init.dataType !== onnx.TensorProto.DataType.FLOAT || init.name.includes("/")) continue;
+    const data = init.rawData;
+    header[init.name] = { dtype: "F32", shape: init.dims.map(Number), data_offsets: [offset, offset + data.byteLength] };
+    chunks.push(data);
+    offset += data.byteLength;
+  }
+  let json = JSON.stringify(header);
+  json += " ".repeat((8 - (json.length % 8)) % 8);
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+  fs.writeFileSync(out, Buffer.concat([len, Buffer.from(json), ...chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))]));
+}
+
+async function latency(modelFile, batch, inputShape) {
+  const ort = require("onnxruntime-node");
+  const session = await ort.InferenceSession.create(modelFile, { executionProviders: ["cpu"], graphOptimizationLevel: "all" });
+  const shape = [batch, ...inputShape];
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1)).map((_, i) => ((i * 2654435761) % 4294967296) / 4294967296 - 0.5);
+  const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", data, shape) };
+  await session.run(feeds); // warm-up
+  const times = [];
+  const runs = batch > 1 ? Math.max(2, Math.ceil(RUNS / 2)) : RUNS;
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await session.run(feeds);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  await session.release();
+  return median(times);
+}
+
+/** A generated file of n bottleneck blocks in a row, to show how checking scales. */
+function chain(n) {
+  const lines = ['import std.resnet3d { stem, bottleneck }', "", `network Chain${n}(clip: <4, 32², 3>) -> <4, 8², 64> {`, "  x = clip |> stem(out: 16)"];
+  for (let i = 0; i < n; i++) lines.push(`  x = x |> bottleneck(inner: 16, out: 64${i === 0 ? ", project: true" : ""}) as b${i}`);
+  lines.push("  return x", "}", "");
+  return lines.join("\n");
+}
+
+function mb(bytes) {
+  return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+}
+
+async function main() {
+  console.log(`sfc benchmarks on ${os.cpus().length} × ${os.cpus()[0].model.trim()}, Node ${process.version}; median of ${RUNS} runs\n`);
+  const networks = [
+    ["SlowFast_4x16_R50", [3, 32, 224, 224]],
+    ["SlowFast_8x8_R101", [3, 32, 224, 224]],
+  ];
+  for (const [network, inputShape] of networks) {
+    const file = "std/slowfast.sf";
+    const checkMs = median(Array.from({ length: RUNS }, () => step("check", file, network, "S=224").ms));
+    const seededFile = path.join(work, `${network}.onnx`);
+    const seeded = Array.from({ length: RUNS }, () => step("compile", file, network, seededFile, "-", "S=224"));
+    const ckpt = path.join(work, `${network}.safetensors`);
+    writeCheckpoint(seededFile, ckpt);
+    const loaded = Array.from({ length: RUNS }, () => step("compile", file, network, path.join(work, `${network}-w.onnx`), ckpt, "S=224"));
+    const weightBytes = seeded[0].weightBytes;
+    const flops = seeded[0].flops;
+    const l1 = await latency(seededFile, 1, inputShape.slice(1).length ? inputShape : inputShape);
+    const l8 = await latency(seededFile, 8, inputShape);
+    const row = (label, value, ratio) => console.log(`  ${label.padEnd(44)}${value.padStart(12)}${ratio ? `   ${ratio}` : ""}`);
+    console.log(`${network} at S = 224 (${(flops / 1e9).toFixed(2)} GFLOPs, ${mb(weightBytes)} of weights)`);
+    row("sfc check (whole stdlib file)", `${checkMs.toFixed(0)} ms`);
+    const seededMs = median(seeded.map((s) => s.ms));
+    const loadedMs = median(loaded.map((s) => s.ms));
+    row("compile, seeded weights", `${seededMs.toFixed(0)} ms`, network === "SlowFast_4x16_R50" ? `${(seededMs / 500).toFixed(2)} × the 0.5 s target` : "");
+    row("compile, weights from a .safetensors file", `${loadedMs.toFixed(0)} ms`, network === "SlowFast_4x16_R50" ? `${(loadedMs / 500).toFixed(2)} × the 0.5 s target; torch.onnx.export ≈ 6 s: ${(6000 / loadedMs).toFixed(1)}× faster` : "");
+    const rssSeeded = Math.max(...seeded.map((s) => s.maxRssBytes));
+    const rssLoaded = Math.max(...loaded.map((s) => s.maxRssBytes));
+    row("peak RSS, seeded", mb(rssSeeded), `${(rssSeeded / weightBytes).toFixed(2)} × weight bytes (target < 2)`);
+    row("peak RSS, from a checkpoint", mb(rssLoaded), `${(rssLoaded / weightBytes).toFixed(2)} × weight bytes (target < 2)`);
+    row("onnxruntime CPU latency, batch 1", `${l1.toFixed(0)} ms`, `${(flops / (l1 / 1e3) / 1e9).toFixed(1)} GFLOP/s (multiply-adds)`);
+    row("onnxruntime CPU latency, batch 8", `${l8.toFixed(0)} ms`, `${((8 * flops) / (l8 / 1e3) / 1e9).toFixed(1)} GFLOP/s (multiply-adds)`);
+    console.log("");
+  }
+  console.log("Checking cost against the number of blocks (generated chains of bottlenecks)");
+  let base;
+  for (const n of [10, 100, 1000]) {
+    const file = path.join(work, `chain${n}.sf`);
+    fs.writeFileSync(file, chain(n));
+    const ms = median(Array.from({ length: RUNS }, () => step("check", file, `Chain${n}`).ms));
+    base = base ?? ms / n;
+    console.log(`  ${String(n).padStart(5)} blocks${`${ms.toFixed(0)} ms`.padStart(12)}   ${(ms / n).toFixed(2)} ms per block (${(ms / n / base).toFixed(2)} × the 10-block rate)`);
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
