@@ -69,11 +69,15 @@ export function readCheckpointFile(file: string): Checkpoint {
     return readCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path.basename(file));
   }
   // The descriptor stays open for the lazy reads; the process exit closes it.
+  // Reads share one scratch buffer: each tensor is copied into the model
+  // before the next is read, so a tensor's bytes are valid until then.
+  let scratch = Buffer.alloc(0);
   return readSafetensorsFrom(
     {
       byteLength: size,
       read(offset, length) {
-        const buf = Buffer.allocUnsafe(length);
+        if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(Math.max(length, scratch.length * 2));
+        const buf = scratch;
         let done = 0;
         while (done < length) {
           const n = fs.readSync(fd, buf, done, length - done, offset + done);
