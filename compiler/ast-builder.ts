@@ -311,6 +311,17 @@ export class AstBuilder {
     const callee = this.tok(c, "callee");
     const args = this.args(this.node(c, "args"));
     if (!count || !callee || !args) return undefined;
+    const thenCallee = this.tok(c, "thenCallee");
+    const then = thenCallee && {
+      call: {
+        kind: "call" as const,
+        callee: this.ident(thenCallee),
+        args: this.args(this.node(c, "thenArgs")),
+        label: this.label(this.node(c, "thenLabel")),
+        span: this.tokenSpan(thenCallee),
+      },
+      when: this.exprOf(this.node(c, "when")),
+    };
     return {
       kind: "repeat",
       count,
@@ -318,6 +329,7 @@ export class AstBuilder {
       args,
       firstArgs: this.args(this.node(c, "firstArgs")),
       label: this.label(this.node(c, "label")),
+      then,
       span: this.nodeSpan(n),
     };
   }
@@ -394,7 +406,7 @@ export class AstBuilder {
       const op = ops.find((t) => t.startOffset >= prevEnd && t.startOffset < start);
       const rhs = this.exprOf(operands[i]);
       if (!rhs) return undefined;
-      const symbol: A.BinaryOp = !op ? "*" : op.image === "+" ? "+" : op.image === "/" ? "/" : op.image === "*" || op.image === "·" ? "*" : "-";
+      const symbol: A.BinaryOp = !op ? "*" : op.image === "+" ? "+" : op.image === "/" ? "/" : op.image === "%" ? "%" : op.image === "*" || op.image === "·" ? "*" : "-";
       acc = { kind: "binary", op: symbol, lhs: acc, rhs, span: this.spanAt(acc.span.start, rhs.span.end) };
     }
     return acc;

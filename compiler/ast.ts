@@ -130,7 +130,7 @@ export interface IfStmt {
   readonly span: Span;
 }
 
-export type BinaryOp = "+" | "-" | "*" | "/" | "==" | "!=" | "<" | "<=" | ">" | ">=";
+export type BinaryOp = "+" | "-" | "*" | "/" | "%" | "==" | "!=" | "<" | "<=" | ">" | ">=";
 
 export type Expr =
   | { readonly kind: "number"; readonly value: Rational; readonly text: string; readonly span: Span }
@@ -174,6 +174,8 @@ export interface RepeatExpr {
   readonly args: readonly Argument[];
   readonly firstArgs: readonly Argument[] | undefined;
   readonly label: Label | undefined;
+  /** A second block applied after the repetitions where `when` holds (all when it is absent). */
+  readonly then: { readonly call: CallExpr; readonly when: Expr | undefined } | undefined;
   readonly span: Span;
 }
 

@@ -599,6 +599,14 @@ export class Interpreter {
           help: `write ⌊${a}/${b}⌋ or ⌈${a}/${b}⌉ for integer division`,
         });
       }
+      case "%": {
+        const av = a.constantValue() ?? this.evaluate(a, ctx);
+        const bv = b.constantValue() ?? this.evaluate(b, ctx);
+        if (av === undefined || bv === undefined || !av.isInteger() || !bv.isInteger() || bv.isZero())
+          this.fail("SF0204", e.span, { message: "`%` takes two known integers, the second not 0", label: `${a} % ${b}` });
+        const m = ((av.num % bv.num) + bv.num) % bv.num;
+        return { kind: "dim", poly: Poly.constant(m), span: e.span };
+      }
       default: {
         const diff = a.sub(b);
         const v = diff.constantValue() ?? this.evaluate(diff, ctx);
@@ -654,6 +662,17 @@ export class Interpreter {
       const call: A.CallExpr = { kind: "call", callee: r.callee, args: merged, label: { parts: [`${label}${i}`], span: r.span }, span: r.span };
       current = this.call(call, current, iterCtx);
       if (current.kind === "poison") return current;
+      if (r.then) {
+        const when = r.then.when ? this.expr(r.then.when, iterCtx) : ({ kind: "bool", value: true, span: r.span } as const);
+        if (when.kind === "poison") return when;
+        if (when.kind !== "bool" || when.value === undefined)
+          this.fail(when.kind !== "bool" ? "SF0204" : "SF0212", r.then.when!.span, { message: "`when` needs a condition known for each repetition", label: "here" });
+        if (when.value) {
+          const thenLabel = r.then.call.label?.parts.join(".") ?? r.then.call.callee.name;
+          current = this.call({ ...r.then.call, label: { parts: [`${thenLabel}${i}`], span: r.then.call.span } }, current, iterCtx);
+          if (current.kind === "poison") return current;
+        }
+      }
     }
     return current;
   }

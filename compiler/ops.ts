@@ -352,13 +352,18 @@ export const OPS: { readonly [K in OpName]: OpSpec } = {
     lower: () => ({ op: { kind: "add" }, weights: [] }),
   },
   scale: {
-    summary: "multiplication by a constant",
+    summary: "multiplication by a constant: by / √over_sqrt (attention's 1/√d)",
     formals: [
       { name: "x", kind: "tensor", doc: "input" },
-      { name: "by", kind: "number", doc: "the factor" },
+      { name: "by", kind: "number", default: ONE, doc: "the factor" },
+      { name: "over_sqrt", kind: "number", default: ONE, doc: "divide by the square root of this" },
     ],
-    rule: sameShape("scale"),
-    lower: (a, ctx) => ({ op: { kind: "mul_scalar", factor: ctx.value(a.dim("by")).toNumber() }, weights: [] }),
+    rule(a, ctx) {
+      const d = ctx.valueOf(a.dim("over_sqrt"));
+      if (d !== undefined && d.sign() <= 0) ctx.fail("SF0211", { message: "`over_sqrt` must be positive", label: "here" }, "over_sqrt");
+      return a.tensor("x");
+    },
+    lower: (a, ctx) => ({ op: { kind: "mul_scalar", factor: ctx.value(a.dim("by")).toNumber() / Math.sqrt(ctx.value(a.dim("over_sqrt")).toNumber()) }, weights: [] }),
   },
   matmul: {
     summary: "matrix product over the last two axes of raw tensors: [.., m, k] × [.., k, n] → [.., m, n]",

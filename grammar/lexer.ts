@@ -34,6 +34,8 @@ export const Else = keyword("else");
 export const True = keyword("true");
 export const False = keyword("false");
 export const Names = keyword("names");
+export const Then = keyword("then");
+export const When = keyword("when");
 
 export const NumberLiteral = createToken({ name: "NumberLiteral", pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/ });
 export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"(?:[^"\\\n\r]|\\.)*"/ });
@@ -68,6 +70,7 @@ export const Plus = createToken({ name: "Plus", pattern: /\+/ });
 export const Minus = createToken({ name: "Minus", pattern: /-|−/ });
 export const Star = createToken({ name: "Star", pattern: /\*|·/ });
 export const Slash = createToken({ name: "Slash", pattern: /\// });
+export const Percent = createToken({ name: "Percent", pattern: /%/ });
 export const Question = createToken({ name: "Question", pattern: /\?/ });
 export const Bar = createToken({ name: "Bar", pattern: /\|(?!>)/ });
 export const Squared = createToken({ name: "Squared", pattern: /²|\^2(?![0-9])/ });
@@ -113,6 +116,8 @@ export const allTokens: TokenType[] = [
   True,
   False,
   Names,
+  Then,
+  When,
   Identifier,
   GreekName,
   NumberLiteral,
@@ -145,6 +150,7 @@ export const allTokens: TokenType[] = [
   Minus,
   Star,
   Slash,
+  Percent,
   Question,
   Bar,
   Squared,

@@ -244,6 +244,17 @@ class SfParser extends CstParser {
       this.SUBRULE2(this.argList, { LABEL: "firstArgs" });
     });
     this.OPTION2(() => this.SUBRULE(this.label));
+    // then nonlocal(...) as nonlocal when (i + 1) % 7 == 0: a second block after chosen repetitions
+    this.OPTION3(() => {
+      this.CONSUME(T.Then);
+      this.CONSUME2(T.Identifier, { LABEL: "thenCallee" });
+      this.OPTION4(() => this.SUBRULE3(this.argList, { LABEL: "thenArgs" }));
+      this.OPTION5(() => this.SUBRULE2(this.label, { LABEL: "thenLabel" }));
+      this.OPTION6(() => {
+        this.CONSUME(T.When);
+        this.SUBRULE(this.conditional, { LABEL: "when" });
+      });
+    });
   });
 
   argList = this.RULE("argList", () => {
@@ -323,7 +334,11 @@ class SfParser extends CstParser {
         this.OR([
           {
             ALT: () => {
-              this.OR2([{ ALT: () => this.CONSUME(T.Star, { LABEL: "ops" }) }, { ALT: () => this.CONSUME(T.Slash, { LABEL: "ops" }) }]);
+              this.OR2([
+              { ALT: () => this.CONSUME(T.Star, { LABEL: "ops" }) },
+              { ALT: () => this.CONSUME(T.Slash, { LABEL: "ops" }) },
+              { ALT: () => this.CONSUME(T.Percent, { LABEL: "ops" }) },
+            ]);
               this.SUBRULE2(this.unary, { LABEL: "operands" });
             },
           },
@@ -335,7 +350,7 @@ class SfParser extends CstParser {
 
   private continuesProduct(): boolean {
     const next = this.LA(1).tokenType;
-    if (next === T.Star || next === T.Slash) return true;
+    if (next === T.Star || next === T.Slash || next === T.Percent) return true;
     const juxtaposable = next === T.NumberLiteral || next === T.LParen || next === T.LFloor || next === T.LCeil || this.LA(1).tokenType === T.GreekName || next === T.Identifier;
     return juxtaposable && this.adjacent();
   }

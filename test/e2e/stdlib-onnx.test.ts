@@ -14,6 +14,7 @@ const NETWORKS = [
   "SlowFast_8x8_R101",
   "SlowFast_8x8_R101_50_50",
   "SlowFast_16x8_R101_50_50",
+  "SlowFast_16x8_R101_50_50_NL",
   "Slow_4x16_R50",
   "Slow_8x8_R50",
   "Fast_32x2_R50",
