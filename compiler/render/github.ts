@@ -1,0 +1,33 @@
+/**
+ * Diagnostics as GitHub Actions workflow commands, which the runner turns
+ * into annotations on the pull request's diff.
+ * https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import { fullMessage } from "./json";
+
+/** As `escapeData` in @actions/core: the runner reads one command per line and decodes these. */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+/** As `escapeProperty` in @actions/core: `:` ends the property list and `,` separates properties. */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+export function githubCommand(d: Diagnostic): string {
+  const s = d.primary.span;
+  const props = [`file=${escapeProperty(s.file)}`, `line=${s.line}`];
+  // GitHub's checks API takes columns only for an annotation that starts and ends on one line.
+  if (s.line === s.endLine) props.push(`col=${s.column}`);
+  props.push(`endLine=${s.endLine}`);
+  if (s.line === s.endLine) props.push(`endColumn=${s.endColumn}`);
+  props.push(`title=${escapeProperty(d.code)}`);
+  return `::${d.severity} ${props.join(",")}::${escapeData(fullMessage(d))}`;
+}
+
+/** One command per line; nothing for no diagnostics. */
+export function renderGithub(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics.map((d) => `${githubCommand(d)}\n`).join("");
+}

@@ -1,0 +1,203 @@
+/**
+ * Diagnostics for people, in the rustc/Elm style: the code as written, each
+ * span underlined and labelled (`^` the failing operation, `-` where its
+ * values came from), then the notes and a concrete fix.
+ *
+ * Spans carry UTF-16 offsets, but a terminal advances one cell per code
+ * point for the text .sf files hold (α, β, ², ×), so columns shown here and
+ * the marks under the code are counted in code points. Wide (CJK, emoji) and
+ * zero-width (combining) characters are not measured; they do not occur in
+ * the language's syntax.
+ */
+import { createColors } from "picocolors";
+import type { Diagnostic, LabelledSpan } from "../diagnostics/diagnostic";
+import type { Span } from "../span";
+
+type Colors = ReturnType<typeof createColors>;
+
+/** Line starts of one source, so that offsets can be placed without trusting stale line numbers. */
+class SourceLines {
+  private readonly starts: number[] = [0];
+
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+
+  /** 1-based line holding an offset; offsets past the end land on the last line. */
+  lineOf(offset: number): number {
+    const o = Math.min(Math.max(offset, 0), this.text.length);
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  start(line: number): number {
+    return this.starts[line - 1]!;
+  }
+
+  /** End of a line's text: before its `\n`, and before a `\r` that ends it (CRLF files). */
+  end(line: number): number {
+    const next = this.starts[line];
+    let end = next === undefined ? this.text.length : next - 1;
+    if (end > this.start(line) && this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
+  }
+
+  /** The line as shown; other control characters would move the cursor, so they are made visible. */
+  shown(line: number): string {
+    return this.text.slice(this.start(line), this.end(line)).replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, "\ufffd");
+  }
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+interface Mark {
+  readonly line: number;
+  /** 0-based column and width on that line, in code points. */
+  readonly column: number;
+  readonly width: number;
+  readonly label: string;
+  readonly primary: boolean;
+}
+
+/**
+ * Where a span is drawn. A span over several lines is underlined on its
+ * first line only, to that line's end: enough to find it, and it keeps
+ * the excerpt to the lines that matter.
+ */
+function markOf(s: LabelledSpan, primary: boolean, src: SourceLines): Mark {
+  const start = Math.min(Math.max(s.span.start, 0), src.text.length);
+  const line = src.lineOf(start);
+  const lineStart = src.start(line);
+  const from = Math.min(start, src.end(line));
+  const to = Math.min(Math.max(s.span.end, from), src.end(line));
+  return {
+    line,
+    column: codePoints(src.text.slice(lineStart, from)),
+    // An empty span (end of file, a missing token) still needs something to point with.
+    width: Math.max(1, codePoints(src.text.slice(from, to))),
+    label: s.label,
+    primary,
+  };
+}
+
+/** `file:line:column` as a person counts, in code points; the span's own numbers when the text is missing. */
+function location(span: Span, src: SourceLines | undefined): string {
+  if (src === undefined) return `${span.file}:${span.line}:${span.column}`;
+  const start = Math.min(Math.max(span.start, 0), src.text.length);
+  const line = src.lineOf(start);
+  return `${span.file}:${line}:${codePoints(src.text.slice(src.start(line), Math.min(start, src.end(line)))) + 1}`;
+}
+
+/** Blanks up to a column of the shown line, keeping its tabs so that marks land under their characters. */
+function indentUnder(shown: string, column: number): string {
+  let out = "";
+  let n = 0;
+  for (const ch of shown) {
+    if (n === column) break;
+    out += ch === "\t" ? "\t" : " ";
+    n++;
+  }
+  return out + " ".repeat(column - n);
+}
+
+interface Style {
+  readonly c: Colors;
+  readonly gutter: number;
+  readonly primary: (s: string) => string;
+}
+
+function bar(st: Style): string {
+  return st.c.blue(`${" ".repeat(st.gutter)} |`);
+}
+
+function excerpt(src: SourceLines, marks: readonly Mark[], st: Style): string[] {
+  const { c, gutter } = st;
+  const out: string[] = [bar(st)];
+  const lines = [...new Set(marks.map((m) => m.line))].sort((a, b) => a - b);
+  let previous: number | undefined;
+  for (const line of lines) {
+    if (previous !== undefined && line > previous + 1) out.push(c.blue("..."));
+    const shown = src.shown(line);
+    out.push(shown === "" ? c.blue(`${String(line).padStart(gutter)} |`) : `${c.blue(`${String(line).padStart(gutter)} |`)} ${shown}`);
+    const onLine = marks.filter((m) => m.line === line).sort((a, b) => a.column - b.column || Number(b.primary) - Number(a.primary));
+    for (const m of onLine) {
+      const underline = (m.primary ? "^" : "-").repeat(m.width);
+      const paint = m.primary ? st.primary : c.blue;
+      out.push(`${bar(st)} ${indentUnder(shown, m.column)}${paint(m.label === "" ? underline : `${underline} ${m.label}`)}`);
+    }
+    previous = line;
+  }
+  return out;
+}
+
+/** Continuation lines of a note line up under its first line's text. */
+function trailer(kind: "note" | "help", text: string, st: Style): string {
+  const head = `${" ".repeat(st.gutter)} ${st.c.blue("=")} ${st.c.bold(kind)}: `;
+  const indent = " ".repeat(st.gutter + 3 + kind.length + 2);
+  return head + text.split(/\r?\n/).join(`\n${indent}`);
+}
+
+function renderOne(d: Diagnostic, sourceOf: (file: string) => SourceLines | undefined, c: Colors): string {
+  const spans = [{ s: d.primary, primary: true }, ...d.related.map((s) => ({ s, primary: false }))];
+  const marks = spans.map((x) => {
+    const src = sourceOf(x.s.span.file);
+    return { file: x.s.span.file, span: x.s.span, mark: src === undefined ? undefined : markOf(x.s, x.primary, src) };
+  });
+  const gutter = Math.max(...marks.map((m) => String(m.mark?.line ?? m.span.line).length));
+  const primaryPaint = d.severity === "error" ? (s: string) => c.bold(c.red(s)) : (s: string) => c.bold(c.yellow(s));
+  const st: Style = { c, gutter, primary: primaryPaint };
+
+  const out = [`${primaryPaint(`${d.severity}[${d.code}]`)}${c.bold(`: ${d.message}`)}`];
+  // The primary file first, then other files in the order their spans are listed.
+  const order = [d.primary.span.file, ...new Set(d.related.map((r) => r.span.file))].filter((f, i, all) => all.indexOf(f) === i);
+  order.forEach((file, i) => {
+    const inFile = marks.filter((m) => m.file === file);
+    const src = sourceOf(file);
+    if (i > 0) out.push(bar(st));
+    out.push(`${" ".repeat(gutter)}${c.blue(i === 0 ? "-->" : ":::")} ${location(inFile[0]!.span, src)}`);
+    if (src !== undefined) out.push(...excerpt(src, inFile.map((m) => m.mark!), st));
+  });
+  if (d.notes.length > 0 || d.help !== undefined) out.push(bar(st));
+  for (const n of d.notes) out.push(trailer("note", n, st));
+  if (d.help !== undefined) out.push(trailer("help", d.help, st));
+  return out.join("\n");
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * Each diagnostic in the order given, a blank line between them, then one
+ * summary line such as `2 errors, 1 warning emitted`. Nothing for none, so a
+ * clean run prints nothing here.
+ */
+export function renderHuman(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, color: boolean): string {
+  if (diagnostics.length === 0) return "";
+  const c = createColors(color);
+  // Indexed once per file: a broken model can give hundreds of diagnostics in one large file.
+  const files = new Map<string, SourceLines | undefined>();
+  const sourceOf = (file: string) => {
+    if (!files.has(file)) {
+      const text = sources.get(file);
+      files.set(file, text === undefined ? undefined : new SourceLines(text));
+    }
+    return files.get(file);
+  };
+  const blocks = diagnostics.map((d) => renderOne(d, sourceOf, c));
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  const counts = [errors > 0 ? plural(errors, "error") : "", warnings > 0 ? plural(warnings, "warning") : ""].filter((s) => s !== "");
+  const summary = c.bold(`${counts.join(", ")} emitted`);
+  return `${blocks.join("\n\n")}\n\n${summary}\n`;
+}
