@@ -808,7 +808,7 @@ export class Interpreter {
             arg,
           );
       },
-      requireEqual: (found, expected, what, arg) => {
+      requireEqual: (found, expected, what, arg, proved) => {
         const outcome = this.compareDims(found, expected, ctx);
         if (outcome === "equal") return true;
         if (outcome !== "different") {
@@ -817,6 +817,7 @@ export class Interpreter {
         }
         // In a generic block, sizes that can agree for some arguments are a requirement.
         if (ctx.mode === "generic" && found.sub(expected).constantValue() === undefined) {
+          if (proved) return false;
           this.require(ctx, { relation: "equal", lhs: found, rhs: expected, what, span: spanOf(arg) });
           return true;
         }

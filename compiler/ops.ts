@@ -64,8 +64,12 @@ export interface RuleContext {
   requireIntegral(p: Poly, what: string, argName?: string): void;
   /** Reports unless `p` ≥ `min` wherever it can be decided. */
   requireAtLeast(p: Poly, min: number, what: string, argName?: string): void;
-  /** Reports unless equal; returns whether they are. */
-  requireEqual(found: Poly, expected: Poly, what: string, argName?: string): boolean;
+  /**
+   * Reports unless equal; returns whether they are. In a generic block,
+   * sizes that agree only for some arguments become a requirement of the
+   * block, unless `proved` asks for equality for all of them.
+   */
+  requireEqual(found: Poly, expected: Poly, what: string, argName?: string, proved?: "proved"): boolean;
   /** Reports the failure and abandons this op. */
   fail(code: DiagnosticCode, parts: DiagnosticParts, argName?: string): never;
 }
@@ -398,7 +402,8 @@ export const OPS: { readonly [K in OpName]: OpSpec } = {
       });
       const before = elementCount(x);
       const after = elementCount(to);
-      if (!ctx.requireEqual(after, before, "element count", "to")) ctx.fail("SF0208", { message: "reshape changes the element count", label: `${before} elements become ${after}` }, "to");
+      // A reshape that keeps the element count only for some sizes is a mistake, not a requirement.
+      if (!ctx.requireEqual(after, before, "element count", "to", "proved")) ctx.fail("SF0208", { message: "reshape changes the element count", label: `${before} elements become ${after}` }, "to");
       return to;
     },
     lower: (a, ctx) => ({ op: { kind: "reshape", shape: ctx.shapeOf(a.shape("to")) }, weights: [] }),
