@@ -285,3 +285,7 @@ export function compile(options: CompileOptions): CompileResult {
   const model = emitOnnx(checked.graph, { opset, seed: options.seed ?? 0, weights });
   return { ...checked, model };
 }
+
+// The Node host (reads files and the standard library from disk) for callers
+// that have a file system; compile() and check() themselves never touch it.
+export { nodeHost, loadStdlib, readCheckpointFile } from "./host/node";
