@@ -3,7 +3,9 @@
  * paper's αβC reads as α·β·C; adjacency (no space) is what makes a product
  * out of 2βC, which the parser checks with token offsets.
  */
-import { createToken, Lexer, type CustomPatternMatcherFunc, type TokenType } from "chevrotain";
+import { chevrotain, type CustomPatternMatcherFunc, type TokenType } from "./chevrotain";
+
+const { createToken, Lexer } = chevrotain;
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\u00a0]+/, group: Lexer.SKIPPED });
 export const LineComment = createToken({ name: "LineComment", pattern: /(?:\/\/|#)[^\n\r]*/, group: Lexer.SKIPPED });

@@ -3,10 +3,10 @@
  * one run reports every syntax error. The CST is turned into the typed AST in
  * compiler/ast-builder.ts; nothing here knows what a name means.
  */
-import { CstParser, type CstNode, type IToken, type IRecognitionException } from "chevrotain";
+import { chevrotain, type CstNode, type IToken, type IRecognitionException } from "./chevrotain";
 import * as T from "./lexer";
 
-class SfParser extends CstParser {
+class SfParser extends chevrotain.CstParser {
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full" });
     this.performSelfAnalysis();
