@@ -4,7 +4,7 @@ import { elaborateOnly } from "../compiler/index";
 import { nodeHost } from "../compiler/host/node";
 import { countGraph } from "../compiler/report/counts";
 import { printDiagnostics, UsageError, type Io } from "./io";
-import { settingsOf, version } from "./main";
+import { COMMON_OPTIONS, settingsOf, usage, version } from "./common";
 
 const formatShape = (shape: readonly number[]): string => {
   if (shape.length === 4) {
@@ -19,14 +19,10 @@ const thousands = (n: number): string => n.toLocaleString("en-US");
 export function infoCommand(argv: string[], io: Io): number {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: {
-      format: { type: "string" },
-      set: { type: "string", multiple: true },
-      network: { type: "string" },
-      "count-bn": { type: "boolean" },
-    },
+    options: { ...COMMON_OPTIONS, "count-bn": { type: "boolean" } },
     allowPositionals: true,
   });
+  if (values.help) return usage(io);
   if (positionals.length !== 1) throw new UsageError("sfc info takes one FILE.sf");
   const format = values.format ?? "table";
   if (format !== "table" && format !== "json") throw new UsageError(`unknown --format ${JSON.stringify(format)}: use table or json`);

@@ -3,66 +3,16 @@
  * clean, 1 when the sources have errors, 2 for usage and I/O problems.
  */
 import { parseArgs } from "node:util";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { check, compile, elaborateOnly, type CompileResult, type Setting } from "../compiler/index";
-import { nodeHost, readCheckpointFile } from "../compiler/host/node";
-import type { OutputFormat } from "../compiler/render/index";
-import { CheckpointError } from "../compiler/weights/tensor";
+import { check } from "../compiler/index";
+import { nodeHost } from "../compiler/host/node";
+import { COMMON_OPTIONS, WEIGHT_OPTIONS, compileFromArgs, diagnosticFormat, settingsOf, usage, version } from "./common";
 import { printDiagnostics, processIo, UsageError, writeAtomically, type Io } from "./io";
 import { infoCommand } from "./info";
 import { runCommand } from "./run";
 
-const USAGE = `sfc — a typed language and compiler for two-pathway video networks
-
-Usage:
-  sfc check FILE... [--format human|json|sarif|github] [--set NAME=VALUE]...
-  sfc compile FILE.sf [--network NAME] [--set NAME=VALUE]... [--seed N] [--opset N]
-              [--weights FILE --weight-names sfc|pyslowfast|pytorchvideo] -o OUT.onnx
-  sfc run MODEL.onnx|FILE.sf [--network NAME] [--set ...] [--input X.npy] [--output Y.npy]
-              [--ep cpu|cuda|webgpu] [--threads N]
-  sfc info FILE.sf [--network NAME] [--set ...] [--format table|json] [--count-bn]
-
-FILE may name a standard-library module as std/NAME.sf (e.g. std/slowfast.sf).
-Parameters: --set T=8 --set alpha=4 --set beta=1/8 --set transform=t2c.
-
-Exit status: 0 clean, 1 errors in the sources, 2 usage or I/O errors.
-`;
-
-export function version(): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string };
-    return pkg.version;
-  } catch {
-    return "0.0.0";
-  }
-}
-
-const COMMON = {
-  format: { type: "string" },
-  set: { type: "string", multiple: true },
-  network: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-export function settingsOf(values: { set?: string[] }): Setting[] {
-  return (values.set ?? []).map((text) => ({ text }));
-}
-
-export function diagnosticFormat(value: string | undefined): OutputFormat {
-  const f = value ?? "human";
-  if (f === "human" || f === "json" || f === "sarif" || f === "github") return f;
-  throw new UsageError(`unknown --format ${JSON.stringify(f)}: use human, json, sarif or github`);
-}
-
-export function intOption(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^-?\d+$/.test(value)) throw new UsageError(`--${name} takes an integer, given ${JSON.stringify(value)}`);
-  return Number(value);
-}
 
 function checkCommand(argv: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args: argv, options: COMMON, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args: argv, options: COMMON_OPTIONS, allowPositionals: true });
   if (values.help) return usage(io);
   if (positionals.length === 0) throw new UsageError("sfc check needs at least one FILE");
   const format = diagnosticFormat(values.format);
@@ -74,46 +24,10 @@ function checkCommand(argv: string[], io: Io): number {
   return result.ok ? 0 : 1;
 }
 
-const WEIGHT_OPTIONS = {
-  weights: { type: "string" },
-  "weight-names": { type: "string" },
-  seed: { type: "string" },
-  opset: { type: "string" },
-} as const;
-
-/** Compiles FILE's network in memory: shared by `compile` and `run`. */
-export function compileFromArgs(file: string, values: { set?: string[]; network?: string; weights?: string; "weight-names"?: string; seed?: string; opset?: string }): CompileResult {
-  const host = nodeHost();
-  if (host.readFile(file) === undefined) throw new UsageError(`cannot read ${file}: no such file`);
-  let checkpoint: Parameters<typeof compile>[0]["checkpoint"];
-  if (values.weights !== undefined) {
-    if (!fs.existsSync(values.weights)) throw new UsageError(`cannot read ${values.weights}: no such file`);
-    try {
-      checkpoint = {
-        tensors: readCheckpointFile(values.weights),
-        label: values.weights,
-        names: values["weight-names"] ?? "sfc",
-      };
-    } catch (e) {
-      if (e instanceof CheckpointError) throw new UsageError(`cannot load ${values.weights}: ${e.message}`);
-      throw e;
-    }
-  } else if (values["weight-names"] !== undefined) throw new UsageError("--weight-names goes with --weights FILE");
-  return compile({
-    file,
-    host,
-    network: values.network,
-    settings: settingsOf(values),
-    seed: intOption("seed", values.seed, 0),
-    opset: intOption("opset", values.opset, 17),
-    checkpoint,
-  });
-}
-
 function compileCommand(argv: string[], io: Io): number {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...COMMON, ...WEIGHT_OPTIONS, output: { type: "string", short: "o" } },
+    options: { ...COMMON_OPTIONS, ...WEIGHT_OPTIONS, output: { type: "string", short: "o" } },
     allowPositionals: true,
   });
   if (values.help) return usage(io);
@@ -128,10 +42,6 @@ function compileCommand(argv: string[], io: Io): number {
   return 0;
 }
 
-function usage(io: Io): number {
-  io.out(USAGE);
-  return 0;
-}
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const [command, ...rest] = argv;
@@ -166,4 +76,3 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   }
 }
 
-export { elaborateOnly };

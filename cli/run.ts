@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { onnx } from "onnx-proto";
 import { readNpy, writeNpy, NpyError } from "../runtime/npy";
 import { deterministicClip, openSession, runModel, topK, type ExecutionProvider } from "../runtime/session";
-import { compileFromArgs, diagnosticFormat, intOption, version } from "./main";
+import { COMMON_OPTIONS, WEIGHT_OPTIONS, compileFromArgs, diagnosticFormat, intOption, usage, version } from "./common";
 import { printDiagnostics, readBytes, UsageError, writeAtomically, type Io } from "./io";
 
 interface InputSpec {
@@ -72,13 +72,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
-      format: { type: "string" },
-      set: { type: "string", multiple: true },
-      network: { type: "string" },
-      weights: { type: "string" },
-      "weight-names": { type: "string" },
-      seed: { type: "string" },
-      opset: { type: "string" },
+      ...COMMON_OPTIONS,
+      ...WEIGHT_OPTIONS,
       input: { type: "string", multiple: true },
       output: { type: "string" },
       ep: { type: "string" },
@@ -86,6 +81,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     },
     allowPositionals: true,
   });
+  if (values.help) return usage(io);
   if (positionals.length !== 1) throw new UsageError("sfc run takes one MODEL.onnx or FILE.sf");
   const file = positionals[0]!;
   const ep = parseEp(values.ep);
