@@ -2,11 +2,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { compile, type CompileResult, type Setting } from "../compiler/index";
-import { nodeHost, readCheckpointFile } from "../compiler/host/node";
+import { nodeHost, packageRoot, readCheckpointFile } from "../compiler/host/node";
 import type { OutputFormat } from "../compiler/render/index";
 import { CheckpointError } from "../compiler/weights/tensor";
 import { UsageError, type Io } from "./io";
-import { packageRoot } from "../compiler/host/node";
 
 export function version(): string {
   try {
