@@ -1,0 +1,196 @@
+/**
+ * The language reference and the examples, kept honest:
+ *  - every ```sf block of docs/language.md checks without diagnostics, or,
+ *    fenced as ```sf error SFxxxx, reports that code and no other; a block
+ *    fenced with file=PATH is also a file the others may import;
+ *  - the op table of docs/language.md lists every op of compiler/ops.ts with
+ *    all of its arguments;
+ *  - every network of examples/*.sf compiles and runs through onnxruntime,
+ *    and its output has the graph IR's shape with batch 1; each example has
+ *    its walk-through in docs/examples/, where what `sfc check` and `sfc info`
+ *    print is what they print now.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { check, compile } from "../../compiler/index";
+import { nodeHost } from "../../compiler/host/node";
+import { OPS, type OpName } from "../../compiler/ops";
+import type { SourceHost } from "../../compiler/program";
+import { deterministicClip, openSession, runModel } from "../../runtime/session";
+import { main } from "../../cli/main";
+import { memoryHost } from "../support/compiler";
+
+const root = path.resolve(__dirname, "../..");
+const languageDoc = fs.readFileSync(path.join(root, "docs/language.md"), "utf8");
+
+interface Snippet {
+  /** 1-based line of the opening fence, for messages. */
+  readonly line: number;
+  readonly code: string;
+  readonly file: string | undefined;
+  readonly error: string | undefined;
+  /** The message of an `error[SFxxxx]: ...` line in a text block right after it. */
+  readonly message: string | undefined;
+}
+
+function sfSnippets(markdown: string): Snippet[] {
+  const lines = markdown.split("\n");
+  const out: Snippet[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^```sf(?:\s+(.*))?\s*$/.exec(lines[i]!);
+    if (!open) continue;
+    const info = open[1] ?? "";
+    const error = /\berror\s+(SF\d{4})\b/.exec(info)?.[1];
+    const file = /\bfile=(\S+)/.exec(info)?.[1];
+    const start = i;
+    const body: string[] = [];
+    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
+    // A text block up to a short sentence away ("Checking `a.sf`:") shows what it reports.
+    let next = i + 1;
+    while (next < lines.length && next < i + 5 && !lines[next]!.startsWith("```")) next++;
+    const shown = lines[next] === "```text" ? /^error\[(SF\d{4})\]: (.*)$/.exec(lines[next + 1] ?? "") : null;
+    const message = shown && shown[1] === error ? shown[2] : undefined;
+    out.push({ line: start + 1, code: `${body.join("\n")}\n`, file, error, message });
+  }
+  return out;
+}
+
+const snippets = sfSnippets(languageDoc);
+/** Files named by file=PATH, visible to every snippet. */
+const namedFiles = Object.fromEntries(snippets.filter((s) => s.file).map((s) => [s.file!, s.code]));
+
+describe("docs/language.md", () => {
+  it("has sf examples", () => {
+    expect(snippets.length).toBeGreaterThan(30);
+    expect(snippets.some((s) => s.error)).toBe(true);
+    expect(snippets.some((s) => s.message)).toBe(true);
+  });
+
+  for (const s of snippets) {
+    const title = `line ${s.line}${s.file ? ` (${s.file})` : ""}: ${s.error ? `reports ${s.error}` : "checks cleanly"}`;
+    it(title, () => {
+      const file = s.file ?? "main.sf";
+      const result = check({ files: [file], host: memoryHost({ ...namedFiles, [file]: s.code }) });
+      const found = result.diagnostics.map((d) => `${d.code} ${d.primary.span.file}:${d.primary.span.line}:${d.primary.span.column} ${d.message}`);
+      if (s.error) {
+        expect(found.length, "expected a diagnostic").toBeGreaterThan(0);
+        expect([...new Set(result.diagnostics.map((d) => d.code))], found.join("\n")).toEqual([s.error]);
+        if (s.message) expect(result.diagnostics.map((d) => d.message)).toContain(s.message);
+      } else {
+        expect(found).toEqual([]);
+      }
+    });
+  }
+
+  it("lists every op with all of its arguments", () => {
+    const rows = languageDoc.split("\n").filter((l) => l.startsWith("| `"));
+    for (const name of Object.keys(OPS) as OpName[]) {
+      const row = rows.find((r) => r.startsWith(`| \`${name}\` |`));
+      expect(row, `no table row for \`${name}\``).toBeDefined();
+      for (const f of OPS[name].formals) expect(row, `${name}: argument ${f.name}`).toContain(`\`${f.name}\``);
+    }
+  });
+});
+
+const examplesDir = path.join(root, "examples");
+const exampleFiles = fs
+  .readdirSync(examplesDir)
+  .filter((f) => f.endsWith(".sf"))
+  .sort();
+
+async function compileAndRun(file: string, network: string, settings: string[] = [], host: SourceHost = nodeHost()) {
+  const r = compile({ file, host, network, settings: settings.map((text) => ({ text })) });
+  expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
+  const graph = r.graph!;
+  const { session } = await openSession(r.model!);
+  const feeds = Object.fromEntries(graph.inputs.map((i) => [i.name, { data: deterministicClip([1, ...i.shape]), shape: [1, ...i.shape] }]));
+  const outputs = await runModel(session, feeds);
+  const [out] = Object.values(outputs);
+  expect(out!.shape).toEqual([1, ...graph.outputs[0]!.shape]);
+  expect(out!.data.every((v) => Number.isFinite(v))).toBe(true);
+  return { graph, feeds, out: out! };
+}
+
+describe("examples/*.sf", () => {
+  it("has examples, each with a walk-through", () => {
+    expect(exampleFiles.length).toBeGreaterThanOrEqual(3);
+    for (const f of exampleFiles) expect(fs.existsSync(path.join(root, "docs/examples", f.replace(/\.sf$/, ".md"))), f).toBe(true);
+  });
+
+  for (const f of exampleFiles) {
+    const file = path.join(examplesDir, f);
+    const checked = check({ files: [file], host: nodeHost() });
+    it(`${f} checks cleanly`, () => {
+      expect(checked.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
+      expect(checked.networks.length).toBeGreaterThan(0);
+    });
+    for (const n of checked.networks) {
+      it(`${f}: ${n.name} compiles and runs through onnxruntime`, async () => {
+        await compileAndRun(file, n.name);
+      });
+    }
+  }
+
+  /** `$ npx sfc check|info ...` lines of a walk-through's text blocks, with the output shown under each. */
+  function transcripts(markdown: string): Array<{ args: string[]; expected: string }> {
+    const out: Array<{ args: string[]; expected: string }> = [];
+    const blocks = markdown.split(/^```text\n/m).slice(1).map((b) => b.slice(0, b.indexOf("```")));
+    for (const block of blocks) {
+      const parts = block.split(/^\$ /m).slice(1);
+      for (const part of parts) {
+        const [command, ...rest] = part.split("\n");
+        const m = /^npx sfc (check|info) ([^&|>;]*)$/.exec(command!.trim());
+        if (!m) continue;
+        out.push({ args: [m[1]!, ...m[2]!.trim().split(/\s+/)], expected: rest.join("\n").replace(/\n+$/, "\n") });
+      }
+    }
+    return out;
+  }
+
+  for (const f of exampleFiles) {
+    const walkThrough = path.join(root, "docs/examples", f.replace(/\.sf$/, ".md"));
+    if (!fs.existsSync(walkThrough)) continue;
+    it(`docs/examples/${path.basename(walkThrough)} shows what check and info print`, async () => {
+      const shown = transcripts(fs.readFileSync(walkThrough, "utf8"));
+      expect(shown.length).toBeGreaterThan(0);
+      const cwd = process.cwd();
+      process.chdir(root);
+      try {
+        for (const { args, expected } of shown) {
+          let printed = "";
+          const io = { out: (t: string) => (printed += t), err: (t: string) => (printed += t), colorOut: false, colorErr: false };
+          await main(args, io);
+          expect(printed, `sfc ${args.join(" ")}`).toBe(expected);
+        }
+      } finally {
+        process.chdir(cwd);
+      }
+    });
+  }
+
+  it("lateral_variants.sf: each transform runs, and tsample cannot be summed", async () => {
+    const file = path.join(examplesDir, "lateral_variants.sf");
+    for (const transform of ["tconv", "t2c", "tsample"]) await compileAndRun(file, "LateralVariants", [`transform=${transform}`]);
+    const r = check({ files: [file], host: nodeHost(), settings: [{ text: "transform=tsample" }, { text: "fusion=sum" }] });
+    expect([...new Set(r.diagnostics.map((d) => d.code))]).toEqual(["SF0202"]);
+  });
+
+  it("slowfast_tiny.sf: the linspace sampling runs", async () => {
+    await compileAndRun(path.join(examplesDir, "slowfast_tiny.sf"), "SlowFastTiny", ["sampling=linspace"]);
+  });
+
+  it("slow_to_fast.sf: c2t is the inverse of std.lateral's t2c", async () => {
+    const virtual = path.join(root, "roundtrip.sf");
+    const source = `import "./examples/slow_to_fast.sf" { c2t }
+import std.lateral { t2c }
+network RoundTrip(x: <T, S², αD>, T = 3, S = 5, α = 4, D = 2) -> <T, S², αD> {
+  return x |> c2t(α: α) |> t2c(α: α, β: 1)
+}
+`;
+    const disk = nodeHost();
+    const host: SourceHost = { stdlib: disk.stdlib, readFile: (p) => (p === virtual ? source : disk.readFile(p)) };
+    const { feeds, out } = await compileAndRun(virtual, "RoundTrip", [], host);
+    expect(Array.from(out.data)).toEqual(Array.from(feeds.x!.data));
+  });
+});
