@@ -960,7 +960,6 @@ export class Interpreter {
     const bindings = new Map<string, Poly>();
     const calleeVars = new Map<string, Value>();
     // Scalars first, defaults evaluated in the callee with what is bound so far.
-    const calleeSymbols = new Map(ctx.symbols);
     for (const f of sig.formals) {
       if (f.kind === "tensor") continue;
       let v = args.get(f.name);
@@ -1003,7 +1002,7 @@ export class Interpreter {
         const formal = p.formal.substitute((n) => bindings.get(n), ints);
         const unknown = [...formal.symbols()].filter((n) => sig.dimVars.includes(n) && !bindings.has(n));
         if (unknown.length === 0) {
-          this.unifyEqual(formal, p, callee, sig, ctx);
+          this.unifyEqual(formal, p, callee, ctx);
         } else if (unknown.length === 1) {
           const lin = formal.linearIn(unknown[0]!);
           if (!lin) continue;
@@ -1029,7 +1028,6 @@ export class Interpreter {
     const resultType: TensorType = { layout: sig.resultType.layout, dims: sig.resultType.dims.map((d) => d.substitute((n) => bindings.get(n), ints)) };
     if (ctx.mode === "generic" || !this.ir) return { kind: "tensor", type: resultType, ref: undefined, span: c.span };
     // Elaborate the body with the arguments bound.
-    void calleeSymbols;
     const label = c.label?.parts.join(".") ?? decl.name.name;
     const bodyCtx: Ctx = {
       mode: "instance",
@@ -1092,7 +1090,7 @@ export class Interpreter {
     });
   }
 
-  private unifyEqual(formal: Poly, p: { actual: Poly; span: Span; dimText: string; argSpan: Span; axis: string }, callee: string, sig: Signature, ctx: Ctx): void {
+  private unifyEqual(formal: Poly, p: { actual: Poly; span: Span; dimText: string; argSpan: Span; axis: string }, callee: string, ctx: Ctx): void {
     const outcome = this.compareDims(p.actual, formal, ctx);
     if (outcome === "equal") return;
     if (outcome !== "different") {
@@ -1103,7 +1101,6 @@ export class Interpreter {
       this.require(ctx, { relation: "equal", lhs: p.actual, rhs: formal, what: `${p.axis} of the argument to \`${callee}\``, span: p.span });
       return;
     }
-    void sig;
     this.fail("SF0202", p.span, {
       message: `${ctx.inLateral ? "lateral link: " : ""}\`${callee}\` expects ${p.axis} ${p.dimText}, found ${this.show(p.actual, ctx)}`,
       label: `${p.axis} ${this.show(p.actual, ctx)}`,

@@ -145,15 +145,13 @@ function lowerPool(kind: "maxpool" | "avgpool", a: OpArgs, ctx: LowerContext): I
   return { kind, kernel: k, stride: s, pads: [...p, ...p], countIncludePad: a.has("count_include_pad") ? a.bool("count_include_pad") !== false : true };
 }
 
-const sameShape = (opName: string) => (a: OpArgs) => {
-  void opName;
-  return a.tensor("x");
-};
+/** The rule of elementwise ops: the input's type. */
+const sameShape = (a: OpArgs): TensorType => a.tensor("x");
 
 const activation = (summary: string, kind: "relu" | "sigmoid" | "tanh" | "gelu" | "silu"): OpSpec => ({
   summary,
   formals: [{ name: "x", kind: "tensor", doc: "input" }],
-  rule: sameShape(kind),
+  rule: sameShape,
   lower: () => ({ op: { kind }, weights: [] }),
 });
 
@@ -236,7 +234,7 @@ export const OPS: { readonly [K in OpName]: OpSpec } = {
       { name: "x", kind: "tensor", doc: "input" },
       { name: "slope", kind: "number", default: Poly.constant(Rational.of(1, 100)), doc: "negative slope" },
     ],
-    rule: sameShape("leaky_relu"),
+    rule: sameShape,
     lower: (a, ctx) => ({ op: { kind: "leaky_relu", slope: ctx.value(a.dim("slope")).toNumber() }, weights: [] }),
   },
   maxpool: {

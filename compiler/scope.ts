@@ -132,22 +132,21 @@ export function buildScopes(program: Program, diagnostics: Diagnostic[]): Map<st
       if (!target) continue;
       const exported = ownDecls.get(target);
       if (!exported) continue;
-      const bring = (name: string, id: A.Ident | undefined): boolean => {
+      const bring = (name: string): boolean => {
         const block = exported.blocks.get(name);
         const map = exported.names.get(name);
         if (!block && !map) return false;
         if (block && !blocks.has(name)) blocks.set(name, block);
         if (map && !names.has(name)) names.set(name, map);
-        void id;
         return true;
       };
       if (decl.names === undefined) {
-        for (const name of exported.blocks.keys()) bring(name, undefined);
-        for (const name of exported.names.keys()) bring(name, undefined);
+        for (const name of exported.blocks.keys()) bring(name);
+        for (const name of exported.names.keys()) bring(name);
         continue;
       }
       for (const id of decl.names) {
-        if (!bring(id.name, id) && final) {
+        if (!bring(id.name) && final) {
           const available = [...exported.blocks.keys(), ...exported.names.keys()].sort();
           diagnostics.push(
             makeDiagnostic("SF0105", id.span, {
