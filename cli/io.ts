@@ -38,6 +38,7 @@ export function readBytes(file: string): Buffer {
  */
 export function writeAtomically(file: string, bytes: Uint8Array): void {
   const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir)) throw new UsageError(`cannot write ${file}: the folder ${path.dirname(file)} does not exist`);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
   try {
     fs.writeFileSync(tmp, bytes);

@@ -9,6 +9,7 @@ import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
 import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import { Interpreter, type SymbolInfo } from "./interpret";
+import { readWhole } from "./program";
 import { suggest, type BlockEntry } from "./scope";
 import type { Span } from "./span";
 import { formatType } from "./types";
@@ -16,7 +17,7 @@ import type { Value } from "./values";
 
 export interface ParamOverride {
   readonly name: string;
-  /** A number, or a word for a choice parameter (lateral = "t2c"). */
+  /** A number, or a word: a choice parameter's (transform = "t2c"), or true/false. */
   readonly value: Rational | string;
   /** Where the override was written (a span in the command line), for messages. */
   readonly span: Span;
@@ -24,7 +25,7 @@ export interface ParamOverride {
 
 export interface NetworkParam {
   readonly name: string;
-  readonly value: Rational | string | undefined;
+  readonly value: Rational | string | boolean | undefined;
   readonly integer: boolean;
   readonly span: Span;
 }
@@ -62,6 +63,7 @@ export function elaborateNetwork(
   diagnostics: Diagnostic[],
 ): Elaboration {
   const decl = entry.decl;
+  if (!readWhole(entry.module.module, decl.span)) return { graph: undefined, params: [] };
   const symbols = new Map<string, SymbolInfo>();
   const vars = new Map<string, Value>();
   const ctx = interpreter.networkContext(entry.module, symbols, vars);
@@ -74,10 +76,13 @@ export function elaborateNetwork(
     const override = overrides.find((o) => o.name === p.name.name);
     const aliased = aliasDefaults.get(p.name.name);
     const source = aliased?.value ?? p.value;
-    let value: Rational | string | undefined = override?.value;
+    const isBool = p.sort?.name === "bool" || p.value?.kind === "bool";
+    let value: Rational | string | boolean | undefined = override?.value;
+    if (isBool && typeof value === "string" && (value === "true" || value === "false")) value = value === "true";
     if (override === undefined && source) {
       const v = interpreter.evalParam(source, ctx);
-      if (v.kind === "dim") {
+      if (v.kind === "bool") value = v.value;
+      else if (v.kind === "dim") {
         value = v.poly.evaluate((n) => symbols.get(n)?.value);
         if (value === undefined) diagnostics.push(makeDiagnostic("SF0112", source.span, { message: `the value of \`${p.name.text}\` is not a number`, label: "here" }));
       } else if (v.kind === "string") value = v.value;
@@ -96,6 +101,12 @@ export function elaborateNetwork(
           help: typeof value === "string" ? suggest(value, p.choices) : undefined,
         }),
       );
+    if (isBool || typeof value === "boolean") {
+      if (typeof value !== "boolean")
+        diagnostics.push(makeDiagnostic("SF0112", span, { message: `\`${p.name.text}\` is true or false, given ${String(value)}`, label: "expected true or false" }));
+      else vars.set(p.name.name, { kind: "bool", value, span });
+      continue;
+    }
     if (typeof value === "string") {
       if (!p.choices) diagnostics.push(makeDiagnostic("SF0112", span, { message: `\`${p.name.text}\` is a number, given the word ${JSON.stringify(value)}`, label: "expected a number" }));
       vars.set(p.name.name, { kind: "string", value, span });

@@ -16,6 +16,7 @@ import { makeDiagnostic, type Diagnostic, type DiagnosticParts, type LabelledSpa
 import type { DiagnosticCode } from "./diagnostics/catalogue";
 import type { IRBuilder } from "./ir-builder";
 import { OPS, isOpName, weightFromSpec, type FormalKind, type OpArgs, type OpName, type RuleContext } from "./ops";
+import { readWhole } from "./program";
 import { suggest, type BlockEntry, type ModuleScope } from "./scope";
 import type { Span } from "./span";
 import { axisName, formatType, type TensorType } from "./types";
@@ -168,8 +169,11 @@ export class Interpreter {
     if (known) return known;
     this.signatures.set(entry, "checking");
     const errorsBefore = this.diagnostics.filter((d) => d.severity === "error").length;
-    const sig = this.checkBlock(entry);
-    const ok = this.diagnostics.filter((d) => d.severity === "error").length === errorsBefore;
+    // A block with a syntax error in it was not read whole: what its checker
+    // would say is about the parser's recovery, not the source.
+    const whole = readWhole(entry.module.module, entry.decl.span);
+    const sig = whole ? this.checkBlock(entry) : { entry, formals: this.formalInfos(entry.decl), dimVars: [], resultType: undefined, requirements: [] };
+    const ok = whole && this.diagnostics.filter((d) => d.severity === "error").length === errorsBefore;
     const final = { ...sig, ok };
     this.signatures.set(entry, final);
     return final;
@@ -793,6 +797,12 @@ export class Interpreter {
       floorDiv: (n, d) => floorDiv(n, d, this.ints(ctx)),
       ceilDiv: (n, d) => ceilDiv(n, d, this.ints(ctx)),
       requireIntegral: (p, what, arg) => this.requireIntegral(p, what, spanOf(arg), ctx),
+      requireMultiple: (p, divisor, what, arg) => {
+        const decided = this.decideDivides(p, divisor, ctx);
+        if (decided === true) return;
+        if (decided === undefined) return this.require(ctx, { relation: "divides", dividend: p, divisor, what: `${what} a multiple of ${divisor}`, span: spanOf(arg) });
+        fail("SF0301", { message: `${what} ${this.show(p, ctx)} must be a multiple of ${this.show(divisor, ctx)}`, label: `\`${name}\` here`, related: this.provenance([p, divisor], ctx), notes: this.callSiteNote(ctx) }, arg);
+      },
       requireAtLeast: (p, min, what, arg) => {
         const v = this.evaluate(p, ctx);
         if (v !== undefined && v.compare(Rational.of(min)) < 0)
@@ -914,7 +924,8 @@ export class Interpreter {
         if (!v) return defaults.get(n) as unknown as readonly [Poly, Poly, Poly];
         const parts = asDims(n, v);
         if (parts.length === 1) return [parts[0]!, parts[0]!, parts[0]!];
-        if (parts.length === 2) return [Poly.ONE, parts[0]!, parts[1]!];
+        // h×w alone (7², 3×3): time takes the argument's default, 1 for a kernel, 0 for a pad.
+        if (parts.length === 2) return [(defaults.get(n) as readonly Poly[] | undefined)?.[0] ?? Poly.ONE, parts[0]!, parts[1]!];
         if (parts.length === 3) return [parts[0]!, parts[1]!, parts[2]!];
         return fail("SF0211", { message: `a window has 3 extents (t×h×w), found ${parts.length}`, label: "write e.g. 3×1² or (3, 1, 1)" }, n);
       },

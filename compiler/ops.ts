@@ -62,6 +62,8 @@ export interface RuleContext {
   ceilDiv(n: Poly, d: Poly): Poly;
   /** Reports (or, in a generic block, records as a requirement) unless `p` is an integer. */
   requireIntegral(p: Poly, what: string, argName?: string): void;
+  /** Reports (or, in a generic block, records) unless `divisor` divides `p`. */
+  requireMultiple(p: Poly, divisor: Poly, what: string, argName?: string): void;
   /** Reports unless `p` ≥ `min` wherever it can be decided. */
   requireAtLeast(p: Poly, min: number, what: string, argName?: string): void;
   /**
@@ -175,8 +177,10 @@ export const OPS: { readonly [K in OpName]: OpSpec } = {
       ctx.requireIntegral(out, "output channels", "out");
       ctx.requireAtLeast(out, 1, "output channels", "out");
       checkWindowArgs(a, ctx, ["kernel", "stride", "pad", "dilation"]);
-      ctx.requireIntegral(cin.divExact(groups) ?? cin, "input channels per group", "groups");
-      ctx.requireIntegral(out.divExact(groups) ?? out, "output channels per group", "groups");
+      ctx.requireIntegral(groups, "groups", "groups");
+      ctx.requireAtLeast(groups, 1, "groups", "groups");
+      ctx.requireMultiple(cin, groups, "input channels", "groups");
+      ctx.requireMultiple(out, groups, "output channels", "groups");
       const [k, s, p, d] = ["kernel", "stride", "pad", "dilation"].map((n) => a.window(n));
       const dims = [t, h, w].map((n, i) => windowExtent(ctx, n, k![i]!, s![i]!, p![i]!, d![i]!));
       dims.forEach((dim, i) => ctx.requireAtLeast(dim, 1, `output ${["frames", "height", "width"][i]}`));

@@ -24,6 +24,13 @@ export interface Module {
   readonly ast: A.SourceFile;
   /** Import declarations resolved to module paths (undefined when unresolved). */
   readonly imports: ReadonlyArray<{ decl: A.ImportDecl; target: string | undefined }>;
+  /** Where its syntax errors are: declarations around them are not checked further. */
+  readonly syntaxErrorOffsets: readonly number[];
+}
+
+/** Whether a declaration was read whole, so that checking it says something. */
+export function readWhole(mod: Module, span: { start: number; end: number }): boolean {
+  return !mod.syntaxErrorOffsets.some((o) => o >= span.start && o <= span.end);
 }
 
 export interface Program {
@@ -66,7 +73,7 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
     }
     const ast = builder.sourceFile(parsed.cst, modulePath, text.length);
     const imports: Array<{ decl: A.ImportDecl; target: string | undefined }> = [];
-    const mod: Module = { path: modulePath, text, ast, imports };
+    const mod: Module = { path: modulePath, text, ast, imports, syntaxErrorOffsets: parsed.problems.map((p) => p.offset) };
     modules.set(modulePath, mod);
     for (const item of ast.items) {
       if (item.kind !== "import") continue;

@@ -1,0 +1,40 @@
+/** Op rules and network parameters at their edges. */
+import { describe, expect, it } from "vitest";
+import { checkSource, codes, elaborateSource, expectError, expectNoIssues } from "../support/compiler";
+
+describe("conv groups", () => {
+  const grouped = "block grouped(x: <T, S², C>, g: int) -> <T, S², C> {\n  return conv(x, out: C, kernel: 1×3², pad: 0×1², groups: g)\n}\n";
+  it("a group count that must divide the channels is a requirement of a generic block", () => {
+    expectNoIssues(checkSource(grouped));
+  });
+  it("is decided at each call", () => {
+    const use = (g: number) => `${grouped}network N(clip: <2, 8², 8>) -> <2, 8², 8> {\n  return grouped(clip, g: ${g})\n}\n`;
+    expectNoIssues(checkSource(use(4)));
+    expectError(checkSource(use(3)), "SF0302", { message: /input channels a multiple of g/ });
+  });
+});
+
+describe("windows of two extents", () => {
+  it("leave time at the argument's default: kernel 1, pad 0", () => {
+    const r = elaborateSource("network N(clip: <8, 16², 3>) -> <8, 16², 4> {\n  return conv(clip, out: 4, kernel: 3², pad: 1²)\n}\n");
+    expect(r.diagnostics).toEqual([]);
+    const conv = r.graph!.nodes[0]!.op;
+    expect(conv).toMatchObject({ kind: "conv", kernel: [1, 3, 3], pads: [0, 1, 1, 0, 1, 1] });
+  });
+});
+
+describe("network parameters", () => {
+  const source = 'network N(clip: <2, 8², 3>, wide = false) -> <4> {\n  if wide { return clip |> conv(out: 8) |> gap |> linear(out: 4) }\n  return clip |> conv(out: 4) |> gap\n}\n';
+  it("booleans have defaults and can be set", () => {
+    expect(elaborateSource(source).graph!.nodes.map((n) => n.op.kind)).toEqual(["conv", "global_avgpool"]);
+    expect(elaborateSource(source, undefined, ["wide=true"]).graph!.nodes.map((n) => n.op.kind)).toEqual(["conv", "global_avgpool", "linear"]);
+    expect(codes(checkSource(source, ["wide=2"]))).toEqual(["SF0112"]);
+  });
+});
+
+describe("error recovery does not cascade", () => {
+  it("a declaration with a syntax error in it is not checked further", () => {
+    const r = checkSource("block b(x: <T, S², C>) -> <T, S², 2C> {\n  return conv(x, out: 2 C)\n}\n");
+    expect(new Set(codes(r))).toEqual(new Set(["SF0002"]));
+  });
+});
