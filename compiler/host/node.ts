@@ -76,7 +76,8 @@ export function readCheckpointFile(file: string): Checkpoint {
     {
       byteLength: size,
       read(offset, length) {
-        if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(Math.max(length, scratch.length * 2));
+        // 16 MiB holds any one tensor of the stdlib's networks; a larger one gets exactly its size.
+        if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(Math.max(length, 16 << 20));
         const buf = scratch;
         let done = 0;
         while (done < length) {
