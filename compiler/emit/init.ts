@@ -142,22 +142,73 @@ export function weightStream(seed: number, weightName: string): Xoshiro128StarSt
   return new Xoshiro128StarStar(a, b, c, d);
 }
 
-const TWO_POW_MINUS_31 = 2 ** -31;
+const TWO_POW_MINUS_32 = 2 ** -32;
 
 /** Fills `target` with normal(0, std) draws, two per Box-Muller step. */
+/**
+ * Marsaglia and Tsang's ziggurat (2000) with 128 layers: most normals cost
+ * one 32-bit draw, a comparison and a multiply, which makes seeding a
+ * 34M-parameter network several times faster than Box-Muller or the polar
+ * method. The tables are built once.
+ */
+const ZIGGURAT = (() => {
+  const m1 = 2 ** 31;
+  let dn = 3.442619855899;
+  let tn = dn;
+  const vn = 9.91256303526217e-3;
+  const kn = new Float64Array(128);
+  const wn = new Float64Array(128);
+  const fn = new Float64Array(128);
+  const q = vn / Math.exp(-0.5 * dn * dn);
+  kn[0] = (dn / q) * m1;
+  kn[1] = 0;
+  wn[0] = q / m1;
+  wn[127] = dn / m1;
+  fn[0] = 1;
+  fn[127] = Math.exp(-0.5 * dn * dn);
+  for (let i = 126; i >= 1; i--) {
+    dn = Math.sqrt(-2 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
+    kn[i + 1] = (dn / tn) * m1;
+    tn = dn;
+    fn[i] = Math.exp(-0.5 * dn * dn);
+    wn[i] = dn / m1;
+  }
+  return { kn, wn, fn, r: 3.442619855899 };
+})();
+
+/** A uniform draw in (0, 1). */
+function uniform(rng: Xoshiro128StarStar): number {
+  return (rng.nextUint32() + 0.5) * TWO_POW_MINUS_32;
+}
+
+/** The slow path: the wedges between layers and the tail beyond r. */
+function zigguratFix(rng: Xoshiro128StarStar, first: number): number {
+  const { kn, wn, fn, r } = ZIGGURAT;
+  let hz = first;
+  for (;;) {
+    const iz = hz & 127;
+    if (Math.abs(hz) < kn[iz]!) return hz * wn[iz]!;
+    const x = hz * wn[iz]!;
+    if (iz === 0) {
+      let tail: number;
+      let y: number;
+      do {
+        tail = -Math.log(uniform(rng)) / r;
+        y = -Math.log(uniform(rng));
+      } while (y + y < tail * tail);
+      return hz > 0 ? r + tail : -r - tail;
+    }
+    if (fn[iz]! + uniform(rng) * (fn[iz - 1]! - fn[iz]!) < Math.exp(-0.5 * x * x)) return x;
+    hz = rng.nextUint32() | 0;
+  }
+}
+
 function fillNormal(rng: Xoshiro128StarStar, std: number, target: Float32Array): void {
-  // Marsaglia's polar method: one log and one square root per pair, no trig,
-  // which makes seeding a 34M-parameter network about twice as fast as Box-Muller.
-  const length = target.length;
-  let i = 0;
-  while (i < length) {
-    const u = rng.nextUint32() * TWO_POW_MINUS_31 - 1;
-    const v = rng.nextUint32() * TWO_POW_MINUS_31 - 1;
-    const s = u * u + v * v;
-    if (s >= 1 || s === 0) continue;
-    const factor = std * Math.sqrt((-2 * Math.log(s)) / s);
-    target[i++] = u * factor;
-    if (i < length) target[i++] = v * factor;
+  const { kn, wn } = ZIGGURAT;
+  for (let i = 0; i < target.length; i++) {
+    const hz = rng.nextUint32() | 0;
+    const iz = hz & 127;
+    target[i] = std * (Math.abs(hz) < kn[iz]! ? hz * wn[iz]! : zigguratFix(rng, hz));
   }
 }
 
