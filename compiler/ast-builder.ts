@@ -7,6 +7,7 @@ import type { CstNode, CstElement, IToken } from "chevrotain";
 import type * as A from "./ast";
 import { Rational } from "./dims/rational";
 import type { Span } from "./span";
+import { SourceLines } from "./source-lines";
 
 const GREEK_NAMES: Record<string, string> = {
   alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", zeta: "ζ", eta: "η", theta: "θ",
@@ -31,26 +32,18 @@ function isNode(e: CstElement | undefined): e is CstNode {
 export class AstBuilder {
   constructor(
     private readonly file: string,
-    private readonly lineStarts: readonly number[],
+    private readonly lines: SourceLines,
   ) {}
 
   static forText(file: string, text: string): AstBuilder {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-    return new AstBuilder(file, starts);
+    return new AstBuilder(file, new SourceLines(text));
   }
 
   /** Span of [start, end) computed from offsets, so recovered nodes need no location of their own. */
   spanAt(start: number, end: number): Span {
     const pos = (offset: number): [number, number] => {
-      let lo = 0;
-      let hi = this.lineStarts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (this.lineStarts[mid]! <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      return [lo + 1, offset - this.lineStarts[lo]! + 1];
+      const line = this.lines.lineOf(offset);
+      return [line, offset - this.lines.start(line) + 1];
     };
     const [line, column] = pos(start);
     const [endLine, endColumn] = pos(Math.max(start, end));
