@@ -21,81 +21,19 @@ import { suggest, type BlockEntry, type ModuleScope } from "./scope";
 import type { Span } from "./span";
 import { axisName, formatType, type TensorType } from "./types";
 import { describeValue, type Value } from "./values";
+import {
+  Abandon,
+  type Continuation,
+  type Ctx,
+  type FormalInfo,
+  type Requirement,
+  type RequirementBody,
+  type Returned,
+  type Signature,
+  type SymbolInfo,
+} from "./check-context";
 
-/** Abandons the current op or statement after its error has been reported. */
-class Abandon extends Error {
-  constructor() {
-    super("abandoned after a reported error");
-  }
-}
-
-export interface SymbolInfo {
-  readonly integer: boolean;
-  readonly span: Span;
-  /** Bound value (network parameters); undefined for a generic block's symbols. */
-  readonly value: Rational | undefined;
-  /** How messages name it: "T", or "`frames`". */
-  readonly display: string;
-  readonly fromCommandLine?: boolean;
-}
-
-/**
- * What a generic block needs of its arguments and could not prove for all of
- * them: divisor | dividend, or lhs = rhs. `when` lists the boolean parameters
- * the path assumed (an identity shortcut only where `project` is false).
- */
-export type Requirement =
-  | { readonly relation: "divides"; readonly dividend: Poly; readonly divisor: Poly; readonly what: string; readonly span: Span; readonly when: Assumptions }
-  | { readonly relation: "equal"; readonly lhs: Poly; readonly rhs: Poly; readonly what: string; readonly span: Span; readonly when: Assumptions };
-
-export type Assumptions = ReadonlyArray<readonly [string, boolean]>;
-
-type RequirementBody =
-  | { readonly relation: "divides"; readonly dividend: Poly; readonly divisor: Poly; readonly what: string; readonly span: Span }
-  | { readonly relation: "equal"; readonly lhs: Poly; readonly rhs: Poly; readonly what: string; readonly span: Span };
-
-export interface Signature {
-  readonly entry: BlockEntry;
-  readonly formals: readonly FormalInfo[];
-  readonly dimVars: readonly string[];
-  readonly resultType: TensorType | undefined;
-  readonly requirements: readonly Requirement[];
-  /** False when the body had errors: calls then report nothing more. */
-  readonly ok: boolean;
-}
-
-export interface FormalInfo {
-  readonly name: string;
-  readonly kind: "tensor" | "int" | "rat" | "bool";
-  readonly type: TensorType | undefined;
-  readonly typeExpr: A.TypeExpr | undefined;
-  readonly default: A.Expr | undefined;
-  readonly span: Span;
-}
-
-interface Ctx {
-  readonly mode: "generic" | "instance";
-  readonly scope: ModuleScope;
-  readonly vars: Map<string, Value>;
-  readonly symbols: Map<string, SymbolInfo>;
-  readonly requirements: Requirement[] | undefined;
-  /** Boolean parameters fixed by the `if` branches this path took (generic blocks). */
-  readonly assumptions: Assumptions;
-  readonly path: readonly string[];
-  readonly pathways: Set<string>;
-  /** The call that brought us into this block body, for messages. */
-  readonly callSite: Span | undefined;
-  /** The lateral statement being elaborated, where its failures are reported. */
-  readonly inLateral: Span | undefined;
-}
-
-type Continuation = ReadonlyArray<A.Stmt | { kind: "leaveStage" }>;
-
-/** A value a body returned, with the context of the path that returned it. */
-interface Returned {
-  readonly value: Value;
-  readonly ctx: Ctx;
-}
+export type { SymbolInfo, Signature, Requirement } from "./check-context";
 
 export class Interpreter {
   constructor(
@@ -201,7 +139,7 @@ export class Interpreter {
   }
 
   /** Names in tensor types that are not parameters: the block's dimension variables. */
-  private dimVarsOf(decl: A.BlockDecl, formals: readonly FormalInfo[]): string[] {
+  private dimVarsOf(formals: readonly FormalInfo[]): string[] {
     const scalar = new Set(formals.filter((f) => f.kind !== "tensor").map((f) => f.name));
     const vars: string[] = [];
     const visit = (e: A.Expr): void => {
@@ -233,7 +171,7 @@ export class Interpreter {
   private checkBlock(entry: BlockEntry): Omit<Signature, "ok"> {
     const decl = entry.decl;
     const formals = this.formalInfos(decl);
-    const dimVars = this.dimVarsOf(decl, formals);
+    const dimVars = this.dimVarsOf(formals);
     const symbols = new Map<string, SymbolInfo>();
     const vars = new Map<string, Value>();
     for (const f of formals) {
@@ -1224,4 +1162,3 @@ export class Interpreter {
   }
 }
 
-export { Abandon };
