@@ -11,17 +11,8 @@ import { makeDiagnostic } from "../../compiler/diagnostics/diagnostic";
 import { renderDiagnostics, type OutputFormat } from "../../compiler/render/index";
 import { artifactUri } from "../../compiler/render/sarif";
 import type { Span } from "../../compiler/span";
+import { spanAt } from "../support/spans";
 
-function spanAt(file: string, text: string, start: number, end: number): Span {
-  const pos = (offset: number): [number, number] => {
-    const before = text.slice(0, offset);
-    const lineStart = before.lastIndexOf("\n") + 1;
-    return [before.split("\n").length, offset - lineStart + 1];
-  };
-  const [line, column] = pos(start);
-  const [endLine, endColumn] = pos(end);
-  return { file, start, end, line, column, endLine, endColumn };
-}
 
 function spanOf(file: string, text: string, needle: string): Span {
   const at = text.indexOf(needle);

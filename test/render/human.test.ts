@@ -4,18 +4,8 @@ import type { Diagnostic } from "../../compiler/diagnostics/diagnostic";
 import { makeDiagnostic } from "../../compiler/diagnostics/diagnostic";
 import { renderDiagnostics } from "../../compiler/render/index";
 import type { Span } from "../../compiler/span";
+import { spanAt } from "../support/spans";
 
-/** A span as the parser makes one: UTF-16 offsets, 1-based line and UTF-16 column. */
-function spanAt(file: string, text: string, start: number, end: number): Span {
-  const pos = (offset: number): [number, number] => {
-    const before = text.slice(0, offset);
-    const lineStart = before.lastIndexOf("\n") + 1;
-    return [before.split("\n").length, offset - lineStart + 1];
-  };
-  const [line, column] = pos(start);
-  const [endLine, endColumn] = pos(end);
-  return { file, start, end, line, column, endLine, endColumn };
-}
 
 /** The span of the `nth` occurrence of `needle`, so tests name code rather than offsets. */
 function spanOf(file: string, text: string, needle: string, nth = 0): Span {
