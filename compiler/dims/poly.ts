@@ -281,6 +281,9 @@ export class Poly {
   toString(): string {
     const terms = this.termList().sort((x, y) => termOrder(x, y));
     if (terms.length === 0) return "0";
+    // A sum over one denominator reads as the paper writes it: (k − 1)/2, not k/2 − 1/2.
+    const den = terms.reduce((l, t) => (l * t.coef.den) / gcd(l, t.coef.den), 1n);
+    if (terms.length > 1 && den > 1n) return `(${this.scale(Rational.of(den)).toString()})/${den}`;
     let s = "";
     terms.forEach((t, i) => {
       const negative = t.coef.sign() < 0;

@@ -352,3 +352,12 @@ describe("divExact", () => {
     expect(prod(S.add(Poly.ONE), T).divExact(S.add(Poly.ONE))).toBeUndefined();
   });
 });
+
+describe("sums over one denominator", () => {
+  test("print as the paper writes them", () => {
+    const k = Poly.symbol("k");
+    expect(k.sub(Poly.ONE).scale(Rational.of(1, 2)).toString()).toBe("(k − 1)/2");
+    expect(k.scale(Rational.of(1, 2)).add(k.scale(Rational.of(1, 3))).toString()).toBe("5k/6");
+    expect(k.scale(Rational.of(1, 2)).add(Poly.symbol("S").scale(Rational.of(1, 3))).toString()).toBe("(2S + 3k)/6");
+  });
+});
