@@ -203,7 +203,7 @@ export function findNetwork(scope: ModuleScope | undefined, name: string | undef
   if (!scope) return { problem: "the file could not be read" };
   const networks = [...scope.blocks.values()].filter((b) => b.decl.kind === "network");
   if (name === undefined) {
-    const own = networks.filter((n) => n.module === scope);
+    const own = networks.filter((n) => (n.alias?.module ?? n.module) === scope);
     if (own.length === 1) return { entry: own[0] };
     return { problem: own.length === 0 ? "the file declares no network" : "the file declares several networks", help: `choose one with --network: ${networks.map((n) => n.decl.name.name).join(", ")}` };
   }

@@ -38,3 +38,12 @@ describe("error recovery does not cascade", () => {
     expect(new Set(codes(r))).toEqual(new Set(["SF0002"]));
   });
 });
+
+describe("aliases", () => {
+  it("a file's own alias is its network, and may write the rounding of a fractional width", () => {
+    const r = elaborateSource("import std.slowfast { SlowFast_4x16_R50 }\nnetwork Beta6 = SlowFast_4x16_R50(β: 1/6, Cf: ⌊βC⌋, S: 64)\n");
+    expect(r.diagnostics).toEqual([]);
+    expect(r.graph!.name).toBe("Beta6");
+    expect(r.graph!.nodes.find((n) => n.name === "s1.fast.stem.conv")!.weights[0]!.shape[0]).toBe(10);
+  });
+});
