@@ -67,7 +67,7 @@ export function infoCommand(argv: string[], io: Io): number {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i <= pathways.length ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
   io.out(`${graph.name}: input ${graph.inputs.map((i) => `${i.name} (N, ${i.shape.join(", ")})`).join(", ")} → ${graph.outputs[0]!.name} (N, ${graph.outputs[0]!.shape.join(", ")})\n`);
-  io.out(`FLOPs: multiply-adds of conv and linear layers for one view${values["count-bn"] ? ", batch norm included" : ", batch norm not counted"}\n\n`);
+  io.out(`FLOPs: multiply-adds of conv, linear and matmul layers for one view${values["count-bn"] ? ", batch norm included" : ", batch norm not counted"}\n\n`);
   io.out(`${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n`);
   for (const r of rows) io.out(`${line(r)}\n`);
   return 0;

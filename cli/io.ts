@@ -15,6 +15,12 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // `sfc info ... | head` closes the pipe early: stop quietly, as Unix tools do.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(0);
+      throw e;
+    });
   const tty = (s: NodeJS.WriteStream) => Boolean(s.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
   return {
     out: (t) => process.stdout.write(t),

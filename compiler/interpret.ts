@@ -1101,7 +1101,7 @@ export class Interpreter {
       message: `${who} needs ${what} to be a multiple of ${aText}`,
       label: `${this.show(p.actual, ctx)} is not a multiple of ${this.show(lin.a, ctx)}`,
       related: [...this.provenance([p.actual, lin.a], ctx), { span: p.argSpan, label: `\`${callee}\` takes ${p.dimText} ${p.axis}` }],
-      notes: [`${p.dimText} = ${rv} gives ${x} = ${rv}/${av}, not an integer`],
+      notes: [`${p.dimText} = ${rv} gives ${x} = ${rv.div(av)}, not an integer`],
       help,
     });
   }
