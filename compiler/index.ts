@@ -105,8 +105,10 @@ function parseSettings(settings: readonly Setting[], sources: Map<string, string
   settings.forEach((s, i) => {
     const span = cl.spans[i]!;
     const m = /^\s*([^=\s]+)\s*=\s*(.+)$/.exec(s.text);
-    // Numbers, or a word for a choice parameter (--set lateral=t2c).
-    const value = m ? (parseValue(m[2]!) ?? (/^[A-Za-z_][A-Za-z0-9_]*$/.test(m[2]!.trim()) ? m[2]!.trim() : undefined)) : undefined;
+    // Numbers, or a choice parameter's word: --set transform=t2c, or quoted, --set 'clip="8x8"'.
+    const raw = m?.[2]!.trim();
+    const quoted = raw !== undefined ? /^"([^"]*)"$/.exec(raw)?.[1] : undefined;
+    const value = raw === undefined ? undefined : (parseValue(raw) ?? quoted ?? (/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw) ? raw : undefined));
     if (!m || !value) {
       diagnostics.push(makeDiagnostic("SF0112", span, { message: `cannot read the setting ${JSON.stringify(s.text)}`, label: "expected NAME=VALUE", help: "values are integers, decimals, fractions or words: --set alpha=4, --set beta=1/8, --set lateral=t2c" }));
       return;

@@ -47,3 +47,12 @@ describe("aliases", () => {
     expect(r.graph!.nodes.find((n) => n.name === "s1.fast.stem.conv")!.weights[0]!.shape[0]).toBe(10);
   });
 });
+
+describe("settings", () => {
+  it("take words, quoted strings, fractions and decimals", () => {
+    const source = 'network N(clip: <2, 8², 3>, size: "8x8" | "small" = "small", p = 0.5) -> <4> {\n  x = size == "8x8" ? conv(clip, out: 4) : conv(clip, out: 4, kernel: 1×3², pad: 0×1²)\n  return x |> gap |> dropout(p: p)\n}\n';
+    expect(elaborateSource(source, undefined, ['size="8x8"', "p=1/4"]).diagnostics).toEqual([]);
+    expect(elaborateSource(source, undefined, ["size=small", "p=0.25"]).diagnostics).toEqual([]);
+    expect(codes(checkSource(source, ["size=8x8"]))).toEqual(["SF0112"]);
+  });
+});
