@@ -485,15 +485,12 @@ describe("large models", () => {
     const graph = b.output(x).build();
     const weightBytes = 4 * 512 * 512 * 27 * 4;
     const before = process.memoryUsage();
-    const started = Date.now();
     const model = emitOnnx(graph, { seed: 1 });
-    const elapsed = Date.now() - started;
     const after = process.memoryUsage();
     expect(model.byteLength).toBeGreaterThan(weightBytes);
     // Weights live in ArrayBuffers (the output and one scratch weight), not on the JS heap.
     expect(after.heapUsed - before.heapUsed).toBeLessThan(32 * 1024 * 1024);
     expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(model.byteLength + weightBytes / 4 + 8 * 1024 * 1024);
-    expect(elapsed).toBeLessThan(15_000);
     // Spot-check one weight against the standalone initialiser.
     const last = graph.nodes[3]!.weights[0]!;
     const expected = initialWeightBytes(last, 1);

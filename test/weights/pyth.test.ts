@@ -279,10 +279,9 @@ describe('unpickle', () => {
     b.set([0x80, 2, 0x8b, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >>> 24]);
     b.fill(0x11, 7, 7 + n);
     b[b.length - 1] = 0x2e;
-    const t0 = Date.now();
+    // A quadratic digit-by-digit parse would run for minutes: the test's timeout is the hang guard.
     expect(unpickle(b)).toBeInstanceOf(PyObject);
-    expect(Date.now() - t0).toBeLessThan(1000);
-  });
+  }, 10_000);
 
   it('handles protocol 4 framing, STACK_GLOBAL and MEMOIZE', () => {
     const w = new PickleWriter().proto(4).op(0x95, 30, 0, 0, 0, 0, 0, 0, 0);
