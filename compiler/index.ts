@@ -58,36 +58,41 @@ interface Session {
   readonly interpreter: Interpreter;
   readonly diagnostics: Diagnostic[];
   readonly sources: Map<string, string>;
+  readonly commandLine: CommandLine;
   readonly overrides: ParamOverride[];
 }
 
 function open(files: readonly string[], host: SourceHost, settings: readonly Setting[], diagnostics: Diagnostic[]): Session {
   const sources = new Map<string, string>();
+  const commandLine = new CommandLine();
   for (const f of files) {
-    if (host.readFile(f) === undefined) {
-      const cl = commandLine([f]);
-      sources.set(COMMAND_LINE, cl.text);
-      diagnostics.push(makeDiagnostic("SF0103", cl.spans[0]!, { message: `cannot read ${f}`, label: "no such file" }));
-    }
+    if (host.readFile(f) === undefined) diagnostics.push(makeDiagnostic("SF0103", commandLine.span(f), { message: `cannot read ${f}`, label: "no such file" }));
   }
   const program = loadProgram(files, host, diagnostics);
   for (const [k, v] of program.sources) sources.set(k, v);
   const scopes = buildScopes(program, diagnostics);
-  const overrides = parseSettings(settings, sources, diagnostics);
-  return { program, scopes, interpreter: new Interpreter(diagnostics, undefined), diagnostics, sources, overrides };
+  const overrides = parseSettings(settings, commandLine, diagnostics);
+  return { program, scopes, interpreter: new Interpreter(diagnostics, undefined), diagnostics, sources, commandLine, overrides };
 }
 
-/** Lays settings out as one command line so that each can be pointed at. */
-function commandLine(parts: readonly string[]): { text: string; spans: Span[] } {
-  const text = parts.join(" ");
-  const b = AstBuilder.forText(COMMAND_LINE, text);
-  const spans: Span[] = [];
-  let offset = 0;
-  for (const p of parts) {
-    spans.push(b.spanAt(offset, offset + p.length));
-    offset += p.length + 1;
+/**
+ * The command line as a pseudo-file: settings and options are appended as
+ * they come up, so that a diagnostic can point at one as at source.
+ */
+class CommandLine {
+  private text = "";
+
+  span(part: string): Span {
+    const start = this.text === "" ? 0 : this.text.length + 1;
+    this.text = this.text === "" ? part : `${this.text} ${part}`;
+    return AstBuilder.forText(COMMAND_LINE, this.text).spanAt(start, start + part.length);
   }
-  return { text, spans };
+
+  /** Adds it to `sources` when anything was pointed at. */
+  addTo(sources: Map<string, string>): Map<string, string> {
+    if (this.text !== "") sources.set(COMMAND_LINE, this.text);
+    return sources;
+  }
 }
 
 export function parseValue(text: string): Rational | undefined {
@@ -97,27 +102,24 @@ export function parseValue(text: string): Rational | undefined {
   return Rational.parseDecimal(t);
 }
 
-function parseSettings(settings: readonly Setting[], sources: Map<string, string>, diagnostics: Diagnostic[]): ParamOverride[] {
-  if (settings.length === 0) return [];
-  const cl = commandLine(settings.map((s) => `--set ${s.text}`));
-  sources.set(COMMAND_LINE, cl.text);
+function parseSettings(settings: readonly Setting[], commandLine: CommandLine, diagnostics: Diagnostic[]): ParamOverride[] {
   const out: ParamOverride[] = [];
-  settings.forEach((s, i) => {
-    const span = cl.spans[i]!;
+  for (const s of settings) {
+    const span = commandLine.span(`--set ${s.text}`);
     const m = /^\s*([^=\s]+)\s*=\s*(.+)$/.exec(s.text);
     // Numbers, or a choice parameter's word: --set transform=t2c, or quoted, --set 'clip="8x8"'.
     const raw = m?.[2]!.trim();
     const quoted = raw !== undefined ? /^"([^"]*)"$/.exec(raw)?.[1] : undefined;
     const value = raw === undefined ? undefined : (parseValue(raw) ?? quoted ?? (/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw) ? raw : undefined));
-    if (!m || !value) {
-      diagnostics.push(makeDiagnostic("SF0112", span, { message: `cannot read the setting ${JSON.stringify(s.text)}`, label: "expected NAME=VALUE", help: "values are integers, decimals, fractions or words: --set alpha=4, --set beta=1/8, --set lateral=t2c" }));
-      return;
+    if (!m || value === undefined) {
+      diagnostics.push(makeDiagnostic("SF0112", span, { message: `cannot read the setting ${JSON.stringify(s.text)}`, label: "expected NAME=VALUE", help: "values are integers, decimals, fractions or words: --set alpha=4, --set beta=1/8, --set transform=t2c" }));
+      continue;
     }
     const name = canonicalName(m[1]!);
     const previous = out.findIndex((o) => o.name === name);
     if (previous >= 0) out.splice(previous, 1);
     out.push({ name, value, span });
-  });
+  }
   return out;
 }
 
@@ -164,7 +166,7 @@ function paramsOf(entry: BlockEntry): string[] {
 
 function finish(session: Session, networks: NetworkReport[]): CheckResult {
   const diagnostics = dedupe(sortDiagnostics(session.diagnostics));
-  return { diagnostics, sources: session.sources, networks, ok: !hasErrors(diagnostics) };
+  return { diagnostics, sources: session.commandLine.addTo(new Map(session.sources)), networks, ok: !hasErrors(diagnostics) };
 }
 
 /** A block used in several places reports a problem in its body once. */
@@ -229,62 +231,51 @@ function nameMapsFor(session: Session, file: string, entry: BlockEntry | undefin
 }
 
 export function elaborateOnly(options: Omit<CompileOptions, "seed" | "opset" | "checkpoint">): Elaborated {
+  return elaborateInSession(options).result;
+}
+
+function elaborateInSession(options: Omit<CompileOptions, "seed" | "opset" | "checkpoint">): { session: Session; result: Elaborated } {
   const diagnostics: Diagnostic[] = [];
   const session = open([options.file], options.host, options.settings ?? [], diagnostics);
   checkAllBlocks(session);
   const found = findNetwork(session.scopes.get(options.file), options.network);
   if (!found.entry) {
-    const cl = commandLine([options.network !== undefined ? `--network ${options.network}` : options.file]);
-    if (!session.sources.has(COMMAND_LINE)) session.sources.set(COMMAND_LINE, cl.text);
-    else {
-      const existing = session.sources.get(COMMAND_LINE)!;
-      session.sources.set(COMMAND_LINE, `${existing} ${cl.text}`);
-    }
-    const text = session.sources.get(COMMAND_LINE)!;
-    const start = text.length - cl.text.length;
-    const span = AstBuilder.forText(COMMAND_LINE, text).spanAt(start, text.length);
+    const span = session.commandLine.span(options.network !== undefined ? `--network ${options.network}` : options.file);
     if (!hasErrors(diagnostics) || options.network !== undefined) diagnostics.push(makeDiagnostic("SF0110", span, { message: found.problem!, label: "here", help: found.help }));
-    return { ...finish(session, []), graph: undefined, nameMaps: new Map() };
+    return { session, result: { ...finish(session, []), graph: undefined, nameMaps: new Map() } };
   }
   const report = elaborate(session, found.entry, session.overrides);
-  return { ...finish(session, [report]), graph: report.graph, nameMaps: nameMapsFor(session, options.file, found.entry) };
+  return { session, result: { ...finish(session, [report]), graph: report.graph, nameMaps: nameMapsFor(session, options.file, found.entry) } };
 }
 
 export function compile(options: CompileOptions): CompileResult {
-  const checked = elaborateOnly(options);
+  const { session, result: checked } = elaborateInSession(options);
   const opset = options.opset ?? DEFAULT_OPSET;
   if (!checked.ok || !checked.graph) return { ...checked, model: undefined };
+  const graph = checked.graph;
   const extra: Diagnostic[] = [];
+  const failed = (): CompileResult => ({ ...checked, sources: session.commandLine.addTo(new Map(checked.sources)), diagnostics: [...checked.diagnostics, ...extra], ok: false, model: undefined });
   if (opset < MIN_OPSET || opset > MAX_OPSET) {
-    const sources = new Map(checked.sources);
-    const cl = commandLine([`--opset ${opset}`]);
-    sources.set(COMMAND_LINE, cl.text);
-    extra.push(makeDiagnostic("SF0501", cl.spans[0]!, { message: `opset ${opset} is not supported`, label: `use ${MIN_OPSET}..${MAX_OPSET}`, help: `the default is ${DEFAULT_OPSET}` }));
-    return { ...checked, sources, diagnostics: [...checked.diagnostics, ...extra], ok: false, model: undefined };
+    extra.push(makeDiagnostic("SF0501", session.commandLine.span(`--opset ${opset}`), { message: `opset ${opset} is not supported`, label: `use ${MIN_OPSET}..${MAX_OPSET}`, help: `the default is ${DEFAULT_OPSET}` }));
+    return failed();
   }
-  for (const node of checked.graph.nodes) {
+  for (const node of graph.nodes) {
     const why = unsupportedAtOpset(node.op, opset);
     if (why) extra.push(makeDiagnostic("SF0501", node.span, { message: `\`${node.op.kind}\` cannot be expressed at opset ${opset}: ${why}`, label: "this op", help: `use --opset ${DEFAULT_OPSET}` }));
   }
-  if (extra.length > 0) return { ...checked, diagnostics: [...checked.diagnostics, ...extra], ok: false, model: undefined };
+  if (extra.length > 0) return failed();
   let weights: Map<string, LazyBytes> | undefined;
   if (options.checkpoint) {
-    const sources = new Map(checked.sources);
-    const cl = commandLine([`--weights ${options.checkpoint.label}`, `--weight-names ${options.checkpoint.names}`]);
-    sources.set(COMMAND_LINE, cl.text);
-    const map = checked.nameMaps.get(options.checkpoint.names) ?? (options.checkpoint.names === "sfc" ? NameMap.identity() : undefined);
+    const { tensors, label, names } = options.checkpoint;
+    const where = session.commandLine.span(`--weights ${label}`);
+    const namesSpan = session.commandLine.span(`--weight-names ${names}`);
+    const map = checked.nameMaps.get(names) ?? (names === "sfc" ? NameMap.identity() : undefined);
     if (!map) {
-      extra.push(
-        makeDiagnostic("SF0405", cl.spans[1]!, {
-          message: `no weight-name map \`${options.checkpoint.names}\``,
-          label: "unknown map",
-          help: `the maps here are ${["sfc", ...checked.nameMaps.keys()].join(", ")}`,
-        }),
-      );
-    } else weights = bindCheckpoint(checked.graph, options.checkpoint.tensors, map, cl.spans[0]!, extra);
-    if (extra.length > 0) return { ...checked, sources, diagnostics: [...checked.diagnostics, ...extra], ok: false, model: undefined };
+      extra.push(makeDiagnostic("SF0405", namesSpan, { message: `no weight-name map \`${names}\``, label: "unknown map", help: `the maps here are ${["sfc", ...checked.nameMaps.keys()].join(", ")}` }));
+    } else weights = bindCheckpoint(graph, tensors, map, where, extra);
+    if (extra.length > 0) return failed();
   }
-  const model = emitOnnx(checked.graph, { opset, seed: options.seed ?? 0, weights });
+  const model = emitOnnx(graph, { opset, seed: options.seed ?? 0, weights });
   return { ...checked, model };
 }
 
