@@ -16,7 +16,10 @@ import { formatType } from "./types";
 import type { Value } from "./values";
 
 export interface ParamOverride {
+  /** Canonical (alpha → α). */
   readonly name: string;
+  /** As written on the command line. */
+  readonly written: string;
   /** A number, or a word: a choice parameter's (transform = "t2c"), or true/false. */
   readonly value: Rational | string;
   /** Where the override was written (a span in the command line), for messages. */
@@ -127,7 +130,7 @@ export function elaborateNetwork(
     if (!params.some((p) => p.name === o.name))
       diagnostics.push(
         makeDiagnostic("SF0111", o.span, {
-          message: `network \`${decl.name.text}\` has no parameter \`${o.name}\``,
+          message: `network \`${decl.name.text}\` has no parameter \`${o.written}\``,
           label: "unknown parameter",
           help: `its parameters are ${params.map((p) => p.name).join(", ")}`,
         }),

@@ -118,7 +118,7 @@ function parseSettings(settings: readonly Setting[], commandLine: CommandLine, d
     const name = canonicalName(m[1]!);
     const previous = out.findIndex((o) => o.name === name);
     if (previous >= 0) out.splice(previous, 1);
-    out.push({ name, value, span });
+    out.push({ name, written: m[1]!, value, span });
   }
   return out;
 }
@@ -155,7 +155,7 @@ export function check(options: CheckOptions): CheckResult {
   }
   for (const o of session.overrides) {
     if (!all.some((e) => paramsOf(e).includes(o.name)))
-      diagnostics.push(makeDiagnostic("SF0111", o.span, { message: `no network in these files has a parameter \`${o.name}\``, label: "unknown parameter" }));
+      diagnostics.push(makeDiagnostic("SF0111", o.span, { message: `no network in these files has a parameter \`${o.written}\``, label: "unknown parameter" }));
   }
   return finish(session, networks);
 }
