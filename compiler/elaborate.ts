@@ -29,7 +29,6 @@ export interface ParamOverride {
 export interface NetworkParam {
   readonly name: string;
   readonly value: Rational | string | boolean | undefined;
-  readonly integer: boolean;
   readonly span: Span;
 }
 
@@ -94,7 +93,7 @@ export function elaborateNetwork(
     if (override === undefined && !source)
       diagnostics.push(makeDiagnostic("SF0108", p.span, { message: `network parameter \`${p.name.text}\` has no value`, label: "give it a default", help: `write \`${p.name.text} = <value>\` or set it with --set ${p.name.text}=<value>` }));
     const span = override?.span ?? source?.span ?? p.span;
-    params.push({ name: p.name.name, value, integer: true, span: p.span });
+    params.push({ name: p.name.name, value, span: p.span });
     if (p.choices && (typeof value !== "string" || !p.choices.includes(value)))
       diagnostics.push(
         makeDiagnostic("SF0112", span, {
@@ -121,7 +120,6 @@ export function elaborateNetwork(
       diagnostics.push(makeDiagnostic("SF0112", span, { message: `\`${p.name.text}\` is an int, given ${value}`, label: "not an integer" }));
     symbols.set(p.name.name, { integer, span, value, display: `\`${p.name.text}\``, fromCommandLine: override !== undefined });
     vars.set(p.name.name, { kind: "dim", poly: Poly.symbol(p.name.name), span: p.name.span });
-    params[params.length - 1] = { name: p.name.name, value, integer, span: p.span };
   }
   for (const [name, a] of aliasDefaults)
     if (!params.some((p) => p.name === name))

@@ -1096,9 +1096,8 @@ export class Interpreter {
       const candidates = [down, up].filter((v) => v > 0n);
       help = `use ${candidates.map((v) => `${info?.display.replace(/`/g, "") ?? symbols[0]} = ${v}`).join(" or ")}`;
     } else if (av.isInteger()) help = `make ${p.actual} a multiple of ${av} (e.g. ${down > 0n ? down : up})`;
-    const aText = lin.a.constantValue() === undefined ? `${lin.a}` : `${lin.a}`;
     this.fail("SF0301", ctx.inLateral ?? p.span, {
-      message: `${who} needs ${what} to be a multiple of ${aText}`,
+      message: `${who} needs ${what} to be a multiple of ${lin.a}`,
       label: `${this.show(p.actual, ctx)} is not a multiple of ${this.show(lin.a, ctx)}`,
       related: [...this.provenance([p.actual, lin.a], ctx), { span: p.argSpan, label: `\`${callee}\` takes ${p.dimText} ${p.axis}` }],
       notes: [`${p.dimText} = ${rv} gives ${x} = ${rv.div(av)}, not an integer`],
