@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The reference SlowFast fixture, kept outside the repository in the sibling `shared/` folder. */
-export const fixtureDir = path.resolve(__dirname, '../../../shared/fixtures/slowfast_4x16_r50_w16');
+/** The reference SlowFast fixture: data files kept in the repository (see test/fixtures/README.md). */
+export const fixtureDir = path.resolve(__dirname, '../fixtures/slowfast_4x16_r50_w16');
 
 if (!fs.existsSync(path.join(fixtureDir, 'expected.json'))) {
   // A missing fixture must fail the run, not silently skip the tests that compare against it.
   throw new Error(
-    `reference fixture not found at ${fixtureDir}; the tests expect the shared fixtures folder next to the repository`,
+    `reference fixture not found at ${fixtureDir}; it is part of the repository (test/fixtures/)`,
   );
 }
 
