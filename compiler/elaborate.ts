@@ -8,7 +8,8 @@ import { Rational } from "./dims/rational";
 import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
 import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
-import { Interpreter, type SymbolInfo } from "./interpret";
+import { InstanceMode, Interpreter, type SymbolInfo } from "./check/interpreter";
+import * as M from "./check/messages";
 import { readWhole } from "./program";
 import { suggest, type BlockEntry } from "./scope";
 import type { Span } from "./span";
@@ -68,7 +69,7 @@ export function elaborateNetwork(
   if (!readWhole(entry.module.module, decl.span)) return { graph: undefined, params: [] };
   const symbols = new Map<string, SymbolInfo>();
   const vars = new Map<string, Value>();
-  const ctx = interpreter.networkContext(entry.module, symbols, vars);
+  const ctx = interpreter.networkContext(entry.module, symbols, vars, new InstanceMode(builder));
   const params: NetworkParam[] = [];
   const errorsBefore = diagnostics.length;
   // An alias's arguments replace defaults; settings from the caller replace both.
@@ -82,7 +83,7 @@ export function elaborateNetwork(
     let value: Rational | string | boolean | undefined = override?.value;
     if (isBool && typeof value === "string" && (value === "true" || value === "false")) value = value === "true";
     if (override === undefined && source) {
-      const v = interpreter.evalParam(source, ctx);
+      const v = interpreter.evaluate(source, ctx);
       if (v.kind === "bool") value = v.value;
       else if (v.kind === "dim") {
         value = v.poly.evaluate((n) => symbols.get(n)?.value);
@@ -161,13 +162,13 @@ export function elaborateNetwork(
   }
   const resultType = interpreter.typeFromExpr(decl.result, ctx);
   const errorsBeforeBody = diagnostics.length;
-  const returns = interpreter.runNetworkBody(decl.body, ctx);
+  const returns = interpreter.runBody(decl.body, ctx).map((r) => r.value);
   if (returns.length === 0) {
-    diagnostics.push(makeDiagnostic("SF0210", decl.name.span, { message: `network \`${decl.name.text}\` does not return a value`, label: "no `return` in its body", help: "end the body with `return <tensor>`" }));
+    diagnostics.push(M.noReturn(decl));
     return { graph: undefined, params };
   }
   const result = returns[0]!;
-  if (resultType) interpreter.checkNetworkResult(result, resultType, decl.result, ctx);
+  if (resultType) interpreter.checkResult(result, resultType, decl.result, ctx);
   if (diagnostics.length > errorsBeforeBody || result.kind !== "tensor" || !result.ref) return { graph: undefined, params };
   const outputName = result.type.layout === "vector" ? "logits" : "output";
   return { graph: builder.finish(decl.name.name, result.ref, outputName, decl.span), params };

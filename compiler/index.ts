@@ -10,7 +10,7 @@ import { elaborateNetwork, type NetworkParam, type ParamOverride } from "./elabo
 import { DEFAULT_OPSET, emitOnnx, MAX_OPSET, MIN_OPSET, unsupportedAtOpset, type LazyBytes } from "./emit/onnx";
 import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
-import { Interpreter } from "./interpret";
+import { Interpreter } from "./check/interpreter";
 import { loadProgram, type Program, type SourceHost } from "./program";
 import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
 import type { Span } from "./span";
@@ -72,7 +72,7 @@ function open(files: readonly string[], host: SourceHost, settings: readonly Set
   for (const [k, v] of program.sources) sources.set(k, v);
   const scopes = buildScopes(program, diagnostics);
   const overrides = parseSettings(settings, commandLine, diagnostics);
-  return { program, scopes, interpreter: new Interpreter(diagnostics, undefined), diagnostics, sources, commandLine, overrides };
+  return { program, scopes, interpreter: new Interpreter(diagnostics), diagnostics, sources, commandLine, overrides };
 }
 
 /**
@@ -135,7 +135,7 @@ function checkAllBlocks(session: Session): void {
 
 function elaborate(session: Session, entry: BlockEntry, overrides: readonly ParamOverride[]): NetworkReport {
   const builder = new IRBuilder();
-  const result = elaborateNetwork(entry, overrides, session.interpreter.building(builder), builder, session.diagnostics);
+  const result = elaborateNetwork(entry, overrides, session.interpreter, builder, session.diagnostics);
   return { name: entry.decl.name.name, file: entry.module.module.path, params: result.params, graph: result.graph };
 }
 

@@ -3,18 +3,39 @@
  * body, what it knows of symbols, and the signatures and requirements of
  * generic blocks.
  */
-import type * as A from "./ast";
-import type { Poly } from "./dims/poly";
-import type { Rational } from "./dims/rational";
-import type { BlockEntry, ModuleScope } from "./scope";
-import type { Span } from "./span";
-import type { TensorType } from "./types";
-import type { Value } from "./values";
+import type * as A from "../ast";
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import type { Rational } from "../dims/rational";
+import type { BlockEntry, ModuleScope } from "../scope";
+import type { Span } from "../span";
+import type { TensorType } from "../types";
+import type { Value } from "../values";
+import type { Mode } from "./mode";
+import type { Claim, Facts } from "./prover";
 
 /** Abandons the current op or statement after its error has been reported. */
 export class Abandon extends Error {
   constructor() {
     super("abandoned after a reported error");
+  }
+}
+
+/** Where the checker's diagnostics go, for every block and network checked in one session. */
+export class Reporter {
+  constructor(readonly diagnostics: Diagnostic[]) {}
+
+  report(d: Diagnostic): void {
+    this.diagnostics.push(d);
+  }
+
+  /** Reports, and abandons the current op or statement. */
+  fail(d: Diagnostic): never {
+    this.report(d);
+    throw new Abandon();
+  }
+
+  errorCount(): number {
+    return this.diagnostics.filter((d) => d.severity === "error").length;
   }
 }
 
@@ -33,15 +54,12 @@ export interface SymbolInfo {
  * them: divisor | dividend, or lhs = rhs. `when` lists the boolean parameters
  * the path assumed (an identity shortcut only where `project` is false).
  */
-export type Requirement =
-  | { readonly relation: "divides"; readonly dividend: Poly; readonly divisor: Poly; readonly what: string; readonly span: Span; readonly when: Assumptions }
-  | { readonly relation: "equal"; readonly lhs: Poly; readonly rhs: Poly; readonly what: string; readonly span: Span; readonly when: Assumptions };
+export type Requirement = RequirementBody & { readonly when: Assumptions };
 
 export type Assumptions = ReadonlyArray<readonly [string, boolean]>;
 
-export type RequirementBody =
-  | { readonly relation: "divides"; readonly dividend: Poly; readonly divisor: Poly; readonly what: string; readonly span: Span }
-  | { readonly relation: "equal"; readonly lhs: Poly; readonly rhs: Poly; readonly what: string; readonly span: Span };
+/** A claim, what it is about ("the input channels") and where it arose. */
+export type RequirementBody = Claim & { readonly what: string; readonly span: Span };
 
 export interface Signature {
   readonly entry: BlockEntry;
@@ -63,11 +81,12 @@ export interface FormalInfo {
 }
 
 export interface Ctx {
-  readonly mode: "generic" | "instance";
+  /** Generic checking (records requirements) or instance checking (builds the IR). */
+  readonly mode: Mode;
+  readonly reporter: Reporter;
   readonly scope: ModuleScope;
   readonly vars: Map<string, Value>;
   readonly symbols: Map<string, SymbolInfo>;
-  readonly requirements: Requirement[] | undefined;
   /** Boolean parameters fixed by the `if` branches this path took (generic blocks). */
   readonly assumptions: Assumptions;
   readonly path: readonly string[];
@@ -84,4 +103,9 @@ export type Continuation = ReadonlyArray<A.Stmt | { kind: "leaveStage" }>;
 export interface Returned {
   readonly value: Value;
   readonly ctx: Ctx;
+}
+
+/** What the prover may use of the symbols in scope. */
+export function factsOf(ctx: Ctx): Facts {
+  return { isInteger: (name) => ctx.symbols.get(name)?.integer ?? false, valueOf: (name) => ctx.symbols.get(name)?.value };
 }

@@ -1,0 +1,158 @@
+/**
+ * A call of a built-in op: its bound arguments checked against the op's
+ * formals (OpArgs), its shape rule run with the prover behind its
+ * obligations (RuleContext), and its value made by the mode (in an instance,
+ * an IR node).
+ */
+import { ceilDiv, floorDiv, Poly } from "../dims/poly";
+import { Rational } from "../dims/rational";
+import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
+import { OPS, type FormalKind, type OpArgs, type OpName, type RuleContext } from "../ops";
+import type { Span } from "../span";
+import type { TensorType } from "../types";
+import type { Value } from "../values";
+import { factsOf, type Ctx } from "./context";
+import type { Interpreter } from "./interpreter";
+import * as M from "./messages";
+import { compareDims, decideAtLeast, decideDivides, decideIntegral, type Claim, type Facts } from "./prover";
+
+export function applyOp(it: Interpreter, name: OpName, bound: Map<string, Value>, at: { span: Span; label: string }, ctx: Ctx, argSpans: ReadonlyMap<string, Span>): Value {
+  const xs = bound.get("xs");
+  if (xs?.kind === "list" && xs.items.some((i) => i.kind === "poison")) return { kind: "poison", span: at.span };
+  const spanOf = (arg?: string): Span => (arg && argSpans.get(arg)) || bound.get(arg ?? "")?.span || at.span;
+  const args = opArgs(name, bound, (d) => it.reporter.fail(d), spanOf);
+  const type = OPS[name].rule(args, ruleContext(name, spanOf, ctx));
+  return ctx.mode.opResult(name, args, bound, type, at, ctx);
+}
+
+/** The op's obligations, decided by the prover and worded by the messages. */
+function ruleContext(op: OpName, spanOf: (arg?: string) => Span, ctx: Ctx): RuleContext {
+  const facts = factsOf(ctx);
+  const fail = (d: Diagnostic): never => ctx.reporter.fail(d);
+  return {
+    valueOf: (p) => M.valueIn(p, ctx),
+    floorDiv: (n, d) => floorDiv(n, d, facts.isInteger),
+    ceilDiv: (n, d) => ceilDiv(n, d, facts.isInteger),
+    requireIntegral: (p, what, arg) => requireIntegral(p, what, spanOf(arg), ctx),
+    requireMultiple: (p, divisor, what, arg) => {
+      const outcome = decideDivides(p, divisor, facts);
+      switch (outcome.kind) {
+        case "proved":
+        case "undecided":
+          return;
+        case "requires":
+          return requireAll(outcome.claims, `${what} a multiple of ${divisor}`, spanOf(arg), ctx);
+        case "refuted":
+          return fail(M.notMultipleForOp(op, spanOf(arg), what, p, divisor, ctx));
+      }
+    },
+    requireAtLeast: (p, min, what, arg) => {
+      const outcome = decideAtLeast(p, Rational.of(min), facts);
+      const v = M.valueIn(p, ctx);
+      if (outcome.kind === "refuted" && v !== undefined) fail(M.tooSmall(op, spanOf(arg), what, p, v, min, ctx));
+    },
+    requireEqual: (found, expected, what, arg, proved) => requireEqual(op, found, expected, what, spanOf(arg), proved !== undefined, ctx, facts),
+    fail: (code, parts, arg) => fail(makeDiagnostic(code, spanOf(arg), parts)),
+  };
+}
+
+function requireEqual(op: OpName, found: Poly, expected: Poly, what: string, span: Span, mustProve: boolean, ctx: Ctx, facts: Facts): boolean {
+  const outcome = compareDims(found, expected, facts);
+  switch (outcome.kind) {
+    case "proved":
+    case "undecided":
+      return true;
+    case "requires":
+      // Sizes that can agree for some arguments are a requirement, unless the
+      // op needs them equal for all (reported by the op).
+      if (mustProve && outcome.claims.some((c) => c.relation === "equal")) return false;
+      requireAll(outcome.claims, what, span, ctx);
+      return true;
+    case "refuted":
+      ctx.reporter.report(M.sizesDiffer(op, span, what, found, expected, ctx));
+      return false;
+  }
+}
+
+/** Claims the block's callers must meet. */
+export function requireAll(claims: readonly Claim[], what: string, span: Span, ctx: Ctx): void {
+  for (const claim of claims) ctx.mode.require({ ...claim, what, span }, ctx.assumptions);
+}
+
+/** Integer dimensions: proved, required of the callers (generic), or reported. */
+export function requireIntegral(p: Poly, what: string, span: Span, ctx: Ctx): void {
+  const outcome = decideIntegral(p, factsOf(ctx));
+  switch (outcome.kind) {
+    case "proved":
+    case "undecided":
+      return;
+    case "requires":
+      return requireAll(outcome.claims, what, span, ctx);
+    case "refuted": {
+      const v = M.valueIn(p, ctx);
+      if (v !== undefined) ctx.reporter.fail(M.notIntegral(span, what, p, v, ctx));
+      return;
+    }
+  }
+}
+
+/** The bound arguments as the op's rule reads them; a wrong kind of value is SF0204. */
+function opArgs(name: OpName, bound: Map<string, Value>, fail: (d: Diagnostic) => never, spanOf: (arg?: string) => Span): OpArgs {
+  const spec = OPS[name];
+  const kinds = new Map<string, FormalKind>(spec.formals.map((f) => [f.name, f.kind]));
+  const defaults = new Map(spec.formals.map((f) => [f.name, f.default]));
+  const expectKind = (n: string, v: Value, want: string): never => fail(M.opArgumentKind(name, n, spanOf(n), v, want));
+  const asTensor = (n: string, v: Value): TensorType => (v.kind === "tensor" ? v.type : expectKind(n, v, "a tensor"));
+  const asDims = (n: string, v: Value): Poly[] => {
+    if (v.kind === "dim") return [v.poly];
+    if (v.kind === "extent") return [...v.parts];
+    if (v.kind === "list") return v.items.flatMap((i) => (i.kind === "dim" ? [i.poly] : expectKind(n, i, "numbers")));
+    return expectKind(n, v, "numbers");
+  };
+  for (const [n, v] of bound) {
+    const k = kinds.get(n);
+    if (k === "tensor") asTensor(n, v);
+    if ((k === "int" || k === "number") && v.kind !== "dim") expectKind(n, v, "a number");
+    if (k === "bool" && v.kind !== "bool") expectKind(n, v, "true or false");
+  }
+  // The rules ask only for their own formals, which bindArgs bound or which have defaults.
+  const get = (n: string): Value => bound.get(n) ?? tableBug(name, n);
+  return {
+    tensor: (n) => asTensor(n, get(n)),
+    tensors: (n) => {
+      const v = get(n);
+      return v.kind === "list" ? v.items.map((i) => asTensor(n, i)) : [asTensor(n, v)];
+    },
+    has: (n) => bound.has(n) || (defaults.get(n) !== undefined && defaults.get(n) !== "optional"),
+    dim: (n) => {
+      const v = bound.get(n);
+      if (v) return v.kind === "dim" ? v.poly : expectKind(n, v, "a number");
+      return defaults.get(n) as Poly;
+    },
+    bool: (n) => {
+      const v = bound.get(n);
+      if (v) return v.kind === "bool" ? v.value : expectKind(n, v, "true or false");
+      return defaults.get(n) as boolean;
+    },
+    window: (n) => {
+      const v = bound.get(n);
+      if (!v) return defaults.get(n) as unknown as readonly [Poly, Poly, Poly];
+      const [a, b, c, ...more] = asDims(n, v);
+      if (a && !b) return [a, a, a];
+      // h×w alone (7², 3×3): time takes the argument's default, 1 for a kernel, 0 for a pad.
+      if (a && b && !c) return [(defaults.get(n) as readonly Poly[] | undefined)?.[0] ?? Poly.ONE, a, b];
+      if (a && b && c && more.length === 0) return [a, b, c];
+      return fail(M.windowArity(spanOf(n), asDims(n, v).length));
+    },
+    list: (n) => asDims(n, get(n)),
+    shape: (n) => {
+      const v = get(n);
+      if (v.kind === "type") return v.type;
+      return { layout: "raw", dims: asDims(n, v) };
+    },
+  };
+}
+
+function tableBug(op: string, arg: string): never {
+  throw new Error(`internal error: \`${op}\` read its argument \`${arg}\`, which it does not have`);
+}

@@ -1,0 +1,224 @@
+/**
+ * Expressions and written types to values. Calls, repeats and pipes are the
+ * interpreter's (check/interpreter.ts); everything else that an expression
+ * can be is evaluated here, the same way in both modes.
+ */
+import type * as A from "../ast";
+import { ceilDiv, floorDiv, Poly } from "../dims/poly";
+import { isOpName } from "../ops";
+import type { Span } from "../span";
+import type { TensorType } from "../types";
+import type { Value } from "../values";
+import { Abandon, factsOf, type Ctx } from "./context";
+import * as M from "./messages";
+
+export abstract class Evaluator {
+  protected abstract call(c: A.CallExpr, piped: Value | undefined, ctx: Ctx): Value;
+  protected abstract repeat(r: A.RepeatExpr, piped: Value | undefined, ctx: Ctx): Value;
+
+  /** A pipe stage: the piped value becomes the first argument. */
+  protected stage(st: A.CallExpr | A.RepeatExpr, input: Value, ctx: Ctx): Value {
+    return st.kind === "repeat" ? this.repeat(st, input, ctx) : this.call(st, input, ctx);
+  }
+
+  expr(e: A.Expr, ctx: Ctx): Value {
+    switch (e.kind) {
+      case "number":
+        return { kind: "dim", poly: Poly.constant(e.value), span: e.span };
+      case "string":
+        return { kind: "string", value: e.value, span: e.span };
+      case "bool":
+        return { kind: "bool", value: e.value, span: e.span };
+      case "name":
+        return this.lookup(e.ident, ctx);
+      case "call":
+        return this.call(e, undefined, ctx);
+      case "repeat":
+        return this.repeat(e, undefined, ctx);
+      case "pipe": {
+        let v = this.expr(e.head, ctx);
+        for (const st of e.stages) v = this.stage(st, v, ctx);
+        return v;
+      }
+      case "binary":
+        return this.binary(e, ctx);
+      case "neg": {
+        const v = this.dim(e.operand, ctx);
+        return v ? { kind: "dim", poly: v.neg(), span: e.span } : { kind: "poison", span: e.span };
+      }
+      case "square": {
+        const v = this.dim(e.operand, ctx);
+        return v ? { kind: "extent", parts: [v, v], span: e.span } : { kind: "poison", span: e.span };
+      }
+      case "extent":
+        return this.extent(e, ctx);
+      case "tuple":
+      case "list":
+        return { kind: "list", items: e.items.map((i) => this.expr(i, ctx)), span: e.span };
+      case "floor":
+      case "ceil":
+        return this.rounding(e.kind, e.operand, e.span, ctx);
+      case "conditional":
+        return this.conditional(e, ctx);
+      case "typeLiteral": {
+        const t = this.typeFromExpr(e.type, ctx);
+        return t ? { kind: "type", type: t, span: e.span } : { kind: "poison", span: e.span };
+      }
+    }
+  }
+
+  /** An expression that must be a number: its polynomial, or undefined after an error. */
+  protected dim(e: A.Expr, ctx: Ctx): Poly | undefined {
+    const v = this.expr(e, ctx);
+    if (v.kind === "poison") return undefined;
+    if (v.kind !== "dim") ctx.reporter.fail(M.notANumber(e.span, v));
+    return v.poly;
+  }
+
+  private extent(e: Extract<A.Expr, { kind: "extent" }>, ctx: Ctx): Value {
+    const parts: Poly[] = [];
+    for (const p of e.parts) {
+      const v = this.expr(p, ctx);
+      if (v.kind === "poison") return v;
+      if (v.kind === "dim") parts.push(v.poly);
+      else if (v.kind === "extent") parts.push(...v.parts);
+      else ctx.reporter.fail(M.extentPart(p.span, v));
+    }
+    return { kind: "extent", parts, span: e.span };
+  }
+
+  private conditional(e: Extract<A.Expr, { kind: "conditional" }>, ctx: Ctx): Value {
+    const test = this.expr(e.test, ctx);
+    if (test.kind === "poison") return test;
+    if (test.kind !== "bool") return ctx.reporter.fail(M.notBoolean(e.test.span, test));
+    if (test.value === true) return this.expr(e.then, ctx);
+    if (test.value === false) return this.expr(e.otherwise, ctx);
+    const a = this.expr(e.then, ctx);
+    const b = this.expr(e.otherwise, ctx);
+    if (a.kind === "dim" && b.kind === "dim" && a.poly.equals(b.poly)) return a;
+    return ctx.reporter.fail(M.undecidableCondition(e.test.span));
+  }
+
+  private rounding(kind: "floor" | "ceil", operand: A.Expr, span: Span, ctx: Ctx): Value {
+    const ints = factsOf(ctx).isInteger;
+    // ⌊a/b⌋ keeps the division; ⌊q⌋ of any other q divides by 1.
+    if (operand.kind === "binary" && operand.op === "/") {
+      const n = this.dim(operand.lhs, ctx);
+      const d = this.dim(operand.rhs, ctx);
+      if (!n || !d) return { kind: "poison", span };
+      this.requirePositiveDivisor(d, operand.rhs.span, ctx);
+      return { kind: "dim", poly: kind === "floor" ? floorDiv(n, d, ints) : ceilDiv(n, d, ints), span };
+    }
+    const q = this.dim(operand, ctx);
+    if (!q) return { kind: "poison", span };
+    // ⌈q⌉ = −⌊−q⌋, right whether or not q happens to be an integer.
+    return { kind: "dim", poly: kind === "floor" ? floorDiv(q, Poly.ONE, ints) : floorDiv(q.neg(), Poly.ONE, ints).neg(), span };
+  }
+
+  private requirePositiveDivisor(d: Poly, span: Span, ctx: Ctx): void {
+    const v = M.valueIn(d, ctx);
+    if (v !== undefined && v.sign() <= 0) ctx.reporter.fail(M.divisionByNonPositive(span, d, ctx));
+  }
+
+  private binary(e: Extract<A.Expr, { kind: "binary" }>, ctx: Ctx): Value {
+    if (e.op === "==" || e.op === "!=") {
+      const l = this.expr(e.lhs, ctx);
+      const r = this.expr(e.rhs, ctx);
+      if (l.kind === "poison" || r.kind === "poison") return { kind: "poison", span: e.span };
+      if (l.kind === "string" || r.kind === "string") {
+        if (l.kind !== "string" || r.kind !== "string") return ctx.reporter.fail(M.incomparable(e.span, l, r));
+        const same = l.value === r.value;
+        return { kind: "bool", value: e.op === "==" ? same : !same, span: e.span };
+      }
+    }
+    const a = this.dim(e.lhs, ctx);
+    const b = this.dim(e.rhs, ctx);
+    if (!a || !b) return { kind: "poison", span: e.span };
+    switch (e.op) {
+      case "+":
+        return { kind: "dim", poly: a.add(b), span: e.span };
+      case "-":
+        return { kind: "dim", poly: a.sub(b), span: e.span };
+      case "*":
+        return { kind: "dim", poly: a.mul(b), span: e.span };
+      case "/":
+        return this.divide(a, b, e, ctx);
+      case "%":
+        return this.remainder(a, b, e, ctx);
+      case "==":
+      case "!=":
+      case "<":
+      case "<=":
+      case ">":
+      case ">=": {
+        const diff = a.sub(b);
+        const v = diff.constantValue() ?? M.valueIn(diff, ctx);
+        if (v === undefined) return { kind: "bool", value: undefined, span: e.span };
+        const s = v.sign();
+        const value = { "==": s === 0, "!=": s !== 0, "<": s < 0, "<=": s <= 0, ">": s > 0, ">=": s >= 0 }[e.op];
+        return { kind: "bool", value, span: e.span };
+      }
+    }
+  }
+
+  private divide(a: Poly, b: Poly, e: Extract<A.Expr, { kind: "binary" }>, ctx: Ctx): Value {
+    this.requirePositiveDivisor(b, e.rhs.span, ctx);
+    const q = a.divExact(b);
+    if (q) return { kind: "dim", poly: q, span: e.span };
+    const av = M.valueIn(a, ctx);
+    const bv = M.valueIn(b, ctx);
+    if (av !== undefined && bv !== undefined) return { kind: "dim", poly: Poly.constant(av.div(bv)), span: e.span };
+    return ctx.reporter.fail(M.notAPolynomial(e.span, a, b));
+  }
+
+  private remainder(a: Poly, b: Poly, e: Extract<A.Expr, { kind: "binary" }>, ctx: Ctx): Value {
+    const av = a.constantValue() ?? M.valueIn(a, ctx);
+    const bv = b.constantValue() ?? M.valueIn(b, ctx);
+    if (av === undefined || bv === undefined || !av.isInteger() || !bv.isInteger() || bv.isZero()) return ctx.reporter.fail(M.badRemainder(e.span, a, b));
+    const m = ((av.num % bv.num) + bv.num) % bv.num;
+    return { kind: "dim", poly: Poly.constant(m), span: e.span };
+  }
+
+  private lookup(id: A.Ident, ctx: Ctx): Value {
+    const v = ctx.vars.get(id.name);
+    if (v) return { ...v, span: id.span };
+    const candidates = [...ctx.vars.keys(), ...ctx.symbols.keys()];
+    return ctx.reporter.fail(M.unknownName(id, candidates, isOpName(id.name) || ctx.scope.blocks.has(id.name)));
+  }
+
+  /** A written type, evaluated in the current scope; undefined after an error. */
+  typeFromExpr(t: A.TypeExpr, ctx: Ctx): TensorType | undefined {
+    try {
+      const dims: Poly[][] = t.dims.map((d) => {
+        const v = this.expr(d, ctx);
+        if (v.kind === "poison") throw new Abandon();
+        if (v.kind === "dim") return [v.poly];
+        if (v.kind === "extent") return [...v.parts];
+        return ctx.reporter.fail(M.dimensionNotANumber(d.span, v));
+      });
+      return typeOfForm(t, dims, ctx);
+    } catch (e) {
+      if (e instanceof Abandon) return undefined;
+      throw e;
+    }
+  }
+}
+
+/** <C>, <T, S², C>, <T, H×W, C>, <T, H, W, C> (ONNX order [C, T, H, W]) or raw. */
+function typeOfForm(t: A.TypeExpr, dims: readonly (readonly Poly[])[], ctx: Ctx): TensorType {
+  const single = dims.map((d) => (d.length === 1 ? d[0] : undefined));
+  if (t.form === "raw") {
+    const raw = single.filter((d): d is Poly => d !== undefined);
+    if (raw.length !== dims.length) return ctx.reporter.fail(M.rawShapeExtent(t.span));
+    return { layout: "raw", dims: raw };
+  }
+  const [a, b, c, d] = single;
+  if (dims.length === 1 && a) return { layout: "vector", dims: [a] };
+  const spatial = dims[1];
+  if (dims.length === 3 && a && spatial?.length === 2 && c) {
+    const [h, w] = spatial;
+    if (h && w) return { layout: "video", dims: [c, a, h, w] };
+  }
+  if (dims.length === 4 && a && b && c && d) return { layout: "video", dims: [d, a, b, c] };
+  return ctx.reporter.fail(M.malformedType(t.span));
+}

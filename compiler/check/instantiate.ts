@@ -1,0 +1,162 @@
+/**
+ * A call of a block: its scalar arguments bound, its dimension variables
+ * solved from the tensor arguments' types, its signature's requirements
+ * decided at this call (carried to a generic caller where they stay open),
+ * and, in an instance, its body run with the arguments bound.
+ */
+import type * as A from "../ast";
+import type { Poly } from "../dims/poly";
+import { axisName, type TensorType } from "../types";
+import type { Value } from "../values";
+import { requireAll, requireIntegral } from "./apply-op";
+import { factsOf, type Ctx, type Requirement, type Signature } from "./context";
+import { dimExprSpan, type Interpreter } from "./interpreter";
+import * as M from "./messages";
+import { bindClaim, compareDims, decide, solveLinear } from "./prover";
+
+export function instantiate(it: Interpreter, sig: Signature, args: Map<string, Value>, c: A.CallExpr, ctx: Ctx): Value {
+  const callee = c.callee.text;
+  const bindings = new Map<string, Poly>();
+  const calleeVars = new Map<string, Value>();
+  const poisoned = bindScalars(it, sig, args, callee, bindings, calleeVars, ctx) ?? bindTensors(sig, args, c, bindings, calleeVars, ctx);
+  if (poisoned) return poisoned;
+  for (const v of sig.dimVars) {
+    const poly = bindings.get(v);
+    if (poly) calleeVars.set(v, { kind: "dim", poly, span: c.span });
+  }
+  // What the body needs of its arguments, decided here.
+  for (const r of sig.requirements) checkRequirement(r, bindings, calleeVars, callee, c.span, ctx);
+  if (!sig.ok || !sig.resultType) return { kind: "poison", span: c.span };
+  const ints = factsOf(ctx).isInteger;
+  const resultType: TensorType = { layout: sig.resultType.layout, dims: sig.resultType.dims.map((d) => d.substitute((n) => bindings.get(n), ints)) };
+  const bodyCtx = ctx.mode.blockBody(sig, calleeVars, c, ctx);
+  if (!bodyCtx) return { kind: "tensor", type: resultType, ref: undefined, span: c.span };
+  const out = it.runBody(sig.entry.decl.body, bodyCtx)[0]?.value;
+  if (!out || out.kind !== "tensor") return { kind: "poison", span: c.span };
+  return { kind: "tensor", type: resultType, ref: out.ref, span: c.span };
+}
+
+/** Scalars first, defaults evaluated in the callee with what is bound so far. */
+function bindScalars(it: Interpreter, sig: Signature, args: Map<string, Value>, callee: string, bindings: Map<string, Poly>, calleeVars: Map<string, Value>, ctx: Ctx): Value | undefined {
+  for (const f of sig.formals) {
+    if (f.kind === "tensor") continue;
+    let v = args.get(f.name);
+    if (!v && f.default) v = it.expr(f.default, { ...ctx, vars: new Map(calleeVars) });
+    if (!v) continue;
+    if (v.kind === "poison") return v;
+    if (f.kind === "bool") {
+      if (v.kind !== "bool") ctx.reporter.fail(M.argumentKind(callee, f.name, v, "bool"));
+    } else {
+      if (v.kind !== "dim") return ctx.reporter.fail(M.argumentKind(callee, f.name, v, "number"));
+      if (f.kind === "int") requireIntegral(v.poly, `\`${f.name}\` of \`${callee}\``, v.span, ctx);
+      bindings.set(f.name, v.poly);
+    }
+    calleeVars.set(f.name, v);
+  }
+  return undefined;
+}
+
+/** Then the dimension variables, solved from the tensor arguments. */
+function bindTensors(sig: Signature, args: Map<string, Value>, c: A.CallExpr, bindings: Map<string, Poly>, calleeVars: Map<string, Value>, ctx: Ctx): Value | undefined {
+  const callee = c.callee.text;
+  const pending: Array<M.FormalDim & { formal: Poly }> = [];
+  for (const f of sig.formals) {
+    if (f.kind !== "tensor") continue;
+    const v = args.get(f.name);
+    if (!v || v.kind === "poison") return v ?? { kind: "poison", span: c.span };
+    if (v.kind !== "tensor") return ctx.reporter.fail(M.argumentKind(callee, f.name, v, "tensor"));
+    const declared = f.type;
+    const declaredExpr = f.typeExpr;
+    if (!declared || !declaredExpr) return { kind: "poison", span: c.span };
+    calleeVars.set(f.name, v);
+    if (v.type.layout !== declared.layout || v.type.dims.length !== declared.dims.length) ctx.reporter.fail(M.argumentForm(callee, f.name, declared, declaredExpr.span, v));
+    declared.dims.forEach((d, i) => {
+      const actual = v.type.dims[i];
+      if (actual) pending.push({ formal: d, actual, span: v.span, dimText: d.toString(), argSpan: dimExprSpan(declaredExpr, i), axis: axisName(declared, i) });
+    });
+  }
+  solveDimVars(sig, pending, callee, bindings, ctx);
+  return undefined;
+}
+
+/** Each pending dimension with one unknown, used linearly, solves it; until none progresses. */
+function solveDimVars(sig: Signature, pending: Array<M.FormalDim & { formal: Poly }>, callee: string, bindings: Map<string, Poly>, ctx: Ctx): void {
+  const facts = factsOf(ctx);
+  let progress = true;
+  while (pending.length > 0 && progress) {
+    progress = false;
+    for (let k = 0; k < pending.length; k++) {
+      const p = pending[k];
+      if (!p) continue;
+      const formal = p.formal.substitute((n) => bindings.get(n), facts.isInteger);
+      const unknown = [...formal.symbols()].filter((n) => sig.dimVars.includes(n) && !bindings.has(n));
+      const [x, ...others] = unknown;
+      if (x === undefined) unifyEqual(formal, p, callee, ctx);
+      else if (others.length === 0) {
+        const lin = formal.linearIn(x);
+        if (!lin) continue;
+        bindings.set(x, solve(x, lin, p, callee, ctx));
+      } else continue;
+      pending.splice(k, 1);
+      k--;
+      progress = true;
+    }
+  }
+  const [stuck] = pending;
+  if (stuck) ctx.reporter.fail(M.cannotInfer(callee, stuck));
+}
+
+/** A formal's dimension with every variable known, against the argument's. */
+function unifyEqual(formal: Poly, p: M.FormalDim, callee: string, ctx: Ctx): void {
+  const outcome = compareDims(p.actual, formal, factsOf(ctx));
+  switch (outcome.kind) {
+    case "proved":
+    case "undecided":
+      return;
+    case "requires": {
+      const equality = outcome.claims.some((c) => c.relation === "equal");
+      return requireAll(outcome.claims, equality ? `${p.axis} of the argument to \`${callee}\`` : `${p.axis} of the argument`, p.span, ctx);
+    }
+    case "refuted":
+      return ctx.reporter.fail(M.argumentDimension(callee, formal, p, ctx));
+  }
+}
+
+/** Solves a·X + b = actual for the dimension variable X; X must be a positive integer. */
+function solve(x: string, lin: { a: Poly; b: Poly }, p: M.FormalDim, callee: string, ctx: Ctx): Poly {
+  const solution = solveLinear(lin, p.actual, factsOf(ctx));
+  switch (solution.kind) {
+    case "solved":
+      requireAll(solution.claims, `${p.axis} ${p.dimText} of the argument to \`${callee}\``, p.span, ctx);
+      return solution.value;
+    case "refuted": {
+      const rv = M.valueIn(p.actual.sub(lin.b), ctx);
+      const av = M.valueIn(lin.a, ctx);
+      if (rv !== undefined && av !== undefined) return ctx.reporter.fail(M.notAMultiple(callee, x, lin, p, rv, av, ctx));
+      return ctx.reporter.fail(M.cannotSolve(callee, x, p));
+    }
+    case "unsolvable":
+      return ctx.reporter.fail(M.cannotSolve(callee, x, p));
+  }
+}
+
+/** A callee's requirement at one call: met, carried to a generic caller, or reported. */
+function checkRequirement(r: Requirement, bindings: Map<string, Poly>, calleeVars: Map<string, Value>, callee: string, span: A.CallExpr["span"], ctx: Ctx): void {
+  // A requirement found on a branch this call does not take does not apply.
+  for (const [name, assumed] of r.when) {
+    const v = calleeVars.get(name);
+    if (v?.kind === "bool" && v.value !== undefined && v.value !== assumed) return;
+  }
+  const facts = factsOf(ctx);
+  const bound = bindClaim(r, bindings, facts.isInteger);
+  const outcome = decide(bound, facts);
+  switch (outcome.kind) {
+    case "proved":
+    case "undecided":
+      return;
+    case "requires":
+      return requireAll(outcome.claims, r.what, span, ctx);
+    case "refuted":
+      return ctx.reporter.fail(M.requirementNotMet(callee, r, bound, span, ctx));
+  }
+}

@@ -1,0 +1,355 @@
+/**
+ * The checker's interpreter. One walk over statements and expressions serves
+ * both of its jobs, which differ only in the mode object a context carries:
+ *  - generic (GenericMode): a block body with its dimension variables (T, S,
+ *    C) and parameters (α, β) as symbols, proving the declared result type
+ *    for every value of them; what cannot be proved but may hold becomes a
+ *    requirement of the block's signature;
+ *  - instance (InstanceMode): a network with its parameters bound, where every
+ *    dimension is a polynomial over the network's parameters (kept for
+ *    messages) with a value, every obligation is decided, and the graph IR is
+ *    built.
+ *
+ * The modules of compiler/check/:
+ *  - interpreter.ts (this file): statements, calls, arguments, results;
+ *  - expressions.ts: every other expression, and written types;
+ *  - apply-op.ts: a call of a built-in op (its shape rule from ops.ts);
+ *  - instantiate.ts: a call of a block (arguments against its signature);
+ *  - signature.ts: a block's generic check, once, into its signature;
+ *  - prover.ts: the decision procedures over polynomials (equal, divides,
+ *    integral, at least, solve), returning outcomes, reporting nothing;
+ *  - messages.ts: every diagnostic the checker gives, one template each;
+ *  - mode.ts: what differs between generic and instance checking;
+ *  - context.ts: the context on a path through a body, signatures.
+ *
+ * A new construct: its AST case in ast.ts, its evaluation in expressions.ts
+ * (a value) or here (a statement, a call form), in both modes unless it
+ * needs the IR (then a method of Mode). A new shape obligation: a decision in
+ * prover.ts and a branch on its outcome where it arises. A new diagnostic: a
+ * template in messages.ts (and a code in diagnostics/catalogue.ts, a UI test
+ * in test/ui/); nothing else words a diagnostic.
+ */
+import type * as A from "../ast";
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import { Poly } from "../dims/poly";
+import { OPS, isOpName, type OpName } from "../ops";
+import { readWhole } from "../program";
+import type { BlockEntry, ModuleScope } from "../scope";
+import type { Span } from "../span";
+import { axisName, type TensorType } from "../types";
+import type { Value } from "../values";
+import { applyOp } from "./apply-op";
+import { Abandon, factsOf, Reporter, type Continuation, type Ctx, type Returned, type Signature, type SymbolInfo } from "./context";
+import { Evaluator } from "./expressions";
+import { instantiate } from "./instantiate";
+import * as M from "./messages";
+import { InstanceMode } from "./mode";
+import { compareDims } from "./prover";
+import { checkBlock, formalInfos } from "./signature";
+
+export type { SymbolInfo, Signature, Requirement } from "./context";
+export { InstanceMode } from "./mode";
+
+export class Interpreter extends Evaluator {
+  readonly reporter: Reporter;
+  /** Proved once per block, shared by every network elaborated after. */
+  private readonly signatures = new Map<BlockEntry, Signature | "checking">();
+
+  constructor(diagnostics: Diagnostic[]) {
+    super();
+    this.reporter = new Reporter(diagnostics);
+  }
+
+  /** The block's checked signature; its body is checked once, symbolically. */
+  signatureOf(entry: BlockEntry): Signature | undefined {
+    const known = this.signatures.get(entry);
+    if (known === "checking") {
+      this.reporter.report(M.recursion(entry.decl));
+      return undefined;
+    }
+    if (known) return known;
+    this.signatures.set(entry, "checking");
+    const errorsBefore = this.reporter.errorCount();
+    // A block with a syntax error in it was not read whole: what its checker
+    // would say is about the parser's recovery, not the source.
+    const whole = readWhole(entry.module.module, entry.decl.span);
+    const sig = whole ? checkBlock(this, entry) : { entry, formals: formalInfos(entry.decl, this.reporter), dimVars: [], resultType: undefined, requirements: [] };
+    const final = { ...sig, ok: whole && this.reporter.errorCount() === errorsBefore };
+    this.signatures.set(entry, final);
+    return final;
+  }
+
+  /** A network's context: its parameters are the symbols, the IR goes into `mode`'s builder. */
+  networkContext(scope: ModuleScope, symbols: Map<string, SymbolInfo>, vars: Map<string, Value>, mode: InstanceMode): Ctx {
+    return { mode, reporter: this.reporter, scope, vars, symbols, assumptions: [], path: [], pathways: new Set(), callSite: undefined, inLateral: undefined };
+  }
+
+  /** An expression evaluated on its own: poison after a reported error. */
+  evaluate(e: A.Expr, ctx: Ctx): Value {
+    try {
+      return this.expr(e, ctx);
+    } catch (err) {
+      if (err instanceof Abandon) return { kind: "poison", span: e.span };
+      throw err;
+    }
+  }
+
+  // ----------------------------------------------------------- statements
+
+  /** Runs a body; returns every value it can return (several when an undecidable `if` forks). */
+  runBody(body: readonly A.Stmt[], ctx: Ctx): Returned[] {
+    const returns: Returned[] = [];
+    this.exec(body, ctx, returns);
+    return returns;
+  }
+
+  /**
+   * Runs statements in order. A statement that forks or nests (stage, if)
+   * runs the rest of the list itself, as its continuation.
+   */
+  private exec(stmts: Continuation, ctx: Ctx, returns: Returned[]): void {
+    for (let k = 0; k < stmts.length; k++) {
+      const s = stmts[k];
+      if (!s) break;
+      if (s.kind === "leaveStage") {
+        ctx.mode.endStage(ctx);
+        ctx = { ...ctx, path: ctx.path.slice(0, -1) };
+        continue;
+      }
+      try {
+        if (this.statement(s, stmts.slice(k + 1), ctx, returns) === "done") return;
+      } catch (e) {
+        if (!(e instanceof Abandon)) throw e;
+        // A failed statement poisons what it assigns so later uses stay quiet.
+        const poison: Value = { kind: "poison", span: s.span };
+        if (s.kind === "assign" || s.kind === "lateral") ctx.vars.set(s.target.name, poison);
+        if (s.kind === "pathway") ctx.vars.set(s.name.name, poison);
+        if (s.kind === "return") {
+          returns.push({ value: poison, ctx });
+          return;
+        }
+      }
+    }
+  }
+
+  /** One statement; "done" when it ran the rest (or returned). */
+  private statement(s: A.Stmt, rest: Continuation, ctx: Ctx, returns: Returned[]): "done" | "next" {
+    switch (s.kind) {
+      case "return":
+        returns.push({ value: this.expr(s.value, ctx), ctx });
+        return "done";
+      case "assign": {
+        const sub = ctx.pathways.has(s.target.name) ? { ...ctx, path: [...ctx.path, s.target.name] } : ctx;
+        ctx.vars.set(s.target.name, this.expr(s.value, sub));
+        return "next";
+      }
+      case "pathway":
+        ctx.pathways.add(s.name.name);
+        ctx.vars.set(s.name.name, this.expr(s.value, { ...ctx, path: [...ctx.path, s.name.name] }));
+        return "next";
+      case "lateral":
+        this.lateral(s, ctx);
+        return "next";
+      case "stage": {
+        const path = [...ctx.path, s.name.name];
+        ctx.mode.beginStage(path, ctx);
+        this.exec([...s.body, { kind: "leaveStage" }, ...rest], { ...ctx, path }, returns);
+        return "done";
+      }
+      case "if":
+        this.branch(s, rest, ctx, returns);
+        return "done";
+    }
+  }
+
+  private branch(s: Extract<A.Stmt, { kind: "if" }>, rest: Continuation, ctx: Ctx, returns: Returned[]): void {
+    const cond = this.expr(s.condition, ctx);
+    if (cond.kind === "poison") return;
+    if (cond.kind !== "bool") return this.reporter.fail(M.notBoolean(s.condition.span, cond));
+    if (cond.value !== undefined) {
+      this.exec([...(cond.value ? s.then : (s.otherwise ?? [])), ...rest], ctx, returns);
+      return;
+    }
+    // Undecidable in a generic block: check each branch, fixing a boolean
+    // parameter tested directly so that requirements know their branch.
+    const flag = s.condition.kind === "name" ? s.condition.ident.name : undefined;
+    for (const taken of [true, false]) {
+      const vars = new Map(ctx.vars);
+      if (flag) vars.set(flag, { kind: "bool", value: taken, span: s.condition.span });
+      const assumptions = flag ? [...ctx.assumptions, [flag, taken] as const] : ctx.assumptions;
+      this.exec([...(taken ? s.then : (s.otherwise ?? [])), ...rest], { ...ctx, vars, pathways: new Set(ctx.pathways), assumptions }, returns);
+    }
+  }
+
+  private lateral(s: A.LateralStmt, ctx: Ctx): void {
+    const get = (id: A.Ident): Value => ctx.vars.get(id.name) ?? this.reporter.fail(M.unknownPathway(id, ctx.pathways));
+    const source = get(s.source);
+    const target = get(s.target);
+    // `fuse f` reads a choice parameter f when there is one: fuse fusion.
+    const named = s.fusion ? ctx.vars.get(s.fusion.name) : undefined;
+    const fusion = named?.kind === "string" ? named.value : (s.fusion?.name ?? "concat");
+    if (fusion !== "concat" && fusion !== "sum") return this.reporter.fail(M.unknownFusion(s.fusion?.span ?? s.span, fusion));
+    const lateralCtx: Ctx = { ...ctx, inLateral: s.span };
+    const transformed = this.stage(s.transform, source, lateralCtx);
+    const fuseOp: OpName = fusion === "sum" ? "add" : "concat";
+    const fused = applyOp(this, fuseOp, new Map([["xs", { kind: "list", items: [target, transformed], span: s.span }]]), { span: s.span, label: `${s.target.name}_fuse` }, lateralCtx, new Map());
+    ctx.vars.set(s.target.name, fused);
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  protected repeat(r: A.RepeatExpr, piped: Value | undefined, ctx: Ctx): Value {
+    const count = this.dim(r.count, ctx);
+    if (!count) return { kind: "poison", span: r.span };
+    const n = (count.constantValue() ?? M.valueIn(count, ctx))?.toSafeInteger();
+    if (n === undefined || n < 1 || n > 100_000) return this.reporter.fail(M.badRepeatCount(r.count.span, n, M.show(count, ctx)));
+    let args = r.args;
+    let current = piped;
+    if (!current) {
+      const firstPositional = args.findIndex((a) => a.name === undefined);
+      const first = args[firstPositional];
+      if (!first) return this.reporter.fail(M.repeatWithoutInput(r));
+      current = this.expr(first.value, ctx);
+      args = args.filter((_, i) => i !== firstPositional);
+    }
+    const label = r.label?.parts.join(".") ?? r.callee.name;
+    for (let i = 0; i < n && current.kind !== "poison"; i++) current = this.repetition(r, i, args, label, current, ctx);
+    return current;
+  }
+
+  /** The i-th repetition of a `repeat`, and its `then` call when its condition holds. */
+  private repetition(r: A.RepeatExpr, i: number, args: readonly A.Argument[], label: string, input: Value, ctx: Ctx): Value {
+    const vars = new Map(ctx.vars);
+    vars.set("i", { kind: "dim", poly: Poly.constant(i), span: r.span });
+    const iterCtx: Ctx = { ...ctx, vars };
+    const overrides = i === 0 && r.firstArgs ? r.firstArgs : [];
+    const names = new Set(overrides.map((a) => a.name?.name));
+    const merged = [...args.filter((a) => !a.name || !names.has(a.name.name)), ...overrides];
+    const call: A.CallExpr = { kind: "call", callee: r.callee, args: merged, label: { parts: [`${label}${i}`], span: r.span }, span: r.span };
+    const current = this.call(call, input, iterCtx);
+    if (current.kind === "poison" || !r.then) return current;
+    const when = r.then.when ? this.expr(r.then.when, iterCtx) : ({ kind: "bool", value: true, span: r.span } as const);
+    if (when.kind === "poison") return when;
+    if (when.kind !== "bool" || when.value === undefined) return this.reporter.fail(M.undecidedWhen(r.then.when?.span ?? r.span, when.kind !== "bool"));
+    if (!when.value) return current;
+    const thenLabel = r.then.call.label?.parts.join(".") ?? r.then.call.callee.name;
+    return this.call({ ...r.then.call, label: { parts: [`${thenLabel}${i}`], span: r.then.call.span } }, current, iterCtx);
+  }
+
+  protected call(c: A.CallExpr, piped: Value | undefined, ctx: Ctx): Value {
+    const name = c.callee.name;
+    if (name === "input") return ctx.mode.graphInput(c, piped !== undefined, (e) => this.graphInputType(e, ctx), ctx);
+    if (isOpName(name)) {
+      const args = this.bindArgs(OPS[name].formals.map((f) => ({ name: f.name, variadic: f.kind === "tensors", required: f.default === undefined })), c, piped, ctx);
+      if (!args) return { kind: "poison", span: c.span };
+      return applyOp(this, name, args, { span: c.span, label: c.label?.parts.join(".") ?? name }, ctx, argSpans(c));
+    }
+    const entry = ctx.scope.blocks.get(name);
+    if (!entry) return this.reporter.fail(M.unknownCallee(c.callee, [...Object.keys(OPS), ...ctx.scope.blocks.keys()]));
+    if (entry.decl.kind === "network") return this.reporter.fail(M.networkCalled(c.callee));
+    const sig = this.signatureOf(entry);
+    if (!sig) return { kind: "poison", span: c.span };
+    const args = this.bindArgs(sig.formals.map((f) => ({ name: f.name, variadic: false, required: f.default === undefined })), c, piped, ctx);
+    if (!args) return { kind: "poison", span: c.span };
+    return instantiate(this, sig, args, c, ctx);
+  }
+
+  /** The argument of `input(<type>)`. */
+  private graphInputType(e: A.Expr, ctx: Ctx): TensorType | undefined {
+    const t = this.expr(e, ctx);
+    if (t.kind === "poison") return undefined;
+    if (t.kind !== "type") return this.reporter.fail(M.inputNotAType(t));
+    return t.type;
+  }
+
+  /** Positional, then named; the piped value is the first positional. */
+  private bindArgs(
+    formals: ReadonlyArray<{ name: string; variadic: boolean; required: boolean }>,
+    c: A.CallExpr,
+    piped: Value | undefined,
+    ctx: Ctx,
+  ): Map<string, Value> | undefined {
+    const bound = new Map<string, Value>();
+    const positional: Value[] = piped ? [piped] : [];
+    let poisoned = piped?.kind === "poison";
+    const named: Array<{ arg: A.Argument; name: A.Ident }> = [];
+    for (const a of c.args ?? []) {
+      if (a.name) named.push({ arg: a, name: a.name });
+      else positional.push(this.expr(a.value, ctx));
+    }
+    const variadic = formals.find((f) => f.variadic);
+    if (variadic) bound.set(variadic.name, { kind: "list", items: positional, span: c.span });
+    else {
+      if (positional.length > formals.length) {
+        const extra = c.args?.filter((a) => !a.name)[formals.length - (piped ? 1 : 0)]?.span ?? c.span;
+        this.reporter.fail(M.tooManyArguments(c, extra, formals.length, positional.length, piped !== undefined));
+      }
+      positional.forEach((v, i) => {
+        const f = formals[i];
+        if (f) bound.set(f.name, v);
+      });
+    }
+    for (const { arg, name } of named) {
+      const formal = formals.find((f) => f.name === name.name);
+      if (!formal) this.reporter.report(M.unknownArgument(c, name, formals.map((f) => f.name)));
+      else if (bound.has(formal.name)) this.reporter.report(M.argumentTwice(arg, name));
+      else {
+        bound.set(formal.name, this.expr(arg.value, ctx));
+        continue;
+      }
+      poisoned = true;
+    }
+    const missing = formals.filter((f) => f.required && !bound.has(f.name));
+    if (missing.length > 0) {
+      this.reporter.report(M.missingArguments(c, missing.map((m) => m.name)));
+      return undefined;
+    }
+    for (const v of bound.values()) if (v.kind === "poison" || (v.kind === "list" && v.items.some((i) => i.kind === "poison"))) poisoned = true;
+    return poisoned ? undefined : bound;
+  }
+
+  // -------------------------------------------------------------- results
+
+  /** A returned value against the declared result type (of a block or a network). */
+  checkResult(v: Value, declared: TensorType, declaredExpr: A.TypeExpr, ctx: Ctx): void {
+    if (v.kind === "poison") return;
+    if (v.kind !== "tensor") return this.reporter.report(M.resultNotATensor(v));
+    if (v.type.layout !== declared.layout || v.type.dims.length !== declared.dims.length) return this.reporter.report(M.resultForm(v, declared, declaredExpr.span));
+    const facts = factsOf(ctx);
+    declared.dims.forEach((expected, i) => {
+      const found = v.type.dims[i];
+      if (!found) return;
+      const outcome = compareDims(found, expected, facts);
+      const span = dimExprSpan(declaredExpr, i);
+      const what = `the declared ${axisName(declared, i)} ${expected}`;
+      switch (outcome.kind) {
+        case "proved":
+        case "undecided":
+          return;
+        case "requires":
+          // Only divisibility is carried: a result that may differ is wrong.
+          if (outcome.claims.every((c) => c.relation === "divides")) {
+            for (const claim of outcome.claims) ctx.mode.require({ ...claim, what, span }, ctx.assumptions);
+            return;
+          }
+          return this.reporter.report(M.resultDimension(v, declared, axisName(declared, i), found, expected, span, ctx));
+        case "refuted":
+          return this.reporter.report(M.resultDimension(v, declared, axisName(declared, i), found, expected, span, ctx));
+      }
+    });
+  }
+}
+
+function argSpans(c: A.CallExpr): Map<string, Span> {
+  const m = new Map<string, Span>();
+  for (const a of c.args ?? []) if (a.name) m.set(a.name.name, a.span);
+  return m;
+}
+
+/** The source span of the i-th dimension (ONNX order) of a written type. */
+export function dimExprSpan(t: A.TypeExpr, i: number): Span {
+  if (t.form === "raw" || t.dims.length !== 3) return t.dims[i]?.span ?? t.span;
+  // <T, spatial, C> is [C, T, H, W] in ONNX order.
+  const index = [2, 0, 1, 1][i] ?? 0;
+  return t.dims[index]?.span ?? t.span;
+}

@@ -1,0 +1,382 @@
+/**
+ * The checker's diagnostics: one template per situation, each a function from
+ * what went wrong (a prover outcome, the values involved, the source) to a
+ * Diagnostic. The interpreter decides that something is wrong; only this
+ * file says how it reads. A new situation gets a new template here, and a new
+ * code in diagnostics/catalogue.ts when no code names it yet.
+ */
+import type * as A from "../ast";
+import { makeDiagnostic, type Diagnostic, type LabelledSpan } from "../diagnostics/diagnostic";
+import { Poly } from "../dims/poly";
+import { Rational } from "../dims/rational";
+import { suggest } from "../scope";
+import type { Span } from "../span";
+import { formatType, type TensorType } from "../types";
+import { describeValue, type Value } from "../values";
+import type { Ctx, Requirement } from "./context";
+import type { Claim } from "./prover";
+
+// ------------------------------------------------------------- shared parts
+
+export function valueIn(p: Poly, ctx: Ctx): Rational | undefined {
+  return p.evaluate((name) => ctx.symbols.get(name)?.value);
+}
+
+/** "αT = 32" in an instance, "αT" in a generic block. */
+export function show(p: Poly, ctx: Ctx): string {
+  const v = valueIn(p, ctx);
+  const s = p.toString();
+  return v === undefined || p.constantValue() !== undefined ? s : `${s} = ${v}`;
+}
+
+/** Where each parameter in `polys` got its value. */
+export function provenance(polys: readonly Poly[], ctx: Ctx): LabelledSpan[] {
+  const names = new Set<string>();
+  for (const p of polys) p.symbols(names);
+  const out: LabelledSpan[] = [];
+  for (const name of names) {
+    const info = ctx.symbols.get(name);
+    if (!info) continue;
+    const label =
+      info.value === undefined
+        ? `${info.display} is bound here`
+        : `${info.display} = ${info.value}${info.fromCommandLine ? " (set on the command line)" : ""}`;
+    out.push({ span: info.span, label });
+  }
+  return out.slice(0, 4);
+}
+
+function callSiteNote(ctx: Ctx): string[] {
+  return ctx.callSite ? [`in the block called at ${ctx.callSite.file}:${ctx.callSite.line}:${ctx.callSite.column}`] : [];
+}
+
+const lateralPrefix = (ctx: Ctx): string => (ctx.inLateral ? "lateral link: " : "");
+
+// ------------------------------------------------------- blocks and calls
+
+export function recursion(decl: A.BlockDecl): Diagnostic {
+  return makeDiagnostic("SF0106", decl.name.span, { message: `\`${decl.name.text}\` uses itself`, label: "recursive block" });
+}
+
+export function unknownSort(sort: A.Ident): Diagnostic {
+  return makeDiagnostic("SF0213", sort.span, { message: `unknown parameter sort \`${sort.text}\``, label: "expected int, rat or bool" });
+}
+
+export function noReturn(decl: A.BlockDecl): Diagnostic {
+  return makeDiagnostic("SF0210", decl.name.span, { message: `${decl.kind} \`${decl.name.text}\` does not return a value`, label: "no `return` in its body", help: "end the body with `return <tensor>`" });
+}
+
+export function unknownCallee(callee: A.Ident, known: readonly string[]): Diagnostic {
+  return makeDiagnostic("SF0106", callee.span, {
+    message: `no op or block named \`${callee.text}\``,
+    label: "unknown",
+    help: suggest(callee.name, known) ?? "import the block, e.g. `import std.lateral { tconv }`",
+  });
+}
+
+export function networkCalled(callee: A.Ident): Diagnostic {
+  return makeDiagnostic("SF0106", callee.span, { message: `\`${callee.text}\` is a network; only blocks can be called`, label: "a network" });
+}
+
+export function inputMisused(callee: A.Ident, inBlock: boolean): Diagnostic {
+  return makeDiagnostic("SF0106", callee.span, {
+    message: "`input(<type>)` declares a graph input, in a network body only",
+    label: inBlock ? "not allowed in a block" : "takes one type",
+  });
+}
+
+export function tooManyArguments(c: A.CallExpr, at: Span, takes: number, given: number, piped: boolean): Diagnostic {
+  return makeDiagnostic("SF0107", at, {
+    message: `\`${c.callee.text}\` takes at most ${takes} arguments, given ${given}${piped ? " (counting the piped input)" : ""}`,
+    label: "one too many",
+  });
+}
+
+export function unknownArgument(c: A.CallExpr, name: A.Ident, formals: readonly string[]): Diagnostic {
+  return makeDiagnostic("SF0107", name.span, {
+    message: `\`${c.callee.text}\` has no argument \`${name.text}\``,
+    label: "unknown argument",
+    help: suggest(name.name, formals) ?? `its arguments are ${formals.join(", ")}`,
+  });
+}
+
+export function argumentTwice(a: A.Argument, name: A.Ident): Diagnostic {
+  return makeDiagnostic("SF0109", a.span, { message: `argument \`${name.text}\` is given twice`, label: "again here" });
+}
+
+export function missingArguments(c: A.CallExpr, missing: readonly string[]): Diagnostic {
+  return makeDiagnostic("SF0108", c.span, {
+    message: `\`${c.callee.text}\` needs ${missing.map((m) => `\`${m}\``).join(", ")}`,
+    label: `missing ${missing.join(", ")}`,
+  });
+}
+
+export function repeatWithoutInput(r: A.RepeatExpr): Diagnostic {
+  return makeDiagnostic("SF0108", r.span, { message: "`repeat` needs an input: pipe one in or pass it first", label: "no input" });
+}
+
+export function badRepeatCount(at: Span, count: number | undefined, shown: string): Diagnostic {
+  return makeDiagnostic("SF0211", at, {
+    message: count === undefined ? "a repeat count must be a known positive integer" : `a repeat count must be between 1 and 100000, found ${count}`,
+    label: shown,
+  });
+}
+
+export function undecidedWhen(at: Span, notBoolean: boolean): Diagnostic {
+  return makeDiagnostic(notBoolean ? "SF0204" : "SF0212", at, { message: "`when` needs a condition known for each repetition", label: "here" });
+}
+
+// ------------------------------------------------------ names and values
+
+export function unknownName(id: A.Ident, candidates: readonly string[], callable: boolean): Diagnostic {
+  return makeDiagnostic("SF0101", id.span, {
+    message: `unknown name \`${id.text}\``,
+    label: "not declared here",
+    help: suggest(id.name, candidates) ?? (callable ? `\`${id.text}\` is an op or block: call it, \`${id.text}(...)\`` : undefined),
+  });
+}
+
+export function unknownPathway(id: A.Ident, pathways: ReadonlySet<string>): Diagnostic {
+  return makeDiagnostic("SF0113", id.span, {
+    message: `no pathway named \`${id.text}\``,
+    label: "unknown pathway",
+    help: suggest(id.name, pathways) ?? (pathways.size ? `the pathways are ${[...pathways].join(", ")}` : "declare one with `pathway name = ...`"),
+  });
+}
+
+export function unknownFusion(at: Span, fusion: string): Diagnostic {
+  return makeDiagnostic("SF0114", at, { message: `unknown fusion \`${fusion}\``, label: "expected `concat` or `sum`", help: suggest(fusion, ["concat", "sum"]) });
+}
+
+export function notBoolean(at: Span, v: Value): Diagnostic {
+  return makeDiagnostic("SF0204", at, { message: `a condition must be a boolean, found ${describeValue(v)}`, label: "here" });
+}
+
+export function notANumber(at: Span, v: Value): Diagnostic {
+  return makeDiagnostic("SF0204", at, { message: `expected a number, found ${describeValue(v)}`, label: "here" });
+}
+
+export function extentPart(at: Span, v: Value): Diagnostic {
+  return makeDiagnostic("SF0204", at, { message: `an extent is made of numbers, found ${describeValue(v)}`, label: "here" });
+}
+
+export function undecidableCondition(at: Span): Diagnostic {
+  return makeDiagnostic("SF0212", at, {
+    message: "this condition cannot be decided for every value of the block's parameters",
+    label: "depends on a parameter",
+    help: "use an `if` statement, whose branches are checked separately, or make the value a parameter",
+  });
+}
+
+export function incomparable(at: Span, l: Value, r: Value): Diagnostic {
+  return makeDiagnostic("SF0204", at, { message: `cannot compare ${describeValue(l)} with ${describeValue(r)}`, label: "here" });
+}
+
+export function divisionByNonPositive(at: Span, d: Poly, ctx: Ctx): Diagnostic {
+  return makeDiagnostic("SF0211", at, { message: `division by ${show(d, ctx)}`, label: "must be positive" });
+}
+
+export function notAPolynomial(at: Span, a: Poly, b: Poly): Diagnostic {
+  return makeDiagnostic("SF0204", at, { message: `${a} / ${b} is not a polynomial`, label: "division by a sum", help: `write ⌊${a}/${b}⌋ or ⌈${a}/${b}⌉ for integer division` });
+}
+
+export function badRemainder(at: Span, a: Poly, b: Poly): Diagnostic {
+  return makeDiagnostic("SF0204", at, { message: "`%` takes two known integers, the second not 0", label: `${a} % ${b}` });
+}
+
+export function inputNotAType(v: Value): Diagnostic {
+  return makeDiagnostic("SF0204", v.span, { message: `\`input\` takes a type such as <T, S², 3>, found ${describeValue(v)}`, label: "here" });
+}
+
+export function argumentKind(callee: string, formal: string, v: Value, kind: "bool" | "number" | "tensor"): Diagnostic {
+  const [noun, want] = { bool: ["a boolean", "true or false"], number: ["a number", "a number"], tensor: ["a tensor", "a tensor"] }[kind];
+  return makeDiagnostic("SF0204", v.span, { message: `\`${formal}\` of \`${callee}\` is ${noun}, found ${describeValue(v)}`, label: `expected ${want}` });
+}
+
+export function opArgumentKind(op: string, arg: string, at: Span, v: Value, want: string): Diagnostic {
+  return makeDiagnostic("SF0204", at, { message: `\`${op}\` expects ${want} for \`${arg}\`, found ${describeValue(v)}`, label: `expected ${want}` });
+}
+
+export function windowArity(at: Span, found: number): Diagnostic {
+  return makeDiagnostic("SF0211", at, { message: `a window has 3 extents (t×h×w), found ${found}`, label: "write e.g. 3×1² or (3, 1, 1)" });
+}
+
+// ------------------------------------------------------------------ types
+
+export function dimensionNotANumber(at: Span, v: Value): Diagnostic {
+  return makeDiagnostic("SF0213", at, { message: `a dimension must be a number, found ${describeValue(v)}`, label: "here" });
+}
+
+export function rawShapeExtent(at: Span): Diagnostic {
+  return makeDiagnostic("SF0213", at, { message: "a raw shape lists single dimensions", label: "no extents here" });
+}
+
+export function malformedType(at: Span): Diagnostic {
+  return makeDiagnostic("SF0213", at, { message: "a type is <C>, <T, S², C>, <T, H×W, C>, <T, H, W, C> or a raw [d0, d1, ...]", label: "not one of these forms" });
+}
+
+export function unusableSize(at: Span, d: Poly, ctx: Ctx): Diagnostic {
+  return makeDiagnostic("SF0004", at, { message: `dimension ${show(d, ctx)} is not a usable size`, label: "too large or not an integer", related: provenance([d], ctx) });
+}
+
+// ---------------------------------------------------------------- results
+
+export function resultNotATensor(v: Value): Diagnostic {
+  return makeDiagnostic("SF0204", v.span, { message: `the result must be a tensor, found ${describeValue(v)}`, label: "returned here" });
+}
+
+export function resultForm(v: { type: TensorType; span: Span }, declared: TensorType, declaredAt: Span): Diagnostic {
+  return makeDiagnostic("SF0201", v.span, {
+    message: `the result is ${formatType(v.type)}, declared ${formatType(declared)}`,
+    label: `this is ${formatType(v.type)}`,
+    related: [{ span: declaredAt, label: `declared ${formatType(declared)}` }],
+  });
+}
+
+export function resultDimension(v: { type: TensorType; span: Span }, declared: TensorType, axis: string, found: Poly, expected: Poly, declaredAt: Span, ctx: Ctx): Diagnostic {
+  const some = ctx.mode.kind === "generic" ? `for some ${[...new Set([...found.symbols(), ...expected.symbols()])].join(", ") || "values"}` : "";
+  return makeDiagnostic("SF0201", v.span, {
+    message: `the result has ${axis} ${found}, but the declared type says ${expected}`,
+    label: `this is ${formatType(v.type)}`,
+    related: [{ span: declaredAt, label: `declared ${expected}` }],
+    notes: [`expected ${formatType(declared)}`, `   found ${formatType(v.type)}`, `${found} ≠ ${expected} ${some}`.trimEnd()],
+  });
+}
+
+// ----------------------------------------------------- op obligations
+
+export function notMultipleForOp(op: string, at: Span, what: string, p: Poly, divisor: Poly, ctx: Ctx): Diagnostic {
+  return makeDiagnostic("SF0301", at, {
+    message: `${what} ${show(p, ctx)} must be a multiple of ${show(divisor, ctx)}`,
+    label: `\`${op}\` here`,
+    related: provenance([p, divisor], ctx),
+    notes: callSiteNote(ctx),
+  });
+}
+
+export function tooSmall(op: string, at: Span, what: string, p: Poly, v: Rational, min: number, ctx: Ctx): Diagnostic {
+  return makeDiagnostic(min >= 1 ? "SF0206" : "SF0211", at, {
+    message: `${what} would be ${v}${p.constantValue() === undefined ? ` (${p})` : ""}, but must be at least ${min}`,
+    label: `\`${op}\` here`,
+    related: provenance([p], ctx),
+    notes: callSiteNote(ctx),
+    help: min >= 1 ? "the input is too small for this op: use a larger input size or a smaller stride" : undefined,
+  });
+}
+
+export function sizesDiffer(op: string, at: Span, what: string, found: Poly, expected: Poly, ctx: Ctx): Diagnostic {
+  return makeDiagnostic("SF0202", at, {
+    message: `${lateralPrefix(ctx)}${what} differ: ${show(found, ctx)} vs ${show(expected, ctx)}`,
+    label: `\`${op}\` needs them equal`,
+    related: provenance([found, expected], ctx),
+    notes: [`${found} = ${expected} does not hold${ctx.mode.kind === "generic" ? " for every value of the block's parameters" : ""}`],
+  });
+}
+
+export function notIntegral(at: Span, what: string, p: Poly, v: Rational, ctx: Ctx): Diagnostic {
+  // A parameter whose value is the fraction: the fix is a whole value for it.
+  const [only] = p.symbols();
+  const param = only !== undefined && p.equals(Poly.symbol(only)) ? ctx.symbols.get(only) : undefined;
+  const help = param?.value
+    ? `give ${param.display} a whole value, e.g. --set ${only}=${v.floor()} (⌊${v}⌋) or --set ${only}=${v.ceil()} (⌈${v}⌉), or write the rounding where it is defined: ⌊…⌋ or ⌈…⌉`
+    : `write the rounding you mean: ⌊${p}⌋ = ${v.floor()} or ⌈${p}⌉ = ${v.ceil()}`;
+  return makeDiagnostic("SF0205", at, {
+    message: `${what} must be an integer, but ${p} = ${v}`,
+    label: `${p} = ${v} is a fraction`,
+    related: provenance([p], ctx),
+    notes: callSiteNote(ctx),
+    help,
+  });
+}
+
+// ----------------------------------------------------------- instantiation
+
+/** How a dimension of a block's formal meets the argument given for it. */
+export interface FormalDim {
+  readonly actual: Poly;
+  readonly span: Span;
+  readonly dimText: string;
+  readonly argSpan: Span;
+  readonly axis: string;
+}
+
+export function argumentForm(callee: string, formal: string, declared: TensorType, declaredAt: Span, v: { type: TensorType; span: Span }): Diagnostic {
+  return makeDiagnostic("SF0203", v.span, {
+    message: `\`${callee}\` expects ${formatType(declared)} for \`${formal}\`, found ${formatType(v.type)}`,
+    label: `this is ${formatType(v.type)}`,
+    related: [{ span: declaredAt, label: "declared here" }],
+  });
+}
+
+export function cannotInfer(callee: string, p: FormalDim): Diagnostic {
+  return makeDiagnostic("SF0207", p.span, {
+    message: `cannot work out the dimension variables of \`${callee}\` from ${p.dimText}`,
+    label: `${p.axis} ${p.actual}`,
+    related: [{ span: p.argSpan, label: "each dimension needs one unknown, used linearly" }],
+  });
+}
+
+export function cannotSolve(callee: string, x: string, p: FormalDim): Diagnostic {
+  return makeDiagnostic("SF0207", p.span, {
+    message: `cannot solve ${p.dimText} = ${p.actual} for ${x}`,
+    label: `${p.axis} of the argument`,
+    related: [{ span: p.argSpan, label: `\`${callee}\` declares ${p.dimText}` }],
+  });
+}
+
+export function argumentDimension(callee: string, formal: Poly, p: FormalDim, ctx: Ctx): Diagnostic {
+  return makeDiagnostic("SF0202", p.span, {
+    message: `${lateralPrefix(ctx)}\`${callee}\` expects ${p.axis} ${p.dimText}, found ${show(p.actual, ctx)}`,
+    label: `${p.axis} ${show(p.actual, ctx)}`,
+    related: [{ span: p.argSpan, label: `needs ${show(formal, ctx)}` }, ...provenance([p.actual], ctx)],
+    notes: [`${p.actual} = ${formal} does not hold`],
+  });
+}
+
+/** A dimension of an argument that must be a multiple of a factor is not: x = rv/av. */
+export function notAMultiple(callee: string, x: string, lin: { a: Poly; b: Poly }, p: FormalDim, rv: Rational, av: Rational, ctx: Ctx): Diagnostic {
+  const who = ctx.inLateral ? "lateral link" : `\`${callee}\``;
+  const what = p.axis === "frames" && ctx.inLateral ? `the Fast frames ${p.dimText}` : `${p.axis} ${p.dimText}`;
+  const down = rv.div(av).floor() * av.num;
+  const up = rv.div(av).ceil() * av.num;
+  // A fix is concrete when the size comes straight from one parameter.
+  const symbols = [...p.actual.symbols()];
+  let help: string | undefined;
+  const [only] = symbols;
+  if (av.isInteger() && symbols.length === 1 && only !== undefined && p.actual.equals(Poly.symbol(only)) && lin.b.isZero()) {
+    const info = ctx.symbols.get(only);
+    const candidates = [down, up].filter((v) => v > 0n);
+    help = `use ${candidates.map((v) => `${info?.display.replace(/`/g, "") ?? only} = ${v}`).join(" or ")}`;
+  } else if (av.isInteger()) help = `make ${p.actual} a multiple of ${av} (e.g. ${down > 0n ? down : up})`;
+  return makeDiagnostic("SF0301", ctx.inLateral ?? p.span, {
+    message: `${who} needs ${what} to be a multiple of ${lin.a}`,
+    label: `${show(p.actual, ctx)} is not a multiple of ${show(lin.a, ctx)}`,
+    related: [...provenance([p.actual, lin.a], ctx), { span: p.argSpan, label: `\`${callee}\` takes ${p.dimText} ${p.axis}` }],
+    notes: [`${p.dimText} = ${rv} gives ${x} = ${rv.div(av)}, not an integer`],
+    help,
+  });
+}
+
+/** A callee's requirement `r` that this call does not meet; `bound` is it at the caller's symbols. */
+export function requirementNotMet(callee: string, r: Requirement, bound: Claim, at: Span, ctx: Ctx): Diagnostic {
+  const assumed = r.when.map(([n, v]) => `${n} = ${v}`).join(", ");
+  const [needs, found, polys] =
+    r.relation === "divides" && bound.relation === "divides"
+      ? r.divisor.constantValue()?.equals(Rational.ONE)
+        ? [`${r.dividend} to be an integer`, show(bound.dividend, ctx), [bound.dividend, bound.divisor]]
+        : [`${r.dividend} to be a multiple of ${r.divisor}`, `${show(bound.dividend, ctx)} and ${show(bound.divisor, ctx)}`, [bound.dividend, bound.divisor]]
+      : r.relation === "equal" && bound.relation === "equal"
+        ? [`${r.lhs} = ${r.rhs}`, `${show(bound.lhs, ctx)} and ${show(bound.rhs, ctx)}`, [bound.lhs, bound.rhs]]
+        : unreachable("a requirement is bound to a claim of its own relation");
+  // An equality names the branch it was found on; a divisibility never did.
+  const when = r.relation === "equal" && assumed ? ` when ${assumed}` : "";
+  return makeDiagnostic("SF0302", at, {
+    message: `\`${callee}\` needs ${needs} (${r.what})${when}, but here ${found}`,
+    label: "requirement not met by this call",
+    related: [{ span: r.span, label: `${r.what} needs it` }, ...provenance(polys, ctx)],
+  });
+}
+
+function unreachable(why: string): never {
+  throw new Error(`internal error: ${why}`);
+}

@@ -1,0 +1,143 @@
+/**
+ * What differs between the checker's two jobs, as two objects rather than
+ * flags: GenericMode checks a block body once for every value of its symbols
+ * and records what it cannot prove as requirements of the block's signature;
+ * InstanceMode checks a network with its parameters bound, where every
+ * obligation is decided, and owns the IR builder the graph is built into.
+ */
+import type * as A from "../ast";
+import type { IRBuilder } from "../ir-builder";
+import { OPS, weightFromSpec, type OpArgs, type OpName } from "../ops";
+import type { Span } from "../span";
+import type { TensorType } from "../types";
+import type { Value } from "../values";
+import { type Assumptions, type Ctx, type Requirement, type RequirementBody, type Signature } from "./context";
+import * as M from "./messages";
+
+export interface Mode {
+  /** For wording only ("for every value of the block's parameters"). */
+  readonly kind: "generic" | "instance";
+  /** An obligation that holds only under a claim: the block requires the claim of its callers. */
+  require(r: RequirementBody, when: Assumptions): void;
+  /** `input(<type>)`: a further graph input. */
+  graphInput(c: A.CallExpr, piped: boolean, typeOf: (e: A.Expr) => TensorType | undefined, ctx: Ctx): Value;
+  /** The value of an op whose shape rule gave `type`. */
+  opResult(op: OpName, args: OpArgs, bound: ReadonlyMap<string, Value>, type: TensorType, at: { span: Span; label: string }, ctx: Ctx): Value;
+  /** The context a called block's body runs in, or undefined when its signature says enough. */
+  blockBody(sig: Signature, vars: Map<string, Value>, c: A.CallExpr, ctx: Ctx): Ctx | undefined;
+  /** A `stage name { ... }` of the network's own body starts and ends. */
+  beginStage(path: readonly string[], ctx: Ctx): void;
+  endStage(ctx: Ctx): void;
+}
+
+export class GenericMode implements Mode {
+  readonly kind = "generic";
+  readonly requirements: Requirement[] = [];
+
+  require(r: RequirementBody, when: Assumptions): void {
+    this.requirements.push({ ...r, when });
+  }
+
+  graphInput(c: A.CallExpr, _piped: boolean, _typeOf: unknown, ctx: Ctx): Value {
+    return ctx.reporter.fail(M.inputMisused(c.callee, true));
+  }
+
+  opResult(_op: OpName, _args: OpArgs, _bound: unknown, type: TensorType, at: { span: Span }): Value {
+    return { kind: "tensor", type, ref: undefined, span: at.span };
+  }
+
+  blockBody(): undefined {
+    return undefined;
+  }
+
+  beginStage(): void {}
+
+  endStage(): void {}
+}
+
+export class InstanceMode implements Mode {
+  readonly kind = "instance";
+
+  constructor(private readonly builder: IRBuilder) {}
+
+  /** Every symbol has a value here, so every claim is decided: none is left to record. */
+  require(): void {}
+
+  graphInput(c: A.CallExpr, piped: boolean, typeOf: (e: A.Expr) => TensorType | undefined, ctx: Ctx): Value {
+    const [arg, ...more] = c.args ?? [];
+    if (piped || !arg || more.length > 0 || arg.name) return ctx.reporter.fail(M.inputMisused(c.callee, false));
+    const type = typeOf(arg.value);
+    if (!type) return { kind: "poison", span: c.span };
+    const ref = this.builder.addInput(c.label?.parts.join("_") ?? "input", concreteShape(type, c.span, ctx));
+    return { kind: "tensor", type, ref, span: c.span };
+  }
+
+  opResult(op: OpName, args: OpArgs, bound: ReadonlyMap<string, Value>, type: TensorType, at: { span: Span; label: string }, ctx: Ctx): Value {
+    const concrete = concreteShape(type, at.span, ctx);
+    const lowered = OPS[op].lower(args, {
+      num: (p) => decided(M.valueIn(p, ctx)).toNumber(),
+      value: (p) => decided(M.valueIn(p, ctx)),
+      shapeOf: (t) => concreteShape(t, at.span, ctx),
+    });
+    const nodeName = this.builder.uniqueName([...ctx.path, at.label].join("."));
+    const weights = lowered.weights.map((w) => weightFromSpec(nodeName, w));
+    const ref = this.builder.addNode(nodeName, lowered.op, tensorInputs(op, bound), weights, concrete, at.span);
+    return { kind: "tensor", type, ref, span: at.span };
+  }
+
+  blockBody(sig: Signature, vars: Map<string, Value>, c: A.CallExpr, ctx: Ctx): Ctx {
+    const label = c.label?.parts.join(".") ?? sig.entry.decl.name.name;
+    return {
+      ...ctx,
+      scope: sig.entry.module,
+      vars,
+      assumptions: [],
+      path: [...ctx.path, label],
+      pathways: new Set(),
+      callSite: ctx.callSite ?? c.span,
+    };
+  }
+
+  beginStage(path: readonly string[], ctx: Ctx): void {
+    if (ctx.callSite === undefined) this.builder.beginStage(path.join("."));
+  }
+
+  endStage(ctx: Ctx): void {
+    if (ctx.callSite !== undefined) return;
+    const outputs = new Map<string, string>();
+    for (const p of ctx.pathways) {
+      const v = ctx.vars.get(p);
+      if (v?.kind === "tensor" && v.ref) outputs.set(p, v.ref);
+    }
+    this.builder.endStage(ctx.path.join("."), outputs);
+  }
+}
+
+/** The checker has proved every size an integer with a value before lowering. */
+function decided<T>(v: T | undefined): T {
+  if (v === undefined) throw new Error("internal error: a size without a value reached lowering");
+  return v;
+}
+
+/** The shape with every dimension a usable size (SF0004 otherwise). */
+export function concreteShape(t: TensorType, span: Span, ctx: Ctx): number[] {
+  return t.dims.map((d) => {
+    const n = M.valueIn(d, ctx)?.toSafeInteger();
+    if (n === undefined || n > 2 ** 31) return ctx.reporter.fail(M.unusableSize(span, d, ctx));
+    return n;
+  });
+}
+
+/** The IR values of an op's tensor arguments, in formal order. */
+function tensorInputs(op: OpName, bound: ReadonlyMap<string, Value>): string[] {
+  const refs: string[] = [];
+  const add = (v: Value): void => {
+    if (v.kind === "tensor" && v.ref !== undefined) refs.push(v.ref);
+  };
+  for (const f of OPS[op].formals) {
+    const v = bound.get(f.name);
+    if (f.kind === "tensor" && v) add(v);
+    if (f.kind === "tensors" && v?.kind === "list") v.items.forEach(add);
+  }
+  return refs;
+}

@@ -1,0 +1,186 @@
+/**
+ * The checker's decision procedures, over polynomials and what is known of
+ * their symbols (which are integers, which have values). Each returns an
+ * outcome and reports nothing:
+ *  - proved: holds wherever the facts hold;
+ *  - requires: holds wherever the listed claims hold (a generic block records
+ *    them as requirements of its signature; a call decides them again);
+ *  - refuted: fails at the evidence, an assignment of values to its symbols
+ *    (the bound values in an instance, a counterexample in a generic block);
+ *  - undecided: nothing can be said here (and nothing need be recorded).
+ * What an outcome means where it arises is the interpreter's business, and
+ * check/messages.ts words it.
+ */
+import type { IntegerSymbols } from "../dims/poly";
+import { Poly } from "../dims/poly";
+import { Rational } from "../dims/rational";
+
+/** What is known of the symbols of the polynomials being compared. */
+export interface Facts {
+  readonly isInteger: IntegerSymbols;
+  /** A bound value (network parameters); undefined for a generic block's symbols. */
+  readonly valueOf: (name: string) => Rational | undefined;
+}
+
+/** A claim about dimensions: divisor | dividend, or lhs = rhs. */
+export type Claim =
+  | { readonly relation: "divides"; readonly dividend: Poly; readonly divisor: Poly }
+  | { readonly relation: "equal"; readonly lhs: Poly; readonly rhs: Poly };
+
+/** Values of symbols under which a claim fails. */
+export type Assignment = ReadonlyMap<string, Rational>;
+
+export type Outcome =
+  | { readonly kind: "proved" }
+  | { readonly kind: "requires"; readonly claims: readonly Claim[] }
+  | { readonly kind: "refuted"; readonly evidence: Assignment }
+  | { readonly kind: "undecided" };
+
+const PROVED: Outcome = { kind: "proved" };
+const UNDECIDED: Outcome = { kind: "undecided" };
+
+export function valueOf(p: Poly, facts: Facts): Rational | undefined {
+  return p.evaluate(facts.valueOf);
+}
+
+/** The bound values of the symbols of `polys`: the evidence in an instance. */
+function boundValues(polys: readonly Poly[], facts: Facts): Assignment {
+  const names = new Set<string>();
+  for (const p of polys) p.symbols(names);
+  const out = new Map<string, Rational>();
+  for (const n of names) {
+    const v = facts.valueOf(n);
+    if (v !== undefined) out.set(n, v);
+  }
+  return out;
+}
+
+/** Whether divisor | dividend: proved, required, or refuted by the bound values. */
+export function decideDivides(dividend: Poly, divisor: Poly, facts: Facts): Outcome {
+  const q = dividend.divExact(divisor);
+  if (q && q.isIntegral(facts.isInteger)) return PROVED;
+  const a = valueOf(dividend, facts);
+  const b = valueOf(divisor, facts);
+  if (a !== undefined && b !== undefined && !b.isZero()) return a.div(b).isInteger() ? PROVED : { kind: "refuted", evidence: boundValues([dividend, divisor], facts) };
+  return { kind: "requires", claims: [{ relation: "divides", dividend, divisor }] };
+}
+
+/** Whether `p` is an integer. */
+export function decideIntegral(p: Poly, facts: Facts): Outcome {
+  return decideDivides(p, Poly.ONE, facts);
+}
+
+/**
+ * Equality of dimensions: by normal form; in an instance, by value; then, for
+ * a generic block, by reading floors as exact (what S/2 means for a stride-2
+ * output) under the divisibility that makes it so. Sizes that differ by a
+ * non-constant amount may agree for some arguments: that is a requirement.
+ */
+export function compareDims(found: Poly, expected: Poly, facts: Facts): Outcome {
+  if (found.equals(expected)) return PROVED;
+  const fv = valueOf(found, facts);
+  const ev = valueOf(expected, facts);
+  if (fv !== undefined && ev !== undefined) return fv.equals(ev) ? PROVED : { kind: "refuted", evidence: boundValues([found, expected], facts) };
+  const a = found.withoutFloors(facts.isInteger);
+  const b = expected.withoutFloors(facts.isInteger);
+  if (a.poly.equals(b.poly)) {
+    const decided = [...a.divisibility, ...b.divisibility].map((d) => decideDivides(d.dividend, d.divisor, facts));
+    if (!decided.some((o) => o.kind === "refuted")) {
+      const claims = decided.flatMap((o) => (o.kind === "requires" ? o.claims : []));
+      return claims.length === 0 ? PROVED : { kind: "requires", claims };
+    }
+  }
+  if (found.sub(expected).constantValue() === undefined) return { kind: "requires", claims: [{ relation: "equal", lhs: found, rhs: expected }] };
+  // They differ by a constant: wherever both are defined.
+  const evidence = counterexample({ relation: "equal", lhs: found, rhs: expected }, facts);
+  return evidence ? { kind: "refuted", evidence } : { kind: "requires", claims: [{ relation: "equal", lhs: found, rhs: expected }] };
+}
+
+export function decide(claim: Claim, facts: Facts): Outcome {
+  return claim.relation === "divides" ? decideDivides(claim.dividend, claim.divisor, facts) : compareDims(claim.lhs, claim.rhs, facts);
+}
+
+/** Whether `p` ≥ `min`; undecided while it has no value. */
+export function decideAtLeast(p: Poly, min: Rational, facts: Facts): Outcome {
+  const v = valueOf(p, facts);
+  if (v === undefined) return UNDECIDED;
+  return v.compare(min) < 0 ? { kind: "refuted", evidence: boundValues([p], facts) } : PROVED;
+}
+
+/** A claim made at a callee's symbols, stated at the caller's (dimension variables bound). */
+export function bindClaim(claim: Claim, bindings: ReadonlyMap<string, Poly>, isInteger: IntegerSymbols): Claim {
+  const bind = (p: Poly) => p.substitute((n) => bindings.get(n), isInteger);
+  return claim.relation === "divides"
+    ? { relation: "divides", dividend: bind(claim.dividend), divisor: bind(claim.divisor) }
+    : { relation: "equal", lhs: bind(claim.lhs), rhs: bind(claim.rhs) };
+}
+
+export type Solution =
+  /** X = value, wherever the claims hold (none: always). */
+  | { readonly kind: "solved"; readonly value: Poly; readonly claims: readonly Claim[] }
+  /** With the bound values, X = quotient, which is not a positive integer. */
+  | { readonly kind: "refuted"; readonly quotient: Rational; readonly evidence: Assignment }
+  | { readonly kind: "unsolvable" };
+
+/** Solves a·X + b = actual for the dimension variable X, which must be a positive integer. */
+export function solveLinear(lin: { readonly a: Poly; readonly b: Poly }, actual: Poly, facts: Facts): Solution {
+  const rhs = actual.sub(lin.b);
+  const exact = rhs.divExact(lin.a);
+  if (exact && exact.isIntegral(facts.isInteger)) return { kind: "solved", value: exact, claims: [] };
+  const rv = valueOf(rhs, facts);
+  const av = valueOf(lin.a, facts);
+  if (rv !== undefined && av !== undefined && !av.isZero()) {
+    const q = rv.div(av);
+    if (q.isInteger() && q.sign() > 0) return { kind: "solved", value: exact ?? Poly.constant(q), claims: [] };
+    return { kind: "refuted", quotient: q, evidence: boundValues([rhs, lin.a], facts) };
+  }
+  if (exact) return { kind: "solved", value: exact, claims: [{ relation: "divides", dividend: rhs, divisor: lin.a }] };
+  return { kind: "unsolvable" };
+}
+
+/** Whether the claim holds under the assignment; undefined where it is not defined there. */
+export function holdsAt(claim: Claim, at: Assignment): boolean | undefined {
+  const env = (n: string) => at.get(n);
+  if (claim.relation === "divides") {
+    const a = claim.dividend.evaluate(env);
+    const b = claim.divisor.evaluate(env);
+    if (a === undefined || b === undefined || b.isZero()) return undefined;
+    return a.div(b).isInteger();
+  }
+  const l = claim.lhs.evaluate(env);
+  const r = claim.rhs.evaluate(env);
+  if (l === undefined || r === undefined) return undefined;
+  return l.equals(r);
+}
+
+/**
+ * Values under which the claim fails, searched among small positive integers
+ * for the symbols without a bound value (dimensions and parameters are
+ * positive). Undefined when none of those fails it.
+ */
+export function counterexample(claim: Claim, facts: Facts): Assignment | undefined {
+  const names = new Set<string>();
+  if (claim.relation === "divides") [claim.dividend, claim.divisor].forEach((p) => p.symbols(names));
+  else [claim.lhs, claim.rhs].forEach((p) => p.symbols(names));
+  const bound = new Map<string, Rational>();
+  const free: string[] = [];
+  for (const n of names) {
+    const v = facts.valueOf(n);
+    if (v === undefined) free.push(n);
+    else bound.set(n, v);
+  }
+  const LARGEST = 7;
+  const LIMIT = 4096;
+  const digits = free.map(() => 1);
+  for (let tries = 0; tries < LIMIT; tries++) {
+    const at = new Map(bound);
+    free.forEach((n, i) => at.set(n, Rational.of(digits[i] ?? 1)));
+    if (holdsAt(claim, at) === false) return at;
+    // The next point of the grid {1..LARGEST}^free, last symbol fastest.
+    let i = free.length - 1;
+    while (i >= 0 && (digits[i] ?? 1) === LARGEST) digits[i--] = 1;
+    if (i < 0) return undefined;
+    digits[i] = (digits[i] ?? 1) + 1;
+  }
+  return undefined;
+}

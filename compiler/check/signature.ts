@@ -1,0 +1,123 @@
+/**
+ * A block's generic check: its formals read, its dimension variables found,
+ * its body run once with every dimension a symbol (GenericMode), and what it
+ * could not prove kept as the requirements of its signature.
+ */
+import type * as A from "../ast";
+import { Poly } from "../dims/poly";
+import type { BlockEntry } from "../scope";
+import type { Span } from "../span";
+import type { Value } from "../values";
+import type { Ctx, FormalInfo, Reporter, Signature, SymbolInfo } from "./context";
+import type { Interpreter } from "./interpreter";
+import * as M from "./messages";
+import { GenericMode } from "./mode";
+
+export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, "ok"> {
+  const decl = entry.decl;
+  const formals = formalInfos(decl, it.reporter);
+  const dimVars = dimVarsOf(formals);
+  const symbols = new Map<string, SymbolInfo>();
+  const vars = new Map<string, Value>();
+  for (const f of formals) {
+    if (f.kind === "tensor") continue;
+    if (f.kind === "bool") vars.set(f.name, { kind: "bool", value: undefined, span: f.span });
+    else {
+      symbols.set(f.name, { integer: f.kind === "int", span: f.span, value: undefined, display: f.name });
+      vars.set(f.name, { kind: "dim", poly: Poly.symbol(f.name), span: f.span });
+    }
+  }
+  for (const v of dimVars) {
+    const span = firstMention(decl, v) ?? decl.name.span;
+    symbols.set(v, { integer: true, span, value: undefined, display: v });
+    vars.set(v, { kind: "dim", poly: Poly.symbol(v), span });
+  }
+  const mode = new GenericMode();
+  const ctx: Ctx = { mode, reporter: it.reporter, scope: entry.module, vars, symbols, assumptions: [], path: [], pathways: new Set(), callSite: undefined, inLateral: undefined };
+  const typed = formals.map((f) => {
+    if (!f.typeExpr) return f;
+    const type = it.typeFromExpr(f.typeExpr, ctx);
+    if (type) vars.set(f.name, { kind: "tensor", type, ref: undefined, span: f.span });
+    else vars.set(f.name, { kind: "poison", span: f.span });
+    return { ...f, type };
+  });
+  const resultType = it.typeFromExpr(decl.result, ctx);
+  if (decl.kind === "block") {
+    const returns = it.runBody(decl.body, ctx);
+    if (returns.length === 0) it.reporter.report(M.noReturn(decl));
+    for (const r of returns) if (resultType) it.checkResult(r.value, resultType, decl.result, r.ctx);
+  }
+  return { entry, formals: typed, dimVars, resultType, requirements: mode.requirements };
+}
+
+export function formalInfos(decl: A.BlockDecl, reporter: Reporter): FormalInfo[] {
+  return decl.formals.map((f) => ({ name: f.name.name, kind: formalKind(f, reporter), type: undefined, typeExpr: f.type, default: f.default, span: f.span }));
+}
+
+function formalKind(f: A.BlockDecl["formals"][number], reporter: Reporter): FormalInfo["kind"] {
+  if (f.type) return "tensor";
+  if (f.sort) {
+    const sort = f.sort.name;
+    if (sort === "int" || sort === "rat" || sort === "bool") return sort;
+    if (sort === "number") return "rat";
+    reporter.report(M.unknownSort(f.sort));
+    return "int";
+  }
+  if (f.default?.kind === "bool") return "bool";
+  if (f.default?.kind === "number" && !f.default.value.isInteger()) return "rat";
+  return "int";
+}
+
+/** Calls `visit` on every name in a dimension expression, in order. */
+function eachName(e: A.Expr, visit: (e: Extract<A.Expr, { kind: "name" }>) => void): void {
+  switch (e.kind) {
+    case "name":
+      return visit(e);
+    case "binary":
+      eachName(e.lhs, visit);
+      eachName(e.rhs, visit);
+      return;
+    case "neg":
+    case "square":
+    case "floor":
+    case "ceil":
+      return eachName(e.operand, visit);
+    case "extent":
+      return e.parts.forEach((p) => eachName(p, visit));
+    case "number":
+    case "string":
+    case "bool":
+    case "call":
+    case "repeat":
+    case "pipe":
+    case "tuple":
+    case "list":
+    case "conditional":
+    case "typeLiteral":
+      return;
+  }
+}
+
+/** Names in tensor types that are not parameters: the block's dimension variables. */
+function dimVarsOf(formals: readonly FormalInfo[]): string[] {
+  const scalar = new Set(formals.filter((f) => f.kind !== "tensor").map((f) => f.name));
+  const vars: string[] = [];
+  for (const f of formals)
+    f.typeExpr?.dims.forEach((d) =>
+      eachName(d, (e) => {
+        if (!scalar.has(e.ident.name) && !vars.includes(e.ident.name)) vars.push(e.ident.name);
+      }),
+    );
+  return vars;
+}
+
+function firstMention(decl: A.BlockDecl, name: string): Span | undefined {
+  let found: Span | undefined;
+  for (const f of decl.formals)
+    f.type?.dims.forEach((d) =>
+      eachName(d, (e) => {
+        if (!found && e.ident.name === name) found = e.span;
+      }),
+    );
+  return found;
+}
