@@ -8,8 +8,12 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 
+const { compareWithTorch } = require("./compare-torch");
+
 const STEP = path.join(__dirname, "step.js");
 const RUNS = Number(process.env.SFC_BENCH_RUNS ?? 5);
+// SFC_BENCH_ONLY=networks,torch,chains runs some sections only (default: all).
+const ONLY = new Set((process.env.SFC_BENCH_ONLY ?? "networks,torch,chains").split(","));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-bench-"));
 
 function step(...args) {
@@ -81,7 +85,7 @@ async function main() {
     ["SlowFast_4x16_R50", [3, 32, 224, 224]],
     ["SlowFast_8x8_R101", [3, 32, 224, 224]],
   ];
-  for (const [network, inputShape] of networks) {
+  for (const [network, inputShape] of ONLY.has("networks") ? networks : []) {
     const file = "std/slowfast.sf";
     const checkMs = median(Array.from({ length: RUNS }, () => step("check", file, network, "S=224").ms));
     const seededFile = path.join(work, `${network}.onnx`);
@@ -114,9 +118,10 @@ async function main() {
     row("onnxruntime CPU latency, batch 8", `${l8.toFixed(0)} ms`, `${((8 * flops) / (l8 / 1e3) / 1e9).toFixed(1)} GFLOP/s (multiply-adds)`);
     console.log("");
   }
-  console.log("Checking cost against the number of blocks (generated chains of bottlenecks)");
+  if (ONLY.has("torch")) await compareWithTorch(work, RUNS);
+  if (ONLY.has("chains")) console.log("Checking cost against the number of blocks (generated chains of bottlenecks)");
   let base;
-  for (const n of [10, 100, 1000]) {
+  for (const n of ONLY.has("chains") ? [10, 100, 1000] : []) {
     const file = path.join(work, `chain${n}.sf`);
     fs.writeFileSync(file, chain(n));
     const ms = median(Array.from({ length: RUNS }, () => step("check", file, `Chain${n}`).ms));

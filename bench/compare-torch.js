@@ -1,0 +1,100 @@
+// sfc against torch.onnx.export of the same network with the same weights,
+// when Debian's python3-torch is installed (bench/torch_slowfast.py builds
+// PySlowFast's layout in PyTorch). Reports ratios measured in one run:
+// compile time (the sfc bin run directly, in a fresh process) against the
+// export's own time, and onnxruntime latency of the two models, interleaved.
+"use strict";
+const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const PYTHON = "/usr/bin/python3";
+const SFC = path.join(__dirname, "..", "bin", "sfc.js");
+
+function hasTorch() {
+  if (!fs.existsSync(PYTHON)) return false;
+  return spawnSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function spread(xs) {
+  return `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+}
+
+function timedRun(cmd, args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 16 << 20 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${r.stderr}`);
+  return { ms, stdout: r.stdout };
+}
+
+/** The torch export (once: it takes tens of seconds) and sfc compiles of the same weights. */
+function compileBoth(work, runs, { network, T, alpha, K, S, extraCompileArgs = [] }) {
+  const torchOut = JSON.parse(
+    timedRun(PYTHON, [path.join(__dirname, "torch_slowfast.py"), "--out", work, "--T", String(T), "--alpha", String(alpha), "--fusion-k", String(K), "--S", String(S)])
+      .stdout.trim()
+      .split("\n")
+      .pop(),
+  );
+  const sfcModel = path.join(work, "sfc_from_torch_weights.onnx");
+  const compileArgs = [SFC, "compile", "std/slowfast.sf", "--network", network, "--set", `S=${S}`, "--weights", torchOut.weights, "--weight-names", "pyslowfast", ...extraCompileArgs, "-o", sfcModel];
+  const compileMs = Array.from({ length: runs }, () => timedRun(process.execPath, compileArgs).ms);
+  return { torchOut, sfcModel, compileMs };
+}
+
+/** Median latency of each model, runs interleaved so that machine noise hits both alike. */
+async function interleavedLatency(models, batch, inputShape, runs, threads) {
+  const ort = require("onnxruntime-node");
+  const options = { executionProviders: ["cpu"], graphOptimizationLevel: "all", ...(threads ? { intraOpNumThreads: threads } : {}) };
+  const sessions = [];
+  for (const m of models) sessions.push(await ort.InferenceSession.create(m, options));
+  const shape = [batch, ...inputShape];
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1)).map((_, i) => ((i * 2654435761) % 4294967296) / 4294967296 - 0.5);
+  const feed = (s) => ({ [s.inputNames[0]]: new ort.Tensor("float32", data, shape) });
+  const outputs = [];
+  for (const s of sessions) outputs.push((await s.run(feed(s)))[s.outputNames[0]].data); // warm-up, and the outputs to compare
+  const times = sessions.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    for (let i = 0; i < sessions.length; i++) {
+      const t0 = process.hrtime.bigint();
+      await sessions[i].run(feed(sessions[i]));
+      times[i].push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  }
+  for (const s of sessions) await s.release();
+  let maxDiff = 0;
+  for (let i = 0; i < outputs[0].length; i++) maxDiff = Math.max(maxDiff, Math.abs(outputs[0][i] - outputs[1][i]));
+  return { times, maxDiff };
+}
+
+async function compareWithTorch(work, runs) {
+  if (!hasTorch()) {
+    console.log("torch.onnx.export comparison skipped: Debian's python3-torch is not installed (apt-get install -y python3-torch)\n");
+    return;
+  }
+  const subject = { network: "SlowFast_4x16_R50", T: 4, alpha: 8, K: 5, S: 224 };
+  console.log(`${subject.network} at S = ${subject.S} against torch.onnx.export (same weights, PySlowFast layout in PyTorch)`);
+  const { torchOut, sfcModel, compileMs } = compileBoth(work, runs, subject);
+  const row = (label, value, ratio) => console.log(`  ${label.padEnd(58)}${value.padStart(20)}${ratio ? `   ${ratio}` : ""}`);
+  const sfcCompile = median(compileMs);
+  row(`torch.onnx.export (torch ${torchOut.torch}), once`, `${torchOut.exportMs.toFixed(0)} ms`);
+  row("sfc compile --weights (bin, fresh process; median, range)", `${sfcCompile.toFixed(0)} ms (${spread(compileMs)})`, `${(sfcCompile / torchOut.exportMs).toFixed(3)} × the export (target ≤ 0.05)`);
+  const inputShape = [3, subject.alpha * subject.T, subject.S, subject.S];
+  for (const threads of [2, 0]) {
+    for (const batch of [1, 4]) {
+      const n = batch > 1 ? Math.max(2, Math.ceil(runs / 2)) : runs;
+      const { times, maxDiff } = await interleavedLatency([sfcModel, torchOut.onnx], batch, inputShape, n, threads);
+      const [sfcMs, torchMs] = times.map(median);
+      const label = `onnxruntime CPU latency, batch ${batch}, ${threads ? `${threads} threads` : "default threads"}`;
+      row(label, `${sfcMs.toFixed(0)} / ${torchMs.toFixed(0)} ms`, `sfc ${(sfcMs / torchMs).toFixed(2)} × torch (sfc ${spread(times[0])}, torch ${spread(times[1])} ms); outputs differ by ${maxDiff.toExponential(1)}`);
+    }
+  }
+  console.log("");
+}
+
+module.exports = { compareWithTorch, hasTorch, interleavedLatency, median, spread };
