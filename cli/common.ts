@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { compile, type CompileResult, type Setting } from "../compiler/index";
 import { nodeHost, packageRoot, readCheckpointFile } from "../compiler/host/node";
 import type { OutputFormat } from "../compiler/render/index";
+import { parseLimit, type Limits } from "../compiler/limits";
 import { CheckpointError } from "../compiler/weights/tensor";
 import { UsageError, type Io } from "./io";
 
@@ -19,12 +20,24 @@ export function version(): string {
 export const COMMON_OPTIONS = {
   format: { type: "string" },
   set: { type: "string", multiple: true },
+  limit: { type: "string", multiple: true },
   network: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
 export function settingsOf(values: { set?: string[] }): Setting[] {
   return (values.set ?? []).map((text) => ({ text }));
+}
+
+/** --limit NAME=VALUE, repeated: raises (or lowers) the limits of compiler/limits.ts. */
+export function limitsOf(values: { limit?: string[] }): Partial<Limits> {
+  const out: Partial<Record<keyof Limits, number>> = {};
+  for (const text of values.limit ?? []) {
+    const parsed = parseLimit(text);
+    if (typeof parsed === "string") throw new UsageError(`--limit ${text}: ${parsed}`);
+    out[parsed.name] = parsed.value;
+  }
+  return out;
 }
 
 export function diagnosticFormat(value: string | undefined): OutputFormat {
@@ -47,7 +60,7 @@ export const WEIGHT_OPTIONS = {
 } as const;
 
 /** Compiles FILE's network in memory: shared by `compile` and `run`. */
-export function compileFromArgs(file: string, values: { set?: string[]; network?: string; weights?: string; "weight-names"?: string; seed?: string; opset?: string }): CompileResult {
+export function compileFromArgs(file: string, values: { set?: string[]; limit?: string[]; network?: string; weights?: string; "weight-names"?: string; seed?: string; opset?: string }): CompileResult {
   const host = nodeHost();
   if (host.readFile(file) === undefined) throw new UsageError(`cannot read ${file}: no such file`);
   let checkpoint: Parameters<typeof compile>[0]["checkpoint"];
@@ -69,6 +82,7 @@ export function compileFromArgs(file: string, values: { set?: string[]; network?
     host,
     network: values.network,
     settings: settingsOf(values),
+    limits: limitsOf(values),
     seed: intOption("seed", values.seed, 0),
     opset: intOption("opset", values.opset, 17),
     checkpoint,
@@ -87,6 +101,7 @@ Usage:
 
 FILE may name a standard-library module as std/NAME.sf (e.g. std/slowfast.sf).
 Parameters: --set T=8 --set alpha=4 --set beta=1/8 --set transform=t2c.
+Limits: --limit NAME=N raises a resource limit (see docs/security.md), e.g. --limit nesting=400.
 
 Exit status: 0 clean, 1 errors in the sources, 2 usage or I/O errors.
 `;

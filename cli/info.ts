@@ -4,7 +4,7 @@ import { elaborateOnly } from "../compiler/index";
 import { nodeHost } from "../compiler/host/node";
 import { countGraph } from "../compiler/report/counts";
 import { printDiagnostics, UsageError, type Io } from "./io";
-import { COMMON_OPTIONS, settingsOf, usage, version } from "./common";
+import { COMMON_OPTIONS, limitsOf, settingsOf, usage, version } from "./common";
 
 const formatShape = (shape: readonly number[]): string => {
   if (shape.length === 4) {
@@ -28,7 +28,7 @@ export function infoCommand(argv: string[], io: Io): number {
   if (format !== "table" && format !== "json") throw new UsageError(`unknown --format ${JSON.stringify(format)}: use table or json`);
   const host = nodeHost();
   if (host.readFile(positionals[0]!) === undefined) throw new UsageError(`cannot read ${positionals[0]}: no such file`);
-  const result = elaborateOnly({ file: positionals[0]!, host, network: values.network, settings: settingsOf(values) });
+  const result = elaborateOnly({ file: positionals[0]!, host, network: values.network, settings: settingsOf(values), limits: limitsOf(values) });
   printDiagnostics(io, "human", result.diagnostics, result.sources, version());
   if (!result.graph) return 1;
   const graph = result.graph;

@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { check } from "../compiler/index";
 import { nodeHost } from "../compiler/host/node";
-import { COMMON_OPTIONS, WEIGHT_OPTIONS, compileFromArgs, diagnosticFormat, settingsOf, usage, version } from "./common";
+import { COMMON_OPTIONS, WEIGHT_OPTIONS, compileFromArgs, diagnosticFormat, limitsOf, settingsOf, usage, version } from "./common";
 import { printDiagnostics, processIo, UsageError, writeAtomically, type Io } from "./io";
 import { infoCommand } from "./info";
 import { runCommand } from "./run";
@@ -18,7 +18,7 @@ function checkCommand(argv: string[], io: Io): number {
   const format = diagnosticFormat(values.format);
   const host = nodeHost();
   for (const f of positionals) if (host.readFile(f) === undefined) throw new UsageError(`cannot read ${f}: no such file`);
-  const result = check({ files: positionals, host, settings: settingsOf(values) });
+  const result = check({ files: positionals, host, settings: settingsOf(values), limits: limitsOf(values) });
   printDiagnostics(io, format, result.diagnostics, result.sources, version());
   if (format === "human" && result.ok) io.err(`checked ${positionals.length} file${positionals.length === 1 ? "" : "s"}: ${result.networks.length} network${result.networks.length === 1 ? "" : "s"}, no errors\n`);
   return result.ok ? 0 : 1;

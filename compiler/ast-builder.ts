@@ -2,12 +2,16 @@
  * CST to AST. The parser recovers from errors, so any child may be missing:
  * a construct whose essential parts are gone is dropped here (its syntax
  * error has already been reported) and the rest of the file still checks.
+ * Nothing is dropped silently: a construct dropped where no syntax error was
+ * reported, or for a reason of this stage's own (a number out of range, an
+ * expression nested too deep), is recorded in `problems` with its position.
  */
 import type { CstNode, CstElement, IToken } from "chevrotain";
 import type * as A from "./ast";
 import { Rational } from "./dims/rational";
 import type { Span } from "./span";
 import { SourceLines } from "./source-lines";
+import { DEFAULT_LIMITS, type Limits } from "./limits";
 
 const GREEK_NAMES: Record<string, string> = {
   alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", zeta: "ζ", eta: "η", theta: "θ",
@@ -29,14 +33,63 @@ function isNode(e: CstElement | undefined): e is CstNode {
   return e !== undefined && "children" in e;
 }
 
+/** A reason this stage refused part of the source; the loader turns it into a diagnostic. */
+export interface BuildProblem {
+  readonly code: "SF0002" | "SF0003" | "SF0004";
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
+  readonly label: string;
+}
+
 export class AstBuilder {
+  /** Problems found while building, in source order of discovery. */
+  readonly problems: BuildProblem[] = [];
+  /** Ranges of CST nodes that built to nothing, to be accounted for by some diagnostic. */
+  private readonly dropped: Array<[number, number]> = [];
+  /** How deep exprOf is on the stack: the depth check runs once per outermost expression. */
+  private exprNesting = 0;
+
   constructor(
     private readonly file: string,
     private readonly lines: SourceLines,
+    private readonly limits: Pick<Limits, "nesting" | "numberDigits"> = DEFAULT_LIMITS,
   ) {}
 
-  static forText(file: string, text: string): AstBuilder {
-    return new AstBuilder(file, new SourceLines(text));
+  static forText(file: string, text: string, limits?: Pick<Limits, "nesting" | "numberDigits">): AstBuilder {
+    return new AstBuilder(file, new SourceLines(text), limits);
+  }
+
+  /**
+   * Ranges dropped with no problem inside them: each gets a diagnostic, so
+   * that no input vanishes without one. `reported` are the offsets of the
+   * lexer's and parser's problems, `tokenStarts` the offsets of the tokens
+   * in order: a problem between a construct and the next token (where the
+   * parser gave up on it) explains it too. Only the innermost range is kept.
+   */
+  unexplainedDrops(reported: readonly number[], tokenStarts: readonly number[], textLength: number): Array<[number, number]> {
+    const explained = [...reported, ...this.problems.map((p) => p.start)];
+    const nextTokenAt = (end: number): number => {
+      let lo = 0;
+      let hi = tokenStarts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (tokenStarts[mid]! < end) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < tokenStarts.length ? tokenStarts[lo]! : textLength;
+    };
+    const open = this.dropped.filter(([s, e]) => {
+      const until = nextTokenAt(e);
+      return !explained.some((o) => o >= s && o <= until);
+    });
+    return open.filter(([s, e]) => !open.some(([s2, e2]) => (s2 > s || e2 < e) && s2 >= s && e2 <= e));
+  }
+
+  private drop(n: CstElement): undefined {
+    const r = this.range(n);
+    if (r) this.dropped.push(r);
+    return undefined;
   }
 
   /** Span of [start, end) computed from offsets, so recovered nodes need no location of their own. */
@@ -102,6 +155,7 @@ export class AstBuilder {
       for (const n of all) {
         const item = this.item(n);
         if (item) items.push(item);
+        else this.drop(n);
       }
     }
     return { kind: "file", path, items, span: this.spanAt(0, length) };
@@ -215,7 +269,7 @@ export class AstBuilder {
 
   private body(n: CstNode): A.Stmt[] {
     return this.nodes(n.children, "statement")
-      .map((s) => this.statement(s))
+      .map((s) => this.statement(s) ?? this.drop(s))
       .filter((s): s is A.Stmt => s !== undefined);
   }
 
@@ -284,6 +338,7 @@ export class AstBuilder {
       const name = this.tok(a.children, "name");
       const value = this.exprOf(this.node(a.children, "expr"));
       if (value) out.push({ name: name && this.ident(name), value, span: this.nodeSpan(a) });
+      else this.drop(a);
     }
     return out;
   }
@@ -327,8 +382,32 @@ export class AstBuilder {
     };
   }
 
+  /**
+   * An expression, or undefined (recorded as dropped). The outermost call
+   * measures the result's depth: chains like 1+1+…+1 nest one level per term
+   * without a bracket, and every later stage recurses over the tree.
+   */
   exprOf(n: CstNode | undefined): A.Expr | undefined {
     if (!n) return undefined;
+    this.exprNesting++;
+    let e: A.Expr | undefined;
+    try {
+      e = this.buildExpr(n);
+    } finally {
+      this.exprNesting--;
+    }
+    if (!e) return this.drop(n);
+    if (this.exprNesting === 0) {
+      const deep = deepestPoint(e, this.limits.nesting);
+      if (deep) {
+        this.problems.push({ code: "SF0003", start: deep.start, end: deep.end, message: `expression nested deeper than ${this.limits.nesting} levels`, label: "this term is too deep" });
+        return undefined;
+      }
+    }
+    return e;
+  }
+
+  private buildExpr(n: CstNode): A.Expr | undefined {
     const c = n.children;
     const span = this.nodeSpan(n);
     switch (n.name) {
@@ -409,8 +488,19 @@ export class AstBuilder {
     const c = n.children;
     const num = this.tok(c, "NumberLiteral");
     if (num) {
-      const value = Rational.parseDecimal(num.image);
-      return value && { kind: "number", value, text: num.image, span };
+      const value = Rational.parseDecimal(num.image, this.limits.numberDigits);
+      if (!value) {
+        const shown = num.image.length > 40 ? `${num.image.slice(0, 20)}…${num.image.slice(-12)}` : num.image;
+        this.problems.push({
+          code: "SF0004",
+          start: num.startOffset,
+          end: num.startOffset + num.image.length,
+          message: `the number ${shown} needs more than ${this.limits.numberDigits} digits written out`,
+          label: "too large or too precise",
+        });
+        return undefined;
+      }
+      return { kind: "number", value, text: num.image, span };
     }
     const str = this.tok(c, "StringLiteral");
     if (str) return { kind: "string", value: unquote(str.image), span };
@@ -446,4 +536,24 @@ export class AstBuilder {
 
 function unquote(s: string): string {
   return s.slice(1, -1).replace(/\\(.)/g, "$1");
+}
+
+/**
+ * The span of an expression node deeper than `limit` in the tree, if any.
+ * Iterative, so that measuring a deep tree cannot itself exhaust the stack.
+ */
+function deepestPoint(root: A.Expr, limit: number): Span | undefined {
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== "object" || value === null) continue;
+    const isNode = "kind" in value && "span" in value;
+    if (isNode && depth > limit) return (value as { span: Span }).span;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === "span") continue;
+      if (Array.isArray(child)) for (const c of child) stack.push([c, isNode ? depth + 1 : depth]);
+      else if (typeof child === "object" && child !== null) stack.push([child, isNode ? depth + 1 : depth]);
+    }
+  }
+  return undefined;
 }

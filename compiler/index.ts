@@ -12,6 +12,7 @@ import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import { Interpreter } from "./check/interpreter";
 import { loadProgram, type Program, type SourceHost } from "./program";
+import { withLimits, type Limits } from "./limits";
 import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
 import type { Span } from "./span";
 import { bindCheckpoint } from "./weights/bind";
@@ -35,6 +36,8 @@ export interface CheckOptions {
   readonly host: SourceHost;
   /** Parameter overrides (--set), applied to every network that has the parameter. */
   readonly settings?: readonly Setting[];
+  /** Resource limits raised or lowered from compiler/limits.ts's defaults (--limit). */
+  readonly limits?: Partial<Limits>;
 }
 
 export interface NetworkReport {
@@ -62,13 +65,13 @@ interface Session {
   readonly overrides: ParamOverride[];
 }
 
-function open(files: readonly string[], host: SourceHost, settings: readonly Setting[], diagnostics: Diagnostic[]): Session {
+function open(files: readonly string[], host: SourceHost, settings: readonly Setting[], diagnostics: Diagnostic[], limits: Limits): Session {
   const sources = new Map<string, string>();
   const commandLine = new CommandLine();
   for (const f of files) {
     if (host.readFile(f) === undefined) diagnostics.push(makeDiagnostic("SF0103", commandLine.span(f), { message: `cannot read ${f}`, label: "no such file" }));
   }
-  const program = loadProgram(files, host, diagnostics);
+  const program = loadProgram(files, host, diagnostics, limits);
   for (const [k, v] of program.sources) sources.set(k, v);
   const scopes = buildScopes(program, diagnostics);
   const overrides = parseSettings(settings, commandLine, diagnostics);
@@ -145,7 +148,7 @@ function elaborate(session: Session, entry: BlockEntry, overrides: readonly Para
  */
 export function check(options: CheckOptions): CheckResult {
   const diagnostics: Diagnostic[] = [];
-  const session = open(options.files, options.host, options.settings ?? [], diagnostics);
+  const session = open(options.files, options.host, options.settings ?? [], diagnostics, withLimits(options.limits));
   checkAllBlocks(session);
   const networks: NetworkReport[] = [];
   const all = entryNetworks(session);
@@ -186,6 +189,7 @@ export interface CompileOptions {
   /** Which network; may be left out when the file declares exactly one. */
   readonly network?: string;
   readonly settings?: readonly Setting[];
+  readonly limits?: Partial<Limits>;
   readonly seed?: number;
   readonly opset?: number;
   /** A checkpoint to take the weights from, and how its names map onto sfc's. */
@@ -236,7 +240,7 @@ export function elaborateOnly(options: Omit<CompileOptions, "seed" | "opset" | "
 
 function elaborateInSession(options: Omit<CompileOptions, "seed" | "opset" | "checkpoint">): { session: Session; result: Elaborated } {
   const diagnostics: Diagnostic[] = [];
-  const session = open([options.file], options.host, options.settings ?? [], diagnostics);
+  const session = open([options.file], options.host, options.settings ?? [], diagnostics, withLimits(options.limits));
   checkAllBlocks(session);
   const found = findNetwork(session.scopes.get(options.file), options.network);
   if (!found.entry) {

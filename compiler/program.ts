@@ -10,6 +10,7 @@ import { AstBuilder } from "./ast-builder";
 import type * as A from "./ast";
 import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
 import type { DiagnosticCode } from "./diagnostics/catalogue";
+import { DEFAULT_LIMITS, type Limits } from "./limits";
 
 export interface SourceHost {
   /** The text of a user file, or undefined when there is none. */
@@ -49,7 +50,7 @@ export function stdlibPath(dotted: string): string {
   return `std/${dotted.replace(/\./g, "/")}.sf`;
 }
 
-export function loadProgram(entries: readonly string[], host: SourceHost, diagnostics: Diagnostic[]): Program {
+export function loadProgram(entries: readonly string[], host: SourceHost, diagnostics: Diagnostic[], limits: Limits = DEFAULT_LIMITS): Program {
   const modules = new Map<string, Module>();
   const sources = new Map<string, string>();
 
@@ -61,8 +62,8 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
   const load = (modulePath: string, text: string): void => {
     if (modules.has(modulePath)) return;
     sources.set(modulePath, text);
-    const builder = AstBuilder.forText(modulePath, text);
-    const parsed = parseSource(text);
+    const builder = AstBuilder.forText(modulePath, text, limits);
+    const parsed = parseSource(text, limits.nesting);
     for (const p of parsed.problems) {
       diagnostics.push(
         makeDiagnostic(SYNTAX_CODES[p.kind], builder.spanAt(p.offset, p.offset + p.length), {
@@ -72,8 +73,24 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
       );
     }
     const ast = builder.sourceFile(parsed.cst, modulePath, text.length);
+    for (const p of builder.problems) diagnostics.push(makeDiagnostic(p.code, builder.spanAt(p.start, p.end), { message: p.message, label: p.label }));
+    // A construct that built to nothing with no problem reported inside it
+    // would vanish from the program: say so rather than compile without it.
+    for (const [start, end] of builder.unexplainedDrops(
+      parsed.problems.map((p) => p.offset),
+      parsed.tokens.map((t) => t.startOffset),
+      text.length,
+    )) {
+      diagnostics.push(
+        makeDiagnostic("SF0002", builder.spanAt(start, end), {
+          message: "sfc could not read this construct",
+          label: "not understood",
+          help: "this is a fault in sfc rather than in the file; please report it with the file",
+        }),
+      );
+    }
     const imports: Array<{ decl: A.ImportDecl; target: string | undefined }> = [];
-    const mod: Module = { path: modulePath, text, ast, imports, syntaxErrorOffsets: parsed.problems.map((p) => p.offset) };
+    const mod: Module = { path: modulePath, text, ast, imports, syntaxErrorOffsets: [...parsed.problems.map((p) => p.offset), ...builder.problems.map((p) => p.start)] };
     modules.set(modulePath, mod);
     for (const item of ast.items) {
       if (item.kind !== "import") continue;

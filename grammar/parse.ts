@@ -2,9 +2,10 @@
 import type { CstNode, IToken } from "chevrotain";
 import { sfLexer, UnterminatedComment, UnterminatedString, LParen, LSquare, LCurly, LAngle, LFloor, LCeil, RParen, RSquare, RCurly, RAngle, RFloor, RCeil, Minus } from "./lexer";
 import { parser } from "./parser";
+import { DEFAULT_LIMITS } from "../compiler/limits";
 
 /** Deeper nesting than this is refused before parsing, so no input can exhaust the stack. */
-export const MAX_NESTING = 200;
+export const MAX_NESTING = DEFAULT_LIMITS.nesting;
 
 export interface SyntaxProblem {
   readonly kind: "lexical" | "syntax" | "nesting";
@@ -25,19 +26,19 @@ const OPENERS = new Set([LParen, LSquare, LCurly, LFloor, LCeil]);
 const CLOSERS = new Set([RParen, RSquare, RCurly, RFloor, RCeil]);
 
 /** The first token at which brackets or unary minus signs nest past MAX_NESTING. */
-function findExcessiveNesting(tokens: readonly IToken[]): IToken | undefined {
+function findExcessiveNesting(tokens: readonly IToken[], limit: number): IToken | undefined {
   let depth = 0;
   let minusRun = 0;
   for (const t of tokens) {
     if (OPENERS.has(t.tokenType) || t.tokenType === LAngle) depth++;
     else if (CLOSERS.has(t.tokenType) || t.tokenType === RAngle) depth = Math.max(0, depth - 1);
     minusRun = t.tokenType === Minus ? minusRun + 1 : 0;
-    if (depth > MAX_NESTING || minusRun > MAX_NESTING) return t;
+    if (depth > limit || minusRun > limit) return t;
   }
   return undefined;
 }
 
-export function parseSource(text: string): ParseResult {
+export function parseSource(text: string, nesting: number = MAX_NESTING): ParseResult {
   const lexed = sfLexer.tokenize(text);
   const problems: SyntaxProblem[] = lexed.errors.map((e) => ({
     kind: "lexical" as const,
@@ -51,13 +52,13 @@ export function parseSource(text: string): ParseResult {
     problems.push({ kind: "lexical", offset: t.startOffset, length: Math.min(t.image.length, t.image.indexOf("\n") >= 0 ? t.image.indexOf("\n") : t.image.length) || 1, message: `unterminated ${what}` });
     return false;
   });
-  const deep = findExcessiveNesting(tokens);
+  const deep = findExcessiveNesting(tokens, nesting);
   if (deep) {
     problems.push({
       kind: "nesting",
       offset: deep.startOffset,
       length: deep.image.length,
-      message: `nesting deeper than ${MAX_NESTING} levels`,
+      message: `nesting deeper than ${nesting} levels`,
     });
     return { cst: undefined, tokens, problems };
   }
@@ -66,8 +67,11 @@ export function parseSource(text: string): ParseResult {
   try {
     cst = parser.file();
   } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    problems.push({ kind: "nesting", offset: 0, length: 1, message: "the file is nested too deeply to parse" });
+    // Never a trace, never a silently shorter file: any failure of the parser is a problem at a position.
+    const at = (e as { token?: IToken }).token;
+    const offset = at && Number.isFinite(at.startOffset) ? at.startOffset : 0;
+    if (e instanceof RangeError) problems.push({ kind: "nesting", offset, length: 1, message: "the file is nested too deeply to parse" });
+    else problems.push({ kind: "syntax", offset, length: 1, message: `sfc could not parse this file: ${(e as Error).message}` });
     return { cst: undefined, tokens, problems };
   }
   for (const e of parser.errors) {

@@ -14,8 +14,8 @@ export const CATALOGUE = {
   // Reading the source
   SF0001: { severity: "error", title: "unexpected character", explain: "A character that cannot start any token (a control byte, a stray symbol), or a string or block comment that never ends." },
   SF0002: { severity: "error", title: "syntax error", explain: "The tokens do not form a declaration, statement or expression. The parser recovers and keeps going, so every syntax error in the file is reported." },
-  SF0003: { severity: "error", title: "nesting too deep", explain: "Brackets or unary minus signs nested more than 200 deep. The file is refused before parsing so that no input can exhaust the stack." },
-  SF0004: { severity: "error", title: "number out of range", explain: "A size that must become a tensor dimension is larger than 2³¹. Numbers are exact (bigint rationals) until then." },
+  SF0003: { severity: "error", title: "nesting too deep", explain: "Brackets or unary minus signs nested more than 200 deep (the file is refused before parsing), or an expression more than 200 levels deep, such as a sum of 300 terms: no input can exhaust the stack. Raise it with --limit nesting=N." },
+  SF0004: { severity: "error", title: "number out of range", explain: "A number literal whose exact value needs more than 1000 digits written out (1e1001, 1e-1001), or a size that must become a tensor dimension larger than 2³¹. Numbers are exact (bigint rationals) until then, whatever their exponent." },
   // Names, imports and arguments
   SF0101: { severity: "error", title: "unknown name", explain: "A name that is neither a local value, a parameter, a dimension variable nor a network parameter in scope." },
   SF0102: { severity: "error", title: "duplicate declaration", explain: "Two declarations with one name in one file, or a block named like a built-in op." },

@@ -20,15 +20,19 @@ export class Rational {
     return g === 1n ? new Rational(n, d) : new Rational(n / g, d / g);
   }
 
-  /** Parses "12", "-3", "0.5", "1e-5", "2.5E3" exactly. */
-  static parseDecimal(text: string): Rational | undefined {
+  /**
+   * Parses "12", "-3", "0.5", "1e-5", "2.5E3" exactly. Undefined when the text
+   * is not a decimal, or when its exact value would need more than maxDigits
+   * digits (1e999999999 would be a billion-digit integer): callers say which.
+   */
+  static parseDecimal(text: string, maxDigits = 1000): Rational | undefined {
     const m = /^(-?)(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
     if (!m) return undefined;
     const fraction = m[3] ?? "";
+    const exponent = Number(m[4] ?? "0");
+    if (!Number.isSafeInteger(exponent) || m[2]!.length + fraction.length + Math.abs(exponent) > maxDigits) return undefined;
     let num = BigInt(m[2] + fraction);
     let den = 10n ** BigInt(fraction.length);
-    const exponent = Number(m[4] ?? "0");
-    if (Math.abs(exponent) > 400) return undefined;
     if (exponent > 0) num *= 10n ** BigInt(exponent);
     else den *= 10n ** BigInt(-exponent);
     return Rational.of(m[1] ? -num : num, den);

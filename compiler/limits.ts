@@ -1,0 +1,49 @@
+/**
+ * Every resource limit sfc enforces, stated once. Each keeps hostile or
+ * mistaken input from exhausting time, memory or the stack, and each has its
+ * own diagnostic code, so that a user who meets one learns which and how to
+ * raise it (`--limit NAME=VALUE`). docs/security.md lists them.
+ */
+import type { DiagnosticCode } from "./diagnostics/catalogue";
+
+export interface Limits {
+  /** Bracket, unary-minus and expression nesting; deeper input could exhaust the stack. */
+  readonly nesting: number;
+  /** Decimal digits of a number literal's exact value (digits plus exponent). */
+  readonly numberDigits: number;
+}
+
+export type LimitName = keyof Limits;
+
+export const DEFAULT_LIMITS: Limits = {
+  nesting: 200,
+  numberDigits: 1000,
+};
+
+/** The code each limit reports under, and the option spelling that raises it. */
+export const LIMIT_INFO: Record<LimitName, { readonly code: DiagnosticCode; readonly option: string; readonly what: string }> = {
+  nesting: { code: "SF0003", option: "nesting", what: "nesting depth" },
+  numberDigits: { code: "SF0004", option: "number-digits", what: "digits of a number" },
+};
+
+/** NAME=VALUE as given to --limit: the option spelling, a positive integer (1e9 and 2^31 accepted). */
+export function parseLimit(text: string): { name: LimitName; value: number } | string {
+  const m = /^\s*([a-z-]+)\s*=\s*(.+?)\s*$/.exec(text);
+  if (!m) return `expected NAME=VALUE, e.g. --limit frames=1000000`;
+  const name = (Object.keys(LIMIT_INFO) as LimitName[]).find((k) => LIMIT_INFO[k].option === m[1]);
+  if (!name) return `no limit ${JSON.stringify(m[1])}; the limits are ${Object.values(LIMIT_INFO).map((i) => i.option).join(", ")}`;
+  const raw = m[2]!;
+  const power = /^(\d+)\^(\d+)$/.exec(raw);
+  const value = power ? Number(power[1]) ** Number(power[2]) : /^\d+(?:\.\d+)?(?:e\d+)?$/i.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1) return `--limit ${m[1]} takes a positive integer below 2^53, given ${JSON.stringify(raw)}`;
+  return { name, value };
+}
+
+export function withLimits(overrides: Partial<Limits> | undefined): Limits {
+  return { ...DEFAULT_LIMITS, ...overrides };
+}
+
+/** How to raise a limit, for a diagnostic's help line. */
+export function raiseHint(name: LimitName, limits: Limits): string {
+  return `the limit is ${limits[name].toLocaleString("en-US")} ${LIMIT_INFO[name].what}; raise it with --limit ${LIMIT_INFO[name].option}=N`;
+}

@@ -1,0 +1,81 @@
+/**
+ * Numbers are exact whatever their exponent, or refused with a diagnostic at
+ * the literal; no construct around a number is ever dropped without one; and
+ * expressions are bounded in depth (SF0003) so that no stage can overflow.
+ */
+import { describe, expect, it } from "vitest";
+import { checkSource, codes, elaborateSource, expectError } from "../support/compiler";
+import { Rational } from "../../compiler/dims/rational";
+
+const net = (body: string, extra = "") => `${extra}network N(clip: <4, 8², 3>) -> <4> {\n${body}\n}\n`;
+
+describe("number literals", () => {
+  it("parses exponents past 400 exactly", () => {
+    expect(Rational.parseDecimal("1e401")!.equals(Rational.of(10n ** 401n))).toBe(true);
+    expect(Rational.parseDecimal("1e-401")!.equals(Rational.of(1n, 10n ** 401n))).toBe(true);
+    expect(Rational.parseDecimal("2.5e990")!.equals(Rational.of(25n * 10n ** 989n))).toBe(true);
+  });
+
+  it("refuses a literal whose exact value needs more than 1000 digits", () => {
+    expect(Rational.parseDecimal("1e999999999")).toBeUndefined();
+    expect(Rational.parseDecimal("1e1001")).toBeUndefined();
+  });
+
+  it("keeps `if 1e401 > 0 { ... }` and its relu", () => {
+    const r = elaborateSource(net("  x = clip |> conv(out: 4)\n  if 1e401 > 0 { x = x |> relu }\n  return x |> gap"));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.graph!.nodes.map((n) => n.op.kind)).toContain("relu");
+  });
+
+  it("keeps scale(by: 1e-401) with its exact factor", () => {
+    const r = elaborateSource(net("  return clip |> conv(out: 4) |> scale(by: 1e-401) |> gap"));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.graph!.nodes.map((n) => n.op.kind)).toContain("mul_scalar");
+  });
+
+  it("refuses conv(kernel: 1e401) rather than compile a 1×1×1 kernel", () => {
+    const r = checkSource(net("  return clip |> conv(out: 3, kernel: 1e401) |> gap"));
+    expect(r.ok).toBe(false);
+  });
+
+  it("refuses stride: 1e999999999 at the literal", () => {
+    expectError(checkSource(net("  return clip |> conv(out: 4, stride: 1e999999999) |> gap")), "SF0004", { at: "1e999999999" });
+  });
+
+  it("reports `param p = 1e1001` at the literal, before any use of p", () => {
+    const r = checkSource("param p = 1e1001\n" + net("  return clip |> conv(out: p) |> gap"));
+    expect(codes(r)[0]).toBe("SF0004");
+    expect(r.diagnostics[0]!.primary.span.column).toBe(11);
+  });
+
+  it("keeps `param p = 1e401` exact", () => {
+    expect(checkSource("param p = 1e401\nparam q = p / 1e400\n").diagnostics).toEqual([]);
+  });
+});
+
+describe("expression depth", () => {
+  for (const [what, join] of [
+    ["sums", "+"],
+    ["products", "*"],
+    ["differences", "-"],
+  ] as const) {
+    it(`a chain of 1,500 ${what} is SF0003, not a stack overflow`, () => {
+      expectError(checkSource(`param p = ${Array(1500).fill("1").join(join)}\n`), "SF0003");
+    });
+  }
+
+  it("a juxtaposed product of 1,500 factors is SF0003", () => {
+    expectError(checkSource(`param p = 2${"α".repeat(1500)}\n`), "SF0003");
+  });
+
+  it("a chain of 150 terms is fine", () => {
+    expect(checkSource(`param p = ${Array(150).fill("1").join("+")}\n`).diagnostics).toEqual([]);
+  });
+
+  it("the limit can be raised", async () => {
+    const { check } = await import("../../compiler/index");
+    const { memoryHost } = await import("../support/compiler");
+    const r = check({ files: ["main.sf"], host: memoryHost({ "main.sf": `param p = ${Array(300).fill("1").join("+")}\n` }), limits: { nesting: 400 } });
+    expect(r.diagnostics).toEqual([]);
+  });
+});
