@@ -5,6 +5,7 @@
  * batch dimension, which stays symbolic ("N") in the emitted model; a video
  * tensor is [C, T, H, W] (ONNX's NCDHW without N), a vector is [C].
  */
+import type { IROpOf, OpName } from "./ops";
 import type { Span } from "./span";
 
 export type Triple = readonly [number, number, number];
@@ -24,48 +25,11 @@ export interface IRWeight {
   readonly buffer?: boolean;
 }
 
-/** Attributes of each op, one variant per op kind. The union is closed. */
-export type IROp =
-  | {
-      readonly kind: "conv";
-      readonly out: number;
-      readonly kernel: Triple;
-      readonly stride: Triple;
-      /** [t_begin, h_begin, w_begin, t_end, h_end, w_end], as ONNX orders pads. */
-      readonly pads: readonly [number, number, number, number, number, number];
-      readonly dilation: Triple;
-      readonly groups: number;
-      readonly bias: boolean;
-    }
-  | { readonly kind: "batchnorm"; readonly epsilon: number; readonly momentum: number }
-  | { readonly kind: "relu" }
-  | { readonly kind: "sigmoid" }
-  | { readonly kind: "tanh" }
-  | { readonly kind: "leaky_relu"; readonly slope: number }
-  | { readonly kind: "gelu" }
-  | { readonly kind: "silu" }
-  | {
-      readonly kind: "maxpool" | "avgpool";
-      readonly kernel: Triple;
-      readonly stride: Triple;
-      readonly pads: readonly [number, number, number, number, number, number];
-      /** avgpool only: PyTorch's default count_include_pad=True. */
-      readonly countIncludePad: boolean;
-    }
-  | { readonly kind: "global_avgpool" } // [C, T, H, W] -> [C]
-  | { readonly kind: "dropout"; readonly ratio: number } // identity at inference
-  | { readonly kind: "linear"; readonly out: number; readonly bias: boolean } // [C] -> [out]
-  | { readonly kind: "softmax"; readonly axis: number } // axis counts the batch as 0
-  | { readonly kind: "concat"; readonly axis: number } // axis counts the batch as 0
-  | { readonly kind: "add" }
-  | { readonly kind: "mul_scalar"; readonly factor: number }
-  | { readonly kind: "matmul" }
-  | { readonly kind: "reshape"; readonly shape: readonly number[] } // target shape without batch
-  | { readonly kind: "transpose"; readonly perm: readonly number[] } // over all axes, perm[0] = 0
-  /** Frames start, start+step, ... (count of them) along the time axis (axis 2). */
-  | { readonly kind: "frames_stride"; readonly start: number; readonly step: number; readonly count: number }
-  /** Frames at explicit indices along the time axis (PySlowFast's linspace selection). */
-  | { readonly kind: "frames_gather"; readonly indices: readonly number[] };
+/**
+ * The node of each op: `{ kind: <the op's source name>, ...attributes }`,
+ * declared by the op's record (compiler/ops/). The union is closed.
+ */
+export type IROp = IROpOf<OpName>;
 
 export type IROpKind = IROp["kind"];
 
@@ -73,7 +37,7 @@ export interface IRNode {
   /** Unique, derived from the source: "s2.slow.res0.branch2.a". */
   readonly name: string;
   readonly op: IROp;
-  /** Value names; for conv/batchnorm/linear the weights follow the data input, in ONNX's order. */
+  /** Value names; for conv/bn/linear the weights follow the data input, in ONNX's order. */
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   /** Weights this node owns, in the order they appear in `inputs` after the data inputs. */

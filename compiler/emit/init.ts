@@ -26,13 +26,7 @@
  * the same on every platform Node runs on.
  */
 import type { IRWeight, WeightInit } from "../ir";
-
-/** The number of elements of a tensor of this shape (1 for a scalar). */
-export function elementCount(shape: readonly number[]): number {
-  let count = 1;
-  for (const dim of shape) count *= dim;
-  return count;
-}
+import { elementCount } from "../shapes";
 
 /**
  * PyTorch's fan_out for kaiming init: shape[0] times the receptive field

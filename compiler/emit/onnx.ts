@@ -17,9 +17,9 @@
  */
 import { onnx } from "onnx-proto";
 import type { IRGraph, IRNode, IRWeight } from "../ir";
+import { elementCount } from "../shapes";
 import { formatSpan } from "../span";
 import {
-  elementCount,
   fillInitialWeight,
   PLATFORM_IS_LITTLE_ENDIAN,
   swapFloat32ByteOrder,

@@ -5,6 +5,8 @@
  * is what an inference-time BN is once folded into scale and shift).
  */
 import type { IRGraph, IRNode } from "../ir";
+import { recordOf } from "../ops";
+import { elementCount } from "../shapes";
 
 export interface StageRow {
   readonly stage: string;
@@ -20,30 +22,17 @@ export interface Counts {
   readonly rows: readonly StageRow[];
 }
 
-const product = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
-
 export function nodeParams(node: IRNode): number {
-  return node.weights.filter((w) => !w.buffer).reduce((s, w) => s + product(w.shape), 0);
+  return node.weights.filter((w) => !w.buffer).reduce((s, w) => s + elementCount(w.shape), 0);
 }
 
+/** The op's own FLOP rule (compiler/ops/), on the node's concrete shapes. */
 export function nodeFlops(graph: IRGraph, node: IRNode, countBn: boolean): number {
-  const out = graph.values.get(node.outputs[0]!)!.shape;
-  switch (node.op.kind) {
-    case "conv": {
-      const w = node.weights[0]!.shape;
-      return product(out) * product(w.slice(1));
-    }
-    case "linear":
-      return product(node.weights[0]!.shape) * (out.length > 1 ? product(out.slice(0, -1)) : 1);
-    case "batchnorm":
-      return countBn ? product(out) : 0;
-    case "matmul": {
-      const a = graph.values.get(node.inputs[0]!)!.shape;
-      return product(out) * a[a.length - 1]!;
-    }
-    default:
-      return 0;
-  }
+  const record = recordOf(node.op);
+  if (record.flopsOnRequest && !countBn) return 0;
+  const shapeOf = (value: string): readonly number[] => graph.values.get(value)!.shape;
+  const dataInputs = node.inputs.slice(0, node.inputs.length - node.weights.length);
+  return record.flops(node.op, { inputs: dataInputs.map(shapeOf), output: shapeOf(node.outputs[0]!), weights: node.weights.map((w) => w.shape) });
 }
 
 /** The stage a node belongs to: the first part of its name when that is a stage. */

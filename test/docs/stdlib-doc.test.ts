@@ -271,9 +271,10 @@ describe("docs/stdlib.md frame selection and channel order", () => {
       const [alpha, t] = row[0]!.split(",").map((s) => Number(s.trim()));
       for (const [sampling, cell] of [["stride", row[1]!], ["linspace", row[2]!]] as const) {
         const graph = measure("std/slowfast.sf", "SlowFast", [`alpha=${alpha}`, `T=${t}`, `sampling=${sampling}`, "S=32"]).graph;
-        const node = graph.nodes.find((n) => n.op.kind.startsWith("frames"))!;
-        const op = node.op as { kind: string; indices?: number[]; start?: number; step?: number; count?: number };
-        const indices = op.indices ?? Array.from({ length: op.count! }, (_, i) => op.start! + i * op.step!);
+        const node = graph.nodes.find((n) => n.op.kind === "frames")!;
+        const op = node.op as { kind: string; indices?: number[]; from?: number; every?: number };
+        const count = graph.values.get(node.outputs[0]!)!.shape[1]!;
+        const indices = op.indices ?? Array.from({ length: count }, (_, i) => op.from! + i * op.every!);
         expect(indices.join(", "), sampling).toBe(cell);
       }
     });

@@ -75,10 +75,10 @@ function nodeNamed(model: onnx.ModelProto, name: string): onnx.INodeProto {
 function everyOpGraph(opset: number): IRGraph {
   const b = new IRBuilder(`every_op_${opset}`);
   const clip = b.input("clip", [3, 16, 6, 6]);
-  const fast = unsupportedAtOpset({ kind: "frames_stride", start: 0, step: 2, count: 8 }, opset)
-    ? b.op("fast.frames", { kind: "frames_gather", indices: [0, 2, 4, 6, 8, 10, 12, 14] }, [clip])
-    : b.op("fast.frames", { kind: "frames_stride", start: 0, step: 2, count: 8 }, [clip]);
-  const slow = b.op("slow.frames", { kind: "frames_gather", indices: [0, 5, 10, 15] }, [clip]);
+  const fast = unsupportedAtOpset({ kind: "frames", from: 0, every: 2 }, opset)
+    ? b.op("fast.frames", { kind: "frames", indices: [0, 2, 4, 6, 8, 10, 12, 14] }, [clip])
+    : b.op("fast.frames", { kind: "frames", from: 0, every: 2 }, [clip]);
+  const slow = b.op("slow.frames", { kind: "frames", indices: [0, 5, 10, 15] }, [clip]);
   const conv = b.conv("fast.conv", fast, { out: 4, kernel: [3, 3, 3], pads: [1, 1, 1, 1, 1, 1], bias: true });
   const bn = b.batchnorm("fast.bn", conv);
   const acts = (["relu", "sigmoid", "tanh", "gelu", "silu"] as const).reduce(
@@ -94,8 +94,8 @@ function everyOpGraph(opset: number): IRGraph {
   const slowSmall = b.op("slow.pool", { kind: "maxpool", kernel: [2, 2, 2], stride: [2, 2, 2], pads: [0, 0, 0, 0, 0, 0], countIncludePad: false }, [slow]);
   const fused = b.op("fuse.cat", { kind: "concat", axis: 1 }, [slowSmall, merged]);
   const doubled = b.op("fuse.add", { kind: "add" }, [fused, fused]);
-  const scaled = b.op("fuse.scale", { kind: "mul_scalar", factor: 0.5 }, [doubled]);
-  const features = b.op("head.pool", { kind: "global_avgpool" }, [scaled]);
+  const scaled = b.op("fuse.scale", { kind: "scale", factor: 0.5 }, [doubled]);
+  const features = b.op("head.pool", { kind: "gap" }, [scaled]);
   const dropped = b.op("head.dropout", { kind: "dropout", ratio: 0.3 }, [features]);
   const biasFree = unsupportedAtOpset({ kind: "linear", out: 6, bias: false }, opset) === undefined;
   const logits = b.linear("head.fc", dropped, 6, !biasFree);
@@ -150,7 +150,7 @@ describe("value_info, node names and doc strings", () => {
   const x = b.input("x", [4, 2, 3, 3]);
   const conv = b.conv("stem.conv", x, { out: 4, kernel: [1, 3, 3], pads: [0, 1, 1, 0, 1, 1] });
   const gelu = b.op("stem.gelu", { kind: "gelu" }, [conv]);
-  const pooled = b.op("head.pool", { kind: "global_avgpool" }, [gelu]);
+  const pooled = b.op("head.pool", { kind: "gap" }, [gelu]);
   b.output(b.linear("head.fc", pooled, 3));
   const graph = b.build();
   const model = decode(emitOnnx(graph));
@@ -217,10 +217,10 @@ describe("initializers and attributes", () => {
   const conv = b.conv("conv", x, { out: 6, kernel: [3, 1, 2], stride: [1, 2, 2], pads: [1, 0, 0, 1, 0, 1], dilation: [2, 1, 1], groups: 2, bias: true });
   const bn = b.batchnorm("bn", conv, 1e-5, 0.1);
   const pooled = b.op("pool", { kind: "avgpool", kernel: [1, 3, 3], stride: [1, 1, 1], pads: [0, 1, 1, 0, 1, 1], countIncludePad: true }, [bn]);
-  const slow = b.op("slow", { kind: "frames_stride", start: 1, step: 3, count: 2 }, [pooled]);
-  const picked = b.op("picked", { kind: "frames_gather", indices: [0, 1, 1] }, [slow]);
+  const slow = b.op("slow", { kind: "frames", from: 1, every: 3 }, [pooled]);
+  const picked = b.op("picked", { kind: "frames", indices: [0, 1, 1] }, [slow]);
   const reshaped = b.op("reshaped", { kind: "reshape", shape: [6, 3, 9] }, [picked]);
-  const scaled = b.op("scaled", { kind: "mul_scalar", factor: 0.25 }, [reshaped]);
+  const scaled = b.op("scaled", { kind: "scale", factor: 0.25 }, [reshaped]);
   const features = b.op("features", { kind: "reshape", shape: [162] }, [scaled]);
   const dropped = b.op("dropped", { kind: "dropout", ratio: 0.5 }, [features]);
   b.output(b.op("probs", { kind: "softmax", axis: 1 }, [b.linear("fc", dropped, 10)]));
@@ -317,7 +317,7 @@ describe("weights", () => {
   const b = new IRBuilder("weights");
   const x = b.input("x", [3, 2, 4, 4]);
   const c1 = b.conv("c1", x, { out: 4, kernel: [1, 3, 3], pads: [0, 1, 1, 0, 1, 1], bias: true });
-  b.output(b.linear("fc", b.op("pool", { kind: "global_avgpool" }, [c1]), 5));
+  b.output(b.linear("fc", b.op("pool", { kind: "gap" }, [c1]), 5));
   const graph = b.build();
   const weightOf = (name: string) => graph.nodes.flatMap((node) => node.weights).find((w) => w.name === name)!;
 
@@ -398,7 +398,7 @@ describe("determinism", () => {
 describe("opsets", () => {
   const sampleOps: IROp[] = [
     { kind: "conv", out: 4, kernel: [1, 1, 1], stride: [1, 1, 1], pads: [0, 0, 0, 0, 0, 0], dilation: [1, 1, 1], groups: 1, bias: false },
-    { kind: "batchnorm", epsilon: 1e-5, momentum: 0.1 },
+    { kind: "bn", epsilon: 1e-5, momentum: 0.1 },
     { kind: "relu" },
     { kind: "sigmoid" },
     { kind: "tanh" },
@@ -407,19 +407,19 @@ describe("opsets", () => {
     { kind: "silu" },
     { kind: "maxpool", kernel: [1, 1, 1], stride: [1, 1, 1], pads: [0, 0, 0, 0, 0, 0], countIncludePad: false },
     { kind: "avgpool", kernel: [1, 1, 1], stride: [1, 1, 1], pads: [0, 0, 0, 0, 0, 0], countIncludePad: true },
-    { kind: "global_avgpool" },
+    { kind: "gap" },
     { kind: "dropout", ratio: 0.5 },
     { kind: "linear", out: 4, bias: true },
     { kind: "linear", out: 4, bias: false },
     { kind: "softmax", axis: 1 },
     { kind: "concat", axis: 1 },
     { kind: "add" },
-    { kind: "mul_scalar", factor: 2 },
+    { kind: "scale", factor: 2 },
     { kind: "matmul" },
     { kind: "reshape", shape: [4] },
     { kind: "transpose", perm: [0, 2, 1] },
-    { kind: "frames_stride", start: 0, step: 2, count: 2 },
-    { kind: "frames_gather", indices: [0, 1] },
+    { kind: "frames", from: 0, every: 2 },
+    { kind: "frames", indices: [0, 1] },
   ];
 
   it("expresses every op at opsets 13 through MAX_OPSET", () => {
@@ -432,8 +432,8 @@ describe("opsets", () => {
 
   it("says why an op cannot be expressed below its minimum opset", () => {
     expect(unsupportedAtOpset({ kind: "softmax", axis: 1 }, 12)).toMatch(/softmax needs opset 13/);
-    expect(unsupportedAtOpset({ kind: "frames_stride", start: 0, step: 8, count: 4 }, 9)).toMatch(/opset 10.*steps/);
-    expect(unsupportedAtOpset({ kind: "frames_stride", start: 0, step: 8, count: 4 }, 10)).toBeUndefined();
+    expect(unsupportedAtOpset({ kind: "frames", from: 0, every: 8 }, 9)).toMatch(/opset 10.*steps/);
+    expect(unsupportedAtOpset({ kind: "frames", from: 0, every: 8 }, 10)).toBeUndefined();
     expect(unsupportedAtOpset({ kind: "linear", out: 4, bias: false }, 10)).toMatch(/opset 11/);
     expect(unsupportedAtOpset({ kind: "linear", out: 4, bias: true }, 10)).toBeUndefined();
     expect(unsupportedAtOpset({ kind: "gelu" }, 9)).toBeUndefined();

@@ -372,7 +372,7 @@ describe("conv", () => {
   });
 });
 
-describe("batchnorm", () => {
+describe("bn", () => {
   it("normalises with the running statistics", async () => {
     const random = makeRandom(3);
     const b = new IRBuilder("batchnorm");
@@ -448,10 +448,10 @@ describe("pooling", () => {
     expectClose(actual, poolReference(input, "avg", kernel, stride, pads, countIncludePad));
   });
 
-  it("global_avgpool turns [C, T, H, W] into [C]", async () => {
+  it("gap turns [C, T, H, W] into [C]", async () => {
     const random = makeRandom(8);
     const b = new IRBuilder("global_avgpool");
-    b.output(b.op("pool", { kind: "global_avgpool" }, [b.input("x", [5, 3, 4, 6])]));
+    b.output(b.op("pool", { kind: "gap" }, [b.input("x", [5, 3, 4, 6])]));
     const input = randomTensor(batched([5, 3, 4, 6]), random);
     const actual = await emitAndRun(b.build(), { x: input });
     expectClose(actual, globalAvgPoolReference(input));
@@ -516,14 +516,14 @@ describe("elementwise and shape ops", () => {
     expectClose(actual, concatReference([concatReference([xi!, yi!], 1), zi!], 2), 0);
   });
 
-  it("add, mul_scalar and matmul", async () => {
+  it("add, scale and matmul", async () => {
     const random = makeRandom(14);
     const b = new IRBuilder("arith");
     const x = b.input("x", [3, 4]);
     const y = b.input("y", [3, 4]);
     const m = b.input("m", [4, 5]);
     const sum = b.op("sum", { kind: "add" }, [x, y]);
-    const scaled = b.op("scaled", { kind: "mul_scalar", factor: -0.75 }, [sum]);
+    const scaled = b.op("scaled", { kind: "scale", factor: -0.75 }, [sum]);
     b.output(b.op("product", { kind: "matmul" }, [scaled, m]));
     const [xi, yi, mi] = [[3, 4], [3, 4], [4, 5]].map((s) => randomTensor(batched(s), random));
     const actual = await emitAndRun(b.build(), { x: xi!, y: yi!, m: mi! });
@@ -555,19 +555,19 @@ describe("elementwise and shape ops", () => {
 });
 
 describe("frame selection", () => {
-  it("frames_stride takes every 8th of 32 frames starting at 0", async () => {
+  it("frames (every) takes every 8th of 32 frames starting at 0", async () => {
     const random = makeRandom(16);
     const b = new IRBuilder("frames_stride");
-    b.output(b.op("slow", { kind: "frames_stride", start: 0, step: 8, count: 4 }, [b.input("x", [2, 32, 2, 3])]));
+    b.output(b.op("slow", { kind: "frames", from: 0, every: 8 }, [b.input("x", [2, 32, 2, 3])]));
     const input = randomTensor(batched([2, 32, 2, 3]), random);
     const actual = await emitAndRun(b.build(), { x: input });
     expectClose(actual, selectFrames(input, [0, 8, 16, 24]), 0);
   });
 
-  it("frames_stride with an offset start and the last frame as the end", async () => {
+  it("frames (every) with an offset start and the last frame as the end", async () => {
     const random = makeRandom(17);
     const b = new IRBuilder("frames_stride_offset");
-    b.output(b.op("sel", { kind: "frames_stride", start: 3, step: 4, count: 8 }, [b.input("x", [1, 32, 2, 2])]));
+    b.output(b.op("sel", { kind: "frames", from: 3, every: 4 }, [b.input("x", [1, 32, 2, 2])]));
     const input = randomTensor(batched([1, 32, 2, 2]), random);
     const actual = await emitAndRun(b.build(), { x: input });
     expectClose(actual, selectFrames(input, [3, 7, 11, 15, 19, 23, 27, 31]), 0);
@@ -576,12 +576,12 @@ describe("frame selection", () => {
   it.each([
     [4, [0, 10, 20, 31]],
     [8, [0, 4, 8, 13, 17, 22, 26, 31]],
-  ])("frames_gather with PySlowFast's linspace indices, T = %i", async (count, expectedIndices) => {
+  ])("frames (count) with PySlowFast's linspace indices, T = %i", async (count, expectedIndices) => {
     const indices = linspaceIndices(32, count);
     expect(indices).toEqual(expectedIndices);
     const random = makeRandom(18);
     const b = new IRBuilder(`frames_gather_${count}`);
-    b.output(b.op("sel", { kind: "frames_gather", indices }, [b.input("x", [2, 32, 2, 2])]));
+    b.output(b.op("sel", { kind: "frames", indices }, [b.input("x", [2, 32, 2, 2])]));
     const input = randomTensor(batched([2, 32, 2, 2]), random);
     const actual = await emitAndRun(b.build(), { x: input });
     expectClose(actual, selectFrames(input, indices), 0);
@@ -618,8 +618,8 @@ describe("a two-pathway network", () => {
     const alpha = 4;
     const b = new IRBuilder("tiny_slowfast");
     const clip = b.input("clip", [3, 32, 8, 8]);
-    const slowIn = b.op("slow.frames", { kind: "frames_gather", indices: linspaceIndices(32, 4) }, [clip]);
-    const fastIn = b.op("fast.frames", { kind: "frames_stride", start: 0, step: 2, count: 16 }, [clip]);
+    const slowIn = b.op("slow.frames", { kind: "frames", indices: linspaceIndices(32, 4) }, [clip]);
+    const fastIn = b.op("fast.frames", { kind: "frames", from: 0, every: 2 }, [clip]);
     const slowConvOptions = { out: 8, kernel: [1, 3, 3] as Triple, stride: [1, 2, 2] as Triple, pads: [0, 1, 1, 0, 1, 1] as Pads6, dilation: [1, 1, 1] as Triple, groups: 1 };
     const fastConvOptions = { out: 2, kernel: [5, 3, 3] as Triple, stride: [1, 2, 2] as Triple, pads: [2, 1, 1, 2, 1, 1] as Pads6, dilation: [1, 1, 1] as Triple, groups: 1 };
     const fuseOptions = { out: 4, kernel: [5, 1, 1] as Triple, stride: [alpha, 1, 1] as Triple, pads: [2, 0, 0, 2, 0, 0] as Pads6, dilation: [1, 1, 1] as Triple, groups: 1 };
@@ -627,8 +627,8 @@ describe("a two-pathway network", () => {
     const fast = b.op("fast.relu", { kind: "relu" }, [b.batchnorm("fast.bn", b.conv("fast.conv", fastIn, fastConvOptions))]);
     const fused = b.op("fuse.cat", { kind: "concat", axis: 1 }, [slow, b.conv("fuse.conv", fast, fuseOptions)]);
     const pooled = b.op("head.cat", { kind: "concat", axis: 1 }, [
-      b.op("head.pool_slow", { kind: "global_avgpool" }, [fused]),
-      b.op("head.pool_fast", { kind: "global_avgpool" }, [fast]),
+      b.op("head.pool_slow", { kind: "gap" }, [fused]),
+      b.op("head.pool_fast", { kind: "gap" }, [fast]),
     ]);
     const dropped = b.op("head.dropout", { kind: "dropout", ratio: 0.5 }, [pooled]);
     b.output(b.op("head.softmax", { kind: "softmax", axis: 1 }, [b.linear("head.fc", dropped, 5)]));

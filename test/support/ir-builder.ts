@@ -54,7 +54,7 @@ export function outputShape(op: IROp, inputs: readonly (readonly number[])[]): n
         ),
       ];
     }
-    case "global_avgpool":
+    case "gap":
       return [x[0]!];
     case "linear":
       return [...x.slice(0, -1), op.out];
@@ -73,11 +73,9 @@ export function outputShape(op: IROp, inputs: readonly (readonly number[])[]): n
       return [...op.shape];
     case "transpose":
       return op.perm.slice(1).map((axis) => x[axis - 1]!);
-    case "frames_stride":
-      return [x[0]!, op.count, ...x.slice(2)];
-    case "frames_gather":
-      return [x[0]!, op.indices.length, ...x.slice(2)];
-    case "batchnorm":
+    case "frames":
+      return [x[0]!, "indices" in op ? op.indices.length : Math.ceil((x[1]! - op.from) / op.every), ...x.slice(2)];
+    case "bn":
     case "relu":
     case "sigmoid":
     case "tanh":
@@ -86,7 +84,7 @@ export function outputShape(op: IROp, inputs: readonly (readonly number[])[]): n
     case "silu":
     case "dropout":
     case "softmax":
-    case "mul_scalar":
+    case "scale":
       return [...x];
     default: {
       const unhandled: never = op;
@@ -170,7 +168,7 @@ export class IRBuilder {
 
   batchnorm(name: string, x: string, epsilon = 1e-5, momentum = 0.1): string {
     const channels = this.shapeOf(x)[0]!;
-    return this.op(name, { kind: "batchnorm", epsilon, momentum }, [x], [
+    return this.op(name, { kind: "bn", epsilon, momentum }, [x], [
       weight(`${name}.weight`, [channels], { kind: "constant", value: 1 }),
       weight(`${name}.bias`, [channels], { kind: "constant", value: 0 }),
       weight(`${name}.running_mean`, [channels], { kind: "constant", value: 0 }),

@@ -1,0 +1,13 @@
+/** ONNX node attributes, as op lowerings write them. */
+import { onnx } from "onnx-proto";
+
+type Attribute = onnx.IAttributeProto;
+const AttributeType = onnx.AttributeProto.AttributeType;
+
+export const intAttribute = (name: string, value: number): Attribute => ({ name, type: AttributeType.INT, i: value });
+export const intsAttribute = (name: string, values: readonly number[]): Attribute => ({
+  name,
+  type: AttributeType.INTS,
+  ints: [...values],
+});
+export const floatAttribute = (name: string, value: number): Attribute => ({ name, type: AttributeType.FLOAT, f: value });

@@ -1,0 +1,59 @@
+/** Ops that combine several tensors. */
+import { Poly } from "../dims/poly";
+import { formatType, type TensorType } from "../types";
+import { intAttribute } from "../emit/onnx-attributes";
+import { everyOpset, noFlops } from "./common";
+import { defineOp } from "./record";
+
+export interface ConcatOp {
+  readonly kind: "concat";
+  /** Counts the batch as 0. */
+  readonly axis: number;
+}
+
+export interface AddOp {
+  readonly kind: "add";
+}
+
+export const COMBINE_OPS = {
+  concat: defineOp<ConcatOp>({
+    summary: "concatenation along channels (the first written axis for raw tensors)",
+    formals: [{ name: "xs", kind: "tensors", doc: "two or more tensors, positional" }],
+    result: "channels summed (the first ONNX axis), the other dimensions equal",
+    rule(a, ctx) {
+      const xs = a.tensors("xs");
+      if (xs.length < 2) ctx.fail("SF0108", { message: "`concat` needs at least two tensors", label: "here" });
+      const first = xs[0]!;
+      xs.slice(1).forEach((x, k) => {
+        if (x.layout !== first.layout || x.dims.length !== first.dims.length)
+          ctx.fail("SF0203", { message: `cannot concatenate ${formatType(first)} and ${formatType(x)}`, label: "these differ in kind" });
+        for (let i = 1; i < x.dims.length; i++) ctx.requireEqual(x.dims[i]!, first.dims[i]!, `${["channels", "frames", "height", "width"][i] ?? `axis ${i + 1}`} of input ${k + 2}`);
+      });
+      return { layout: first.layout, dims: [xs.reduce((s, x) => s.add(x.dims[0]!), Poly.ZERO), ...first.dims.slice(1)] };
+    },
+    lower: () => ({ op: { kind: "concat", axis: 1 }, weights: [] }),
+    onnx: {
+      doc: "Concat-4",
+      unsupported: everyOpset,
+      lower: (op, out) => out.add("Concat", out.inputs, [out.output], [intAttribute("axis", op.axis)]),
+    },
+    flops: noFlops,
+  }),
+  add: defineOp<AddOp>({
+    summary: "elementwise sum of tensors of one shape",
+    formals: [{ name: "xs", kind: "tensors", doc: "two tensors, positional" }],
+    result: "same shape, which both must have",
+    rule(a, ctx) {
+      const xs = a.tensors("xs");
+      if (xs.length !== 2) ctx.fail("SF0108", { message: "`add` takes two tensors", label: "here" });
+      const [x, y] = xs as [TensorType, TensorType];
+      if (x.layout !== y.layout || x.dims.length !== y.dims.length)
+        ctx.fail("SF0203", { message: `cannot add ${formatType(x)} and ${formatType(y)}`, label: "these differ in kind" });
+      x.dims.forEach((d, i) => ctx.requireEqual(y.dims[i]!, d, x.layout === "video" ? ["channels", "frames", "height", "width"][i]! : `axis ${i + 1}`));
+      return x;
+    },
+    lower: () => ({ op: { kind: "add" }, weights: [] }),
+    onnx: { doc: "Add-7", unsupported: everyOpset, lower: (_op, out) => out.add("Add", out.inputs, [out.output]) },
+    flops: noFlops,
+  }),
+};

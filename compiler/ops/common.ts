@@ -1,0 +1,50 @@
+/** Helpers shared by several op records. No helper knows about SlowFast. */
+import { Poly } from "../dims/poly";
+import { Rational } from "../dims/rational";
+import type { Triple } from "../ir";
+import { formatType, type TensorType } from "../types";
+import type { LowerContext, OpArgs, RuleContext } from "./record";
+
+export const ONE = Poly.ONE;
+export const constant = (n: number): Poly => Poly.constant(n);
+/** A window default with the same extent on every axis. */
+export const uniformWindow = (n: number): readonly Poly[] => [constant(n), constant(n), constant(n)];
+
+/** The dimensions [C, T, H, W] of a video tensor; any other kind fails with SF0203. */
+export function requireVideo(t: TensorType, ctx: RuleContext, argName: string, opName: string): readonly [Poly, Poly, Poly, Poly] {
+  if (t.layout !== "video")
+    ctx.fail("SF0203", { message: `\`${opName}\` needs a video tensor <T, H×W, C>, found ${formatType(t)}`, label: `this is ${formatType(t)}` }, argName);
+  return t.dims as unknown as readonly [Poly, Poly, Poly, Poly];
+}
+
+export function triple(ctx: LowerContext, w: readonly [Poly, Poly, Poly]): Triple {
+  return [ctx.num(w[0]), ctx.num(w[1]), ctx.num(w[2])];
+}
+
+/** Output extent of a strided window: ⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1. */
+export function windowExtent(ctx: RuleContext, n: Poly, k: Poly, s: Poly, p: Poly, d: Poly): Poly {
+  const span = d.mul(k.sub(ONE)).add(ONE);
+  return ctx.floorDiv(n.add(p.scale(Rational.of(2))).sub(span), s).add(ONE);
+}
+
+/** Each given window argument is integral on every axis, ≥ 0 for `pad` and ≥ 1 otherwise. */
+export function checkWindowArgs(a: OpArgs, ctx: RuleContext, names: readonly string[]): void {
+  for (const name of names) {
+    if (!a.has(name)) continue;
+    const w = a.window(name);
+    const axis = ["temporal", "height", "width"];
+    w.forEach((p, i) => {
+      ctx.requireIntegral(p, `${axis[i]} ${name}`, name);
+      ctx.requireAtLeast(p, name === "pad" ? 0 : 1, `${axis[i]} ${name}`, name);
+    });
+  }
+}
+
+/** The rule of elementwise ops: the input's type. */
+export const sameShape = (a: OpArgs): TensorType => a.tensor("x");
+
+/** The ONNX lowering of ops every supported opset can express. */
+export const everyOpset = (): undefined => undefined;
+
+/** The cost rule of ops the paper's FLOP count leaves out. */
+export const noFlops = (): number => 0;

@@ -1,0 +1,87 @@
+/** Temporal sampling: the frames each pathway sees. */
+import { Poly } from "../dims/poly";
+import { intAttribute } from "../emit/onnx-attributes";
+import { noFlops, requireVideo } from "./common";
+import { defineOp } from "./record";
+
+/** Frames `from`, `from + every`, ... up to the end of the clip; their count is the output's T. */
+export interface FramesStrideOp {
+  readonly kind: "frames";
+  readonly from: number;
+  readonly every: number;
+}
+
+/** Frames at explicit indices (PySlowFast's linspace selection). */
+export interface FramesGatherOp {
+  readonly kind: "frames";
+  readonly indices: readonly number[];
+}
+
+export type FramesOp = FramesStrideOp | FramesGatherOp;
+
+/** The time axis of a batched video tensor [N, C, T, H, W]. */
+const TIME_AXIS = 2;
+
+export const FRAMES_OPS = {
+  frames: defineOp<FramesOp>({
+    summary: "temporal sampling: every s-th frame, or T frames at ⌊i(F − 1)/(T − 1)⌋ (PySlowFast's linspace)",
+    formals: [
+      { name: "x", kind: "tensor", doc: "video" },
+      { name: "every", kind: "int", default: "optional", doc: "int" },
+      { name: "from", kind: "int", default: Poly.ZERO, doc: "int" },
+      { name: "count", kind: "int", default: "optional", doc: "int: exactly one of `every` and `count`" },
+    ],
+    result: "`every: s`: ⌈(T − from)/s⌉ frames from `from`; `count: n`: n frames at ⌊i(T − 1)/(n − 1)⌋, n ≤ T",
+    rule(a, ctx) {
+      const [ch, t, h, w] = requireVideo(a.tensor("x"), ctx, "x", "frames");
+      if (a.has("every") === a.has("count"))
+        ctx.fail("SF0211", { message: "`frames` takes exactly one of `every` (plain stride) and `count` (linspace)", label: "here" });
+      if (a.has("count")) {
+        const n = a.dim("count");
+        ctx.requireIntegral(n, "frame count", "count");
+        ctx.requireAtLeast(n, 1, "frame count", "count");
+        ctx.requireAtLeast(t.sub(n), 0, "frames left after selection (the clip must have at least `count` frames)", "count");
+        return { layout: "video", dims: [ch, n, h, w] };
+      }
+      const s = a.dim("every");
+      const from = a.dim("from");
+      ctx.requireIntegral(s, "frame stride", "every");
+      ctx.requireAtLeast(s, 1, "frame stride", "every");
+      ctx.requireAtLeast(from, 0, "first frame", "from");
+      const n = ctx.ceilDiv(t.sub(from), s);
+      ctx.requireAtLeast(n, 1, "selected frames");
+      return { layout: "video", dims: [ch, n, h, w] };
+    },
+    lower(a, ctx) {
+      if (!a.has("count")) return { op: { kind: "frames", from: ctx.num(a.dim("from")), every: ctx.num(a.dim("every")) }, weights: [] };
+      const frames = ctx.shapeOf(a.tensor("x"))[1]!;
+      const n = ctx.num(a.dim("count"));
+      const indices = Array.from({ length: n }, (_, i) => (n === 1 ? 0 : Number((BigInt(i) * BigInt(frames - 1)) / BigInt(n - 1))));
+      return { op: { kind: "frames", indices }, weights: [] };
+    },
+    onnx: {
+      doc: "`every`: Slice-10 (the first Slice with a `steps` input); `count`: Gather-1",
+      unsupported: (op, opset) =>
+        !("indices" in op) && opset < 10 ? `frames with \`every\` needs opset 10: Slice has no steps input before it` : undefined,
+      lower(op, out) {
+        const x = out.inputs[0]!;
+        if ("indices" in op) {
+          out.add("Gather", [x, out.int64Constant("indices", op.indices)], [out.output], [intAttribute("axis", TIME_AXIS)]);
+          return;
+        }
+        // The end is just past the last frame taken, as torch.onnx writes it; the
+        // number of frames is the output's, which the shape rule computed.
+        const count = out.shapeOf(out.output)[TIME_AXIS - 1]!;
+        const end = op.from + op.every * (count - 1) + 1;
+        out.add("Slice", [
+          x,
+          out.int64Constant("starts", [op.from]),
+          out.int64Constant("ends", [end]),
+          out.int64Constant("axes", [TIME_AXIS]),
+          out.int64Constant("steps", [op.every]),
+        ], [out.output]);
+      },
+    },
+    flops: noFlops,
+  }),
+};

@@ -1,0 +1,106 @@
+/** Pooling over windows and over the whole clip. */
+import type { Triple } from "../ir";
+import type { TensorType } from "../types";
+import { intAttribute, intsAttribute } from "../emit/onnx-attributes";
+import { ONE, checkWindowArgs, everyOpset, noFlops, requireVideo, triple, uniformWindow, windowExtent } from "./common";
+import { defineOp, type LowerContext, type OpArgs, type RuleContext } from "./record";
+
+export interface PoolOp<K extends "maxpool" | "avgpool"> {
+  readonly kind: K;
+  readonly kernel: Triple;
+  readonly stride: Triple;
+  readonly pads: readonly [number, number, number, number, number, number];
+  /** avgpool only: PyTorch's default count_include_pad=True. */
+  readonly countIncludePad: boolean;
+}
+
+export interface GapOp {
+  readonly kind: "gap";
+}
+
+function pooledType(a: OpArgs, ctx: RuleContext, opName: string): TensorType {
+  const [ch, t, h, w] = requireVideo(a.tensor("x"), ctx, "x", opName);
+  checkWindowArgs(a, ctx, ["kernel", "stride", "pad"]);
+  const k = a.window("kernel");
+  const s = a.has("stride") ? a.window("stride") : k;
+  const p = a.window("pad");
+  const dims = [t, h, w].map((n, i) => windowExtent(ctx, n, k[i]!, s[i]!, p[i]!, ONE));
+  dims.forEach((d, i) => ctx.requireAtLeast(d, 1, `output ${["frames", "height", "width"][i]}`));
+  return { layout: "video", dims: [ch, ...dims] };
+}
+
+function lowerPool<K extends "maxpool" | "avgpool">(kind: K, a: OpArgs, ctx: LowerContext): PoolOp<K> {
+  const k = triple(ctx, a.window("kernel"));
+  const s = a.has("stride") ? triple(ctx, a.window("stride")) : k;
+  const p = triple(ctx, a.window("pad"));
+  return { kind, kernel: k, stride: s, pads: [...p, ...p], countIncludePad: a.has("count_include_pad") ? a.bool("count_include_pad") !== false : true };
+}
+
+const windowFormals = [
+  { name: "x", kind: "tensor", doc: "video" },
+  { name: "kernel", kind: "window", doc: "window" },
+  { name: "stride", kind: "window", default: "optional", doc: "window (the kernel)" },
+] as const;
+
+export const POOLING_OPS = {
+  maxpool: defineOp<PoolOp<"maxpool">>({
+    summary: "max pooling",
+    formals: [...windowFormals, { name: "pad", kind: "window", default: uniformWindow(0), doc: "window" }],
+    result: "`<T', H'×W', C>`",
+    rule: (a, ctx) => pooledType(a, ctx, "maxpool"),
+    lower: (a, ctx) => ({ op: lowerPool("maxpool", a, ctx), weights: [] }),
+    onnx: {
+      doc: "MaxPool-8",
+      unsupported: everyOpset,
+      lower: (op, out) =>
+        out.add("MaxPool", out.inputs, [out.output], [
+          intsAttribute("kernel_shape", op.kernel),
+          intsAttribute("strides", op.stride),
+          intsAttribute("pads", op.pads),
+        ]),
+    },
+    flops: noFlops,
+  }),
+  avgpool: defineOp<PoolOp<"avgpool">>({
+    summary: "average pooling",
+    formals: [
+      ...windowFormals,
+      { name: "pad", kind: "window", default: uniformWindow(0), doc: "window" },
+      { name: "count_include_pad", kind: "bool", default: true, doc: "bool" },
+    ],
+    result: "`<T', H'×W', C>`",
+    rule: (a, ctx) => pooledType(a, ctx, "avgpool"),
+    lower: (a, ctx) => ({ op: lowerPool("avgpool", a, ctx), weights: [] }),
+    onnx: {
+      doc: "AveragePool-7",
+      unsupported: everyOpset,
+      lower: (op, out) =>
+        out.add("AveragePool", out.inputs, [out.output], [
+          intsAttribute("kernel_shape", op.kernel),
+          intsAttribute("strides", op.stride),
+          intsAttribute("pads", op.pads),
+          intAttribute("count_include_pad", op.countIncludePad ? 1 : 0),
+        ]),
+    },
+    flops: noFlops,
+  }),
+  gap: defineOp<GapOp>({
+    summary: "global average pooling over time and space: <T, H×W, C> → <C>",
+    formals: [{ name: "x", kind: "tensor", doc: "video" }],
+    result: "`<C>`: the mean over time and space",
+    rule: (a, ctx) => ({ layout: "vector", dims: [requireVideo(a.tensor("x"), ctx, "x", "gap")[0]] }),
+    lower: () => ({ op: { kind: "gap" }, weights: [] }),
+    onnx: {
+      doc: "GlobalAveragePool-1 and Flatten-9",
+      unsupported: everyOpset,
+      lower(_op, out) {
+        const x = out.inputs[0]!;
+        const [channels, ...spatial] = out.shapeOf(x);
+        const pooled = out.intermediate("pooled", [channels!, ...spatial.map(() => 1)]);
+        out.add("GlobalAveragePool", [x], [pooled]);
+        out.add("Flatten", [pooled], [out.output], [intAttribute("axis", 1)]);
+      },
+    },
+    flops: noFlops,
+  }),
+};

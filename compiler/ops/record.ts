@@ -1,0 +1,134 @@
+/**
+ * The shape of an op record: everything the compiler knows about one op, for
+ * every stage that handles it. The checker calls `rule` (symbolic shapes), the
+ * elaborator calls `lower` (graph IR node and weights), the ONNX emitter calls
+ * `onnx`, the reports call `flops`, and the docs are generated from `summary`,
+ * `formals`, `result` and `onnx.doc`. See ../ops.ts for how to add an op.
+ */
+import type { onnx } from "onnx-proto";
+import type { Poly } from "../dims/poly";
+import type { Rational } from "../dims/rational";
+import type { WeightInit } from "../ir";
+import type { TensorType } from "../types";
+import type { DiagnosticCode } from "../diagnostics/catalogue";
+import type { DiagnosticParts } from "../diagnostics/diagnostic";
+
+export type FormalKind = "tensor" | "tensors" | "int" | "number" | "bool" | "window" | "shape" | "perm";
+
+export interface FormalSpec {
+  readonly name: string;
+  readonly kind: FormalKind;
+  /** A default, or "optional" when leaving it out is meaningful, or undefined when required. */
+  readonly default?: Poly | boolean | readonly Poly[] | "optional";
+  /** What the argument is, as the op table shows it after the name. */
+  readonly doc: string;
+}
+
+/** Arguments as the checker bound them; accessors fail loudly on misuse (a record bug). */
+export interface OpArgs {
+  tensor(name: string): TensorType;
+  tensors(name: string): readonly TensorType[];
+  dim(name: string): Poly;
+  has(name: string): boolean;
+  window(name: string): readonly [Poly, Poly, Poly];
+  bool(name: string): boolean | undefined;
+  list(name: string): readonly Poly[];
+  shape(name: string): TensorType;
+}
+
+export interface RuleContext {
+  /** The value where every symbol in `p` is bound; undefined in a generic block. */
+  valueOf(p: Poly): Rational | undefined;
+  floorDiv(n: Poly, d: Poly): Poly;
+  ceilDiv(n: Poly, d: Poly): Poly;
+  /** Reports (or, in a generic block, records as a requirement) unless `p` is an integer. */
+  requireIntegral(p: Poly, what: string, argName?: string): void;
+  /** Reports (or, in a generic block, records) unless `divisor` divides `p`. */
+  requireMultiple(p: Poly, divisor: Poly, what: string, argName?: string): void;
+  /** Reports unless `p` ≥ `min` wherever it can be decided. */
+  requireAtLeast(p: Poly, min: number, what: string, argName?: string): void;
+  /**
+   * Reports unless equal; returns whether they are. In a generic block,
+   * sizes that agree only for some arguments become a requirement of the
+   * block, unless `proved` asks for equality for all of them.
+   */
+  requireEqual(found: Poly, expected: Poly, what: string, argName?: string, proved?: "proved"): boolean;
+  /** Reports the failure and abandons this op. */
+  fail(code: DiagnosticCode, parts: DiagnosticParts, argName?: string): never;
+}
+
+/** A weight an op owns; its parameter count is its element count (buffers count none). */
+export interface WeightSpec {
+  readonly suffix: string;
+  readonly shape: readonly number[];
+  readonly init: WeightInit;
+  /** A running statistic (BN mean/var): stored, but not a trained parameter. */
+  readonly buffer?: boolean;
+}
+
+/** Elaboration of an op whose rule has been checked with every parameter bound. */
+export interface LowerContext {
+  /** A polynomial's value with every parameter bound; the checker has proved it an integer. */
+  num(p: Poly): number;
+  value(p: Poly): Rational;
+  shapeOf(t: TensorType): number[];
+}
+
+export type OnnxAttribute = onnx.IAttributeProto;
+
+/** What an op's ONNX lowering writes into; names are made unique by the emitter. */
+export interface OnnxWriter {
+  readonly opset: number;
+  /** The node's data inputs, in the order of its tensor formals. */
+  readonly inputs: readonly string[];
+  /** The node's weights, in the order the op's `lower` declared them. */
+  readonly weights: readonly string[];
+  /** The node's single output. */
+  readonly output: string;
+  /** Shape (without batch) of a data input or the output. */
+  shapeOf(value: string): readonly number[];
+  add(opType: string, inputs: readonly string[], outputs: readonly string[], attributes?: readonly OnnxAttribute[]): void;
+  /** A value only this lowering uses; `batched` false for values computed from weights alone. */
+  intermediate(purpose: string, shape: readonly number[], batched?: boolean): string;
+  int64Constant(purpose: string, values: readonly number[]): string;
+  floatScalar(purpose: string, value: number): string;
+}
+
+export interface OnnxLowering<Op> {
+  /** Undefined if `op` can be expressed at `opset` (already within MIN_OPSET..MAX_OPSET); otherwise why not. */
+  unsupported(op: Op, opset: number): string | undefined;
+  lower(op: Op, out: OnnxWriter): void;
+  /** The ONNX ops it becomes and the opsets they need, for the op table. */
+  readonly doc: string;
+}
+
+/** Concrete shapes (without batch) a cost rule sees. */
+export interface CostInput {
+  readonly inputs: readonly (readonly number[])[];
+  readonly output: readonly number[];
+  /** Weight shapes, in the order the op declared them. */
+  readonly weights: readonly (readonly number[])[];
+}
+
+/** Everything about one op. `Op` is its graph IR node: `{ kind: <the op's name>, ...attributes }`. */
+export interface OpRecord<Op extends { readonly kind: string }> {
+  /** One line: what the op computes. */
+  readonly summary: string;
+  readonly formals: readonly FormalSpec[];
+  /** The result type, as the op table shows it. */
+  readonly result: string;
+  /** The symbolic shape rule; with every parameter bound it gives the concrete shape too. */
+  rule(a: OpArgs, c: RuleContext): TensorType;
+  /** The graph IR node and its weights (shapes and initialisation), with every parameter bound. */
+  lower(a: OpArgs, c: LowerContext): { op: Op; weights: readonly WeightSpec[] };
+  readonly onnx: OnnxLowering<Op>;
+  /** Multiply-adds for one input view (0 for ops the paper does not count). */
+  flops(op: Op, io: CostInput): number;
+  /** Counted only when asked for (batch norm, which folds into the convolution at inference). */
+  readonly flopsOnRequest?: true;
+}
+
+/** Types a record inline (in a group's table) as the record of `Op`. */
+export function defineOp<Op extends { readonly kind: string }>(record: OpRecord<Op>): OpRecord<Op> {
+  return record;
+}
