@@ -1,8 +1,8 @@
 /** What the CLI's commands share: options, their parsing, and compiling from them. */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { compile, type CompileResult, type Setting } from "../compiler/index";
-import { nodeHost, packageRoot, readCheckpointFile } from "../compiler/host/node";
+import { nodeHost, packageInfo, readCheckpointFile } from "../compiler/host/node";
 import type { OutputFormat } from "../compiler/render/index";
 import { parseLimit, type Limits } from "../compiler/limits";
 import { CheckpointError } from "../compiler/weights/tensor";
@@ -10,8 +10,7 @@ import { UsageError, type Io } from "./io";
 
 export function version(): string {
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string };
-    return pkg.version;
+    return packageInfo().version;
   } catch {
     return "0.0.0";
   }
@@ -54,13 +53,14 @@ export function intOption(name: string, value: string | undefined, fallback: num
 
 export const WEIGHT_OPTIONS = {
   weights: { type: "string" },
+  "keep-bn": { type: "boolean" },
   "weight-names": { type: "string" },
   seed: { type: "string" },
   opset: { type: "string" },
 } as const;
 
 /** Compiles FILE's network in memory: shared by `compile` and `run`. */
-export function compileFromArgs(file: string, values: { set?: string[]; limit?: string[]; network?: string; weights?: string; "weight-names"?: string; seed?: string; opset?: string }): CompileResult {
+export function compileFromArgs(file: string, values: { set?: string[]; limit?: string[]; network?: string; weights?: string; "weight-names"?: string; seed?: string; opset?: string; "keep-bn"?: boolean }): CompileResult {
   const host = nodeHost();
   if (host.readFile(file) === undefined) throw new UsageError(`cannot read ${file}: no such file`);
   let checkpoint: Parameters<typeof compile>[0]["checkpoint"];
@@ -71,6 +71,7 @@ export function compileFromArgs(file: string, values: { set?: string[]; limit?: 
         tensors: readCheckpointFile(values.weights),
         label: values.weights,
         names: values["weight-names"] ?? "sfc",
+        sha256: fileSha256(values.weights),
       };
     } catch (e) {
       if (e instanceof CheckpointError) throw new UsageError(`cannot load ${values.weights}: ${e.message}`);
@@ -86,7 +87,21 @@ export function compileFromArgs(file: string, values: { set?: string[]; limit?: 
     seed: intOption("seed", values.seed, 0),
     opset: intOption("opset", values.opset, 17),
     checkpoint,
+    keepBn: values["keep-bn"] ?? false,
   });
+}
+
+/** SHA-256 of a file, read in pieces so that a large checkpoint is never whole in memory here. */
+function fileSha256(file: string): string {
+  const hash = createHash("sha256");
+  const fd = fs.openSync(file, "r");
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    for (let n = fs.readSync(fd, chunk); n > 0; n = fs.readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return hash.digest("hex");
 }
 
 const USAGE = `sfc — a typed language and compiler for two-pathway video networks
@@ -94,7 +109,7 @@ const USAGE = `sfc — a typed language and compiler for two-pathway video netwo
 Usage:
   sfc check FILE... [--format human|json|sarif|github] [--set NAME=VALUE]...
   sfc compile FILE.sf [--network NAME] [--set NAME=VALUE]... [--seed N] [--opset N]
-              [--weights FILE --weight-names sfc|pyslowfast|pytorchvideo] -o OUT.onnx
+              [--weights FILE --weight-names sfc|pyslowfast|pytorchvideo] [--keep-bn] -o OUT.onnx
   sfc run MODEL.onnx|FILE.sf [--network NAME] [--set ...] [--input X.npy] [--output Y.npy]
               [--ep cpu|cuda|webgpu] [--threads N]
   sfc info FILE.sf [--network NAME] [--set ...] [--format table|json] [--count-bn]

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { elaborateOnly } from "../compiler/index";
 import { nodeHost } from "../compiler/host/node";
 import { countGraph } from "../compiler/report/counts";
+import { inferenceGraph } from "../compiler/passes/index";
 import { printDiagnostics, UsageError, type Io } from "./io";
 import { COMMON_OPTIONS, limitsOf, settingsOf, usage, version } from "./common";
 
@@ -19,7 +20,7 @@ const thousands = (n: number): string => n.toLocaleString("en-US");
 export function infoCommand(argv: string[], io: Io): number {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...COMMON_OPTIONS, "count-bn": { type: "boolean" } },
+    options: { ...COMMON_OPTIONS, "count-bn": { type: "boolean" }, "keep-bn": { type: "boolean" } },
     allowPositionals: true,
   });
   if (values.help) return usage(io);
@@ -33,6 +34,12 @@ export function infoCommand(argv: string[], io: Io): number {
   if (!result.graph) return 1;
   const graph = result.graph;
   const counts = countGraph(graph, { countBn: values["count-bn"] ?? false });
+  const passes = inferenceGraph(graph, { keepBn: values["keep-bn"] ?? false }).report;
+  const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+  const passesLine =
+    `inference graph: ${plural(passes.foldedBatchNorms.length, "batch norm", "batch norms")} folded into convolutions` +
+    `${passes.keptBatchNorms > 0 ? `, ${passes.keptBatchNorms} kept${values["keep-bn"] ? " (--keep-bn)" : ""}` : ""}` +
+    `, ${plural(passes.removedDropouts.length, "dropout", "dropouts")} removed, ${plural(passes.mergedReshapes.length, "reshape pair", "reshape pairs")} merged`;
   const pathways = [...new Set(counts.rows.flatMap((r) => r.outputs.map((o) => o.pathway)))];
   if (format === "json") {
     io.out(
@@ -45,6 +52,12 @@ export function infoCommand(argv: string[], io: Io): number {
           flops: counts.flops,
           gflops: Number((counts.flops / 1e9).toFixed(2)),
           countsBatchNorm: values["count-bn"] ?? false,
+          passes: {
+            foldedBatchNorms: passes.foldedBatchNorms,
+            keptBatchNorms: passes.keptBatchNorms,
+            removedDropouts: passes.removedDropouts,
+            mergedReshapes: passes.mergedReshapes,
+          },
           stages: counts.rows.map((r) => ({ stage: r.stage, outputs: Object.fromEntries(r.outputs.map((o) => [o.pathway, o.shape])), params: r.params, flops: r.flops })),
         },
         null,
@@ -70,5 +83,6 @@ export function infoCommand(argv: string[], io: Io): number {
   io.out(`FLOPs: multiply-adds of conv, linear and matmul layers for one view${values["count-bn"] ? ", batch norm included" : ", batch norm not counted"}\n\n`);
   io.out(`${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n`);
   for (const r of rows) io.out(`${line(r)}\n`);
+  io.out(`\n${passesLine}\n`);
   return 0;
 }

@@ -157,7 +157,7 @@ export function elaborateNetwork(
       }
       shape.push(n);
     }
-    const ref = builder.addInput(f.name.name, shape);
+    const ref = builder.addInput(f.name.name, shape, type.dims);
     vars.set(f.name.name, { kind: "tensor", type, ref, span: f.name.span });
   }
   const resultType = interpreter.typeFromExpr(decl.result, ctx);

@@ -15,6 +15,10 @@ import { loadProgram, type Program, type SourceHost } from "./program";
 import { withLimits, type Limits } from "./limits";
 import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
 import type { Span } from "./span";
+import { fixedRequirements } from "./dynamic/requirements";
+import { packageInfo } from "./host/node";
+import { modelMetadata } from "./metadata";
+import { inferenceGraph, withCheckpointBnNames, type PassReport } from "./passes/index";
 import { bindCheckpoint } from "./weights/bind";
 import { NameMap } from "./weights/names";
 import type { Checkpoint } from "./weights/tensor";
@@ -195,15 +199,25 @@ export interface CompileOptions {
   /** A checkpoint to take the weights from, and how its names map onto sfc's. */
   readonly checkpoint?: {
     readonly tensors: Checkpoint;
-    /** Shown in messages: the file it came from. */
+    /** Shown in messages and recorded in the metadata (`weights`): the file it came from. */
     readonly label: string;
     /** "sfc" (the names as written) or a names map visible to the network, e.g. "pyslowfast". */
     readonly names: string;
+    /** SHA-256 of the file's bytes, hex, for the metadata (`weights_sha256`). */
+    readonly sha256?: string;
   };
+  /** Keep BatchNormalization nodes (named as in the checkpoint) instead of folding them. */
+  readonly keepBn?: boolean;
+  /** The package this compiler is, for producer_name/producer_version and `sfc_version`; default: package.json. */
+  readonly producer?: { readonly name: string; readonly version: string };
 }
 
+/** `graph` is the graph as emitted (after the inference passes) when there is a model. */
 export interface CompileResult extends Elaborated {
   readonly model: Uint8Array | undefined;
+  /** The graph as elaborated, before the passes. */
+  readonly elaborated?: IRGraph;
+  readonly passes?: PassReport;
 }
 
 /** Resolves the network to compile: by name among the file's own and imported networks. */
@@ -279,8 +293,31 @@ export function compile(options: CompileOptions): CompileResult {
     } else weights = bindCheckpoint(graph, tensors, map, where, extra);
     if (extra.length > 0) return failed();
   }
-  const model = emitOnnx(graph, { opset, seed: options.seed ?? 0, weights });
-  return { ...checked, model };
+  let emitted = inferenceGraph(graph, { keepBn: options.keepBn });
+  if (options.keepBn && options.checkpoint && weights) {
+    const renamed = withCheckpointBnNames(emitted.graph, weights, checked.nameMaps.get(options.checkpoint.names) ?? NameMap.identity());
+    emitted = { graph: renamed.graph, report: emitted.report };
+    weights = renamed.weights;
+  }
+  const producer = options.producer ?? packageInfo();
+  const dynamic = new Set<string>();
+  const metadata = modelMetadata({
+    network: graph.name,
+    params: checked.networks[0]?.params ?? [],
+    dynamic,
+    sources: session.program.sources,
+    sfcVersion: producer.version,
+    requirements: JSON.stringify(fixedRequirements(emitted.graph)),
+    weights: options.checkpoint ? { file: options.checkpoint.label, sha256: options.checkpoint.sha256 } : undefined,
+    passes: {
+      folded_batch_norms: emitted.report.foldedBatchNorms.length,
+      kept_batch_norms: emitted.report.keptBatchNorms,
+      removed_dropouts: emitted.report.removedDropouts.length,
+      merged_reshapes: emitted.report.mergedReshapes.length,
+    },
+  });
+  const model = emitOnnx(emitted.graph, { opset, seed: options.seed ?? 0, weights, producerName: producer.name, producerVersion: producer.version, metadata });
+  return { ...checked, model, graph: emitted.graph, elaborated: graph, passes: emitted.report };
 }
 
 // The Node host (reads files and the standard library from disk) for callers

@@ -1,5 +1,6 @@
 /** Accumulates the graph IR while a network is elaborated. */
 import type { IRGraph, IRNode, IROp, IRStage, IRValue, IRWeight } from "./ir";
+import type { Poly } from "./dims/poly";
 import type { Span } from "./span";
 
 export class IRBuilder {
@@ -28,19 +29,19 @@ export class IRBuilder {
     return name;
   }
 
-  addInput(name: string, shape: readonly number[]): string {
+  addInput(name: string, shape: readonly number[], dims?: readonly Poly[]): string {
     const unique = this.uniqueName(name);
-    const value = { name: unique, shape };
+    const value = { name: unique, shape, ...(dims ? { dims } : {}) };
     this.inputs.push(value);
     this.values.set(unique, value);
     return unique;
   }
 
   /** Adds a node whose single output is named after it; returns the output's name. */
-  addNode(name: string, op: IROp, dataInputs: readonly string[], weights: readonly IRWeight[], shape: readonly number[], span: Span): string {
+  addNode(name: string, op: IROp, dataInputs: readonly string[], weights: readonly IRWeight[], shape: readonly number[], span: Span, dims?: readonly Poly[]): string {
     for (const w of weights) this.used.add(w.name);
     this.nodes.push({ name, op, inputs: [...dataInputs, ...weights.map((w) => w.name)], outputs: [name], weights, span });
-    this.values.set(name, { name, shape });
+    this.values.set(name, { name, shape, ...(dims ? { dims } : {}) });
     return name;
   }
 
@@ -61,7 +62,7 @@ export class IRBuilder {
       }
       const value = this.values.get(output)!;
       this.values.delete(output);
-      this.values.set(outputName, { name: outputName, shape: value.shape });
+      this.values.set(outputName, { ...value, name: outputName });
     }
     const renameStage = (s: IRStage): IRStage => ({ name: s.name, outputs: new Map([...s.outputs].map(([p, v]) => [p, v === output ? finalName : v])) });
     return {

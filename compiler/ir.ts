@@ -6,6 +6,7 @@
  * tensor is [C, T, H, W] (ONNX's NCDHW without N), a vector is [C].
  */
 import type { IROpOf, OpName } from "./ops";
+import type { Poly } from "./dims/poly";
 import type { Span } from "./span";
 
 export type Triple = readonly [number, number, number];
@@ -23,7 +24,34 @@ export interface IRWeight {
   readonly init: WeightInit;
   /** A running statistic (BN mean/var): stored, but not a trained parameter. */
   readonly buffer?: boolean;
+  /**
+   * Set by a graph pass (compiler/passes/): the values are computed from
+   * other weights when the initializers are materialised, not read or drawn
+   * under this name. `init` then only matters to reports.
+   */
+  readonly derived?: WeightDerivation;
 }
+
+/**
+ * How a pass computes a weight from source weights (each read from the
+ * checkpoint or drawn from the seeded generator under its own name).
+ */
+export type WeightDerivation = {
+  /**
+   * Batch norm folded into the convolution before it, in float64 and rounded
+   * to float32 once: with s = γ / √(var + ε) per output channel,
+   * weight' = weight · s and bias' = (bias − mean) · s + β.
+   */
+  readonly kind: "bn_fold";
+  readonly part: "weight" | "bias";
+  /** The convolution's own weight (for "weight") or bias, if it had one (for "bias"). */
+  readonly conv: IRWeight | undefined;
+  readonly gamma: IRWeight;
+  readonly beta: IRWeight;
+  readonly mean: IRWeight;
+  readonly variance: IRWeight;
+  readonly epsilon: number;
+};
 
 /**
  * The node of each op: `{ kind: <the op's source name>, ...attributes }`,
@@ -49,6 +77,12 @@ export interface IRValue {
   readonly name: string;
   /** Shape without the batch dimension. */
   readonly shape: readonly number[];
+  /**
+   * The same shape as polynomials in the network's parameters (what the
+   * checker proved), for dynamic-shape emission and symbolic reports; left
+   * out by graphs built without a network (tests, hand-built IR).
+   */
+  readonly dims?: readonly Poly[];
 }
 
 export interface IRGraph {

@@ -68,7 +68,7 @@ export class InstanceMode implements Mode {
     if (piped || !arg || more.length > 0 || arg.name) return ctx.reporter.fail(M.inputMisused(c.callee, false));
     const type = typeOf(arg.value);
     if (!type) return { kind: "poison", span: c.span };
-    const ref = this.builder.addInput(c.label?.parts.join("_") ?? "input", concreteShape(type, c.span, ctx));
+    const ref = this.builder.addInput(c.label?.parts.join("_") ?? "input", concreteShape(type, c.span, ctx), type.dims);
     return { kind: "tensor", type, ref, span: c.span };
   }
 
@@ -81,7 +81,7 @@ export class InstanceMode implements Mode {
     });
     const nodeName = this.builder.uniqueName([...ctx.path, at.label].join("."));
     const weights = lowered.weights.map((w) => weightFromSpec(nodeName, w));
-    const ref = this.builder.addNode(nodeName, lowered.op, tensorInputs(op, bound), weights, concrete, at.span);
+    const ref = this.builder.addNode(nodeName, lowered.op, tensorInputs(op, bound), weights, concrete, at.span, type.dims);
     return { kind: "tensor", type, ref, span: at.span };
   }
 

@@ -24,6 +24,7 @@ import {
   PLATFORM_IS_LITTLE_ENDIAN,
   swapFloat32ByteOrder,
 } from "./init";
+import { fillWeight } from "./materialise";
 import {
   lowerNode,
   MAX_OPSET,
@@ -50,8 +51,12 @@ export interface EmitOnnxOptions {
   readonly seed?: number;
   /** Raw little-endian float32 bytes per weight name (from a checkpoint); the rest are initialised. */
   readonly weights?: ReadonlyMap<string, Uint8Array | LazyBytes>;
+  /** ModelProto.producer_name; default PRODUCER_NAME. */
+  readonly producerName?: string;
   /** ModelProto.producer_version; left out when not given. */
   readonly producerVersion?: string;
+  /** ModelProto.metadata_props, in this order (see docs/deploy.md for the keys sfc writes). */
+  readonly metadata?: ReadonlyArray<readonly [string, string]>;
 }
 
 export const PRODUCER_NAME = "sfc";
@@ -84,7 +89,9 @@ const FLOAT = onnx.TensorProto.DataType.FLOAT;
 type InitializerSource =
   | { readonly kind: "bytes"; readonly rawData: Uint8Array }
   | { readonly kind: "lazy"; readonly bytes: LazyBytes }
-  | { readonly kind: "init"; readonly weight: IRWeight };
+  | { readonly kind: "init"; readonly weight: IRWeight }
+  /** Computed by a graph pass from other weights (IRWeight.derived). */
+  | { readonly kind: "derived"; readonly weight: IRWeight };
 
 /**
  * Checkpoint bytes read only when written, so that a large checkpoint is
@@ -181,6 +188,10 @@ function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string
     weightsByName.set(weight.name, weight);
     available.add(weight.name);
     const byteLength = elementCount(weight.shape) * 4;
+    if (weight.derived !== undefined) {
+      initializers.push({ name: weight.name, dataType: FLOAT, dims: weight.shape, byteLength, source: { kind: "derived", weight } });
+      return;
+    }
     const supplied = checkpoint.get(weight.name);
     if (supplied !== undefined && supplied.byteLength !== byteLength) {
       throw new Error(
@@ -303,10 +314,13 @@ export function emitOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Uint8Ar
 
   const modelHead = onnx.ModelProto.encode({
     irVersion,
-    producerName: PRODUCER_NAME,
+    producerName: options.producerName ?? PRODUCER_NAME,
     ...(options.producerVersion !== undefined ? { producerVersion: options.producerVersion } : {}),
   }).finish();
-  const modelTail = onnx.ModelProto.encode({ opsetImport: [{ domain: "", version: opset }] }).finish();
+  const modelTail = onnx.ModelProto.encode({
+    opsetImport: [{ domain: "", version: opset }],
+    metadataProps: (options.metadata ?? []).map(([key, value]) => ({ key, value })),
+  }).finish();
   const graphHead = onnx.GraphProto.encode({ node: plan.nodes, name: graph.name }).finish();
   const graphTail = onnx.GraphProto.encode({
     docString: formatSpan(graph.span),
@@ -335,7 +349,7 @@ export function emitOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Uint8Ar
   }
 
   const largestInitialised = plan.initializers.reduce(
-    (largest, initializer) => (initializer.source.kind === "init" ? Math.max(largest, initializer.byteLength) : largest),
+    (largest, initializer) => (initializer.source.kind === "init" || initializer.source.kind === "derived" ? Math.max(largest, initializer.byteLength) : largest),
     0,
   );
   const scratch = new Uint8Array(largestInitialised);
@@ -361,7 +375,9 @@ export function emitOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Uint8Ar
       model.set(bytes, offset);
     } else {
       const bytes = scratch.subarray(0, initializer.byteLength);
-      fillInitialWeight(source.weight, seed, new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
+      const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+      if (source.kind === "init") fillInitialWeight(source.weight, seed, values);
+      else fillWeight(source.weight, seed, options.weights ?? new Map(), values);
       if (!PLATFORM_IS_LITTLE_ENDIAN) swapFloat32ByteOrder(bytes);
       model.set(bytes, offset);
     }

@@ -20,6 +20,12 @@ export function packageRoot(): string {
   }
 }
 
+/** The installed package's name and version, from its package.json. */
+export function packageInfo(): { readonly name: string; readonly version: string } {
+  const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { name?: unknown; version?: unknown };
+  return { name: typeof pkg.name === "string" ? pkg.name : "sfc", version: typeof pkg.version === "string" ? pkg.version : "0.0.0" };
+}
+
 /** Standard-library modules by dotted name: stdlib/lateral.sf is "lateral". */
 export function loadStdlib(root: string = path.join(packageRoot(), "stdlib")): Map<string, string> {
   const out = new Map<string, string>();
