@@ -59,8 +59,8 @@ describe("names maps", () => {
       renamed.set(pytorchvideo.apply(n), { ...t, name: pytorchvideo.apply(n) });
     }
     const ptv: Checkpoint = { tensors: renamed, format: "safetensors" };
-    const a = compile({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: FIXTURE, checkpoint: { tensors: ptv, label: "ptv", names: "pytorchvideo" } });
-    const b = compile({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: FIXTURE, checkpoint: { tensors: fixture, label: "pys", names: "pyslowfast" } });
+    const a = compile({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: FIXTURE, checkpoint: { tensors: ptv, label: "checkpoint", names: "pytorchvideo" } });
+    const b = compile({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: FIXTURE, checkpoint: { tensors: fixture, label: "checkpoint", names: "pyslowfast" } });
     expect(a.diagnostics).toEqual([]);
     expect(Buffer.from(a.model!).equals(Buffer.from(b.model!))).toBe(true);
   });
