@@ -6,7 +6,8 @@
  */
 import type { IRWeight } from "../ir";
 import { foldedValues } from "../passes/index";
-import { elementCount, fillInitialWeight, PLATFORM_IS_LITTLE_ENDIAN } from "./init";
+import { elementCount } from "../shapes";
+import { fillInitialWeight, PLATFORM_IS_LITTLE_ENDIAN } from "./init";
 
 /** Checkpoint bytes per weight name: little-endian float32, in hand or read on demand. */
 export type CheckpointBytes = ReadonlyMap<string, Uint8Array | { readonly byteLength: number; read(): Uint8Array }>;
