@@ -25,6 +25,11 @@ export interface Term {
   readonly coef: Rational;
 }
 
+/** A term with its monomial key, as a polynomial stores it. */
+interface KeyedTerm extends Term {
+  readonly key: string;
+}
+
 const GREEK = "αβγδεζηθικλμνξοπρστυφχψω";
 
 /** Paper order: Greek parameters first (αβC, not Cαβ), then names, then floor atoms. */
@@ -47,7 +52,7 @@ function monomialKey(powers: readonly Power[]): string {
 export class Poly {
   private cachedKey: string | undefined;
 
-  private constructor(private readonly terms: ReadonlyMap<string, Term>) {}
+  private constructor(private readonly terms: ReadonlyMap<string, KeyedTerm>) {}
 
   static readonly ZERO = new Poly(new Map());
   static readonly ONE = Poly.constant(Rational.ONE);
@@ -55,27 +60,30 @@ export class Poly {
   static constant(value: Rational | bigint | number): Poly {
     const r = value instanceof Rational ? value : Rational.of(value);
     if (r.isZero()) return Poly.ZERO;
-    return new Poly(new Map([["", { powers: [], coef: r }]]));
+    return new Poly(new Map([["", { powers: [], coef: r, key: "" }]]));
   }
 
   static symbol(name: string): Poly {
     const factor: Factor = { kind: "var", name, key: name };
-    return new Poly(new Map([[name, { powers: [{ factor, exp: 1 }], coef: Rational.ONE }]]));
+    return new Poly(new Map([[name, { powers: [{ factor, exp: 1 }], coef: Rational.ONE, key: name }]]));
   }
 
   private static fromTerms(terms: Iterable<Term>): Poly {
-    const map = new Map<string, Term>();
-    for (const t of terms) {
-      if (t.coef.isZero()) continue;
-      const key = monomialKey(t.powers);
-      const prev = map.get(key);
-      if (prev) {
-        const coef = prev.coef.add(t.coef);
-        if (coef.isZero()) map.delete(key);
-        else map.set(key, { powers: prev.powers, coef });
-      } else map.set(key, t);
-    }
+    const map = new Map<string, KeyedTerm>();
+    for (const t of terms) Poly.accumulate(map, t);
     return new Poly(map);
+  }
+
+  /** Adds a term into a map of keyed terms, keeping no zero coefficients. */
+  private static accumulate(map: Map<string, KeyedTerm>, t: Term | KeyedTerm): void {
+    if (t.coef.isZero()) return;
+    const key = "key" in t ? t.key : monomialKey(t.powers);
+    const prev = map.get(key);
+    if (prev) {
+      const coef = prev.coef.add(t.coef);
+      if (coef.isZero()) map.delete(key);
+      else map.set(key, { powers: prev.powers, coef, key });
+    } else map.set(key, "key" in t ? t : { powers: t.powers, coef: t.coef, key });
   }
 
   private static atom(num: Poly, den: Poly): Poly {
@@ -99,7 +107,11 @@ export class Poly {
   }
 
   add(o: Poly): Poly {
-    return Poly.fromTerms([...this.terms.values(), ...o.terms.values()]);
+    if (o.terms.size === 0) return this;
+    if (this.terms.size === 0) return o;
+    const map = new Map(this.terms);
+    for (const t of o.terms.values()) Poly.accumulate(map, t);
+    return new Poly(map);
   }
   sub(o: Poly): Poly {
     return this.add(o.neg());
@@ -109,7 +121,11 @@ export class Poly {
   }
   scale(r: Rational): Poly {
     if (r.isZero()) return Poly.ZERO;
-    return Poly.fromTerms([...this.terms.values()].map((t) => ({ powers: t.powers, coef: t.coef.mul(r) })));
+    if (r.equals(Rational.ONE)) return this;
+    // A non-zero factor keeps every term non-zero and every key distinct.
+    const map = new Map<string, KeyedTerm>();
+    for (const [key, t] of this.terms) map.set(key, { powers: t.powers, coef: t.coef.mul(r), key });
+    return new Poly(map);
   }
   mul(o: Poly): Poly {
     const out: Term[] = [];
@@ -165,19 +181,26 @@ export class Poly {
   }
 
   substitute(binding: (name: string) => Poly | undefined, ints: IntegerSymbols): Poly {
-    const out: Poly[] = [];
+    let sum: Poly = Poly.ZERO;
+    let changed = false;
     for (const t of this.terms.values()) {
       let acc = Poly.constant(t.coef);
       for (const p of t.powers) {
-        const base =
-          p.factor.kind === "var"
-            ? (binding(p.factor.name) ?? Poly.symbol(p.factor.name))
-            : floorDiv(p.factor.num.substitute(binding, ints), p.factor.den.substitute(binding, ints), ints);
-        for (let i = 0; i < p.exp; i++) acc = acc.mul(base);
+        let base: Poly;
+        if (p.factor.kind === "var") {
+          const bound = binding(p.factor.name);
+          if (bound !== undefined) changed = true;
+          base = bound ?? Poly.symbol(p.factor.name);
+        } else {
+          changed = true;
+          base = floorDiv(p.factor.num.substitute(binding, ints), p.factor.den.substitute(binding, ints), ints);
+        }
+        for (let i = 0; i < p.exp; i++) acc = acc.constantValue() !== undefined ? base.scale(acc.constantTerm()) : acc.mul(base);
       }
-      out.push(acc);
+      sum = sum.add(acc);
     }
-    return out.reduce((a, b) => a.add(b), Poly.ZERO);
+    // Nothing bound: the polynomial itself, with its cached key.
+    return changed ? sum : this;
   }
 
   /** The value under `env`, or undefined when a symbol is unbound. */

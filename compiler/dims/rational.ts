@@ -1,3 +1,6 @@
+/** Integers in [−SMALL_LIMIT, SMALL_LIMIT] are shared objects: most of what shapes hold. */
+const SMALL_LIMIT = 1024;
+
 /** Exact rationals over bigint: β = 1/8 stays 1/8, never 0.125. */
 export class Rational {
   private constructor(
@@ -5,10 +8,19 @@ export class Rational {
     readonly den: bigint,
   ) {}
 
-  static readonly ZERO = new Rational(0n, 1n);
-  static readonly ONE = new Rational(1n, 1n);
+  private static readonly SMALL: readonly Rational[] = Array.from(
+    { length: 2 * SMALL_LIMIT + 1 },
+    (_, i) => new Rational(BigInt(i - SMALL_LIMIT), 1n),
+  );
+  static readonly ZERO = Rational.SMALL[SMALL_LIMIT]!;
+  static readonly ONE = Rational.SMALL[SMALL_LIMIT + 1]!;
 
   static of(num: bigint | number, den: bigint | number = 1n): Rational {
+    // Small integers are most of what shapes hold: share one object each.
+    if (den === 1n || den === 1) {
+      const cached = Rational.small(num);
+      if (cached !== undefined) return cached;
+    }
     let n = BigInt(num);
     let d = BigInt(den);
     if (d === 0n) throw new RangeError("rational with zero denominator");
@@ -38,6 +50,18 @@ export class Rational {
     return Rational.of(m[1] ? -num : num, den);
   }
 
+  /** An integer, without the gcd that a general fraction needs. */
+  private static integer(n: bigint): Rational {
+    return Rational.small(n) ?? new Rational(n, 1n);
+  }
+
+  private static small(value: bigint | number): Rational | undefined {
+    if (typeof value === "number") {
+      return Number.isInteger(value) && Math.abs(value) <= SMALL_LIMIT ? Rational.SMALL[value + SMALL_LIMIT] : undefined;
+    }
+    return value >= -SMALL_LIMIT && value <= SMALL_LIMIT ? Rational.SMALL[Number(value) + SMALL_LIMIT] : undefined;
+  }
+
   isZero(): boolean {
     return this.num === 0n;
   }
@@ -48,12 +72,15 @@ export class Rational {
     return this.num < 0n ? -1 : this.num > 0n ? 1 : 0;
   }
   add(o: Rational): Rational {
+    if (this.den === 1n && o.den === 1n) return Rational.integer(this.num + o.num);
     return Rational.of(this.num * o.den + o.num * this.den, this.den * o.den);
   }
   sub(o: Rational): Rational {
+    if (this.den === 1n && o.den === 1n) return Rational.integer(this.num - o.num);
     return Rational.of(this.num * o.den - o.num * this.den, this.den * o.den);
   }
   mul(o: Rational): Rational {
+    if (this.den === 1n && o.den === 1n) return Rational.integer(this.num * o.num);
     return Rational.of(this.num * o.num, this.den * o.den);
   }
   div(o: Rational): Rational {
@@ -74,7 +101,9 @@ export class Rational {
     return this.num === o.num && this.den === o.den;
   }
   compare(o: Rational): -1 | 0 | 1 {
-    return this.sub(o).sign();
+    const left = this.num * o.den;
+    const right = o.num * this.den;
+    return left < right ? -1 : left > right ? 1 : 0;
   }
   /** A safe JS number, or undefined when the value is not an integer or too large. */
   toSafeInteger(): number | undefined {
@@ -113,3 +142,4 @@ export function gcd(a: bigint, b: bigint): bigint {
 function bitLength(n: bigint): number {
   return n === 0n ? 0 : n.toString(2).length;
 }
+
