@@ -24,7 +24,8 @@
  *      for each new diagnostic (test/ui/).
  *   3. Refresh the op table: `npx vitest run -u test/docs` (and add the op to
  *      the "every op once" example in docs/language.md).
- * No record knows about SlowFast.
+ * docs/internals.md says the same at more length, with an example. No record
+ * knows about SlowFast.
  */
 import type { IRWeight } from "./ir";
 import { COMBINE_OPS } from "./ops/combine";

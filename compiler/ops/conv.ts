@@ -73,6 +73,8 @@ const conv: OpRecord<ConvOp> = {
       ]);
     },
   },
+  weightsDoc: "`weight` (out, C/groups, kt, kh, kw): MSRA (He, fan-out); `bias` (out), with `bias: true`: 0",
+  flopsDoc: "output elements × (C/groups)·kt·kh·kw",
   // One multiply-add per output element and weight element it reads.
   flops: (_op, io) => elementCount(io.output) * elementCount(io.weights[0]!.slice(1)),
 };

@@ -23,7 +23,7 @@ export interface SoftmaxOp {
 
 export const DENSE_OPS = {
   linear: defineOp<LinearOp>({
-    summary: "fully connected layer: <C> → <out>",
+    summary: "fully connected layer: `<C>` → `<out>`",
     formals: [
       { name: "x", kind: "tensor", doc: "vector `<C>`" },
       { name: "out", kind: "int", doc: "int" },
@@ -74,11 +74,13 @@ export const DENSE_OPS = {
         }
       },
     },
+    weightsDoc: "`weight` (out, C): normal, standard deviation 0.01; `bias` (out), with `bias: true`: 0",
+    flopsDoc: "out·C (per row of a higher-rank input)",
     // Every weight once per row of the input.
     flops: (_op, io) => elementCount(io.weights[0]!) * (io.output.length > 1 ? elementCount(io.output.slice(0, -1)) : 1),
   }),
   matmul: defineOp<MatmulOp>({
-    summary: "matrix product over the last two axes of raw tensors: [.., m, k] × [.., k, n] → [.., m, n]",
+    summary: "matrix product over the last two axes of raw tensors",
     formals: [
       { name: "a", kind: "tensor", doc: "raw tensor" },
       { name: "b", kind: "tensor", doc: "raw tensor of the same rank ≥ 2" },
@@ -96,6 +98,7 @@ export const DENSE_OPS = {
     },
     lower: () => ({ op: { kind: "matmul" }, weights: [] }),
     onnx: { doc: "MatMul-9", unsupported: everyOpset, lower: (_op, out) => out.add("MatMul", out.inputs, [out.output]) },
+    flopsDoc: "output elements × k",
     // k multiply-adds per output element.
     flops: (_op, io) => elementCount(io.output) * io.inputs[0]![io.inputs[0]!.length - 1]!,
   }),

@@ -52,6 +52,8 @@ const bn: OpRecord<BnOp> = {
       ]);
     },
   },
+  weightsDoc: "`weight` (C): 1, or 0 with `zero_init`; `bias` (C): 0; buffers `running_mean` (C): 0 and `running_var` (C): 1",
+  flopsDoc: "output elements, only with `sfc info --count-bn`",
   // Once folded into scale and shift, one multiply-add per element.
   flops: (_op, io) => elementCount(io.output),
   flopsOnRequest: true,

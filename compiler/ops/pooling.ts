@@ -85,7 +85,7 @@ export const POOLING_OPS = {
     flops: noFlops,
   }),
   gap: defineOp<GapOp>({
-    summary: "global average pooling over time and space: <T, H×W, C> → <C>",
+    summary: "global average pooling over time and space: `<T, H×W, C>` → `<C>`",
     formals: [{ name: "x", kind: "tensor", doc: "video" }],
     result: "`<C>`: the mean over time and space",
     rule: (a, ctx) => ({ layout: "vector", dims: [requireVideo(a.tensor("x"), ctx, "x", "gap")[0]] }),

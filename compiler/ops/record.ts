@@ -124,6 +124,10 @@ export interface OpRecord<Op extends { readonly kind: string }> {
   readonly onnx: OnnxLowering<Op>;
   /** Multiply-adds for one input view (0 for ops the paper does not count). */
   flops(op: Op, io: CostInput): number;
+  /** What `flops` counts, for the op table; absent when it counts nothing. */
+  readonly flopsDoc?: string;
+  /** The weights `lower` declares and how they start without a checkpoint, for the op table; absent when there are none. */
+  readonly weightsDoc?: string;
   /** Counted only when asked for (batch norm, which folds into the convolution at inference). */
   readonly flopsOnRequest?: true;
 }

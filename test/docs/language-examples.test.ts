@@ -3,8 +3,9 @@
  *  - every ```sf block of docs/language.md checks without diagnostics, or,
  *    fenced as ```sf error SFxxxx, reports that code and no other; a block
  *    fenced with file=PATH is also a file the others may import;
- *  - the op table of docs/language.md lists every op of compiler/ops.ts with
- *    all of its arguments;
+ *  - the op tables of docs/language.md are generated from the op records
+ *    (compiler/ops/; refresh with `npx vitest run -u test/docs`) and list
+ *    every op with all of its arguments;
  *  - every network of examples/*.sf compiles and runs through onnxruntime,
  *    and its output has the graph IR's shape with batch 1; each example has
  *    its walk-through in docs/examples/, where what `sfc check` and `sfc info`
@@ -16,6 +17,7 @@ import { describe, expect, it } from "vitest";
 import { check, compile } from "../../compiler/index";
 import { nodeHost } from "../../compiler/host/node";
 import { OPS, type OpName } from "../../compiler/ops";
+import { OP_TABLES_BEGIN, OP_TABLES_END, renderOpTables } from "../../compiler/ops/docs";
 import type { SourceHost } from "../../compiler/program";
 import { deterministicClip, openSession, runModel } from "../../runtime/session";
 import { main } from "../../cli/main";
@@ -82,6 +84,15 @@ describe("docs/language.md", () => {
       }
     });
   }
+
+  it("has the op tables generated from the op records", async () => {
+    const begin = languageDoc.indexOf(OP_TABLES_BEGIN);
+    const end = languageDoc.indexOf(OP_TABLES_END);
+    expect(begin, "the op table markers").toBeGreaterThanOrEqual(0);
+    expect(end, "the op table markers").toBeGreaterThan(begin);
+    const page = languageDoc.slice(0, begin) + renderOpTables(OPS) + languageDoc.slice(end + OP_TABLES_END.length);
+    await expect(page).toMatchFileSnapshot(path.join(root, "docs/language.md"));
+  });
 
   it("lists every op with all of its arguments", () => {
     const rows = languageDoc.split("\n").filter((l) => l.startsWith("| `"));
