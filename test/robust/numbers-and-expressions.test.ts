@@ -30,7 +30,7 @@ describe("number literals", () => {
   it("keeps scale(by: 1e-401) with its exact factor", () => {
     const r = elaborateSource(net("  return clip |> conv(out: 4) |> scale(by: 1e-401) |> gap"));
     expect(r.diagnostics).toEqual([]);
-    expect(r.graph!.nodes.map((n) => n.op.kind)).toContain("mul_scalar");
+    expect(r.graph!.nodes.map((n) => n.op.kind)).toContain("scale");
   });
 
   it("refuses conv(kernel: 1e401) rather than compile a 1×1×1 kernel", () => {
