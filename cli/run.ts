@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import * as path from "node:path";
 import { onnx } from "onnx-proto";
 import { readNpy, writeNpy, NpyError } from "../runtime/npy";
-import { deterministicClip, openSession, runModel, topK, type ExecutionProvider } from "../runtime/session";
+import { deterministicClip, onnxRuntime, OnnxRuntimeMissing, openSession, runModel, topK, type ExecutionProvider } from "../runtime/session";
 import { COMMON_OPTIONS, WEIGHT_OPTIONS, compileFromArgs, diagnosticFormat, intOption, usage, version } from "./common";
 import { printDiagnostics, readBytes, UsageError, writeAtomically, type Io } from "./io";
 
@@ -87,6 +87,13 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const ep = parseEp(values.ep);
   const threads = values.threads === undefined ? undefined : intOption("threads", values.threads, 0);
   if (threads !== undefined && threads < 1) throw new UsageError("--threads takes a positive integer");
+  // Before any compiling: without onnxruntime-node there is nothing to run on.
+  try {
+    onnxRuntime();
+  } catch (e) {
+    if (e instanceof OnnxRuntimeMissing) throw new UsageError(e.message);
+    throw e;
+  }
   let model: Uint8Array;
   let specs: InputSpec[];
   if (file.endsWith(".onnx")) {

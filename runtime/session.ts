@@ -1,4 +1,34 @@
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+
+/**
+ * onnxruntime-node is an optional peer dependency: checking and compiling
+ * never load it (it is large, and its install can fail without network), so
+ * it is required here on first use rather than imported at the top.
+ */
+export class OnnxRuntimeMissing extends Error {
+  constructor(cause: string) {
+    super(
+      `running a model needs onnxruntime-node, an optional peer dependency that is not installed (${cause}).\n` +
+        `Add it beside this package:  npm install onnxruntime-node\n` +
+        `(where its install script cannot download the CUDA libraries, skip them:  ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node)`,
+    );
+  }
+}
+
+let loaded: typeof Ort | undefined;
+
+export function onnxRuntime(): typeof Ort {
+  if (loaded === undefined) {
+    try {
+      loaded = require('onnxruntime-node') as typeof Ort;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'MODULE_NOT_FOUND') throw new OnnxRuntimeMissing('cannot find module onnxruntime-node');
+      throw new OnnxRuntimeMissing(firstLine(e));
+    }
+  }
+  return loaded;
+}
 
 export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
 
@@ -9,7 +39,7 @@ export interface SessionOptions {
 }
 
 export interface OpenedSession {
-  session: ort.InferenceSession;
+  session: Ort.InferenceSession;
   /** The provider the session was actually created with. */
   provider: ExecutionProvider;
   /** Why the requested provider was not used, for the CLI to print. */
@@ -22,7 +52,7 @@ export interface FloatTensor {
 }
 
 const INSTALL_HINT: Partial<Record<ExecutionProvider, string>> = {
-  cuda: 'reinstall with `npm install onnxruntime-node --onnxruntime-node-install=cuda12` on a machine with CUDA 12',
+  cuda: 'reinstall with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install onnxruntime-node` on a machine with CUDA 12',
 };
 
 /**
@@ -31,9 +61,10 @@ const INSTALL_HINT: Partial<Record<ExecutionProvider, string>> = {
  * build or cannot start, since a slower run is more useful than none.
  */
 export async function openSession(model: Uint8Array, opts: SessionOptions = {}): Promise<OpenedSession> {
+  const ort = onnxRuntime();
   const requested = opts.ep ?? 'cpu';
   const warnings: string[] = [];
-  const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+  const base: Ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
   if (opts.threads !== undefined) {
     if (!Number.isInteger(opts.threads) || opts.threads < 1) {
       throw new RangeError(`threads must be a positive integer, got ${opts.threads}`);
@@ -74,10 +105,11 @@ function firstLine(e: unknown): string {
 
 /** Runs the session on float32 inputs; every output is returned as float32. */
 export async function runModel(
-  session: ort.InferenceSession,
+  session: Ort.InferenceSession,
   inputs: Record<string, FloatTensor>,
 ): Promise<Record<string, FloatTensor>> {
-  const feeds: Record<string, ort.Tensor> = {};
+  const ort = onnxRuntime();
+  const feeds: Record<string, Ort.Tensor> = {};
   for (const name of session.inputNames) {
     const x = inputs[name];
     if (!x) {
@@ -105,7 +137,7 @@ export async function runModel(
   return out;
 }
 
-function asFloat32(name: string, t: ort.Tensor): Float32Array {
+function asFloat32(name: string, t: Ort.Tensor): Float32Array {
   const d = t.data;
   if (d instanceof Float32Array) return d;
   if (d instanceof BigInt64Array || d instanceof BigUint64Array) return Float32Array.from(d, (v) => Number(v));

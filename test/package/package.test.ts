@@ -1,0 +1,89 @@
+/**
+ * The published package: its name, what it ships, and that everything but
+ * `sfc run` works without onnxruntime-node (an optional peer dependency).
+ * The CLI runs as a child process from the built dist/, as a user runs it.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = path.resolve(__dirname, "../..");
+const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+  name: string;
+  bin: Record<string, string>;
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+};
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-package-"));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** Runs bin/sfc.js with the named modules made unresolvable. */
+function sfcWithout(blocked: readonly string[], ...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, ["-r", path.join(root, "test/support/block-modules.cjs"), path.join(root, "bin/sfc.js"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, BLOCK: blocked.join(","), NO_COLOR: "1" },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("the package", () => {
+  it("is named slowfast-compiler and keeps the sfc bin", () => {
+    expect(pkg.name).toBe("slowfast-compiler");
+    expect(Object.keys(pkg.bin)).toEqual(["sfc"]);
+  });
+
+  it("takes onnxruntime-node as an optional peer dependency only", () => {
+    expect(pkg.dependencies["onnxruntime-node"]).toBeUndefined();
+    expect(pkg.peerDependencies["onnxruntime-node"]).toBeDefined();
+    expect(pkg.peerDependenciesMeta["onnxruntime-node"]?.optional).toBe(true);
+  });
+
+  it("ships the CLI, the library, the standard library, docs and LICENSE, and no tests or helper scripts", () => {
+    // --ignore-scripts: prepack would rebuild dist/ under the other tests' feet.
+    const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const [info] = JSON.parse(r.stdout) as Array<{ name: string; files: Array<{ path: string }> }>;
+    expect(info!.name).toBe("slowfast-compiler");
+    const files = info!.files.map((f) => f.path);
+    for (const f of ["LICENSE", "README.md", "package.json", "bin/sfc.js", "dist/cli/main.js", "dist/compiler/index.js", "dist/compiler/index.d.ts", "stdlib/slowfast.sf", "docs/diagnostics.md"])
+      expect(files).toContain(f);
+    const stray = files.filter((f) => /^(test|scripts|bench|examples|grammar|compiler|cli|runtime)\//.test(f) || f.startsWith("dist/test/") || f === ".npmrc");
+    expect(stray).toEqual([]);
+  });
+
+  it("has no .npmrc: the onnxruntime skip setting is the ONNXRUNTIME_NODE_INSTALL environment variable", () => {
+    expect(fs.existsSync(path.join(root, ".npmrc"))).toBe(false);
+    expect(fs.readFileSync(path.join(root, ".ci/run"), "utf8")).toMatch(/ONNXRUNTIME_NODE_INSTALL=skip/);
+  });
+});
+
+describe("without onnxruntime-node", () => {
+  const blocked = ["onnxruntime-node"];
+
+  it("checks, compiles and reports", () => {
+    const checked = sfcWithout(blocked, "check", "examples/slowfast_tiny.sf");
+    expect(checked.err).toMatch(/no errors/);
+    expect(checked.code).toBe(0);
+    const out = path.join(work, "tiny.onnx");
+    const compiled = sfcWithout(blocked, "compile", "examples/slowfast_tiny.sf", "-o", out);
+    expect(compiled.code, compiled.err).toBe(0);
+    expect(fs.statSync(out).size).toBeGreaterThan(1000);
+    const info = sfcWithout(blocked, "info", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "S=256");
+    expect(info.code, info.err).toBe(0);
+    expect(info.out).toMatch(/34,480,216/);
+  });
+
+  it("sfc run says how to add it, and exits 2 before compiling anything", () => {
+    const ran = sfcWithout(blocked, "run", "examples/slowfast_tiny.sf");
+    expect(ran.code).toBe(2);
+    expect(ran.out).toBe("");
+    expect(ran.err).toMatch(/needs onnxruntime-node, an optional peer dependency/);
+    expect(ran.err).toMatch(/npm install onnxruntime-node/);
+    expect(ran.err).toMatch(/ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node/);
+    expect(ran.err).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
