@@ -87,3 +87,17 @@ describe("without onnxruntime-node", () => {
     expect(ran.err).not.toMatch(/\n\s+at /); // no stack trace
   });
 });
+
+describe("a fresh clone", () => {
+  it("needs nothing beside the repository: no tracked file reaches into a sibling folder", () => {
+    const r = spawnSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    // Split so that this file does not match itself.
+    const sibling = new RegExp(["\\.\\./", "shared/"].join("") + "|(^|[^:\\w])" + ["/work", "/"].join(""));
+    const offenders = r.stdout
+      .split("\0")
+      .filter((f) => f !== "" && !f.startsWith("test/fixtures/") && fs.existsSync(path.join(root, f)))
+      .filter((f) => sibling.test(fs.readFileSync(path.join(root, f), "latin1")));
+    expect(offenders).toEqual([]);
+  });
+});
