@@ -6,7 +6,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { SourceHost } from "../program";
 import { readCheckpoint } from "../weights/read";
-import { readSafetensorsFrom } from "../weights/safetensors";
 import { CheckpointError, type Checkpoint } from "../weights/tensor";
 
 /** The package root: the nearest folder above this file with a stdlib/ and a package.json. */
@@ -61,39 +60,44 @@ export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib()): So
 }
 
 /**
- * Opens a checkpoint file. A .safetensors file is read lazily, tensor by
- * tensor, from the open file; a torch.save zip is read whole.
+ * Opens a checkpoint file. Safetensors and torch.save tensors are read one at
+ * a time from the open file when the model is written; a Caffe2 pickle is read
+ * whole. Anything but a readable regular file is refused before it is opened,
+ * so a FIFO or a device never blocks or streams without end.
  */
 export function readCheckpointFile(file: string): Checkpoint {
-  const fd = fs.openSync(file, "r");
-  const size = fs.fstatSync(fd).size;
-  const head = Buffer.alloc(Math.min(4, size));
-  fs.readSync(fd, head, 0, head.length, 0);
-  if (head.length === 4 && head.readUInt32LE(0) === 0x04034b50) {
-    fs.closeSync(fd);
-    const bytes = fs.readFileSync(file);
-    return readCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path.basename(file));
+  let fd: number;
+  let size: number;
+  try {
+    const stat = fs.statSync(file);
+    if (stat.isDirectory()) throw new CheckpointError("is a directory; --weights takes a checkpoint file");
+    if (!stat.isFile()) throw new CheckpointError("is not a regular file (a FIFO, device or socket); --weights takes a checkpoint file");
+    fd = fs.openSync(file, "r");
+    size = fs.fstatSync(fd).size;
+  } catch (e) {
+    if (e instanceof CheckpointError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOENT" ? "no such file" : (e as Error).message;
+    throw new CheckpointError(`cannot be read (${why})`);
   }
   // The descriptor stays open for the lazy reads; the process exit closes it.
   // Reads share one scratch buffer: each tensor is copied into the model
   // before the next is read, so a tensor's bytes are valid until then.
   let scratch = Buffer.alloc(0);
-  return readSafetensorsFrom(
-    {
-      byteLength: size,
-      read(offset, length) {
-        // 16 MiB holds any one tensor of the stdlib's networks; a larger one gets exactly its size.
-        if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(Math.max(length, 16 << 20));
-        const buf = scratch;
-        let done = 0;
-        while (done < length) {
-          const n = fs.readSync(fd, buf, done, length - done, offset + done);
-          if (n === 0) throw new CheckpointError(`${file}: ends at byte ${offset + done}, expected ${offset + length}`);
-          done += n;
-        }
-        return new Uint8Array(buf.buffer, buf.byteOffset, length);
-      },
+  const source = {
+    byteLength: size,
+    read(offset: number, length: number): Uint8Array {
+      // 16 MiB holds any one tensor of the stdlib's networks; a larger one gets exactly its size.
+      if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(Math.max(length, 16 << 20));
+      const buf = scratch;
+      let done = 0;
+      while (done < length) {
+        const n = fs.readSync(fd, buf, done, length - done, offset + done);
+        if (n === 0) throw new CheckpointError(`${file}: ends at byte ${offset + done}, expected ${offset + length}`);
+        done += n;
+      }
+      return new Uint8Array(buf.buffer, buf.byteOffset, length);
     },
-    true,
-  );
+  };
+  return readCheckpoint(source, path.basename(file));
 }

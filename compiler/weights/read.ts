@@ -1,26 +1,35 @@
-import { readPyth } from './pyth';
-import { readSafetensors } from './safetensors';
-import { Checkpoint, CheckpointError } from './tensor';
+import { readCaffe2 } from './caffe2';
+import { readPyth } from './torch-save';
+import { readSafetensorsFrom } from './safetensors';
+import { asByteSource, type ByteSource, Checkpoint, CheckpointError } from './tensor';
 
 /**
  * Reads a checkpoint, recognising the format by its first bytes rather than by
  * the file name (PySlowFast's `.pyth` and `.pth` are both torch.save archives,
- * and renamed files are common). Errors carry `fileName` in their message.
+ * its model zoo's `.pkl` files are Caffe2 blobs, and renamed files are common).
+ * Safetensors and torch.save tensors are read from the source only when used;
+ * a Caffe2 pickle holds its arrays inline and is read whole. Errors carry
+ * `fileName` in their message.
  */
-export function readCheckpoint(bytes: Uint8Array, fileName: string): Checkpoint {
+export function readCheckpoint(input: Uint8Array | ByteSource, fileName: string): Checkpoint {
+  const source = asByteSource(input);
   try {
-    if (isZip(bytes)) return readPyth(bytes);
-    if (isLegacyTorchSave(bytes)) {
+    const head = source.read(0, Math.min(16, source.byteLength)).slice();
+    if (isZip(head)) return readPyth(source);
+    if (isLegacyTorchSave(head)) {
       throw new CheckpointError(
-        'this is a legacy (pre-zip, PyTorch < 1.6) torch.save file, which is not supported; ' +
-          're-save it with a current PyTorch (torch.save(torch.load(path), path)) or convert it to safetensors',
+        'this is a legacy torch.save file (the pre-zip format of PyTorch < 1.6: a pickled magic number, ' +
+          'then pickles and raw storages), which sfc does not read; re-save it with PyTorch >= 1.6 ' +
+          '(torch.save(torch.load(path), new_path)) or convert it to safetensors',
       );
     }
-    if (bytes.byteLength >= 9 && bytes[8] === 0x7b /* { */) return readSafetensors(bytes);
+    if (isPickle(head)) return readCaffe2(input instanceof Uint8Array ? input : source.read(0, source.byteLength));
+    if (head.byteLength >= 9 && head[8] === 0x7b /* { */) return readSafetensorsFrom(source, !(input instanceof Uint8Array));
     throw new CheckpointError(
-      bytes.byteLength < 9
-        ? `the file is ${bytes.byteLength} bytes, too short to be a checkpoint`
-        : 'not a checkpoint: neither a safetensors file (8-byte header length, then JSON) nor a torch.save zip archive',
+      head.byteLength < 9
+        ? `the file is ${source.byteLength} bytes, too short to be a checkpoint`
+        : 'not a checkpoint: neither a safetensors file (8-byte header length, then JSON), a torch.save zip archive, ' +
+            'nor a Caffe2 pickle of blobs',
     );
   } catch (e) {
     if (e instanceof CheckpointError) throw e.inFile(fileName);
@@ -35,4 +44,9 @@ function isZip(b: Uint8Array): boolean {
 /** Legacy torch.save starts with a pickled magic number: PROTO 2, LONG1 of 10 bytes. */
 function isLegacyTorchSave(b: Uint8Array): boolean {
   return b.byteLength >= 4 && b[0] === 0x80 && b[1] === 0x02 && b[2] === 0x8a && b[3] === 0x0a;
+}
+
+/** A pickle of protocol 2 or later starts with PROTO; Caffe2's Python 2 dumps use protocol 2. */
+function isPickle(b: Uint8Array): boolean {
+  return b.byteLength >= 3 && b[0] === 0x80 && b[1]! >= 2 && b[1]! <= 5;
 }

@@ -1,4 +1,4 @@
-import { Checkpoint, CheckpointError, LoadedTensor, TensorDType, dtypeSize, numel } from './tensor';
+import { type ByteSource, Checkpoint, CheckpointError, LoadedTensor, TensorDType, dtypeSize, numel } from './tensor';
 
 const DTYPES: Record<string, TensorDType> = {
   F32: 'float32',
@@ -24,11 +24,7 @@ export function readSafetensors(bytes: Uint8Array): Checkpoint {
   return readSafetensorsFrom({ byteLength: bytes.byteLength, read: (offset, length) => bytes.subarray(offset, offset + length) }, false);
 }
 
-/** Random access to a file's bytes: an in-memory buffer, or a file read piece by piece. */
-export interface ByteSource {
-  readonly byteLength: number;
-  read(offset: number, length: number): Uint8Array;
-}
+export type { ByteSource } from './tensor';
 
 /**
  * Parses a safetensors file from any byte source. With `lazy`, a tensor's

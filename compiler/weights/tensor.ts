@@ -16,6 +16,28 @@ export type TensorDType =
   | 'uint8'
   | 'bool';
 
+/** Random access to a file's bytes: an in-memory buffer, or a file read piece by piece. */
+export interface ByteSource {
+  readonly byteLength: number;
+  /** `length` bytes at `offset`; a view that may be valid only until the next read. */
+  read(offset: number, length: number): Uint8Array;
+}
+
+export function asByteSource(input: Uint8Array | ByteSource): ByteSource {
+  if (!(input instanceof Uint8Array)) return input;
+  return { byteLength: input.byteLength, read: (offset, length) => input.subarray(offset, offset + length) };
+}
+
+/** The formats sfc reads, recognised by content. */
+export type CheckpointFormat = 'safetensors' | 'pyth' | 'caffe2';
+
+/**
+ * The most bytes one tensor may take: ONNX keeps a model in one protobuf of
+ * at most 2 GiB, so no usable weight is larger. Declared sizes are checked
+ * against it before anything is allocated.
+ */
+export const MAX_TENSOR_BYTES = 2 ** 31;
+
 export interface LoadedTensor {
   name: string;
   dtype: TensorDType;
@@ -26,7 +48,7 @@ export interface LoadedTensor {
 
 export interface Checkpoint {
   tensors: Map<string, LoadedTensor>;
-  format: 'safetensors' | 'pyth';
+  format: CheckpointFormat;
   /** safetensors `__metadata__` (string to string); absent for torch.save files. */
   metadata?: Record<string, string>;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readPyth, readZip } from '../../compiler/weights/pyth';
+import { readPyth } from '../../compiler/weights/torch-save';
+import { readZip } from '../../compiler/weights/zip';
 import { readCheckpoint } from '../../compiler/weights/read';
 import { readSafetensors } from '../../compiler/weights/safetensors';
 import { Checkpoint, numel, toFloat32Bytes } from '../../compiler/weights/tensor';

@@ -1,169 +1,13 @@
 /**
- * Reads `torch.save` checkpoints (the zip format of PyTorch >= 1.6, which is what
- * PySlowFast's `.pyth` files are) without Python.
- *
- * The archive holds `<prefix>/data.pkl`, a pickle of the saved object in which
- * every tensor refers, through a persistent id, to a storage whose raw bytes are
- * the zip entry `<prefix>/data/<key>`. The pickle is interpreted here by a small
- * stack machine that knows the opcodes a state dict needs and a handful of
- * torch/collections callables by name. Nothing is ever executed: any other
- * callable yields an opaque value, which is harmless in parts of the file that
- * are skipped (optimizer state, config objects) and an error when it stands
- * where a tensor of the state dict is expected.
+ * A pickle reader that never executes anything. It is a small stack machine
+ * over the opcodes of protocols 0-5. GLOBAL and STACK_GLOBAL only name a
+ * callable; REDUCE and NEWOBJ hand the callable and its arguments to the
+ * caller's policy, which either models the callable (a dict, a tensor, an
+ * array) or keeps it as an opaque value. A policy may also refuse a global as
+ * soon as it is named. The formats built on it (torch.save, Caffe2 blobs)
+ * decide what the values mean.
  */
-import { inflateRawSync } from 'node:zlib';
-import { Checkpoint, CheckpointError, LoadedTensor, TensorDType, dtypeSize, numel } from './tensor';
-
-// ---------------------------------------------------------------------------
-// Zip
-// ---------------------------------------------------------------------------
-
-export interface ZipEntry {
-  name: string;
-  method: number;
-  flags: number;
-  compressedSize: number;
-  size: number;
-  localHeaderOffset: number;
-}
-
-export interface ZipArchive {
-  entries: Map<string, ZipEntry>;
-  /** The entry's bytes: a view into the archive when stored, a fresh buffer when deflated. */
-  read(entry: ZipEntry): Uint8Array;
-}
-
-const SIG_LOCAL = 0x04034b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_EOCD = 0x06054b50;
-const SIG_ZIP64_LOCATOR = 0x07064b50;
-const SIG_ZIP64_EOCD = 0x06064b50;
-
-function u64(dv: DataView, at: number, what: string): number {
-  const v = dv.getBigUint64(at, true);
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new CheckpointError(`zip: ${what} ${v} is out of range`);
-  return Number(v);
-}
-
-export function readZip(bytes: Uint8Array): ZipArchive {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const len = bytes.byteLength;
-  if (len < 22) throw new CheckpointError(`zip: file is ${len} bytes, too short for a zip archive`);
-
-  // The end-of-central-directory record is followed only by a comment of at most 65535 bytes.
-  let eocd = -1;
-  for (let p = len - 22; p >= Math.max(0, len - 22 - 0xffff); p--) {
-    if (dv.getUint32(p, true) === SIG_EOCD && p + 22 + dv.getUint16(p + 20, true) <= len) {
-      eocd = p;
-      break;
-    }
-  }
-  if (eocd < 0) {
-    throw new CheckpointError('zip: no end-of-central-directory record (file truncated, or not a zip archive)');
-  }
-
-  let count = dv.getUint16(eocd + 10, true);
-  let cdSize = dv.getUint32(eocd + 12, true);
-  let cdOffset = dv.getUint32(eocd + 16, true);
-  if (eocd >= 20 && dv.getUint32(eocd - 20, true) === SIG_ZIP64_LOCATOR) {
-    const z64 = u64(dv, eocd - 12, 'zip64 end-of-central-directory offset');
-    if (z64 + 56 > len || dv.getUint32(z64, true) !== SIG_ZIP64_EOCD) {
-      throw new CheckpointError(`zip: zip64 end-of-central-directory record expected at byte ${z64} is missing`);
-    }
-    count = u64(dv, z64 + 32, 'entry count');
-    cdSize = u64(dv, z64 + 40, 'central directory size');
-    cdOffset = u64(dv, z64 + 48, 'central directory offset');
-  }
-  if (cdOffset + cdSize > len) {
-    throw new CheckpointError(
-      `zip: central directory (bytes ${cdOffset}-${cdOffset + cdSize}) lies outside the ${len}-byte file (truncated?)`,
-    );
-  }
-
-  const entries = new Map<string, ZipEntry>();
-  const decoder = new TextDecoder('utf-8');
-  let p = cdOffset;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > cdOffset + cdSize || dv.getUint32(p, true) !== SIG_CENTRAL) {
-      throw new CheckpointError(`zip: central directory entry ${i} at byte ${p} is malformed`);
-    }
-    const flags = dv.getUint16(p + 8, true);
-    const method = dv.getUint16(p + 10, true);
-    let compressedSize = dv.getUint32(p + 20, true);
-    let size = dv.getUint32(p + 24, true);
-    const nameLen = dv.getUint16(p + 28, true);
-    const extraLen = dv.getUint16(p + 30, true);
-    const commentLen = dv.getUint16(p + 32, true);
-    let localHeaderOffset = dv.getUint32(p + 42, true);
-    const end = p + 46 + nameLen + extraLen + commentLen;
-    if (end > cdOffset + cdSize) throw new CheckpointError(`zip: central directory entry ${i} at byte ${p} is truncated`);
-    const name = decoder.decode(bytes.subarray(p + 46, p + 46 + nameLen));
-
-    // Zip64 sizes live in extra field 0x0001, present only for the fields saturated at 0xffffffff.
-    let e = p + 46 + nameLen;
-    const extraEnd = e + extraLen;
-    while (e + 4 <= extraEnd) {
-      const id = dv.getUint16(e, true);
-      const sz = dv.getUint16(e + 2, true);
-      if (id === 0x0001) {
-        let q = e + 4;
-        const take = (what: string): number => {
-          if (q + 8 > e + 4 + sz) throw new CheckpointError(`zip: entry '${name}' has a short zip64 extra field`);
-          const v = u64(dv, q, what);
-          q += 8;
-          return v;
-        };
-        if (size === 0xffffffff) size = take('size');
-        if (compressedSize === 0xffffffff) compressedSize = take('compressed size');
-        if (localHeaderOffset === 0xffffffff) localHeaderOffset = take('header offset');
-      }
-      e += 4 + sz;
-    }
-    entries.set(name, { name, method, flags, compressedSize, size, localHeaderOffset });
-    p = end;
-  }
-
-  const read = (entry: ZipEntry): Uint8Array => {
-    const h = entry.localHeaderOffset;
-    if (h + 30 > len || dv.getUint32(h, true) !== SIG_LOCAL) {
-      throw new CheckpointError(`zip: local header of '${entry.name}' expected at byte ${h} is missing`);
-    }
-    if (entry.flags & 1) throw new CheckpointError(`zip: entry '${entry.name}' is encrypted`);
-    const start = h + 30 + dv.getUint16(h + 26, true) + dv.getUint16(h + 28, true);
-    const stop = start + entry.compressedSize;
-    if (stop > len) {
-      throw new CheckpointError(
-        `zip: entry '${entry.name}' (bytes ${start}-${stop}) runs past the end of the ${len}-byte file (truncated?)`,
-      );
-    }
-    const raw = bytes.subarray(start, stop);
-    if (entry.method === 0) {
-      if (entry.compressedSize !== entry.size) {
-        throw new CheckpointError(`zip: stored entry '${entry.name}' has differing sizes ${entry.compressedSize}/${entry.size}`);
-      }
-      return raw;
-    }
-    if (entry.method === 8) {
-      let out: Buffer;
-      try {
-        out = inflateRawSync(raw, { maxOutputLength: Math.max(entry.size, 1) });
-      } catch (err) {
-        throw new CheckpointError(`zip: entry '${entry.name}' does not inflate: ${(err as Error).message}`);
-      }
-      if (out.byteLength !== entry.size) {
-        throw new CheckpointError(`zip: entry '${entry.name}' inflates to ${out.byteLength} bytes, expected ${entry.size}`);
-      }
-      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-    }
-    throw new CheckpointError(`zip: entry '${entry.name}' uses compression method ${entry.method} (only stored and deflate are supported)`);
-  };
-
-  return { entries, read };
-}
-
-// ---------------------------------------------------------------------------
-// Pickle values
-// ---------------------------------------------------------------------------
+import { CheckpointError, type TensorDType } from './tensor';
 
 export type PyValue =
   | null
@@ -245,40 +89,8 @@ export class PyTensor {
   ) {}
 }
 
-const STORAGE_DTYPES: Record<string, TensorDType> = {
-  FloatStorage: 'float32',
-  DoubleStorage: 'float64',
-  HalfStorage: 'float16',
-  BFloat16Storage: 'bfloat16',
-  LongStorage: 'int64',
-  IntStorage: 'int32',
-  ShortStorage: 'int16',
-  CharStorage: 'int8',
-  ByteStorage: 'uint8',
-  BoolStorage: 'bool',
-  UntypedStorage: 'uint8',
-};
 
-const TORCH_DTYPES: Record<string, TensorDType> = {
-  float32: 'float32',
-  float: 'float32',
-  float64: 'float64',
-  double: 'float64',
-  float16: 'float16',
-  half: 'float16',
-  bfloat16: 'bfloat16',
-  int64: 'int64',
-  long: 'int64',
-  int32: 'int32',
-  int: 'int32',
-  int16: 'int16',
-  short: 'int16',
-  int8: 'int8',
-  uint8: 'uint8',
-  bool: 'bool',
-};
-
-function describe(v: PyValue): string {
+export function describe(v: PyValue): string {
   if (v === null) return 'None';
   if (typeof v === 'boolean') return `bool ${v ? 'True' : 'False'}`;
   if (typeof v === 'number' || typeof v === 'bigint') return `number ${v}`;
@@ -323,11 +135,22 @@ function opName(op: number): string {
 }
 
 /** Raised inside the interpreter; the caller adds the file and byte position. */
-class PickleFault extends Error {}
+export class PickleFault extends Error {}
 
 export interface UnpickleOptions {
   /** Turns a BINPERSID id into a value (torch: a storage). */
   persistentLoad?: (pid: PyValue) => PyValue;
+  /** Called when GLOBAL or STACK_GLOBAL names a callable; throw a PickleFault to refuse it. */
+  global?: (g: PyGlobal) => void;
+  /** REDUCE: what calling `fn` with `args` stands for; by default `builtinCall`. */
+  call?: (fn: PyValue, args: PyValue) => PyValue;
+  /** NEWOBJ: what constructing `cls` with `args` stands for; by default `builtinConstruct`. */
+  construct?: (cls: PyValue, args: PyValue) => PyValue;
+  /**
+   * Python 2 `str` (BINSTRING, SHORT_BINSTRING) as raw bytes rather than latin1
+   * text: Caffe2 blobs keep array data in them, which need not become a string.
+   */
+  python2StringsAsBytes?: boolean;
   /** Used in error messages, e.g. 'archive/data.pkl'. */
   source?: string;
 }
@@ -620,12 +443,16 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
         case 0x8d: // BINUNICODE8
           stack.push(utf8.decode(take(u64())));
           break;
-        case 0x54: // BINSTRING (Python 2 str)
-          stack.push(latin1.decode(take(u32())));
+        case 0x54: { // BINSTRING (Python 2 str)
+          const b = take(u32());
+          stack.push(opts.python2StringsAsBytes ? b : latin1.decode(b));
           break;
-        case 0x55: // SHORT_BINSTRING
-          stack.push(latin1.decode(take(u8())));
+        }
+        case 0x55: { // SHORT_BINSTRING
+          const b = take(u8());
+          stack.push(opts.python2StringsAsBytes ? b : latin1.decode(b));
           break;
+        }
         case 0x42: // BINBYTES
           stack.push(take(u32()));
           break;
@@ -639,7 +466,9 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
         case 0x63: { // GLOBAL
           const module = line();
           const name = line();
-          stack.push(new PyGlobal(module, name));
+          const g = new PyGlobal(module, name);
+          opts.global?.(g);
+          stack.push(g);
           break;
         }
         case 0x93: { // STACK_GLOBAL
@@ -648,26 +477,28 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
           if (typeof module !== 'string' || typeof name !== 'string') {
             throw new PickleFault('names a global with non-string module or name');
           }
-          stack.push(new PyGlobal(module, name));
+          const g = new PyGlobal(module, name);
+          opts.global?.(g);
+          stack.push(g);
           break;
         }
         case 0x52: { // REDUCE
           const args = pop();
           const fn = pop();
-          stack.push(call(fn, args));
+          stack.push((opts.call ?? builtinCall)(fn, args));
           break;
         }
         case 0x81: { // NEWOBJ
           const args = pop();
           const cls = pop();
-          stack.push(construct(cls, args));
+          stack.push((opts.construct ?? builtinConstruct)(cls, args));
           break;
         }
         case 0x92: { // NEWOBJ_EX
           pop(); // kwargs
           const args = pop();
           const cls = pop();
-          stack.push(construct(cls, args));
+          stack.push((opts.construct ?? builtinConstruct)(cls, args));
           break;
         }
         case 0x62: { // BUILD: __setstate__ is never run; the state is only recorded
@@ -703,38 +534,40 @@ function parseTextInt(s: string): number | bigint {
   return b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
 }
 
-function isGlobal(v: PyValue, qualified: string): boolean {
+export function isGlobal(v: PyValue, qualified: string): boolean {
   return v instanceof PyGlobal && v.qualifiedName === qualified;
 }
 
-function argsOf(args: PyValue): PyValue[] {
+export function argsOf(args: PyValue): PyValue[] {
   if (!(args instanceof PyTuple)) throw new PickleFault(`calls with ${describe(args)} instead of an argument tuple`);
   return args.items;
 }
 
-function intArg(v: PyValue, what: string): number {
+export function intArg(v: PyValue, what: string): number {
   if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   throw new PickleFault(`passes ${describe(v)} as ${what}, expected an integer`);
 }
 
-function intTuple(v: PyValue, what: string): number[] {
+export function intTuple(v: PyValue, what: string): number[] {
   if (!(v instanceof PyTuple) && !(v instanceof PyList)) {
     throw new PickleFault(`passes ${describe(v)} as ${what}, expected a tuple of integers`);
   }
   return v.items.map((x) => intArg(x, what));
 }
 
-function construct(cls: PyValue, args: PyValue): PyValue {
-  if (isGlobal(cls, 'collections.OrderedDict') || isGlobal(cls, 'builtins.dict')) return call(cls, args);
+/** NEWOBJ of a dict type builds the dict; any other class stays an opaque object. */
+export function builtinConstruct(cls: PyValue, args: PyValue): PyValue {
+  if (isGlobal(cls, 'collections.OrderedDict') || isGlobal(cls, 'builtins.dict')) return builtinCall(cls, args);
   return new PyObject(cls, args);
 }
 
-/** The few callables whose meaning matters for a state dict; everything else becomes opaque. */
-function call(fn: PyValue, args: PyValue, depth = 0): PyValue {
+/**
+ * The Python built-ins that only build data (dicts, and bytes spelt as
+ * latin1 text by protocol 2); every other call stays an opaque record.
+ */
+export function builtinCall(fn: PyValue, args: PyValue): PyValue {
   if (!(fn instanceof PyGlobal)) return new PyObject(fn, args);
-  // _rebuild_from_type_v2 recurses into its own arguments; a crafted file could nest it without end.
-  if (depth > 16) throw new PickleFault(`nests ${fn.qualifiedName} calls too deeply`);
   switch (fn.qualifiedName) {
     case 'collections.OrderedDict':
     case 'builtins.dict':
@@ -753,45 +586,6 @@ function call(fn: PyValue, args: PyValue, depth = 0): PyValue {
       }
       return d;
     }
-    case 'torch._utils._rebuild_tensor':
-    case 'torch._utils._rebuild_tensor_v2':
-    case 'torch._utils._rebuild_tensor_v3': {
-      const a = argsOf(args);
-      if (a.length < 4) throw new PickleFault(`calls ${fn.qualifiedName} with ${a.length} arguments`);
-      const storage = a[0];
-      if (!(storage instanceof PyStorage)) {
-        throw new PickleFault(`calls ${fn.qualifiedName} on ${describe(storage)} instead of a storage`);
-      }
-      let dtype = storage.dtype;
-      if (fn.name === '_rebuild_tensor_v3') {
-        const g = a[6];
-        const named = g instanceof PyGlobal && g.module === 'torch' ? TORCH_DTYPES[g.name] : undefined;
-        if (!named) throw new PickleFault(`calls _rebuild_tensor_v3 with unsupported dtype ${describe(g ?? null)}`);
-        dtype = named;
-      }
-      const size = intTuple(a[2], 'tensor size');
-      const stride = intTuple(a[3], 'tensor stride');
-      if (size.length !== stride.length) throw new PickleFault('gives a tensor size and stride of different ranks');
-      if (size.some((d) => d < 0) || stride.some((s) => s < 0)) {
-        throw new PickleFault(`gives a negative tensor size or stride (${size} / ${stride})`);
-      }
-      const offset = intArg(a[1], 'storage offset');
-      if (offset < 0) throw new PickleFault(`gives a negative storage offset ${offset}`);
-      return new PyTensor(storage, offset, size, stride, dtype);
-    }
-    case 'torch._utils._rebuild_parameter':
-    case 'torch._utils._rebuild_parameter_with_state': {
-      // A Parameter is its data tensor plus autograd flags that inference does not need.
-      const a = argsOf(args);
-      return a.length ? a[0] : new PyObject(fn, args);
-    }
-    case 'torch._tensor._rebuild_from_type':
-    case 'torch._tensor._rebuild_from_type_v2': {
-      // (func, new_type, args[, state]): the tensor is func(*args); the subclass is dropped.
-      const a = argsOf(args);
-      if (a.length >= 3) return call(a[0], a[2], depth + 1);
-      return new PyObject(fn, args);
-    }
     case '_codecs.encode': {
       // Protocol 2 spells bytes as _codecs.encode(str, 'latin1').
       const a = argsOf(args);
@@ -803,183 +597,4 @@ function call(fn: PyValue, args: PyValue, depth = 0): PyValue {
     default:
       return new PyObject(fn, args);
   }
-}
-
-// ---------------------------------------------------------------------------
-// torch.save archives
-// ---------------------------------------------------------------------------
-
-/** Keys under which training checkpoints nest the model's state dict, in the order they are tried. */
-const NESTING_KEYS = ['model_state', 'state_dict', 'model'];
-
-export function readPyth(bytes: Uint8Array): Checkpoint {
-  const zip = readZip(bytes);
-  const pkls = [...zip.entries.keys()].filter((n) => /^[^/]+\/data\.pkl$/.test(n));
-  if (pkls.length !== 1) {
-    throw new CheckpointError(
-      pkls.length === 0
-        ? 'torch.save: the zip archive has no <name>/data.pkl entry (not a torch.save file)'
-        : `torch.save: the zip archive has several data.pkl entries (${pkls.join(', ')})`,
-    );
-  }
-  const pklName = pkls[0];
-  const prefix = pklName.slice(0, -'/data.pkl'.length);
-
-  const byteorder = zip.entries.get(`${prefix}/byteorder`);
-  if (byteorder) {
-    const order = new TextDecoder().decode(zip.read(byteorder)).trim();
-    if (order !== 'little') {
-      throw new CheckpointError(`torch.save: '${prefix}/byteorder' says '${order}'; only little-endian checkpoints are supported`);
-    }
-  }
-
-  const storages = new Map<string, PyStorage>();
-  const persistentLoad = (pid: PyValue): PyValue => {
-    const t = pid instanceof PyTuple ? pid.items : [];
-    const [kind, type, key, location, count] = t;
-    if (
-      t.length < 5 ||
-      kind !== 'storage' ||
-      !(type instanceof PyGlobal) ||
-      typeof key !== 'string' ||
-      typeof count !== 'number'
-    ) {
-      throw new PickleFault(`has a persistent id that is not ('storage', type, key, location, numel): ${describe(pid)}`);
-    }
-    const known = storages.get(key);
-    if (known) return known;
-    const s = new PyStorage(
-      key,
-      type.name,
-      type.module === 'torch' ? STORAGE_DTYPES[type.name] : undefined,
-      count,
-      typeof location === 'string' ? location : '?',
-    );
-    storages.set(key, s);
-    return s;
-  };
-
-  const root = unpickle(zip.read(zip.entries.get(pklName) as ZipEntry), { persistentLoad, source: pklName });
-  const { dict, under } = findStateDict(root);
-
-  const storageBytes = new Map<string, Uint8Array>();
-  const loadStorage = (s: PyStorage): Uint8Array => {
-    let b = storageBytes.get(s.key);
-    if (!b) {
-      const entryName = `${prefix}/data/${s.key}`;
-      const entry = zip.entries.get(entryName);
-      if (!entry) throw new CheckpointError(`torch.save: storage '${s.key}' has no zip entry '${entryName}'`);
-      b = zip.read(entry);
-      storageBytes.set(s.key, b);
-    }
-    return b;
-  };
-
-  const entries: [string, PyTensor][] = [];
-  for (const [k, v] of dict.map) {
-    const where = under ? `entry '${String(k)}' of '${under}'` : `entry '${String(k)}'`;
-    if (typeof k !== 'string') throw new CheckpointError(`torch.save: the state dict has a non-string key (${describe(k)})`);
-    if (!(v instanceof PyTensor)) throw new CheckpointError(`torch.save: ${where} is ${describe(v)}, not a tensor`);
-    entries.push([k, v]);
-  }
-
-  // DataParallel prefixes every name; strip it only when it is unambiguous.
-  const strip = entries.length > 0 && entries.every(([k]) => k.startsWith('module.'));
-  const tensors = new Map<string, LoadedTensor>();
-  for (const [k, v] of entries) {
-    const name = strip ? k.slice('module.'.length) : k;
-    if (tensors.has(name)) throw new CheckpointError(`torch.save: two entries are named '${name}'`);
-    tensors.set(name, materialize(name, v, loadStorage));
-  }
-  return { tensors, format: 'pyth' };
-}
-
-function findStateDict(root: PyValue): { dict: PyDict; under?: string } {
-  if (!(root instanceof PyDict)) {
-    const hint =
-      root instanceof PyObject ? ' (a whole pickled model? save model.state_dict() instead)' : '';
-    throw new CheckpointError(`torch.save: data.pkl holds ${describe(root)}, not a dict of tensors${hint}`);
-  }
-  for (const key of NESTING_KEYS) {
-    const v = root.map.get(key);
-    if (v instanceof PyDict) return { dict: v, under: key };
-  }
-  for (const v of root.map.values()) if (v instanceof PyTensor) return { dict: root };
-  if (root.map.size === 0) return { dict: root };
-  const keys = [...root.map.keys()].slice(0, 12).map((k) => (typeof k === 'string' ? `'${k}'` : describe(k)));
-  const held = NESTING_KEYS.filter((k) => root.map.has(k)).map((k) => `'${k}' holds ${describe(root.map.get(k) as PyValue)}`);
-  throw new CheckpointError(
-    `torch.save: no state dict found: the top-level dict has keys ${keys.join(', ')}` +
-      `${root.map.size > 12 ? ', ...' : ''}, and no tensors or a dict under ${NESTING_KEYS.map((k) => `'${k}'`).join('/')}` +
-      (held.length ? ` (${held.join('; ')})` : ''),
-  );
-}
-
-function materialize(name: string, t: PyTensor, loadStorage: (s: PyStorage) => Uint8Array): LoadedTensor {
-  const where = `torch.save: tensor '${name}'`;
-  const dtype = t.dtype;
-  if (!dtype) throw new CheckpointError(`${where} uses storage type ${t.storage.storageType}, which is not supported`);
-  const itemsize = dtypeSize(dtype);
-  const n = numel(t.size);
-  const shape = t.size.slice();
-  if (n === 0) return { name, dtype, shape, data: new Uint8Array(0) };
-
-  const storage = loadStorage(t.storage);
-  const declared = t.storage.numel * dtypeSize(t.storage.dtype ?? 'uint8');
-  if (storage.byteLength < declared) {
-    throw new CheckpointError(
-      `${where}: storage '${t.storage.key}' has ${storage.byteLength} bytes, its header declares ${declared} (truncated?)`,
-    );
-  }
-
-  let contiguous = true;
-  let expect = 1;
-  let last = t.offset;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    last += (shape[d] - 1) * t.stride[d];
-    if (shape[d] !== 1) {
-      if (t.stride[d] !== expect) contiguous = false;
-      expect *= shape[d];
-    }
-  }
-  if ((last + 1) * itemsize > storage.byteLength) {
-    throw new CheckpointError(
-      `${where}: shape [${shape.join(', ')}] with stride [${t.stride.join(', ')}] at offset ${t.offset} ` +
-        `reaches past the ${storage.byteLength}-byte storage '${t.storage.key}'`,
-    );
-  }
-  if (contiguous) {
-    const start = t.offset * itemsize;
-    return { name, dtype, shape, data: storage.subarray(start, start + n * itemsize) };
-  }
-
-  // Strided view (e.g. a transposed weight saved as is): gather rows into a fresh buffer.
-  const out = new Uint8Array(n * itemsize);
-  const rank = shape.length;
-  const inner = shape[rank - 1];
-  const innerStride = t.stride[rank - 1];
-  const idx = new Array<number>(Math.max(rank - 1, 0)).fill(0);
-  let o = 0;
-  for (;;) {
-    let base = t.offset;
-    for (let d = 0; d < rank - 1; d++) base += idx[d] * t.stride[d];
-    if (innerStride === 1) {
-      out.set(storage.subarray(base * itemsize, (base + inner) * itemsize), o);
-      o += inner * itemsize;
-    } else {
-      for (let j = 0; j < inner; j++) {
-        const s = (base + j * innerStride) * itemsize;
-        out.set(storage.subarray(s, s + itemsize), o);
-        o += itemsize;
-      }
-    }
-    let d = rank - 2;
-    while (d >= 0) {
-      if (++idx[d] < shape[d]) break;
-      idx[d] = 0;
-      d--;
-    }
-    if (d < 0) break;
-  }
-  return { name, dtype, shape, data: out };
 }

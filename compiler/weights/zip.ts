@@ -1,0 +1,176 @@
+/**
+ * A zip reader for checkpoint archives (torch.save's format since PyTorch 1.6).
+ * It reads the central directory from the end of the file and each entry only
+ * when asked, from any byte source, so a large archive on disk is never in
+ * memory at once. A deflated entry inflates to at most the size its directory
+ * record declares, and the caller says how many bytes it can use at most, so a
+ * small file cannot make a large allocation.
+ */
+import { inflateRawSync } from 'node:zlib';
+import { CheckpointError, type ByteSource, asByteSource } from './tensor';
+
+export interface ZipEntry {
+  name: string;
+  method: number;
+  flags: number;
+  compressedSize: number;
+  size: number;
+  localHeaderOffset: number;
+}
+
+export interface ZipArchive {
+  entries: Map<string, ZipEntry>;
+  /**
+   * The entry's bytes, at most `limit` of them (default: what the entry
+   * declares). Stored entries come straight from the source, so a view may be
+   * valid only until the next read; deflated entries are a fresh buffer.
+   */
+  read(entry: ZipEntry, limit?: number): Uint8Array;
+}
+
+const SIG_LOCAL = 0x04034b50;
+const SIG_CENTRAL = 0x02014b50;
+const SIG_EOCD = 0x06054b50;
+const SIG_ZIP64_LOCATOR = 0x07064b50;
+const SIG_ZIP64_EOCD = 0x06064b50;
+
+function u64(dv: DataView, at: number, what: string): number {
+  const v = dv.getBigUint64(at, true);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new CheckpointError(`zip: ${what} ${v} is out of range`);
+  return Number(v);
+}
+
+/** Copies `length` bytes at `offset`: sources may hand out views of a reused buffer. */
+function readCopy(source: ByteSource, offset: number, length: number): { bytes: Uint8Array; dv: DataView } {
+  const bytes = source.read(offset, length).slice();
+  return { bytes, dv: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+}
+
+export function readZip(input: Uint8Array | ByteSource): ZipArchive {
+  const source = asByteSource(input);
+  const len = source.byteLength;
+  if (len < 22) throw new CheckpointError(`zip: file is ${len} bytes, too short for a zip archive`);
+
+  // The end-of-central-directory record is followed only by a comment of at most 65535 bytes.
+  const tailStart = Math.max(0, len - 22 - 0xffff);
+  const tail = readCopy(source, tailStart, len - tailStart);
+  let eocd = -1;
+  for (let p = len - 22 - tailStart; p >= 0; p--) {
+    if (tail.dv.getUint32(p, true) === SIG_EOCD && tailStart + p + 22 + tail.dv.getUint16(p + 20, true) <= len) {
+      eocd = p;
+      break;
+    }
+  }
+  if (eocd < 0) {
+    throw new CheckpointError('zip: no end-of-central-directory record (file truncated, or not a zip archive)');
+  }
+
+  let count = tail.dv.getUint16(eocd + 10, true);
+  let cdSize = tail.dv.getUint32(eocd + 12, true);
+  let cdOffset = tail.dv.getUint32(eocd + 16, true);
+  if (eocd >= 20 && tail.dv.getUint32(eocd - 20, true) === SIG_ZIP64_LOCATOR) {
+    const z64 = u64(tail.dv, eocd - 12, 'zip64 end-of-central-directory offset');
+    const rec = z64 + 56 <= len ? readCopy(source, z64, 56) : undefined;
+    if (!rec || rec.dv.getUint32(0, true) !== SIG_ZIP64_EOCD) {
+      throw new CheckpointError(`zip: zip64 end-of-central-directory record expected at byte ${z64} is missing`);
+    }
+    count = u64(rec.dv, 32, 'entry count');
+    cdSize = u64(rec.dv, 40, 'central directory size');
+    cdOffset = u64(rec.dv, 48, 'central directory offset');
+  }
+  if (cdOffset + cdSize > len) {
+    throw new CheckpointError(
+      `zip: central directory (bytes ${cdOffset}-${cdOffset + cdSize}) lies outside the ${len}-byte file (truncated?)`,
+    );
+  }
+  // Every directory record takes at least 46 bytes, so the count is bounded by the directory's size.
+  if (count * 46 > cdSize) {
+    throw new CheckpointError(`zip: ${count} entries cannot fit in a ${cdSize}-byte central directory`);
+  }
+
+  const { bytes, dv } = readCopy(source, cdOffset, cdSize);
+  const entries = new Map<string, ZipEntry>();
+  const decoder = new TextDecoder('utf-8');
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > cdSize || dv.getUint32(p, true) !== SIG_CENTRAL) {
+      throw new CheckpointError(`zip: central directory entry ${i} at byte ${cdOffset + p} is malformed`);
+    }
+    const flags = dv.getUint16(p + 8, true);
+    const method = dv.getUint16(p + 10, true);
+    let compressedSize = dv.getUint32(p + 20, true);
+    let size = dv.getUint32(p + 24, true);
+    const nameLen = dv.getUint16(p + 28, true);
+    const extraLen = dv.getUint16(p + 30, true);
+    const commentLen = dv.getUint16(p + 32, true);
+    let localHeaderOffset = dv.getUint32(p + 42, true);
+    const end = p + 46 + nameLen + extraLen + commentLen;
+    if (end > cdSize) throw new CheckpointError(`zip: central directory entry ${i} at byte ${cdOffset + p} is truncated`);
+    const name = decoder.decode(bytes.subarray(p + 46, p + 46 + nameLen));
+
+    // Zip64 sizes live in extra field 0x0001, present only for the fields saturated at 0xffffffff.
+    let e = p + 46 + nameLen;
+    const extraEnd = e + extraLen;
+    while (e + 4 <= extraEnd) {
+      const id = dv.getUint16(e, true);
+      const sz = dv.getUint16(e + 2, true);
+      if (id === 0x0001) {
+        let q = e + 4;
+        const take = (what: string): number => {
+          if (q + 8 > e + 4 + sz) throw new CheckpointError(`zip: entry '${name}' has a short zip64 extra field`);
+          const v = u64(dv, q, what);
+          q += 8;
+          return v;
+        };
+        if (size === 0xffffffff) size = take('size');
+        if (compressedSize === 0xffffffff) compressedSize = take('compressed size');
+        if (localHeaderOffset === 0xffffffff) localHeaderOffset = take('header offset');
+      }
+      e += 4 + sz;
+    }
+    entries.set(name, { name, method, flags, compressedSize, size, localHeaderOffset });
+    p = end;
+  }
+
+  const read = (entry: ZipEntry, limit: number = entry.size): Uint8Array => {
+    const h = entry.localHeaderOffset;
+    const header = h + 30 <= len ? readCopy(source, h, 30) : undefined;
+    if (!header || header.dv.getUint32(0, true) !== SIG_LOCAL) {
+      throw new CheckpointError(`zip: local header of '${entry.name}' expected at byte ${h} is missing`);
+    }
+    if (entry.flags & 1) throw new CheckpointError(`zip: entry '${entry.name}' is encrypted`);
+    if (entry.size > limit) {
+      throw new CheckpointError(`zip: entry '${entry.name}' declares ${entry.size} bytes, more than the ${limit} it can hold`);
+    }
+    const start = h + 30 + header.dv.getUint16(26, true) + header.dv.getUint16(28, true);
+    const stop = start + entry.compressedSize;
+    if (stop > len) {
+      throw new CheckpointError(
+        `zip: entry '${entry.name}' (bytes ${start}-${stop}) runs past the end of the ${len}-byte file (truncated?)`,
+      );
+    }
+    if (entry.method === 0) {
+      if (entry.compressedSize !== entry.size) {
+        throw new CheckpointError(`zip: stored entry '${entry.name}' has differing sizes ${entry.compressedSize}/${entry.size}`);
+      }
+      return source.read(start, entry.size);
+    }
+    if (entry.method === 8) {
+      let out: Buffer;
+      try {
+        // Inflation stops at the declared size: a small entry cannot expand without bound.
+        out = inflateRawSync(source.read(start, entry.compressedSize), { maxOutputLength: Math.max(entry.size, 1) });
+      } catch (err) {
+        const why = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? `inflates to more than the ${entry.size} bytes it declares` : `does not inflate: ${(err as Error).message}`;
+        throw new CheckpointError(`zip: entry '${entry.name}' ${why}`);
+      }
+      if (out.byteLength !== entry.size) {
+        throw new CheckpointError(`zip: entry '${entry.name}' inflates to ${out.byteLength} bytes, expected ${entry.size}`);
+      }
+      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    }
+    throw new CheckpointError(`zip: entry '${entry.name}' uses compression method ${entry.method} (only stored and deflate are supported)`);
+  };
+
+  return { entries, read };
+}
