@@ -74,7 +74,11 @@ export function compileFromArgs(file: string, values: { set?: string[]; limit?: 
         sha256: fileSha256(values.weights),
       };
     } catch (e) {
-      if (e instanceof CheckpointError) throw new UsageError(`cannot load ${values.weights}: ${e.message}`);
+      if (e instanceof CheckpointError) {
+        // The reader names the file for library callers; here the path is already in front.
+        const own = `${path.basename(values.weights)}: `;
+        throw new UsageError(`cannot load ${values.weights}: ${e.message.startsWith(own) ? e.message.slice(own.length) : e.message}`);
+      }
       throw e;
     }
   } else if (values["weight-names"] !== undefined) throw new UsageError("--weight-names goes with --weights FILE");
