@@ -1,6 +1,7 @@
 /** What the CLI's commands share: options, their parsing, and compiling from them. */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { compile, type CompileResult, type Setting } from "../compiler/index";
 import { nodeHost, packageInfo, readCheckpointFile } from "../compiler/host/node";
 import type { OutputFormat } from "../compiler/render/index";
