@@ -3,17 +3,12 @@ import { parseArgs } from "node:util";
 import { elaborateOnly } from "../compiler/index";
 import { nodeHost } from "../compiler/host/node";
 import { countGraph } from "../compiler/report/counts";
+import { formatShape, formatVideoShape } from "../compiler/shapes";
 import { inferenceGraph } from "../compiler/passes/index";
 import { printDiagnostics, UsageError, type Io } from "./io";
 import { COMMON_OPTIONS, limitsOf, settingsOf, usage, version } from "./common";
 
-const formatShape = (shape: readonly number[]): string => {
-  if (shape.length === 4) {
-    const [c, t, h, w] = shape;
-    return `${t}×${h === w ? `${h}²` : `${h}×${w}`}, ${c}`;
-  }
-  return `(${shape.join(", ")})`;
-};
+const formatStageShape = (shape: readonly number[]): string => (shape.length === 4 ? formatVideoShape(shape) : formatShape(shape));
 
 const thousands = (n: number): string => n.toLocaleString("en-US");
 
@@ -71,7 +66,7 @@ export function infoCommand(argv: string[], io: Io): number {
     r.stage,
     ...pathways.map((p) => {
       const o = r.outputs.find((x) => x.pathway === p);
-      return o ? formatShape(o.shape) : "";
+      return o ? formatStageShape(o.shape) : "";
     }),
     thousands(r.params),
     (r.flops / 1e9).toFixed(2),

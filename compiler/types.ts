@@ -5,6 +5,7 @@
  * a vector <C> is [C], and a raw tensor lists its dimensions as written.
  */
 import { Poly } from "./dims/poly";
+import { formatSpatial, videoDims, writtenVideo } from "./shapes";
 
 export type Layout = "video" | "vector" | "raw";
 
@@ -14,16 +15,15 @@ export interface TensorType {
 }
 
 export function videoType(t: Poly, h: Poly, w: Poly, c: Poly): TensorType {
-  return { layout: "video", dims: [c, t, h, w] };
+  return { layout: "video", dims: videoDims(t, h, w, c) };
 }
 
 export function formatType(type: TensorType): string {
   const d = type.dims.map((p) => p.toString());
   if (type.layout === "vector") return `<${d[0]}>`;
   if (type.layout === "video") {
-    const [c, t, h, w] = type.dims;
-    const spatial = h!.equals(w!) ? `${squareOf(h!)}` : `${wrapTimes(h!)}×${wrapTimes(w!)}`;
-    return `<${t}, ${spatial}, ${c}>`;
+    const v = writtenVideo(type.dims);
+    return `<${v.frames}, ${formatSpatial(v.height, v.width, { equal: (a, b) => a.equals(b), square: squareOf, factor: wrapTimes })}, ${v.channels}>`;
   }
   return `[${d.join(", ")}]`;
 }

@@ -6,6 +6,7 @@
 import type * as A from "../ast";
 import { ceilDiv, floorDiv, Poly } from "../dims/poly";
 import { isOpName } from "../ops";
+import { videoDims } from "../shapes";
 import type { Span } from "../span";
 import type { TensorType } from "../types";
 import type { Value } from "../values";
@@ -217,8 +218,8 @@ function typeOfForm(t: A.TypeExpr, dims: readonly (readonly Poly[])[], ctx: Ctx)
   const spatial = dims[1];
   if (dims.length === 3 && a && spatial?.length === 2 && c) {
     const [h, w] = spatial;
-    if (h && w) return { layout: "video", dims: [c, a, h, w] };
+    if (h && w) return { layout: "video", dims: videoDims(a, h, w, c) };
   }
-  if (dims.length === 4 && a && b && c && d) return { layout: "video", dims: [d, a, b, c] };
+  if (dims.length === 4 && a && b && c && d) return { layout: "video", dims: videoDims(a, b, c, d) };
   return ctx.reporter.fail(M.malformedType(t.span));
 }

@@ -34,6 +34,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic";
 import { Poly } from "../dims/poly";
 import { OPS, isOpName, type OpName } from "../ops";
 import { readWhole } from "../program";
+import { writtenPartOfVideoAxis } from "../shapes";
 import type { BlockEntry, ModuleScope } from "../scope";
 import type { Span } from "../span";
 import { axisName, type TensorType } from "../types";
@@ -349,7 +350,5 @@ function argSpans(c: A.CallExpr): Map<string, Span> {
 /** The source span of the i-th dimension (ONNX order) of a written type. */
 export function dimExprSpan(t: A.TypeExpr, i: number): Span {
   if (t.form === "raw" || t.dims.length !== 3) return t.dims[i]?.span ?? t.span;
-  // <T, spatial, C> is [C, T, H, W] in ONNX order.
-  const index = [2, 0, 1, 1][i] ?? 0;
-  return t.dims[index]?.span ?? t.span;
+  return t.dims[writtenPartOfVideoAxis(i)]?.span ?? t.span;
 }

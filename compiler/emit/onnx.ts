@@ -17,7 +17,7 @@
  */
 import { onnx } from "onnx-proto";
 import type { IRGraph, IRNode, IRWeight } from "../ir";
-import { elementCount } from "../shapes";
+import { elementCount, sameShape } from "../shapes";
 import { formatSpan } from "../span";
 import {
   fillInitialWeight,
@@ -131,10 +131,6 @@ class NameAllocator {
     this.used.add(name);
     return name;
   }
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((dim, index) => dim === b[index]);
 }
 
 function irError(graph: IRGraph, message: string): Error {

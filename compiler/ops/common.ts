@@ -2,6 +2,7 @@
 import { Poly } from "../dims/poly";
 import { Rational } from "../dims/rational";
 import type { Triple } from "../ir";
+import { writtenVideo, type WrittenVideo } from "../shapes";
 import { formatType, type TensorType } from "../types";
 import type { LowerContext, OpArgs, RuleContext } from "./record";
 
@@ -10,11 +11,22 @@ export const constant = (n: number): Poly => Poly.constant(n);
 /** A window default with the same extent on every axis. */
 export const uniformWindow = (n: number): readonly Poly[] => [constant(n), constant(n), constant(n)];
 
-/** The dimensions [C, T, H, W] of a video tensor; any other kind fails with SF0203. */
-export function requireVideo(t: TensorType, ctx: RuleContext, argName: string, opName: string): readonly [Poly, Poly, Poly, Poly] {
+/** The written axes of a video tensor; any other kind fails with SF0203. */
+export function requireVideo(t: TensorType, ctx: RuleContext, argName: string, opName: string): WrittenVideo<Poly> {
   if (t.layout !== "video")
     ctx.fail("SF0203", { message: `\`${opName}\` needs a video tensor <T, H×W, C>, found ${formatType(t)}`, label: `this is ${formatType(t)}` }, argName);
-  return t.dims as unknown as readonly [Poly, Poly, Poly, Poly];
+  return writtenVideo(t.dims);
+}
+
+/**
+ * The extents of a strided window over the frames, height and width of `x`:
+ * integral, and at least 1 each. `k`, `s`, `p`, `d` give kernel, stride, pad
+ * and dilation per axis, in that order.
+ */
+export function windowedAxes(x: WrittenVideo<Poly>, ctx: RuleContext, k: readonly Poly[], s: readonly Poly[], p: readonly Poly[], d: readonly Poly[]): [Poly, Poly, Poly] {
+  const dims = [x.frames, x.height, x.width].map((n, i) => windowExtent(ctx, n, k[i]!, s[i]!, p[i]!, d[i]!));
+  dims.forEach((dim, i) => ctx.requireAtLeast(dim, 1, `output ${["frames", "height", "width"][i]}`));
+  return dims as [Poly, Poly, Poly];
 }
 
 export function triple(ctx: LowerContext, w: readonly [Poly, Poly, Poly]): Triple {

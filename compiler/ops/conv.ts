@@ -1,8 +1,9 @@
 /** Convolution. */
-import { elementCount } from "../shapes";
+import { elementCount, writtenVideo } from "../shapes";
 import type { Triple } from "../ir";
 import { intAttribute, intsAttribute } from "../emit/onnx-attributes";
-import { ONE, checkWindowArgs, everyOpset, requireVideo, triple, uniformWindow, windowExtent } from "./common";
+import { ONE, checkWindowArgs, everyOpset, requireVideo, triple, uniformWindow, windowedAxes } from "./common";
+import { videoType } from "../types";
 import type { OpRecord, WeightSpec } from "./record";
 
 export interface ConvOp {
@@ -31,7 +32,7 @@ const conv: OpRecord<ConvOp> = {
   ],
   result: "`<T', H'×W', out>`; `groups` must divide C and `out`",
   rule(a, ctx) {
-    const [cin, t, h, w] = requireVideo(a.tensor("x"), ctx, "x", "conv");
+    const x = requireVideo(a.tensor("x"), ctx, "x", "conv");
     const out = a.dim("out");
     const groups = a.dim("groups");
     ctx.requireIntegral(out, "output channels", "out");
@@ -39,21 +40,19 @@ const conv: OpRecord<ConvOp> = {
     checkWindowArgs(a, ctx, ["kernel", "stride", "pad", "dilation"]);
     ctx.requireIntegral(groups, "groups", "groups");
     ctx.requireAtLeast(groups, 1, "groups", "groups");
-    ctx.requireMultiple(cin, groups, "input channels", "groups");
+    ctx.requireMultiple(x.channels, groups, "input channels", "groups");
     ctx.requireMultiple(out, groups, "output channels", "groups");
-    const [k, s, p, d] = ["kernel", "stride", "pad", "dilation"].map((n) => a.window(n));
-    const dims = [t, h, w].map((n, i) => windowExtent(ctx, n, k![i]!, s![i]!, p![i]!, d![i]!));
-    dims.forEach((dim, i) => ctx.requireAtLeast(dim, 1, `output ${["frames", "height", "width"][i]}`));
-    return { layout: "video", dims: [out, ...dims] };
+    const [frames, height, width] = windowedAxes(x, ctx, a.window("kernel"), a.window("stride"), a.window("pad"), a.window("dilation"));
+    return videoType(frames, height, width, out);
   },
   lower(a, ctx) {
-    const [cin] = ctx.shapeOf(a.tensor("x"));
+    const cin = writtenVideo(ctx.shapeOf(a.tensor("x"))).channels;
     const out = ctx.num(a.dim("out"));
     const groups = ctx.num(a.dim("groups"));
     const kernel = triple(ctx, a.window("kernel"));
     const p = triple(ctx, a.window("pad"));
     const bias = a.bool("bias") === true;
-    const weights: WeightSpec[] = [{ suffix: "weight", shape: [out, cin! / groups, ...kernel], init: { kind: "msra" } }];
+    const weights: WeightSpec[] = [{ suffix: "weight", shape: [out, cin / groups, ...kernel], init: { kind: "msra" } }];
     if (bias) weights.push({ suffix: "bias", shape: [out], init: { kind: "constant", value: 0 } });
     return {
       op: { kind: "conv", out, kernel, stride: triple(ctx, a.window("stride")), pads: [...p, ...p], dilation: triple(ctx, a.window("dilation")), groups, bias },

@@ -1,7 +1,9 @@
 /** Temporal sampling: the frames each pathway sees. */
 import { Poly } from "../dims/poly";
 import { intAttribute } from "../emit/onnx-attributes";
+import { VIDEO_AXIS, writtenVideo } from "../shapes";
 import { noFlops, requireVideo } from "./common";
+import { videoType } from "../types";
 import { defineOp } from "./record";
 
 /** Frames `from`, `from + every`, ... up to the end of the clip; their count is the output's T. */
@@ -20,7 +22,7 @@ export interface FramesGatherOp {
 export type FramesOp = FramesStrideOp | FramesGatherOp;
 
 /** The time axis of a batched video tensor [N, C, T, H, W]. */
-const TIME_AXIS = 2;
+const TIME_AXIS = 1 + VIDEO_AXIS.frames;
 
 export const FRAMES_OPS = {
   frames: defineOp<FramesOp>({
@@ -33,28 +35,28 @@ export const FRAMES_OPS = {
     ],
     result: "`every: s`: ⌈(T − from)/s⌉ frames from `from`; `count: n`: n frames at ⌊i(T − 1)/(n − 1)⌋, n ≤ T",
     rule(a, ctx) {
-      const [ch, t, h, w] = requireVideo(a.tensor("x"), ctx, "x", "frames");
+      const x = requireVideo(a.tensor("x"), ctx, "x", "frames");
       if (a.has("every") === a.has("count"))
         ctx.fail("SF0211", { message: "`frames` takes exactly one of `every` (plain stride) and `count` (linspace)", label: "here" });
       if (a.has("count")) {
         const n = a.dim("count");
         ctx.requireIntegral(n, "frame count", "count");
         ctx.requireAtLeast(n, 1, "frame count", "count");
-        ctx.requireAtLeast(t.sub(n), 0, "frames left after selection (the clip must have at least `count` frames)", "count");
-        return { layout: "video", dims: [ch, n, h, w] };
+        ctx.requireAtLeast(x.frames.sub(n), 0, "frames left after selection (the clip must have at least `count` frames)", "count");
+        return videoType(n, x.height, x.width, x.channels);
       }
       const s = a.dim("every");
       const from = a.dim("from");
       ctx.requireIntegral(s, "frame stride", "every");
       ctx.requireAtLeast(s, 1, "frame stride", "every");
       ctx.requireAtLeast(from, 0, "first frame", "from");
-      const n = ctx.ceilDiv(t.sub(from), s);
+      const n = ctx.ceilDiv(x.frames.sub(from), s);
       ctx.requireAtLeast(n, 1, "selected frames");
-      return { layout: "video", dims: [ch, n, h, w] };
+      return videoType(n, x.height, x.width, x.channels);
     },
     lower(a, ctx) {
       if (!a.has("count")) return { op: { kind: "frames", from: ctx.num(a.dim("from")), every: ctx.num(a.dim("every")) }, weights: [] };
-      const frames = ctx.shapeOf(a.tensor("x"))[1]!;
+      const frames = writtenVideo(ctx.shapeOf(a.tensor("x"))).frames;
       const n = ctx.num(a.dim("count"));
       const indices = Array.from({ length: n }, (_, i) => (n === 1 ? 0 : Number((BigInt(i) * BigInt(frames - 1)) / BigInt(n - 1))));
       return { op: { kind: "frames", indices }, weights: [] };
@@ -71,7 +73,7 @@ export const FRAMES_OPS = {
         }
         // The end is just past the last frame taken, as torch.onnx writes it; the
         // number of frames is the output's, which the shape rule computed.
-        const count = out.shapeOf(out.output)[TIME_AXIS - 1]!;
+        const count = writtenVideo(out.shapeOf(out.output)).frames;
         const end = op.from + op.every * (count - 1) + 1;
         out.add("Slice", [
           x,

@@ -2,7 +2,8 @@
 import type { Triple } from "../ir";
 import type { TensorType } from "../types";
 import { intAttribute, intsAttribute } from "../emit/onnx-attributes";
-import { ONE, checkWindowArgs, everyOpset, noFlops, requireVideo, triple, uniformWindow, windowExtent } from "./common";
+import { ONE, checkWindowArgs, everyOpset, noFlops, requireVideo, triple, uniformWindow, windowedAxes } from "./common";
+import { videoType } from "../types";
 import { defineOp, type LowerContext, type OpArgs, type RuleContext } from "./record";
 
 export interface PoolOp<K extends "maxpool" | "avgpool"> {
@@ -19,14 +20,12 @@ export interface GapOp {
 }
 
 function pooledType(a: OpArgs, ctx: RuleContext, opName: string): TensorType {
-  const [ch, t, h, w] = requireVideo(a.tensor("x"), ctx, "x", opName);
+  const x = requireVideo(a.tensor("x"), ctx, "x", opName);
   checkWindowArgs(a, ctx, ["kernel", "stride", "pad"]);
   const k = a.window("kernel");
   const s = a.has("stride") ? a.window("stride") : k;
-  const p = a.window("pad");
-  const dims = [t, h, w].map((n, i) => windowExtent(ctx, n, k[i]!, s[i]!, p[i]!, ONE));
-  dims.forEach((d, i) => ctx.requireAtLeast(d, 1, `output ${["frames", "height", "width"][i]}`));
-  return { layout: "video", dims: [ch, ...dims] };
+  const [frames, height, width] = windowedAxes(x, ctx, k, s, a.window("pad"), [ONE, ONE, ONE]);
+  return videoType(frames, height, width, x.channels);
 }
 
 function lowerPool<K extends "maxpool" | "avgpool">(kind: K, a: OpArgs, ctx: LowerContext): PoolOp<K> {
@@ -88,7 +87,7 @@ export const POOLING_OPS = {
     summary: "global average pooling over time and space: `<T, H×W, C>` → `<C>`",
     formals: [{ name: "x", kind: "tensor", doc: "video" }],
     result: "`<C>`: the mean over time and space",
-    rule: (a, ctx) => ({ layout: "vector", dims: [requireVideo(a.tensor("x"), ctx, "x", "gap")[0]] }),
+    rule: (a, ctx) => ({ layout: "vector", dims: [requireVideo(a.tensor("x"), ctx, "x", "gap").channels] }),
     lower: () => ({ op: { kind: "gap" }, weights: [] }),
     onnx: {
       doc: "GlobalAveragePool-1 and Flatten-9",

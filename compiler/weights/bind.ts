@@ -5,6 +5,7 @@
  */
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import type { IRGraph } from "../ir";
+import { elementCount, formatShape, sameShape } from "../shapes";
 import type { Span } from "../span";
 import type { NameMap } from "./names";
 import type { LazyBytes } from "../emit/onnx";
@@ -17,7 +18,6 @@ function isIgnored(name: string): boolean {
   return name.endsWith("num_batches_tracked");
 }
 
-const formatShape = (s: readonly number[]): string => `(${s.join(", ")})`;
 
 export function bindCheckpoint(
   graph: IRGraph,
@@ -44,7 +44,7 @@ export function bindCheckpoint(
         continue;
       }
       used.add(external);
-      const same = t.shape.length === w.shape.length && t.shape.every((d, i) => d === w.shape[i]);
+      const same = sameShape(t.shape, w.shape);
       if (!same) {
         diagnostics.push(
           makeDiagnostic("SF0403", node.span, {
@@ -60,7 +60,7 @@ export function bindCheckpoint(
         diagnostics.push(makeDiagnostic("SF0403", node.span, { message: `\`${external}\` holds ${t.dtype}; weights are floating point`, label: "unusable tensor", related: [{ span: where, label: "this checkpoint" }] }));
         continue;
       }
-      bound.set(w.name, { byteLength: w.shape.reduce((a, b) => a * b, 1) * 4, read: () => toFloat32Bytes(t) });
+      bound.set(w.name, { byteLength: elementCount(w.shape) * 4, read: () => toFloat32Bytes(t) });
     }
   }
   for (const name of [...checkpoint.tensors.keys()].sort()) {

@@ -3,6 +3,7 @@
  * readers. Tensor bytes stay as little-endian views into the file buffer so that
  * a large checkpoint is never copied into JS numbers.
  */
+import { elementCount } from '../shapes';
 
 export type TensorDType =
   | 'float32'
@@ -86,12 +87,8 @@ export function dtypeSize(dtype: TensorDType): number {
   return DTYPE_SIZE[dtype];
 }
 
-/** Product of the dims; 1 for a 0-dim tensor. */
-export function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
+/** Product of the dims; 1 for a 0-dim tensor (the checkpoint readers' name for elementCount). */
+export const numel = elementCount;
 
 /**
  * The tensor as float32 bytes. Already-float32 data is returned as is when its
