@@ -118,6 +118,7 @@ Usage:
   sfc run MODEL.onnx|FILE.sf [--network NAME] [--set ...] [--input X.npy] [--output Y.npy]
               [--ep cpu|cuda|webgpu] [--threads N]
   sfc info FILE.sf [--network NAME] [--set ...] [--format table|json] [--count-bn]
+  sfc lsp --stdio       the language server, for editors (see editors/)
 
 FILE may name a standard-library module as std/NAME.sf (e.g. std/slowfast.sf).
 Parameters: --set T=8 --set alpha=4 --set beta=1/8 --set transform=t2c.

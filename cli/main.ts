@@ -9,6 +9,7 @@ import { COMMON_OPTIONS, WEIGHT_OPTIONS, compileFromArgs, diagnosticFormat, limi
 import { printDiagnostics, processIo, UsageError, writeAtomically, type Io } from "./io";
 import { infoCommand } from "./info";
 import { runCommand } from "./run";
+import { lspCommand } from "./lsp";
 
 
 function checkCommand(argv: string[], io: Io): number {
@@ -64,6 +65,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         return await runCommand(rest, io);
       case "info":
         return infoCommand(rest, io);
+      case "lsp":
+        return await lspCommand(rest, io);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}; see sfc --help`);
     }

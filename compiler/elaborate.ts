@@ -160,6 +160,14 @@ export function elaborateNetwork(
     const ref = builder.addInput(f.name.name, shape, type.dims);
     vars.set(f.name.name, { kind: "tensor", type, ref, span: f.name.span });
   }
+  for (const p of parameterDecls(entry)) {
+    const v = vars.get(p.name.name);
+    if (v) interpreter.recordFact(p.name.span, "formal", v, ctx);
+  }
+  for (const f of decl.formals) {
+    const v = f.type ? vars.get(f.name.name) : undefined;
+    if (v) interpreter.recordFact(f.name.span, "formal", v, ctx);
+  }
   const resultType = interpreter.typeFromExpr(decl.result, ctx);
   const errorsBeforeBody = diagnostics.length;
   const returns = interpreter.runBody(decl.body, ctx).map((r) => r.value);

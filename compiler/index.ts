@@ -19,6 +19,8 @@ import { fixedRequirements } from "./dynamic/requirements";
 import { packageInfo } from "./host/node";
 import { modelMetadata } from "./metadata";
 import { inferenceGraph, withCheckpointBnNames, type PassReport } from "./passes/index";
+import { collectFacts, type SourceFacts } from "./facts/facts";
+import { TypeFactRecorder } from "./facts/types";
 import { bindCheckpoint } from "./weights/bind";
 import { NameMap } from "./weights/names";
 import type { Checkpoint } from "./weights/tensor";
@@ -26,6 +28,7 @@ import type { Checkpoint } from "./weights/tensor";
 export type { Diagnostic } from "./diagnostics/diagnostic";
 export type { SourceHost } from "./program";
 export type { IRGraph } from "./ir";
+export type { SourceFacts, FileFacts, Occurrence, NameKind, TypeFact } from "./facts/facts";
 
 /** The pseudo-file that command-line settings are reported in. */
 export const COMMAND_LINE = "<command line>";
@@ -42,6 +45,8 @@ export interface CheckOptions {
   readonly settings?: readonly Setting[];
   /** Resource limits raised or lowered from compiler/limits.ts's defaults (--limit). */
   readonly limits?: Partial<Limits>;
+  /** Keep what the checker learnt (names, types of spans, graphs) for tools, in `facts`. */
+  readonly facts?: boolean;
 }
 
 export interface NetworkReport {
@@ -57,6 +62,8 @@ export interface CheckResult {
   readonly sources: ReadonlyMap<string, string>;
   readonly networks: readonly NetworkReport[];
   readonly ok: boolean;
+  /** When asked for with `facts: true`. */
+  readonly facts?: SourceFacts;
 }
 
 interface Session {
@@ -67,9 +74,10 @@ interface Session {
   readonly sources: Map<string, string>;
   readonly commandLine: CommandLine;
   readonly overrides: ParamOverride[];
+  readonly recorder: TypeFactRecorder | undefined;
 }
 
-function open(files: readonly string[], host: SourceHost, settings: readonly Setting[], diagnostics: Diagnostic[], limits: Limits): Session {
+function open(files: readonly string[], host: SourceHost, settings: readonly Setting[], diagnostics: Diagnostic[], limits: Limits, facts = false): Session {
   const sources = new Map<string, string>();
   const commandLine = new CommandLine();
   for (const f of files) {
@@ -79,7 +87,8 @@ function open(files: readonly string[], host: SourceHost, settings: readonly Set
   for (const [k, v] of program.sources) sources.set(k, v);
   const scopes = buildScopes(program, diagnostics);
   const overrides = parseSettings(settings, commandLine, diagnostics);
-  return { program, scopes, interpreter: new Interpreter(diagnostics), diagnostics, sources, commandLine, overrides };
+  const recorder = facts ? new TypeFactRecorder() : undefined;
+  return { program, scopes, interpreter: new Interpreter(diagnostics, recorder), diagnostics, sources, commandLine, overrides, recorder };
 }
 
 /**
@@ -142,7 +151,9 @@ function checkAllBlocks(session: Session): void {
 
 function elaborate(session: Session, entry: BlockEntry, overrides: readonly ParamOverride[]): NetworkReport {
   const builder = new IRBuilder();
+  session.recorder?.beginNetwork(entry.decl.name.name, builder);
   const result = elaborateNetwork(entry, overrides, session.interpreter, builder, session.diagnostics);
+  session.recorder?.endNetwork(entry.decl.name.name, result.graph);
   return { name: entry.decl.name.name, file: entry.module.module.path, params: result.params, graph: result.graph };
 }
 
@@ -152,7 +163,7 @@ function elaborate(session: Session, entry: BlockEntry, overrides: readonly Para
  */
 export function check(options: CheckOptions): CheckResult {
   const diagnostics: Diagnostic[] = [];
-  const session = open(options.files, options.host, options.settings ?? [], diagnostics, withLimits(options.limits));
+  const session = open(options.files, options.host, options.settings ?? [], diagnostics, withLimits(options.limits), options.facts);
   checkAllBlocks(session);
   const networks: NetworkReport[] = [];
   const all = entryNetworks(session);
@@ -173,7 +184,8 @@ function paramsOf(entry: BlockEntry): string[] {
 
 function finish(session: Session, networks: NetworkReport[]): CheckResult {
   const diagnostics = dedupe(sortDiagnostics(session.diagnostics));
-  return { diagnostics, sources: session.commandLine.addTo(new Map(session.sources)), networks, ok: !hasErrors(diagnostics) };
+  const facts = session.recorder ? collectFacts(session.program, session.scopes, session.recorder) : undefined;
+  return { diagnostics, sources: session.commandLine.addTo(new Map(session.sources)), networks, ok: !hasErrors(diagnostics), ...(facts ? { facts } : {}) };
 }
 
 /** A block used in several places reports a problem in its body once. */

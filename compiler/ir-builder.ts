@@ -10,6 +10,11 @@ export class IRBuilder {
   private readonly used = new Set<string>();
   private readonly stages: IRStage[] = [];
 
+  /** How many nodes so far: tools delimit what one call built by it. */
+  get nodeCount(): number {
+    return this.nodes.length;
+  }
+
   /** Records a stage as it starts, so that a stage that returns still has a row. */
   beginStage(name: string): void {
     this.stages.push({ name, outputs: new Map() });

@@ -10,10 +10,28 @@ import { videoDims } from "../shapes";
 import type { Span } from "../span";
 import type { TensorType } from "../types";
 import type { Value } from "../values";
+import type { FactRole, FactSink } from "../facts/types";
 import { Abandon, factsOf, type Ctx } from "./context";
 import * as M from "./messages";
 
 export abstract class Evaluator {
+  /** Where the types of spans are recorded for tools, when they asked (check({facts: true})). */
+  constructor(private readonly facts: FactSink | undefined) {}
+
+  /** Records what the source at `span` evaluated to, for tools (hover, inlay hints). */
+  recordFact(span: Span, role: FactRole, v: Value, ctx: Ctx): void {
+    this.facts?.value(span, role, v, (p) => M.valueIn(p, ctx), ctx.mode.kind === "generic");
+  }
+
+  /** Runs a call, recording its result and the graph nodes it built. */
+  protected recordedCall(span: Span, ctx: Ctx, run: () => Value): Value {
+    if (!this.facts) return run();
+    const start = this.facts.callStart();
+    const v = run();
+    this.facts.callEnd(span, start, v, (p) => M.valueIn(p, ctx), ctx.mode.kind === "generic");
+    return v;
+  }
+
   protected abstract call(c: A.CallExpr, piped: Value | undefined, ctx: Ctx): Value;
   protected abstract repeat(r: A.RepeatExpr, piped: Value | undefined, ctx: Ctx): Value;
 
@@ -33,12 +51,15 @@ export abstract class Evaluator {
       case "name":
         return this.lookup(e.ident, ctx);
       case "call":
-        return this.call(e, undefined, ctx);
+        return this.recordedCall(e.span, ctx, () => this.call(e, undefined, ctx));
       case "repeat":
-        return this.repeat(e, undefined, ctx);
+        return this.recordedCall(e.span, ctx, () => this.repeat(e, undefined, ctx));
       case "pipe": {
         let v = this.expr(e.head, ctx);
-        for (const st of e.stages) v = this.stage(st, v, ctx);
+        for (const st of e.stages) {
+          const input = v;
+          v = this.recordedCall(st.span, ctx, () => this.stage(st, input, ctx));
+        }
         return v;
       }
       case "binary":
@@ -182,7 +203,10 @@ export abstract class Evaluator {
 
   private lookup(id: A.Ident, ctx: Ctx): Value {
     const v = ctx.vars.get(id.name);
-    if (v) return { ...v, span: id.span };
+    if (v) {
+      this.recordFact(id.span, "value", v, ctx);
+      return { ...v, span: id.span };
+    }
     const candidates = [...ctx.vars.keys(), ...ctx.symbols.keys()];
     return ctx.reporter.fail(M.unknownName(id, candidates, isOpName(id.name) || ctx.scope.blocks.has(id.name)));
   }

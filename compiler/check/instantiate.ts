@@ -31,6 +31,10 @@ export function instantiate(it: Interpreter, sig: Signature, args: Map<string, V
   const resultType: TensorType = { layout: sig.resultType.layout, dims: sig.resultType.dims.map((d) => d.substitute((n) => bindings.get(n), ints)) };
   const bodyCtx = ctx.mode.blockBody(sig, calleeVars, c, ctx);
   if (!bodyCtx) return { kind: "tensor", type: resultType, ref: undefined, span: c.span };
+  for (const f of sig.entry.decl.formals) {
+    const v = calleeVars.get(f.name.name);
+    if (v) it.recordFact(f.name.span, "formal", v, bodyCtx);
+  }
   const out = it.runBody(sig.entry.decl.body, bodyCtx)[0]?.value;
   if (!out || out.kind !== "tensor") return { kind: "poison", span: c.span };
   return { kind: "tensor", type: resultType, ref: out.ref, span: c.span };

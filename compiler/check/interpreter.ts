@@ -39,6 +39,7 @@ import type { BlockEntry, ModuleScope } from "../scope";
 import type { Span } from "../span";
 import { axisName, type TensorType } from "../types";
 import type { Value } from "../values";
+import type { FactSink } from "../facts/types";
 import { applyOp } from "./apply-op";
 import { Abandon, factsOf, Reporter, type Continuation, type Ctx, type Returned, type Signature, type SymbolInfo } from "./context";
 import { Evaluator } from "./expressions";
@@ -56,8 +57,8 @@ export class Interpreter extends Evaluator {
   /** Proved once per block, shared by every network elaborated after. */
   private readonly signatures = new Map<BlockEntry, Signature | "checking">();
 
-  constructor(diagnostics: Diagnostic[]) {
-    super();
+  constructor(diagnostics: Diagnostic[], facts?: FactSink) {
+    super(facts);
     this.reporter = new Reporter(diagnostics);
   }
 
@@ -141,13 +142,18 @@ export class Interpreter extends Evaluator {
         return "done";
       case "assign": {
         const sub = ctx.pathways.has(s.target.name) ? { ...ctx, path: [...ctx.path, s.target.name] } : ctx;
-        ctx.vars.set(s.target.name, this.expr(s.value, sub));
+        const value = this.expr(s.value, sub);
+        ctx.vars.set(s.target.name, value);
+        this.recordFact(s.target.span, "binding", value, ctx);
         return "next";
       }
-      case "pathway":
+      case "pathway": {
         ctx.pathways.add(s.name.name);
-        ctx.vars.set(s.name.name, this.expr(s.value, { ...ctx, path: [...ctx.path, s.name.name] }));
+        const value = this.expr(s.value, { ...ctx, path: [...ctx.path, s.name.name] });
+        ctx.vars.set(s.name.name, value);
+        this.recordFact(s.name.span, "binding", value, ctx);
         return "next";
+      }
       case "lateral":
         this.lateral(s, ctx);
         return "next";
@@ -191,10 +197,11 @@ export class Interpreter extends Evaluator {
     const fusion = named?.kind === "string" ? named.value : (s.fusion?.name ?? "concat");
     if (fusion !== "concat" && fusion !== "sum") return this.reporter.fail(M.unknownFusion(s.fusion?.span ?? s.span, fusion));
     const lateralCtx: Ctx = { ...ctx, inLateral: s.span };
-    const transformed = this.stage(s.transform, source, lateralCtx);
+    const transformed = this.recordedCall(s.transform.span, lateralCtx, () => this.stage(s.transform, source, lateralCtx));
     const fuseOp: OpName = fusion === "sum" ? "add" : "concat";
     const fused = applyOp(this, fuseOp, new Map([["xs", { kind: "list", items: [target, transformed], span: s.span }]]), { span: s.span, label: `${s.target.name}_fuse` }, lateralCtx, new Map());
     ctx.vars.set(s.target.name, fused);
+    this.recordFact(s.target.span, "binding", fused, ctx);
   }
 
   // ---------------------------------------------------------------- calls

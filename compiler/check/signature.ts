@@ -41,6 +41,10 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
     else vars.set(f.name, { kind: "poison", span: f.span });
     return { ...f, type };
   });
+  for (const f of decl.formals) {
+    const v = vars.get(f.name.name);
+    if (v) it.recordFact(f.name.span, "formal", v, ctx);
+  }
   const resultType = it.typeFromExpr(decl.result, ctx);
   if (decl.kind === "block") {
     const returns = it.runBody(decl.body, ctx);

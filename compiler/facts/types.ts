@@ -1,0 +1,161 @@
+/**
+ * The checker's side table of types: for a span of source, the type the
+ * checker found for it symbolically (over a generic block's dimension
+ * variables, or a network's parameters) and concretely (at the first network
+ * elaborated through it, with its default parameters), and for a call the
+ * graph nodes it built. Tools read it; the checker only writes it.
+ */
+import { Poly } from "../dims/poly";
+import type { Rational } from "../dims/rational";
+import type { IRGraph } from "../ir";
+import type { IRBuilder } from "../ir-builder";
+import type { Span } from "../span";
+import { formatType, type TensorType } from "../types";
+import type { Value } from "../values";
+
+/** What the span is: a name bound or read, a formal of a block, or a call's result. */
+export type FactRole = "value" | "binding" | "formal" | "call";
+
+export interface TypeFact {
+  readonly span: Span;
+  readonly role: FactRole;
+  /** "<αT, S², βC>", "αβC", "true": what the checker proved for every value of the symbols. */
+  readonly symbolic: string;
+  /** "<32, 56², 8>", "64": at the first network elaborated through this code. */
+  readonly concrete: string | undefined;
+  readonly isTensor: boolean;
+  /** The network the concrete form comes from. */
+  readonly network: string | undefined;
+  /** For a call: the graph nodes it built, [from, to) in that network's graph. */
+  readonly nodes: { readonly from: number; readonly to: number } | undefined;
+}
+
+export type Evaluate = (p: Poly) => Rational | undefined;
+
+/** What the interpreter reports to; absent when nobody asked for facts. */
+export interface FactSink {
+  value(span: Span, role: FactRole, v: Value, evaluate: Evaluate, generic: boolean): void;
+  /** Before a call: a mark that `callEnd` compares with to find the graph nodes the call built. */
+  callStart(): number | undefined;
+  callEnd(span: Span, start: number | undefined, v: Value, evaluate: Evaluate, generic: boolean): void;
+}
+
+
+interface Entry {
+  span: Span;
+  role: FactRole;
+  symbolic: string | undefined;
+  /** True once a generic (block-level) form was recorded: it wins over an instance's. */
+  symbolicIsGeneric: boolean;
+  concrete: string | undefined;
+  isTensor: boolean;
+  network: string | undefined;
+  nodes: { from: number; to: number } | undefined;
+}
+
+export class TypeFactRecorder implements FactSink {
+  /** Keyed by the AST's own span objects: a body run many times hits the same ones. */
+  private readonly entries = new Map<Span, Map<FactRole, Entry>>();
+  private readonly graphs = new Map<string, IRGraph>();
+  private network: string | undefined;
+  private builder: IRBuilder | undefined;
+
+  /** Elaboration of a network begins: concrete forms recorded now come from it. */
+  beginNetwork(name: string, builder: IRBuilder): void {
+    this.network = name;
+    this.builder = builder;
+  }
+
+  endNetwork(name: string, graph: IRGraph | undefined): void {
+    if (graph && !this.graphs.has(name)) this.graphs.set(name, graph);
+    this.network = undefined;
+    this.builder = undefined;
+  }
+
+  callStart(): number | undefined {
+    return this.builder?.nodeCount;
+  }
+
+  callEnd(span: Span, start: number | undefined, v: Value, evaluate: Evaluate, generic: boolean): void {
+    this.value(span, "call", v, evaluate, generic);
+    if (!generic && start !== undefined && this.builder) this.nodes(span, start, this.builder.nodeCount);
+  }
+
+  value(span: Span, role: FactRole, v: Value, evaluate: Evaluate, generic: boolean): void {
+    let byRole = this.entries.get(span);
+    if (!byRole) {
+      byRole = new Map();
+      this.entries.set(span, byRole);
+    }
+    let e = byRole.get(role);
+    // Describing costs more than checking: skip what is known already.
+    if (e && (generic ? e.symbolicIsGeneric : e.symbolic !== undefined && e.concrete !== undefined)) return;
+    const shown = describe(v, evaluate);
+    if (!shown) return;
+    if (!e) {
+      e = { span, role, symbolic: undefined, symbolicIsGeneric: false, concrete: undefined, isTensor: v.kind === "tensor" || v.kind === "type", network: undefined, nodes: undefined };
+      byRole.set(role, e);
+    }
+    if (generic) {
+      if (!e.symbolicIsGeneric) {
+        e.symbolic = shown.symbolic;
+        e.symbolicIsGeneric = true;
+      }
+      return;
+    }
+    if (e.symbolic === undefined) e.symbolic = shown.symbolic;
+    if (e.concrete === undefined && shown.concrete !== undefined) {
+      e.concrete = shown.concrete;
+      e.network = this.network;
+    }
+  }
+
+  private nodes(span: Span, from: number, to: number): void {
+    const e = this.entries.get(span)?.get("call");
+    // The first network's nodes, like the concrete type beside them.
+    if (!e || e.nodes || this.network === undefined || e.network !== this.network || to <= from) return;
+    e.nodes = { from, to };
+  }
+
+  finish(): { types: TypeFact[]; graphs: ReadonlyMap<string, IRGraph> } {
+    const types: TypeFact[] = [];
+    for (const byRole of this.entries.values()) for (const e of byRole.values()) {
+      if (e.symbolic === undefined) continue;
+      types.push({ span: e.span, role: e.role, symbolic: e.symbolic, concrete: e.concrete, isTensor: e.isTensor, network: e.network, nodes: e.nodes });
+    }
+    return { types, graphs: this.graphs };
+  }
+}
+
+function describe(v: Value, evaluate: Evaluate): { symbolic: string; concrete: string | undefined } | undefined {
+  switch (v.kind) {
+    case "tensor":
+    case "type":
+      return { symbolic: formatType(v.type), concrete: concreteType(v.type, evaluate) };
+    case "dim": {
+      const value = evaluate(v.poly);
+      return { symbolic: v.poly.toString(), concrete: value?.toString() };
+    }
+    case "extent": {
+      const values = v.parts.map(evaluate);
+      return { symbolic: v.parts.map((p) => p.toString()).join("×"), concrete: values.every((x) => x !== undefined) ? values.join("×") : undefined };
+    }
+    case "bool":
+      return v.value === undefined ? { symbolic: "true or false", concrete: undefined } : { symbolic: String(v.value), concrete: String(v.value) };
+    case "string":
+      return { symbolic: JSON.stringify(v.value), concrete: JSON.stringify(v.value) };
+    case "list":
+    case "poison":
+      return undefined;
+  }
+}
+
+function concreteType(t: TensorType, evaluate: Evaluate): string | undefined {
+  const dims: Poly[] = [];
+  for (const d of t.dims) {
+    const v = evaluate(d);
+    if (v === undefined) return undefined;
+    dims.push(Poly.constant(v));
+  }
+  return formatType({ layout: t.layout, dims });
+}

@@ -1,0 +1,50 @@
+/** Declarations as users read them: a block's header, the comment above it, an op's formals. */
+import type * as A from "../compiler/ast";
+import type { FileFacts, SourceFacts } from "../compiler/index";
+import { OPS, isOpName, type FormalSpec } from "../compiler/ops";
+import type { Span } from "../compiler/span";
+
+/** The top-level item declared at `nameSpan`, in whichever file the facts hold it. */
+export function itemAt(facts: SourceFacts, nameSpan: Span): { item: A.Item; file: FileFacts } | undefined {
+  const file = facts.files.get(nameSpan.file);
+  if (!file) return undefined;
+  for (const item of file.module.ast.items) {
+    if (item.kind === "import") continue;
+    if (item.name.span.start === nameSpan.start) return { item, file };
+  }
+  return undefined;
+}
+
+/** `block tconv(x: <αT, S², βC>, ...) -> <T, S², ratio·βC>`, as written (whitespace folded). */
+export function header(item: A.Item, text: string): string {
+  const end = item.kind === "block" || item.kind === "network" ? item.result.span.end : item.kind === "names" ? item.name.span.end : item.span.end;
+  return text.slice(item.span.start, end).replace(/\s*\/\/[^\n]*/g, "").replace(/\s+/g, " ").replace(/\( /g, "(");
+}
+
+/** The `//` comment lines right above a declaration. */
+export function docComment(text: string, start: number): string {
+  const before = text.slice(0, start).split("\n");
+  before.pop();
+  const lines: string[] = [];
+  for (let k = before.length - 1; k >= 0; k--) {
+    const m = /^\s*\/\/ ?(.*)$/.exec(before[k]!);
+    if (!m) break;
+    lines.unshift(m[1]!);
+  }
+  return lines.join("\n");
+}
+
+export function opSignature(name: string): string | undefined {
+  if (!isOpName(name)) return undefined;
+  const spec = OPS[name];
+  const formals = spec.formals.map((f) => `${f.name}${f.default === undefined ? "" : "?"}`).join(", ");
+  return `${name}(${formals})`;
+}
+
+export function opFormals(name: string): readonly FormalSpec[] {
+  return isOpName(name) ? OPS[name].formals : [];
+}
+
+export function opSummary(name: string): string {
+  return isOpName(name) ? OPS[name].summary : "";
+}

@@ -1,0 +1,92 @@
+/**
+ * Diagnostics as you type: each change schedules a check of the document
+ * (and of open documents that import it) after a short quiet time, and the
+ * results are published per document. A problem in an imported file is shown
+ * on the import that brings it in, and again in that file when it is open.
+ */
+import { DiagnosticSeverity, type Connection, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation } from "vscode-languageserver";
+import type { Diagnostic } from "../compiler/index";
+import { spanToRange } from "./positions";
+import type { Workspace } from "./workspace";
+
+export interface DiagnosticsOptions {
+  /** Quiet time after the last edit before checking, in milliseconds. */
+  delayMs: number;
+}
+
+export class DiagnosticsService {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly workspace: Workspace,
+    readonly options: DiagnosticsOptions,
+  ) {}
+
+  /** After an edit of `uri`: check it and the open documents that import it, once the typing pauses. */
+  changed(uri: string): void {
+    const doc = this.workspace.document(uri);
+    if (!doc) return;
+    for (const d of [doc, ...this.workspace.invalidate(doc.path)]) this.schedule(d.uri, this.options.delayMs);
+  }
+
+  schedule(uri: string, delayMs: number): void {
+    const pending = this.timers.get(uri);
+    if (pending) clearTimeout(pending);
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        this.publish(uri);
+      }, delayMs),
+    );
+  }
+
+  cancel(uri: string): void {
+    const pending = this.timers.get(uri);
+    if (pending) clearTimeout(pending);
+    this.timers.delete(uri);
+  }
+
+  publish(uri: string): void {
+    const doc = this.workspace.document(uri);
+    const analysis = this.workspace.analysis(uri);
+    if (!doc || !analysis) return;
+    const diagnostics = analysis.result.diagnostics.flatMap((d) => this.forDocument(d, analysis.path, analysis.result.facts?.files.get(analysis.path)?.module.imports ?? []));
+    void this.connection.sendDiagnostics({ uri, version: analysis.version, diagnostics });
+  }
+
+  private forDocument(d: Diagnostic, docPath: string, imports: ReadonlyArray<{ decl: { moduleSpan: import("../compiler/span").Span }; target: string | undefined }>): LspDiagnostic[] {
+    if (d.primary.span.file === docPath) return [this.toLsp(d)];
+    // A problem inside an imported module: on the import that brings it in.
+    const via = imports.find((i) => i.target === d.primary.span.file);
+    if (!via) return [];
+    const s = d.primary.span;
+    return [
+      {
+        ...this.toLsp(d),
+        range: spanToRange(via.decl.moduleSpan),
+        message: `in ${s.file}:${s.line}:${s.column}: ${d.message}`,
+        relatedInformation: [{ location: { uri: this.workspace.uriOf(s.file), range: spanToRange(s) }, message: d.primary.label || d.message }, ...this.related(d)],
+      },
+    ];
+  }
+
+  toLsp(d: Diagnostic): LspDiagnostic {
+    const lines = [d.message, ...d.notes.map((n) => `note: ${n}`), ...(d.help ? [`help: ${d.help}`] : [])];
+    return {
+      range: spanToRange(d.primary.span),
+      severity: d.severity === "error" ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+      code: d.code,
+      source: "sfc",
+      message: lines.join("\n"),
+      relatedInformation: this.related(d),
+    };
+  }
+
+  private related(d: Diagnostic): DiagnosticRelatedInformation[] {
+    return d.related
+      .filter((r) => r.span.file !== "<command line>")
+      .map((r) => ({ location: { uri: this.workspace.uriOf(r.span.file), range: spanToRange(r.span) }, message: r.label }));
+  }
+}

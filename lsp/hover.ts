@@ -1,0 +1,125 @@
+/**
+ * Hover: the symbolic type of the value, formal, call or pathway under the
+ * cursor and its concrete type at the network's default parameters
+ * (`<αT, S², βC>  =  <32, 56², 8>`), with parameters and FLOPs for a call and
+ * the declaration of what a name refers to.
+ */
+import { MarkupKind, type Hover, type Position } from "vscode-languageserver";
+import type { FileFacts, Occurrence, SourceFacts, TypeFact } from "../compiler/index";
+import { nodeFlops, nodeParams } from "../compiler/report/counts";
+import { docComment, header, itemAt, opFormals, opSignature, opSummary } from "./declarations";
+import { contains, spanToRange, TextPositions } from "./positions";
+import type { Workspace } from "./workspace";
+
+export function occurrenceAt(file: FileFacts, offset: number): Occurrence | undefined {
+  let best: Occurrence | undefined;
+  for (const o of file.occurrences) if (contains(o.span, offset) && (!best || o.span.end - o.span.start < best.span.end - best.span.start)) best = o;
+  return best;
+}
+
+/** The innermost type fact around the offset; for a name, the one on exactly that name. */
+export function typeAt(file: FileFacts, offset: number, occurrence?: Occurrence): TypeFact | undefined {
+  let best: TypeFact | undefined;
+  for (const t of file.types) {
+    if (t.span.start > offset) break;
+    if (!contains(t.span, offset)) continue;
+    if (!best || t.span.end - t.span.start < best.span.end - best.span.start) best = t;
+  }
+  if (occurrence && best && (best.span.start !== occurrence.span.start || best.span.end !== occurrence.span.end)) {
+    // A callee name shows its call; other names without a fact of their own show nothing typed.
+    if (best.role !== "call" || !(occurrence.kind === "block" || occurrence.kind === "op")) return undefined;
+  }
+  return best;
+}
+
+export function typeText(t: TypeFact): string {
+  return t.concrete !== undefined && t.concrete !== t.symbolic ? `${t.symbolic}  =  ${t.concrete}` : t.symbolic;
+}
+
+const number = (n: number): string => n.toLocaleString("en-US");
+const giga = (n: number): string => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${number(n)} `);
+
+function counts(facts: SourceFacts, t: TypeFact): string | undefined {
+  if (!t.nodes || !t.network) return undefined;
+  const graph = facts.graphs.get(t.network);
+  if (!graph) return undefined;
+  let params = 0;
+  let flops = 0;
+  for (const node of graph.nodes.slice(t.nodes.from, t.nodes.to)) {
+    params += nodeParams(node);
+    flops += nodeFlops(graph, node, false);
+  }
+  return `${number(params)} parameters, ${giga(flops)}FLOPs (${t.nodes.to - t.nodes.from} nodes in \`${t.network}\`)`;
+}
+
+export function hover(workspace: Workspace, uri: string, position: Position): Hover | null {
+  const analysis = workspace.analysis(uri);
+  const facts = analysis?.result.facts;
+  const file = facts?.files.get(analysis!.path);
+  if (!facts || !file) return null;
+  const offset = new TextPositions(file.module.text).offsetAt(position);
+  const occurrence = occurrenceAt(file, offset);
+  const type = typeAt(file, offset, occurrence);
+  const parts: string[] = [];
+  const code = (s: string): string => "```sf\n" + s + "\n```";
+  if (type) {
+    const name = occurrence && type.role !== "call" ? `${file.module.text.slice(occurrence.span.start, occurrence.span.end)}: ` : "";
+    parts.push(code(`${name}${typeText(type)}`));
+    const c = type.role === "call" ? counts(facts, type) : undefined;
+    if (c) parts.push(c);
+    if (type.concrete !== undefined && type.network) parts.push(`at the defaults of \`${type.network}\``);
+  }
+  if (occurrence) parts.push(...describeOccurrence(facts, file, occurrence, type !== undefined));
+  if (parts.length === 0) return null;
+  const span = type && (!occurrence || type.role !== "call") ? type.span : (occurrence?.span ?? type!.span);
+  return { contents: { kind: MarkupKind.Markdown, value: parts.join("\n\n") }, range: spanToRange(span) };
+}
+
+function describeOccurrence(facts: SourceFacts, file: FileFacts, o: Occurrence, typed: boolean): string[] {
+  const code = (s: string): string => "```sf\n" + s + "\n```";
+  switch (o.kind) {
+    case "block":
+    case "network":
+    case "names": {
+      const found = o.definition ? itemAt(facts, o.definition) : undefined;
+      if (!found) return [];
+      const doc = docComment(found.file.module.text, found.item.span.start);
+      return [code(header(found.item, found.file.module.text)), ...(doc ? [doc] : []), `declared in ${found.file.module.path}:${found.item.span.line}`];
+    }
+    case "op": {
+      const sig = opSignature(o.name);
+      if (!sig) return [];
+      const formals = opFormals(o.name).map((f) => `- \`${f.name}\`${f.default === undefined ? "" : " (optional)"}: ${f.doc}`);
+      return [code(sig), opSummary(o.name), formals.join("\n")];
+    }
+    case "argument": {
+      if (o.definition) {
+        const def = facts.files.get(o.definition.file);
+        return def ? [code(def.module.text.slice(o.definition.start, findFormalEnd(def.module.text, o.definition.start)))] : [];
+      }
+      return [];
+    }
+    case "module":
+      return o.definition ? [`module \`${o.name}\`: ${o.definition.file}`] : [];
+    case "parameter":
+    case "formal":
+    case "dimension":
+    case "local":
+    case "pathway":
+    case "stage":
+    case "choice":
+      return typed ? [] : [code(`${o.kind} ${file.module.text.slice(o.span.start, o.span.end)}`)];
+  }
+}
+
+/** The end of a formal `name: type = default` in a header: the next top-level `,` or `)`. */
+function findFormalEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "(" || ch === "<" || ch === "[") depth++;
+    else if ((ch === ")" || ch === ">" || ch === "]") && depth > 0) depth--;
+    else if ((ch === "," || ch === ")" || ch === "\n") && depth === 0) return i;
+  }
+  return text.length;
+}

@@ -1,0 +1,113 @@
+/**
+ * `sfc lsp --stdio`: the language server. It wires the protocol to the
+ * services (one per file beside this one), all of which read the library's
+ * check results; nothing here checks anything itself.
+ */
+import {
+  createConnection,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from "vscode-languageserver/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { complete } from "./completion";
+import { DiagnosticsService } from "./diagnostics";
+import { hover } from "./hover";
+import { inlayHints } from "./inlay-hints";
+import { definition, references } from "./navigation";
+import { prepareRename, rename } from "./rename";
+import { LEGEND, semanticTokens } from "./semantic-tokens";
+import { documentSymbols } from "./symbols";
+import { Workspace } from "./workspace";
+
+/** Settings under `sfc` (initializationOptions, or workspace/didChangeConfiguration). */
+export interface ServerSettings {
+  /** Show each assignment's shape after it (default true). */
+  readonly inlayHints?: boolean;
+  /** Quiet time after an edit before checking, in ms (default 50). */
+  readonly diagnosticsDelay?: number;
+}
+
+export function startServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Connection {
+  const connection = createConnection(input, output);
+  const workspace = new Workspace();
+  const diagnostics = new DiagnosticsService(connection, workspace, { delayMs: 50 });
+  let showInlayHints = true;
+
+  const apply = (settings: ServerSettings | undefined): void => {
+    if (!settings) return;
+    if (typeof settings.inlayHints === "boolean") showInlayHints = settings.inlayHints;
+    if (typeof settings.diagnosticsDelay === "number" && settings.diagnosticsDelay >= 0) diagnostics.options.delayMs = settings.diagnosticsDelay;
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    apply(params.initializationOptions as ServerSettings | undefined);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        completionProvider: { triggerCharacters: [">", "(", ",", " ", "{"] },
+        documentSymbolProvider: true,
+        semanticTokensProvider: { legend: LEGEND, full: true },
+        inlayHintProvider: true,
+      },
+      serverInfo: { name: "sfc" },
+    };
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    apply((change.settings as { sfc?: ServerSettings } | undefined)?.sfc);
+    void connection.languages.inlayHint.refresh().catch(() => undefined);
+  });
+
+  // Documents: kept as text here, edits applied incrementally.
+  const texts = new Map<string, TextDocument>();
+  connection.onDidOpenTextDocument(({ textDocument: d }) => {
+    texts.set(d.uri, TextDocument.create(d.uri, d.languageId, d.version, d.text));
+    workspace.open(d.uri, d.text, d.version);
+    diagnostics.changed(d.uri);
+  });
+  connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
+    const doc = texts.get(d.uri);
+    if (!doc) return;
+    const updated = TextDocument.update(doc, contentChanges, d.version);
+    texts.set(d.uri, updated);
+    workspace.change(d.uri, updated.getText(), d.version);
+    diagnostics.changed(d.uri);
+  });
+  connection.onDidCloseTextDocument(({ textDocument: d }) => {
+    const doc = workspace.document(d.uri);
+    texts.delete(d.uri);
+    diagnostics.cancel(d.uri);
+    workspace.close(d.uri);
+    void connection.sendDiagnostics({ uri: d.uri, diagnostics: [] });
+    // Files that imported it now read it from disk.
+    if (doc) for (const dep of workspace.invalidate(doc.path)) diagnostics.schedule(dep.uri, diagnostics.options.delayMs);
+  });
+
+  connection.onHover(({ textDocument, position }) => hover(workspace, textDocument.uri, position));
+  connection.onDefinition(({ textDocument, position }) => definition(workspace, textDocument.uri, position));
+  connection.onReferences(({ textDocument, position, context }) => references(workspace, textDocument.uri, position, context.includeDeclaration));
+  connection.onPrepareRename(({ textDocument, position }) => prepareRename(workspace, textDocument.uri, position));
+  connection.onRenameRequest(({ textDocument, position, newName }) => rename(workspace, textDocument.uri, position, newName));
+  connection.onCompletion(({ textDocument, position }) => complete(workspace, textDocument.uri, position));
+  connection.onDocumentSymbol(({ textDocument }) => {
+    const file = workspace.fileFacts(textDocument.uri);
+    return file ? documentSymbols(file) : [];
+  });
+  connection.languages.semanticTokens.on(({ textDocument }) => {
+    const file = workspace.fileFacts(textDocument.uri);
+    return file ? semanticTokens(file) : { data: [] };
+  });
+  connection.languages.inlayHint.on(({ textDocument, range }) => {
+    const file = showInlayHints ? workspace.fileFacts(textDocument.uri) : undefined;
+    return file ? inlayHints(file, range) : [];
+  });
+
+  connection.listen();
+  return connection;
+}

@@ -1,0 +1,148 @@
+/**
+ * The server's view of the sources: open documents (unsaved buffers) over
+ * the disk and the standard library, module paths to URIs and back, and the
+ * latest analysis of each open document. A document is checked together with
+ * what it imports, reading every file from its buffer when it is open.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { check, type CheckResult, type FileFacts, type SourceHost } from "../compiler/index";
+import { loadStdlib, packageRoot } from "../compiler/host/node";
+
+export interface OpenDocument {
+  readonly uri: string;
+  readonly path: string;
+  text: string;
+  version: number;
+}
+
+export interface Analysis {
+  readonly version: number;
+  readonly path: string;
+  readonly result: CheckResult;
+  /** The module paths the document's check read: itself and its imports. */
+  readonly reads: ReadonlySet<string>;
+}
+
+export class Workspace {
+  private readonly documents = new Map<string, OpenDocument>();
+  private readonly byPath = new Map<string, OpenDocument>();
+  private readonly analyses = new Map<string, Analysis>();
+  private readonly stdlibRoot: string;
+  private stdlibOnDisk: ReadonlyMap<string, string> | undefined;
+
+  constructor(stdlibRoot = path.join(packageRoot(), "stdlib")) {
+    this.stdlibRoot = path.resolve(stdlibRoot);
+  }
+
+  // ---------------------------------------------------------------- paths
+
+  /** The module path the compiler knows a URI by: std/NAME.sf inside the standard library. */
+  pathOf(uri: string): string {
+    if (!uri.startsWith("file:")) return uri;
+    const file = path.resolve(fileURLToPath(uri));
+    const rel = path.relative(this.stdlibRoot, file);
+    if (!rel.startsWith("..") && !path.isAbsolute(rel)) return `std/${rel.split(path.sep).join("/")}`;
+    return file.split(path.sep).join("/");
+  }
+
+  uriOf(modulePath: string): string {
+    const open = this.byPath.get(modulePath);
+    if (open) return open.uri;
+    if (modulePath.startsWith("std/")) return pathToFileURL(path.join(this.stdlibRoot, modulePath.slice(4))).href;
+    if (path.isAbsolute(modulePath)) return pathToFileURL(modulePath).href;
+    return modulePath;
+  }
+
+  // ------------------------------------------------------------ documents
+
+  open(uri: string, text: string, version: number): OpenDocument {
+    const doc: OpenDocument = { uri, path: this.pathOf(uri), text, version };
+    this.documents.set(uri, doc);
+    this.byPath.set(doc.path, doc);
+    return doc;
+  }
+
+  change(uri: string, text: string, version: number): OpenDocument | undefined {
+    const doc = this.documents.get(uri);
+    if (!doc) return undefined;
+    doc.text = text;
+    doc.version = version;
+    return doc;
+  }
+
+  close(uri: string): void {
+    const doc = this.documents.get(uri);
+    if (!doc) return;
+    this.documents.delete(uri);
+    this.byPath.delete(doc.path);
+    this.analyses.delete(uri);
+  }
+
+  document(uri: string): OpenDocument | undefined {
+    return this.documents.get(uri);
+  }
+
+  openDocuments(): OpenDocument[] {
+    return [...this.documents.values()];
+  }
+
+  // -------------------------------------------------------------- sources
+
+  /** Unsaved buffers first, then the disk; the standard library likewise. */
+  host(): SourceHost {
+    this.stdlibOnDisk ??= loadStdlib(this.stdlibRoot);
+    const stdlib = new Map(this.stdlibOnDisk);
+    for (const d of this.documents.values()) if (d.path.startsWith("std/")) stdlib.set(d.path.slice(4, -3).replace(/\//g, "."), d.text);
+    return {
+      stdlib,
+      readFile: (p) => {
+        const open = this.byPath.get(p);
+        if (open) return open.text;
+        if (p.startsWith("std/")) return stdlib.get(p.slice(4, -3).replace(/\//g, "."));
+        try {
+          return fs.statSync(p).isFile() ? fs.readFileSync(p, "utf8") : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+    };
+  }
+
+  // ------------------------------------------------------------- analysis
+
+  /** The analysis of the document's current text, checking it now if it is stale. */
+  analysis(uri: string): Analysis | undefined {
+    const doc = this.documents.get(uri);
+    if (!doc) return undefined;
+    const known = this.analyses.get(uri);
+    if (known && known.version === doc.version) return known;
+    const result = check({ files: [doc.path], host: this.host(), facts: true });
+    const reads = new Set(result.facts?.files.keys() ?? [doc.path]);
+    const analysis: Analysis = { version: doc.version, path: doc.path, result, reads };
+    this.analyses.set(uri, analysis);
+    return analysis;
+  }
+
+  /**
+   * Marks every analysis that read `modulePath` stale (its text changed);
+   * returns the other open documents among them, which need checking again.
+   */
+  invalidate(modulePath: string): OpenDocument[] {
+    const dependents: OpenDocument[] = [];
+    for (const [uri, a] of this.analyses) {
+      if (!a.reads.has(modulePath)) continue;
+      this.analyses.delete(uri);
+      const doc = this.documents.get(uri);
+      if (doc && doc.path !== modulePath) dependents.push(doc);
+    }
+    return dependents;
+  }
+
+  /** The facts of one file as the document's analysis saw them. */
+  fileFacts(uri: string, modulePath?: string): FileFacts | undefined {
+    const a = this.analysis(uri);
+    return a?.result.facts?.files.get(modulePath ?? a.path);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * An editor's side of the protocol for tests: starts the real server process
+ * (`sfc lsp --stdio`) and speaks LSP to it over its standard input and output.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  PublishDiagnosticsNotification,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type InitializeResult,
+} from "vscode-languageserver-protocol/node";
+
+export const ROOT = path.resolve(__dirname, "../..");
+export const fileUri = (p: string): string => pathToFileURL(p).href;
+
+export class TestClient {
+  readonly connection: ProtocolConnection;
+  private readonly process: ChildProcess;
+  private readonly published = new Map<string, PublishDiagnosticsParams[]>();
+  private readonly waiters: Array<{ uri: string; test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }> = [];
+  stderr = "";
+  capabilities: InitializeResult["capabilities"] | undefined;
+
+  private constructor() {
+    this.process = spawn(process.execPath, [path.join(ROOT, "bin/sfc.js"), "lsp", "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+    this.process.stderr!.on("data", (d: Buffer) => (this.stderr += d.toString()));
+    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      const list = this.published.get(p.uri) ?? [];
+      list.push(p);
+      this.published.set(p.uri, list);
+      for (let k = 0; k < this.waiters.length; k++) {
+        const w = this.waiters[k]!;
+        if (w.uri === p.uri && w.test(p)) {
+          this.waiters.splice(k--, 1);
+          w.resolve(p);
+        }
+      }
+    });
+    this.connection.listen();
+  }
+
+  static async start(initializationOptions?: unknown): Promise<TestClient> {
+    const client = new TestClient();
+    const result = await client.connection.sendRequest("initialize", { processId: process.pid, rootUri: fileUri(ROOT), capabilities: {}, initializationOptions });
+    client.capabilities = (result as InitializeResult).capabilities;
+    await client.connection.sendNotification("initialized", {});
+    return client;
+  }
+
+  open(uri: string, text: string, version = 1): Promise<void> {
+    return this.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "sf", version, text } });
+  }
+
+  /** Replaces the whole text (a full-document change). */
+  change(uri: string, text: string, version: number): Promise<void> {
+    return this.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  /** The next diagnostics published for `uri` that pass `test` (already published ones count). */
+  diagnostics(uri: string, test: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 20_000): Promise<PublishDiagnosticsParams> {
+    const done = (this.published.get(uri) ?? []).find(test);
+    if (done) return Promise.resolve(done);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} in ${timeoutMs} ms; stderr: ${this.stderr}`)), timeoutMs);
+      this.waiters.push({ uri, test, resolve: (p) => (clearTimeout(timer), resolve(p)) });
+    });
+  }
+
+  /** Forgets what was published, so that the next wait sees only new notifications. */
+  clearPublished(uri: string): void {
+    this.published.delete(uri);
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  async stop(): Promise<number | null> {
+    const exited = new Promise<number | null>((resolve) => this.process.once("exit", (code) => resolve(code)));
+    await this.connection.sendRequest("shutdown");
+    await this.connection.sendNotification("exit");
+    const code = await exited;
+    this.connection.dispose();
+    return code;
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The language server as an editor uses it: the real `sfc lsp --stdio`
+ * process, spoken to over its standard input and output.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { CompletionItem, CompletionList, Hover, InlayHint, Location, Position, WorkspaceEdit, DocumentSymbol, SemanticTokens } from "vscode-languageserver-protocol";
+import { fileUri, ROOT, TestClient } from "./client";
+
+let client: TestClient;
+let dir: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-lsp-"));
+  client = await TestClient.start();
+});
+
+afterAll(async () => {
+  expect(await client.stop()).toBe(0);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The position of `needle` (its first occurrence) plus `shift` characters. */
+function at(text: string, needle: string, shift = 0): Position {
+  const lines = text.split("\n");
+  for (let line = 0; line < lines.length; line++) {
+    const k = lines[line]!.indexOf(needle);
+    if (k >= 0) return { line, character: k + shift };
+  }
+  throw new Error(`no ${needle} in the text`);
+}
+
+function hoverText(h: Hover | null): string {
+  expect(h).not.toBeNull();
+  const c = h!.contents;
+  return typeof c === "string" ? c : "value" in c ? c.value : JSON.stringify(c);
+}
+
+const tiny = path.join(ROOT, "examples/slowfast_tiny.sf");
+const tinyText = fs.readFileSync(tiny, "utf8");
+
+describe("diagnostics", () => {
+  test("open → diagnostics with codes → a fixing edit → cleared", async () => {
+    const uri = fileUri(path.join(dir, "broken.sf"));
+    const broken = [
+      "import std.resnet3d { stem }",
+      "",
+      "network N(clip: <T, S², 3>, T = 4, S = 64, C = 16, classes = 10) -> <classes> {",
+      "  x = stem(clip, out: C)",
+      "  return gap(y) |> linear(out: classes)",
+      "}",
+      "",
+    ].join("\n");
+    await client.open(uri, broken);
+    const first = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    expect(first.diagnostics.map((d) => d.code)).toEqual(["SF0101"]);
+    const d = first.diagnostics[0]!;
+    expect(d.source).toBe("sfc");
+    expect(d.message).toContain("unknown name `y`");
+    expect(d.range.start).toEqual(at(broken, "gap(y)", 4));
+
+    await client.change(uri, broken.replace("gap(y)", "gap(x)"), 2);
+    const fixed = await client.diagnostics(uri, (p) => p.version === 2);
+    expect(fixed.diagnostics).toEqual([]);
+  });
+
+  test("an unsaved buffer is read by the files that import it", async () => {
+    const libPath = path.join(dir, "lib.sf");
+    const mainPath = path.join(dir, "main.sf");
+    // On disk the block is fine; the open buffer breaks it, and the importer hears of it.
+    fs.writeFileSync(libPath, "block twice(x: <T, S², C>) -> <T, S², C> {\n  return add(x, x)\n}\n");
+    const mainText = 'import "lib.sf" { twice }\n\nnetwork M(clip: <T, S², 3>, T = 2, S = 8) -> <T, S², 3> {\n  return twice(clip)\n}\n';
+    fs.writeFileSync(mainPath, mainText);
+    const mainUri = fileUri(mainPath);
+    const libUri = fileUri(libPath);
+    await client.open(mainUri, mainText);
+    expect((await client.diagnostics(mainUri)).diagnostics).toEqual([]);
+    await client.open(libUri, "block twice(x: <T, S², C>) -> <T, S², C> {\n  return add(x, z)\n}\n");
+    const inLib = await client.diagnostics(libUri, (p) => p.diagnostics.length > 0);
+    expect(inLib.diagnostics[0]!.code).toBe("SF0101");
+    const inMain = await client.diagnostics(mainUri, (p) => p.diagnostics.length > 0);
+    expect(inMain.diagnostics[0]!.code).toBe("SF0101");
+    expect(inMain.diagnostics[0]!.range.start).toEqual(at(mainText, '"lib.sf"'));
+    expect(inMain.diagnostics[0]!.relatedInformation?.[0]?.location.uri).toBe(libUri);
+  });
+});
+
+describe("hover", () => {
+  test("a pathway: its symbolic and concrete type", async () => {
+    const uri = fileUri(tiny);
+    await client.open(uri, tinyText);
+    const text = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(tinyText, "pathway fast", 9) }));
+    expect(text).toContain("fast: <αT, S², 3>  =  <16, 64², 3>");
+    expect(text).toContain("SlowFastTiny");
+  });
+
+  test("a call: its type, parameters and FLOPs, and the block it calls", async () => {
+    const uri = fileUri(tiny);
+    const text = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(tinyText, "slow = stem(", 8) }));
+    expect(text).toMatch(/=  <4, 16², 16>/);
+    expect(text).toContain("2,384 parameters");
+    expect(text).toMatch(/MFLOPs/);
+    expect(text).toContain("block stem(x: <T, S², Cin>, out: int, kt: int = 1)");
+  });
+
+  test("a formal of a stdlib block, at the defaults of the network that uses it", async () => {
+    const uri = fileUri(path.join(ROOT, "stdlib/slowfast.sf"));
+    const text = fs.readFileSync(path.join(ROOT, "stdlib/slowfast.sf"), "utf8");
+    await client.open(uri, text);
+    const def = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(text, "tconv(α: α", 1) });
+    expect(def!.uri).toBe(fileUri(path.join(ROOT, "stdlib/lateral.sf")));
+    const shown = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "pathway fast", 9) }));
+    expect(shown).toContain("fast: <αT, S², 3>  =  <32, 224², 3>");
+  });
+});
+
+describe("navigation", () => {
+  test("definition of an imported block lands in stdlib/lateral.sf", async () => {
+    const uri = fileUri(tiny);
+    const def = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(tinyText, "tconv(α", 2) });
+    expect(def).not.toBeNull();
+    expect(def!.uri).toBe(fileUri(path.join(ROOT, "stdlib/lateral.sf")));
+    const lateral = fs.readFileSync(path.join(ROOT, "stdlib/lateral.sf"), "utf8");
+    expect(def!.range.start).toEqual(at(lateral, "tconv(x", 0));
+    // The import's name goes there too.
+    const viaImport = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(tinyText, "{ tconv }", 3) });
+    expect(viaImport).toEqual(def);
+  });
+
+  test("definition of a parameter, and its references", async () => {
+    const uri = fileUri(tiny);
+    const def = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(tinyText, "repeat 2 bottleneck(inner: C", 27) });
+    expect(def!.range.start).toEqual(at(tinyText, "C = 16"));
+    const refs = await client.request<Location[]>("textDocument/references", { textDocument: { uri }, position: at(tinyText, "C = 16"), context: { includeDeclaration: false } });
+    // stem(out: C), 4 in s2, 4 in s3, 4 in the widths βC...
+    expect(refs.length).toBeGreaterThanOrEqual(8);
+    expect(refs.every((r) => r.uri === uri)).toBe(true);
+  });
+
+  test("rename of a local name", async () => {
+    const uri = fileUri(path.join(dir, "rename.sf"));
+    const text = "network R(clip: <T, S², 3>, T = 2, S = 8) -> <T, S², 3> {\n  y = relu(clip)\n  z = add(y, y)\n  return z\n}\n";
+    await client.open(uri, text);
+    const range = await client.request<unknown>("textDocument/prepareRename", { textDocument: { uri }, position: at(text, "add(y", 4) });
+    expect(range).not.toBeNull();
+    const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri }, position: at(text, "add(y", 4), newName: "activated" });
+    expect(edit.changes![uri]!.length).toBe(3);
+    // A block from the standard library is not renamed.
+    const none = await client.request<unknown>("textDocument/prepareRename", { textDocument: { uri: fileUri(tiny) }, position: at(tinyText, "tconv(α", 2) });
+    expect(none).toBeNull();
+  });
+});
+
+describe("completion", () => {
+  test("after |>: ops and the blocks in scope", async () => {
+    const uri = fileUri(path.join(dir, "complete.sf"));
+    const text = "import std.resnet3d { bottleneck }\n\nnetwork P(clip: <T, S², 3>, T = 2, S = 8) -> <T, S², 3> {\n  y = clip |> \n  return y\n}\n";
+    await client.open(uri, text);
+    const result = await client.request<CompletionItem[] | CompletionList>("textDocument/completion", { textDocument: { uri }, position: at(text, "clip |> ", 8) });
+    const labels = (Array.isArray(result) ? result : result.items).map((i) => i.label);
+    expect(labels).toEqual(expect.arrayContaining(["relu", "conv", "bn", "bottleneck"]));
+    expect(labels).not.toContain("return");
+  });
+
+  test("inside a call: its named arguments", async () => {
+    const uri = fileUri(path.join(dir, "args.sf"));
+    const text = "import std.resnet3d { bottleneck }\n\nnetwork Q(clip: <T, S², 3>, T = 2, S = 8) -> <T, S², 3> {\n  y = bottleneck(clip, \n  return y\n}\n";
+    await client.open(uri, text);
+    const result = await client.request<CompletionItem[] | CompletionList>("textDocument/completion", { textDocument: { uri }, position: at(text, "(clip, ", 7) });
+    const labels = (Array.isArray(result) ? result : result.items).map((i) => i.label);
+    expect(labels).toEqual(expect.arrayContaining(["inner:", "out:", "kt:", "stride:", "project:", "T", "S"]));
+  });
+});
+
+describe("a file with a syntax error", () => {
+  test("diagnoses it and keeps serving hovers elsewhere", async () => {
+    const uri = fileUri(path.join(dir, "syntax.sf"));
+    const text = [
+      "block good(x: <T, S², C>) -> <T, S², C> {",
+      "  y = relu(x)",
+      "  return y",
+      "}",
+      "",
+      "block bad(x: <T, S², C>) -> <T, S², C> {",
+      "  y = relu(x x",
+      "  return y",
+      "}",
+      "",
+    ].join("\n");
+    await client.open(uri, text);
+    const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    expect(published.diagnostics.some((d) => d.code === "SF0002")).toBe(true);
+    const shown = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "  y = relu", 2) }));
+    expect(shown).toContain("y: <T, S², C>");
+    const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri } });
+    expect(symbols.map((s) => s.name)).toEqual(["good", "bad"]);
+  });
+});
+
+describe("symbols, semantic tokens and inlay hints", () => {
+  test("stages and pathways are symbols; names are classified; assignments show their shape", async () => {
+    const uri = fileUri(tiny);
+    const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri } });
+    expect(symbols.map((s) => s.name)).toEqual(["SlowFastTiny"]);
+    expect(symbols[0]!.children!.map((c) => c.name)).toEqual(["fast", "slow", "s1", "s2", "s3", "head"]);
+    const tokens = await client.request<SemanticTokens>("textDocument/semanticTokens/full", { textDocument: { uri } });
+    expect(tokens.data.length % 5).toBe(0);
+    expect(tokens.data.length).toBeGreaterThan(100);
+    const hints = await client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 40, character: 0 } } });
+    const slow = hints.find((h) => h.position.line === at(tinyText, "slow = stem").line);
+    expect(slow?.label).toMatch(/^: <T, .+², C>  =  <4, 16², 16>$/);
+  });
+
+  test("inlay hints can be switched off", async () => {
+    const uri = fileUri(tiny);
+    const range = { start: { line: 0, character: 0 }, end: { line: 40, character: 0 } };
+    await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { sfc: { inlayHints: false } } });
+    expect(await client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range })).toEqual([]);
+    await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { sfc: { inlayHints: true } } });
+    expect((await client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range })).length).toBeGreaterThan(5);
+  });
+});
