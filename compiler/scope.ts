@@ -84,31 +84,20 @@ export function buildScopes(program: Program, diagnostics: Diagnostic[]): Map<st
     ownDecls.set(mod.path, { blocks: new Map(blocks), names: new Map(names) });
   }
 
-  // Aliases resolve once imports are in, in as many rounds as chains of aliases need.
+  // Aliases may target imported networks and be imported themselves: resolve
+  // aliases and bring in imports in turn until nothing changes (each round
+  // adds entries to finite maps, so this ends), then report what is left.
   const aliasesOf = (mod: Module) => mod.ast.items.filter((i): i is A.NetworkAlias => i.kind === "alias");
-  const resolveAliases = (final: boolean): void => {
+  const isResolved = (a: A.NetworkAlias, blocks: ReadonlyMap<string, BlockEntry>) => blocks.get(a.name.name)?.alias?.name === a.name;
+  const resolveAliases = (): boolean => {
+    let changed = false;
     for (const mod of program.modules.values()) {
-      const scope = scopes.get(mod.path)!;
+      const scope = scopeOf(scopes, mod.path);
       const blocks = scope.blocks as Map<string, BlockEntry>;
       for (const a of aliasesOf(mod)) {
-        const existing = blocks.get(a.name.name);
-        if (existing?.alias?.name === a.name) continue;
+        if (blocks.has(a.name.name)) continue;
         const target = blocks.get(a.target.name);
-        if (!target || target.decl.kind !== "network") {
-          if (final)
-            diagnostics.push(
-              makeDiagnostic("SF0110", a.target.span, {
-                message: target ? `\`${a.target.text}\` is a block, not a network` : `no network named \`${a.target.text}\``,
-                label: "alias target",
-                help: suggest(a.target.name, [...blocks.values()].filter((b) => b.decl.kind === "network").map((b) => b.decl.name.name)),
-              }),
-            );
-          continue;
-        }
-        if (existing) {
-          if (final) diagnostics.push(makeDiagnostic("SF0102", a.name.span, { message: `\`${a.name.text}\` is declared twice`, label: "second declaration", related: [{ span: existing.decl.name.span, label: "first declared here" }] }));
-          continue;
-        }
+        if (!target || target.decl.kind !== "network") continue;
         const entry: BlockEntry = {
           decl: { ...target.decl, name: a.name },
           module: target.module,
@@ -116,59 +105,153 @@ export function buildScopes(program: Program, diagnostics: Diagnostic[]): Map<st
         };
         blocks.set(a.name.name, entry);
         (scope.own as BlockEntry[]).push(entry);
-        const mine = ownDecls.get(mod.path)!;
-        mine.blocks.set(a.name.name, entry);
+        ownDecls.get(mod.path)?.blocks.set(a.name.name, entry);
+        changed = true;
       }
     }
+    return changed;
   };
 
   // Imports bring in the target's own blocks, networks and names maps.
-  const importAll = (final: boolean): void => {
-  for (const mod of program.modules.values()) {
-    const scope = scopes.get(mod.path)!;
-    const blocks = scope.blocks as Map<string, BlockEntry>;
-    const names = scope.names as Map<string, A.NamesDecl>;
-    for (const { decl, target } of mod.imports) {
-      if (!target) continue;
-      const exported = ownDecls.get(target);
-      if (!exported) continue;
-      const bring = (name: string): boolean => {
-        const block = exported.blocks.get(name);
-        const map = exported.names.get(name);
-        if (!block && !map) return false;
-        if (block && !blocks.has(name)) blocks.set(name, block);
-        if (map && !names.has(name)) names.set(name, map);
-        return true;
-      };
-      if (decl.names === undefined) {
-        for (const name of exported.blocks.keys()) bring(name);
-        for (const name of exported.names.keys()) bring(name);
-        continue;
-      }
-      for (const id of decl.names) {
-        if (!bring(id.name) && final) {
-          const available = [...exported.blocks.keys(), ...exported.names.keys()].sort();
-          diagnostics.push(
-            makeDiagnostic("SF0105", id.span, {
-              message: `\`${decl.module}\` has no block, network or names map \`${id.text}\``,
-              label: "not found in that module",
-              help: suggest(id.name, available) ?? (available.length ? `it declares ${available.join(", ")}` : undefined),
-            }),
-          );
+  const importAll = (): boolean => {
+    let changed = false;
+    for (const mod of program.modules.values()) {
+      const scope = scopeOf(scopes, mod.path);
+      const blocks = scope.blocks as Map<string, BlockEntry>;
+      const names = scope.names as Map<string, A.NamesDecl>;
+      for (const { decl, target } of mod.imports) {
+        const exported = target === undefined ? undefined : ownDecls.get(target);
+        if (!exported) continue;
+        const wanted = decl.names?.map((id) => id.name) ?? [...exported.blocks.keys(), ...exported.names.keys()];
+        for (const name of wanted) {
+          const block = exported.blocks.get(name);
+          const map = exported.names.get(name);
+          if (block && !blocks.has(name)) {
+            blocks.set(name, block);
+            changed = true;
+          }
+          if (map && !names.has(name)) {
+            names.set(name, map);
+            changed = true;
+          }
         }
       }
     }
-  }
+    return changed;
   };
 
-  // Aliases may target imported networks and be imported themselves: alternate.
-  resolveAliases(false);
-  importAll(false);
-  resolveAliases(false);
-  importAll(false);
-  resolveAliases(true);
-  importAll(true);
+  while (resolveAliases() || importAll()) {
+    // until a fixed point
+  }
+  reportUnresolved(program, scopes, ownDecls, diagnostics, aliasesOf, isResolved);
   return scopes;
+}
+
+function scopeOf(scopes: ReadonlyMap<string, ModuleScope>, path: string): ModuleScope {
+  const scope = scopes.get(path);
+  if (!scope) throw new Error(`internal error: no scope for ${path}`);
+  return scope;
+}
+
+type OwnDecls = ReadonlyMap<string, { blocks: ReadonlyMap<string, BlockEntry>; names: ReadonlyMap<string, A.NamesDecl> }>;
+
+/** An alias left unresolved at the fixed point, and the module declaring it. */
+interface Pending {
+  readonly alias: A.NetworkAlias;
+  readonly module: Module;
+}
+
+/**
+ * After the fixed point: aliases still unresolved (a cycle, a missing or
+ * non-network target, a duplicate name) and imported names that do not exist.
+ * An alias whose target is itself an unresolved alias is reported at the root
+ * of the chain only.
+ */
+function reportUnresolved(
+  program: Program,
+  scopes: ReadonlyMap<string, ModuleScope>,
+  ownDecls: OwnDecls,
+  diagnostics: Diagnostic[],
+  aliasesOf: (mod: Module) => A.NetworkAlias[],
+  isResolved: (a: A.NetworkAlias, blocks: ReadonlyMap<string, BlockEntry>) => boolean,
+): void {
+  const pending = new Map<string, Pending>();
+  const key = (path: string, name: string) => `${path}\u0000${name}`;
+  for (const mod of program.modules.values())
+    for (const a of aliasesOf(mod)) if (!isResolved(a, scopeOf(scopes, mod.path).blocks)) pending.set(key(mod.path, a.name.name), { alias: a, module: mod });
+  /** The unresolved alias a name stands for in a module: its own, or one it imports. */
+  const pendingNamed = (mod: Module, name: string): Pending | undefined => {
+    const own = pending.get(key(mod.path, name));
+    if (own) return own;
+    for (const { decl, target } of mod.imports) {
+      if (target === undefined || (decl.names && !decl.names.some((id) => id.name === name))) continue;
+      const imported = pending.get(key(target, name));
+      if (imported) return imported;
+    }
+    return undefined;
+  };
+  const reported = new Set<Pending>();
+  for (const p of pending.values()) {
+    if (reported.has(p)) continue;
+    const blocks = scopeOf(scopes, p.module.path).blocks;
+    const existing = blocks.get(p.alias.name.name);
+    if (existing) {
+      diagnostics.push(makeDiagnostic("SF0102", p.alias.name.span, { message: `\`${p.alias.name.text}\` is declared twice`, label: "second declaration", related: [{ span: existing.decl.name.span, label: "first declared here" }] }));
+      continue;
+    }
+    // Follow the chain of unresolved aliases: it ends at a broken target or comes back.
+    const chain: Pending[] = [p];
+    let next = pendingNamed(p.module, p.alias.target.name);
+    while (next && !chain.includes(next)) {
+      chain.push(next);
+      next = pendingNamed(next.module, next.alias.target.name);
+    }
+    if (next) {
+      const cycle = chain.slice(chain.indexOf(next));
+      if (cycle.some((c) => reported.has(c))) continue;
+      cycle.forEach((c) => reported.add(c));
+      const [first, ...rest] = cycle;
+      if (!first) continue;
+      const names = [...cycle, first].map((c) => `\`${c.alias.name.text}\``).join(" → ");
+      diagnostics.push(
+        makeDiagnostic("SF0119", first.alias.span, {
+          message: `network aliases form a cycle: ${names}`,
+          label: `\`${first.alias.name.text}\` is an alias of \`${first.alias.target.text}\``,
+          related: rest.map((c) => ({ span: c.alias.span, label: `\`${c.alias.name.text}\` is an alias of \`${c.alias.target.text}\`` })),
+          help: "one of them must name a declared network: `network Name(...) -> <...> { ... }`",
+        }),
+      );
+      continue;
+    }
+    // A broken target further down the chain is reported there.
+    if (chain.length > 1) continue;
+    const target = blocks.get(p.alias.target.name);
+    diagnostics.push(
+      makeDiagnostic("SF0110", p.alias.target.span, {
+        message: target ? `\`${p.alias.target.text}\` is a block, not a network` : `no network named \`${p.alias.target.text}\``,
+        label: "alias target",
+        help: suggest(p.alias.target.name, [...blocks.values()].filter((b) => b.decl.kind === "network").map((b) => b.decl.name.name)),
+      }),
+    );
+  }
+  // Names an import list asks for that the module does not declare (an unresolved alias is reported above).
+  for (const mod of program.modules.values()) {
+    for (const { decl, target } of mod.imports) {
+      const exported = target === undefined ? undefined : ownDecls.get(target);
+      if (!exported || target === undefined) continue;
+      for (const id of decl.names ?? []) {
+        if (exported.blocks.has(id.name) || exported.names.has(id.name) || pending.has(key(target, id.name))) continue;
+        const available = [...exported.blocks.keys(), ...exported.names.keys()].sort();
+        diagnostics.push(
+          makeDiagnostic("SF0105", id.span, {
+            message: `\`${decl.module}\` has no block, network or names map \`${id.text}\``,
+            label: "not found in that module",
+            help: suggest(id.name, available) ?? (available.length ? `it declares ${available.join(", ")}` : undefined),
+          }),
+        );
+      }
+    }
+  }
 }
 
 /** "did you mean `x`?" for a close spelling (edit distance ≤ 2, or a case change). */

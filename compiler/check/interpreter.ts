@@ -62,11 +62,11 @@ export class Interpreter extends Evaluator {
     this.reporter = new Reporter(diagnostics);
   }
 
-  /** The block's checked signature; its body is checked once, symbolically. */
-  signatureOf(entry: BlockEntry): Signature | undefined {
+  /** The block's checked signature; its body is checked once, symbolically. `callee`: the call that asks. */
+  signatureOf(entry: BlockEntry, callee?: A.Ident): Signature | undefined {
     const known = this.signatures.get(entry);
     if (known === "checking") {
-      this.reporter.report(M.recursion(entry.decl));
+      this.reporter.report(M.recursion(entry.decl, callee?.span ?? entry.decl.name.span));
       return undefined;
     }
     if (known) return known;
@@ -255,7 +255,7 @@ export class Interpreter extends Evaluator {
     const entry = ctx.scope.blocks.get(name);
     if (!entry) return this.reporter.fail(M.unknownCallee(c.callee, [...Object.keys(OPS), ...ctx.scope.blocks.keys()]));
     if (entry.decl.kind === "network") return this.reporter.fail(M.networkCalled(c.callee));
-    const sig = this.signatureOf(entry);
+    const sig = this.signatureOf(entry, c.callee);
     if (!sig) return { kind: "poison", span: c.span };
     const args = this.bindArgs(sig.formals.map((f) => ({ name: f.name, variadic: false, required: f.default === undefined })), c, piped, ctx);
     if (!args) return { kind: "poison", span: c.span };

@@ -54,8 +54,14 @@ const lateralPrefix = (ctx: Ctx): string => (ctx.inLateral ? "lateral link: " : 
 
 // ------------------------------------------------------- blocks and calls
 
-export function recursion(decl: A.BlockDecl): Diagnostic {
-  return makeDiagnostic("SF0106", decl.name.span, { message: `\`${decl.name.text}\` uses itself`, label: "recursive block" });
+/** `at`: the call back into the block while its body is being checked. */
+export function recursion(decl: A.BlockDecl, at: Span): Diagnostic {
+  return makeDiagnostic("SF0115", at, {
+    message: `\`${decl.name.text}\` uses itself`,
+    label: `a call back into \`${decl.name.text}\``,
+    related: [{ span: decl.name.span, label: "the recursive block" }],
+    help: "a block cannot call itself, directly or through other blocks; write repeated structure with `repeat`",
+  });
 }
 
 export function unknownSort(sort: A.Ident): Diagnostic {
@@ -75,11 +81,15 @@ export function unknownCallee(callee: A.Ident, known: readonly string[]): Diagno
 }
 
 export function networkCalled(callee: A.Ident): Diagnostic {
-  return makeDiagnostic("SF0106", callee.span, { message: `\`${callee.text}\` is a network; only blocks can be called`, label: "a network" });
+  return makeDiagnostic("SF0116", callee.span, {
+    message: `\`${callee.text}\` is a network; only blocks can be called`,
+    label: "a network",
+    help: "put what the networks share in a block, or declare an alias for other parameter values: `network Name = Other(param: value)`",
+  });
 }
 
 export function inputMisused(callee: A.Ident, inBlock: boolean): Diagnostic {
-  return makeDiagnostic("SF0106", callee.span, {
+  return makeDiagnostic("SF0117", callee.span, {
     message: "`input(<type>)` declares a graph input, in a network body only",
     label: inBlock ? "not allowed in a block" : "takes one type",
   });

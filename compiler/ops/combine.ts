@@ -22,7 +22,7 @@ export const COMBINE_OPS = {
     result: "channels summed (the first ONNX axis), the other dimensions equal",
     rule(a, ctx) {
       const xs = a.tensors("xs");
-      if (xs.length < 2) ctx.fail("SF0108", { message: "`concat` needs at least two tensors", label: "here" });
+      if (xs.length < 2) ctx.fail("SF0118", { message: "`concat` needs at least two tensors", label: `${xs.length === 1 ? "one tensor" : `${xs.length} tensors`} given` });
       const first = xs[0]!;
       xs.slice(1).forEach((x, k) => {
         if (x.layout !== first.layout || x.dims.length !== first.dims.length)
@@ -45,7 +45,7 @@ export const COMBINE_OPS = {
     result: "same shape, which both must have",
     rule(a, ctx) {
       const xs = a.tensors("xs");
-      if (xs.length !== 2) ctx.fail("SF0108", { message: "`add` takes two tensors", label: "here" });
+      if (xs.length !== 2) ctx.fail("SF0118", { message: "`add` takes two tensors", label: `${xs.length === 1 ? "one tensor" : `${xs.length} tensors`} given` });
       const [x, y] = xs as [TensorType, TensorType];
       if (x.layout !== y.layout || x.dims.length !== y.dims.length)
         ctx.fail("SF0203", { message: `cannot add ${formatType(x)} and ${formatType(y)}`, label: "these differ in kind" });

@@ -46,6 +46,32 @@ describe("aliases", () => {
     expect(r.graph!.name).toBe("Beta6");
     expect(r.graph!.nodes.find((n) => n.name === "s1.fast.stem.conv")!.weights[0]!.shape[0]).toBe(10);
   });
+
+  const chain = {
+    "a.sf": "network N(clip: <8, S², 3>, S = 32, w = 8, classes = 10) -> <classes> {\n  return clip |> conv(out: w, kernel: 1×3², pad: 0×1²) |> gap |> linear(out: classes)\n}\n",
+    "b.sf": 'import "./a.sf"\nnetwork B = N(w: 4)\n',
+    "c.sf": 'import "./b.sf"\nnetwork C = B(classes: 7)\n',
+  };
+
+  it("resolve across any number of files, each adding its defaults", () => {
+    const r = checkSource('import "./c.sf"\nnetwork D = C(S: 64)\n', [], chain);
+    expectNoIssues(r);
+    const d = r.networks.find((n) => n.name === "D")!;
+    expect(Object.fromEntries(d.params.map((p) => [p.name, String(p.value)]))).toEqual({ S: "64", w: "4", classes: "7" });
+    expect(d.graph!.inputs[0]!.shape).toEqual([3, 8, 64, 64]);
+  });
+
+  it("report a broken chain once, at its root", () => {
+    const r = checkSource('import "./c.sf"\nnetwork D = C(S: 64)\nnetwork E = D()\n', [], { ...chain, "b.sf": 'import "./a.sf"\nnetwork B = M(w: 4)\n' });
+    expect(codes(r)).toEqual(["SF0110"]);
+    expect(r.diagnostics[0]!.primary.span.file).toBe("b.sf");
+  });
+
+  it("report a cycle once, naming every alias in it, and an alias named like a network", () => {
+    const r = checkSource("network A = B()\nnetwork B = C()\nnetwork C = A()\nnetwork D = A()\n");
+    expectError(r, "SF0119", { at: "network A", message: "network aliases form a cycle: `A` → `B` → `C` → `A`" });
+    expect(codes(checkSource(chain["a.sf"] + "network N = N(w: 2)\n"))).toEqual(["SF0102"]);
+  });
 });
 
 describe("settings", () => {
