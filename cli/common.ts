@@ -3,11 +3,11 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { compile, type CompileResult, type Setting } from "../compiler/index";
-import { nodeHost, packageInfo, readCheckpointFile } from "../compiler/host/node";
+import { checkRegularInput, InputFileError, nodeHost, packageInfo, readCheckpointFile } from "../compiler/host/node";
 import type { OutputFormat } from "../compiler/render/index";
 import { parseLimit, type Limits } from "../compiler/limits";
 import { CheckpointError } from "../compiler/weights/tensor";
-import { UsageError, type Io } from "./io";
+import { requireSource, UsageError, type Io } from "./io";
 
 export function version(): string {
   try {
@@ -49,7 +49,10 @@ export function diagnosticFormat(value: string | undefined): OutputFormat {
 export function intOption(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!/^-?\d+$/.test(value)) throw new UsageError(`--${name} takes an integer, given ${JSON.stringify(value)}`);
-  return Number(value);
+  const n = Number(value);
+  // A 30-digit seed would round to another number (or overflow downstream): say so instead.
+  if (!Number.isSafeInteger(n)) throw new UsageError(`--${name} takes an integer of at most 15 digits (below 2^53), given ${value}`);
+  return n;
 }
 
 export const WEIGHT_OPTIONS = {
@@ -63,10 +66,16 @@ export const WEIGHT_OPTIONS = {
 /** Compiles FILE's network in memory: shared by `compile` and `run`. */
 export function compileFromArgs(file: string, values: { set?: string[]; limit?: string[]; network?: string; weights?: string; "weight-names"?: string; seed?: string; opset?: string; "keep-bn"?: boolean }): CompileResult {
   const host = nodeHost();
-  if (host.readFile(file) === undefined) throw new UsageError(`cannot read ${file}: no such file`);
+  requireSource(host, file);
   let checkpoint: Parameters<typeof compile>[0]["checkpoint"];
   if (values.weights !== undefined) {
     if (!fs.existsSync(values.weights)) throw new UsageError(`cannot read ${values.weights}: no such file`);
+    try {
+      checkRegularInput(values.weights); // a FIFO or /dev/zero would block or never end
+    } catch (e) {
+      if (e instanceof InputFileError) throw new UsageError(e.message);
+      throw e;
+    }
     try {
       checkpoint = {
         tensors: readCheckpointFile(values.weights),

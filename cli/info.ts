@@ -5,7 +5,7 @@ import { nodeHost } from "../compiler/host/node";
 import { countGraph } from "../compiler/report/counts";
 import { formatShape, formatVideoShape } from "../compiler/shapes";
 import { inferenceGraph } from "../compiler/passes/index";
-import { printDiagnostics, UsageError, type Io } from "./io";
+import { printDiagnostics, requireSource, UsageError, type Io } from "./io";
 import { COMMON_OPTIONS, limitsOf, settingsOf, usage, version } from "./common";
 
 const formatStageShape = (shape: readonly number[]): string => (shape.length === 4 ? formatVideoShape(shape) : formatShape(shape));
@@ -23,10 +23,11 @@ export function infoCommand(argv: string[], io: Io): number {
   const format = values.format ?? "table";
   if (format !== "table" && format !== "json") throw new UsageError(`unknown --format ${JSON.stringify(format)}: use table or json`);
   const host = nodeHost();
-  if (host.readFile(positionals[0]!) === undefined) throw new UsageError(`cannot read ${positionals[0]}: no such file`);
+  requireSource(host, positionals[0]!);
   const result = elaborateOnly({ file: positionals[0]!, host, network: values.network, settings: settingsOf(values), limits: limitsOf(values) });
   printDiagnostics(io, "human", result.diagnostics, result.sources, version());
-  if (!result.graph) return 1;
+  // Any error (a garbage --set included) fails the command: no table built from defaults.
+  if (!result.graph || !result.ok) return 1;
   const graph = result.graph;
   const counts = countGraph(graph, { countBn: values["count-bn"] ?? false });
   const passes = inferenceGraph(graph, { keepBn: values["keep-bn"] ?? false }).report;

@@ -1,8 +1,11 @@
 /** File and terminal plumbing for the CLI: the only place that touches them. */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { randomBytes } from "node:crypto";
+import { describeFsError, InputFileError, readRegularFile } from "../compiler/host/node";
 import { renderDiagnostics, type OutputFormat } from "../compiler/render/index";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic";
+import type { SourceHost } from "../compiler/program";
 
 /** A usage or I/O problem: printed as one line, exit status 2. */
 export class UsageError extends Error {}
@@ -32,22 +35,109 @@ export function processIo(): Io {
 
 export function readBytes(file: string): Buffer {
   try {
-    return fs.readFileSync(file);
+    return readRegularFile(file);
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+    if (e instanceof InputFileError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Refuses a source FILE the host cannot read, saying why: missing, unreadable, not a regular or not a .sf file. */
+export function requireSource(host: SourceHost, file: string): void {
+  if (host.readFile(file) === undefined) throw new UsageError(`cannot read ${file}: ${host.whyUnreadable?.(file) ?? "no such file"}`);
+}
+
+/** The files a command read, for checkOutputPath: sources (imports included) and any others. */
+export function inputsOf(sources: ReadonlyMap<string, string>, ...others: Array<string | undefined>): string[] {
+  return [...sources.keys(), ...others].filter((f): f is string => f !== undefined);
+}
+
+/** Temporary files being written now: removed if the process is interrupted or fails. */
+const pendingTemps = new Set<string>();
+let cleanupInstalled = false;
+
+function removePendingTemps(): void {
+  for (const tmp of pendingTemps) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // already renamed into place or never created
+    }
+  }
+  pendingTemps.clear();
+}
+
+/**
+ * On SIGINT, SIGTERM or any exit, temporary files are removed. Node runs a
+ * signal listener between synchronous steps, so a write in progress finishes
+ * (and is renamed into place, or removed) before the process ends; the
+ * process then ends as the signal would have ended it.
+ */
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on("exit", removePendingTemps);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      removePendingTemps();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/** What an existing output path is, when it is not something sfc may replace. */
+function unwritableKind(st: fs.Stats): string | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a named pipe (FIFO)";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+
+/**
+ * Refuses an output path that sfc must not replace: anything but a regular
+ * file or a new path (a device such as /dev/null, a directory, a FIFO), or a
+ * file this same command reads (the source, an import, the model, an input,
+ * the checkpoint): `compile x.sf -o x.sf` would otherwise destroy the source.
+ */
+export function checkOutputPath(file: string, inputs: readonly string[]): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw new UsageError(`cannot write ${file}: ${describeFsError(e)}`);
+  }
+  const kind = unwritableKind(st);
+  if (kind) throw new UsageError(`cannot write ${file}: it is ${kind}; sfc writes only regular files or new paths`);
+  for (const input of inputs) {
+    let other: fs.Stats;
+    try {
+      other = fs.statSync(input);
+    } catch {
+      continue;
+    }
+    if (other.dev === st.dev && other.ino === st.ino)
+      throw new UsageError(`cannot write ${file}: it is ${input === file ? "an input" : `${input}, an input`} of this command; choose another output path`);
   }
 }
 
 /**
  * Writes through a temporary file in the same folder and renames it into
  * place, so that a failed or interrupted write never leaves a partial file.
+ * The temporary file is created exclusively under an unpredictable name, so
+ * that a link planted at its path cannot redirect the write.
  */
-export function writeAtomically(file: string, bytes: Uint8Array): void {
+export function writeAtomically(file: string, bytes: Uint8Array, inputs: readonly string[] = []): void {
+  checkOutputPath(file, inputs);
   const dir = path.dirname(path.resolve(file));
   if (!fs.existsSync(dir)) throw new UsageError(`cannot write ${file}: the folder ${path.dirname(file)} does not exist`);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  installCleanup();
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  pendingTemps.add(tmp);
   try {
-    fs.writeFileSync(tmp, bytes);
+    fs.writeFileSync(tmp, bytes, { flag: "wx" });
     fs.renameSync(tmp, file);
   } catch (e) {
     try {
@@ -55,7 +145,9 @@ export function writeAtomically(file: string, bytes: Uint8Array): void {
     } catch {
       // nothing was written
     }
-    throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot write ${file}: ${describeFsError(e)}`);
+  } finally {
+    pendingTemps.delete(tmp);
   }
 }
 

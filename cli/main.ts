@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { check } from "../compiler/index";
 import { nodeHost } from "../compiler/host/node";
 import { COMMON_OPTIONS, WEIGHT_OPTIONS, compileFromArgs, diagnosticFormat, limitsOf, settingsOf, usage, version } from "./common";
-import { printDiagnostics, processIo, UsageError, writeAtomically, type Io } from "./io";
+import { checkOutputPath, inputsOf, printDiagnostics, processIo, requireSource, UsageError, writeAtomically, type Io } from "./io";
 import { infoCommand } from "./info";
 import { runCommand } from "./run";
 import { lspCommand } from "./lsp";
@@ -18,7 +18,7 @@ function checkCommand(argv: string[], io: Io): number {
   if (positionals.length === 0) throw new UsageError("sfc check needs at least one FILE");
   const format = diagnosticFormat(values.format);
   const host = nodeHost();
-  for (const f of positionals) if (host.readFile(f) === undefined) throw new UsageError(`cannot read ${f}: no such file`);
+  for (const f of positionals) requireSource(host, f);
   const result = check({ files: positionals, host, settings: settingsOf(values), limits: limitsOf(values) });
   printDiagnostics(io, format, result.diagnostics, result.sources, version());
   if (format === "human" && result.ok) io.err(`checked ${positionals.length} file${positionals.length === 1 ? "" : "s"}: ${result.networks.length} network${result.networks.length === 1 ? "" : "s"}, no errors\n`);
@@ -35,17 +35,36 @@ function compileCommand(argv: string[], io: Io): number {
   if (positionals.length !== 1) throw new UsageError("sfc compile takes one FILE.sf");
   if (!values.output) throw new UsageError("sfc compile needs -o OUT.onnx");
   const format = diagnosticFormat(values.format);
+  // Refused before compiling, and again at the write with every import known.
+  checkOutputPath(values.output, [positionals[0]!, values.weights ?? ""]);
   const result = compileFromArgs(positionals[0]!, values);
   printDiagnostics(io, format, result.diagnostics, result.sources, version());
   if (!result.model) return 1;
-  writeAtomically(values.output, result.model);
+  writeAtomically(values.output, result.model, inputsOf(result.sources, positionals[0], values.weights));
   if (format === "human") io.err(`wrote ${values.output}: ${result.graph!.name}, ${result.graph!.nodes.length} nodes, ${(result.model.byteLength / 1e6).toFixed(1)} MB\n`);
   return 0;
 }
 
 
+/**
+ * `--opset -1` reads to node:util's parseArgs as two options; an option
+ * followed by a negative number takes it as its value, as people mean.
+ */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (/^--[a-z][a-z-]*$/.test(a) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...rest] = joinNegativeValues(argv);
   try {
     switch (command) {
       case undefined:
@@ -75,7 +94,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       io.err(`sfc: ${(e as Error).message}\n`);
       return 2;
     }
-    throw e;
+    // Never a stack trace: a fault in sfc is one line, with the trace only when asked for.
+    io.err(`sfc: internal error: ${(e as Error)?.message ?? String(e)}\n${process.env.SFC_DEBUG ? `${(e as Error)?.stack}\n` : "set SFC_DEBUG=1 to see where; please report it with the input\n"}`);
+    return 2;
   }
 }
 

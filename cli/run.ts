@@ -4,8 +4,11 @@ import * as path from "node:path";
 import { onnx } from "onnx-proto";
 import { readNpy, writeNpy, NpyError } from "../runtime/npy";
 import { deterministicClip, onnxRuntime, OnnxRuntimeMissing, openSession, runModel, topK, type ExecutionProvider } from "../runtime/session";
-import { COMMON_OPTIONS, WEIGHT_OPTIONS, compileFromArgs, diagnosticFormat, intOption, usage, version } from "./common";
-import { printDiagnostics, readBytes, UsageError, writeAtomically, type Io } from "./io";
+import { COMMON_OPTIONS, WEIGHT_OPTIONS, compileFromArgs, diagnosticFormat, intOption, limitsOf, usage, version } from "./common";
+import { availableParallelism } from "node:os";
+import * as fs from "node:fs";
+import { raiseHint, withLimits, type Limits } from "../compiler/limits";
+import { checkOutputPath, inputsOf, printDiagnostics, readBytes, UsageError, writeAtomically, type Io } from "./io";
 
 interface InputSpec {
   readonly name: string;
@@ -21,6 +24,9 @@ function onnxInputs(model: Uint8Array, file: string): InputSpec[] {
   } catch (e) {
     throw new UsageError(`${file} is not an ONNX model: ${(e as Error).message}`);
   }
+  // An empty file decodes as an empty model: refuse it here rather than let onnxruntime throw.
+  if (!decoded.graph || (decoded.graph.node ?? []).length === 0 || (decoded.graph.output ?? []).length === 0)
+    throw new UsageError(`${file} is not an ONNX model: it has ${decoded.graph ? "an empty graph" : "no graph"}`);
   const initializers = new Set((decoded.graph?.initializer ?? []).map((i) => i.name));
   return (decoded.graph?.input ?? [])
     .filter((i) => !initializers.has(i.name ?? ""))
@@ -36,11 +42,32 @@ function parseEp(value: string | undefined): ExecutionProvider {
   throw new UsageError(`unknown --ep ${JSON.stringify(ep)}: use cpu, cuda or webgpu`);
 }
 
+/** Refuses a clip over the limit before a byte of it is allocated (SF0606). */
+function checkClipBytes(what: string, shape: readonly number[], limits: Limits): void {
+  const bytes = shape.reduce((n, d) => n * Math.max(0, d), 4);
+  if (bytes > limits.clipBytes)
+    throw new UsageError(`error[SF0606]: ${what} (${shape.join(", ")}) would take ${(bytes / 1e9).toFixed(1)} GB of float32; ${raiseHint("clipBytes", limits)}`);
+}
+
+/** An .npy larger than the clip limit is refused before it is read. */
+function checkClipSize(file: string, limits: Limits): void {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    return; // reading it says why
+  }
+  if (size > limits.clipBytes + 4096) throw new UsageError(`error[SF0606]: ${file} holds ${(size / 1e9).toFixed(1)} GB; ${raiseHint("clipBytes", limits)}`);
+}
+
 /** --input X.npy for a one-input model, --input NAME=X.npy for several. */
-function loadInputs(specs: readonly InputSpec[], args: readonly string[]): Record<string, { data: Float32Array; shape: number[] }> {
+function loadInputs(specs: readonly InputSpec[], args: readonly string[], limits: Limits): Record<string, { data: Float32Array; shape: number[] }> {
   const feeds: Record<string, { data: Float32Array; shape: number[] }> = {};
   if (args.length === 0) {
-    for (const s of specs) feeds[s.name] = { data: deterministicClip([1, ...s.shape]), shape: [1, ...s.shape] };
+    for (const s of specs) {
+      checkClipBytes(`the input clip for ${s.name}`, [1, ...s.shape], limits);
+      feeds[s.name] = { data: deterministicClip([1, ...s.shape]), shape: [1, ...s.shape] };
+    }
     return feeds;
   }
   for (const arg of args) {
@@ -53,6 +80,7 @@ function loadInputs(specs: readonly InputSpec[], args: readonly string[]): Recor
     if (!spec) throw new UsageError(`the model has no input ${JSON.stringify(name)}; its inputs are ${specs.map((s) => s.name).join(", ")}`);
     let array;
     try {
+      checkClipSize(file, limits);
       array = readNpy(readBytes(file));
     } catch (e) {
       if (e instanceof NpyError) throw new UsageError(`cannot read ${file}: ${e.message}`);
@@ -85,8 +113,13 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("sfc run takes one MODEL.onnx or FILE.sf");
   const file = positionals[0]!;
   const ep = parseEp(values.ep);
+  const limits = withLimits({ threads: availableParallelism(), ...limitsOf(values) });
   const threads = values.threads === undefined ? undefined : intOption("threads", values.threads, 0);
   if (threads !== undefined && threads < 1) throw new UsageError("--threads takes a positive integer");
+  if (threads !== undefined && threads > limits.threads)
+    throw new UsageError(`error[SF0607]: --threads ${threads} asks for more threads than ${values.limit?.some((l) => l.startsWith("threads=")) ? "the limit" : "this machine has cores"}; force it with --limit threads=${threads}`);
+  const inputFiles = (values.input ?? []).map((arg) => (arg.indexOf("=") > 0 && !arg.slice(0, arg.indexOf("=")).includes(path.sep) ? arg.slice(arg.indexOf("=") + 1) : arg));
+  if (values.output) checkOutputPath(values.output, [file, ...inputFiles, values.weights ?? ""]);
   // Before any compiling: without onnxruntime-node there is nothing to run on.
   try {
     onnxRuntime();
@@ -96,6 +129,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   }
   let model: Uint8Array;
   let specs: InputSpec[];
+  let sources: ReadonlyMap<string, string> = new Map();
   if (file.endsWith(".onnx")) {
     model = readBytes(file);
     specs = onnxInputs(model, file);
@@ -105,13 +139,23 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     printDiagnostics(io, format, result.diagnostics, result.sources, version());
     if (!result.model) return 1;
     model = result.model;
+    sources = result.sources;
     specs = result.graph!.inputs.map((i) => ({ name: i.name, shape: i.shape }));
   }
-  const feeds = loadInputs(specs, values.input ?? []);
-  const { session, provider, warnings } = await openSession(model, { ep, threads });
-  for (const w of warnings) io.err(`warning: ${w}\n`);
-  const started = process.hrtime.bigint();
-  const outputs = await runModel(session, feeds);
+  const feeds = loadInputs(specs, values.input ?? [], limits);
+  let outputs: Awaited<ReturnType<typeof runModel>>;
+  let provider: string;
+  let started = process.hrtime.bigint();
+  try {
+    const opened = await openSession(model, { ep, threads });
+    provider = opened.provider;
+    for (const w of opened.warnings) io.err(`warning: ${w}\n`);
+    started = process.hrtime.bigint();
+    outputs = await runModel(opened.session, feeds);
+  } catch (e) {
+    // onnxruntime's own failures (a model it refuses, an allocation it cannot make) are one line, not a trace.
+    throw new UsageError(`onnxruntime could not run ${file}: ${String((e as Error).message ?? e).split("\n")[0]}`);
+  }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const [name, out] = Object.entries(outputs)[0]!;
   io.out(`${name}: shape (${out.shape.join(", ")}) on ${provider} in ${ms.toFixed(1)} ms\n`);
@@ -120,6 +164,6 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       io.out(`  [${b}] top-5: ${row.map((r) => `${r.index} (${r.value.toFixed(4)})`).join(", ")}\n`);
     });
   }
-  if (values.output) writeAtomically(values.output, writeNpy(out.data, out.shape));
+  if (values.output) writeAtomically(values.output, writeNpy(out.data, out.shape), inputsOf(sources, file, values.weights, ...inputFiles));
   return 0;
 }

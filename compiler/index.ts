@@ -81,7 +81,7 @@ function open(files: readonly string[], host: SourceHost, settings: readonly Set
   const sources = new Map<string, string>();
   const commandLine = new CommandLine();
   for (const f of files) {
-    if (host.readFile(f) === undefined) diagnostics.push(makeDiagnostic("SF0103", commandLine.span(f), { message: `cannot read ${f}`, label: "no such file" }));
+    if (host.readFile(f) === undefined) diagnostics.push(makeDiagnostic("SF0103", commandLine.span(f), { message: `cannot read ${f}`, label: host.whyUnreadable?.(f) ?? "no such file" }));
   }
   const program = loadProgram(files, host, diagnostics, limits);
   for (const [k, v] of program.sources) sources.set(k, v);

@@ -11,6 +11,10 @@ export interface Limits {
   readonly nesting: number;
   /** Decimal digits of a number literal's exact value (digits plus exponent). */
   readonly numberDigits: number;
+  /** Bytes of the input clip `sfc run` makes or reads. */
+  readonly clipBytes: number;
+  /** Threads `sfc run` may ask for; 0 means the machine's cores (the host knows them). */
+  readonly threads: number;
 }
 
 export type LimitName = keyof Limits;
@@ -18,12 +22,16 @@ export type LimitName = keyof Limits;
 export const DEFAULT_LIMITS: Limits = {
   nesting: 200,
   numberDigits: 1000,
+  clipBytes: 2 ** 30,
+  threads: 0,
 };
 
 /** The code each limit reports under, and the option spelling that raises it. */
 export const LIMIT_INFO: Record<LimitName, { readonly code: DiagnosticCode; readonly option: string; readonly what: string }> = {
   nesting: { code: "SF0003", option: "nesting", what: "nesting depth" },
   numberDigits: { code: "SF0004", option: "number-digits", what: "digits of a number" },
+  clipBytes: { code: "SF0606", option: "clip-bytes", what: "bytes of input clip" },
+  threads: { code: "SF0607", option: "threads", what: "threads" },
 };
 
 /** NAME=VALUE as given to --limit: the option spelling, a positive integer (1e9 and 2^31 accepted). */

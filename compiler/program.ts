@@ -15,6 +15,8 @@ import { DEFAULT_LIMITS, type Limits } from "./limits";
 export interface SourceHost {
   /** The text of a user file, or undefined when there is none. */
   readFile(filePath: string): string | undefined;
+  /** After readFile gave undefined: why, in words ("permission denied"); "no such file" when left out. */
+  whyUnreadable?(filePath: string): string | undefined;
   /** Standard-library modules by dotted name ("lateral" for `import std.lateral`). */
   readonly stdlib: ReadonlyMap<string, string>;
 }
@@ -99,13 +101,19 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
       const isStd = !item.isFile && item.module.startsWith("std.");
       const relative = item.isFile ? item.module : `${item.module.replace(/\./g, "/")}.sf`;
       const target = isStd ? stdlibPath(item.module.slice(4)) : path.normalize(path.join(path.dirname(modulePath), relative));
+      if (!target.endsWith(".sf")) {
+        // Only .sf sources are read: an import cannot pull in /etc/shadow and have it echoed in diagnostics.
+        diagnostics.push(makeDiagnostic("SF0103", item.moduleSpan, { message: `cannot import ${JSON.stringify(relative)}: imports name .sf source files`, label: "not a .sf file", help: "an import names another .sf file or a standard-library module (import std.lateral)" }));
+        imports.push({ decl: item, target: undefined });
+        continue;
+      }
       const targetText = modules.has(target) ? modules.get(target)!.text : readModule(target);
       if (targetText === undefined) {
         const known = [...host.stdlib.keys()].sort().map((k) => `std.${k}`);
         diagnostics.push(
           makeDiagnostic("SF0103", item.moduleSpan, {
             message: isStd ? `there is no standard-library module \`${item.module}\`` : `cannot find the file ${JSON.stringify(relative)}`,
-            label: isStd ? "not found" : `looked for ${target}`,
+            label: isStd ? "not found" : `looked for ${target}${host.whyUnreadable?.(target) && host.whyUnreadable(target) !== "no such file" ? `: ${host.whyUnreadable(target)}` : ""}`,
             help: isStd ? `the standard library has ${known.join(", ")}` : undefined,
           }),
         );

@@ -61,6 +61,9 @@ export const CATALOGUE = {
   SF0406: { severity: "error", title: "malformed name rule", explain: "A names-map rule whose template uses a capture its pattern does not have, or a pattern naming a capture twice." },
   // Emission
   SF0501: { severity: "error", title: "op not expressible at this opset", explain: "The chosen --opset cannot express an op of the graph (softmax before opset 13, for instance), or is outside the supported range." },
+  // Resource limits (compiler/limits.ts), each raised with --limit NAME=N
+  SF0606: { severity: "error", title: "input clip too large", explain: "`sfc run` would make or read an input clip larger than 1 GiB (--set T=1000 --set S=1000 asks for 12 GB). Raise it with --limit clip-bytes=N." },
+  SF0607: { severity: "error", title: "too many threads", explain: "`sfc run --threads N` asks for more threads than the machine has cores. Force it with --limit threads=N." },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

@@ -38,23 +38,125 @@ export function loadStdlib(root: string = path.join(packageRoot(), "stdlib")): M
   return out;
 }
 
+/** An input that cannot be read: missing, unreadable, or not a regular file. */
+export class InputFileError extends Error {}
+
+/** Why an open or read failed, in words: "permission denied", not "EACCES: ...". */
+export function describeFsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "it is a directory, not a file";
+    case "ENOTDIR":
+      return "a part of the path is not a folder";
+    case "ELOOP":
+      return "too many levels of symbolic links";
+    case "ENAMETOOLONG":
+      return "the name is too long";
+    default:
+      return code ?? (e as Error).message;
+  }
+}
+
+/** What a non-regular file is, for the message that refuses it. */
+function specialKind(st: fs.Stats): string | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a named pipe (FIFO)";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+
+/**
+ * Reads a whole regular file. Everything sfc reads goes through here (or the
+ * checkpoint reader's own open), so that a FIFO, a device such as /dev/zero,
+ * or a directory is refused up front rather than read forever or blocked on:
+ * the file is opened without blocking and checked on the open descriptor, so
+ * a symbolic link swapped in between cannot get past the check.
+ */
+export function readRegularFile(file: string): Buffer {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    throw new InputFileError(`cannot read ${file}: ${describeFsError(e)}`);
+  }
+  try {
+    const kind = specialKind(fs.fstatSync(fd));
+    if (kind) throw new InputFileError(`cannot read ${file}: it is ${kind}, not a regular file`);
+    return fs.readFileSync(fd);
+  } catch (e) {
+    if (e instanceof InputFileError) throw e;
+    throw new InputFileError(`cannot read ${file}: ${describeFsError(e)}`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Refuses a path that exists but is not a regular file (or cannot be opened), before a reader of its own opens it. */
+export function checkRegularInput(file: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    throw new InputFileError(`cannot read ${file}: ${describeFsError(e)}`);
+  }
+  try {
+    const kind = specialKind(fs.fstatSync(fd));
+    if (kind) throw new InputFileError(`cannot read ${file}: it is ${kind}, not a regular file`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Source files are .sf files: a path (or the file a link leads to) with
+ * another extension is not read, so that neither an import nor a command
+ * line can make a diagnostic echo /etc/shadow or /proc/self/environ.
+ */
+function sourceProblem(filePath: string): string | undefined {
+  if (!filePath.endsWith(".sf")) return "sfc reads only .sf source files";
+  try {
+    if (!fs.realpathSync(filePath).endsWith(".sf")) return "it links to a file that is not a .sf source file";
+  } catch (e) {
+    return describeFsError(e);
+  }
+  return undefined;
+}
+
 /** Reads files as UTF-8; binary garbage still reads, and then fails to lex, with positions. */
 export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib()): SourceHost {
-  const cache = new Map<string, string | undefined>();
+  const cache = new Map<string, { text: string } | { problem: string }>();
+  const read = (filePath: string): { text: string } | { problem: string } => {
+    const problem = sourceProblem(filePath);
+    if (problem) return { problem };
+    try {
+      return { text: readRegularFile(filePath).toString("utf8") };
+    } catch (e) {
+      if (e instanceof InputFileError) return { problem: e.message.replace(/^cannot read .*?: /, "") };
+      throw e;
+    }
+  };
   return {
     stdlib,
     readFile(filePath) {
       // std/NAME.sf names a standard-library module, so `sfc info std/slowfast.sf` works anywhere.
       const std = /^std\/(.+)\.sf$/.exec(filePath);
       if (std && !fs.existsSync(filePath)) return stdlib.get(std[1]!.replace(/\//g, "."));
-      if (!cache.has(filePath)) {
-        try {
-          cache.set(filePath, fs.statSync(filePath).isFile() ? fs.readFileSync(filePath, "utf8") : undefined);
-        } catch {
-          cache.set(filePath, undefined);
-        }
-      }
-      return cache.get(filePath);
+      if (!cache.has(filePath)) cache.set(filePath, read(filePath));
+      const got = cache.get(filePath)!;
+      return "text" in got ? got.text : undefined;
+    },
+    whyUnreadable(filePath) {
+      const got = cache.get(filePath);
+      return got && "problem" in got ? got.problem : undefined;
     },
   };
 }

@@ -1,0 +1,238 @@
+/**
+ * What sfc reads and writes, end to end: special files refused up front for
+ * every input, outputs only to regular files or new paths and never over an
+ * input, reasons given for unreadable files, and no temporary file left by
+ * an error or a signal.
+ */
+import { spawn, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main";
+import { describeFsError, readRegularFile, InputFileError } from "../../compiler/host/node";
+import { onnx } from "onnx-proto";
+
+const root = path.resolve(__dirname, "../..");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-files-"));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+const TINY = "network N(clip: <4, 8², 3>) -> <4> {\n  return clip |> conv(out: 4) |> gap\n}\n";
+const src = path.join(work, "tiny.sf");
+const model = path.join(work, "tiny.onnx");
+
+async function sfc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
+  return { code, out, err };
+}
+
+const temps = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"));
+
+beforeAll(async () => {
+  fs.writeFileSync(src, TINY);
+  expect((await sfc("compile", src, "-o", model)).code).toBe(0);
+});
+
+describe("outputs", () => {
+  it("compile x.sf -o x.sf leaves the source alone", async () => {
+    const r = await sfc("compile", src, "-o", src);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/cannot write .*tiny\.sf: it is an input of this command/);
+    expect(fs.readFileSync(src, "utf8")).toBe(TINY);
+  });
+
+  it("compile refuses to write over a file it imports, even through another spelling", async () => {
+    const lib = path.join(work, "lib.sf");
+    const libText = "block act(x: <T, S², C>) -> <T, S², C> {\n  return x |> relu\n}\n";
+    fs.writeFileSync(lib, libText);
+    const main2 = path.join(work, "uses-lib.sf");
+    fs.writeFileSync(main2, `import "./lib.sf" { act }\n${TINY.replace("|> gap", "|> act |> gap")}`);
+    const r = await sfc("compile", main2, "-o", path.join(work, ".", "lib.sf"));
+    expect(r.err).toMatch(/lib\.sf: it is .*an input of this command/);
+    expect(r.code).toBe(2);
+    expect(fs.readFileSync(lib, "utf8")).toBe(libText);
+  });
+
+  it("run m.onnx --output m.onnx leaves the model alone", async () => {
+    const before = fs.readFileSync(model);
+    const r = await sfc("run", model, "--output", model);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/it is an input of this command/);
+    expect(fs.readFileSync(model).equals(before)).toBe(true);
+  });
+
+  it("run refuses to write its output over its --input", async () => {
+    const npy = path.join(work, "logits.npy");
+    expect((await sfc("run", model, "--output", npy)).code).toBe(0);
+    const ok = await sfc("run", src, "--input", npy, "--output", npy);
+    expect(ok.code).toBe(2);
+  });
+
+  it("-o onto a device, a directory or a FIFO is refused and the node is untouched", async () => {
+    for (const target of ["/dev/null", "/dev/full", work]) {
+      const r = await sfc("compile", src, "-o", target);
+      expect(r.code, target).toBe(2);
+      expect(r.err).toMatch(/it is a (device|directory)/);
+    }
+    expect(fs.statSync("/dev/null").isCharacterDevice()).toBe(true);
+    const fifo = path.join(work, "out.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const r = await sfc("compile", src, "-o", fifo);
+    expect(r.code).toBe(2);
+    expect(fs.statSync(fifo).isFIFO()).toBe(true);
+    expect(temps(work)).toEqual([]);
+  });
+
+  it("a write that fails leaves no temporary file", async () => {
+    const missing = path.join(work, "no-such-folder", "x.onnx");
+    const r = await sfc("compile", src, "-o", missing);
+    expect(r.code).toBe(2);
+    expect(temps(work)).toEqual([]);
+  });
+});
+
+describe("special inputs are refused up front", () => {
+  const fifoOf = (name: string) => {
+    const p = path.join(work, name);
+    if (!fs.existsSync(p)) execFileSync("mkfifo", [p]);
+    return p;
+  };
+
+  it("a FIFO as source, model, input or checkpoint", async () => {
+    const cases: string[][] = [
+      ["check", fifoOf("pipe.sf")],
+      ["run", fifoOf("pipe.onnx")],
+      ["run", model, "--input", fifoOf("pipe.npy")],
+      ["compile", src, "--weights", fifoOf("pipe.safetensors"), "-o", path.join(work, "w.onnx")],
+    ];
+    for (const args of cases) {
+      const r = await sfc(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.err).toMatch(/named pipe \(FIFO\), not a regular file/);
+    }
+  });
+
+  it("a link to /dev/zero as model, input or source", async () => {
+    const link = (name: string) => {
+      const p = path.join(work, name);
+      if (!fs.existsSync(p)) fs.symlinkSync("/dev/zero", p);
+      return p;
+    };
+    for (const args of [["run", link("zero.onnx")], ["run", model, "--input", link("zero.npy")]]) {
+      const r = await sfc(...args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/character device, not a regular file/);
+    }
+    const r = await sfc("check", link("zero.sf"));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/not a \.sf source file/);
+  });
+
+  it("a directory as source or model", async () => {
+    const dir = path.join(work, "dir.sf");
+    fs.mkdirSync(dir, { recursive: true });
+    expect((await sfc("check", dir)).err).toMatch(/it is a directory/);
+    const onnxDir = path.join(work, "dir.onnx");
+    fs.mkdirSync(onnxDir, { recursive: true });
+    expect((await sfc("run", onnxDir)).err).toMatch(/it is a directory/);
+  });
+
+  it("a file that is not .sf source is never read, so never echoed", async () => {
+    const secret = path.join(work, "secret.txt");
+    fs.writeFileSync(secret, "PASSWORD=hunter2\n");
+    const viaLink = path.join(work, "secret.sf");
+    if (!fs.existsSync(viaLink)) fs.symlinkSync(secret, viaLink);
+    for (const args of [["check", secret], ["check", viaLink], ["info", secret], ["compile", secret, "-o", path.join(work, "s.onnx")]]) {
+      const r = await sfc(...args);
+      expect(r.code).toBe(2);
+      expect(r.err + r.out).not.toContain("hunter2");
+    }
+    const importer = path.join(work, "imports-secret.sf");
+    fs.writeFileSync(importer, 'import "./secret.txt"\nimport "./secret.sf"\n');
+    const r = await sfc("check", importer);
+    expect(r.code).toBe(1);
+    expect(r.err).not.toContain("hunter2");
+  });
+});
+
+describe("models that are not models", () => {
+  it("run on an empty .onnx or one without a graph is a one-line error", async () => {
+    const empty = path.join(work, "empty.onnx");
+    fs.writeFileSync(empty, "");
+    const r1 = await sfc("run", empty);
+    expect(r1.code).toBe(2);
+    expect(r1.err).toMatch(/^sfc: .*empty\.onnx is not an ONNX model: it has no graph\n$/);
+    const graphless = path.join(work, "graphless.onnx");
+    fs.writeFileSync(graphless, onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, graph: { name: "g" } })).finish());
+    const r2 = await sfc("run", graphless);
+    expect(r2.code).toBe(2);
+    expect(r2.err).toMatch(/is not an ONNX model: it has an empty graph/);
+  });
+});
+
+describe("unreadable files say why", () => {
+  it("maps errno codes to words", () => {
+    expect(describeFsError({ code: "EACCES" })).toBe("permission denied");
+    expect(describeFsError({ code: "ENOENT" })).toBe("no such file");
+    expect(describeFsError({ code: "EISDIR" })).toBe("it is a directory, not a file");
+  });
+
+  it.runIf(process.getuid?.() !== 0)("an unreadable source says permission denied, not no such file", async () => {
+    const locked = path.join(work, "locked.sf");
+    fs.writeFileSync(locked, TINY);
+    fs.chmodSync(locked, 0o000);
+    const r = await sfc("check", locked);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/cannot read .*locked\.sf: permission denied/);
+  });
+
+  it("a missing file still says no such file", async () => {
+    const r = await sfc("check", path.join(work, "nowhere.sf"));
+    expect(r.err).toMatch(/nowhere\.sf: no such file/);
+    expect(() => readRegularFile(path.join(work, "nowhere.npy"))).toThrow(InputFileError);
+  });
+});
+
+describe("signals", () => {
+  const bin = path.join(root, "bin/sfc.js");
+
+  /** Starts a compile of a 138 MB model, sends `signal` once its temporary file appears, and waits. */
+  async function interruptDuringWrite(signal: NodeJS.Signals, dir: string): Promise<{ sawTemp: boolean; status: number | null; sig: NodeJS.Signals | null }> {
+    const out = path.join(dir, "big.onnx");
+    const child = spawn(process.execPath, [bin, "compile", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "-o", out], { cwd: root, stdio: "ignore" });
+    let sawTemp = false;
+    const poll = setInterval(() => {
+      if (!sawTemp && temps(dir).length > 0) {
+        sawTemp = true;
+        child.kill(signal);
+      }
+    }, 2);
+    const [status, sig] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on("exit", (c, s) => resolve([c, s])));
+    clearInterval(poll);
+    return { sawTemp, status, sig };
+  }
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`${signal} during the final write leaves no temporary file, and no partial output`, async () => {
+      const dir = fs.mkdtempSync(path.join(work, `${signal}-`));
+      const r = await interruptDuringWrite(signal, dir);
+      expect(r.sawTemp).toBe(true);
+      expect(temps(dir)).toEqual([]);
+      const out = path.join(dir, "big.onnx");
+      // Node finishes the synchronous write before it handles the signal: the
+      // output is then whole, or the process ended by the signal without one.
+      if (fs.existsSync(out)) expect(onnx.ModelProto.decode(fs.readFileSync(out)).graph!.node!.length).toBeGreaterThan(100);
+      else expect(r.sig).toBe(signal);
+    });
+  }
+
+  it("a signal before the write leaves nothing", async () => {
+    const dir = fs.mkdtempSync(path.join(work, "early-"));
+    const child = spawn(process.execPath, [bin, "compile", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "-o", path.join(dir, "x.onnx")], { cwd: root, stdio: "ignore" });
+    setTimeout(() => child.kill("SIGTERM"), 300);
+    await new Promise((resolve) => child.on("exit", resolve));
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
