@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { compile, type CompileResult, type Setting } from "../compiler/index";
-import { checkRegularInput, InputFileError, nodeHost, packageInfo, readCheckpointFile } from "../compiler/host/node";
+import { nodeHost, packageInfo, readCheckpointFile } from "../compiler/host/node";
 import type { OutputFormat } from "../compiler/render/index";
 import { parseLimit, type Limits } from "../compiler/limits";
 import { CheckpointError } from "../compiler/weights/tensor";
@@ -70,12 +70,6 @@ export function compileFromArgs(file: string, values: { set?: string[]; limit?: 
   let checkpoint: Parameters<typeof compile>[0]["checkpoint"];
   if (values.weights !== undefined) {
     if (!fs.existsSync(values.weights)) throw new UsageError(`cannot read ${values.weights}: no such file`);
-    try {
-      checkRegularInput(values.weights); // a FIFO or /dev/zero would block or never end
-    } catch (e) {
-      if (e instanceof InputFileError) throw new UsageError(e.message);
-      throw e;
-    }
     try {
       checkpoint = {
         tensors: readCheckpointFile(values.weights),

@@ -100,22 +100,6 @@ export function readRegularFile(file: string): Buffer {
   }
 }
 
-/** Refuses a path that exists but is not a regular file (or cannot be opened), before a reader of its own opens it. */
-export function checkRegularInput(file: string): void {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  } catch (e) {
-    throw new InputFileError(`cannot read ${file}: ${describeFsError(e)}`);
-  }
-  try {
-    const kind = specialKind(fs.fstatSync(fd));
-    if (kind) throw new InputFileError(`cannot read ${file}: it is ${kind}, not a regular file`);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /**
  * Source files are .sf files: a path (or the file a link leads to) with
  * another extension is not read, so that neither an import nor a command
