@@ -1,0 +1,239 @@
+/**
+ * Property tests of the checker's decision procedures (compiler/check/prover.ts)
+ * over random polynomials with floors: what a procedure calls proved holds at
+ * random values of the symbols it was not told; what it proves under claims
+ * holds wherever the claims do; what it refutes fails at the evidence it
+ * gives, and that evidence keeps every value the facts fixed.
+ */
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { ceilDiv, floorDiv, Poly } from "../../compiler/dims/poly";
+import { Rational } from "../../compiler/dims/rational";
+import {
+  compareDims,
+  decideAtLeast,
+  decideDivides,
+  holdsAt,
+  solveLinear,
+  type Assignment,
+  type Claim,
+  type Facts,
+} from "../../compiler/check/prover";
+
+const RUNS = { numRuns: 300 };
+
+/** Dimension-like integer symbols and one rational parameter (β, the paper's channel ratio). */
+const INTEGERS = ["S", "T", "C", "α"] as const;
+const NAMES = [...INTEGERS, "β"] as const;
+const isInteger = (name: string): boolean => (INTEGERS as readonly string[]).includes(name);
+
+const smallInteger = fc.integer({ min: -4, max: 6 }).map((n) => Rational.of(n));
+const smallRational = fc.tuple(fc.integer({ min: -6, max: 6 }), fc.integer({ min: 1, max: 4 })).map(([n, d]) => Rational.of(n, d));
+const coef = fc.oneof({ weight: 3, arbitrary: smallInteger }, { weight: 1, arbitrary: smallRational });
+const symbol = fc.constantFrom(...NAMES).map((n) => Poly.symbol(n));
+
+/** a·b·c of constants and symbols. */
+const monomial = fc.tuple(coef, fc.array(symbol, { maxLength: 2 })).map(([c, syms]) => syms.reduce((p, s) => p.mul(s), Poly.constant(c)));
+const flat = fc.array(monomial, { minLength: 1, maxLength: 3 }).map((ms) => ms.reduce((a, b) => a.add(b), Poly.ZERO));
+/** A constant divisor (1..6) or an integer symbol: strides and group counts. */
+const divisor = fc.oneof(
+  fc.integer({ min: 1, max: 6 }).map((n) => Poly.constant(n)),
+  fc.constantFrom(...INTEGERS).map((n) => Poly.symbol(n)),
+);
+const rounding = fc.tuple(flat, divisor, fc.boolean()).map(([n, d, ceil]) => (ceil ? ceilDiv(n, d, isInteger) : floorDiv(n, d, isInteger)));
+/** Sums of products of monomials and floors/ceilings of flat sums. */
+const poly = fc
+  .array(fc.tuple(coef, fc.array(fc.oneof({ weight: 3, arbitrary: symbol }, { weight: 2, arbitrary: rounding }), { maxLength: 2 })), { maxLength: 4 })
+  .map((terms) => terms.reduce((acc, [c, fs]) => acc.add(fs.reduce((p, f) => p.mul(f), Poly.constant(c))), Poly.ZERO));
+
+/** A second polynomial related to the first as the checker meets them. */
+const pair = fc.tuple(poly, fc.integer({ min: 0, max: 3 }), poly, smallRational).map(([a, how, other, c]): [Poly, Poly] => {
+  switch (how) {
+    case 0:
+      return [a, a.withoutFloors(isInteger).poly]; // a floor read as exact: S/2 for ⌊S/2⌋
+    case 1:
+      return [a, a.add(Poly.constant(c))]; // off by a constant
+    case 2:
+      return [a.add(other), other.add(a)]; // the same, built another way
+    default:
+      return [a, other];
+  }
+});
+
+/** Integer coefficients over integer symbols: an integer wherever they are. */
+const integral = (p: Poly): boolean => p.termList().every((t) => t.coef.isInteger() && t.powers.every((f) => f.factor.kind !== "var" || isInteger(f.factor.name)));
+
+type Env = ReadonlyMap<string, Rational>;
+
+/** A value for each symbol: integers for the integer ones. */
+const valueFor = (name: string) => (isInteger(name) ? fc.integer({ min: -6, max: 12 }).map((n) => Rational.of(n)) : smallRational);
+const env: fc.Arbitrary<Env> = fc.tuple(...NAMES.map(valueFor)).map((vs) => new Map(NAMES.map((n, i) => [n, vs[i]!])));
+
+/** Facts that bind some symbols (none: a generic block; all: an instance) to values. */
+const facts: fc.Arbitrary<{ facts: Facts; bound: Env }> = fc.tuple(env, fc.oneof(fc.constant(0), fc.constant(31), fc.integer({ min: 0, max: 31 }))).map(([values, mask]) => {
+  const bound = new Map([...values].filter((_, i) => (mask >> i) & 1));
+  return { facts: { isInteger, valueOf: (n) => bound.get(n) }, bound };
+});
+
+/** Random values for the free symbols, the facts' values for the bound ones. */
+const consistent = (free: Env, bound: Env): Assignment => new Map([...free, ...bound]);
+
+const keepsFacts = (evidence: Assignment, bound: Env): void => {
+  for (const [n, v] of evidence) if (bound.has(n)) expect(v.equals(bound.get(n)!), `evidence changes the bound ${n}`).toBe(true);
+};
+
+const allHold = (claims: readonly Claim[], at: Assignment): boolean | undefined => {
+  let all: boolean | undefined = true;
+  for (const c of claims) {
+    const h = holdsAt(c, at);
+    if (h === false) return false;
+    if (h === undefined) all = undefined;
+  }
+  return all;
+};
+
+describe("compareDims", () => {
+  test("proved: equal at random values; proved under claims: equal wherever they hold; refuted: differ at the evidence", () => {
+    fc.assert(
+      fc.property(pair, facts, env, ([a, b], { facts, bound }, free) => {
+        const outcome = compareDims(a, b, facts);
+        const equal: Claim = { relation: "equal", lhs: a, rhs: b };
+        const at = consistent(free, bound);
+        switch (outcome.kind) {
+          case "proved":
+            expect(holdsAt(equal, at)).not.toBe(false);
+            return;
+          case "requires":
+            if (allHold(outcome.claims, at) === true) expect(holdsAt(equal, at)).not.toBe(false);
+            return;
+          case "refuted":
+            keepsFacts(outcome.evidence, bound);
+            expect(holdsAt(equal, outcome.evidence)).toBe(false);
+            return;
+          case "undecided":
+            return;
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test("⌊nk/k⌋ = n for an integer n is never refuted", () => {
+    fc.assert(
+      fc.property(flat, fc.integer({ min: 2, max: 6 }), (n, k) => {
+        fc.pre(integral(n));
+        const d = Poly.constant(k);
+        const outcome = compareDims(floorDiv(n.mul(d), d, isInteger), n, { isInteger, valueOf: () => undefined });
+        expect(outcome.kind === "proved" || outcome.kind === "requires").toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  test("sizes that differ by a constant are refuted, with a counterexample, in a generic block", () => {
+    fc.assert(
+      fc.property(poly, fc.integer({ min: 1, max: 5 }), (a, c) => {
+        const b = a.add(Poly.constant(c));
+        const outcome = compareDims(a, b, { isInteger, valueOf: () => undefined });
+        if (outcome.kind === "refuted") expect(holdsAt({ relation: "equal", lhs: a, rhs: b }, outcome.evidence)).toBe(false);
+        else expect(outcome.kind).toBe("requires"); // only where no small positive values define both
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("decideDivides", () => {
+  test("proved: divides at random values; refuted: does not at the evidence", () => {
+    fc.assert(
+      fc.property(poly, divisor, facts, env, (n, d, { facts, bound }, free) => {
+        const outcome = decideDivides(n, d, facts);
+        const claim: Claim = { relation: "divides", dividend: n, divisor: d };
+        switch (outcome.kind) {
+          case "proved":
+            expect(holdsAt(claim, consistent(free, bound))).not.toBe(false);
+            return;
+          case "requires":
+            expect(outcome.claims).toEqual([claim]);
+            return;
+          case "refuted":
+            keepsFacts(outcome.evidence, bound);
+            expect(holdsAt(claim, outcome.evidence)).toBe(false);
+            return;
+          case "undecided":
+            throw new Error("divisibility is always proved, required or refuted");
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test("multiples of the divisor with integer coefficients are proved without values", () => {
+    fc.assert(
+      fc.property(flat, divisor, (q, d) => {
+        fc.pre(integral(q));
+        expect(decideDivides(q.mul(d), d, { isInteger, valueOf: () => undefined }).kind).toBe("proved");
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("solveLinear", () => {
+  test("a solution satisfies a·X + b = actual wherever its claims hold; a refutation's quotient is what the evidence gives", () => {
+    fc.assert(
+      fc.property(divisor, flat, poly, facts, env, (a, b, actual, { facts, bound }, free) => {
+        const solution = solveLinear({ a, b }, actual, facts);
+        const at = consistent(free, bound);
+        switch (solution.kind) {
+          case "solved": {
+            const lhs = a.mul(solution.value).add(b);
+            if (allHold(solution.claims, at) === true) expect(holdsAt({ relation: "equal", lhs, rhs: actual }, at)).not.toBe(false);
+            return;
+          }
+          case "refuted": {
+            keepsFacts(solution.evidence, bound);
+            const get = (n: string) => solution.evidence.get(n);
+            const q = actual.sub(b).evaluate(get)!.div(a.evaluate(get)!);
+            expect(q.equals(solution.quotient)).toBe(true);
+            expect(q.isInteger() && q.sign() > 0).toBe(false);
+            return;
+          }
+          case "unsolvable":
+            return;
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test("with the size bound: 2X = αT solves to a positive integer or is refuted with the quotient", () => {
+    const αT = Poly.symbol("α").mul(Poly.symbol("T"));
+    const at = (α: number, T: number): Facts => ({ isInteger, valueOf: (n) => ({ α: Rational.of(α), T: Rational.of(T) })[n] });
+    const solved = solveLinear({ a: Poly.constant(2), b: Poly.ZERO }, αT, at(8, 4));
+    expect(solved.kind === "solved" && solved.value.evaluate(at(8, 4).valueOf)?.toString()).toBe("16");
+    const refuted = solveLinear({ a: Poly.constant(2), b: Poly.ZERO }, αT, at(3, 3));
+    expect(refuted.kind === "refuted" && refuted.quotient.toString()).toBe("9/2");
+    const negative = solveLinear({ a: Poly.constant(2), b: Poly.constant(20) }, αT, at(2, 2));
+    expect(negative.kind === "refuted" && negative.quotient.toString()).toBe("-8");
+    const generic = solveLinear({ a: Poly.constant(2), b: Poly.ZERO }, αT, { isInteger, valueOf: () => undefined });
+    expect(generic.kind === "solved" && generic.claims).toEqual([{ relation: "divides", dividend: αT, divisor: Poly.constant(2) }]);
+  });
+});
+
+describe("decideAtLeast", () => {
+  test("refuted only below the bound, at the evidence", () => {
+    fc.assert(
+      fc.property(poly, fc.integer({ min: -2, max: 3 }), facts, (p, min, { facts, bound }) => {
+        const outcome = decideAtLeast(p, Rational.of(min), facts);
+        if (outcome.kind === "refuted") {
+          keepsFacts(outcome.evidence, bound);
+          expect(p.evaluate((n) => outcome.evidence.get(n))!.compare(Rational.of(min))).toBeLessThan(0);
+        }
+        if (outcome.kind === "proved") expect(p.evaluate(facts.valueOf)!.compare(Rational.of(min))).toBeGreaterThanOrEqual(0);
+        if (outcome.kind === "undecided") expect(p.evaluate(facts.valueOf)).toBeUndefined();
+      }),
+      RUNS,
+    );
+  });
+});
