@@ -90,8 +90,12 @@ async function main() {
     const checkMs = median(Array.from({ length: RUNS }, () => step("check", file, network, "S=224").ms));
     const seededFile = path.join(work, `${network}.onnx`);
     const seeded = Array.from({ length: RUNS }, () => step("compile", file, network, seededFile, "-", "S=224"));
+    // The checkpoint holds the network's own tensors (batch norms unfolded), as a training run saves them.
+    const unfolded = path.join(work, `${network}-keep-bn.onnx`);
+    const keepBn = spawnSync(process.execPath, [path.join(__dirname, "..", "bin", "sfc.js"), "compile", file, "--network", network, "--set", "S=224", "--keep-bn", "-o", unfolded], { encoding: "utf8" });
+    if (keepBn.status !== 0) throw new Error(`compile --keep-bn failed:\n${keepBn.stderr}`);
     const ckpt = path.join(work, `${network}.safetensors`);
-    writeCheckpoint(seededFile, ckpt);
+    writeCheckpoint(unfolded, ckpt);
     const loaded = Array.from({ length: RUNS }, () => step("compile", file, network, path.join(work, `${network}-w.onnx`), ckpt, "S=224"));
     const weightBytes = seeded[0].weightBytes;
     const flops = seeded[0].flops;

@@ -123,13 +123,18 @@ export function checkOutputPath(file: string, inputs: readonly string[]): void {
   }
 }
 
+/** What can be written: bytes in hand, or a producer that writes them in order into a sink (a model). */
+export type FileContent = Uint8Array | { readonly byteLength: number; writeTo(sink: { write(bytes: Uint8Array): void }): void };
+
 /**
  * Writes through a temporary file in the same folder and renames it into
  * place, so that a failed or interrupted write never leaves a partial file.
  * The temporary file is created exclusively under an unpredictable name, so
- * that a link planted at its path cannot redirect the write.
+ * that a link planted at its path cannot redirect the write. An error while
+ * producing the content (a checkpoint that cannot be read) is passed on as it
+ * is, after the temporary file is removed.
  */
-export function writeAtomically(file: string, bytes: Uint8Array, inputs: readonly string[] = []): void {
+export function writeAtomically(file: string, content: FileContent, inputs: readonly string[] = []): void {
   checkOutputPath(file, inputs);
   const dir = path.dirname(path.resolve(file));
   if (!fs.existsSync(dir)) throw new UsageError(`cannot write ${file}: the folder ${path.dirname(file)} does not exist`);
@@ -137,7 +142,7 @@ export function writeAtomically(file: string, bytes: Uint8Array, inputs: readonl
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   pendingTemps.add(tmp);
   try {
-    fs.writeFileSync(tmp, bytes, { flag: "wx" });
+    writeContent(tmp, content);
     fs.renameSync(tmp, file);
   } catch (e) {
     try {
@@ -145,10 +150,48 @@ export function writeAtomically(file: string, bytes: Uint8Array, inputs: readonl
     } catch {
       // nothing was written
     }
+    if (typeof (e as NodeJS.ErrnoException).syscall !== "string") throw e;
     throw new UsageError(`cannot write ${file}: ${describeFsError(e)}`);
   } finally {
     pendingTemps.delete(tmp);
   }
+}
+
+/** Produced content reaches the file through one reused buffer of this size. */
+const STREAM_BUFFER_BYTES = 4 * 2 ** 20;
+
+/** Writes `content` to `file`; a producer's bytes are batched, so a large model is never in memory whole. */
+function writeContent(file: string, content: FileContent): void {
+  if (content instanceof Uint8Array) {
+    fs.writeFileSync(file, content, { flag: "wx" });
+    return;
+  }
+  const fd = fs.openSync(file, "wx");
+  try {
+    const buffer = new Uint8Array(Math.min(STREAM_BUFFER_BYTES, Math.max(content.byteLength, 1)));
+    let used = 0;
+    const flush = (): void => {
+      writeAll(fd, buffer.subarray(0, used));
+      used = 0;
+    };
+    content.writeTo({
+      write(bytes) {
+        if (used + bytes.byteLength > buffer.byteLength) flush();
+        if (bytes.byteLength >= buffer.byteLength) writeAll(fd, bytes);
+        else {
+          buffer.set(bytes, used);
+          used += bytes.byteLength;
+        }
+      },
+    });
+    flush();
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let offset = 0; offset < bytes.byteLength; ) offset += fs.writeSync(fd, bytes, offset, bytes.byteLength - offset);
 }
 
 /**

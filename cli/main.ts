@@ -39,9 +39,10 @@ function compileCommand(argv: string[], io: Io): number {
   checkOutputPath(values.output, [positionals[0]!, values.weights ?? ""]);
   const result = compileFromArgs(positionals[0]!, values);
   printDiagnostics(io, format, result.diagnostics, result.sources, version());
-  if (!result.model) return 1;
-  writeAtomically(values.output, result.model, inputsOf(result.sources, positionals[0], values.weights));
-  if (format === "human") io.err(`wrote ${values.output}: ${result.graph!.name}, ${result.graph!.nodes.length} nodes, ${(result.model.byteLength / 1e6).toFixed(1)} MB\n`);
+  if (!result.serialised) return 1;
+  writeAtomically(values.output, result.serialised, inputsOf(result.sources, positionals[0], values.weights));
+  if (format === "human") io.err(`wrote ${values.output}: ${result.graph!.name}, ${result.graph!.nodes.length} nodes, ${(result.serialised.byteLength / 1e6).toFixed(1)} MB
+`);
   return 0;
 }
 

@@ -7,7 +7,7 @@ import { AstBuilder, canonicalName } from "./ast-builder";
 import { Rational } from "./dims/rational";
 import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic";
 import { elaborateNetwork, type NetworkParam, type ParamOverride } from "./elaborate";
-import { DEFAULT_OPSET, emitOnnx, MAX_OPSET, MIN_OPSET, unsupportedAtOpset, type LazyBytes } from "./emit/onnx";
+import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET, serialisedBytes, serialiseOnnx, unsupportedAtOpset, type LazyBytes, type SerialisedModel } from "./emit/onnx";
 import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import { Interpreter } from "./check/interpreter";
@@ -226,7 +226,13 @@ export interface CompileOptions {
 
 /** `graph` is the graph as emitted (after the inference passes) when there is a model. */
 export interface CompileResult extends Elaborated {
+  /**
+   * The model's bytes, produced on first use. To write a large model to a
+   * file without holding it in memory, stream `serialised` instead.
+   */
   readonly model: Uint8Array | undefined;
+  /** The model, ready to be written in order into any sink (see emit/onnx.ts). */
+  readonly serialised: SerialisedModel | undefined;
   /** The graph as elaborated, before the passes. */
   readonly elaborated?: IRGraph;
   readonly passes?: PassReport;
@@ -281,10 +287,10 @@ function elaborateInSession(options: Omit<CompileOptions, "seed" | "opset" | "ch
 export function compile(options: CompileOptions): CompileResult {
   const { session, result: checked } = elaborateInSession(options);
   const opset = options.opset ?? DEFAULT_OPSET;
-  if (!checked.ok || !checked.graph) return { ...checked, model: undefined };
+  if (!checked.ok || !checked.graph) return { ...checked, model: undefined, serialised: undefined };
   const graph = checked.graph;
   const extra: Diagnostic[] = [];
-  const failed = (): CompileResult => ({ ...checked, sources: session.commandLine.addTo(new Map(checked.sources)), diagnostics: [...checked.diagnostics, ...extra], ok: false, model: undefined });
+  const failed = (): CompileResult => ({ ...checked, sources: session.commandLine.addTo(new Map(checked.sources)), diagnostics: [...checked.diagnostics, ...extra], ok: false, model: undefined, serialised: undefined });
   if (opset < MIN_OPSET || opset > MAX_OPSET) {
     extra.push(makeDiagnostic("SF0501", session.commandLine.span(`--opset ${opset}`), { message: `opset ${opset} is not supported`, label: `use ${MIN_OPSET}..${MAX_OPSET}`, help: `the default is ${DEFAULT_OPSET}` }));
     return failed();
@@ -328,8 +334,20 @@ export function compile(options: CompileOptions): CompileResult {
       merged_reshapes: emitted.report.mergedReshapes.length,
     },
   });
-  const model = emitOnnx(emitted.graph, { opset, seed: options.seed ?? 0, weights, producerName: producer.name, producerVersion: producer.version, metadata });
-  return { ...checked, model, graph: emitted.graph, elaborated: graph, passes: emitted.report };
+  const serialised = serialiseOnnx(emitted.graph, { opset, seed: options.seed ?? 0, weights, producerName: producer.name, producerVersion: producer.version, metadata });
+  return withLazyModel({ ...checked, serialised, graph: emitted.graph, elaborated: graph, passes: emitted.report });
+}
+
+/** Adds `model`, the serialised bytes, computed once when first read. */
+function withLazyModel(result: Omit<CompileResult, "model"> & { readonly serialised: SerialisedModel }): CompileResult {
+  let bytes: Uint8Array | undefined;
+  return Object.defineProperty(result, "model", {
+    enumerable: true,
+    get(): Uint8Array {
+      bytes ??= serialisedBytes(result.serialised);
+      return bytes;
+    },
+  }) as CompileResult;
 }
 
 // The Node host (reads files and the standard library from disk) for callers

@@ -12,27 +12,51 @@ import { fillInitialWeight, PLATFORM_IS_LITTLE_ENDIAN } from "./init";
 /** Checkpoint bytes per weight name: little-endian float32, in hand or read on demand. */
 export type CheckpointBytes = ReadonlyMap<string, Uint8Array | { readonly byteLength: number; read(): Uint8Array }>;
 
-function fromLittleEndian(bytes: Uint8Array, count: number, name: string): Float32Array {
+/** Copies little-endian float32 checkpoint bytes into `target` (platform order). */
+function copyLittleEndian(bytes: Uint8Array, target: Float32Array, name: string): void {
+  const count = target.length;
   if (bytes.byteLength !== count * 4) throw new Error(`weight ${name}: checkpoint has ${bytes.byteLength} bytes, expected ${count * 4}`);
-  const out = new Float32Array(count);
+  if (PLATFORM_IS_LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
+    target.set(new Float32Array(bytes.buffer, bytes.byteOffset, count));
+    return;
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (PLATFORM_IS_LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) out.set(new Float32Array(bytes.buffer, bytes.byteOffset, count));
-  else for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
-  return out;
+  for (let i = 0; i < count; i++) target[i] = view.getFloat32(i * 4, true);
+}
+
+const scratchSlots: ArrayBuffer[] = [];
+/** Slots held by derivations in progress; a nested derivation takes the ones after them. */
+let slotsInUse = 0;
+
+/** A Float32Array of `count` elements over the reusable buffer of `slot`, grown as needed. */
+function sourceScratch(slot: number, count: number): Float32Array {
+  let buffer = scratchSlots[slot];
+  if (buffer === undefined || buffer.byteLength < count * 4) {
+    buffer = new ArrayBuffer(count * 4);
+    scratchSlots[slot] = buffer;
+  }
+  return new Float32Array(buffer, 0, count);
 }
 
 /** Writes the values of `weight` into `target` (platform float32 order). */
 export function fillWeight(weight: IRWeight, seed: number, checkpoint: CheckpointBytes, target: Float32Array): void {
   const derived = weight.derived;
   if (derived !== undefined) {
+    // The sources live only until `target` is filled: each takes its own
+    // reused scratch slot, so a model's worth of garbage never builds up.
+    const firstSlot = slotsInUse;
     const source = (w: IRWeight): Float32Array => {
-      const values = new Float32Array(elementCount(w.shape));
+      const values = sourceScratch(slotsInUse++, elementCount(w.shape));
       fillWeight(w, seed, checkpoint, values);
       return values;
     };
     switch (derived.kind) {
       case "bn_fold":
-        foldedValues(derived, weight.shape, source, target);
+        try {
+          foldedValues(derived, weight.shape, source, target);
+        } finally {
+          slotsInUse = firstSlot;
+        }
         return;
       default: {
         const unhandled: never = derived.kind;
@@ -43,7 +67,7 @@ export function fillWeight(weight: IRWeight, seed: number, checkpoint: Checkpoin
   const supplied = checkpoint.get(weight.name);
   if (supplied !== undefined) {
     const bytes = supplied instanceof Uint8Array ? supplied : supplied.read();
-    target.set(fromLittleEndian(bytes, target.length, weight.name));
+    copyLittleEndian(bytes, target, weight.name);
     return;
   }
   fillInitialWeight(weight, seed, target);

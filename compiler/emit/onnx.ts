@@ -4,11 +4,13 @@
  * The model is written by hand around protobufjs rather than by encoding one
  * ModelProto object, because of the weights. Encoding a message object needs
  * every weight's bytes alive at once and then copies them all into the output;
- * here the exact output size is computed first, one buffer of that size is
- * allocated, and each weight is written into it in turn: a checkpoint weight is
- * copied from the caller's bytes, an initialised weight is generated into one
- * reused scratch buffer and copied. Peak memory is the output plus the largest
- * single weight, and no weight ever passes through a JS number array.
+ * here the exact output size is computed first (serialiseOnnx), and the bytes
+ * are then produced in order into a sink, one weight at a time: a checkpoint
+ * weight is read when its turn comes, an initialised or derived weight is
+ * generated into one reused scratch buffer. A sink that streams to a file
+ * keeps peak memory at the largest single weight plus its own buffer;
+ * emitOnnx's sink is the one buffer of the model's size. No weight ever passes
+ * through a JS number array.
  *
  * The bytes are the canonical protobuf serialisation (fields in field-number
  * order), so onnx, onnxruntime and protobufjs all read them; protobuf concatenation
@@ -292,6 +294,40 @@ function writeFieldHeader(target: Uint8Array, offset: number, field: number, pay
  * that breaks the IR's invariants, and on models over protobuf's 2 GiB limit.
  */
 export function emitOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Uint8Array {
+  return serialisedBytes(serialiseOnnx(graph, options));
+}
+
+/** The whole model in one buffer of its exact size. */
+export function serialisedBytes(serialised: SerialisedModel): Uint8Array {
+  const model = new Uint8Array(serialised.byteLength);
+  let offset = 0;
+  serialised.writeTo({
+    write(bytes) {
+      model.set(bytes, offset);
+      offset += bytes.byteLength;
+    },
+  });
+  return model;
+}
+
+/** Where serialised bytes go, in order; a sink copies what it keeps (the writer reuses its buffers). */
+export interface ByteSink {
+  write(bytes: Uint8Array): void;
+}
+
+/** A model ready to write: its exact size in bytes, and its bytes, produced in order into any sink. */
+export interface SerialisedModel {
+  readonly byteLength: number;
+  writeTo(sink: ByteSink): void;
+}
+
+/**
+ * Plans the model's serialisation without producing its weights: the whole
+ * model is never in memory unless the sink keeps it. Each weight is read from
+ * the checkpoint or generated into one reused scratch buffer, handed to the
+ * sink, and dropped. Same errors as emitOnnx, the checkpoint's at write time.
+ */
+export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): SerialisedModel {
   const opset = options.opset ?? DEFAULT_OPSET;
   const irVersion = options.irVersion ?? defaultIrVersion(opset);
   const seed = options.seed ?? 0;
@@ -348,43 +384,42 @@ export function emitOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Uint8Ar
     (largest, initializer) => (initializer.source.kind === "init" || initializer.source.kind === "derived" ? Math.max(largest, initializer.byteLength) : largest),
     0,
   );
-  const scratch = new Uint8Array(largestInitialised);
 
-  const model = new Uint8Array(totalLength);
-  let offset = 0;
-  model.set(modelHead, offset);
-  offset += modelHead.length;
-  offset = writeFieldHeader(model, offset, MODEL_GRAPH_FIELD, graphLength);
-  model.set(graphHead, offset);
-  offset += graphHead.length;
-  for (const { initializer, header, tensorLength } of initializerLayouts) {
-    offset = writeFieldHeader(model, offset, GRAPH_INITIALIZER_FIELD, tensorLength);
-    model.set(header, offset);
-    offset += header.length;
-    offset = writeFieldHeader(model, offset, TENSOR_RAW_DATA_FIELD, initializer.byteLength);
-    const source = initializer.source;
-    if (source.kind === "bytes") {
-      model.set(source.rawData, offset);
-    } else if (source.kind === "lazy") {
-      const bytes = source.bytes.read();
-      if (bytes.byteLength !== initializer.byteLength) throw new Error(`weight ${initializer.name}: read ${bytes.byteLength} bytes, expected ${initializer.byteLength}`);
-      model.set(bytes, offset);
-    } else {
-      const bytes = scratch.subarray(0, initializer.byteLength);
-      const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-      if (source.kind === "init") fillInitialWeight(source.weight, seed, values);
-      else fillWeight(source.weight, seed, options.weights ?? new Map(), values);
-      if (!PLATFORM_IS_LITTLE_ENDIAN) swapFloat32ByteOrder(bytes);
-      model.set(bytes, offset);
+  const writeTo = (sink: ByteSink): void => {
+    const scratch = new Uint8Array(largestInitialised);
+    const fieldHeader = new Uint8Array(20);
+    let written = 0;
+    const put = (bytes: Uint8Array): void => {
+      sink.write(bytes);
+      written += bytes.byteLength;
+    };
+    const putFieldHeader = (field: number, payloadLength: number): void => put(fieldHeader.subarray(0, writeFieldHeader(fieldHeader, 0, field, payloadLength)));
+    put(modelHead);
+    putFieldHeader(MODEL_GRAPH_FIELD, graphLength);
+    put(graphHead);
+    for (const { initializer, header, tensorLength } of initializerLayouts) {
+      putFieldHeader(GRAPH_INITIALIZER_FIELD, tensorLength);
+      put(header);
+      putFieldHeader(TENSOR_RAW_DATA_FIELD, initializer.byteLength);
+      const source = initializer.source;
+      if (source.kind === "bytes") {
+        put(source.rawData);
+      } else if (source.kind === "lazy") {
+        const bytes = source.bytes.read();
+        if (bytes.byteLength !== initializer.byteLength) throw new Error(`weight ${initializer.name}: read ${bytes.byteLength} bytes, expected ${initializer.byteLength}`);
+        put(bytes);
+      } else {
+        const bytes = scratch.subarray(0, initializer.byteLength);
+        const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+        if (source.kind === "init") fillInitialWeight(source.weight, seed, values);
+        else fillWeight(source.weight, seed, options.weights ?? new Map(), values);
+        if (!PLATFORM_IS_LITTLE_ENDIAN) swapFloat32ByteOrder(bytes);
+        put(bytes);
+      }
     }
-    offset += initializer.byteLength;
-  }
-  model.set(graphTail, offset);
-  offset += graphTail.length;
-  model.set(modelTail, offset);
-  offset += modelTail.length;
-  if (offset !== totalLength) {
-    throw new Error(`emitOnnx: wrote ${offset} bytes, planned ${totalLength}`);
-  }
-  return model;
+    put(graphTail);
+    put(modelTail);
+    if (written !== totalLength) throw new Error(`emitOnnx: wrote ${written} bytes, planned ${totalLength}`);
+  };
+  return { byteLength: totalLength, writeTo };
 }

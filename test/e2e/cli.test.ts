@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main";
+import { compileFromArgs } from "../../cli/common";
 import { readNpy, writeNpy } from "../../runtime/npy";
 import { fixturePath } from "../support/fixtures";
 
@@ -36,6 +37,23 @@ describe("compile and run", () => {
     const got = readNpy(fs.readFileSync(logits)).data as Float32Array;
     const want = readNpy(fs.readFileSync(fixturePath("logits.npy"))).data as Float32Array;
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-4);
+  });
+
+  it("streams the model to the file: the same bytes as the library's model, tensor by tensor", async () => {
+    const file = path.join(work, "streamed.onnx");
+    const args = [...FIXTURE_NET, "--weights", fixturePath("weights.safetensors"), "--weight-names", "pyslowfast"];
+    expect((await sfc("compile", ...args, "-o", file)).code).toBe(0);
+    const result = compileFromArgs("std/slowfast.sf", {
+      network: "SlowFast_4x16_R50",
+      set: ["C=16", "classes=10", "S=48"],
+      weights: fixturePath("weights.safetensors"),
+      "weight-names": "pyslowfast",
+    });
+    const chunks: number[] = [];
+    result.serialised!.writeTo({ write: (bytes) => void chunks.push(bytes.byteLength) });
+    // No chunk is the whole model: the writer hands over one tensor (or header) at a time.
+    expect(Math.max(...chunks)).toBeLessThan(result.serialised!.byteLength / 4);
+    expect(Buffer.compare(fs.readFileSync(file), Buffer.from(result.model!))).toBe(0);
   });
 
   it("runs a .sf file directly on a deterministic clip and prints the top-5", async () => {
