@@ -28,7 +28,9 @@
  * knows about SlowFast.
  */
 import type { IRWeight } from "./ir";
+import { ARITHMETIC_OPS } from "./ops/arithmetic";
 import { COMBINE_OPS } from "./ops/combine";
+import { CONSTANT_OPS } from "./ops/constant";
 import { CONV_OPS } from "./ops/conv";
 import { DENSE_OPS } from "./ops/dense";
 import { ELEMENTWISE_OPS } from "./ops/elementwise";
@@ -36,6 +38,9 @@ import { FRAMES_OPS } from "./ops/frames";
 import { LAYOUT_OPS } from "./ops/layout";
 import { NORMALISATION_OPS } from "./ops/normalisation";
 import { POOLING_OPS } from "./ops/pooling";
+import { REDUCE_OPS } from "./ops/reduce";
+import { RESAMPLE_OPS } from "./ops/resample";
+import { SLICE_OPS } from "./ops/slice";
 import type { OpRecord, WeightSpec } from "./ops/record";
 
 export type { CostInput, FormalKind, FormalSpec, LowerContext, OnnxWriter, OpArgs, OpRecord, RuleContext, WeightSpec } from "./ops/record";
@@ -47,8 +52,13 @@ export const OPS = {
   ...POOLING_OPS,
   ...DENSE_OPS,
   ...COMBINE_OPS,
+  ...ARITHMETIC_OPS,
   ...LAYOUT_OPS,
   ...FRAMES_OPS,
+  ...SLICE_OPS,
+  ...RESAMPLE_OPS,
+  ...REDUCE_OPS,
+  ...CONSTANT_OPS,
 };
 
 export type OpName = keyof typeof OPS;

@@ -114,6 +114,8 @@ function opArgs(name: OpName, bound: Map<string, Value>, fail: (d: Diagnostic) =
     if (k === "tensor") asTensor(n, v);
     if ((k === "int" || k === "number") && v.kind !== "dim") expectKind(n, v, "a number");
     if (k === "bool" && v.kind !== "bool") expectKind(n, v, "true or false");
+    if (k === "word" && v.kind !== "string") expectKind(n, v, "a string");
+    if (k === "words" && v.kind !== "string" && !(v.kind === "list" && v.items.every((i) => i.kind === "string"))) expectKind(n, v, "a string or a list of strings");
   }
   // The rules ask only for their own formals, which bindArgs bound or which have defaults.
   const get = (n: string): Value => bound.get(n) ?? tableBug(name, n);
@@ -149,6 +151,17 @@ function opArgs(name: OpName, bound: Map<string, Value>, fail: (d: Diagnostic) =
       const v = get(n);
       if (v.kind === "type") return v.type;
       return { layout: "raw", dims: asDims(n, v) };
+    },
+    word: (n) => {
+      const v = bound.get(n);
+      if (!v) return defaults.get(n) as string;
+      return v.kind === "string" ? v.value : expectKind(n, v, "a string");
+    },
+    words: (n) => {
+      const v = get(n);
+      if (v.kind === "string") return [v.value];
+      if (v.kind === "list") return v.items.map((i) => (i.kind === "string" ? i.value : expectKind(n, i, "strings")));
+      return expectKind(n, v, "a string or a list of strings");
     },
   };
 }

@@ -71,6 +71,8 @@ export interface LoweringContext {
   freshValueName(base: string): string;
   /** A node name starting with `base` that no other node uses. */
   freshNodeName(base: string): string;
+  /** The first graph input, which constants take their batch dimension from. */
+  readonly batchSource: string | undefined;
 }
 
 type Attribute = onnx.IAttributeProto;
@@ -105,6 +107,7 @@ class NodeLoweringBuilder implements OnnxWriter {
   readonly inputs: readonly string[];
   readonly weights: readonly string[];
   readonly output: string;
+  readonly batchSource: string | undefined;
 
   constructor(
     private readonly node: IRNode,
@@ -114,6 +117,7 @@ class NodeLoweringBuilder implements OnnxWriter {
     this.inputs = dataInputs(node);
     this.weights = node.inputs.slice(this.inputs.length);
     this.output = singleOutput(node);
+    this.batchSource = context.batchSource;
   }
 
   shapeOf(value: string): readonly number[] {
@@ -139,6 +143,16 @@ class NodeLoweringBuilder implements OnnxWriter {
       rawData: int64Bytes(values),
     });
     return name;
+  }
+
+  floatConstant(purpose: string, dims: readonly number[], values: readonly number[]): string {
+    const name = this.context.freshValueName(`${this.node.name}/${purpose}`);
+    this.constants.push({ name, dataType: onnx.TensorProto.DataType.FLOAT, dims, rawData: float32Bytes(values) });
+    return name;
+  }
+
+  untyped(purpose: string): string {
+    return this.context.freshValueName(`${this.node.name}/${purpose}`);
   }
 
   floatScalar(purpose: string, value: number): string {
@@ -173,9 +187,10 @@ function singleOutput(node: IRNode): string {
   return node.outputs[0]!;
 }
 
+/** The inputs before the weights; only a constant has none. */
 function dataInputs(node: IRNode): readonly string[] {
   const count = node.inputs.length - node.weights.length;
-  if (count < 1) {
+  if (count < (node.op.kind === "constant" ? 0 : 1)) {
     throw new Error(`IR node ${node.name} (${node.op.kind}) has no data input`);
   }
   return node.inputs.slice(0, count);

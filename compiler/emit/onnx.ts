@@ -165,6 +165,7 @@ function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string
     shapeOf,
     freshValueName: (base) => valueNames.fresh(base),
     freshNodeName: (base) => nodeNames.fresh(base),
+    batchSource: graph.inputs[0]?.name,
   };
 
   const graphOutputNames = new Set(graph.outputs.map((output) => output.name));

@@ -1,6 +1,6 @@
 /** Ops that combine several tensors. */
 import { Poly } from "../dims/poly";
-import { formatType, type TensorType } from "../types";
+import { formatType } from "../types";
 import { intAttribute } from "../emit/onnx-attributes";
 import { everyOpset, noFlops } from "./common";
 import { defineOp } from "./record";
@@ -9,10 +9,6 @@ export interface ConcatOp {
   readonly kind: "concat";
   /** Counts the batch as 0. */
   readonly axis: number;
-}
-
-export interface AddOp {
-  readonly kind: "add";
 }
 
 export const COMBINE_OPS = {
@@ -37,23 +33,6 @@ export const COMBINE_OPS = {
       unsupported: everyOpset,
       lower: (op, out) => out.add("Concat", out.inputs, [out.output], [intAttribute("axis", op.axis)]),
     },
-    flops: noFlops,
-  }),
-  add: defineOp<AddOp>({
-    summary: "elementwise sum of tensors of one shape",
-    formals: [{ name: "xs", kind: "tensors", doc: "two tensors, positional" }],
-    result: "same shape, which both must have",
-    rule(a, ctx) {
-      const xs = a.tensors("xs");
-      if (xs.length !== 2) ctx.fail("SF0118", { message: "`add` takes two tensors", label: `${xs.length === 1 ? "one tensor" : `${xs.length} tensors`} given` });
-      const [x, y] = xs as [TensorType, TensorType];
-      if (x.layout !== y.layout || x.dims.length !== y.dims.length)
-        ctx.fail("SF0203", { message: `cannot add ${formatType(x)} and ${formatType(y)}`, label: "these differ in kind" });
-      x.dims.forEach((d, i) => ctx.requireEqual(y.dims[i]!, d, x.layout === "video" ? ["channels", "frames", "height", "width"][i]! : `axis ${i + 1}`));
-      return x;
-    },
-    lower: () => ({ op: { kind: "add" }, weights: [] }),
-    onnx: { doc: "Add-7", unsupported: everyOpset, lower: (_op, out) => out.add("Add", out.inputs, [out.output]) },
     flops: noFlops,
   }),
 };

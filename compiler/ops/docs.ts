@@ -20,6 +20,7 @@ function showDefault(f: FormalSpec): string | undefined {
   const d = f.default;
   if (d === undefined || d === "optional") return undefined;
   if (typeof d === "boolean") return String(d);
+  if (typeof d === "string") return `"${d}"`;
   if (Array.isArray(d)) {
     const [t, h, w] = (d as readonly Poly[]).map(showNumber);
     return h === w ? `${t}×${h}²` : `${t}×${h}×${w}`;

@@ -41,6 +41,19 @@ export interface DropoutOp {
   readonly ratio: number;
 }
 
+export interface HardswishOp {
+  readonly kind: "hardswish";
+}
+
+export interface SwishOp {
+  readonly kind: "swish";
+  /** x·sigmoid(beta·x). */
+  readonly beta: number;
+}
+
+/** The first opset with a native HardSwish. */
+const HARDSWISH_NATIVE_OPSET = 14;
+
 export interface ScaleOp {
   readonly kind: "scale";
   readonly factor: number;
@@ -81,6 +94,56 @@ export const ELEMENTWISE_OPS = {
       out.add("Sigmoid", [x], [gate]);
       out.add("Mul", [x, gate], [out.output]);
     },
+  }),
+  hardswish: defineOp<HardswishOp>({
+    summary: "x·min(max(x + 3, 0), 6)/6 (MobileNetV3, X3D)",
+    formals: [{ name: "x", kind: "tensor", doc: "" }],
+    result: "same; x·min(max(x + 3, 0), 6)/6",
+    rule: sameShape,
+    lower: () => ({ op: { kind: "hardswish" }, weights: [] }),
+    onnx: {
+      doc: "HardSwish-14; below 14, HardSigmoid-6 (α = 1/6, β = 1/2) and Mul",
+      unsupported: everyOpset,
+      lower(_op, out) {
+        const x = out.inputs[0]!;
+        if (out.opset >= HARDSWISH_NATIVE_OPSET) {
+          out.add("HardSwish", [x], [out.output]);
+          return;
+        }
+        const gate = out.intermediate("hardsigmoid", out.shapeOf(x));
+        out.add("HardSigmoid", [x], [gate], [floatAttribute("alpha", 1 / 6), floatAttribute("beta", 0.5)]);
+        out.add("Mul", [x, gate], [out.output]);
+      },
+    },
+    flops: noFlops,
+  }),
+  swish: defineOp<SwishOp>({
+    summary: "x·sigmoid(βx); β = 1 is silu (X3D's Swish)",
+    // The canonical name of `beta` is β, so both spellings reach this argument.
+    formals: [
+      { name: "x", kind: "tensor", doc: "" },
+      { name: "β", kind: "number", default: ONE, doc: "number (also spelled `beta`)" },
+    ],
+    result: "same; x·sigmoid(βx)",
+    rule: sameShape,
+    lower: (a, ctx) => ({ op: { kind: "swish", beta: ctx.value(a.dim("β")).toNumber() }, weights: [] }),
+    onnx: {
+      doc: "Mul-7 (unless β = 1), Sigmoid-6 and Mul-7",
+      unsupported: everyOpset,
+      lower(op, out) {
+        const x = out.inputs[0]!;
+        const shape = out.shapeOf(x);
+        let inner = x;
+        if (op.beta !== 1) {
+          inner = out.intermediate("scaled", shape);
+          out.add("Mul", [x, out.floatScalar("beta", op.beta)], [inner]);
+        }
+        const gate = out.intermediate("sigmoid", shape);
+        out.add("Sigmoid", [inner], [gate]);
+        out.add("Mul", [x, gate], [out.output]);
+      },
+    },
+    flops: noFlops,
   }),
   leaky_relu: defineOp<LeakyReluOp>({
     summary: "x for x ≥ 0, slope·x otherwise",

@@ -26,14 +26,14 @@ const TIME_AXIS = 1 + VIDEO_AXIS.frames;
 
 export const FRAMES_OPS = {
   frames: defineOp<FramesOp>({
-    summary: "temporal sampling: every s-th frame, or T frames at ⌊i(F − 1)/(T − 1)⌋ (PySlowFast's linspace)",
+    summary: "temporal sampling: every s-th frame, or n frames at from + ⌊i(F − 1 − from)/(n − 1)⌋ (PySlowFast's linspace over from .. F − 1)",
     formals: [
       { name: "x", kind: "tensor", doc: "video" },
       { name: "every", kind: "int", default: "optional", doc: "int" },
       { name: "from", kind: "int", default: Poly.ZERO, doc: "int" },
       { name: "count", kind: "int", default: "optional", doc: "int: exactly one of `every` and `count`" },
     ],
-    result: "`every: s`: ⌈(T − from)/s⌉ frames from `from`; `count: n`: n frames at ⌊i(T − 1)/(n − 1)⌋, n ≤ T",
+    result: "`every: s`: ⌈(T − from)/s⌉ frames from, from + s, ...; `count: n`: n frames at from + ⌊i(T − 1 − from)/(n − 1)⌋ (linspace over frames from .. T − 1), n ≤ T − from",
     rule(a, ctx) {
       const x = requireVideo(a.tensor("x"), ctx, "x", "frames");
       if (a.has("every") === a.has("count"))
@@ -42,7 +42,10 @@ export const FRAMES_OPS = {
         const n = a.dim("count");
         ctx.requireIntegral(n, "frame count", "count");
         ctx.requireAtLeast(n, 1, "frame count", "count");
-        ctx.requireAtLeast(x.frames.sub(n), 0, "frames left after selection (the clip must have at least `count` frames)", "count");
+        const from = a.dim("from");
+        ctx.requireIntegral(from, "first frame", "from");
+        ctx.requireAtLeast(from, 0, "first frame", "from");
+        ctx.requireAtLeast(x.frames.sub(from).sub(n), 0, "frames left after selection (the clip must have at least `count` frames from `from`)", "count");
         return videoType(n, x.height, x.width, x.channels);
       }
       const s = a.dim("every");
@@ -58,7 +61,9 @@ export const FRAMES_OPS = {
       if (!a.has("count")) return { op: { kind: "frames", from: ctx.num(a.dim("from")), every: ctx.num(a.dim("every")) }, weights: [] };
       const frames = writtenVideo(ctx.shapeOf(a.tensor("x"))).frames;
       const n = ctx.num(a.dim("count"));
-      const indices = Array.from({ length: n }, (_, i) => (n === 1 ? 0 : Number((BigInt(i) * BigInt(frames - 1)) / BigInt(n - 1))));
+      const from = ctx.num(a.dim("from"));
+      const span = BigInt(frames - 1 - from);
+      const indices = Array.from({ length: n }, (_, i) => from + (n === 1 ? 0 : Number((BigInt(i) * span) / BigInt(n - 1))));
       return { op: { kind: "frames", indices }, weights: [] };
     },
     onnx: {

@@ -13,13 +13,14 @@ import type { TensorType } from "../types";
 import type { DiagnosticCode } from "../diagnostics/catalogue";
 import type { DiagnosticParts } from "../diagnostics/diagnostic";
 
-export type FormalKind = "tensor" | "tensors" | "int" | "number" | "bool" | "window" | "shape" | "perm";
+/** word: a string ("nearest"); words: a string or a list of them; numbers: a list of numbers. */
+export type FormalKind = "tensor" | "tensors" | "int" | "number" | "bool" | "window" | "shape" | "perm" | "word" | "words" | "numbers";
 
 export interface FormalSpec {
   readonly name: string;
   readonly kind: FormalKind;
   /** A default, or "optional" when leaving it out is meaningful, or undefined when required. */
-  readonly default?: Poly | boolean | readonly Poly[] | "optional";
+  readonly default?: Poly | boolean | string | readonly Poly[] | "optional";
   /** What the argument is, as the op table shows it after the name. */
   readonly doc: string;
 }
@@ -34,6 +35,8 @@ export interface OpArgs {
   bool(name: string): boolean | undefined;
   list(name: string): readonly Poly[];
   shape(name: string): TensorType;
+  word(name: string): string;
+  words(name: string): readonly string[];
 }
 
 export interface RuleContext {
@@ -92,6 +95,12 @@ export interface OnnxWriter {
   intermediate(purpose: string, shape: readonly number[], batched?: boolean): string;
   int64Constant(purpose: string, values: readonly number[]): string;
   floatScalar(purpose: string, value: number): string;
+  /** A float initializer of any shape (interpolation matrices, constants of the source). */
+  floatConstant(purpose: string, dims: readonly number[], values: readonly number[]): string;
+  /** A value name for a non-float intermediate (a mask), declared without value_info. */
+  untyped(purpose: string): string;
+  /** The first graph input: constants take their batch dimension from it. */
+  readonly batchSource: string | undefined;
 }
 
 export interface OnnxLowering<Op> {

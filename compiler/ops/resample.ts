@@ -1,0 +1,162 @@
+/** Resampling of time and space: nearest or linear, by factors or to a size. */
+import type { Poly } from "../dims/poly";
+import { writtenVideo } from "../shapes";
+import { videoType, type TensorType } from "../types";
+import { noFlops, requireVideo } from "./common";
+import { defineOp, type OnnxLowering, type OnnxWriter, type OpArgs, type OpRecord, type RuleContext } from "./record";
+
+export type ResizeMode = "nearest" | "linear";
+
+/**
+ * Nearest (PyTorch's source index ⌊d·in/out⌋) or linear (half-pixel, as
+ * align_corners=False) resampling of a video to `sizes`, [C, T, H, W].
+ */
+export interface ResizeOp<K extends "resize" | "upsample" = "resize" | "upsample"> {
+  readonly kind: K;
+  readonly mode: ResizeMode;
+  readonly sizes: readonly number[];
+}
+
+const AXES = ["frames", "height", "width"] as const;
+
+/** The resized frames, height and width. */
+function resizedDims(a: OpArgs): [Poly, Poly, Poly] {
+  const x = writtenVideo(a.tensor("x").dims);
+  const axes = [x.frames, x.height, x.width];
+  const [t, h, w] = a.has("by") ? a.window("by").map((f, i) => axes[i]!.mul(f)) : a.window("to");
+  return [t!, h!, w!];
+}
+
+function rule(opName: string) {
+  return (a: OpArgs, ctx: RuleContext): TensorType => {
+    const x = requireVideo(a.tensor("x"), ctx, "x", opName);
+    const spatial = [x.frames, x.height, x.width];
+    const mode = a.word("mode");
+    if (mode !== "nearest" && mode !== "linear")
+      ctx.fail("SF0211", { message: `\`${opName}\` mode must be "nearest" or "linear", found "${mode}"`, label: "here" }, "mode");
+    if (a.has("by") === a.has("to"))
+      ctx.fail("SF0211", { message: `\`${opName}\` takes exactly one of \`by\` (factors t×h×w) and \`to\` (a size t×h×w)`, label: "here" });
+    if (a.has("by"))
+      a.window("by").forEach((f, i) => {
+        const v = ctx.valueOf(f);
+        if (v !== undefined && v.sign() <= 0) ctx.fail("SF0211", { message: `the ${AXES[i]} factor must be positive, found ${v}`, label: "here" }, "by");
+        ctx.requireIntegral(spatial[i]!.mul(f), `resized ${AXES[i]} ${spatial[i]!.mul(f)}`, "by");
+      });
+    else
+      a.window("to").forEach((n, i) => {
+        ctx.requireIntegral(n, `target ${AXES[i]}`, "to");
+        ctx.requireAtLeast(n, 1, `target ${AXES[i]}`, "to");
+      });
+    return videoType(...resizedDims(a), x.channels);
+  };
+}
+
+/**
+ * The weight of each source index for each output index along one axis, as
+ * PyTorch's interpolate computes them: nearest takes ⌊dst·in/out⌋; linear
+ * (align_corners=False) samples at (dst + 0.5)·in/out − 0.5, clamped at 0.
+ */
+export function interpolationMatrix(inSize: number, outSize: number, mode: ResizeMode): number[][] {
+  const m = Array.from({ length: outSize }, () => new Array<number>(inSize).fill(0));
+  for (let dst = 0; dst < outSize; dst++) {
+    const row = m[dst]!;
+    if (mode === "nearest") {
+      row[Math.min(Math.floor((dst * inSize) / outSize), inSize - 1)] = 1;
+      continue;
+    }
+    const src = Math.max(0, ((dst + 0.5) * inSize) / outSize - 0.5);
+    const i0 = Math.min(Math.floor(src), inSize - 1);
+    const i1 = Math.min(i0 + 1, inSize - 1);
+    const lambda = src - i0;
+    row[i0] = row[i0]! + 1 - lambda;
+    row[i1] = row[i1]! + lambda;
+  }
+  return m;
+}
+
+/**
+ * One matrix product per axis that changes size: width on the right, height
+ * on the left, time on the left of a [C, T, H·W] view. Shapes stay exact for
+ * onnx's inference with the symbolic batch (ONNX Resize loses the batch's name).
+ */
+function lowerResize(op: ResizeOp, out: OnnxWriter): void {
+  const x = out.inputs[0]!;
+  const { channels: c, frames: t0, height: h0, width: w0 } = writtenVideo(out.shapeOf(x));
+  const { frames: t1, height: h1, width: w1 } = writtenVideo(op.sizes);
+  const steps = (["w", "h", "t"] as const).filter((axis) => ({ w: w1 !== w0, h: h1 !== h0, t: t1 !== t0 })[axis]);
+  if (steps.length === 0) {
+    out.add("Identity", [x], [out.output]);
+    return;
+  }
+  let current = x;
+  let [t, h, w] = [t0, h0, w0];
+  steps.forEach((axis, k) => {
+    const last = k === steps.length - 1;
+    if (axis === "w") {
+      const m = interpolationMatrix(w0, w1, op.mode);
+      const transposed = Array.from({ length: w0 }, (_, i) => m.map((row) => row[i]!)).flat();
+      const next = last ? out.output : out.intermediate("resized_width", [c, t, h, w1]);
+      out.add("MatMul", [current, out.floatConstant("width_matrix", [w0, w1], transposed)], [next]);
+      [current, w] = [next, w1];
+    } else if (axis === "h") {
+      const next = last ? out.output : out.intermediate("resized_height", [c, t, h1, w]);
+      out.add("MatMul", [out.floatConstant("height_matrix", [h1, h0], interpolationMatrix(h0, h1, op.mode).flat()), current], [next]);
+      [current, h] = [next, h1];
+    } else {
+      const flat = out.intermediate("frames_by_pixels", [c, t, h * w]);
+      out.add("Reshape", [current, out.int64Constant("flat_shape", [0, c, t, h * w])], [flat]);
+      const mixed = out.intermediate("resized_time", [c, t1, h * w]);
+      out.add("MatMul", [out.floatConstant("time_matrix", [t1, t0], interpolationMatrix(t0, t1, op.mode).flat()), flat], [mixed]);
+      const next = last ? out.output : out.intermediate("resized_frames", [c, t1, h, w]);
+      out.add("Reshape", [mixed, out.int64Constant("shape", [0, c, t1, h, w])], [next]);
+      [current, t] = [next, t1];
+    }
+  });
+}
+
+const onnx: OnnxLowering<ResizeOp> = {
+  doc: "MatMul-9 by an interpolation matrix per resized axis (Reshape-5 around the time axis)",
+  unsupported: () => undefined,
+  lower: lowerResize,
+};
+
+function record<K extends "resize" | "upsample">(kind: K, summary: string, formals: OpRecord<ResizeOp<K>>["formals"], result: string): OpRecord<ResizeOp<K>> {
+  return defineOp<ResizeOp<K>>({
+    summary,
+    formals,
+    result,
+    rule: rule(kind),
+    lower: (a, ctx) => ({
+      op: { kind, mode: a.word("mode") === "linear" ? "linear" : "nearest", sizes: ctx.shapeOf(videoType(...resizedDims(a), writtenVideo(a.tensor("x").dims).channels)) },
+      weights: [],
+    }),
+    onnx,
+    flops: noFlops,
+  });
+}
+
+const MODE = { name: "mode", kind: "word", default: "nearest", doc: `\`"nearest"\` or \`"linear"\`` } as const;
+
+export const RESAMPLE_OPS = {
+  resize: record(
+    "resize",
+    "resampling of time and space by factors or to a size, nearest or linear",
+    [
+      { name: "x", kind: "tensor", doc: "video" },
+      { name: "by", kind: "window", default: "optional", doc: "factors t×h×w, whole or fractions" },
+      { name: "to", kind: "window", default: "optional", doc: "a size t×h×w: exactly one of `by` and `to`" },
+      MODE,
+    ],
+    "`<T·ft, H·fh×W·fw, C>`, each a whole number (a requirement where it depends on a letter), or the size `to`; nearest takes source ⌊d·n/m⌋, linear samples at (d + ½)·n/m − ½ (PyTorch's `interpolate`, `align_corners=False`)",
+  ),
+  upsample: record(
+    "upsample",
+    "resize by factors: upsample(x, 1×2²)",
+    [
+      { name: "x", kind: "tensor", doc: "video" },
+      { name: "by", kind: "window", doc: "factors t×h×w" },
+      MODE,
+    ],
+    "`resize(x, by: ...)`: `upsample(x, 1×2²)` doubles height and width",
+  ),
+};

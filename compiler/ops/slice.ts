@@ -1,0 +1,95 @@
+/** Contiguous or strided parts of one axis of a video tensor. */
+import { Poly } from "../dims/poly";
+import { intsAttribute } from "../emit/onnx-attributes";
+import { VIDEO_AXIS } from "../shapes";
+import { axisName } from "../types";
+import { ONE, noFlops, requireVideo } from "./common";
+import { defineOp } from "./record";
+
+/** Elements start, start + step, ... before end along each axis (axes count the batch as 0). */
+export interface SliceOp {
+  readonly kind: "slice";
+  readonly axes: readonly number[];
+  readonly starts: readonly number[];
+  readonly ends: readonly number[];
+  readonly steps: readonly number[];
+}
+
+/** Slice takes starts, ends, axes and steps as inputs from opset 10; before, attributes and no steps. */
+const SLICE_INPUTS_OPSET = 10;
+
+/** The axes each name selects, in ONNX order without the batch ([C, T, H, W]). */
+const AXES: Readonly<Record<string, readonly number[]>> = {
+  channels: [VIDEO_AXIS.channels],
+  time: [VIDEO_AXIS.frames],
+  height: [VIDEO_AXIS.height],
+  width: [VIDEO_AXIS.width],
+  space: [VIDEO_AXIS.height, VIDEO_AXIS.width],
+};
+const AXIS_NAMES = Object.keys(AXES).map((n) => `"${n}"`).join(", ");
+
+export const SLICE_OPS = {
+  slice: defineOp<SliceOp>({
+    summary: "elements from, from + step, ... before `to` along time, channels or space",
+    formals: [
+      { name: "x", kind: "tensor", doc: "video" },
+      { name: "axis", kind: "word", doc: `${AXIS_NAMES} (\`"space"\`: height and width alike)` },
+      { name: "from", kind: "int", default: Poly.ZERO, doc: "int" },
+      { name: "to", kind: "int", default: "optional", doc: "int, exclusive (the axis length)" },
+      { name: "step", kind: "int", default: ONE, doc: "int" },
+    ],
+    result: "that axis (both spatial ones for `\"space\"`) becomes ⌈(to − from)/step⌉; 0 ≤ from, to ≤ its length",
+    rule(a, ctx) {
+      const x = a.tensor("x");
+      requireVideo(x, ctx, "x", "slice");
+      const axes = AXES[a.word("axis")];
+      if (!axes) ctx.fail("SF0211", { message: `unknown axis "${a.word("axis")}"`, label: "here", help: `the axes are ${AXIS_NAMES}` }, "axis");
+      const from = a.dim("from");
+      const step = a.dim("step");
+      ctx.requireIntegral(from, "first index", "from");
+      ctx.requireAtLeast(from, 0, "first index", "from");
+      ctx.requireIntegral(step, "step", "step");
+      ctx.requireAtLeast(step, 1, "step", "step");
+      const dims = x.dims.map((n, i) => {
+        if (!axes.includes(i)) return n;
+        const to = a.has("to") ? a.dim("to") : n;
+        ctx.requireIntegral(to, "end", "to");
+        ctx.requireAtLeast(n.sub(to), 0, `${axisName(x, i)} left after the end (\`to\` is past the end by its negative)`, "to");
+        const count = ctx.ceilDiv(to.sub(from), step);
+        ctx.requireAtLeast(count, 1, `sliced ${axisName(x, i)}`);
+        return count;
+      });
+      return { layout: "video", dims };
+    },
+    lower(a, ctx) {
+      const shape = ctx.shapeOf(a.tensor("x"));
+      const axes = AXES[a.word("axis")]!;
+      const from = ctx.num(a.dim("from"));
+      const step = ctx.num(a.dim("step"));
+      return {
+        op: {
+          kind: "slice",
+          axes: axes.map((k) => k + 1),
+          starts: axes.map(() => from),
+          ends: axes.map((k) => (a.has("to") ? ctx.num(a.dim("to")) : shape[k]!)),
+          steps: axes.map(() => step),
+        },
+        weights: [],
+      };
+    },
+    onnx: {
+      doc: "Slice-10; Slice-1 (attributes) below 10 when every step is 1",
+      unsupported: (op, opset) => (opset < SLICE_INPUTS_OPSET && op.steps.some((s) => s !== 1) ? "slice with a step needs opset 10: Slice has no steps before it" : undefined),
+      lower(op, out) {
+        const x = out.inputs[0]!;
+        if (out.opset >= SLICE_INPUTS_OPSET) {
+          const inputs = [out.int64Constant("starts", op.starts), out.int64Constant("ends", op.ends), out.int64Constant("axes", op.axes), out.int64Constant("steps", op.steps)];
+          out.add("Slice", [x, ...inputs], [out.output]);
+        } else {
+          out.add("Slice", [x], [out.output], [intsAttribute("starts", op.starts), intsAttribute("ends", op.ends), intsAttribute("axes", op.axes)]);
+        }
+      },
+    },
+    flops: noFlops,
+  }),
+};
