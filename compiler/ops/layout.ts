@@ -1,4 +1,5 @@
 /** Ops that rearrange elements without computing: reshape and transpose. */
+import { sameShape } from "../shapes";
 import { elementCount, formatType } from "../types";
 import { intsAttribute } from "../emit/onnx-attributes";
 import { everyOpset, noFlops } from "./common";
@@ -42,8 +43,12 @@ export const LAYOUT_OPS = {
     onnx: {
       doc: "Reshape-5",
       unsupported: everyOpset,
-      // 0 copies the input's dimension: the symbolic batch passes through.
-      lower: (op, out) => out.add("Reshape", [out.inputs[0]!, out.int64Constant("shape", [0, ...op.shape])], [out.output]),
+      lower(op, out) {
+        const outputShape = out.shapeOf(out.output);
+        if (!sameShape(op.shape, outputShape)) throw new Error(`invalid IR: reshape ${out.output} targets [${op.shape}] but its output is [${outputShape}]`);
+        // 0 copies the input's dimension: the symbolic batch passes through.
+        out.add("Reshape", [out.inputs[0]!, out.int64Constant("shape", [0, ...op.shape])], [out.output]);
+      },
     },
     flops: noFlops,
   }),
