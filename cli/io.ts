@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { describeFsError, InputFileError, readRegularFile } from "../compiler/host/node";
 import { renderDiagnostics, type OutputFormat } from "../compiler/render/index";
+import { fileUri } from "../compiler/host/node";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic";
 import type { SourceHost } from "../compiler/program";
 
@@ -200,7 +201,7 @@ function writeAll(fd: number, bytes: Uint8Array): void {
  */
 export function printDiagnostics(io: Io, format: OutputFormat, diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, version: string): void {
   const toStdout = format !== "human";
-  const text = renderDiagnostics(format, diagnostics, sources, { color: toStdout ? false : io.colorErr, toolVersion: version });
+  const text = renderDiagnostics(format, diagnostics, sources, { color: toStdout ? false : io.colorErr, toolVersion: version, uriOf: fileUri });
   if (text === "") return;
   const line = text.endsWith("\n") ? text : `${text}\n`;
   if (toStdout) io.out(line);

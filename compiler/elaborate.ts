@@ -31,6 +31,55 @@ export interface NetworkParam {
   readonly name: string;
   readonly value: Rational | string | boolean | undefined;
   readonly span: Span;
+  /** Where its value was written, for diagnostics that trace a problem back to it. */
+  readonly origin?: ParamOrigin;
+}
+
+export interface ParamOrigin {
+  /** As written in the declaration (`beta` or `β`). */
+  readonly text: string;
+  /** A `--set`, an argument of a network alias, or the declaration's default. */
+  readonly from: "setting" | "alias" | "default";
+  /** The value as written (the --set, the argument's value, the default). */
+  readonly span: Span;
+  /** For an alias's argument: the whole `β: 1/6`. */
+  readonly argument?: Span;
+  /** The names the written value reads (`βC` reads β and C). */
+  readonly uses: readonly string[];
+}
+
+function namesIn(e: A.Expr | undefined, out: string[] = []): string[] {
+  if (!e) return out;
+  switch (e.kind) {
+    case "name":
+      if (!out.includes(e.ident.name)) out.push(e.ident.name);
+      return out;
+    case "binary":
+      namesIn(e.lhs, out);
+      return namesIn(e.rhs, out);
+    case "neg":
+    case "square":
+    case "floor":
+    case "ceil":
+      return namesIn(e.operand, out);
+    case "extent":
+      e.parts.forEach((p) => namesIn(p, out));
+      return out;
+    case "conditional":
+      namesIn(e.test, out);
+      namesIn(e.then, out);
+      return namesIn(e.otherwise, out);
+    case "number":
+    case "string":
+    case "bool":
+    case "call":
+    case "repeat":
+    case "pipe":
+    case "tuple":
+    case "list":
+    case "typeLiteral":
+      return out;
+  }
 }
 
 export interface Elaboration {
@@ -94,7 +143,12 @@ export function elaborateNetwork(
     if (override === undefined && !source)
       diagnostics.push(makeDiagnostic("SF0108", p.span, { message: `network parameter \`${p.name.text}\` has no value`, label: "give it a default", help: `write \`${p.name.text} = <value>\` or set it with --set ${p.name.text}=<value>` }));
     const span = override?.span ?? source?.span ?? p.span;
-    params.push({ name: p.name.name, value, span: p.span });
+    const origin: ParamOrigin = override
+      ? { text: p.name.text, from: "setting", span: override.span, uses: [] }
+      : aliased
+        ? { text: p.name.text, from: "alias", span: aliased.value.span, argument: aliased.span, uses: namesIn(aliased.value) }
+        : { text: p.name.text, from: "default", span: source?.span ?? p.span, uses: namesIn(source) };
+    params.push({ name: p.name.name, value, span: p.span, origin });
     if (p.choices && (typeof value !== "string" || !p.choices.includes(value)))
       diagnostics.push(
         makeDiagnostic("SF0112", span, {

@@ -21,6 +21,7 @@ import { modelMetadata } from "./metadata";
 import { inferenceGraph, withCheckpointBnNames, type PassReport } from "./passes/index";
 import { collectFacts, type SourceFacts } from "./facts/facts";
 import { TypeFactRecorder } from "./facts/types";
+import { traceToUser } from "./trace";
 import { bindCheckpoint } from "./weights/bind";
 import { NameMap } from "./weights/names";
 import type { Checkpoint } from "./weights/tensor";
@@ -152,7 +153,9 @@ function checkAllBlocks(session: Session): void {
 function elaborate(session: Session, entry: BlockEntry, overrides: readonly ParamOverride[]): NetworkReport {
   const builder = new IRBuilder();
   session.recorder?.beginNetwork(entry.decl.name.name, builder);
+  const before = session.diagnostics.length;
   const result = elaborateNetwork(entry, overrides, session.interpreter, builder, session.diagnostics);
+  traceToUser(session.diagnostics, before, entry, result.params);
   session.recorder?.endNetwork(entry.decl.name.name, result.graph);
   return { name: entry.decl.name.name, file: entry.module.module.path, params: result.params, graph: result.graph };
 }

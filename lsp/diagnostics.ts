@@ -85,7 +85,7 @@ export class DiagnosticsService {
   }
 
   private related(d: Diagnostic): DiagnosticRelatedInformation[] {
-    return d.related
+    return [...d.related, ...d.chain]
       .filter((r) => r.span.file !== "<command line>")
       .map((r) => ({ location: { uri: this.workspace.uriOf(r.span.file), range: spanToRange(r.span) }, message: r.label }));
   }

@@ -4,7 +4,7 @@
  * generic blocks.
  */
 import type * as A from "../ast";
-import type { Diagnostic } from "../diagnostics/diagnostic";
+import type { Diagnostic, LabelledSpan } from "../diagnostics/diagnostic";
 import type { Rational } from "../dims/rational";
 import type { BlockEntry, ModuleScope } from "../scope";
 import type { Span } from "../span";
@@ -22,10 +22,19 @@ export class Abandon extends Error {
 
 /** Where the checker's diagnostics go, for every block and network checked in one session. */
 export class Reporter {
-  constructor(readonly diagnostics: Diagnostic[]) {}
+  /** `frames`: the calls that brought the checker here, innermost first, added to each diagnostic's chain. */
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    private readonly frames: readonly LabelledSpan[] = [],
+  ) {}
+
+  /** A reporter for a block body entered through the call `frame`. */
+  within(frame: LabelledSpan): Reporter {
+    return new Reporter(this.diagnostics, [frame, ...this.frames]);
+  }
 
   report(d: Diagnostic): void {
-    this.diagnostics.push(d);
+    this.diagnostics.push(this.frames.length === 0 ? d : { ...d, chain: [...d.chain, ...this.frames] });
   }
 
   /** Reports, and abandons the current op or statement. */

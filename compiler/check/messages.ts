@@ -6,7 +6,7 @@
  * code in diagnostics/catalogue.ts when no code names it yet.
  */
 import type * as A from "../ast";
-import { makeDiagnostic, type Diagnostic, type LabelledSpan } from "../diagnostics/diagnostic";
+import { makeDiagnostic, type Diagnostic, type LabelledSpan, type ParameterFix } from "../diagnostics/diagnostic";
 import { Poly } from "../dims/poly";
 import { Rational } from "../dims/rational";
 import { suggest } from "../scope";
@@ -44,10 +44,6 @@ export function provenance(polys: readonly Poly[], ctx: Ctx): LabelledSpan[] {
     out.push({ span: info.span, label });
   }
   return out.slice(0, 4);
-}
-
-function callSiteNote(ctx: Ctx): string[] {
-  return ctx.callSite ? [`in the block called at ${ctx.callSite.file}:${ctx.callSite.line}:${ctx.callSite.column}`] : [];
 }
 
 const lateralPrefix = (ctx: Ctx): string => (ctx.inLateral ? "lateral link: " : "");
@@ -260,7 +256,6 @@ export function notMultipleForOp(op: string, at: Span, what: string, p: Poly, di
     message: `${what} ${show(p, ctx)} must be a multiple of ${show(divisor, ctx)}`,
     label: `\`${op}\` here`,
     related: provenance([p, divisor], ctx),
-    notes: callSiteNote(ctx),
   });
 }
 
@@ -269,7 +264,6 @@ export function tooSmall(op: string, at: Span, what: string, p: Poly, v: Rationa
     message: `${what} would be ${v}${p.constantValue() === undefined ? ` (${p})` : ""}, but must be at least ${min}`,
     label: `\`${op}\` here`,
     related: provenance([p], ctx),
-    notes: callSiteNote(ctx),
     help: min >= 1 ? "the input is too small for this op: use a larger input size or a smaller stride" : undefined,
   });
 }
@@ -294,8 +288,8 @@ export function notIntegral(at: Span, what: string, p: Poly, v: Rational, ctx: C
     message: `${what} must be an integer, but ${p} = ${v}`,
     label: `${p} = ${v} is a fraction`,
     related: provenance([p], ctx),
-    notes: callSiteNote(ctx),
     help,
+    ...(param?.value && only !== undefined ? { fix: { parameter: only, values: [String(v.floor()), String(v.ceil())] } } : {}),
   });
 }
 
@@ -352,11 +346,13 @@ export function notAMultiple(callee: string, x: string, lin: { a: Poly; b: Poly 
   // A fix is concrete when the size comes straight from one parameter.
   const symbols = [...p.actual.symbols()];
   let help: string | undefined;
+  let fix: ParameterFix | undefined;
   const [only] = symbols;
   if (av.isInteger() && symbols.length === 1 && only !== undefined && p.actual.equals(Poly.symbol(only)) && lin.b.isZero()) {
     const info = ctx.symbols.get(only);
     const candidates = [down, up].filter((v) => v > 0n);
     help = `use ${candidates.map((v) => `${info?.display.replace(/`/g, "") ?? only} = ${v}`).join(" or ")}`;
+    if (info?.value !== undefined) fix = { parameter: only, values: candidates.map(String) };
   } else if (av.isInteger()) help = `make ${p.actual} a multiple of ${av} (e.g. ${down > 0n ? down : up})`;
   return makeDiagnostic("SF0301", ctx.inLateral ?? p.span, {
     message: `${who} needs ${what} to be a multiple of ${lin.a}`,
@@ -364,6 +360,7 @@ export function notAMultiple(callee: string, x: string, lin: { a: Poly; b: Poly 
     related: [...provenance([p.actual, lin.a], ctx), { span: p.argSpan, label: `\`${callee}\` takes ${p.dimText} ${p.axis}` }],
     notes: [`${p.dimText} = ${rv} gives ${x} = ${rv.div(av)}, not an integer`],
     help,
+    ...(fix ? { fix } : {}),
   });
 }
 

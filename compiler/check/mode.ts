@@ -89,6 +89,7 @@ export class InstanceMode implements Mode {
     const label = c.label?.parts.join(".") ?? sig.entry.decl.name.name;
     return {
       ...ctx,
+      reporter: ctx.reporter.within({ span: c.span, label: `in \`${sig.entry.decl.name.text}\`, called here` }),
       scope: sig.entry.module,
       vars,
       assumptions: [],

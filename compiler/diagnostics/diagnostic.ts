@@ -14,6 +14,17 @@ export interface LabelledSpan {
   readonly label: string;
 }
 
+/**
+ * A network parameter the fix is about, and the values that would fix it:
+ * the help is worded where the user sets it (an alias's arguments, a
+ * `--set`, the declaration's default) once that place is known.
+ */
+export interface ParameterFix {
+  /** Canonical name (β for beta). */
+  readonly parameter: string;
+  readonly values: readonly string[];
+}
+
 export interface Diagnostic {
   readonly code: DiagnosticCode;
   readonly severity: Severity;
@@ -23,6 +34,14 @@ export interface Diagnostic {
   /** "αT = 33", "Fast gives ⌈33/8⌉ = 5 frames": forms and the violated equation. */
   readonly notes: readonly string[];
   readonly help: string | undefined;
+  /**
+   * How a problem found away from the primary location leads back to it,
+   * from where it was found outwards: the failing operation inside a block,
+   * the calls that instantiated it, how a parameter got its value
+   * ("in `stem`, called here", "`Cf` = βC = 32/3 because β = 1/6").
+   */
+  readonly chain: readonly LabelledSpan[];
+  readonly fix?: ParameterFix;
 }
 
 export interface DiagnosticParts {
@@ -31,6 +50,8 @@ export interface DiagnosticParts {
   readonly related?: readonly LabelledSpan[];
   readonly notes?: readonly string[];
   readonly help?: string;
+  readonly chain?: readonly LabelledSpan[];
+  readonly fix?: ParameterFix;
 }
 
 export function makeDiagnostic(code: DiagnosticCode, span: Span, parts: DiagnosticParts): Diagnostic {
@@ -42,6 +63,8 @@ export function makeDiagnostic(code: DiagnosticCode, span: Span, parts: Diagnost
     related: parts.related ?? [],
     notes: parts.notes ?? [],
     help: parts.help,
+    chain: parts.chain ?? [],
+    ...(parts.fix ? { fix: parts.fix } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { SourceHost } from "../program";
 import { readCheckpoint } from "../weights/read";
 import { CheckpointError, type Checkpoint } from "../weights/tensor";
@@ -186,4 +187,17 @@ export function readCheckpointFile(file: string): Checkpoint {
     },
   };
   return readCheckpoint(source, path.basename(file));
+}
+
+/**
+ * A file as spans name it, as a file:// URI: std/NAME.sf is the standard
+ * library's file in this package (unless a std/ folder here holds it, as the
+ * host reads it), other paths are taken from the working directory; the
+ * command line stays a name.
+ */
+export function fileUri(file: string): string {
+  if (file === "<command line>") return file;
+  const std = /^std\/(.+)$/.exec(file);
+  const onDisk = std && !fs.existsSync(file) ? path.join(packageRoot(), "stdlib", std[1]!) : path.resolve(file);
+  return pathToFileURL(onDisk).href;
 }

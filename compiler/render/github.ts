@@ -4,7 +4,7 @@
  * https://docs.github.com/actions/reference/workflow-commands-for-github-actions
  */
 import type { Diagnostic } from "../diagnostics/diagnostic";
-import { fullMessage } from "./json";
+import { annotatedMessage } from "./json";
 
 /** As `escapeData` in @actions/core: the runner reads one command per line and decodes these. */
 export function escapeData(s: string): string {
@@ -24,7 +24,7 @@ export function githubCommand(d: Diagnostic): string {
   props.push(`endLine=${s.endLine}`);
   if (s.line === s.endLine) props.push(`endColumn=${s.endColumn}`);
   props.push(`title=${escapeProperty(d.code)}`);
-  return `::${d.severity} ${props.join(",")}::${escapeData(fullMessage(d))}`;
+  return `::${d.severity} ${props.join(",")}::${escapeData(annotatedMessage(d))}`;
 }
 
 /** One command per line; nothing for no diagnostics. */

@@ -115,7 +115,8 @@ function renderOne(d: Diagnostic, sourceOf: (file: string) => SourceLines | unde
     const src = sourceOf(x.s.span.file);
     return { file: x.s.span.file, span: x.s.span, mark: src === undefined ? undefined : markOf(x.s, x.primary, src) };
   });
-  const gutter = Math.max(...marks.map((m) => String(m.mark?.line ?? m.span.line).length));
+  const chainLines = d.chain.map((s) => sourceOf(s.span.file)?.lineOf(s.span.start) ?? s.span.line);
+  const gutter = Math.max(...marks.map((m) => String(m.mark?.line ?? m.span.line).length), ...chainLines.map((l) => String(l).length));
   const primaryPaint = d.severity === "error" ? (s: string) => c.bold(c.red(s)) : (s: string) => c.bold(c.yellow(s));
   const st: Style = { c, gutter, primary: primaryPaint };
 
@@ -129,6 +130,12 @@ function renderOne(d: Diagnostic, sourceOf: (file: string) => SourceLines | unde
     out.push(`${" ".repeat(gutter)}${c.blue(i === 0 ? "-->" : ":::")} ${location(inFile[0]!.span, src)}`);
     if (src !== undefined) out.push(...excerpt(src, inFile.map((m) => m.mark!), st));
   });
+  // The chain, from where the problem was found outwards: each step its own note with its line.
+  for (const step of d.chain) {
+    const src = sourceOf(step.span.file);
+    out.push(bar(st), `${" ".repeat(gutter)} ${c.blue("=")} ${c.bold("note")}: ${step.label}`, `${" ".repeat(gutter)}${c.blue("-->")} ${location(step.span, src)}`);
+    if (src !== undefined) out.push(...excerpt(src, [markOf({ span: step.span, label: "" }, false, src)], st));
+  }
   if (d.notes.length > 0 || d.help !== undefined) out.push(bar(st));
   for (const n of d.notes) out.push(trailer("note", n, st));
   if (d.help !== undefined) out.push(trailer("help", d.help, st));

@@ -14,6 +14,12 @@ export interface RenderOptions {
   readonly color?: boolean;
   /** The compiler's version, for SARIF's `tool.driver.version`. */
   readonly toolVersion?: string;
+  /**
+   * The URI of a file as spans name it, for JSON's related locations (and
+   * SARIF's for files outside the project): the caller knows where
+   * `std/lateral.sf` lies on disk; without it, paths are URI references.
+   */
+  readonly uriOf?: (file: string) => string;
 }
 
 /**
@@ -33,9 +39,9 @@ export function renderDiagnostics(
     case "human":
       return renderHuman(diagnostics, sources, options.color ?? false);
     case "json":
-      return renderJson(diagnostics);
+      return renderJson(diagnostics, options.uriOf);
     case "sarif":
-      return renderSarif(diagnostics, options.toolVersion);
+      return renderSarif(diagnostics, options.toolVersion, options.uriOf);
     case "github":
       return renderGithub(diagnostics);
   }

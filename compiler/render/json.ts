@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { Span } from "../span";
+import { artifactUri } from "./sarif";
 
 export interface LspPosition {
   readonly line: number;
@@ -43,7 +44,30 @@ export function fullMessage(d: Diagnostic): string {
   return [d.message, ...d.notes.map((n) => `note: ${n}`), ...(d.help === undefined ? [] : [`help: ${d.help}`])].join("\n");
 }
 
-export function toJsonDiagnostic(d: Diagnostic): JsonDiagnostic {
+const where = (s: Span): string => `${s.file}:${s.line}:${s.column}`;
+
+/**
+ * For formats with one text per diagnostic and nowhere else to put them
+ * (GitHub annotations): the message, the primary label, each step of the
+ * chain with its location, the notes and the help.
+ */
+export function annotatedMessage(d: Diagnostic): string {
+  return [
+    d.message,
+    ...(d.primary.label === "" ? [] : [`here: ${d.primary.label}`]),
+    ...d.chain.map((s) => `note: ${s.label} (${where(s.span)})`),
+    ...d.notes.map((n) => `note: ${n}`),
+    ...(d.help === undefined ? [] : [`help: ${d.help}`]),
+  ].join("\n");
+}
+
+/**
+ * Related information: the primary label first (LSP has no other place for
+ * it), then the related spans, then the chain from where the problem was
+ * found out to the user's location.
+ */
+export function toJsonDiagnostic(d: Diagnostic, uriOf: (file: string) => string = artifactUri): JsonDiagnostic {
+  const info = (s: Span, message: string) => ({ location: { uri: uriOf(s.file), range: lspRange(s) }, message });
   return {
     file: d.primary.span.file,
     range: lspRange(d.primary.span),
@@ -51,10 +75,18 @@ export function toJsonDiagnostic(d: Diagnostic): JsonDiagnostic {
     code: d.code,
     source: "sfc",
     message: fullMessage(d),
-    relatedInformation: d.related.map((r) => ({ location: { uri: r.span.file, range: lspRange(r.span) }, message: r.label })),
+    relatedInformation: [
+      ...(d.primary.label === "" ? [] : [info(d.primary.span, d.primary.label)]),
+      ...d.related.map((r) => info(r.span, r.label)),
+      ...d.chain.map((s) => info(s.span, s.label)),
+    ],
   };
 }
 
-export function renderJson(diagnostics: readonly Diagnostic[]): string {
-  return `${JSON.stringify(diagnostics.map(toJsonDiagnostic), null, 2)}\n`;
+export function renderJson(diagnostics: readonly Diagnostic[], uriOf?: (file: string) => string): string {
+  return `${JSON.stringify(
+    diagnostics.map((d) => toJsonDiagnostic(d, uriOf)),
+    null,
+    2,
+  )}\n`;
 }

@@ -32,11 +32,11 @@ function region(s: Span) {
   return { startLine: s.line, startColumn: s.column, endLine: s.endLine, endColumn: s.endColumn };
 }
 
-function physicalLocation(s: Span) {
-  return { artifactLocation: { uri: artifactUri(s.file) }, region: region(s) };
-}
-
-export function renderSarif(diagnostics: readonly Diagnostic[], toolVersion: string | undefined): string {
+export function renderSarif(diagnostics: readonly Diagnostic[], toolVersion: string | undefined, uriOf?: (file: string) => string): string {
+  // The project's files stay relative, as code scanning resolves them against the checkout; the standard library is where the caller says.
+  const uri = (file: string): string => (uriOf && file.startsWith("std/") ? uriOf(file) : artifactUri(file));
+  const physicalLocation = (s: Span) => ({ artifactLocation: { uri: uri(s.file) }, region: region(s) });
+  const labelled = (s: Span, label: string) => ({ physicalLocation: physicalLocation(s), ...(label === "" ? {} : { message: { text: label } }) });
   const codes = [...new Set(diagnostics.map((d) => d.code))].sort() as DiagnosticCode[];
   const ruleIndex = new Map(codes.map((code, i) => [code, i]));
   const log = {
@@ -62,15 +62,23 @@ export function renderSarif(diagnostics: readonly Diagnostic[], toolVersion: str
           level: d.severity,
           // SARIF has no place for notes, and `fixes` needs replacement text; the help is advice, so it joins the message.
           message: { text: fullMessage(d) },
-          locations: [{ physicalLocation: physicalLocation(d.primary.span) }],
-          ...(d.related.length === 0
+          locations: [labelled(d.primary.span, d.primary.label)],
+          ...(d.related.length + d.chain.length === 0
+            ? {}
+            : { relatedLocations: [...d.related, ...d.chain].map((r, id) => ({ id, ...labelled(r.span, r.label) })) }),
+          // The chain as the path taken: from where the user wrote it inwards to where it was found.
+          ...(d.chain.length === 0
             ? {}
             : {
-                relatedLocations: d.related.map((r, id) => ({
-                  id,
-                  physicalLocation: physicalLocation(r.span),
-                  ...(r.label === "" ? {} : { message: { text: r.label } }),
-                })),
+                codeFlows: [
+                  {
+                    threadFlows: [
+                      {
+                        locations: [{ location: labelled(d.primary.span, d.primary.label) }, ...[...d.chain].reverse().map((s) => ({ location: labelled(s.span, s.label) }))],
+                      },
+                    ],
+                  },
+                ],
               }),
         })),
       },

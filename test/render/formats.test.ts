@@ -79,6 +79,8 @@ describe("json", () => {
       source: "sfc",
       message: "lateral link needs the Fast frames αT to be a multiple of α\nnote: αT = 33, α = 4\nnote: 33 is not a multiple of 4\nhelp: use frames = 32 or 36",
       relatedInformation: [
+        // The primary label first: LSP has no other place for it.
+        { location: { uri: MODEL_FILE, range: { start: { line: 40, character: 2 }, end: { line: 40, character: 9 } } }, message: "Fast gives ⌈33/4⌉ = 9 frames, Slow has T = 8" },
         { location: { uri: MODEL_FILE, range: { start: { line: 11, character: 15 }, end: { line: 11, character: 17 } } }, message: "αT = 33 here" },
         { location: { uri: LIB_FILE, range: { start: { line: 0, character: 29 }, end: { line: 0, character: 40 } } }, message: "" },
       ],
@@ -155,7 +157,10 @@ describe("sarif", () => {
       "lateral link needs the Fast frames αT to be a multiple of α\nnote: αT = 33, α = 4\nnote: 33 is not a multiple of 4\nhelp: use frames = 32 or 36",
     );
     expect(lateral.locations).toEqual([
-      { physicalLocation: { artifactLocation: { uri: MODEL_FILE }, region: { startLine: 41, startColumn: 3, endLine: 41, endColumn: 10 } } },
+      {
+        physicalLocation: { artifactLocation: { uri: MODEL_FILE }, region: { startLine: 41, startColumn: 3, endLine: 41, endColumn: 10 } },
+        message: { text: "Fast gives ⌈33/4⌉ = 9 frames, Slow has T = 8" },
+      },
     ]);
     expect(lateral.relatedLocations).toEqual([
       {
@@ -199,7 +204,7 @@ describe("github", () => {
 
   it("writes one workflow command per diagnostic, the notes and help on lines of their own", () => {
     expect(render("github", [sf0301(), afterAstral(), multiLine()]).split("\n")).toEqual([
-      "::error file=models/sf_r50.sf,line=41,col=3,endLine=41,endColumn=10,title=SF0301::lateral link needs the Fast frames αT to be a multiple of α%0Anote: αT = 33, α = 4%0Anote: 33 is not a multiple of 4%0Ahelp: use frames = 32 or 36",
+      "::error file=models/sf_r50.sf,line=41,col=3,endLine=41,endColumn=10,title=SF0301::lateral link needs the Fast frames αT to be a multiple of α%0Ahere: Fast gives ⌈33/4⌉ = 9 frames, Slow has T = 8%0Anote: αT = 33, α = 4%0Anote: 33 is not a multiple of 4%0Ahelp: use frames = 32 or 36",
       `::warning file=models/sf_r50.sf,line=41,col=${MODEL.split("\n")[40]!.indexOf("α") + 1},endLine=41,endColumn=${MODEL.split("\n")[40]!.indexOf("α") + 2},title=SF0101::unknown name \`α\``,
       // GitHub takes columns only on one line.
       "::error file=lib/blocks.sf,line=1,endLine=4,title=SF0210::block body does not return",
