@@ -187,10 +187,11 @@ function singleOutput(node: IRNode): string {
   return node.outputs[0]!;
 }
 
-/** The inputs before the weights; only a constant has none. */
+/** The inputs before the weights; only an op without tensor formals (a constant) has none. */
 function dataInputs(node: IRNode): readonly string[] {
   const count = node.inputs.length - node.weights.length;
-  if (count < (node.op.kind === "constant" ? 0 : 1)) {
+  const takesTensors = recordOf(node.op).formals.some((f) => f.kind === "tensor" || f.kind === "tensors");
+  if (count < (takesTensors ? 1 : 0)) {
     throw new Error(`IR node ${node.name} (${node.op.kind}) has no data input`);
   }
   return node.inputs.slice(0, count);
