@@ -8,6 +8,7 @@ import type { OutputFormat } from "../compiler/render/index";
 import { parseLimit, type Limits } from "../compiler/limits";
 import { CheckpointError } from "../compiler/weights/tensor";
 import { requireSource, UsageError, type Io } from "./io";
+import { LAYOUT_MODES, type LayoutMode } from "../compiler/emit/layout";
 
 export function version(): string {
   try {
@@ -58,13 +59,14 @@ export function intOption(name: string, value: string | undefined, fallback: num
 export const WEIGHT_OPTIONS = {
   weights: { type: "string" },
   "keep-bn": { type: "boolean" },
+  layout: { type: "string" },
   "weight-names": { type: "string" },
   seed: { type: "string" },
   opset: { type: "string" },
 } as const;
 
 /** Compiles FILE's network in memory: shared by `compile` and `run`. */
-export function compileFromArgs(file: string, values: { set?: string[]; limit?: string[]; network?: string; weights?: string; "weight-names"?: string; seed?: string; opset?: string; "keep-bn"?: boolean }): CompileResult {
+export function compileFromArgs(file: string, values: { set?: string[]; limit?: string[]; network?: string; weights?: string; "weight-names"?: string; seed?: string; opset?: string; "keep-bn"?: boolean; layout?: string }): CompileResult {
   const host = nodeHost();
   requireSource(host, file);
   let checkpoint: Parameters<typeof compile>[0]["checkpoint"];
@@ -96,7 +98,15 @@ export function compileFromArgs(file: string, values: { set?: string[]; limit?: 
     opset: intOption("opset", values.opset, 17),
     checkpoint,
     keepBn: values["keep-bn"] ?? false,
+    layout: layoutOption(values.layout),
   });
+}
+
+function layoutOption(value: string | undefined): LayoutMode {
+  if (value === undefined) return "auto";
+  const mode = LAYOUT_MODES.find((m) => m === value);
+  if (mode === undefined) throw new UsageError(`--layout takes ${LAYOUT_MODES.join(" or ")}, given ${JSON.stringify(value)}`);
+  return mode;
 }
 
 /** SHA-256 of a file, read in pieces so that a large checkpoint is never whole in memory here. */
@@ -117,7 +127,7 @@ const USAGE = `sfc — a typed language and compiler for two-pathway video netwo
 Usage:
   sfc check FILE... [--format human|json|sarif|github] [--set NAME=VALUE]...
   sfc compile FILE.sf [--network NAME] [--set NAME=VALUE]... [--seed N] [--opset N]
-              [--weights FILE --weight-names sfc|pyslowfast|pytorchvideo] [--keep-bn] -o OUT.onnx
+              [--weights FILE --weight-names sfc|pyslowfast|pytorchvideo] [--keep-bn] [--layout auto|ncdhw] -o OUT.onnx
   sfc run MODEL.onnx|FILE.sf [--network NAME] [--set ...] [--input X.npy] [--output Y.npy]
               [--ep cpu|cuda|webgpu] [--threads N]
   sfc info FILE.sf [--network NAME] [--set ...] [--format table|json] [--count-bn]

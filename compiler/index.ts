@@ -7,6 +7,7 @@ import { AstBuilder, canonicalName } from "./ast-builder";
 import { Rational } from "./dims/rational";
 import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic";
 import { elaborateNetwork, type NetworkParam, type ParamOverride } from "./elaborate";
+import type { LayoutMode } from "./emit/layout";
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET, serialisedBytes, serialiseOnnx, unsupportedAtOpset, type LazyBytes, type SerialisedModel } from "./emit/onnx";
 import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
@@ -223,6 +224,8 @@ export interface CompileOptions {
   };
   /** Keep BatchNormalization nodes (named as in the checkpoint) instead of folding them. */
   readonly keepBn?: boolean;
+  /** "auto" (default): the layout pass, folding time into the batch where it pays; "ncdhw": the plain lowering. */
+  readonly layout?: LayoutMode;
   /** The package this compiler is, for producer_name/producer_version and `sfc_version`; default: package.json. */
   readonly producer?: { readonly name: string; readonly version: string };
 }
@@ -337,7 +340,7 @@ export function compile(options: CompileOptions): CompileResult {
       merged_reshapes: emitted.report.mergedReshapes.length,
     },
   });
-  const serialised = serialiseOnnx(emitted.graph, { opset, seed: options.seed ?? 0, weights, producerName: producer.name, producerVersion: producer.version, metadata });
+  const serialised = serialiseOnnx(emitted.graph, { opset, seed: options.seed ?? 0, weights, layout: options.layout ?? "auto", producerName: producer.name, producerVersion: producer.version, metadata });
   return withLazyModel({ ...checked, serialised, graph: emitted.graph, elaborated: graph, passes: emitted.report });
 }
 

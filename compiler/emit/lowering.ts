@@ -77,7 +77,7 @@ export interface LoweringContext {
 
 type Attribute = onnx.IAttributeProto;
 
-function int64Bytes(values: readonly number[]): Uint8Array {
+export function int64Bytes(values: readonly number[]): Uint8Array {
   const bytes = new Uint8Array(values.length * 8);
   const view = new DataView(bytes.buffer);
   values.forEach((value, index) => view.setBigInt64(index * 8, BigInt(value), true));

@@ -26,8 +26,10 @@ import {
   PLATFORM_IS_LITTLE_ENDIAN,
   swapFloat32ByteOrder,
 } from "./init";
+import { assignLayouts, type LayoutMode } from "./layout";
 import { fillWeight } from "./materialise";
 import {
+  int64Bytes,
   lowerNode,
   MAX_OPSET,
   MIN_OPSET,
@@ -57,6 +59,8 @@ export interface EmitOnnxOptions {
   readonly producerName?: string;
   /** ModelProto.producer_version; left out when not given. */
   readonly producerVersion?: string;
+  /** "ncdhw" (default): every video in NCDHW with 3-D ops; "auto": the layout pass (see layout.ts). */
+  readonly layout?: LayoutMode;
   /** ModelProto.metadata_props, in this order (see docs/deploy.md for the keys sfc writes). */
   readonly metadata?: ReadonlyArray<readonly [string, string]>;
 }
@@ -245,6 +249,34 @@ function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string
   return { nodes, initializers, valueInfo };
 }
 
+/** The planned graph with the layout pass applied (see layout.ts). */
+function laidOut(plan: PlannedGraph, graph: IRGraph, opset: number): PlannedGraph {
+  const taken = new Set<string>([...graph.values.keys(), ...plan.initializers.map((i) => i.name)]);
+  for (const node of plan.nodes) {
+    if (node.name) taken.add(node.name);
+    for (const name of [...(node.input ?? []), ...(node.output ?? [])]) taken.add(name);
+  }
+  const result = assignLayouts({
+    nodes: plan.nodes,
+    valueInfo: plan.valueInfo,
+    graphInputs: graph.inputs.map((input) => tensorValueInfo(input.name, input.shape)),
+    graphOutputs: graph.outputs.map((output) => tensorValueInfo(output.name, output.shape)),
+    initializers: plan.initializers,
+    opset,
+    taken,
+  });
+  const initializers = plan.initializers.map((initializer) => {
+    const dims = result.initializerDims.get(initializer.name);
+    return dims === undefined ? initializer : { ...initializer, dims };
+  });
+  for (const constant of result.constants) {
+    const rawData = int64Bytes(constant.values);
+    initializers.push({ name: constant.name, dataType: onnx.TensorProto.DataType.INT64, dims: constant.dims, byteLength: rawData.byteLength, source: { kind: "bytes", rawData } });
+  }
+  const valueInfo = [...plan.valueInfo.filter((info) => !result.removedValues.has(info.name ?? "")), ...result.addedValueInfo];
+  return { nodes: result.nodes, initializers, valueInfo };
+}
+
 // --- protobuf wire format, for the parts written by hand -------------------
 
 const WIRE_LENGTH_DELIMITED = 2;
@@ -337,7 +369,8 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
     if (why !== undefined) throw new RangeError(`${formatSpan(node.span)}: ${node.name}: ${why}`);
   }
 
-  const plan = planGraph(graph, opset, options.weights ?? new Map());
+  const plain = planGraph(graph, opset, options.weights ?? new Map());
+  const plan = options.layout === "auto" ? laidOut(plain, graph, opset) : plain;
 
   const modelHead = onnx.ModelProto.encode({
     irVersion,

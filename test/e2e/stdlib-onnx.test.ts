@@ -1,12 +1,15 @@
 /**
  * Every standard-library network compiles to a model that Debian's onnx 1.12
- * accepts (check_model with full_check, strict shape inference) and whose
- * inferred shapes equal the graph IR's; compiling twice gives the same bytes.
+ * accepts (check_model with full_check, strict shape inference). With the
+ * plain NCDHW lowering its inferred shapes equal the graph IR's; with the
+ * layout pass (the default) it computes the same outputs in onnxruntime to
+ * within 1e-5. Compiling twice gives the same bytes.
  */
 import { describe, expect, it } from "vitest";
 import { compile } from "../../compiler/index";
 import { nodeHost } from "../../compiler/host/node";
-import { assertShapesMatchIR, checkManyWithOnnx } from "../support/onnx-check";
+import type { LayoutMode } from "../../compiler/emit/layout";
+import { assertShapesMatchIR, checkManyWithOnnx, runWithOrt, type TensorData } from "../support/onnx-check";
 
 const NETWORKS = [
   "SlowFast_4x16_R50",
@@ -23,29 +26,79 @@ const NETWORKS = [
 // Small widths keep the models a few MB; the structure is the full one.
 const SMALL = ["C=8", "S=64", "classes=10"];
 
-function build(network: string, settings: string[]) {
-  const r = compile({ file: "std/slowfast.sf", host: nodeHost(), network, settings: settings.map((text) => ({ text })) });
+function build(network: string, settings: string[], layout: LayoutMode = "auto") {
+  const r = compile({ file: "std/slowfast.sf", host: nodeHost(), network, settings: settings.map((text) => ({ text })), layout });
   expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
   return r;
 }
 
+const VARIANTS: Array<[string, string[]]> = [
+  ...NETWORKS.map((n): [string, string[]] => [n, SMALL]),
+  ["SlowFast_4x16_R50", [...SMALL, "transform=t2c"]],
+  ["SlowFast_4x16_R50", [...SMALL, "transform=tsample"]],
+  ["SlowFast_4x16_R50", [...SMALL, "transform=t2c", "fusion=sum"]],
+  ["SlowFast_4x16_R50", [...SMALL, "sampling=linspace"]],
+  ["SlowFast_4x16_R50", [...SMALL, "sampling=input"]],
+  ["SlowFast_4x16_R50", [...SMALL, "output=softmax"]],
+];
+
+/** A deterministic batch of 2 for each of the graph's inputs. */
+function feedsFor(graph: { inputs: ReadonlyArray<{ name: string; shape: readonly number[] }> }): Record<string, TensorData> {
+  const feeds: Record<string, TensorData> = {};
+  for (const input of graph.inputs) {
+    const dims = [2, ...input.shape];
+    const data = new Float32Array(dims.reduce((a, b) => a * b, 1)).map((_, k) => Math.sin(k * 0.37));
+    feeds[input.name] = { data, dims };
+  }
+  return feeds;
+}
+
 describe("standard-library networks through the onnx checker", () => {
-  it("all of them pass check_model and strict shape inference with the IR's shapes", () => {
-    const variants: Array<[string, string[]]> = [
-      ...NETWORKS.map((n): [string, string[]] => [n, SMALL]),
-      ["SlowFast_4x16_R50", [...SMALL, "transform=t2c"]],
-      ["SlowFast_4x16_R50", [...SMALL, "transform=tsample"]],
-      ["SlowFast_4x16_R50", [...SMALL, "transform=t2c", "fusion=sum"]],
-      ["SlowFast_4x16_R50", [...SMALL, "sampling=linspace"]],
-      ["SlowFast_4x16_R50", [...SMALL, "sampling=input"]],
-      ["SlowFast_4x16_R50", [...SMALL, "output=softmax"]],
-    ];
-    const built = variants.map(([n, s]) => build(n, s));
+  it("all of them pass check_model and strict shape inference with the IR's shapes (plain lowering)", () => {
+    const variants = VARIANTS;
+    const built = variants.map(([n, s]) => build(n, s, "ncdhw"));
     const results = checkManyWithOnnx(built.map((b) => b.model!));
     results.forEach((result, i) => {
       expect(result.error, variants[i]!.join(" ")).toBeUndefined();
       assertShapesMatchIR(result, built[i]!.graph!);
     });
+  });
+
+  it("with the layout pass, all of them pass the checker and compute the plain lowering's outputs to 1e-5", async () => {
+    const laidOut = VARIANTS.map(([n, s]) => build(n, s, "auto"));
+    const results = checkManyWithOnnx(laidOut.map((b) => b.model!));
+    for (const [i, [network, settings]] of VARIANTS.entries()) {
+      const what = [network, ...settings].join(" ");
+      expect(results[i]!.error, what).toBeUndefined();
+      const plain = build(network, settings, "ncdhw");
+      const feeds = feedsFor(plain.graph!);
+      const [want, got] = [await runWithOrt(plain.model!, feeds), await runWithOrt(laidOut[i]!.model!, feeds)];
+      const output = plain.graph!.outputs[0]!.name;
+      const [a, b] = [want[output]!.data, got[output]!.data];
+      let largest = 0;
+      for (let k = 0; k < a.length; k++) largest = Math.max(largest, Math.abs(a[k]! - b[k]!));
+      expect(largest, what).toBeLessThan(1e-5);
+    }
+  });
+
+  it("lays the Fast stem out as one 2-D conv, time-local ops as 2-D, temporal convs over (T, H·W)", () => {
+    const plain = build("SlowFast_4x16_R50", SMALL, "ncdhw").model!;
+    const laidOut = build("SlowFast_4x16_R50", SMALL, "auto").model!;
+    const { onnx } = require("onnx-proto") as typeof import("onnx-proto");
+    const convRanks = (model: Uint8Array) => {
+      const graph = onnx.ModelProto.decode(model).graph!;
+      const dims = new Map(graph.initializer!.map((i) => [i.name, i.dims!.length]));
+      const ranks = graph.node!.filter((n) => n.opType === "Conv").map((n) => dims.get(n.input![1]!) ?? 0);
+      return { twoD: ranks.filter((r) => r === 4).length, threeD: ranks.filter((r) => r === 5).length, computed: ranks.filter((r) => r === 0).length, ops: graph.node!.map((n) => n.opType) };
+    };
+    const before = convRanks(plain);
+    const after = convRanks(laidOut);
+    expect(before.twoD).toBe(0);
+    // Every conv runs 2-D: the Fast stem's weight is its 5-D initializer rearranged in the graph.
+    expect(after.threeD).toBe(0);
+    expect(after.computed).toBe(1);
+    expect(after.twoD).toBe(before.threeD - 1);
+    expect(after.ops).toContain("Sum");
   });
 
   it("compiles byte for byte the same twice", () => {
