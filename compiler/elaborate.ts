@@ -1,20 +1,20 @@
 /**
  * Networks to the graph IR: parameters bound (defaults, then overrides), the
- * body run by the interpreter in instance mode, every shape concrete.
+ * body run by the interpreter in instance mode, every shape concrete. What
+ * goes wrong is worded in check/messages.ts, with the checker's diagnostics.
  */
 import type * as A from "./ast";
 import { Poly } from "./dims/poly";
 import { Rational } from "./dims/rational";
-import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
+import type { Diagnostic } from "./diagnostics/diagnostic";
 import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
-import { InstanceMode, Interpreter, type SymbolInfo } from "./check/interpreter";
+import type { Ctx } from "./check/context";
+import { InstanceMode, Interpreter } from "./check/interpreter";
 import * as M from "./check/messages";
 import { readWhole } from "./program";
-import { suggest, type BlockEntry } from "./scope";
+import type { BlockEntry } from "./scope";
 import type { Span } from "./span";
-import { formatType } from "./types";
-import type { Value } from "./values";
 
 export interface ParamOverride {
   /** Canonical (alpha → α). */
@@ -116,122 +116,131 @@ export function elaborateNetwork(
 ): Elaboration {
   const decl = entry.decl;
   if (!readWhole(entry.module.module, decl.span)) return { graph: undefined, params: [] };
-  const symbols = new Map<string, SymbolInfo>();
-  const vars = new Map<string, Value>();
-  const ctx = interpreter.networkContext(entry.module, symbols, vars, new InstanceMode(builder));
-  const params: NetworkParam[] = [];
+  const ctx = interpreter.networkContext(entry.module, new Map(), new Map(), new InstanceMode(builder));
   const errorsBefore = diagnostics.length;
+  const params = bindParameters(entry, overrides, interpreter, ctx, diagnostics);
+  if (diagnostics.length > errorsBefore || !bindInputs(decl, interpreter, builder, ctx, diagnostics)) return { graph: undefined, params };
+  for (const p of parameterDecls(entry)) {
+    const v = ctx.vars.get(p.name.name);
+    if (v) interpreter.recordFact(p.name.span, "formal", v, ctx);
+  }
+  for (const f of decl.formals) {
+    const v = f.type ? ctx.vars.get(f.name.name) : undefined;
+    if (v) interpreter.recordFact(f.name.span, "formal", v, ctx);
+  }
+  const resultType = interpreter.typeFromExpr(decl.result, ctx);
+  const errorsBeforeBody = diagnostics.length;
+  const [result] = interpreter.runBody(decl.body, ctx).map((r) => r.value);
+  if (!result) {
+    diagnostics.push(M.noReturn(decl));
+    return { graph: undefined, params };
+  }
+  if (resultType) interpreter.checkResult(result, resultType, decl.result, ctx);
+  if (diagnostics.length > errorsBeforeBody || result.kind !== "tensor" || !result.ref) return { graph: undefined, params };
+  const outputName = result.type.layout === "vector" ? "logits" : "output";
+  return { graph: builder.finish(decl.name.name, result.ref, outputName, decl.span), params };
+}
+
+/**
+ * Each parameter's value (a setting, else the alias's argument, else its
+ * default) into the context: numbers as symbols with values, words and
+ * booleans as variables. Arguments and settings for no parameter are errors.
+ */
+function bindParameters(entry: BlockEntry, overrides: readonly ParamOverride[], interpreter: Interpreter, ctx: Ctx, diagnostics: Diagnostic[]): NetworkParam[] {
+  const params: NetworkParam[] = [];
   // An alias's arguments replace defaults; settings from the caller replace both.
-  const aliasDefaults = new Map<string, A.Argument>();
-  for (const a of entry.alias?.args ?? []) if (a.name) aliasDefaults.set(a.name.name, a);
+  const aliasDefaults = new Map<string, { arg: A.Argument; name: A.Ident }>();
+  for (const a of entry.alias?.args ?? []) if (a.name) aliasDefaults.set(a.name.name, { arg: a, name: a.name });
   for (const p of parameterDecls(entry)) {
     const override = overrides.find((o) => o.name === p.name.name);
-    const aliased = aliasDefaults.get(p.name.name);
+    const aliased = aliasDefaults.get(p.name.name)?.arg;
     const source = aliased?.value ?? p.value;
-    const isBool = p.sort?.name === "bool" || p.value?.kind === "bool";
-    let value: Rational | string | boolean | undefined = override?.value;
-    if (isBool && typeof value === "string" && (value === "true" || value === "false")) value = value === "true";
-    if (override === undefined && source) {
-      const v = interpreter.evaluate(source, ctx);
-      if (v.kind === "bool") value = v.value;
-      else if (v.kind === "dim") {
-        value = v.poly.evaluate((n) => symbols.get(n)?.value);
-        if (value === undefined) diagnostics.push(makeDiagnostic("SF0112", source.span, { message: `the value of \`${p.name.text}\` is not a number`, label: "here" }));
-      } else if (v.kind === "string") value = v.value;
-      else if (v.kind !== "poison") diagnostics.push(makeDiagnostic("SF0112", source.span, { message: "a parameter's value must be a number or a string", label: "here" }));
-    }
-    if (override === undefined && !source)
-      diagnostics.push(makeDiagnostic("SF0108", p.span, { message: `network parameter \`${p.name.text}\` has no value`, label: "give it a default", help: `write \`${p.name.text} = <value>\` or set it with --set ${p.name.text}=<value>` }));
-    const span = override?.span ?? source?.span ?? p.span;
+    const value = override !== undefined ? overrideValue(p, override) : source ? sourceValue(p, source, interpreter, ctx, diagnostics) : undefined;
+    if (override === undefined && !source) diagnostics.push(M.parameterWithoutValue(p.name, p.span));
     const origin: ParamOrigin = override
       ? { text: p.name.text, from: "setting", span: override.span, uses: [] }
       : aliased
         ? { text: p.name.text, from: "alias", span: aliased.value.span, argument: aliased.span, uses: namesIn(aliased.value) }
         : { text: p.name.text, from: "default", span: source?.span ?? p.span, uses: namesIn(source) };
     params.push({ name: p.name.name, value, span: p.span, origin });
-    if (p.choices && (typeof value !== "string" || !p.choices.includes(value)))
-      diagnostics.push(
-        makeDiagnostic("SF0112", span, {
-          message: `\`${p.name.text}\` is one of ${p.choices.map((c) => JSON.stringify(c)).join(", ")}, given ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
-          label: "not one of the choices",
-          related: override ? [{ span: p.span, label: "declared here" }] : [],
-          help: typeof value === "string" ? suggest(value, p.choices) : undefined,
-        }),
-      );
-    if (isBool || typeof value === "boolean") {
-      if (typeof value !== "boolean")
-        diagnostics.push(makeDiagnostic("SF0112", span, { message: `\`${p.name.text}\` is true or false, given ${String(value)}`, label: "expected true or false" }));
-      else vars.set(p.name.name, { kind: "bool", value, span });
-      continue;
-    }
-    if (typeof value === "string") {
-      if (!p.choices) diagnostics.push(makeDiagnostic("SF0112", span, { message: `\`${p.name.text}\` is a number, given the word ${JSON.stringify(value)}`, label: "expected a number" }));
-      vars.set(p.name.name, { kind: "string", value, span });
-      continue;
-    }
-    const declaredSort = p.sort?.name;
-    const integer = declaredSort ? declaredSort === "int" : value?.isInteger() ?? true;
-    if (value !== undefined && declaredSort === "int" && !value.isInteger())
-      diagnostics.push(makeDiagnostic("SF0112", span, { message: `\`${p.name.text}\` is an int, given ${value}`, label: "not an integer" }));
-    symbols.set(p.name.name, { integer, span, value, display: `\`${p.name.text}\``, fromCommandLine: override !== undefined });
-    vars.set(p.name.name, { kind: "dim", poly: Poly.symbol(p.name.name), span: p.name.span });
+    bindParameter(p, value, override, override?.span ?? source?.span ?? p.span, ctx, diagnostics);
   }
-  for (const [name, a] of aliasDefaults)
-    if (!params.some((p) => p.name === name))
-      diagnostics.push(makeDiagnostic("SF0111", a.name!.span, { message: `network \`${decl.name.text}\` has no parameter \`${a.name!.text}\``, label: "unknown parameter", help: suggest(name, params.map((p) => p.name)) }));
-  for (const o of overrides) {
-    if (!params.some((p) => p.name === o.name))
-      diagnostics.push(
-        makeDiagnostic("SF0111", o.span, {
-          message: `network \`${decl.name.text}\` has no parameter \`${o.written}\``,
-          label: "unknown parameter",
-          help: `its parameters are ${params.map((p) => p.name).join(", ")}`,
-        }),
-      );
-  }
-  if (diagnostics.length > errorsBefore) return { graph: undefined, params };
+  const names = params.map((p) => p.name);
+  for (const [name, a] of aliasDefaults) if (!names.includes(name)) diagnostics.push(M.aliasArgumentUnknown(entry.decl.name, a.name, names));
+  for (const o of overrides) if (!names.includes(o.name)) diagnostics.push(M.settingUnknown(entry.decl.name, o.written, o.span, names));
+  return params;
+}
 
+function isBoolean(p: ParamDecl): boolean {
+  return p.sort?.name === "bool" || p.value?.kind === "bool";
+}
+
+function overrideValue(p: ParamDecl, override: ParamOverride): Rational | string | boolean {
+  const v = override.value;
+  return isBoolean(p) && (v === "true" || v === "false") ? v === "true" : v;
+}
+
+/** The value of a default or an alias argument, evaluated with the parameters bound before it. */
+function sourceValue(p: ParamDecl, source: A.Expr, interpreter: Interpreter, ctx: Ctx, diagnostics: Diagnostic[]): Rational | string | boolean | undefined {
+  const v = interpreter.evaluate(source, ctx);
+  switch (v.kind) {
+    case "bool":
+    case "string":
+      return v.value;
+    case "dim": {
+      const value = v.poly.evaluate((n) => ctx.symbols.get(n)?.value);
+      if (value === undefined) diagnostics.push(M.parameterNotANumber(p.name, source.span));
+      return value;
+    }
+    case "poison":
+      return undefined;
+    case "tensor":
+    case "extent":
+    case "list":
+    case "type":
+      diagnostics.push(M.parameterValueKind(source.span));
+      return undefined;
+  }
+}
+
+/** A parameter's value checked against its declaration, then bound in the context. */
+function bindParameter(p: ParamDecl, value: Rational | string | boolean | undefined, override: ParamOverride | undefined, span: Span, ctx: Ctx, diagnostics: Diagnostic[]): void {
+  if (p.choices && (typeof value !== "string" || !p.choices.includes(value))) diagnostics.push(M.notAChoice(p.name, p.choices, value, span, override ? p.span : undefined));
+  if (isBoolean(p) || typeof value === "boolean") {
+    if (typeof value !== "boolean") diagnostics.push(M.parameterNotBoolean(p.name, value, span));
+    else ctx.vars.set(p.name.name, { kind: "bool", value, span });
+    return;
+  }
+  if (typeof value === "string") {
+    if (!p.choices) diagnostics.push(M.parameterIsAWord(p.name, value, span));
+    ctx.vars.set(p.name.name, { kind: "string", value, span });
+    return;
+  }
+  const declaredSort = p.sort?.name;
+  const integer = declaredSort ? declaredSort === "int" : (value?.isInteger() ?? true);
+  if (value !== undefined && declaredSort === "int" && !value.isInteger()) diagnostics.push(M.parameterNotAnInt(p.name, value, span));
+  ctx.symbols.set(p.name.name, { integer, span, value, display: `\`${p.name.text}\``, fromCommandLine: override !== undefined });
+  ctx.vars.set(p.name.name, { kind: "dim", poly: Poly.symbol(p.name.name), span: p.name.span });
+}
+
+/** The network's tensor formals as graph inputs, each dimension a positive size; false after an error. */
+function bindInputs(decl: A.BlockDecl, interpreter: Interpreter, builder: IRBuilder, ctx: Ctx, diagnostics: Diagnostic[]): boolean {
   for (const f of decl.formals) {
     if (!f.type) continue;
     const type = interpreter.typeFromExpr(f.type, ctx);
-    if (!type) return { graph: undefined, params };
+    if (!type) return false;
     const shape: number[] = [];
     for (const d of type.dims) {
-      const v = d.evaluate((n) => symbols.get(n)?.value);
+      const v = d.evaluate((n) => ctx.symbols.get(n)?.value);
       const n = v?.toSafeInteger();
       if (n === undefined || n < 1 || n > 2 ** 31) {
-        const code = v !== undefined && !v.isInteger() ? "SF0205" : v !== undefined && v.sign() > 0 ? "SF0004" : "SF0206";
-        diagnostics.push(
-          makeDiagnostic(code, f.type.span, {
-            message: `input \`${f.name.text}\` ${formatType(type)} has a dimension ${d} = ${v ?? "?"} that is not a positive size`,
-            label: "here",
-          }),
-        );
-        return { graph: undefined, params };
+        diagnostics.push(M.inputNotASize(f.name, f.type.span, type, d, v));
+        return false;
       }
       shape.push(n);
     }
     const ref = builder.addInput(f.name.name, shape, type.dims);
-    vars.set(f.name.name, { kind: "tensor", type, ref, span: f.name.span });
+    ctx.vars.set(f.name.name, { kind: "tensor", type, ref, span: f.name.span });
   }
-  for (const p of parameterDecls(entry)) {
-    const v = vars.get(p.name.name);
-    if (v) interpreter.recordFact(p.name.span, "formal", v, ctx);
-  }
-  for (const f of decl.formals) {
-    const v = f.type ? vars.get(f.name.name) : undefined;
-    if (v) interpreter.recordFact(f.name.span, "formal", v, ctx);
-  }
-  const resultType = interpreter.typeFromExpr(decl.result, ctx);
-  const errorsBeforeBody = diagnostics.length;
-  const returns = interpreter.runBody(decl.body, ctx).map((r) => r.value);
-  if (returns.length === 0) {
-    diagnostics.push(M.noReturn(decl));
-    return { graph: undefined, params };
-  }
-  const result = returns[0]!;
-  if (resultType) interpreter.checkResult(result, resultType, decl.result, ctx);
-  if (diagnostics.length > errorsBeforeBody || result.kind !== "tensor" || !result.ref) return { graph: undefined, params };
-  const outputName = result.type.layout === "vector" ? "logits" : "output";
-  return { graph: builder.finish(decl.name.name, result.ref, outputName, decl.span), params };
+  return true;
 }
