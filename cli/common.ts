@@ -1,14 +1,14 @@
 /** What the CLI's commands share: options, their parsing, and compiling from them. */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { compile, type CompileResult, type Setting } from "../compiler/index";
 import { nodeHost, packageInfo, readCheckpointFile } from "../compiler/host/node";
 import type { OutputFormat } from "../compiler/render/index";
 import { parseLimit, type Limits } from "../compiler/limits";
 import { CheckpointError } from "../compiler/weights/tensor";
-import { requireSource, UsageError, type Io } from "./io";
+import { requireSource, UsageError } from "./io";
 import { LAYOUT_MODES, type LayoutMode } from "../compiler/emit/layout";
+import type { OptionSpecs } from "./options";
 
 export function version(): string {
   try {
@@ -17,14 +17,6 @@ export function version(): string {
     return "0.0.0";
   }
 }
-
-export const COMMON_OPTIONS = {
-  format: { type: "string" },
-  set: { type: "string", multiple: true },
-  limit: { type: "string", multiple: true },
-  network: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
 
 export function settingsOf(values: { set?: string[] }): Setting[] {
   return (values.set ?? []).map((text) => ({ text }));
@@ -56,14 +48,15 @@ export function intOption(name: string, value: string | undefined, fallback: num
   return n;
 }
 
+/** What `compile` and `run` take to build a model. */
 export const WEIGHT_OPTIONS = {
-  weights: { type: "string" },
-  "keep-bn": { type: "boolean" },
-  layout: { type: "string" },
-  "weight-names": { type: "string" },
-  seed: { type: "string" },
-  opset: { type: "string" },
-} as const;
+  weights: { type: "string", value: "FILE", help: "take the weights from a checkpoint (.safetensors, or a torch.save .pyth/.pt)" },
+  "weight-names": { type: "string", value: "MAP", help: "how the checkpoint names weights: sfc (the default), pyslowfast, pytorchvideo, or a names map in scope" },
+  "keep-bn": { type: "boolean", help: "keep batch norm as nodes of its own (by default it is folded into the convolutions)" },
+  layout: { type: "string", value: "auto|ncdhw", help: "auto (the default) runs time-local ops as 2-D convolutions where that measures faster; ncdhw keeps every op 3-D" },
+  seed: { type: "string", value: "N", help: "seed of the generated weights when no checkpoint is given (default 0)" },
+  opset: { type: "string", value: "N", help: "the ONNX opset to emit (default 17)" },
+} as const satisfies OptionSpecs;
 
 /** Compiles FILE's network in memory: shared by `compile` and `run`. */
 export function compileFromArgs(file: string, values: { set?: string[]; limit?: string[]; network?: string; weights?: string; "weight-names"?: string; seed?: string; opset?: string; "keep-bn"?: boolean; layout?: string }): CompileResult {
@@ -80,11 +73,7 @@ export function compileFromArgs(file: string, values: { set?: string[]; limit?: 
         sha256: fileSha256(values.weights),
       };
     } catch (e) {
-      if (e instanceof CheckpointError) {
-        // The reader names the file for library callers; here the path is already in front.
-        const own = `${path.basename(values.weights)}: `;
-        throw new UsageError(`cannot load ${values.weights}: ${e.message.startsWith(own) ? e.message.slice(own.length) : e.message}`);
-      }
+      if (e instanceof CheckpointError) throw new UsageError(`cannot load ${values.weights}: ${e.message}`);
       throw e;
     }
   } else if (values["weight-names"] !== undefined) throw new UsageError("--weight-names goes with --weights FILE");
@@ -120,27 +109,4 @@ function fileSha256(file: string): string {
     fs.closeSync(fd);
   }
   return hash.digest("hex");
-}
-
-const USAGE = `sfc — a typed language and compiler for two-pathway video networks
-
-Usage:
-  sfc check FILE... [--format human|json|sarif|github] [--set NAME=VALUE]...
-  sfc compile FILE.sf [--network NAME] [--set NAME=VALUE]... [--seed N] [--opset N]
-              [--weights FILE --weight-names sfc|pyslowfast|pytorchvideo] [--keep-bn] [--layout auto|ncdhw] -o OUT.onnx
-  sfc run MODEL.onnx|FILE.sf [--network NAME] [--set ...] [--input X.npy] [--output Y.npy]
-              [--ep cpu|cuda|webgpu] [--threads N]
-  sfc info FILE.sf [--network NAME] [--set ...] [--format table|json] [--count-bn]
-  sfc lsp --stdio       the language server, for editors (see editors/)
-
-FILE may name a standard-library module as std/NAME.sf (e.g. std/slowfast.sf).
-Parameters: --set T=8 --set alpha=4 --set beta=1/8 --set transform=t2c.
-Limits: --limit NAME=N raises a resource limit (see docs/security.md), e.g. --limit nesting=400.
-
-Exit status: 0 clean, 1 errors in the sources, 2 usage or I/O errors.
-`;
-
-export function usage(io: Io): number {
-  io.out(USAGE);
-  return 0;
 }

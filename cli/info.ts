@@ -1,33 +1,31 @@
 /** `sfc info`: per-stage shapes, parameters and FLOPs of one network, from the graph IR. */
-import { parseArgs } from "node:util";
 import { elaborateOnly } from "../compiler/index";
 import { nodeHost } from "../compiler/host/node";
 import { countGraph } from "../compiler/report/counts";
 import { formatShape, formatVideoShape } from "../compiler/shapes";
 import { inferenceGraph } from "../compiler/passes/index";
 import { printDiagnostics, requireSource, UsageError, type Io } from "./io";
-import { COMMON_OPTIONS, limitsOf, settingsOf, usage, version } from "./common";
+import { limitsOf, settingsOf, version } from "./common";
+import { INFO } from "./commands";
+import { parseCommand } from "./options";
 
 const formatStageShape = (shape: readonly number[]): string => (shape.length === 4 ? formatVideoShape(shape) : formatShape(shape));
 
 const thousands = (n: number): string => n.toLocaleString("en-US");
 
 export function infoCommand(argv: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { ...COMMON_OPTIONS, "count-bn": { type: "boolean" }, "keep-bn": { type: "boolean" } },
-    allowPositionals: true,
-  });
-  if (values.help) return usage(io);
+  const { values, positionals } = parseCommand(INFO, argv);
   if (positionals.length !== 1) throw new UsageError("sfc info takes one FILE.sf");
   const format = values.format ?? "table";
   if (format !== "table" && format !== "json") throw new UsageError(`unknown --format ${JSON.stringify(format)}: use table or json`);
   const host = nodeHost();
   requireSource(host, positionals[0]!);
   const result = elaborateOnly({ file: positionals[0]!, host, network: values.network, settings: settingsOf(values), limits: limitsOf(values) });
-  printDiagnostics(io, "human", result.diagnostics, result.sources, version());
+  // JSON asked for is JSON throughout: the diagnostics too (on stdout), as `sfc check --format json` writes them.
+  const failed = !result.graph || !result.ok;
+  printDiagnostics(io, format === "json" && failed ? "json" : "human", result.diagnostics, result.sources, version());
   // Any error (a garbage --set included) fails the command: no table built from defaults.
-  if (!result.graph || !result.ok) return 1;
+  if (!result.graph || failed) return 1;
   const graph = result.graph;
   const counts = countGraph(graph, { countBn: values["count-bn"] ?? false });
   const passes = inferenceGraph(graph, { keepBn: values["keep-bn"] ?? false }).report;

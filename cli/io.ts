@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { describeFsError, InputFileError, readRegularFile } from "../compiler/host/node";
-import { renderDiagnostics, type OutputFormat } from "../compiler/render/index";
+import { renderDiagnostics, type OutputFormat, type ToolNotification } from "../compiler/render/index";
 import { fileUri } from "../compiler/host/node";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic";
 import type { SourceHost } from "../compiler/program";
@@ -199,9 +199,16 @@ function writeAll(fd: number, bytes: Uint8Array): void {
  * Diagnostics go to stderr for people, to stdout for machines (json, sarif,
  * github), so that `sfc check --format json > out.json` captures them.
  */
-export function printDiagnostics(io: Io, format: OutputFormat, diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, version: string): void {
+export function printDiagnostics(
+  io: Io,
+  format: OutputFormat,
+  diagnostics: readonly Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+  version: string,
+  notifications: readonly ToolNotification[] = [],
+): void {
   const toStdout = format !== "human";
-  const text = renderDiagnostics(format, diagnostics, sources, { color: toStdout ? false : io.colorErr, toolVersion: version, uriOf: fileUri });
+  const text = renderDiagnostics(format, diagnostics, sources, { color: toStdout ? false : io.colorErr, toolVersion: version, uriOf: fileUri, notifications });
   if (text === "") return;
   const line = text.endsWith("\n") ? text : `${text}\n`;
   if (toStdout) io.out(line);

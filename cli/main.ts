@@ -2,50 +2,69 @@
  * The sfc command line: a thin shell over the library. Exit status 0 when
  * clean, 1 when the sources have errors, 2 for usage and I/O problems.
  */
-import { parseArgs } from "node:util";
-import { check } from "../compiler/index";
-import { nodeHost } from "../compiler/host/node";
-import { COMMON_OPTIONS, WEIGHT_OPTIONS, compileFromArgs, diagnosticFormat, limitsOf, settingsOf, usage, version } from "./common";
-import { checkOutputPath, inputsOf, printDiagnostics, processIo, requireSource, UsageError, writeAtomically, type Io } from "./io";
-import { infoCommand } from "./info";
-import { runCommand } from "./run";
-import { lspCommand } from "./lsp";
+import { version } from "./common";
+import { CHECK, COMMANDS, COMPILE, INFO, LSP, RUN } from "./commands";
+import { printDiagnostics, processIo, UsageError, type Io } from "./io";
+import type { OutputFormat } from "../compiler/render/index";
+import { commandHelp } from "./options";
 
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `sfc — a typed language and compiler for two-pathway video networks
 
-function checkCommand(argv: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args: argv, options: COMMON_OPTIONS, allowPositionals: true });
-  if (values.help) return usage(io);
-  if (positionals.length === 0) throw new UsageError("sfc check needs at least one FILE");
-  const format = diagnosticFormat(values.format);
-  const host = nodeHost();
-  for (const f of positionals) requireSource(host, f);
-  const result = check({ files: positionals, host, settings: settingsOf(values), limits: limitsOf(values) });
-  printDiagnostics(io, format, result.diagnostics, result.sources, version());
-  if (format === "human" && result.ok) io.err(`checked ${positionals.length} file${positionals.length === 1 ? "" : "s"}: ${result.networks.length} network${result.networks.length === 1 ? "" : "s"}, no errors\n`);
-  return result.ok ? 0 : 1;
+Usage: sfc COMMAND [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+
+sfc help COMMAND (or sfc COMMAND --help) lists a command's options.
+FILE may name a standard-library module as std/NAME.sf (e.g. std/slowfast.sf).
+Parameters: --set T=8 --set alpha=4 --set beta=1/8 --set transform=t2c.
+
+Exit status: 0 clean, 1 errors in the sources, 2 usage or I/O errors.
+`;
 }
 
-function compileCommand(argv: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { ...COMMON_OPTIONS, ...WEIGHT_OPTIONS, output: { type: "string", short: "o" } },
-    allowPositionals: true,
-  });
-  if (values.help) return usage(io);
-  if (positionals.length !== 1) throw new UsageError("sfc compile takes one FILE.sf");
-  if (!values.output) throw new UsageError("sfc compile needs -o OUT.onnx");
-  const format = diagnosticFormat(values.format);
-  // Refused before compiling, and again at the write with every import known.
-  checkOutputPath(values.output, [positionals[0]!, values.weights ?? ""]);
-  const result = compileFromArgs(positionals[0]!, values);
-  printDiagnostics(io, format, result.diagnostics, result.sources, version());
-  if (!result.serialised) return 1;
-  writeAtomically(values.output, result.serialised, inputsOf(result.sources, positionals[0], values.weights));
-  if (format === "human") io.err(`wrote ${values.output}: ${result.graph!.name}, ${result.graph!.nodes.length} nodes, ${(result.serialised.byteLength / 1e6).toFixed(1)} MB
-`);
+function helpFor(name: string | undefined, io: Io): number {
+  if (name === undefined) {
+    io.out(usage());
+    return 0;
+  }
+  const spec = COMMANDS.find((c) => c.name === name);
+  if (!spec) throw new UsageError(`unknown command ${JSON.stringify(name)}; the commands are ${COMMANDS.map((c) => c.name).join(", ")}`);
+  io.out(commandHelp(spec));
   return 0;
 }
 
+const wantsHelp = (args: readonly string[]): boolean => {
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
+};
+
+/** The machine format asked for with --format, if any, read without parsing the rest (which may be what failed). */
+function machineFormat(args: readonly string[]): Exclude<OutputFormat, "human"> | undefined {
+  let value: string | undefined;
+  args.forEach((a, i) => {
+    if (a === "--format") value = args[i + 1];
+    else if (a.startsWith("--format=")) value = a.slice("--format=".length);
+  });
+  return value === "json" || value === "sarif" || value === "github" ? value : undefined;
+}
+
+type Implementation = (args: string[], io: Io) => number | Promise<number>;
+type CommandName = (typeof CHECK | typeof COMPILE | typeof RUN | typeof INFO | typeof LSP)["name"];
+
+/**
+ * Each command's implementation is loaded when it runs (TypeScript emits
+ * these imports as require calls), so that `sfc check` never loads the ONNX emitter, protobufjs or onnxruntime.
+ */
+const IMPLEMENTATIONS: Record<CommandName, Implementation> = {
+  check: async (args, io) => (await import("./check")).checkCommand(args, io),
+  compile: async (args, io) => (await import("./compile")).compileCommand(args, io),
+  run: async (args, io) => (await import("./run")).runCommand(args, io),
+  info: async (args, io) => (await import("./info")).infoCommand(args, io),
+  lsp: async (args, io) => (await import("./lsp")).lspCommand(args, io),
+};
 
 /**
  * `--opset -1` reads to node:util's parseArgs as two options; an option
@@ -67,31 +86,21 @@ function joinNegativeValues(argv: readonly string[]): string[] {
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const [command, ...rest] = joinNegativeValues(argv);
   try {
-    switch (command) {
-      case undefined:
-      case "help":
-      case "--help":
-      case "-h":
-        return usage(io);
-      case "--version":
-      case "-V":
-        io.out(`sfc ${version()}\n`);
-        return 0;
-      case "check":
-        return checkCommand(rest, io);
-      case "compile":
-        return compileCommand(rest, io);
-      case "run":
-        return await runCommand(rest, io);
-      case "info":
-        return infoCommand(rest, io);
-      case "lsp":
-        return await lspCommand(rest, io);
-      default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; see sfc --help`);
+    if (command === undefined || command === "--help" || command === "-h") return helpFor(undefined, io);
+    if (command === "help") return helpFor(rest[0], io);
+    if (command === "--version" || command === "-V") {
+      io.out(`sfc ${version()}\n`);
+      return 0;
     }
+    const spec = COMMANDS.find((c) => c.name === command);
+    if (!spec) throw new UsageError(`unknown command ${JSON.stringify(command)}; see sfc --help`);
+    if (wantsHelp(rest)) return helpFor(spec.name, io);
+    return await IMPLEMENTATIONS[spec.name as CommandName](rest, io);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      const format = machineFormat(rest);
+      // A machine format still gets a whole document, so that a CI step reading it never sees an empty file.
+      if (format) printDiagnostics(io, format, [], new Map(), version(), [{ message: (e as Error).message }]);
       io.err(`sfc: ${(e as Error).message}\n`);
       return 2;
     }
@@ -100,4 +109,3 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return 2;
   }
 }
-

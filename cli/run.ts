@@ -1,10 +1,11 @@
 /** `sfc run`: a compiled model (or a .sf compiled on the fly) through onnxruntime. */
-import { parseArgs } from "node:util";
 import * as path from "node:path";
-import { onnx } from "onnx-proto";
+import type { onnx } from "onnx-proto";
 import { readNpy, writeNpy, NpyError } from "../runtime/npy";
 import { deterministicClip, onnxRuntime, OnnxRuntimeMissing, openSession, runModel, topK, type ExecutionProvider } from "../runtime/session";
-import { COMMON_OPTIONS, WEIGHT_OPTIONS, compileFromArgs, diagnosticFormat, intOption, limitsOf, usage, version } from "./common";
+import { compileFromArgs, diagnosticFormat, intOption, limitsOf, version } from "./common";
+import { RUN } from "./commands";
+import { parseCommand } from "./options";
 import { availableParallelism } from "node:os";
 import * as fs from "node:fs";
 import { raiseHint, withLimits, type Limits } from "../compiler/limits";
@@ -16,17 +17,32 @@ interface InputSpec {
   readonly shape: readonly number[];
 }
 
-/** The graph inputs of an ONNX model, read from its proto. */
-function onnxInputs(model: Uint8Array, file: string): InputSpec[] {
+/** What is printed of a model's first output: its scores are logits unless a softmax made them probabilities. */
+type ScoreKind = "logits" | "probabilities";
+
+function decodeOnnx(model: Uint8Array, file: string): onnx.ModelProto {
+  // protobufjs only here, and only for a .onnx given to run.
+  const { onnx: proto } = require("onnx-proto") as typeof import("onnx-proto");
   let decoded: onnx.ModelProto;
   try {
-    decoded = onnx.ModelProto.decode(model);
+    decoded = proto.ModelProto.decode(model);
   } catch (e) {
     throw new UsageError(`${file} is not an ONNX model: ${(e as Error).message}`);
   }
   // An empty file decodes as an empty model: refuse it here rather than let onnxruntime throw.
   if (!decoded.graph || (decoded.graph.node ?? []).length === 0 || (decoded.graph.output ?? []).length === 0)
     throw new UsageError(`${file} is not an ONNX model: it has ${decoded.graph ? "an empty graph" : "no graph"}`);
+  return decoded;
+}
+
+function onnxScoreKind(decoded: onnx.ModelProto): ScoreKind {
+  const output = decoded.graph?.output?.[0]?.name;
+  const producer = (decoded.graph?.node ?? []).find((n) => (n.output ?? []).includes(output ?? ""));
+  return producer?.opType === "Softmax" ? "probabilities" : "logits";
+}
+
+/** The graph inputs of an ONNX model, read from its proto. */
+function onnxInputs(decoded: onnx.ModelProto): InputSpec[] {
   const initializers = new Set((decoded.graph?.initializer ?? []).map((i) => i.name));
   return (decoded.graph?.input ?? [])
     .filter((i) => !initializers.has(i.name ?? ""))
@@ -96,20 +112,37 @@ function loadInputs(specs: readonly InputSpec[], args: readonly string[], limits
   return feeds;
 }
 
+/**
+ * Class names from --labels: one per line (Kinetics' label files), a JSON
+ * array, or a JSON object from name to index (PySlowFast's classnames file).
+ */
+export function readLabels(file: string, classes: number): string[] {
+  const text = readBytes(file).toString("utf8").replace(/^\uFEFF/, "");
+  let labels: string[];
+  if (/^\s*[[{]/.test(text)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`cannot read ${file}: not JSON (${(e as Error).message})`);
+    }
+    if (Array.isArray(parsed) && parsed.every((x) => typeof x === "string")) labels = parsed;
+    else if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
+      labels = [];
+      for (const [name, index] of Object.entries(parsed)) {
+        if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= classes || labels[index] !== undefined)
+          throw new UsageError(`cannot read ${file}: ${JSON.stringify(name)} has index ${JSON.stringify(index)}; each of 0..${classes - 1} must be given once`);
+        labels[index] = name;
+      }
+    } else throw new UsageError(`cannot read ${file}: a JSON label file is an array of names or an object from name to index`);
+  } else labels = text.split(/\r?\n/).map((l) => l.trim()).filter((l, i, all) => l !== "" || i < all.length - 1);
+  if (labels.length !== classes || labels.some((l) => l === undefined))
+    throw new UsageError(`${file} names ${labels.filter((l) => l !== undefined).length} classes; the model has ${classes}`);
+  return labels;
+}
+
 export async function runCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      ...COMMON_OPTIONS,
-      ...WEIGHT_OPTIONS,
-      input: { type: "string", multiple: true },
-      output: { type: "string" },
-      ep: { type: "string" },
-      threads: { type: "string" },
-    },
-    allowPositionals: true,
-  });
-  if (values.help) return usage(io);
+  const { values, positionals } = parseCommand(RUN, argv);
   if (positionals.length !== 1) throw new UsageError("sfc run takes one MODEL.onnx or FILE.sf");
   const file = positionals[0]!;
   const ep = parseEp(values.ep);
@@ -120,6 +153,9 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     throw new UsageError(`error[SF0607]: --threads ${threads} asks for more threads than ${values.limit?.some((l) => l.startsWith("threads=")) ? "the limit" : "this machine has cores"}; force it with --limit threads=${threads}`);
   const inputFiles = (values.input ?? []).map((arg) => (arg.indexOf("=") > 0 && !arg.slice(0, arg.indexOf("=")).includes(path.sep) ? arg.slice(arg.indexOf("=") + 1) : arg));
   if (values.output) checkOutputPath(values.output, [file, ...inputFiles, values.weights ?? ""]);
+  const top = intOption("top", values.top, 5);
+  if (top < 1) throw new UsageError("--top takes a positive integer");
+  const format = diagnosticFormat(values.format);
   // Before any compiling: without onnxruntime-node there is nothing to run on.
   try {
     onnxRuntime();
@@ -130,17 +166,22 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   let model: Uint8Array;
   let specs: InputSpec[];
   let sources: ReadonlyMap<string, string> = new Map();
+  let scores: ScoreKind;
   if (file.endsWith(".onnx")) {
     model = readBytes(file);
-    specs = onnxInputs(model, file);
+    const decoded = decodeOnnx(model, file);
+    specs = onnxInputs(decoded);
+    scores = onnxScoreKind(decoded);
   } else {
-    const format = diagnosticFormat(values.format);
     const result = compileFromArgs(file, values);
     printDiagnostics(io, format, result.diagnostics, result.sources, version());
     if (!result.model) return 1;
     model = result.model;
     sources = result.sources;
-    specs = result.graph!.inputs.map((i) => ({ name: i.name, shape: i.shape }));
+    const graph = result.graph!;
+    specs = graph.inputs.map((i) => ({ name: i.name, shape: i.shape }));
+    const last = graph.nodes.find((n) => n.outputs.includes(graph.outputs[0]!.name));
+    scores = last?.op.kind === "softmax" ? "probabilities" : "logits";
   }
   const feeds = loadInputs(specs, values.input ?? [], limits);
   let outputs: Awaited<ReturnType<typeof runModel>>;
@@ -158,12 +199,18 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const [name, out] = Object.entries(outputs)[0]!;
-  io.out(`${name}: shape (${out.shape.join(", ")}) on ${provider} in ${ms.toFixed(1)} ms\n`);
+  const what = scores === "probabilities" ? "probabilities (the network ends in softmax)" : "logits (the network ends without softmax)";
+  io.out(`${name}: shape (${out.shape.join(", ")}) on ${provider} in ${ms.toFixed(1)} ms; the scores are ${what}\n`);
   if (out.shape.length === 2) {
-    topK(out.data, out.shape[1]!, Math.min(5, out.shape[1]!)).forEach((row, b) => {
-      io.out(`  [${b}] top-5: ${row.map((r) => `${r.index} (${r.value.toFixed(4)})`).join(", ")}\n`);
+    const classes = out.shape[1]!;
+    const labels = values.labels === undefined ? undefined : readLabels(values.labels, classes);
+    const k = Math.min(top, classes);
+    const by = scores === "probabilities" ? "probability" : "logit";
+    topK(out.data, classes, k).forEach((row, b) => {
+      const items = row.map((r) => `${r.index}${labels ? ` ${labels[r.index]}` : ""} (${r.value.toFixed(4)})`);
+      io.out(`  [${b}] top-${k} by ${by}: ${items.join(", ")}\n`);
     });
-  }
+  } else if (values.labels !== undefined) throw new UsageError(`--labels needs an output of shape (N, classes); ${name} has shape (${out.shape.join(", ")})`);
   if (values.output) writeAtomically(values.output, writeNpy(out.data, out.shape), inputsOf(sources, file, values.weights, ...inputFiles));
   return 0;
 }

@@ -345,6 +345,8 @@ export interface ByteSink {
 /** A model ready to write: its exact size in bytes, and its bytes, produced in order into any sink. */
 export interface SerialisedModel {
   readonly byteLength: number;
+  /** The ONNX nodes of the graph, as onnx and Netron count them (a lowering may give an IR node several). */
+  readonly nodeCount: number;
   writeTo(sink: ByteSink): void;
 }
 
@@ -449,5 +451,5 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
     put(modelTail);
     if (written !== totalLength) throw new Error(`emitOnnx: wrote ${written} bytes, planned ${totalLength}`);
   };
-  return { byteLength: totalLength, writeTo };
+  return { byteLength: totalLength, nodeCount: plan.nodes.length, writeTo };
 }

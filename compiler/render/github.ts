@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { annotatedMessage } from "./json";
+import type { ToolNotification } from "./index";
 
 /** As `escapeData` in @actions/core: the runner reads one command per line and decodes these. */
 export function escapeData(s: string): string {
@@ -30,4 +31,10 @@ export function githubCommand(d: Diagnostic): string {
 /** One command per line; nothing for no diagnostics. */
 export function renderGithub(diagnostics: readonly Diagnostic[]): string {
   return diagnostics.map((d) => `${githubCommand(d)}\n`).join("");
+}
+
+/** An input that cannot be read: an error annotation on the file, or on the run when there is none. */
+export function githubNotification(n: ToolNotification): string {
+  const props = [...(n.file === undefined ? [] : [`file=${escapeProperty(n.file)}`]), `title=${escapeProperty("sfc")}`];
+  return `::error ${props.join(",")}::${escapeData(n.message)}`;
 }

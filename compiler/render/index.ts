@@ -1,6 +1,6 @@
 /** The one place diagnostics become text, in each format the CLI offers. */
 import type { Diagnostic } from "../diagnostics/diagnostic";
-import { renderGithub } from "./github";
+import { githubNotification, renderGithub } from "./github";
 import { renderHuman } from "./human";
 import { renderJson } from "./json";
 import { renderSarif } from "./sarif";
@@ -8,6 +8,18 @@ import { renderSarif } from "./sarif";
 export type OutputFormat = "human" | "json" | "sarif" | "github";
 
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ["human", "json", "sarif", "github"];
+
+/**
+ * A problem of the run rather than of a source: an input that cannot be
+ * read. Machine formats still write a whole document that carries it
+ * (SARIF's toolExecutionNotifications), so that a CI upload step never
+ * receives an empty file.
+ */
+export interface ToolNotification {
+  readonly message: string;
+  /** The input it concerns, as given. */
+  readonly file?: string;
+}
 
 export interface RenderOptions {
   /** ANSI colour in the human format; decided by the caller (a TTY, NO_COLOR), never by this module. */
@@ -20,6 +32,7 @@ export interface RenderOptions {
    * `std/lateral.sf` lies on disk; without it, paths are URI references.
    */
   readonly uriOf?: (file: string) => string;
+  readonly notifications?: readonly ToolNotification[];
 }
 
 /**
@@ -28,6 +41,9 @@ export interface RenderOptions {
  * spans name it, to its text; a file missing there is named without an
  * excerpt. Non-empty output ends with a newline; for no diagnostics, human
  * and github give "", json `[]` and sarif a run without results.
+ * Notifications come first in human, json and github (a json entry has the
+ * code SF0103 and an empty range at the file's start), and in SARIF's
+ * invocation, which is then not `executionSuccessful`.
  */
 export function renderDiagnostics(
   format: OutputFormat,
@@ -35,15 +51,16 @@ export function renderDiagnostics(
   sources: ReadonlyMap<string, string>,
   options: RenderOptions = {},
 ): string {
+  const notifications = options.notifications ?? [];
   switch (format) {
     case "human":
-      return renderHuman(diagnostics, sources, options.color ?? false);
+      return notifications.map((n) => `sfc: ${n.message}\n`).join("") + renderHuman(diagnostics, sources, options.color ?? false);
     case "json":
-      return renderJson(diagnostics, options.uriOf);
+      return renderJson(diagnostics, options.uriOf, notifications);
     case "sarif":
-      return renderSarif(diagnostics, options.toolVersion, options.uriOf);
+      return renderSarif(diagnostics, options.toolVersion, options.uriOf, notifications);
     case "github":
-      return renderGithub(diagnostics);
+      return notifications.map((n) => `${githubNotification(n)}\n`).join("") + renderGithub(diagnostics);
   }
 }
 

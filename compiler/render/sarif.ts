@@ -6,9 +6,24 @@
 import { CATALOGUE, type DiagnosticCode } from "../diagnostics/catalogue";
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { Span } from "../span";
+import type { ToolNotification } from "./index";
 import { fullMessage } from "./json";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/** The npm package; a test keeps it package.json's name. */
+export const PACKAGE_NAME = "slowfast-compiler";
+export const INFORMATION_URI = `https://www.npmjs.com/package/${PACKAGE_NAME}`;
+
+/**
+ * Where a code is explained: docs/diagnostics.md as published in the
+ * package (unpkg serves any file of any published version), so that the
+ * link matches the version that reported it.
+ */
+export function helpUri(code: string, toolVersion: string | undefined): string {
+  const at = toolVersion === undefined ? "" : `@${toolVersion}`;
+  return `https://unpkg.com/${PACKAGE_NAME}${at}/docs/diagnostics.md#${code.toLowerCase()}`;
+}
 
 /**
  * `artifactLocation.uri` must be a URI reference, and file names may hold
@@ -32,7 +47,7 @@ function region(s: Span) {
   return { startLine: s.line, startColumn: s.column, endLine: s.endLine, endColumn: s.endColumn };
 }
 
-export function renderSarif(diagnostics: readonly Diagnostic[], toolVersion: string | undefined, uriOf?: (file: string) => string): string {
+export function renderSarif(diagnostics: readonly Diagnostic[], toolVersion: string | undefined, uriOf?: (file: string) => string, notifications: readonly ToolNotification[] = []): string {
   // The project's files stay relative, as code scanning resolves them against the checkout; the standard library is where the caller says.
   const uri = (file: string): string => (uriOf && file.startsWith("std/") ? uriOf(file) : artifactUri(file));
   const physicalLocation = (s: Span) => ({ artifactLocation: { uri: uri(s.file) }, region: region(s) });
@@ -48,13 +63,30 @@ export function renderSarif(diagnostics: readonly Diagnostic[], toolVersion: str
           driver: {
             name: "sfc",
             ...(toolVersion === undefined ? {} : { version: toolVersion }),
+            informationUri: INFORMATION_URI,
             rules: codes.map((code) => ({
               id: code,
               shortDescription: { text: CATALOGUE[code].title },
+              fullDescription: { text: CATALOGUE[code].explain },
+              helpUri: helpUri(code, toolVersion),
               defaultConfiguration: { level: CATALOGUE[code].severity },
             })),
           },
         },
+        invocations: [
+          {
+            executionSuccessful: notifications.length === 0,
+            ...(notifications.length === 0
+              ? {}
+              : {
+                  toolExecutionNotifications: notifications.map((n) => ({
+                    level: "error",
+                    message: { text: n.message },
+                    ...(n.file === undefined ? {} : { locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(n.file) } } }] }),
+                  })),
+                }),
+          },
+        ],
         columnKind: "utf16CodeUnits",
         results: diagnostics.map((d) => ({
           ruleId: d.code,

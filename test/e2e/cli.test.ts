@@ -60,7 +60,8 @@ describe("compile and run", () => {
     const ran = await sfc("run", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "C=8", "--set", "S=32", "--set", "classes=7");
     expect(ran.code).toBe(0);
     expect(ran.out).toMatch(/^logits: shape \(1, 7\)/);
-    expect(ran.out).toMatch(/\[0\] top-5: /);
+    expect(ran.out).toMatch(/the scores are logits \(the network ends without softmax\)/);
+    expect(ran.out).toMatch(/\[0\] top-5 by logit: /);
   });
 
   it("falls back to the CPU with a warning when CUDA is not installed", async () => {

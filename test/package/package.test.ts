@@ -51,7 +51,7 @@ describe("the package", () => {
     const files = info!.files.map((f) => f.path);
     for (const f of ["LICENSE", "README.md", "package.json", "bin/sfc.js", "dist/cli/main.js", "dist/compiler/index.js", "dist/compiler/index.d.ts", "stdlib/slowfast.sf", "docs/diagnostics.md"])
       expect(files).toContain(f);
-    const stray = files.filter((f) => /^(test|scripts|bench|examples|grammar|compiler|cli|runtime)\//.test(f) || f.startsWith("dist/test/") || f === ".npmrc");
+    const stray = files.filter((f) => /^(test|scripts|bench|examples|grammar|compiler|cli|runtime|lsp|editors)\//.test(f) || f.startsWith("dist/test/") || f === ".npmrc");
     expect(stray).toEqual([]);
   });
 

@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../compiler/diagnostics/diagnostic";
 import { makeDiagnostic } from "../../compiler/diagnostics/diagnostic";
 import { renderDiagnostics, type OutputFormat } from "../../compiler/render/index";
-import { artifactUri } from "../../compiler/render/sarif";
+import { artifactUri, PACKAGE_NAME } from "../../compiler/render/sarif";
+import { CATALOGUE, type DiagnosticCode } from "../../compiler/diagnostics/catalogue";
 import type { Span } from "../../compiler/span";
 import { spanAt } from "../support/spans";
 
@@ -132,7 +133,8 @@ describe("sarif", () => {
     expect(log.version).toBe("2.1.0");
     expect(log.$schema).toMatch(/sarif-2\.1\.0/);
     expect(log.runs).toHaveLength(1);
-    expect(log.runs[0].tool.driver).toEqual({ name: "sfc", version: "0.1.0", rules: [] });
+    expect(log.runs[0].tool.driver).toEqual({ name: "sfc", version: "0.1.0", informationUri: "https://www.npmjs.com/package/slowfast-compiler", rules: [] });
+    expect(log.runs[0].invocations).toEqual([{ executionSuccessful: true }]);
     expect(log.runs[0].results).toEqual([]);
     check(render("sarif", []));
   });
@@ -141,11 +143,14 @@ describe("sarif", () => {
     const log = check(render("sarif", [sf0301(), afterAstral(), multiLine(), sf0301()], "0.1.0"));
     const run = log.runs[0];
     expect(run.columnKind).toBe("utf16CodeUnits");
-    expect(run.tool.driver.rules).toEqual([
-      { id: "SF0101", shortDescription: { text: "unknown name" }, defaultConfiguration: { level: "error" } },
-      { id: "SF0210", shortDescription: { text: "block body does not return" }, defaultConfiguration: { level: "error" } },
-      { id: "SF0301", shortDescription: { text: "dimension is not a multiple" }, defaultConfiguration: { level: "error" } },
-    ]);
+    const rule = (id: string, title: string) => ({
+      id,
+      shortDescription: { text: title },
+      fullDescription: { text: CATALOGUE[id as DiagnosticCode].explain },
+      helpUri: `https://unpkg.com/slowfast-compiler@0.1.0/docs/diagnostics.md#${id.toLowerCase()}`,
+      defaultConfiguration: { level: "error" },
+    });
+    expect(run.tool.driver.rules).toEqual([rule("SF0101", "unknown name"), rule("SF0210", "block body does not return"), rule("SF0301", "dimension is not a multiple")]);
     expect(run.results.map((r: { ruleId: string; ruleIndex: number; level: string }) => [r.ruleId, r.ruleIndex, r.level])).toEqual([
       ["SF0301", 2, "error"],
       ["SF0101", 0, "warning"],
@@ -174,6 +179,31 @@ describe("sarif", () => {
     expect(astral.locations[0].physicalLocation.region.startColumn).toBe(line41.indexOf("α") + 1);
     expect(astral.relatedLocations).toBeUndefined();
     expect(body.locations[0].physicalLocation.region).toEqual({ startLine: 1, startColumn: 42, endLine: 4, endColumn: 1 });
+  });
+
+  it("links each rule to its section of docs/diagnostics.md, an anchor that page has", () => {
+    const page = fs.readFileSync(path.join(__dirname, "../../docs/diagnostics.md"), "utf8");
+    const anchors = new Set([...page.matchAll(/^#+ (.*)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^\w\- ]/g, "").trim().replace(/ /g, "-")));
+    for (const r of check(render("sarif", [sf0301(), afterAstral(), multiLine()], "0.1.0")).runs[0].tool.driver.rules) {
+      const anchor = (r.helpUri as string).split("#")[1]!;
+      expect([...anchors].some((a) => a === anchor || a.startsWith(`${anchor}-`)), anchor).toBe(true);
+    }
+  });
+
+  it("names the package that package.json names", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "../../package.json"), "utf8")) as { name: string };
+    expect(PACKAGE_NAME).toBe(pkg.name);
+  });
+
+  it("carries unreadable inputs as toolExecutionNotifications of an unsuccessful invocation, still a valid log", () => {
+    const log = check(renderDiagnostics("sarif", [sf0301()], SOURCES, { toolVersion: "0.1.0", notifications: [{ message: "cannot read gone.sf: no such file", file: "gone.sf" }] }));
+    expect(log.runs[0].invocations).toEqual([
+      {
+        executionSuccessful: false,
+        toolExecutionNotifications: [{ level: "error", message: { text: "cannot read gone.sf: no such file" }, locations: [{ physicalLocation: { artifactLocation: { uri: "gone.sf" } } }] }],
+      },
+    ]);
+    expect(log.runs[0].results).toHaveLength(1);
   });
 
   it("leaves the version out when it is not given", () => {

@@ -1,0 +1,24 @@
+/** `sfc check`: files, folders and globs, checked together; diagnostics in any format. */
+import { check } from "../compiler/index";
+import { nodeHost } from "../compiler/host/node";
+import { diagnosticFormat, limitsOf, settingsOf, version } from "./common";
+import { CHECK } from "./commands";
+import { expandInputs } from "./inputs";
+import { printDiagnostics, UsageError, type Io } from "./io";
+import { parseCommand } from "./options";
+
+export function checkCommand(argv: string[], io: Io): number {
+  const { values, positionals } = parseCommand(CHECK, argv);
+  if (positionals.length === 0) throw new UsageError("sfc check needs at least one FILE, FOLDER or GLOB");
+  const format = diagnosticFormat(values.format);
+  const host = nodeHost();
+  const { files, problems } = expandInputs(positionals, (f) => (host.readFile(f) === undefined ? (host.whyUnreadable?.(f) ?? "no such file") : undefined));
+  const result = files.length > 0 ? check({ files, host, settings: settingsOf(values), limits: limitsOf(values) }) : undefined;
+  // Unreadable inputs do not stop the others from being checked, and the
+  // document is whole either way; they make the exit status 2.
+  printDiagnostics(io, format, result?.diagnostics ?? [], result?.sources ?? new Map(), version(), problems);
+  if (problems.length > 0) return 2;
+  if (format === "human" && result!.ok)
+    io.err(`checked ${files.length} file${files.length === 1 ? "" : "s"}: ${result!.networks.length} network${result!.networks.length === 1 ? "" : "s"}, no errors\n`);
+  return result!.ok ? 0 : 1;
+}

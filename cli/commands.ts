@@ -1,0 +1,87 @@
+/**
+ * The commands and their options, as data. Kept free of heavy imports: the
+ * help is printed from here, and main.ts loads a command's implementation
+ * only when it runs.
+ */
+import { WEIGHT_OPTIONS } from "./common";
+import { DIAGNOSTIC_FORMAT_OPTION, HELP_OPTION, NETWORK_OPTION, SOURCE_OPTIONS, type CommandSpec } from "./options";
+
+export const CHECK = {
+  name: "check",
+  summary: "check sources: syntax, names and shapes, without building anything",
+  positionals: "FILE|FOLDER|GLOB...",
+  options: { ...DIAGNOSTIC_FORMAT_OPTION, ...SOURCE_OPTIONS, ...HELP_OPTION },
+  details: `A FOLDER is searched recursively for *.sf files (node_modules and hidden
+folders are skipped). Quote a GLOB so that sfc expands it rather than the shell:
+  sfc check "models/**/*.sf" --format github
+An input that cannot be read is exit status 2; the machine formats still write a
+whole document (SARIF: a toolExecutionNotification; json: an SF0103 entry).`,
+} as const satisfies CommandSpec;
+
+export const COMPILE = {
+  name: "compile",
+  summary: "compile a network to ONNX",
+  positionals: "FILE.sf -o OUT.onnx",
+  options: {
+    output: { type: "string", short: "o", value: "OUT.onnx", help: "where to write the model (through a temporary file, renamed when complete)" },
+    ...NETWORK_OPTION,
+    ...SOURCE_OPTIONS,
+    ...WEIGHT_OPTIONS,
+    ...DIAGNOSTIC_FORMAT_OPTION,
+    ...HELP_OPTION,
+  },
+  details: `Example:
+  sfc compile std/slowfast.sf --network SlowFast_4x16_R50 -o r50.onnx
+  sfc compile std/slowfast.sf --network SlowFast_4x16_R50 --weights SLOWFAST_4x16_R50.pyth --weight-names pyslowfast -o r50.onnx`,
+} as const satisfies CommandSpec;
+
+export const RUN = {
+  name: "run",
+  summary: "run a compiled model (or a .sf, compiled first) in onnxruntime",
+  positionals: "MODEL.onnx|FILE.sf",
+  options: {
+    input: { type: "string", multiple: true, value: "[NAME=]X.npy", help: "a float32 input; without it, a deterministic clip" },
+    output: { type: "string", value: "Y.npy", help: "write the first output as .npy" },
+    labels: { type: "string", value: "FILE", help: "class names: one per line, or a JSON array or {name: index} object" },
+    top: { type: "string", value: "K", help: "how many classes to list per clip (default 5)" },
+    ep: { type: "string", value: "cpu|cuda|webgpu", help: "execution provider; falls back to cpu with a warning" },
+    threads: { type: "string", value: "N", help: "onnxruntime intra-op threads" },
+    ...NETWORK_OPTION,
+    ...SOURCE_OPTIONS,
+    ...WEIGHT_OPTIONS,
+    ...DIAGNOSTIC_FORMAT_OPTION,
+    ...HELP_OPTION,
+  },
+  details: `Needs onnxruntime-node, an optional peer dependency: npm install onnxruntime-node.
+The printed scores are the model's output as it is: logits when the network ends
+in a linear layer, probabilities when it ends in softmax; the line says which.`,
+} as const satisfies CommandSpec;
+
+export const INFO = {
+  name: "info",
+  summary: "shapes, parameters, multiply-adds and activations of a network",
+  positionals: "FILE.sf",
+  options: {
+    ...NETWORK_OPTION,
+    ...SOURCE_OPTIONS,
+    format: { type: "string", value: "table|json", help: "a table, or JSON with the same fields (diagnostics then as json too)" },
+    "count-bn": { type: "boolean", help: "count batch norm's multiply-adds (left out by default, as the paper does)" },
+    "keep-bn": { type: "boolean", help: "report the graph with batch norm kept rather than folded" },
+    ...HELP_OPTION,
+  },
+  details: `Counts are read from the graph IR. Multiply-adds are those of conv, linear and
+matmul for one view.`,
+} as const satisfies CommandSpec;
+
+export const LSP = {
+  name: "lsp",
+  summary: "the language server, for editors (see editors/)",
+  positionals: "--stdio",
+  options: {
+    stdio: { type: "boolean", help: "speak the Language Server Protocol over standard input and output" },
+    clientProcessId: { type: "string", value: "PID", help: "the editor's process, as language clients pass it" },
+    ...HELP_OPTION,
+  },
+} as const satisfies CommandSpec;
+
+export const COMMANDS: readonly CommandSpec[] = [CHECK, COMPILE, RUN, INFO, LSP];

@@ -1,0 +1,72 @@
+/**
+ * Every command's options, as data: parsing (node:util's parseArgs) and the
+ * per-command help are both generated from these records, so a new flag is
+ * one entry in one group or command.
+ */
+import { parseArgs } from "node:util";
+
+export interface OptionSpec {
+  readonly type: "string" | "boolean";
+  readonly short?: string;
+  readonly multiple?: boolean;
+  /** The placeholder shown in help, e.g. "NAME=VALUE". Only for string options. */
+  readonly value?: string;
+  readonly help: string;
+}
+
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
+  readonly name: string;
+  /** One line, for `sfc help`. */
+  readonly summary: string;
+  /** What follows `sfc NAME` in the synopsis: the positionals. */
+  readonly positionals: string;
+  readonly options: O;
+  /** Paragraphs after the option list: formats, examples. */
+  readonly details?: string;
+}
+
+type ValueOf<O extends OptionSpec> = O["type"] extends "boolean" ? boolean : O["multiple"] extends true ? string[] : string;
+export type Values<O extends OptionSpecs> = { -readonly [K in keyof O]?: ValueOf<O[K]> };
+
+/** Parses ARGV by SPEC's options; unknown options are parseArgs errors (exit 2 in main). */
+export function parseCommand<O extends OptionSpecs>(spec: CommandSpec<O>, argv: readonly string[]): { values: Values<O>; positionals: string[] } {
+  const options = Object.fromEntries(
+    Object.entries(spec.options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
+  );
+  const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  return { values: values as Values<O>, positionals };
+}
+
+/** `sfc help NAME` and `sfc NAME --help`. */
+export function commandHelp(spec: CommandSpec): string {
+  const rows = Object.entries(spec.options).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : "    "}--${name}${o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""}`;
+    return [flag, `${o.help}${o.multiple ? " (repeatable)" : ""}`] as const;
+  });
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  const lines = [`sfc ${spec.name} — ${spec.summary}`, "", `Usage: sfc ${spec.name} ${spec.positionals} [options]`, "", "Options:"];
+  for (const [flag, help] of rows) lines.push(`  ${flag.padEnd(width)}  ${help}`);
+  if (spec.details) lines.push("", spec.details.trimEnd());
+  return `${lines.join("\n")}\n`;
+}
+
+// Option groups that several commands share.
+
+export const HELP_OPTION = {
+  help: { type: "boolean", short: "h", help: "show this help" },
+} as const satisfies OptionSpecs;
+
+export const SOURCE_OPTIONS = {
+  set: { type: "string", multiple: true, value: "NAME=VALUE", help: "set a network parameter, e.g. --set T=8 --set beta=1/8 --set transform=t2c" },
+  limit: { type: "string", multiple: true, value: "NAME=N", help: "raise a resource limit (see docs/security.md), e.g. --limit nesting=400" },
+} as const satisfies OptionSpecs;
+
+export const NETWORK_OPTION = {
+  network: { type: "string", value: "NAME", help: "the network to use; may be left out when the file declares one" },
+} as const satisfies OptionSpecs;
+
+export const DIAGNOSTIC_FORMAT_OPTION = {
+  format: { type: "string", value: "human|json|sarif|github", help: "how diagnostics are written: human (stderr, the default) or json, sarif, github (stdout)" },
+} as const satisfies OptionSpecs;
