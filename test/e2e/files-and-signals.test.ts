@@ -133,7 +133,8 @@ describe("special inputs are refused up front", () => {
   it("a directory as source or model", async () => {
     const dir = path.join(work, "dir.sf");
     fs.mkdirSync(dir, { recursive: true });
-    expect((await sfc("check", dir)).err).toMatch(/it is a directory/);
+    // check searches a folder for sources (an empty one is refused); other commands take one file.
+    expect((await sfc("check", dir)).err).toMatch(/the folder holds no \.sf file/);
     const onnxDir = path.join(work, "dir.onnx");
     fs.mkdirSync(onnxDir, { recursive: true });
     expect((await sfc("run", onnxDir)).err).toMatch(/it is a directory/);
