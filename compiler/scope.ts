@@ -27,165 +27,176 @@ export interface ModuleScope {
   readonly own: readonly BlockEntry[];
 }
 
+/** What each module declares itself: what an import of it brings in (aliases included, once resolved). */
+interface OwnDecls {
+  readonly blocks: Map<string, BlockEntry>;
+  readonly names: Map<string, A.NamesDecl>;
+}
+
+interface Tables {
+  readonly program: Program;
+  readonly scopes: Map<string, ModuleScope>;
+  readonly own: Map<string, OwnDecls>;
+}
+
 export function buildScopes(program: Program, diagnostics: Diagnostic[]): Map<string, ModuleScope> {
-  const scopes = new Map<string, ModuleScope>();
-  const ownDecls = new Map<string, { blocks: Map<string, BlockEntry>; names: Map<string, A.NamesDecl> }>();
-
-  // First pass: each module's own declarations.
+  const tables: Tables = { program, scopes: new Map(), own: new Map() };
   for (const mod of program.modules.values()) {
-    const params = new Map<string, A.ParamDecl>();
-    const blocks = new Map<string, BlockEntry>();
-    const names = new Map<string, A.NamesDecl>();
-    const own: BlockEntry[] = [];
-    const scope: ModuleScope = { module: mod, params, blocks, names, own };
-    const seen = new Map<string, A.Ident>();
-    const declare = (id: A.Ident, what: string): boolean => {
-      const prev = seen.get(id.name);
-      if (prev) {
-        diagnostics.push(
-          makeDiagnostic("SF0102", id.span, {
-            message: `\`${id.text}\` is declared twice`,
-            label: `second ${what} named \`${id.text}\``,
-            related: [{ span: prev.span, label: "first declared here" }],
-          }),
-        );
-        return false;
-      }
-      seen.set(id.name, id);
-      return true;
-    };
-    for (const item of mod.ast.items) {
-      if (item.kind === "param") {
-        if (declare(item.name, "parameter")) params.set(item.name.name, item);
-      } else if (item.kind === "block" || item.kind === "network") {
-        if (isOpName(item.name.name)) {
-          diagnostics.push(
-            makeDiagnostic("SF0102", item.name.span, {
-              message: `\`${item.name.text}\` is a built-in op and cannot be redeclared`,
-              label: "shadows the built-in op",
-              help: `rename the ${item.kind}, e.g. \`my_${item.name.text}\``,
-            }),
-          );
-          continue;
-        }
-        if (!declare(item.name, item.kind)) continue;
-        const entry: BlockEntry = { decl: item, module: scope };
-        blocks.set(item.name.name, entry);
-        own.push(entry);
-      } else if (item.kind === "names") {
-        if (declare(item.name, "names map")) names.set(item.name.name, item);
-        for (const r of item.rules) {
-          const problem = ruleProblem(r.from, r.to);
-          if (problem) diagnostics.push(makeDiagnostic("SF0406", r.span, { message: problem, label: "this rule" }));
-        }
-      }
-    }
-    scopes.set(mod.path, scope);
-    ownDecls.set(mod.path, { blocks: new Map(blocks), names: new Map(names) });
+    const scope = declareOwn(mod, diagnostics);
+    tables.scopes.set(mod.path, scope);
+    tables.own.set(mod.path, { blocks: new Map(scope.blocks), names: new Map(scope.names) });
   }
-
   // Aliases may target imported networks and be imported themselves: resolve
   // aliases and bring in imports in turn until nothing changes (each round
   // adds entries to finite maps, so this ends), then report what is left.
-  const aliasesOf = (mod: Module) => mod.ast.items.filter((i): i is A.NetworkAlias => i.kind === "alias");
-  const isResolved = (a: A.NetworkAlias, blocks: ReadonlyMap<string, BlockEntry>) => blocks.get(a.name.name)?.alias?.name === a.name;
-  const resolveAliases = (): boolean => {
-    let changed = false;
-    for (const mod of program.modules.values()) {
-      const scope = scopeOf(scopes, mod.path);
-      const blocks = scope.blocks as Map<string, BlockEntry>;
-      for (const a of aliasesOf(mod)) {
-        if (blocks.has(a.name.name)) continue;
-        const target = blocks.get(a.target.name);
-        if (!target || target.decl.kind !== "network") continue;
-        const entry: BlockEntry = {
-          decl: { ...target.decl, name: a.name },
-          module: target.module,
-          alias: { name: a.name, args: [...(target.alias?.args ?? []), ...a.args], module: scope },
-        };
-        blocks.set(a.name.name, entry);
-        (scope.own as BlockEntry[]).push(entry);
-        ownDecls.get(mod.path)?.blocks.set(a.name.name, entry);
-        changed = true;
-      }
-    }
-    return changed;
-  };
-
-  // Imports bring in the target's own blocks, networks and names maps.
-  const importAll = (): boolean => {
-    let changed = false;
-    for (const mod of program.modules.values()) {
-      const scope = scopeOf(scopes, mod.path);
-      const blocks = scope.blocks as Map<string, BlockEntry>;
-      const names = scope.names as Map<string, A.NamesDecl>;
-      for (const { decl, target } of mod.imports) {
-        const exported = target === undefined ? undefined : ownDecls.get(target);
-        if (!exported) continue;
-        const wanted = decl.names?.map((id) => id.name) ?? [...exported.blocks.keys(), ...exported.names.keys()];
-        for (const name of wanted) {
-          const block = exported.blocks.get(name);
-          const map = exported.names.get(name);
-          if (block && !blocks.has(name)) {
-            blocks.set(name, block);
-            changed = true;
-          }
-          if (map && !names.has(name)) {
-            names.set(name, map);
-            changed = true;
-          }
-        }
-      }
-    }
-    return changed;
-  };
-
-  while (resolveAliases() || importAll()) {
+  while (resolveAliases(tables) || importAll(tables)) {
     // until a fixed point
   }
-  reportUnresolved(program, scopes, ownDecls, diagnostics, aliasesOf, isResolved);
-  return scopes;
+  const pending = reportUnresolvedAliases(tables, diagnostics);
+  reportMissingImports(tables, pending, diagnostics);
+  return tables.scopes;
 }
 
-function scopeOf(scopes: ReadonlyMap<string, ModuleScope>, path: string): ModuleScope {
-  const scope = scopes.get(path);
+/** A module's own parameters, blocks, networks and names maps. */
+function declareOwn(mod: Module, diagnostics: Diagnostic[]): ModuleScope {
+  const params = new Map<string, A.ParamDecl>();
+  const blocks = new Map<string, BlockEntry>();
+  const names = new Map<string, A.NamesDecl>();
+  const own: BlockEntry[] = [];
+  const scope: ModuleScope = { module: mod, params, blocks, names, own };
+  const seen = new Map<string, A.Ident>();
+  const declare = (id: A.Ident, what: string): boolean => {
+    const prev = seen.get(id.name);
+    if (prev) {
+      diagnostics.push(
+        makeDiagnostic("SF0102", id.span, {
+          message: `\`${id.text}\` is declared twice`,
+          label: `second ${what} named \`${id.text}\``,
+          related: [{ span: prev.span, label: "first declared here" }],
+        }),
+      );
+      return false;
+    }
+    seen.set(id.name, id);
+    return true;
+  };
+  for (const item of mod.ast.items) {
+    if (item.kind === "param") {
+      if (declare(item.name, "parameter")) params.set(item.name.name, item);
+    } else if (item.kind === "block" || item.kind === "network") {
+      if (isOpName(item.name.name)) {
+        diagnostics.push(
+          makeDiagnostic("SF0102", item.name.span, {
+            message: `\`${item.name.text}\` is a built-in op and cannot be redeclared`,
+            label: "shadows the built-in op",
+            help: `rename the ${item.kind}, e.g. \`my_${item.name.text}\``,
+          }),
+        );
+        continue;
+      }
+      if (!declare(item.name, item.kind)) continue;
+      const entry: BlockEntry = { decl: item, module: scope };
+      blocks.set(item.name.name, entry);
+      own.push(entry);
+    } else if (item.kind === "names") {
+      if (declare(item.name, "names map")) names.set(item.name.name, item);
+      for (const r of item.rules) {
+        const problem = ruleProblem(r.from, r.to);
+        if (problem) diagnostics.push(makeDiagnostic("SF0406", r.span, { message: problem, label: "this rule" }));
+      }
+    }
+  }
+  return scope;
+}
+
+function aliasesOf(mod: Module): A.NetworkAlias[] {
+  return mod.ast.items.filter((i): i is A.NetworkAlias => i.kind === "alias");
+}
+
+function scopeOf(tables: Tables, path: string): ModuleScope {
+  const scope = tables.scopes.get(path);
   if (!scope) throw new Error(`internal error: no scope for ${path}`);
   return scope;
 }
 
-type OwnDecls = ReadonlyMap<string, { blocks: ReadonlyMap<string, BlockEntry>; names: ReadonlyMap<string, A.NamesDecl> }>;
+/** Every alias whose target is now a network in its module; whether any was. */
+function resolveAliases(tables: Tables): boolean {
+  let changed = false;
+  for (const mod of tables.program.modules.values()) {
+    const scope = scopeOf(tables, mod.path);
+    const blocks = scope.blocks as Map<string, BlockEntry>;
+    for (const a of aliasesOf(mod)) {
+      if (blocks.has(a.name.name)) continue;
+      const target = blocks.get(a.target.name);
+      if (!target || target.decl.kind !== "network") continue;
+      const entry: BlockEntry = {
+        decl: { ...target.decl, name: a.name },
+        module: target.module,
+        alias: { name: a.name, args: [...(target.alias?.args ?? []), ...a.args], module: scope },
+      };
+      blocks.set(a.name.name, entry);
+      (scope.own as BlockEntry[]).push(entry);
+      tables.own.get(mod.path)?.blocks.set(a.name.name, entry);
+      changed = true;
+    }
+  }
+  return changed;
+}
 
+/** Imports bring in the target's own blocks, networks and names maps; whether any were new. */
+function importAll(tables: Tables): boolean {
+  let changed = false;
+  for (const mod of tables.program.modules.values()) {
+    const scope = scopeOf(tables, mod.path);
+    const blocks = scope.blocks as Map<string, BlockEntry>;
+    const names = scope.names as Map<string, A.NamesDecl>;
+    for (const { decl, target } of mod.imports) {
+      const exported = target === undefined ? undefined : tables.own.get(target);
+      if (!exported) continue;
+      const wanted = decl.names?.map((id) => id.name) ?? [...exported.blocks.keys(), ...exported.names.keys()];
+      for (const name of wanted) {
+        const block = exported.blocks.get(name);
+        const map = exported.names.get(name);
+        if (block && !blocks.has(name)) {
+          blocks.set(name, block);
+          changed = true;
+        }
+        if (map && !names.has(name)) {
+          names.set(name, map);
+          changed = true;
+        }
+      }
+    }
+  }
+  return changed;
+}
 /** An alias left unresolved at the fixed point, and the module declaring it. */
 interface Pending {
   readonly alias: A.NetworkAlias;
   readonly module: Module;
 }
 
+const pendingKey = (path: string, name: string) => `${path}\u0000${name}`;
+
 /**
- * After the fixed point: aliases still unresolved (a cycle, a missing or
- * non-network target, a duplicate name) and imported names that do not exist.
- * An alias whose target is itself an unresolved alias is reported at the root
- * of the chain only.
+ * Aliases still unresolved at the fixed point: a duplicate name, a cycle, or
+ * a missing or non-network target. An alias whose target is itself an
+ * unresolved alias is reported at the root of the chain only. Returns them
+ * all, by module path and name.
  */
-function reportUnresolved(
-  program: Program,
-  scopes: ReadonlyMap<string, ModuleScope>,
-  ownDecls: OwnDecls,
-  diagnostics: Diagnostic[],
-  aliasesOf: (mod: Module) => A.NetworkAlias[],
-  isResolved: (a: A.NetworkAlias, blocks: ReadonlyMap<string, BlockEntry>) => boolean,
-): void {
+function reportUnresolvedAliases(tables: Tables, diagnostics: Diagnostic[]): Map<string, Pending> {
   const pending = new Map<string, Pending>();
-  const key = (path: string, name: string) => `${path}\u0000${name}`;
-  for (const mod of program.modules.values())
-    for (const a of aliasesOf(mod)) if (!isResolved(a, scopeOf(scopes, mod.path).blocks)) pending.set(key(mod.path, a.name.name), { alias: a, module: mod });
+  for (const mod of tables.program.modules.values()) {
+    const blocks = scopeOf(tables, mod.path).blocks;
+    for (const a of aliasesOf(mod)) if (blocks.get(a.name.name)?.alias?.name !== a.name) pending.set(pendingKey(mod.path, a.name.name), { alias: a, module: mod });
+  }
   /** The unresolved alias a name stands for in a module: its own, or one it imports. */
   const pendingNamed = (mod: Module, name: string): Pending | undefined => {
-    const own = pending.get(key(mod.path, name));
+    const own = pending.get(pendingKey(mod.path, name));
     if (own) return own;
     for (const { decl, target } of mod.imports) {
       if (target === undefined || (decl.names && !decl.names.some((id) => id.name === name))) continue;
-      const imported = pending.get(key(target, name));
+      const imported = pending.get(pendingKey(target, name));
       if (imported) return imported;
     }
     return undefined;
@@ -193,7 +204,7 @@ function reportUnresolved(
   const reported = new Set<Pending>();
   for (const p of pending.values()) {
     if (reported.has(p)) continue;
-    const blocks = scopeOf(scopes, p.module.path).blocks;
+    const blocks = scopeOf(tables, p.module.path).blocks;
     const existing = blocks.get(p.alias.name.name);
     if (existing) {
       diagnostics.push(makeDiagnostic("SF0102", p.alias.name.span, { message: `\`${p.alias.name.text}\` is declared twice`, label: "second declaration", related: [{ span: existing.decl.name.span, label: "first declared here" }] }));
@@ -210,37 +221,43 @@ function reportUnresolved(
       const cycle = chain.slice(chain.indexOf(next));
       if (cycle.some((c) => reported.has(c))) continue;
       cycle.forEach((c) => reported.add(c));
-      const [first, ...rest] = cycle;
-      if (!first) continue;
-      const names = [...cycle, first].map((c) => `\`${c.alias.name.text}\``).join(" → ");
+      diagnostics.push(aliasCycle(cycle));
+    } else if (chain.length === 1) {
+      // (A broken target further down a chain is reported there.)
+      const target = blocks.get(p.alias.target.name);
       diagnostics.push(
-        makeDiagnostic("SF0119", first.alias.span, {
-          message: `network aliases form a cycle: ${names}`,
-          label: `\`${first.alias.name.text}\` is an alias of \`${first.alias.target.text}\``,
-          related: rest.map((c) => ({ span: c.alias.span, label: `\`${c.alias.name.text}\` is an alias of \`${c.alias.target.text}\`` })),
-          help: "one of them must name a declared network: `network Name(...) -> <...> { ... }`",
+        makeDiagnostic("SF0110", p.alias.target.span, {
+          message: target ? `\`${p.alias.target.text}\` is a block, not a network` : `no network named \`${p.alias.target.text}\``,
+          label: "alias target",
+          help: suggest(p.alias.target.name, [...blocks.values()].filter((b) => b.decl.kind === "network").map((b) => b.decl.name.name)),
         }),
       );
-      continue;
     }
-    // A broken target further down the chain is reported there.
-    if (chain.length > 1) continue;
-    const target = blocks.get(p.alias.target.name);
-    diagnostics.push(
-      makeDiagnostic("SF0110", p.alias.target.span, {
-        message: target ? `\`${p.alias.target.text}\` is a block, not a network` : `no network named \`${p.alias.target.text}\``,
-        label: "alias target",
-        help: suggest(p.alias.target.name, [...blocks.values()].filter((b) => b.decl.kind === "network").map((b) => b.decl.name.name)),
-      }),
-    );
   }
-  // Names an import list asks for that the module does not declare (an unresolved alias is reported above).
-  for (const mod of program.modules.values()) {
+  return pending;
+}
+
+function aliasCycle(cycle: readonly Pending[]): Diagnostic {
+  const [first, ...rest] = cycle;
+  if (!first) throw new Error("internal error: an empty alias cycle");
+  const names = [...cycle, first].map((c) => `\`${c.alias.name.text}\``).join(" → ");
+  const label = (c: Pending) => `\`${c.alias.name.text}\` is an alias of \`${c.alias.target.text}\``;
+  return makeDiagnostic("SF0119", first.alias.span, {
+    message: `network aliases form a cycle: ${names}`,
+    label: label(first),
+    related: rest.map((c) => ({ span: c.alias.span, label: label(c) })),
+    help: "one of them must name a declared network: `network Name(...) -> <...> { ... }`",
+  });
+}
+
+/** Names an import list asks for that the module does not declare (an unresolved alias is reported above). */
+function reportMissingImports(tables: Tables, pending: ReadonlyMap<string, Pending>, diagnostics: Diagnostic[]): void {
+  for (const mod of tables.program.modules.values()) {
     for (const { decl, target } of mod.imports) {
-      const exported = target === undefined ? undefined : ownDecls.get(target);
+      const exported = target === undefined ? undefined : tables.own.get(target);
       if (!exported || target === undefined) continue;
       for (const id of decl.names ?? []) {
-        if (exported.blocks.has(id.name) || exported.names.has(id.name) || pending.has(key(target, id.name))) continue;
+        if (exported.blocks.has(id.name) || exported.names.has(id.name) || pending.has(pendingKey(target, id.name))) continue;
         const available = [...exported.blocks.keys(), ...exported.names.keys()].sort();
         diagnostics.push(
           makeDiagnostic("SF0105", id.span, {

@@ -109,13 +109,10 @@ function opArgs(name: OpName, bound: Map<string, Value>, fail: (d: Diagnostic) =
     if (v.kind === "list") return v.items.flatMap((i) => (i.kind === "dim" ? [i.poly] : expectKind(n, i, "numbers")));
     return expectKind(n, v, "numbers");
   };
+  // Every argument of the wrong kind is an error, whether the rule reads it or not.
   for (const [n, v] of bound) {
-    const k = kinds.get(n);
-    if (k === "tensor") asTensor(n, v);
-    if ((k === "int" || k === "number") && v.kind !== "dim") expectKind(n, v, "a number");
-    if (k === "bool" && v.kind !== "bool") expectKind(n, v, "true or false");
-    if (k === "word" && v.kind !== "string") expectKind(n, v, "a string");
-    if (k === "words" && v.kind !== "string" && !(v.kind === "list" && v.items.every((i) => i.kind === "string"))) expectKind(n, v, "a string or a list of strings");
+    const want = wrongKind(kinds.get(n), v);
+    if (want) expectKind(n, v, want);
   }
   // The rules ask only for their own formals, which bindArgs bound or which have defaults.
   const get = (n: string): Value => bound.get(n) ?? tableBug(name, n);
@@ -138,24 +135,19 @@ function opArgs(name: OpName, bound: Map<string, Value>, fail: (d: Diagnostic) =
     },
     window: (n) => {
       const v = bound.get(n);
-      if (!v) return defaults.get(n) as unknown as readonly [Poly, Poly, Poly];
-      const [a, b, c, ...more] = asDims(n, v);
-      if (a && !b) return [a, a, a];
-      // h×w alone (7², 3×3): time takes the argument's default, 1 for a kernel, 0 for a pad.
-      if (a && b && !c) return [(defaults.get(n) as readonly Poly[] | undefined)?.[0] ?? Poly.ONE, a, b];
-      if (a && b && c && more.length === 0) return [a, b, c];
-      return fail(M.windowArity(spanOf(n), asDims(n, v).length));
+      const byDefault = defaults.get(n) as readonly [Poly, Poly, Poly] | undefined;
+      if (!v) return byDefault ?? tableBug(name, n);
+      const parts = asDims(n, v);
+      return windowOf(parts, byDefault) ?? fail(M.windowArity(spanOf(n), parts.length));
     },
     list: (n) => asDims(n, get(n)),
     shape: (n) => {
       const v = get(n);
-      if (v.kind === "type") return v.type;
-      return { layout: "raw", dims: asDims(n, v) };
+      return v.kind === "type" ? v.type : { layout: "raw", dims: asDims(n, v) };
     },
     word: (n) => {
       const v = bound.get(n);
-      if (!v) return defaults.get(n) as string;
-      return v.kind === "string" ? v.value : expectKind(n, v, "a string");
+      return !v ? (defaults.get(n) as string) : v.kind === "string" ? v.value : expectKind(n, v, "a string");
     },
     words: (n) => {
       const v = get(n);
@@ -164,6 +156,25 @@ function opArgs(name: OpName, bound: Map<string, Value>, fail: (d: Diagnostic) =
       return expectKind(n, v, "a string or a list of strings");
     },
   };
+}
+
+/** What an argument of this formal kind should have been, when `v` is not that. */
+function wrongKind(k: FormalKind | undefined, v: Value): string | undefined {
+  if (k === "tensor" && v.kind !== "tensor") return "a tensor";
+  if ((k === "int" || k === "number") && v.kind !== "dim") return "a number";
+  if (k === "bool" && v.kind !== "bool") return "true or false";
+  if (k === "word" && v.kind !== "string") return "a string";
+  if (k === "words" && v.kind !== "string" && !(v.kind === "list" && v.items.every((i) => i.kind === "string"))) return "a string or a list of strings";
+  return undefined;
+}
+
+/** t×h×w from one extent (all three), two (h×w: time takes the default, 1 for a kernel, 0 for a pad) or three. */
+function windowOf(parts: readonly Poly[], byDefault: readonly Poly[] | undefined): readonly [Poly, Poly, Poly] | undefined {
+  const [a, b, c, ...more] = parts;
+  if (a && !b) return [a, a, a];
+  if (a && b && !c) return [byDefault?.[0] ?? Poly.ONE, a, b];
+  if (a && b && c && more.length === 0) return [a, b, c];
+  return undefined;
 }
 
 function tableBug(op: string, arg: string): never {
