@@ -30,7 +30,8 @@ export function formatType(type: TensorType): string {
 
 function squareOf(p: Poly): string {
   const s = p.toString();
-  return /^[\p{L}\p{N}]+$/u.test(s) || s.startsWith("⌊") && s.endsWith("⌋") && !s.slice(1, -1).includes("⌋") ? `${s}²` : `(${s})²`;
+  const oneRounding = (open: string, close: string): boolean => s.startsWith(open) && s.endsWith(close) && !s.slice(1, -1).includes(close);
+  return /^[\p{L}\p{N}]+$/u.test(s) || oneRounding("⌊", "⌋") || oneRounding("⌈", "⌉") ? `${s}²` : `(${s})²`;
 }
 
 function wrapTimes(p: Poly): string {

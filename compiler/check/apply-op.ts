@@ -8,6 +8,7 @@ import { ceilDiv, floorDiv, Poly } from "../dims/poly";
 import { Rational } from "../dims/rational";
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import { OPS, type FormalKind, type OpArgs, type OpName, type RuleContext } from "../ops";
+import type { LabelledSpan } from "../diagnostics/diagnostic";
 import type { Span } from "../span";
 import type { TensorType } from "../types";
 import type { Value } from "../values";
@@ -22,7 +23,31 @@ export function applyOp(it: Interpreter, name: OpName, bound: Map<string, Value>
   const spanOf = (arg?: string): Span => (arg && argSpans.get(arg)) || bound.get(arg ?? "")?.span || at.span;
   const args = opArgs(name, bound, (d) => it.reporter.fail(d), spanOf);
   const type = OPS[name].rule(args, ruleContext(name, spanOf, ctx));
+  noteSizeChange(it, name, args, type, at.span);
   return ctx.mode.opResult(name, args, bound, type, at, ctx);
+}
+
+/**
+ * A window op with stride 1 whose output differs from its input along an
+ * axis: its padding changes the size. Noted against the output's dimension
+ * objects, which later ops that keep the shape pass on, so that a result
+ * of the wrong size is blamed on the op that made it, with the pad to write.
+ */
+function noteSizeChange(it: Interpreter, name: OpName, args: OpArgs, type: TensorType, span: Span): void {
+  if (!OPS[name].formals.some((f) => f.name === "kernel") || !OPS[name].formals.some((f) => f.name === "pad") || type.layout !== "video") return;
+  const input = args.tensor("x");
+  if (input.layout !== "video") return;
+  const kernel = args.window("kernel");
+  const pad = args.window("pad");
+  const stride = args.has("stride") ? args.window("stride") : kernel;
+  for (let axis = 1; axis <= 3; axis++) {
+    const before = input.dims[axis];
+    const after = type.dims[axis];
+    const k = kernel[axis - 1];
+    const p = pad[axis - 1];
+    if (!before || !after || !k || !p || after.equals(before) || !stride[axis - 1]?.constantValue()?.equals(Rational.ONE)) continue;
+    it.sizeChanges.set(after, { span, op: name, kernel, pad, before });
+  }
 }
 
 /** The op's obligations, decided by the prover and worded by the messages. */
@@ -75,8 +100,8 @@ function requireEqual(op: OpName, found: Poly, expected: Poly, what: string, spa
 }
 
 /** Claims the block's callers must meet. */
-export function requireAll(claims: readonly Claim[], what: string, span: Span, ctx: Ctx): void {
-  for (const claim of claims) ctx.mode.require({ ...claim, what, span }, ctx.assumptions);
+export function requireAll(claims: readonly Claim[], what: string, span: Span, ctx: Ctx, origin?: readonly LabelledSpan[]): void {
+  for (const claim of claims) ctx.mode.require({ ...claim, what, span, ...(origin ? { origin } : {}) }, ctx.assumptions);
 }
 
 /** Integer dimensions: proved, required of the callers (generic), or reported. */

@@ -68,7 +68,12 @@ export type Requirement = RequirementBody & { readonly when: Assumptions };
 export type Assumptions = ReadonlyArray<readonly [string, boolean]>;
 
 /** A claim, what it is about ("the input channels") and where it arose. */
-export type RequirementBody = Claim & { readonly what: string; readonly span: Span };
+export type RequirementBody = Claim & {
+  readonly what: string;
+  readonly span: Span;
+  /** For a requirement carried up from a callee: where it arose, innermost first (the `add(y, x)` that needs it, then the calls). */
+  readonly origin?: readonly LabelledSpan[];
+};
 
 export interface Signature {
   readonly entry: BlockEntry;

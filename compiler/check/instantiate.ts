@@ -159,7 +159,7 @@ function checkRequirement(r: Requirement, bindings: Map<string, Poly>, calleeVar
     case "undecided":
       return;
     case "requires":
-      return requireAll(outcome.claims, r.what, span, ctx);
+      return requireAll(outcome.claims, r.what, span, ctx, [...(r.origin ?? []), M.requirementOrigin(callee, r)]);
     case "refuted":
       return ctx.reporter.fail(M.requirementNotMet(callee, r, bound, span, ctx));
   }

@@ -46,6 +46,7 @@ import { Evaluator } from "./expressions";
 import { instantiate } from "./instantiate";
 import * as M from "./messages";
 import { InstanceMode } from "./mode";
+import type { SizeChange } from "./messages";
 import { compareDims } from "./prover";
 import { checkBlock, formalInfos } from "./signature";
 
@@ -54,6 +55,8 @@ export { InstanceMode } from "./mode";
 
 export class Interpreter extends Evaluator {
   readonly reporter: Reporter;
+  /** Sizes a stride-1 window op changed by its padding, by the output dimension (see apply-op.ts). */
+  readonly sizeChanges = new WeakMap<Poly, SizeChange>();
   /** Proved once per block, shared by every network elaborated after. */
   private readonly signatures = new Map<BlockEntry, Signature | "checking">();
 
@@ -198,10 +201,27 @@ export class Interpreter extends Evaluator {
     if (fusion !== "concat" && fusion !== "sum") return this.reporter.fail(M.unknownFusion(s.fusion?.span ?? s.span, fusion));
     const lateralCtx: Ctx = { ...ctx, inLateral: s.span };
     const transformed = this.recordedCall(s.transform.span, lateralCtx, () => this.stage(s.transform, source, lateralCtx));
+    this.lateralShapes(s, transformed, target, lateralCtx);
     const fuseOp: OpName = fusion === "sum" ? "add" : "concat";
     const fused = applyOp(this, fuseOp, new Map([["xs", { kind: "list", items: [target, transformed], span: s.span }]]), { span: s.span, label: `${s.target.name}_fuse` }, lateralCtx, new Map());
     ctx.vars.set(s.target.name, fused);
     this.recordFact(s.target.span, "binding", fused, ctx);
+  }
+
+  /**
+   * The transformed Fast feature against the Slow pathway, said in their
+   * terms: frames first (a sampling that does not match the lateral's α),
+   * then height and width together, before the fusion op would report each
+   * axis of its "input 2" on its own.
+   */
+  private lateralShapes(s: A.LateralStmt, fast: Value, slow: Value, ctx: Ctx): void {
+    if (fast.kind !== "tensor" || slow.kind !== "tensor" || fast.type.layout !== "video" || slow.type.layout !== "video") return;
+    const facts = factsOf(ctx);
+    const [, ft, fh, fw] = fast.type.dims;
+    const [, st, sh, sw] = slow.type.dims;
+    if (!ft || !fh || !fw || !st || !sh || !sw) return;
+    if (compareDims(ft, st, facts).kind === "refuted") return this.reporter.fail(M.lateralFrames(s, ft, st, ctx));
+    if (compareDims(fh, sh, facts).kind === "refuted" || compareDims(fw, sw, facts).kind === "refuted") return this.reporter.fail(M.lateralSpatial(s, [fh, fw], [sh, sw], ctx));
   }
 
   // ---------------------------------------------------------------- calls
@@ -324,6 +344,7 @@ export class Interpreter extends Evaluator {
     if (v.kind !== "tensor") return this.reporter.report(M.resultNotATensor(v));
     if (v.type.layout !== declared.layout || v.type.dims.length !== declared.dims.length) return this.reporter.report(M.resultForm(v, declared, declaredExpr.span));
     const facts = factsOf(ctx);
+    const wrong: M.WrongAxis[] = [];
     declared.dims.forEach((expected, i) => {
       const found = v.type.dims[i];
       if (!found) return;
@@ -340,11 +361,20 @@ export class Interpreter extends Evaluator {
             for (const claim of outcome.claims) ctx.mode.require({ ...claim, what, span }, ctx.assumptions);
             return;
           }
-          return this.reporter.report(M.resultDimension(v, declared, axisName(declared, i), found, expected, span, ctx));
+          wrong.push({ axis: axisName(declared, i), found, expected, span });
+          return;
         case "refuted":
-          return this.reporter.report(M.resultDimension(v, declared, axisName(declared, i), found, expected, span, ctx));
+          wrong.push({ axis: axisName(declared, i), found, expected, span });
+          return;
       }
     });
+    const [first] = wrong;
+    if (!first) return;
+    // One error for the result, on the op whose padding changed its size when one did.
+    const change = wrong.map((w) => this.sizeChanges.get(w.found)).find((c) => c !== undefined);
+    if (change) return this.reporter.report(M.paddingChangesSize(change, wrong, v, declared, declaredExpr.span));
+    if (wrong.length === 1) return this.reporter.report(M.resultDimension(v, declared, first.axis, first.found, first.expected, first.span, ctx));
+    return this.reporter.report(M.resultDimensions(v, declared, wrong, ctx));
   }
 }
 

@@ -11,7 +11,7 @@ import { Poly } from "../dims/poly";
 import { Rational } from "../dims/rational";
 import { suggest } from "../scope";
 import type { Span } from "../span";
-import { formatType, type TensorType } from "../types";
+import { elementCount, formatType, type TensorType } from "../types";
 import { describeValue, type Value } from "../values";
 import type { Ctx, Requirement } from "./context";
 import type { Claim } from "./prover";
@@ -44,6 +44,39 @@ export function provenance(polys: readonly Poly[], ctx: Ctx): LabelledSpan[] {
     out.push({ span: info.span, label });
   }
   return out.slice(0, 4);
+}
+
+/** "32" where the value is known, else the form: how a size reads in Fast/Slow terms. */
+const sizeOf = (p: Poly, ctx: Ctx): string => valueIn(p, ctx)?.toString() ?? p.toString();
+const areaOf = ([h, w]: readonly [Poly, Poly], ctx: Ctx): string => `${sizeOf(h, ctx)}×${sizeOf(w, ctx)}`;
+
+export function lateralSpatial(s: A.LateralStmt, fast: readonly [Poly, Poly], slow: readonly [Poly, Poly], ctx: Ctx): Diagnostic {
+  const [fh] = fast;
+  const [sh] = slow;
+  const fv = valueIn(fh, ctx);
+  const sv = valueIn(sh, ctx);
+  const ratio = fv !== undefined && sv !== undefined && !fv.isZero() ? sv.div(fv) : undefined;
+  return makeDiagnostic("SF0202", s.span, {
+    message: `lateral link: the transformed Fast feature is ${areaOf(fast, ctx)} but the Slow pathway is ${areaOf(slow, ctx)}`,
+    label: `fusing ${s.source.text} into ${s.target.text} needs the same height and width`,
+    related: [{ span: s.transform.span, label: `gives ${fast[0]}×${fast[1]}` }, ...provenance([...fast, ...slow], ctx)],
+    notes: [`Fast after the transform: ${fast[0]}×${fast[1]}${valueIn(fh, ctx) !== undefined ? ` = ${areaOf(fast, ctx)}` : ""}`, `Slow: ${slow[0]}×${slow[1]}${valueIn(sh, ctx) !== undefined ? ` = ${areaOf(slow, ctx)}` : ""}`],
+    help:
+      ratio !== undefined && ratio.isInteger() && ratio.num > 1n
+        ? `the transform shrinks the Fast feature ${ratio}× more than Slow: give it spatial stride 1, or downsample Slow alike`
+        : "the transform must keep the spatial size of the Slow pathway: give it spatial stride 1, or downsample both pathways alike",
+  });
+}
+
+export function lateralFrames(s: A.LateralStmt, fast: Poly, slow: Poly, ctx: Ctx): Diagnostic {
+  const alpha = ctx.symbols.get("α");
+  return makeDiagnostic("SF0202", s.span, {
+    message: `lateral link: Slow has ${sizeOf(slow, ctx)} frames but the lateral gives ${sizeOf(fast, ctx)}`,
+    label: `fusing ${s.source.text} into ${s.target.text} needs the same frames`,
+    related: [{ span: s.transform.span, label: `gives ${fast} frames` }, ...provenance([fast, slow], ctx)],
+    notes: [`the lateral gives ${show(fast, ctx)} frames; Slow has ${show(slow, ctx)}`],
+    help: `sample Slow with \`every: α\`, the frame-rate ratio the lateral is built for${alpha?.value !== undefined ? ` (α = ${alpha.value})` : ""}: \`frames(clip, every: α)\``,
+  });
 }
 
 const lateralPrefix = (ctx: Ctx): string => (ctx.inLateral ? "lateral link: " : "");
@@ -231,7 +264,18 @@ export function resultNotATensor(v: Value): Diagnostic {
   return makeDiagnostic("SF0204", v.span, { message: `the result must be a tensor, found ${describeValue(v)}`, label: "returned here" });
 }
 
+const LAYOUT_KIND: Record<TensorType["layout"], string> = { video: "a video tensor <T, H×W, C>", vector: "a vector <C>", raw: "a raw tensor [d0, d1, ...]" };
+
 export function resultForm(v: { type: TensorType; span: Span }, declared: TensorType, declaredAt: Span): Diagnostic {
+  // The same elements in another kind of layout: a reshape away, and it should say so.
+  if (v.type.layout !== declared.layout && elementCount(v.type).equals(elementCount(declared)))
+    return makeDiagnostic("SF0201", v.span, {
+      message: `the result has the declared sizes but not its layout: it is ${LAYOUT_KIND[v.type.layout]}, declared ${LAYOUT_KIND[declared.layout]}`,
+      label: `this is ${formatType(v.type)}`,
+      related: [{ span: declaredAt, label: `declared ${formatType(declared)}` }],
+      notes: [`both hold ${elementCount(declared)} elements`],
+      help: `reshape it to the declared type: \`reshape(…, ${formatType(declared)})\``,
+    });
   return makeDiagnostic("SF0201", v.span, {
     message: `the result is ${formatType(v.type)}, declared ${formatType(declared)}`,
     label: `this is ${formatType(v.type)}`,
@@ -248,6 +292,65 @@ export function resultDimension(v: { type: TensorType; span: Span }, declared: T
     notes: [`expected ${formatType(declared)}`, `   found ${formatType(v.type)}`, `${found} ≠ ${expected} ${some}`.trimEnd()],
   });
 }
+
+/** An axis of a result that is not the declared size. */
+export interface WrongAxis {
+  readonly axis: string;
+  readonly found: Poly;
+  readonly expected: Poly;
+  /** The declared dimension. */
+  readonly span: Span;
+}
+
+const listed = (xs: readonly string[]): string =>
+  xs.length <= 1 ? (xs[0] ?? "") : xs.some((x) => x.includes(" and ")) ? xs.join(", ") : `${xs.slice(0, -1).join(", ")} and ${xs[xs.length - 1]}`;
+
+/** The spatial axes once: "height and width" read as one size where they are equal. */
+function axesOf(wrong: readonly WrongAxis[]): readonly WrongAxis[] {
+  const h = wrong.find((w) => w.axis === "height");
+  const w = wrong.find((x) => x.axis === "width");
+  if (!h || !w || !h.found.equals(w.found) || !h.expected.equals(w.expected)) return wrong;
+  return wrong.filter((x) => x !== w).map((x) => (x === h ? { ...h, axis: "height and width" } : x));
+}
+
+export function resultDimensions(v: { type: TensorType; span: Span }, declared: TensorType, wrong: readonly WrongAxis[], ctx: Ctx): Diagnostic {
+  const axes = axesOf(wrong);
+  const some = ctx.mode.kind === "generic" ? " for some values" : "";
+  return makeDiagnostic("SF0201", v.span, {
+    message: `the result has ${listed(axes.map((w) => `${w.axis} ${show(w.found, ctx)}`))}, but the declared type says ${listed(axes.map((w) => show(w.expected, ctx)))}`,
+    label: `this is ${formatType(v.type)}`,
+    related: wrong.map((w) => ({ span: w.span, label: `declared ${w.expected}` })).filter((r, i, all) => all.findIndex((x) => x.span.start === r.span.start) === i),
+    notes: [`expected ${formatType(declared)}`, `   found ${formatType(v.type)}`, ...axes.map((w) => `${w.found} ≠ ${w.expected}${some}`)],
+  });
+}
+
+/** A stride-1 window op (conv, pool) whose padding changed a size, noted by apply-op.ts. */
+export interface SizeChange {
+  readonly span: Span;
+  readonly op: string;
+  readonly kernel: readonly [Poly, Poly, Poly];
+  readonly pad: readonly [Poly, Poly, Poly];
+  readonly before: Poly;
+}
+
+export function paddingChangesSize(change: SizeChange, wrong: readonly WrongAxis[], v: { type: TensorType; span: Span }, declared: TensorType, declaredAt: Span): Diagnostic {
+  const axes = axesOf(wrong);
+  const [kt, kh, kw] = change.kernel;
+  const half = (k: Poly): Poly => k.sub(Poly.ONE).scale(Rational.of(1, 2));
+  const written = windowText([half(kt), half(kh), half(kw)]);
+  const kernel = windowText(change.kernel);
+  return makeDiagnostic("SF0201", change.span, {
+    message: `\`${change.op}\` changes the size it should keep: ${listed(axes.map((w) => `${w.axis} ${w.expected} → ${w.found}`))}`,
+    label: `kernel ${kernel} with pad ${windowText(change.pad)} changes ${listed(axes.map((w) => w.axis))}`,
+    related: [{ span: v.span, label: `returned as ${formatType(v.type)}` }, { span: declaredAt, label: `declared ${formatType(declared)}` }],
+    notes: [`a stride-1 window keeps n only with pad (k − 1)/2 on each side: n + 2·pad − k + 1 = n`],
+    help: `pad by (k − 1)/2: \`pad: ${written}\``,
+  });
+}
+
+const wrapTimes = (p: Poly): string => (/[ +−/]/.test(p.toString()) ? `(${p})` : p.toString());
+/** t×h×w as the language writes a window: 1×3², 3×1×1. */
+const windowText = ([t, h, w]: readonly [Poly, Poly, Poly]): string => (h.equals(w) ? `${wrapTimes(t)}×${wrapTimes(h)}²` : `${wrapTimes(t)}×${wrapTimes(h)}×${wrapTimes(w)}`);
 
 // ----------------------------------------------------- op obligations
 
@@ -364,6 +467,12 @@ export function notAMultiple(callee: string, x: string, lin: { a: Poly; b: Poly 
   });
 }
 
+/** One step of a carried requirement's origin: where, in `callee`, it arose. */
+export function requirementOrigin(callee: string, r: Requirement): LabelledSpan {
+  const claim = r.relation === "equal" ? `${r.lhs} = ${r.rhs}` : r.divisor.constantValue()?.equals(Rational.ONE) ? `${r.dividend} to be an integer` : `${r.dividend} to be a multiple of ${r.divisor}`;
+  return { span: r.span, label: `in \`${callee}\`: ${r.what} needs ${claim}` };
+}
+
 /** A callee's requirement `r` that this call does not meet; `bound` is it at the caller's symbols. */
 export function requirementNotMet(callee: string, r: Requirement, bound: Claim, at: Span, ctx: Ctx): Diagnostic {
   const assumed = r.when.map(([n, v]) => `${n} = ${v}`).join(", ");
@@ -381,6 +490,8 @@ export function requirementNotMet(callee: string, r: Requirement, bound: Claim, 
     message: `\`${callee}\` needs ${needs} (${r.what})${when}, but here ${found}`,
     label: "requirement not met by this call",
     related: [{ span: r.span, label: `${r.what} needs it` }, ...provenance(polys, ctx)],
+    // Carried up from deeper blocks: the operation that needs it, then each call on the way.
+    chain: r.origin ?? [],
   });
 }
 

@@ -449,9 +449,31 @@ function termOrder(a: Term, b: Term): number {
 
 const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 
+/**
+ * A floor atom read as a ceiling, in the simplest equal form the algebra
+ * knows: ⌊(n + d − 1)/d⌋ = ⌈n/d⌉ for an integer n and a whole d ≥ 2 (what a
+ * strided window leaves), and ⌈⌈m/a⌉/d⌉ = ⌈m/(ad)⌉, so three stride-2 pools
+ * print as ⌈S/8⌉ rather than ⌊(⌊(⌊(S + 1)/2⌋ + 1)/2⌋ + 1)/2⌋. Printing only:
+ * the normal form, and so equality, is unchanged.
+ */
+function asCeiling(f: Extract<Factor, { kind: "floor" }>): { num: Poly; den: bigint } | undefined {
+  const d = f.den.constantValue();
+  if (!d || !d.isInteger() || d.num < 2n) return undefined;
+  // Only a numerator whose constant is d − 1 is a ceiling: ⌊S/2⌋ stays a floor.
+  if (!f.num.constantTerm().equals(d.sub(Rational.ONE))) return undefined;
+  const inner = f.num.sub(Poly.constant(d.sub(Rational.ONE)));
+  if (inner.isZero()) return undefined;
+  const terms = inner.termList();
+  const only = terms.length === 1 ? terms[0] : undefined;
+  const nested = only && only.coef.equals(Rational.ONE) && only.powers.length === 1 && only.powers[0]!.exp === 1 && only.powers[0]!.factor.kind === "floor" ? asCeiling(only.powers[0]!.factor) : undefined;
+  return nested ? { num: nested.num, den: nested.den * d.num } : { num: inner, den: d.num };
+}
+
 function formatFactor(p: Power): string {
   let base: string;
+  const ceiling = p.factor.kind === "floor" ? asCeiling(p.factor) : undefined;
   if (p.factor.kind === "var") base = p.factor.name;
+  else if (ceiling) base = `⌈${wrap(ceiling.num)}/${ceiling.den}⌉`;
   else if (p.factor.den.constantValue()?.equals(Rational.ONE)) base = `⌊${p.factor.num}⌋`;
   else base = `⌊${wrap(p.factor.num)}/${wrapDen(p.factor.den)}⌋`;
   if (p.exp === 1) return base;
@@ -473,7 +495,7 @@ function joinFactors(parts: string[]): string {
   let out = "";
   let previousWasLong = false;
   for (const part of parts) {
-    const long = part.length > 1 && !part.startsWith("⌊") && !/^.[⁰-⁹²³¹]+$/.test(part);
+    const long = part.length > 1 && !part.startsWith("⌊") && !part.startsWith("⌈") && !/^.[⁰-⁹²³¹]+$/.test(part);
     out += out !== "" && (long || previousWasLong) ? `·${part}` : part;
     previousWasLong = long;
   }

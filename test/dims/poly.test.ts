@@ -87,13 +87,17 @@ describe("printing in the paper's notation", () => {
     ["0", () => Poly.ZERO],
     ["−3", () => k(-3)],
     ["1/2", () => k(1, 2)],
-    ["⌊(S + 1)/2⌋", () => cl(S, k(2))],
+    // A floor that is a ceiling prints as one: ⌊(n + d − 1)/d⌋ = ⌈n/d⌉, and ceilings of ceilings merge.
+    ["⌈S/2⌉", () => cl(S, k(2))],
     ["⌊S/2⌋", () => fl(S, k(2))],
-    ["S + ⌊(S + 1)/2⌋", () => fl(S.scale(Rational.of(3)).add(Poly.ONE), k(2))],
+    ["S + ⌈S/2⌉", () => fl(S.scale(Rational.of(3)).add(Poly.ONE), k(2))],
     ["⌊(S − 1)/α⌋ + 1", () => cl(S, α)],
     ["⌊βC⌋", () => fl(prod(β, C), Poly.ONE)],
-    ["⌊(βC + 1)/2⌋", () => fl(prod(β, C).add(Poly.ONE), k(2))],
-    ["⌊(⌊(S + 1)/2⌋ + 1)/2⌋", () => cl(cl(S, k(2)), k(2))],
+    ["⌈βC/2⌉", () => fl(prod(β, C).add(Poly.ONE), k(2))],
+    ["⌈S/4⌉", () => cl(cl(S, k(2)), k(2))],
+    ["⌈S/8⌉", () => cl(cl(cl(S, k(2)), k(2)), k(2))],
+    ["⌈S/3⌉", () => cl(S, k(3))],
+    ["⌊S/3⌋", () => fl(S, k(3))],
   ])("%s", (expected, build) => {
     expect(build().toString()).toBe(expected);
   });
@@ -111,7 +115,7 @@ describe("floorDiv and ceilDiv canonical forms", () => {
   test("⌊(S − 1)/2⌋ + 1 is ceilDiv(S, 2)", () => {
     const viaFloor = fl(S.sub(Poly.ONE), k(2)).add(Poly.ONE);
     expect(viaFloor.equals(cl(S, k(2)))).toBe(true);
-    expect(viaFloor.toString()).toBe("⌊(S + 1)/2⌋");
+    expect(viaFloor.toString()).toBe("⌈S/2⌉");
   });
 
   test("⌊(αT − 1)/α⌋ + 1 is T for integer α and T", () => {
@@ -243,7 +247,7 @@ describe("withoutFloors", () => {
 
   test("the constant the floor took out stays", () => {
     const p = fl(S.add(k(3)), k(2));
-    expect(p.toString()).toBe("⌊(S + 1)/2⌋ + 1");
+    expect(p.toString()).toBe("⌈S/2⌉ + 1");
     expect(p.withoutFloors(ints).poly.equals(S.scale(Rational.of(1, 2)).add(Poly.ONE))).toBe(true);
   });
 
