@@ -64,13 +64,17 @@ export const INFO = {
   options: {
     ...NETWORK_OPTION,
     ...SOURCE_OPTIONS,
+    depth: { type: "string", value: "stage|block|layer", help: "one row per stage (the default), per block, or per layer" },
+    views: { type: "string", value: "N", help: "also give totals over N test views (PySlowFast tests 3 spatial × 10 temporal = 30)" },
     format: { type: "string", value: "table|json", help: "a table, or JSON with the same fields (diagnostics then as json too)" },
     "count-bn": { type: "boolean", help: "count batch norm's multiply-adds (left out by default, as the paper does)" },
     "keep-bn": { type: "boolean", help: "report the graph with batch norm kept rather than folded" },
     ...HELP_OPTION,
   },
   details: `Counts are read from the graph IR. Multiply-adds are those of conv, linear and
-matmul for one view.`,
+matmul for one view; activations are those layers' output elements, as fvcore
+counts them; parameter memory is float32 (4 bytes a parameter). The GFLOPs are
+also split by part: each pathway, the lateral links and the head.`,
 } as const satisfies CommandSpec;
 
 export const LSP = {

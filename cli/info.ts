@@ -1,23 +1,48 @@
-/** `sfc info`: per-stage shapes, parameters and FLOPs of one network, from the graph IR. */
+/** `sfc info`: shapes, parameters, multiply-adds and activations of one network, by stage, block or layer, from the graph IR. */
 import { elaborateOnly } from "../compiler/index";
 import { nodeHost } from "../compiler/host/node";
-import { countGraph } from "../compiler/report/counts";
-import { formatShape, formatVideoShape } from "../compiler/shapes";
+import { DEPTHS, reportGraph, type Depth, type Figures, type Report } from "../compiler/report/table";
+import { formatShape, formatVideoShape, writtenVideo } from "../compiler/shapes";
 import { inferenceGraph } from "../compiler/passes/index";
 import { printDiagnostics, requireSource, UsageError, type Io } from "./io";
-import { limitsOf, settingsOf, version } from "./common";
+import { intOption, limitsOf, settingsOf, version } from "./common";
 import { INFO } from "./commands";
 import { parseCommand } from "./options";
 
 const formatStageShape = (shape: readonly number[]): string => (shape.length === 4 ? formatVideoShape(shape) : formatShape(shape));
 
+/** A shape as the table writes it: a video [C, T, H, W] as [T, H, W, C] (the paper's <T, S², C>), a vector as it is. */
+export function tableOrder(shape: readonly number[]): number[] {
+  if (shape.length !== 4) return [...shape];
+  const v = writtenVideo(shape);
+  return [v.frames, v.height, v.width, v.channels];
+}
+
 const thousands = (n: number): string => n.toLocaleString("en-US");
+const giga = (n: number): string => (n / 1e9).toFixed(2);
+const mega = (n: number): string => (n / 1e6).toFixed(2);
+
+/** PySlowFast's test protocol: 3 spatial crops × 10 temporal clips. */
+const PYSLOWFAST_VIEWS = 30;
+
+function parseDepth(value: string | undefined): Depth {
+  const depth = DEPTHS.find((d) => d === (value ?? "stage"));
+  if (depth === undefined) throw new UsageError(`unknown --depth ${JSON.stringify(value)}: use ${DEPTHS.join(", ")}`);
+  return depth;
+}
+
+function figuresJson(f: Figures) {
+  return { params: f.params, flops: f.flops, activations: f.activations };
+}
 
 export function infoCommand(argv: string[], io: Io): number {
   const { values, positionals } = parseCommand(INFO, argv);
   if (positionals.length !== 1) throw new UsageError("sfc info takes one FILE.sf");
   const format = values.format ?? "table";
   if (format !== "table" && format !== "json") throw new UsageError(`unknown --format ${JSON.stringify(format)}: use table or json`);
+  const depth = parseDepth(values.depth);
+  const views = values.views === undefined ? undefined : intOption("views", values.views, 1);
+  if (views !== undefined && views < 1) throw new UsageError("--views takes a positive integer");
   const host = nodeHost();
   requireSource(host, positionals[0]!);
   const result = elaborateOnly({ file: positionals[0]!, host, network: values.network, settings: settingsOf(values), limits: limitsOf(values) });
@@ -27,14 +52,14 @@ export function infoCommand(argv: string[], io: Io): number {
   // Any error (a garbage --set included) fails the command: no table built from defaults.
   if (!result.graph || failed) return 1;
   const graph = result.graph;
-  const counts = countGraph(graph, { countBn: values["count-bn"] ?? false });
+  const countBn = values["count-bn"] ?? false;
+  const report = reportGraph(graph, { depth, countBn });
   const passes = inferenceGraph(graph, { keepBn: values["keep-bn"] ?? false }).report;
   const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
   const passesLine =
     `inference graph: ${plural(passes.foldedBatchNorms.length, "batch norm", "batch norms")} folded into convolutions` +
     `${passes.keptBatchNorms > 0 ? `, ${passes.keptBatchNorms} kept${values["keep-bn"] ? " (--keep-bn)" : ""}` : ""}` +
     `, ${plural(passes.removedDropouts.length, "dropout", "dropouts")} removed, ${plural(passes.mergedReshapes.length, "reshape pair", "reshape pairs")} merged`;
-  const pathways = [...new Set(counts.rows.flatMap((r) => r.outputs.map((o) => o.pathway)))];
   if (format === "json") {
     io.out(
       `${JSON.stringify(
@@ -42,17 +67,28 @@ export function infoCommand(argv: string[], io: Io): number {
           network: graph.name,
           inputs: graph.inputs.map((i) => ({ name: i.name, shape: ["N", ...i.shape] })),
           outputs: graph.outputs.map((o) => ({ name: o.name, shape: ["N", ...o.shape] })),
-          params: counts.params,
-          flops: counts.flops,
-          gflops: Number((counts.flops / 1e9).toFixed(2)),
-          countsBatchNorm: values["count-bn"] ?? false,
+          depth,
+          ...figuresJson(report.total),
+          gflops: Number(giga(report.total.flops)),
+          paramBytes: report.paramBytes,
+          countsBatchNorm: countBn,
+          byPathway: Object.fromEntries(report.split.map((s) => [s.part, figuresJson(s)])),
+          ...(views === undefined ? {} : { views, overViews: { flops: report.total.flops * views, activations: report.total.activations * views } }),
           passes: {
             foldedBatchNorms: passes.foldedBatchNorms,
             keptBatchNorms: passes.keptBatchNorms,
             removedDropouts: passes.removedDropouts,
             mergedReshapes: passes.mergedReshapes,
           },
-          stages: counts.rows.map((r) => ({ stage: r.stage, outputs: Object.fromEntries(r.outputs.map((o) => [o.pathway, o.shape])), params: r.params, flops: r.flops })),
+          // Shapes in the table's order: [T, H, W, C] for video, [C] for vectors.
+          rows: report.rows.map((r) => ({
+            name: r.name,
+            stage: r.stage,
+            ...(r.pathway === undefined ? {} : { pathway: r.pathway }),
+            ...(r.op === undefined ? {} : { op: r.op }),
+            outputs: Object.fromEntries(r.outputs.map((o) => [o.pathway, tableOrder(o.shape)])),
+            ...figuresJson(r),
+          })),
         },
         null,
         2,
@@ -60,23 +96,43 @@ export function infoCommand(argv: string[], io: Io): number {
     );
     return 0;
   }
-  const header = ["stage", ...pathways.map((p) => `${p} (T×S², C)`), "params", "GFLOPs"];
-  const rows = counts.rows.map((r) => [
-    r.stage,
-    ...pathways.map((p) => {
-      const o = r.outputs.find((x) => x.pathway === p);
-      return o ? formatStageShape(o.shape) : "";
-    }),
-    thousands(r.params),
-    (r.flops / 1e9).toFixed(2),
-  ]);
-  rows.push(["total", ...pathways.map(() => ""), thousands(counts.params), (counts.flops / 1e9).toFixed(2)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i <= pathways.length ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
   io.out(`${graph.name}: input ${graph.inputs.map((i) => `${i.name} (N, ${i.shape.join(", ")})`).join(", ")} → ${graph.outputs[0]!.name} (N, ${graph.outputs[0]!.shape.join(", ")})\n`);
-  io.out(`FLOPs: multiply-adds of conv, linear and matmul layers for one view${values["count-bn"] ? ", batch norm included" : ", batch norm not counted"}\n\n`);
+  printTable(io, report, { countBn, views });
+  io.out(`${passesLine}\n`);
+  return 0;
+}
+
+function printTable(io: Io, report: Report, options: { countBn: boolean; views: number | undefined }): void {
+  const stageDepth = report.depth === "stage";
+  const pathways = stageDepth ? [...new Set(report.rows.flatMap((r) => r.outputs.map((o) => o.pathway)))] : [];
+  const shapeColumns = stageDepth ? pathways.map((p) => `${p} (T×S², C)`) : ["output (T×S², C)"];
+  const header = [report.depth, ...(report.depth === "layer" ? ["op"] : []), ...shapeColumns, "params", "GFLOPs", "activations (M)"];
+  const rows = report.rows.map((r) => [
+    r.name,
+    ...(report.depth === "layer" ? [r.op ?? ""] : []),
+    ...(stageDepth
+      ? pathways.map((p) => {
+          const o = r.outputs.find((x) => x.pathway === p);
+          return o ? formatStageShape(o.shape) : "";
+        })
+      : [r.outputs[0] ? formatStageShape(r.outputs[0].shape) : ""]),
+    thousands(r.params),
+    giga(r.flops),
+    mega(r.activations),
+  ]);
+  const textColumns = header.length - 3;
+  rows.push(["total", ...Array.from({ length: textColumns - 1 }, () => ""), thousands(report.total.params), giga(report.total.flops), mega(report.total.activations)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < textColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  io.out(`FLOPs: multiply-adds of conv, linear and matmul layers for one view${options.countBn ? ", batch norm included" : ", batch norm not counted"}; activations: their output elements\n\n`);
   io.out(`${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n`);
   for (const r of rows) io.out(`${line(r)}\n`);
-  io.out(`\n${passesLine}\n`);
-  return 0;
+  const share = (n: number) => (report.total.flops === 0 ? "0" : ((100 * n) / report.total.flops).toFixed(1));
+  io.out(`\nGFLOPs by part: ${report.split.map((s) => `${s.part} ${giga(s.flops)} (${share(s.flops)} %)`).join(", ")}\n`);
+  const memory = report.paramBytes < 2 ** 20 ? `${(report.paramBytes / 2 ** 10).toFixed(1)} KiB` : `${(report.paramBytes / 2 ** 20).toFixed(1)} MiB`;
+  io.out(`parameter memory: ${memory} as float32 (${thousands(report.total.params)} parameters × 4 bytes)\n`);
+  if (options.views !== undefined) {
+    const protocol = options.views === PYSLOWFAST_VIEWS ? " (PySlowFast's test protocol: 3 spatial × 10 temporal)" : "";
+    io.out(`over ${options.views} views${protocol}: ${giga(report.total.flops * options.views)} GFLOPs, ${mega(report.total.activations * options.views)} M activations\n`);
+  }
 }

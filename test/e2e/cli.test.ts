@@ -75,12 +75,12 @@ describe("compile and run", () => {
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/total\s.*34,480,216\s+36\.10/);
     const json = await sfc("info", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--format", "json", "--set", "S=256");
-    const parsed = JSON.parse(json.out) as { params: number; flops: number; stages: Array<{ stage: string; outputs: Record<string, number[]> }> };
+    const parsed = JSON.parse(json.out) as { params: number; flops: number; rows: Array<{ stage: string; outputs: Record<string, number[]> }> };
     expect(parsed.params).toBe(34_480_216);
     expect((parsed.flops / 1e9).toFixed(2)).toBe("36.10");
-    expect(parsed.stages.map((s) => s.stage)).toEqual(["s1", "s2", "s3", "s4", "s5", "head"]);
-    // Slow after the lateral concat: 4C + 2·4βC channels.
-    expect(parsed.stages[1]!.outputs).toEqual({ fast: [32, 32, 64, 64], slow: [320, 4, 64, 64] });
+    expect(parsed.rows.map((s) => s.stage)).toEqual(["s1", "s2", "s3", "s4", "s5", "head"]);
+    // Slow after the lateral concat: 4C + 2·4βC channels; shapes as the table writes them, <T, H, W, C>.
+    expect(parsed.rows[1]!.outputs).toEqual({ fast: [32, 64, 64, 32], slow: [4, 64, 64, 320] });
     const withBn = await sfc("info", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--format", "json", "--set", "S=256", "--count-bn");
     expect((JSON.parse(withBn.out) as { flops: number }).flops).toBeGreaterThan(parsed.flops);
   });
