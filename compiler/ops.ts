@@ -17,11 +17,13 @@
  *      rule; it serves concrete shapes too), `lower` (its IR node attributes
  *      and its weights with their initialisation), `onnx` (`unsupported` says
  *      why an opset cannot express it, `lower` writes the ONNX nodes, `doc`
- *      names them), and `flops`. The compiler will not build until every part
- *      is there.
- *   2. Test it: a checker test (test/checker/), a numeric test of its ONNX
- *      lowering against a reference (test/emit/ops.test.ts), and a UI test
- *      for each new diagnostic (test/ui/).
+ *      names them), and `flops` (with `flopsDoc` and `weightsDoc` where it
+ *      counts FLOPs or owns weights). The compiler will not build until every
+ *      required part is there.
+ *   2. Test it: a numeric test of its ONNX lowering against a reference,
+ *      compiled from .sf source and run in onnxruntime (test/emit/), checker
+ *      tests of its rule (test/checker/), and a UI test for each new
+ *      diagnostic (test/ui/).
  *   3. Refresh the op table: `npx vitest run -u test/docs` (and add the op to
  *      the "every op once" example in docs/language.md).
  * docs/internals.md says the same at more length, with an example. No record
