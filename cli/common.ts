@@ -50,8 +50,9 @@ export function intOption(name: string, value: string | undefined, fallback: num
 
 /** What `compile` and `run` take to build a model. */
 export const WEIGHT_OPTIONS = {
-  weights: { type: "string", value: "FILE", help: "take the weights from a checkpoint (.safetensors, or a torch.save .pyth/.pt)" },
-  "weight-names": { type: "string", value: "MAP", help: "how the checkpoint names weights: sfc (the default), pyslowfast, pytorchvideo, or a names map in scope" },
+  weights: { type: "string", value: "FILE", help: "take the weights from a checkpoint (.safetensors, a torch.save .pyth/.pt, or a Caffe2 .pkl)" },
+  "weight-names": { type: "string", value: "MAP", help: "how the checkpoint names weights: sfc (the default), pyslowfast, pytorchvideo, mmaction2, caffe2 (the default for a Caffe2 .pkl), or a names map in scope" },
+  reinit: { type: "string", value: "PATTERN", multiple: true, help: "start the weights matching PATTERN (e.g. 'head.projection.*') from the seeded initialisation instead of the checkpoint, to fine-tune" },
   "keep-bn": { type: "boolean", help: "keep batch norm as nodes of its own (by default it is folded into the convolutions)" },
   layout: { type: "string", value: "auto|ncdhw", help: "auto (the default) runs time-local ops as 2-D convolutions where that measures faster; ncdhw keeps every op 3-D" },
   seed: { type: "string", value: "N", help: "seed of the generated weights when no checkpoint is given (default 0)" },
@@ -59,7 +60,7 @@ export const WEIGHT_OPTIONS = {
 } as const satisfies OptionSpecs;
 
 /** Compiles FILE's network in memory: shared by `compile` and `run`. */
-export function compileFromArgs(file: string, values: { set?: string[]; limit?: string[]; network?: string; weights?: string; "weight-names"?: string; seed?: string; opset?: string; "keep-bn"?: boolean; layout?: string }): CompileResult {
+export function compileFromArgs(file: string, values: { set?: string[]; limit?: string[]; network?: string; weights?: string; "weight-names"?: string; reinit?: string[]; seed?: string; opset?: string; "keep-bn"?: boolean; layout?: string }): CompileResult {
   const host = nodeHost();
   requireSource(host, file);
   let checkpoint: Parameters<typeof compile>[0]["checkpoint"];
@@ -69,7 +70,8 @@ export function compileFromArgs(file: string, values: { set?: string[]; limit?: 
       checkpoint = {
         tensors: readCheckpointFile(values.weights),
         label: values.weights,
-        names: values["weight-names"] ?? "sfc",
+        names: values["weight-names"],
+        reinit: values.reinit,
         sha256: fileSha256(values.weights),
       };
     } catch (e) {
@@ -77,6 +79,7 @@ export function compileFromArgs(file: string, values: { set?: string[]; limit?: 
       throw e;
     }
   } else if (values["weight-names"] !== undefined) throw new UsageError("--weight-names goes with --weights FILE");
+  else if (values.reinit !== undefined) throw new UsageError("--reinit goes with --weights FILE");
   return compile({
     file,
     host,

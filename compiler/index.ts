@@ -25,6 +25,7 @@ import { TypeFactRecorder } from "./facts/types";
 import { traceToUser } from "./trace";
 import { bindCheckpoint } from "./weights/bind";
 import { NameMap } from "./weights/names";
+import { chooseNaming, defaultNames } from "./weights/naming";
 import type { Checkpoint } from "./weights/tensor";
 
 export type { Diagnostic } from "./diagnostics/diagnostic";
@@ -217,8 +218,14 @@ export interface CompileOptions {
     readonly tensors: Checkpoint;
     /** Shown in messages and recorded in the metadata (`weights`): the file it came from. */
     readonly label: string;
-    /** "sfc" (the names as written) or a names map visible to the network, e.g. "pyslowfast". */
-    readonly names: string;
+    /**
+     * "sfc" (the names as written), "caffe2", or a names map visible to the
+     * network, e.g. "pyslowfast"; by default "caffe2" for a Caffe2 pickle and
+     * "sfc" otherwise.
+     */
+    readonly names?: string;
+    /** Glob patterns of weights to start from the seeded initialisation instead (fine-tuning a new head). */
+    readonly reinit?: readonly string[];
     /** SHA-256 of the file's bytes, hex, for the metadata (`weights_sha256`). */
     readonly sha256?: string;
   };
@@ -307,19 +314,26 @@ export function compile(options: CompileOptions): CompileResult {
   }
   if (extra.length > 0) return failed();
   let weights: Map<string, LazyBytes> | undefined;
+  let sourceMap: NameMap | undefined;
   if (options.checkpoint) {
-    const { tensors, label, names } = options.checkpoint;
+    const { tensors, label } = options.checkpoint;
     const where = session.commandLine.span(`--weights ${label}`);
-    const namesSpan = session.commandLine.span(`--weight-names ${names}`);
-    const map = checked.nameMaps.get(names) ?? (names === "sfc" ? NameMap.identity() : undefined);
-    if (!map) {
-      extra.push(makeDiagnostic("SF0405", namesSpan, { message: `no weight-name map \`${names}\``, label: "unknown map", help: `the maps here are ${["sfc", ...checked.nameMaps.keys()].join(", ")}` }));
-    } else weights = bindCheckpoint(graph, tensors, map, where, extra);
+    const names = options.checkpoint.names ?? defaultNames(tensors);
+    const namesSpan = options.checkpoint.names !== undefined ? session.commandLine.span(`--weight-names ${names}`) : where;
+    const reinit = (options.checkpoint.reinit ?? []).map((pattern) => ({ pattern, span: session.commandLine.span(`--reinit ${pattern}`) }));
+    const choice = chooseNaming(names, tensors, checked.nameMaps);
+    if ("problem" in choice) {
+      extra.push(makeDiagnostic("SF0405", namesSpan, { message: choice.problem, label: "unknown map", help: choice.help }));
+    } else {
+      const { naming, checkpoint, padTrailingOnes } = choice.ok;
+      sourceMap = choice.ok.sourceMap;
+      weights = bindCheckpoint(graph, checkpoint, naming, where, extra, { reinit, padTrailingOnes });
+    }
     if (extra.length > 0) return failed();
   }
   let emitted = inferenceGraph(graph, { keepBn: options.keepBn });
   if (options.keepBn && options.checkpoint && weights) {
-    const renamed = withCheckpointBnNames(emitted.graph, weights, checked.nameMaps.get(options.checkpoint.names) ?? NameMap.identity());
+    const renamed = withCheckpointBnNames(emitted.graph, weights, sourceMap ?? NameMap.identity());
     emitted = { graph: renamed.graph, report: emitted.report };
     weights = renamed.weights;
   }

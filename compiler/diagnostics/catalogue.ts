@@ -59,6 +59,8 @@ export const CATALOGUE = {
   SF0403: { severity: "error", title: "weight has the wrong shape", explain: "A checkpoint tensor whose shape differs from the weight's, or whose type is not floating point. Expected and found shapes are shown." },
   SF0405: { severity: "error", title: "unknown weight-name map", explain: "--weight-names names a map that is neither sfc nor a names map visible to the network." },
   SF0406: { severity: "error", title: "malformed name rule", explain: "A names-map rule whose template uses a capture its pattern does not have, or a pattern naming a capture twice." },
+  SF0407: { severity: "error", title: "names map matches little of the checkpoint", explain: "Under the chosen --weight-names map, fewer than half of the network's weights are in the checkpoint: one summary replaces the separate errors, and names the layout the checkpoint's names look like." },
+  SF0408: { severity: "error", title: "--reinit matches no weight", explain: "A --reinit pattern that matches no weight of the network, by sfc's name or the checkpoint's." },
   // Emission
   SF0501: { severity: "error", title: "op not expressible at this opset", explain: "The chosen --opset cannot express an op of the graph (softmax before opset 13, for instance), or is outside the supported range." },
   // Resource limits (compiler/limits.ts), each raised with --limit NAME=N

@@ -1,40 +1,83 @@
 /**
  * Matching a checkpoint to the graph IR: every IR weight, renamed by the
- * chosen map, must be in the checkpoint with the IR's shape. Each missing,
- * unexpected or mis-shaped tensor gets a diagnostic of its own.
+ * chosen map, must be in the checkpoint with the IR's shape, unless a
+ * `--reinit` pattern starts it from the seeded initialisation instead. Each
+ * missing, unexpected or mis-shaped tensor gets a diagnostic of its own, except
+ * when the map matches little of the checkpoint: then one summary says so and
+ * names the layout the checkpoint looks like.
  */
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import type { IRGraph } from "../ir";
 import { elementCount, formatShape, sameShape } from "../shapes";
 import type { Span } from "../span";
-import type { NameMap } from "./names";
 import type { LazyBytes } from "../emit/onnx";
-import { toFloat32Bytes, type Checkpoint } from "./tensor";
+import { isCaffe2TrainingState } from "./caffe2-names";
+import { guessLayout } from "./layouts";
+import { toFloat32Bytes, type Checkpoint, type LoadedTensor } from "./tensor";
 
 const FLOATS = new Set(["float32", "float64", "float16", "bfloat16"]);
 
-/** Bookkeeping tensors that carry no weight. */
-function isIgnored(name: string): boolean {
-  return name.endsWith("num_batches_tracked");
+/** Bookkeeping tensors that carry no weight: BN's batch counter, Caffe2's training state. */
+function isIgnored(t: LoadedTensor): boolean {
+  return t.name.endsWith("num_batches_tracked") || (t.origin !== undefined && isCaffe2TrainingState(t.origin));
 }
 
+
+/** How the file names a tensor: its own name, and the PySlowFast name a foreign layout was renamed to. */
+const shown = (t: LoadedTensor): string => (t.origin ? `${t.origin}\` (\`${t.name}` : t.name);
+
+export interface Naming {
+  /** The map's name, for messages (sfc, pyslowfast, caffe2, ...). */
+  readonly name: string;
+  apply(sfcName: string): string;
+}
+
+export interface BindOptions {
+  /** Glob patterns (`*` any run of characters, `?` one): weights matching them are not taken from the checkpoint. */
+  readonly reinit?: readonly { readonly pattern: string; readonly span: Span }[];
+  /** Caffe2 layouts store a linear layer as (out, in) where a 1×1×1 conv has (out, in, 1, 1, 1): reshape, as PySlowFast does. */
+  readonly padTrailingOnes?: boolean;
+}
+
+export function globToRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+}
+
+/** `t.shape` equals `want` after appending 1s to it. */
+function sameUpToTrailingOnes(have: readonly number[], want: readonly number[]): boolean {
+  if (have.length > want.length) return false;
+  return want.every((d, i) => (i < have.length ? have[i] === d : d === 1));
+}
 
 export function bindCheckpoint(
   graph: IRGraph,
   checkpoint: Checkpoint,
-  names: NameMap,
+  names: Naming,
   where: Span,
   diagnostics: Diagnostic[],
+  options: BindOptions = {},
 ): Map<string, LazyBytes> {
   // Bytes are taken only when the emitter writes them: one tensor in memory at a time.
   const bound = new Map<string, LazyBytes>();
   const used = new Set<string>();
+  const missing: Diagnostic[] = [];
+  const problems: Diagnostic[] = [];
+  const misShaped: { sfc: string; external: string; otherClasses: boolean }[] = [];
+  const reinit = (options.reinit ?? []).map((r) => ({ ...r, regex: globToRegExp(r.pattern), hits: 0 }));
+  let weightCount = 0;
   for (const node of graph.nodes) {
     for (const w of node.weights) {
+      weightCount++;
       const external = names.apply(w.name);
+      const fresh = reinit.filter((r) => r.regex.test(w.name) || r.regex.test(external));
+      if (fresh.length > 0) {
+        for (const r of fresh) r.hits++;
+        if (checkpoint.tensors.has(external)) used.add(external);
+        continue;
+      }
       const t = checkpoint.tensors.get(external);
       if (!t) {
-        diagnostics.push(
+        missing.push(
           makeDiagnostic("SF0401", node.span, {
             message: `the checkpoint has no \`${external}\` for ${w.name} ${formatShape(w.shape)}`,
             label: `\`${node.name}\` needs it`,
@@ -45,10 +88,11 @@ export function bindCheckpoint(
       }
       used.add(external);
       const same = sameShape(t.shape, w.shape);
-      if (!same) {
-        diagnostics.push(
+      if (!same && !(options.padTrailingOnes && sameUpToTrailingOnes(t.shape, w.shape))) {
+        misShaped.push({ sfc: w.name, external, otherClasses: t.shape.length === w.shape.length && t.shape.every((d, i) => i === 0 || d === w.shape[i]) });
+        problems.push(
           makeDiagnostic("SF0403", node.span, {
-            message: `\`${external}\` has shape ${formatShape(t.shape)}, expected ${formatShape(w.shape)}`,
+            message: `\`${shown(t)}\` has shape ${formatShape(t.shape)}, expected ${formatShape(w.shape)}`,
             label: `\`${node.name}\` expects ${formatShape(w.shape)}`,
             related: [{ span: where, label: "this checkpoint" }],
             notes: [`expected ${formatShape(w.shape)}`, `   found ${formatShape(t.shape)}`],
@@ -57,22 +101,65 @@ export function bindCheckpoint(
         continue;
       }
       if (!FLOATS.has(t.dtype)) {
-        diagnostics.push(makeDiagnostic("SF0403", node.span, { message: `\`${external}\` holds ${t.dtype}; weights are floating point`, label: "unusable tensor", related: [{ span: where, label: "this checkpoint" }] }));
+        problems.push(makeDiagnostic("SF0403", node.span, { message: `\`${shown(t)}\` holds ${t.dtype}; weights are floating point`, label: "unusable tensor", related: [{ span: where, label: "this checkpoint" }] }));
         continue;
       }
       bound.set(w.name, { byteLength: elementCount(w.shape) * 4, read: () => toFloat32Bytes(t) });
     }
   }
+  const unexpected: Diagnostic[] = [];
   for (const name of [...checkpoint.tensors.keys()].sort()) {
-    if (used.has(name) || isIgnored(name)) continue;
     const t = checkpoint.tensors.get(name)!;
-    diagnostics.push(
+    if (used.has(name) || isIgnored(t)) continue;
+    unexpected.push(
       makeDiagnostic("SF0402", where, {
-        message: `the checkpoint's \`${name}\` ${formatShape(t.shape)} matches no weight of \`${graph.name}\``,
+        message: `the checkpoint's \`${shown(t)}\` ${formatShape(t.shape)} matches no weight of \`${graph.name}\``,
         label: "unexpected tensor",
         help: "check the weight-name map (--weight-names) and the network's parameters",
       }),
     );
   }
+
+  for (const r of reinit) {
+    if (r.hits === 0) {
+      diagnostics.push(makeDiagnostic("SF0408", r.span, { message: `--reinit '${r.pattern}' matches no weight of \`${graph.name}\``, label: "matches nothing", help: `weights are named as in the checkpoint (e.g. \`${names.apply(graph.nodes.find((n) => n.weights.length > 0)?.weights[0]?.name ?? "head.projection.weight")}\`) or as in sfc; * matches any run of characters` }));
+    }
+  }
+
+  // A map that finds under half of the network's weights is the wrong map, not hundreds of separate mistakes.
+  const matched = weightCount - missing.length - reinit.reduce((n, r) => n + r.hits, 0);
+  if (missing.length > 0 && matched * 2 < weightCount) {
+    const layout = guessLayout([...checkpoint.tensors.values()].map((t) => t.origin ?? t.name));
+    const suggestion = layout && layout.map !== names.name ? `this looks like ${layout.description}; try --weight-names ${layout.map}` : undefined;
+    diagnostics.push(
+      makeDiagnostic("SF0407", where, {
+        message: `${matched} of ${weightCount} names matched under the \`${names.name}\` map${suggestion ? `: ${suggestion}` : ""}`,
+        label: "this checkpoint",
+        notes: [
+          `the network wants e.g. \`${missingName(missing[0]!)}\`; the checkpoint has e.g. \`${[...checkpoint.tensors.values()][0]?.origin ?? [...checkpoint.tensors.keys()][0] ?? "nothing"}\``,
+          `${missing.length} weights missing, ${unexpected.length} checkpoint tensors unused`,
+        ],
+        help: suggestion ? undefined : "choose the names map that matches the checkpoint's layout with --weight-names",
+      }),
+    );
+    return bound;
+  }
+  diagnostics.push(...missing, ...problems, ...unexpected);
+  headOnlyHint(misShaped, diagnostics, problems);
   return bound;
+}
+
+function missingName(d: Diagnostic): string {
+  return /`([^`]+)`/.exec(d.message)?.[1] ?? "?";
+}
+
+/** When only the classifier's shapes differ, the checkpoint was trained for another class count: say how to fine-tune. */
+function headOnlyHint(misShaped: readonly { sfc: string; external: string; otherClasses: boolean }[], all: Diagnostic[], problems: readonly Diagnostic[]): void {
+  if (misShaped.length === 0 || !misShaped.every((m) => m.sfc.startsWith("head.") && m.otherClasses)) return;
+  const layers = [...new Set(misShaped.map((m) => m.external.replace(/\.[^.]+$/, ".*")))];
+  const first = problems[0]!;
+  all[all.indexOf(first)] = {
+    ...first,
+    help: `only the head differs: the checkpoint was trained for another number of classes; to fine-tune, start the head afresh with ${layers.map((l) => `--reinit '${l}'`).join(" ")}`,
+  };
 }

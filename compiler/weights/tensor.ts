@@ -45,6 +45,8 @@ export interface LoadedTensor {
   shape: number[];
   /** Raw little-endian bytes, C-contiguous. */
   data: Uint8Array;
+  /** The name in the file, when a names map for a foreign layout renamed it (a Caffe2 blob name). */
+  origin?: string;
 }
 
 export interface Checkpoint {
