@@ -15,6 +15,19 @@ const rpc = require("vscode-languageserver-protocol/node");
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.SFC_BENCH_RUNS ?? 15);
 const TARGET_MS = 200;
+const { check, nodeHost } = require("../dist/compiler/index.js");
+
+/** The library's check of the same file in this process (no server, no debounce): what an edit costs at least. */
+function checkAlone(file) {
+  const host = nodeHost();
+  const times = [];
+  for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 3)); i++) {
+    const t = performance.now();
+    check({ files: [file], host });
+    times.push(performance.now() - t);
+  }
+  return median(times.slice(1));
+}
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -102,22 +115,25 @@ async function main() {
   const deep = path.join(work, "deep1000.sf");
   fs.writeFileSync(deep, generated(1000));
   const cases = [
-    ["stdlib/lateral.sf", path.join(ROOT, "stdlib/lateral.sf"), "tconv(x", 7],
-    ["stdlib/resnet3d.sf", path.join(ROOT, "stdlib/resnet3d.sf"), "return", 7],
-    ["stdlib/nonlocal.sf", path.join(ROOT, "stdlib/nonlocal.sf"), "return", 7],
-    ["stdlib/slowfast.sf", path.join(ROOT, "stdlib/slowfast.sf"), "pathway fast", 9],
-    ["generated, 1,000 blocks", deep, "x = r500(x)", 6],
+    ["stdlib/lateral.sf", path.join(ROOT, "stdlib/lateral.sf"), "tconv(x", 7, "std/lateral.sf"],
+    ["stdlib/resnet3d.sf", path.join(ROOT, "stdlib/resnet3d.sf"), "return", 7, "std/resnet3d.sf"],
+    ["stdlib/nonlocal.sf", path.join(ROOT, "stdlib/nonlocal.sf"), "return", 7, "std/nonlocal.sf"],
+    ["stdlib/slowfast.sf", path.join(ROOT, "stdlib/slowfast.sf"), "pathway fast", 9, "std/slowfast.sf"],
+    ["generated, 1,000 blocks", deep, "x = r500(x)", 6, deep],
   ];
   const server = startServer();
   await server.connection.sendRequest("initialize", { processId: process.pid, rootUri: pathToFileURL(ROOT).href, capabilities: {}, initializationOptions: {} });
   await server.connection.sendNotification("initialized", {});
   console.log(`sfc lsp latency on ${os.cpus().length} × ${os.cpus()[0].model.trim()}, Node ${process.version}; median of ${RUNS} edits and hovers (debounce 50 ms included)\n`);
-  console.log(`${"file".padEnd(26)}${"open".padStart(10)}${"edit → diagnostics".padStart(22)}${"worst".padStart(10)}${"hover".padStart(10)}`);
-  for (const [label, file, needle, shift] of cases) {
+  console.log(`${"file".padEnd(26)}${"open".padStart(10)}${"edit → diagnostics".padStart(22)}${"worst".padStart(10)}${"hover".padStart(10)}${"check alone".padStart(14)}`);
+  for (const [label, file, needle, shift, checked] of cases) {
     const text = fs.readFileSync(file, "utf8");
     const r = await measure(server, file, text, positionOf(text, needle, shift));
+    const alone = checkAlone(checked);
     const target = label.startsWith("stdlib") ? `   ${(r.editMs / TARGET_MS).toFixed(2)} × the ${TARGET_MS} ms target` : "";
-    console.log(`${label.padEnd(26)}${`${r.openMs.toFixed(0)} ms`.padStart(10)}${`${r.editMs.toFixed(0)} ms`.padStart(22)}${`${r.worstEditMs.toFixed(0)} ms`.padStart(10)}${`${r.hoverMs.toFixed(1)} ms`.padStart(10)}${target}`);
+    console.log(
+      `${label.padEnd(26)}${`${r.openMs.toFixed(0)} ms`.padStart(10)}${`${r.editMs.toFixed(0)} ms`.padStart(22)}${`${r.worstEditMs.toFixed(0)} ms`.padStart(10)}${`${r.hoverMs.toFixed(1)} ms`.padStart(10)}${`${alone.toFixed(0)} ms`.padStart(14)}${target}`,
+    );
   }
   await server.connection.sendRequest("shutdown");
   await server.connection.sendNotification("exit");
