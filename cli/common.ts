@@ -55,12 +55,13 @@ export const WEIGHT_OPTIONS = {
   reinit: { type: "string", value: "PATTERN", multiple: true, help: "start the weights matching PATTERN (e.g. 'head.projection.*') from the seeded initialisation instead of the checkpoint, to fine-tune" },
   "keep-bn": { type: "boolean", help: "keep batch norm as nodes of its own (by default it is folded into the convolutions)" },
   layout: { type: "string", value: "auto|ncdhw", help: "auto (the default) runs time-local ops as 2-D convolutions where that measures faster; ncdhw keeps every op 3-D" },
+  dynamic: { type: "string", multiple: true, value: "NAMES", help: "leave these network parameters symbolic in the model, e.g. T,S (see docs/deploy.md)" },
   seed: { type: "string", value: "N", help: "seed of the generated weights when no checkpoint is given (default 0)" },
   opset: { type: "string", value: "N", help: "the ONNX opset to emit (default 17)" },
 } as const satisfies OptionSpecs;
 
 /** Compiles FILE's network in memory: shared by `compile` and `run`. */
-export function compileFromArgs(file: string, values: { set?: string[]; limit?: string[]; network?: string; weights?: string; "weight-names"?: string; reinit?: string[]; seed?: string; opset?: string; "keep-bn"?: boolean; layout?: string }): CompileResult {
+export function compileFromArgs(file: string, values: { set?: string[]; limit?: string[]; network?: string; weights?: string; "weight-names"?: string; reinit?: string[]; seed?: string; opset?: string; "keep-bn"?: boolean; layout?: string; dynamic?: string[] }): CompileResult {
   const host = nodeHost();
   requireSource(host, file);
   let checkpoint: Parameters<typeof compile>[0]["checkpoint"];
@@ -91,6 +92,7 @@ export function compileFromArgs(file: string, values: { set?: string[]; limit?: 
     checkpoint,
     keepBn: values["keep-bn"] ?? false,
     layout: layoutOption(values.layout),
+    dynamic: dynamicNames(values.dynamic),
   });
 }
 
@@ -99,6 +101,13 @@ function layoutOption(value: string | undefined): LayoutMode {
   const mode = LAYOUT_MODES.find((m) => m === value);
   if (mode === undefined) throw new UsageError(`--layout takes ${LAYOUT_MODES.join(" or ")}, given ${JSON.stringify(value)}`);
   return mode;
+}
+
+/** --dynamic T,S (or --dynamic T --dynamic S): the names, in order, once each. */
+export function dynamicNames(values: readonly string[] | undefined): string[] {
+  const names = (values ?? []).flatMap((v) => v.split(",")).map((n) => n.trim());
+  if (names.some((n) => n === "")) throw new UsageError("--dynamic takes parameter names separated by commas, e.g. --dynamic T,S");
+  return [...new Set(names)];
 }
 
 /** SHA-256 of a file, read in pieces so that a large checkpoint is never whole in memory here. */

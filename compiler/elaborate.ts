@@ -11,6 +11,7 @@ import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import type { Ctx } from "./check/context";
 import { InstanceMode, Interpreter } from "./check/interpreter";
+import type { Mode } from "./check/mode";
 import * as M from "./check/messages";
 import { readWhole } from "./program";
 import type { BlockEntry } from "./scope";
@@ -107,19 +108,34 @@ export function networkParameterNames(entry: BlockEntry): string[] {
   return parameterDecls(entry).map((p) => p.name.name);
 }
 
+/**
+ * Checking with some parameters left symbolic (--dynamic): they get no value,
+ * the body runs in `mode` (which records what cannot be proved for every
+ * value of them), inputs stay symbolic and no graph is built.
+ */
+export interface SymbolicParams {
+  readonly names: ReadonlySet<string>;
+  readonly mode: Mode;
+}
+
 export function elaborateNetwork(
   entry: BlockEntry,
   overrides: readonly ParamOverride[],
   interpreter: Interpreter,
   builder: IRBuilder,
   diagnostics: Diagnostic[],
+  symbolic?: SymbolicParams,
 ): Elaboration {
   const decl = entry.decl;
   if (!readWhole(entry.module.module, decl.span)) return { graph: undefined, params: [] };
-  const ctx = interpreter.networkContext(entry.module, new Map(), new Map(), new InstanceMode(builder));
+  const ctx = interpreter.networkContext(entry.module, new Map(), new Map(), symbolic?.mode ?? new InstanceMode(builder));
   const errorsBefore = diagnostics.length;
   const params = bindParameters(entry, overrides, interpreter, ctx, diagnostics);
-  if (diagnostics.length > errorsBefore || !bindInputs(decl, interpreter, builder, ctx, diagnostics)) return { graph: undefined, params };
+  for (const name of symbolic?.names ?? []) {
+    const info = ctx.symbols.get(name);
+    if (info) ctx.symbols.set(name, { ...info, integer: true, value: undefined });
+  }
+  if (diagnostics.length > errorsBefore || !bindInputs(decl, interpreter, builder, ctx, diagnostics, symbolic !== undefined)) return { graph: undefined, params };
   for (const p of parameterDecls(entry)) {
     const v = ctx.vars.get(p.name.name);
     if (v) interpreter.recordFact(p.name.span, "formal", v, ctx);
@@ -136,6 +152,7 @@ export function elaborateNetwork(
     return { graph: undefined, params };
   }
   if (resultType) interpreter.checkResult(result, resultType, decl.result, ctx);
+  if (symbolic) return { graph: undefined, params };
   if (diagnostics.length > errorsBeforeBody || result.kind !== "tensor" || !result.ref) return { graph: undefined, params };
   const outputName = result.type.layout === "vector" ? "logits" : "output";
   return { graph: builder.finish(decl.name.name, result.ref, outputName, decl.span), params };
@@ -224,11 +241,15 @@ function bindParameter(p: ParamDecl, value: Rational | string | boolean | undefi
 }
 
 /** The network's tensor formals as graph inputs, each dimension a positive size; false after an error. */
-function bindInputs(decl: A.BlockDecl, interpreter: Interpreter, builder: IRBuilder, ctx: Ctx, diagnostics: Diagnostic[]): boolean {
+function bindInputs(decl: A.BlockDecl, interpreter: Interpreter, builder: IRBuilder, ctx: Ctx, diagnostics: Diagnostic[], symbolic: boolean): boolean {
   for (const f of decl.formals) {
     if (!f.type) continue;
     const type = interpreter.typeFromExpr(f.type, ctx);
     if (!type) return false;
+    if (symbolic) {
+      ctx.vars.set(f.name.name, { kind: "tensor", type, ref: undefined, span: f.name.span });
+      continue;
+    }
     const shape: number[] = [];
     for (const d of type.dims) {
       const v = d.evaluate((n) => ctx.symbols.get(n)?.value);

@@ -17,6 +17,10 @@ import { withLimits, type Limits } from "./limits";
 import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
 import type { Span } from "./span";
 import { fixedRequirements } from "./dynamic/requirements";
+import { planFor, type DynamicPlan } from "./dynamic/plan";
+import { prepareDynamic } from "./dynamic/prepare";
+import { RuntimeSizes } from "./dynamic/sizes";
+import { SymbolicNetworkMode } from "./dynamic/symbolic-mode";
 import { packageInfo } from "./host/node";
 import { modelMetadata } from "./metadata";
 import { inferenceGraph, withCheckpointBnNames, type PassReport } from "./passes/index";
@@ -233,6 +237,8 @@ export interface CompileOptions {
   readonly keepBn?: boolean;
   /** "auto" (default): the layout pass, folding time into the batch where it pays; "ncdhw": the plain lowering. */
   readonly layout?: LayoutMode;
+  /** Network parameters left symbolic in the model (--dynamic T,S); see docs/deploy.md. */
+  readonly dynamic?: readonly string[];
   /** The package this compiler is, for producer_name/producer_version and `sfc_version`; default: package.json. */
   readonly producer?: { readonly name: string; readonly version: string };
 }
@@ -249,6 +255,8 @@ export interface CompileResult extends Elaborated {
   /** The graph as elaborated, before the passes. */
   readonly elaborated?: IRGraph;
   readonly passes?: PassReport;
+  /** With --dynamic: the symbolic shapes and what the inputs must satisfy. */
+  readonly dynamic?: DynamicPlan;
 }
 
 /** Resolves the network to compile: by name among the file's own and imported networks. */
@@ -313,6 +321,13 @@ export function compile(options: CompileOptions): CompileResult {
     if (why) extra.push(makeDiagnostic("SF0501", node.span, { message: `\`${node.op.kind}\` cannot be expressed at opset ${opset}: ${why}`, label: "this op", help: `use --opset ${DEFAULT_OPSET}` }));
   }
   if (extra.length > 0) return failed();
+  let plan: DynamicPlan | undefined;
+  if (options.dynamic !== undefined && options.dynamic.length > 0) {
+    const prepared = dynamicPlanFor(session, options, graph, checked.networks[0]?.params ?? [], opset);
+    extra.push(...prepared.diagnostics);
+    if (extra.length > 0 || !prepared.plan) return failed();
+    plan = prepared.plan;
+  }
   let weights: Map<string, LazyBytes> | undefined;
   let sourceMap: NameMap | undefined;
   if (options.checkpoint) {
@@ -338,14 +353,14 @@ export function compile(options: CompileOptions): CompileResult {
     weights = renamed.weights;
   }
   const producer = options.producer ?? packageInfo();
-  const dynamic = new Set<string>();
+  const dynamic = new Set<string>(plan?.names ?? []);
   const metadata = modelMetadata({
     network: graph.name,
     params: checked.networks[0]?.params ?? [],
     dynamic,
     sources: session.program.sources,
     sfcVersion: producer.version,
-    requirements: JSON.stringify(fixedRequirements(emitted.graph)),
+    requirements: JSON.stringify(plan?.requirements ?? fixedRequirements(emitted.graph)),
     weights: options.checkpoint ? { file: options.checkpoint.label, sha256: options.checkpoint.sha256 } : undefined,
     passes: {
       folded_batch_norms: emitted.report.foldedBatchNorms.length,
@@ -354,8 +369,9 @@ export function compile(options: CompileOptions): CompileResult {
       merged_reshapes: emitted.report.mergedReshapes.length,
     },
   });
-  const serialised = serialiseOnnx(emitted.graph, { opset, seed: options.seed ?? 0, weights, layout: options.layout ?? "auto", producerName: producer.name, producerVersion: producer.version, metadata });
-  return withLazyModel({ ...checked, serialised, graph: emitted.graph, elaborated: graph, passes: emitted.report });
+  const sizes = plan ? new RuntimeSizes(planFor(plan, emitted.graph)) : undefined;
+  const serialised = serialiseOnnx(emitted.graph, { opset, seed: options.seed ?? 0, weights, layout: options.layout ?? "auto", producerName: producer.name, producerVersion: producer.version, metadata, ...(sizes ? { dynamic: sizes } : {}) });
+  return withLazyModel({ ...checked, serialised, graph: emitted.graph, elaborated: graph, passes: emitted.report, ...(plan ? { dynamic: plan } : {}) });
 }
 
 /** Adds `model`, the serialised bytes, computed once when first read. */
@@ -368,6 +384,37 @@ function withLazyModel(result: Omit<CompileResult, "model"> & { readonly seriali
       return bytes;
     },
   }) as CompileResult;
+}
+
+/** --dynamic: the network checked with the names unbound and compiled at other values of them. */
+function dynamicPlanFor(session: Session, options: CompileOptions, graph: IRGraph, params: readonly NetworkParam[], opset: number): { plan?: DynamicPlan; diagnostics: Diagnostic[] } {
+  const names = [...new Set(options.dynamic!.map((n) => canonicalName(n)))];
+  const span = session.commandLine.span(`--dynamic ${options.dynamic!.join(",")}`);
+  const entry = findNetwork(session.scopes.get(options.file), options.network).entry!;
+  // Runs whose diagnostics are the caller's to judge, not the compile's.
+  const isolated = <T>(run: () => T): { value: T; diagnostics: Diagnostic[] } => {
+    const before = session.diagnostics.length;
+    const value = run();
+    return { value, diagnostics: session.diagnostics.splice(before) };
+  };
+  return prepareDynamic({
+    names,
+    span,
+    graph,
+    params,
+    opset,
+    elaborateAt: (name, value) => {
+      const override: ParamOverride = { name, written: name, value, span };
+      const overrides = [...session.overrides.filter((o) => o.name !== name), override];
+      const run = isolated(() => elaborate(session, entry, overrides));
+      return hasErrors(run.diagnostics) ? undefined : run.value.graph;
+    },
+    symbolicCheck: () => {
+      const mode = new SymbolicNetworkMode();
+      const run = isolated(() => elaborateNetwork(entry, session.overrides, session.interpreter, new IRBuilder(), session.diagnostics, { names: new Set(names), mode }));
+      return { requirements: mode.requirements, diagnostics: run.diagnostics.filter((d) => d.severity === "error") };
+    },
+  });
 }
 
 // The Node host (reads files and the standard library from disk) for callers

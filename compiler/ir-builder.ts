@@ -9,6 +9,12 @@ export class IRBuilder {
   private readonly inputs: IRValue[] = [];
   private readonly used = new Set<string>();
   private readonly stages: IRStage[] = [];
+  private readonly inputPathways = new Map<string, string>();
+
+  /** Records that a pathway starts from a graph input, for messages about that input. */
+  notePathway(pathway: string, value: string): void {
+    if (this.inputs.some((i) => i.name === value) && !this.inputPathways.has(value)) this.inputPathways.set(value, pathway);
+  }
 
   /** How many nodes so far: tools delimit what one call built by it. */
   get nodeCount(): number {
@@ -78,6 +84,7 @@ export class IRBuilder {
       nodes: this.nodes,
       span,
       stages: this.stages.map(renameStage),
+      inputPathways: this.inputPathways,
     };
   }
 }

@@ -94,6 +94,8 @@ export interface IRGraph {
   /** In topological order. */
   readonly nodes: readonly IRNode[];
   readonly span: Span;
+  /** Input name to the pathway that starts from it (`pathway fast = clip`), for messages. */
+  readonly inputPathways?: ReadonlyMap<string, string>;
   /** What each pathway holds at the end of each stage, for reports (`sfc info`). */
   readonly stages?: readonly IRStage[];
 }

@@ -45,7 +45,7 @@ import { Abandon, factsOf, Reporter, type Continuation, type Ctx, type Returned,
 import { Evaluator } from "./expressions";
 import { instantiate } from "./instantiate";
 import * as M from "./messages";
-import { InstanceMode } from "./mode";
+import type { Mode } from "./mode";
 import type { SizeChange } from "./messages";
 import { compareDims } from "./prover";
 import { checkBlock, formalInfos } from "./signature";
@@ -85,7 +85,7 @@ export class Interpreter extends Evaluator {
   }
 
   /** A network's context: its parameters are the symbols, the IR goes into `mode`'s builder. */
-  networkContext(scope: ModuleScope, symbols: Map<string, SymbolInfo>, vars: Map<string, Value>, mode: InstanceMode): Ctx {
+  networkContext(scope: ModuleScope, symbols: Map<string, SymbolInfo>, vars: Map<string, Value>, mode: Mode): Ctx {
     return { mode, reporter: this.reporter, scope, vars, symbols, assumptions: [], path: [], pathways: new Set(), callSite: undefined, inLateral: undefined };
   }
 

@@ -100,7 +100,12 @@ export class InstanceMode implements Mode {
   }
 
   beginStage(path: readonly string[], ctx: Ctx): void {
-    if (ctx.callSite === undefined) this.builder.beginStage(path.join("."));
+    if (ctx.callSite !== undefined) return;
+    for (const p of ctx.pathways) {
+      const v = ctx.vars.get(p);
+      if (v?.kind === "tensor" && v.ref !== undefined) this.builder.notePathway(p, v.ref);
+    }
+    this.builder.beginStage(path.join("."));
   }
 
   endStage(ctx: Ctx): void {

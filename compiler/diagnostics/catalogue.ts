@@ -66,6 +66,9 @@ export const CATALOGUE = {
   // Resource limits (compiler/limits.ts), each raised with --limit NAME=N
   SF0606: { severity: "error", title: "input clip too large", explain: "`sfc run` would make or read an input clip larger than 1 GiB (--set T=1000 --set S=1000 asks for 12 GB). Raise it with --limit clip-bytes=N." },
   SF0607: { severity: "error", title: "too many threads", explain: "`sfc run --threads N` asks for more threads than the machine has cores. Force it with --limit threads=N." },
+  // Dynamic shapes
+  SF0701: { severity: "error", title: "dynamic parameter shapes a weight", explain: "--dynamic names a parameter that sets the shape of a weight (C, β, classes, a kernel size): a model's weights are fixed, so only parameters that shape no weight, such as the clip length T and the crop size S, can stay symbolic. The message names the weight." },
+  SF0702: { severity: "error", title: "parameter cannot be dynamic", explain: "--dynamic names a parameter that cannot stay symbolic in the model: a choice rather than a size, one that changes which layers exist or sets an attribute ONNX fixes (a pooling kernel), one no input's size reveals at run time, or one at whose other values the network does not check." },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

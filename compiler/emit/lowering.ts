@@ -11,6 +11,8 @@
 import { onnx } from "onnx-proto";
 import type { IRNode, IROp } from "../ir";
 import { recordOf, type OnnxWriter } from "../ops";
+import type { DynamicSizeWriter } from "../ops/record";
+import type { DynamicShapes } from "../dynamic/sizes";
 import { formatSpan } from "../span";
 
 /**
@@ -73,6 +75,8 @@ export interface LoweringContext {
   freshNodeName(base: string): string;
   /** The first graph input, which constants take their batch dimension from. */
   readonly batchSource: string | undefined;
+  /** Under --dynamic: run-time sizes for the lowerings that need them. */
+  readonly dynamic?: DynamicShapes;
 }
 
 type Attribute = onnx.IAttributeProto;
@@ -108,6 +112,7 @@ class NodeLoweringBuilder implements OnnxWriter {
   readonly weights: readonly string[];
   readonly output: string;
   readonly batchSource: string | undefined;
+  readonly dynamic?: DynamicSizeWriter;
 
   constructor(
     private readonly node: IRNode,
@@ -118,6 +123,12 @@ class NodeLoweringBuilder implements OnnxWriter {
     this.weights = node.inputs.slice(this.inputs.length);
     this.output = singleOutput(node);
     this.batchSource = context.batchSource;
+    if (context.dynamic)
+      this.dynamic = context.dynamic.writer({
+        add: (opType, inputs, outputs, attributes) => this.add(opType, inputs, outputs, attributes),
+        int64Constant: (purpose, values) => this.int64Constant(purpose, values),
+        freshValue: (purpose) => context.freshValueName(`${node.name}/${purpose}`),
+      });
   }
 
   shapeOf(value: string): readonly number[] {

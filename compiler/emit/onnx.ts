@@ -27,6 +27,7 @@ import {
   swapFloat32ByteOrder,
 } from "./init";
 import { assignLayouts, type LayoutMode } from "./layout";
+import type { DynamicShapes } from "../dynamic/sizes";
 import { fillWeight } from "./materialise";
 import {
   int64Bytes,
@@ -61,6 +62,8 @@ export interface EmitOnnxOptions {
   readonly producerVersion?: string;
   /** "ncdhw" (default): every video in NCDHW with 3-D ops; "auto": the layout pass (see layout.ts). */
   readonly layout?: LayoutMode;
+  /** Leave these dimensions symbolic (--dynamic); see compiler/dynamic/. */
+  readonly dynamic?: DynamicShapes;
   /** ModelProto.metadata_props, in this order (see docs/deploy.md for the keys sfc writes). */
   readonly metadata?: ReadonlyArray<readonly [string, string]>;
 }
@@ -117,8 +120,8 @@ interface PlannedInitializer {
 }
 
 /** A float tensor's value_info; `batched` puts the symbolic batch in front of `shape`. */
-function tensorValueInfo(name: string, shape: readonly number[], batched = true): onnx.IValueInfoProto {
-  const dims: onnx.TensorShapeProto.IDimension[] = shape.map((dimValue) => ({ dimValue }));
+function tensorValueInfo(name: string, shape: ReadonlyArray<number | string>, batched = true): onnx.IValueInfoProto {
+  const dims: onnx.TensorShapeProto.IDimension[] = shape.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d }));
   if (batched) dims.unshift({ dimParam: BATCH_DIM_PARAM });
   return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims } } } };
 }
@@ -150,7 +153,7 @@ interface PlannedGraph {
 }
 
 /** Lowers every node and decides every initializer, in node order. */
-function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string, Uint8Array | LazyBytes>): PlannedGraph {
+function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string, Uint8Array | LazyBytes>, dynamic: DynamicShapes | undefined): PlannedGraph {
   const valueNames = new NameAllocator();
   const nodeNames = new NameAllocator();
   for (const name of graph.values.keys()) valueNames.reserve(name);
@@ -170,6 +173,7 @@ function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string
     freshValueName: (base) => valueNames.fresh(base),
     freshNodeName: (base) => nodeNames.fresh(base),
     batchSource: graph.inputs[0]?.name,
+    ...(dynamic ? { dynamic } : {}),
   };
 
   const graphOutputNames = new Set(graph.outputs.map((output) => output.name));
@@ -222,7 +226,13 @@ function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string
   };
   const declareValue = (value: IntermediateValue): void => {
     available.add(value.name);
-    if (!graphOutputNames.has(value.name)) valueInfo.push(tensorValueInfo(value.name, value.shape, value.batched));
+    if (graphOutputNames.has(value.name)) return;
+    if (dynamic === undefined || !value.batched) valueInfo.push(tensorValueInfo(value.name, value.shape, value.batched));
+    else {
+      // Under --dynamic a lowering's own values have sizes only the IR values' polynomials know; onnx infers them.
+      const dims = dynamic.dims(value.name);
+      if (dims !== undefined) valueInfo.push(tensorValueInfo(value.name, dims));
+    }
   };
 
   for (const node of graph.nodes) {
@@ -371,8 +381,10 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
     if (why !== undefined) throw new RangeError(`${formatSpan(node.span)}: ${node.name}: ${why}`);
   }
 
-  const plain = planGraph(graph, opset, options.weights ?? new Map());
-  const plan = options.layout === "auto" ? laidOut(plain, graph, opset) : plain;
+  const plain = planGraph(graph, opset, options.weights ?? new Map(), options.dynamic);
+  // The layout pass sizes its reshapes at compile time: a dynamic model keeps the plain NCDHW lowering.
+  const plan = options.layout === "auto" && options.dynamic === undefined ? laidOut(plain, graph, opset) : plain;
+  const shapeOf = (value: { name: string; shape: readonly number[] }) => options.dynamic?.dims(value.name) ?? value.shape;
 
   const modelHead = onnx.ModelProto.encode({
     irVersion,
@@ -386,8 +398,8 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
   const graphHead = onnx.GraphProto.encode({ node: plan.nodes, name: graph.name }).finish();
   const graphTail = onnx.GraphProto.encode({
     docString: formatSpan(graph.span),
-    input: graph.inputs.map((input) => tensorValueInfo(input.name, input.shape)),
-    output: graph.outputs.map((output) => tensorValueInfo(output.name, output.shape)),
+    input: graph.inputs.map((input) => tensorValueInfo(input.name, shapeOf(input))),
+    output: graph.outputs.map((output) => tensorValueInfo(output.name, shapeOf(output))),
     valueInfo: plan.valueInfo,
   }).finish();
 

@@ -70,10 +70,43 @@ export const FRAMES_OPS = {
       doc: "`every`: Slice-10 (the first Slice with a `steps` input); `count`: Gather-1",
       unsupported: (op, opset) =>
         !("indices" in op) && opset < 10 ? `frames with \`every\` needs opset 10: Slice has no steps input before it` : undefined,
+      sizeAttributes: ["indices"],
       lower(op, out) {
         const x = out.inputs[0]!;
         if ("indices" in op) {
+          const dynamic = out.dynamic;
+          const count = dynamic?.size(out.output, TIME_AXIS - 1);
+          if (dynamic && count !== undefined) {
+            // The same integers at run time: i·(F − 1) div max(n − 1, 1) for i < n.
+            const frames = dynamic.size(x, TIME_AXIS - 1) ?? out.int64Constant("frames", [out.shapeOf(x)[TIME_AXIS - 1]!]);
+            const one = out.int64Constant("one", [1]);
+            const step = dynamic.value("range");
+            const span = dynamic.value("frames_minus_one");
+            const gaps = dynamic.value("count_minus_one");
+            const divisor = dynamic.value("divisor");
+            const scaled = dynamic.value("scaled");
+            const indices = dynamic.value("indices");
+            out.add("Range", [dynamic.scalar(out.int64Constant("zero", [0])), dynamic.scalar(count), dynamic.scalar(one)], [step]);
+            out.add("Sub", [frames, one], [span]);
+            out.add("Sub", [count, one], [gaps]);
+            out.add("Max", [gaps, one], [divisor]);
+            out.add("Mul", [step, span], [scaled]);
+            out.add("Div", [scaled, divisor], [indices]);
+            out.add("Gather", [x, indices], [out.output], [intAttribute("axis", TIME_AXIS)]);
+            return;
+          }
           out.add("Gather", [x, out.int64Constant("indices", op.indices)], [out.output], [intAttribute("axis", TIME_AXIS)]);
+          return;
+        }
+        if (out.dynamic?.varies(x, TIME_AXIS - 1)) {
+          // To the end of the clip, whatever its length: Slice clamps the end.
+          out.add("Slice", [
+            x,
+            out.int64Constant("starts", [op.from]),
+            out.int64Constant("ends", [Number.MAX_SAFE_INTEGER]),
+            out.int64Constant("axes", [TIME_AXIS]),
+            out.int64Constant("steps", [op.every]),
+          ], [out.output]);
           return;
         }
         // The end is just past the last frame taken, as torch.onnx writes it; the

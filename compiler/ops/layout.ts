@@ -1,7 +1,7 @@
 /** Ops that rearrange elements without computing: reshape and transpose. */
 import { sameShape } from "../shapes";
 import { elementCount, formatType } from "../types";
-import { intsAttribute } from "../emit/onnx-attributes";
+import { intAttribute, intsAttribute } from "../emit/onnx-attributes";
 import { everyOpset, noFlops } from "./common";
 import { defineOp } from "./record";
 
@@ -43,11 +43,21 @@ export const LAYOUT_OPS = {
     onnx: {
       doc: "Reshape-5",
       unsupported: everyOpset,
+      sizeAttributes: ["shape"],
       lower(op, out) {
         const outputShape = out.shapeOf(out.output);
         if (!sameShape(op.shape, outputShape)) throw new Error(`invalid IR: reshape ${out.output} targets [${op.shape}] but its output is [${outputShape}]`);
-        // 0 copies the input's dimension: the symbolic batch passes through.
-        out.add("Reshape", [out.inputs[0]!, out.int64Constant("shape", [0, ...op.shape])], [out.output]);
+        if (!op.shape.some((_, axis) => out.dynamic?.varies(out.output, axis))) {
+          // 0 copies the input's dimension: the symbolic batch passes through.
+          out.add("Reshape", [out.inputs[0]!, out.int64Constant("shape", [0, ...op.shape])], [out.output]);
+          return;
+        }
+        // Under --dynamic the target is built at run time from the sizes that vary.
+        const sizes = op.shape.map((_, axis) => out.dynamic!.size(out.output, axis));
+        const target = out.dynamic!.value("shape");
+        const parts = sizes.map((s, axis) => s ?? out.int64Constant(`dim${axis}`, [op.shape[axis]!]));
+        out.add("Concat", [out.int64Constant("batch", [0]), ...parts], [target], [intAttribute("axis", 0)]);
+        out.add("Reshape", [out.inputs[0]!, target], [out.output]);
       },
     },
     flops: noFlops,

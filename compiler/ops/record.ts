@@ -101,6 +101,25 @@ export interface OnnxWriter {
   untyped(purpose: string): string;
   /** The first graph input: constants take their batch dimension from it. */
   readonly batchSource: string | undefined;
+  /** Present only when the model is emitted with dynamic shapes (--dynamic). */
+  readonly dynamic?: DynamicSizeWriter;
+}
+
+/** Run-time sizes, for lowerings that would otherwise bake a size into their nodes. */
+export interface DynamicSizeWriter {
+  /**
+   * The run-time size of axis `axis` (batch excluded) of a data input or the
+   * output, as a one-element int64 tensor computed from the graph inputs'
+   * shapes; undefined when that size is the same at every valid input size
+   * (then shapeOf's number holds).
+   */
+  size(value: string, axis: number): string | undefined;
+  /** Whether that size varies, without emitting anything. */
+  varies(value: string, axis: number): boolean;
+  /** A one-element int64 tensor as a 0-d scalar (Range takes scalars). */
+  scalar(tensor: string): string;
+  /** A name for an int64 value of the lowering's size arithmetic. */
+  value(purpose: string): string;
 }
 
 export interface OnnxLowering<Op> {
@@ -109,6 +128,13 @@ export interface OnnxLowering<Op> {
   lower(op: Op, out: OnnxWriter): void;
   /** The ONNX ops it becomes and the opsets they need, for the op table. */
   readonly doc: string;
+  /**
+   * Attributes of the IR node that depend on input sizes and that `lower`
+   * recomputes from run-time sizes under --dynamic (through dynamicSize).
+   * Any other attribute that changes with a dynamic parameter makes it
+   * impossible to leave that parameter symbolic.
+   */
+  readonly sizeAttributes?: readonly string[];
 }
 
 /** Concrete shapes (without batch) a cost rule sees. */
