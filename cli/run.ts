@@ -1,6 +1,8 @@
 /** `sfc run`: a compiled model (or a .sf compiled on the fly) through onnxruntime. */
 import * as path from "node:path";
 import type { onnx } from "onnx-proto";
+import { evaluateDimName } from "../compiler/dynamic/dim-names";
+import { checkInput, REQUIREMENTS_FORMAT, type ShapeRequirements } from "../compiler/dynamic/requirements";
 import { readNpy, writeNpy, NpyError } from "../runtime/npy";
 import { deterministicClip, onnxRuntime, OnnxRuntimeMissing, openSession, runModel, topK, type ExecutionProvider } from "../runtime/session";
 import { compileFromArgs, diagnosticFormat, intOption, limitsOf, version } from "./common";
@@ -13,8 +15,31 @@ import { checkOutputPath, inputsOf, printDiagnostics, readBytes, UsageError, wri
 
 interface InputSpec {
   readonly name: string;
-  /** Dimensions after the batch. */
-  readonly shape: readonly number[];
+  /** Dimensions after the batch: numbers, or dim_param names under --dynamic. */
+  readonly shape: ReadonlyArray<number | string>;
+}
+
+/** The `requirements` metadata of a model sfc wrote; undefined for other models. */
+function modelRequirements(decoded: onnx.ModelProto): ShapeRequirements | undefined {
+  const text = decoded.metadataProps?.find((p) => p.key === "requirements")?.value;
+  if (!text) return undefined;
+  try {
+    const parsed = JSON.parse(text) as ShapeRequirements;
+    return parsed.format === REQUIREMENTS_FORMAT ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A concrete shape for an example clip: symbolic dimensions at the values the model was compiled at. */
+function exampleShape(spec: InputSpec, requirements: ShapeRequirements | undefined): number[] {
+  const compiled = (name: string): number | undefined => requirements?.parameters[name]?.compiled;
+  return spec.shape.map((d) => {
+    if (typeof d === "number") return d;
+    const v = evaluateDimName(d, compiled);
+    if (v === undefined) throw new UsageError(`input ${spec.name} has a dimension ${d} with no example size: give the input with --input`);
+    return v;
+  });
 }
 
 /** What is printed of a model's first output: its scores are logits unless a softmax made them probabilities. */
@@ -48,7 +73,7 @@ function onnxInputs(decoded: onnx.ModelProto): InputSpec[] {
     .filter((i) => !initializers.has(i.name ?? ""))
     .map((i) => ({
       name: i.name ?? "",
-      shape: (i.type?.tensorType?.shape?.dim ?? []).slice(1).map((d) => Number(d.dimValue ?? 0)),
+      shape: (i.type?.tensorType?.shape?.dim ?? []).slice(1).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue ?? 0))),
     }));
 }
 
@@ -77,12 +102,13 @@ function checkClipSize(file: string, limits: Limits): void {
 }
 
 /** --input X.npy for a one-input model, --input NAME=X.npy for several. */
-function loadInputs(specs: readonly InputSpec[], args: readonly string[], limits: Limits): Record<string, { data: Float32Array; shape: number[] }> {
+function loadInputs(specs: readonly InputSpec[], args: readonly string[], limits: Limits, requirements: ShapeRequirements | undefined): Record<string, { data: Float32Array; shape: number[] }> {
   const feeds: Record<string, { data: Float32Array; shape: number[] }> = {};
   if (args.length === 0) {
     for (const s of specs) {
-      checkClipBytes(`the input clip for ${s.name}`, [1, ...s.shape], limits);
-      feeds[s.name] = { data: deterministicClip([1, ...s.shape]), shape: [1, ...s.shape] };
+      const shape = [1, ...exampleShape(s, requirements)];
+      checkClipBytes(`the input clip for ${s.name}`, shape, limits);
+      feeds[s.name] = { data: deterministicClip(shape), shape };
     }
     return feeds;
   }
@@ -104,7 +130,7 @@ function loadInputs(specs: readonly InputSpec[], args: readonly string[], limits
     }
     if (array.dtype !== "float32") throw new UsageError(`${file} holds ${array.dtype}; input ${name} takes float32`);
     const want = `(N, ${spec.shape.join(", ")})`;
-    if (array.shape.length !== spec.shape.length + 1 || spec.shape.some((d, i) => d !== array.shape[i + 1]) || array.shape[0]! < 1)
+    if (array.shape.length !== spec.shape.length + 1 || spec.shape.some((d, i) => typeof d === "number" && d !== array.shape[i + 1]) || array.shape[0]! < 1)
       throw new UsageError(`${file} has shape (${array.shape.join(", ")}); input ${name} takes ${want}`);
     feeds[name] = { data: array.data as Float32Array, shape: array.shape };
   }
@@ -167,11 +193,13 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   let specs: InputSpec[];
   let sources: ReadonlyMap<string, string> = new Map();
   let scores: ScoreKind;
+  let requirements: ShapeRequirements | undefined;
   if (file.endsWith(".onnx")) {
     model = readBytes(file);
     const decoded = decodeOnnx(model, file);
     specs = onnxInputs(decoded);
     scores = onnxScoreKind(decoded);
+    requirements = modelRequirements(decoded);
   } else {
     const result = compileFromArgs(file, values);
     printDiagnostics(io, format, result.diagnostics, result.sources, version());
@@ -179,11 +207,20 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     model = result.model;
     sources = result.sources;
     const graph = result.graph!;
-    specs = graph.inputs.map((i) => ({ name: i.name, shape: i.shape }));
+    requirements = result.dynamic?.requirements;
+    specs = graph.inputs.map((i) => ({ name: i.name, shape: (requirements?.inputs[i.name] ?? ["N", ...i.shape]).slice(1) }));
     const last = graph.nodes.find((n) => n.outputs.includes(graph.outputs[0]!.name));
     scores = last?.op.kind === "softmax" ? "probabilities" : "logits";
   }
-  const feeds = loadInputs(specs, values.input ?? [], limits);
+  const feeds = loadInputs(specs, values.input ?? [], limits, requirements);
+  // A model sfc wrote says which sizes it takes: refuse others here, not in onnxruntime.
+  if (requirements) {
+    const problems = Object.entries(feeds).flatMap(([name, feed]) => checkInput(requirements, name, feed.shape, evaluateDimName));
+    if (problems.length > 0) {
+      for (const p of problems) io.err(`error: ${p}\n`);
+      return 1;
+    }
+  }
   let outputs: Awaited<ReturnType<typeof runModel>>;
   let provider: string;
   let started = process.hrtime.bigint();

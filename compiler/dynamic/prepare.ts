@@ -83,7 +83,7 @@ export function prepareDynamic(request: DynamicRequest): { plan?: DynamicPlan; d
         message,
         label,
         ...(extra.help ? { help: extra.help } : {}),
-        related: extra.related ? [{ span: extra.related, label: "here" }] : [],
+        related: extra.related ? [{ span: extra.related, label: code === "SF0701" ? "the layer that owns the weight" : "this layer" }] : [],
       }),
     );
   };

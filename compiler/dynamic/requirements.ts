@@ -31,7 +31,10 @@ export type DimEntry = number | string;
 
 export interface AxisRef {
   readonly input: string;
+  /** Counting the batch as axis 0, as ONNX does. */
   readonly axis: number;
+  /** What the axis is: "frames", "height", "width", "channels" or "axis k". */
+  readonly name?: string;
 }
 
 export interface ParameterSource extends AxisRef {
@@ -69,4 +72,80 @@ export function fixedRequirements(graph: IRGraph): ShapeRequirements {
     parameters: {},
     constraints: [],
   };
+}
+
+/** "33 frames", "height 65". */
+function quantity(ref: AxisRef, size: number): string {
+  const name = ref.name ?? `axis ${ref.axis}`;
+  return name === "frames" ? `${size} frames` : `${name} ${size}`;
+}
+
+/**
+ * Checks one input's shape (batch included) against the requirements, the
+ * way a serving system would: the dynamic parameters read from their axes,
+ * then every constraint on this input and every one over the parameters.
+ * Returns what is wrong, one sentence each, with the nearest valid sizes
+ * where there are any; empty when the input is valid.
+ */
+export function checkInput(req: ShapeRequirements, input: string, shape: readonly number[], evaluate: (expr: string, env: (name: string) => number | undefined) => number | undefined): string[] {
+  const declared = req.inputs[input];
+  if (declared === undefined) return [`the model has no input ${input}`];
+  if (declared.length !== shape.length) return [`input ${input} has ${shape.length} dimensions; the model takes ${declared.length}`];
+  const problems: string[] = [];
+  declared.forEach((d, axis) => {
+    if (typeof d === "number" && d !== shape[axis]) problems.push(`input ${input}: axis ${axis} is ${shape[axis]}; the model takes ${d}`);
+  });
+  if (problems.length > 0) return problems;
+  const values = new Map<string, number>();
+  for (const [name, read] of Object.entries(req.parameters)) {
+    if (read.input !== input) continue;
+    const v = (shape[read.axis]! - read.offset) / read.scale;
+    if (Number.isInteger(v)) values.set(name, v);
+  }
+  const env = (name: string): number | undefined => values.get(name);
+  for (const c of req.constraints) {
+    if ("input" in c && c.input !== input) continue;
+    switch (c.kind) {
+      case "multiple": {
+        const size = shape[c.axis]!;
+        const over = (((size - c.offset) % c.of) + c.of) % c.of;
+        if (over === 0) break;
+        const min = req.constraints.find((m) => m.kind === "min" && m.input === c.input && m.axis === c.axis);
+        const lower = size - over;
+        const options = [lower, lower + c.of].filter((n) => n >= (min?.kind === "min" ? min.value : 1) && n >= 1);
+        problems.push(`${quantity(c, size)}: ${c.text}${options.length > 0 ? `; use ${options.join(" or ")}` : ""}`);
+        break;
+      }
+      case "min":
+        if (shape[c.axis]! < c.value) problems.push(`${quantity(c, shape[c.axis]!)}: ${c.text}`);
+        break;
+      case "equal": {
+        if (c.to.input !== input) break;
+        if (shape[c.axis] !== shape[c.to.axis]) problems.push(`${quantity(c, shape[c.axis]!)}: ${c.text} (${shape[c.to.axis]})`);
+        break;
+      }
+      case "size": {
+        const want = evaluate(c.expr, env);
+        if (want !== undefined && want !== shape[c.axis]) problems.push(`${quantity(c, shape[c.axis]!)}: ${c.text} = ${want}`);
+        break;
+      }
+      case "divides": {
+        const dividend = evaluate(c.dividend, env);
+        const divisor = evaluate(c.divisor, env);
+        if (dividend !== undefined && divisor !== undefined && divisor !== 0 && dividend % divisor !== 0) problems.push(`${c.text} (here ${c.dividend} = ${dividend}, ${c.divisor} = ${divisor})`);
+        break;
+      }
+      case "same": {
+        const lhs = evaluate(c.lhs, env);
+        const rhs = evaluate(c.rhs, env);
+        if (lhs !== undefined && rhs !== undefined && lhs !== rhs) problems.push(`${c.text} (here ${lhs} and ${rhs})`);
+        break;
+      }
+      default: {
+        const unhandled: never = c;
+        throw new Error(`unknown constraint ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+  return problems;
 }

@@ -71,7 +71,7 @@ describe("--dynamic T,S", () => {
       outputs: { logits: ["N", 10] },
       parameters: { T: { input: "clip", axis: 2, scale: 8, offset: 0, min: 1, compiled: 4 }, S: { input: "clip", axis: 3, scale: 1, offset: 0, compiled: 224 } },
     });
-    expect(r.constraints).toContainEqual({ kind: "multiple", input: "clip", axis: 2, of: 8, offset: 0, text: "the Fast clip needs a multiple of α = 8" });
-    expect(r.constraints).toContainEqual({ kind: "equal", input: "clip", axis: 4, to: { input: "clip", axis: 3 }, text: "the Fast clip needs its width equal to its height" });
+    expect(r.constraints).toContainEqual({ kind: "multiple", input: "clip", axis: 2, name: "frames", of: 8, offset: 0, text: "the Fast clip needs a multiple of α = 8" });
+    expect(r.constraints).toContainEqual({ kind: "equal", input: "clip", axis: 4, name: "width", to: { input: "clip", axis: 3 }, text: "the Fast clip needs its width equal to its height" });
   });
 });

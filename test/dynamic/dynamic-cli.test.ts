@@ -1,0 +1,70 @@
+/**
+ * --dynamic through the command line: sfc run refuses a clip the model's
+ * requirements rule out, before onnxruntime sees it, and names the nearest
+ * valid sizes; parameters that shape weights cannot be dynamic.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main";
+import { writeNpy } from "../../runtime/npy";
+import { deterministicClip } from "../../runtime/session";
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-dynamic-"));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+async function sfc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
+  return { code, out, err };
+}
+
+const NET = ["std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "C=16", "--set", "classes=10"];
+
+function clip(frames: number, size: number): string {
+  const file = path.join(work, `clip_${frames}_${size}.npy`);
+  const shape = [1, 3, frames, size, size];
+  fs.writeFileSync(file, writeNpy(deterministicClip(shape), shape));
+  return file;
+}
+
+describe("sfc compile --dynamic and sfc run", () => {
+  it("runs 32-frame 64² and 64-frame 96² clips with one model and refuses a 33-frame clip", async () => {
+    const model = path.join(work, "dynamic.onnx");
+    const compiled = await sfc("compile", ...NET, "--dynamic", "T,S", "-o", model);
+    expect(compiled.code, compiled.err).toBe(0);
+    for (const [frames, size] of [
+      [32, 64],
+      [64, 96],
+    ] as const) {
+      const ran = await sfc("run", model, "--input", clip(frames, size));
+      expect(ran.code, ran.err).toBe(0);
+      expect(ran.out).toMatch(/^logits: shape \(1, 10\)/);
+    }
+    const refused = await sfc("run", model, "--input", clip(33, 64));
+    expect(refused.code).toBe(1);
+    expect(refused.err).toBe("error: 33 frames: the Fast clip needs a multiple of α = 8; use 32 or 40\n");
+    expect(refused.out).toBe("");
+  });
+
+  it("says which weight a parameter shapes", async () => {
+    const r = await sfc("compile", ...NET, "--dynamic", "T,C", "-o", path.join(work, "never.onnx"));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/error\[SF0701\]: `C` cannot be dynamic: it shapes the weight `s1\.slow\.stem\.conv\.weight` \(16, 3, 1, 7, 7\)/);
+    expect(fs.existsSync(path.join(work, "never.onnx"))).toBe(false);
+  });
+
+  it("refuses a choice, a layer count and an unknown name", async () => {
+    for (const [name, pattern] of [
+      ["transform", /SF0702.*`transform` cannot be dynamic: it is a choice/],
+      ["depth2", /SF0702.*`depth2` cannot be dynamic: it changes which layers the network has/],
+      ["Q", /SF0111.*no parameter `Q` to leave dynamic/],
+    ] as const) {
+      const r = await sfc("compile", ...NET, "--dynamic", name, "-o", path.join(work, "never.onnx"));
+      expect(r.code, name).toBe(1);
+      expect(r.err).toMatch(pattern);
+    }
+  });
+});
