@@ -24,6 +24,8 @@ export const COMPILE = {
   positionals: "FILE.sf -o OUT.onnx",
   options: {
     output: { type: "string", short: "o", value: "OUT.onnx", help: "where to write the model (through a temporary file, renamed when complete)" },
+    triton: { type: "string", value: "DIR", help: "also (or instead of -o) write a Triton model repository: DIR/<network>/1/model.onnx and DIR/<network>/config.pbtxt" },
+    "triton-kind": { type: "string", value: "gpu|cpu", help: "where Triton runs the model instances (default gpu)" },
     ...NETWORK_OPTION,
     ...SOURCE_OPTIONS,
     ...WEIGHT_OPTIONS,
@@ -32,7 +34,8 @@ export const COMPILE = {
   },
   details: `Example:
   sfc compile std/slowfast.sf --network SlowFast_4x16_R50 -o r50.onnx
-  sfc compile std/slowfast.sf --network SlowFast_4x16_R50 --weights SLOWFAST_4x16_R50.pyth --weight-names pyslowfast -o r50.onnx`,
+  sfc compile std/slowfast.sf --network SlowFast_4x16_R50 --weights SLOWFAST_4x16_R50.pyth --weight-names pyslowfast -o r50.onnx
+  sfc compile std/slowfast.sf --network SlowFast_8x8_R50 --weights SLOWFAST_8x8_R50.pkl --triton models/`,
 } as const satisfies CommandSpec;
 
 export const RUN = {

@@ -1,4 +1,7 @@
 /** `sfc compile`: one network to an ONNX file. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { TRITON_DEFAULTS, tritonConfig, tritonModelName } from "../compiler/emit/triton";
 import { compileFromArgs, diagnosticFormat, version } from "./common";
 import { COMPILE } from "./commands";
 import { checkOutputPath, inputsOf, printDiagnostics, UsageError, writeAtomically, type Io } from "./io";
@@ -7,15 +10,32 @@ import { parseCommand } from "./options";
 export function compileCommand(argv: string[], io: Io): number {
   const { values, positionals } = parseCommand(COMPILE, argv);
   if (positionals.length !== 1) throw new UsageError("sfc compile takes one FILE.sf");
-  if (!values.output) throw new UsageError("sfc compile needs -o OUT.onnx");
+  if (!values.output && values.triton === undefined) throw new UsageError("sfc compile needs -o OUT.onnx (or --triton DIR)");
+  const kind = values["triton-kind"] ?? "gpu";
+  if (kind !== "gpu" && kind !== "cpu") throw new UsageError(`--triton-kind takes gpu or cpu, given ${JSON.stringify(kind)}`);
+  if (values["triton-kind"] !== undefined && values.triton === undefined) throw new UsageError("--triton-kind goes with --triton DIR");
+  if (values.triton !== undefined && fs.existsSync(values.triton) && !fs.statSync(values.triton).isDirectory()) throw new UsageError(`--triton ${values.triton}: not a folder`);
   const format = diagnosticFormat(values.format);
   // Refused before compiling, and again at the write with every import known.
-  checkOutputPath(values.output, [positionals[0]!, values.weights ?? ""]);
+  if (values.output) checkOutputPath(values.output, [positionals[0]!, values.weights ?? ""]);
   const result = compileFromArgs(positionals[0]!, values);
   printDiagnostics(io, format, result.diagnostics, result.sources, version());
   if (!result.serialised) return 1;
-  writeAtomically(values.output, result.serialised, inputsOf(result.sources, positionals[0], values.weights));
+  const inputs = inputsOf(result.sources, positionals[0], values.weights);
+  const written: string[] = [];
+  if (values.output) {
+    writeAtomically(values.output, result.serialised, inputs);
+    written.push(values.output);
+  }
+  if (values.triton !== undefined) {
+    // DIR/<model>/1/model.onnx beside DIR/<model>/config.pbtxt: Triton's repository layout, version 1.
+    const folder = path.join(values.triton, tritonModelName(result.graph!.name));
+    fs.mkdirSync(path.join(folder, "1"), { recursive: true });
+    writeAtomically(path.join(folder, "1", "model.onnx"), result.serialised, inputs);
+    writeAtomically(path.join(folder, "config.pbtxt"), new TextEncoder().encode(tritonConfig(result.graph!, { ...TRITON_DEFAULTS, kind })), inputs);
+    written.push(path.join(folder, "1", "model.onnx"), path.join(folder, "config.pbtxt"));
+  }
   if (format === "human")
-    io.err(`wrote ${values.output}: ${result.graph!.name}, ${result.serialised.nodeCount} ONNX nodes, ${(result.serialised.byteLength / 1e6).toFixed(1)} MB\n`);
+    io.err(`wrote ${written.join(" and ")}: ${result.graph!.name}, ${result.serialised.nodeCount} ONNX nodes, ${(result.serialised.byteLength / 1e6).toFixed(1)} MB\n`);
   return 0;
 }

@@ -1,0 +1,73 @@
+/** `sfc compile --triton DIR`: a Triton model repository whose config parses as Triton's ModelConfig. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { onnx } from "onnx-proto";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main";
+import { MODEL_CONFIG, parseTextProto } from "../support/pbtxt";
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-triton-"));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+async function sfc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
+  return { code, out, err };
+}
+
+const NET = ["std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "C=8", "--set", "S=64", "--set", "classes=10"];
+
+describe("--triton DIR", () => {
+  it("writes DIR/<model>/1/model.onnx and a config.pbtxt with ModelConfig's fields and types, GPU instances by default", async () => {
+    const repo = path.join(work, "models");
+    const r = await sfc("compile", ...NET, "--triton", repo);
+    expect(r.code).toBe(0);
+    const folder = path.join(repo, "SlowFast_4x16_R50");
+    expect(fs.readdirSync(folder).sort()).toEqual(["1", "config.pbtxt"]);
+    expect(fs.readdirSync(path.join(folder, "1"))).toEqual(["model.onnx"]);
+    const config = parseTextProto(fs.readFileSync(path.join(folder, "config.pbtxt"), "utf8"), MODEL_CONFIG, "ModelConfig");
+    // The model's own inputs and outputs, without the batch that Triton adds in front.
+    const model = onnx.ModelProto.decode(fs.readFileSync(path.join(folder, "1", "model.onnx")));
+    const dims = (v: onnx.IValueInfoProto): number[] => v.type!.tensorType!.shape!.dim!.slice(1).map((d) => Number(d.dimValue));
+    expect(model.graph!.input![0]!.type!.tensorType!.shape!.dim![0]!.dimParam).toBeTruthy();
+    expect(config).toEqual({
+      name: "SlowFast_4x16_R50",
+      platform: "onnxruntime_onnx",
+      max_batch_size: 8,
+      input: model.graph!.input!.map((v) => ({ name: v.name, data_type: "TYPE_FP32", dims: dims(v) })),
+      output: model.graph!.output!.map((v) => ({ name: v.name, data_type: "TYPE_FP32", dims: dims(v) })),
+      dynamic_batching: { max_queue_delay_microseconds: 100 },
+      instance_group: [{ count: 1, kind: "KIND_GPU" }],
+    });
+    expect((config.input as { dims: number[] }[])[0]!.dims).toEqual([3, 32, 64, 64]);
+    expect((config.output as { dims: number[] }[])[0]!.dims).toEqual([10]);
+  });
+
+  it("--triton-kind cpu, beside -o", async () => {
+    const repo = path.join(work, "cpu");
+    const single = path.join(work, "single.onnx");
+    const r = await sfc("compile", ...NET, "--triton", repo, "--triton-kind", "cpu", "-o", single);
+    expect(r.code).toBe(0);
+    const folder = path.join(repo, "SlowFast_4x16_R50");
+    const config = parseTextProto(fs.readFileSync(path.join(folder, "config.pbtxt"), "utf8"), MODEL_CONFIG, "ModelConfig");
+    expect(config.instance_group).toEqual([{ count: 1, kind: "KIND_CPU" }]);
+    expect(fs.readFileSync(single).equals(fs.readFileSync(path.join(folder, "1", "model.onnx")))).toBe(true);
+  });
+
+  it("refuses a bad kind, and a DIR that is a file", async () => {
+    expect((await sfc("compile", ...NET, "--triton", work, "--triton-kind", "tpu")).err).toMatch(/--triton-kind takes gpu or cpu/);
+    const file = path.join(work, "a-file");
+    fs.writeFileSync(file, "");
+    const r = await sfc("compile", ...NET, "--triton", file);
+    expect([r.code, r.err]).toEqual([2, `sfc: --triton ${file}: not a folder\n`]);
+  });
+
+  it("the test's parser refuses what Triton would: unknown fields, wrong types, unknown enum values", () => {
+    expect(() => parseTextProto('name: "x"\nmax_batch: 8', MODEL_CONFIG, "ModelConfig")).toThrow(/no field max_batch/);
+    expect(() => parseTextProto('max_batch_size: "8"', MODEL_CONFIG, "ModelConfig")).toThrow(/integer/);
+    expect(() => parseTextProto("instance_group [ { kind: KIND_TPU } ]", MODEL_CONFIG, "ModelConfig")).toThrow(/KIND_TPU/);
+    expect(() => parseTextProto('name: "a"\nname: "b"', MODEL_CONFIG, "ModelConfig")).toThrow(/twice/);
+  });
+});
