@@ -80,6 +80,22 @@ counts them; parameter memory is float32 (4 bytes a parameter). The GFLOPs are
 also split by part: each pathway, the lateral links and the head.`,
 } as const satisfies CommandSpec;
 
+export const GRAPH = {
+  name: "graph",
+  summary: "draw a network: pathways as lanes, stages, lateral links and fusions",
+  positionals: "FILE.sf",
+  options: {
+    ...NETWORK_OPTION,
+    ...SOURCE_OPTIONS,
+    format: { type: "string", value: "dot|svg|mermaid", help: "Graphviz DOT (the default), SVG rendered by Graphviz, or a Mermaid flowchart" },
+    depth: { type: "string", value: "stage|block", help: "one box per stage (the default) or per block" },
+    output: { type: "string", short: "o", value: "FILE", help: "write to FILE instead of stdout" },
+    ...HELP_OPTION,
+  },
+  details: `Example:
+  sfc graph std/slowfast.sf --network SlowFast_4x16_R50 --format svg -o r50.svg`,
+} as const satisfies CommandSpec;
+
 export const LSP = {
   name: "lsp",
   summary: "the language server, for editors (see editors/)",
@@ -91,4 +107,4 @@ export const LSP = {
   },
 } as const satisfies CommandSpec;
 
-export const COMMANDS: readonly CommandSpec[] = [CHECK, COMPILE, RUN, INFO, LSP];
+export const COMMANDS: readonly CommandSpec[] = [CHECK, COMPILE, RUN, INFO, GRAPH, LSP];

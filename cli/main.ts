@@ -3,7 +3,7 @@
  * clean, 1 when the sources have errors, 2 for usage and I/O problems.
  */
 import { version } from "./common";
-import { CHECK, COMMANDS, COMPILE, INFO, LSP, RUN } from "./commands";
+import { CHECK, COMMANDS, COMPILE, GRAPH, INFO, LSP, RUN } from "./commands";
 import { printDiagnostics, processIo, UsageError, type Io } from "./io";
 import type { OutputFormat } from "../compiler/render/index";
 import { commandHelp } from "./options";
@@ -52,7 +52,7 @@ function machineFormat(args: readonly string[]): Exclude<OutputFormat, "human"> 
 }
 
 type Implementation = (args: string[], io: Io) => number | Promise<number>;
-type CommandName = (typeof CHECK | typeof COMPILE | typeof RUN | typeof INFO | typeof LSP)["name"];
+type CommandName = (typeof CHECK | typeof COMPILE | typeof RUN | typeof INFO | typeof GRAPH | typeof LSP)["name"];
 
 /**
  * Each command's implementation is loaded when it runs (TypeScript emits
@@ -63,6 +63,7 @@ const IMPLEMENTATIONS: Record<CommandName, Implementation> = {
   compile: async (args, io) => (await import("./compile")).compileCommand(args, io),
   run: async (args, io) => (await import("./run")).runCommand(args, io),
   info: async (args, io) => (await import("./info")).infoCommand(args, io),
+  graph: async (args, io) => (await import("./graph")).graphCommand(args, io),
   lsp: async (args, io) => (await import("./lsp")).lspCommand(args, io),
 };
 

@@ -75,6 +75,9 @@ describe("without onnxruntime-node", () => {
     const info = sfcWithout(blocked, "info", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "S=256");
     expect(info.code, info.err).toBe(0);
     expect(info.out).toMatch(/34,480,216/);
+    const graph = sfcWithout(blocked, "graph", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--format", "svg");
+    expect(graph.code, graph.err).toBe(0);
+    expect(graph.out).toContain("<svg");
   });
 
   it("sfc run says how to add it, and exits 2 before compiling anything", () => {

@@ -1,0 +1,201 @@
+/**
+ * The picture of a network, as the paper's Figure 1 draws it: one lane per
+ * pathway with its stages (or blocks) in order, each lateral link an edge
+ * from one lane into a fusion point of another, labelled with its transform
+ * and the shapes it maps, and the head where the lanes meet. Built from the
+ * graph IR's stages and node names (see table.ts for the naming); DOT and
+ * Mermaid text are written from it.
+ */
+import type { IRGraph, IRNode } from "../ir";
+import { formatShape, formatVideoShape } from "../shapes";
+
+export type DiagramDepth = "stage" | "block";
+
+export interface DiagramBox {
+  readonly id: string;
+  readonly label: string;
+  /** The lane (pathway) it sits in; undefined for the input and the head. */
+  readonly lane: string | undefined;
+  readonly kind: "input" | "step" | "fusion" | "head";
+}
+
+export interface DiagramEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly label?: string;
+  readonly lateral: boolean;
+}
+
+export interface Diagram {
+  readonly name: string;
+  readonly lanes: readonly string[];
+  readonly boxes: readonly DiagramBox[];
+  readonly edges: readonly DiagramEdge[];
+}
+
+const shapeText = (shape: readonly number[]): string => (shape.length === 4 ? formatVideoShape(shape) : formatShape(shape));
+
+/** A lateral transform in words, from its ops: a time-strided conv, time-to-channel, or frame sampling. */
+function describeTransform(nodes: readonly IRNode[]): string {
+  for (const n of nodes) {
+    const op = n.op as { kind: string; kernel?: readonly number[]; stride?: readonly number[] };
+    if (op.kind === "conv" && op.kernel && op.stride) {
+      const [kt, kh, kw] = op.kernel;
+      return `T-conv ${kt}×${kh === kw ? `${kh}²` : `${kh}×${kw}`}, stride ${op.stride[0]}`;
+    }
+  }
+  for (const n of nodes) {
+    const op = n.op as { kind: string; every?: number; indices?: readonly number[] };
+    if (op.kind === "frames") return op.every !== undefined ? `every ${op.every}th frame` : `${op.indices?.length ?? 0} frames, evenly spaced`;
+  }
+  const kinds = new Set(nodes.map((n) => n.op.kind as string));
+  if (kinds.has("transpose") || kinds.has("reshape")) return "time-to-channel";
+  return [...kinds].join(", ");
+}
+
+const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Diagram {
+  const stages = (graph.stages ?? []).filter((s) => s.outputs.size > 0);
+  const stageNames = new Set((graph.stages ?? []).map((s) => s.name));
+  // The paper's order: the Slow pathway (fewest frames) on top, the Fast one below.
+  const firstFrames = (lane: string): number => {
+    const v = stages.find((s) => s.outputs.has(lane))!.outputs.get(lane)!;
+    const shape = graph.values.get(v)!.shape;
+    return shape.length === 4 ? shape[1]! : 0;
+  };
+  const lanes = [...new Set(stages.flatMap((s) => [...s.outputs.keys()]))].sort((a, b) => firstFrames(a) - firstFrames(b));
+  const laneSet = new Set(lanes);
+  const shapeOf = (value: string) => graph.values.get(value)!.shape;
+  const producer = new Map<string, IRNode>();
+  for (const n of graph.nodes) for (const o of n.outputs) producer.set(o, n);
+
+  const boxes: DiagramBox[] = [];
+  const edges: DiagramEdge[] = [];
+  const input = graph.inputs[0]!;
+  boxes.push({ id: "input", label: `${input.name}\n${shapeText(input.shape)}`, lane: undefined, kind: "input" });
+
+  /** The last box of each lane so far, and the value it ends with. */
+  const tail = new Map<string, string>(lanes.map((l) => [l, "input"]));
+  const partsOf = (n: IRNode) => n.name.split(".");
+  for (const lane of lanes) {
+    const sampler = graph.nodes.find((n) => partsOf(n)[0] === lane);
+    if (sampler) {
+      const id = `${lane}_in`;
+      boxes.push({ id, label: `${describeTransform([sampler])}\n${shapeText(shapeOf(sampler.outputs[0]!))}`, lane, kind: "step" });
+      edges.push({ from: "input", to: id, lateral: false });
+      tail.set(lane, id);
+    }
+  }
+
+  for (const stage of stages) {
+    const inStage = graph.nodes.filter((n) => partsOf(n)[0] === stage.name);
+    // The lanes' own steps: the whole stage, or each block.
+    for (const lane of lanes) {
+      const own = inStage.filter((n) => partsOf(n)[1] === lane);
+      if (own.length === 0) continue;
+      const groups = depth === "stage" ? [{ name: stage.name, nodes: own }] : groupBy(own, (n) => partsOf(n).slice(0, 3).join("."));
+      for (const g of groups) {
+        const id = g.name.replace(/\W/g, "_") + (depth === "stage" ? `_${lane}` : "");
+        const last = g.nodes[g.nodes.length - 1]!;
+        boxes.push({ id, label: `${g.name}\n${shapeText(shapeOf(last.outputs[0]!))}`, lane, kind: "step" });
+        edges.push({ from: tail.get(lane)!, to: id, lateral: false });
+        tail.set(lane, id);
+      }
+    }
+    // Lateral links and their fusion: the stage's nodes outside every lane.
+    const outside = inStage.filter((n) => !laneSet.has(partsOf(n)[1] ?? ""));
+    const fusions = outside.filter((n) => n.op.kind === "concat" || n.op.kind === "add");
+    for (const fusion of fusions) {
+      const target = lanes.find((l) => stage.outputs.get(l) === fusion.outputs[0]) ?? partsOf(fusion)[1]!.replace(/_fuse$/, "");
+      const transform = outside.filter((n) => n !== fusion);
+      const first = transform[0];
+      const source = first ? lanes.find((l) => partsOf(producer.get(first.inputs[0]!) ?? first)[1] === l || stage.outputs.get(l) === first.inputs[0]) : undefined;
+      const id = `${stage.name}_fuse_${target}`;
+      boxes.push({ id, label: `${fusion.op.kind === "add" ? "sum" : "concat"}\n${shapeText(shapeOf(fusion.outputs[0]!))}`, lane: target, kind: "fusion" });
+      edges.push({ from: tail.get(target)!, to: id, lateral: false });
+      if (first && source) {
+        const into = transform[transform.length - 1]!;
+        edges.push({ from: tail.get(source)!, to: id, lateral: true, label: `${describeTransform(transform)}\n${shapeText(shapeOf(first.inputs[0]!))} → ${shapeText(shapeOf(into.outputs[0]!))}` });
+      }
+      tail.set(target, id);
+    }
+  }
+
+  const headStage = (graph.stages ?? []).find((s) => s.outputs.size === 0 && stageNames.has(s.name));
+  const output = graph.outputs[0]!;
+  const headNodes = headStage ? graph.nodes.filter((n) => partsOf(n)[0] === headStage.name) : [];
+  const headOps = [...new Set(headNodes.map((n) => n.op.kind as string))].join(" → ");
+  boxes.push({ id: "head", label: `${headStage?.name ?? "head"}\n${headOps || "output"}\n${output.name} ${shapeText(output.shape)}`, lane: undefined, kind: "head" });
+  for (const lane of lanes) edges.push({ from: tail.get(lane)!, to: "head", lateral: false });
+  return { name: graph.name, lanes, boxes, edges };
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Array<{ name: string; nodes: T[] }> {
+  const out: Array<{ name: string; nodes: T[] }> = [];
+  for (const item of items) {
+    const k = key(item);
+    const last = out[out.length - 1];
+    if (last && last.name === k) last.nodes.push(item);
+    else out.push({ name: k, nodes: [item] });
+  }
+  return out;
+}
+
+const dotString = (s: string): string => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+
+/** Graphviz DOT: left to right, one cluster per lane, laterals dashed and labelled. */
+export function diagramToDot(d: Diagram): string {
+  const lines = [
+    `digraph ${dotString(d.name)} {`,
+    `  label=${dotString(d.name)}; labelloc=t; fontname="Helvetica"; rankdir=LR; newrank=true; nodesep=0.5; ranksep=0.45;`,
+    `  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=11];`,
+    `  edge [fontname="Helvetica", fontsize=9];`,
+  ];
+  const boxLine = (b: DiagramBox) => {
+    if (b.kind === "fusion") {
+      // A small mark where the lateral joins, its operation inside and the fused shape beside it.
+      const [op, shape] = b.label.split("\n");
+      return `${b.id} [label=${dotString(op === "sum" ? "+" : "C")}, tooltip=${dotString(`${op} → ${shape}`)}, shape=circle, fixedsize=true, width=0.32, fontsize=10, fillcolor="#fff3c4"];`;
+    }
+    const style = b.kind === "input" || b.kind === "head" ? `fillcolor="#e8e8e8"` : "";
+    return `${b.id} [label=${dotString(b.label)}${style ? `, ${style}` : ""}];`;
+  };
+  for (const b of d.boxes.filter((x) => x.lane === undefined && x.kind === "input")) lines.push(`  ${boxLine(b)}`);
+  const colours = ["#dbe8f7", "#f7e1db", "#e1f2dc", "#efe3f5"];
+  d.lanes.forEach((lane, i) => {
+    lines.push(`  subgraph cluster_${lane.replace(/\W/g, "_")} {`, `    label=${dotString(`${capital(lane)} pathway`)}; style="rounded,filled"; color="${colours[i % colours.length]}"; fillcolor="${colours[i % colours.length]}";`);
+    for (const b of d.boxes.filter((x) => x.lane === lane)) lines.push(`    ${boxLine(b)}`);
+    lines.push("  }");
+  });
+  for (const b of d.boxes.filter((x) => x.lane === undefined && x.kind === "head")) lines.push(`  ${boxLine(b)}`);
+  // Each lateral runs straight across the lanes: its source and its fusion point share a rank.
+  for (const e of d.edges.filter((x) => x.lateral)) lines.push(`  { rank=same; ${e.from}; ${e.to}; }`);
+  for (const e of d.edges) {
+    const attrs = e.lateral ? [`style=dashed`, `color="#c0392b"`, `fontcolor="#c0392b"`, `penwidth=1.4`] : [];
+    if (e.label) attrs.push(`label=${dotString(e.label)}`);
+    // What leaves a fusion point: the fused tensor, written on its way to the next stage.
+    const fusion = d.boxes.find((b) => b.id === e.from && b.kind === "fusion");
+    if (fusion) attrs.push(`label=${dotString(fusion.label.replace("\n", ": "))}`);
+    lines.push(`  ${e.from} -> ${e.to}${attrs.length ? ` [${attrs.join(", ")}]` : ""};`);
+  }
+  lines.push("}");
+  return `${lines.join("\n")}\n`;
+}
+
+const mermaidText = (s: string): string => `"${s.replace(/"/g, "#quot;").replace(/\n/g, "<br/>")}"`;
+
+/** A Mermaid flowchart: one subgraph per lane, laterals as dotted labelled links. */
+export function diagramToMermaid(d: Diagram): string {
+  const lines = ["flowchart LR"];
+  const box = (b: DiagramBox) => (b.kind === "fusion" ? `${b.id}((${mermaidText(b.label)}))` : `${b.id}[${mermaidText(b.label)}]`);
+  for (const b of d.boxes.filter((x) => x.kind === "input")) lines.push(`  ${box(b)}`);
+  for (const lane of d.lanes) {
+    lines.push(`  subgraph ${lane.replace(/\W/g, "_")}_lane[${mermaidText(`${capital(lane)} pathway`)}]`, "    direction LR");
+    for (const b of d.boxes.filter((x) => x.lane === lane)) lines.push(`    ${box(b)}`);
+    lines.push("  end");
+  }
+  for (const b of d.boxes.filter((x) => x.kind === "head")) lines.push(`  ${box(b)}`);
+  for (const e of d.edges) lines.push(e.lateral ? `  ${e.from} -. ${mermaidText(e.label ?? "")} .-> ${e.to}` : `  ${e.from} --> ${e.to}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,95 @@
+/**
+ * `sfc graph`: the DOT parses (Graphviz lays it out), the SVG renders, and
+ * the picture holds what the paper's Figure 1 shows: the pathways as lanes,
+ * the stages in order, each lateral labelled with its transform and shapes,
+ * the fusion points, the head. docs/img/ holds what it renders today.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Graphviz } from "@hpcc-js/wasm-graphviz";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main";
+
+const root = path.resolve(__dirname, "../..");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-graph-"));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+const R50 = ["std/slowfast.sf", "--network", "SlowFast_4x16_R50"];
+
+async function sfc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
+  return { code, out, err };
+}
+
+interface LaidOut {
+  objects: Array<{ name: string; label?: string; nodes?: number[]; _gvid: number }>;
+  edges: Array<{ tail: number; head: number; label?: string; style?: string }>;
+}
+
+describe("sfc graph", () => {
+  it("writes DOT that Graphviz parses: a lane per pathway, Slow first, stages in order, laterals into fusion points", async () => {
+    const r = await sfc("graph", ...R50);
+    expect(r.code, r.err).toBe(0);
+    const graphviz = await Graphviz.load();
+    const laid = JSON.parse(graphviz.dot(r.out, "json")) as LaidOut;
+    // Graphviz's JSON keeps DOT's escaped line breaks as written.
+    const text = (s: string | undefined) => s?.replace(/\\n/g, "\n");
+    const byId = new Map(laid.objects.map((o) => [o._gvid, o]));
+    const clusters = laid.objects.filter((o) => o.name.startsWith("cluster_"));
+    expect(clusters.map((c) => [c.name, c.label])).toEqual([
+      ["cluster_slow", "Slow pathway"],
+      ["cluster_fast", "Fast pathway"],
+    ]);
+    const members = (cluster: string) => clusters.find((c) => c.name === cluster)!.nodes!.map((id) => byId.get(id)!.name);
+    expect(members("cluster_fast")).toEqual(["s1_fast", "s2_fast", "s3_fast", "s4_fast", "s5_fast"]);
+    expect(members("cluster_slow")).toEqual(["slow_in", "s1_slow", "s1_fuse_slow", "s2_slow", "s2_fuse_slow", "s3_slow", "s3_fuse_slow", "s4_slow", "s4_fuse_slow", "s5_slow"]);
+    const laterals = laid.edges.filter((e) => e.style === "dashed").map((e) => [byId.get(e.tail)!.name, byId.get(e.head)!.name, text(e.label)]);
+    expect(laterals).toEqual([
+      ["s1_fast", "s1_fuse_slow", "T-conv 5×1², stride 8\n32×56², 8 → 4×56², 16"],
+      ["s2_fast", "s2_fuse_slow", "T-conv 5×1², stride 8\n32×56², 32 → 4×56², 64"],
+      ["s3_fast", "s3_fuse_slow", "T-conv 5×1², stride 8\n32×28², 64 → 4×28², 128"],
+      ["s4_fast", "s4_fuse_slow", "T-conv 5×1², stride 8\n32×14², 128 → 4×14², 256"],
+    ]);
+    // The fused Slow width as the IR has it after the concat: C + 2βC = 64 + 16.
+    expect(laid.edges.filter((e) => byId.get(e.tail)!.name === "s1_fuse_slow").map((e) => text(e.label))).toEqual(["concat: 4×56², 80"]);
+    expect(text(laid.objects.find((o) => o.name === "head")!.label)).toBe("head\ngap → concat → dropout → linear\nlogits (400)");
+  });
+
+  it("names the transform of each lateral kind", async () => {
+    const t2c = await sfc("graph", ...R50, "--set", "transform=t2c");
+    expect(t2c.out).toContain('label="time-to-channel\\n32×56², 8 → 4×56², 64"');
+  });
+
+  it("draws blocks at --depth block", async () => {
+    const r = await sfc("graph", ...R50, "--depth", "block");
+    expect(r.code).toBe(0);
+    for (const block of ["s2_slow_res0", "s4_slow_res5", "s4_fast_res5", "s5_fast_res2"]) expect(r.out).toMatch(new RegExp(`^    ${block} \\[label="`, "m"));
+    const graphviz = await Graphviz.load();
+    expect(() => graphviz.dot(r.out, "json")).not.toThrow();
+  });
+
+  it("renders SVG with Graphviz, the file docs/img/ shows", async () => {
+    const out = path.join(work, "r50.svg");
+    const r = await sfc("graph", ...R50, "--format", "svg", "-o", out);
+    expect(r.code, r.err).toBe(0);
+    const svg = fs.readFileSync(out, "utf8");
+    expect(svg).toMatch(/<svg [^>]*width="\d+pt" height="\d+pt"/);
+    expect(svg).toContain("<title>s1_fuse_slow</title>");
+    expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
+    expect(svg).toBe(fs.readFileSync(path.join(root, "docs/img/slowfast_4x16_r50.svg"), "utf8"));
+  });
+
+  it("writes a Mermaid flowchart with the same lanes and laterals", async () => {
+    const r = await sfc("graph", ...R50, "--format", "mermaid");
+    expect(r.out.startsWith("flowchart LR\n")).toBe(true);
+    expect(r.out).toMatch(/subgraph slow_lane\["Slow pathway"\][\s\S]*subgraph fast_lane\["Fast pathway"\]/);
+    expect(r.out.match(/-\. "T-conv 5×1², stride 8<br\/>/g)).toHaveLength(4);
+  });
+
+  it("refuses an unknown format or depth with exit 2", async () => {
+    expect((await sfc("graph", ...R50, "--format", "png")).code).toBe(2);
+    expect((await sfc("graph", ...R50, "--depth", "layer")).code).toBe(2);
+  });
+});
