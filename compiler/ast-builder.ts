@@ -240,6 +240,7 @@ export class AstBuilder {
       type: this.typeExpr(this.node(c, "typeExpr")),
       sort: sort && this.ident(sort),
       choices: choices.length > 0 ? choices : undefined,
+      ...(c.numberChoices ? { numberChoices: this.nodes(c, "numberChoices").flatMap((e) => this.numberChoice(e) ?? []) } : {}),
       default: this.exprOf(this.node(c, "default")),
       span: this.nodeSpan(n),
     };
@@ -297,9 +298,10 @@ export class AstBuilder {
         const source = this.tok(c, "source");
         const target = this.tok(c, "target");
         const transform = this.pipeTarget(this.node(c, "transform"));
+        const then = this.nodes(c, "then").map((t) => this.pipeTarget(t));
         const fusion = this.tok(c, "fusion");
-        if (!source || !target || !transform) return undefined;
-        return { kind: "lateral", source: this.ident(source), target: this.ident(target), transform, fusion: fusion && this.ident(fusion), span };
+        if (!source || !target || !transform || then.some((t) => t === undefined)) return undefined;
+        return { kind: "lateral", source: this.ident(source), target: this.ident(target), transform, then: then as (A.CallExpr | A.RepeatExpr)[], fusion: fusion && this.ident(fusion), span };
       }
       case "stageStmt": {
         const name = this.tok(c, "name");
@@ -482,6 +484,20 @@ export class AstBuilder {
       acc = { kind: "binary", op: symbol, lhs: acc, rhs, span: this.spanAt(acc.span.start, rhs.span.end) };
     }
     return acc;
+  }
+
+  /** 1, 0.5 or 1/2 in `fast_scale: 1 | 1/2`. */
+  private numberChoice(n: CstNode): A.Expr | undefined {
+    const span = this.nodeSpan(n);
+    const literal = (t: IToken | undefined): A.Expr | undefined => {
+      const value = t && Rational.parseDecimal(t.image, this.limits.numberDigits);
+      return value ? { kind: "number", value, text: t.image, span } : undefined;
+    };
+    const numerator = literal(this.tok(n.children, "numerator"));
+    const denominatorToken = this.tok(n.children, "denominator");
+    if (!denominatorToken) return numerator;
+    const denominator = literal(denominatorToken);
+    return numerator && denominator && { kind: "binary", op: "/", lhs: numerator, rhs: denominator, span };
   }
 
   private primary(n: CstNode, span: Span): A.Expr | undefined {

@@ -55,6 +55,8 @@ export interface Formal {
   readonly sort: Ident | undefined;
   /** The allowed words of a choice parameter, as written. */
   readonly choices: readonly string[] | undefined;
+  /** The allowed numbers of a numeric choice parameter (`fast_scale: 1 | 1/2`). */
+  readonly numberChoices?: readonly Expr[];
   readonly default: Expr | undefined;
   readonly span: Span;
 }
@@ -113,6 +115,8 @@ export interface LateralStmt {
   readonly source: Ident;
   readonly target: Ident;
   readonly transform: CallExpr | RepeatExpr;
+  /** The rest of a piped transform: `tconv(...) |> upsample(1×2²)`. */
+  readonly then: readonly (CallExpr | RepeatExpr)[];
   readonly fusion: Ident | undefined;
   readonly span: Span;
 }

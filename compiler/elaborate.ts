@@ -93,6 +93,7 @@ interface ParamDecl {
   readonly name: A.Ident;
   readonly sort: A.Ident | undefined;
   readonly choices: readonly string[] | undefined;
+  readonly numberChoices?: readonly A.Expr[];
   readonly value: A.Expr | undefined;
   readonly span: Span;
 }
@@ -100,7 +101,7 @@ interface ParamDecl {
 function parameterDecls(entry: BlockEntry): ParamDecl[] {
   const out: ParamDecl[] = [];
   for (const p of entry.module.params.values()) out.push({ name: p.name, sort: p.sort, choices: undefined, value: p.value, span: p.span });
-  for (const f of entry.decl.formals) if (!f.type) out.push({ name: f.name, sort: f.sort, choices: f.choices, value: f.default, span: f.span });
+  for (const f of entry.decl.formals) if (!f.type) out.push({ name: f.name, sort: f.sort, choices: f.choices, numberChoices: f.numberChoices, value: f.default, span: f.span });
   return out;
 }
 
@@ -180,7 +181,9 @@ function bindParameters(entry: BlockEntry, overrides: readonly ParamOverride[], 
         ? { text: p.name.text, from: "alias", span: aliased.value.span, argument: aliased.span, uses: namesIn(aliased.value) }
         : { text: p.name.text, from: "default", span: source?.span ?? p.span, uses: namesIn(source) };
     params.push({ name: p.name.name, value, span: p.span, origin });
-    bindParameter(p, value, override, override?.span ?? source?.span ?? p.span, ctx, diagnostics);
+    const span = override?.span ?? source?.span ?? p.span;
+    if (p.numberChoices) checkNumberChoice(p, value, span, override !== undefined, interpreter, ctx, diagnostics);
+    bindParameter(p, value, override, span, ctx, diagnostics);
   }
   const names = params.map((p) => p.name);
   for (const [name, a] of aliasDefaults) if (!names.includes(name)) diagnostics.push(M.aliasArgumentUnknown(entry.decl.name, a.name, names));
@@ -221,6 +224,16 @@ function sourceValue(p: ParamDecl, source: A.Expr, interpreter: Interpreter, ctx
 }
 
 /** A parameter's value checked against its declaration, then bound in the context. */
+/** A numeric choice (fast_scale: 1 | 1/2): the value must be one of the numbers listed. */
+function checkNumberChoice(p: ParamDecl, value: Rational | string | boolean | undefined, span: Span, overridden: boolean, interpreter: Interpreter, ctx: Ctx, diagnostics: Diagnostic[]): void {
+  const allowed = (p.numberChoices ?? []).map((e) => {
+    const v = interpreter.evaluate(e, ctx);
+    return v.kind === "dim" ? v.poly.constantValue() : undefined;
+  });
+  if (value instanceof Rational && allowed.some((a) => a !== undefined && a.equals(value))) return;
+  diagnostics.push(M.notANumberChoice(p.name, allowed.map(String), value, span, overridden ? p.span : undefined));
+}
+
 function bindParameter(p: ParamDecl, value: Rational | string | boolean | undefined, override: ParamOverride | undefined, span: Span, ctx: Ctx, diagnostics: Diagnostic[]): void {
   if (p.choices && (typeof value !== "string" || !p.choices.includes(value))) diagnostics.push(M.notAChoice(p.name, p.choices, value, span, override ? p.span : undefined));
   if (isBoolean(p) || typeof value === "boolean") {

@@ -96,11 +96,24 @@ class SfParser extends chevrotain.CstParser {
           // A choice: lateral: "tconv" | "t2c" | "tsample" | "none"
           ALT: () => this.AT_LEAST_ONE_SEP({ SEP: T.Bar, DEF: () => this.CONSUME(T.StringLiteral, { LABEL: "choices" }) }),
         },
+        {
+          // A choice of numbers: fast_scale: 1 | 1/2
+          ALT: () => this.AT_LEAST_ONE_SEP2({ SEP: T.Bar, DEF: () => this.SUBRULE(this.numberChoice, { LABEL: "numberChoices" }) }),
+        },
       ]);
     });
     this.OPTION2(() => {
       this.CONSUME(T.Equals);
       this.SUBRULE(this.expr, { LABEL: "default" });
+    });
+  });
+
+  /** One number of a numeric choice: 1, 0.5, 1/2. */
+  numberChoice = this.RULE("numberChoice", () => {
+    this.CONSUME(T.NumberLiteral, { LABEL: "numerator" });
+    this.OPTION(() => {
+      this.CONSUME(T.Slash);
+      this.CONSUME2(T.NumberLiteral, { LABEL: "denominator" });
     });
   });
 
@@ -157,7 +170,7 @@ class SfParser extends chevrotain.CstParser {
     this.SUBRULE(this.expr);
   });
 
-  /** lateral fast -> slow: tconv(α: α) fuse concat */
+  /** lateral fast -> slow: tconv(α: α) |> ... fuse concat */
   lateralStmt = this.RULE("lateralStmt", () => {
     this.CONSUME(T.Lateral);
     this.CONSUME(T.Identifier, { LABEL: "source" });
@@ -165,6 +178,11 @@ class SfParser extends chevrotain.CstParser {
     this.CONSUME2(T.Identifier, { LABEL: "target" });
     this.CONSUME(T.Colon);
     this.SUBRULE(this.pipeTarget, { LABEL: "transform" });
+    // lateral fast -> slow: tconv(α: α) |> upsample(1×2²): a pipe as the transform
+    this.MANY(() => {
+      this.CONSUME(T.PipeOp);
+      this.SUBRULE2(this.pipeTarget, { LABEL: "then" });
+    });
     this.OPTION(() => {
       this.CONSUME(T.Fuse);
       this.CONSUME3(T.Identifier, { LABEL: "fusion" });

@@ -22,7 +22,11 @@ export function applyOp(it: Interpreter, name: OpName, bound: Map<string, Value>
   if (xs?.kind === "list" && xs.items.some((i) => i.kind === "poison")) return { kind: "poison", span: at.span };
   const spanOf = (arg?: string): Span => (arg && argSpans.get(arg)) || bound.get(arg ?? "")?.span || at.span;
   const args = opArgs(name, bound, (d) => it.reporter.fail(d), spanOf);
-  const type = OPS[name].rule(args, ruleContext(name, spanOf, ctx));
+  const record = OPS[name];
+  const type = record.rule(args, ruleContext(name, spanOf, ctx));
+  // An op that changes nothing here (upsample by 1×1²) makes no node: its input is its value.
+  const x = bound.get("x");
+  if (record.isIdentity?.(args) && x?.kind === "tensor") return { ...x, type, span: at.span };
   noteSizeChange(it, name, args, type, at.span);
   return ctx.mode.opResult(name, args, bound, type, at, ctx);
 }

@@ -13,6 +13,8 @@ import type { Value } from "../values";
 import type { FactRole, FactSink } from "../facts/types";
 import { Abandon, factsOf, type Ctx } from "./context";
 import * as M from "./messages";
+import { requireAll } from "./apply-op";
+import { decideDivides } from "./prover";
 
 export abstract class Evaluator {
   /** Where the types of spans are recorded for tools, when they asked (check({facts: true})). */
@@ -190,7 +192,13 @@ export abstract class Evaluator {
     const av = M.valueIn(a, ctx);
     const bv = M.valueIn(b, ctx);
     if (av !== undefined && bv !== undefined) return { kind: "dim", poly: Poly.constant(av.div(bv)), span: e.span };
-    return ctx.reporter.fail(M.notAPolynomial(e.span, a, b));
+    // C/r with r a letter: a whole number where r divides C, which the block
+    // then requires of its callers, like any other divisibility.
+    const facts = factsOf(ctx);
+    const outcome = decideDivides(a, b, facts);
+    if (outcome.kind === "requires") requireAll(outcome.claims, `${a}/${b} a whole number`, e.span, ctx);
+    if (outcome.kind === "refuted") return ctx.reporter.fail(M.notAPolynomial(e.span, a, b));
+    return { kind: "dim", poly: floorDiv(a, b, facts.isInteger), span: e.span };
   }
 
   private remainder(a: Poly, b: Poly, e: Extract<A.Expr, { kind: "binary" }>, ctx: Ctx): Value {

@@ -200,7 +200,9 @@ export class Interpreter extends Evaluator {
     const fusion = named?.kind === "string" ? named.value : (s.fusion?.name ?? "concat");
     if (fusion !== "concat" && fusion !== "sum") return this.reporter.fail(M.unknownFusion(s.fusion?.span ?? s.span, fusion));
     const lateralCtx: Ctx = { ...ctx, inLateral: s.span };
-    const transformed = this.recordedCall(s.transform.span, lateralCtx, () => this.stage(s.transform, source, lateralCtx));
+    const transformed = this.recordedCall(s.transform.span, lateralCtx, () =>
+      s.then.reduce((v, t) => (v.kind === "poison" ? v : this.stage(t, v, lateralCtx)), this.stage(s.transform, source, lateralCtx)),
+    );
     this.lateralShapes(s, transformed, target, lateralCtx);
     const fuseOp: OpName = fusion === "sum" ? "add" : "concat";
     const fused = applyOp(this, fuseOp, new Map([["xs", { kind: "list", items: [target, transformed], span: s.span }]]), { span: s.span, label: `${s.target.name}_fuse` }, lateralCtx, new Map());

@@ -527,6 +527,14 @@ export function notAChoice(name: A.Ident, choices: readonly string[], value: Rat
   });
 }
 
+export function notANumberChoice(name: A.Ident, choices: readonly string[], value: Rational | string | boolean | undefined, at: Span, declared: Span | undefined): Diagnostic {
+  return makeDiagnostic("SF0112", at, {
+    message: `\`${name.text}\` is one of ${choices.join(", ")}, given ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
+    label: "not one of the choices",
+    related: declared ? [{ span: declared, label: "declared here" }] : [],
+  });
+}
+
 export function parameterNotBoolean(name: A.Ident, value: Rational | string | undefined, at: Span): Diagnostic {
   return makeDiagnostic("SF0112", at, { message: `\`${name.text}\` is true or false, given ${String(value)}`, label: "expected true or false" });
 }

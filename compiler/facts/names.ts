@@ -166,6 +166,7 @@ class ModuleResolver {
         case "lateral": {
           for (const id of [s.source, s.target]) this.reference(id, env);
           this.pipeTarget(s.transform, env);
+          for (const t of s.then) this.pipeTarget(t, env);
           if (s.fusion) {
             const b = env.get(s.fusion.name);
             if (b) this.add(s.fusion, b.kind, b.span);

@@ -154,6 +154,11 @@ export interface OpRecord<Op extends { readonly kind: string }> {
   readonly result: string;
   /** The symbolic shape rule; with every parameter bound it gives the concrete shape too. */
   rule(a: OpArgs, c: RuleContext): TensorType;
+  /**
+   * True where the op, with these arguments, is the identity for every value
+   * of the letters (a resize by 1×1²): it then makes no node.
+   */
+  isIdentity?(a: OpArgs): boolean;
   /** The graph IR node and its weights (shapes and initialisation), with every parameter bound. */
   lower(a: OpArgs, c: LowerContext): { op: Op; weights: readonly WeightSpec[] };
   readonly onnx: OnnxLowering<Op>;

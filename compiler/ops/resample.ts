@@ -126,6 +126,10 @@ function record<K extends "resize" | "upsample">(kind: K, summary: string, forma
     formals,
     result,
     rule: rule(kind),
+    isIdentity: (a) => {
+      const x = writtenVideo(a.tensor("x").dims);
+      return resizedDims(a).every((d, i) => d.sub([x.frames, x.height, x.width][i]!).isZero());
+    },
     lower: (a, ctx) => ({
       op: { kind, mode: a.word("mode") === "linear" ? "linear" : "nearest", sizes: ctx.shapeOf(videoType(...resizedDims(a), writtenVideo(a.tensor("x").dims).channels)) },
       weights: [],

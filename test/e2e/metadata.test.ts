@@ -58,7 +58,7 @@ describe("model metadata", () => {
     expect(params).toMatchObject({ T: 4, α: 8, β: "1/8", τ: 16, S: 48, C: 16, classes: 10, transform: "tconv", sampling: "stride", dropout: "1/2" });
     expect(m.sfc_version).toBe(pkg.version);
     const stdlib = nodeHost().stdlib;
-    const sources = new Map([...["lateral", "nonlocal", "resnet3d", "slowfast"].map((n): [string, string] => [`std/${n}.sf`, stdlib.get(n)!])]);
+    const sources = new Map([...["inputs", "lateral", "nonlocal", "resnet3d", "slowfast"].map((n): [string, string] => [`std/${n}.sf`, stdlib.get(n)!])]);
     expect(m.source_sha256).toBe(sourceSha256(sources));
     expect(m.weights).toBe(weights);
     expect(m.weights_sha256).toBe(createHash("sha256").update(fs.readFileSync(weights)).digest("hex"));

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { elaborateOnly } from "../../compiler/index";
 import { nodeHost } from "../../compiler/host/node";
 import { countGraph } from "../../compiler/report/counts";
+import { main } from "../../cli/main";
 
 function counts(network: string, settings: string[] = []): { params: number; gflops: string } {
   const r = elaborateOnly({ file: "std/slowfast.sf", host: nodeHost(), network, settings: ["S=256", ...settings].map((text) => ({ text })) });
@@ -71,6 +72,26 @@ describe("β whose Fast width is a fraction", () => {
       const fixed = elaborateOnly({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: [{ text: `beta=${beta}` }, { text: `Cf=${down}` }] });
       expect(fixed.diagnostics).toEqual([]);
       expect(fixed.graph).toBeDefined();
+    });
+  }
+});
+
+describe("the paper's weaker Fast-pathway inputs, as `sfc info --format json` reports them (4×16 R50, 256²)", () => {
+  const settings: Array<[string[], number, number]> = [
+    [["fast_color=gray"], 34_476_296, 34.04],
+    [["fast_diff=true"], 34_480_216, 36.1],
+    [["fast_color=gray", "fast_diff=true"], 34_476_296, 34.04],
+    [["fast_scale=1/2", "beta=1/4"], 37_940_960, 35.98],
+  ];
+  for (const [set, params, gflops] of settings) {
+    it(`${set.join(", ")}: ${params.toLocaleString("en-US")} parameters, ${gflops.toFixed(2)} GFLOPs`, async () => {
+      let printed = "";
+      const io = { out: (t: string) => (printed += t), err: (t: string) => (printed += t) };
+      const args = ["info", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "S=256", ...set.flatMap((s) => ["--set", s]), "--format", "json"];
+      expect(await main(args, io)).toBe(0);
+      const info = JSON.parse(printed) as { params: number; gflops: number };
+      expect({ params: info.params, gflops: info.gflops }).toEqual({ params, gflops });
+      expect(counts("SlowFast_4x16_R50", set)).toEqual({ params, gflops: gflops.toFixed(2) });
     });
   }
 });
