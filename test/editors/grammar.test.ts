@@ -88,7 +88,7 @@ describe("the TextMate grammar on the standard library", () => {
     expect(scopeOf(tokens, source, "out", "slow = stem(")).toBe("variable.parameter.sf");
     expect(scopeOf(tokens, source, "repeat", "repeat depth2")).toBe("keyword.control.sf");
     expect(scopeOf(tokens, source, "τ", "network SlowFast_4x16_R50")).toBe("variable.parameter.sf");
-    expect(scopeOf(tokens, source, "α", ": frames(clip, every: α)")).toBe("variable.other.greek.sf");
+    expect(scopeOf(tokens, source, "α", "frames(clip, from: fast_diff ? 1 : 0, every: α)")).toBe("variable.other.greek.sf");
   });
 
   test("resnet3d.sf: rounding brackets in a result type", () => {
