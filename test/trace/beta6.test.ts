@@ -43,9 +43,9 @@ describe("models/beta6.sf: β = 1/6 through an alias", () => {
     expect(r.err).toContain("network B = SlowFast_4x16_R50(β: 1/6)");
     expect(r.err).toContain("^^^^^^ β = 1/6 makes `Cf` = 32/3");
     expect(r.err).toContain("= note: in `SlowFast`: Cf = 32/3 is a fraction");
-    expect(r.err).toMatch(/--> std\/slowfast\.sf:36:28/);
+    expect(r.err).toMatch(/--> std\/slowfast\.sf:48:28/);
     expect(r.err).toContain("= note: `Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31");
-    expect(r.err).toMatch(/--> std\/slowfast\.sf:17:10/);
+    expect(r.err).toMatch(/--> std\/slowfast\.sf:22:10/);
     expect(r.err).toContain("`SlowFast_4x16_R50(β: 1/6, Cf: 10)` or `SlowFast_4x16_R50(β: 1/6, Cf: 11)`");
     expect(r.err).not.toContain("--set");
   });
@@ -60,8 +60,8 @@ describe("models/beta6.sf: β = 1/6 through an alias", () => {
     expect(message.split("\n")).toEqual([
       "`out` of `stem` must be an integer, but Cf = 32/3",
       "here: β = 1/6 makes `Cf` = 32/3",
-      "note: in `SlowFast`: Cf = 32/3 is a fraction (std/slowfast.sf:36:28)",
-      "note: `Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31 (std/slowfast.sf:17:10)",
+      "note: in `SlowFast`: Cf = 32/3 is a fraction (std/slowfast.sf:48:28)",
+      "note: `Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31 (std/slowfast.sf:22:10)",
       "help: give `Cf` a whole value where `B` chooses its parameters: `SlowFast_4x16_R50(β: 1/6, Cf: 10)` or `SlowFast_4x16_R50(β: 1/6, Cf: 11)`",
     ]);
   });
@@ -77,8 +77,8 @@ describe("models/beta6.sf: β = 1/6 through an alias", () => {
     const related = d.relatedInformation.map((r: { location: { uri: string; range: { start: { line: number } } }; message: string }) => [r.location.uri, r.location.range.start.line + 1, r.message]);
     expect(related).toEqual([
       [pathToFileURL(path.join(__dirname, FILE)).href, 3, "β = 1/6 makes `Cf` = 32/3"],
-      [stdlibUri, 36, "in `SlowFast`: Cf = 32/3 is a fraction"],
-      [stdlibUri, 17, "`Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31"],
+      [stdlibUri, 48, "in `SlowFast`: Cf = 32/3 is a fraction"],
+      [stdlibUri, 22, "`Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31"],
     ]);
 
     const sarif = JSON.parse((await sfc("check", FILE, "--format", "sarif")).out);
@@ -92,14 +92,14 @@ describe("models/beta6.sf: β = 1/6 through an alias", () => {
     expect(loc.message.text).toBe("β = 1/6 makes `Cf` = 32/3");
     const where = (l: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }; message?: { text: string } }) => [l.physicalLocation.artifactLocation.uri, l.physicalLocation.region.startLine, l.message?.text];
     expect(result.relatedLocations.map(where)).toEqual([
-      [stdlibUri, 36, "in `SlowFast`: Cf = 32/3 is a fraction"],
-      [stdlibUri, 17, "`Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31"],
+      [stdlibUri, 48, "in `SlowFast`: Cf = 32/3 is a fraction"],
+      [stdlibUri, 22, "`Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31"],
     ]);
     // The code flow goes from the user's line inwards.
     expect(result.codeFlows[0].threadFlows[0].locations.map((l: { location: Parameters<typeof where>[0] }) => where(l.location))).toEqual([
       [FILE, 3, "β = 1/6 makes `Cf` = 32/3"],
-      [stdlibUri, 17, "`Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31"],
-      [stdlibUri, 36, "in `SlowFast`: Cf = 32/3 is a fraction"],
+      [stdlibUri, 22, "`Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31"],
+      [stdlibUri, 48, "in `SlowFast`: Cf = 32/3 is a fraction"],
     ]);
   });
 
