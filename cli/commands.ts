@@ -72,6 +72,7 @@ export const INFO = {
     format: { type: "string", value: "table|json", help: "a table, or JSON with the same fields (diagnostics then as json too)" },
     "count-bn": { type: "boolean", help: "count batch norm's multiply-adds (left out by default, as the paper does)" },
     "keep-bn": { type: "boolean", help: "report the graph with batch norm kept rather than folded" },
+    dynamic: { type: "string", multiple: true, value: "NAMES", help: "also give parameters and multiply-adds as formulas in these parameters, e.g. T,S" },
     ...HELP_OPTION,
   },
   details: `Counts are read from the graph IR. Multiply-adds are those of conv, linear and

@@ -5,7 +5,9 @@ import { DEPTHS, reportGraph, type Depth, type Figures, type Report } from "../c
 import { formatShape, formatVideoShape, writtenVideo } from "../compiler/shapes";
 import { inferenceGraph } from "../compiler/passes/index";
 import { printDiagnostics, requireSource, UsageError, type Io } from "./io";
-import { intOption, limitsOf, settingsOf, version } from "./common";
+import { compileFromArgs, intOption, limitsOf, settingsOf, version } from "./common";
+import { nodeParams } from "../compiler/report/counts";
+import { symbolicFlops } from "../compiler/report/symbolic-counts";
 import { INFO } from "./commands";
 import { parseCommand } from "./options";
 
@@ -60,6 +62,8 @@ export function infoCommand(argv: string[], io: Io): number {
     `inference graph: ${plural(passes.foldedBatchNorms.length, "batch norm", "batch norms")} folded into convolutions` +
     `${passes.keptBatchNorms > 0 ? `, ${passes.keptBatchNorms} kept${values["keep-bn"] ? " (--keep-bn)" : ""}` : ""}` +
     `, ${plural(passes.removedDropouts.length, "dropout", "dropouts")} removed, ${plural(passes.mergedReshapes.length, "reshape pair", "reshape pairs")} merged`;
+  const symbolic = values.dynamic === undefined ? undefined : dynamicFormulas(positionals[0]!, values, io);
+  if (symbolic === null) return 1;
   if (format === "json") {
     io.out(
       `${JSON.stringify(
@@ -72,6 +76,7 @@ export function infoCommand(argv: string[], io: Io): number {
           gflops: Number(giga(report.total.flops)),
           paramBytes: report.paramBytes,
           countsBatchNorm: countBn,
+          ...(symbolic ? { dynamic: symbolic } : {}),
           byPathway: Object.fromEntries(report.split.map((s) => [s.part, figuresJson(s)])),
           ...(views === undefined ? {} : { views, overViews: { flops: report.total.flops * views, activations: report.total.activations * views } }),
           passes: {
@@ -99,7 +104,29 @@ export function infoCommand(argv: string[], io: Io): number {
   io.out(`${graph.name}: input ${graph.inputs.map((i) => `${i.name} (N, ${i.shape.join(", ")})`).join(", ")} → ${graph.outputs[0]!.name} (N, ${graph.outputs[0]!.shape.join(", ")})\n`);
   printTable(io, report, { countBn, views });
   io.out(`${passesLine}\n`);
+  if (symbolic) {
+    io.out(`\nwith ${symbolic.parameters.join(", ")} dynamic:\n`);
+    io.out(`  params: ${thousands(symbolic.params)} for every ${symbolic.parameters.join(", ")}\n`);
+    io.out(`  multiply-adds: ${symbolic.flops}\n`);
+  }
   return 0;
+}
+
+/**
+ * --dynamic: the network compiled with those parameters symbolic (refused as
+ * `sfc compile --dynamic` refuses), its multiply-adds as a formula in them.
+ * Null after an error, which has been printed.
+ */
+function dynamicFormulas(file: string, values: Parameters<typeof compileFromArgs>[1] & { "count-bn"?: boolean }, io: Io): { parameters: string[]; params: number; flops: string } | null {
+  const compiled = compileFromArgs(file, values);
+  if (!compiled.dynamic || !compiled.elaborated) {
+    printDiagnostics(io, "human", compiled.diagnostics, compiled.sources, version());
+    return null;
+  }
+  const plan = compiled.dynamic;
+  const params = compiled.elaborated.nodes.reduce((s, n) => s + nodeParams(n), 0);
+  const flops = symbolicFlops(compiled.elaborated, plan.dims, values["count-bn"] ?? false).flops;
+  return { parameters: [...plan.names], params, flops: flops.toString() };
 }
 
 function printTable(io: Io, report: Report, options: { countBn: boolean; views: number | undefined }): void {

@@ -149,3 +149,14 @@ export function checkInput(req: ShapeRequirements, input: string, shape: readonl
   }
   return problems;
 }
+
+/**
+ * Which axes of each input and output vary at run time (batch = axis 0
+ * included), for serving configurations that write -1 for them (Triton's
+ * `dims`). Works on any requirements object, fixed or dynamic.
+ */
+export function dynamicAxes(req: ShapeRequirements): { inputs: Record<string, number[]>; outputs: Record<string, number[]> } {
+  const axes = (shapes: Readonly<Record<string, readonly DimEntry[]>>): Record<string, number[]> =>
+    Object.fromEntries(Object.entries(shapes).map(([name, dims]) => [name, dims.flatMap((d, i) => (typeof d === "string" ? [i] : []))]));
+  return { inputs: axes(req.inputs), outputs: axes(req.outputs) };
+}

@@ -8,6 +8,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main";
+import { compile, elaborateOnly } from "../../compiler/index";
+import { nodeHost } from "../../compiler/host/node";
+import { Rational } from "../../compiler/dims/rational";
+import { countGraph } from "../../compiler/report/counts";
+import { symbolicFlops } from "../../compiler/report/symbolic-counts";
 import { writeNpy } from "../../runtime/npy";
 import { deterministicClip } from "../../runtime/session";
 
@@ -65,6 +70,26 @@ describe("sfc compile --dynamic and sfc run", () => {
       const r = await sfc("compile", ...NET, "--dynamic", name, "-o", path.join(work, "never.onnx"));
       expect(r.code, name).toBe(1);
       expect(r.err).toMatch(pattern);
+    }
+  });
+});
+
+describe("sfc info --dynamic", () => {
+  it("prints multiply-adds as a formula in T and S that gives the fixed counts at other sizes", async () => {
+    const r = await sfc("info", ...NET, "--dynamic", "T,S");
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/with T, S dynamic:\n {2}params: [\d,]+ for every T, S\n {2}multiply-adds: .*T⌈S\/2⌉²/);
+    const compiled = compile({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: [{ text: "C=16" }, { text: "classes=10" }], dynamic: ["T", "S"] });
+    const formula = symbolicFlops(compiled.elaborated!, compiled.dynamic!.dims, false).flops;
+    for (const [t, s] of [
+      [4, 64],
+      [8, 96],
+      [2, 100],
+    ] as const) {
+      const fixed = elaborateOnly({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: ["C=16", "classes=10", `T=${t}`, `S=${s}`].map((text) => ({ text })) });
+      const want = countGraph(fixed.graph!).flops;
+      const got = formula.evaluate((n) => (n === "T" ? Rational.of(t) : n === "S" ? Rational.of(s) : undefined))!.toNumber();
+      expect(got, `T=${t} S=${s}`).toBe(want);
     }
   });
 });

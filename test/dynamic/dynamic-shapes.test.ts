@@ -8,6 +8,7 @@ import { onnx } from "onnx-proto";
 import { describe, expect, it } from "vitest";
 import { compile, type CompileResult } from "../../compiler/index";
 import { nodeHost } from "../../compiler/host/node";
+import { dynamicAxes } from "../../compiler/dynamic/requirements";
 import { deterministicClip } from "../../runtime/session";
 import { checkManyWithOnnx, runWithOrt } from "../support/onnx-check";
 
@@ -72,6 +73,7 @@ describe("--dynamic T,S", () => {
       parameters: { T: { input: "clip", axis: 2, scale: 8, offset: 0, min: 1, compiled: 4 }, S: { input: "clip", axis: 3, scale: 1, offset: 0, compiled: 224 } },
     });
     expect(r.constraints).toContainEqual({ kind: "multiple", input: "clip", axis: 2, name: "frames", of: 8, offset: 0, text: "the Fast clip needs a multiple of α = 8" });
+    expect(dynamicAxes(r)).toEqual({ inputs: { clip: [0, 2, 3, 4] }, outputs: { logits: [0] } });
     expect(r.constraints).toContainEqual({ kind: "equal", input: "clip", axis: 4, name: "width", to: { input: "clip", axis: 3 }, text: "the Fast clip needs its width equal to its height" });
   });
 });
