@@ -6,9 +6,15 @@
 import { chevrotain, type CstNode, type IToken, type IRecognitionException } from "./chevrotain";
 import * as T from "./lexer";
 
-class SfParser extends chevrotain.CstParser {
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full" });
+export class SfParser extends chevrotain.CstParser {
+  /**
+   * chevrotain's grammar validations (ambiguities, left recursion) cost every
+   * start-up a large share of its time and can only fail when the grammar
+   * changes, so the parser every command uses skips them and
+   * test/grammar/validations.test.ts runs them.
+   */
+  constructor(options: { validate?: boolean } = {}) {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full", skipValidations: !(options.validate ?? false) });
     this.performSelfAnalysis();
   }
 
