@@ -47,6 +47,7 @@ export const RUN = {
     output: { type: "string", value: "Y.npy", help: "write the first output as .npy" },
     labels: { type: "string", value: "FILE", help: "class names: one per line, or a JSON array or {name: index} object" },
     top: { type: "string", value: "K", help: "how many classes to list per clip (default 5)" },
+    views: { type: "boolean", help: "the batch is the views of one video (clips × crops): average their softmax scores, as PySlowFast's test loop does" },
     ep: { type: "string", value: "cpu|cuda|webgpu", help: "execution provider; falls back to cpu with a warning" },
     threads: { type: "string", value: "N", help: "onnxruntime intra-op threads" },
     ...NETWORK_OPTION,

@@ -235,14 +235,17 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     throw new UsageError(`onnxruntime could not run ${file}: ${String((e as Error).message ?? e).split("\n")[0]}`);
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const [name, out] = Object.entries(outputs)[0]!;
-  const what = scores === "probabilities" ? "probabilities (the network ends in softmax)" : "logits (the network ends without softmax)";
+  const [name, first] = Object.entries(outputs)[0]!;
+  if (values.views && first.shape.length !== 2) throw new UsageError(`--views needs an output of shape (views, classes); ${name} has shape (${first.shape.join(", ")})`);
+  const out = values.views ? averageOfViews(first, scores) : first;
+  if (values.views) io.out(`${first.shape[0]} views averaged: the mean of their softmax scores, as PySlowFast's test loop ensembles them\n`);
+  const what = values.views ? "probabilities (averaged over the views)" : scores === "probabilities" ? "probabilities (the network ends in softmax)" : "logits (the network ends without softmax)";
   io.out(`${name}: shape (${out.shape.join(", ")}) on ${provider} in ${ms.toFixed(1)} ms; the scores are ${what}\n`);
   if (out.shape.length === 2) {
     const classes = out.shape[1]!;
     const labels = values.labels === undefined ? undefined : readLabels(values.labels, classes);
     const k = Math.min(top, classes);
-    const by = scores === "probabilities" ? "probability" : "logit";
+    const by = scores === "probabilities" || values.views ? "probability" : "logit";
     topK(out.data, classes, k).forEach((row, b) => {
       const items = row.map((r) => `${r.index}${labels ? ` ${labels[r.index]}` : ""} (${r.value.toFixed(4)})`);
       io.out(`  [${b}] top-${k} by ${by}: ${items.join(", ")}\n`);
@@ -250,4 +253,27 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   } else if (values.labels !== undefined) throw new UsageError(`--labels needs an output of shape (N, classes); ${name} has shape (${out.shape.join(", ")})`);
   if (values.output) writeAtomically(values.output, writeNpy(out.data, out.shape), inputsOf(sources, file, values.weights, ...inputFiles));
   return 0;
+}
+
+/**
+ * Several views of one video (PySlowFast tests 10 clips × 3 crops): each row's
+ * softmax (unless the network already ends in one), averaged over the rows,
+ * in float64. One row of `classes` scores.
+ */
+function averageOfViews(out: { data: Float32Array; shape: number[] }, scores: ScoreKind): { data: Float32Array; shape: number[] } {
+  const [views, classes] = out.shape as [number, number];
+  const sum = new Float64Array(classes);
+  for (let v = 0; v < views; v++) {
+    const row = out.data.subarray(v * classes, (v + 1) * classes);
+    if (scores === "probabilities") {
+      for (let c = 0; c < classes; c++) sum[c]! += row[c]!;
+      continue;
+    }
+    let max = -Infinity;
+    for (const x of row) max = Math.max(max, x);
+    let total = 0;
+    for (const x of row) total += Math.exp(x - max);
+    for (let c = 0; c < classes; c++) sum[c]! += Math.exp(row[c]! - max) / total;
+  }
+  return { data: Float32Array.from(sum, (x) => x / views), shape: [1, classes] };
 }
