@@ -18,6 +18,9 @@
  *   run folded when every data input is folded;
  * - everything else sees NCDHW.
  *
+ * Sizes left symbolic by --dynamic are read at run time (Shape, Gather,
+ * Concat) wherever a reshape needs them; never a fixed T or S.
+ *
  * A conversion is placed where a value is needed in a layout it does not have,
  * once per value and layout, so a run of time-local ops pays one transpose at
  * each end. The pass preserves the function computed (outputs equal to the
@@ -27,7 +30,7 @@
  * which the IR's batch-free shapes cannot state.
  */
 import { onnx } from "onnx-proto";
-import { intsAttribute } from "./onnx-attributes";
+import { intAttribute, intsAttribute } from "./onnx-attributes";
 
 /** "auto": the rewrite above; "ncdhw": the plain lowering, unchanged. */
 export type LayoutMode = "auto" | "ncdhw";
@@ -83,7 +86,14 @@ function dimsOf(info: onnx.IValueInfoProto): Dim[] | undefined {
   return dims?.map((d) => (d.dimValue !== undefined && d.dimValue !== null ? Number(d.dimValue) : (d.dimParam ?? "?")));
 }
 
-const isVideo = (dims: readonly Dim[] | undefined): dims is Dim[] => dims !== undefined && dims.length === 5 && dims.slice(1).every((d) => typeof d === "number");
+/** A batched 5-D value with a known channel count; time and space may be symbolic (--dynamic). */
+const isVideo = (dims: readonly Dim[] | undefined): dims is Dim[] => dims !== undefined && dims.length === 5 && typeof dims[1] === "number";
+
+/** A piece of a run-time shape: a known size, or dims [from, to) of a value's shape. */
+type ShapePart = number | { readonly of: string; readonly from: number; readonly to: number };
+
+/** Product of two sizes, symbolic when either is. */
+const times = (a: Dim, b: Dim): Dim => (typeof a === "number" && typeof b === "number" ? a * b : `${a}*${b}`);
 
 /** A conv or pool's window facts, in ONNX attribute order (t, h, w). */
 interface Window {
@@ -125,12 +135,42 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
     constants.push({ name, dims: [values.length], values: [...values] });
     return name;
   };
-  const declare = (name: string, dims: readonly (number | undefined)[]): void => {
-    addedValueInfo.push({
-      name,
-      type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims.map((d) => (d === undefined ? {} : { dimValue: d })) } } },
-    });
+  const declare = (name: string, dims: readonly (Dim | undefined)[]): void => {
+    const dim = dims.map((d) => (d === undefined ? {} : typeof d === "number" ? { dimValue: d } : { dimParam: d }));
+    addedValueInfo.push({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim } } } });
   };
+  /**
+   * A reshape target: a constant when every size is known, otherwise built
+   * at run time from the shapes of the values named (--dynamic sizes).
+   */
+  const shapeOperand = (purpose: string, parts: readonly ShapePart[], doc: string | null | undefined): string => {
+    if (parts.every((p) => typeof p === "number")) return constant(purpose, parts as number[]);
+    const pieces: string[] = [];
+    let known: number[] = [];
+    const flushKnown = (): void => {
+      if (known.length > 0) pieces.push(constant(`${purpose}_known`, known));
+      known = [];
+    };
+    for (const part of parts) {
+      if (typeof part === "number") {
+        known.push(part);
+        continue;
+      }
+      flushKnown();
+      const shape = fresh(`${part.of}/shape`);
+      emit("Shape", [part.of], [shape], doc);
+      const indices = Array.from({ length: part.to - part.from }, (_, i) => part.from + i);
+      const picked = fresh(`${purpose}_dims`);
+      emit("Gather", [shape, constant(`${purpose}_indices`, indices)], [picked], doc, [intAttribute("axis", 0)]);
+      pieces.push(picked);
+    }
+    flushKnown();
+    const name = fresh(purpose);
+    emit("Concat", pieces, [name], doc, [intAttribute("axis", 0)]);
+    return name;
+  };
+  const sized = (dims: readonly Dim[], value: string, from: number, to: number): ShapePart[] =>
+    dims.slice(from, to).every((d) => typeof d === "number") ? (dims.slice(from, to) as number[]) : [{ of: value, from, to }];
   const emit = (opType: string, inputs: string[], outputs: string[], docString: string | null | undefined, attributes: onnx.IAttributeProto[] = []): void => {
     out.push({ opType, input: inputs, output: outputs, name: fresh(`${outputs[0]}/${opType}`), ...(docString ? { docString } : {}), ...(attributes.length ? { attribute: attributes } : {}) });
   };
@@ -144,26 +184,33 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
   const producerDoc = new Map<string, string | null | undefined>();
   for (const node of input.nodes) for (const o of node.output ?? []) producerDoc.set(o, node.docString);
 
+  // Where each folded value's frame count can be read at run time: a 5-D value with the same T.
+  const timeSource = new Map<string, string>();
+
   const toFolded = (value: string, doc: string | null | undefined): string => {
     const existing = folded.get(value);
     if (existing !== undefined) return existing;
-    const [, c, t, h, w] = shapes.get(value) as number[];
+    const dims = shapes.get(value)!;
+    const [, c, t, h, w] = dims;
     const moved = fresh(`${value}/time_major`);
     emit("Transpose", [value], [moved], doc, [intsAttribute("perm", [0, 2, 1, 3, 4])]);
     declare(moved, [undefined, t, c, h, w]);
     const name = fresh(`${value}/folded`);
-    emit("Reshape", [moved, constant(`${value}/folded_shape`, [-1, c!, h!, w!])], [name], doc);
+    emit("Reshape", [moved, shapeOperand(`${value}/folded_shape`, [-1, c as number, ...sized(dims, value, 3, 5)], doc)], [name], doc);
     declare(name, [undefined, c, h, w]);
     folded.set(value, name);
+    timeSource.set(name, value);
     return name;
   };
   const toPlain = (value: string, doc: string | null | undefined): string => {
     if (plainReady.has(value)) return value;
     const source = folded.get(value);
     if (source === undefined) return value; // not a video value this pass touched
-    const [, c, t, h, w] = shapes.get(value) as number[];
+    const dims = shapes.get(value)!;
+    const [, c, t, h, w] = dims;
+    const frames: ShapePart[] = typeof t === "number" ? [t] : [{ of: timeSource.get(source)!, from: 2, to: 3 }];
     const unfolded = fresh(`${value}/time_major`);
-    emit("Reshape", [source, constant(`${value}/unfolded_shape`, [-1, t!, c!, h!, w!])], [unfolded], doc);
+    emit("Reshape", [source, shapeOperand(`${value}/unfolded_shape`, [-1, ...frames, c as number, ...sized([0, c!, h!, w!], source, 2, 4)], doc)], [unfolded], doc);
     declare(unfolded, [undefined, t, c, h, w]);
     emit("Transpose", [unfolded], [value], doc, [intsAttribute("perm", [0, 2, 1, 3, 4])]);
     plainReady.add(value);
@@ -175,19 +222,20 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
   const timeBySpace = (value: string, doc: string | null | undefined): string => {
     const existing = flattened.get(value);
     if (existing !== undefined) return existing;
-    const [, c, t, h, w] = shapes.get(value) as number[];
+    const [, c, t, h, w] = shapes.get(value)!;
     const name = fresh(`${value}/time_by_space`);
     emit("Reshape", [toPlain(value, doc), constant(`${value}/time_by_space_shape`, [0, 0, 0, -1])], [name], doc);
-    declare(name, [undefined, c, t, h! * w!]);
+    declare(name, [undefined, c, t, times(h!, w!)]);
     flattened.set(value, name);
     return name;
   };
-  /** The output of a node that ran folded: named apart, its NCDHW form made only if asked for. */
-  const foldedOutput = (value: string): string => {
+  /** The output of a node that ran folded (with `frames`' frame count): named apart, its NCDHW form made only if asked for. */
+  const foldedOutput = (value: string, frames: string): string => {
     const name = fresh(`${value}/folded`);
-    const [, c, , h, w] = shapes.get(value) as number[];
+    const [, c, , h, w] = shapes.get(value)!;
     declare(name, [undefined, c, h, w]);
     folded.set(value, name);
+    timeSource.set(name, timeSource.get(frames) ?? frames);
     removedValues.add(value);
     return name;
   };
@@ -225,7 +273,9 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
     if (spatialPoint) return "temporal";
     const group = Number(attr(node, "group")?.i ?? 1);
     const inputChannels = shapes.get(data[0]!)![1] as number;
-    const stemLike = inputChannels <= STEM_MAX_INPUT_CHANNELS && group === 1 && strides[0] === 1 && dilations[0] === 1 && input.opset >= 13;
+    // "Same" padding in time keeps the frame count, so the output's T is the input's.
+    const keepsFrames = pads[0]! + pads[3]! === kernel[0]! - 1;
+    const stemLike = inputChannels <= STEM_MAX_INPUT_CHANNELS && group === 1 && strides[0] === 1 && dilations[0] === 1 && keepsFrames && input.opset >= 13;
     return stemLike ? "stem" : "ncdhw";
   };
 
@@ -254,7 +304,8 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
       case "follows": {
         const data = new Set(dataInputs(node));
         if ([...data].every((d) => folded.has(d))) {
-          out.push({ ...node, input: (node.input ?? []).map((name) => (data.has(name) ? folded.get(name)! : name)), output: [foldedOutput(output)] });
+          const first = folded.get([...data][0]!)!;
+          out.push({ ...node, input: (node.input ?? []).map((name) => (data.has(name) ? folded.get(name)! : name)), output: [foldedOutput(output, first)] });
         } else {
           out.push({ ...node, input: (node.input ?? []).map((name) => (data.has(name) ? toPlain(name, doc) : name)) });
           plainReady.add(output);
@@ -266,21 +317,23 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
         const weightDims = weight !== undefined ? initializerDims.get(weight) : undefined;
         const window = windowOf(node, node.opType === "Conv" ? weightDims : undefined);
         if (weight !== undefined && weightDims !== undefined) newDims.set(weight, [weightDims[0]!, weightDims[1]!, weightDims[3]!, weightDims[4]!]);
-        const inputs = [toFolded(x!, doc), ...(weight !== undefined ? [weight] : []), ...rest];
-        out.push({ ...node, input: inputs, output: [foldedOutput(output)], attribute: twoD(node, window, true) });
+        const foldedInput = toFolded(x!, doc);
+        const inputs = [foldedInput, ...(weight !== undefined ? [weight] : []), ...rest];
+        out.push({ ...node, input: inputs, output: [foldedOutput(output, foldedInput)], attribute: twoD(node, window, true) });
         break;
       }
       case "temporal": {
         const [x, weight, ...rest] = node.input ?? [];
         const weightDims = initializerDims.get(weight!)!;
         newDims.set(weight!, [weightDims[0]!, weightDims[1]!, weightDims[2]!, 1]);
-        const [, , , h, w] = shapes.get(x!) as number[];
+        const xDims = shapes.get(x!)!;
+        const [, , , h, w] = xDims;
         const flat = timeBySpace(x!, doc);
-        const [, co, to] = shapes.get(output) as number[];
+        const [, co, to] = shapes.get(output)!;
         const convOut = fresh(`${output}/time_by_space`);
         out.push({ ...node, input: [flat, weight!, ...rest], output: [convOut], attribute: twoD(node, windowOf(node, weightDims), false) });
-        declare(convOut, [undefined, co, to, h! * w!]);
-        emit("Reshape", [convOut, constant(`${output}/shape`, [0, 0, 0, h!, w!])], [output], doc);
+        declare(convOut, [undefined, co, to, times(h!, w!)]);
+        emit("Reshape", [convOut, shapeOperand(`${output}/shape`, [0, 0, 0, ...sized(xDims, x!, 3, 5)], doc)], [output], doc);
         plainReady.add(output);
         break;
       }
@@ -310,8 +363,9 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
     const weightDims = initializerDims.get(weight!)!;
     const [co, ci, kt, kh, kw] = weightDims as [number, number, number, number, number];
     const window = windowOf(node, weightDims);
-    const [, , t] = shapes.get(x!) as number[];
-    const [, , tOut, hOut, wOut] = shapes.get(output) as number[];
+    const [, , t] = shapes.get(x!)!;
+    const outDims = shapes.get(output)!;
+    const [, , tOut, hOut, wOut] = outDims;
     const [padBegin, padEnd] = [window.pads[0]!, window.pads[3]!];
 
     const wMoved = fresh(`${weight}/taps_first`);
@@ -319,31 +373,38 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
     const w2 = fresh(`${weight}/taps_as_channels`);
     emit("Reshape", [wMoved, constant(`${weight}/taps_as_channels_shape`, [kt * co, ci, kh, kw])], [w2], doc);
     const conv = fresh(`${output}/per_tap`);
-    out.push({ ...node, input: [toFolded(x!, doc), w2], output: [conv], attribute: twoD(node, window, true) });
+    const foldedInput = toFolded(x!, doc);
+    out.push({ ...node, input: [foldedInput, w2], output: [conv], attribute: twoD(node, window, true) });
     declare(conv, [undefined, kt * co, hOut, wOut]);
     const split = fresh(`${output}/per_tap_by_time`);
-    emit("Reshape", [conv, constant(`${output}/per_tap_by_time_shape`, [-1, t!, kt, co, hOut!, wOut!])], [split], doc);
+    const frames: ShapePart[] = typeof t === "number" ? [t] : [{ of: x!, from: 2, to: 3 }];
+    const space = sized([0, 0, ...outDims.slice(3)], conv, 2, 4);
+    emit("Reshape", [conv, shapeOperand(`${output}/per_tap_by_time_shape`, [-1, ...frames, kt, co, ...space], doc)], [split], doc);
     declare(split, [undefined, t, kt, co, hOut, wOut]);
     const padded = fresh(`${output}/padded_in_time`);
     emit("Pad", [split, constant(`${output}/time_pads`, [0, padBegin, 0, 0, 0, 0, 0, padEnd, 0, 0, 0, 0])], [padded], doc);
-    declare(padded, [undefined, t! + padBegin + padEnd, kt, co, hOut, wOut]);
+    declare(padded, [undefined, typeof t === "number" ? t + padBegin + padEnd : undefined, kt, co, hOut, wOut]);
     const taps: string[] = [];
     for (let k = 0; k < kt; k++) {
+      // Frames k .. k + T_out of the padded clip: T_out = frames + pads − kt + 1, so the
+      // end is kt − 1 − k frames before the padded end (counted from the end: any T).
+      const end = k === kt - 1 ? Number.MAX_SAFE_INTEGER : k - (kt - 1);
       const tap = fresh(`${output}/tap${k}`);
-      emit("Slice", [padded, constant(`${output}/tap${k}_starts`, [k, k]), constant(`${output}/tap${k}_ends`, [k + tOut!, k + 1]), constant(`${output}/tap${k}_axes`, [1, 2])], [tap], doc);
+      emit("Slice", [padded, constant(`${output}/tap${k}_starts`, [k, k]), constant(`${output}/tap${k}_ends`, [end, k + 1]), constant(`${output}/tap${k}_axes`, [1, 2])], [tap], doc);
       declare(tap, [undefined, tOut, 1, co, hOut, wOut]);
       taps.push(tap);
     }
     const summed = fresh(`${output}/summed`);
     emit("Sum", taps, [summed], doc);
     declare(summed, [undefined, tOut, 1, co, hOut, wOut]);
-    const result = foldedOutput(output);
+    const result = foldedOutput(output, foldedInput);
+    const foldedShape = shapeOperand(`${output}/folded_shape`, [-1, co, ...sized([0, 0, ...outDims.slice(3)], conv, 2, 4)], doc);
     if (bias === undefined || bias === "") {
-      emit("Reshape", [summed, constant(`${output}/folded_shape`, [-1, co, hOut!, wOut!])], [result], doc);
+      emit("Reshape", [summed, foldedShape], [result], doc);
       return;
     }
     const flat = fresh(`${output}/without_bias`);
-    emit("Reshape", [summed, constant(`${output}/folded_shape`, [-1, co, hOut!, wOut!])], [flat], doc);
+    emit("Reshape", [summed, foldedShape], [flat], doc);
     declare(flat, [undefined, co, hOut, wOut]);
     const biasColumn = fresh(`${bias}/column`);
     emit("Reshape", [bias, constant(`${bias}/column_shape`, [co, 1, 1])], [biasColumn], doc);

@@ -18,7 +18,7 @@
  * encode(fields after)" the same message as one encode of the whole graph.
  */
 import { onnx } from "onnx-proto";
-import type { IRGraph, IRNode, IRWeight } from "../ir";
+import type { IRGraph, IRNode, IRValue, IRWeight } from "../ir";
 import { elementCount, sameShape } from "../shapes";
 import { formatSpan } from "../span";
 import {
@@ -260,7 +260,7 @@ function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string
 }
 
 /** The planned graph with the layout pass applied (see layout.ts). */
-function laidOut(plan: PlannedGraph, graph: IRGraph, opset: number): PlannedGraph {
+function laidOut(plan: PlannedGraph, graph: IRGraph, opset: number, shapeOf: (value: IRValue) => ReadonlyArray<number | string>): PlannedGraph {
   const taken = new Set<string>([...graph.values.keys(), ...plan.initializers.map((i) => i.name)]);
   for (const node of plan.nodes) {
     if (node.name) taken.add(node.name);
@@ -269,8 +269,8 @@ function laidOut(plan: PlannedGraph, graph: IRGraph, opset: number): PlannedGrap
   const result = assignLayouts({
     nodes: plan.nodes,
     valueInfo: plan.valueInfo,
-    graphInputs: graph.inputs.map((input) => tensorValueInfo(input.name, input.shape)),
-    graphOutputs: graph.outputs.map((output) => tensorValueInfo(output.name, output.shape)),
+    graphInputs: graph.inputs.map((input) => tensorValueInfo(input.name, shapeOf(input))),
+    graphOutputs: graph.outputs.map((output) => tensorValueInfo(output.name, shapeOf(output))),
     initializers: plan.initializers,
     opset,
     taken,
@@ -382,9 +382,8 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
   }
 
   const plain = planGraph(graph, opset, options.weights ?? new Map(), options.dynamic);
-  // The layout pass sizes its reshapes at compile time: a dynamic model keeps the plain NCDHW lowering.
-  const plan = options.layout === "auto" && options.dynamic === undefined ? laidOut(plain, graph, opset) : plain;
   const shapeOf = (value: { name: string; shape: readonly number[] }) => options.dynamic?.dims(value.name) ?? value.shape;
+  const plan = options.layout === "auto" ? laidOut(plain, graph, opset, shapeOf) : plain;
 
   const modelHead = onnx.ModelProto.encode({
     irVersion,

@@ -61,6 +61,29 @@ describe("--dynamic T,S", () => {
     });
   }
 
+  it("composes with the layout pass: 2-D convs on run-time sizes, the plain lowering's logits", async () => {
+    const laidOut = build([], ["T", "S"]).model!;
+    const plain = compile({
+      file: "std/slowfast.sf",
+      host: nodeHost(),
+      network: "SlowFast_4x16_R50",
+      settings: LAYOUT.map((text) => ({ text })),
+      seed: 5,
+      dynamic: ["T", "S"],
+      layout: "ncdhw",
+    }).model!;
+    const graph = onnx.ModelProto.decode(laidOut).graph!;
+    const rank = new Map(graph.initializer!.map((i) => [i.name!, i.dims!.length]));
+    expect(graph.node!.filter((n) => n.opType === "Conv" && rank.get(n.input![1]!) === 5)).toEqual([]);
+    for (const [t, s] of [[8, 96], [2, 32]] as const) {
+      const want = await logits(plain, 8 * t, s);
+      const got = await logits(laidOut, 8 * t, s);
+      let worst = 0;
+      for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+      expect(worst, `T=${t} S=${s}`).toBeLessThan(1e-5);
+    }
+  });
+
   it("records the requirements in the metadata in the documented form", () => {
     const m = metadata(build([], ["T", "S"]).model!);
     expect(JSON.parse(m.parameters!)).toMatchObject({ T: "T", S: "S", α: 8, C: 16 });
