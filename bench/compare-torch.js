@@ -36,13 +36,38 @@ function timedRun(cmd, args) {
 /** The torch export (once: it takes tens of seconds) and sfc compiles of the same weights. */
 function compileBoth(work, runs, { network, T, alpha, K, S, extraCompileArgs = [] }) {
   const torchOut = JSON.parse(
-    timedRun(PYTHON, [path.join(__dirname, "torch_slowfast.py"), "--out", work, "--T", String(T), "--alpha", String(alpha), "--fusion-k", String(K), "--S", String(S)])
+    timedRun(PYTHON, [
+      path.join(__dirname, "torch_slowfast.py"),
+      "--out",
+      work,
+      "--T",
+      String(T),
+      "--alpha",
+      String(alpha),
+      "--fusion-k",
+      String(K),
+      "--S",
+      String(S),
+    ])
       .stdout.trim()
       .split("\n")
       .pop(),
   );
   const sfcModel = path.join(work, "sfc_from_torch_weights.onnx");
-  const compileArgs = [SFC, "compile", "std/slowfast.sf", "--network", network, "--set", `S=${S}`, "--weights", torchOut.weights, "--weight-names", "pyslowfast", ...extraCompileArgs];
+  const compileArgs = [
+    SFC,
+    "compile",
+    "std/slowfast.sf",
+    "--network",
+    network,
+    "--set",
+    `S=${S}`,
+    "--weights",
+    torchOut.weights,
+    "--weight-names",
+    "pyslowfast",
+    ...extraCompileArgs,
+  ];
   const compileMs = Array.from({ length: runs }, () => timedRun(process.execPath, [...compileArgs, "-o", sfcModel]).ms);
   // The same weights without the layout pass, to show what it buys.
   const plainModel = path.join(work, "sfc_from_torch_weights_ncdhw.onnx");
@@ -86,7 +111,11 @@ async function compareWithTorch(work, runs) {
   const row = (label, value, ratio) => console.log(`  ${label.padEnd(58)}${value.padStart(20)}${ratio ? `   ${ratio}` : ""}`);
   const sfcCompile = median(compileMs);
   row(`torch.onnx.export (torch ${torchOut.torch}), once`, `${torchOut.exportMs.toFixed(0)} ms`);
-  row("sfc compile --weights (bin, fresh process; median, range)", `${sfcCompile.toFixed(0)} ms (${spread(compileMs)})`, `${(sfcCompile / torchOut.exportMs).toFixed(3)} × the export (target ≤ 0.05)`);
+  row(
+    "sfc compile --weights (bin, fresh process; median, range)",
+    `${sfcCompile.toFixed(0)} ms (${spread(compileMs)})`,
+    `${(sfcCompile / torchOut.exportMs).toFixed(3)} × the export (target ≤ 0.05)`,
+  );
   const inputShape = [3, subject.alpha * subject.T, subject.S, subject.S];
   for (const threads of [2, 0]) {
     for (const batch of [1, 4]) {
@@ -94,7 +123,11 @@ async function compareWithTorch(work, runs) {
       const { times, maxDiff } = await interleavedLatency([sfcModel, plainModel, torchOut.onnx], batch, inputShape, n, threads);
       const [sfcMs, plainMs, torchMs] = times.map(median);
       const label = `ORT CPU, batch ${batch}, ${threads ? `${threads} threads` : "default threads"}: sfc / --layout ncdhw / torch`;
-      row(label, `${sfcMs.toFixed(0)} / ${plainMs.toFixed(0)} / ${torchMs.toFixed(0)} ms`, `sfc ${(sfcMs / torchMs).toFixed(2)} × torch (target ≤ 0.80), ncdhw ${(plainMs / torchMs).toFixed(2)} × torch; ranges ${spread(times[0])}, ${spread(times[1])}, ${spread(times[2])} ms; outputs within ${maxDiff.toExponential(1)}`);
+      row(
+        label,
+        `${sfcMs.toFixed(0)} / ${plainMs.toFixed(0)} / ${torchMs.toFixed(0)} ms`,
+        `sfc ${(sfcMs / torchMs).toFixed(2)} × torch (target ≤ 0.80), ncdhw ${(plainMs / torchMs).toFixed(2)} × torch; ranges ${spread(times[0])}, ${spread(times[1])}, ${spread(times[2])} ms; outputs within ${maxDiff.toExponential(1)}`,
+      );
     }
   }
   console.log("");

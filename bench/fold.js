@@ -50,7 +50,8 @@ async function measure(model, input) {
   }
   console.log(`${NETWORK} at S = 224, batch 1, onnxruntime-node CPU, median of ${RUNS}`);
   console.log(`${"graph".padEnd(40)}${"nodes".padStart(7)}${"session".padStart(12)}${"latency".padStart(12)}`);
-  for (const r of rows) console.log(`${r.label.padEnd(40)}${String(r.nodes).padStart(7)}${`${r.created.toFixed(0)} ms`.padStart(12)}${`${r.latency.toFixed(0)} ms`.padStart(12)}`);
+  for (const r of rows)
+    console.log(`${r.label.padEnd(40)}${String(r.nodes).padStart(7)}${`${r.created.toFixed(0)} ms`.padStart(12)}${`${r.latency.toFixed(0)} ms`.padStart(12)}`);
   const [kept, folded] = rows;
   console.log(`folded / keep-bn: session ${(folded.created / kept.created).toFixed(2)}×, latency ${(folded.latency / kept.latency).toFixed(2)}×`);
 })();

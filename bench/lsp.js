@@ -124,8 +124,12 @@ async function main() {
   const server = startServer();
   await server.connection.sendRequest("initialize", { processId: process.pid, rootUri: pathToFileURL(ROOT).href, capabilities: {}, initializationOptions: {} });
   await server.connection.sendNotification("initialized", {});
-  console.log(`sfc lsp latency on ${os.cpus().length} × ${os.cpus()[0].model.trim()}, Node ${process.version}; median of ${RUNS} edits and hovers (debounce 50 ms included)\n`);
-  console.log(`${"file".padEnd(26)}${"open".padStart(10)}${"edit → diagnostics".padStart(22)}${"worst".padStart(10)}${"hover".padStart(10)}${"check alone".padStart(14)}`);
+  console.log(
+    `sfc lsp latency on ${os.cpus().length} × ${os.cpus()[0].model.trim()}, Node ${process.version}; median of ${RUNS} edits and hovers (debounce 50 ms included)\n`,
+  );
+  console.log(
+    `${"file".padEnd(26)}${"open".padStart(10)}${"edit → diagnostics".padStart(22)}${"worst".padStart(10)}${"hover".padStart(10)}${"check alone".padStart(14)}`,
+  );
   for (const [label, file, needle, shift, checked] of cases) {
     const text = fs.readFileSync(file, "utf8");
     const r = await measure(server, file, text, positionOf(text, needle, shift));

@@ -69,7 +69,7 @@ async function latency(modelFile, batch, inputShape) {
 
 /** A generated file of n bottleneck blocks in a row, to show how checking scales. */
 function chain(n) {
-  const lines = ['import std.resnet3d { stem, bottleneck }', "", `network Chain${n}(clip: <4, 32², 3>) -> <4, 8², 64> {`, "  x = clip |> stem(out: 16)"];
+  const lines = ["import std.resnet3d { stem, bottleneck }", "", `network Chain${n}(clip: <4, 32², 3>) -> <4, 8², 64> {`, "  x = clip |> stem(out: 16)"];
   for (let i = 0; i < n; i++) lines.push(`  x = x |> bottleneck(inner: 16, out: 64${i === 0 ? ", project: true" : ""}) as b${i}`);
   lines.push("  return x", "}", "");
   return lines.join("\n");
@@ -92,7 +92,11 @@ async function main() {
     const seeded = Array.from({ length: RUNS }, () => step("compile", file, network, seededFile, "-", "S=224"));
     // The checkpoint holds the network's own tensors (batch norms unfolded), as a training run saves them.
     const unfolded = path.join(work, `${network}-keep-bn.onnx`);
-    const keepBn = spawnSync(process.execPath, [path.join(__dirname, "..", "bin", "sfc.js"), "compile", file, "--network", network, "--set", "S=224", "--keep-bn", "-o", unfolded], { encoding: "utf8" });
+    const keepBn = spawnSync(
+      process.execPath,
+      [path.join(__dirname, "..", "bin", "sfc.js"), "compile", file, "--network", network, "--set", "S=224", "--keep-bn", "-o", unfolded],
+      { encoding: "utf8" },
+    );
     if (keepBn.status !== 0) throw new Error(`compile --keep-bn failed:\n${keepBn.stderr}`);
     const ckpt = path.join(work, `${network}.safetensors`);
     writeCheckpoint(unfolded, ckpt);
@@ -104,19 +108,30 @@ async function main() {
     const row = (label, value, ratio) => console.log(`  ${label.padEnd(62)}${value.padStart(16)}${ratio ? `   ${ratio}` : ""}`);
     console.log(`${network} at S = 224 (${(flops / 1e9).toFixed(2)} GFLOPs, ${mb(weightBytes)} of weights)`);
     row("sfc check (whole stdlib file)", `${checkMs.toFixed(0)} ms`);
-    const target = (ms) => (network === "SlowFast_4x16_R50" ? `${(ms / 500).toFixed(2)} × the 0.5 s target; torch.onnx.export ≈ 6 s: ${(6000 / ms).toFixed(1)}× faster` : "");
-    for (const [label, runs] of [["seeded weights", seeded], ["weights from a .safetensors file", loaded]]) {
+    const target = (ms) =>
+      network === "SlowFast_4x16_R50" ? `${(ms / 500).toFixed(2)} × the 0.5 s target; torch.onnx.export ≈ 6 s: ${(6000 / ms).toFixed(1)}× faster` : "";
+    for (const [label, runs] of [
+      ["seeded weights", seeded],
+      ["weights from a .safetensors file", loaded],
+    ]) {
       const cold = median(runs.map((s) => s.ms));
       const warm = median(runs.map((s) => s.warmMs));
       row(`compile, ${label}, first in a process`, `${cold.toFixed(0)} ms`, label.startsWith("weights") ? target(cold) : "");
       row(`compile, ${label}, warm`, `${warm.toFixed(0)} ms`, label.startsWith("weights") ? target(warm) : "");
     }
     // Peak RSS depends on when the collector runs: the median and the worst run.
-    for (const [label, runs] of [["seeded", seeded], ["from a checkpoint", loaded]]) {
+    for (const [label, runs] of [
+      ["seeded", seeded],
+      ["from a checkpoint", loaded],
+    ]) {
       const rss = runs.map((s) => s.maxRssBytes);
       const med = median(rss);
       const worst = Math.max(...rss);
-      row(`peak RSS, ${label} (median; worst)`, `${mb(med)}; ${mb(worst)}`, `${(med / weightBytes).toFixed(2)}; ${(worst / weightBytes).toFixed(2)} × weight bytes (target < 2)`);
+      row(
+        `peak RSS, ${label} (median; worst)`,
+        `${mb(med)}; ${mb(worst)}`,
+        `${(med / weightBytes).toFixed(2)}; ${(worst / weightBytes).toFixed(2)} × weight bytes (target < 2)`,
+      );
     }
     row("onnxruntime CPU latency, batch 1", `${l1.toFixed(0)} ms`, `${(flops / (l1 / 1e3) / 1e9).toFixed(1)} GFLOP/s (multiply-adds)`);
     row("onnxruntime CPU latency, batch 8", `${l8.toFixed(0)} ms`, `${((8 * flops) / (l8 / 1e3) / 1e9).toFixed(1)} GFLOP/s (multiply-adds)`);
@@ -133,7 +148,9 @@ async function main() {
     const warm = median(steps.map((s) => s.warmMs));
     base = base ?? warm / n;
     const target = n === 1000 ? `; target < 300 ms warm: ${(warm / 300).toFixed(2)} ×` : "";
-    console.log(`  ${String(n).padStart(5)} blocks   first ${`${ms.toFixed(0)} ms`.padStart(9)}   warm ${`${warm.toFixed(0)} ms`.padStart(9)}   ${(warm / n).toFixed(3)} ms per block warm (${(warm / n / base).toFixed(2)} × the 10-block rate${target})`);
+    console.log(
+      `  ${String(n).padStart(5)} blocks   first ${`${ms.toFixed(0)} ms`.padStart(9)}   warm ${`${warm.toFixed(0)} ms`.padStart(9)}   ${(warm / n).toFixed(3)} ms per block warm (${(warm / n / base).toFixed(2)} × the 10-block rate${target})`,
+    );
   }
   fs.rmSync(work, { recursive: true, force: true });
 }

@@ -19,6 +19,8 @@ export function checkCommand(argv: string[], io: Io): number {
   printDiagnostics(io, format, result?.diagnostics ?? [], result?.sources ?? new Map(), version(), problems);
   if (problems.length > 0) return 2;
   if (format === "human" && result!.ok)
-    io.err(`checked ${files.length} file${files.length === 1 ? "" : "s"}: ${result!.networks.length} network${result!.networks.length === 1 ? "" : "s"}, no errors\n`);
+    io.err(
+      `checked ${files.length} file${files.length === 1 ? "" : "s"}: ${result!.networks.length} network${result!.networks.length === 1 ? "" : "s"}, no errors\n`,
+    );
   return result!.ok ? 0 : 1;
 }

@@ -24,7 +24,11 @@ export const COMPILE = {
   positionals: "FILE.sf -o OUT.onnx",
   options: {
     output: { type: "string", short: "o", value: "OUT.onnx", help: "where to write the model (through a temporary file, renamed when complete)" },
-    triton: { type: "string", value: "DIR", help: "also (or instead of -o) write a Triton model repository: DIR/<network>/1/model.onnx and DIR/<network>/config.pbtxt" },
+    triton: {
+      type: "string",
+      value: "DIR",
+      help: "also (or instead of -o) write a Triton model repository: DIR/<network>/1/model.onnx and DIR/<network>/config.pbtxt",
+    },
     "triton-kind": { type: "string", value: "gpu|cpu", help: "where Triton runs the model instances (default gpu)" },
     ...NETWORK_OPTION,
     ...SOURCE_OPTIONS,

@@ -51,17 +51,45 @@ export function intOption(name: string, value: string | undefined, fallback: num
 /** What `compile` and `run` take to build a model. */
 export const WEIGHT_OPTIONS = {
   weights: { type: "string", value: "FILE", help: "take the weights from a checkpoint (.safetensors, a torch.save .pyth/.pt, or a Caffe2 .pkl)" },
-  "weight-names": { type: "string", value: "MAP", help: "how the checkpoint names weights: sfc (the default), pyslowfast, pytorchvideo, mmaction2, caffe2 (the default for a Caffe2 .pkl), or a names map in scope" },
-  reinit: { type: "string", value: "PATTERN", multiple: true, help: "start the weights matching PATTERN (e.g. 'head.projection.*') from the seeded initialisation instead of the checkpoint, to fine-tune" },
+  "weight-names": {
+    type: "string",
+    value: "MAP",
+    help: "how the checkpoint names weights: sfc (the default), pyslowfast, pytorchvideo, mmaction2, caffe2 (the default for a Caffe2 .pkl), or a names map in scope",
+  },
+  reinit: {
+    type: "string",
+    value: "PATTERN",
+    multiple: true,
+    help: "start the weights matching PATTERN (e.g. 'head.projection.*') from the seeded initialisation instead of the checkpoint, to fine-tune",
+  },
   "keep-bn": { type: "boolean", help: "keep batch norm as nodes of its own (by default it is folded into the convolutions)" },
-  layout: { type: "string", value: "auto|ncdhw", help: "auto (the default) runs time-local ops as 2-D convolutions where that measures faster; ncdhw keeps every op 3-D" },
+  layout: {
+    type: "string",
+    value: "auto|ncdhw",
+    help: "auto (the default) runs time-local ops as 2-D convolutions where that measures faster; ncdhw keeps every op 3-D",
+  },
   dynamic: { type: "string", multiple: true, value: "NAMES", help: "leave these network parameters symbolic in the model, e.g. T,S (see docs/deploy.md)" },
   seed: { type: "string", value: "N", help: "seed of the generated weights when no checkpoint is given (default 0)" },
   opset: { type: "string", value: "N", help: "the ONNX opset to emit (default 17)" },
 } as const satisfies OptionSpecs;
 
 /** Compiles FILE's network in memory: shared by `compile` and `run`. */
-export function compileFromArgs(file: string, values: { set?: string[]; limit?: string[]; network?: string; weights?: string; "weight-names"?: string; reinit?: string[]; seed?: string; opset?: string; "keep-bn"?: boolean; layout?: string; dynamic?: string[] }): CompileResult {
+export function compileFromArgs(
+  file: string,
+  values: {
+    set?: string[];
+    limit?: string[];
+    network?: string;
+    weights?: string;
+    "weight-names"?: string;
+    reinit?: string[];
+    seed?: string;
+    opset?: string;
+    "keep-bn"?: boolean;
+    layout?: string;
+    dynamic?: string[];
+  },
+): CompileResult {
   const host = nodeHost();
   requireSource(host, file);
   let checkpoint: Parameters<typeof compile>[0]["checkpoint"];

@@ -14,7 +14,8 @@ export function compileCommand(argv: string[], io: Io): number {
   const kind = values["triton-kind"] ?? "gpu";
   if (kind !== "gpu" && kind !== "cpu") throw new UsageError(`--triton-kind takes gpu or cpu, given ${JSON.stringify(kind)}`);
   if (values["triton-kind"] !== undefined && values.triton === undefined) throw new UsageError("--triton-kind goes with --triton DIR");
-  if (values.triton !== undefined && fs.existsSync(values.triton) && !fs.statSync(values.triton).isDirectory()) throw new UsageError(`--triton ${values.triton}: not a folder`);
+  if (values.triton !== undefined && fs.existsSync(values.triton) && !fs.statSync(values.triton).isDirectory())
+    throw new UsageError(`--triton ${values.triton}: not a folder`);
   const format = diagnosticFormat(values.format);
   // Refused before compiling, and again at the write with every import known.
   if (values.output) checkOutputPath(values.output, [positionals[0]!, values.weights ?? ""]);
@@ -36,6 +37,8 @@ export function compileCommand(argv: string[], io: Io): number {
     written.push(path.join(folder, "1", "model.onnx"), path.join(folder, "config.pbtxt"));
   }
   if (format === "human")
-    io.err(`wrote ${written.join(" and ")}: ${result.graph!.name}, ${result.serialised.nodeCount} ONNX nodes, ${(result.serialised.byteLength / 1e6).toFixed(1)} MB\n`);
+    io.err(
+      `wrote ${written.join(" and ")}: ${result.graph!.name}, ${result.serialised.nodeCount} ONNX nodes, ${(result.serialised.byteLength / 1e6).toFixed(1)} MB\n`,
+    );
   return 0;
 }

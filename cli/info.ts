@@ -101,7 +101,9 @@ export function infoCommand(argv: string[], io: Io): number {
     );
     return 0;
   }
-  io.out(`${graph.name}: input ${graph.inputs.map((i) => `${i.name} (N, ${i.shape.join(", ")})`).join(", ")} → ${graph.outputs[0]!.name} (N, ${graph.outputs[0]!.shape.join(", ")})\n`);
+  io.out(
+    `${graph.name}: input ${graph.inputs.map((i) => `${i.name} (N, ${i.shape.join(", ")})`).join(", ")} → ${graph.outputs[0]!.name} (N, ${graph.outputs[0]!.shape.join(", ")})\n`,
+  );
   printTable(io, report, { countBn, views });
   io.out(`${passesLine}\n`);
   if (symbolic) {
@@ -117,7 +119,11 @@ export function infoCommand(argv: string[], io: Io): number {
  * `sfc compile --dynamic` refuses), its multiply-adds as a formula in them.
  * Null after an error, which has been printed.
  */
-function dynamicFormulas(file: string, values: Parameters<typeof compileFromArgs>[1] & { "count-bn"?: boolean }, io: Io): { parameters: string[]; params: number; flops: string } | null {
+function dynamicFormulas(
+  file: string,
+  values: Parameters<typeof compileFromArgs>[1] & { "count-bn"?: boolean },
+  io: Io,
+): { parameters: string[]; params: number; flops: string } | null {
   const compiled = compileFromArgs(file, values);
   if (!compiled.dynamic || !compiled.elaborated) {
     printDiagnostics(io, "human", compiled.diagnostics, compiled.sources, version());
@@ -148,10 +154,22 @@ function printTable(io: Io, report: Report, options: { countBn: boolean; views: 
     mega(r.activations),
   ]);
   const textColumns = header.length - 3;
-  rows.push(["total", ...Array.from({ length: textColumns - 1 }, () => ""), thousands(report.total.params), giga(report.total.flops), mega(report.total.activations)]);
+  rows.push([
+    "total",
+    ...Array.from({ length: textColumns - 1 }, () => ""),
+    thousands(report.total.params),
+    giga(report.total.flops),
+    mega(report.total.activations),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < textColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
-  io.out(`FLOPs: multiply-adds of conv, linear and matmul layers for one view${options.countBn ? ", batch norm included" : ", batch norm not counted"}; activations: their output elements\n\n`);
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < textColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  io.out(
+    `FLOPs: multiply-adds of conv, linear and matmul layers for one view${options.countBn ? ", batch norm included" : ", batch norm not counted"}; activations: their output elements\n\n`,
+  );
   io.out(`${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n`);
   for (const r of rows) io.out(`${line(r)}\n`);
   const share = (n: number) => (report.total.flops === 0 ? "0" : ((100 * n) / report.total.flops).toFixed(1));
@@ -160,6 +178,8 @@ function printTable(io: Io, report: Report, options: { countBn: boolean; views: 
   io.out(`parameter memory: ${memory} as float32 (${thousands(report.total.params)} parameters × 4 bytes)\n`);
   if (options.views !== undefined) {
     const protocol = options.views === PYSLOWFAST_VIEWS ? " (PySlowFast's test protocol: 3 spatial × 10 temporal)" : "";
-    io.out(`over ${options.views} views${protocol}: ${giga(report.total.flops * options.views)} GFLOPs, ${mega(report.total.activations * options.views)} M activations\n`);
+    io.out(
+      `over ${options.views} views${protocol}: ${giga(report.total.flops * options.views)} GFLOPs, ${mega(report.total.activations * options.views)} M activations\n`,
+    );
   }
 }

@@ -3,7 +3,11 @@ import { parseArgs } from "node:util";
 import { UsageError, type Io } from "./io";
 
 export async function lspCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { stdio: { type: "boolean" }, help: { type: "boolean", short: "h" }, clientProcessId: { type: "string" } }, allowPositionals: false });
+  const { values } = parseArgs({
+    args: argv,
+    options: { stdio: { type: "boolean" }, help: { type: "boolean", short: "h" }, clientProcessId: { type: "string" } },
+    allowPositionals: false,
+  });
   if (values.help) {
     io.out("Usage: sfc lsp --stdio\n\nRuns the sfc language server, speaking the Language Server Protocol over standard input and output.\n");
     return 0;

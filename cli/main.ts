@@ -106,7 +106,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       return 2;
     }
     // Never a stack trace: a fault in sfc is one line, with the trace only when asked for.
-    io.err(`sfc: internal error: ${(e as Error)?.message ?? String(e)}\n${process.env.SFC_DEBUG ? `${(e as Error)?.stack}\n` : "set SFC_DEBUG=1 to see where; please report it with the input\n"}`);
+    io.err(
+      `sfc: internal error: ${(e as Error)?.message ?? String(e)}\n${process.env.SFC_DEBUG ? `${(e as Error)?.stack}\n` : "set SFC_DEBUG=1 to see where; please report it with the input\n"}`,
+    );
     return 2;
   }
 }

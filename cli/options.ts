@@ -33,7 +33,10 @@ export type Values<O extends OptionSpecs> = { -readonly [K in keyof O]?: ValueOf
 /** Parses ARGV by SPEC's options; unknown options are parseArgs errors (exit 2 in main). */
 export function parseCommand<O extends OptionSpecs>(spec: CommandSpec<O>, argv: readonly string[]): { values: Values<O>; positionals: string[] } {
   const options = Object.fromEntries(
-    Object.entries(spec.options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
+    Object.entries(spec.options).map(([name, o]) => [
+      name,
+      { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+    ]),
   );
   const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   return { values: values as Values<O>, positionals };
@@ -68,5 +71,9 @@ export const NETWORK_OPTION = {
 } as const satisfies OptionSpecs;
 
 export const DIAGNOSTIC_FORMAT_OPTION = {
-  format: { type: "string", value: "human|json|sarif|github", help: "how diagnostics are written: human (stderr, the default) or json, sarif, github (stdout)" },
+  format: {
+    type: "string",
+    value: "human|json|sarif|github",
+    help: "how diagnostics are written: human (stderr, the default) or json, sarif, github (stdout)",
+  },
 } as const satisfies OptionSpecs;

@@ -87,7 +87,9 @@ function parseEp(value: string | undefined): ExecutionProvider {
 function checkClipBytes(what: string, shape: readonly number[], limits: Limits): void {
   const bytes = shape.reduce((n, d) => n * Math.max(0, d), 4);
   if (bytes > limits.clipBytes)
-    throw new UsageError(`error[SF0606]: ${what} (${shape.join(", ")}) would take ${(bytes / 1e9).toFixed(1)} GB of float32; ${raiseHint("clipBytes", limits)}`);
+    throw new UsageError(
+      `error[SF0606]: ${what} (${shape.join(", ")}) would take ${(bytes / 1e9).toFixed(1)} GB of float32; ${raiseHint("clipBytes", limits)}`,
+    );
 }
 
 /** An .npy larger than the clip limit is refused before it is read. */
@@ -102,7 +104,12 @@ function checkClipSize(file: string, limits: Limits): void {
 }
 
 /** --input X.npy for a one-input model, --input NAME=X.npy for several. */
-function loadInputs(specs: readonly InputSpec[], args: readonly string[], limits: Limits, requirements: ShapeRequirements | undefined): Record<string, { data: Float32Array; shape: number[] }> {
+function loadInputs(
+  specs: readonly InputSpec[],
+  args: readonly string[],
+  limits: Limits,
+  requirements: ShapeRequirements | undefined,
+): Record<string, { data: Float32Array; shape: number[] }> {
   const feeds: Record<string, { data: Float32Array; shape: number[] }> = {};
   if (args.length === 0) {
     for (const s of specs) {
@@ -143,7 +150,9 @@ function loadInputs(specs: readonly InputSpec[], args: readonly string[], limits
  * array, or a JSON object from name to index (PySlowFast's classnames file).
  */
 export function readLabels(file: string, classes: number): string[] {
-  const text = readBytes(file).toString("utf8").replace(/^\uFEFF/, "");
+  const text = readBytes(file)
+    .toString("utf8")
+    .replace(/^\uFEFF/, "");
   let labels: string[];
   if (/^\s*[[{]/.test(text)) {
     let parsed: unknown;
@@ -161,7 +170,11 @@ export function readLabels(file: string, classes: number): string[] {
         labels[index] = name;
       }
     } else throw new UsageError(`cannot read ${file}: a JSON label file is an array of names or an object from name to index`);
-  } else labels = text.split(/\r?\n/).map((l) => l.trim()).filter((l, i, all) => l !== "" || i < all.length - 1);
+  } else
+    labels = text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l, i, all) => l !== "" || i < all.length - 1);
   if (labels.length !== classes || labels.some((l) => l === undefined))
     throw new UsageError(`${file} names ${labels.filter((l) => l !== undefined).length} classes; the model has ${classes}`);
   return labels;
@@ -176,8 +189,12 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const threads = values.threads === undefined ? undefined : intOption("threads", values.threads, 0);
   if (threads !== undefined && threads < 1) throw new UsageError("--threads takes a positive integer");
   if (threads !== undefined && threads > limits.threads)
-    throw new UsageError(`error[SF0607]: --threads ${threads} asks for more threads than ${values.limit?.some((l) => l.startsWith("threads=")) ? "the limit" : "this machine has cores"}; force it with --limit threads=${threads}`);
-  const inputFiles = (values.input ?? []).map((arg) => (arg.indexOf("=") > 0 && !arg.slice(0, arg.indexOf("=")).includes(path.sep) ? arg.slice(arg.indexOf("=") + 1) : arg));
+    throw new UsageError(
+      `error[SF0607]: --threads ${threads} asks for more threads than ${values.limit?.some((l) => l.startsWith("threads=")) ? "the limit" : "this machine has cores"}; force it with --limit threads=${threads}`,
+    );
+  const inputFiles = (values.input ?? []).map((arg) =>
+    arg.indexOf("=") > 0 && !arg.slice(0, arg.indexOf("=")).includes(path.sep) ? arg.slice(arg.indexOf("=") + 1) : arg,
+  );
   if (values.output) checkOutputPath(values.output, [file, ...inputFiles, values.weights ?? ""]);
   const top = intOption("top", values.top, 5);
   if (top < 1) throw new UsageError("--top takes a positive integer");
@@ -236,10 +253,15 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const [name, first] = Object.entries(outputs)[0]!;
-  if (values.views && first.shape.length !== 2) throw new UsageError(`--views needs an output of shape (views, classes); ${name} has shape (${first.shape.join(", ")})`);
+  if (values.views && first.shape.length !== 2)
+    throw new UsageError(`--views needs an output of shape (views, classes); ${name} has shape (${first.shape.join(", ")})`);
   const out = values.views ? averageOfViews(first, scores) : first;
   if (values.views) io.out(`${first.shape[0]} views averaged: the mean of their softmax scores, as PySlowFast's test loop ensembles them\n`);
-  const what = values.views ? "probabilities (averaged over the views)" : scores === "probabilities" ? "probabilities (the network ends in softmax)" : "logits (the network ends without softmax)";
+  const what = values.views
+    ? "probabilities (averaged over the views)"
+    : scores === "probabilities"
+      ? "probabilities (the network ends in softmax)"
+      : "logits (the network ends without softmax)";
   io.out(`${name}: shape (${out.shape.join(", ")}) on ${provider} in ${ms.toFixed(1)} ms; the scores are ${what}\n`);
   if (out.shape.length === 2) {
     const classes = out.shape[1]!;

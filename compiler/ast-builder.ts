@@ -14,9 +14,29 @@ import { SourceLines } from "./source-lines";
 import { DEFAULT_LIMITS, type Limits } from "./limits";
 
 const GREEK_NAMES: Record<string, string> = {
-  alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", zeta: "ζ", eta: "η", theta: "θ",
-  iota: "ι", kappa: "κ", lambda: "λ", mu: "μ", nu: "ν", xi: "ξ", pi: "π", rho: "ρ", sigma: "σ",
-  tau: "τ", upsilon: "υ", phi: "φ", chi: "χ", psi: "ψ", omega: "ω",
+  alpha: "α",
+  beta: "β",
+  gamma: "γ",
+  delta: "δ",
+  epsilon: "ε",
+  zeta: "ζ",
+  eta: "η",
+  theta: "θ",
+  iota: "ι",
+  kappa: "κ",
+  lambda: "λ",
+  mu: "μ",
+  nu: "ν",
+  xi: "ξ",
+  pi: "π",
+  rho: "ρ",
+  sigma: "σ",
+  tau: "τ",
+  upsilon: "υ",
+  phi: "φ",
+  chi: "χ",
+  psi: "ψ",
+  omega: "ω",
 };
 
 /** alpha → α, so that `--set alpha=4` and `param α = 8` name one thing. */
@@ -254,7 +274,11 @@ export class AstBuilder {
     const tos = (c.to ?? []).filter(isToken);
     const rules: A.NameRule[] = [];
     for (let i = 0; i < Math.min(froms.length, tos.length); i++) {
-      rules.push({ from: unquote(froms[i]!.image), to: unquote(tos[i]!.image), span: this.spanAt(froms[i]!.startOffset, tos[i]!.startOffset + tos[i]!.image.length) });
+      rules.push({
+        from: unquote(froms[i]!.image),
+        to: unquote(tos[i]!.image),
+        span: this.spanAt(froms[i]!.startOffset, tos[i]!.startOffset + tos[i]!.image.length),
+      });
     }
     return { kind: "names", name: this.ident(name), rules, span: this.nodeSpan(n) };
   }
@@ -301,7 +325,15 @@ export class AstBuilder {
         const then = this.nodes(c, "then").map((t) => this.pipeTarget(t));
         const fusion = this.tok(c, "fusion");
         if (!source || !target || !transform || then.some((t) => t === undefined)) return undefined;
-        return { kind: "lateral", source: this.ident(source), target: this.ident(target), transform, then: then as (A.CallExpr | A.RepeatExpr)[], fusion: fusion && this.ident(fusion), span };
+        return {
+          kind: "lateral",
+          source: this.ident(source),
+          target: this.ident(target),
+          transform,
+          then: then as (A.CallExpr | A.RepeatExpr)[],
+          fusion: fusion && this.ident(fusion),
+          span,
+        };
       }
       case "stageStmt": {
         const name = this.tok(c, "name");
@@ -352,7 +384,13 @@ export class AstBuilder {
     if (rep) return this.repeat(rep);
     const callee = this.tok(c, "callee");
     if (!callee) return undefined;
-    return { kind: "call", callee: this.ident(callee), args: this.args(this.node(c, "argList")), label: this.label(this.node(c, "label")), span: this.nodeSpan(n) };
+    return {
+      kind: "call",
+      callee: this.ident(callee),
+      args: this.args(this.node(c, "argList")),
+      label: this.label(this.node(c, "label")),
+      span: this.nodeSpan(n),
+    };
   }
 
   private repeat(n: CstNode): A.RepeatExpr | undefined {
@@ -402,7 +440,13 @@ export class AstBuilder {
     if (this.exprNesting === 0) {
       const deep = deepestPoint(e, this.limits.nesting);
       if (deep) {
-        this.problems.push({ code: "SF0003", start: deep.start, end: deep.end, message: `expression nested deeper than ${this.limits.nesting} levels`, label: "this term is too deep" });
+        this.problems.push({
+          code: "SF0003",
+          start: deep.start,
+          end: deep.end,
+          message: `expression nested deeper than ${this.limits.nesting} levels`,
+          label: "this term is too deep",
+        });
         return undefined;
       }
     }
@@ -480,7 +524,17 @@ export class AstBuilder {
       const op = ops.find((t) => t.startOffset >= prevEnd && t.startOffset < start);
       const rhs = this.exprOf(operands[i]);
       if (!rhs) return undefined;
-      const symbol: A.BinaryOp = !op ? "*" : op.image === "+" ? "+" : op.image === "/" ? "/" : op.image === "%" ? "%" : op.image === "*" || op.image === "·" ? "*" : "-";
+      const symbol: A.BinaryOp = !op
+        ? "*"
+        : op.image === "+"
+          ? "+"
+          : op.image === "/"
+            ? "/"
+            : op.image === "%"
+              ? "%"
+              : op.image === "*" || op.image === "·"
+                ? "*"
+                : "-";
       acc = { kind: "binary", op: symbol, lhs: acc, rhs, span: this.spanAt(acc.span.start, rhs.span.end) };
     }
     return acc;

@@ -101,7 +101,8 @@ interface ParamDecl {
 function parameterDecls(entry: BlockEntry): ParamDecl[] {
   const out: ParamDecl[] = [];
   for (const p of entry.module.params.values()) out.push({ name: p.name, sort: p.sort, choices: undefined, value: p.value, span: p.span });
-  for (const f of entry.decl.formals) if (!f.type) out.push({ name: f.name, sort: f.sort, choices: f.choices, numberChoices: f.numberChoices, value: f.default, span: f.span });
+  for (const f of entry.decl.formals)
+    if (!f.type) out.push({ name: f.name, sort: f.sort, choices: f.choices, numberChoices: f.numberChoices, value: f.default, span: f.span });
   return out;
 }
 
@@ -136,7 +137,8 @@ export function elaborateNetwork(
     const info = ctx.symbols.get(name);
     if (info) ctx.symbols.set(name, { ...info, integer: true, value: undefined });
   }
-  if (diagnostics.length > errorsBefore || !bindInputs(decl, interpreter, builder, ctx, diagnostics, symbolic !== undefined)) return { graph: undefined, params };
+  if (diagnostics.length > errorsBefore || !bindInputs(decl, interpreter, builder, ctx, diagnostics, symbolic !== undefined))
+    return { graph: undefined, params };
   for (const p of parameterDecls(entry)) {
     const v = ctx.vars.get(p.name.name);
     if (v) interpreter.recordFact(p.name.span, "formal", v, ctx);
@@ -225,7 +227,15 @@ function sourceValue(p: ParamDecl, source: A.Expr, interpreter: Interpreter, ctx
 
 /** A parameter's value checked against its declaration, then bound in the context. */
 /** A numeric choice (fast_scale: 1 | 1/2): the value must be one of the numbers listed. */
-function checkNumberChoice(p: ParamDecl, value: Rational | string | boolean | undefined, span: Span, overridden: boolean, interpreter: Interpreter, ctx: Ctx, diagnostics: Diagnostic[]): void {
+function checkNumberChoice(
+  p: ParamDecl,
+  value: Rational | string | boolean | undefined,
+  span: Span,
+  overridden: boolean,
+  interpreter: Interpreter,
+  ctx: Ctx,
+  diagnostics: Diagnostic[],
+): void {
   const allowed = (p.numberChoices ?? []).map((e) => {
     const v = interpreter.evaluate(e, ctx);
     return v.kind === "dim" ? v.poly.constantValue() : undefined;
@@ -234,8 +244,16 @@ function checkNumberChoice(p: ParamDecl, value: Rational | string | boolean | un
   diagnostics.push(M.notANumberChoice(p.name, allowed.map(String), value, span, overridden ? p.span : undefined));
 }
 
-function bindParameter(p: ParamDecl, value: Rational | string | boolean | undefined, override: ParamOverride | undefined, span: Span, ctx: Ctx, diagnostics: Diagnostic[]): void {
-  if (p.choices && (typeof value !== "string" || !p.choices.includes(value))) diagnostics.push(M.notAChoice(p.name, p.choices, value, span, override ? p.span : undefined));
+function bindParameter(
+  p: ParamDecl,
+  value: Rational | string | boolean | undefined,
+  override: ParamOverride | undefined,
+  span: Span,
+  ctx: Ctx,
+  diagnostics: Diagnostic[],
+): void {
+  if (p.choices && (typeof value !== "string" || !p.choices.includes(value)))
+    diagnostics.push(M.notAChoice(p.name, p.choices, value, span, override ? p.span : undefined));
   if (isBoolean(p) || typeof value === "boolean") {
     if (typeof value !== "boolean") diagnostics.push(M.parameterNotBoolean(p.name, value, span));
     else ctx.vars.set(p.name.name, { kind: "bool", value, span });

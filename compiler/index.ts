@@ -88,7 +88,8 @@ function open(files: readonly string[], host: SourceHost, settings: readonly Set
   const sources = new Map<string, string>();
   const commandLine = new CommandLine();
   for (const f of files) {
-    if (host.readFile(f) === undefined) diagnostics.push(makeDiagnostic("SF0103", commandLine.span(f), { message: `cannot read ${f}`, label: host.whyUnreadable?.(f) ?? "no such file" }));
+    if (host.readFile(f) === undefined)
+      diagnostics.push(makeDiagnostic("SF0103", commandLine.span(f), { message: `cannot read ${f}`, label: host.whyUnreadable?.(f) ?? "no such file" }));
   }
   const program = loadProgram(files, host, diagnostics, limits);
   for (const [k, v] of program.sources) sources.set(k, v);
@@ -135,7 +136,13 @@ function parseSettings(settings: readonly Setting[], commandLine: CommandLine, d
     const quoted = raw !== undefined ? /^"([^"]*)"$/.exec(raw)?.[1] : undefined;
     const value = raw === undefined ? undefined : (parseValue(raw) ?? quoted ?? (/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw) ? raw : undefined));
     if (!m || value === undefined) {
-      diagnostics.push(makeDiagnostic("SF0112", span, { message: `cannot read the setting ${JSON.stringify(s.text)}`, label: "expected NAME=VALUE", help: "values are integers, decimals, fractions or words: --set alpha=4, --set beta=1/8, --set transform=t2c" }));
+      diagnostics.push(
+        makeDiagnostic("SF0112", span, {
+          message: `cannot read the setting ${JSON.stringify(s.text)}`,
+          label: "expected NAME=VALUE",
+          help: "values are integers, decimals, fractions or words: --set alpha=4, --set beta=1/8, --set transform=t2c",
+        }),
+      );
       continue;
     }
     const name = canonicalName(m[1]!);
@@ -178,7 +185,13 @@ export function check(options: CheckOptions): CheckResult {
   const all = entryNetworks(session);
   for (const entry of all) {
     const names = new Set(paramsOf(entry));
-    networks.push(elaborate(session, entry, session.overrides.filter((o) => names.has(o.name))));
+    networks.push(
+      elaborate(
+        session,
+        entry,
+        session.overrides.filter((o) => names.has(o.name)),
+      ),
+    );
   }
   for (const o of session.overrides) {
     if (!all.some((e) => paramsOf(e).includes(o.name)))
@@ -266,11 +279,21 @@ export function findNetwork(scope: ModuleScope | undefined, name: string | undef
   if (name === undefined) {
     const own = networks.filter((n) => (n.alias?.module ?? n.module) === scope);
     if (own.length === 1) return { entry: own[0] };
-    return { problem: own.length === 0 ? "the file declares no network" : "the file declares several networks", help: `choose one with --network: ${networks.map((n) => n.decl.name.name).join(", ")}` };
+    return {
+      problem: own.length === 0 ? "the file declares no network" : "the file declares several networks",
+      help: `choose one with --network: ${networks.map((n) => n.decl.name.name).join(", ")}`,
+    };
   }
   const entry = networks.find((n) => n.decl.name.name === name);
   if (entry) return { entry };
-  return { problem: `no network named \`${name}\``, help: suggest(name, networks.map((n) => n.decl.name.name)) ?? `the networks are ${networks.map((n) => n.decl.name.name).join(", ") || "none"}` };
+  return {
+    problem: `no network named \`${name}\``,
+    help:
+      suggest(
+        name,
+        networks.map((n) => n.decl.name.name),
+      ) ?? `the networks are ${networks.map((n) => n.decl.name.name).join(", ") || "none"}`,
+  };
 }
 
 export interface Elaborated extends CheckResult {
@@ -298,7 +321,8 @@ function elaborateInSession(options: Omit<CompileOptions, "seed" | "opset" | "ch
   const found = findNetwork(session.scopes.get(options.file), options.network);
   if (!found.entry) {
     const span = session.commandLine.span(options.network !== undefined ? `--network ${options.network}` : options.file);
-    if (!hasErrors(diagnostics) || options.network !== undefined) diagnostics.push(makeDiagnostic("SF0110", span, { message: found.problem!, label: "here", help: found.help }));
+    if (!hasErrors(diagnostics) || options.network !== undefined)
+      diagnostics.push(makeDiagnostic("SF0110", span, { message: found.problem!, label: "here", help: found.help }));
     return { session, result: { ...finish(session, []), graph: undefined, nameMaps: new Map() } };
   }
   const report = elaborate(session, found.entry, session.overrides);
@@ -311,14 +335,34 @@ export function compile(options: CompileOptions): CompileResult {
   if (!checked.ok || !checked.graph) return { ...checked, model: undefined, serialised: undefined };
   const graph = checked.graph;
   const extra: Diagnostic[] = [];
-  const failed = (): CompileResult => ({ ...checked, sources: session.commandLine.addTo(new Map(checked.sources)), diagnostics: [...checked.diagnostics, ...extra], ok: false, model: undefined, serialised: undefined });
+  const failed = (): CompileResult => ({
+    ...checked,
+    sources: session.commandLine.addTo(new Map(checked.sources)),
+    diagnostics: [...checked.diagnostics, ...extra],
+    ok: false,
+    model: undefined,
+    serialised: undefined,
+  });
   if (opset < MIN_OPSET || opset > MAX_OPSET) {
-    extra.push(makeDiagnostic("SF0501", session.commandLine.span(`--opset ${opset}`), { message: `opset ${opset} is not supported`, label: `use ${MIN_OPSET}..${MAX_OPSET}`, help: `the default is ${DEFAULT_OPSET}` }));
+    extra.push(
+      makeDiagnostic("SF0501", session.commandLine.span(`--opset ${opset}`), {
+        message: `opset ${opset} is not supported`,
+        label: `use ${MIN_OPSET}..${MAX_OPSET}`,
+        help: `the default is ${DEFAULT_OPSET}`,
+      }),
+    );
     return failed();
   }
   for (const node of graph.nodes) {
     const why = unsupportedAtOpset(node.op, opset);
-    if (why) extra.push(makeDiagnostic("SF0501", node.span, { message: `\`${node.op.kind}\` cannot be expressed at opset ${opset}: ${why}`, label: "this op", help: `use --opset ${DEFAULT_OPSET}` }));
+    if (why)
+      extra.push(
+        makeDiagnostic("SF0501", node.span, {
+          message: `\`${node.op.kind}\` cannot be expressed at opset ${opset}: ${why}`,
+          label: "this op",
+          help: `use --opset ${DEFAULT_OPSET}`,
+        }),
+      );
   }
   if (extra.length > 0) return failed();
   let plan: DynamicPlan | undefined;
@@ -370,7 +414,16 @@ export function compile(options: CompileOptions): CompileResult {
     },
   });
   const sizes = plan ? new RuntimeSizes(planFor(plan, emitted.graph)) : undefined;
-  const serialised = serialiseOnnx(emitted.graph, { opset, seed: options.seed ?? 0, weights, layout: options.layout ?? "auto", producerName: producer.name, producerVersion: producer.version, metadata, ...(sizes ? { dynamic: sizes } : {}) });
+  const serialised = serialiseOnnx(emitted.graph, {
+    opset,
+    seed: options.seed ?? 0,
+    weights,
+    layout: options.layout ?? "auto",
+    producerName: producer.name,
+    producerVersion: producer.version,
+    metadata,
+    ...(sizes ? { dynamic: sizes } : {}),
+  });
   return withLazyModel({ ...checked, serialised, graph: emitted.graph, elaborated: graph, passes: emitted.report, ...(plan ? { dynamic: plan } : {}) });
 }
 
@@ -387,7 +440,13 @@ function withLazyModel(result: Omit<CompileResult, "model"> & { readonly seriali
 }
 
 /** --dynamic: the network checked with the names unbound and compiled at other values of them. */
-function dynamicPlanFor(session: Session, options: CompileOptions, graph: IRGraph, params: readonly NetworkParam[], opset: number): { plan?: DynamicPlan; diagnostics: Diagnostic[] } {
+function dynamicPlanFor(
+  session: Session,
+  options: CompileOptions,
+  graph: IRGraph,
+  params: readonly NetworkParam[],
+  opset: number,
+): { plan?: DynamicPlan; diagnostics: Diagnostic[] } {
   const names = [...new Set(options.dynamic!.map((n) => canonicalName(n)))];
   const span = session.commandLine.span(`--dynamic ${options.dynamic!.join(",")}`);
   const entry = findNetwork(session.scopes.get(options.file), options.network).entry!;
@@ -411,7 +470,9 @@ function dynamicPlanFor(session: Session, options: CompileOptions, graph: IRGrap
     },
     symbolicCheck: () => {
       const mode = new SymbolicNetworkMode();
-      const run = isolated(() => elaborateNetwork(entry, session.overrides, session.interpreter, new IRBuilder(), session.diagnostics, { names: new Set(names), mode }));
+      const run = isolated(() =>
+        elaborateNetwork(entry, session.overrides, session.interpreter, new IRBuilder(), session.diagnostics, { names: new Set(names), mode }),
+      );
       return { requirements: mode.requirements, diagnostics: run.diagnostics.filter((d) => d.severity === "error") };
     },
   });

@@ -49,7 +49,15 @@ export class IRBuilder {
   }
 
   /** Adds a node whose single output is named after it; returns the output's name. */
-  addNode(name: string, op: IROp, dataInputs: readonly string[], weights: readonly IRWeight[], shape: readonly number[], span: Span, dims?: readonly Poly[]): string {
+  addNode(
+    name: string,
+    op: IROp,
+    dataInputs: readonly string[],
+    weights: readonly IRWeight[],
+    shape: readonly number[],
+    span: Span,
+    dims?: readonly Poly[],
+  ): string {
     for (const w of weights) this.used.add(w.name);
     this.nodes.push({ name, op, inputs: [...dataInputs, ...weights.map((w) => w.name)], outputs: [name], weights, span });
     this.values.set(name, { name, shape, ...(dims ? { dims } : {}) });

@@ -39,7 +39,10 @@ export function parseLimit(text: string): { name: LimitName; value: number } | s
   const m = /^\s*([a-z-]+)\s*=\s*(.+?)\s*$/.exec(text);
   if (!m) return `expected NAME=VALUE, e.g. --limit frames=1000000`;
   const name = (Object.keys(LIMIT_INFO) as LimitName[]).find((k) => LIMIT_INFO[k].option === m[1]);
-  if (!name) return `no limit ${JSON.stringify(m[1])}; the limits are ${Object.values(LIMIT_INFO).map((i) => i.option).join(", ")}`;
+  if (!name)
+    return `no limit ${JSON.stringify(m[1])}; the limits are ${Object.values(LIMIT_INFO)
+      .map((i) => i.option)
+      .join(", ")}`;
   const raw = m[2]!;
   const power = /^(\d+)\^(\d+)$/.exec(raw);
   const value = power ? Number(power[1]) ** Number(power[2]) : /^\d+(?:\.\d+)?(?:e\d+)?$/i.test(raw) ? Number(raw) : NaN;

@@ -92,7 +92,13 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
       );
     }
     const imports: Array<{ decl: A.ImportDecl; target: string | undefined }> = [];
-    const mod: Module = { path: modulePath, text, ast, imports, syntaxErrorOffsets: [...parsed.problems.map((p) => p.offset), ...builder.problems.map((p) => p.start)] };
+    const mod: Module = {
+      path: modulePath,
+      text,
+      ast,
+      imports,
+      syntaxErrorOffsets: [...parsed.problems.map((p) => p.offset), ...builder.problems.map((p) => p.start)],
+    };
     modules.set(modulePath, mod);
     for (const item of ast.items) {
       if (item.kind !== "import") continue;
@@ -103,7 +109,13 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
       const target = isStd ? stdlibPath(item.module.slice(4)) : path.normalize(path.join(path.dirname(modulePath), relative));
       if (!target.endsWith(".sf")) {
         // Only .sf sources are read: an import cannot pull in /etc/shadow and have it echoed in diagnostics.
-        diagnostics.push(makeDiagnostic("SF0103", item.moduleSpan, { message: `cannot import ${JSON.stringify(relative)}: imports name .sf source files`, label: "not a .sf file", help: "an import names another .sf file or a standard-library module (import std.lateral)" }));
+        diagnostics.push(
+          makeDiagnostic("SF0103", item.moduleSpan, {
+            message: `cannot import ${JSON.stringify(relative)}: imports name .sf source files`,
+            label: "not a .sf file",
+            help: "an import names another .sf file or a standard-library module (import std.lateral)",
+          }),
+        );
         imports.push({ decl: item, target: undefined });
         continue;
       }
@@ -113,7 +125,9 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
         diagnostics.push(
           makeDiagnostic("SF0103", item.moduleSpan, {
             message: isStd ? `there is no standard-library module \`${item.module}\`` : `cannot find the file ${JSON.stringify(relative)}`,
-            label: isStd ? "not found" : `looked for ${target}${host.whyUnreadable?.(target) && host.whyUnreadable(target) !== "no such file" ? `: ${host.whyUnreadable(target)}` : ""}`,
+            label: isStd
+              ? "not found"
+              : `looked for ${target}${host.whyUnreadable?.(target) && host.whyUnreadable(target) !== "no such file" ? `: ${host.whyUnreadable(target)}` : ""}`,
             help: isStd ? `the standard library has ${known.join(", ")}` : undefined,
           }),
         );

@@ -188,7 +188,8 @@ function reportUnresolvedAliases(tables: Tables, diagnostics: Diagnostic[]): Map
   const pending = new Map<string, Pending>();
   for (const mod of tables.program.modules.values()) {
     const blocks = scopeOf(tables, mod.path).blocks;
-    for (const a of aliasesOf(mod)) if (blocks.get(a.name.name)?.alias?.name !== a.name) pending.set(pendingKey(mod.path, a.name.name), { alias: a, module: mod });
+    for (const a of aliasesOf(mod))
+      if (blocks.get(a.name.name)?.alias?.name !== a.name) pending.set(pendingKey(mod.path, a.name.name), { alias: a, module: mod });
   }
   /** The unresolved alias a name stands for in a module: its own, or one it imports. */
   const pendingNamed = (mod: Module, name: string): Pending | undefined => {
@@ -207,7 +208,13 @@ function reportUnresolvedAliases(tables: Tables, diagnostics: Diagnostic[]): Map
     const blocks = scopeOf(tables, p.module.path).blocks;
     const existing = blocks.get(p.alias.name.name);
     if (existing) {
-      diagnostics.push(makeDiagnostic("SF0102", p.alias.name.span, { message: `\`${p.alias.name.text}\` is declared twice`, label: "second declaration", related: [{ span: existing.decl.name.span, label: "first declared here" }] }));
+      diagnostics.push(
+        makeDiagnostic("SF0102", p.alias.name.span, {
+          message: `\`${p.alias.name.text}\` is declared twice`,
+          label: "second declaration",
+          related: [{ span: existing.decl.name.span, label: "first declared here" }],
+        }),
+      );
       continue;
     }
     // Follow the chain of unresolved aliases: it ends at a broken target or comes back.
@@ -229,7 +236,10 @@ function reportUnresolvedAliases(tables: Tables, diagnostics: Diagnostic[]): Map
         makeDiagnostic("SF0110", p.alias.target.span, {
           message: target ? `\`${p.alias.target.text}\` is a block, not a network` : `no network named \`${p.alias.target.text}\``,
           label: "alias target",
-          help: suggest(p.alias.target.name, [...blocks.values()].filter((b) => b.decl.kind === "network").map((b) => b.decl.name.name)),
+          help: suggest(
+            p.alias.target.name,
+            [...blocks.values()].filter((b) => b.decl.kind === "network").map((b) => b.decl.name.name),
+          ),
         }),
       );
     }

@@ -65,7 +65,8 @@ const valueText = (p: NetworkParam): string => (typeof p.value === "string" ? JS
  */
 function throughParameters(d: Diagnostic, entry: BlockEntry, params: readonly NetworkParam[]): Diagnostic | undefined {
   const userAlias = entry.alias && isUserFile(entry.alias.module.module.path) ? entry.alias : undefined;
-  const userSet = (p: NetworkParam): boolean => p.origin?.from === "setting" || (p.origin?.from === "alias" && userAlias !== undefined && isUserFile(p.origin.span.file));
+  const userSet = (p: NetworkParam): boolean =>
+    p.origin?.from === "setting" || (p.origin?.from === "alias" && userAlias !== undefined && isUserFile(p.origin.span.file));
   const byName = new Map(params.map((p) => [p.name, p]));
   // The parameters the diagnostic names: where their values were written is among its related spans.
   const named = params.filter((p) => p.origin && (d.related.some((r) => sameSpan(r.span, p.origin!.span)) || d.fix?.parameter === p.name));

@@ -1,6 +1,23 @@
 /** Source text to CST, with every lexical and syntax error kept. */
 import type { CstNode, IToken } from "chevrotain";
-import { sfLexer, UnterminatedComment, UnterminatedString, LParen, LSquare, LCurly, LAngle, LFloor, LCeil, RParen, RSquare, RCurly, RAngle, RFloor, RCeil, Minus } from "./lexer";
+import {
+  sfLexer,
+  UnterminatedComment,
+  UnterminatedString,
+  LParen,
+  LSquare,
+  LCurly,
+  LAngle,
+  LFloor,
+  LCeil,
+  RParen,
+  RSquare,
+  RCurly,
+  RAngle,
+  RFloor,
+  RCeil,
+  Minus,
+} from "./lexer";
 import { parser } from "./parser";
 import { DEFAULT_LIMITS } from "../compiler/limits";
 
@@ -48,8 +65,13 @@ export function parseSource(text: string, nesting: number = MAX_NESTING): ParseR
   }));
   const tokens = lexed.tokens.filter((t) => {
     if (t.tokenType !== UnterminatedComment && t.tokenType !== UnterminatedString) return true;
-    const what = t.tokenType === UnterminatedComment ? "comment: `/*` has no `*/`" : "string: no closing `\"` on this line";
-    problems.push({ kind: "lexical", offset: t.startOffset, length: Math.min(t.image.length, t.image.indexOf("\n") >= 0 ? t.image.indexOf("\n") : t.image.length) || 1, message: `unterminated ${what}` });
+    const what = t.tokenType === UnterminatedComment ? "comment: `/*` has no `*/`" : 'string: no closing `"` on this line';
+    problems.push({
+      kind: "lexical",
+      offset: t.startOffset,
+      length: Math.min(t.image.length, t.image.indexOf("\n") >= 0 ? t.image.indexOf("\n") : t.image.length) || 1,
+      message: `unterminated ${what}`,
+    });
     return false;
   });
   const deep = findExcessiveNesting(tokens, nesting);

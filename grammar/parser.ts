@@ -214,10 +214,7 @@ export class SfParser extends chevrotain.CstParser {
     this.SUBRULE(this.body, { LABEL: "then" });
     this.OPTION(() => {
       this.CONSUME(T.Else);
-      this.OR([
-        { ALT: () => this.SUBRULE(this.ifStmt, { LABEL: "elseIf" }) },
-        { ALT: () => this.SUBRULE2(this.body, { LABEL: "otherwise" }) },
-      ]);
+      this.OR([{ ALT: () => this.SUBRULE(this.ifStmt, { LABEL: "elseIf" }) }, { ALT: () => this.SUBRULE2(this.body, { LABEL: "otherwise" }) }]);
     });
   });
 
@@ -359,10 +356,10 @@ export class SfParser extends chevrotain.CstParser {
           {
             ALT: () => {
               this.OR2([
-              { ALT: () => this.CONSUME(T.Star, { LABEL: "ops" }) },
-              { ALT: () => this.CONSUME(T.Slash, { LABEL: "ops" }) },
-              { ALT: () => this.CONSUME(T.Percent, { LABEL: "ops" }) },
-            ]);
+                { ALT: () => this.CONSUME(T.Star, { LABEL: "ops" }) },
+                { ALT: () => this.CONSUME(T.Slash, { LABEL: "ops" }) },
+                { ALT: () => this.CONSUME(T.Percent, { LABEL: "ops" }) },
+              ]);
               this.SUBRULE2(this.unary, { LABEL: "operands" });
             },
           },
@@ -375,7 +372,8 @@ export class SfParser extends chevrotain.CstParser {
   private continuesProduct(): boolean {
     const next = this.LA(1).tokenType;
     if (next === T.Star || next === T.Slash || next === T.Percent) return true;
-    const juxtaposable = next === T.NumberLiteral || next === T.LParen || next === T.LFloor || next === T.LCeil || this.LA(1).tokenType === T.GreekName || next === T.Identifier;
+    const juxtaposable =
+      next === T.NumberLiteral || next === T.LParen || next === T.LFloor || next === T.LCeil || this.LA(1).tokenType === T.GreekName || next === T.Identifier;
     return juxtaposable && this.adjacent();
   }
 

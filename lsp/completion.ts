@@ -12,7 +12,30 @@ import { docComment, header, itemAt } from "./declarations";
 import { TextPositions } from "./positions";
 import type { Workspace } from "./workspace";
 
-const KEYWORDS = ["block", "network", "import", "param", "return", "pathway", "lateral", "stage", "repeat", "first", "then", "when", "if", "else", "fuse", "as", "names", "true", "false", "int", "rat", "bool"];
+const KEYWORDS = [
+  "block",
+  "network",
+  "import",
+  "param",
+  "return",
+  "pathway",
+  "lateral",
+  "stage",
+  "repeat",
+  "first",
+  "then",
+  "when",
+  "if",
+  "else",
+  "fuse",
+  "as",
+  "names",
+  "true",
+  "false",
+  "int",
+  "rat",
+  "bool",
+];
 
 export function complete(workspace: Workspace, uri: string, position: Position): CompletionItem[] {
   const doc = workspace.document(uri);
@@ -96,7 +119,11 @@ function values(file: FileFacts, offset: number): CompletionItem[] {
     const inside = enclosing !== undefined && o.span.start >= enclosing.span.start && o.span.start < offset;
     const moduleParam = o.kind === "parameter" && file.scope?.params.get(o.name)?.name.span.start === o.span.start;
     if (!inside && !moduleParam) continue;
-    seen.set(o.name, { label: o.name, kind: o.kind === "pathway" || o.kind === "local" ? CompletionItemKind.Variable : CompletionItemKind.Constant, detail: o.kind });
+    seen.set(o.name, {
+      label: o.name,
+      kind: o.kind === "pathway" || o.kind === "local" ? CompletionItemKind.Variable : CompletionItemKind.Constant,
+      detail: o.kind,
+    });
   }
   return [...seen.values()];
 }
@@ -104,5 +131,8 @@ function values(file: FileFacts, offset: number): CompletionItem[] {
 function importable(facts: SourceFacts, lead: string): CompletionItem[] {
   const module = /import\s+std\.([\p{L}\p{N}_.]*)\s*\{[^}]*$/u.exec(lead)?.[1];
   const file = module ? facts.files.get(`std/${module.replace(/\./g, "/")}.sf`) : undefined;
-  return (file?.scope?.own ?? []).map((e) => ({ label: e.decl.name.name, kind: e.decl.kind === "network" ? CompletionItemKind.Module : CompletionItemKind.Class }));
+  return (file?.scope?.own ?? []).map((e) => ({
+    label: e.decl.name.name,
+    kind: e.decl.kind === "network" ? CompletionItemKind.Module : CompletionItemKind.Class,
+  }));
 }

@@ -18,7 +18,11 @@ export function itemAt(facts: SourceFacts, nameSpan: Span): { item: A.Item; file
 /** `block tconv(x: <αT, S², βC>, ...) -> <T, S², ratio·βC>`, as written (whitespace folded). */
 export function header(item: A.Item, text: string): string {
   const end = item.kind === "block" || item.kind === "network" ? item.result.span.end : item.kind === "names" ? item.name.span.end : item.span.end;
-  return text.slice(item.span.start, end).replace(/\s*\/\/[^\n]*/g, "").replace(/\s+/g, " ").replace(/\( /g, "(");
+  return text
+    .slice(item.span.start, end)
+    .replace(/\s*\/\/[^\n]*/g, "")
+    .replace(/\s+/g, " ")
+    .replace(/\( /g, "(");
 }
 
 /** The `//` comment lines right above a declaration. */

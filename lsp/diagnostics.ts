@@ -52,11 +52,17 @@ export class DiagnosticsService {
     const doc = this.workspace.document(uri);
     const analysis = this.workspace.analysis(uri);
     if (!doc || !analysis) return;
-    const diagnostics = analysis.result.diagnostics.flatMap((d) => this.forDocument(d, analysis.path, analysis.result.facts?.files.get(analysis.path)?.module.imports ?? []));
+    const diagnostics = analysis.result.diagnostics.flatMap((d) =>
+      this.forDocument(d, analysis.path, analysis.result.facts?.files.get(analysis.path)?.module.imports ?? []),
+    );
     void this.connection.sendDiagnostics({ uri, version: analysis.version, diagnostics });
   }
 
-  private forDocument(d: Diagnostic, docPath: string, imports: ReadonlyArray<{ decl: { moduleSpan: import("../compiler/span").Span }; target: string | undefined }>): LspDiagnostic[] {
+  private forDocument(
+    d: Diagnostic,
+    docPath: string,
+    imports: ReadonlyArray<{ decl: { moduleSpan: import("../compiler/span").Span }; target: string | undefined }>,
+  ): LspDiagnostic[] {
     if (d.primary.span.file === docPath) return [this.toLsp(d)];
     // A problem inside an imported module: on the import that brings it in.
     const via = imports.find((i) => i.target === d.primary.span.file);
@@ -67,7 +73,10 @@ export class DiagnosticsService {
         ...this.toLsp(d),
         range: spanToRange(via.decl.moduleSpan),
         message: `in ${s.file}:${s.line}:${s.column}: ${d.message}`,
-        relatedInformation: [{ location: { uri: this.workspace.uriOf(s.file), range: spanToRange(s) }, message: d.primary.label || d.message }, ...this.related(d)],
+        relatedInformation: [
+          { location: { uri: this.workspace.uriOf(s.file), range: spanToRange(s) }, message: d.primary.label || d.message },
+          ...this.related(d),
+        ],
       },
     ];
   }

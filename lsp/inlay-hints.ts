@@ -10,7 +10,13 @@ export function inlayHints(file: FileFacts, range: Range): InlayHint[] {
     if (t.role !== "binding" || !t.isTensor) continue;
     const at = spanToRange(t.span).end;
     if (at.line < range.start.line || at.line > range.end.line) continue;
-    out.push({ position: at, label: `: ${typeText(t)}`, kind: InlayHintKind.Type, paddingLeft: false, tooltip: t.network ? `at the defaults of ${t.network}` : undefined });
+    out.push({
+      position: at,
+      label: `: ${typeText(t)}`,
+      kind: InlayHintKind.Type,
+      paddingLeft: false,
+      tooltip: t.network ? `at the defaults of ${t.network}` : undefined,
+    });
   }
   return out;
 }

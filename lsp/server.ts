@@ -3,13 +3,7 @@
  * services (one per file beside this one), all of which read the library's
  * check results; nothing here checks anything itself.
  */
-import {
-  createConnection,
-  TextDocumentSyncKind,
-  type Connection,
-  type InitializeParams,
-  type InitializeResult,
-} from "vscode-languageserver/node";
+import { createConnection, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { complete } from "./completion";
 import { DiagnosticsService } from "./diagnostics";

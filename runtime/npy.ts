@@ -3,7 +3,7 @@
  * `numpy.save` does, so that fixtures written here diff cleanly against numpy's.
  */
 
-export type NpyDType = 'float32' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+export type NpyDType = "float32" | "float64" | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool";
 
 export type NpyData = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
@@ -17,7 +17,7 @@ export interface NpyArray {
 export class NpyError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'NpyError';
+    this.name = "NpyError";
   }
 }
 
@@ -31,27 +31,25 @@ interface DTypeInfo {
 }
 
 const INFOS: DTypeInfo[] = [
-  { dtype: 'float32', size: 4, descr: '<f4', make: (b, o, n) => new Float32Array(b, o, n) },
-  { dtype: 'float64', size: 8, descr: '<f8', make: (b, o, n) => new Float64Array(b, o, n) },
-  { dtype: 'int64', size: 8, descr: '<i8', make: (b, o, n) => new BigInt64Array(b, o, n) },
-  { dtype: 'int32', size: 4, descr: '<i4', make: (b, o, n) => new Int32Array(b, o, n) },
-  { dtype: 'int16', size: 2, descr: '<i2', make: (b, o, n) => new Int16Array(b, o, n) },
-  { dtype: 'int8', size: 1, descr: '|i1', make: (b, o, n) => new Int8Array(b, o, n) },
-  { dtype: 'uint8', size: 1, descr: '|u1', make: (b, o, n) => new Uint8Array(b, o, n) },
-  { dtype: 'bool', size: 1, descr: '|b1', make: (b, o, n) => new Uint8Array(b, o, n) },
+  { dtype: "float32", size: 4, descr: "<f4", make: (b, o, n) => new Float32Array(b, o, n) },
+  { dtype: "float64", size: 8, descr: "<f8", make: (b, o, n) => new Float64Array(b, o, n) },
+  { dtype: "int64", size: 8, descr: "<i8", make: (b, o, n) => new BigInt64Array(b, o, n) },
+  { dtype: "int32", size: 4, descr: "<i4", make: (b, o, n) => new Int32Array(b, o, n) },
+  { dtype: "int16", size: 2, descr: "<i2", make: (b, o, n) => new Int16Array(b, o, n) },
+  { dtype: "int8", size: 1, descr: "|i1", make: (b, o, n) => new Int8Array(b, o, n) },
+  { dtype: "uint8", size: 1, descr: "|u1", make: (b, o, n) => new Uint8Array(b, o, n) },
+  { dtype: "bool", size: 1, descr: "|b1", make: (b, o, n) => new Uint8Array(b, o, n) },
 ];
 
 function infoForDescr(descr: string): DTypeInfo {
   const order = descr[0];
   const code = descr.slice(1);
   const info = INFOS.find((i) => i.descr.slice(1) === code);
-  if (!info || !'<>|='.includes(order)) {
-    throw new NpyError(
-      `npy: unsupported dtype '${descr}' (supported: ${INFOS.map((i) => i.descr).join(', ')})`,
-    );
+  if (!info || !"<>|=".includes(order)) {
+    throw new NpyError(`npy: unsupported dtype '${descr}' (supported: ${INFOS.map((i) => i.descr).join(", ")})`);
   }
   // Byte order is meaningless for single bytes; numpy writes '|' but accepts the others.
-  if (order === '>' && info.size > 1) {
+  if (order === ">" && info.size > 1) {
     throw new NpyError(`npy: dtype '${descr}' is big-endian; convert with arr.astype('<${code}') first`);
   }
   return info;
@@ -59,7 +57,7 @@ function infoForDescr(descr: string): DTypeInfo {
 
 export function readNpy(bytes: Uint8Array): NpyArray {
   if (bytes.byteLength < 10 || MAGIC.some((m, i) => bytes[i] !== m)) {
-    throw new NpyError('npy: missing the \\x93NUMPY magic string (not an .npy file)');
+    throw new NpyError("npy: missing the \\x93NUMPY magic string (not an .npy file)");
   }
   const major = bytes[6];
   const minor = bytes[7];
@@ -70,7 +68,7 @@ export function readNpy(bytes: Uint8Array): NpyArray {
     headerStart = 10;
     headerLen = dv.getUint16(8, true);
   } else if (major === 2 || major === 3) {
-    if (bytes.byteLength < 12) throw new NpyError('npy: file ends inside the header length');
+    if (bytes.byteLength < 12) throw new NpyError("npy: file ends inside the header length");
     headerStart = 12;
     headerLen = dv.getUint32(8, true);
   } else {
@@ -82,28 +80,26 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   }
   let text: string;
   try {
-    text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: true }).decode(
-      bytes.subarray(headerStart, dataStart),
-    );
+    text = new TextDecoder(major === 3 ? "utf-8" : "latin1", { fatal: true }).decode(bytes.subarray(headerStart, dataStart));
   } catch {
-    throw new NpyError('npy: header is not valid text');
+    throw new NpyError("npy: header is not valid text");
   }
 
   const header = parseHeader(text);
-  const descr = header.get('descr');
-  const fortran = header.get('fortran_order');
-  const shapeValue = header.get('shape');
-  if (typeof descr !== 'string') {
+  const descr = header.get("descr");
+  const fortran = header.get("fortran_order");
+  const shapeValue = header.get("shape");
+  if (typeof descr !== "string") {
     throw new NpyError(`npy: 'descr' must be a simple dtype string (structured dtypes are not supported), in header ${text.trim()}`);
   }
   if (fortran !== false) {
     throw new NpyError(
       fortran === true
-        ? 'npy: fortran_order is True; save a C-contiguous array (np.ascontiguousarray) instead'
+        ? "npy: fortran_order is True; save a C-contiguous array (np.ascontiguousarray) instead"
         : `npy: header has no boolean 'fortran_order': ${text.trim()}`,
     );
   }
-  if (!Array.isArray(shapeValue) || !shapeValue.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
+  if (!Array.isArray(shapeValue) || !shapeValue.every((d) => typeof d === "number" && Number.isSafeInteger(d) && d >= 0)) {
     throw new NpyError(`npy: 'shape' must be a tuple of non-negative integers, in header ${text.trim()}`);
   }
   const shape = shapeValue as number[];
@@ -114,14 +110,11 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   const byteLen = n * info.size;
   if (dataStart + byteLen > bytes.byteLength) {
     throw new NpyError(
-      `npy: shape (${shape.join(', ')}) of ${descr} needs ${byteLen} data bytes, but the file has ${bytes.byteLength - dataStart} (truncated)`,
+      `npy: shape (${shape.join(", ")}) of ${descr} needs ${byteLen} data bytes, but the file has ${bytes.byteLength - dataStart} (truncated)`,
     );
   }
   const abs = bytes.byteOffset + dataStart;
-  const data =
-    abs % info.size === 0
-      ? info.make(bytes.buffer, abs, n)
-      : info.make(bytes.slice(dataStart, dataStart + byteLen).buffer, 0, n);
+  const data = abs % info.size === 0 ? info.make(bytes.buffer, abs, n) : info.make(bytes.slice(dataStart, dataStart + byteLen).buffer, 0, n);
   return { dtype: info.dtype, shape, data };
 }
 
@@ -137,18 +130,18 @@ function parseHeader(text: string): Map<string, Literal> {
     while (i < text.length && /\s/.test(text[i])) i++;
   };
   const value = (depth: number): Literal => {
-    if (depth > 8) fail('nesting too deep');
+    if (depth > 8) fail("nesting too deep");
     ws();
     const c = text[i];
     if (c === "'" || c === '"') {
       const end = text.indexOf(c, i + 1);
-      if (end < 0) fail('unterminated string');
+      if (end < 0) fail("unterminated string");
       const s = text.slice(i + 1, end);
       i = end + 1;
       return s;
     }
-    if (c === '(' || c === '[') {
-      const close = c === '(' ? ')' : ']';
+    if (c === "(" || c === "[") {
+      const close = c === "(" ? ")" : "]";
       i++;
       const items: Literal[] = [];
       for (;;) {
@@ -159,35 +152,35 @@ function parseHeader(text: string): Map<string, Literal> {
         }
         items.push(value(depth + 1));
         ws();
-        if (text[i] === ',') i++;
+        if (text[i] === ",") i++;
         else if (text[i] !== close) fail(`expected ',' or '${close}'`);
       }
     }
     const m = /^(True|False|None|-?\d+)/.exec(text.slice(i, i + 32));
-    if (!m) return fail('unexpected token');
+    if (!m) return fail("unexpected token");
     i += m[0].length;
-    if (m[0] === 'True') return true;
-    if (m[0] === 'False') return false;
-    if (m[0] === 'None') return null;
+    if (m[0] === "True") return true;
+    if (m[0] === "False") return false;
+    if (m[0] === "None") return null;
     return Number(m[0]);
   };
 
   const out = new Map<string, Literal>();
   ws();
-  if (text[i] !== '{') fail("expected '{'");
+  if (text[i] !== "{") fail("expected '{'");
   i++;
   for (;;) {
     ws();
-    if (text[i] === '}') break;
+    if (text[i] === "}") break;
     const key = value(0);
-    if (typeof key !== 'string') fail('expected a string key');
+    if (typeof key !== "string") fail("expected a string key");
     ws();
-    if (text[i] !== ':') fail("expected ':'");
+    if (text[i] !== ":") fail("expected ':'");
     i++;
     out.set(key as string, value(0));
     ws();
-    if (text[i] === ',') i++;
-    else if (text[i] !== '}') fail("expected ',' or '}'");
+    if (text[i] === ",") i++;
+    else if (text[i] !== "}") fail("expected ',' or '}'");
   }
   return out;
 }
@@ -202,21 +195,21 @@ const GROWTH_AXIS_MAX_DIGITS = 21;
 export function writeNpy(array: NpyData, shape: number[], dtype?: NpyDType): Uint8Array {
   const info = dtype ? INFOS.find((i) => i.dtype === dtype) : infoForArray(array);
   if (!info) throw new NpyError(`npy: cannot write dtype '${dtype}'`);
-  if (info !== infoForArray(array) && !(info.dtype === 'bool' && array instanceof Uint8Array)) {
+  if (info !== infoForArray(array) && !(info.dtype === "bool" && array instanceof Uint8Array)) {
     throw new NpyError(`npy: a ${array.constructor.name} cannot be written as ${info.dtype}`);
   }
   if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new NpyError(`npy: shape [${shape.join(', ')}] must hold non-negative integers`);
+    throw new NpyError(`npy: shape [${shape.join(", ")}] must hold non-negative integers`);
   }
   let n = 1;
   for (const d of shape) n *= d;
   if (n !== array.length) {
-    throw new NpyError(`npy: shape (${shape.join(', ')}) holds ${n} elements but the array has ${array.length}`);
+    throw new NpyError(`npy: shape (${shape.join(", ")}) holds ${n} elements but the array has ${array.length}`);
   }
 
-  const shapeRepr = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  const shapeRepr = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
   let header = `{'descr': '${info.descr}', 'fortran_order': False, 'shape': ${shapeRepr}, }`;
-  if (shape.length > 0) header += ' '.repeat(GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length);
+  if (shape.length > 0) header += " ".repeat(GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length);
   const hlen = header.length + 1;
   const padlen = 64 - ((10 + hlen) % 64);
   const total = hlen + padlen;
@@ -238,17 +231,17 @@ export function writeNpy(array: NpyData, shape: number[], dtype?: NpyDType): Uin
 function infoForArray(a: NpyData): DTypeInfo {
   const dtype: NpyDType =
     a instanceof Float32Array
-      ? 'float32'
+      ? "float32"
       : a instanceof Float64Array
-        ? 'float64'
+        ? "float64"
         : a instanceof BigInt64Array
-          ? 'int64'
+          ? "int64"
           : a instanceof Int32Array
-            ? 'int32'
+            ? "int32"
             : a instanceof Int16Array
-              ? 'int16'
+              ? "int16"
               : a instanceof Int8Array
-                ? 'int8'
-                : 'uint8';
+                ? "int8"
+                : "uint8";
   return INFOS.find((i) => i.dtype === dtype) as DTypeInfo;
 }

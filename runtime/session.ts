@@ -1,4 +1,4 @@
-import type * as Ort from 'onnxruntime-node';
+import type * as Ort from "onnxruntime-node";
 
 /**
  * onnxruntime-node is an optional peer dependency: checking and compiling
@@ -20,17 +20,17 @@ let loaded: typeof Ort | undefined;
 export function onnxRuntime(): typeof Ort {
   if (loaded === undefined) {
     try {
-      loaded = require('onnxruntime-node') as typeof Ort;
+      loaded = require("onnxruntime-node") as typeof Ort;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'MODULE_NOT_FOUND') throw new OnnxRuntimeMissing('cannot find module onnxruntime-node');
+      if (code === "MODULE_NOT_FOUND") throw new OnnxRuntimeMissing("cannot find module onnxruntime-node");
       throw new OnnxRuntimeMissing(firstLine(e));
     }
   }
   return loaded;
 }
 
-export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
+export type ExecutionProvider = "cpu" | "cuda" | "webgpu";
 
 export interface SessionOptions {
   ep?: ExecutionProvider;
@@ -52,7 +52,7 @@ export interface FloatTensor {
 }
 
 const INSTALL_HINT: Partial<Record<ExecutionProvider, string>> = {
-  cuda: 'reinstall with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install onnxruntime-node` on a machine with CUDA 12',
+  cuda: "reinstall with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install onnxruntime-node` on a machine with CUDA 12",
 };
 
 /**
@@ -62,9 +62,9 @@ const INSTALL_HINT: Partial<Record<ExecutionProvider, string>> = {
  */
 export async function openSession(model: Uint8Array, opts: SessionOptions = {}): Promise<OpenedSession> {
   const ort = onnxRuntime();
-  const requested = opts.ep ?? 'cpu';
+  const requested = opts.ep ?? "cpu";
   const warnings: string[] = [];
-  const base: Ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+  const base: Ort.InferenceSession.SessionOptions = { graphOptimizationLevel: "all" };
   if (opts.threads !== undefined) {
     if (!Number.isInteger(opts.threads) || opts.threads < 1) {
       throw new RangeError(`threads must be a positive integer, got ${opts.threads}`);
@@ -72,7 +72,7 @@ export async function openSession(model: Uint8Array, opts: SessionOptions = {}):
     base.intraOpNumThreads = opts.threads;
   }
 
-  if (requested !== 'cpu') {
+  if (requested !== "cpu") {
     const backends = ort.listSupportedBackends();
     const entry = backends.find((b) => b.name === requested);
     if (!entry || !entry.bundled) {
@@ -80,51 +80,46 @@ export async function openSession(model: Uint8Array, opts: SessionOptions = {}):
       const hint = INSTALL_HINT[requested];
       warnings.push(
         `execution provider '${requested}' is not available in the installed onnxruntime-node ` +
-          `(available: ${bundled.join(', ')}); running on cpu${hint ? ` (${hint})` : ''}`,
+          `(available: ${bundled.join(", ")}); running on cpu${hint ? ` (${hint})` : ""}`,
       );
     } else {
       try {
         const session = await ort.InferenceSession.create(model, { ...base, executionProviders: [requested] });
         return { session, provider: requested, warnings };
       } catch (e) {
-        warnings.push(
-          `execution provider '${requested}' failed to start (${firstLine(e)}); running on cpu`,
-        );
+        warnings.push(`execution provider '${requested}' failed to start (${firstLine(e)}); running on cpu`);
       }
     }
   }
 
-  const session = await ort.InferenceSession.create(model, { ...base, executionProviders: ['cpu'] });
-  return { session, provider: 'cpu', warnings };
+  const session = await ort.InferenceSession.create(model, { ...base, executionProviders: ["cpu"] });
+  return { session, provider: "cpu", warnings };
 }
 
 function firstLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.split('\n')[0];
+  return msg.split("\n")[0];
 }
 
 /** Runs the session on float32 inputs; every output is returned as float32. */
-export async function runModel(
-  session: Ort.InferenceSession,
-  inputs: Record<string, FloatTensor>,
-): Promise<Record<string, FloatTensor>> {
+export async function runModel(session: Ort.InferenceSession, inputs: Record<string, FloatTensor>): Promise<Record<string, FloatTensor>> {
   const ort = onnxRuntime();
   const feeds: Record<string, Ort.Tensor> = {};
   for (const name of session.inputNames) {
     const x = inputs[name];
     if (!x) {
-      throw new Error(`model input '${name}' was not given (the model takes ${session.inputNames.join(', ')})`);
+      throw new Error(`model input '${name}' was not given (the model takes ${session.inputNames.join(", ")})`);
     }
     let n = 1;
     for (const d of x.shape) n *= d;
     if (n !== x.data.length) {
-      throw new Error(`input '${name}': shape [${x.shape.join(', ')}] holds ${n} values but ${x.data.length} were given`);
+      throw new Error(`input '${name}': shape [${x.shape.join(", ")}] holds ${n} values but ${x.data.length} were given`);
     }
-    feeds[name] = new ort.Tensor('float32', x.data, x.shape);
+    feeds[name] = new ort.Tensor("float32", x.data, x.shape);
   }
   for (const name of Object.keys(inputs)) {
     if (!session.inputNames.includes(name)) {
-      throw new Error(`'${name}' is not an input of the model (it takes ${session.inputNames.join(', ')})`);
+      throw new Error(`'${name}' is not an input of the model (it takes ${session.inputNames.join(", ")})`);
     }
   }
 
@@ -150,7 +145,7 @@ function asFloat32(name: string, t: Ort.Tensor): Float32Array {
     d instanceof Int8Array ||
     d instanceof Uint8Array
   ) {
-    if (t.type === 'float16') throw new Error(`output '${name}' is float16; cast it to float32 in the model`);
+    if (t.type === "float16") throw new Error(`output '${name}' is float16; cast it to float32 in the model`);
     return Float32Array.from(d);
   }
   throw new Error(`output '${name}' has type ${t.type}, which cannot be returned as float32`);
@@ -164,7 +159,7 @@ function asFloat32(name: string, t: Ort.Tensor): Float32Array {
 export function deterministicClip(shape: number[]): Float32Array {
   let n = 1;
   for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) throw new RangeError(`shape [${shape.join(', ')}] must hold non-negative integers`);
+    if (!Number.isSafeInteger(d) || d < 0) throw new RangeError(`shape [${shape.join(", ")}] must hold non-negative integers`);
     n *= d;
   }
   const out = new Float32Array(n);

@@ -17,7 +17,14 @@ import type { Interpreter } from "./interpreter";
 import * as M from "./messages";
 import { compareDims, decideAtLeast, decideDivides, decideIntegral, type Claim, type Facts } from "./prover";
 
-export function applyOp(it: Interpreter, name: OpName, bound: Map<string, Value>, at: { span: Span; label: string }, ctx: Ctx, argSpans: ReadonlyMap<string, Span>): Value {
+export function applyOp(
+  it: Interpreter,
+  name: OpName,
+  bound: Map<string, Value>,
+  at: { span: Span; label: string },
+  ctx: Ctx,
+  argSpans: ReadonlyMap<string, Span>,
+): Value {
   const xs = bound.get("xs");
   if (xs?.kind === "list" && xs.items.some((i) => i.kind === "poison")) return { kind: "poison", span: at.span };
   const spanOf = (arg?: string): Span => (arg && argSpans.get(arg)) || bound.get(arg ?? "")?.span || at.span;

@@ -41,7 +41,15 @@ export function instantiate(it: Interpreter, sig: Signature, args: Map<string, V
 }
 
 /** Scalars first, defaults evaluated in the callee with what is bound so far. */
-function bindScalars(it: Interpreter, sig: Signature, args: Map<string, Value>, callee: string, bindings: Map<string, Poly>, calleeVars: Map<string, Value>, ctx: Ctx): Value | undefined {
+function bindScalars(
+  it: Interpreter,
+  sig: Signature,
+  args: Map<string, Value>,
+  callee: string,
+  bindings: Map<string, Poly>,
+  calleeVars: Map<string, Value>,
+  ctx: Ctx,
+): Value | undefined {
   for (const f of sig.formals) {
     if (f.kind === "tensor") continue;
     let v = args.get(f.name);
@@ -61,7 +69,14 @@ function bindScalars(it: Interpreter, sig: Signature, args: Map<string, Value>, 
 }
 
 /** Then the dimension variables, solved from the tensor arguments. */
-function bindTensors(sig: Signature, args: Map<string, Value>, c: A.CallExpr, bindings: Map<string, Poly>, calleeVars: Map<string, Value>, ctx: Ctx): Value | undefined {
+function bindTensors(
+  sig: Signature,
+  args: Map<string, Value>,
+  c: A.CallExpr,
+  bindings: Map<string, Poly>,
+  calleeVars: Map<string, Value>,
+  ctx: Ctx,
+): Value | undefined {
   const callee = c.callee.text;
   const pending: Array<M.FormalDim & { formal: Poly }> = [];
   for (const f of sig.formals) {
@@ -73,7 +88,8 @@ function bindTensors(sig: Signature, args: Map<string, Value>, c: A.CallExpr, bi
     const declaredExpr = f.typeExpr;
     if (!declared || !declaredExpr) return { kind: "poison", span: c.span };
     calleeVars.set(f.name, v);
-    if (v.type.layout !== declared.layout || v.type.dims.length !== declared.dims.length) ctx.reporter.fail(M.argumentForm(callee, f.name, declared, declaredExpr.span, v));
+    if (v.type.layout !== declared.layout || v.type.dims.length !== declared.dims.length)
+      ctx.reporter.fail(M.argumentForm(callee, f.name, declared, declaredExpr.span, v));
     declared.dims.forEach((d, i) => {
       const actual = v.type.dims[i];
       if (actual) pending.push({ formal: d, actual, span: v.span, dimText: d.toString(), argSpan: dimExprSpan(declaredExpr, i), axis: axisName(declared, i) });
@@ -145,7 +161,14 @@ function solve(x: string, lin: { a: Poly; b: Poly }, p: M.FormalDim, callee: str
 }
 
 /** A callee's requirement at one call: met, carried to a generic caller, or reported. */
-function checkRequirement(r: Requirement, bindings: Map<string, Poly>, calleeVars: Map<string, Value>, callee: string, span: A.CallExpr["span"], ctx: Ctx): void {
+function checkRequirement(
+  r: Requirement,
+  bindings: Map<string, Poly>,
+  calleeVars: Map<string, Value>,
+  callee: string,
+  span: A.CallExpr["span"],
+  ctx: Ctx,
+): void {
   // A requirement found on a branch this call does not take does not apply.
   for (const [name, assumed] of r.when) {
     const v = calleeVars.get(name);

@@ -78,7 +78,9 @@ export class Interpreter extends Evaluator {
     // A block with a syntax error in it was not read whole: what its checker
     // would say is about the parser's recovery, not the source.
     const whole = readWhole(entry.module.module, entry.decl.span);
-    const sig = whole ? checkBlock(this, entry) : { entry, formals: formalInfos(entry.decl, this.reporter), dimVars: [], resultType: undefined, requirements: [] };
+    const sig = whole
+      ? checkBlock(this, entry)
+      : { entry, formals: formalInfos(entry.decl, this.reporter), dimVars: [], resultType: undefined, requirements: [] };
     const final = { ...sig, ok: whole && this.reporter.errorCount() === errorsBefore };
     this.signatures.set(entry, final);
     return final;
@@ -205,7 +207,14 @@ export class Interpreter extends Evaluator {
     );
     this.lateralShapes(s, transformed, target, lateralCtx);
     const fuseOp: OpName = fusion === "sum" ? "add" : "concat";
-    const fused = applyOp(this, fuseOp, new Map([["xs", { kind: "list", items: [target, transformed], span: s.span }]]), { span: s.span, label: `${s.target.name}_fuse` }, lateralCtx, new Map());
+    const fused = applyOp(
+      this,
+      fuseOp,
+      new Map([["xs", { kind: "list", items: [target, transformed], span: s.span }]]),
+      { span: s.span, label: `${s.target.name}_fuse` },
+      lateralCtx,
+      new Map(),
+    );
     ctx.vars.set(s.target.name, fused);
     this.recordFact(s.target.span, "binding", fused, ctx);
   }
@@ -223,7 +232,8 @@ export class Interpreter extends Evaluator {
     const [, st, sh, sw] = slow.type.dims;
     if (!ft || !fh || !fw || !st || !sh || !sw) return;
     if (compareDims(ft, st, facts).kind === "refuted") return this.reporter.fail(M.lateralFrames(s, ft, st, ctx));
-    if (compareDims(fh, sh, facts).kind === "refuted" || compareDims(fw, sw, facts).kind === "refuted") return this.reporter.fail(M.lateralSpatial(s, [fh, fw], [sh, sw], ctx));
+    if (compareDims(fh, sh, facts).kind === "refuted" || compareDims(fw, sw, facts).kind === "refuted")
+      return this.reporter.fail(M.lateralSpatial(s, [fh, fw], [sh, sw], ctx));
   }
 
   // ---------------------------------------------------------------- calls
@@ -270,7 +280,12 @@ export class Interpreter extends Evaluator {
     const name = c.callee.name;
     if (name === "input") return ctx.mode.graphInput(c, piped !== undefined, (e) => this.graphInputType(e, ctx), ctx);
     if (isOpName(name)) {
-      const args = this.bindArgs(OPS[name].formals.map((f) => ({ name: f.name, variadic: f.kind === "tensors", required: f.default === undefined })), c, piped, ctx);
+      const args = this.bindArgs(
+        OPS[name].formals.map((f) => ({ name: f.name, variadic: f.kind === "tensors", required: f.default === undefined })),
+        c,
+        piped,
+        ctx,
+      );
       if (!args) return { kind: "poison", span: c.span };
       return applyOp(this, name, args, { span: c.span, label: c.label?.parts.join(".") ?? name }, ctx, argSpans(c));
     }
@@ -279,7 +294,12 @@ export class Interpreter extends Evaluator {
     if (entry.decl.kind === "network") return this.reporter.fail(M.networkCalled(c.callee));
     const sig = this.signatureOf(entry, c.callee);
     if (!sig) return { kind: "poison", span: c.span };
-    const args = this.bindArgs(sig.formals.map((f) => ({ name: f.name, variadic: false, required: f.default === undefined })), c, piped, ctx);
+    const args = this.bindArgs(
+      sig.formals.map((f) => ({ name: f.name, variadic: false, required: f.default === undefined })),
+      c,
+      piped,
+      ctx,
+    );
     if (!args) return { kind: "poison", span: c.span };
     return instantiate(this, sig, args, c, ctx);
   }
@@ -321,7 +341,14 @@ export class Interpreter extends Evaluator {
     }
     for (const { arg, name } of named) {
       const formal = formals.find((f) => f.name === name.name);
-      if (!formal) this.reporter.report(M.unknownArgument(c, name, formals.map((f) => f.name)));
+      if (!formal)
+        this.reporter.report(
+          M.unknownArgument(
+            c,
+            name,
+            formals.map((f) => f.name),
+          ),
+        );
       else if (bound.has(formal.name)) this.reporter.report(M.argumentTwice(arg, name));
       else {
         bound.set(formal.name, this.expr(arg.value, ctx));
@@ -331,7 +358,12 @@ export class Interpreter extends Evaluator {
     }
     const missing = formals.filter((f) => f.required && !bound.has(f.name));
     if (missing.length > 0) {
-      this.reporter.report(M.missingArguments(c, missing.map((m) => m.name)));
+      this.reporter.report(
+        M.missingArguments(
+          c,
+          missing.map((m) => m.name),
+        ),
+      );
       return undefined;
     }
     for (const v of bound.values()) if (v.kind === "poison" || (v.kind === "list" && v.items.some((i) => i.kind === "poison"))) poisoned = true;
@@ -344,7 +376,8 @@ export class Interpreter extends Evaluator {
   checkResult(v: Value, declared: TensorType, declaredExpr: A.TypeExpr, ctx: Ctx): void {
     if (v.kind === "poison") return;
     if (v.kind !== "tensor") return this.reporter.report(M.resultNotATensor(v));
-    if (v.type.layout !== declared.layout || v.type.dims.length !== declared.dims.length) return this.reporter.report(M.resultForm(v, declared, declaredExpr.span));
+    if (v.type.layout !== declared.layout || v.type.dims.length !== declared.dims.length)
+      return this.reporter.report(M.resultForm(v, declared, declaredExpr.span));
     const facts = factsOf(ctx);
     const wrong: M.WrongAxis[] = [];
     declared.dims.forEach((expected, i) => {

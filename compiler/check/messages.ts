@@ -38,9 +38,7 @@ export function provenance(polys: readonly Poly[], ctx: Ctx): LabelledSpan[] {
     const info = ctx.symbols.get(name);
     if (!info) continue;
     const label =
-      info.value === undefined
-        ? `${info.display} is bound here`
-        : `${info.display} = ${info.value}${info.fromCommandLine ? " (set on the command line)" : ""}`;
+      info.value === undefined ? `${info.display} is bound here` : `${info.display} = ${info.value}${info.fromCommandLine ? " (set on the command line)" : ""}`;
     out.push({ span: info.span, label });
   }
   return out.slice(0, 4);
@@ -60,7 +58,10 @@ export function lateralSpatial(s: A.LateralStmt, fast: readonly [Poly, Poly], sl
     message: `lateral link: the transformed Fast feature is ${areaOf(fast, ctx)} but the Slow pathway is ${areaOf(slow, ctx)}`,
     label: `fusing ${s.source.text} into ${s.target.text} needs the same height and width`,
     related: [{ span: s.transform.span, label: `gives ${fast[0]}×${fast[1]}` }, ...provenance([...fast, ...slow], ctx)],
-    notes: [`Fast after the transform: ${fast[0]}×${fast[1]}${valueIn(fh, ctx) !== undefined ? ` = ${areaOf(fast, ctx)}` : ""}`, `Slow: ${slow[0]}×${slow[1]}${valueIn(sh, ctx) !== undefined ? ` = ${areaOf(slow, ctx)}` : ""}`],
+    notes: [
+      `Fast after the transform: ${fast[0]}×${fast[1]}${valueIn(fh, ctx) !== undefined ? ` = ${areaOf(fast, ctx)}` : ""}`,
+      `Slow: ${slow[0]}×${slow[1]}${valueIn(sh, ctx) !== undefined ? ` = ${areaOf(slow, ctx)}` : ""}`,
+    ],
     help:
       ratio !== undefined && ratio.isInteger() && ratio.num > 1n
         ? `the transform shrinks the Fast feature ${ratio}× more than Slow: give it spatial stride 1, or downsample Slow alike`
@@ -98,7 +99,11 @@ export function unknownSort(sort: A.Ident): Diagnostic {
 }
 
 export function noReturn(decl: A.BlockDecl): Diagnostic {
-  return makeDiagnostic("SF0210", decl.name.span, { message: `${decl.kind} \`${decl.name.text}\` does not return a value`, label: "no `return` in its body", help: "end the body with `return <tensor>`" });
+  return makeDiagnostic("SF0210", decl.name.span, {
+    message: `${decl.kind} \`${decl.name.text}\` does not return a value`,
+    label: "no `return` in its body",
+    help: "end the body with `return <tensor>`",
+  });
 }
 
 export function unknownCallee(callee: A.Ident, known: readonly string[]): Diagnostic {
@@ -184,7 +189,11 @@ export function unknownPathway(id: A.Ident, pathways: ReadonlySet<string>): Diag
 }
 
 export function unknownFusion(at: Span, fusion: string): Diagnostic {
-  return makeDiagnostic("SF0114", at, { message: `unknown fusion \`${fusion}\``, label: "expected `concat` or `sum`", help: suggest(fusion, ["concat", "sum"]) });
+  return makeDiagnostic("SF0114", at, {
+    message: `unknown fusion \`${fusion}\``,
+    label: "expected `concat` or `sum`",
+    help: suggest(fusion, ["concat", "sum"]),
+  });
 }
 
 export function notBoolean(at: Span, v: Value): Diagnostic {
@@ -216,7 +225,11 @@ export function divisionByNonPositive(at: Span, d: Poly, ctx: Ctx): Diagnostic {
 }
 
 export function notAPolynomial(at: Span, a: Poly, b: Poly): Diagnostic {
-  return makeDiagnostic("SF0204", at, { message: `${a} / ${b} is not a polynomial`, label: "division by a sum", help: `write ⌊${a}/${b}⌋ or ⌈${a}/${b}⌉ for integer division` });
+  return makeDiagnostic("SF0204", at, {
+    message: `${a} / ${b} is not a polynomial`,
+    label: "division by a sum",
+    help: `write ⌊${a}/${b}⌋ or ⌈${a}/${b}⌉ for integer division`,
+  });
 }
 
 export function badRemainder(at: Span, a: Poly, b: Poly): Diagnostic {
@@ -251,11 +264,18 @@ export function rawShapeExtent(at: Span): Diagnostic {
 }
 
 export function malformedType(at: Span): Diagnostic {
-  return makeDiagnostic("SF0213", at, { message: "a type is <C>, <T, S², C>, <T, H×W, C>, <T, H, W, C> or a raw [d0, d1, ...]", label: "not one of these forms" });
+  return makeDiagnostic("SF0213", at, {
+    message: "a type is <C>, <T, S², C>, <T, H×W, C>, <T, H, W, C> or a raw [d0, d1, ...]",
+    label: "not one of these forms",
+  });
 }
 
 export function unusableSize(at: Span, d: Poly, ctx: Ctx): Diagnostic {
-  return makeDiagnostic("SF0004", at, { message: `dimension ${show(d, ctx)} is not a usable size`, label: "too large or not an integer", related: provenance([d], ctx) });
+  return makeDiagnostic("SF0004", at, {
+    message: `dimension ${show(d, ctx)} is not a usable size`,
+    label: "too large or not an integer",
+    related: provenance([d], ctx),
+  });
 }
 
 // ---------------------------------------------------------------- results
@@ -283,7 +303,15 @@ export function resultForm(v: { type: TensorType; span: Span }, declared: Tensor
   });
 }
 
-export function resultDimension(v: { type: TensorType; span: Span }, declared: TensorType, axis: string, found: Poly, expected: Poly, declaredAt: Span, ctx: Ctx): Diagnostic {
+export function resultDimension(
+  v: { type: TensorType; span: Span },
+  declared: TensorType,
+  axis: string,
+  found: Poly,
+  expected: Poly,
+  declaredAt: Span,
+  ctx: Ctx,
+): Diagnostic {
   const some = ctx.mode.kind === "generic" ? `for some ${[...new Set([...found.symbols(), ...expected.symbols()])].join(", ") || "values"}` : "";
   return makeDiagnostic("SF0201", v.span, {
     message: `the result has ${axis} ${found}, but the declared type says ${expected}`,
@@ -319,7 +347,9 @@ export function resultDimensions(v: { type: TensorType; span: Span }, declared: 
   return makeDiagnostic("SF0201", v.span, {
     message: `the result has ${listed(axes.map((w) => `${w.axis} ${show(w.found, ctx)}`))}, but the declared type says ${listed(axes.map((w) => show(w.expected, ctx)))}`,
     label: `this is ${formatType(v.type)}`,
-    related: wrong.map((w) => ({ span: w.span, label: `declared ${w.expected}` })).filter((r, i, all) => all.findIndex((x) => x.span.start === r.span.start) === i),
+    related: wrong
+      .map((w) => ({ span: w.span, label: `declared ${w.expected}` }))
+      .filter((r, i, all) => all.findIndex((x) => x.span.start === r.span.start) === i),
     notes: [`expected ${formatType(declared)}`, `   found ${formatType(v.type)}`, ...axes.map((w) => `${w.found} ≠ ${w.expected}${some}`)],
   });
 }
@@ -333,7 +363,13 @@ export interface SizeChange {
   readonly before: Poly;
 }
 
-export function paddingChangesSize(change: SizeChange, wrong: readonly WrongAxis[], v: { type: TensorType; span: Span }, declared: TensorType, declaredAt: Span): Diagnostic {
+export function paddingChangesSize(
+  change: SizeChange,
+  wrong: readonly WrongAxis[],
+  v: { type: TensorType; span: Span },
+  declared: TensorType,
+  declaredAt: Span,
+): Diagnostic {
   const axes = axesOf(wrong);
   const [kt, kh, kw] = change.kernel;
   const half = (k: Poly): Poly => k.sub(Poly.ONE).scale(Rational.of(1, 2));
@@ -342,7 +378,10 @@ export function paddingChangesSize(change: SizeChange, wrong: readonly WrongAxis
   return makeDiagnostic("SF0201", change.span, {
     message: `\`${change.op}\` changes the size it should keep: ${listed(axes.map((w) => `${w.axis} ${w.expected} → ${w.found}`))}`,
     label: `kernel ${kernel} with pad ${windowText(change.pad)} changes ${listed(axes.map((w) => w.axis))}`,
-    related: [{ span: v.span, label: `returned as ${formatType(v.type)}` }, { span: declaredAt, label: `declared ${formatType(declared)}` }],
+    related: [
+      { span: v.span, label: `returned as ${formatType(v.type)}` },
+      { span: declaredAt, label: `declared ${formatType(declared)}` },
+    ],
     notes: [`a stride-1 window keeps n only with pad (k − 1)/2 on each side: n + 2·pad − k + 1 = n`],
     help: `pad by (k − 1)/2: \`pad: ${written}\``,
   });
@@ -350,7 +389,8 @@ export function paddingChangesSize(change: SizeChange, wrong: readonly WrongAxis
 
 const wrapTimes = (p: Poly): string => (/[ +−/]/.test(p.toString()) ? `(${p})` : p.toString());
 /** t×h×w as the language writes a window: 1×3², 3×1×1. */
-const windowText = ([t, h, w]: readonly [Poly, Poly, Poly]): string => (h.equals(w) ? `${wrapTimes(t)}×${wrapTimes(h)}²` : `${wrapTimes(t)}×${wrapTimes(h)}×${wrapTimes(w)}`);
+const windowText = ([t, h, w]: readonly [Poly, Poly, Poly]): string =>
+  h.equals(w) ? `${wrapTimes(t)}×${wrapTimes(h)}²` : `${wrapTimes(t)}×${wrapTimes(h)}×${wrapTimes(w)}`;
 
 // ----------------------------------------------------- op obligations
 
@@ -469,7 +509,12 @@ export function notAMultiple(callee: string, x: string, lin: { a: Poly; b: Poly 
 
 /** One step of a carried requirement's origin: where, in `callee`, it arose. */
 export function requirementOrigin(callee: string, r: Requirement): LabelledSpan {
-  const claim = r.relation === "equal" ? `${r.lhs} = ${r.rhs}` : r.divisor.constantValue()?.equals(Rational.ONE) ? `${r.dividend} to be an integer` : `${r.dividend} to be a multiple of ${r.divisor}`;
+  const claim =
+    r.relation === "equal"
+      ? `${r.lhs} = ${r.rhs}`
+      : r.divisor.constantValue()?.equals(Rational.ONE)
+        ? `${r.dividend} to be an integer`
+        : `${r.dividend} to be a multiple of ${r.divisor}`;
   return { span: r.span, label: `in \`${callee}\`: ${r.what} needs ${claim}` };
 }
 
@@ -518,7 +563,13 @@ export function parameterValueKind(at: Span): Diagnostic {
 }
 
 /** `declared`: where the parameter is declared, when the value came from elsewhere (a setting). */
-export function notAChoice(name: A.Ident, choices: readonly string[], value: Rational | string | boolean | undefined, at: Span, declared: Span | undefined): Diagnostic {
+export function notAChoice(
+  name: A.Ident,
+  choices: readonly string[],
+  value: Rational | string | boolean | undefined,
+  at: Span,
+  declared: Span | undefined,
+): Diagnostic {
   return makeDiagnostic("SF0112", at, {
     message: `\`${name.text}\` is one of ${choices.map((c) => JSON.stringify(c)).join(", ")}, given ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
     label: "not one of the choices",
@@ -527,7 +578,13 @@ export function notAChoice(name: A.Ident, choices: readonly string[], value: Rat
   });
 }
 
-export function notANumberChoice(name: A.Ident, choices: readonly string[], value: Rational | string | boolean | undefined, at: Span, declared: Span | undefined): Diagnostic {
+export function notANumberChoice(
+  name: A.Ident,
+  choices: readonly string[],
+  value: Rational | string | boolean | undefined,
+  at: Span,
+  declared: Span | undefined,
+): Diagnostic {
   return makeDiagnostic("SF0112", at, {
     message: `\`${name.text}\` is one of ${choices.join(", ")}, given ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
     label: "not one of the choices",
@@ -548,15 +605,26 @@ export function parameterNotAnInt(name: A.Ident, value: Rational, at: Span): Dia
 }
 
 export function aliasArgumentUnknown(network: A.Ident, arg: A.Ident, params: readonly string[]): Diagnostic {
-  return makeDiagnostic("SF0111", arg.span, { message: `network \`${network.text}\` has no parameter \`${arg.text}\``, label: "unknown parameter", help: suggest(arg.name, params) });
+  return makeDiagnostic("SF0111", arg.span, {
+    message: `network \`${network.text}\` has no parameter \`${arg.text}\``,
+    label: "unknown parameter",
+    help: suggest(arg.name, params),
+  });
 }
 
 export function settingUnknown(network: A.Ident, written: string, at: Span, params: readonly string[]): Diagnostic {
-  return makeDiagnostic("SF0111", at, { message: `network \`${network.text}\` has no parameter \`${written}\``, label: "unknown parameter", help: `its parameters are ${params.join(", ")}` });
+  return makeDiagnostic("SF0111", at, {
+    message: `network \`${network.text}\` has no parameter \`${written}\``,
+    label: "unknown parameter",
+    help: `its parameters are ${params.join(", ")}`,
+  });
 }
 
 /** A network input whose declared dimension is not a positive size with the parameters bound. */
 export function inputNotASize(name: A.Ident, at: Span, type: TensorType, d: Poly, v: Rational | undefined): Diagnostic {
   const code = v !== undefined && !v.isInteger() ? "SF0205" : v !== undefined && v.sign() > 0 ? "SF0004" : "SF0206";
-  return makeDiagnostic(code, at, { message: `input \`${name.text}\` ${formatType(type)} has a dimension ${d} = ${v ?? "?"} that is not a positive size`, label: "here" });
+  return makeDiagnostic(code, at, {
+    message: `input \`${name.text}\` ${formatType(type)} has a dimension ${d} = ${v ?? "?"} that is not a positive size`,
+    label: "here",
+  });
 }

@@ -24,8 +24,7 @@ export interface Facts {
 
 /** A claim about dimensions: divisor | dividend, or lhs = rhs. */
 export type Claim =
-  | { readonly relation: "divides"; readonly dividend: Poly; readonly divisor: Poly }
-  | { readonly relation: "equal"; readonly lhs: Poly; readonly rhs: Poly };
+  { readonly relation: "divides"; readonly dividend: Poly; readonly divisor: Poly } | { readonly relation: "equal"; readonly lhs: Poly; readonly rhs: Poly };
 
 /** Values of symbols under which a claim fails. */
 export type Assignment = ReadonlyMap<string, Rational>;
@@ -61,7 +60,8 @@ export function decideDivides(dividend: Poly, divisor: Poly, facts: Facts): Outc
   if (q && q.isIntegral(facts.isInteger)) return PROVED;
   const a = valueOf(dividend, facts);
   const b = valueOf(divisor, facts);
-  if (a !== undefined && b !== undefined && !b.isZero()) return a.div(b).isInteger() ? PROVED : { kind: "refuted", evidence: boundValues([dividend, divisor], facts) };
+  if (a !== undefined && b !== undefined && !b.isZero())
+    return a.div(b).isInteger() ? PROVED : { kind: "refuted", evidence: boundValues([dividend, divisor], facts) };
   return { kind: "requires", claims: [{ relation: "divides", dividend, divisor }] };
 }
 

@@ -33,7 +33,18 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
     vars.set(v, { kind: "dim", poly: Poly.symbol(v), span });
   }
   const mode = new GenericMode();
-  const ctx: Ctx = { mode, reporter: it.reporter, scope: entry.module, vars, symbols, assumptions: [], path: [], pathways: new Set(), callSite: undefined, inLateral: undefined };
+  const ctx: Ctx = {
+    mode,
+    reporter: it.reporter,
+    scope: entry.module,
+    vars,
+    symbols,
+    assumptions: [],
+    path: [],
+    pathways: new Set(),
+    callSite: undefined,
+    inLateral: undefined,
+  };
   const typed = formals.map((f) => {
     if (!f.typeExpr) return f;
     const type = it.typeFromExpr(f.typeExpr, ctx);

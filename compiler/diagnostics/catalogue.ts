@@ -12,63 +12,237 @@ export interface CatalogueEntry {
 
 export const CATALOGUE = {
   // Reading the source
-  SF0001: { severity: "error", title: "unexpected character", explain: "A character that cannot start any token (a control byte, a stray symbol), or a string or block comment that never ends." },
-  SF0002: { severity: "error", title: "syntax error", explain: "The tokens do not form a declaration, statement or expression. The parser recovers and keeps going, so every syntax error in the file is reported." },
-  SF0003: { severity: "error", title: "nesting too deep", explain: "Brackets or unary minus signs nested more than 200 deep (the file is refused before parsing), or an expression more than 200 levels deep, such as a sum of 300 terms: no input can exhaust the stack. Raise it with --limit nesting=N." },
-  SF0004: { severity: "error", title: "number out of range", explain: "A number literal whose exact value needs more than 1000 digits written out (1e1001, 1e-1001), or a size that must become a tensor dimension larger than 2³¹. Numbers are exact (bigint rationals) until then, whatever their exponent." },
+  SF0001: {
+    severity: "error",
+    title: "unexpected character",
+    explain: "A character that cannot start any token (a control byte, a stray symbol), or a string or block comment that never ends.",
+  },
+  SF0002: {
+    severity: "error",
+    title: "syntax error",
+    explain:
+      "The tokens do not form a declaration, statement or expression. The parser recovers and keeps going, so every syntax error in the file is reported.",
+  },
+  SF0003: {
+    severity: "error",
+    title: "nesting too deep",
+    explain:
+      "Brackets or unary minus signs nested more than 200 deep (the file is refused before parsing), or an expression more than 200 levels deep, such as a sum of 300 terms: no input can exhaust the stack. Raise it with --limit nesting=N.",
+  },
+  SF0004: {
+    severity: "error",
+    title: "number out of range",
+    explain:
+      "A number literal whose exact value needs more than 1000 digits written out (1e1001, 1e-1001), or a size that must become a tensor dimension larger than 2³¹. Numbers are exact (bigint rationals) until then, whatever their exponent.",
+  },
   // Names, imports and arguments
-  SF0101: { severity: "error", title: "unknown name", explain: "A name that is neither a local value, a parameter, a dimension variable nor a network parameter in scope." },
+  SF0101: {
+    severity: "error",
+    title: "unknown name",
+    explain: "A name that is neither a local value, a parameter, a dimension variable nor a network parameter in scope.",
+  },
   SF0102: { severity: "error", title: "duplicate declaration", explain: "Two declarations with one name in one file, or a block named like a built-in op." },
-  SF0103: { severity: "error", title: "module not found", explain: "An import whose file or standard-library module does not exist, or a file given on the command line that cannot be read." },
-  SF0104: { severity: "error", title: "import cycle", explain: "Files that import each other in a cycle. The import that closes the cycle is reported with the whole cycle." },
+  SF0103: {
+    severity: "error",
+    title: "module not found",
+    explain: "An import whose file or standard-library module does not exist, or a file given on the command line that cannot be read.",
+  },
+  SF0104: {
+    severity: "error",
+    title: "import cycle",
+    explain: "Files that import each other in a cycle. The import that closes the cycle is reported with the whole cycle.",
+  },
   SF0105: { severity: "error", title: "name not exported by module", explain: "An import list names something the module does not declare." },
-  SF0106: { severity: "error", title: "unknown op or block", explain: "A call to something that is neither a built-in op nor a block in scope: a misspelling, or a block that is not imported." },
-  SF0107: { severity: "error", title: "unknown argument", explain: "An argument name the op or block does not take, or more positional arguments than it has." },
+  SF0106: {
+    severity: "error",
+    title: "unknown op or block",
+    explain: "A call to something that is neither a built-in op nor a block in scope: a misspelling, or a block that is not imported.",
+  },
+  SF0107: {
+    severity: "error",
+    title: "unknown argument",
+    explain: "An argument name the op or block does not take, or more positional arguments than it has.",
+  },
   SF0108: { severity: "error", title: "missing argument", explain: "A required argument or parameter is missing." },
   SF0109: { severity: "error", title: "argument given twice", explain: "One argument given twice." },
-  SF0110: { severity: "error", title: "unknown network", explain: "The network to compile does not exist, an alias targets something that is not a network, or a file with several networks was given without --network." },
+  SF0110: {
+    severity: "error",
+    title: "unknown network",
+    explain:
+      "The network to compile does not exist, an alias targets something that is not a network, or a file with several networks was given without --network.",
+  },
   SF0111: { severity: "error", title: "unknown parameter", explain: "A --set or alias argument names a parameter the network does not have." },
-  SF0112: { severity: "error", title: "invalid parameter value", explain: "A parameter value that cannot be used: not a number, not one of a choice parameter's words, or a fraction for an int." },
+  SF0112: {
+    severity: "error",
+    title: "invalid parameter value",
+    explain: "A parameter value that cannot be used: not a number, not one of a choice parameter's words, or a fraction for an int.",
+  },
   SF0113: { severity: "error", title: "unknown pathway", explain: "A lateral link names a pathway that does not exist." },
   SF0114: { severity: "error", title: "unknown fusion", explain: "A lateral link's fusion is neither concat nor sum." },
-  SF0115: { severity: "error", title: "recursive block", explain: "A block that calls itself, directly or through other blocks. A block is checked once for every value of its dimension variables, so its calls may form no cycle; repeated structure is written with `repeat`." },
-  SF0116: { severity: "error", title: "network called like a block", explain: "A call to a network. Networks are compiled, not called: put what they share in a block, or declare an alias, `network Small = Big(width: 32)`, for other parameter values." },
-  SF0117: { severity: "error", title: "misplaced graph input", explain: "`input(<type>)` declares a further input of the compiled graph: it is allowed in a network body only (a block's inputs are its formals), takes exactly one type, and cannot be piped into." },
-  SF0118: { severity: "error", title: "wrong number of tensors", explain: "An op over several tensors given the wrong number of them: `concat` (and a lateral link fused by concat) takes two or more, `add` exactly two." },
-  SF0119: { severity: "error", title: "network alias cycle", explain: "Network aliases that name each other in a cycle (`network A = B(...)` and `network B = A(...)`), so that none of them has a network to start from. The whole cycle is shown." },
+  SF0115: {
+    severity: "error",
+    title: "recursive block",
+    explain:
+      "A block that calls itself, directly or through other blocks. A block is checked once for every value of its dimension variables, so its calls may form no cycle; repeated structure is written with `repeat`.",
+  },
+  SF0116: {
+    severity: "error",
+    title: "network called like a block",
+    explain:
+      "A call to a network. Networks are compiled, not called: put what they share in a block, or declare an alias, `network Small = Big(width: 32)`, for other parameter values.",
+  },
+  SF0117: {
+    severity: "error",
+    title: "misplaced graph input",
+    explain:
+      "`input(<type>)` declares a further input of the compiled graph: it is allowed in a network body only (a block's inputs are its formals), takes exactly one type, and cannot be piped into.",
+  },
+  SF0118: {
+    severity: "error",
+    title: "wrong number of tensors",
+    explain: "An op over several tensors given the wrong number of them: `concat` (and a lateral link fused by concat) takes two or more, `add` exactly two.",
+  },
+  SF0119: {
+    severity: "error",
+    title: "network alias cycle",
+    explain:
+      "Network aliases that name each other in a cycle (`network A = B(...)` and `network B = A(...)`), so that none of them has a network to start from. The whole cycle is shown.",
+  },
   // Values and shapes
-  SF0201: { severity: "error", title: "result does not have the declared type", explain: "A block's body returns a tensor whose type differs from the declared result type, for some values of its dimension variables. The mismatched dimension and the declaration are both shown." },
-  SF0202: { severity: "error", title: "operand shapes differ", explain: "Two sizes an op needs equal differ: concat or add operands, matmul's inner dimensions, or a block argument's dimension." },
-  SF0203: { severity: "error", title: "wrong kind of tensor", explain: "A tensor of the wrong kind for an op or block: a video tensor where a vector is needed, or the reverse." },
-  SF0204: { severity: "error", title: "wrong kind of value", explain: "A value of the wrong kind: a number where a tensor is needed, a boolean where a number is, and so on." },
-  SF0205: { severity: "error", title: "dimension is not an integer", explain: "A dimension that must be a whole number is a fraction, such as the Fast width βC with β = 1/6 and C = 64. The fix is a rounding you write." },
-  SF0206: { severity: "error", title: "dimension is not positive", explain: "A dimension would be zero or negative: the input is too small for the kernels and strides applied to it." },
-  SF0207: { severity: "error", title: "cannot infer a dimension variable", explain: "A block's dimension variables cannot be solved from its arguments: each dimension of an argument's type may hold one unknown, used linearly." },
+  SF0201: {
+    severity: "error",
+    title: "result does not have the declared type",
+    explain:
+      "A block's body returns a tensor whose type differs from the declared result type, for some values of its dimension variables. The mismatched dimension and the declaration are both shown.",
+  },
+  SF0202: {
+    severity: "error",
+    title: "operand shapes differ",
+    explain: "Two sizes an op needs equal differ: concat or add operands, matmul's inner dimensions, or a block argument's dimension.",
+  },
+  SF0203: {
+    severity: "error",
+    title: "wrong kind of tensor",
+    explain: "A tensor of the wrong kind for an op or block: a video tensor where a vector is needed, or the reverse.",
+  },
+  SF0204: {
+    severity: "error",
+    title: "wrong kind of value",
+    explain: "A value of the wrong kind: a number where a tensor is needed, a boolean where a number is, and so on.",
+  },
+  SF0205: {
+    severity: "error",
+    title: "dimension is not an integer",
+    explain: "A dimension that must be a whole number is a fraction, such as the Fast width βC with β = 1/6 and C = 64. The fix is a rounding you write.",
+  },
+  SF0206: {
+    severity: "error",
+    title: "dimension is not positive",
+    explain: "A dimension would be zero or negative: the input is too small for the kernels and strides applied to it.",
+  },
+  SF0207: {
+    severity: "error",
+    title: "cannot infer a dimension variable",
+    explain: "A block's dimension variables cannot be solved from its arguments: each dimension of an argument's type may hold one unknown, used linearly.",
+  },
   SF0208: { severity: "error", title: "reshape changes the element count", explain: "A reshape to a shape with another number of elements." },
   SF0209: { severity: "error", title: "invalid axis permutation", explain: "A transpose whose permutation is not a permutation of the tensor's axes." },
   SF0210: { severity: "error", title: "block body does not return", explain: "A block or network body with no return." },
-  SF0211: { severity: "error", title: "invalid attribute value", explain: "An attribute outside its range: a negative pad, a zero stride, a dropout probability outside [0, 1), both or neither of frames' every and count." },
-  SF0212: { severity: "error", title: "condition cannot be decided", explain: "A condition in a generic block that depends on a dimension and so cannot be decided once for all its values." },
-  SF0213: { severity: "error", title: "declared type is malformed", explain: "A type that is not one of <C>, <T, S², C>, <T, H×W, C>, <T, H, W, C> or [d0, d1, ...], or an unknown parameter sort." },
+  SF0211: {
+    severity: "error",
+    title: "invalid attribute value",
+    explain: "An attribute outside its range: a negative pad, a zero stride, a dropout probability outside [0, 1), both or neither of frames' every and count.",
+  },
+  SF0212: {
+    severity: "error",
+    title: "condition cannot be decided",
+    explain: "A condition in a generic block that depends on a dimension and so cannot be decided once for all its values.",
+  },
+  SF0213: {
+    severity: "error",
+    title: "declared type is malformed",
+    explain: "A type that is not one of <C>, <T, S², C>, <T, H×W, C>, <T, H, W, C> or [d0, d1, ...], or an unknown parameter sort.",
+  },
   // Instantiation: obligations decided with values bound
-  SF0301: { severity: "error", title: "dimension is not a multiple", explain: "A block argument's dimension must be a multiple of a factor (αT frames for a lateral link with stride α) and is not. The values, where they came from, and the nearest values that work are shown." },
-  SF0302: { severity: "error", title: "block requirement violated", explain: "A call does not meet a requirement the block's generic check carried into its signature, such as an odd kernel for a (k − 1)/2 pad, or equal channels for an identity shortcut." },
+  SF0301: {
+    severity: "error",
+    title: "dimension is not a multiple",
+    explain:
+      "A block argument's dimension must be a multiple of a factor (αT frames for a lateral link with stride α) and is not. The values, where they came from, and the nearest values that work are shown.",
+  },
+  SF0302: {
+    severity: "error",
+    title: "block requirement violated",
+    explain:
+      "A call does not meet a requirement the block's generic check carried into its signature, such as an odd kernel for a (k − 1)/2 pad, or equal channels for an identity shortcut.",
+  },
   // Weights
-  SF0401: { severity: "error", title: "missing weight", explain: "A weight of the network that the checkpoint does not have, under the chosen weight-name map." },
-  SF0402: { severity: "error", title: "unexpected weight", explain: "A checkpoint tensor that no weight of the network takes (num_batches_tracked is ignored)." },
-  SF0403: { severity: "error", title: "weight has the wrong shape", explain: "A checkpoint tensor whose shape differs from the weight's, or whose type is not floating point. Expected and found shapes are shown." },
-  SF0405: { severity: "error", title: "unknown weight-name map", explain: "--weight-names names a map that is neither sfc nor a names map visible to the network." },
-  SF0406: { severity: "error", title: "malformed name rule", explain: "A names-map rule whose template uses a capture its pattern does not have, or a pattern naming a capture twice." },
-  SF0407: { severity: "error", title: "names map matches little of the checkpoint", explain: "Under the chosen --weight-names map, fewer than half of the network's weights are in the checkpoint: one summary replaces the separate errors, and names the layout the checkpoint's names look like." },
-  SF0408: { severity: "error", title: "--reinit matches no weight", explain: "A --reinit pattern that matches no weight of the network, by sfc's name or the checkpoint's." },
+  SF0401: {
+    severity: "error",
+    title: "missing weight",
+    explain: "A weight of the network that the checkpoint does not have, under the chosen weight-name map.",
+  },
+  SF0402: {
+    severity: "error",
+    title: "unexpected weight",
+    explain: "A checkpoint tensor that no weight of the network takes (num_batches_tracked is ignored).",
+  },
+  SF0403: {
+    severity: "error",
+    title: "weight has the wrong shape",
+    explain: "A checkpoint tensor whose shape differs from the weight's, or whose type is not floating point. Expected and found shapes are shown.",
+  },
+  SF0405: {
+    severity: "error",
+    title: "unknown weight-name map",
+    explain: "--weight-names names a map that is neither sfc nor a names map visible to the network.",
+  },
+  SF0406: {
+    severity: "error",
+    title: "malformed name rule",
+    explain: "A names-map rule whose template uses a capture its pattern does not have, or a pattern naming a capture twice.",
+  },
+  SF0407: {
+    severity: "error",
+    title: "names map matches little of the checkpoint",
+    explain:
+      "Under the chosen --weight-names map, fewer than half of the network's weights are in the checkpoint: one summary replaces the separate errors, and names the layout the checkpoint's names look like.",
+  },
+  SF0408: {
+    severity: "error",
+    title: "--reinit matches no weight",
+    explain: "A --reinit pattern that matches no weight of the network, by sfc's name or the checkpoint's.",
+  },
   // Emission
-  SF0501: { severity: "error", title: "op not expressible at this opset", explain: "The chosen --opset cannot express an op of the graph (softmax before opset 13, for instance), or is outside the supported range." },
+  SF0501: {
+    severity: "error",
+    title: "op not expressible at this opset",
+    explain: "The chosen --opset cannot express an op of the graph (softmax before opset 13, for instance), or is outside the supported range.",
+  },
   // Resource limits (compiler/limits.ts), each raised with --limit NAME=N
-  SF0606: { severity: "error", title: "input clip too large", explain: "`sfc run` would make or read an input clip larger than 1 GiB (--set T=1000 --set S=1000 asks for 12 GB). Raise it with --limit clip-bytes=N." },
-  SF0607: { severity: "error", title: "too many threads", explain: "`sfc run --threads N` asks for more threads than the machine has cores. Force it with --limit threads=N." },
+  SF0606: {
+    severity: "error",
+    title: "input clip too large",
+    explain: "`sfc run` would make or read an input clip larger than 1 GiB (--set T=1000 --set S=1000 asks for 12 GB). Raise it with --limit clip-bytes=N.",
+  },
+  SF0607: {
+    severity: "error",
+    title: "too many threads",
+    explain: "`sfc run --threads N` asks for more threads than the machine has cores. Force it with --limit threads=N.",
+  },
   // Dynamic shapes
-  SF0701: { severity: "error", title: "dynamic parameter shapes a weight", explain: "--dynamic names a parameter that sets the shape of a weight (C, β, classes, a kernel size): a model's weights are fixed, so only parameters that shape no weight, such as the clip length T and the crop size S, can stay symbolic. The message names the weight." },
-  SF0702: { severity: "error", title: "parameter cannot be dynamic", explain: "--dynamic names a parameter that cannot stay symbolic in the model: a choice rather than a size, one that changes which layers exist or sets an attribute ONNX fixes (a pooling kernel), one no input's size reveals at run time, or one at whose other values the network does not check." },
+  SF0701: {
+    severity: "error",
+    title: "dynamic parameter shapes a weight",
+    explain:
+      "--dynamic names a parameter that sets the shape of a weight (C, β, classes, a kernel size): a model's weights are fixed, so only parameters that shape no weight, such as the clip length T and the crop size S, can stay symbolic. The message names the weight.",
+  },
+  SF0702: {
+    severity: "error",
+    title: "parameter cannot be dynamic",
+    explain:
+      "--dynamic names a parameter that cannot stay symbolic in the model: a choice rather than a size, one that changes which layers exist or sets an attribute ONNX fixes (a pooling kernel), one no input's size reveals at run time, or one at whose other values the network does not check.",
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

@@ -94,9 +94,7 @@ export class Poly {
   /** The canonical key: equal polynomials have equal keys. */
   get key(): string {
     if (this.cachedKey === undefined) {
-      const parts = [...this.terms.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, t]) => `${t.coef}*${k}`);
+      const parts = [...this.terms.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, t]) => `${t.coef}*${k}`);
       this.cachedKey = parts.join("+");
     }
     return this.cachedKey;
@@ -129,8 +127,7 @@ export class Poly {
   }
   mul(o: Poly): Poly {
     const out: Term[] = [];
-    for (const a of this.terms.values())
-      for (const b of o.terms.values()) out.push({ powers: multiplyPowers(a.powers, b.powers), coef: a.coef.mul(b.coef) });
+    for (const a of this.terms.values()) for (const b of o.terms.values()) out.push({ powers: multiplyPowers(a.powers, b.powers), coef: a.coef.mul(b.coef) });
     return Poly.fromTerms(out);
   }
 
@@ -465,7 +462,10 @@ function asCeiling(f: Extract<Factor, { kind: "floor" }>): { num: Poly; den: big
   if (inner.isZero()) return undefined;
   const terms = inner.termList();
   const only = terms.length === 1 ? terms[0] : undefined;
-  const nested = only && only.coef.equals(Rational.ONE) && only.powers.length === 1 && only.powers[0]!.exp === 1 && only.powers[0]!.factor.kind === "floor" ? asCeiling(only.powers[0]!.factor) : undefined;
+  const nested =
+    only && only.coef.equals(Rational.ONE) && only.powers.length === 1 && only.powers[0]!.exp === 1 && only.powers[0]!.factor.kind === "floor"
+      ? asCeiling(only.powers[0]!.factor)
+      : undefined;
   return nested ? { num: nested.num, den: nested.den * d.num } : { num: inner, den: d.num };
 }
 

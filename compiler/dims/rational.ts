@@ -8,10 +8,7 @@ export class Rational {
     readonly den: bigint,
   ) {}
 
-  private static readonly SMALL: readonly Rational[] = Array.from(
-    { length: 2 * SMALL_LIMIT + 1 },
-    (_, i) => new Rational(BigInt(i - SMALL_LIMIT), 1n),
-  );
+  private static readonly SMALL: readonly Rational[] = Array.from({ length: 2 * SMALL_LIMIT + 1 }, (_, i) => new Rational(BigInt(i - SMALL_LIMIT), 1n));
   static readonly ZERO = Rational.SMALL[SMALL_LIMIT]!;
   static readonly ONE = Rational.SMALL[SMALL_LIMIT + 1]!;
 
@@ -142,4 +139,3 @@ export function gcd(a: bigint, b: bigint): bigint {
 function bitLength(n: bigint): number {
   return n === 0n ? 0 : n.toString(2).length;
 }
-

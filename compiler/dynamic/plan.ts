@@ -103,17 +103,40 @@ export function planDynamic(
           reads.set(only, { input: input.name, axis, scale: a.toNumber(), offset: b.toNumber(), coefficient });
           if (!a.equals(Rational.ONE) || !b.isZero()) {
             const text = b.isZero() ? `${label} needs a multiple of ${coefficient}` : `${label} needs ${b} more than a multiple of ${coefficient}`;
-            constraints.push({ kind: "multiple", input: input.name, axis: axis + 1, name: axisWord(input, axis), of: a.toNumber(), offset: b.toNumber(), text });
+            constraints.push({
+              kind: "multiple",
+              input: input.name,
+              axis: axis + 1,
+              name: axisWord(input, axis),
+              of: a.toNumber(),
+              offset: b.toNumber(),
+              text,
+            });
           }
           return;
         }
       }
       if (same) {
-        const sameLabel = same.input === input.name ? `its ${axisWord(input, same.axis)}` : `the ${axisWord(input, same.axis)} of ${inputLabel(graph, same.input)}`;
-        constraints.push({ kind: "equal", input: input.name, axis: axis + 1, name: axisWord(input, axis), to: { input: same.input, axis: same.axis + 1 }, text: `${label} needs its ${axisWord(input, axis)} equal to ${sameLabel}` });
+        const sameLabel =
+          same.input === input.name ? `its ${axisWord(input, same.axis)}` : `the ${axisWord(input, same.axis)} of ${inputLabel(graph, same.input)}`;
+        constraints.push({
+          kind: "equal",
+          input: input.name,
+          axis: axis + 1,
+          name: axisWord(input, axis),
+          to: { input: same.input, axis: same.axis + 1 },
+          text: `${label} needs its ${axisWord(input, axis)} equal to ${sameLabel}`,
+        });
         return;
       }
-      constraints.push({ kind: "size", input: input.name, axis: axis + 1, name: axisWord(input, axis), expr: dimName(p), text: `${label} needs ${axisWord(input, axis)} ${dimName(p)}` });
+      constraints.push({
+        kind: "size",
+        input: input.name,
+        axis: axis + 1,
+        name: axisWord(input, axis),
+        expr: dimName(p),
+        text: `${label} needs ${axisWord(input, axis)} ${dimName(p)}`,
+      });
     });
   }
   for (const name of names)
@@ -128,7 +151,9 @@ export function planDynamic(
       const divisor = specialise(r.divisor);
       const q = dividend.divExact(divisor);
       if (q && q.termList().every((t) => t.coef.isInteger())) continue;
-      const text = divisor.constantValue()?.equals(Rational.ONE) ? `${r.what}: ${dimName(dividend)} must be an integer` : `${r.what}: ${dimName(dividend)} must be a multiple of ${dimName(divisor)}`;
+      const text = divisor.constantValue()?.equals(Rational.ONE)
+        ? `${r.what}: ${dimName(dividend)} must be an integer`
+        : `${r.what}: ${dimName(dividend)} must be a multiple of ${dimName(divisor)}`;
       if (!constraints.some((c) => c.kind === "divides" && c.dividend === dimName(dividend) && c.divisor === dimName(divisor)))
         constraints.push({ kind: "divides", dividend: dimName(dividend), divisor: dimName(divisor), text });
     } else {
@@ -166,7 +191,15 @@ export function planDynamic(
     parameters[name] = { input: read.input, axis: read.axis + 1, scale: read.scale, offset: read.offset, min, compiled: base };
     const input = graph.inputs.find((i) => i.name === read.input)!;
     const least = read.scale * min + read.offset;
-    if (least > 1) constraints.push({ kind: "min", input: read.input, axis: read.axis + 1, name: axisWord(input, read.axis), value: least, text: `${inputLabel(graph, read.input)} needs at least ${least} ${axisWord(input, read.axis) === "frames" ? "frames" : `in ${axisWord(input, read.axis)}`}` });
+    if (least > 1)
+      constraints.push({
+        kind: "min",
+        input: read.input,
+        axis: read.axis + 1,
+        name: axisWord(input, read.axis),
+        value: least,
+        text: `${inputLabel(graph, read.input)} needs at least ${least} ${axisWord(input, read.axis) === "frames" ? "frames" : `in ${axisWord(input, read.axis)}`}`,
+      });
   }
 
   const requirements: ShapeRequirements = {

@@ -87,11 +87,20 @@ export function prepareDynamic(request: DynamicRequest): { plan?: DynamicPlan; d
       }),
     );
   };
-  if (request.opset < DYNAMIC_MIN_OPSET) problem("SF0501", `--dynamic needs opset ${DYNAMIC_MIN_OPSET} or later (Range, Max on int64), given ${request.opset}`, "dynamic shapes");
+  if (request.opset < DYNAMIC_MIN_OPSET)
+    problem("SF0501", `--dynamic needs opset ${DYNAMIC_MIN_OPSET} or later (Range, Max on int64), given ${request.opset}`, "dynamic shapes");
   for (const name of names) {
     const p = params.find((q) => q.name === name);
-    if (p === undefined) problem("SF0111", `network \`${graph.name}\` has no parameter \`${name}\` to leave dynamic`, "unknown parameter", { help: `its parameters are ${params.map((q) => q.name).join(", ")}` });
-    else if (!(p.value instanceof Rational) || !p.value.isInteger()) problem("SF0702", `\`${name}\` cannot be dynamic: it is ${typeof p.value === "string" ? "a choice" : "not an integer"}, not a size`, "not a size parameter");
+    if (p === undefined)
+      problem("SF0111", `network \`${graph.name}\` has no parameter \`${name}\` to leave dynamic`, "unknown parameter", {
+        help: `its parameters are ${params.map((q) => q.name).join(", ")}`,
+      });
+    else if (!(p.value instanceof Rational) || !p.value.isInteger())
+      problem(
+        "SF0702",
+        `\`${name}\` cannot be dynamic: it is ${typeof p.value === "string" ? "a choice" : "not an integer"}, not a size`,
+        "not a size parameter",
+      );
   }
   if (diagnostics.length > 0) return { diagnostics };
 

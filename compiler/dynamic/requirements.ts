@@ -87,7 +87,12 @@ function quantity(ref: AxisRef, size: number): string {
  * Returns what is wrong, one sentence each, with the nearest valid sizes
  * where there are any; empty when the input is valid.
  */
-export function checkInput(req: ShapeRequirements, input: string, shape: readonly number[], evaluate: (expr: string, env: (name: string) => number | undefined) => number | undefined): string[] {
+export function checkInput(
+  req: ShapeRequirements,
+  input: string,
+  shape: readonly number[],
+  evaluate: (expr: string, env: (name: string) => number | undefined) => number | undefined,
+): string[] {
   const declared = req.inputs[input];
   if (declared === undefined) return [`the model has no input ${input}`];
   if (declared.length !== shape.length) return [`input ${input} has ${shape.length} dimensions; the model takes ${declared.length}`];
@@ -132,7 +137,8 @@ export function checkInput(req: ShapeRequirements, input: string, shape: readonl
       case "divides": {
         const dividend = evaluate(c.dividend, env);
         const divisor = evaluate(c.divisor, env);
-        if (dividend !== undefined && divisor !== undefined && divisor !== 0 && dividend % divisor !== 0) problems.push(`${c.text} (here ${c.dividend} = ${dividend}, ${c.divisor} = ${divisor})`);
+        if (dividend !== undefined && divisor !== undefined && divisor !== 0 && dividend % divisor !== 0)
+          problems.push(`${c.text} (here ${c.dividend} = ${dividend}, ${c.divisor} = ${divisor})`);
         break;
       }
       case "same": {

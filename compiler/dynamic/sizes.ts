@@ -82,7 +82,10 @@ export class RuntimeSizes implements DynamicShapes {
       const coefficient = (t.coef.num * denominator) / t.coef.den;
       let monomial: string | undefined;
       for (const power of t.powers) {
-        const base = power.factor.kind === "var" ? this.parameter(power.factor.name, emit) : this.binary("Div", this.tensor(power.factor.num, emit), this.tensor(power.factor.den, emit), emit);
+        const base =
+          power.factor.kind === "var"
+            ? this.parameter(power.factor.name, emit)
+            : this.binary("Div", this.tensor(power.factor.num, emit), this.tensor(power.factor.den, emit), emit);
         for (let k = 0; k < power.exp; k++) monomial = monomial === undefined ? base : this.binary("Mul", monomial, base, emit);
       }
       const term =

@@ -127,12 +127,7 @@ export function weightStream(seed: number, weightName: string): Xoshiro128StarSt
   view.setUint32(0, Number(seed64 & 0xffffffffn), true);
   view.setUint32(4, Number(seed64 >> 32n), true);
   key.set(nameBytes, 8);
-  const [a, b, c, d] = STATE_WORD_HASH_SEEDS.map((hashSeed) => murmur3x86_32(key, hashSeed)) as [
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [a, b, c, d] = STATE_WORD_HASH_SEEDS.map((hashSeed) => murmur3x86_32(key, hashSeed)) as [number, number, number, number];
   return new Xoshiro128StarStar(a, b, c, d);
 }
 
@@ -214,9 +209,7 @@ function fillNormal(rng: Xoshiro128StarStar, std: number, target: Float32Array):
 export function fillInitialWeight(weight: IRWeight, seed: number, target: Float32Array): void {
   const count = elementCount(weight.shape);
   if (target.length !== count) {
-    throw new RangeError(
-      `weight ${weight.name}: target holds ${target.length} floats, shape [${weight.shape.join(", ")}] needs ${count}`,
-    );
+    throw new RangeError(`weight ${weight.name}: target holds ${target.length} floats, shape [${weight.shape.join(", ")}] needs ${count}`);
   }
   const init: WeightInit = weight.init;
   switch (init.kind) {

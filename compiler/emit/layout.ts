@@ -67,7 +67,25 @@ export interface LayoutInput {
 type Role = "follows" | "folds" | "temporal" | "stem" | "ncdhw";
 
 /** Elementwise ops (and batch norm, channel concat) that compute the same in either layout. */
-const FOLLOWERS = new Set(["Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Gelu", "HardSwish", "HardSigmoid", "Softplus", "Add", "Sub", "Mul", "Div", "BatchNormalization", "Concat", "Identity", "Dropout"]);
+const FOLLOWERS = new Set([
+  "Relu",
+  "Sigmoid",
+  "Tanh",
+  "LeakyRelu",
+  "Elu",
+  "Gelu",
+  "HardSwish",
+  "HardSigmoid",
+  "Softplus",
+  "Add",
+  "Sub",
+  "Mul",
+  "Div",
+  "BatchNormalization",
+  "Concat",
+  "Identity",
+  "Dropout",
+]);
 
 /** A stem conv runs as a 2-D conv with kt·C outputs when it has at most this many input channels. */
 const STEM_MAX_INPUT_CHANNELS = 4;
@@ -172,7 +190,14 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
   const sized = (dims: readonly Dim[], value: string, from: number, to: number): ShapePart[] =>
     dims.slice(from, to).every((d) => typeof d === "number") ? (dims.slice(from, to) as number[]) : [{ of: value, from, to }];
   const emit = (opType: string, inputs: string[], outputs: string[], docString: string | null | undefined, attributes: onnx.IAttributeProto[] = []): void => {
-    out.push({ opType, input: inputs, output: outputs, name: fresh(`${outputs[0]}/${opType}`), ...(docString ? { docString } : {}), ...(attributes.length ? { attribute: attributes } : {}) });
+    out.push({
+      opType,
+      input: inputs,
+      output: outputs,
+      name: fresh(`${outputs[0]}/${opType}`),
+      ...(docString ? { docString } : {}),
+      ...(attributes.length ? { attribute: attributes } : {}),
+    });
   };
 
   // Per video value: its folded form (N·T, C, H, W), and whether its NCDHW form exists yet.
@@ -210,7 +235,12 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
     const [, c, t, h, w] = dims;
     const frames: ShapePart[] = typeof t === "number" ? [t] : [{ of: timeSource.get(source)!, from: 2, to: 3 }];
     const unfolded = fresh(`${value}/time_major`);
-    emit("Reshape", [source, shapeOperand(`${value}/unfolded_shape`, [-1, ...frames, c as number, ...sized([0, c!, h!, w!], source, 2, 4)], doc)], [unfolded], doc);
+    emit(
+      "Reshape",
+      [source, shapeOperand(`${value}/unfolded_shape`, [-1, ...frames, c as number, ...sized([0, c!, h!, w!], source, 2, 4)], doc)],
+      [unfolded],
+      doc,
+    );
     declare(unfolded, [undefined, t, c, h, w]);
     emit("Transpose", [unfolded], [value], doc, [intsAttribute("perm", [0, 2, 1, 3, 4])]);
     plainReady.add(value);
@@ -269,7 +299,14 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
     const timeLocal = kernel[0] === 1 && strides[0] === 1 && pads[0] === 0 && pads[3] === 0;
     if (timeLocal) return "folds";
     if (type !== "Conv") return "ncdhw";
-    const spatialPoint = kernel[1] === 1 && kernel[2] === 1 && strides[1] === 1 && strides[2] === 1 && pads.every((p, i) => i % 3 === 0 || p === 0) && dilations[1] === 1 && dilations[2] === 1;
+    const spatialPoint =
+      kernel[1] === 1 &&
+      kernel[2] === 1 &&
+      strides[1] === 1 &&
+      strides[2] === 1 &&
+      pads.every((p, i) => i % 3 === 0 || p === 0) &&
+      dilations[1] === 1 &&
+      dilations[2] === 1;
     if (spatialPoint) return "temporal";
     const group = Number(attr(node, "group")?.i ?? 1);
     const inputChannels = shapes.get(data[0]!)![1] as number;
@@ -283,7 +320,12 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
     const pick = (xs: number[], idx: number[]): number[] => idx.map((i) => xs[i]!);
     const [k, s, p, d] = dropTime
       ? [pick(window.kernel, [1, 2]), pick(window.strides, [1, 2]), pick(window.pads, [1, 2, 4, 5]), pick(window.dilations, [1, 2])]
-      : [[window.kernel[0]!, 1], [window.strides[0]!, 1], [window.pads[0]!, 0, window.pads[3]!, 0], [window.dilations[0]!, 1]];
+      : [
+          [window.kernel[0]!, 1],
+          [window.strides[0]!, 1],
+          [window.pads[0]!, 0, window.pads[3]!, 0],
+          [window.dilations[0]!, 1],
+        ];
     const keep = (node.attribute ?? []).filter((a) => !["kernel_shape", "strides", "pads", "dilations"].includes(a.name ?? ""));
     const attributes = [...keep, intsAttribute("kernel_shape", k), intsAttribute("strides", s), intsAttribute("pads", p)];
     if (node.opType !== "AveragePool" && node.opType !== "MaxPool") attributes.push(intsAttribute("dilations", d));
@@ -390,7 +432,12 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
       // end is kt − 1 − k frames before the padded end (counted from the end: any T).
       const end = k === kt - 1 ? Number.MAX_SAFE_INTEGER : k - (kt - 1);
       const tap = fresh(`${output}/tap${k}`);
-      emit("Slice", [padded, constant(`${output}/tap${k}_starts`, [k, k]), constant(`${output}/tap${k}_ends`, [end, k + 1]), constant(`${output}/tap${k}_axes`, [1, 2])], [tap], doc);
+      emit(
+        "Slice",
+        [padded, constant(`${output}/tap${k}_starts`, [k, k]), constant(`${output}/tap${k}_ends`, [end, k + 1]), constant(`${output}/tap${k}_axes`, [1, 2])],
+        [tap],
+        doc,
+      );
       declare(tap, [undefined, tOut, 1, co, hOut, wOut]);
       taps.push(tap);
     }

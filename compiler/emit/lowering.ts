@@ -177,16 +177,14 @@ class NodeLoweringBuilder implements OnnxWriter {
     // A one-node lowering keeps the IR name, so tools that show ONNX node names
     // show the .sf names; a multi-node lowering qualifies each part by op type.
     const single = this.pending.length === 1;
-    const nodes = this.pending.map(
-      (part): onnx.INodeProto => ({
-        input: [...part.inputs],
-        output: [...part.outputs],
-        name: single ? this.node.name : this.context.freshNodeName(`${this.node.name}/${part.opType}`),
-        opType: part.opType,
-        attribute: [...part.attributes],
-        docString,
-      }),
-    );
+    const nodes = this.pending.map((part): onnx.INodeProto => ({
+      input: [...part.inputs],
+      output: [...part.outputs],
+      name: single ? this.node.name : this.context.freshNodeName(`${this.node.name}/${part.opType}`),
+      opType: part.opType,
+      attribute: [...part.attributes],
+      docString,
+    }));
     return { nodes, constants: this.constants, intermediates: this.intermediates };
   }
 }

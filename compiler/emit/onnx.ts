@@ -21,24 +21,11 @@ import { onnx } from "onnx-proto";
 import type { IRGraph, IRNode, IRValue, IRWeight } from "../ir";
 import { elementCount, sameShape } from "../shapes";
 import { formatSpan } from "../span";
-import {
-  fillInitialWeight,
-  PLATFORM_IS_LITTLE_ENDIAN,
-  swapFloat32ByteOrder,
-} from "./init";
+import { fillInitialWeight, PLATFORM_IS_LITTLE_ENDIAN, swapFloat32ByteOrder } from "./init";
 import { assignLayouts, type LayoutMode } from "./layout";
 import type { DynamicShapes } from "../dynamic/sizes";
 import { fillWeight } from "./materialise";
-import {
-  int64Bytes,
-  lowerNode,
-  MAX_OPSET,
-  MIN_OPSET,
-  unsupportedAtOpset,
-  type ConstantTensor,
-  type IntermediateValue,
-  type LoweringContext,
-} from "./lowering";
+import { int64Bytes, lowerNode, MAX_OPSET, MIN_OPSET, unsupportedAtOpset, type ConstantTensor, type IntermediateValue, type LoweringContext } from "./lowering";
 
 export { MAX_OPSET, MIN_OPSET, unsupportedAtOpset } from "./lowering";
 
@@ -202,8 +189,7 @@ function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string
     const supplied = checkpoint.get(weight.name);
     if (supplied !== undefined && supplied.byteLength !== byteLength) {
       throw new Error(
-        `weight ${weight.name} of ${node.name}: checkpoint has ${supplied.byteLength} bytes, ` +
-          `shape [${weight.shape.join(", ")}] needs ${byteLength}`,
+        `weight ${weight.name} of ${node.name}: checkpoint has ${supplied.byteLength} bytes, ` + `shape [${weight.shape.join(", ")}] needs ${byteLength}`,
       );
     }
     initializers.push({
@@ -211,7 +197,12 @@ function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string
       dataType: FLOAT,
       dims: weight.shape,
       byteLength,
-      source: supplied === undefined ? { kind: "init", weight } : supplied instanceof Uint8Array ? { kind: "bytes", rawData: supplied } : { kind: "lazy", bytes: supplied },
+      source:
+        supplied === undefined
+          ? { kind: "init", weight }
+          : supplied instanceof Uint8Array
+            ? { kind: "bytes", rawData: supplied }
+            : { kind: "lazy", bytes: supplied },
     });
   };
   const planConstant = (constant: ConstantTensor): void => {
@@ -281,7 +272,13 @@ function laidOut(plan: PlannedGraph, graph: IRGraph, opset: number, shapeOf: (va
   });
   for (const constant of result.constants) {
     const rawData = int64Bytes(constant.values);
-    initializers.push({ name: constant.name, dataType: onnx.TensorProto.DataType.INT64, dims: constant.dims, byteLength: rawData.byteLength, source: { kind: "bytes", rawData } });
+    initializers.push({
+      name: constant.name,
+      dataType: onnx.TensorProto.DataType.INT64,
+      dims: constant.dims,
+      byteLength: rawData.byteLength,
+      source: { kind: "bytes", rawData },
+    });
   }
   const valueInfo = [...plan.valueInfo.filter((info) => !result.removedValues.has(info.name ?? "")), ...result.addedValueInfo];
   return { nodes: result.nodes, initializers, valueInfo };
@@ -316,8 +313,7 @@ function writeVarint(target: Uint8Array, offset: number, value: number): number 
 const lengthDelimitedTag = (field: number): number => (field << 3) | WIRE_LENGTH_DELIMITED;
 
 /** Bytes of a length-delimited field with `payloadLength` bytes of payload. */
-const fieldLength = (field: number, payloadLength: number): number =>
-  varintLength(lengthDelimitedTag(field)) + varintLength(payloadLength) + payloadLength;
+const fieldLength = (field: number, payloadLength: number): number => varintLength(lengthDelimitedTag(field)) + varintLength(payloadLength) + payloadLength;
 
 function writeFieldHeader(target: Uint8Array, offset: number, field: number, payloadLength: number): number {
   offset = writeVarint(target, offset, lengthDelimitedTag(field));
@@ -416,13 +412,12 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
   for (const layout of initializerLayouts) graphLength += fieldLength(GRAPH_INITIALIZER_FIELD, layout.tensorLength);
   const totalLength = modelHead.length + fieldLength(MODEL_GRAPH_FIELD, graphLength) + modelTail.length;
   if (totalLength > MAX_MODEL_BYTES) {
-    throw new RangeError(
-      `model ${graph.name} would be ${totalLength} bytes, over ONNX's 2 GiB protobuf limit (external data is not supported)`,
-    );
+    throw new RangeError(`model ${graph.name} would be ${totalLength} bytes, over ONNX's 2 GiB protobuf limit (external data is not supported)`);
   }
 
   const largestInitialised = plan.initializers.reduce(
-    (largest, initializer) => (initializer.source.kind === "init" || initializer.source.kind === "derived" ? Math.max(largest, initializer.byteLength) : largest),
+    (largest, initializer) =>
+      initializer.source.kind === "init" || initializer.source.kind === "derived" ? Math.max(largest, initializer.byteLength) : largest,
     0,
   );
 
@@ -447,7 +442,8 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
         put(source.rawData);
       } else if (source.kind === "lazy") {
         const bytes = source.bytes.read();
-        if (bytes.byteLength !== initializer.byteLength) throw new Error(`weight ${initializer.name}: read ${bytes.byteLength} bytes, expected ${initializer.byteLength}`);
+        if (bytes.byteLength !== initializer.byteLength)
+          throw new Error(`weight ${initializer.name}: read ${bytes.byteLength} bytes, expected ${initializer.byteLength}`);
         put(bytes);
       } else {
         const bytes = scratch.subarray(0, initializer.byteLength);

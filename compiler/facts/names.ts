@@ -12,19 +12,7 @@ import type { BlockEntry, ModuleScope } from "../scope";
 import type { Span } from "../span";
 
 export type NameKind =
-  | "block"
-  | "network"
-  | "parameter"
-  | "formal"
-  | "dimension"
-  | "local"
-  | "pathway"
-  | "stage"
-  | "names"
-  | "module"
-  | "op"
-  | "argument"
-  | "choice";
+  "block" | "network" | "parameter" | "formal" | "dimension" | "local" | "pathway" | "stage" | "names" | "module" | "op" | "argument" | "choice";
 
 export interface Occurrence {
   readonly span: Span;

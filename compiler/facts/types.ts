@@ -40,7 +40,6 @@ export interface FactSink {
   callEnd(span: Span, start: number | undefined, v: Value, evaluate: Evaluate, generic: boolean): void;
 }
 
-
 interface Entry {
   span: Span;
   role: FactRole;
@@ -93,7 +92,16 @@ export class TypeFactRecorder implements FactSink {
     const shown = describe(v, evaluate);
     if (!shown) return;
     if (!e) {
-      e = { span, role, symbolic: undefined, symbolicIsGeneric: false, concrete: undefined, isTensor: v.kind === "tensor" || v.kind === "type", network: undefined, nodes: undefined };
+      e = {
+        span,
+        role,
+        symbolic: undefined,
+        symbolicIsGeneric: false,
+        concrete: undefined,
+        isTensor: v.kind === "tensor" || v.kind === "type",
+        network: undefined,
+        nodes: undefined,
+      };
       byRole.set(role, e);
     }
     if (generic) {
@@ -119,10 +127,11 @@ export class TypeFactRecorder implements FactSink {
 
   finish(): { types: TypeFact[]; graphs: ReadonlyMap<string, IRGraph> } {
     const types: TypeFact[] = [];
-    for (const byRole of this.entries.values()) for (const e of byRole.values()) {
-      if (e.symbolic === undefined) continue;
-      types.push({ span: e.span, role: e.role, symbolic: e.symbolic, concrete: e.concrete, isTensor: e.isTensor, network: e.network, nodes: e.nodes });
-    }
+    for (const byRole of this.entries.values())
+      for (const e of byRole.values()) {
+        if (e.symbolic === undefined) continue;
+        types.push({ span: e.span, role: e.role, symbolic: e.symbolic, concrete: e.concrete, isTensor: e.isTensor, network: e.network, nodes: e.nodes });
+      }
     return { types, graphs: this.graphs };
   }
 }

@@ -22,7 +22,8 @@ function provablyOne(p: Poly, ctx: RuleContext): boolean {
  */
 function broadcast(opName: Arithmetic, a: OpArgs, ctx: RuleContext): TensorType {
   const xs = a.tensors("xs");
-  if (xs.length !== 2) ctx.fail("SF0118", { message: `\`${opName}\` takes two tensors`, label: `${xs.length === 1 ? "one tensor" : `${xs.length} tensors`} given` });
+  if (xs.length !== 2)
+    ctx.fail("SF0118", { message: `\`${opName}\` takes two tensors`, label: `${xs.length === 1 ? "one tensor" : `${xs.length} tensors`} given` });
   const [x, y] = xs as [TensorType, TensorType];
   if (x.layout !== y.layout || x.dims.length !== y.dims.length) {
     const vectorAndVideo = new Set([x.layout, y.layout]).has("vector") && new Set([x.layout, y.layout]).has("video");
@@ -56,7 +57,11 @@ function arithmetic<K extends Arithmetic>(kind: K, summary: string, result: stri
 }
 
 export const ARITHMETIC_OPS = {
-  add: arithmetic("add", "elementwise sum; axes of size 1 stretch (broadcast)", "elementwise sum: each axis equal on both sides, or provably 1 on one side, which is stretched"),
+  add: arithmetic(
+    "add",
+    "elementwise sum; axes of size 1 stretch (broadcast)",
+    "elementwise sum: each axis equal on both sides, or provably 1 on one side, which is stretched",
+  ),
   sub: arithmetic("sub", "elementwise difference; axes of size 1 stretch (broadcast)", "elementwise difference, broadcast as `add`"),
   mul: arithmetic("mul", "elementwise product; axes of size 1 stretch (broadcast)", "elementwise product, broadcast as `add`"),
   div: arithmetic("div", "elementwise quotient; axes of size 1 stretch (broadcast)", "elementwise quotient, broadcast as `add`"),

@@ -18,12 +18,14 @@ export const COMBINE_OPS = {
     result: "channels summed (the first ONNX axis), the other dimensions equal",
     rule(a, ctx) {
       const xs = a.tensors("xs");
-      if (xs.length < 2) ctx.fail("SF0118", { message: "`concat` needs at least two tensors", label: `${xs.length === 1 ? "one tensor" : `${xs.length} tensors`} given` });
+      if (xs.length < 2)
+        ctx.fail("SF0118", { message: "`concat` needs at least two tensors", label: `${xs.length === 1 ? "one tensor" : `${xs.length} tensors`} given` });
       const first = xs[0]!;
       xs.slice(1).forEach((x, k) => {
         if (x.layout !== first.layout || x.dims.length !== first.dims.length)
           ctx.fail("SF0203", { message: `cannot concatenate ${formatType(first)} and ${formatType(x)}`, label: "these differ in kind" });
-        for (let i = 1; i < x.dims.length; i++) ctx.requireEqual(x.dims[i]!, first.dims[i]!, `${["channels", "frames", "height", "width"][i] ?? `axis ${i + 1}`} of input ${k + 2}`);
+        for (let i = 1; i < x.dims.length; i++)
+          ctx.requireEqual(x.dims[i]!, first.dims[i]!, `${["channels", "frames", "height", "width"][i] ?? `axis ${i + 1}`} of input ${k + 2}`);
       });
       return { layout: first.layout, dims: [xs.reduce((s, x) => s.add(x.dims[0]!), Poly.ZERO), ...first.dims.slice(1)] };
     },

@@ -23,7 +23,14 @@ export function requireVideo(t: TensorType, ctx: RuleContext, argName: string, o
  * integral, and at least 1 each. `k`, `s`, `p`, `d` give kernel, stride, pad
  * and dilation per axis, in that order.
  */
-export function windowedAxes(x: WrittenVideo<Poly>, ctx: RuleContext, k: readonly Poly[], s: readonly Poly[], p: readonly Poly[], d: readonly Poly[]): [Poly, Poly, Poly] {
+export function windowedAxes(
+  x: WrittenVideo<Poly>,
+  ctx: RuleContext,
+  k: readonly Poly[],
+  s: readonly Poly[],
+  p: readonly Poly[],
+  d: readonly Poly[],
+): [Poly, Poly, Poly] {
   const dims = [x.frames, x.height, x.width].map((n, i) => windowExtent(ctx, n, k[i]!, s[i]!, p[i]!, d[i]!));
   dims.forEach((dim, i) => ctx.requireAtLeast(dim, 1, `output ${["frames", "height", "width"][i]}`));
   return dims as [Poly, Poly, Poly];

@@ -24,12 +24,19 @@ function lowerConstant(op: ConstantOp, out: OnnxWriter): void {
   const source = out.batchSource;
   if (source === undefined) throw new Error("a constant needs a graph input to take its batch dimension from");
   const axes = out.shapeOf(source).map((_, i) => i + 1);
-  const corner = out.intermediate("batch_corner", axes.map(() => 1));
+  const corner = out.intermediate(
+    "batch_corner",
+    axes.map(() => 1),
+  );
   const [starts, ends] = [axes.map(() => 0), axes.map(() => 1)];
-  if (out.opset >= SLICE_INPUTS_OPSET) out.add("Slice", [source, out.int64Constant("starts", starts), out.int64Constant("ends", ends), out.int64Constant("axes", axes)], [corner]);
+  if (out.opset >= SLICE_INPUTS_OPSET)
+    out.add("Slice", [source, out.int64Constant("starts", starts), out.int64Constant("ends", ends), out.int64Constant("axes", axes)], [corner]);
   else out.add("Slice", [source], [corner], [intsAttribute("starts", starts), intsAttribute("ends", ends), intsAttribute("axes", axes)]);
   // [N, 1, ..., 1] with the constant's rank, whatever the source's.
-  const ones = out.intermediate("batch_ones", op.shape.map(() => 1));
+  const ones = out.intermediate(
+    "batch_ones",
+    op.shape.map(() => 1),
+  );
   out.add("Reshape", [corner, out.int64Constant("ones_shape", [0, ...op.shape.map(() => 1)])], [ones]);
   const mask = out.untyped("batch_mask");
   out.add("IsNaN", [ones], [mask]);
@@ -56,7 +63,15 @@ export const CONSTANT_OPS = {
         const count = elementCount(t).constantValue() ?? ctx.valueOf(elementCount(t));
         const given = a.list("values").length;
         if (count === undefined)
-          ctx.fail("SF0211", { message: `the element count ${elementCount(t)} of a constant with \`values\` must be known`, label: "here", help: "use `fill` for a constant of any size" }, "type");
+          ctx.fail(
+            "SF0211",
+            {
+              message: `the element count ${elementCount(t)} of a constant with \`values\` must be known`,
+              label: "here",
+              help: "use `fill` for a constant of any size",
+            },
+            "type",
+          );
         if (!count!.equals(Rational.of(given)))
           ctx.fail("SF0208", { message: `${formatType(t)} has ${count} elements, but ${given} values are given`, label: `${given} values` }, "values");
       }
@@ -68,7 +83,11 @@ export const CONSTANT_OPS = {
       const values = a.has("values") ? a.list("values").map((v) => ctx.value(v).toNumber()) : new Array<number>(n).fill(ctx.value(a.dim("fill")).toNumber());
       return { op: { kind: "constant", shape, values }, weights: [] };
     },
-    onnx: { doc: "an initializer, Where-9 over IsNaN-9 of a one-element Slice of the first input (for the batch)", unsupported: () => undefined, lower: lowerConstant },
+    onnx: {
+      doc: "an initializer, Where-9 over IsNaN-9 of a one-element Slice of the first input (for the batch)",
+      unsupported: () => undefined,
+      lower: lowerConstant,
+    },
     flops: noFlops,
   }),
 };

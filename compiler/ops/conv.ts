@@ -63,13 +63,18 @@ const conv: OpRecord<ConvOp> = {
     doc: "Conv-1",
     unsupported: everyOpset,
     lower(op, out) {
-      out.add("Conv", [...out.inputs, ...out.weights], [out.output], [
-        intsAttribute("kernel_shape", op.kernel),
-        intsAttribute("strides", op.stride),
-        intsAttribute("pads", op.pads),
-        intsAttribute("dilations", op.dilation),
-        intAttribute("group", op.groups),
-      ]);
+      out.add(
+        "Conv",
+        [...out.inputs, ...out.weights],
+        [out.output],
+        [
+          intsAttribute("kernel_shape", op.kernel),
+          intsAttribute("strides", op.stride),
+          intsAttribute("pads", op.pads),
+          intsAttribute("dilations", op.dilation),
+          intAttribute("group", op.groups),
+        ],
+      );
     },
   },
   weightsDoc: "`weight` (out, C/groups, kt, kh, kw): MSRA (He, fan-out); `bias` (out), with `bias: true`: 0",

@@ -32,7 +32,12 @@ export const DENSE_OPS = {
     result: "`<out>`",
     rule(a, ctx) {
       const x = a.tensor("x");
-      if (x.layout !== "vector") ctx.fail("SF0203", { message: `\`linear\` needs a vector <C>, found ${formatType(x)}`, label: `this is ${formatType(x)}`, help: "pool it first, e.g. `gap(x)`" }, "x");
+      if (x.layout !== "vector")
+        ctx.fail(
+          "SF0203",
+          { message: `\`linear\` needs a vector <C>, found ${formatType(x)}`, label: `this is ${formatType(x)}`, help: "pool it first, e.g. `gap(x)`" },
+          "x",
+        );
       ctx.requireIntegral(a.dim("out"), "output features", "out");
       ctx.requireAtLeast(a.dim("out"), 1, "output features", "out");
       return { layout: "vector", dims: [a.dim("out")] };
@@ -47,8 +52,7 @@ export const DENSE_OPS = {
     },
     onnx: {
       doc: "Gemm (transB) for vectors, Transpose and MatMul(-9) (and Add) for higher ranks; without bias, opset 11 (Gemm's bias input is optional from 11)",
-      unsupported: (op, opset) =>
-        !op.bias && opset < 11 ? `linear without bias needs opset 11: Gemm's bias input is mandatory before it` : undefined,
+      unsupported: (op, opset) => (!op.bias && opset < 11 ? `linear without bias needs opset 11: Gemm's bias input is mandatory before it` : undefined),
       lower(op, out) {
         const x = out.inputs[0]!;
         const [weight, bias] = out.weights;
@@ -126,9 +130,7 @@ export const DENSE_OPS = {
       doc: "Softmax-13",
       // Before 13, Softmax flattened the input to 2-D at `axis`: a different function unless the axis is the last.
       unsupported: (_op, opset) =>
-        opset < 13
-          ? `softmax needs opset 13: before it, ONNX Softmax flattens the input to 2-D at the axis instead of normalising along it`
-          : undefined,
+        opset < 13 ? `softmax needs opset 13: before it, ONNX Softmax flattens the input to 2-D at the axis instead of normalising along it` : undefined,
       lower: (op, out) => out.add("Softmax", out.inputs, [out.output], [intAttribute("axis", op.axis)]),
     },
     flops: noFlops,

@@ -51,7 +51,8 @@ export function renderBackEndTable(ops: Readonly<Record<string, AnyRecord>>): st
   return ["| Op | Computes | Weights (initialisation without a checkpoint) | ONNX (opset) | FLOPs |", "|---|---|---|---|---|", ...rows].join("\n");
 }
 
-export const OP_TABLES_BEGIN = "<!-- op tables: generated from the records in compiler/ops/ by `npx vitest run -u test/docs`; edit the records, not the tables -->";
+export const OP_TABLES_BEGIN =
+  "<!-- op tables: generated from the records in compiler/ops/ by `npx vitest run -u test/docs`; edit the records, not the tables -->";
 export const OP_TABLES_END = "<!-- end of op tables -->";
 
 /** The generated part of docs/language.md's section on ops, markers included. */

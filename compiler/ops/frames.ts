@@ -33,7 +33,8 @@ export const FRAMES_OPS = {
       { name: "from", kind: "int", default: Poly.ZERO, doc: "int" },
       { name: "count", kind: "int", default: "optional", doc: "int: exactly one of `every` and `count`" },
     ],
-    result: "`every: s`: ⌈(T − from)/s⌉ frames from, from + s, ...; `count: n`: n frames at from + ⌊i(T − 1 − from)/(n − 1)⌋ (linspace over frames from .. T − 1), n ≤ T − from",
+    result:
+      "`every: s`: ⌈(T − from)/s⌉ frames from, from + s, ...; `count: n`: n frames at from + ⌊i(T − 1 − from)/(n − 1)⌋ (linspace over frames from .. T − 1), n ≤ T − from",
     rule(a, ctx) {
       const x = requireVideo(a.tensor("x"), ctx, "x", "frames");
       if (a.has("every") === a.has("count"))
@@ -68,8 +69,7 @@ export const FRAMES_OPS = {
     },
     onnx: {
       doc: "`every`: Slice-10 (the first Slice with a `steps` input); `count`: Gather-1",
-      unsupported: (op, opset) =>
-        !("indices" in op) && opset < 10 ? `frames with \`every\` needs opset 10: Slice has no steps input before it` : undefined,
+      unsupported: (op, opset) => (!("indices" in op) && opset < 10 ? `frames with \`every\` needs opset 10: Slice has no steps input before it` : undefined),
       sizeAttributes: ["indices"],
       lower(op, out) {
         const x = out.inputs[0]!;
@@ -100,26 +100,34 @@ export const FRAMES_OPS = {
         }
         if (out.dynamic?.varies(x, TIME_AXIS - 1)) {
           // To the end of the clip, whatever its length: Slice clamps the end.
-          out.add("Slice", [
-            x,
-            out.int64Constant("starts", [op.from]),
-            out.int64Constant("ends", [Number.MAX_SAFE_INTEGER]),
-            out.int64Constant("axes", [TIME_AXIS]),
-            out.int64Constant("steps", [op.every]),
-          ], [out.output]);
+          out.add(
+            "Slice",
+            [
+              x,
+              out.int64Constant("starts", [op.from]),
+              out.int64Constant("ends", [Number.MAX_SAFE_INTEGER]),
+              out.int64Constant("axes", [TIME_AXIS]),
+              out.int64Constant("steps", [op.every]),
+            ],
+            [out.output],
+          );
           return;
         }
         // The end is just past the last frame taken, as torch.onnx writes it; the
         // number of frames is the output's, which the shape rule computed.
         const count = writtenVideo(out.shapeOf(out.output)).frames;
         const end = op.from + op.every * (count - 1) + 1;
-        out.add("Slice", [
-          x,
-          out.int64Constant("starts", [op.from]),
-          out.int64Constant("ends", [end]),
-          out.int64Constant("axes", [TIME_AXIS]),
-          out.int64Constant("steps", [op.every]),
-        ], [out.output]);
+        out.add(
+          "Slice",
+          [
+            x,
+            out.int64Constant("starts", [op.from]),
+            out.int64Constant("ends", [end]),
+            out.int64Constant("axes", [TIME_AXIS]),
+            out.int64Constant("steps", [op.every]),
+          ],
+          [out.output],
+        );
       },
     },
     flops: noFlops,

@@ -36,7 +36,8 @@ export const LAYOUT_OPS = {
       const before = elementCount(x);
       const after = elementCount(to);
       // A reshape that keeps the element count only for some sizes is a mistake, not a requirement.
-      if (!ctx.requireEqual(after, before, "element count", "to", "proved")) ctx.fail("SF0208", { message: "reshape changes the element count", label: `${before} elements become ${after}` }, "to");
+      if (!ctx.requireEqual(after, before, "element count", "to", "proved"))
+        ctx.fail("SF0208", { message: "reshape changes the element count", label: `${before} elements become ${after}` }, "to");
       return to;
     },
     lower: (a, ctx) => ({ op: { kind: "reshape", shape: ctx.shapeOf(a.shape("to")) }, weights: [] }),
@@ -74,7 +75,8 @@ export const LAYOUT_OPS = {
       const perm = a.list("perm").map((p) => p.constantValue()?.toSafeInteger());
       const n = x.dims.length;
       const valid = perm.length === n && perm.every((p) => p !== undefined && p >= 0 && p < n) && new Set(perm).size === n;
-      if (!valid) ctx.fail("SF0209", { message: `a permutation of 0..${n - 1} is needed for ${formatType(x)}`, label: "not a permutation of the axes" }, "perm");
+      if (!valid)
+        ctx.fail("SF0209", { message: `a permutation of 0..${n - 1} is needed for ${formatType(x)}`, label: "not a permutation of the axes" }, "perm");
       return { layout: "raw", dims: perm.map((p) => x.dims[p!]!) };
     },
     lower: (a) => ({ op: { kind: "transpose", perm: [0, ...a.list("perm").map((p) => p.constantValue()!.toSafeInteger()! + 1)] }, weights: [] }),

@@ -46,10 +46,12 @@ const bn: OpRecord<BnOp> = {
     lower(op, out) {
       // ONNX's momentum weighs the old running value (running = running * m +
       // batch * (1 - m)); PyTorch's weighs the new batch statistic.
-      out.add("BatchNormalization", [...out.inputs, ...out.weights], [out.output], [
-        floatAttribute("epsilon", op.epsilon),
-        floatAttribute("momentum", 1 - op.momentum),
-      ]);
+      out.add(
+        "BatchNormalization",
+        [...out.inputs, ...out.weights],
+        [out.output],
+        [floatAttribute("epsilon", op.epsilon), floatAttribute("momentum", 1 - op.momentum)],
+      );
     },
   },
   weightsDoc: "`weight` (C): 1, or 0 with `zero_init`; `bias` (C): 0; buffers `running_mean` (C): 0 and `running_var` (C): 1",

@@ -52,11 +52,12 @@ export const POOLING_OPS = {
       doc: "MaxPool-8",
       unsupported: everyOpset,
       lower: (op, out) =>
-        out.add("MaxPool", out.inputs, [out.output], [
-          intsAttribute("kernel_shape", op.kernel),
-          intsAttribute("strides", op.stride),
-          intsAttribute("pads", op.pads),
-        ]),
+        out.add(
+          "MaxPool",
+          out.inputs,
+          [out.output],
+          [intsAttribute("kernel_shape", op.kernel), intsAttribute("strides", op.stride), intsAttribute("pads", op.pads)],
+        ),
     },
     flops: noFlops,
   }),
@@ -74,12 +75,17 @@ export const POOLING_OPS = {
       doc: "AveragePool-7",
       unsupported: everyOpset,
       lower: (op, out) =>
-        out.add("AveragePool", out.inputs, [out.output], [
-          intsAttribute("kernel_shape", op.kernel),
-          intsAttribute("strides", op.stride),
-          intsAttribute("pads", op.pads),
-          intAttribute("count_include_pad", op.countIncludePad ? 1 : 0),
-        ]),
+        out.add(
+          "AveragePool",
+          out.inputs,
+          [out.output],
+          [
+            intsAttribute("kernel_shape", op.kernel),
+            intsAttribute("strides", op.stride),
+            intsAttribute("pads", op.pads),
+            intAttribute("count_include_pad", op.countIncludePad ? 1 : 0),
+          ],
+        ),
     },
     flops: noFlops,
   }),

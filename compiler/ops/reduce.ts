@@ -34,7 +34,18 @@ function axesOf(x: TensorType, words: readonly string[], ctx: RuleContext): numb
   const axes = new Set<number>();
   for (const w of words) {
     const found = names[w];
-    if (!found) ctx.fail("SF0211", { message: `unknown axis "${w}"`, label: "here", help: `the axes are ${Object.keys(names).map((n) => `"${n}"`).join(", ")}` }, "over");
+    if (!found)
+      ctx.fail(
+        "SF0211",
+        {
+          message: `unknown axis "${w}"`,
+          label: "here",
+          help: `the axes are ${Object.keys(names)
+            .map((n) => `"${n}"`)
+            .join(", ")}`,
+        },
+        "over",
+      );
     for (const k of found) axes.add(k);
   }
   if (axes.size === 0) ctx.fail("SF0211", { message: "name at least one axis", label: "here" }, "over");
@@ -47,7 +58,8 @@ function rule(opName: Reduction) {
     const axes = axesOf(x, a.words("over"), ctx);
     if (a.bool("keep")) return { layout: x.layout, dims: x.dims.map((d, i) => (axes.includes(i) ? ONE : d)) };
     const rest = x.dims.filter((_, i) => !axes.includes(i));
-    if (rest.length === 0) ctx.fail("SF0211", { message: `\`${opName}\` over every axis leaves nothing`, label: "here", help: "keep them as size 1 with `keep: true`" }, "over");
+    if (rest.length === 0)
+      ctx.fail("SF0211", { message: `\`${opName}\` over every axis leaves nothing`, label: "here", help: "keep them as size 1 with `keep: true`" }, "over");
     // Time and space dropped from a video leave its channels: a vector, as `gap` gives.
     if (x.layout === "video" && rest.length === 1 && !axes.includes(VIDEO_AXIS.channels)) return { layout: "vector", dims: rest };
     return { layout: "raw", dims: rest };
@@ -84,7 +96,11 @@ function reduction<K extends Reduction>(kind: K, summary: string, result: string
 }
 
 export const REDUCE_OPS = {
-  mean: reduction("mean", "mean over named axes", "the reduced axes become 1 with `keep: true` and are dropped otherwise; time and space dropped from a video leave `<C>`"),
+  mean: reduction(
+    "mean",
+    "mean over named axes",
+    "the reduced axes become 1 with `keep: true` and are dropped otherwise; time and space dropped from a video leave `<C>`",
+  ),
   sum: reduction("sum", "sum over named axes", "as `mean`, the sum"),
   max: reduction("max", "maximum over named axes", "as `mean`, the maximum"),
 };

@@ -131,7 +131,11 @@ function record<K extends "resize" | "upsample">(kind: K, summary: string, forma
       return resizedDims(a).every((d, i) => d.sub([x.frames, x.height, x.width][i]!).isZero());
     },
     lower: (a, ctx) => ({
-      op: { kind, mode: a.word("mode") === "linear" ? "linear" : "nearest", sizes: ctx.shapeOf(videoType(...resizedDims(a), writtenVideo(a.tensor("x").dims).channels)) },
+      op: {
+        kind,
+        mode: a.word("mode") === "linear" ? "linear" : "nearest",
+        sizes: ctx.shapeOf(videoType(...resizedDims(a), writtenVideo(a.tensor("x").dims).channels)),
+      },
       weights: [],
     }),
     onnx,
@@ -156,11 +160,7 @@ export const RESAMPLE_OPS = {
   upsample: record(
     "upsample",
     "resize by factors: upsample(x, 1×2²)",
-    [
-      { name: "x", kind: "tensor", doc: "video" },
-      { name: "by", kind: "window", doc: "factors t×h×w" },
-      MODE,
-    ],
+    [{ name: "x", kind: "tensor", doc: "video" }, { name: "by", kind: "window", doc: "factors t×h×w" }, MODE],
     "`resize(x, by: ...)`: `upsample(x, 1×2²)` doubles height and width",
   ),
 };

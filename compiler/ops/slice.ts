@@ -26,7 +26,9 @@ const AXES: Readonly<Record<string, readonly number[]>> = {
   width: [VIDEO_AXIS.width],
   space: [VIDEO_AXIS.height, VIDEO_AXIS.width],
 };
-const AXIS_NAMES = Object.keys(AXES).map((n) => `"${n}"`).join(", ");
+const AXIS_NAMES = Object.keys(AXES)
+  .map((n) => `"${n}"`)
+  .join(", ");
 
 export const SLICE_OPS = {
   slice: defineOp<SliceOp>({
@@ -38,7 +40,7 @@ export const SLICE_OPS = {
       { name: "to", kind: "int", default: "optional", doc: "int, exclusive (the axis length)" },
       { name: "step", kind: "int", default: ONE, doc: "int" },
     ],
-    result: "that axis (both spatial ones for `\"space\"`) becomes ⌈(to − from)/step⌉; 0 ≤ from, to ≤ its length",
+    result: 'that axis (both spatial ones for `"space"`) becomes ⌈(to − from)/step⌉; 0 ≤ from, to ≤ its length',
     rule(a, ctx) {
       const x = a.tensor("x");
       requireVideo(x, ctx, "x", "slice");
@@ -79,11 +81,17 @@ export const SLICE_OPS = {
     },
     onnx: {
       doc: "Slice-10; Slice-1 (attributes) below 10 when every step is 1",
-      unsupported: (op, opset) => (opset < SLICE_INPUTS_OPSET && op.steps.some((s) => s !== 1) ? "slice with a step needs opset 10: Slice has no steps before it" : undefined),
+      unsupported: (op, opset) =>
+        opset < SLICE_INPUTS_OPSET && op.steps.some((s) => s !== 1) ? "slice with a step needs opset 10: Slice has no steps before it" : undefined,
       lower(op, out) {
         const x = out.inputs[0]!;
         if (out.opset >= SLICE_INPUTS_OPSET) {
-          const inputs = [out.int64Constant("starts", op.starts), out.int64Constant("ends", op.ends), out.int64Constant("axes", op.axes), out.int64Constant("steps", op.steps)];
+          const inputs = [
+            out.int64Constant("starts", op.starts),
+            out.int64Constant("ends", op.ends),
+            out.int64Constant("axes", op.axes),
+            out.int64Constant("steps", op.steps),
+          ];
           out.add("Slice", [x, ...inputs], [out.output]);
         } else {
           out.add("Slice", [x], [out.output], [intsAttribute("starts", op.starts), intsAttribute("ends", op.ends), intsAttribute("axes", op.axes)]);

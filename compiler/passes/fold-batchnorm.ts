@@ -40,7 +40,12 @@ export function foldBatchNorms(graph: IRGraph): { graph: IRGraph; folded: Folded
     const out = conv.op.out;
     if (gamma.shape[0] !== out || convWeight.shape[0] !== out) continue;
     const common = { kind: "bn_fold", gamma, beta, mean, variance, epsilon: bn.op.epsilon } as const;
-    const weight: IRWeight = { name: convWeight.name, shape: convWeight.shape, init: convWeight.init, derived: { ...common, part: "weight", conv: convWeight } };
+    const weight: IRWeight = {
+      name: convWeight.name,
+      shape: convWeight.shape,
+      init: convWeight.init,
+      derived: { ...common, part: "weight", conv: convWeight },
+    };
     const bias: IRWeight = {
       name: convBias?.name ?? `${conv.name}.bias`,
       shape: [out],

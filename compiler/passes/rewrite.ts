@@ -44,7 +44,10 @@ export function rebuild(graph: IRGraph, nodes: readonly IRNode[], renames: Reado
       if (value === undefined) throw new Error(`pass produced ${output}, which the graph does not declare`);
       values.set(output, value);
     }
-  const stages: IRStage[] | undefined = graph.stages?.map((stage) => ({ name: stage.name, outputs: new Map([...stage.outputs].map(([pathway, value]) => [pathway, rename(value)])) }));
+  const stages: IRStage[] | undefined = graph.stages?.map((stage) => ({
+    name: stage.name,
+    outputs: new Map([...stage.outputs].map(([pathway, value]) => [pathway, rename(value)])),
+  }));
   return {
     ...graph,
     outputs: graph.outputs.map((output) => values.get(rename(output.name)) ?? output),

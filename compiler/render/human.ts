@@ -128,12 +128,23 @@ function renderOne(d: Diagnostic, sourceOf: (file: string) => SourceLines | unde
     const src = sourceOf(file);
     if (i > 0) out.push(bar(st));
     out.push(`${" ".repeat(gutter)}${c.blue(i === 0 ? "-->" : ":::")} ${location(inFile[0]!.span, src)}`);
-    if (src !== undefined) out.push(...excerpt(src, inFile.map((m) => m.mark!), st));
+    if (src !== undefined)
+      out.push(
+        ...excerpt(
+          src,
+          inFile.map((m) => m.mark!),
+          st,
+        ),
+      );
   });
   // The chain, from where the problem was found outwards: each step its own note with its line.
   for (const step of d.chain) {
     const src = sourceOf(step.span.file);
-    out.push(bar(st), `${" ".repeat(gutter)} ${c.blue("=")} ${c.bold("note")}: ${step.label}`, `${" ".repeat(gutter)}${c.blue("-->")} ${location(step.span, src)}`);
+    out.push(
+      bar(st),
+      `${" ".repeat(gutter)} ${c.blue("=")} ${c.bold("note")}: ${step.label}`,
+      `${" ".repeat(gutter)}${c.blue("-->")} ${location(step.span, src)}`,
+    );
     if (src !== undefined) out.push(...excerpt(src, [markOf({ span: step.span, label: "" }, false, src)], st));
   }
   if (d.notes.length > 0 || d.help !== undefined) out.push(bar(st));

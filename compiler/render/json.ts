@@ -87,13 +87,17 @@ export function toJsonDiagnostic(d: Diagnostic, uriOf: (file: string) => string 
 /** An input that cannot be read, as SF0103 ("a file given on the command line that cannot be read") at its start. */
 export function notificationJson(n: ToolNotification): JsonDiagnostic {
   const start = { line: 0, character: 0 };
-  return { file: n.file ?? "<command line>", range: { start, end: start }, severity: 1, code: "SF0103", source: "sfc", message: n.message, relatedInformation: [] };
+  return {
+    file: n.file ?? "<command line>",
+    range: { start, end: start },
+    severity: 1,
+    code: "SF0103",
+    source: "sfc",
+    message: n.message,
+    relatedInformation: [],
+  };
 }
 
 export function renderJson(diagnostics: readonly Diagnostic[], uriOf?: (file: string) => string, notifications: readonly ToolNotification[] = []): string {
-  return `${JSON.stringify(
-    [...notifications.map(notificationJson), ...diagnostics.map((d) => toJsonDiagnostic(d, uriOf))],
-    null,
-    2,
-  )}\n`;
+  return `${JSON.stringify([...notifications.map(notificationJson), ...diagnostics.map((d) => toJsonDiagnostic(d, uriOf))], null, 2)}\n`;
 }

@@ -47,7 +47,12 @@ function region(s: Span) {
   return { startLine: s.line, startColumn: s.column, endLine: s.endLine, endColumn: s.endColumn };
 }
 
-export function renderSarif(diagnostics: readonly Diagnostic[], toolVersion: string | undefined, uriOf?: (file: string) => string, notifications: readonly ToolNotification[] = []): string {
+export function renderSarif(
+  diagnostics: readonly Diagnostic[],
+  toolVersion: string | undefined,
+  uriOf?: (file: string) => string,
+  notifications: readonly ToolNotification[] = [],
+): string {
   // The project's files stay relative, as code scanning resolves them against the checkout; the standard library is where the caller says.
   const uri = (file: string): string => (uriOf && file.startsWith("std/") ? uriOf(file) : artifactUri(file));
   const physicalLocation = (s: Span) => ({ artifactLocation: { uri: uri(s.file) }, region: region(s) });
@@ -106,7 +111,10 @@ export function renderSarif(diagnostics: readonly Diagnostic[], toolVersion: str
                   {
                     threadFlows: [
                       {
-                        locations: [{ location: labelled(d.primary.span, d.primary.label) }, ...[...d.chain].reverse().map((s) => ({ location: labelled(s.span, s.label) }))],
+                        locations: [
+                          { location: labelled(d.primary.span, d.primary.label) },
+                          ...[...d.chain].reverse().map((s) => ({ location: labelled(s.span, s.label) })),
+                        ],
                       },
                     ],
                   },

@@ -110,13 +110,20 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
       const target = lanes.find((l) => stage.outputs.get(l) === fusion.outputs[0]) ?? partsOf(fusion)[1]!.replace(/_fuse$/, "");
       const transform = outside.filter((n) => n !== fusion);
       const first = transform[0];
-      const source = first ? lanes.find((l) => partsOf(producer.get(first.inputs[0]!) ?? first)[1] === l || stage.outputs.get(l) === first.inputs[0]) : undefined;
+      const source = first
+        ? lanes.find((l) => partsOf(producer.get(first.inputs[0]!) ?? first)[1] === l || stage.outputs.get(l) === first.inputs[0])
+        : undefined;
       const id = `${stage.name}_fuse_${target}`;
       boxes.push({ id, label: `${fusion.op.kind === "add" ? "sum" : "concat"}\n${shapeText(shapeOf(fusion.outputs[0]!))}`, lane: target, kind: "fusion" });
       edges.push({ from: tail.get(target)!, to: id, lateral: false });
       if (first && source) {
         const into = transform[transform.length - 1]!;
-        edges.push({ from: tail.get(source)!, to: id, lateral: true, label: `${describeTransform(transform)}\n${shapeText(shapeOf(first.inputs[0]!))} → ${shapeText(shapeOf(into.outputs[0]!))}` });
+        edges.push({
+          from: tail.get(source)!,
+          to: id,
+          lateral: true,
+          label: `${describeTransform(transform)}\n${shapeText(shapeOf(first.inputs[0]!))} → ${shapeText(shapeOf(into.outputs[0]!))}`,
+        });
       }
       tail.set(target, id);
     }
@@ -126,7 +133,12 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
   const output = graph.outputs[0]!;
   const headNodes = headStage ? graph.nodes.filter((n) => partsOf(n)[0] === headStage.name) : [];
   const headOps = [...new Set(headNodes.map((n) => n.op.kind as string))].join(" → ");
-  boxes.push({ id: "head", label: `${headStage?.name ?? "head"}\n${headOps || "output"}\n${output.name} ${shapeText(output.shape)}`, lane: undefined, kind: "head" });
+  boxes.push({
+    id: "head",
+    label: `${headStage?.name ?? "head"}\n${headOps || "output"}\n${output.name} ${shapeText(output.shape)}`,
+    lane: undefined,
+    kind: "head",
+  });
   for (const lane of lanes) edges.push({ from: tail.get(lane)!, to: "head", lateral: false });
   return { name: graph.name, lanes, boxes, edges };
 }
@@ -164,7 +176,10 @@ export function diagramToDot(d: Diagram): string {
   for (const b of d.boxes.filter((x) => x.lane === undefined && x.kind === "input")) lines.push(`  ${boxLine(b)}`);
   const colours = ["#dbe8f7", "#f7e1db", "#e1f2dc", "#efe3f5"];
   d.lanes.forEach((lane, i) => {
-    lines.push(`  subgraph cluster_${lane.replace(/\W/g, "_")} {`, `    label=${dotString(`${capital(lane)} pathway`)}; style="rounded,filled"; color="${colours[i % colours.length]}"; fillcolor="${colours[i % colours.length]}";`);
+    lines.push(
+      `  subgraph cluster_${lane.replace(/\W/g, "_")} {`,
+      `    label=${dotString(`${capital(lane)} pathway`)}; style="rounded,filled"; color="${colours[i % colours.length]}"; fillcolor="${colours[i % colours.length]}";`,
+    );
     for (const b of d.boxes.filter((x) => x.lane === lane)) lines.push(`    ${boxLine(b)}`);
     lines.push("  }");
   });

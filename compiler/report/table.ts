@@ -77,9 +77,16 @@ function place(graph: IRGraph, node: IRNode, stages: ReadonlySet<string>, pathwa
     const attribution: Attribution = pathways.has(first) ? { kind: "pathway", pathway: first } : { kind: "head" };
     return { node, stage: INPUT_STAGE, block: parts.slice(0, 2).join("."), attribution, figures };
   }
-  if (second !== undefined && pathways.has(second)) return { node, stage: first, block: parts.slice(0, 3).join("."), attribution: { kind: "pathway", pathway: second }, figures };
+  if (second !== undefined && pathways.has(second))
+    return { node, stage: first, block: parts.slice(0, 3).join("."), attribution: { kind: "pathway", pathway: second }, figures };
   const attribution: Attribution = first === "head" || stages.size === 0 ? { kind: "head" } : { kind: "lateral" };
-  return { node, stage: first, block: first === "head" ? parts.slice(0, 2).join(".") : `${first}.${second?.endsWith("fuse") ? "fuse" : (second ?? "")}`, attribution, figures };
+  return {
+    node,
+    stage: first,
+    block: first === "head" ? parts.slice(0, 2).join(".") : `${first}.${second?.endsWith("fuse") ? "fuse" : (second ?? "")}`,
+    attribution,
+    figures,
+  };
 }
 
 const add = (a: Figures, b: Figures): Figures => ({ params: a.params + b.params, flops: a.flops + b.flops, activations: a.activations + b.activations });
@@ -116,7 +123,8 @@ export function reportGraph(graph: IRGraph, options: { depth?: Depth; countBn?: 
         ...(perStage.get(s.name) ?? ZERO),
       }));
       const input = perStage.get(INPUT_STAGE);
-      if (input && (input.params > 0 || input.flops > 0 || input.activations > 0)) rows.unshift({ name: INPUT_STAGE, stage: INPUT_STAGE, pathway: undefined, op: undefined, outputs: [], ...input });
+      if (input && (input.params > 0 || input.flops > 0 || input.activations > 0))
+        rows.unshift({ name: INPUT_STAGE, stage: INPUT_STAGE, pathway: undefined, op: undefined, outputs: [], ...input });
       break;
     }
     case "block": {
@@ -132,7 +140,14 @@ export function reportGraph(graph: IRGraph, options: { depth?: Depth; countBn?: 
       }
       rows = order.map((name) => {
         const { first, last, figures } = byBlock.get(name)!;
-        return { name, stage: first.stage, pathway: first.attribution.kind === "pathway" ? first.attribution.pathway : undefined, op: undefined, outputs: [{ pathway: partName(first.attribution), shape: shapeOf(last.node.outputs[0]!) }], ...figures };
+        return {
+          name,
+          stage: first.stage,
+          pathway: first.attribution.kind === "pathway" ? first.attribution.pathway : undefined,
+          op: undefined,
+          outputs: [{ pathway: partName(first.attribution), shape: shapeOf(last.node.outputs[0]!) }],
+          ...figures,
+        };
       });
       break;
     }

@@ -22,7 +22,6 @@ function isIgnored(t: LoadedTensor): boolean {
   return t.name.endsWith("num_batches_tracked") || (t.origin !== undefined && isCaffe2TrainingState(t.origin));
 }
 
-
 /** How the file names a tensor: its own name, and the PySlowFast name a foreign layout was renamed to. */
 const shown = (t: LoadedTensor): string => (t.origin ? `${t.origin}\` (\`${t.name}` : t.name);
 
@@ -40,7 +39,12 @@ export interface BindOptions {
 }
 
 export function globToRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
 }
 
 /** `t.shape` equals `want` after appending 1s to it. */
@@ -101,7 +105,13 @@ export function bindCheckpoint(
         continue;
       }
       if (!FLOATS.has(t.dtype)) {
-        problems.push(makeDiagnostic("SF0403", node.span, { message: `\`${shown(t)}\` holds ${t.dtype}; weights are floating point`, label: "unusable tensor", related: [{ span: where, label: "this checkpoint" }] }));
+        problems.push(
+          makeDiagnostic("SF0403", node.span, {
+            message: `\`${shown(t)}\` holds ${t.dtype}; weights are floating point`,
+            label: "unusable tensor",
+            related: [{ span: where, label: "this checkpoint" }],
+          }),
+        );
         continue;
       }
       bound.set(w.name, { byteLength: elementCount(w.shape) * 4, read: () => toFloat32Bytes(t) });
@@ -122,7 +132,13 @@ export function bindCheckpoint(
 
   for (const r of reinit) {
     if (r.hits === 0) {
-      diagnostics.push(makeDiagnostic("SF0408", r.span, { message: `--reinit '${r.pattern}' matches no weight of \`${graph.name}\``, label: "matches nothing", help: `weights are named as in the checkpoint (e.g. \`${names.apply(graph.nodes.find((n) => n.weights.length > 0)?.weights[0]?.name ?? "head.projection.weight")}\`) or as in sfc; * matches any run of characters` }));
+      diagnostics.push(
+        makeDiagnostic("SF0408", r.span, {
+          message: `--reinit '${r.pattern}' matches no weight of \`${graph.name}\``,
+          label: "matches nothing",
+          help: `weights are named as in the checkpoint (e.g. \`${names.apply(graph.nodes.find((n) => n.weights.length > 0)?.weights[0]?.name ?? "head.projection.weight")}\`) or as in sfc; * matches any run of characters`,
+        }),
+      );
     }
   }
 
@@ -154,7 +170,11 @@ function missingName(d: Diagnostic): string {
 }
 
 /** When only the classifier's shapes differ, the checkpoint was trained for another class count: say how to fine-tune. */
-function headOnlyHint(misShaped: readonly { sfc: string; external: string; otherClasses: boolean }[], all: Diagnostic[], problems: readonly Diagnostic[]): void {
+function headOnlyHint(
+  misShaped: readonly { sfc: string; external: string; otherClasses: boolean }[],
+  all: Diagnostic[],
+  problems: readonly Diagnostic[],
+): void {
   if (misShaped.length === 0 || !misShaped.every((m) => m.sfc.startsWith("head.") && m.otherClasses)) return;
   const layers = [...new Set(misShaped.map((m) => m.external.replace(/\.[^.]+$/, ".*")))];
   const first = problems[0]!;

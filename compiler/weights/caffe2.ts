@@ -11,30 +11,25 @@
  * is refused as soon as the pickle names it, and nothing is ever called: the
  * pickle machine records the calls and this module reads the records.
  */
-import { PickleFault, PyDict, PyGlobal, PyList, PyObject, PyTuple, type PyValue, argsOf, describe, intArg, intTuple, unpickle } from './pickle';
-import { Checkpoint, CheckpointError, LoadedTensor, MAX_TENSOR_BYTES, TensorDType, dtypeSize, numel } from './tensor';
+import { PickleFault, PyDict, PyGlobal, PyList, PyObject, PyTuple, type PyValue, argsOf, describe, intArg, intTuple, unpickle } from "./pickle";
+import { Checkpoint, CheckpointError, LoadedTensor, MAX_TENSOR_BYTES, TensorDType, dtypeSize, numel } from "./tensor";
 
 /** The globals a Caffe2 blobs pickle names (numpy 2 moved `core` to `_core`). */
-const ALLOWED_GLOBALS = new Set([
-  'numpy.core.multiarray._reconstruct',
-  'numpy._core.multiarray._reconstruct',
-  'numpy.ndarray',
-  'numpy.dtype',
-]);
+const ALLOWED_GLOBALS = new Set(["numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct", "numpy.ndarray", "numpy.dtype"]);
 
 /** numpy type strings of the arrays a checkpoint may hold. */
 const NUMPY_DTYPES: Record<string, TensorDType> = {
-  f4: 'float32',
-  f8: 'float64',
-  i8: 'int64',
-  i4: 'int32',
+  f4: "float32",
+  f8: "float64",
+  i8: "int64",
+  i4: "int32",
 };
 
-const latin1 = new TextDecoder('latin1');
+const latin1 = new TextDecoder("latin1");
 
 /** A Python 2 str (kept as bytes by the pickle machine) or a unicode string, as text. */
 function text(v: PyValue): string | undefined {
-  if (typeof v === 'string') return v;
+  if (typeof v === "string") return v;
   if (v instanceof Uint8Array) return latin1.decode(v);
   return undefined;
 }
@@ -43,14 +38,14 @@ function refuseOtherGlobals(g: PyGlobal): void {
   if (!ALLOWED_GLOBALS.has(g.qualifiedName)) {
     throw new PickleFault(
       `names the global ${g.qualifiedName}, which a Caffe2 checkpoint does not use ` +
-        `(it holds only numpy arrays: ${[...ALLOWED_GLOBALS].join(', ')}); the file is refused and nothing in it was run`,
+        `(it holds only numpy arrays: ${[...ALLOWED_GLOBALS].join(", ")}); the file is refused and nothing in it was run`,
     );
   }
 }
 
 /** A Caffe2 blobs pickle as a checkpoint with the blobs' own names; arrays are views into `bytes`. */
 export function readCaffe2(bytes: Uint8Array): Checkpoint {
-  const root = unpickle(bytes, { source: 'Caffe2 pickle', global: refuseOtherGlobals, python2StringsAsBytes: true });
+  const root = unpickle(bytes, { source: "Caffe2 pickle", global: refuseOtherGlobals, python2StringsAsBytes: true });
   if (!(root instanceof PyDict)) {
     throw new CheckpointError(`Caffe2 pickle: holds ${describe(root)}, not a dict with "blobs"`);
   }
@@ -59,12 +54,16 @@ export function readCaffe2(bytes: Uint8Array): Checkpoint {
   for (const [k, v] of root.map) {
     const key = text(k);
     topKeys.push(key ?? describe(k));
-    if (key === 'blobs') blobs = v;
+    if (key === "blobs") blobs = v;
   }
   if (!(blobs instanceof PyDict)) {
     throw new CheckpointError(
-      `Caffe2 pickle: no "blobs" dict (the top-level keys are ${topKeys.slice(0, 12).map((k) => `'${k}'`).join(', ') || 'none'}); ` +
-        'a Caffe2 checkpoint is {"blobs": {name: array}}',
+      `Caffe2 pickle: no "blobs" dict (the top-level keys are ${
+        topKeys
+          .slice(0, 12)
+          .map((k) => `'${k}'`)
+          .join(", ") || "none"
+      }); ` + 'a Caffe2 checkpoint is {"blobs": {name: array}}',
     );
   }
   const tensors = new Map<string, LoadedTensor>();
@@ -79,12 +78,12 @@ export function readCaffe2(bytes: Uint8Array): Checkpoint {
       throw e;
     }
   }
-  return { tensors, format: 'caffe2' };
+  return { tensors, format: "caffe2" };
 }
 
 /** An ndarray from its `_reconstruct` record and BUILD state. */
 function readArray(name: string, v: PyValue): LoadedTensor {
-  if (!(v instanceof PyObject) || !(v.callable instanceof PyGlobal) || !v.callable.qualifiedName.endsWith('multiarray._reconstruct')) {
+  if (!(v instanceof PyObject) || !(v.callable instanceof PyGlobal) || !v.callable.qualifiedName.endsWith("multiarray._reconstruct")) {
     throw new PickleFault(`is ${describe(v)}, not a numpy array`);
   }
   const state = v.state;
@@ -92,36 +91,36 @@ function readArray(name: string, v: PyValue): LoadedTensor {
     throw new PickleFault(`has array state ${describe(state)}, expected (version, shape, dtype, is_fortran, data)`);
   }
   const [shapeV, dtypeV, fortranV, dataV] = state.items.length === 5 ? state.items.slice(1) : state.items;
-  const shape = intTuple(shapeV ?? null, 'array shape');
-  if (shape.some((d) => d < 0)) throw new PickleFault(`has a negative dimension in shape (${shape.join(', ')})`);
+  const shape = intTuple(shapeV ?? null, "array shape");
+  if (shape.some((d) => d < 0)) throw new PickleFault(`has a negative dimension in shape (${shape.join(", ")})`);
   const dtype = readDtype(dtypeV ?? null);
-  const fortran = intArg(fortranV ?? null, 'is_fortran') !== 0;
-  if (dataV instanceof PyList) throw new PickleFault('is an array of Python objects, not numbers');
+  const fortran = intArg(fortranV ?? null, "is_fortran") !== 0;
+  if (dataV instanceof PyList) throw new PickleFault("is an array of Python objects, not numbers");
   if (!(dataV instanceof Uint8Array)) throw new PickleFault(`has array data ${describe(dataV ?? null)}, expected bytes`);
   const n = numel(shape);
   const bytes = n * dtypeSize(dtype);
   if (bytes > MAX_TENSOR_BYTES) throw new PickleFault(`declares ${bytes} bytes, more than the ${MAX_TENSOR_BYTES} one tensor may hold`);
   if (dataV.byteLength !== bytes) {
-    throw new PickleFault(`holds ${dataV.byteLength} bytes, but ${dtype} (${shape.join(', ')}) needs ${bytes}`);
+    throw new PickleFault(`holds ${dataV.byteLength} bytes, but ${dtype} (${shape.join(", ")}) needs ${bytes}`);
   }
   if (!fortran || shape.length < 2) return { name, dtype, shape, data: dataV };
   const tensor = { name, dtype, shape } as LoadedTensor;
-  Object.defineProperty(tensor, 'data', { enumerable: true, get: () => fortranToC(dataV, shape, dtypeSize(dtype)) });
+  Object.defineProperty(tensor, "data", { enumerable: true, get: () => fortranToC(dataV, shape, dtypeSize(dtype)) });
   return tensor;
 }
 
 /** `numpy.dtype(typestr, 0, 1)` with BUILD state `(version, byteorder, ...)`. */
 function readDtype(v: PyValue): TensorDType {
-  if (!(v instanceof PyObject) || !(v.callable instanceof PyGlobal) || v.callable.qualifiedName !== 'numpy.dtype') {
+  if (!(v instanceof PyObject) || !(v.callable instanceof PyGlobal) || v.callable.qualifiedName !== "numpy.dtype") {
     throw new PickleFault(`has dtype ${describe(v)}, expected numpy.dtype(...)`);
   }
   const typestr = text(argsOf(v.args)[0] ?? null);
   const dtype = typestr === undefined ? undefined : NUMPY_DTYPES[typestr];
   if (!dtype) {
-    throw new PickleFault(`has dtype '${typestr ?? '?'}'; a checkpoint array is one of ${Object.keys(NUMPY_DTYPES).join(', ')}`);
+    throw new PickleFault(`has dtype '${typestr ?? "?"}'; a checkpoint array is one of ${Object.keys(NUMPY_DTYPES).join(", ")}`);
   }
   const order = v.state instanceof PyTuple ? text(v.state.items[1] ?? null) : undefined;
-  if (order === '>') throw new PickleFault(`is big-endian ('>${typestr}'); only little-endian arrays are read`);
+  if (order === ">") throw new PickleFault(`is big-endian ('>${typestr}'); only little-endian arrays are read`);
   return dtype;
 }
 

@@ -42,7 +42,8 @@ export class NameMap {
 export function ruleProblem(from: string, to: string): string | undefined {
   const captures = [...from.matchAll(/\{([A-Za-z_]\w*)(\.\.)?\}/g)].map((m) => m[1]!);
   if (new Set(captures).size !== captures.length) return "a pattern names each capture once";
-  for (const m of to.matchAll(/\{([A-Za-z_]\w*)(?:\.\.)?([+-]\d+)?\}/g)) if (!captures.includes(m[1]!)) return `the template uses {${m[1]}}, which the pattern does not capture`;
+  for (const m of to.matchAll(/\{([A-Za-z_]\w*)(?:\.\.)?([+-]\d+)?\}/g))
+    if (!captures.includes(m[1]!)) return `the template uses {${m[1]}}, which the pattern does not capture`;
   return undefined;
 }
 

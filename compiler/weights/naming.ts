@@ -33,7 +33,10 @@ export function chooseNaming(names: string, checkpoint: Checkpoint, maps: Readon
   if (names === "caffe2" && !maps.has("caffe2")) {
     const pyslowfast = maps.get("pyslowfast");
     if (!pyslowfast) {
-      return { problem: "the `caffe2` map needs the `pyslowfast` names map, which this network cannot see", help: "import std.slowfast (its networks see it), or declare `names pyslowfast { ... }` beside the network" };
+      return {
+        problem: "the `caffe2` map needs the `pyslowfast` names map, which this network cannot see",
+        help: "import std.slowfast (its networks see it), or declare `names pyslowfast { ... }` beside the network",
+      };
     }
     const renamed = renameCaffe2Blobs(checkpoint);
     return { ok: { naming: { name: "caffe2", apply: (n) => pyslowfast.apply(n) }, checkpoint: renamed, padTrailingOnes: true, sourceMap: pyslowfast } };

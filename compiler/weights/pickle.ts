@@ -7,23 +7,9 @@
  * soon as it is named. The formats built on it (torch.save, Caffe2 blobs)
  * decide what the values mean.
  */
-import { CheckpointError, type TensorDType } from './tensor';
+import { CheckpointError, type TensorDType } from "./tensor";
 
-export type PyValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | PyTuple
-  | PyList
-  | PyDict
-  | PySet
-  | PyGlobal
-  | PyObject
-  | PyStorage
-  | PyTensor;
+export type PyValue = null | boolean | number | bigint | string | Uint8Array | PyTuple | PyList | PyDict | PySet | PyGlobal | PyObject | PyStorage | PyTensor;
 
 export class PyTuple {
   constructor(readonly items: PyValue[]) {}
@@ -89,12 +75,11 @@ export class PyTensor {
   ) {}
 }
 
-
 export function describe(v: PyValue): string {
-  if (v === null) return 'None';
-  if (typeof v === 'boolean') return `bool ${v ? 'True' : 'False'}`;
-  if (typeof v === 'number' || typeof v === 'bigint') return `number ${v}`;
-  if (typeof v === 'string') return `str ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
+  if (v === null) return "None";
+  if (typeof v === "boolean") return `bool ${v ? "True" : "False"}`;
+  if (typeof v === "number" || typeof v === "bigint") return `number ${v}`;
+  if (typeof v === "string") return `str ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
   if (v instanceof Uint8Array) return `bytes (${v.byteLength})`;
   if (v instanceof PyTuple) return `tuple of ${v.items.length}`;
   if (v instanceof PyList) return `list of ${v.items.length}`;
@@ -102,11 +87,9 @@ export function describe(v: PyValue): string {
   if (v instanceof PySet) return `set of ${v.items.length}`;
   if (v instanceof PyGlobal) return `the global ${v.qualifiedName}`;
   if (v instanceof PyStorage) return `a bare ${v.storageType}`;
-  if (v instanceof PyTensor) return 'a tensor';
+  if (v instanceof PyTensor) return "a tensor";
   const c = v.callable;
-  return c instanceof PyGlobal
-    ? `an object built by ${c.qualifiedName} (not supported here; nothing was executed)`
-    : 'an object built by an unsupported call';
+  return c instanceof PyGlobal ? `an object built by ${c.qualifiedName} (not supported here; nothing was executed)` : "an object built by an unsupported call";
 }
 
 // ---------------------------------------------------------------------------
@@ -114,23 +97,78 @@ export function describe(v: PyValue): string {
 // ---------------------------------------------------------------------------
 
 const OPCODE_NAMES: Record<number, string> = {
-  0x28: 'MARK', 0x2e: 'STOP', 0x30: 'POP', 0x31: 'POP_MARK', 0x32: 'DUP', 0x46: 'FLOAT', 0x49: 'INT',
-  0x4a: 'BININT', 0x4b: 'BININT1', 0x4c: 'LONG', 0x4d: 'BININT2', 0x4e: 'NONE', 0x50: 'PERSID',
-  0x51: 'BINPERSID', 0x52: 'REDUCE', 0x53: 'STRING', 0x54: 'BINSTRING', 0x55: 'SHORT_BINSTRING',
-  0x56: 'UNICODE', 0x58: 'BINUNICODE', 0x61: 'APPEND', 0x62: 'BUILD', 0x63: 'GLOBAL', 0x64: 'DICT',
-  0x7d: 'EMPTY_DICT', 0x65: 'APPENDS', 0x67: 'GET', 0x68: 'BINGET', 0x69: 'INST', 0x6a: 'LONG_BINGET',
-  0x6c: 'LIST', 0x5d: 'EMPTY_LIST', 0x6f: 'OBJ', 0x70: 'PUT', 0x71: 'BINPUT', 0x72: 'LONG_BINPUT',
-  0x73: 'SETITEM', 0x74: 'TUPLE', 0x29: 'EMPTY_TUPLE', 0x75: 'SETITEMS', 0x47: 'BINFLOAT',
-  0x80: 'PROTO', 0x81: 'NEWOBJ', 0x82: 'EXT1', 0x83: 'EXT2', 0x84: 'EXT4', 0x85: 'TUPLE1',
-  0x86: 'TUPLE2', 0x87: 'TUPLE3', 0x88: 'NEWTRUE', 0x89: 'NEWFALSE', 0x8a: 'LONG1', 0x8b: 'LONG4',
-  0x42: 'BINBYTES', 0x43: 'SHORT_BINBYTES', 0x8c: 'SHORT_BINUNICODE', 0x8d: 'BINUNICODE8',
-  0x8e: 'BINBYTES8', 0x8f: 'EMPTY_SET', 0x90: 'ADDITEMS', 0x91: 'FROZENSET', 0x92: 'NEWOBJ_EX',
-  0x93: 'STACK_GLOBAL', 0x94: 'MEMOIZE', 0x95: 'FRAME', 0x96: 'BYTEARRAY8', 0x97: 'NEXT_BUFFER',
-  0x98: 'READONLY_BUFFER',
+  0x28: "MARK",
+  0x2e: "STOP",
+  0x30: "POP",
+  0x31: "POP_MARK",
+  0x32: "DUP",
+  0x46: "FLOAT",
+  0x49: "INT",
+  0x4a: "BININT",
+  0x4b: "BININT1",
+  0x4c: "LONG",
+  0x4d: "BININT2",
+  0x4e: "NONE",
+  0x50: "PERSID",
+  0x51: "BINPERSID",
+  0x52: "REDUCE",
+  0x53: "STRING",
+  0x54: "BINSTRING",
+  0x55: "SHORT_BINSTRING",
+  0x56: "UNICODE",
+  0x58: "BINUNICODE",
+  0x61: "APPEND",
+  0x62: "BUILD",
+  0x63: "GLOBAL",
+  0x64: "DICT",
+  0x7d: "EMPTY_DICT",
+  0x65: "APPENDS",
+  0x67: "GET",
+  0x68: "BINGET",
+  0x69: "INST",
+  0x6a: "LONG_BINGET",
+  0x6c: "LIST",
+  0x5d: "EMPTY_LIST",
+  0x6f: "OBJ",
+  0x70: "PUT",
+  0x71: "BINPUT",
+  0x72: "LONG_BINPUT",
+  0x73: "SETITEM",
+  0x74: "TUPLE",
+  0x29: "EMPTY_TUPLE",
+  0x75: "SETITEMS",
+  0x47: "BINFLOAT",
+  0x80: "PROTO",
+  0x81: "NEWOBJ",
+  0x82: "EXT1",
+  0x83: "EXT2",
+  0x84: "EXT4",
+  0x85: "TUPLE1",
+  0x86: "TUPLE2",
+  0x87: "TUPLE3",
+  0x88: "NEWTRUE",
+  0x89: "NEWFALSE",
+  0x8a: "LONG1",
+  0x8b: "LONG4",
+  0x42: "BINBYTES",
+  0x43: "SHORT_BINBYTES",
+  0x8c: "SHORT_BINUNICODE",
+  0x8d: "BINUNICODE8",
+  0x8e: "BINBYTES8",
+  0x8f: "EMPTY_SET",
+  0x90: "ADDITEMS",
+  0x91: "FROZENSET",
+  0x92: "NEWOBJ_EX",
+  0x93: "STACK_GLOBAL",
+  0x94: "MEMOIZE",
+  0x95: "FRAME",
+  0x96: "BYTEARRAY8",
+  0x97: "NEXT_BUFFER",
+  0x98: "READONLY_BUFFER",
 };
 
 function opName(op: number): string {
-  const hex = `0x${op.toString(16).padStart(2, '0')}`;
+  const hex = `0x${op.toString(16).padStart(2, "0")}`;
   return OPCODE_NAMES[op] ? `${OPCODE_NAMES[op]} (${hex})` : hex;
 }
 
@@ -157,10 +195,10 @@ export interface UnpickleOptions {
 
 /** Interprets a pickle without executing anything; see the module comment for what is modelled. */
 export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue {
-  const source = opts.source ?? 'pickle';
+  const source = opts.source ?? "pickle";
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const utf8 = new TextDecoder('utf-8');
-  const latin1 = new TextDecoder('latin1');
+  const utf8 = new TextDecoder("utf-8");
+  const latin1 = new TextDecoder("latin1");
   const memo = new Map<number, PyValue>();
   const metastack: PyValue[][] = [];
   let stack: PyValue[] = [];
@@ -204,23 +242,23 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
   };
   const line = (): string => {
     const nl = data.indexOf(0x0a, pos);
-    if (nl < 0) throw new PickleFault('has no terminating newline (truncated)');
+    if (nl < 0) throw new PickleFault("has no terminating newline (truncated)");
     const s = latin1.decode(data.subarray(pos, nl));
     pos = nl + 1;
     return s;
   };
   const pop = (): PyValue => {
-    if (stack.length === 0) throw new PickleFault('pops an empty stack (corrupt pickle)');
+    if (stack.length === 0) throw new PickleFault("pops an empty stack (corrupt pickle)");
     return stack.pop() as PyValue;
   };
   const top = (): PyValue => {
-    if (stack.length === 0) throw new PickleFault('reads an empty stack (corrupt pickle)');
+    if (stack.length === 0) throw new PickleFault("reads an empty stack (corrupt pickle)");
     return stack[stack.length - 1];
   };
   const popMark = (): PyValue[] => {
     const items = stack;
     const prev = metastack.pop();
-    if (!prev) throw new PickleFault('has no matching MARK (corrupt pickle)');
+    if (!prev) throw new PickleFault("has no matching MARK (corrupt pickle)");
     stack = prev;
     return items;
   };
@@ -231,7 +269,7 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
   const signedLE = (b: Uint8Array): PyValue => {
     if (b.length === 0) return 0;
     // BigInt assembly is quadratic in length; integers this large never describe tensors.
-    if (b.length > 64) return new PyObject(new PyGlobal('builtins', 'int'), null);
+    if (b.length > 64) return new PyObject(new PyGlobal("builtins", "int"), null);
     let v = 0n;
     for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
     if (b[b.length - 1] & 0x80) v -= 1n << BigInt(8 * b.length);
@@ -251,15 +289,15 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
   try {
     for (;;) {
       opStart = pos;
-      if (pos >= data.byteLength) throw new PickleFault('ends without STOP (truncated)');
+      if (pos >= data.byteLength) throw new PickleFault("ends without STOP (truncated)");
       op = data[pos++];
       switch (op) {
         case 0x80: // PROTO
-          if (u8() > 5) throw new PickleFault('declares a protocol newer than 5');
+          if (u8() > 5) throw new PickleFault("declares a protocol newer than 5");
           break;
         case 0x95: // FRAME: framing only groups opcodes; the stream reads the same without it
           pos += 8;
-          if (pos > data.byteLength) throw new PickleFault('frame header is truncated');
+          if (pos > data.byteLength) throw new PickleFault("frame header is truncated");
           break;
         case 0x2e: // STOP
           return pop();
@@ -291,21 +329,23 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
           break;
         case 0x74: // TUPLE
           {
-          // popMark replaces `stack`, so it must run before `stack` is read.
-          const items = popMark();
-          stack.push(new PyTuple(items));
-        }
+            // popMark replaces `stack`, so it must run before `stack` is read.
+            const items = popMark();
+            stack.push(new PyTuple(items));
+          }
           break;
         case 0x85: // TUPLE1
           stack.push(new PyTuple([pop()]));
           break;
-        case 0x86: { // TUPLE2
+        case 0x86: {
+          // TUPLE2
           const b = pop();
           const a = pop();
           stack.push(new PyTuple([a, b]));
           break;
         }
-        case 0x87: { // TUPLE3
+        case 0x87: {
+          // TUPLE3
           const c = pop();
           const b = pop();
           const a = pop();
@@ -314,13 +354,14 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
         }
         case 0x6c: // LIST
           {
-          const items = popMark();
-          stack.push(new PyList(items));
-        }
+            const items = popMark();
+            stack.push(new PyList(items));
+          }
           break;
-        case 0x64: { // DICT
+        case 0x64: {
+          // DICT
           const items = popMark();
-          if (items.length % 2) throw new PickleFault('has an odd number of key/value items');
+          if (items.length % 2) throw new PickleFault("has an odd number of key/value items");
           const d = new PyDict();
           for (let i = 0; i < items.length; i += 2) d.map.set(items[i], items[i + 1]);
           stack.push(d);
@@ -328,36 +369,41 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
         }
         case 0x91: // FROZENSET
           {
-          const items = popMark();
-          stack.push(new PySet(items));
-        }
+            const items = popMark();
+            stack.push(new PySet(items));
+          }
           break;
-        case 0x90: { // ADDITEMS
+        case 0x90: {
+          // ADDITEMS
           const items = popMark();
           const s = top();
           if (!(s instanceof PySet)) throw new PickleFault(`adds items to ${describe(s)}`);
           for (const it of items) s.items.push(it);
           break;
         }
-        case 0x73: { // SETITEM
+        case 0x73: {
+          // SETITEM
           const v = pop();
           const k = pop();
           setItem(top(), k, v);
           break;
         }
-        case 0x75: { // SETITEMS
+        case 0x75: {
+          // SETITEMS
           const items = popMark();
-          if (items.length % 2) throw new PickleFault('has an odd number of key/value items');
+          if (items.length % 2) throw new PickleFault("has an odd number of key/value items");
           const target = top();
           for (let i = 0; i < items.length; i += 2) setItem(target, items[i], items[i + 1]);
           break;
         }
-        case 0x61: { // APPEND
+        case 0x61: {
+          // APPEND
           const v = pop();
           append(top(), [v]);
           break;
         }
-        case 0x65: { // APPENDS
+        case 0x65: {
+          // APPENDS
           const items = popMark();
           append(top(), items);
           break;
@@ -368,9 +414,10 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
         case 0x72: // LONG_BINPUT
           memo.set(u32(), top());
           break;
-        case 0x70: { // PUT
+        case 0x70: {
+          // PUT
           const i = Number.parseInt(line(), 10);
-          if (!Number.isSafeInteger(i)) throw new PickleFault('has a malformed memo index');
+          if (!Number.isSafeInteger(i)) throw new PickleFault("has a malformed memo index");
           memo.set(i, top());
           break;
         }
@@ -400,27 +447,30 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
         case 0x8a: // LONG1
           stack.push(signedLE(take(u8())));
           break;
-        case 0x8b: { // LONG4
+        case 0x8b: {
+          // LONG4
           const n = u32();
           stack.push(signedLE(take(n)));
           break;
         }
-        case 0x49: { // INT (text): protocol 0 spells booleans as 00/01
+        case 0x49: {
+          // INT (text): protocol 0 spells booleans as 00/01
           const s = line();
-          if (s === '00') stack.push(false);
-          else if (s === '01') stack.push(true);
+          if (s === "00") stack.push(false);
+          else if (s === "01") stack.push(true);
           else stack.push(parseTextInt(s));
           break;
         }
         case 0x4c: // LONG (text)
-          stack.push(parseTextInt(line().replace(/L$/, '')));
+          stack.push(parseTextInt(line().replace(/L$/, "")));
           break;
         case 0x47: // BINFLOAT (big-endian, unlike everything else)
           need(8);
           stack.push(dv.getFloat64(pos, false));
           pos += 8;
           break;
-        case 0x46: { // FLOAT (text)
+        case 0x46: {
+          // FLOAT (text)
           const f = Number(line());
           stack.push(f);
           break;
@@ -443,12 +493,14 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
         case 0x8d: // BINUNICODE8
           stack.push(utf8.decode(take(u64())));
           break;
-        case 0x54: { // BINSTRING (Python 2 str)
+        case 0x54: {
+          // BINSTRING (Python 2 str)
           const b = take(u32());
           stack.push(opts.python2StringsAsBytes ? b : latin1.decode(b));
           break;
         }
-        case 0x55: { // SHORT_BINSTRING
+        case 0x55: {
+          // SHORT_BINSTRING
           const b = take(u8());
           stack.push(opts.python2StringsAsBytes ? b : latin1.decode(b));
           break;
@@ -463,7 +515,8 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
         case 0x96: // BYTEARRAY8
           stack.push(take(u64()));
           break;
-        case 0x63: { // GLOBAL
+        case 0x63: {
+          // GLOBAL
           const module = line();
           const name = line();
           const g = new PyGlobal(module, name);
@@ -471,45 +524,51 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
           stack.push(g);
           break;
         }
-        case 0x93: { // STACK_GLOBAL
+        case 0x93: {
+          // STACK_GLOBAL
           const name = pop();
           const module = pop();
-          if (typeof module !== 'string' || typeof name !== 'string') {
-            throw new PickleFault('names a global with non-string module or name');
+          if (typeof module !== "string" || typeof name !== "string") {
+            throw new PickleFault("names a global with non-string module or name");
           }
           const g = new PyGlobal(module, name);
           opts.global?.(g);
           stack.push(g);
           break;
         }
-        case 0x52: { // REDUCE
+        case 0x52: {
+          // REDUCE
           const args = pop();
           const fn = pop();
           stack.push((opts.call ?? builtinCall)(fn, args));
           break;
         }
-        case 0x81: { // NEWOBJ
+        case 0x81: {
+          // NEWOBJ
           const args = pop();
           const cls = pop();
           stack.push((opts.construct ?? builtinConstruct)(cls, args));
           break;
         }
-        case 0x92: { // NEWOBJ_EX
+        case 0x92: {
+          // NEWOBJ_EX
           pop(); // kwargs
           const args = pop();
           const cls = pop();
           stack.push((opts.construct ?? builtinConstruct)(cls, args));
           break;
         }
-        case 0x62: { // BUILD: __setstate__ is never run; the state is only recorded
+        case 0x62: {
+          // BUILD: __setstate__ is never run; the state is only recorded
           const state = pop();
           const obj = top();
           if (obj instanceof PyDict || obj instanceof PyObject) obj.state = state;
           break;
         }
-        case 0x51: { // BINPERSID
+        case 0x51: {
+          // BINPERSID
           const pid = pop();
-          if (!opts.persistentLoad) throw new PickleFault('uses a persistent id, which this file may not contain');
+          if (!opts.persistentLoad) throw new PickleFault("uses a persistent id, which this file may not contain");
           stack.push(opts.persistentLoad(pid));
           break;
         }
@@ -544,8 +603,8 @@ export function argsOf(args: PyValue): PyValue[] {
 }
 
 export function intArg(v: PyValue, what: string): number {
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
-  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === "number" && Number.isSafeInteger(v)) return v;
+  if (typeof v === "boolean") return v ? 1 : 0;
   throw new PickleFault(`passes ${describe(v)} as ${what}, expected an integer`);
 }
 
@@ -558,7 +617,7 @@ export function intTuple(v: PyValue, what: string): number[] {
 
 /** NEWOBJ of a dict type builds the dict; any other class stays an opaque object. */
 export function builtinConstruct(cls: PyValue, args: PyValue): PyValue {
-  if (isGlobal(cls, 'collections.OrderedDict') || isGlobal(cls, 'builtins.dict')) return builtinCall(cls, args);
+  if (isGlobal(cls, "collections.OrderedDict") || isGlobal(cls, "builtins.dict")) return builtinCall(cls, args);
   return new PyObject(cls, args);
 }
 
@@ -569,9 +628,9 @@ export function builtinConstruct(cls: PyValue, args: PyValue): PyValue {
 export function builtinCall(fn: PyValue, args: PyValue): PyValue {
   if (!(fn instanceof PyGlobal)) return new PyObject(fn, args);
   switch (fn.qualifiedName) {
-    case 'collections.OrderedDict':
-    case 'builtins.dict':
-    case '__builtin__.dict': {
+    case "collections.OrderedDict":
+    case "builtins.dict":
+    case "__builtin__.dict": {
       const a = argsOf(args);
       const d = new PyDict();
       const init = a[0];
@@ -586,10 +645,10 @@ export function builtinCall(fn: PyValue, args: PyValue): PyValue {
       }
       return d;
     }
-    case '_codecs.encode': {
+    case "_codecs.encode": {
       // Protocol 2 spells bytes as _codecs.encode(str, 'latin1').
       const a = argsOf(args);
-      if (typeof a[0] === 'string' && (a[1] === 'latin1' || a[1] === 'latin-1')) {
+      if (typeof a[0] === "string" && (a[1] === "latin1" || a[1] === "latin-1")) {
         return Uint8Array.from(a[0], (c) => c.charCodeAt(0) & 0xff);
       }
       return new PyObject(fn, args);

@@ -1,7 +1,7 @@
-import { readCaffe2 } from './caffe2';
-import { readPyth } from './torch-save';
-import { readSafetensorsFrom } from './safetensors';
-import { asByteSource, type ByteSource, Checkpoint, CheckpointError } from './tensor';
+import { readCaffe2 } from "./caffe2";
+import { readPyth } from "./torch-save";
+import { readSafetensorsFrom } from "./safetensors";
+import { asByteSource, type ByteSource, Checkpoint, CheckpointError } from "./tensor";
 
 /**
  * Reads a checkpoint, recognising the format by its first bytes rather than by
@@ -18,9 +18,9 @@ export function readCheckpoint(input: Uint8Array | ByteSource, fileName: string)
     if (isZip(head)) return readPyth(source);
     if (isLegacyTorchSave(head)) {
       throw new CheckpointError(
-        'this is a legacy torch.save file (the pre-zip format of PyTorch < 1.6: a pickled magic number, ' +
-          'then pickles and raw storages), which sfc does not read; re-save it with PyTorch >= 1.6 ' +
-          '(torch.save(torch.load(path), new_path)) or convert it to safetensors',
+        "this is a legacy torch.save file (the pre-zip format of PyTorch < 1.6: a pickled magic number, " +
+          "then pickles and raw storages), which sfc does not read; re-save it with PyTorch >= 1.6 " +
+          "(torch.save(torch.load(path), new_path)) or convert it to safetensors",
       );
     }
     if (isPickle(head)) return readCaffe2(input instanceof Uint8Array ? input : source.read(0, source.byteLength));
@@ -28,8 +28,7 @@ export function readCheckpoint(input: Uint8Array | ByteSource, fileName: string)
     throw new CheckpointError(
       head.byteLength < 9
         ? `the file is ${source.byteLength} bytes, too short to be a checkpoint`
-        : 'not a checkpoint: neither a safetensors file (8-byte header length, then JSON), a torch.save zip archive, ' +
-            'nor a Caffe2 pickle of blobs',
+        : "not a checkpoint: neither a safetensors file (8-byte header length, then JSON), a torch.save zip archive, " + "nor a Caffe2 pickle of blobs",
     );
   } catch (e) {
     if (e instanceof CheckpointError) throw e.inFile(fileName);

@@ -1,16 +1,16 @@
-import { type ByteSource, Checkpoint, CheckpointError, LoadedTensor, TensorDType, dtypeSize, numel } from './tensor';
+import { type ByteSource, Checkpoint, CheckpointError, LoadedTensor, TensorDType, dtypeSize, numel } from "./tensor";
 
 const DTYPES: Record<string, TensorDType> = {
-  F32: 'float32',
-  F64: 'float64',
-  F16: 'float16',
-  BF16: 'bfloat16',
-  I64: 'int64',
-  I32: 'int32',
-  I16: 'int16',
-  I8: 'int8',
-  U8: 'uint8',
-  BOOL: 'bool',
+  F32: "float32",
+  F64: "float64",
+  F16: "float16",
+  BF16: "bfloat16",
+  I64: "int64",
+  I32: "int32",
+  I16: "int16",
+  I8: "int8",
+  U8: "uint8",
+  BOOL: "bool",
 };
 
 /** The reference implementation refuses headers above 100 MB; so do we, before allocating a string. */
@@ -24,7 +24,7 @@ export function readSafetensors(bytes: Uint8Array): Checkpoint {
   return readSafetensorsFrom({ byteLength: bytes.byteLength, read: (offset, length) => bytes.subarray(offset, offset + length) }, false);
 }
 
-export type { ByteSource } from './tensor';
+export type { ByteSource } from "./tensor";
 
 /**
  * Parses a safetensors file from any byte source. With `lazy`, a tensor's
@@ -41,7 +41,7 @@ export function readSafetensorsFrom(source: ByteSource, lazy: boolean): Checkpoi
   if (headerLen64 > BigInt(source.byteLength - 8)) {
     throw new CheckpointError(
       `safetensors: header length ${headerLen64} (bytes 0-7) exceeds the ${source.byteLength - 8} bytes after it` +
-        ' (truncated file, or not a safetensors file)',
+        " (truncated file, or not a safetensors file)",
     );
   }
   const headerLen = Number(headerLen64);
@@ -50,17 +50,17 @@ export function readSafetensorsFrom(source: ByteSource, lazy: boolean): Checkpoi
   }
   const headerBytes = source.read(8, headerLen);
   if (headerLen < 2 || headerBytes[0] !== 0x7b /* { */) {
-    throw new CheckpointError('safetensors: header (from byte 8) does not start with a JSON object');
+    throw new CheckpointError("safetensors: header (from byte 8) does not start with a JSON object");
   }
 
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
+    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(headerBytes));
   } catch (e) {
     throw new CheckpointError(`safetensors: header (bytes 8-${8 + headerLen}) is not valid UTF-8 JSON: ${(e as Error).message}`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    throw new CheckpointError('safetensors: header is not a JSON object');
+  if (typeof header !== "object" || header === null || Array.isArray(header)) {
+    throw new CheckpointError("safetensors: header is not a JSON object");
   }
 
   const dataStart = 8 + headerLen;
@@ -70,46 +70,38 @@ export function readSafetensorsFrom(source: ByteSource, lazy: boolean): Checkpoi
   let metadata: Record<string, string> | undefined;
 
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
+    if (name === "__metadata__") {
       metadata = readMetadata(entry);
       continue;
     }
     const where = `safetensors: tensor '${name}'`;
-    if (typeof entry !== 'object' || entry === null) throw new CheckpointError(`${where}: header entry is not an object`);
+    if (typeof entry !== "object" || entry === null) throw new CheckpointError(`${where}: header entry is not an object`);
     const { dtype: rawDtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
-    if (typeof rawDtype !== 'string') throw new CheckpointError(`${where}: missing 'dtype'`);
+    if (typeof rawDtype !== "string") throw new CheckpointError(`${where}: missing 'dtype'`);
     const dtype = DTYPES[rawDtype];
     if (!dtype) {
-      throw new CheckpointError(`${where}: unsupported dtype '${rawDtype}' (supported: ${Object.keys(DTYPES).join(', ')})`);
+      throw new CheckpointError(`${where}: unsupported dtype '${rawDtype}' (supported: ${Object.keys(DTYPES).join(", ")})`);
     }
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw new CheckpointError(`${where}: 'shape' must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
     }
-    if (
-      !Array.isArray(offsets) ||
-      offsets.length !== 2 ||
-      !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)
-    ) {
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
       throw new CheckpointError(`${where}: 'data_offsets' must be [begin, end], got ${JSON.stringify(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
     if (begin > end) throw new CheckpointError(`${where}: data_offsets [${begin}, ${end}] are reversed`);
     if (end > dataLen) {
-      throw new CheckpointError(
-        `${where}: data_offsets [${begin}, ${end}] run past the end of the data section (${dataLen} bytes; file truncated?)`,
-      );
+      throw new CheckpointError(`${where}: data_offsets [${begin}, ${end}] run past the end of the data section (${dataLen} bytes; file truncated?)`);
     }
     const dims = shape as number[];
     const expected = numel(dims) * dtypeSize(dtype);
     if (end - begin !== expected) {
-      throw new CheckpointError(
-        `${where}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ${rawDtype} [${dims.join(', ')}] needs ${expected}`,
-      );
+      throw new CheckpointError(`${where}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ${rawDtype} [${dims.join(", ")}] needs ${expected}`);
     }
     ranges.push({ name, begin, end });
     if (lazy) {
       const tensor = { name, dtype, shape: dims.slice() } as LoadedTensor;
-      Object.defineProperty(tensor, 'data', { enumerable: true, get: () => source.read(dataStart + begin, end - begin) });
+      Object.defineProperty(tensor, "data", { enumerable: true, get: () => source.read(dataStart + begin, end - begin) });
       tensors.set(name, tensor);
     } else tensors.set(name, { name, dtype, shape: dims.slice(), data: source.read(dataStart + begin, end - begin) });
   }
@@ -120,24 +112,22 @@ export function readSafetensorsFrom(source: ByteSource, lazy: boolean): Checkpoi
     // Empty tensors occupy no bytes and may share an offset with anything.
     if (cur.end === cur.begin) continue;
     if (last && cur.begin < last.end) {
-      throw new CheckpointError(
-        `safetensors: tensors '${last.name}' [${last.begin}, ${last.end}] and '${cur.name}' [${cur.begin}, ${cur.end}] overlap`,
-      );
+      throw new CheckpointError(`safetensors: tensors '${last.name}' [${last.begin}, ${last.end}] and '${cur.name}' [${cur.begin}, ${cur.end}] overlap`);
     }
     last = cur;
   }
 
-  return metadata ? { tensors, format: 'safetensors', metadata } : { tensors, format: 'safetensors' };
+  return metadata ? { tensors, format: "safetensors", metadata } : { tensors, format: "safetensors" };
 }
 
 function readMetadata(entry: unknown): Record<string, string> {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
     throw new CheckpointError("safetensors: '__metadata__' is not an object");
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(entry)) {
     // The format says string values only; other writers are lax, so stringify instead of failing.
-    out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    out[k] = typeof v === "string" ? v : JSON.stringify(v);
   }
   return out;
 }

@@ -3,19 +3,9 @@
  * readers. Tensor bytes stay as little-endian views into the file buffer so that
  * a large checkpoint is never copied into JS numbers.
  */
-import { elementCount } from '../shapes';
+import { elementCount } from "../shapes";
 
-export type TensorDType =
-  | 'float32'
-  | 'float64'
-  | 'float16'
-  | 'bfloat16'
-  | 'int64'
-  | 'int32'
-  | 'int16'
-  | 'int8'
-  | 'uint8'
-  | 'bool';
+export type TensorDType = "float32" | "float64" | "float16" | "bfloat16" | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool";
 
 /** Random access to a file's bytes: an in-memory buffer, or a file read piece by piece. */
 export interface ByteSource {
@@ -30,7 +20,7 @@ export function asByteSource(input: Uint8Array | ByteSource): ByteSource {
 }
 
 /** The formats sfc reads, recognised by content. */
-export type CheckpointFormat = 'safetensors' | 'pyth' | 'caffe2';
+export type CheckpointFormat = "safetensors" | "pyth" | "caffe2";
 
 /**
  * The most bytes one tensor may take: ONNX keeps a model in one protobuf of
@@ -60,7 +50,7 @@ export interface Checkpoint {
 export class CheckpointError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'CheckpointError';
+    this.name = "CheckpointError";
   }
 
   /** The same error with the file name in front, for errors raised below the file level. */
@@ -101,24 +91,22 @@ export function toFloat32Bytes(t: LoadedTensor): Uint8Array {
   const n = numel(t.shape);
   const src = t.data;
   if (src.byteLength !== n * dtypeSize(t.dtype)) {
-    throw new CheckpointError(
-      `tensor '${t.name}': ${src.byteLength} bytes do not match ${t.dtype} shape [${t.shape.join(', ')}]`,
-    );
+    throw new CheckpointError(`tensor '${t.name}': ${src.byteLength} bytes do not match ${t.dtype} shape [${t.shape.join(", ")}]`);
   }
-  if (t.dtype === 'float32') {
+  if (t.dtype === "float32") {
     if (src.byteOffset % 4 === 0) return src;
     return new Uint8Array(src);
   }
   const out = new Float32Array(n);
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
   switch (t.dtype) {
-    case 'float64':
+    case "float64":
       for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
       break;
-    case 'float16':
+    case "float16":
       for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(i * 2, true));
       break;
-    case 'bfloat16': {
+    case "bfloat16": {
       // bfloat16 is the top half of a float32, so widening is a shift.
       const bits = new Uint32Array(out.buffer);
       for (let i = 0; i < n; i++) bits[i] = view.getUint16(i * 2, true) << 16;

@@ -10,41 +10,57 @@
  * parts of the file that are skipped (optimizer state, config objects) and an
  * error when it stands where a tensor of the state dict is expected.
  */
-import { readZip, type ZipArchive, type ZipEntry } from './zip';
-import { PickleFault, PyDict, PyGlobal, PyObject, PyStorage, PyTensor, PyTuple, type PyValue, argsOf, builtinCall, builtinConstruct, describe, intArg, intTuple, unpickle } from './pickle';
-import { type ByteSource, Checkpoint, CheckpointError, LoadedTensor, MAX_TENSOR_BYTES, TensorDType, dtypeSize, numel } from './tensor';
+import { readZip, type ZipArchive, type ZipEntry } from "./zip";
+import {
+  PickleFault,
+  PyDict,
+  PyGlobal,
+  PyObject,
+  PyStorage,
+  PyTensor,
+  PyTuple,
+  type PyValue,
+  argsOf,
+  builtinCall,
+  builtinConstruct,
+  describe,
+  intArg,
+  intTuple,
+  unpickle,
+} from "./pickle";
+import { type ByteSource, Checkpoint, CheckpointError, LoadedTensor, MAX_TENSOR_BYTES, TensorDType, dtypeSize, numel } from "./tensor";
 
 const STORAGE_DTYPES: Record<string, TensorDType> = {
-  FloatStorage: 'float32',
-  DoubleStorage: 'float64',
-  HalfStorage: 'float16',
-  BFloat16Storage: 'bfloat16',
-  LongStorage: 'int64',
-  IntStorage: 'int32',
-  ShortStorage: 'int16',
-  CharStorage: 'int8',
-  ByteStorage: 'uint8',
-  BoolStorage: 'bool',
-  UntypedStorage: 'uint8',
+  FloatStorage: "float32",
+  DoubleStorage: "float64",
+  HalfStorage: "float16",
+  BFloat16Storage: "bfloat16",
+  LongStorage: "int64",
+  IntStorage: "int32",
+  ShortStorage: "int16",
+  CharStorage: "int8",
+  ByteStorage: "uint8",
+  BoolStorage: "bool",
+  UntypedStorage: "uint8",
 };
 
 const TORCH_DTYPES: Record<string, TensorDType> = {
-  float32: 'float32',
-  float: 'float32',
-  float64: 'float64',
-  double: 'float64',
-  float16: 'float16',
-  half: 'float16',
-  bfloat16: 'bfloat16',
-  int64: 'int64',
-  long: 'int64',
-  int32: 'int32',
-  int: 'int32',
-  int16: 'int16',
-  short: 'int16',
-  int8: 'int8',
-  uint8: 'uint8',
-  bool: 'bool',
+  float32: "float32",
+  float: "float32",
+  float64: "float64",
+  double: "float64",
+  float16: "float16",
+  half: "float16",
+  bfloat16: "bfloat16",
+  int64: "int64",
+  long: "int64",
+  int32: "int32",
+  int: "int32",
+  int16: "int16",
+  short: "int16",
+  int8: "int8",
+  uint8: "uint8",
+  bool: "bool",
 };
 
 /** The few callables whose meaning matters for a state dict; everything else becomes opaque. */
@@ -53,9 +69,9 @@ function torchCall(fn: PyValue, args: PyValue, depth = 0): PyValue {
   // _rebuild_from_type_v2 recurses into its own arguments; a crafted file could nest it without end.
   if (depth > 16) throw new PickleFault(`nests ${fn.qualifiedName} calls too deeply`);
   switch (fn.qualifiedName) {
-    case 'torch._utils._rebuild_tensor':
-    case 'torch._utils._rebuild_tensor_v2':
-    case 'torch._utils._rebuild_tensor_v3': {
+    case "torch._utils._rebuild_tensor":
+    case "torch._utils._rebuild_tensor_v2":
+    case "torch._utils._rebuild_tensor_v3": {
       const a = argsOf(args);
       if (a.length < 4) throw new PickleFault(`calls ${fn.qualifiedName} with ${a.length} arguments`);
       const storage = a[0];
@@ -63,30 +79,30 @@ function torchCall(fn: PyValue, args: PyValue, depth = 0): PyValue {
         throw new PickleFault(`calls ${fn.qualifiedName} on ${describe(storage)} instead of a storage`);
       }
       let dtype = storage.dtype;
-      if (fn.name === '_rebuild_tensor_v3') {
+      if (fn.name === "_rebuild_tensor_v3") {
         const g = a[6];
-        const named = g instanceof PyGlobal && g.module === 'torch' ? TORCH_DTYPES[g.name] : undefined;
+        const named = g instanceof PyGlobal && g.module === "torch" ? TORCH_DTYPES[g.name] : undefined;
         if (!named) throw new PickleFault(`calls _rebuild_tensor_v3 with unsupported dtype ${describe(g ?? null)}`);
         dtype = named;
       }
-      const size = intTuple(a[2], 'tensor size');
-      const stride = intTuple(a[3], 'tensor stride');
-      if (size.length !== stride.length) throw new PickleFault('gives a tensor size and stride of different ranks');
+      const size = intTuple(a[2], "tensor size");
+      const stride = intTuple(a[3], "tensor stride");
+      if (size.length !== stride.length) throw new PickleFault("gives a tensor size and stride of different ranks");
       if (size.some((d) => d < 0) || stride.some((s) => s < 0)) {
         throw new PickleFault(`gives a negative tensor size or stride (${size} / ${stride})`);
       }
-      const offset = intArg(a[1], 'storage offset');
+      const offset = intArg(a[1], "storage offset");
       if (offset < 0) throw new PickleFault(`gives a negative storage offset ${offset}`);
       return new PyTensor(storage, offset, size, stride, dtype);
     }
-    case 'torch._utils._rebuild_parameter':
-    case 'torch._utils._rebuild_parameter_with_state': {
+    case "torch._utils._rebuild_parameter":
+    case "torch._utils._rebuild_parameter_with_state": {
       // A Parameter is its data tensor plus autograd flags that inference does not need.
       const a = argsOf(args);
       return a.length ? a[0] : new PyObject(fn, args);
     }
-    case 'torch._tensor._rebuild_from_type':
-    case 'torch._tensor._rebuild_from_type_v2': {
+    case "torch._tensor._rebuild_from_type":
+    case "torch._tensor._rebuild_from_type_v2": {
       // (func, new_type, args[, state]): the tensor is func(*args); the subclass is dropped.
       const a = argsOf(args);
       if (a.length >= 3) return torchCall(a[0], a[2], depth + 1);
@@ -97,9 +113,8 @@ function torchCall(fn: PyValue, args: PyValue, depth = 0): PyValue {
   }
 }
 
-
 /** Keys under which training checkpoints nest the model's state dict, in the order they are tried. */
-const NESTING_KEYS = ['model_state', 'state_dict', 'model'];
+const NESTING_KEYS = ["model_state", "state_dict", "model"];
 
 /** The largest data.pkl read: a state dict's pickle is kilobytes; the limit keeps a bomb from inflating. */
 const MAX_PICKLE_BYTES = 256 * 2 ** 20;
@@ -116,17 +131,17 @@ export function readPyth(input: Uint8Array | ByteSource): Checkpoint {
   if (pkls.length !== 1) {
     throw new CheckpointError(
       pkls.length === 0
-        ? 'torch.save: the zip archive has no <name>/data.pkl entry (not a torch.save file)'
-        : `torch.save: the zip archive has several data.pkl entries (${pkls.join(', ')})`,
+        ? "torch.save: the zip archive has no <name>/data.pkl entry (not a torch.save file)"
+        : `torch.save: the zip archive has several data.pkl entries (${pkls.join(", ")})`,
     );
   }
   const pklName = pkls[0];
-  const prefix = pklName.slice(0, -'/data.pkl'.length);
+  const prefix = pklName.slice(0, -"/data.pkl".length);
 
   const byteorder = zip.entries.get(`${prefix}/byteorder`);
   if (byteorder) {
     const order = new TextDecoder().decode(zip.read(byteorder, 64)).trim();
-    if (order !== 'little') {
+    if (order !== "little") {
       throw new CheckpointError(`torch.save: '${prefix}/byteorder' says '${order}'; only little-endian checkpoints are supported`);
     }
   }
@@ -135,13 +150,7 @@ export function readPyth(input: Uint8Array | ByteSource): Checkpoint {
   const persistentLoad = (pid: PyValue): PyValue => {
     const t = pid instanceof PyTuple ? pid.items : [];
     const [kind, type, key, location, count] = t;
-    if (
-      t.length < 5 ||
-      kind !== 'storage' ||
-      !(type instanceof PyGlobal) ||
-      typeof key !== 'string' ||
-      typeof count !== 'number'
-    ) {
+    if (t.length < 5 || kind !== "storage" || !(type instanceof PyGlobal) || typeof key !== "string" || typeof count !== "number") {
       throw new PickleFault(`has a persistent id that is not ('storage', type, key, location, numel): ${describe(pid)}`);
     }
     const known = storages.get(key);
@@ -149,9 +158,9 @@ export function readPyth(input: Uint8Array | ByteSource): Checkpoint {
     const s = new PyStorage(
       key,
       type.name,
-      type.module === 'torch' ? STORAGE_DTYPES[type.name] : undefined,
+      type.module === "torch" ? STORAGE_DTYPES[type.name] : undefined,
       count,
-      typeof location === 'string' ? location : '?',
+      typeof location === "string" ? location : "?",
     );
     storages.set(key, s);
     return s;
@@ -165,26 +174,25 @@ export function readPyth(input: Uint8Array | ByteSource): Checkpoint {
   const entries: [string, PyTensor][] = [];
   for (const [k, v] of dict.map) {
     const where = under ? `entry '${String(k)}' of '${under}'` : `entry '${String(k)}'`;
-    if (typeof k !== 'string') throw new CheckpointError(`torch.save: the state dict has a non-string key (${describe(k)})`);
+    if (typeof k !== "string") throw new CheckpointError(`torch.save: the state dict has a non-string key (${describe(k)})`);
     if (!(v instanceof PyTensor)) throw new CheckpointError(`torch.save: ${where} is ${describe(v)}, not a tensor`);
     entries.push([k, v]);
   }
 
   // DataParallel prefixes every name; strip it only when it is unambiguous.
-  const strip = entries.length > 0 && entries.every(([k]) => k.startsWith('module.'));
+  const strip = entries.length > 0 && entries.every(([k]) => k.startsWith("module."));
   const tensors = new Map<string, LoadedTensor>();
   for (const [k, v] of entries) {
-    const name = strip ? k.slice('module.'.length) : k;
+    const name = strip ? k.slice("module.".length) : k;
     if (tensors.has(name)) throw new CheckpointError(`torch.save: two entries are named '${name}'`);
     tensors.set(name, lazyTensor(name, v, zip, prefix));
   }
-  return { tensors, format: 'pyth' };
+  return { tensors, format: "pyth" };
 }
 
 function findStateDict(root: PyValue): { dict: PyDict; under?: string } {
   if (!(root instanceof PyDict)) {
-    const hint =
-      root instanceof PyObject ? ' (a whole pickled model? save model.state_dict() instead)' : '';
+    const hint = root instanceof PyObject ? " (a whole pickled model? save model.state_dict() instead)" : "";
     throw new CheckpointError(`torch.save: data.pkl holds ${describe(root)}, not a dict of tensors${hint}`);
   }
   for (const key of NESTING_KEYS) {
@@ -193,12 +201,12 @@ function findStateDict(root: PyValue): { dict: PyDict; under?: string } {
   }
   for (const v of root.map.values()) if (v instanceof PyTensor) return { dict: root };
   if (root.map.size === 0) return { dict: root };
-  const keys = [...root.map.keys()].slice(0, 12).map((k) => (typeof k === 'string' ? `'${k}'` : describe(k)));
+  const keys = [...root.map.keys()].slice(0, 12).map((k) => (typeof k === "string" ? `'${k}'` : describe(k)));
   const held = NESTING_KEYS.filter((k) => root.map.has(k)).map((k) => `'${k}' holds ${describe(root.map.get(k) as PyValue)}`);
   throw new CheckpointError(
-    `torch.save: no state dict found: the top-level dict has keys ${keys.join(', ')}` +
-      `${root.map.size > 12 ? ', ...' : ''}, and no tensors or a dict under ${NESTING_KEYS.map((k) => `'${k}'`).join('/')}` +
-      (held.length ? ` (${held.join('; ')})` : ''),
+    `torch.save: no state dict found: the top-level dict has keys ${keys.join(", ")}` +
+      `${root.map.size > 12 ? ", ..." : ""}, and no tensors or a dict under ${NESTING_KEYS.map((k) => `'${k}'`).join("/")}` +
+      (held.length ? ` (${held.join("; ")})` : ""),
   );
 }
 
@@ -216,19 +224,17 @@ function lazyTensor(name: string, t: PyTensor, zip: ZipArchive, prefix: string):
   if (n === 0) return { name, dtype, shape, data: new Uint8Array(0) };
   if (n * itemsize > MAX_TENSOR_BYTES) {
     throw new CheckpointError(
-      `${where}: shape [${shape.join(', ')}] of ${dtype} is ${n * itemsize} bytes, more than the ${MAX_TENSOR_BYTES} one tensor may hold` +
-        (t.stride.some((s, d) => s === 0 && shape[d]! > 1) ? ' (a stride-0 view that repeats a small storage)' : ''),
+      `${where}: shape [${shape.join(", ")}] of ${dtype} is ${n * itemsize} bytes, more than the ${MAX_TENSOR_BYTES} one tensor may hold` +
+        (t.stride.some((s, d) => s === 0 && shape[d]! > 1) ? " (a stride-0 view that repeats a small storage)" : ""),
     );
   }
 
   const entryName = `${prefix}/data/${t.storage.key}`;
   const entry = zip.entries.get(entryName);
   if (!entry) throw new CheckpointError(`torch.save: storage '${t.storage.key}' has no zip entry '${entryName}'`);
-  const declared = t.storage.numel * dtypeSize(t.storage.dtype ?? 'uint8');
+  const declared = t.storage.numel * dtypeSize(t.storage.dtype ?? "uint8");
   if (entry.size < declared) {
-    throw new CheckpointError(
-      `${where}: storage '${t.storage.key}' has ${entry.size} bytes, its header declares ${declared} (truncated?)`,
-    );
+    throw new CheckpointError(`${where}: storage '${t.storage.key}' has ${entry.size} bytes, its header declares ${declared} (truncated?)`);
   }
   if (declared > MAX_TENSOR_BYTES) {
     throw new CheckpointError(`${where}: storage '${t.storage.key}' declares ${declared} bytes, more than ${MAX_TENSOR_BYTES}`);
@@ -236,7 +242,7 @@ function lazyTensor(name: string, t: PyTensor, zip: ZipArchive, prefix: string):
   const view = checkView(where, t, itemsize, declared);
   const tensor = { name, dtype, shape } as LoadedTensor;
   // The entry may hold at most what the storage declares: a deflated entry never inflates beyond it.
-  Object.defineProperty(tensor, 'data', { enumerable: true, get: () => gather(t, itemsize, view.contiguous, zip.read(entry, declared)) });
+  Object.defineProperty(tensor, "data", { enumerable: true, get: () => gather(t, itemsize, view.contiguous, zip.read(entry, declared)) });
   return tensor;
 }
 
@@ -255,7 +261,7 @@ function checkView(where: string, t: PyTensor, itemsize: number, storageBytes: n
   }
   if ((last + 1) * itemsize > storageBytes) {
     throw new CheckpointError(
-      `${where}: shape [${shape.join(', ')}] with stride [${t.stride.join(', ')}] at offset ${t.offset} ` +
+      `${where}: shape [${shape.join(", ")}] with stride [${t.stride.join(", ")}] at offset ${t.offset} ` +
         `reaches past the ${storageBytes}-byte storage '${t.storage.key}'`,
     );
   }

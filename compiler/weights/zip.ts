@@ -6,8 +6,8 @@
  * record declares, and the caller says how many bytes it can use at most, so a
  * small file cannot make a large allocation.
  */
-import { inflateRawSync } from 'node:zlib';
-import { CheckpointError, type ByteSource, asByteSource } from './tensor';
+import { inflateRawSync } from "node:zlib";
+import { CheckpointError, type ByteSource, asByteSource } from "./tensor";
 
 export interface ZipEntry {
   name: string;
@@ -62,26 +62,24 @@ export function readZip(input: Uint8Array | ByteSource): ZipArchive {
     }
   }
   if (eocd < 0) {
-    throw new CheckpointError('zip: no end-of-central-directory record (file truncated, or not a zip archive)');
+    throw new CheckpointError("zip: no end-of-central-directory record (file truncated, or not a zip archive)");
   }
 
   let count = tail.dv.getUint16(eocd + 10, true);
   let cdSize = tail.dv.getUint32(eocd + 12, true);
   let cdOffset = tail.dv.getUint32(eocd + 16, true);
   if (eocd >= 20 && tail.dv.getUint32(eocd - 20, true) === SIG_ZIP64_LOCATOR) {
-    const z64 = u64(tail.dv, eocd - 12, 'zip64 end-of-central-directory offset');
+    const z64 = u64(tail.dv, eocd - 12, "zip64 end-of-central-directory offset");
     const rec = z64 + 56 <= len ? readCopy(source, z64, 56) : undefined;
     if (!rec || rec.dv.getUint32(0, true) !== SIG_ZIP64_EOCD) {
       throw new CheckpointError(`zip: zip64 end-of-central-directory record expected at byte ${z64} is missing`);
     }
-    count = u64(rec.dv, 32, 'entry count');
-    cdSize = u64(rec.dv, 40, 'central directory size');
-    cdOffset = u64(rec.dv, 48, 'central directory offset');
+    count = u64(rec.dv, 32, "entry count");
+    cdSize = u64(rec.dv, 40, "central directory size");
+    cdOffset = u64(rec.dv, 48, "central directory offset");
   }
   if (cdOffset + cdSize > len) {
-    throw new CheckpointError(
-      `zip: central directory (bytes ${cdOffset}-${cdOffset + cdSize}) lies outside the ${len}-byte file (truncated?)`,
-    );
+    throw new CheckpointError(`zip: central directory (bytes ${cdOffset}-${cdOffset + cdSize}) lies outside the ${len}-byte file (truncated?)`);
   }
   // Every directory record takes at least 46 bytes, so the count is bounded by the directory's size.
   if (count * 46 > cdSize) {
@@ -90,7 +88,7 @@ export function readZip(input: Uint8Array | ByteSource): ZipArchive {
 
   const { bytes, dv } = readCopy(source, cdOffset, cdSize);
   const entries = new Map<string, ZipEntry>();
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new TextDecoder("utf-8");
   let p = 0;
   for (let i = 0; i < count; i++) {
     if (p + 46 > cdSize || dv.getUint32(p, true) !== SIG_CENTRAL) {
@@ -122,9 +120,9 @@ export function readZip(input: Uint8Array | ByteSource): ZipArchive {
           q += 8;
           return v;
         };
-        if (size === 0xffffffff) size = take('size');
-        if (compressedSize === 0xffffffff) compressedSize = take('compressed size');
-        if (localHeaderOffset === 0xffffffff) localHeaderOffset = take('header offset');
+        if (size === 0xffffffff) size = take("size");
+        if (compressedSize === 0xffffffff) compressedSize = take("compressed size");
+        if (localHeaderOffset === 0xffffffff) localHeaderOffset = take("header offset");
       }
       e += 4 + sz;
     }
@@ -145,9 +143,7 @@ export function readZip(input: Uint8Array | ByteSource): ZipArchive {
     const start = h + 30 + header.dv.getUint16(26, true) + header.dv.getUint16(28, true);
     const stop = start + entry.compressedSize;
     if (stop > len) {
-      throw new CheckpointError(
-        `zip: entry '${entry.name}' (bytes ${start}-${stop}) runs past the end of the ${len}-byte file (truncated?)`,
-      );
+      throw new CheckpointError(`zip: entry '${entry.name}' (bytes ${start}-${stop}) runs past the end of the ${len}-byte file (truncated?)`);
     }
     if (entry.method === 0) {
       if (entry.compressedSize !== entry.size) {
@@ -161,7 +157,10 @@ export function readZip(input: Uint8Array | ByteSource): ZipArchive {
         // Inflation stops at the declared size: a small entry cannot expand without bound.
         out = inflateRawSync(source.read(start, entry.compressedSize), { maxOutputLength: Math.max(entry.size, 1) });
       } catch (err) {
-        const why = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? `inflates to more than the ${entry.size} bytes it declares` : `does not inflate: ${(err as Error).message}`;
+        const why =
+          (err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE"
+            ? `inflates to more than the ${entry.size} bytes it declares`
+            : `does not inflate: ${(err as Error).message}`;
         throw new CheckpointError(`zip: entry '${entry.name}' ${why}`);
       }
       if (out.byteLength !== entry.size) {

@@ -27,7 +27,12 @@ function activate(context) {
   const config = vscode.workspace.getConfiguration("sfc");
   const command = serverCommand();
   const run = command.endsWith(".js")
-    ? { command: process.execPath, args: [command, "lsp", "--stdio"], transport: TransportKind.stdio, options: { env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } } }
+    ? {
+        command: process.execPath,
+        args: [command, "lsp", "--stdio"],
+        transport: TransportKind.stdio,
+        options: { env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } },
+      }
     : { command, args: ["lsp", "--stdio"], transport: TransportKind.stdio };
   client = new LanguageClient(
     "sfc",

@@ -9,16 +9,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { ceilDiv, floorDiv, Poly } from "../../compiler/dims/poly";
 import { Rational } from "../../compiler/dims/rational";
-import {
-  compareDims,
-  decideAtLeast,
-  decideDivides,
-  holdsAt,
-  solveLinear,
-  type Assignment,
-  type Claim,
-  type Facts,
-} from "../../compiler/check/prover";
+import { compareDims, decideAtLeast, decideDivides, holdsAt, solveLinear, type Assignment, type Claim, type Facts } from "../../compiler/check/prover";
 
 const RUNS = { numRuns: 300 };
 
@@ -61,7 +52,8 @@ const pair = fc.tuple(poly, fc.integer({ min: 0, max: 3 }), poly, smallRational)
 });
 
 /** Integer coefficients over integer symbols: an integer wherever they are. */
-const integral = (p: Poly): boolean => p.termList().every((t) => t.coef.isInteger() && t.powers.every((f) => f.factor.kind !== "var" || isInteger(f.factor.name)));
+const integral = (p: Poly): boolean =>
+  p.termList().every((t) => t.coef.isInteger() && t.powers.every((f) => f.factor.kind !== "var" || isInteger(f.factor.name)));
 
 type Env = ReadonlyMap<string, Rational>;
 
@@ -70,10 +62,12 @@ const valueFor = (name: string) => (isInteger(name) ? fc.integer({ min: -6, max:
 const env: fc.Arbitrary<Env> = fc.tuple(...NAMES.map(valueFor)).map((vs) => new Map(NAMES.map((n, i) => [n, vs[i]!])));
 
 /** Facts that bind some symbols (none: a generic block; all: an instance) to values. */
-const facts: fc.Arbitrary<{ facts: Facts; bound: Env }> = fc.tuple(env, fc.oneof(fc.constant(0), fc.constant(31), fc.integer({ min: 0, max: 31 }))).map(([values, mask]) => {
-  const bound = new Map([...values].filter((_, i) => (mask >> i) & 1));
-  return { facts: { isInteger, valueOf: (n) => bound.get(n) }, bound };
-});
+const facts: fc.Arbitrary<{ facts: Facts; bound: Env }> = fc
+  .tuple(env, fc.oneof(fc.constant(0), fc.constant(31), fc.integer({ min: 0, max: 31 })))
+  .map(([values, mask]) => {
+    const bound = new Map([...values].filter((_, i) => (mask >> i) & 1));
+    return { facts: { isInteger, valueOf: (n) => bound.get(n) }, bound };
+  });
 
 /** Random values for the free symbols, the facts' values for the bound ones. */
 const consistent = (free: Env, bound: Env): Assignment => new Map([...free, ...bound]);

@@ -19,7 +19,9 @@ describe("division by a block parameter", () => {
   });
 
   it("reports the requirement at a call where r does not divide C", () => {
-    const d = expectError(checkSource(`${SE}network N(clip: <4, 8², 3>) -> <4, 8², 6> { return clip |> conv(out: 6) |> se(r: 4) }`), "SF0302", { at: "se(r: 4)" });
+    const d = expectError(checkSource(`${SE}network N(clip: <4, 8², 3>) -> <4, 8², 6> { return clip |> conv(out: 6) |> se(r: 4) }`), "SF0302", {
+      at: "se(r: 4)",
+    });
     expect(d.message).toMatch(/C to be a multiple of r/);
   });
 });

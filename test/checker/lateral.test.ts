@@ -39,7 +39,9 @@ describe("a wrong declared output type on each lateral block", () => {
   }
 
   it("a time-strided convolution with the wrong stride is caught in its frames", () => {
-    const r = checkSource("block tc(x: <αT, S², βC>, α: int, β: rat) -> <T, S², 2βC> {\n  return x |> conv(out: 2βC, kernel: 5×1², stride: 2×1², pad: 2×0²)\n}");
+    const r = checkSource(
+      "block tc(x: <αT, S², βC>, α: int, β: rat) -> <T, S², 2βC> {\n  return x |> conv(out: 2βC, kernel: 5×1², stride: 2×1², pad: 2×0²)\n}",
+    );
     const d = expectError(r, "SF0201");
     expect(d.message).toContain("frames");
   });

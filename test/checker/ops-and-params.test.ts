@@ -24,7 +24,8 @@ describe("windows of two extents", () => {
 });
 
 describe("network parameters", () => {
-  const source = 'network N(clip: <2, 8², 3>, wide = false) -> <4> {\n  if wide { return clip |> conv(out: 8) |> gap |> linear(out: 4) }\n  return clip |> conv(out: 4) |> gap\n}\n';
+  const source =
+    "network N(clip: <2, 8², 3>, wide = false) -> <4> {\n  if wide { return clip |> conv(out: 8) |> gap |> linear(out: 4) }\n  return clip |> conv(out: 4) |> gap\n}\n";
   it("booleans have defaults and can be set", () => {
     expect(elaborateSource(source).graph!.nodes.map((n) => n.op.kind)).toEqual(["conv", "gap"]);
     expect(elaborateSource(source, undefined, ["wide=true"]).graph!.nodes.map((n) => n.op.kind)).toEqual(["conv", "gap", "linear"]);
@@ -48,7 +49,8 @@ describe("aliases", () => {
   });
 
   const chain = {
-    "a.sf": "network N(clip: <8, S², 3>, S = 32, w = 8, classes = 10) -> <classes> {\n  return clip |> conv(out: w, kernel: 1×3², pad: 0×1²) |> gap |> linear(out: classes)\n}\n",
+    "a.sf":
+      "network N(clip: <8, S², 3>, S = 32, w = 8, classes = 10) -> <classes> {\n  return clip |> conv(out: w, kernel: 1×3², pad: 0×1²) |> gap |> linear(out: classes)\n}\n",
     "b.sf": 'import "./a.sf"\nnetwork B = N(w: 4)\n',
     "c.sf": 'import "./b.sf"\nnetwork C = B(classes: 7)\n',
   };
@@ -76,7 +78,8 @@ describe("aliases", () => {
 
 describe("settings", () => {
   it("take words, quoted strings, fractions and decimals", () => {
-    const source = 'network N(clip: <2, 8², 3>, size: "8x8" | "small" = "small", p = 0.5) -> <4> {\n  x = size == "8x8" ? conv(clip, out: 4) : conv(clip, out: 4, kernel: 1×3², pad: 0×1²)\n  return x |> gap |> dropout(p: p)\n}\n';
+    const source =
+      'network N(clip: <2, 8², 3>, size: "8x8" | "small" = "small", p = 0.5) -> <4> {\n  x = size == "8x8" ? conv(clip, out: 4) : conv(clip, out: 4, kernel: 1×3², pad: 0×1²)\n  return x |> gap |> dropout(p: p)\n}\n';
     expect(elaborateSource(source, undefined, ['size="8x8"', "p=1/4"]).diagnostics).toEqual([]);
     expect(elaborateSource(source, undefined, ["size=small", "p=0.25"]).diagnostics).toEqual([]);
     expect(codes(checkSource(source, ["size=8x8"]))).toEqual(["SF0112"]);

@@ -22,7 +22,10 @@ function filesUnder(dir: string, ext: string): string[] {
 
 /** The UI test that documents a code: test/ui/SFxxxx-*.sf. */
 function exampleOf(code: string): { source: string; output: string; file: string } | undefined {
-  const sfFiles = fs.readdirSync(uiDir).filter((f) => f.endsWith(".sf")).sort();
+  const sfFiles = fs
+    .readdirSync(uiDir)
+    .filter((f) => f.endsWith(".sf"))
+    .sort();
   const shows = (f: string) => fs.readFileSync(path.join(uiDir, f.replace(/\.sf$/, ".stderr")), "utf8").includes(`[${code}]`);
   const file = sfFiles.find((f) => f.startsWith(`${code}-`)) ?? sfFiles.find((f) => /^SF\d{4}-/.test(f) && shows(f));
   if (!file) return undefined;
@@ -62,7 +65,17 @@ function renderDoc(): string {
     const ex = exampleOf(code);
     if (ex) {
       const fence = "```";
-      parts.push(`${fence}sf`, ex.source.replace(/\n$/, ""), fence, "", `${fence}console`, `$ ${commandOf(ex.file, ex.source)}`, ex.output.replace(/\nexit: (\d+)\n$/, "\n").replace(/\n$/, ""), fence, "");
+      parts.push(
+        `${fence}sf`,
+        ex.source.replace(/\n$/, ""),
+        fence,
+        "",
+        `${fence}console`,
+        `$ ${commandOf(ex.file, ex.source)}`,
+        ex.output.replace(/\nexit: (\d+)\n$/, "\n").replace(/\n$/, ""),
+        fence,
+        "",
+      );
     }
   }
   return `${parts.join("\n").replace(/\n+$/, "")}\n`;

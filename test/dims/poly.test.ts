@@ -21,8 +21,7 @@ const at = (values: Record<string, bigint | number | Rational>) => (name: string
   const v = values[name];
   return v === undefined ? undefined : v instanceof Rational ? v : Rational.of(v);
 };
-const showObligations = (p: Poly) =>
-  p.withoutFloors(ints).divisibility.map((o) => `${o.divisor} | ${o.dividend}`);
+const showObligations = (p: Poly) => p.withoutFloors(ints).divisibility.map((o) => `${o.divisor} | ${o.dividend}`);
 
 describe("construction", () => {
   test("constants and symbols", () => {
@@ -56,7 +55,11 @@ describe("construction", () => {
     expect(prod(α, T).isIntegral(ints)).toBe(true);
     expect(S.scale(Rational.of(1, 2)).isIntegral(ints)).toBe(false);
     expect(β.isIntegral(ints)).toBe(false);
-    expect(S.scale(Rational.of(2)).add(fl(S, k(2))).isIntegral(ints)).toBe(true);
+    expect(
+      S.scale(Rational.of(2))
+        .add(fl(S, k(2)))
+        .isIntegral(ints),
+    ).toBe(true);
     expect(fl(β, k(2)).isIntegral(ints)).toBe(true);
   });
 
@@ -136,7 +139,11 @@ describe("floorDiv and ceilDiv canonical forms", () => {
 
   test("a 3-wide conv with pad 1 and a symbolic stride is ⌈S/stride⌉", () => {
     const stride = sym("stride");
-    expect(fl(S.add(k(2)).sub(k(3)), stride).add(Poly.ONE).equals(cl(S, stride))).toBe(true);
+    expect(
+      fl(S.add(k(2)).sub(k(3)), stride)
+        .add(Poly.ONE)
+        .equals(cl(S, stride)),
+    ).toBe(true);
   });
 
   test("⌊(3S + 1)/2⌋ = S + ⌊(S + 1)/2⌋", () => {
@@ -203,7 +210,11 @@ describe("floorDiv and ceilDiv canonical forms", () => {
     const f = cl(S, k(2));
     expect(f.evaluate(at({ S: 7 }))?.equals(Rational.of(4))).toBe(true);
     expect(f.evaluate(at({ S: -7 }))?.equals(Rational.of(-3))).toBe(true);
-    expect(cl(S, α).evaluate(at({ S: 33, α: 8 }))?.equals(Rational.of(5))).toBe(true);
+    expect(
+      cl(S, α)
+        .evaluate(at({ S: 33, α: 8 }))
+        ?.equals(Rational.of(5)),
+    ).toBe(true);
     expect(cl(S, α).evaluate(at({ S: 33, α: 0 }))).toBeUndefined();
     expect(f.evaluate(at({ T: 1 }))).toBeUndefined();
   });
@@ -223,9 +234,21 @@ describe("substitute", () => {
   });
 
   test("floors are re-canonicalised", () => {
-    expect(fl(S, k(2)).substitute((n) => (n === "S" ? T.scale(Rational.of(2)) : undefined), ints).equals(T)).toBe(true);
-    expect(cl(S, α).substitute((n) => (n === "α" ? k(2) : undefined), ints).equals(cl(S, k(2)))).toBe(true);
-    expect(cl(S, k(2)).substitute((n) => (n === "S" ? k(33) : undefined), ints).equals(k(17))).toBe(true);
+    expect(
+      fl(S, k(2))
+        .substitute((n) => (n === "S" ? T.scale(Rational.of(2)) : undefined), ints)
+        .equals(T),
+    ).toBe(true);
+    expect(
+      cl(S, α)
+        .substitute((n) => (n === "α" ? k(2) : undefined), ints)
+        .equals(cl(S, k(2))),
+    ).toBe(true);
+    expect(
+      cl(S, k(2))
+        .substitute((n) => (n === "S" ? k(33) : undefined), ints)
+        .equals(k(17)),
+    ).toBe(true);
   });
 });
 
@@ -289,7 +312,10 @@ describe("withoutFloors", () => {
 
 describe("linearIn", () => {
   test("a·X + b", () => {
-    const lin = prod(α, T).add(S.scale(Rational.of(3))).sub(Poly.ONE).linearIn("T");
+    const lin = prod(α, T)
+      .add(S.scale(Rational.of(3)))
+      .sub(Poly.ONE)
+      .linearIn("T");
     expect(lin?.a.equals(α)).toBe(true);
     expect(lin?.b.equals(S.scale(Rational.of(3)).sub(Poly.ONE))).toBe(true);
   });
@@ -337,8 +363,17 @@ describe("divExact", () => {
   });
 
   test("by monomials dividing every term", () => {
-    expect(prod(α, T).add(prod(α, S, S)).divExact(α)?.equals(T.add(prod(S, S)))).toBe(true);
-    expect(prod(k(6), α, S, S).divExact(prod(k(3), S))?.equals(prod(k(2), α, S))).toBe(true);
+    expect(
+      prod(α, T)
+        .add(prod(α, S, S))
+        .divExact(α)
+        ?.equals(T.add(prod(S, S))),
+    ).toBe(true);
+    expect(
+      prod(k(6), α, S, S)
+        .divExact(prod(k(3), S))
+        ?.equals(prod(k(2), α, S)),
+    ).toBe(true);
     expect(prod(S, T).divExact(prod(T, S))?.equals(Poly.ONE)).toBe(true);
     const f = cl(S, k(2));
     expect(prod(S, f).divExact(f)?.equals(S)).toBe(true);
@@ -361,7 +396,17 @@ describe("sums over one denominator", () => {
   test("print as the paper writes them", () => {
     const k = Poly.symbol("k");
     expect(k.sub(Poly.ONE).scale(Rational.of(1, 2)).toString()).toBe("(k − 1)/2");
-    expect(k.scale(Rational.of(1, 2)).add(k.scale(Rational.of(1, 3))).toString()).toBe("5k/6");
-    expect(k.scale(Rational.of(1, 2)).add(Poly.symbol("S").scale(Rational.of(1, 3))).toString()).toBe("(2S + 3k)/6");
+    expect(
+      k
+        .scale(Rational.of(1, 2))
+        .add(k.scale(Rational.of(1, 3)))
+        .toString(),
+    ).toBe("5k/6");
+    expect(
+      k
+        .scale(Rational.of(1, 2))
+        .add(Poly.symbol("S").scale(Rational.of(1, 3)))
+        .toString(),
+    ).toBe("(2S + 3k)/6");
   });
 });

@@ -11,9 +11,7 @@ const NAMES = ["S", "T", "C", "α", "β"] as const;
 const INTEGER_NAMES = ["S", "T", "C", "α"] as const;
 const ints: IntegerSymbols = (name) => (INTEGER_NAMES as readonly string[]).includes(name);
 
-type FactorSpec =
-  | { kind: "sym"; name: string }
-  | { kind: "floor"; inner: TermSpec[]; divisor: Rational; ceil: boolean };
+type FactorSpec = { kind: "sym"; name: string } | { kind: "floor"; inner: TermSpec[]; divisor: Rational; ceil: boolean };
 interface TermSpec {
   coef: Rational;
   factors: FactorSpec[];
@@ -28,14 +26,10 @@ interface Shape {
   maxFactors?: number;
 }
 
-const smallRational = fc
-  .tuple(fc.integer({ min: -5, max: 5 }), fc.integer({ min: 1, max: 4 }))
-  .map(([n, d]) => Rational.of(n, d));
+const smallRational = fc.tuple(fc.integer({ min: -5, max: 5 }), fc.integer({ min: 1, max: 4 })).map(([n, d]) => Rational.of(n, d));
 const smallInteger = fc.integer({ min: -5, max: 5 }).map((n) => Rational.of(n));
 const anyCoef = fc.oneof(smallInteger, smallRational);
-const positiveDivisor = fc
-  .tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 3 }))
-  .map(([n, d]) => Rational.of(n, d));
+const positiveDivisor = fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 3 })).map(([n, d]) => Rational.of(n, d));
 const integerDivisor = fc.integer({ min: 1, max: 6 }).map((n) => Rational.of(n));
 
 /**
@@ -74,8 +68,7 @@ function buildFactor(f: FactorSpec, otherWay: boolean): Poly {
  * term as two halves: same polynomial, different construction.
  */
 function build(spec: readonly TermSpec[], otherWay = false): Poly {
-  if (!otherWay)
-    return spec.reduce((acc, t) => acc.add(t.factors.reduce((p, f) => p.mul(buildFactor(f, false)), Poly.constant(t.coef))), Poly.ZERO);
+  if (!otherWay) return spec.reduce((acc, t) => acc.add(t.factors.reduce((p, f) => p.mul(buildFactor(f, false)), Poly.constant(t.coef))), Poly.ZERO);
   return [...spec].reverse().reduce((acc, t) => {
     const product = [...t.factors].reverse().reduce((p, f) => buildFactor(f, true).mul(p), Poly.ONE);
     const half = t.coef.div(Rational.of(2));
@@ -135,7 +128,12 @@ describe("ring laws", () => {
     fc.assert(
       fc.property(anyPoly, anyPoly, anyPoly, (a, b, c) => {
         expect(a.add(b).equals(b.add(a))).toBe(true);
-        expect(a.add(b).add(c).equals(a.add(b.add(c)))).toBe(true);
+        expect(
+          a
+            .add(b)
+            .add(c)
+            .equals(a.add(b.add(c))),
+        ).toBe(true);
       }),
       RUNS,
     );
@@ -145,7 +143,12 @@ describe("ring laws", () => {
     fc.assert(
       fc.property(anyPoly, anyPoly, anyPoly, (a, b, c) => {
         expect(a.mul(b).equals(b.mul(a))).toBe(true);
-        expect(a.mul(b).mul(c).equals(a.mul(b.mul(c)))).toBe(true);
+        expect(
+          a
+            .mul(b)
+            .mul(c)
+            .equals(a.mul(b.mul(c))),
+        ).toBe(true);
       }),
       RUNS,
     );
@@ -155,7 +158,12 @@ describe("ring laws", () => {
     fc.assert(
       fc.property(anyPoly, anyPoly, anyPoly, (a, b, c) => {
         expect(a.mul(b.add(c)).equals(a.mul(b).add(a.mul(c)))).toBe(true);
-        expect(a.add(b).mul(c).equals(a.mul(c).add(b.mul(c)))).toBe(true);
+        expect(
+          a
+            .add(b)
+            .mul(c)
+            .equals(a.mul(c).add(b.mul(c))),
+        ).toBe(true);
       }),
       RUNS,
     );
@@ -254,17 +262,12 @@ describe("normal form", () => {
 
   test("different keys differ at some random point", () => {
     fc.assert(
-      fc.property(
-        flatPoly,
-        flatPoly,
-        fc.array(fc.noBias(anyEnvWide()), { minLength: 6, maxLength: 6 }),
-        (p, q, points) => {
-          // p − q ≠ 0 has degree ≤ 3, so one random point in [−10⁶, 10⁶]^5 is a
-          // root with probability below 2·10⁻⁶, six of them practically never.
-          if (p.equals(q)) return;
-          expect(points.some((env) => !value(p, env).equals(value(q, env)))).toBe(true);
-        },
-      ),
+      fc.property(flatPoly, flatPoly, fc.array(fc.noBias(anyEnvWide()), { minLength: 6, maxLength: 6 }), (p, q, points) => {
+        // p − q ≠ 0 has degree ≤ 3, so one random point in [−10⁶, 10⁶]^5 is a
+        // root with probability below 2·10⁻⁶, six of them practically never.
+        if (p.equals(q)) return;
+        expect(points.some((env) => !value(p, env).equals(value(q, env)))).toBe(true);
+      }),
       RUNS,
     );
   });
@@ -272,9 +275,7 @@ describe("normal form", () => {
 
 function anyEnvWide(): fc.Arbitrary<Env> {
   const wide = fc.integer({ min: -1_000_000, max: 1_000_000 });
-  return fc
-    .tuple(wide, wide, wide, wide, wide)
-    .map((vs) => Object.fromEntries(NAMES.map((name, i) => [name, Rational.of(vs[i]!)])));
+  return fc.tuple(wide, wide, wide, wide, wide).map((vs) => Object.fromEntries(NAMES.map((name, i) => [name, Rational.of(vs[i]!)])));
 }
 
 describe("substitute", () => {
@@ -393,29 +394,33 @@ describe("one floor atom over linear forms", () => {
   // on the atom it is not: S − ⌊S/2⌋ = ⌊(S + 1)/2⌋.)
   const S = Poly.symbol("S");
   const T = Poly.symbol("T");
-  const linear = fc
-    .tuple(fc.integer({ min: -4, max: 4 }), fc.integer({ min: -4, max: 4 }), fc.integer({ min: -6, max: 6 }))
-    .map(([a, b, e]) => S.scale(Rational.of(a)).add(T.scale(Rational.of(b))).add(Poly.constant(Rational.of(e))));
+  const linear = fc.tuple(fc.integer({ min: -4, max: 4 }), fc.integer({ min: -4, max: 4 }), fc.integer({ min: -6, max: 6 })).map(([a, b, e]) =>
+    S.scale(Rational.of(a))
+      .add(T.scale(Rational.of(b)))
+      .add(Poly.constant(Rational.of(e))),
+  );
   const form = fc.record({ atom: linear, divisor: fc.integer({ min: 1, max: 4 }), outside: linear });
   type Form = { atom: Poly; divisor: number; outside: Poly };
   const plain = (f: Form) => floorDiv(f.atom, Poly.constant(Rational.of(f.divisor)), ints).add(f.outside);
   /** The same value written another way: ⌊(t(L + cX) + s)/(tc)⌋ + P − X with 0 ≤ s < t. */
   const rewritten = (f: Form, t: number, s: number, x: Poly) => {
     const c = Poly.constant(Rational.of(f.divisor));
-    const n = f.atom.add(c.mul(x)).scale(Rational.of(t)).add(Poly.constant(Rational.of(s % t)));
-    return floorDiv(n, c.scale(Rational.of(t)), ints).add(f.outside).sub(x);
+    const n = f.atom
+      .add(c.mul(x))
+      .scale(Rational.of(t))
+      .add(Poly.constant(Rational.of(s % t)));
+    return floorDiv(n, c.scale(Rational.of(t)), ints)
+      .add(f.outside)
+      .sub(x);
   };
   const pairs = fc.oneof(
     fc.tuple(form, form).map(([f, g]) => [plain(f), plain(g)] as const),
-    fc
-      .tuple(form, fc.integer({ min: 1, max: 3 }), fc.nat(2), linear)
-      .map(([f, t, s, x]) => [plain(f), rewritten(f, t, s, x)] as const),
+    fc.tuple(form, fc.integer({ min: 1, max: 3 }), fc.nat(2), linear).map(([f, t, s, x]) => [plain(f), rewritten(f, t, s, x)] as const),
   );
   // Two such forms differ by a linear part plus a part periodic with period
   // cc' ≤ 16 in each variable; agreeing on a box of side 17 makes them equal.
   const box: Env[] = [];
-  for (let i = 0; i <= 16; i++)
-    for (let j = 0; j <= 16; j++) box.push({ S: Rational.of(i), T: Rational.of(j) });
+  for (let i = 0; i <= 16; i++) for (let j = 0; j <= 16; j++) box.push({ S: Rational.of(i), T: Rational.of(j) });
 
   test("equal keys exactly when equal values", () => {
     fc.assert(
@@ -446,9 +451,7 @@ describe("withoutFloors and its obligations", () => {
   });
 
   test("over a symbolic divisor too, met obligations make the reading exact", () => {
-    const symbolic = fc.constantFrom("α", "αS").map((name) =>
-      name === "α" ? Poly.symbol("α") : Poly.symbol("α").mul(Poly.symbol("S")),
-    );
+    const symbolic = fc.constantFrom("α", "αS").map((name) => (name === "α" ? Poly.symbol("α") : Poly.symbol("α").mul(Poly.symbol("S"))));
     fc.assert(
       fc.property(anyPoly, anyPoly, symbolic, envs(1, 20), (p, r, d, env) => {
         const f = floorDiv(d.mul(p).add(r), d, ints);
@@ -528,9 +531,7 @@ describe("linearIn", () => {
   // Floors over T too, whose divisor mentions T where their numerator may not.
   const withFloorsOverT = fc.oneof(
     anyPoly,
-    fc.tuple(anyPoly, withoutT, withoutT, fc.constantFrom("T", "α")).map(([p, q, r, d]) =>
-      p.add(T.mul(q).mul(floorDiv(r, Poly.symbol(d), ints))),
-    ),
+    fc.tuple(anyPoly, withoutT, withoutT, fc.constantFrom("T", "α")).map(([p, q, r, d]) => p.add(T.mul(q).mul(floorDiv(r, Poly.symbol(d), ints)))),
   );
 
   test("whatever it returns rebuilds the polynomial, with T in neither part", () => {
@@ -552,7 +553,10 @@ describe("linearIn", () => {
 
 describe("divExact", () => {
   const monomial = fc
-    .tuple(smallRational.filter((r) => !r.isZero()), fc.array(fc.constantFrom(...NAMES), { maxLength: 3 }))
+    .tuple(
+      smallRational.filter((r) => !r.isZero()),
+      fc.array(fc.constantFrom(...NAMES), { maxLength: 3 }),
+    )
     .map(([c, names]) => names.reduce((p, n) => p.mul(Poly.symbol(n)), Poly.constant(c)));
 
   test("undoes multiplication by a non-zero monomial", () => {

@@ -94,12 +94,9 @@ describe("parseDecimal", () => {
     expect(parts(Rational.parseDecimal(text))).toEqual([num, den]);
   });
 
-  test.each(["1.2.3", "", "-", ".5", "1e", "+3", " 1", "1 ", "1,5", "0x10", "1e5.5", "--1", "Infinity", "NaN"])(
-    "%j is refused",
-    (text) => {
-      expect(Rational.parseDecimal(text)).toBeUndefined();
-    },
-  );
+  test.each(["1.2.3", "", "-", ".5", "1e", "+3", " 1", "1 ", "1,5", "0x10", "1e5.5", "--1", "Infinity", "NaN"])("%j is refused", (text) => {
+    expect(Rational.parseDecimal(text)).toBeUndefined();
+  });
 
   test("values needing more than 1000 digits are refused instead of building enormous numbers", () => {
     expect(Rational.parseDecimal("1e1000")).toBeUndefined();

@@ -36,7 +36,12 @@ async function sfc(args: string[]): Promise<{ code: number; out: string; err: st
 
 /** The workflow's `npx sfc ...` commands, with examples/ for models/ and the redirect dropped. */
 function workflowCommands(): string[][] {
-  return [...workflow.matchAll(/run: npx sfc (.*)$/gm)].map((m) => m[1]!.replace(/\s*>.*$/, "").replace("models/", "examples/").split(/\s+/));
+  return [...workflow.matchAll(/run: npx sfc (.*)$/gm)].map((m) =>
+    m[1]!
+      .replace(/\s*>.*$/, "")
+      .replace("models/", "examples/")
+      .split(/\s+/),
+  );
 }
 
 describe("docs/ci.md", () => {
@@ -86,7 +91,12 @@ describe("docs/ci.md", () => {
     fs.mkdirSync(path.join(repo, "node_modules/.bin"), { recursive: true });
     // `npx --no-install sfc` finds the project's own bin, as in a project that depends on the package.
     fs.symlinkSync(path.join(root, "bin/sfc.js"), path.join(repo, "node_modules/.bin/sfc"));
-    const git = (...args: string[]) => spawnSync("git", args, { cwd: repo, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" } });
+    const git = (...args: string[]) =>
+      spawnSync("git", args, {
+        cwd: repo,
+        encoding: "utf8",
+        env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" },
+      });
     expect(git("init", "-q").status).toBe(0);
     fs.writeFileSync(path.join(repo, ".git/hooks/pre-commit"), hook, { mode: 0o755 });
     fs.copyFileSync(path.join(root, "examples/slowfast_tiny.sf"), path.join(repo, "tiny model.sf"));

@@ -99,7 +99,9 @@ describe("docs/language.md", () => {
   });
 
   it("lists every op with all of its arguments", () => {
-    const rows = generatedPage().split("\n").filter((l) => l.startsWith("| `"));
+    const rows = generatedPage()
+      .split("\n")
+      .filter((l) => l.startsWith("| `"));
     for (const name of Object.keys(OPS) as OpName[]) {
       const row = rows.find((r) => r.startsWith(`| \`${name}\` |`));
       expect(row, `no table row for \`${name}\``).toBeDefined();
@@ -150,7 +152,10 @@ describe("examples/*.sf", () => {
   /** `$ npx sfc check|info ...` lines of a walk-through's text blocks, with the output shown under each. */
   function transcripts(markdown: string): Array<{ args: string[]; expected: string }> {
     const out: Array<{ args: string[]; expected: string }> = [];
-    const blocks = markdown.split(/^```text\n/m).slice(1).map((b) => b.slice(0, b.indexOf("```")));
+    const blocks = markdown
+      .split(/^```text\n/m)
+      .slice(1)
+      .map((b) => b.slice(0, b.indexOf("```")));
     for (const block of blocks) {
       const parts = block.split(/^\$ /m).slice(1);
       for (const part of parts) {

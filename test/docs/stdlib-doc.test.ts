@@ -70,7 +70,13 @@ interface Table {
   readonly line: number;
 }
 
-const cells = (row: string): string[] => row.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map((c) => c.trim());
+const cells = (row: string): string[] =>
+  row
+    .trim()
+    .replace(/^\|/, "")
+    .replace(/\|$/, "")
+    .split("|")
+    .map((c) => c.trim());
 const tables: Table[] = [];
 for (let i = 0; i < lines.length; i++) {
   if (!lines[i]!.startsWith("|") || !/^\|[\s|:-]+\|$/.test(lines[i + 1] ?? "")) continue;
@@ -98,7 +104,10 @@ function measure(file: string, network: string, settings: readonly string[]): Me
   const known = cache.get(key);
   if (known) return known;
   const r = elaborateOnly({ file, host, network, settings: settings.map((text) => ({ text })) });
-  expect(r.diagnostics.map((d) => `${d.code} ${d.message}`), key).toEqual([]);
+  expect(
+    r.diagnostics.map((d) => `${d.code} ${d.message}`),
+    key,
+  ).toEqual([]);
   const c = countGraph(r.graph!);
   const m = { graph: r.graph!, params: c.params, flops: c.flops };
   cache.set(key, m);
@@ -108,8 +117,7 @@ function measure(file: string, network: string, settings: readonly string[]): Me
 // ---------------------------------------------------------------------------
 
 describe("docs/stdlib.md names the whole standard library", () => {
-  const declared = (kind: "block" | "network") =>
-    stdlibFiles.flatMap(({ text }) => [...text.matchAll(new RegExp(`^${kind} (\\w+)`, "gm"))].map((m) => m[1]!));
+  const declared = (kind: "block" | "network") => stdlibFiles.flatMap(({ text }) => [...text.matchAll(new RegExp(`^${kind} (\\w+)`, "gm"))].map((m) => m[1]!));
 
   it("finds the declarations", () => {
     expect(declared("block")).toHaveLength(10);
@@ -150,7 +158,19 @@ describe("docs/stdlib.md count tables are the compiler's", () => {
   it("has the tables: generic networks, named models, Table 5, non-local, aliases", () => {
     expect(countTables.length).toBeGreaterThanOrEqual(5);
     const named = countTables.flatMap((t) => t.rows.map((r) => backticked(r[0]!)[0]));
-    for (const n of ["SlowFast", "SlowOnly", "SlowFast_4x16_R50", "SlowFast_8x8_R50", "SlowFast_8x8_R101", "SlowFast_8x8_R101_50_50", "SlowFast_16x8_R101_50_50", "SlowFast_16x8_R101_50_50_NL", "Slow_4x16_R50", "Slow_8x8_R50", "Fast_32x2_R50"])
+    for (const n of [
+      "SlowFast",
+      "SlowOnly",
+      "SlowFast_4x16_R50",
+      "SlowFast_8x8_R50",
+      "SlowFast_8x8_R101",
+      "SlowFast_8x8_R101_50_50",
+      "SlowFast_16x8_R101_50_50",
+      "SlowFast_16x8_R101_50_50_NL",
+      "Slow_4x16_R50",
+      "Slow_8x8_R50",
+      "Fast_32x2_R50",
+    ])
       expect(named, n).toContain(n);
   });
 
@@ -212,7 +232,9 @@ describe("docs/stdlib.md count tables are the compiler's", () => {
     expect(3 * pooled1).toBe(nlPool1 - plain);
     const text = squash(doc.slice(doc.indexOf("### The non-local model"), doc.indexOf("```sf file=nl_cost.sf")));
     expect(text).toContain(`${thousands(pooled2)} multiply-adds, and ${thousands(plain)} + 3 × ${thousands(pooled2)} = ${thousands(nl)}`);
-    expect(text).toContain(`each block costs ${thousands(pooled1)} and the network 3 × ${thousands(pooled1)} more than the plain one: ${gflops(nlPool1)} GFLOPs`);
+    expect(text).toContain(
+      `each block costs ${thousands(pooled1)} and the network 3 × ${thousands(pooled1)} more than the plain one: ${gflops(nlPool1)} GFLOPs`,
+    );
     expect(text).toContain(`${gflops(nl)} GFLOPs at 256`);
   });
 });
@@ -269,7 +291,10 @@ describe("docs/stdlib.md frame selection and channel order", () => {
   for (const row of table?.rows ?? []) {
     it(`α, T = ${row[0]}: the Slow frames of stride and linspace`, () => {
       const [alpha, t] = row[0]!.split(",").map((s) => Number(s.trim()));
-      for (const [sampling, cell] of [["stride", row[1]!], ["linspace", row[2]!]] as const) {
+      for (const [sampling, cell] of [
+        ["stride", row[1]!],
+        ["linspace", row[2]!],
+      ] as const) {
         const graph = measure("std/slowfast.sf", "SlowFast", [`alpha=${alpha}`, `T=${t}`, `sampling=${sampling}`, "S=32"]).graph;
         const node = graph.nodes.find((n) => n.op.kind === "frames")!;
         const op = node.op as { kind: string; indices?: number[]; from?: number; every?: number };
@@ -298,7 +323,6 @@ network T2C(clip: <αT, S², βC>, T = ${t}, α = ${alpha}, β: rat = 1/2, S = $
     const out = Object.values(await runModel(session, { clip: { data, shape: [1, fastC, frames, side, side] } }))[0]!;
     expect(out.shape).toEqual([1, alpha * fastC, t, side, side]);
     for (let j = 0; j < alpha; j++)
-      for (let c = 0; c < fastC; c++)
-        for (let s = 0; s < t; s++) expect(out.data[((j * fastC + c) * t + s) * px]).toBe(100 * c + (alpha * s + j));
+      for (let c = 0; c < fastC; c++) for (let s = 0; s < t; s++) expect(out.data[((j * fastC + c) * t + s) * px]).toBe(100 * c + (alpha * s + j));
   });
 });

@@ -79,14 +79,25 @@ describe("sfc info --dynamic", () => {
     const r = await sfc("info", ...NET, "--dynamic", "T,S");
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/with T, S dynamic:\n {2}params: [\d,]+ for every T, S\n {2}multiply-adds: .*T⌈S\/2⌉²/);
-    const compiled = compile({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: [{ text: "C=16" }, { text: "classes=10" }], dynamic: ["T", "S"] });
+    const compiled = compile({
+      file: "std/slowfast.sf",
+      host: nodeHost(),
+      network: "SlowFast_4x16_R50",
+      settings: [{ text: "C=16" }, { text: "classes=10" }],
+      dynamic: ["T", "S"],
+    });
     const formula = symbolicFlops(compiled.elaborated!, compiled.dynamic!.dims, false).flops;
     for (const [t, s] of [
       [4, 64],
       [8, 96],
       [2, 100],
     ] as const) {
-      const fixed = elaborateOnly({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: ["C=16", "classes=10", `T=${t}`, `S=${s}`].map((text) => ({ text })) });
+      const fixed = elaborateOnly({
+        file: "std/slowfast.sf",
+        host: nodeHost(),
+        network: "SlowFast_4x16_R50",
+        settings: ["C=16", "classes=10", `T=${t}`, `S=${s}`].map((text) => ({ text })),
+      });
       const want = countGraph(fixed.graph!).flops;
       const got = formula.evaluate((n) => (n === "T" ? Rational.of(t) : n === "S" ? Rational.of(s) : undefined))!.toNumber();
       expect(got, `T=${t} S=${s}`).toBe(want);

@@ -75,7 +75,10 @@ describe("--dynamic T,S", () => {
     const graph = onnx.ModelProto.decode(laidOut).graph!;
     const rank = new Map(graph.initializer!.map((i) => [i.name!, i.dims!.length]));
     expect(graph.node!.filter((n) => n.opType === "Conv" && rank.get(n.input![1]!) === 5)).toEqual([]);
-    for (const [t, s] of [[8, 96], [2, 32]] as const) {
+    for (const [t, s] of [
+      [8, 96],
+      [2, 32],
+    ] as const) {
       const want = await logits(plain, 8 * t, s);
       const got = await logits(laidOut, 8 * t, s);
       let worst = 0;
@@ -93,10 +96,28 @@ describe("--dynamic T,S", () => {
       dynamic: ["T", "S"],
       inputs: { clip: ["N", 3, "8*T", "S", "S"] },
       outputs: { logits: ["N", 10] },
-      parameters: { T: { input: "clip", axis: 2, scale: 8, offset: 0, min: 1, compiled: 4 }, S: { input: "clip", axis: 3, scale: 1, offset: 0, compiled: 224 } },
+      parameters: {
+        T: { input: "clip", axis: 2, scale: 8, offset: 0, min: 1, compiled: 4 },
+        S: { input: "clip", axis: 3, scale: 1, offset: 0, compiled: 224 },
+      },
     });
-    expect(r.constraints).toContainEqual({ kind: "multiple", input: "clip", axis: 2, name: "frames", of: 8, offset: 0, text: "the Fast clip needs a multiple of α = 8" });
+    expect(r.constraints).toContainEqual({
+      kind: "multiple",
+      input: "clip",
+      axis: 2,
+      name: "frames",
+      of: 8,
+      offset: 0,
+      text: "the Fast clip needs a multiple of α = 8",
+    });
     expect(dynamicAxes(r)).toEqual({ inputs: { clip: [0, 2, 3, 4] }, outputs: { logits: [0] } });
-    expect(r.constraints).toContainEqual({ kind: "equal", input: "clip", axis: 4, name: "width", to: { input: "clip", axis: 3 }, text: "the Fast clip needs its width equal to its height" });
+    expect(r.constraints).toContainEqual({
+      kind: "equal",
+      input: "clip",
+      axis: 4,
+      name: "width",
+      to: { input: "clip", axis: 3 },
+      text: "the Fast clip needs its width equal to its height",
+    });
   });
 });

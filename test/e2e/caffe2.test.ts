@@ -74,7 +74,9 @@ describe("a Caffe2 checkpoint in PySlowFast's model-zoo layout", () => {
     const r = await sfc("compile", ...NET, "--set", "classes=10", "--weights", pkl, "--weight-names", "pytorchvideo", "-o", path.join(work, "never.onnx"));
     expect(r.code).toBe(1);
     expect(r.err.match(/error\[/g)).toHaveLength(1);
-    expect(r.err).toMatch(/error\[SF0407\]: 0 of 552 names matched under the `pytorchvideo` map: this looks like a Caffe2 checkpoint \(PySlowFast's model zoo\); try --weight-names caffe2/);
+    expect(r.err).toMatch(
+      /error\[SF0407\]: 0 of 552 names matched under the `pytorchvideo` map: this looks like a Caffe2 checkpoint \(PySlowFast's model zoo\); try --weight-names caffe2/,
+    );
   });
 });
 
@@ -95,15 +97,33 @@ describe("fine-tuning with --reinit", () => {
     const r = await sfc("compile", ...NET, "--set", "classes=10", "--weights", kinetics, "--weight-names", "pyslowfast", "-o", path.join(work, "never.onnx"));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/`head\.projection\.weight` has shape \(400, 576\), expected \(10, 576\)/);
-    expect(r.err).toMatch(/help: only the head differs: the checkpoint was trained for another number of classes; to fine-tune, start the head afresh with --reinit 'head\.projection\.\*'/);
+    expect(r.err).toMatch(
+      /help: only the head differs: the checkpoint was trained for another number of classes; to fine-tune, start the head afresh with --reinit 'head\.projection\.\*'/,
+    );
   });
 
   it("--reinit 'head.projection.*' turns the 400-class checkpoint into a 10-class model: backbone from the checkpoint, head seeded", async () => {
     const tuned = path.join(work, "tuned.onnx");
-    const r = await sfc("compile", ...NET, "--set", "classes=10", "--weights", kinetics, "--weight-names", "pyslowfast", "--reinit", "head.projection.*", "-o", tuned);
+    const r = await sfc(
+      "compile",
+      ...NET,
+      "--set",
+      "classes=10",
+      "--weights",
+      kinetics,
+      "--weight-names",
+      "pyslowfast",
+      "--reinit",
+      "head.projection.*",
+      "-o",
+      tuned,
+    );
     expect(r.err).toMatch(/^wrote /);
     const reference = path.join(work, "reference.onnx");
-    expect((await sfc("compile", ...NET, "--set", "classes=10", "--weights", fixturePath("weights.safetensors"), "--weight-names", "pyslowfast", "-o", reference)).code).toBe(0);
+    expect(
+      (await sfc("compile", ...NET, "--set", "classes=10", "--weights", fixturePath("weights.safetensors"), "--weight-names", "pyslowfast", "-o", reference))
+        .code,
+    ).toBe(0);
     const seeded = path.join(work, "seeded.onnx");
     expect((await sfc("compile", ...NET, "--set", "classes=10", "-o", seeded)).code).toBe(0);
     const [a, b, c] = [initializers(tuned), initializers(reference), initializers(seeded)];
@@ -122,7 +142,20 @@ describe("fine-tuning with --reinit", () => {
   });
 
   it("a --reinit pattern that matches nothing is an error", async () => {
-    const r = await sfc("compile", ...NET, "--set", "classes=10", "--weights", fixturePath("weights.safetensors"), "--weight-names", "pyslowfast", "--reinit", "head.fc.*", "-o", path.join(work, "never.onnx"));
+    const r = await sfc(
+      "compile",
+      ...NET,
+      "--set",
+      "classes=10",
+      "--weights",
+      fixturePath("weights.safetensors"),
+      "--weight-names",
+      "pyslowfast",
+      "--reinit",
+      "head.fc.*",
+      "-o",
+      path.join(work, "never.onnx"),
+    );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/error\[SF0408\]: --reinit 'head\.fc\.\*' matches no weight of `SlowFast_4x16_R50`/);
   });

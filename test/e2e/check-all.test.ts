@@ -4,7 +4,12 @@ import { expect, it } from "vitest";
 import { main } from "../../cli/main";
 
 it("sfc check stdlib/*.sf examples/*.sf is clean", async () => {
-  const files = ["stdlib", "examples"].flatMap((d) => fs.readdirSync(d).filter((f) => f.endsWith(".sf")).map((f) => `${d}/${f}`));
+  const files = ["stdlib", "examples"].flatMap((d) =>
+    fs
+      .readdirSync(d)
+      .filter((f) => f.endsWith(".sf"))
+      .map((f) => `${d}/${f}`),
+  );
   expect(files.length).toBeGreaterThanOrEqual(8);
   let err = "";
   const code = await main(["check", ...files], { out: () => undefined, err: (t) => (err += t), colorOut: false, colorErr: false });

@@ -70,7 +70,15 @@ describe("--weights that cannot be read", () => {
   it("a 660-byte stride-0 view of 64 GiB", async () => {
     const file = path.join(work, "view.pyth");
     const view = { storageType: "FloatStorage", key: "0", storageNumel: 1, size: [1 << 20, 1 << 14], stride: [0, 0] };
-    fs.writeFileSync(file, writeTorchZip(writeStateDict(new PickleWriter().proto(2), [["s1.pathway0_stem.conv.weight", view]]).stop().bytes(), { 0: f32bytes([1]) }));
+    fs.writeFileSync(
+      file,
+      writeTorchZip(
+        writeStateDict(new PickleWriter().proto(2), [["s1.pathway0_stem.conv.weight", view]])
+          .stop()
+          .bytes(),
+        { 0: f32bytes([1]) },
+      ),
+    );
     expect(fs.statSync(file).size).toBeLessThan(1000);
     const r = await compileWith(file);
     expect(r.code).toBe(2);

@@ -115,7 +115,9 @@ describe("unreadable inputs in every format", () => {
   it("github: an error annotation per input, exit 2", async () => {
     const r = await sfc(...args, "--format", "github");
     expect(r.code).toBe(2);
-    expect(r.out).toBe("::error file=missing/x.sf,title=sfc::cannot read missing/x.sf: no such file\n::error file=no-match/*.sf,title=sfc::cannot read no-match/*.sf: no file matches\n");
+    expect(r.out).toBe(
+      "::error file=missing/x.sf,title=sfc::cannot read missing/x.sf: no such file\n::error file=no-match/*.sf,title=sfc::cannot read no-match/*.sf: no file matches\n",
+    );
   });
 
   it("human: a line per input on stderr, exit 2", async () => {
@@ -165,7 +167,18 @@ describe("--format for diagnostics", () => {
   });
 
   it("compile --format sarif gives a valid SARIF log of the errors", async () => {
-    const r = await sfc("compile", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "nosuch=3", "-o", path.join(work, "never.onnx"), "--format", "sarif");
+    const r = await sfc(
+      "compile",
+      "std/slowfast.sf",
+      "--network",
+      "SlowFast_4x16_R50",
+      "--set",
+      "nosuch=3",
+      "-o",
+      path.join(work, "never.onnx"),
+      "--format",
+      "sarif",
+    );
     expect(r.code).toBe(1);
     const log = JSON.parse(r.out);
     expect(sarifValidator()(log)).toBe(true);

@@ -112,7 +112,24 @@ describe("bad input leaves no output file", () => {
   }
 
   it("a checkpoint with a mis-shaped tensor lists it with expected and found shapes", async () => {
-    const r = await sfc("compile", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "C=16", "--set", "classes=11", "--set", "S=48", "--weights", fixturePath("weights.safetensors"), "--weight-names", "pyslowfast", "-o", out);
+    const r = await sfc(
+      "compile",
+      "std/slowfast.sf",
+      "--network",
+      "SlowFast_4x16_R50",
+      "--set",
+      "C=16",
+      "--set",
+      "classes=11",
+      "--set",
+      "S=48",
+      "--weights",
+      fixturePath("weights.safetensors"),
+      "--weight-names",
+      "pyslowfast",
+      "-o",
+      out,
+    );
     expect(r.code).toBe(1);
     expect(r.err).toContain("error[SF0403]: `head.projection.weight` has shape (10, 576), expected (11, 576)");
     expect(r.err).toContain("error[SF0403]: `head.projection.bias` has shape (10), expected (11)");
@@ -122,7 +139,9 @@ describe("bad input leaves no output file", () => {
   it("a checkpoint for another layout gets one summary that names the right map", async () => {
     const r = await sfc("compile", ...FIXTURE_NET, "--weights", fixturePath("weights.safetensors"), "--weight-names", "pytorchvideo", "-o", out);
     expect(r.code).toBe(1);
-    expect(r.err).toContain("error[SF0407]: 0 of 552 names matched under the `pytorchvideo` map: this looks like a PySlowFast checkpoint; try --weight-names pyslowfast");
+    expect(r.err).toContain(
+      "error[SF0407]: 0 of 552 names matched under the `pytorchvideo` map: this looks like a PySlowFast checkpoint; try --weight-names pyslowfast",
+    );
     expect(r.err).toContain("the network wants e.g. `blocks.0.multipathway_blocks.0.conv.weight`; the checkpoint has e.g. `s1.pathway0_stem.conv.weight`");
     expect(r.err.match(/error\[/g)).toHaveLength(1);
     expect(r.err).not.toContain("num_batches_tracked");

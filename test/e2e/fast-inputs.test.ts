@@ -44,8 +44,8 @@ function clipOf(frames: number): Float32Array {
     for (let c = 0; c < CH; c++)
       for (let t = 0; t < frames; t++)
         for (let p = 0; p < H * W; p++) {
-          const i = (((n * CH + c) * frames + t) * H * W) + p;
-          out[i] = t < F ? input[(((n * CH + c) * F + t) * H * W) + p]! : Math.sin(i * 0.001);
+          const i = ((n * CH + c) * frames + t) * H * W + p;
+          out[i] = t < F ? input[((n * CH + c) * F + t) * H * W + p]! : Math.sin(i * 0.001);
         }
   return out;
 }
@@ -56,7 +56,9 @@ const at = (x: Clip, n: number, c: number, t: number, p: number): number => x.da
 
 function build(channels: number, frames: number, f: (n: number, c: number, t: number, p: number) => number): Clip {
   const data = new Float32Array(N * channels * frames * H * W);
-  for (let n = 0; n < N; n++) for (let c = 0; c < channels; c++) for (let t = 0; t < frames; t++) for (let p = 0; p < H * W; p++) data[((n * channels + c) * frames + t) * H * W + p] = f(n, c, t, p);
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < channels; c++)
+      for (let t = 0; t < frames; t++) for (let p = 0; p < H * W; p++) data[((n * channels + c) * frames + t) * H * W + p] = f(n, c, t, p);
   return { data, channels, frames };
 }
 
@@ -110,7 +112,10 @@ describe("the Fast pathway's weaker inputs against the plain network fed with th
     const clip: Clip = { data: clipOf(F), channels: 3, frames: F };
     const { gray, padded } = grayConv1();
     const got = await logits(["fast_color=gray"], withFastConv1([2, 1, 5, 7, 7], gray), { clip });
-    const want = await logits(["sampling=input"], withFastConv1([2, 3, 5, 7, 7], padded), { clip: padChannels(luma(clip)), slow: framesAt(clip, slowIndices(0)) });
+    const want = await logits(["sampling=input"], withFastConv1([2, 3, 5, 7, 7], padded), {
+      clip: padChannels(luma(clip)),
+      slow: framesAt(clip, slowIndices(0)),
+    });
     expectClose(got, want);
   });
 
@@ -133,7 +138,10 @@ describe("the Fast pathway's weaker inputs against the plain network fed with th
     const clip: Clip = { data: clipOf(F + 1), channels: 3, frames: F + 1 };
     const { gray, padded } = grayConv1();
     const got = await logits(["fast_color=gray", "fast_diff=true"], withFastConv1([2, 1, 5, 7, 7], gray), { clip });
-    const want = await logits(["sampling=input"], withFastConv1([2, 3, 5, 7, 7], padded), { clip: padChannels(differences(luma(clip))), slow: framesAt(clip, slowIndices(1)) });
+    const want = await logits(["sampling=input"], withFastConv1([2, 3, 5, 7, 7], padded), {
+      clip: padChannels(differences(luma(clip))),
+      slow: framesAt(clip, slowIndices(1)),
+    });
     expectClose(got, want);
   });
 });

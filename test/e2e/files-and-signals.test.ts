@@ -120,7 +120,10 @@ describe("special inputs are refused up front", () => {
       if (!fs.existsSync(p)) fs.symlinkSync("/dev/zero", p);
       return p;
     };
-    for (const args of [["run", link("zero.onnx")], ["run", model, "--input", link("zero.npy")]]) {
+    for (const args of [
+      ["run", link("zero.onnx")],
+      ["run", model, "--input", link("zero.npy")],
+    ]) {
       const r = await sfc(...args);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/character device, not a regular file/);
@@ -145,7 +148,12 @@ describe("special inputs are refused up front", () => {
     fs.writeFileSync(secret, "PASSWORD=hunter2\n");
     const viaLink = path.join(work, "secret.sf");
     if (!fs.existsSync(viaLink)) fs.symlinkSync(secret, viaLink);
-    for (const args of [["check", secret], ["check", viaLink], ["info", secret], ["compile", secret, "-o", path.join(work, "s.onnx")]]) {
+    for (const args of [
+      ["check", secret],
+      ["check", viaLink],
+      ["info", secret],
+      ["compile", secret, "-o", path.join(work, "s.onnx")],
+    ]) {
       const r = await sfc(...args);
       expect(r.code).toBe(2);
       expect(r.err + r.out).not.toContain("hunter2");
@@ -231,7 +239,10 @@ describe("signals", () => {
 
   it("a signal before the write leaves nothing", async () => {
     const dir = fs.mkdtempSync(path.join(work, "early-"));
-    const child = spawn(process.execPath, [bin, "compile", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "-o", path.join(dir, "x.onnx")], { cwd: root, stdio: "ignore" });
+    const child = spawn(process.execPath, [bin, "compile", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "-o", path.join(dir, "x.onnx")], {
+      cwd: root,
+      stdio: "ignore",
+    });
     setTimeout(() => child.kill("SIGTERM"), 300);
     await new Promise((resolve) => child.on("exit", resolve));
     expect(fs.readdirSync(dir)).toEqual([]);

@@ -89,7 +89,12 @@ describe("standard-library networks through the onnx checker", () => {
       const graph = onnx.ModelProto.decode(model).graph!;
       const dims = new Map(graph.initializer!.map((i) => [i.name, i.dims!.length]));
       const ranks = graph.node!.filter((n) => n.opType === "Conv").map((n) => dims.get(n.input![1]!) ?? 0);
-      return { twoD: ranks.filter((r) => r === 4).length, threeD: ranks.filter((r) => r === 5).length, computed: ranks.filter((r) => r === 0).length, ops: graph.node!.map((n) => n.opType) };
+      return {
+        twoD: ranks.filter((r) => r === 4).length,
+        threeD: ranks.filter((r) => r === 5).length,
+        computed: ranks.filter((r) => r === 0).length,
+        ops: graph.node!.map((n) => n.opType),
+      };
     };
     const before = convRanks(plain);
     const after = convRanks(laidOut);

@@ -24,7 +24,20 @@ async function sfc(...args: string[]): Promise<{ code: number; out: string; err:
 describe("sfc run --views", () => {
   it("averages the softmax of three views into one row", async () => {
     const model = path.join(work, "model.onnx");
-    const compiled = await sfc("compile", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "C=8", "--set", "classes=10", "--set", "S=48", "-o", model);
+    const compiled = await sfc(
+      "compile",
+      "std/slowfast.sf",
+      "--network",
+      "SlowFast_4x16_R50",
+      "--set",
+      "C=8",
+      "--set",
+      "classes=10",
+      "--set",
+      "S=48",
+      "-o",
+      model,
+    );
     expect(compiled.code, compiled.err).toBe(0);
     const shape = [3, 3, 32, 48, 48];
     const input = path.join(work, "views.npy");

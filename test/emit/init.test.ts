@@ -5,15 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { IRWeight, WeightInit } from "../../compiler/ir";
-import {
-  fanOut,
-  fillInitialWeight,
-  initialWeightBytes,
-  msraStd,
-  murmur3x86_32,
-  weightStream,
-  Xoshiro128StarStar,
-} from "../../compiler/emit/init";
+import { fanOut, fillInitialWeight, initialWeightBytes, msraStd, murmur3x86_32, weightStream, Xoshiro128StarStar } from "../../compiler/emit/init";
 
 const weightOf = (name: string, shape: number[], init: WeightInit): IRWeight => ({ name, shape, init });
 

@@ -7,21 +7,9 @@ import { onnx } from "onnx-proto";
 import { describe, expect, it } from "vitest";
 import type { IRGraph, IROp, IRValue } from "../../compiler/ir";
 import { initialWeightBytes } from "../../compiler/emit/init";
-import {
-  defaultIrVersion,
-  emitOnnx,
-  MAX_OPSET,
-  MIN_OPSET,
-  unsupportedAtOpset,
-} from "../../compiler/emit/onnx";
+import { defaultIrVersion, emitOnnx, MAX_OPSET, MIN_OPSET, unsupportedAtOpset } from "../../compiler/emit/onnx";
 import { IRBuilder, weight } from "../support/ir-builder";
-import {
-  assertShapesMatchIR,
-  checkManyWithOnnx,
-  checkWithOnnx,
-  runWithOrt,
-  type TensorData,
-} from "../support/onnx-check";
+import { assertShapesMatchIR, checkManyWithOnnx, checkWithOnnx, runWithOrt, type TensorData } from "../support/onnx-check";
 
 const toNumber = (value: number | Long | null | undefined): number =>
   value === null || value === undefined ? NaN : typeof value === "number" ? value : value.toNumber();
@@ -185,13 +173,7 @@ describe("value_info, node names and doc strings", () => {
 
   it("carries each node's .sf span as file:line:column", () => {
     const spans = model.graph!.node!.map((node) => node.docString);
-    expect(spans).toEqual([
-      "test.sf:1:3",
-      ...Array(5).fill("test.sf:2:3"),
-      "test.sf:3:3",
-      "test.sf:3:3",
-      "test.sf:4:3",
-    ]);
+    expect(spans).toEqual(["test.sf:1:3", ...Array(5).fill("test.sf:2:3"), "test.sf:3:3", "test.sf:3:3", "test.sf:4:3"]);
   });
 
   it("picks fresh names when a lowering's natural name is taken by an IR value", () => {

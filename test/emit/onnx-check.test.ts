@@ -41,14 +41,10 @@ describe("checkWithOnnx", () => {
 
   it("fails loudly when the interpreter cannot import onnx", () => {
     // -S leaves out site/dist-packages, where Debian's python3-onnx lives.
-    expect(() => checkManyWithOnnx([emitOnnx(reluGraph())], { interpreter: [ONNX_PYTHON, "-S"] })).toThrow(
-      /cannot import onnx/,
-    );
+    expect(() => checkManyWithOnnx([emitOnnx(reluGraph())], { interpreter: [ONNX_PYTHON, "-S"] })).toThrow(/cannot import onnx/);
   });
 
   it("fails loudly when the interpreter does not exist", () => {
-    expect(() => checkManyWithOnnx([emitOnnx(reluGraph())], { interpreter: ["/nonexistent/python3"] })).toThrow(
-      /cannot run/,
-    );
+    expect(() => checkManyWithOnnx([emitOnnx(reluGraph())], { interpreter: ["/nonexistent/python3"] })).toThrow(/cannot run/);
   });
 });

@@ -57,11 +57,7 @@ function emit(graph: IRGraph, weights: ReadonlyMap<string, Float32Array>, option
 }
 
 /** Emits `graph`, runs it on `feeds` and returns the single output. */
-async function emitAndRun(
-  graph: IRGraph,
-  feeds: Record<string, TensorData>,
-  weights: ReadonlyMap<string, Float32Array> = new Map(),
-): Promise<TensorData> {
+async function emitAndRun(graph: IRGraph, feeds: Record<string, TensorData>, weights: ReadonlyMap<string, Float32Array> = new Map()): Promise<TensorData> {
   const outputs = await runWithOrt(emit(graph, weights), feeds);
   const output = outputs[graph.outputs[0]!.name];
   if (output === undefined) throw new Error(`no output ${graph.outputs[0]!.name}`);
@@ -79,10 +75,7 @@ function expectClose(actual: TensorData, expected: TensorData, tolerance = 1e-5)
       worstIndex = i;
     }
   }
-  expect(
-    worst,
-    `worst relative error ${worst} at ${worstIndex}: ${actual.data[worstIndex]} vs ${expected.data[worstIndex]}`,
-  ).toBeLessThanOrEqual(tolerance);
+  expect(worst, `worst relative error ${worst} at ${worstIndex}: ${actual.data[worstIndex]} vs ${expected.data[worstIndex]}`).toBeLessThanOrEqual(tolerance);
 }
 
 // --- reference implementations (plain loops over full NC... tensors) --------
@@ -150,17 +143,9 @@ function convReference(
   return y;
 }
 
-function poolReference(
-  x: TensorData,
-  kind: "max" | "avg",
-  kernel: Triple,
-  stride: Triple,
-  pads: Pads6,
-  countIncludePad: boolean,
-): TensorData {
+function poolReference(x: TensorData, kind: "max" | "avg", kernel: Triple, stride: Triple, pads: Pads6, countIncludePad: boolean): TensorData {
   const [n, c, t, h, w] = x.dims as [number, number, number, number, number];
-  const outSize = (size: number, axis: number) =>
-    Math.floor((size + pads[axis]! + pads[axis + 3]! - kernel[axis]!) / stride[axis]!) + 1;
+  const outSize = (size: number, axis: number) => Math.floor((size + pads[axis]! + pads[axis + 3]! - kernel[axis]!) / stride[axis]!) + 1;
   const [ot, oh, ow] = [outSize(t, 0), outSize(h, 1), outSize(w, 2)];
   const y = tensor([n, c, ot, oh, ow]);
   const xs = stridesOf(x.dims);
@@ -299,14 +284,7 @@ function softmaxReference(x: TensorData, axis: number): TensorData {
   return y;
 }
 
-function batchnormReference(
-  x: TensorData,
-  scale: Float32Array,
-  bias: Float32Array,
-  mean: Float32Array,
-  variance: Float32Array,
-  epsilon: number,
-): TensorData {
+function batchnormReference(x: TensorData, scale: Float32Array, bias: Float32Array, mean: Float32Array, variance: Float32Array, epsilon: number): TensorData {
   const [n, c] = x.dims as [number, number];
   const spatial = x.data.length / (n * c);
   const y = tensor(x.dims);
@@ -419,7 +397,11 @@ describe("activations", () => {
     // onnx 1.12's checker predates opset 20, so this one is run but not recorded for it.
     const model = emitOnnx(graph, { opset: 20 });
     const actual = (await runWithOrt(model, { x: input }))["gelu"]!;
-    expectClose(actual, mapElements(input, (v) => 0.5 * v * (1 + erf(v / Math.SQRT2))), 2e-6);
+    expectClose(
+      actual,
+      mapElements(input, (v) => 0.5 * v * (1 + erf(v / Math.SQRT2))),
+      2e-6,
+    );
   });
 });
 
@@ -511,7 +493,11 @@ describe("elementwise and shape ops", () => {
     const channels = b.op("cat_c", { kind: "concat", axis: 1 }, [x, y]);
     const z = b.input("z", [5, 2, 2, 2]);
     b.output(b.op("cat_t", { kind: "concat", axis: 2 }, [channels, z]));
-    const [xi, yi, zi] = [[2, 3, 2, 2], [3, 3, 2, 2], [5, 2, 2, 2]].map((s) => randomTensor(batched(s), random));
+    const [xi, yi, zi] = [
+      [2, 3, 2, 2],
+      [3, 3, 2, 2],
+      [5, 2, 2, 2],
+    ].map((s) => randomTensor(batched(s), random));
     const actual = await emitAndRun(b.build(), { x: xi!, y: yi!, z: zi! });
     expectClose(actual, concatReference([concatReference([xi!, yi!], 1), zi!], 2), 0);
   });
@@ -525,7 +511,11 @@ describe("elementwise and shape ops", () => {
     const sum = b.op("sum", { kind: "add" }, [x, y]);
     const scaled = b.op("scaled", { kind: "scale", factor: -0.75 }, [sum]);
     b.output(b.op("product", { kind: "matmul" }, [scaled, m]));
-    const [xi, yi, mi] = [[3, 4], [3, 4], [4, 5]].map((s) => randomTensor(batched(s), random));
+    const [xi, yi, mi] = [
+      [3, 4],
+      [3, 4],
+      [4, 5],
+    ].map((s) => randomTensor(batched(s), random));
     const actual = await emitAndRun(b.build(), { x: xi!, y: yi!, m: mi! });
     const expected = tensor(batched([3, 5]));
     for (let n = 0; n < BATCH; n++)
@@ -620,9 +610,30 @@ describe("a two-pathway network", () => {
     const clip = b.input("clip", [3, 32, 8, 8]);
     const slowIn = b.op("slow.frames", { kind: "frames", indices: linspaceIndices(32, 4) }, [clip]);
     const fastIn = b.op("fast.frames", { kind: "frames", from: 0, every: 2 }, [clip]);
-    const slowConvOptions = { out: 8, kernel: [1, 3, 3] as Triple, stride: [1, 2, 2] as Triple, pads: [0, 1, 1, 0, 1, 1] as Pads6, dilation: [1, 1, 1] as Triple, groups: 1 };
-    const fastConvOptions = { out: 2, kernel: [5, 3, 3] as Triple, stride: [1, 2, 2] as Triple, pads: [2, 1, 1, 2, 1, 1] as Pads6, dilation: [1, 1, 1] as Triple, groups: 1 };
-    const fuseOptions = { out: 4, kernel: [5, 1, 1] as Triple, stride: [alpha, 1, 1] as Triple, pads: [2, 0, 0, 2, 0, 0] as Pads6, dilation: [1, 1, 1] as Triple, groups: 1 };
+    const slowConvOptions = {
+      out: 8,
+      kernel: [1, 3, 3] as Triple,
+      stride: [1, 2, 2] as Triple,
+      pads: [0, 1, 1, 0, 1, 1] as Pads6,
+      dilation: [1, 1, 1] as Triple,
+      groups: 1,
+    };
+    const fastConvOptions = {
+      out: 2,
+      kernel: [5, 3, 3] as Triple,
+      stride: [1, 2, 2] as Triple,
+      pads: [2, 1, 1, 2, 1, 1] as Pads6,
+      dilation: [1, 1, 1] as Triple,
+      groups: 1,
+    };
+    const fuseOptions = {
+      out: 4,
+      kernel: [5, 1, 1] as Triple,
+      stride: [alpha, 1, 1] as Triple,
+      pads: [2, 0, 0, 2, 0, 0] as Pads6,
+      dilation: [1, 1, 1] as Triple,
+      groups: 1,
+    };
     const slow = b.op("slow.relu", { kind: "relu" }, [b.batchnorm("slow.bn", b.conv("slow.conv", slowIn, slowConvOptions))]);
     const fast = b.op("fast.relu", { kind: "relu" }, [b.batchnorm("fast.bn", b.conv("fast.conv", fastIn, fastConvOptions))]);
     const fused = b.op("fuse.cat", { kind: "concat", axis: 1 }, [slow, b.conv("fuse.conv", fast, fuseOptions)]);
@@ -638,7 +649,14 @@ describe("a two-pathway network", () => {
     const actual = await emitAndRun(graph, { clip: input }, weights);
 
     const bn = (x: TensorData, name: string) =>
-      batchnormReference(x, weights.get(`${name}.weight`)!, weights.get(`${name}.bias`)!, weights.get(`${name}.running_mean`)!, weights.get(`${name}.running_var`)!, 1e-5);
+      batchnormReference(
+        x,
+        weights.get(`${name}.weight`)!,
+        weights.get(`${name}.bias`)!,
+        weights.get(`${name}.running_mean`)!,
+        weights.get(`${name}.running_var`)!,
+        1e-5,
+      );
     const relu = (x: TensorData) => mapElements(x, (v) => Math.max(0, v));
     const slowRef = relu(bn(convReference(selectFrames(input, [0, 10, 20, 31]), weights.get("slow.conv.weight")!, undefined, slowConvOptions), "slow.bn"));
     const fastFrames = Array.from({ length: 16 }, (_, i) => 2 * i);

@@ -38,7 +38,8 @@ function build5(dims: readonly number[], f: (n: number, c: number, t: number, h:
   const [N, C, T, H, W] = dims as [number, number, number, number, number];
   const data = new Float32Array(N * C * T * H * W);
   let k = 0;
-  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let t = 0; t < T; t++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) data[k++] = f(n, c, t, h, w);
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++) for (let t = 0; t < T; t++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) data[k++] = f(n, c, t, h, w);
   return { data, dims: [...dims] };
 }
 
@@ -116,34 +117,50 @@ describe("tensor ops against loop references in onnxruntime", () => {
     const x = at(clip);
     const a = at(audio);
     const g = at(gate);
-    expectClose(out, build5(clip.dims, (n, c, t, h, w) => ((x(n, c, t, h, w) + a(n, c, t, 0, 0)) * g(n, c, 0, 0, 0) - x(n, c, t, h, w)) / (2 * g(n, c, 0, 0, 0))), 1e-3);
+    expectClose(
+      out,
+      build5(clip.dims, (n, c, t, h, w) => ((x(n, c, t, h, w) + a(n, c, t, 0, 0)) * g(n, c, 0, 0, 0) - x(n, c, t, h, w)) / (2 * g(n, c, 0, 0, 0))),
+      1e-3,
+    );
   });
 
   it("converts to BT.601 luma with a constant and a channel sum", async () => {
     const out = await run(SOURCE, "Gray", { clip });
     const x = at(clip);
-    expectClose(out, build5([2, 1, 4, 6, 6], (n, _c, t, h, w) => 0.299 * x(n, 0, t, h, w) + 0.587 * x(n, 1, t, h, w) + 0.114 * x(n, 2, t, h, w)));
+    expectClose(
+      out,
+      build5([2, 1, 4, 6, 6], (n, _c, t, h, w) => 0.299 * x(n, 0, t, h, w) + 0.587 * x(n, 1, t, h, w) + 0.114 * x(n, 2, t, h, w)),
+    );
   });
 
   it("takes time differences of contiguous slices", async () => {
     const five = randomTensor([2, 3, 5, 6, 6], 4);
     const out = await run(SOURCE, "Diff", { clip: five });
     const x = at(five);
-    expectClose(out, build5([2, 3, 4, 6, 6], (n, c, t, h, w) => x(n, c, t + 1, h, w) - x(n, c, t, h, w)));
+    expectClose(
+      out,
+      build5([2, 3, 4, 6, 6], (n, c, t, h, w) => x(n, c, t + 1, h, w) - x(n, c, t, h, w)),
+    );
   });
 
   it("slices time, channels and space with from, to and step", async () => {
     const big = randomTensor([2, 4, 8, 6, 6], 5);
     const out = await run(SOURCE, "Slices", { clip: big });
     const x = at(big);
-    expectClose(out, build5([2, 2, 3, 2, 2], (n, c, t, h, w) => x(n, 1 + 2 * c, 1 + 3 * t, 2 + 2 * h, 2 + 2 * w)));
+    expectClose(
+      out,
+      build5([2, 2, 3, 2, 2], (n, c, t, h, w) => x(n, 1 + 2 * c, 1 + 3 * t, 2 + 2 * h, 2 + 2 * w)),
+    );
   });
 
   it("upsamples by nearest neighbour (each pixel repeated 2×2)", async () => {
     const small = randomTensor([2, 2, 2, 3, 4], 6);
     const out = await run(SOURCE, "Upsample", { clip: small });
     const x = at(small);
-    expectClose(out, build5([2, 2, 2, 6, 8], (n, c, t, h, w) => x(n, c, t, Math.floor(h / 2), Math.floor(w / 2))));
+    expectClose(
+      out,
+      build5([2, 2, 2, 6, 8], (n, c, t, h, w) => x(n, c, t, Math.floor(h / 2), Math.floor(w / 2))),
+    );
   });
 
   it("resizes linearly to a size as PyTorch's trilinear, align_corners=False", async () => {
@@ -161,9 +178,19 @@ describe("tensor ops against loop references in onnxruntime", () => {
       const [h0, h1, fh] = coord(h, 5, 7);
       const [w0, w1, fw] = coord(w, 4, 6);
       let v = 0;
-      for (const [ti, wt] of [[t0, 1 - ft], [t1, ft]] as const)
-        for (const [hi, wh] of [[h0, 1 - fh], [h1, fh]] as const)
-          for (const [wi, ww] of [[w0, 1 - fw], [w1, fw]] as const) v += wt * wh * ww * x(n, c, ti, hi, wi);
+      for (const [ti, wt] of [
+        [t0, 1 - ft],
+        [t1, ft],
+      ] as const)
+        for (const [hi, wh] of [
+          [h0, 1 - fh],
+          [h1, fh],
+        ] as const)
+          for (const [wi, ww] of [
+            [w0, 1 - fw],
+            [w1, fw],
+          ] as const)
+            v += wt * wh * ww * x(n, c, ti, hi, wi);
       return v;
     });
     expectClose(out, expected);
@@ -181,7 +208,10 @@ describe("tensor ops against loop references in onnxruntime", () => {
     const out = await run(SOURCE, "ResizeRational", { clip: six });
     const x = at(six);
     const src = (d: number) => Math.floor((d * 6) / 4);
-    expectClose(out, build5([2, 2, 4, 4, 4], (n, c, t, h, w) => x(n, c, src(t), src(h), src(w))));
+    expectClose(
+      out,
+      build5([2, 2, 4, 4, 4], (n, c, t, h, w) => x(n, c, src(t), src(h), src(w))),
+    );
   });
 
   it("reduces with mean, sum and max over named axes, keeping or dropping them", async () => {
@@ -194,7 +224,7 @@ describe("tensor ops against loop references in onnxruntime", () => {
         let best = -Infinity;
         for (let t = 0; t < 4; t++) {
           let spatial = 0;
-          for (let h = 0; h < 6; h++) for (let w = 0; w < 6; w++) (spatial += x(n, c, t, h, w)), (mean += x(n, c, t, h, w) / 144);
+          for (let h = 0; h < 6; h++) for (let w = 0; w < 6; w++) ((spatial += x(n, c, t, h, w)), (mean += x(n, c, t, h, w) / 144));
           best = Math.max(best, spatial);
         }
         expected[n * 3 + c] = mean + best;
@@ -216,7 +246,10 @@ describe("tensor ops against loop references in onnxruntime", () => {
     const nine = randomTensor([2, 1, 9, 2, 2], 9);
     const out = (await runWithOrt(r.model!, { clip: nine }))[r.graph!.outputs[0]!.name]!;
     const x = at(nine);
-    expectClose(out, build5([2, 1, 4, 2, 2], (n, c, t, h, w) => x(n, c, [1, 3, 5, 8][t]!, h, w)));
+    expectClose(
+      out,
+      build5([2, 1, 4, 2, 2], (n, c, t, h, w) => x(n, c, [1, 3, 5, 8][t]!, h, w)),
+    );
   });
 
   it("fills a constant and gives it the batch", async () => {
@@ -229,7 +262,14 @@ describe("tensor ops against loop references in onnxruntime", () => {
     const reference = new Map<string, TensorData>();
     for (const opset of [9, 11, 13, 14, 17, 18, 23]) {
       for (const network of ["Gray", "Diff", "Upsample", "Reductions", "Activations", "Filled"]) {
-        const feeds = network === "Diff" ? { clip: randomTensor([2, 3, 5, 6, 6], 4) } : network === "Upsample" ? { clip: randomTensor([2, 2, 2, 3, 4], 6) } : network === "Filled" ? { clip: randomTensor([3, 2, 2, 2, 2], 10) } : { clip };
+        const feeds =
+          network === "Diff"
+            ? { clip: randomTensor([2, 3, 5, 6, 6], 4) }
+            : network === "Upsample"
+              ? { clip: randomTensor([2, 2, 2, 3, 4], 6) }
+              : network === "Filled"
+                ? { clip: randomTensor([3, 2, 2, 2, 2], 10) }
+                : { clip };
         const out = await run(SOURCE, network, feeds, opset);
         const first = reference.get(network);
         if (first) expectClose(out, first, 1e-5);
@@ -241,7 +281,9 @@ describe("tensor ops against loop references in onnxruntime", () => {
   it("refuses a stepped slice below opset 10 with a clear message", () => {
     const r = compile({ file: "main.sf", host: memoryHost({ "main.sf": SOURCE }), network: "Slices", opset: 9 });
     expect(r.model).toBeUndefined();
-    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toContain("SF0501 `slice` cannot be expressed at opset 9: slice with a step needs opset 10: Slice has no steps before it");
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toContain(
+      "SF0501 `slice` cannot be expressed at opset 9: slice with a step needs opset 10: Slice has no steps before it",
+    );
   });
 
   it("passes onnx's checker and strict shape inference with the IR's shapes (up to opset 17)", () => {

@@ -47,7 +47,12 @@ export class TestClient {
 
   static async start(initializationOptions?: unknown): Promise<TestClient> {
     const client = new TestClient();
-    const result = await client.connection.sendRequest("initialize", { processId: process.pid, rootUri: fileUri(ROOT), capabilities: {}, initializationOptions });
+    const result = await client.connection.sendRequest("initialize", {
+      processId: process.pid,
+      rootUri: fileUri(ROOT),
+      capabilities: {},
+      initializationOptions,
+    });
     client.capabilities = (result as InitializeResult).capabilities;
     await client.connection.sendNotification("initialized", {});
     return client;

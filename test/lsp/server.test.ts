@@ -6,7 +6,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { CompletionItem, CompletionList, Hover, InlayHint, Location, Position, WorkspaceEdit, DocumentSymbol, SemanticTokens } from "vscode-languageserver-protocol";
+import type {
+  CompletionItem,
+  CompletionList,
+  Hover,
+  InlayHint,
+  Location,
+  Position,
+  WorkspaceEdit,
+  DocumentSymbol,
+  SemanticTokens,
+} from "vscode-languageserver-protocol";
 import { fileUri, ROOT, TestClient } from "./client";
 
 let client: TestClient;
@@ -131,9 +141,16 @@ describe("navigation", () => {
 
   test("definition of a parameter, and its references", async () => {
     const uri = fileUri(tiny);
-    const def = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(tinyText, "repeat 2 bottleneck(inner: C", 27) });
+    const def = await client.request<Location | null>("textDocument/definition", {
+      textDocument: { uri },
+      position: at(tinyText, "repeat 2 bottleneck(inner: C", 27),
+    });
     expect(def!.range.start).toEqual(at(tinyText, "C = 16"));
-    const refs = await client.request<Location[]>("textDocument/references", { textDocument: { uri }, position: at(tinyText, "C = 16"), context: { includeDeclaration: false } });
+    const refs = await client.request<Location[]>("textDocument/references", {
+      textDocument: { uri },
+      position: at(tinyText, "C = 16"),
+      context: { includeDeclaration: false },
+    });
     // stem(out: C), 4 in s2, 4 in s3, 4 in the widths βC...
     expect(refs.length).toBeGreaterThanOrEqual(8);
     expect(refs.every((r) => r.uri === uri)).toBe(true);
@@ -158,7 +175,10 @@ describe("completion", () => {
     const uri = fileUri(path.join(dir, "complete.sf"));
     const text = "import std.resnet3d { bottleneck }\n\nnetwork P(clip: <T, S², 3>, T = 2, S = 8) -> <T, S², 3> {\n  y = clip |> \n  return y\n}\n";
     await client.open(uri, text);
-    const result = await client.request<CompletionItem[] | CompletionList>("textDocument/completion", { textDocument: { uri }, position: at(text, "clip |> ", 8) });
+    const result = await client.request<CompletionItem[] | CompletionList>("textDocument/completion", {
+      textDocument: { uri },
+      position: at(text, "clip |> ", 8),
+    });
     const labels = (Array.isArray(result) ? result : result.items).map((i) => i.label);
     expect(labels).toEqual(expect.arrayContaining(["relu", "conv", "bn", "bottleneck"]));
     expect(labels).not.toContain("return");
@@ -168,7 +188,10 @@ describe("completion", () => {
     const uri = fileUri(path.join(dir, "args.sf"));
     const text = "import std.resnet3d { bottleneck }\n\nnetwork Q(clip: <T, S², 3>, T = 2, S = 8) -> <T, S², 3> {\n  y = bottleneck(clip, \n  return y\n}\n";
     await client.open(uri, text);
-    const result = await client.request<CompletionItem[] | CompletionList>("textDocument/completion", { textDocument: { uri }, position: at(text, "(clip, ", 7) });
+    const result = await client.request<CompletionItem[] | CompletionList>("textDocument/completion", {
+      textDocument: { uri },
+      position: at(text, "(clip, ", 7),
+    });
     const labels = (Array.isArray(result) ? result : result.items).map((i) => i.label);
     expect(labels).toEqual(expect.arrayContaining(["inner:", "out:", "kt:", "stride:", "project:", "T", "S"]));
   });
@@ -208,7 +231,10 @@ describe("symbols, semantic tokens and inlay hints", () => {
     const tokens = await client.request<SemanticTokens>("textDocument/semanticTokens/full", { textDocument: { uri } });
     expect(tokens.data.length % 5).toBe(0);
     expect(tokens.data.length).toBeGreaterThan(100);
-    const hints = await client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 40, character: 0 } } });
+    const hints = await client.request<InlayHint[]>("textDocument/inlayHint", {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 40, character: 0 } },
+    });
     const slow = hints.find((h) => h.position.line === at(tinyText, "slow = stem").line);
     expect(slow?.label).toMatch(/^: <T, .+², C>  =  <4, 16², 16>$/);
   });

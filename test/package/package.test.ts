@@ -49,9 +49,21 @@ describe("the package", () => {
     const [info] = JSON.parse(r.stdout) as Array<{ name: string; files: Array<{ path: string }> }>;
     expect(info!.name).toBe("slowfast-compiler");
     const files = info!.files.map((f) => f.path);
-    for (const f of ["LICENSE", "README.md", "package.json", "bin/sfc.js", "dist/cli/main.js", "dist/compiler/index.js", "dist/compiler/index.d.ts", "stdlib/slowfast.sf", "docs/diagnostics.md"])
+    for (const f of [
+      "LICENSE",
+      "README.md",
+      "package.json",
+      "bin/sfc.js",
+      "dist/cli/main.js",
+      "dist/compiler/index.js",
+      "dist/compiler/index.d.ts",
+      "stdlib/slowfast.sf",
+      "docs/diagnostics.md",
+    ])
       expect(files).toContain(f);
-    const stray = files.filter((f) => /^(test|scripts|bench|examples|grammar|compiler|cli|runtime|lsp|editors)\//.test(f) || f.startsWith("dist/test/") || f === ".npmrc");
+    const stray = files.filter(
+      (f) => /^(test|scripts|bench|examples|grammar|compiler|cli|runtime|lsp|editors)\//.test(f) || f.startsWith("dist/test/") || f === ".npmrc",
+    );
     expect(stray).toEqual([]);
   });
 

@@ -14,7 +14,6 @@ import { CATALOGUE, type DiagnosticCode } from "../../compiler/diagnostics/catal
 import type { Span } from "../../compiler/span";
 import { spanAt } from "../support/spans";
 
-
 function spanOf(file: string, text: string, needle: string): Span {
   const at = text.indexOf(needle);
   if (at < 0) throw new Error(`no ${needle} in ${file}`);
@@ -22,11 +21,12 @@ function spanOf(file: string, text: string, needle: string): Span {
 }
 
 const MODEL_FILE = "models/sf_r50.sf";
-const MODEL = Array.from({ length: 45 }, (_, i) => {
-  if (i + 1 === 12) return "param frames = 33";
-  if (i + 1 === 41) return "  lateral fast -> slow: tconv(k: 5, stride: 𝛼) // α";
-  return `// line ${i + 1}`;
-}).join("\n") + "\n";
+const MODEL =
+  Array.from({ length: 45 }, (_, i) => {
+    if (i + 1 === 12) return "param frames = 33";
+    if (i + 1 === 41) return "  lateral fast -> slow: tconv(k: 5, stride: 𝛼) // α";
+    return `// line ${i + 1}`;
+  }).join("\n") + "\n";
 const LIB_FILE = "lib/blocks.sf";
 const LIB = "block stem(x: <T, S², C>) -> <T, S², 64> {\n  return x\n}\n";
 
@@ -78,10 +78,14 @@ describe("json", () => {
       severity: 1,
       code: "SF0301",
       source: "sfc",
-      message: "lateral link needs the Fast frames αT to be a multiple of α\nnote: αT = 33, α = 4\nnote: 33 is not a multiple of 4\nhelp: use frames = 32 or 36",
+      message:
+        "lateral link needs the Fast frames αT to be a multiple of α\nnote: αT = 33, α = 4\nnote: 33 is not a multiple of 4\nhelp: use frames = 32 or 36",
       relatedInformation: [
         // The primary label first: LSP has no other place for it.
-        { location: { uri: MODEL_FILE, range: { start: { line: 40, character: 2 }, end: { line: 40, character: 9 } } }, message: "Fast gives ⌈33/4⌉ = 9 frames, Slow has T = 8" },
+        {
+          location: { uri: MODEL_FILE, range: { start: { line: 40, character: 2 }, end: { line: 40, character: 9 } } },
+          message: "Fast gives ⌈33/4⌉ = 9 frames, Slow has T = 8",
+        },
         { location: { uri: MODEL_FILE, range: { start: { line: 11, character: 15 }, end: { line: 11, character: 17 } } }, message: "αT = 33 here" },
         { location: { uri: LIB_FILE, range: { start: { line: 0, character: 29 }, end: { line: 0, character: 40 } } }, message: "" },
       ],
@@ -150,7 +154,11 @@ describe("sarif", () => {
       helpUri: `https://unpkg.com/slowfast-compiler@0.1.0/docs/diagnostics.md#${id.toLowerCase()}`,
       defaultConfiguration: { level: "error" },
     });
-    expect(run.tool.driver.rules).toEqual([rule("SF0101", "unknown name"), rule("SF0210", "block body does not return"), rule("SF0301", "dimension is not a multiple")]);
+    expect(run.tool.driver.rules).toEqual([
+      rule("SF0101", "unknown name"),
+      rule("SF0210", "block body does not return"),
+      rule("SF0301", "dimension is not a multiple"),
+    ]);
     expect(run.results.map((r: { ruleId: string; ruleIndex: number; level: string }) => [r.ruleId, r.ruleIndex, r.level])).toEqual([
       ["SF0301", 2, "error"],
       ["SF0101", 0, "warning"],
@@ -183,10 +191,21 @@ describe("sarif", () => {
 
   it("links each rule to its section of docs/diagnostics.md, an anchor that page has", () => {
     const page = fs.readFileSync(path.join(__dirname, "../../docs/diagnostics.md"), "utf8");
-    const anchors = new Set([...page.matchAll(/^#+ (.*)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^\w\- ]/g, "").trim().replace(/ /g, "-")));
+    const anchors = new Set(
+      [...page.matchAll(/^#+ (.*)$/gm)].map((m) =>
+        m[1]!
+          .toLowerCase()
+          .replace(/[^\w\- ]/g, "")
+          .trim()
+          .replace(/ /g, "-"),
+      ),
+    );
     for (const r of check(render("sarif", [sf0301(), afterAstral(), multiLine()], "0.1.0")).runs[0].tool.driver.rules) {
       const anchor = (r.helpUri as string).split("#")[1]!;
-      expect([...anchors].some((a) => a === anchor || a.startsWith(`${anchor}-`)), anchor).toBe(true);
+      expect(
+        [...anchors].some((a) => a === anchor || a.startsWith(`${anchor}-`)),
+        anchor,
+      ).toBe(true);
     }
   });
 
@@ -196,11 +215,22 @@ describe("sarif", () => {
   });
 
   it("carries unreadable inputs as toolExecutionNotifications of an unsuccessful invocation, still a valid log", () => {
-    const log = check(renderDiagnostics("sarif", [sf0301()], SOURCES, { toolVersion: "0.1.0", notifications: [{ message: "cannot read gone.sf: no such file", file: "gone.sf" }] }));
+    const log = check(
+      renderDiagnostics("sarif", [sf0301()], SOURCES, {
+        toolVersion: "0.1.0",
+        notifications: [{ message: "cannot read gone.sf: no such file", file: "gone.sf" }],
+      }),
+    );
     expect(log.runs[0].invocations).toEqual([
       {
         executionSuccessful: false,
-        toolExecutionNotifications: [{ level: "error", message: { text: "cannot read gone.sf: no such file" }, locations: [{ physicalLocation: { artifactLocation: { uri: "gone.sf" } } }] }],
+        toolExecutionNotifications: [
+          {
+            level: "error",
+            message: { text: "cannot read gone.sf: no such file" },
+            locations: [{ physicalLocation: { artifactLocation: { uri: "gone.sf" } } }],
+          },
+        ],
       },
     ]);
     expect(log.runs[0].results).toHaveLength(1);
@@ -211,7 +241,16 @@ describe("sarif", () => {
   });
 
   it("turns any file name into a URI reference", () => {
-    const names = ["my models/a #1.sf", "<command line>", "C:\\work\\a b.sf", "/home/u/100%.sf", "a:b.sf", "./x/../y.sf", "\\\\server\\share\\n.sf", "bad\ud800.sf"];
+    const names = [
+      "my models/a #1.sf",
+      "<command line>",
+      "C:\\work\\a b.sf",
+      "/home/u/100%.sf",
+      "a:b.sf",
+      "./x/../y.sf",
+      "\\\\server\\share\\n.sf",
+      "bad\ud800.sf",
+    ];
     expect(names.map(artifactUri)).toEqual([
       "my%20models/a%20%231.sf",
       "%3Ccommand%20line%3E",
@@ -222,7 +261,9 @@ describe("sarif", () => {
       "file://server/share/n.sf",
       "bad%EF%BF%BD.sf",
     ]);
-    const diagnostics = names.map((file) => makeDiagnostic("SF0103", { file, start: 0, end: 1, line: 1, column: 1, endLine: 1, endColumn: 2 }, { message: "m" }));
+    const diagnostics = names.map((file) =>
+      makeDiagnostic("SF0103", { file, start: 0, end: 1, line: 1, column: 1, endLine: 1, endColumn: 2 }, { message: "m" }),
+    );
     check(render("sarif", diagnostics, "0.1.0"));
   });
 });

@@ -6,7 +6,6 @@ import { renderDiagnostics } from "../../compiler/render/index";
 import type { Span } from "../../compiler/span";
 import { spanAt } from "../support/spans";
 
-
 /** The span of the `nth` occurrence of `needle`, so tests name code rather than offsets. */
 function spanOf(file: string, text: string, needle: string, nth = 0): Span {
   let at = -1;
@@ -28,11 +27,12 @@ function asWarning(d: Diagnostic): Diagnostic {
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 // 45 lines; line 12 sets the frame count, line 41 is the lateral link that needs it.
-const MODEL = Array.from({ length: 45 }, (_, i) => {
-  if (i + 1 === 12) return "param frames = 33";
-  if (i + 1 === 41) return "  lateral fast -> slow: tconv(k: 5, stride: α)";
-  return `// line ${i + 1}`;
-}).join("\n") + "\n";
+const MODEL =
+  Array.from({ length: 45 }, (_, i) => {
+    if (i + 1 === 12) return "param frames = 33";
+    if (i + 1 === 41) return "  lateral fast -> slow: tconv(k: 5, stride: α)";
+    return `// line ${i + 1}`;
+  }).join("\n") + "\n";
 const MODEL_FILE = "models/sf_r50.sf";
 
 function sf0301(): Diagnostic {
@@ -116,16 +116,7 @@ describe("human diagnostics", () => {
     const span = spanAt("n.sf", text, start, text.indexOf("res3") + 4);
     expect(span.endLine).toBe(4);
     expect(human([makeDiagnostic("SF0201", span, { message: "wrong type", label: "this pathway" })], { "n.sf": text })).toBe(
-      [
-        "error[SF0201]: wrong type",
-        " --> n.sf:2:9",
-        "  |",
-        "2 |   slow: stem(x)",
-        "  |         ^^^^^^^ this pathway",
-        "",
-        "1 error emitted",
-        "",
-      ].join("\n"),
+      ["error[SF0201]: wrong type", " --> n.sf:2:9", "  |", "2 |   slow: stem(x)", "  |         ^^^^^^^ this pathway", "", "1 error emitted", ""].join("\n"),
     );
   });
 
@@ -195,10 +186,11 @@ describe("human diagnostics", () => {
   it("shows lines of a CRLF file without their carriage returns", () => {
     const text = "param a = 1\r\nparam b = x\r\n";
     const span = spanAt("c.sf", text, text.indexOf("x"), text.indexOf("x") + 1);
-    expect(human([makeDiagnostic("SF0101", span, { message: "unknown name `x`" })], { "c.sf": text }).split("\n").slice(3, 5)).toEqual([
-      "2 | param b = x",
-      "  |           ^",
-    ]);
+    expect(
+      human([makeDiagnostic("SF0101", span, { message: "unknown name `x`" })], { "c.sf": text })
+        .split("\n")
+        .slice(3, 5),
+    ).toEqual(["2 | param b = x", "  |           ^"]);
     // A span running into the next line stops at the line's text, not at its \r.
     const long = spanAt("c.sf", text, text.indexOf("1"), text.indexOf("x"));
     expect(human([makeDiagnostic("SF0101", long, { message: "m" })], { "c.sf": text }).split("\n")[4]).toBe("  |           ^");

@@ -44,7 +44,18 @@ describe("sfc graph", () => {
     ]);
     const members = (cluster: string) => clusters.find((c) => c.name === cluster)!.nodes!.map((id) => byId.get(id)!.name);
     expect(members("cluster_fast")).toEqual(["s1_fast", "s2_fast", "s3_fast", "s4_fast", "s5_fast"]);
-    expect(members("cluster_slow")).toEqual(["slow_in", "s1_slow", "s1_fuse_slow", "s2_slow", "s2_fuse_slow", "s3_slow", "s3_fuse_slow", "s4_slow", "s4_fuse_slow", "s5_slow"]);
+    expect(members("cluster_slow")).toEqual([
+      "slow_in",
+      "s1_slow",
+      "s1_fuse_slow",
+      "s2_slow",
+      "s2_fuse_slow",
+      "s3_slow",
+      "s3_fuse_slow",
+      "s4_slow",
+      "s4_fuse_slow",
+      "s5_slow",
+    ]);
     const laterals = laid.edges.filter((e) => e.style === "dashed").map((e) => [byId.get(e.tail)!.name, byId.get(e.head)!.name, text(e.label)]);
     expect(laterals).toEqual([
       ["s1_fast", "s1_fuse_slow", "T-conv 5×1², stride 8\n32×56², 8 → 4×56², 16"],

@@ -62,14 +62,22 @@ describe("Table 5 ablations of 4×16 R50 (GFLOPs at 256²)", () => {
 });
 
 describe("β whose Fast width is a fraction", () => {
-  for (const [beta, fraction, down] of [["1/6", "32/3", 10], ["1/12", "16/3", 5]] as const) {
+  for (const [beta, fraction, down] of [
+    ["1/6", "32/3", 10],
+    ["1/12", "16/3", 5],
+  ] as const) {
     it(`β = ${beta} is refused with the fraction ${fraction} and a fix that then compiles`, () => {
       const bad = elaborateOnly({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: [{ text: `beta=${beta}` }] });
       const errors = bad.diagnostics.filter((d) => d.code === "SF0205");
       expect(errors).toHaveLength(1);
       expect(errors[0]!.message).toContain(`= ${fraction}`);
       expect(errors[0]!.help).toContain(`--set Cf=${down}`);
-      const fixed = elaborateOnly({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: [{ text: `beta=${beta}` }, { text: `Cf=${down}` }] });
+      const fixed = elaborateOnly({
+        file: "std/slowfast.sf",
+        host: nodeHost(),
+        network: "SlowFast_4x16_R50",
+        settings: [{ text: `beta=${beta}` }, { text: `Cf=${down}` }],
+      });
       expect(fixed.diagnostics).toEqual([]);
       expect(fixed.graph).toBeDefined();
     });

@@ -19,7 +19,12 @@ function graphOf(network: string, settings: string[] = ["S=256"]): IRGraph {
 }
 
 const product = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
-const sum = (rows: readonly Figures[]): Figures => rows.reduce((a, r) => ({ params: a.params + r.params, flops: a.flops + r.flops, activations: a.activations + r.activations }), { params: 0, flops: 0, activations: 0 });
+const sum = (rows: readonly Figures[]): Figures =>
+  rows.reduce((a, r) => ({ params: a.params + r.params, flops: a.flops + r.flops, activations: a.activations + r.activations }), {
+    params: 0,
+    flops: 0,
+    activations: 0,
+  });
 
 /** The figures of one node, from first principles: the paper's multiply-adds, fvcore's activations. */
 function expected(graph: IRGraph, node: IRNode): Figures {
@@ -104,7 +109,12 @@ describe("sfc info's report", () => {
 describe("sfc info on the command line", () => {
   async function info(...args: string[]): Promise<{ code: number; out: string }> {
     let out = "";
-    const code = await main(["info", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "S=256", ...args], { out: (t) => (out += t), err: () => undefined, colorOut: false, colorErr: false });
+    const code = await main(["info", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "S=256", ...args], {
+      out: (t) => (out += t),
+      err: () => undefined,
+      colorOut: false,
+      colorErr: false,
+    });
     return { code, out };
   }
 

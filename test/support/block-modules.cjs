@@ -4,6 +4,10 @@ const Module = require("module");
 const blocked = (process.env.BLOCK || "").split(",");
 const orig = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
-  if (blocked.some((b) => request === b || request.startsWith(b + "/"))) { const e = new Error(`Cannot find module '${request}'`); e.code = "MODULE_NOT_FOUND"; throw e; }
+  if (blocked.some((b) => request === b || request.startsWith(b + "/"))) {
+    const e = new Error(`Cannot find module '${request}'`);
+    e.code = "MODULE_NOT_FOUND";
+    throw e;
+  }
   return orig.call(this, request, ...rest);
 };

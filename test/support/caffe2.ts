@@ -166,11 +166,16 @@ export function caffe2Name(pyslowfast: string, lastBlock: ReadonlyMap<number, nu
   if ((m = /^s1_fuse\.bn\.(\w+)$/.exec(pyslowfast))) return `t_pool1_subsample_bn_${bn(m[1]!)}`;
   if ((m = /^s(\d)_fuse\.conv_f2s\.(weight|bias)$/.exec(pyslowfast))) return `t_res${m[1]}_${lastBlock.get(Number(m[1]))}_branch2c_bn_subsample_${wb(m[2]!)}`;
   if ((m = /^s(\d)_fuse\.bn\.(\w+)$/.exec(pyslowfast))) return `t_res${m[1]}_${lastBlock.get(Number(m[1]))}_branch2c_bn_subsample_bn_${bn(m[2]!)}`;
-  if ((m = /^s(\d)\.pathway([01])_res(\d+)\.branch2\.([abc])\.(weight|bias)$/.exec(pyslowfast))) return `${m[2] === "1" ? "t_" : ""}res${m[1]}_${m[3]}_branch2${m[4]}_${wb(m[5]!)}`;
-  if ((m = /^s(\d)\.pathway([01])_res(\d+)\.branch2\.([abc])_bn\.(\w+)$/.exec(pyslowfast))) return `${m[2] === "1" ? "t_" : ""}res${m[1]}_${m[3]}_branch2${m[4]}_bn_${bn(m[5]!)}`;
-  if ((m = /^s(\d)\.pathway([01])_res(\d+)\.branch1\.(weight|bias)$/.exec(pyslowfast))) return `${m[2] === "1" ? "t_" : ""}res${m[1]}_${m[3]}_branch1_${wb(m[4]!)}`;
-  if ((m = /^s(\d)\.pathway([01])_res(\d+)\.branch1_bn\.(\w+)$/.exec(pyslowfast))) return `${m[2] === "1" ? "t_" : ""}res${m[1]}_${m[3]}_branch1_bn_${bn(m[4]!)}`;
-  if ((m = /^s(\d)\.pathway0_nonlocal(\d+)\.conv_(theta|phi|g|out)\.(weight|bias)$/.exec(pyslowfast))) return `nonlocal_conv${m[1]}_${m[2]}_${m[3]}_${wb(m[4]!)}`;
+  if ((m = /^s(\d)\.pathway([01])_res(\d+)\.branch2\.([abc])\.(weight|bias)$/.exec(pyslowfast)))
+    return `${m[2] === "1" ? "t_" : ""}res${m[1]}_${m[3]}_branch2${m[4]}_${wb(m[5]!)}`;
+  if ((m = /^s(\d)\.pathway([01])_res(\d+)\.branch2\.([abc])_bn\.(\w+)$/.exec(pyslowfast)))
+    return `${m[2] === "1" ? "t_" : ""}res${m[1]}_${m[3]}_branch2${m[4]}_bn_${bn(m[5]!)}`;
+  if ((m = /^s(\d)\.pathway([01])_res(\d+)\.branch1\.(weight|bias)$/.exec(pyslowfast)))
+    return `${m[2] === "1" ? "t_" : ""}res${m[1]}_${m[3]}_branch1_${wb(m[4]!)}`;
+  if ((m = /^s(\d)\.pathway([01])_res(\d+)\.branch1_bn\.(\w+)$/.exec(pyslowfast)))
+    return `${m[2] === "1" ? "t_" : ""}res${m[1]}_${m[3]}_branch1_bn_${bn(m[4]!)}`;
+  if ((m = /^s(\d)\.pathway0_nonlocal(\d+)\.conv_(theta|phi|g|out)\.(weight|bias)$/.exec(pyslowfast)))
+    return `nonlocal_conv${m[1]}_${m[2]}_${m[3]}_${wb(m[4]!)}`;
   if ((m = /^s(\d)\.pathway0_nonlocal(\d+)\.bn\.(\w+)$/.exec(pyslowfast))) return `nonlocal_conv${m[1]}_${m[2]}_bn_${bn(m[3]!)}`;
   throw new Error(`no Caffe2 name for ${pyslowfast}`);
 }

@@ -4,7 +4,7 @@
  * and a safetensors writer. They exist so tests can build exactly the malformed
  * or unusual files they need without Python.
  */
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync } from "node:zlib";
 
 export class PickleWriter {
   private readonly out: number[] = [];
@@ -90,12 +90,12 @@ export class PickleWriter {
     return this.op(0x47, ...b);
   }
   str(s: string): this {
-    const b = Buffer.from(s, 'utf8');
+    const b = Buffer.from(s, "utf8");
     if (b.length < 256) return this.op(0x8c, b.length).raw(b);
     return this.op(0x58, b.length & 0xff, (b.length >> 8) & 0xff, (b.length >> 16) & 0xff, b.length >>> 24).raw(b);
   }
   global(module: string, name: string): this {
-    return this.op(0x63).raw(Buffer.from(`${module}\n${name}\n`, 'latin1'));
+    return this.op(0x63).raw(Buffer.from(`${module}\n${name}\n`, "latin1"));
   }
   ints(values: number[]): this {
     this.mark();
@@ -130,22 +130,25 @@ export function contiguousStride(size: number[]): number[] {
 
 /** Emits the value torch.save writes for one tensor. */
 export function writeTensor(w: PickleWriter, t: TensorRef): PickleWriter {
-  if (t.parameter) w.global('torch._utils', '_rebuild_parameter').mark();
-  w.global('torch._utils', '_rebuild_tensor_v2').mark();
-  w.mark().str('storage').global('torch', t.storageType).str(t.key).str('cpu').int(t.storageNumel).tuple().binpersid();
-  w.int(t.offset ?? 0).ints(t.size).ints(t.stride ?? contiguousStride(t.size)).bool(false);
-  w.global('collections', 'OrderedDict').emptyTuple().reduce();
+  if (t.parameter) w.global("torch._utils", "_rebuild_parameter").mark();
+  w.global("torch._utils", "_rebuild_tensor_v2").mark();
+  w.mark().str("storage").global("torch", t.storageType).str(t.key).str("cpu").int(t.storageNumel).tuple().binpersid();
+  w.int(t.offset ?? 0)
+    .ints(t.size)
+    .ints(t.stride ?? contiguousStride(t.size))
+    .bool(false);
+  w.global("collections", "OrderedDict").emptyTuple().reduce();
   w.tuple().reduce();
-  if (t.parameter) w.bool(true).global('collections', 'OrderedDict').emptyTuple().reduce().tuple().reduce();
+  if (t.parameter) w.bool(true).global("collections", "OrderedDict").emptyTuple().reduce().tuple().reduce();
   return w;
 }
 
 /** Emits an OrderedDict of tensors as `state_dict()` pickles it (with a `_metadata` BUILD). */
 export function writeStateDict(w: PickleWriter, tensors: [string, TensorRef][]): PickleWriter {
-  w.global('collections', 'OrderedDict').emptyTuple().reduce().mark();
+  w.global("collections", "OrderedDict").emptyTuple().reduce().mark();
   for (const [name, t] of tensors) writeTensor(w.str(name), t);
   w.setitems();
-  w.mark().str('_metadata').global('collections', 'OrderedDict').emptyTuple().reduce().op(0x64 /* DICT */).build();
+  w.mark().str("_metadata").global("collections", "OrderedDict").emptyTuple().reduce().op(0x64 /* DICT */).build();
   return w;
 }
 
@@ -186,7 +189,7 @@ export function writeZip(files: ZipInput[], opts: { align?: number; zip64?: bool
     offset += b.byteLength;
   };
   for (const f of files) {
-    const name = Buffer.from(f.name, 'utf8');
+    const name = Buffer.from(f.name, "utf8");
     const body = f.deflate ? new Uint8Array(deflateRawSync(f.data)) : f.data;
     const crc = crc32(f.data);
     const headerOffset = offset;
@@ -279,10 +282,10 @@ export function writeTorchZip(
   storages: Record<string, Uint8Array>,
   opts: { prefix?: string; deflate?: boolean; zip64?: boolean } = {},
 ): Uint8Array {
-  const prefix = opts.prefix ?? 'archive';
+  const prefix = opts.prefix ?? "archive";
   const files: ZipInput[] = [{ name: `${prefix}/data.pkl`, data: pickle, deflate: opts.deflate }];
   for (const [key, data] of Object.entries(storages)) files.push({ name: `${prefix}/data/${key}`, data, deflate: opts.deflate });
-  files.push({ name: `${prefix}/version`, data: Buffer.from('3\n') });
+  files.push({ name: `${prefix}/version`, data: Buffer.from("3\n") });
   return writeZip(files, { zip64: opts.zip64 });
 }
 
@@ -308,8 +311,8 @@ export function writeSafetensors(
   }
   Object.assign(header, opts.header ?? {});
   let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((8 + json.length) % 8)) % 8);
-  const h = Buffer.from(json, 'utf8');
+  json += " ".repeat((8 - ((8 + json.length) % 8)) % 8);
+  const h = Buffer.from(json, "utf8");
   const out = new Uint8Array(8 + h.length + off);
   new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
   out.set(h, 8);

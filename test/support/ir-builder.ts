@@ -47,12 +47,7 @@ export function outputShape(op: IROp, inputs: readonly (readonly number[])[]): n
     case "maxpool":
     case "avgpool": {
       const [c, t, h, w] = x;
-      return [
-        c!,
-        ...[t!, h!, w!].map((size, axis) =>
-          windowOutput(size, op.kernel[axis]!, op.stride[axis]!, op.pads[axis]!, op.pads[axis + 3]!),
-        ),
-      ];
+      return [c!, ...[t!, h!, w!].map((size, axis) => windowOutput(size, op.kernel[axis]!, op.stride[axis]!, op.pads[axis]!, op.pads[axis + 3]!))];
     }
     case "gap":
       return [x[0]!];
@@ -127,7 +122,10 @@ export class IRBuilder {
 
   /** Adds a node whose output value has the node's name; returns that name. */
   op(name: string, op: IROp, dataInputs: readonly string[], weights: readonly IRWeight[] = []): string {
-    const shape = outputShape(op, dataInputs.map((input) => this.shapeOf(input)));
+    const shape = outputShape(
+      op,
+      dataInputs.map((input) => this.shapeOf(input)),
+    );
     const output = name;
     this.values.set(output, { name: output, shape });
     this.nodes.push({
@@ -145,9 +143,7 @@ export class IRBuilder {
     const inChannels = this.shapeOf(x)[0]!;
     const groups = options.groups ?? 1;
     const bias = options.bias ?? false;
-    const weights: IRWeight[] = [
-      weight(`${name}.weight`, [options.out, inChannels / groups, ...options.kernel], { kind: "msra" }),
-    ];
+    const weights: IRWeight[] = [weight(`${name}.weight`, [options.out, inChannels / groups, ...options.kernel], { kind: "msra" })];
     if (bias) weights.push(weight(`${name}.bias`, [options.out], { kind: "constant", value: 0 }));
     return this.op(
       name,
@@ -168,12 +164,17 @@ export class IRBuilder {
 
   batchnorm(name: string, x: string, epsilon = 1e-5, momentum = 0.1): string {
     const channels = this.shapeOf(x)[0]!;
-    return this.op(name, { kind: "bn", epsilon, momentum }, [x], [
-      weight(`${name}.weight`, [channels], { kind: "constant", value: 1 }),
-      weight(`${name}.bias`, [channels], { kind: "constant", value: 0 }),
-      weight(`${name}.running_mean`, [channels], { kind: "constant", value: 0 }),
-      weight(`${name}.running_var`, [channels], { kind: "constant", value: 1 }),
-    ]);
+    return this.op(
+      name,
+      { kind: "bn", epsilon, momentum },
+      [x],
+      [
+        weight(`${name}.weight`, [channels], { kind: "constant", value: 1 }),
+        weight(`${name}.bias`, [channels], { kind: "constant", value: 0 }),
+        weight(`${name}.running_mean`, [channels], { kind: "constant", value: 0 }),
+        weight(`${name}.running_var`, [channels], { kind: "constant", value: 1 }),
+      ],
+    );
   }
 
   linear(name: string, x: string, out: number, bias = true): string {

@@ -54,9 +54,7 @@ export function checkManyWithOnnx(models: readonly Uint8Array[], options: CheckO
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const fatal = parsed.find((entry) => typeof entry["fatal"] === "string");
     if (fatal !== undefined || run.status !== 0) {
-      throw new Error(
-        `onnx check did not run (exit ${run.status}): ${String(fatal?.["fatal"] ?? "")}\n${run.stderr}`,
-      );
+      throw new Error(`onnx check did not run (exit ${run.status}): ${String(fatal?.["fatal"] ?? "")}\n${run.stderr}`);
     }
     if (parsed.length !== models.length) {
       throw new Error(`onnx check reported ${parsed.length} results for ${models.length} models\n${run.stderr}`);
@@ -116,10 +114,7 @@ export interface TensorData {
 }
 
 /** Runs a model in onnxruntime-node (CPU) and returns every graph output. */
-export async function runWithOrt(
-  model: Uint8Array,
-  feeds: Record<string, TensorData>,
-): Promise<Record<string, TensorData>> {
+export async function runWithOrt(model: Uint8Array, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
   const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: "disabled" });
   try {
     const ortFeeds: Record<string, ort.Tensor> = {};

@@ -74,7 +74,11 @@ describe("models/beta6.sf: β = 1/6 through an alias", () => {
     const [d] = json;
     expect(d.file).toBe(FILE);
     expect(d.range).toEqual({ start: { line: 2, character: 30 }, end: { line: 2, character: 36 } });
-    const related = d.relatedInformation.map((r: { location: { uri: string; range: { start: { line: number } } }; message: string }) => [r.location.uri, r.location.range.start.line + 1, r.message]);
+    const related = d.relatedInformation.map((r: { location: { uri: string; range: { start: { line: number } } }; message: string }) => [
+      r.location.uri,
+      r.location.range.start.line + 1,
+      r.message,
+    ]);
     expect(related).toEqual([
       [pathToFileURL(path.join(__dirname, FILE)).href, 3, "β = 1/6 makes `Cf` = 32/3"],
       [stdlibUri, 48, "in `SlowFast`: Cf = 32/3 is a fraction"],
@@ -90,7 +94,11 @@ describe("models/beta6.sf: β = 1/6 through an alias", () => {
     expect(loc.physicalLocation.artifactLocation.uri).toBe(FILE);
     expect(loc.physicalLocation.region).toEqual({ startLine: 3, startColumn: 31, endLine: 3, endColumn: 37 });
     expect(loc.message.text).toBe("β = 1/6 makes `Cf` = 32/3");
-    const where = (l: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }; message?: { text: string } }) => [l.physicalLocation.artifactLocation.uri, l.physicalLocation.region.startLine, l.message?.text];
+    const where = (l: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }; message?: { text: string } }) => [
+      l.physicalLocation.artifactLocation.uri,
+      l.physicalLocation.region.startLine,
+      l.message?.text,
+    ];
     expect(result.relatedLocations.map(where)).toEqual([
       [stdlibUri, 48, "in `SlowFast`: Cf = 32/3 is a fraction"],
       [stdlibUri, 22, "`Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31"],

@@ -52,7 +52,12 @@ describe("Caffe2 pickles", () => {
   });
 
   it("refuses any global but numpy's array, ndarray and dtype, without running it", () => {
-    for (const [module, name] of [["os", "system"], ["__builtin__", "eval"], ["numpy.core.multiarray", "scalar"], ["numpy", "load"]] as const) {
+    for (const [module, name] of [
+      ["os", "system"],
+      ["__builtin__", "eval"],
+      ["numpy.core.multiarray", "scalar"],
+      ["numpy", "load"],
+    ] as const) {
       const bytes = writeCaffe2Pickle([["conv1_w", { type: "f4", shape: [1], data: f4([1]) }]], {
         extra: (p) => {
           p.str("cfg");
@@ -61,7 +66,9 @@ describe("Caffe2 pickles", () => {
           p.op(0x52, 0x73); // REDUCE, SETITEM
         },
       });
-      expect(errorOf(() => readCaffe2(bytes))).toMatch(new RegExp(`names the global ${module}\\.${name}, which a Caffe2 checkpoint does not use.*nothing in it was run`));
+      expect(errorOf(() => readCaffe2(bytes))).toMatch(
+        new RegExp(`names the global ${module}\\.${name}, which a Caffe2 checkpoint does not use.*nothing in it was run`),
+      );
     }
   });
 
@@ -107,7 +114,12 @@ describe("the full-size SlowFast_8x8_R50 Caffe2 layout", () => {
     const weights = r.graph!.nodes.flatMap((n) => n.weights);
     const pys = weights.map((w) => pyslowfast.apply(w.name));
     const last = lastFastBlocks(pys);
-    expect([...last]).toEqual([[2, 2], [3, 3], [4, 5], [5, 2]]);
+    expect([...last]).toEqual([
+      [2, 2],
+      [3, 3],
+      [4, 5],
+      [5, 2],
+    ]);
     // Blobs as the zoo file holds them, data never read: a checkpoint object with the shapes only.
     const tensors = new Map<string, LoadedTensor>();
     const unread = (name: string, shape: number[]): LoadedTensor => {

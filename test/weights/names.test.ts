@@ -36,7 +36,11 @@ describe("names maps", () => {
       ["s2.slow.res0.branch2.a.weight", "s2.pathway0_res0.branch2.a.weight", "blocks.1.multipathway_blocks.0.res_blocks.0.branch2.conv_a.weight"],
       ["s3.fast.res2.branch2.b_bn.weight", "s3.pathway1_res2.branch2.b_bn.weight", "blocks.2.multipathway_blocks.1.res_blocks.2.branch2.norm_b.weight"],
       ["s5.slow.res0.branch1.weight", "s5.pathway0_res0.branch1.weight", "blocks.4.multipathway_blocks.0.res_blocks.0.branch1_conv.weight"],
-      ["s5.slow.res0.branch1_bn.running_mean", "s5.pathway0_res0.branch1_bn.running_mean", "blocks.4.multipathway_blocks.0.res_blocks.0.branch1_norm.running_mean"],
+      [
+        "s5.slow.res0.branch1_bn.running_mean",
+        "s5.pathway0_res0.branch1_bn.running_mean",
+        "blocks.4.multipathway_blocks.0.res_blocks.0.branch1_norm.running_mean",
+      ],
       ["head.projection.weight", "head.projection.weight", "blocks.6.proj.weight"],
       ["s4.slow.nonlocal6.attention.conv_theta.weight", "s4.pathway0_nonlocal6.conv_theta.weight", "s4.slow.nonlocal6.attention.conv_theta.weight"],
     ];
@@ -59,8 +63,20 @@ describe("names maps", () => {
       renamed.set(pytorchvideo.apply(n), { ...t, name: pytorchvideo.apply(n) });
     }
     const ptv: Checkpoint = { tensors: renamed, format: "safetensors" };
-    const a = compile({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: FIXTURE, checkpoint: { tensors: ptv, label: "checkpoint", names: "pytorchvideo" } });
-    const b = compile({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50", settings: FIXTURE, checkpoint: { tensors: fixture, label: "checkpoint", names: "pyslowfast" } });
+    const a = compile({
+      file: "std/slowfast.sf",
+      host: nodeHost(),
+      network: "SlowFast_4x16_R50",
+      settings: FIXTURE,
+      checkpoint: { tensors: ptv, label: "checkpoint", names: "pytorchvideo" },
+    });
+    const b = compile({
+      file: "std/slowfast.sf",
+      host: nodeHost(),
+      network: "SlowFast_4x16_R50",
+      settings: FIXTURE,
+      checkpoint: { tensors: fixture, label: "checkpoint", names: "pyslowfast" },
+    });
     expect(a.diagnostics).toEqual([]);
     expect(Buffer.from(a.model!).equals(Buffer.from(b.model!))).toBe(true);
   });
