@@ -159,7 +159,7 @@ export function writeAtomically(file: string, content: FileContent, inputs: read
 }
 
 /** Produced content reaches the file through one reused buffer of this size. */
-const STREAM_BUFFER_BYTES = 4 * 2 ** 20;
+const STREAM_BUFFER_BYTES = 2 ** 20;
 
 /** Writes `content` to `file`; a producer's bytes are batched, so a large model is never in memory whole. */
 function writeContent(file: string, content: FileContent): void {

@@ -174,8 +174,8 @@ export function readCheckpointFile(file: string): Checkpoint {
   const source = {
     byteLength: size,
     read(offset: number, length: number): Uint8Array {
-      // 16 MiB holds any one tensor of the stdlib's networks; a larger one gets exactly its size.
-      if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(Math.max(length, 16 << 20));
+      // Grown to the largest tensor read so far: peak memory stays one tensor.
+      if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(length);
       const buf = scratch;
       let done = 0;
       while (done < length) {
