@@ -29,6 +29,8 @@ export class Workspace {
   private readonly documents = new Map<string, OpenDocument>();
   private readonly byPath = new Map<string, OpenDocument>();
   private readonly analyses = new Map<string, Analysis>();
+  /** What each open document's last check read; kept when that check goes stale, to know who imports what. */
+  private readonly reads = new Map<string, ReadonlySet<string>>();
   private readonly stdlibRoot: string;
   private stdlibOnDisk: ReadonlyMap<string, string> | undefined;
 
@@ -78,6 +80,7 @@ export class Workspace {
     this.documents.delete(uri);
     this.byPath.delete(doc.path);
     this.analyses.delete(uri);
+    this.reads.delete(uri);
   }
 
   document(uri: string): OpenDocument | undefined {
@@ -118,10 +121,20 @@ export class Workspace {
     if (!doc) return undefined;
     const known = this.analyses.get(uri);
     if (known && known.version === doc.version) return known;
-    const result = check({ files: [doc.path], host: this.host(), facts: true });
+    const host = this.host();
+    let result = check({ files: [doc.path], host, facts: true });
+    // A module of blocks has no network of its own to give concrete types:
+    // check it with the open files that import it, whose networks do.
+    const importers = result.networks.length === 0 ? this.openDocuments().filter((d) => d.uri !== uri && this.reads.get(d.uri)?.has(doc.path)) : [];
+    if (importers.length > 0) {
+      const withImporters = check({ files: [doc.path, ...importers.map((d) => d.path)], host, facts: true });
+      // Its own diagnostics are the same; the importers' are theirs to publish.
+      result = { ...withImporters, diagnostics: result.diagnostics, ok: result.ok };
+    }
     const reads = new Set(result.facts?.files.keys() ?? [doc.path]);
     const analysis: Analysis = { version: doc.version, path: doc.path, result, reads };
     this.analyses.set(uri, analysis);
+    this.reads.set(uri, reads);
     return analysis;
   }
 

@@ -126,6 +126,22 @@ describe("hover", () => {
   });
 });
 
+describe("hover in a module of blocks", () => {
+  test("a formal's concrete type comes from an open file whose network uses the block", async () => {
+    const slowfast = path.join(ROOT, "stdlib/slowfast.sf");
+    await client.open(fileUri(slowfast), fs.readFileSync(slowfast, "utf8"));
+    await client.diagnostics(fileUri(slowfast));
+    const lateral = path.join(ROOT, "stdlib/lateral.sf");
+    const text = fs.readFileSync(lateral, "utf8");
+    const uri = fileUri(lateral);
+    await client.open(uri, text);
+    const shown = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "block tconv(x", 12) }));
+    // SlowFastTiny (open since an earlier test) gives <16, 16², 4>; SlowFast alone would give <32, 56², 8>.
+    expect(shown).toMatch(/x: <αT, S², βC> {2}= {2}<(16, 16², 4|32, 56², 8)>/);
+    expect(shown).toMatch(/at the defaults of `SlowFast(Tiny)?`/);
+  });
+});
+
 describe("navigation", () => {
   test("definition of an imported block lands in stdlib/lateral.sf", async () => {
     const uri = fileUri(tiny);
