@@ -3,6 +3,7 @@
  * body run by the interpreter in instance mode, every shape concrete. What
  * goes wrong is worded in check/messages.ts, with the checker's diagnostics.
  */
+import { raiseHint } from "./limits";
 import type * as A from "./ast";
 import { Poly } from "./dims/poly";
 import { Rational } from "./dims/rational";
@@ -290,6 +291,18 @@ function bindInputs(decl: A.BlockDecl, interpreter: Interpreter, builder: IRBuil
         return false;
       }
       shape.push(n);
+    }
+    const elements = shape.reduce((a, b) => a * b, 1);
+    if (elements > builder.limits.tensorElements) {
+      // Refused before anything is allocated for it: --set T=500000000 once took 37 s to run out of memory.
+      diagnostics.push(
+        makeDiagnostic("SF0601", f.type.span, {
+          message: `input \`${f.name.text}\` ${formatType(type)} would have ${elements.toLocaleString("en-US")} elements (${shape.join(" × ")})`,
+          label: "here",
+          help: raiseHint("tensorElements", builder.limits),
+        }),
+      );
+      return { graph: undefined, params };
     }
     const ref = builder.addInput(f.name.name, shape, type.dims);
     ctx.vars.set(f.name.name, { kind: "tensor", type, ref, span: f.name.span });

@@ -13,7 +13,7 @@ import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import { Interpreter } from "./check/interpreter";
 import { loadProgram, type Program, type SourceHost } from "./program";
-import { withLimits, type Limits } from "./limits";
+import { raiseHint, withLimits, type Limits } from "./limits";
 import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
 import type { Span } from "./span";
 import { fixedRequirements } from "./dynamic/requirements";
@@ -82,6 +82,7 @@ interface Session {
   readonly commandLine: CommandLine;
   readonly overrides: ParamOverride[];
   readonly recorder: TypeFactRecorder | undefined;
+  readonly limits: Limits;
 }
 
 function open(files: readonly string[], host: SourceHost, settings: readonly Setting[], diagnostics: Diagnostic[], limits: Limits, facts = false): Session {
@@ -96,7 +97,7 @@ function open(files: readonly string[], host: SourceHost, settings: readonly Set
   const scopes = buildScopes(program, diagnostics);
   const overrides = parseSettings(settings, commandLine, diagnostics);
   const recorder = facts ? new TypeFactRecorder() : undefined;
-  return { program, scopes, interpreter: new Interpreter(diagnostics, recorder), diagnostics, sources, commandLine, overrides, recorder };
+  return { program, scopes, interpreter: new Interpreter(diagnostics, recorder), diagnostics, sources, commandLine, overrides, recorder, limits };
 }
 
 /**
@@ -105,10 +106,15 @@ function open(files: readonly string[], host: SourceHost, settings: readonly Set
  */
 class CommandLine {
   private text = "";
+  private multiline = false;
 
   span(part: string): Span {
     const start = this.text === "" ? 0 : this.text.length + 1;
     this.text = this.text === "" ? part : `${this.text} ${part}`;
+    // One line (the usual case): the position is the offset, without re-reading
+    // the whole line per part, which made 20,000 --set options quadratic.
+    if (!this.multiline && !part.includes("\n")) return { file: COMMAND_LINE, start, end: start + part.length, line: 1, column: start + 1, endLine: 1, endColumn: start + part.length + 1 };
+    this.multiline = true;
     return AstBuilder.forText(COMMAND_LINE, this.text).spanAt(start, start + part.length);
   }
 
@@ -164,7 +170,7 @@ function checkAllBlocks(session: Session): void {
 }
 
 function elaborate(session: Session, entry: BlockEntry, overrides: readonly ParamOverride[]): NetworkReport {
-  const builder = new IRBuilder();
+  const builder = new IRBuilder(session.limits);
   session.recorder?.beginNetwork(entry.decl.name.name, builder);
   const before = session.diagnostics.length;
   const result = elaborateNetwork(entry, overrides, session.interpreter, builder, session.diagnostics);
@@ -205,9 +211,44 @@ function paramsOf(entry: BlockEntry): string[] {
 }
 
 function finish(session: Session, networks: NetworkReport[]): CheckResult {
-  const diagnostics = dedupe(sortDiagnostics(session.diagnostics));
+  const diagnostics = capPerFile(dedupe(sortDiagnostics(session.diagnostics)), session.limits);
   const facts = session.recorder ? collectFacts(session.program, session.scopes, session.recorder) : undefined;
   return { diagnostics, sources: session.commandLine.addTo(new Map(session.sources)), networks, ok: !hasErrors(diagnostics), ...(facts ? { facts } : {}) };
+}
+
+/**
+ * At most limits.diagnosticsPerFile diagnostics per file, then one SF0605
+ * saying how many more: 30,000 stray characters are one screen, not 30,000.
+ * Errors are kept before warnings, so that a capped file still fails.
+ */
+function capPerFile(diagnostics: Diagnostic[], limits: Limits): Diagnostic[] {
+  const max = limits.diagnosticsPerFile;
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) {
+    const list = byFile.get(d.primary.span.file) ?? [];
+    list.push(d);
+    byFile.set(d.primary.span.file, list);
+  }
+  if ([...byFile.values()].every((l) => l.length <= max)) return diagnostics;
+  const out: Diagnostic[] = [];
+  for (const [, list] of byFile) {
+    if (list.length <= max) {
+      out.push(...list);
+      continue;
+    }
+    const kept = list.slice(0, max);
+    const rest = list.length - max;
+    const firstHidden = list[max]!;
+    out.push(
+      ...kept,
+      makeDiagnostic("SF0605", firstHidden.primary.span, {
+        message: `${rest.toLocaleString("en-US")} more diagnostic${rest === 1 ? "" : "s"} in this file not shown`,
+        label: "the first not shown",
+        help: raiseHint("diagnosticsPerFile", limits),
+      }),
+    );
+  }
+  return out;
 }
 
 /** A block used in several places reports a problem in its body once. */

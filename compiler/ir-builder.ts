@@ -2,6 +2,7 @@
 import type { IRGraph, IRNode, IROp, IRStage, IRValue, IRWeight } from "./ir";
 import type { Poly } from "./dims/poly";
 import type { Span } from "./span";
+import { DEFAULT_LIMITS, type Limits } from "./limits";
 
 export class IRBuilder {
   private readonly nodes: IRNode[] = [];
@@ -15,6 +16,12 @@ export class IRBuilder {
   notePathway(pathway: string, value: string): void {
     if (this.inputs.some((i) => i.name === value) && !this.inputPathways.has(value)) this.inputPathways.set(value, pathway);
   }
+  /** The next suffix to try per base name, so that naming stays linear (a pipe of 30,000 relus). */
+  private readonly nextSuffix = new Map<string, number>();
+  /** Bytes of the weights added so far, against limits.modelBytes. */
+  weightBytes = 0;
+
+  constructor(readonly limits: Limits = DEFAULT_LIMITS) {}
 
   /** How many nodes so far: tools delimit what one call built by it. */
   get nodeCount(): number {
@@ -35,7 +42,12 @@ export class IRBuilder {
   /** A name not used yet: base, then base_1, base_2, ... */
   uniqueName(base: string): string {
     let name = base;
-    for (let k = 1; this.used.has(name); k++) name = `${base}_${k}`;
+    if (this.used.has(name)) {
+      let k = this.nextSuffix.get(base) ?? 1;
+      while (this.used.has(`${base}_${k}`)) k++;
+      name = `${base}_${k}`;
+      this.nextSuffix.set(base, k + 1);
+    }
     this.used.add(name);
     return name;
   }

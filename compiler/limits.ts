@@ -11,6 +11,16 @@ export interface Limits {
   readonly nesting: number;
   /** Decimal digits of a number literal's exact value (digits plus exponent). */
   readonly numberDigits: number;
+  /** Elements of one tensor: a value, a weight or an input. */
+  readonly tensorElements: number;
+  /** Bytes of a whole model's weights: ONNX's protobuf cannot exceed 2 GiB. */
+  readonly modelBytes: number;
+  /** Frames one `frames` selection may produce. */
+  readonly frames: number;
+  /** Graph nodes one network may expand to (repeats and block calls unrolled). */
+  readonly nodes: number;
+  /** Diagnostics shown per file; the rest are counted. */
+  readonly diagnosticsPerFile: number;
   /** Bytes of the input clip `sfc run` makes or reads. */
   readonly clipBytes: number;
   /** Threads `sfc run` may ask for; 0 means the machine's cores (the host knows them). */
@@ -22,6 +32,12 @@ export type LimitName = keyof Limits;
 export const DEFAULT_LIMITS: Limits = {
   nesting: 200,
   numberDigits: 1000,
+  // 2³¹ − 1: ONNX dimensions and onnxruntime's indexing are comfortable below it.
+  tensorElements: 2 ** 31 - 1,
+  modelBytes: 2 ** 31,
+  frames: 100_000,
+  nodes: 200_000,
+  diagnosticsPerFile: 100,
   clipBytes: 2 ** 30,
   threads: 0,
 };
@@ -30,6 +46,11 @@ export const DEFAULT_LIMITS: Limits = {
 export const LIMIT_INFO: Record<LimitName, { readonly code: DiagnosticCode; readonly option: string; readonly what: string }> = {
   nesting: { code: "SF0003", option: "nesting", what: "nesting depth" },
   numberDigits: { code: "SF0004", option: "number-digits", what: "digits of a number" },
+  tensorElements: { code: "SF0601", option: "tensor-elements", what: "elements in one tensor" },
+  modelBytes: { code: "SF0602", option: "model-bytes", what: "bytes of weights" },
+  frames: { code: "SF0603", option: "frames", what: "selected frames" },
+  nodes: { code: "SF0604", option: "nodes", what: "graph nodes" },
+  diagnosticsPerFile: { code: "SF0605", option: "diagnostics", what: "diagnostics per file" },
   clipBytes: { code: "SF0606", option: "clip-bytes", what: "bytes of input clip" },
   threads: { code: "SF0607", option: "threads", what: "threads" },
 };

@@ -171,7 +171,9 @@ function opArgs(name: OpName, bound: Map<string, Value>, fail: (d: Diagnostic) =
     },
     window: (n) => {
       const v = bound.get(n);
-      const byDefault = defaults.get(n) as readonly [Poly, Poly, Poly] | undefined;
+      // An optional window (stride) has the word "optional" as its default, not a window: its time is then 1.
+      const given = defaults.get(n);
+      const byDefault = Array.isArray(given) ? (given as unknown as readonly [Poly, Poly, Poly]) : undefined;
       if (!v) return byDefault ?? tableBug(name, n);
       const parts = asDims(n, v);
       return windowOf(parts, byDefault) ?? fail(M.windowArity(spanOf(n), parts.length));

@@ -13,6 +13,9 @@ import type { TensorType } from "../types";
 import type { Value } from "../values";
 import { type Assumptions, type Ctx, type Requirement, type RequirementBody, type Signature } from "./context";
 import * as M from "./messages";
+import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
+import { LIMIT_INFO, raiseHint, type LimitName, type Limits } from "../limits";
+import { VIDEO_AXIS } from "../shapes";
 
 export interface Mode {
   /** For wording only ("for every value of the block's parameters"). */
@@ -68,17 +71,32 @@ export class InstanceMode implements Mode {
     if (piped || !arg || more.length > 0 || arg.name) return ctx.reporter.fail(M.inputMisused(c.callee, false));
     const type = typeOf(arg.value);
     if (!type) return { kind: "poison", span: c.span };
-    const ref = this.builder.addInput(c.label?.parts.join("_") ?? "input", concreteShape(type, c.span, ctx), type.dims);
+    const shape = concreteShape(type, c.span, ctx);
+    checkElements(shape, "the input would have", c.span, ctx, this.builder.limits);
+    const ref = this.builder.addInput(c.label?.parts.join("_") ?? "input", shape, type.dims);
     return { kind: "tensor", type, ref, span: c.span };
   }
 
   opResult(op: OpName, args: OpArgs, bound: ReadonlyMap<string, Value>, type: TensorType, at: { span: Span; label: string }, ctx: Ctx): Value {
+    const limits = this.builder.limits;
+    // Checked before anything is built: 41 blocks each calling the previous twice would make 2⁴¹ nodes.
+    if (this.builder.nodeCount >= limits.nodes) return ctx.reporter.fail(limitExceeded("nodes", at.span, `the network expands to more than ${limits.nodes.toLocaleString("en-US")} graph nodes`, limits));
     const concrete = concreteShape(type, at.span, ctx);
+    checkElements(concrete, `\`${op}\` would make a tensor of`, at.span, ctx, limits);
+    // A selection's frame indices are listed in the graph: bound them before lowering makes the list.
+    if (op === "frames" && (concrete[VIDEO_AXIS.frames] ?? 0) > limits.frames)
+      return ctx.reporter.fail(limitExceeded("frames", at.span, `\`frames\` would select ${concrete[VIDEO_AXIS.frames]!.toLocaleString("en-US")} frames`, limits));
     const lowered = OPS[op].lower(args, {
       num: (p) => decided(M.valueIn(p, ctx)).toNumber(),
       value: (p) => decided(M.valueIn(p, ctx)),
       shapeOf: (t) => concreteShape(t, at.span, ctx),
     });
+    for (const w of lowered.weights) {
+      const elements = checkElements(w.shape, `\`${op}\` would make a weight of`, at.span, ctx, limits);
+      this.builder.weightBytes += elements * 4;
+      if (this.builder.weightBytes > limits.modelBytes)
+        return ctx.reporter.fail(limitExceeded("modelBytes", at.span, `the weights would take more than ${(limits.modelBytes / 2 ** 30).toFixed(1)} GiB by this op`, limits, "an ONNX file holds at most 2 GiB"));
+    }
     const nodeName = this.builder.uniqueName([...ctx.path, at.label].join("."));
     const weights = lowered.weights.map((w) => weightFromSpec(nodeName, w));
     const ref = this.builder.addNode(nodeName, lowered.op, tensorInputs(op, bound), weights, concrete, at.span, type.dims);
@@ -117,6 +135,19 @@ export class InstanceMode implements Mode {
     }
     this.builder.endStage(ctx.path.join("."), outputs);
   }
+}
+
+/** A limit of compiler/limits.ts met: its own code, and how to raise it. */
+function limitExceeded(name: LimitName, span: Span, message: string, limits: Limits, note?: string): Diagnostic {
+  return makeDiagnostic(LIMIT_INFO[name].code, span, { message, label: "here", help: raiseHint(name, limits), notes: note ? [note] : [] });
+}
+
+/** The element count of a shape, refused past limits.tensorElements (SF0601) before anything is allocated. */
+export function checkElements(shape: readonly number[], what: string, span: Span, ctx: Ctx, limits: Limits): number {
+  const elements = shape.reduce((n, d) => n * d, 1);
+  if (elements > limits.tensorElements)
+    return ctx.reporter.fail(limitExceeded("tensorElements", span, `${what} ${elements.toLocaleString("en-US")} elements (${shape.join(" × ")})`, limits));
+  return elements;
 }
 
 /** The checker has proved every size an integer with a value before lowering. */

@@ -220,6 +220,27 @@ export const CATALOGUE = {
     explain: "The chosen --opset cannot express an op of the graph (softmax before opset 13, for instance), or is outside the supported range.",
   },
   // Resource limits (compiler/limits.ts), each raised with --limit NAME=N
+  SF0601: {
+    severity: "error",
+    title: "tensor too large",
+    explain: "A tensor (an input, a value or a weight) with more than 2³¹ − 1 elements, such as --set T=500000000. Raise it with --limit tensor-elements=N.",
+  },
+  SF0602: {
+    severity: "error",
+    title: "model too large",
+    explain: "The network's weights take more than 2 GiB, which an ONNX file cannot hold (--set C=1000000000). Raise it with --limit model-bytes=N for a smaller model elsewhere; ONNX's own limit stays.",
+  },
+  SF0603: { severity: "error", title: "too many frames selected", explain: "A `frames` selection of more than 100,000 frames. Raise it with --limit frames=N." },
+  SF0604: {
+    severity: "error",
+    title: "network too large",
+    explain: "The network expands to more than 200,000 graph nodes: repeats and block calls are unrolled, so 41 blocks that each call the previous one twice would make 2⁴¹. Raise it with --limit nodes=N.",
+  },
+  SF0605: {
+    severity: "warning",
+    title: "too many diagnostics",
+    explain: "A file has more than 100 diagnostics: the first 100 are shown and the rest counted. Raise it with --limit diagnostics=N.",
+  },
   SF0606: {
     severity: "error",
     title: "input clip too large",

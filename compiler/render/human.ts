@@ -89,9 +89,9 @@ function excerpt(src: SourceLines, marks: readonly Mark[], st: Style): string[] 
   let previous: number | undefined;
   for (const line of lines) {
     if (previous !== undefined && line > previous + 1) out.push(c.blue("..."));
-    const shown = src.shown(line);
+    const onLine0 = marks.filter((m) => m.line === line).sort((a, b) => a.column - b.column || Number(b.primary) - Number(a.primary));
+    const { shown, marks: onLine } = windowed(src.shown(line), onLine0);
     out.push(shown === "" ? c.blue(`${String(line).padStart(gutter)} |`) : `${c.blue(`${String(line).padStart(gutter)} |`)} ${shown}`);
-    const onLine = marks.filter((m) => m.line === line).sort((a, b) => a.column - b.column || Number(b.primary) - Number(a.primary));
     for (const m of onLine) {
       const underline = (m.primary ? "^" : "-").repeat(m.width);
       const paint = m.primary ? st.primary : c.blue;
@@ -100,6 +100,25 @@ function excerpt(src: SourceLines, marks: readonly Mark[], st: Style): string[] 
     previous = line;
   }
   return out;
+}
+
+/** Longest excerpt line shown whole; a longer one (minified, or 30,000 stray characters) is cut around its marks. */
+const MAX_SHOWN = 160;
+
+/** The part of a long line around its first mark, with "…" where it is cut, and the marks moved to match. */
+function windowed(line: string, marks: readonly Mark[]): { shown: string; marks: Mark[] } {
+  const chars = Array.from(line);
+  if (chars.length <= MAX_SHOWN || marks.length === 0) return { shown: line, marks: [...marks] };
+  const first = marks[0]!.column;
+  const lo = Math.max(0, Math.min(first - 40, chars.length - MAX_SHOWN));
+  const hi = Math.min(chars.length, lo + MAX_SHOWN);
+  const before = lo > 0 ? "…" : "";
+  const shown = before + chars.slice(lo, hi).join("") + (hi < chars.length ? "…" : "");
+  const shift = before.length - lo;
+  const kept = marks
+    .filter((m) => m.column >= lo && m.column < hi)
+    .map((m) => ({ ...m, column: m.column + shift, width: Math.max(1, Math.min(m.width, hi - m.column)) }));
+  return { shown, marks: kept };
 }
 
 /** Continuation lines of a note line up under its first line's text. */

@@ -1,0 +1,82 @@
+/**
+ * The resource limits of compiler/limits.ts, each met by the input that once
+ * ran away: a diagnostic with its own code, not a hang, a crash or gigabytes.
+ */
+import { describe, expect, it } from "vitest";
+import { check } from "../../compiler/index";
+import { IRBuilder } from "../../compiler/ir-builder";
+import { DEFAULT_LIMITS, LIMIT_INFO, parseLimit } from "../../compiler/limits";
+import { checkSource, codes, memoryHost } from "../support/compiler";
+
+const blowUp = (depth: number): string => {
+  const lines = ["block b0(x: <T, S², C>) -> <T, S², C> {\n  return x |> relu\n}"];
+  for (let i = 1; i <= depth; i++) lines.push(`block b${i}(x: <T, S², C>) -> <T, S², C> {\n  return x |> b${i - 1} |> b${i - 1}\n}`);
+  lines.push(`network N(clip: <4, 8², 3>) -> <4> {\n  return clip |> conv(out: 4) |> b${depth} |> gap\n}`);
+  return `${lines.join("\n")}\n`;
+};
+
+describe("limits", () => {
+  it("each limit has its own code, and --limit spells them all", () => {
+    const all = Object.values(LIMIT_INFO).map((i) => i.code);
+    expect(new Set(all).size).toBe(all.length);
+    expect(parseLimit("nodes=1e6")).toEqual({ name: "nodes", value: 1_000_000 });
+    expect(parseLimit("tensor-elements=2^32")).toEqual({ name: "tensorElements", value: 2 ** 32 });
+    expect(parseLimit("bogus=3")).toMatch(/no limit "bogus"/);
+    expect(parseLimit("nodes=-3")).toMatch(/positive integer/);
+  });
+
+  it("41 blocks each calling the previous one twice stop at the node limit (SF0604)", () => {
+    const r = checkSource(blowUp(41));
+    expect(codes(r)).toEqual(["SF0604"]);
+  });
+
+  it("nested repeats of 100,000 × 100,000 stop at the node limit", () => {
+    const r = checkSource(
+      "block inner(x: <T, S², C>) -> <T, S², C> {\n  return x |> repeat 100000 relu()\n}\nnetwork N(clip: <4, 8², 3>) -> <4> {\n  return clip |> conv(out: 4) |> repeat 100000 inner() |> gap\n}\n",
+    );
+    expect(codes(r)).toEqual(["SF0604"]);
+  });
+
+  it("a pipe of 30,000 relus checks, with linear naming", () => {
+    const r = checkSource(`network N(clip: <4, 8², 3>) -> <4> {\n  return clip |> conv(out: 4)${" |> relu".repeat(30_000)} |> gap\n}\n`);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.networks[0]!.graph!.nodes).toHaveLength(30_002);
+  });
+
+  it("uniqueName still gives base, base_1, base_2 and skips taken names", () => {
+    const b = new IRBuilder();
+    expect([b.uniqueName("a"), b.uniqueName("a"), b.uniqueName("a_2"), b.uniqueName("a"), b.uniqueName("a")]).toEqual(["a", "a_1", "a_2", "a_3", "a_4"]);
+  });
+
+  it("frames(count: T) with T = 500,000,000 is SF0601 at once, not an out-of-memory abort", () => {
+    const r = checkSource("network N(clip: <T, 8², 3>, T = 16) -> <4> {\n  return clip |> frames(count: T) |> conv(out: 4) |> gap\n}\n", ["T=500000000"]);
+    expect(codes(r)).toEqual(["SF0601"]);
+  });
+
+  it("a model over 2 GiB (--set C=1000000000) is refused", () => {
+    const r = checkSource("network N(clip: <4, 8², 3>, C = 8) -> <4> {\n  return clip |> conv(out: C) |> conv(out: 4) |> gap\n}\n", ["C=1000000000"]);
+    expect(r.ok).toBe(false);
+    expect(codes(r).some((c) => c === "SF0601" || c === "SF0602")).toBe(true);
+  });
+
+  it("30,000 stray characters give 100 diagnostics and one count", () => {
+    const r = checkSource("@ ".repeat(30_000));
+    expect(r.diagnostics).toHaveLength(DEFAULT_LIMITS.diagnosticsPerFile + 1);
+    expect(r.diagnostics.at(-1)!.code).toBe("SF0605");
+    expect(r.diagnostics.at(-1)!.message).toBe("29,900 more diagnostics in this file not shown");
+  });
+
+  it("20,000 unknown --set options are counted, not rendered one by one", () => {
+    const settings = Array.from({ length: 20_000 }, (_, i) => `x${i}=1`);
+    const r = checkSource("network N(clip: <4, 8², 3>) -> <4> {\n  return clip |> conv(out: 4) |> gap\n}\n", settings);
+    expect(r.diagnostics).toHaveLength(DEFAULT_LIMITS.diagnosticsPerFile + 1);
+    expect(r.diagnostics.at(-1)!.code).toBe("SF0605");
+  });
+
+  it("a limit raised through the API is the one applied", () => {
+    const r = check({ files: ["main.sf"], host: memoryHost({ "main.sf": blowUp(6) }), limits: { nodes: 50 } });
+    expect(codes(r)).toEqual(["SF0604"]);
+    const ok = check({ files: ["main.sf"], host: memoryHost({ "main.sf": blowUp(6) }), limits: { nodes: 500 } });
+    expect(ok.diagnostics).toEqual([]);
+  });
+});
