@@ -7,7 +7,8 @@ import { raiseHint } from "./limits";
 import type * as A from "./ast";
 import { Poly } from "./dims/poly";
 import { Rational } from "./dims/rational";
-import type { Diagnostic } from "./diagnostics/diagnostic";
+import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
+import { formatType } from "./types";
 import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import type { Ctx } from "./check/context";
@@ -302,7 +303,7 @@ function bindInputs(decl: A.BlockDecl, interpreter: Interpreter, builder: IRBuil
           help: raiseHint("tensorElements", builder.limits),
         }),
       );
-      return { graph: undefined, params };
+      return false;
     }
     const ref = builder.addInput(f.name.name, shape, type.dims);
     ctx.vars.set(f.name.name, { kind: "tensor", type, ref, span: f.name.span });
