@@ -103,14 +103,14 @@ function excerpt(src: SourceLines, marks: readonly Mark[], st: Style): string[] 
 }
 
 /** Longest excerpt line shown whole; a longer one (minified, or 30,000 stray characters) is cut around its marks. */
-const MAX_SHOWN = 160;
+const MAX_SHOWN = 400;
 
 /** The part of a long line around its first mark, with "…" where it is cut, and the marks moved to match. */
 function windowed(line: string, marks: readonly Mark[]): { shown: string; marks: Mark[] } {
   const chars = Array.from(line);
   if (chars.length <= MAX_SHOWN || marks.length === 0) return { shown: line, marks: [...marks] };
   const first = marks[0]!.column;
-  const lo = Math.max(0, Math.min(first - 40, chars.length - MAX_SHOWN));
+  const lo = Math.max(0, Math.min(first - 80, chars.length - MAX_SHOWN));
   const hi = Math.min(chars.length, lo + MAX_SHOWN);
   const before = lo > 0 ? "…" : "";
   const shown = before + chars.slice(lo, hi).join("") + (hi < chars.length ? "…" : "");
