@@ -12,7 +12,7 @@ import { elementCount, formatShape, sameShape } from "../shapes";
 import type { Span } from "../span";
 import type { LazyBytes } from "../emit/onnx";
 import { isCaffe2TrainingState } from "./caffe2-names";
-import { guessLayout } from "./layouts";
+import { guessLayout, LAYOUTS } from "./layouts";
 import { toFloat32Bytes, type Checkpoint, type LoadedTensor } from "./tensor";
 
 const FLOATS = new Set(["float32", "float64", "float16", "bfloat16"]);
@@ -68,6 +68,7 @@ export function bindCheckpoint(
   const problems: Diagnostic[] = [];
   const misShaped: { sfc: string; external: string; otherClasses: boolean }[] = [];
   const reinit = (options.reinit ?? []).map((r) => ({ ...r, regex: globToRegExp(r.pattern), hits: 0 }));
+  const differences = LAYOUTS.find((l) => l.map === names.name)?.differences ?? [];
   let weightCount = 0;
   for (const node of graph.nodes) {
     for (const w of node.weights) {
@@ -86,6 +87,7 @@ export function bindCheckpoint(
             message: `the checkpoint has no \`${external}\` for ${w.name} ${formatShape(w.shape)}`,
             label: `\`${node.name}\` needs it`,
             related: [{ span: where, label: "this checkpoint" }],
+            notes: differences.filter((d) => d.sfcName.test(w.name)).map((d) => d.note),
           }),
         );
         continue;

@@ -9,13 +9,27 @@ export interface Layout {
   readonly description: string;
   /** A name only this layout has. */
   readonly marker: RegExp;
+  /** Where the layout's network differs from the standard one: sfc weights it has no tensor for, and why. */
+  readonly differences?: readonly { readonly sfcName: RegExp; readonly note: string }[];
 }
 
 export const LAYOUTS: readonly Layout[] = [
   { map: "sfc", description: "a checkpoint with sfc's own names", marker: /^s\d+\.(slow|fast)\./ },
   { map: "pyslowfast", description: "a PySlowFast checkpoint", marker: /^s\d+\.pathway\d_/ },
   { map: "pytorchvideo", description: "a PyTorchVideo checkpoint", marker: /^blocks\.\d+\.multipathway_blocks\./ },
-  { map: "mmaction2", description: "an MMAction2 checkpoint", marker: /^backbone\.(slow|fast)_path\./ },
+  {
+    map: "mmaction2",
+    description: "an MMAction2 checkpoint",
+    marker: /^backbone\.(slow|fast)_path\./,
+    differences: [
+      {
+        sfcName: /^s\d+\.fuse\.bn\./,
+        note:
+          "MMAction2's Fast-to-Slow laterals (conv1_lateral, layer{1,2,3}_lateral) are a convolution alone (ConvModule with norm_cfg=None, act_cfg=None): " +
+          "no BN and no ReLU after it, where PySlowFast's FuseFastToSlow has conv, BN, ReLU; its checkpoints have no lateral BN to load",
+      },
+    ],
+  },
   { map: "caffe2", description: "a Caffe2 checkpoint (PySlowFast's model zoo)", marker: /^(t_)?res\d+_\d+_branch\d|^(t_)?conv1_w$/ },
 ];
 
