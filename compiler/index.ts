@@ -113,7 +113,8 @@ class CommandLine {
     this.text = this.text === "" ? part : `${this.text} ${part}`;
     // One line (the usual case): the position is the offset, without re-reading
     // the whole line per part, which made 20,000 --set options quadratic.
-    if (!this.multiline && !part.includes("\n")) return { file: COMMAND_LINE, start, end: start + part.length, line: 1, column: start + 1, endLine: 1, endColumn: start + part.length + 1 };
+    if (!this.multiline && !part.includes("\n"))
+      return { file: COMMAND_LINE, start, end: start + part.length, line: 1, column: start + 1, endLine: 1, endColumn: start + part.length + 1 };
     this.multiline = true;
     return AstBuilder.forText(COMMAND_LINE, this.text).spanAt(start, start + part.length);
   }

@@ -80,12 +80,15 @@ export class InstanceMode implements Mode {
   opResult(op: OpName, args: OpArgs, bound: ReadonlyMap<string, Value>, type: TensorType, at: { span: Span; label: string }, ctx: Ctx): Value {
     const limits = this.builder.limits;
     // Checked before anything is built: 41 blocks each calling the previous twice would make 2⁴¹ nodes.
-    if (this.builder.nodeCount >= limits.nodes) return ctx.reporter.fail(limitExceeded("nodes", at.span, `the network expands to more than ${limits.nodes.toLocaleString("en-US")} graph nodes`, limits));
+    if (this.builder.nodeCount >= limits.nodes)
+      return ctx.reporter.fail(limitExceeded("nodes", at.span, `the network expands to more than ${limits.nodes.toLocaleString("en-US")} graph nodes`, limits));
     const concrete = concreteShape(type, at.span, ctx);
     checkElements(concrete, `\`${op}\` would make a tensor of`, at.span, ctx, limits);
     // A selection's frame indices are listed in the graph: bound them before lowering makes the list.
     if (op === "frames" && (concrete[VIDEO_AXIS.frames] ?? 0) > limits.frames)
-      return ctx.reporter.fail(limitExceeded("frames", at.span, `\`frames\` would select ${concrete[VIDEO_AXIS.frames]!.toLocaleString("en-US")} frames`, limits));
+      return ctx.reporter.fail(
+        limitExceeded("frames", at.span, `\`frames\` would select ${concrete[VIDEO_AXIS.frames]!.toLocaleString("en-US")} frames`, limits),
+      );
     const lowered = OPS[op].lower(args, {
       num: (p) => decided(M.valueIn(p, ctx)).toNumber(),
       value: (p) => decided(M.valueIn(p, ctx)),
@@ -95,7 +98,15 @@ export class InstanceMode implements Mode {
       const elements = checkElements(w.shape, `\`${op}\` would make a weight of`, at.span, ctx, limits);
       this.builder.weightBytes += elements * 4;
       if (this.builder.weightBytes > limits.modelBytes)
-        return ctx.reporter.fail(limitExceeded("modelBytes", at.span, `the weights would take more than ${(limits.modelBytes / 2 ** 30).toFixed(1)} GiB by this op`, limits, "an ONNX file holds at most 2 GiB"));
+        return ctx.reporter.fail(
+          limitExceeded(
+            "modelBytes",
+            at.span,
+            `the weights would take more than ${(limits.modelBytes / 2 ** 30).toFixed(1)} GiB by this op`,
+            limits,
+            "an ONNX file holds at most 2 GiB",
+          ),
+        );
     }
     const nodeName = this.builder.uniqueName([...ctx.path, at.label].join("."));
     const weights = lowered.weights.map((w) => weightFromSpec(nodeName, w));

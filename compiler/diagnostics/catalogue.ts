@@ -228,13 +228,19 @@ export const CATALOGUE = {
   SF0602: {
     severity: "error",
     title: "model too large",
-    explain: "The network's weights take more than 2 GiB, which an ONNX file cannot hold (--set C=1000000000). Raise it with --limit model-bytes=N for a smaller model elsewhere; ONNX's own limit stays.",
+    explain:
+      "The network's weights take more than 2 GiB, which an ONNX file cannot hold (--set C=1000000000). Raise it with --limit model-bytes=N for a smaller model elsewhere; ONNX's own limit stays.",
   },
-  SF0603: { severity: "error", title: "too many frames selected", explain: "A `frames` selection of more than 100,000 frames. Raise it with --limit frames=N." },
+  SF0603: {
+    severity: "error",
+    title: "too many frames selected",
+    explain: "A `frames` selection of more than 100,000 frames. Raise it with --limit frames=N.",
+  },
   SF0604: {
     severity: "error",
     title: "network too large",
-    explain: "The network expands to more than 200,000 graph nodes: repeats and block calls are unrolled, so 41 blocks that each call the previous one twice would make 2⁴¹. Raise it with --limit nodes=N.",
+    explain:
+      "The network expands to more than 200,000 graph nodes: repeats and block calls are unrolled, so 41 blocks that each call the previous one twice would make 2⁴¹. Raise it with --limit nodes=N.",
   },
   SF0605: {
     severity: "warning",

@@ -26,7 +26,9 @@ function pooledType(a: OpArgs, ctx: RuleContext, opName: string): TensorType {
   const s = a.has("stride") ? a.window("stride") : k;
   const p = a.window("pad");
   // onnxruntime refuses a pooling pad as large as its kernel (a window of padding only): so does the check.
-  p.forEach((pad, i) => ctx.requireAtLeast(k[i]!.sub(pad), 1, `${["temporal", "height", "width"][i]} kernel minus pad (the pad must be smaller than the kernel)`, "pad"));
+  p.forEach((pad, i) =>
+    ctx.requireAtLeast(k[i]!.sub(pad), 1, `${["temporal", "height", "width"][i]} kernel minus pad (the pad must be smaller than the kernel)`, "pad"),
+  );
   const [frames, height, width] = windowedAxes(x, ctx, k, s, p, [ONE, ONE, ONE]);
   return videoType(frames, height, width, x.channels);
 }
