@@ -42,7 +42,7 @@ const INFOS: DTypeInfo[] = [
 ];
 
 function infoForDescr(descr: string): DTypeInfo {
-  const order = descr[0];
+  const order = descr[0] ?? "";
   const code = descr.slice(1);
   const info = INFOS.find((i) => i.descr.slice(1) === code);
   if (!info || !"<>|=".includes(order)) {
@@ -127,7 +127,7 @@ function parseHeader(text: string): Map<string, Literal> {
     throw new NpyError(`npy: malformed header (${what} at character ${i}): ${text.trim()}`);
   };
   const ws = (): void => {
-    while (i < text.length && /\s/.test(text[i])) i++;
+    while (i < text.length && /\s/.test(text[i] ?? "")) i++;
   };
   const value = (depth: number): Literal => {
     if (depth > 8) fail("nesting too deep");

@@ -98,7 +98,7 @@ export async function openSession(model: Uint8Array, opts: SessionOptions = {}):
 
 function firstLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.split("\n")[0];
+  return msg.split("\n")[0] ?? msg;
 }
 
 /** Runs the session on float32 inputs; every output is returned as float32. */
@@ -127,6 +127,7 @@ export async function runModel(session: Ort.InferenceSession, inputs: Record<str
   const out: Record<string, FloatTensor> = {};
   for (const name of session.outputNames) {
     const t = results[name];
+    if (!t) throw new Error(`onnxruntime returned no output ${name}`);
     out[name] = { data: asFloat32(name, t), shape: t.dims.slice() };
   }
   return out;
@@ -182,12 +183,12 @@ export function topK(logits: Float32Array, classes: number, k: number): { index:
     const order = Array.from({ length: classes }, (_, i) => i);
     // NaN sorts last so that a broken output does not masquerade as a confident class.
     order.sort((a, b) => {
-      const va = row[a];
-      const vb = row[b];
+      const va = row[a] ?? NaN;
+      const vb = row[b] ?? NaN;
       if (Number.isNaN(va) || Number.isNaN(vb)) return Number.isNaN(va) ? (Number.isNaN(vb) ? a - b : 1) : -1;
       return vb - va || a - b;
     });
-    rows.push(order.slice(0, kk).map((index) => ({ index, value: row[index] })));
+    rows.push(order.slice(0, kk).map((index) => ({ index, value: row[index] ?? NaN })));
   }
   return rows;
 }

@@ -45,7 +45,7 @@ export const SLICE_OPS = {
       const x = a.tensor("x");
       requireVideo(x, ctx, "x", "slice");
       const axes = AXES[a.word("axis")];
-      if (!axes) ctx.fail("SF0211", { message: `unknown axis "${a.word("axis")}"`, label: "here", help: `the axes are ${AXIS_NAMES}` }, "axis");
+      if (!axes) return ctx.fail("SF0211", { message: `unknown axis "${a.word("axis")}"`, label: "here", help: `the axes are ${AXIS_NAMES}` }, "axis");
       const from = a.dim("from");
       const step = a.dim("step");
       ctx.requireIntegral(from, "first index", "from");

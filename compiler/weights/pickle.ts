@@ -213,7 +213,7 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
   };
   const u8 = (): number => {
     need(1);
-    return data[pos++];
+    return data[pos++]!; // need(1) checked the byte is there
   };
   const u16 = (): number => {
     need(2);
@@ -253,7 +253,7 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
   };
   const top = (): PyValue => {
     if (stack.length === 0) throw new PickleFault("reads an empty stack (corrupt pickle)");
-    return stack[stack.length - 1];
+    return stack[stack.length - 1]!; // not empty: checked above
   };
   const popMark = (): PyValue[] => {
     const items = stack;
@@ -271,8 +271,8 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
     // BigInt assembly is quadratic in length; integers this large never describe tensors.
     if (b.length > 64) return new PyObject(new PyGlobal("builtins", "int"), null);
     let v = 0n;
-    for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
-    if (b[b.length - 1] & 0x80) v -= 1n << BigInt(8 * b.length);
+    for (const byte of [...b].reverse()) v = (v << 8n) | BigInt(byte);
+    if ((b[b.length - 1] ?? 0) & 0x80) v -= 1n << BigInt(8 * b.length);
     return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
   };
   const setItem = (target: PyValue, k: PyValue, v: PyValue): void => {
@@ -290,7 +290,7 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
     for (;;) {
       opStart = pos;
       if (pos >= data.byteLength) throw new PickleFault("ends without STOP (truncated)");
-      op = data[pos++];
+      op = data[pos++]!; // pos < byteLength: checked above
       switch (op) {
         case 0x80: // PROTO
           if (u8() > 5) throw new PickleFault("declares a protocol newer than 5");
@@ -363,7 +363,7 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
           const items = popMark();
           if (items.length % 2) throw new PickleFault("has an odd number of key/value items");
           const d = new PyDict();
-          for (let i = 0; i < items.length; i += 2) d.map.set(items[i], items[i + 1]);
+          for (let i = 0; i + 1 < items.length; i += 2) d.map.set(items[i]!, items[i + 1]!);
           stack.push(d);
           break;
         }
@@ -393,7 +393,7 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
           const items = popMark();
           if (items.length % 2) throw new PickleFault("has an odd number of key/value items");
           const target = top();
-          for (let i = 0; i < items.length; i += 2) setItem(target, items[i], items[i + 1]);
+          for (let i = 0; i + 1 < items.length; i += 2) setItem(target, items[i]!, items[i + 1]!);
           break;
         }
         case 0x61: {
@@ -640,7 +640,7 @@ export function builtinCall(fn: PyValue, args: PyValue): PyValue {
           if (!(pair instanceof PyTuple) || pair.items.length !== 2) {
             throw new PickleFault(`builds a dict from ${describe(pair)} instead of a (key, value) pair`);
           }
-          d.map.set(pair.items[0], pair.items[1]);
+          d.map.set(pair.items[0]!, pair.items[1]!); // a pair: checked above
         }
       }
       return d;

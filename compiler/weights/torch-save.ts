@@ -74,7 +74,7 @@ function torchCall(fn: PyValue, args: PyValue, depth = 0): PyValue {
     case "torch._utils._rebuild_tensor_v3": {
       const a = argsOf(args);
       if (a.length < 4) throw new PickleFault(`calls ${fn.qualifiedName} with ${a.length} arguments`);
-      const storage = a[0];
+      const [storage = null, offsetArg = null, sizeArg = null, strideArg = null] = a;
       if (!(storage instanceof PyStorage)) {
         throw new PickleFault(`calls ${fn.qualifiedName} on ${describe(storage)} instead of a storage`);
       }
@@ -85,13 +85,13 @@ function torchCall(fn: PyValue, args: PyValue, depth = 0): PyValue {
         if (!named) throw new PickleFault(`calls _rebuild_tensor_v3 with unsupported dtype ${describe(g ?? null)}`);
         dtype = named;
       }
-      const size = intTuple(a[2], "tensor size");
-      const stride = intTuple(a[3], "tensor stride");
+      const size = intTuple(sizeArg, "tensor size");
+      const stride = intTuple(strideArg, "tensor stride");
       if (size.length !== stride.length) throw new PickleFault("gives a tensor size and stride of different ranks");
       if (size.some((d) => d < 0) || stride.some((s) => s < 0)) {
         throw new PickleFault(`gives a negative tensor size or stride (${size} / ${stride})`);
       }
-      const offset = intArg(a[1], "storage offset");
+      const offset = intArg(offsetArg, "storage offset");
       if (offset < 0) throw new PickleFault(`gives a negative storage offset ${offset}`);
       return new PyTensor(storage, offset, size, stride, dtype);
     }
@@ -99,13 +99,14 @@ function torchCall(fn: PyValue, args: PyValue, depth = 0): PyValue {
     case "torch._utils._rebuild_parameter_with_state": {
       // A Parameter is its data tensor plus autograd flags that inference does not need.
       const a = argsOf(args);
-      return a.length ? a[0] : new PyObject(fn, args);
+      return a[0] ?? new PyObject(fn, args);
     }
     case "torch._tensor._rebuild_from_type":
     case "torch._tensor._rebuild_from_type_v2": {
       // (func, new_type, args[, state]): the tensor is func(*args); the subclass is dropped.
       const a = argsOf(args);
-      if (a.length >= 3) return torchCall(a[0], a[2], depth + 1);
+      const [func, , funcArgs] = a;
+      if (func !== undefined && funcArgs !== undefined) return torchCall(func, funcArgs, depth + 1);
       return new PyObject(fn, args);
     }
     default:
@@ -135,7 +136,8 @@ export function readPyth(input: Uint8Array | ByteSource): Checkpoint {
         : `torch.save: the zip archive has several data.pkl entries (${pkls.join(", ")})`,
     );
   }
-  const pklName = pkls[0];
+  const [pklName] = pkls;
+  if (pklName === undefined) throw new CheckpointError("torch.save: no data.pkl entry");
   const prefix = pklName.slice(0, -"/data.pkl".length);
 
   const byteorder = zip.entries.get(`${prefix}/byteorder`);
@@ -253,10 +255,13 @@ function checkView(where: string, t: PyTensor, itemsize: number, storageBytes: n
   let expect = 1;
   let last = t.offset;
   for (let d = shape.length - 1; d >= 0; d--) {
-    last += (shape[d] - 1) * t.stride[d];
-    if (shape[d] !== 1) {
-      if (t.stride[d] !== expect) contiguous = false;
-      expect *= shape[d];
+    // size and stride have one rank: checked when the tensor was rebuilt.
+    const size = shape[d]!;
+    const stride = t.stride[d]!;
+    last += (size - 1) * stride;
+    if (size !== 1) {
+      if (stride !== expect) contiguous = false;
+      expect *= size;
     }
   }
   if ((last + 1) * itemsize > storageBytes) {
@@ -280,13 +285,14 @@ function gather(t: PyTensor, itemsize: number, contiguous: boolean, storage: Uin
   // Strided view (e.g. a transposed weight saved as is): gather rows into a fresh buffer.
   const out = new Uint8Array(n * itemsize);
   const rank = shape.length;
-  const inner = shape[rank - 1];
-  const innerStride = t.stride[rank - 1];
+  // Not contiguous, so rank ≥ 1; size and stride have one rank.
+  const inner = shape[rank - 1] ?? 1;
+  const innerStride = t.stride[rank - 1] ?? 1;
   const idx = new Array<number>(Math.max(rank - 1, 0)).fill(0);
   let o = 0;
   for (;;) {
     let base = t.offset;
-    for (let d = 0; d < rank - 1; d++) base += idx[d] * t.stride[d];
+    for (let d = 0; d < rank - 1; d++) base += idx[d]! * t.stride[d]!;
     if (innerStride === 1) {
       out.set(storage.subarray(base * itemsize, (base + inner) * itemsize), o);
       o += inner * itemsize;
@@ -299,7 +305,11 @@ function gather(t: PyTensor, itemsize: number, contiguous: boolean, storage: Uin
     }
     let d = rank - 2;
     while (d >= 0) {
-      if (++idx[d] < shape[d]) break;
+      const next = idx[d]! + 1;
+      if (next < shape[d]!) {
+        idx[d] = next;
+        break;
+      }
       idx[d] = 0;
       d--;
     }
