@@ -90,7 +90,13 @@ describe("fast_scale=1/2 against a depth-to-space reference", () => {
       }
     const checkpoint: Checkpoint = { tensors, format: "safetensors" };
     const build = (file: string, network: string, settings: string[]) => {
-      const r = compile({ file, host, network, settings: settings.map((text) => ({ text })), checkpoint: { tensors: checkpoint, label: "random", names: "sfc" } });
+      const r = compile({
+        file,
+        host,
+        network,
+        settings: settings.map((text) => ({ text })),
+        checkpoint: { tensors: checkpoint, label: "random", names: "sfc" },
+      });
       expect(r.diagnostics.map((d) => `${file}: ${d.message}`)).toEqual([]);
       return r.model!;
     };
@@ -106,7 +112,8 @@ describe("fast_scale=1/2 against a depth-to-space reference", () => {
           for (let h = 0; h < S / 2; h++)
             for (let w = 0; w < S / 2; w++) {
               const at = (y: number, x: number) => clip[(((n * 3 + c) * F + t) * S + y) * S + x]!;
-              half[(((n * 3 + c) * F + t) * (S / 2) + h) * (S / 2) + w] = (at(2 * h, 2 * w) + at(2 * h, 2 * w + 1) + at(2 * h + 1, 2 * w) + at(2 * h + 1, 2 * w + 1)) / 4;
+              half[(((n * 3 + c) * F + t) * (S / 2) + h) * (S / 2) + w] =
+                (at(2 * h, 2 * w) + at(2 * h, 2 * w + 1) + at(2 * h + 1, 2 * w) + at(2 * h + 1, 2 * w + 1)) / 4;
             }
     const run = async (model: Uint8Array, feeds: Record<string, { data: Float32Array; shape: number[] }>) => {
       const { session } = await openSession(model, { ep: "cpu" });

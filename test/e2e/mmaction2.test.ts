@@ -30,8 +30,10 @@ function mmaction2Name(pys: string): string | undefined {
   const path_ = (p: string): string => (p === "0" ? "slow_path" : "fast_path");
   let m: RegExpExecArray | null;
   if ((m = /^s1\.pathway(\d)_stem\.(conv|bn)\.(.+)$/.exec(pys))) return `backbone.${path_(m[1]!)}.conv1.${m[2]}.${m[3]}`;
-  if ((m = /^s(\d)\.pathway(\d)_res(\d+)\.branch2\.([abc])(_bn)?\.(.+)$/.exec(pys))) return `backbone.${path_(m[2]!)}.layer${Number(m[1]) - 1}.${m[3]}.${layer[m[4]!]}.${m[5] ? "bn" : "conv"}.${m[6]}`;
-  if ((m = /^s(\d)\.pathway(\d)_res(\d+)\.branch1(_bn)?\.(.+)$/.exec(pys))) return `backbone.${path_(m[2]!)}.layer${Number(m[1]) - 1}.${m[3]}.downsample.${m[4] ? "bn" : "conv"}.${m[5]}`;
+  if ((m = /^s(\d)\.pathway(\d)_res(\d+)\.branch2\.([abc])(_bn)?\.(.+)$/.exec(pys)))
+    return `backbone.${path_(m[2]!)}.layer${Number(m[1]) - 1}.${m[3]}.${layer[m[4]!]}.${m[5] ? "bn" : "conv"}.${m[6]}`;
+  if ((m = /^s(\d)\.pathway(\d)_res(\d+)\.branch1(_bn)?\.(.+)$/.exec(pys)))
+    return `backbone.${path_(m[2]!)}.layer${Number(m[1]) - 1}.${m[3]}.downsample.${m[4] ? "bn" : "conv"}.${m[5]}`;
   if ((m = /^s1_fuse\.conv_f2s\.(.+)$/.exec(pys))) return `backbone.slow_path.conv1_lateral.conv.${m[1]}`;
   if ((m = /^s(\d)_fuse\.conv_f2s\.(.+)$/.exec(pys))) return `backbone.slow_path.layer${Number(m[1]) - 1}_lateral.conv.${m[2]}`;
   if ((m = /^head\.projection\.(.+)$/.exec(pys))) return `cls_head.fc_cls.${m[1]}`;
