@@ -15,6 +15,7 @@ import type { Ctx } from "./check/context";
 import { InstanceMode, Interpreter } from "./check/interpreter";
 import type { Mode } from "./check/mode";
 import * as M from "./check/messages";
+import * as P from "./check/parameter-messages";
 import { readWhole } from "./program";
 import type { BlockEntry } from "./scope";
 import type { Span } from "./span";
@@ -178,7 +179,7 @@ function bindParameters(entry: BlockEntry, overrides: readonly ParamOverride[], 
     const aliased = aliasDefaults.get(p.name.name)?.arg;
     const source = aliased?.value ?? p.value;
     const value = override !== undefined ? overrideValue(p, override) : source ? sourceValue(p, source, interpreter, ctx, diagnostics) : undefined;
-    if (override === undefined && !source) diagnostics.push(M.parameterWithoutValue(p.name, p.span));
+    if (override === undefined && !source) diagnostics.push(P.parameterWithoutValue(p.name, p.span));
     const origin: ParamOrigin = override
       ? { text: p.name.text, from: "setting", span: override.span, uses: [] }
       : aliased
@@ -190,8 +191,8 @@ function bindParameters(entry: BlockEntry, overrides: readonly ParamOverride[], 
     bindParameter(p, value, override, span, ctx, diagnostics);
   }
   const names = params.map((p) => p.name);
-  for (const [name, a] of aliasDefaults) if (!names.includes(name)) diagnostics.push(M.aliasArgumentUnknown(entry.decl.name, a.name, names));
-  for (const o of overrides) if (!names.includes(o.name)) diagnostics.push(M.settingUnknown(entry.decl.name, o.written, o.span, names));
+  for (const [name, a] of aliasDefaults) if (!names.includes(name)) diagnostics.push(P.aliasArgumentUnknown(entry.decl.name, a.name, names));
+  for (const o of overrides) if (!names.includes(o.name)) diagnostics.push(P.settingUnknown(entry.decl.name, o.written, o.span, names));
   return params;
 }
 
@@ -213,7 +214,7 @@ function sourceValue(p: ParamDecl, source: A.Expr, interpreter: Interpreter, ctx
       return v.value;
     case "dim": {
       const value = v.poly.evaluate((n) => ctx.symbols.get(n)?.value);
-      if (value === undefined) diagnostics.push(M.parameterNotANumber(p.name, source.span));
+      if (value === undefined) diagnostics.push(P.parameterNotANumber(p.name, source.span));
       return value;
     }
     case "poison":
@@ -222,7 +223,7 @@ function sourceValue(p: ParamDecl, source: A.Expr, interpreter: Interpreter, ctx
     case "extent":
     case "list":
     case "type":
-      diagnostics.push(M.parameterValueKind(source.span));
+      diagnostics.push(P.parameterValueKind(source.span));
       return undefined;
   }
 }
@@ -243,7 +244,7 @@ function checkNumberChoice(
     return v.kind === "dim" ? v.poly.constantValue() : undefined;
   });
   if (value instanceof Rational && allowed.some((a) => a !== undefined && a.equals(value))) return;
-  diagnostics.push(M.notANumberChoice(p.name, allowed.map(String), value, span, overridden ? p.span : undefined));
+  diagnostics.push(P.notANumberChoice(p.name, allowed.map(String), value, span, overridden ? p.span : undefined));
 }
 
 function bindParameter(
@@ -255,20 +256,20 @@ function bindParameter(
   diagnostics: Diagnostic[],
 ): void {
   if (p.choices && (typeof value !== "string" || !p.choices.includes(value)))
-    diagnostics.push(M.notAChoice(p.name, p.choices, value, span, override ? p.span : undefined));
+    diagnostics.push(P.notAChoice(p.name, p.choices, value, span, override ? p.span : undefined));
   if (isBoolean(p) || typeof value === "boolean") {
-    if (typeof value !== "boolean") diagnostics.push(M.parameterNotBoolean(p.name, value, span));
+    if (typeof value !== "boolean") diagnostics.push(P.parameterNotBoolean(p.name, value, span));
     else ctx.vars.set(p.name.name, { kind: "bool", value, span });
     return;
   }
   if (typeof value === "string") {
-    if (!p.choices) diagnostics.push(M.parameterIsAWord(p.name, value, span));
+    if (!p.choices) diagnostics.push(P.parameterIsAWord(p.name, value, span));
     ctx.vars.set(p.name.name, { kind: "string", value, span });
     return;
   }
   const declaredSort = p.sort?.name;
   const integer = declaredSort ? declaredSort === "int" : (value?.isInteger() ?? true);
-  if (value !== undefined && declaredSort === "int" && !value.isInteger()) diagnostics.push(M.parameterNotAnInt(p.name, value, span));
+  if (value !== undefined && declaredSort === "int" && !value.isInteger()) diagnostics.push(P.parameterNotAnInt(p.name, value, span));
   ctx.symbols.set(p.name.name, { integer, span, value, display: `\`${p.name.text}\``, fromCommandLine: override !== undefined });
   ctx.vars.set(p.name.name, { kind: "dim", poly: Poly.symbol(p.name.name), span: p.name.span });
 }
@@ -288,7 +289,7 @@ function bindInputs(decl: A.BlockDecl, interpreter: Interpreter, builder: IRBuil
       const v = d.evaluate((n) => ctx.symbols.get(n)?.value);
       const n = v?.toSafeInteger();
       if (n === undefined || n < 1 || n > 2 ** 31) {
-        diagnostics.push(M.inputNotASize(f.name, f.type.span, type, d, v));
+        diagnostics.push(P.inputNotASize(f.name, f.type.span, type, d, v));
         return false;
       }
       shape.push(n);
