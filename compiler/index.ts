@@ -440,11 +440,12 @@ export function compile(options: CompileOptions): CompileResult {
   }
   const producer = options.producer ?? packageInfo();
   const dynamic = new Set<string>(plan?.names ?? []);
+  const displayPath = (file: string): string => options.host.displayPath?.(file) ?? file;
   const metadata = modelMetadata({
     network: graph.name,
     params: checked.networks[0]?.params ?? [],
     dynamic,
-    sources: session.program.sources,
+    sources: new Map([...session.program.sources].map(([file, text]) => [displayPath(file), text])),
     sfcVersion: producer.version,
     requirements: JSON.stringify(plan?.requirements ?? fixedRequirements(emitted.graph)),
     weights: options.checkpoint ? { file: options.checkpoint.label, sha256: options.checkpoint.sha256 } : undefined,
@@ -464,6 +465,7 @@ export function compile(options: CompileOptions): CompileResult {
     producerName: producer.name,
     producerVersion: producer.version,
     metadata,
+    displayPath,
     ...(sizes ? { dynamic: sizes } : {}),
   });
   return withLazyModel({ ...checked, serialised, graph: emitted.graph, elaborated: graph, passes: emitted.report, ...(plan ? { dynamic: plan } : {}) });

@@ -19,6 +19,12 @@ export interface SourceHost {
   whyUnreadable?(filePath: string): string | undefined;
   /** Standard-library modules by dotted name ("lateral" for `import std.lateral`). */
   readonly stdlib: ReadonlyMap<string, string>;
+  /**
+   * A path as an emitted model records it (node and graph doc_strings,
+   * `source_sha256`): one name however the file was spelled on the command
+   * line, so that the same sources give the same bytes. Default: as given.
+   */
+  displayPath?(filePath: string): string;
 }
 
 export interface Module {

@@ -9,8 +9,12 @@ export interface Span {
   readonly endColumn: number;
 }
 
-export function formatSpan(span: Span): string {
-  return `${span.file}:${span.line}:${span.column}`;
+/**
+ * FILE:LINE:COL. `displayPath` names the file as it is recorded in an emitted
+ * model (see SourceHost.displayPath); diagnostics keep the path as typed.
+ */
+export function formatSpan(span: Span, displayPath: (file: string) => string = (file) => file): string {
+  return `${displayPath(span.file)}:${span.line}:${span.column}`;
 }
 
 /** The smallest span that covers both. Both must be in one file. */

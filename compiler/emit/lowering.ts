@@ -77,6 +77,8 @@ export interface LoweringContext {
   readonly batchSource: string | undefined;
   /** Under --dynamic: run-time sizes for the lowerings that need them. */
   readonly dynamic?: DynamicShapes;
+  /** How a source path is written into doc_strings (EmitOnnxOptions.displayPath). */
+  readonly displayPath?: (file: string) => string;
 }
 
 type Attribute = onnx.IAttributeProto;
@@ -173,7 +175,7 @@ class NodeLoweringBuilder implements OnnxWriter {
   }
 
   finish(): LoweredNode {
-    const docString = formatSpan(this.node.span);
+    const docString = formatSpan(this.node.span, this.context.displayPath);
     // A one-node lowering keeps the IR name, so tools that show ONNX node names
     // show the .sf names; a multi-node lowering qualifies each part by op type.
     const single = this.pending.length === 1;

@@ -53,6 +53,8 @@ export interface EmitOnnxOptions {
   readonly dynamic?: DynamicShapes;
   /** ModelProto.metadata_props, in this order (see docs/deploy.md for the keys sfc writes). */
   readonly metadata?: ReadonlyArray<readonly [string, string]>;
+  /** How source paths are written into doc_strings (see SourceHost.displayPath); default: as in the spans. */
+  readonly displayPath?: (file: string) => string;
 }
 
 export const PRODUCER_NAME = "sfc";
@@ -140,7 +142,13 @@ interface PlannedGraph {
 }
 
 /** Lowers every node and decides every initializer, in node order. */
-function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string, Uint8Array | LazyBytes>, dynamic: DynamicShapes | undefined): PlannedGraph {
+function planGraph(
+  graph: IRGraph,
+  opset: number,
+  checkpoint: ReadonlyMap<string, Uint8Array | LazyBytes>,
+  dynamic: DynamicShapes | undefined,
+  displayPath: ((file: string) => string) | undefined,
+): PlannedGraph {
   const valueNames = new NameAllocator();
   const nodeNames = new NameAllocator();
   for (const name of graph.values.keys()) valueNames.reserve(name);
@@ -161,6 +169,7 @@ function planGraph(graph: IRGraph, opset: number, checkpoint: ReadonlyMap<string
     freshNodeName: (base) => nodeNames.fresh(base),
     batchSource: graph.inputs[0]?.name,
     ...(dynamic ? { dynamic } : {}),
+    ...(displayPath ? { displayPath } : {}),
   };
 
   const graphOutputNames = new Set(graph.outputs.map((output) => output.name));
@@ -377,7 +386,7 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
     if (why !== undefined) throw new RangeError(`${formatSpan(node.span)}: ${node.name}: ${why}`);
   }
 
-  const plain = planGraph(graph, opset, options.weights ?? new Map(), options.dynamic);
+  const plain = planGraph(graph, opset, options.weights ?? new Map(), options.dynamic, options.displayPath);
   const shapeOf = (value: { name: string; shape: readonly number[] }) => options.dynamic?.dims(value.name) ?? value.shape;
   const plan = options.layout === "auto" ? laidOut(plain, graph, opset, shapeOf) : plain;
 
@@ -392,7 +401,7 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
   }).finish();
   const graphHead = onnx.GraphProto.encode({ node: plan.nodes, name: graph.name }).finish();
   const graphTail = onnx.GraphProto.encode({
-    docString: formatSpan(graph.span),
+    docString: formatSpan(graph.span, options.displayPath),
     input: graph.inputs.map((input) => tensorValueInfo(input.name, shapeOf(input))),
     output: graph.outputs.map((output) => tensorValueInfo(output.name, shapeOf(output))),
     valueInfo: plan.valueInfo,

@@ -116,6 +116,40 @@ function sourceProblem(filePath: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The folder a source's recorded paths are relative to: the nearest one
+ * upward from the file's real path that holds a package.json or a .git, or
+ * else the file's own folder.
+ */
+export function sourceRoot(realFile: string): string {
+  const own = path.dirname(realFile);
+  for (let dir = own; ;) {
+    if (fs.existsSync(path.join(dir, "package.json")) || fs.existsSync(path.join(dir, ".git"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return own;
+    dir = parent;
+  }
+}
+
+/**
+ * A source path as an emitted model records it: `std/NAME.sf` for the
+ * standard library, otherwise relative to its source root with `/`
+ * separators, so that `tiny.sf`, `./src/tiny.sf` and `/abs/src/tiny.sf` all
+ * become `src/tiny.sf` and give the same bytes.
+ */
+export function displayPath(filePath: string): string {
+  // Module paths under std/ are the standard library's own names (program.ts).
+  if (filePath === "<command line>" || filePath.startsWith("std/")) return filePath;
+  let real: string;
+  try {
+    real = fs.realpathSync(filePath);
+  } catch {
+    // Not on disk: nothing to resolve, so the name stays as given.
+    return filePath;
+  }
+  return path.relative(sourceRoot(real), real).split(path.sep).join("/");
+}
+
 /** Reads files as UTF-8; binary garbage still reads, and then fails to lex, with positions. */
 export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib()): SourceHost {
   const cache = new Map<string, { text: string } | { problem: string }>();
@@ -143,6 +177,7 @@ export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib()): So
       const got = cache.get(filePath);
       return got && "problem" in got ? got.problem : undefined;
     },
+    displayPath,
   };
 }
 
