@@ -12,37 +12,7 @@ import { Rational } from "./dims/rational";
 import type { Span } from "./span";
 import { SourceLines } from "./source-lines";
 import { DEFAULT_LIMITS, type Limits } from "./limits";
-
-const GREEK_NAMES: Record<string, string> = {
-  alpha: "α",
-  beta: "β",
-  gamma: "γ",
-  delta: "δ",
-  epsilon: "ε",
-  zeta: "ζ",
-  eta: "η",
-  theta: "θ",
-  iota: "ι",
-  kappa: "κ",
-  lambda: "λ",
-  mu: "μ",
-  nu: "ν",
-  xi: "ξ",
-  pi: "π",
-  rho: "ρ",
-  sigma: "σ",
-  tau: "τ",
-  upsilon: "υ",
-  phi: "φ",
-  chi: "χ",
-  psi: "ψ",
-  omega: "ω",
-};
-
-/** alpha → α, so that `--set alpha=4` and `param α = 8` name one thing. */
-export function canonicalName(text: string): string {
-  return GREEK_NAMES[text] ?? text;
-}
+import { canonicalName } from "./greek";
 
 type Children = Record<string, CstElement[] | undefined>;
 

@@ -3,7 +3,8 @@
  * and never touch the file system or the process; the CLI is a thin shell
  * over them.
  */
-import { AstBuilder, canonicalName } from "./ast-builder";
+import { AstBuilder } from "./ast-builder";
+import { canonicalName } from "./greek";
 import { Rational } from "./dims/rational";
 import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic";
 import { elaborateNetwork, type NetworkParam, type ParamOverride } from "./elaborate";

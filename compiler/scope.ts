@@ -208,13 +208,7 @@ function reportUnresolvedAliases(tables: Tables, diagnostics: Diagnostic[]): Map
     const blocks = scopeOf(tables, p.module.path).blocks;
     const existing = blocks.get(p.alias.name.name);
     if (existing) {
-      diagnostics.push(
-        makeDiagnostic("SF0102", p.alias.name.span, {
-          message: `\`${p.alias.name.text}\` is declared twice`,
-          label: "second declaration",
-          related: [{ span: existing.decl.name.span, label: "first declared here" }],
-        }),
-      );
+      diagnostics.push(aliasDeclaredTwice(p, existing));
       continue;
     }
     // Follow the chain of unresolved aliases: it ends at a broken target or comes back.
@@ -231,20 +225,30 @@ function reportUnresolvedAliases(tables: Tables, diagnostics: Diagnostic[]): Map
       diagnostics.push(aliasCycle(cycle));
     } else if (chain.length === 1) {
       // (A broken target further down a chain is reported there.)
-      const target = blocks.get(p.alias.target.name);
-      diagnostics.push(
-        makeDiagnostic("SF0110", p.alias.target.span, {
-          message: target ? `\`${p.alias.target.text}\` is a block, not a network` : `no network named \`${p.alias.target.text}\``,
-          label: "alias target",
-          help: suggest(
-            p.alias.target.name,
-            [...blocks.values()].filter((b) => b.decl.kind === "network").map((b) => b.decl.name.name),
-          ),
-        }),
-      );
+      diagnostics.push(aliasTargetMissing(p, blocks));
     }
   }
   return pending;
+}
+
+function aliasDeclaredTwice(p: Pending, existing: BlockEntry): Diagnostic {
+  return makeDiagnostic("SF0102", p.alias.name.span, {
+    message: `\`${p.alias.name.text}\` is declared twice`,
+    label: "second declaration",
+    related: [{ span: existing.decl.name.span, label: "first declared here" }],
+  });
+}
+
+function aliasTargetMissing(p: Pending, blocks: ReadonlyMap<string, BlockEntry>): Diagnostic {
+  const target = blocks.get(p.alias.target.name);
+  return makeDiagnostic("SF0110", p.alias.target.span, {
+    message: target ? `\`${p.alias.target.text}\` is a block, not a network` : `no network named \`${p.alias.target.text}\``,
+    label: "alias target",
+    help: suggest(
+      p.alias.target.name,
+      [...blocks.values()].filter((b) => b.decl.kind === "network").map((b) => b.decl.name.name),
+    ),
+  });
 }
 
 function aliasCycle(cycle: readonly Pending[]): Diagnostic {

@@ -139,12 +139,7 @@ function opArgs(name: OpName, bound: Map<string, Value>, fail: (d: Diagnostic) =
   const defaults = new Map(spec.formals.map((f) => [f.name, f.default]));
   const expectKind = (n: string, v: Value, want: string): never => fail(M.opArgumentKind(name, n, spanOf(n), v, want));
   const asTensor = (n: string, v: Value): TensorType => (v.kind === "tensor" ? v.type : expectKind(n, v, "a tensor"));
-  const asDims = (n: string, v: Value): Poly[] => {
-    if (v.kind === "dim") return [v.poly];
-    if (v.kind === "extent") return [...v.parts];
-    if (v.kind === "list") return v.items.flatMap((i) => (i.kind === "dim" ? [i.poly] : expectKind(n, i, "numbers")));
-    return expectKind(n, v, "numbers");
-  };
+  const asDims = (n: string, v: Value): Poly[] => dimsOf(v, (bad) => expectKind(n, bad, "numbers"));
   // Every argument of the wrong kind is an error, whether the rule reads it or not.
   for (const [n, v] of bound) {
     const want = wrongKind(kinds.get(n), v);
@@ -194,6 +189,14 @@ function opArgs(name: OpName, bound: Map<string, Value>, fail: (d: Diagnostic) =
       return expectKind(n, v, "a string or a list of strings");
     },
   };
+}
+
+/** The numbers a value holds (a number, an extent such as 3×1², or a list); anything else is `wrong`'s. */
+function dimsOf(v: Value, wrong: (v: Value) => never): Poly[] {
+  if (v.kind === "dim") return [v.poly];
+  if (v.kind === "extent") return [...v.parts];
+  if (v.kind === "list") return v.items.flatMap((i) => (i.kind === "dim" ? [i.poly] : wrong(i)));
+  return wrong(v);
 }
 
 /** What an argument of this formal kind should have been, when `v` is not that. */
