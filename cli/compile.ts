@@ -33,7 +33,11 @@ export function compileCommand(argv: string[], io: Io): number {
     const folder = path.join(values.triton, tritonModelName(result.graph!.name));
     fs.mkdirSync(path.join(folder, "1"), { recursive: true });
     writeAtomically(path.join(folder, "1", "model.onnx"), result.serialised, inputs);
-    writeAtomically(path.join(folder, "config.pbtxt"), new TextEncoder().encode(tritonConfig(result.graph!, { ...TRITON_DEFAULTS, kind })), inputs);
+    writeAtomically(
+      path.join(folder, "config.pbtxt"),
+      new TextEncoder().encode(tritonConfig(result.graph!, { ...TRITON_DEFAULTS, kind }, result.dynamic?.requirements)),
+      inputs,
+    );
     written.push(path.join(folder, "1", "model.onnx"), path.join(folder, "config.pbtxt"));
   }
   if (format === "human")

@@ -17,6 +17,9 @@ async function sfc(...args: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
+/** A value's dims as Triton should see them: the batch left out, a dim_param (open dimension) as -1. */
+const dims = (v: onnx.IValueInfoProto): number[] => v.type!.tensorType!.shape!.dim!.slice(1).map((d) => (d.dimParam ? -1 : Number(d.dimValue)));
+
 const NET = ["std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "C=8", "--set", "S=64", "--set", "classes=10"];
 
 describe("--triton DIR", () => {
@@ -30,7 +33,6 @@ describe("--triton DIR", () => {
     const config = parseTextProto(fs.readFileSync(path.join(folder, "config.pbtxt"), "utf8"), MODEL_CONFIG, "ModelConfig");
     // The model's own inputs and outputs, without the batch that Triton adds in front.
     const model = onnx.ModelProto.decode(fs.readFileSync(path.join(folder, "1", "model.onnx")));
-    const dims = (v: onnx.IValueInfoProto): number[] => v.type!.tensorType!.shape!.dim!.slice(1).map((d) => Number(d.dimValue));
     expect(model.graph!.input![0]!.type!.tensorType!.shape!.dim![0]!.dimParam).toBeTruthy();
     expect(config).toEqual({
       name: "SlowFast_4x16_R50",
@@ -42,6 +44,21 @@ describe("--triton DIR", () => {
       instance_group: [{ count: 1, kind: "KIND_GPU" }],
     });
     expect((config.input as { dims: number[] }[])[0]!.dims).toEqual([3, 32, 64, 64]);
+    expect((config.output as { dims: number[] }[])[0]!.dims).toEqual([10]);
+  });
+
+  it("--dynamic T,S: the open dimensions of the emitted model are -1, the fixed ones numbers", async () => {
+    const repo = path.join(work, "dynamic");
+    const r = await sfc("compile", ...NET, "--dynamic", "T,S", "--triton", repo);
+    expect([r.code, r.err]).toEqual([0, expect.stringContaining("wrote ")]);
+    const folder = path.join(repo, "SlowFast_4x16_R50");
+    const config = parseTextProto(fs.readFileSync(path.join(folder, "config.pbtxt"), "utf8"), MODEL_CONFIG, "ModelConfig");
+    const model = onnx.ModelProto.decode(fs.readFileSync(path.join(folder, "1", "model.onnx")));
+    // Frames, height and width are dim_params in the model (T and S), channels fixed; the batch stays Triton's.
+    expect(config.input).toEqual(model.graph!.input!.map((v) => ({ name: v.name, data_type: "TYPE_FP32", dims: dims(v) })));
+    expect(config.output).toEqual(model.graph!.output!.map((v) => ({ name: v.name, data_type: "TYPE_FP32", dims: dims(v) })));
+    expect(config.max_batch_size).toBe(8);
+    expect((config.input as { dims: number[] }[])[0]!.dims).toEqual([3, -1, -1, -1]);
     expect((config.output as { dims: number[] }[])[0]!.dims).toEqual([10]);
   });
 
