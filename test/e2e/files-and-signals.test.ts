@@ -179,6 +179,21 @@ describe("models that are not models", () => {
     expect(r2.code).toBe(2);
     expect(r2.err).toMatch(/is not an ONNX model: it has an empty graph/);
   });
+
+  it("a model onnxruntime refuses is one line naming it, not a trace (the path its allocation failures take)", async () => {
+    const vector = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: "N" }, { dimValue: 4 }] } } } });
+    const refused = path.join(work, "refused.onnx");
+    const model = onnx.ModelProto.create({
+      irVersion: 8,
+      opsetImport: [{ domain: "", version: 17 }],
+      graph: { name: "g", input: [vector("x")], output: [vector("y")], node: [{ opType: "NoSuchOp", input: ["x"], output: ["y"] }] },
+    });
+    fs.writeFileSync(refused, onnx.ModelProto.encode(model).finish());
+    const r = await sfc("run", refused);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^sfc: onnxruntime could not run .*refused\.onnx: .+\n$/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
 });
 
 describe("unreadable files say why", () => {
