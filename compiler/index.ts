@@ -13,7 +13,7 @@ import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET, serialisedBytes, serialiseOnnx, un
 import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import { Interpreter } from "./check/interpreter";
-import { loadProgram, type Program, type SourceHost } from "./program";
+import { loadProgram, stdlibBlocks, type Program, type SourceHost } from "./program";
 import { raiseHint, withLimits, type Limits } from "./limits";
 import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
 import type { Span } from "./span";
@@ -98,7 +98,17 @@ function open(files: readonly string[], host: SourceHost, settings: readonly Set
   const scopes = buildScopes(program, diagnostics);
   const overrides = parseSettings(settings, commandLine, diagnostics);
   const recorder = facts ? new TypeFactRecorder() : undefined;
-  return { program, scopes, interpreter: new Interpreter(diagnostics, recorder), diagnostics, sources, commandLine, overrides, recorder, limits };
+  return {
+    program,
+    scopes,
+    interpreter: new Interpreter(diagnostics, recorder, () => stdlibBlocks(host.stdlib)),
+    diagnostics,
+    sources,
+    commandLine,
+    overrides,
+    recorder,
+    limits,
+  };
 }
 
 /**

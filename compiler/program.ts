@@ -179,3 +179,16 @@ function reportCycles(modules: ReadonlyMap<string, Module>, diagnostics: Diagnos
   };
   for (const p of modules.keys()) if (!state.has(p)) visit(p);
 }
+
+/**
+ * The standard library's blocks by name, each with the module that declares
+ * it ("std.lateral"), read only when a diagnostic asks. The library is this
+ * package's own, formatted with every declaration at the start of a line, so
+ * a line scan finds them without parsing five modules on the error path.
+ */
+export function stdlibBlocks(stdlib: ReadonlyMap<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [dotted, text] of [...stdlib].sort(([a], [b]) => a.localeCompare(b)))
+    for (const m of text.matchAll(/^block\s+(\w+)/gm)) if (m[1] !== undefined && !out.has(m[1])) out.set(m[1], `std.${dotted}`);
+  return out;
+}

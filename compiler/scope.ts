@@ -287,6 +287,12 @@ function reportMissingImports(tables: Tables, pending: ReadonlyMap<string, Pendi
 
 /** "did you mean `x`?" for a close spelling (edit distance ≤ 2, or a case change). */
 export function suggest(name: string, candidates: Iterable<string>): string | undefined {
+  const best = closest(name, candidates);
+  return best !== undefined ? `did you mean \`${best}\`?` : undefined;
+}
+
+/** The candidate spelt closest to `name`, if close enough (edit distance ≤ 2, or a case change). */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
@@ -298,7 +304,7 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
   }
   // One-letter names are all one edit apart: only a change of case counts for them.
   const allowed = name.length <= 2 ? 0 : Math.min(2, Math.max(1, Math.floor(name.length / 3)));
-  return best !== undefined && bestDistance <= allowed ? `did you mean \`${best}\`?` : undefined;
+  return best !== undefined && bestDistance <= allowed ? best : undefined;
 }
 
 /** Optimal string alignment distance: a swap of two neighbours counts as one edit. */

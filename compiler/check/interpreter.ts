@@ -60,8 +60,12 @@ export class Interpreter extends Evaluator {
   /** Proved once per block, shared by every network elaborated after. */
   private readonly signatures = new Map<BlockEntry, Signature | "checking">();
 
-  constructor(diagnostics: Diagnostic[], facts?: FactSink) {
+  /** Standard-library blocks by name, with the module that declares each: for SF0106's help. */
+  private readonly stdBlocks: () => ReadonlyMap<string, string>;
+
+  constructor(diagnostics: Diagnostic[], facts?: FactSink, stdBlocks: () => ReadonlyMap<string, string> = () => new Map()) {
     super(facts);
+    this.stdBlocks = stdBlocks;
     this.reporter = new Reporter(diagnostics);
   }
 
@@ -290,7 +294,7 @@ export class Interpreter extends Evaluator {
       return applyOp(this, name, args, { span: c.span, label: c.label?.parts.join(".") ?? name }, ctx, argSpans(c));
     }
     const entry = ctx.scope.blocks.get(name);
-    if (!entry) return this.reporter.fail(M.unknownCallee(c.callee, [...Object.keys(OPS), ...ctx.scope.blocks.keys()]));
+    if (!entry) return this.reporter.fail(M.unknownCallee(c.callee, [...Object.keys(OPS), ...ctx.scope.blocks.keys()], this.stdBlocks()));
     if (entry.decl.kind === "network") return this.reporter.fail(M.networkCalled(c.callee));
     const sig = this.signatureOf(entry, c.callee);
     if (!sig) return { kind: "poison", span: c.span };

@@ -9,7 +9,7 @@ import type * as A from "../ast";
 import { makeDiagnostic, type Diagnostic, type LabelledSpan, type ParameterFix } from "../diagnostics/diagnostic";
 import { Poly } from "../dims/poly";
 import { Rational } from "../dims/rational";
-import { suggest } from "../scope";
+import { closest, suggest } from "../scope";
 import type { Span } from "../span";
 import { elementCount, formatType, type TensorType } from "../types";
 import { describeValue, type Value } from "../values";
@@ -106,11 +106,27 @@ export function noReturn(decl: A.BlockDecl): Diagnostic {
   });
 }
 
-export function unknownCallee(callee: A.Ident, known: readonly string[]): Diagnostic {
+/**
+ * `known`: the ops and the blocks in scope. `stdBlocks`: each standard-library
+ * block by name, with the module that declares it ("std.lateral"), so that a
+ * block used without its import says where it is, and a misspelt one is
+ * matched against the library too.
+ */
+export function unknownCallee(callee: A.Ident, known: readonly string[], stdBlocks: ReadonlyMap<string, string>): Diagnostic {
+  const home = stdBlocks.get(callee.name);
+  const close = closest(callee.name, [...known, ...stdBlocks.keys()]);
+  const closeModule = close !== undefined && !known.includes(close) ? stdBlocks.get(close) : undefined;
   return makeDiagnostic("SF0106", callee.span, {
     message: `no op or block named \`${callee.text}\``,
     label: "unknown",
-    help: suggest(callee.name, known) ?? "import the block, e.g. `import std.lateral { tconv }`",
+    help:
+      home !== undefined
+        ? `declared in ${home}: add \`import ${home} { ${callee.name} }\``
+        : close !== undefined
+          ? closeModule !== undefined
+            ? `did you mean \`${close}\`? (declared in ${closeModule}: add \`import ${closeModule} { ${close} }\`)`
+            : `did you mean \`${close}\`?`
+          : "no op, block in scope or standard-library block is named like it: declare it as a block, or import it from the file that does",
   });
 }
 
