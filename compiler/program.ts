@@ -182,13 +182,14 @@ function reportCycles(modules: ReadonlyMap<string, Module>, diagnostics: Diagnos
 
 /**
  * The standard library's blocks by name, each with the module that declares
- * it ("std.lateral"), read only when a diagnostic asks. The library is this
- * package's own, formatted with every declaration at the start of a line, so
- * a line scan finds them without parsing five modules on the error path.
+ * it ("std.lateral"), read only when a diagnostic asks (SF0106's hint).
  */
 export function stdlibBlocks(stdlib: ReadonlyMap<string, string>): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [dotted, text] of [...stdlib].sort(([a], [b]) => a.localeCompare(b)))
-    for (const m of text.matchAll(/^block\s+(\w+)/gm)) if (m[1] !== undefined && !out.has(m[1])) out.set(m[1], `std.${dotted}`);
+  for (const [dotted, text] of [...stdlib].sort(([a], [b]) => a.localeCompare(b))) {
+    const path = stdlibPath(dotted);
+    const ast = AstBuilder.forText(path, text, DEFAULT_LIMITS).sourceFile(parseSource(text, DEFAULT_LIMITS.nesting).cst, path, text.length);
+    for (const item of ast.items) if (item.kind === "block" && !out.has(item.name.name)) out.set(item.name.name, `std.${dotted}`);
+  }
   return out;
 }
