@@ -71,6 +71,25 @@ export function parseTextProto(text: string, schema: Schema, root: string): Mess
 }
 
 /** The part of Triton's inference.ModelConfig (model_config.proto) that sfc writes, with its field types. */
+/** Triton's DataType enum, shared by inputs and outputs. */
+const DATA_TYPES = [
+  "TYPE_INVALID",
+  "TYPE_BOOL",
+  "TYPE_UINT8",
+  "TYPE_UINT16",
+  "TYPE_UINT32",
+  "TYPE_UINT64",
+  "TYPE_INT8",
+  "TYPE_INT16",
+  "TYPE_INT32",
+  "TYPE_INT64",
+  "TYPE_FP16",
+  "TYPE_FP32",
+  "TYPE_FP64",
+  "TYPE_STRING",
+  "TYPE_BF16",
+];
+
 export const MODEL_CONFIG: Schema = {
   ModelConfig: {
     name: { type: "string" },
@@ -85,27 +104,7 @@ export const MODEL_CONFIG: Schema = {
   },
   ModelInput: {
     name: { type: "string" },
-    data_type: {
-      type: {
-        enum: [
-          "TYPE_INVALID",
-          "TYPE_BOOL",
-          "TYPE_UINT8",
-          "TYPE_UINT16",
-          "TYPE_UINT32",
-          "TYPE_UINT64",
-          "TYPE_INT8",
-          "TYPE_INT16",
-          "TYPE_INT32",
-          "TYPE_INT64",
-          "TYPE_FP16",
-          "TYPE_FP32",
-          "TYPE_FP64",
-          "TYPE_STRING",
-          "TYPE_BF16",
-        ],
-      },
-    },
+    data_type: { type: { enum: DATA_TYPES } },
     format: { type: { enum: ["FORMAT_NONE", "FORMAT_NHWC", "FORMAT_NCHW"] } },
     dims: { type: "int64", repeated: true },
     is_shape_tensor: { type: "bool" },
@@ -113,27 +112,7 @@ export const MODEL_CONFIG: Schema = {
   },
   ModelOutput: {
     name: { type: "string" },
-    data_type: {
-      type: {
-        enum: [
-          "TYPE_INVALID",
-          "TYPE_BOOL",
-          "TYPE_UINT8",
-          "TYPE_UINT16",
-          "TYPE_UINT32",
-          "TYPE_UINT64",
-          "TYPE_INT8",
-          "TYPE_INT16",
-          "TYPE_INT32",
-          "TYPE_INT64",
-          "TYPE_FP16",
-          "TYPE_FP32",
-          "TYPE_FP64",
-          "TYPE_STRING",
-          "TYPE_BF16",
-        ],
-      },
-    },
+    data_type: { type: { enum: DATA_TYPES } },
     dims: { type: "int64", repeated: true },
     label_filename: { type: "string" },
     is_shape_tensor: { type: "bool" },
