@@ -70,7 +70,6 @@ export function parseTextProto(text: string, schema: Schema, root: string): Mess
   return m;
 }
 
-/** The part of Triton's inference.ModelConfig (model_config.proto) that sfc writes, with its field types. */
 /** Triton's DataType enum, shared by inputs and outputs. */
 const DATA_TYPES = [
   "TYPE_INVALID",
@@ -90,6 +89,7 @@ const DATA_TYPES = [
   "TYPE_BF16",
 ];
 
+/** The part of Triton's inference.ModelConfig (model_config.proto) that sfc writes, with its field types. */
 export const MODEL_CONFIG: Schema = {
   ModelConfig: {
     name: { type: "string" },
