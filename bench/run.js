@@ -9,6 +9,7 @@ const os = require("node:os");
 const path = require("node:path");
 
 const { compareWithTorch } = require("./compare-torch");
+const { modelWeights, writePyth, writeSafetensors } = require("./checkpoints");
 
 const STEP = path.join(__dirname, "step.js");
 const RUNS = Number(process.env.SFC_BENCH_RUNS ?? 5);
@@ -25,28 +26,6 @@ function step(...args) {
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-/** A safetensors file holding the seeded weights of a compiled model, to time loading a checkpoint. */
-function writeCheckpoint(modelFile, out) {
-  const { onnx } = require("onnx-proto");
-  const model = onnx.ModelProto.decode(fs.readFileSync(modelFile));
-  const header = {};
-  const chunks = [];
-  let offset = 0;
-  for (const init of model.graph.initializer) {
-    // Weights only: constants the emitter adds (shapes, ratios) are named node/purpose.
-    if (init.dataType !== onnx.TensorProto.DataType.FLOAT || init.name.includes("/")) continue;
-    const data = init.rawData;
-    header[init.name] = { dtype: "F32", shape: init.dims.map(Number), data_offsets: [offset, offset + data.byteLength] };
-    chunks.push(data);
-    offset += data.byteLength;
-  }
-  let json = JSON.stringify(header);
-  json += " ".repeat((8 - (json.length % 8)) % 8);
-  const len = Buffer.alloc(8);
-  len.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
-  fs.writeFileSync(out, Buffer.concat([len, Buffer.from(json), ...chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))]));
 }
 
 async function latency(modelFile, batch, inputShape) {
@@ -92,15 +71,31 @@ async function main() {
     const seeded = Array.from({ length: RUNS }, () => step("compile", file, network, seededFile, "-", "S=224"));
     // The checkpoint holds the network's own tensors (batch norms unfolded), as a training run saves them.
     const unfolded = path.join(work, `${network}-keep-bn.onnx`);
+    // --layout ncdhw: the layout pass would store 1×k×k convs' weights as 2-D, which a training run does not.
     const keepBn = spawnSync(
       process.execPath,
-      [path.join(__dirname, "..", "bin", "sfc.js"), "compile", file, "--network", network, "--set", "S=224", "--keep-bn", "-o", unfolded],
+      [path.join(__dirname, "..", "bin", "sfc.js"), "compile", file, "--network", network, "--set", "S=224", "--keep-bn", "--layout", "ncdhw", "-o", unfolded],
       { encoding: "utf8" },
     );
     if (keepBn.status !== 0) throw new Error(`compile --keep-bn failed:\n${keepBn.stderr}`);
     const ckpt = path.join(work, `${network}.safetensors`);
-    writeCheckpoint(unfolded, ckpt);
+    const pyth = path.join(work, `${network}.pyth`);
+    const weights = modelWeights(unfolded);
+    writeSafetensors(weights, ckpt);
+    writePyth(weights, pyth);
     const loaded = Array.from({ length: RUNS }, () => step("compile", file, network, path.join(work, `${network}-w.onnx`), ckpt, "S=224"));
+    // Peak RSS of the command itself, the three sources interleaved.
+    const cliRss = { seeded: [], safetensors: [], pyth: [] };
+    for (let i = 0; i < RUNS; i++) {
+      for (const [source, extra] of [
+        ["seeded", []],
+        ["safetensors", ["--weights", ckpt]],
+        ["pyth", ["--weights", pyth]],
+      ]) {
+        const out = path.join(work, `${network}-cli.onnx`);
+        cliRss[source].push(step("cli", "compile", file, "--network", network, "--set", "S=224", ...extra, "-o", out).maxRssBytes);
+      }
+    }
     const weightBytes = seeded[0].weightBytes;
     const flops = seeded[0].flops;
     const l1 = await latency(seededFile, 1, inputShape.slice(1).length ? inputShape : inputShape);
@@ -131,6 +126,18 @@ async function main() {
         `peak RSS, ${label} (median; worst)`,
         `${mb(med)}; ${mb(worst)}`,
         `${(med / weightBytes).toFixed(2)}; ${(worst / weightBytes).toFixed(2)} × weight bytes (target < 2)`,
+      );
+    }
+    for (const [source, label] of [
+      ["seeded", "seeded"],
+      ["safetensors", "from a .safetensors file"],
+      ["pyth", "from a torch.save .pyth file"],
+    ]) {
+      const rss = cliRss[source];
+      row(
+        `peak RSS of sfc compile, ${label} (median; worst)`,
+        `${mb(median(rss))}; ${mb(Math.max(...rss))}`,
+        `${(median(rss) / weightBytes).toFixed(2)}; ${(Math.max(...rss) / weightBytes).toFixed(2)} × weight bytes${network === "SlowFast_8x8_R101" ? " (target ≤ 0.5)" : ""}`,
       );
     }
     row("onnxruntime CPU latency, batch 1", `${l1.toFixed(0)} ms`, `${(flops / (l1 / 1e3) / 1e9).toFixed(1)} GFLOP/s (multiply-adds)`);

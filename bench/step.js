@@ -53,4 +53,14 @@ if (kind === "check") {
   const weightBytes = result.graph.nodes.reduce((s, n) => s + n.weights.reduce((t, w) => t + w.shape.reduce((a, b) => a * b, 1) * 4, 0), 0);
   const flops = require(path.join(dist, "compiler", "report", "counts.js")).countGraph(result.graph).flops;
   report({ ms, warmMs, weightBytes, modelBytes: result.serialised.byteLength, flops, maxRssBytes });
+} else if (kind === "cli") {
+  // The command line itself (bin/sfc.js does no more than this), timed from
+  // here and with its own peak RSS: what `/usr/bin/time -f %M sfc ...` reports.
+  const t0 = process.hrtime.bigint();
+  require(path.join(dist, "cli", "main.js"))
+    .main(args)
+    .then((code) => {
+      if (code !== 0) throw new Error(`sfc ${args.join(" ")} exited with ${code}`);
+      report({ ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+    });
 } else throw new Error(`unknown step ${kind}`);

@@ -10,7 +10,7 @@ import { elementCount } from "../shapes";
 import { fillInitialWeight, PLATFORM_IS_LITTLE_ENDIAN } from "./init";
 
 /** Checkpoint bytes per weight name: little-endian float32, in hand or read on demand. */
-export type CheckpointBytes = ReadonlyMap<string, Uint8Array | { readonly byteLength: number; read(): Uint8Array }>;
+export type CheckpointBytes = ReadonlyMap<string, Uint8Array | { readonly byteLength: number; read(): Uint8Array; readInto?(target: Uint8Array): void }>;
 
 /** Copies little-endian float32 checkpoint bytes into `target` (platform order). */
 function copyLittleEndian(bytes: Uint8Array, target: Float32Array, name: string): void {
@@ -45,8 +45,8 @@ export function fillWeight(weight: IRWeight, seed: number, checkpoint: Checkpoin
     // The sources live only until `target` is filled: each takes its own
     // reused scratch slot, so a model's worth of garbage never builds up.
     const firstSlot = slotsInUse;
-    const source = (w: IRWeight): Float32Array => {
-      const values = sourceScratch(slotsInUse++, elementCount(w.shape));
+    const source = (w: IRWeight, into?: Float32Array): Float32Array => {
+      const values = into ?? sourceScratch(slotsInUse++, elementCount(w.shape));
       fillWeight(w, seed, checkpoint, values);
       return values;
     };
@@ -66,6 +66,12 @@ export function fillWeight(weight: IRWeight, seed: number, checkpoint: Checkpoin
   }
   const supplied = checkpoint.get(weight.name);
   if (supplied !== undefined) {
+    if (PLATFORM_IS_LITTLE_ENDIAN && !(supplied instanceof Uint8Array) && supplied.readInto) {
+      if (supplied.byteLength !== target.length * 4)
+        throw new Error(`weight ${weight.name}: checkpoint has ${supplied.byteLength} bytes, expected ${target.length * 4}`);
+      supplied.readInto(new Uint8Array(target.buffer, target.byteOffset, target.byteLength));
+      return;
+    }
     const bytes = supplied instanceof Uint8Array ? supplied : supplied.read();
     copyLittleEndian(bytes, target, weight.name);
     return;

@@ -98,6 +98,8 @@ type InitializerSource =
 export interface LazyBytes {
   readonly byteLength: number;
   read(): Uint8Array;
+  /** The little-endian bytes written straight into `target` (of byteLength bytes), when the reader can: one copy fewer. */
+  readInto?(target: Uint8Array): void;
 }
 
 interface PlannedInitializer {
@@ -424,9 +426,12 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
     throw new RangeError(`model ${graph.name} would be ${totalLength} bytes, over ONNX's 2 GiB protobuf limit (external data is not supported)`);
   }
 
+  // Every weight produced here (generated, derived, or read in place from a checkpoint) goes through one scratch buffer.
   const largestInitialised = plan.initializers.reduce(
     (largest, initializer) =>
-      initializer.source.kind === "init" || initializer.source.kind === "derived" ? Math.max(largest, initializer.byteLength) : largest,
+      initializer.source.kind === "init" || initializer.source.kind === "derived" || (initializer.source.kind === "lazy" && initializer.source.bytes.readInto)
+        ? Math.max(largest, initializer.byteLength)
+        : largest,
     0,
   );
 
@@ -449,6 +454,10 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
       const source = initializer.source;
       if (source.kind === "bytes") {
         put(source.rawData);
+      } else if (source.kind === "lazy" && source.bytes.readInto) {
+        const bytes = scratch.subarray(0, initializer.byteLength);
+        source.bytes.readInto(bytes);
+        put(bytes);
       } else if (source.kind === "lazy") {
         const bytes = source.bytes.read();
         if (bytes.byteLength !== initializer.byteLength)

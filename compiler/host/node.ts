@@ -206,20 +206,26 @@ export function readCheckpointFile(file: string): Checkpoint {
   // Reads share one scratch buffer: each tensor is copied into the model
   // before the next is read, so a tensor's bytes are valid until then.
   let scratch = Buffer.alloc(0);
+  const readInto = (offset: number, target: Uint8Array): void => {
+    const length = target.byteLength;
+    let done = 0;
+    while (done < length) {
+      const n = fs.readSync(fd, target, done, length - done, offset + done);
+      if (n === 0) throw new CheckpointError(`${file}: ends at byte ${offset + done}, expected ${offset + length}`);
+      done += n;
+    }
+  };
   const source = {
     byteLength: size,
     read(offset: number, length: number): Uint8Array {
-      // Grown to the largest tensor read so far: peak memory stays one tensor.
+      // Grown to the largest piece read so far: peak memory stays one tensor.
       if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(length);
-      const buf = scratch;
-      let done = 0;
-      while (done < length) {
-        const n = fs.readSync(fd, buf, done, length - done, offset + done);
-        if (n === 0) throw new CheckpointError(`${file}: ends at byte ${offset + done}, expected ${offset + length}`);
-        done += n;
-      }
-      return new Uint8Array(buf.buffer, buf.byteOffset, length);
+      const view = new Uint8Array(scratch.buffer, scratch.byteOffset, length);
+      readInto(offset, view);
+      return view;
     },
+    // Tensors the emitter consumes whole go straight into its own buffers.
+    readInto,
   };
   return readCheckpoint(source, path.basename(file));
 }

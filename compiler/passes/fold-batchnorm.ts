@@ -75,7 +75,8 @@ export function foldBatchNorms(graph: IRGraph): { graph: IRGraph; folded: Folded
 export function foldedValues(
   derivation: Extract<NonNullable<IRWeight["derived"]>, { kind: "bn_fold" }>,
   shape: readonly number[],
-  source: (weight: IRWeight) => Float32Array,
+  /** A source's values; given `into`, written there (the conv weight is scaled in place in `target`). */
+  source: (weight: IRWeight, into?: Float32Array) => Float32Array,
   target: Float32Array,
 ): void {
   const gamma = source(derivation.gamma);
@@ -86,7 +87,9 @@ export function foldedValues(
   const scale = new Float64Array(channels);
   for (let c = 0; c < channels; c++) scale[c] = gamma[c]! / Math.sqrt(variance[c]! + derivation.epsilon);
   if (derivation.part === "weight") {
-    const weight = source(derivation.conv!);
+    // The conv weight has the folded weight's shape: read it into `target` and scale it there, each element
+    // read before it is overwritten, so no buffer of its size is needed beside `target`.
+    const weight = source(derivation.conv!, target);
     const perChannel = weight.length / channels;
     for (let c = 0; c < channels; c++) {
       const s = scale[c]!;

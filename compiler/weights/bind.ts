@@ -116,7 +116,8 @@ export function bindCheckpoint(
         );
         continue;
       }
-      bound.set(w.name, { byteLength: elementCount(w.shape) * 4, read: () => toFloat32Bytes(t) });
+      const readInto = t.dtype === "float32" ? t.readInto?.bind(t) : undefined;
+      bound.set(w.name, { byteLength: elementCount(w.shape) * 4, read: () => toFloat32Bytes(t), ...(readInto ? { readInto } : {}) });
     }
   }
   const unexpected: Diagnostic[] = [];

@@ -12,11 +12,17 @@ export interface ByteSource {
   readonly byteLength: number;
   /** `length` bytes at `offset`; a view that may be valid only until the next read. */
   read(offset: number, length: number): Uint8Array;
+  /** Reads `target.byteLength` bytes at `offset` into `target` itself, when the source can (a file): no buffer in between. */
+  readInto?(offset: number, target: Uint8Array): void;
 }
 
 export function asByteSource(input: Uint8Array | ByteSource): ByteSource {
   if (!(input instanceof Uint8Array)) return input;
-  return { byteLength: input.byteLength, read: (offset, length) => input.subarray(offset, offset + length) };
+  return {
+    byteLength: input.byteLength,
+    read: (offset, length) => input.subarray(offset, offset + length),
+    readInto: (offset, target) => target.set(input.subarray(offset, offset + target.byteLength)),
+  };
 }
 
 /** The formats sfc reads, recognised by content. */
@@ -35,6 +41,12 @@ export interface LoadedTensor {
   shape: number[];
   /** Raw little-endian bytes, C-contiguous. */
   data: Uint8Array;
+  /**
+   * Copies `data` into `target` (of exactly its length) straight from the
+   * file, without the reader's buffer in between; present when the reader
+   * can (a contiguous tensor stored uncompressed).
+   */
+  readInto?(target: Uint8Array): void;
   /** The name in the file, when a names map for a foreign layout renamed it (a Caffe2 blob name). */
   origin?: string;
 }

@@ -26,6 +26,11 @@ export interface ZipArchive {
    * valid only until the next read; deflated entries are a fresh buffer.
    */
   read(entry: ZipEntry, limit?: number): Uint8Array;
+  /**
+   * Copies `target.byteLength` bytes from `offset` within a stored (not
+   * deflated) entry straight into `target`; `limit` as for `read`.
+   */
+  readStoredInto(entry: ZipEntry, offset: number, target: Uint8Array, limit?: number): void;
 }
 
 const SIG_LOCAL = 0x04034b50;
@@ -130,7 +135,8 @@ export function readZip(input: Uint8Array | ByteSource): ZipArchive {
     p = end;
   }
 
-  const read = (entry: ZipEntry, limit: number = entry.size): Uint8Array => {
+  /** Where the entry's data start in the file, after checking its local header and its declared sizes. */
+  const dataStart = (entry: ZipEntry, limit: number): number => {
     const h = entry.localHeaderOffset;
     const header = h + 30 <= len ? readCopy(source, h, 30) : undefined;
     if (!header || header.dv.getUint32(0, true) !== SIG_LOCAL) {
@@ -145,6 +151,11 @@ export function readZip(input: Uint8Array | ByteSource): ZipArchive {
     if (stop > len) {
       throw new CheckpointError(`zip: entry '${entry.name}' (bytes ${start}-${stop}) runs past the end of the ${len}-byte file (truncated?)`);
     }
+    return start;
+  };
+
+  const read = (entry: ZipEntry, limit: number = entry.size): Uint8Array => {
+    const start = dataStart(entry, limit);
     if (entry.method === 0) {
       if (entry.compressedSize !== entry.size) {
         throw new CheckpointError(`zip: stored entry '${entry.name}' has differing sizes ${entry.compressedSize}/${entry.size}`);
@@ -171,5 +182,18 @@ export function readZip(input: Uint8Array | ByteSource): ZipArchive {
     throw new CheckpointError(`zip: entry '${entry.name}' uses compression method ${entry.method} (only stored and deflate are supported)`);
   };
 
-  return { entries, read };
+  const readStoredInto = (entry: ZipEntry, offset: number, target: Uint8Array, limit: number = entry.size): void => {
+    const start = dataStart(entry, limit);
+    if (entry.method !== 0) throw new CheckpointError(`zip: entry '${entry.name}' is compressed; it cannot be read in place`);
+    if (entry.compressedSize !== entry.size) {
+      throw new CheckpointError(`zip: stored entry '${entry.name}' has differing sizes ${entry.compressedSize}/${entry.size}`);
+    }
+    if (offset < 0 || offset + target.byteLength > entry.size) {
+      throw new CheckpointError(`zip: bytes ${offset}-${offset + target.byteLength} lie outside the ${entry.size}-byte entry '${entry.name}'`);
+    }
+    if (source.readInto) source.readInto(start + offset, target);
+    else target.set(source.read(start + offset, target.byteLength));
+  };
+
+  return { entries, read, readStoredInto };
 }
