@@ -200,17 +200,44 @@ describe("examples/*.sf", () => {
     await compileAndRun(path.join(examplesDir, "slowfast_tiny.sf"), "SlowFastTiny", ["sampling=linspace"]);
   });
 
-  it("slow_to_fast.sf: c2t is the inverse of std.lateral's t2c", async () => {
-    const virtual = path.join(root, "roundtrip.sf");
-    const source = `import "./examples/slow_to_fast.sf" { c2t }
-import std.lateral { t2c }
+  /** Compiles and runs a network written here, beside the repository's files. */
+  async function runVirtual(source: string, network: string) {
+    const virtual = path.join(root, `${network}.sf`);
+    const disk = nodeHost();
+    const host: SourceHost = { stdlib: disk.stdlib, readFile: (p) => (p === virtual ? source : disk.readFile(p)) };
+    return compileAndRun(virtual, network, [], host);
+  }
+
+  it("slow_to_fast.sf's links: std.lateral's c2t is the inverse of t2c", async () => {
+    const { feeds, out } = await runVirtual(
+      `import std.lateral { c2t, t2c }
 network RoundTrip(x: <T, S², αD>, T = 3, S = 5, α = 4, D = 2) -> <T, S², αD> {
   return x |> c2t(α: α) |> t2c(α: α, β: 1)
 }
-`;
-    const disk = nodeHost();
-    const host: SourceHost = { stdlib: disk.stdlib, readFile: (p) => (p === virtual ? source : disk.readFile(p)) };
-    const { feeds, out } = await compileAndRun(virtual, "RoundTrip", [], host);
+`,
+      "RoundTrip",
+    );
     expect(Array.from(out.data)).toEqual(Array.from(feeds.x!.data));
+  });
+
+  it("slow_to_fast.sf's links: std.lateral's tupsample repeats each Slow step over α frames", async () => {
+    const [T, α, S, out] = [3, 4, 5, 2];
+    const { out: y } = await runVirtual(
+      `import std.lateral { tupsample }
+network Up(x: <${T}, ${S}², 6>) -> <${α * T}, ${S}², ${out}> {
+  return x |> tupsample(α: ${α}, out: ${out})
+}
+`,
+      "Up",
+    );
+    const at = (c: number, f: number, p: number) => y.data[(c * α * T + f) * S * S + p]!;
+    let differ = 0;
+    for (let c = 0; c < out; c++)
+      for (let t = 0; t < T; t++)
+        for (let p = 0; p < S * S; p++) {
+          for (let j = 1; j < α; j++) expect(at(c, α * t + j, p)).toBe(at(c, α * t, p));
+          if (t > 0 && at(c, α * t, p) !== at(c, α * (t - 1), p)) differ++;
+        }
+    expect(differ, "the steps themselves differ").toBeGreaterThan(0);
   });
 });
