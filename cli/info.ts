@@ -10,6 +10,7 @@ import { nodeParams } from "../compiler/report/counts";
 import { symbolicFlops } from "../compiler/report/symbolic-counts";
 import { INFO } from "./commands";
 import { parseCommand } from "./options";
+import { parametersJson } from "../compiler/metadata";
 
 const formatStageShape = (shape: readonly number[]): string => (shape.length === 4 ? formatVideoShape(shape) : formatShape(shape));
 
@@ -71,6 +72,8 @@ export function infoCommand(argv: string[], io: Io): number {
           network: graph.name,
           inputs: graph.inputs.map((i) => ({ name: i.name, shape: ["N", ...i.shape] })),
           outputs: graph.outputs.map((o) => ({ name: o.name, shape: ["N", ...o.shape] })),
+          // The parameters it was built with, as the ONNX metadata records them (a block as it reads: "tconv(k: 5, ratio: 2)").
+          parameters: JSON.parse(parametersJson(result.networks[0]?.params ?? [], new Set())) as unknown,
           depth,
           ...figuresJson(report.total),
           gflops: Number(giga(report.total.flops)),

@@ -230,6 +230,7 @@ export class AstBuilder {
       type: this.typeExpr(this.node(c, "typeExpr")),
       sort: sort && this.ident(sort),
       choices: choices.length > 0 ? choices : undefined,
+      ...(c.blockSort ? { isBlock: true } : {}),
       ...(c.numberChoices ? { numberChoices: this.nodes(c, "numberChoices").flatMap((e) => this.numberChoice(e) ?? []) } : {}),
       default: this.exprOf(this.node(c, "default")),
       span: this.nodeSpan(n),

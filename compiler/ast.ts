@@ -55,6 +55,8 @@ export interface Formal {
   readonly sort: Ident | undefined;
   /** The allowed words of a choice parameter, as written. */
   readonly choices: readonly string[] | undefined;
+  /** A block-valued parameter (`transform: block | "none"`): its value is a block, or one of `choices`. */
+  readonly isBlock?: boolean;
   /** The allowed numbers of a numeric choice parameter (`fast_scale: 1 | 1/2`). */
   readonly numberChoices?: readonly Expr[];
   readonly default: Expr | undefined;

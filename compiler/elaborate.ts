@@ -19,21 +19,24 @@ import * as P from "./check/parameter-messages";
 import { readWhole } from "./program";
 import type { BlockEntry } from "./scope";
 import type { Span } from "./span";
+import { BlockParamValue, blockValueText } from "./values";
 
 export interface ParamOverride {
   /** Canonical (alpha → α). */
   readonly name: string;
   /** As written on the command line. */
   readonly written: string;
-  /** A number, or a word: a choice parameter's (transform = "t2c"), or true/false. */
+  /** A number, or a word: a choice parameter's (fusion = "sum"), a block's name (transform = t2c), or true/false. */
   readonly value: Rational | string;
+  /** A block value written with arguments, `--set 'transform=tconv_only(k: K)'`, read as an expression. */
+  readonly expression?: A.Expr;
   /** Where the override was written (a span in the command line), for messages. */
   readonly span: Span;
 }
 
 export interface NetworkParam {
   readonly name: string;
-  readonly value: Rational | string | boolean | undefined;
+  readonly value: Rational | string | boolean | BlockParamValue | undefined;
   readonly span: Span;
   /** Where its value was written, for diagnostics that trace a problem back to it. */
   readonly origin?: ParamOrigin;
@@ -97,6 +100,7 @@ interface ParamDecl {
   readonly sort: A.Ident | undefined;
   readonly choices: readonly string[] | undefined;
   readonly numberChoices?: readonly A.Expr[];
+  readonly isBlock?: boolean;
   readonly value: A.Expr | undefined;
   readonly span: Span;
 }
@@ -105,7 +109,8 @@ function parameterDecls(entry: BlockEntry): ParamDecl[] {
   const out: ParamDecl[] = [];
   for (const p of entry.module.params.values()) out.push({ name: p.name, sort: p.sort, choices: undefined, value: p.value, span: p.span });
   for (const f of entry.decl.formals)
-    if (!f.type) out.push({ name: f.name, sort: f.sort, choices: f.choices, numberChoices: f.numberChoices, value: f.default, span: f.span });
+    if (!f.type)
+      out.push({ name: f.name, sort: f.sort, choices: f.choices, numberChoices: f.numberChoices, isBlock: f.isBlock, value: f.default, span: f.span });
   return out;
 }
 
@@ -178,6 +183,10 @@ function bindParameters(entry: BlockEntry, overrides: readonly ParamOverride[], 
     const override = overrides.find((o) => o.name === p.name.name);
     const aliased = aliasDefaults.get(p.name.name)?.arg;
     const source = aliased?.value ?? p.value;
+    if (p.isBlock) {
+      params.push(bindBlockParameter(entry, p, override, aliased, interpreter, ctx, diagnostics));
+      continue;
+    }
     const value = override !== undefined ? overrideValue(p, override) : source ? sourceValue(p, source, interpreter, ctx, diagnostics) : undefined;
     if (override === undefined && !source) diagnostics.push(P.parameterWithoutValue(p.name, p.span));
     const origin: ParamOrigin = override
@@ -219,6 +228,7 @@ function sourceValue(p: ParamDecl, source: A.Expr, interpreter: Interpreter, ctx
     }
     case "poison":
       return undefined;
+    case "block":
     case "tensor":
     case "extent":
     case "list":
@@ -228,7 +238,52 @@ function sourceValue(p: ParamDecl, source: A.Expr, interpreter: Interpreter, ctx
   }
 }
 
-/** A parameter's value checked against its declaration, then bound in the context. */
+/**
+ * A block-valued parameter: a setting (a block's name or word, or an
+ * expression), else the alias's argument, else its default, evaluated with
+ * the parameters before it bound (`tconv(k: K)` reads K), and bound in the
+ * context as a block value or a word.
+ */
+function bindBlockParameter(
+  entry: BlockEntry,
+  p: ParamDecl,
+  override: ParamOverride | undefined,
+  aliased: A.Argument | undefined,
+  interpreter: Interpreter,
+  ctx: Ctx,
+  diagnostics: Diagnostic[],
+): NetworkParam {
+  const written: A.Expr | undefined = override
+    ? (override.expression ??
+      (typeof override.value === "string"
+        ? { kind: "name", ident: { name: override.value, text: override.value, span: override.span }, span: override.span }
+        : { kind: "number", value: override.value, text: override.value.toString(), span: override.span }))
+    : (aliased?.value ?? p.value);
+  const origin: ParamOrigin = override
+    ? { text: p.name.text, from: "setting", span: override.span, uses: [] }
+    : aliased
+      ? { text: p.name.text, from: "alias", span: aliased.value.span, argument: aliased.span, uses: [] }
+      : { text: p.name.text, from: "default", span: written?.span ?? p.span, uses: [] };
+  if (!written) {
+    diagnostics.push(P.parameterWithoutValue(p.name, p.span));
+    return { name: p.name.name, value: undefined, span: p.span, origin };
+  }
+  const slot = { name: p.name.text, choices: p.choices ?? [], ...(override || aliased ? { declared: p.span } : {}) };
+  // An alias's argument names blocks in scope where the alias is written
+  // (SlowFast(transform: my_link)) or where the network is.
+  const aliasScope = !override && aliased ? entry.alias?.module : undefined;
+  const scope = aliasScope ? { ...ctx.scope, blocks: new Map([...ctx.scope.blocks, ...aliasScope.blocks]) } : ctx.scope;
+  const v = interpreter.evaluateBlockValue(written, slot, { ...ctx, scope });
+  ctx.vars.set(p.name.name, v.kind === "poison" ? v : { ...v, span: written.span });
+  const value =
+    v.kind === "string"
+      ? v.value
+      : v.kind === "block"
+        ? new BlockParamValue(blockValueText(v, (q) => M.valueIn(q, ctx)?.toString() ?? q.toString()))
+        : undefined;
+  return { name: p.name.name, value, span: p.span, origin };
+}
+
 /** A numeric choice (fast_scale: 1 | 1/2): the value must be one of the numbers listed. */
 function checkNumberChoice(
   p: ParamDecl,

@@ -3,7 +3,9 @@
  * and never touch the file system or the process; the CLI is a thin shell
  * over them.
  */
+import type * as A from "./ast";
 import { AstBuilder } from "./ast-builder";
+import { parseExpression } from "../grammar/parse";
 import { canonicalName } from "./greek";
 import { Rational } from "./dims/rational";
 import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic";
@@ -153,6 +155,12 @@ function parseSettings(settings: readonly Setting[], commandLine: CommandLine, d
     const raw = m?.[2]!.trim();
     const quoted = raw !== undefined ? /^"([^"]*)"$/.exec(raw)?.[1] : undefined;
     const value = raw === undefined ? undefined : (parseValue(raw) ?? quoted ?? (/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw) ? raw : undefined));
+    // A block value with arguments: --set 'transform=tconv_only(k: K)'.
+    if (m && raw !== undefined && value === undefined && raw.includes("(")) {
+      const expression = settingExpression(s.text, raw, span, diagnostics);
+      if (expression) out.push({ name: canonicalName(m[1]!), written: m[1]!, value: raw, expression, span });
+      continue;
+    }
     if (!m || value === undefined) {
       diagnostics.push(
         makeDiagnostic("SF0112", span, {
@@ -169,6 +177,27 @@ function parseSettings(settings: readonly Setting[], commandLine: CommandLine, d
     out.push({ name, written: m[1]!, value, span });
   }
   return out;
+}
+
+/** The value of a setting read as an expression, its spans in the command line; undefined after a reported problem. */
+function settingExpression(text: string, raw: string, span: Span, diagnostics: Diagnostic[]): A.Expr | undefined {
+  // Padded to its place in the command line, so that spans point into it.
+  const at = span.start + "--set ".length + text.lastIndexOf(raw);
+  const padded = " ".repeat(at) + raw;
+  const { cst, problem } = parseExpression(padded);
+  const builder = AstBuilder.forText(COMMAND_LINE, padded);
+  const expression = cst ? builder.exprOf(cst) : undefined;
+  const [built] = builder.problems;
+  if (expression && !built) return expression;
+  const where = problem ? builder.spanAt(problem.offset, problem.offset + Math.max(1, problem.length)) : span;
+  diagnostics.push(
+    makeDiagnostic("SF0112", where, {
+      message: `cannot read the setting ${JSON.stringify(text)}: ${problem?.message ?? built?.message ?? "not an expression"}`,
+      label: "here",
+      help: "a block value is a block's name, optionally with named arguments: --set 'transform=tconv_only(k: 7)'",
+    }),
+  );
+  return undefined;
 }
 
 function entryNetworks(session: Session): BlockEntry[] {

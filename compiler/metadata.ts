@@ -6,7 +6,8 @@
  *   network         the network's name
  *   parameters      JSON object: every network parameter's value (integers as
  *                   numbers, other rationals as "p/q" strings, choices as
- *                   strings, flags as booleans); a dynamic one as its own name
+ *                   strings, flags as booleans, blocks as they read:
+ *                   "tconv(k: 5, ratio: 2)"); a dynamic one as its own name
  *   source_sha256   SHA-256 of the compiled file and every module it imports
  *                   (standard library included): for each, in path order, its
  *                   path, a NUL byte, its UTF-8 text and a NUL byte
@@ -20,8 +21,8 @@
  *                   removed dropouts, merged reshapes)
  */
 import { createHash } from "node:crypto";
-import type { Rational } from "./dims/rational";
 import type { NetworkParam } from "./elaborate";
+import { BlockParamValue } from "./values";
 
 export type MetadataEntry = readonly [key: string, value: string];
 
@@ -39,9 +40,11 @@ export interface MetadataInput {
   readonly passes: unknown;
 }
 
-function paramJson(value: Rational | string | boolean | undefined): number | string | boolean | null {
+function paramJson(value: NetworkParam["value"]): number | string | boolean | null {
   if (value === undefined) return null;
   if (typeof value === "string" || typeof value === "boolean") return value;
+  // A block-valued parameter, as it reads: "tconv(k: 5, ratio: 2)".
+  if (value instanceof BlockParamValue) return value.text;
   return value.isInteger() ? value.toNumber() : value.toString();
 }
 

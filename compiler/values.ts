@@ -1,5 +1,6 @@
 /** What expressions evaluate to while checking and elaborating. */
 import type { Poly } from "./dims/poly";
+import type { BlockEntry } from "./scope";
 import type { Span } from "./span";
 import type { TensorType } from "./types";
 
@@ -14,8 +15,21 @@ export type Value =
   | { readonly kind: "list"; readonly items: readonly Value[]; readonly span: Span }
   | { readonly kind: "string"; readonly value: string; readonly span: Span }
   | { readonly kind: "type"; readonly type: TensorType; readonly span: Span }
+  /**
+   * A block as a value (a block-valued parameter's): the block and the named
+   * arguments bound where the value was written (`tconv(k: K, ratio: 2)`),
+   * each evaluated there. A call of it adds the call's arguments.
+   */
+  | { readonly kind: "block"; readonly entry: BlockEntry; readonly bound: readonly BoundArgument[]; readonly span: Span }
   /** The result of something already reported: using it reports nothing more. */
   | { readonly kind: "poison"; readonly span: Span };
+
+/** An argument bound in a block value: its name, its value, and where it was written. */
+export interface BoundArgument {
+  readonly name: string;
+  readonly value: Value;
+  readonly span: Span;
+}
 
 export function describeValue(v: Value): string {
   switch (v.kind) {
@@ -33,7 +47,40 @@ export function describeValue(v: Value): string {
       return "a string";
     case "type":
       return "a type";
+    case "block":
+      return "a block";
     case "poison":
       return "an erroneous value";
+  }
+}
+
+/** `tconv(k: 5, ratio: 2)`: a block value as written back, numbers through `show`. */
+export function blockValueText(v: Value, show: (p: Poly) => string): string {
+  switch (v.kind) {
+    case "block": {
+      const args = v.bound.map((b) => `${b.name}: ${blockValueText(b.value, show)}`);
+      return args.length ? `${v.entry.decl.name.text}(${args.join(", ")})` : v.entry.decl.name.text;
+    }
+    case "dim":
+      return show(v.poly);
+    case "string":
+      return JSON.stringify(v.value);
+    case "bool":
+      return v.value === undefined ? "true or false" : String(v.value);
+    case "extent":
+      return v.parts.map(show).join("×");
+    case "tensor":
+    case "list":
+    case "type":
+    case "poison":
+      return describeValue(v);
+  }
+}
+
+/** A block-valued parameter's value, as it reads: `tconv(k: 5, ratio: 2)`. */
+export class BlockParamValue {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
   }
 }

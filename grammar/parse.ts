@@ -136,3 +136,46 @@ function describeSyntaxError(message: string, atEnd: boolean): string {
   if (/Redundant input/.test(message)) return "this does not start a declaration (import, param, block, network or names)";
   return message.split("\n")[0]!;
 }
+
+/**
+ * One expression on its own (a `--set` value such as `tconv_only(k: K)`):
+ * its CST, or the first problem. `text` may be padded on the left so that
+ * offsets are those of a larger text (the command line).
+ */
+export function parseExpression(text: string): { cst: CstNode | undefined; problem: SyntaxProblem | undefined } {
+  const lexed = sfLexer.tokenize(text);
+  const [lexical] = lexed.errors;
+  if (lexical)
+    return { cst: undefined, problem: { kind: "lexical", offset: lexical.offset, length: Math.max(1, lexical.length), message: "unexpected character" } };
+  if (findExcessiveNesting(lexed.tokens, MAX_NESTING))
+    return { cst: undefined, problem: { kind: "nesting", offset: 0, length: text.length, message: "nested too deeply" } };
+  parser.input = lexed.tokens;
+  let cst: CstNode | undefined;
+  try {
+    cst = parser.expr();
+  } catch {
+    return { cst: undefined, problem: { kind: "syntax", offset: 0, length: text.length, message: "not an expression" } };
+  }
+  const [error] = parser.errors;
+  if (error) {
+    const t = error.token;
+    const atEnd = t.tokenType.name === "EOF" || Number.isNaN(t.startOffset);
+    return {
+      cst: undefined,
+      problem: {
+        kind: "syntax",
+        offset: atEnd ? text.length : t.startOffset,
+        length: atEnd ? 0 : t.image.length,
+        message: describeSyntaxError(error.message, atEnd).replace("the end of the file", "the end of the value"),
+      },
+    };
+  }
+  // expr() stops where the expression does: anything after it is not part of it.
+  const rest = lexed.tokens.find((tok) => tok.startOffset > (cstEnd(cst) ?? -1));
+  if (rest) return { cst: undefined, problem: { kind: "syntax", offset: rest.startOffset, length: rest.image.length, message: "unexpected token here" } };
+  return { cst, problem: undefined };
+}
+
+function cstEnd(n: CstNode | undefined): number | undefined {
+  return n?.location?.endOffset;
+}

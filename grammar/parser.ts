@@ -99,6 +99,16 @@ export class SfParser extends chevrotain.CstParser {
         { ALT: () => this.SUBRULE(this.typeExpr) },
         { ALT: () => this.CONSUME2(T.Identifier, { LABEL: "sort" }) },
         {
+          // A block-valued parameter, optionally also a word: transform: block | "none"
+          ALT: () => {
+            this.CONSUME(T.Block, { LABEL: "blockSort" });
+            this.MANY(() => {
+              this.CONSUME(T.Bar);
+              this.CONSUME2(T.StringLiteral, { LABEL: "choices" });
+            });
+          },
+        },
+        {
           // A choice: lateral: "tconv" | "t2c" | "tsample" | "none"
           ALT: () => this.AT_LEAST_ONE_SEP({ SEP: T.Bar, DEF: () => this.CONSUME(T.StringLiteral, { LABEL: "choices" }) }),
         },

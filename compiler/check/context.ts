@@ -87,7 +87,9 @@ export interface Signature {
 
 export interface FormalInfo {
   readonly name: string;
-  readonly kind: "tensor" | "int" | "rat" | "bool";
+  readonly kind: "tensor" | "int" | "rat" | "bool" | "block";
+  /** A block-valued formal's words (`block | "none"`). */
+  readonly choices?: readonly string[];
   readonly type: TensorType | undefined;
   readonly typeExpr: A.TypeExpr | undefined;
   readonly default: A.Expr | undefined;

@@ -149,6 +149,9 @@ export abstract class Evaluator {
       const l = this.expr(e.lhs, ctx);
       const r = this.expr(e.rhs, ctx);
       if (l.kind === "poison" || r.kind === "poison") return { kind: "poison", span: e.span };
+      // A block-valued parameter against one of its words: transform != "none".
+      if ((l.kind === "block" && r.kind === "string") || (l.kind === "string" && r.kind === "block"))
+        return { kind: "bool", value: e.op === "!=", span: e.span };
       if (l.kind === "string" || r.kind === "string") {
         if (l.kind !== "string" || r.kind !== "string") return ctx.reporter.fail(M.incomparable(e.span, l, r));
         const same = l.value === r.value;

@@ -7,12 +7,14 @@
 import type * as A from "../ast";
 import type { Poly } from "../dims/poly";
 import { axisName, type TensorType } from "../types";
-import type { Value } from "../values";
+import { blockValueText, type Value } from "../values";
 import { requireAll, requireIntegral } from "./apply-op";
 import { factsOf, type Ctx, type Requirement, type Signature } from "./context";
 import { dimExprSpan, type Interpreter } from "./interpreter";
 import * as M from "./messages";
 import { bindClaim, compareDims, decide, solveLinear } from "./prover";
+import { blockValue } from "./block-values";
+import { blockSlot } from "./signature";
 
 export function instantiate(it: Interpreter, sig: Signature, args: Map<string, Value>, c: A.CallExpr, ctx: Ctx): Value {
   const callee = c.callee.text;
@@ -24,20 +26,56 @@ export function instantiate(it: Interpreter, sig: Signature, args: Map<string, V
     const poly = bindings.get(v);
     if (poly) calleeVars.set(v, { kind: "dim", poly, span: c.span });
   }
+  // The signature was proved with each block-valued formal at its default:
+  // a call passing another block (or one with no default) checks the body
+  // again with it, here, like a template.
+  const template = sig.formals.some((f) => f.kind === "block" && (args.has(f.name) || !f.default));
   // What the body needs of its arguments, decided here.
-  for (const r of sig.requirements) checkRequirement(r, bindings, calleeVars, callee, c.span, ctx);
+  if (!template) for (const r of sig.requirements) checkRequirement(r, bindings, calleeVars, callee, c.span, ctx);
   if (!sig.ok || !sig.resultType) return { kind: "poison", span: c.span };
   const ints = factsOf(ctx).isInteger;
   const resultType: TensorType = { layout: sig.resultType.layout, dims: sig.resultType.dims.map((d) => d.substitute((n) => bindings.get(n), ints)) };
-  const bodyCtx = ctx.mode.blockBody(sig, calleeVars, c, ctx);
-  if (!bodyCtx) return { kind: "tensor", type: resultType, ref: undefined, span: c.span };
-  for (const f of sig.entry.decl.formals) {
-    const v = calleeVars.get(f.name.name);
-    if (v) it.recordFact(f.name.span, "formal", v, bodyCtx);
+  const entered = ctx.mode.blockBody(sig, calleeVars, c, ctx) ?? (template ? templateContext(sig, calleeVars, c, ctx) : undefined);
+  if (!entered) return { kind: "tensor", type: resultType, ref: undefined, span: c.span };
+  const bodyCtx = template ? { ...entered, reporter: withBlockArguments(entered.reporter, sig, args, ctx) } : entered;
+  if (template && !it.enterTemplate(sig.entry, c)) return { kind: "poison", span: c.span };
+  try {
+    for (const f of sig.entry.decl.formals) {
+      const v = calleeVars.get(f.name.name);
+      if (v) it.recordFact(f.name.span, "formal", v, bodyCtx);
+    }
+    const out = it.runBody(sig.entry.decl.body, bodyCtx)[0]?.value;
+    if (!out || out.kind !== "tensor") return { kind: "poison", span: c.span };
+    if (template) it.checkResult(out, resultType, sig.entry.decl.result, bodyCtx);
+    return { kind: "tensor", type: resultType, ref: out.ref, span: c.span };
+  } finally {
+    if (template) it.leaveTemplate(sig.entry);
   }
-  const out = it.runBody(sig.entry.decl.body, bodyCtx)[0]?.value;
-  if (!out || out.kind !== "tensor") return { kind: "poison", span: c.span };
-  return { kind: "tensor", type: resultType, ref: out.ref, span: c.span };
+}
+
+/** What the body was checked with: each block passed, as it reads, where it was passed. */
+function withBlockArguments(reporter: Ctx["reporter"], sig: Signature, args: Map<string, Value>, ctx: Ctx): Ctx["reporter"] {
+  for (const f of sig.formals) {
+    const v = args.get(f.name);
+    if (f.kind !== "block" || !v) continue;
+    reporter = reporter.within({
+      span: v.span,
+      label: `checked with \`${f.name}\` = \`${blockValueText(v, (p) => M.valueIn(p, ctx)?.toString() ?? p.toString())}\``,
+    });
+  }
+  return reporter;
+}
+
+/** A generic caller's context for checking a callee's body at one call: the caller's symbols, the callee's names. */
+function templateContext(sig: Signature, vars: Map<string, Value>, c: A.CallExpr, ctx: Ctx): Ctx {
+  return {
+    ...ctx,
+    reporter: ctx.reporter.within({ span: c.span, label: `in \`${sig.entry.decl.name.text}\`, called here` }),
+    scope: sig.entry.module,
+    vars,
+    pathways: new Set(),
+    callSite: ctx.callSite ?? c.span,
+  };
 }
 
 /** Scalars first, defaults evaluated in the callee with what is bound so far. */
@@ -52,6 +90,14 @@ function bindScalars(
 ): Value | undefined {
   for (const f of sig.formals) {
     if (f.kind === "tensor") continue;
+    if (f.kind === "block") {
+      // The default is written in the callee: its block names are the callee module's.
+      const v =
+        args.get(f.name) ?? (f.default ? blockValue(it, f.default, blockSlot(f), { ...ctx, scope: sig.entry.module, vars: new Map(calleeVars) }) : undefined);
+      if (v?.kind === "poison") return v;
+      if (v) calleeVars.set(f.name, v);
+      continue;
+    }
     let v = args.get(f.name);
     if (!v && f.default) v = it.expr(f.default, { ...ctx, vars: new Map(calleeVars) });
     if (!v) continue;

@@ -38,17 +38,19 @@ import { writtenPartOfVideoAxis } from "../shapes";
 import type { BlockEntry, ModuleScope } from "../scope";
 import type { Span } from "../span";
 import { axisName, type TensorType } from "../types";
-import type { Value } from "../values";
+import { blockValueText, type Value } from "../values";
 import type { FactSink } from "../facts/types";
 import { applyOp } from "./apply-op";
-import { Abandon, factsOf, Reporter, type Continuation, type Ctx, type Returned, type Signature, type SymbolInfo } from "./context";
+import { Abandon, factsOf, Reporter, type Continuation, type Ctx, type FormalInfo, type Returned, type Signature, type SymbolInfo } from "./context";
 import { Evaluator } from "./expressions";
 import { instantiate } from "./instantiate";
 import * as M from "./messages";
 import type { Mode } from "./mode";
 import type { SizeChange } from "./messages";
 import { compareDims } from "./prover";
-import { checkBlock, formalInfos } from "./signature";
+import { blockSlot, checkBlock, formalInfos } from "./signature";
+import { blockValue, type BlockSlot, type BlockValue } from "./block-values";
+import * as P from "./parameter-messages";
 
 export type { SymbolInfo, Signature, Requirement } from "./context";
 export { InstanceMode } from "./mode";
@@ -90,9 +92,35 @@ export class Interpreter extends Evaluator {
     return final;
   }
 
+  /** Blocks whose bodies are being checked at a call (instantiate.ts), to refuse one that would expand itself forever. */
+  private readonly expanding = new Set<BlockEntry>();
+
+  enterTemplate(entry: BlockEntry, c: A.CallExpr): boolean {
+    if (this.expanding.has(entry)) {
+      this.reporter.report(M.recursion(entry.decl, c.callee.span));
+      return false;
+    }
+    this.expanding.add(entry);
+    return true;
+  }
+
+  leaveTemplate(entry: BlockEntry): void {
+    this.expanding.delete(entry);
+  }
+
   /** A network's context: its parameters are the symbols, the IR goes into `mode`'s builder. */
   networkContext(scope: ModuleScope, symbols: Map<string, SymbolInfo>, vars: Map<string, Value>, mode: Mode): Ctx {
     return { mode, reporter: this.reporter, scope, vars, symbols, assumptions: [], path: [], pathways: new Set(), callSite: undefined, inLateral: undefined };
+  }
+
+  /** A block value written for `slot` (a default, an alias's argument, a setting): poison after a reported error. */
+  evaluateBlockValue(e: A.Expr, slot: BlockSlot, ctx: Ctx): Value {
+    try {
+      return blockValue(this, e, slot, ctx);
+    } catch (err) {
+      if (err instanceof Abandon) return { kind: "poison", span: e.span };
+      throw err;
+    }
   }
 
   /** An expression evaluated on its own: poison after a reported error. */
@@ -282,6 +310,13 @@ export class Interpreter extends Evaluator {
 
   protected call(c: A.CallExpr, piped: Value | undefined, ctx: Ctx): Value {
     const name = c.callee.name;
+    // A block-valued parameter: transform(α: α, β: β).
+    const held = ctx.vars.get(name);
+    if (held?.kind === "block") return this.callBlockValue(held, c, piped, ctx);
+    if (held && !isOpName(name) && !ctx.scope.blocks.has(name)) {
+      if (held.kind === "poison") return held;
+      if (held.kind === "string") return this.reporter.fail(P.wordCalled(c.callee, held.value, held.span));
+    }
     if (name === "input") return ctx.mode.graphInput(c, piped !== undefined, (e) => this.graphInputType(e, ctx), ctx);
     if (isOpName(name)) {
       const args = this.bindArgs(
@@ -299,13 +334,48 @@ export class Interpreter extends Evaluator {
     const sig = this.signatureOf(entry, c.callee);
     if (!sig) return { kind: "poison", span: c.span };
     const args = this.bindArgs(
-      sig.formals.map((f) => ({ name: f.name, variadic: false, required: f.default === undefined })),
+      sig.formals.map((f) => ({ name: f.name, variadic: false, required: f.default === undefined, ...(f.kind === "block" ? { slot: blockSlot(f) } : {}) })),
       c,
       piped,
       ctx,
     );
     if (!args) return { kind: "poison", span: c.span };
     return instantiate(this, sig, args, c, ctx);
+  }
+
+  /**
+   * A call of a block value: the call's arguments added to those the value
+   * binds, then checked as a call of the block itself, its diagnostics
+   * traced back to where the value was written.
+   */
+  private callBlockValue(v: BlockValue, c: A.CallExpr, piped: Value | undefined, ctx: Ctx): Value {
+    const block = v.entry.decl.name;
+    const text = blockValueText(v, (p) => M.valueIn(p, ctx)?.toString() ?? p.toString());
+    const reporter = ctx.reporter.within({ span: v.span, label: `\`${c.callee.text}\` is \`${text}\` here` });
+    let again = false;
+    for (const a of c.args ?? []) {
+      const bound = a.name ? v.bound.find((b) => b.name === a.name?.name) : undefined;
+      if (a.name && bound) {
+        this.reporter.report(P.boundAgain(c.callee.text, { ...a, name: a.name }, text, bound.span));
+        again = true;
+      }
+    }
+    if (again) return { kind: "poison", span: c.span };
+    const sig = this.signatureOf(v.entry, c.callee);
+    if (!sig) return { kind: "poison", span: c.span };
+    const asBlock: A.CallExpr = { ...c, callee: { ...block, span: c.callee.span } };
+    const blockCtx: Ctx = { ...ctx, reporter };
+    const required = (f: FormalInfo) => f.default === undefined && !v.bound.some((b) => b.name === f.name);
+    const args = this.bindArgs(
+      sig.formals.map((f) => ({ name: f.name, variadic: false, required: required(f), ...(f.kind === "block" ? { slot: blockSlot(f) } : {}) })),
+      asBlock,
+      piped,
+      blockCtx,
+      reporter,
+    );
+    if (!args) return { kind: "poison", span: c.span };
+    for (const b of v.bound) args.set(b.name, b.value);
+    return instantiate(this, sig, args, asBlock, blockCtx);
   }
 
   /** The argument of `input(<type>)`. */
@@ -318,10 +388,11 @@ export class Interpreter extends Evaluator {
 
   /** Positional, then named; the piped value is the first positional. */
   private bindArgs(
-    formals: ReadonlyArray<{ name: string; variadic: boolean; required: boolean }>,
+    formals: ReadonlyArray<{ name: string; variadic: boolean; required: boolean; slot?: BlockSlot }>,
     c: A.CallExpr,
     piped: Value | undefined,
     ctx: Ctx,
+    reporter: Reporter = this.reporter,
   ): Map<string, Value> | undefined {
     const bound = new Map<string, Value>();
     const positional: Value[] = piped ? [piped] : [];
@@ -336,7 +407,7 @@ export class Interpreter extends Evaluator {
     else {
       if (positional.length > formals.length) {
         const extra = c.args?.filter((a) => !a.name)[formals.length - (piped ? 1 : 0)]?.span ?? c.span;
-        this.reporter.fail(M.tooManyArguments(c, extra, formals.length, positional.length, piped !== undefined));
+        reporter.fail(M.tooManyArguments(c, extra, formals.length, positional.length, piped !== undefined));
       }
       positional.forEach((v, i) => {
         const f = formals[i];
@@ -346,23 +417,23 @@ export class Interpreter extends Evaluator {
     for (const { arg, name } of named) {
       const formal = formals.find((f) => f.name === name.name);
       if (!formal)
-        this.reporter.report(
+        reporter.report(
           M.unknownArgument(
             c,
             name,
             formals.map((f) => f.name),
           ),
         );
-      else if (bound.has(formal.name)) this.reporter.report(M.argumentTwice(arg, name));
+      else if (bound.has(formal.name)) reporter.report(M.argumentTwice(arg, name));
       else {
-        bound.set(formal.name, this.expr(arg.value, ctx));
+        bound.set(formal.name, formal.slot ? blockValue(this, arg.value, formal.slot, ctx) : this.expr(arg.value, ctx));
         continue;
       }
       poisoned = true;
     }
     const missing = formals.filter((f) => f.required && !bound.has(f.name));
     if (missing.length > 0) {
-      this.reporter.report(
+      reporter.report(
         M.missingArguments(
           c,
           missing.map((m) => m.name),
@@ -379,9 +450,9 @@ export class Interpreter extends Evaluator {
   /** A returned value against the declared result type (of a block or a network). */
   checkResult(v: Value, declared: TensorType, declaredExpr: A.TypeExpr, ctx: Ctx): void {
     if (v.kind === "poison") return;
-    if (v.kind !== "tensor") return this.reporter.report(M.resultNotATensor(v));
+    if (v.kind !== "tensor") return ctx.reporter.report(M.resultNotATensor(v));
     if (v.type.layout !== declared.layout || v.type.dims.length !== declared.dims.length)
-      return this.reporter.report(M.resultForm(v, declared, declaredExpr.span));
+      return ctx.reporter.report(M.resultForm(v, declared, declaredExpr.span));
     const facts = factsOf(ctx);
     const wrong: M.WrongAxis[] = [];
     declared.dims.forEach((expected, i) => {
@@ -411,9 +482,9 @@ export class Interpreter extends Evaluator {
     if (!first) return;
     // One error for the result, on the op whose padding changed its size when one did.
     const change = wrong.map((w) => this.sizeChanges.get(w.found)).find((c) => c !== undefined);
-    if (change) return this.reporter.report(M.paddingChangesSize(change, wrong, v, declared, declaredExpr.span));
-    if (wrong.length === 1) return this.reporter.report(M.resultDimension(v, declared, first.axis, first.found, first.expected, first.span, ctx));
-    return this.reporter.report(M.resultDimensions(v, declared, wrong, ctx));
+    if (change) return ctx.reporter.report(M.paddingChangesSize(change, wrong, v, declared, declaredExpr.span));
+    if (wrong.length === 1) return ctx.reporter.report(M.resultDimension(v, declared, first.axis, first.found, first.expected, first.span, ctx));
+    return ctx.reporter.report(M.resultDimensions(v, declared, wrong, ctx));
   }
 }
 

@@ -93,3 +93,70 @@ export function inputNotASize(name: A.Ident, at: Span, type: TensorType, d: Poly
     label: "here",
   });
 }
+
+// Block-valued parameters (transform: block | "none" = tconv(k: K)).
+
+/** `declared`: the parameter's declaration, when the value was written elsewhere (a setting). */
+export function noSuchBlockValue(
+  name: string,
+  written: string,
+  at: Span,
+  choices: readonly string[],
+  blocks: readonly string[],
+  declared: Span | undefined,
+): Diagnostic {
+  const words = choices.map((c) => JSON.stringify(c));
+  return makeDiagnostic("SF0112", at, {
+    message: `\`${name}\` is a block${words.length ? ` or ${words.join(", ")}` : ""}, given \`${written}\`: no block${words.length ? " or word" : ""} of that name`,
+    label: "not a block in scope",
+    related: declared ? [{ span: declared, label: "declared here" }] : [],
+    help: suggest(written, [...blocks, ...choices]) ?? (blocks.length ? `the blocks in scope are ${blocks.join(", ")}` : undefined),
+  });
+}
+
+export function notABlockValue(name: string, what: string, at: Span, declared: Span | undefined): Diagnostic {
+  return makeDiagnostic("SF0120", at, {
+    message: `\`${name}\` takes a block, given ${what}`,
+    label: "not a block",
+    related: declared ? [{ span: declared, label: "declared here" }] : [],
+    help: "write a block's name, optionally with named arguments: `tconv` or `tconv(k: 7)`",
+  });
+}
+
+export function blockValueArgument(
+  block: string,
+  arg: string,
+  why: "unknown" | "tensor" | "twice" | "positional",
+  at: Span,
+  formals: readonly string[],
+): Diagnostic {
+  const message = {
+    unknown: `\`${block}\` has no argument \`${arg}\` to bind`,
+    tensor: `\`${arg}\` is \`${block}\`'s tensor input: it is given where the block is called, not bound in its value`,
+    twice: `argument \`${arg}\` is bound twice`,
+    positional: `a block value binds arguments by name: \`${block}(name: value)\``,
+  }[why];
+  return makeDiagnostic("SF0121", at, {
+    message,
+    label: { unknown: "unknown argument", tensor: "a tensor input", twice: "again here", positional: "no name" }[why],
+    help: why === "unknown" ? (suggest(arg, formals) ?? `it takes ${formals.join(", ")}`) : undefined,
+  });
+}
+
+export function boundAgain(param: string, arg: A.Argument & { name: A.Ident }, value: string, bound: Span): Diagnostic {
+  return makeDiagnostic("SF0122", arg.span, {
+    message: `\`${arg.name.text}\` is already bound by \`${param}\` = \`${value}\``,
+    label: "given again",
+    related: [{ span: bound, label: `bound here` }],
+    help: `bind \`${arg.name.text}\` in one place: here, or in the value of \`${param}\``,
+  });
+}
+
+export function wordCalled(param: A.Ident, word: string, valueAt: Span): Diagnostic {
+  return makeDiagnostic("SF0123", param.span, {
+    message: `\`${param.text}\` is ${JSON.stringify(word)} here, not a block`,
+    label: "called here",
+    related: [{ span: valueAt, label: `\`${param.text}\` = ${JSON.stringify(word)}` }],
+    help: `test it first: \`if ${param.text} != ${JSON.stringify(word)} { ... }\``,
+  });
+}

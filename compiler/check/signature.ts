@@ -9,6 +9,7 @@ import type { BlockEntry } from "../scope";
 import type { Span } from "../span";
 import type { Value } from "../values";
 import type { Ctx, FormalInfo, Reporter, Signature, SymbolInfo } from "./context";
+import type { BlockSlot } from "./block-values";
 import type { Interpreter } from "./interpreter";
 import * as M from "./messages";
 import { GenericMode } from "./mode";
@@ -20,7 +21,7 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
   const symbols = new Map<string, SymbolInfo>();
   const vars = new Map<string, Value>();
   for (const f of formals) {
-    if (f.kind === "tensor") continue;
+    if (f.kind === "tensor" || f.kind === "block") continue;
     if (f.kind === "bool") vars.set(f.name, { kind: "bool", value: undefined, span: f.span });
     else {
       symbols.set(f.name, { integer: f.kind === "int", span: f.span, value: undefined, display: f.name });
@@ -45,6 +46,11 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
     callSite: undefined,
     inLateral: undefined,
   };
+  // A block-valued formal is checked with its default here; a call that
+  // passes another block checks the body again with it (instantiate.ts).
+  // Without a default there is nothing to check it with until a call.
+  for (const f of formals) if (f.kind === "block" && f.default) vars.set(f.name, it.evaluateBlockValue(f.default, blockSlot(f), ctx));
+  const template = formals.some((f) => f.kind === "block" && !f.default);
   const typed = formals.map((f) => {
     if (!f.typeExpr) return f;
     const type = it.typeFromExpr(f.typeExpr, ctx);
@@ -57,7 +63,7 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
     if (v) it.recordFact(f.name.span, "formal", v, ctx);
   }
   const resultType = it.typeFromExpr(decl.result, ctx);
-  if (decl.kind === "block") {
+  if (decl.kind === "block" && !template) {
     const returns = it.runBody(decl.body, ctx);
     if (returns.length === 0) it.reporter.report(M.noReturn(decl));
     for (const r of returns) if (resultType) it.checkResult(r.value, resultType, decl.result, r.ctx);
@@ -66,11 +72,20 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
 }
 
 export function formalInfos(decl: A.BlockDecl, reporter: Reporter): FormalInfo[] {
-  return decl.formals.map((f) => ({ name: f.name.name, kind: formalKind(f, reporter), type: undefined, typeExpr: f.type, default: f.default, span: f.span }));
+  return decl.formals.map((f) => ({
+    name: f.name.name,
+    kind: formalKind(f, reporter),
+    type: undefined,
+    typeExpr: f.type,
+    default: f.default,
+    span: f.span,
+    ...(f.choices ? { choices: f.choices } : {}),
+  }));
 }
 
 function formalKind(f: A.BlockDecl["formals"][number], reporter: Reporter): FormalInfo["kind"] {
   if (f.type) return "tensor";
+  if (f.isBlock) return "block";
   if (f.sort) {
     const sort = f.sort.name;
     if (sort === "int" || sort === "rat" || sort === "bool") return sort;
@@ -81,6 +96,10 @@ function formalKind(f: A.BlockDecl["formals"][number], reporter: Reporter): Form
   if (f.default?.kind === "bool") return "bool";
   if (f.default?.kind === "number" && !f.default.value.isInteger()) return "rat";
   return "int";
+}
+
+export function blockSlot(f: FormalInfo): BlockSlot {
+  return { name: f.name, choices: f.choices ?? [], declared: f.span };
 }
 
 /** Calls `visit` on every name in a dimension expression, in order. */

@@ -108,6 +108,30 @@ export const CATALOGUE = {
     explain:
       "Network aliases that name each other in a cycle (`network A = B(...)` and `network B = A(...)`), so that none of them has a network to start from. The whole cycle is shown.",
   },
+  SF0120: {
+    severity: "error",
+    title: "not a block value",
+    explain:
+      'A block-valued parameter (`transform: block`) given something that is not a block: a number, an op, a network or an expression. Its value is a block\'s name, optionally with named arguments, `tconv(k: 7)`, or one of the words its declaration lists (`block | "none"`).',
+  },
+  SF0121: {
+    severity: "error",
+    title: "argument a block value cannot bind",
+    explain:
+      "A block value binds an argument the block does not declare, binds one twice, passes one by position, or binds a tensor input (those are given where the value is called). `tconv(k: 7)` binds `k`; `x`, `α` and `β` come at the call.",
+  },
+  SF0122: {
+    severity: "error",
+    title: "argument already bound by the block value",
+    explain:
+      "A call of a block-valued parameter gives an argument its value already binds: with `transform = tconv(k: 7)`, `transform(k: 3)` would silently replace the 7. Bind it in one place.",
+  },
+  SF0123: {
+    severity: "error",
+    title: "a word called like a block",
+    explain:
+      'A block-valued parameter whose value is one of its words (`"none"`) is called. Test it first: `if transform != "none" { ... transform(...) ... }`.',
+  },
   // Values and shapes
   SF0201: {
     severity: "error",

@@ -14,6 +14,7 @@ import type { NetworkParam } from "../elaborate";
 import type { IRGraph } from "../ir";
 import { recordOf } from "../ops";
 import type { Span } from "../span";
+import { BlockParamValue } from "../values";
 import { planDynamic, type DynamicPlan } from "./plan";
 
 /** The lowest opset the shape-agnostic lowerings use (Range, Max on int64, Squeeze-free scalars). */
@@ -98,7 +99,7 @@ export function prepareDynamic(request: DynamicRequest): { plan?: DynamicPlan; d
     else if (!(p.value instanceof Rational) || !p.value.isInteger())
       problem(
         "SF0702",
-        `\`${name}\` cannot be dynamic: it is ${typeof p.value === "string" ? "a choice" : "not an integer"}, not a size`,
+        `\`${name}\` cannot be dynamic: it is ${typeof p.value === "string" ? "a choice" : p.value instanceof BlockParamValue ? "a block" : "not an integer"}, not a size`,
         "not a size parameter",
       );
   }

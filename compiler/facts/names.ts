@@ -186,7 +186,13 @@ class ModuleResolver {
     }
   }
 
-  private callee(id: A.Ident): BlockEntry | undefined {
+  private callee(id: A.Ident, env: ReadonlyMap<string, Binding>): BlockEntry | undefined {
+    // A block-valued parameter called: transform(α: α, β: β) leads to its declaration.
+    const local = env.get(id.name);
+    if (local && (local.kind === "parameter" || local.kind === "formal" || local.kind === "local")) {
+      this.add(id, local.kind, local.span);
+      return undefined;
+    }
     const entry = this.scope.blocks.get(id.name);
     if (entry) this.add(id, entry.decl.kind, entry.decl.name.span);
     else if (isOpName(id.name) || id.name === "input") this.add(id, "op", undefined);
@@ -205,12 +211,12 @@ class ModuleResolver {
 
   private pipeTarget(e: A.CallExpr | A.RepeatExpr, env: ReadonlyMap<string, Binding>): void {
     if (e.kind === "call") {
-      const entry = this.callee(e.callee);
+      const entry = this.callee(e.callee, env);
       this.args(e.args, entry, env);
       return;
     }
     this.expr(e.count, env);
-    const entry = this.callee(e.callee);
+    const entry = this.callee(e.callee, env);
     this.args(e.args, entry, env);
     this.args(e.firstArgs, entry, env);
     if (e.then) {

@@ -11,7 +11,7 @@ import type { IRGraph } from "../ir";
 import type { IRBuilder } from "../ir-builder";
 import type { Span } from "../span";
 import { formatType, type TensorType } from "../types";
-import type { Value } from "../values";
+import { blockValueText, type Value } from "../values";
 
 /** What the span is: a name bound or read, a formal of a block, or a call's result. */
 export type FactRole = "value" | "binding" | "formal" | "call";
@@ -153,6 +153,10 @@ function describe(v: Value, evaluate: Evaluate): { symbolic: string; concrete: s
       return v.value === undefined ? { symbolic: "true or false", concrete: undefined } : { symbolic: String(v.value), concrete: String(v.value) };
     case "string":
       return { symbolic: JSON.stringify(v.value), concrete: JSON.stringify(v.value) };
+    case "block": {
+      const text = blockValueText(v, (p) => evaluate(p)?.toString() ?? p.toString());
+      return { symbolic: blockValueText(v, (p) => p.toString()), concrete: text };
+    }
     case "list":
     case "poison":
       return undefined;

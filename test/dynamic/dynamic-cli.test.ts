@@ -63,7 +63,8 @@ describe("sfc compile --dynamic and sfc run", () => {
 
   it("refuses a choice, a layer count and an unknown name", async () => {
     for (const [name, pattern] of [
-      ["transform", /SF0702.*`transform` cannot be dynamic: it is a choice/],
+      ["fusion", /SF0702.*`fusion` cannot be dynamic: it is a choice/],
+      ["transform", /SF0702.*`transform` cannot be dynamic: it is a block/],
       ["depth2", /SF0702.*`depth2` cannot be dynamic: it changes which layers the network has/],
       ["Q", /SF0111.*no parameter `Q` to leave dynamic/],
     ] as const) {

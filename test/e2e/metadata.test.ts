@@ -55,7 +55,18 @@ describe("model metadata", () => {
     const m = read.metadata;
     expect(m.network).toBe("SlowFast_4x16_R50");
     const params = JSON.parse(m.parameters!) as Record<string, unknown>;
-    expect(params).toMatchObject({ T: 4, α: 8, β: "1/8", τ: 16, S: 48, C: 16, classes: 10, transform: "tconv", sampling: "stride", dropout: "1/2" });
+    expect(params).toMatchObject({
+      T: 4,
+      α: 8,
+      β: "1/8",
+      τ: 16,
+      S: 48,
+      C: 16,
+      classes: 10,
+      transform: "tconv(k: 5, ratio: 2)",
+      sampling: "stride",
+      dropout: "1/2",
+    });
     expect(m.sfc_version).toBe(pkg.version);
     const stdlib = nodeHost().stdlib;
     const sources = new Map([...["inputs", "lateral", "nonlocal", "resnet3d", "slowfast"].map((n): [string, string] => [`std/${n}.sf`, stdlib.get(n)!])]);

@@ -84,7 +84,8 @@ describe("the TextMate grammar on the standard library", () => {
     const tokens = tokenise(source);
     expect(scopeOf(tokens, source, "import", "import std.lateral")).toBe("keyword.control.import.sf");
     expect(scopeOf(tokens, source, "std.lateral")).toBe("entity.name.namespace.sf");
-    expect(scopeOf(tokens, source, "tconv", "transform:")).toBe("string.quoted.double.sf");
+    expect(scopeOf(tokens, source, "none", "transform: block")).toBe("string.quoted.double.sf");
+    expect(scopeOf(tokens, source, "tconv", "transform: block")).toBe("entity.name.function.call.sf");
     expect(scopeOf(tokens, source, "lateral", "lateral fast -> slow")).toBe("keyword.control.lateral.sf");
     expect(scopeOf(tokens, source, "fast", "lateral fast -> slow")).toBe("variable.other.pathway.sf");
     expect(scopeOf(tokens, source, "stem", "slow = stem(")).toBe("entity.name.function.call.sf");

@@ -119,10 +119,25 @@ describe("hover", () => {
     const uri = fileUri(path.join(ROOT, "stdlib/slowfast.sf"));
     const text = fs.readFileSync(path.join(ROOT, "stdlib/slowfast.sf"), "utf8");
     await client.open(uri, text);
-    const def = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(text, "tconv(α: α", 1) });
+    const def = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(text, "tconv(k: K", 1) });
     expect(def!.uri).toBe(fileUri(path.join(ROOT, "stdlib/lateral.sf")));
     const shown = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "pathway fast", 9) }));
     expect(shown).toContain("fast: <αT, S², 3>  =  <32, 224², 3>");
+  });
+});
+
+describe("a block-valued parameter", () => {
+  test("slowfast.sf: no diagnostics, its value on hover, and its calls lead to its declaration", async () => {
+    const file = path.join(ROOT, "stdlib/slowfast.sf");
+    const uri = fileUri(file);
+    const text = fs.readFileSync(file, "utf8");
+    await client.open(uri, text);
+    expect((await client.diagnostics(uri)).diagnostics).toEqual([]);
+    const declared = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "transform: block", 2) }));
+    expect(declared).toContain("tconv(k: 5, ratio: 2)");
+    const def = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(text, "transform(α: α", 2) });
+    expect(def!.uri).toBe(uri);
+    expect(def!.range.start.line).toBe(at(text, "transform: block").line);
   });
 });
 

@@ -43,7 +43,7 @@ describe("models/beta6.sf: β = 1/6 through an alias", () => {
     expect(r.err).toContain("network B = SlowFast_4x16_R50(β: 1/6)");
     expect(r.err).toContain("^^^^^^ β = 1/6 makes `Cf` = 32/3");
     expect(r.err).toContain("= note: in `SlowFast`: Cf = 32/3 is a fraction");
-    expect(r.err).toMatch(/--> std\/slowfast\.sf:48:28/);
+    expect(r.err).toMatch(/--> std\/slowfast\.sf:50:28/);
     expect(r.err).toContain("= note: `Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31");
     expect(r.err).toMatch(/--> std\/slowfast\.sf:22:10/);
     expect(r.err).toContain("`SlowFast_4x16_R50(β: 1/6, Cf: 10)` or `SlowFast_4x16_R50(β: 1/6, Cf: 11)`");
@@ -60,7 +60,7 @@ describe("models/beta6.sf: β = 1/6 through an alias", () => {
     expect(message.split("\n")).toEqual([
       "`out` of `stem` must be an integer, but Cf = 32/3",
       "here: β = 1/6 makes `Cf` = 32/3",
-      "note: in `SlowFast`: Cf = 32/3 is a fraction (std/slowfast.sf:48:28)",
+      "note: in `SlowFast`: Cf = 32/3 is a fraction (std/slowfast.sf:50:28)",
       "note: `Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31 (std/slowfast.sf:22:10)",
       "help: give `Cf` a whole value where `B` chooses its parameters: `SlowFast_4x16_R50(β: 1/6, Cf: 10)` or `SlowFast_4x16_R50(β: 1/6, Cf: 11)`",
     ]);
@@ -81,7 +81,7 @@ describe("models/beta6.sf: β = 1/6 through an alias", () => {
     ]);
     expect(related).toEqual([
       [pathToFileURL(path.join(__dirname, FILE)).href, 3, "β = 1/6 makes `Cf` = 32/3"],
-      [stdlibUri, 48, "in `SlowFast`: Cf = 32/3 is a fraction"],
+      [stdlibUri, 50, "in `SlowFast`: Cf = 32/3 is a fraction"],
       [stdlibUri, 22, "`Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31"],
     ]);
 
@@ -100,14 +100,14 @@ describe("models/beta6.sf: β = 1/6 through an alias", () => {
       l.message?.text,
     ];
     expect(result.relatedLocations.map(where)).toEqual([
-      [stdlibUri, 48, "in `SlowFast`: Cf = 32/3 is a fraction"],
+      [stdlibUri, 50, "in `SlowFast`: Cf = 32/3 is a fraction"],
       [stdlibUri, 22, "`Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31"],
     ]);
     // The code flow goes from the user's line inwards.
     expect(result.codeFlows[0].threadFlows[0].locations.map((l: { location: Parameters<typeof where>[0] }) => where(l.location))).toEqual([
       [FILE, 3, "β = 1/6 makes `Cf` = 32/3"],
       [stdlibUri, 22, "`Cf` = βC = 32/3 because β = 1/6 at models/beta6.sf:3:31"],
-      [stdlibUri, 48, "in `SlowFast`: Cf = 32/3 is a fraction"],
+      [stdlibUri, 50, "in `SlowFast`: Cf = 32/3 is a fraction"],
     ]);
   });
 
