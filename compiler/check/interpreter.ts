@@ -237,7 +237,7 @@ export class Interpreter extends Evaluator {
     const transformed = this.recordedCall(s.transform.span, lateralCtx, () =>
       s.then.reduce((v, t) => (v.kind === "poison" ? v : this.stage(t, v, lateralCtx)), this.stage(s.transform, source, lateralCtx)),
     );
-    this.lateralShapes(s, transformed, target, lateralCtx);
+    this.lateralShapes(s, transformed, target, source, lateralCtx);
     const fuseOp: OpName = fusion === "sum" ? "add" : "concat";
     const fused = applyOp(
       this,
@@ -252,20 +252,22 @@ export class Interpreter extends Evaluator {
   }
 
   /**
-   * The transformed Fast feature against the Slow pathway, said in their
-   * terms: frames first (a sampling that does not match the lateral's α),
-   * then height and width together, before the fusion op would report each
-   * axis of its "input 2" on its own.
+   * The transformed source against the target, said in the pathways' terms:
+   * frames first (a sampling that does not match the lateral's α, or a
+   * Slow → Fast link that makes no time), then height and width together,
+   * before the fusion op would report each axis of its "input 2" on its own.
    */
-  private lateralShapes(s: A.LateralStmt, fast: Value, slow: Value, ctx: Ctx): void {
-    if (fast.kind !== "tensor" || slow.kind !== "tensor" || fast.type.layout !== "video" || slow.type.layout !== "video") return;
+  private lateralShapes(s: A.LateralStmt, transformed: Value, target: Value, source: Value, ctx: Ctx): void {
+    if (transformed.kind !== "tensor" || target.kind !== "tensor" || transformed.type.layout !== "video" || target.type.layout !== "video") return;
     const facts = factsOf(ctx);
-    const [, ft, fh, fw] = fast.type.dims;
-    const [, st, sh, sw] = slow.type.dims;
-    if (!ft || !fh || !fw || !st || !sh || !sw) return;
-    if (compareDims(ft, st, facts).kind === "refuted") return this.reporter.fail(M.lateralFrames(s, ft, st, ctx));
-    if (compareDims(fh, sh, facts).kind === "refuted" || compareDims(fw, sw, facts).kind === "refuted")
-      return this.reporter.fail(M.lateralSpatial(s, [fh, fw], [sh, sw], ctx));
+    const [, xt, xh, xw] = transformed.type.dims;
+    const [, gt, gh, gw] = target.type.dims;
+    if (!xt || !xh || !xw || !gt || !gh || !gw) return;
+    // The source's frames tell which way the link goes; the target's stand in when it is not a video.
+    const sourceFrames = source.kind === "tensor" && source.type.layout === "video" ? (source.type.dims[1] ?? gt) : gt;
+    if (compareDims(xt, gt, facts).kind === "refuted") return this.reporter.fail(M.lateralFrames(s, xt, gt, sourceFrames, ctx));
+    if (compareDims(xh, gh, facts).kind === "refuted" || compareDims(xw, gw, facts).kind === "refuted")
+      return this.reporter.fail(M.lateralSpatial(s, [xh, xw], [gh, gw], ctx));
   }
 
   // ---------------------------------------------------------------- calls

@@ -10,7 +10,7 @@ import { makeDiagnostic, type Diagnostic, type LabelledSpan, type ParameterFix }
 import { Poly } from "../dims/poly";
 import { Rational } from "../dims/rational";
 import { closest, suggest } from "../scope";
-import type { Span } from "../span";
+import { joinSpans, type Span } from "../span";
 import { elementCount, formatType, type TensorType } from "../types";
 import { describeValue, type Value } from "../values";
 import type { Ctx, Requirement } from "./context";
@@ -48,35 +48,56 @@ export function provenance(polys: readonly Poly[], ctx: Ctx): LabelledSpan[] {
 const sizeOf = (p: Poly, ctx: Ctx): string => valueIn(p, ctx)?.toString() ?? p.toString();
 const areaOf = ([h, w]: readonly [Poly, Poly], ctx: Ctx): string => `${sizeOf(h, ctx)}×${sizeOf(w, ctx)}`;
 
-export function lateralSpatial(s: A.LateralStmt, fast: readonly [Poly, Poly], slow: readonly [Poly, Poly], ctx: Ctx): Diagnostic {
-  const [fh] = fast;
-  const [sh] = slow;
-  const fv = valueIn(fh, ctx);
-  const sv = valueIn(sh, ctx);
-  const ratio = fv !== undefined && sv !== undefined && !fv.isZero() ? sv.div(fv) : undefined;
+/** The whole transform of a lateral link, every call of a pipe included. */
+const transformSpan = (s: A.LateralStmt): Span => s.then.reduce((span, t) => joinSpans(span, t.span), s.transform.span);
+
+/**
+ * The transformed source against the target, named as the source names them
+ * (`fast`, `slow`, ...): a link may go either way.
+ */
+export function lateralSpatial(s: A.LateralStmt, transformed: readonly [Poly, Poly], target: readonly [Poly, Poly], ctx: Ctx): Diagnostic {
+  const [from, into] = [s.source.text, s.target.text];
+  const [th] = transformed;
+  const [gh] = target;
+  const tv = valueIn(th, ctx);
+  const gv = valueIn(gh, ctx);
+  const ratio = tv !== undefined && gv !== undefined && !tv.isZero() ? gv.div(tv) : undefined;
   return makeDiagnostic("SF0202", s.span, {
-    message: `lateral link: the transformed Fast feature is ${areaOf(fast, ctx)} but the Slow pathway is ${areaOf(slow, ctx)}`,
-    label: `fusing ${s.source.text} into ${s.target.text} needs the same height and width`,
-    related: [{ span: s.transform.span, label: `gives ${fast[0]}×${fast[1]}` }, ...provenance([...fast, ...slow], ctx)],
+    message: `lateral link: the transformed \`${from}\` is ${areaOf(transformed, ctx)} but \`${into}\` is ${areaOf(target, ctx)}`,
+    label: `fusing ${from} into ${into} needs the same height and width`,
+    related: [{ span: transformSpan(s), label: `gives ${transformed[0]}×${transformed[1]}` }, ...provenance([...transformed, ...target], ctx)],
     notes: [
-      `Fast after the transform: ${fast[0]}×${fast[1]}${valueIn(fh, ctx) !== undefined ? ` = ${areaOf(fast, ctx)}` : ""}`,
-      `Slow: ${slow[0]}×${slow[1]}${valueIn(sh, ctx) !== undefined ? ` = ${areaOf(slow, ctx)}` : ""}`,
+      `\`${from}\` after the transform: ${transformed[0]}×${transformed[1]}${tv !== undefined ? ` = ${areaOf(transformed, ctx)}` : ""}`,
+      `\`${into}\`: ${target[0]}×${target[1]}${gv !== undefined ? ` = ${areaOf(target, ctx)}` : ""}`,
     ],
     help:
       ratio !== undefined && ratio.isInteger() && ratio.num > 1n
-        ? `the transform shrinks the Fast feature ${ratio}× more than Slow: give it spatial stride 1, or downsample Slow alike`
-        : "the transform must keep the spatial size of the Slow pathway: give it spatial stride 1, or downsample both pathways alike",
+        ? `the transform shrinks \`${from}\` ${ratio}× more than \`${into}\`: give it spatial stride 1, upsample its result (\`|> upsample(1×${ratio}²)\`), or downsample \`${into}\` alike`
+        : `the transform must give the height and width of \`${into}\`: give it spatial stride 1, or downsample both pathways alike`,
   });
 }
 
-export function lateralFrames(s: A.LateralStmt, fast: Poly, slow: Poly, ctx: Ctx): Diagnostic {
+/**
+ * The frames of the transformed source against the target's. `sourceFrames`
+ * tells the direction: a link into a pathway with more frames than its
+ * source (Slow → Fast) has to make them; one into fewer (Fast → Slow) is
+ * built for a frame-rate ratio that the target's sampling must match.
+ */
+export function lateralFrames(s: A.LateralStmt, transformed: Poly, target: Poly, sourceFrames: Poly, ctx: Ctx): Diagnostic {
+  const [from, into] = [s.source.text, s.target.text];
   const alpha = ctx.symbols.get("α");
+  const alphaValue = alpha?.value !== undefined ? ` (α = ${alpha.value})` : "";
+  const sv = valueIn(sourceFrames, ctx);
+  const gv = valueIn(target, ctx);
+  const makesTime = sv !== undefined && gv !== undefined && sv.compare(gv) < 0;
   return makeDiagnostic("SF0202", s.span, {
-    message: `lateral link: Slow has ${sizeOf(slow, ctx)} frames but the lateral gives ${sizeOf(fast, ctx)}`,
-    label: `fusing ${s.source.text} into ${s.target.text} needs the same frames`,
-    related: [{ span: s.transform.span, label: `gives ${fast} frames` }, ...provenance([fast, slow], ctx)],
-    notes: [`the lateral gives ${show(fast, ctx)} frames; Slow has ${show(slow, ctx)}`],
-    help: `sample Slow with \`every: α\`, the frame-rate ratio the lateral is built for${alpha?.value !== undefined ? ` (α = ${alpha.value})` : ""}: \`frames(clip, every: α)\``,
+    message: `lateral link: \`${into}\` has ${sizeOf(target, ctx)} frames but the transform of \`${from}\` gives ${sizeOf(transformed, ctx)}`,
+    label: `fusing ${from} into ${into} needs the same frames`,
+    related: [{ span: transformSpan(s), label: `gives ${transformed} frames` }, ...provenance([transformed, target], ctx)],
+    notes: [`the transform gives ${show(transformed, ctx)} frames; \`${into}\` has ${show(target, ctx)}`],
+    help: makesTime
+      ? `a link into a pathway with more frames must make them: std.lateral's \`c2t\` (channels to frames) and \`tupsample\` (each frame repeated) give α for each one${alphaValue}`
+      : `sample \`${into}\` with \`every: α\`, the frame-rate ratio the lateral is built for${alphaValue}: \`frames(clip, every: α)\``,
   });
 }
 
