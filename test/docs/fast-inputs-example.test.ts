@@ -5,7 +5,8 @@
  * compiles, passes the onnx checker (strict shape inference), and runs in
  * onnxruntime with the structure the page explains (a one-channel Fast conv1
  * for gray, αT + 1 input frames for differences, a half-side Fast pathway and
- * an upsampled lateral at half scale).
+ * an upsampled lateral at half scale); and the example's lines that make the
+ * Fast input, run alone, compute their definitions.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -15,6 +16,7 @@ import { compile } from "../../compiler/index";
 import { nodeHost } from "../../compiler/host/node";
 import type { IRGraph } from "../../compiler/ir";
 import { deterministicClip } from "../../runtime/session";
+import { memoryHost } from "../support/compiler";
 import { checkManyWithOnnx, runWithOrt } from "../support/onnx-check";
 
 const root = path.resolve(__dirname, "../..");
@@ -143,4 +145,71 @@ describe("examples/fast_inputs.sf, every variant", () => {
       expect(r.model).toBeUndefined();
     }
   });
+});
+
+/**
+ * The example's own lines that make the Fast input, cut from the file and
+ * run alone, against the definitions computed here with loops: BT.601 luma,
+ * differences of consecutive frames, the mean of each 2×2 patch.
+ */
+describe("examples/fast_inputs.sf's Fast-input lines", () => {
+  const source = fs.readFileSync(example, "utf8");
+  const begin = source.indexOf("  pathway fast = clip\n");
+  const end = source.indexOf("  pathway slow = frames(");
+  const lines = source.slice(begin, end);
+  const probe = `network Probe(clip: <(fast_diff ? αT + 1 : αT), S², 3>, T = 3, α = 2, S = 6,
+    fast_color: "rgb" | "gray" = "rgb", fast_diff = false, fast_scale: 1 | 1/2 = 1)
+    -> <αT, (fast_scale·S)², (fast_color == "gray" ? 1 : 3)> {
+${lines}  return fast
+}
+`;
+  const [F, S, N] = [6, 6, 2];
+
+  /** [n][c][t][y][x] of a flat NCTHW array. */
+  const get = (data: Float32Array, dims: readonly number[], n: number, c: number, t: number, y: number, x: number): number => {
+    const [, C, T, H, W] = dims as [number, number, number, number, number];
+    return data[(((n * C + c) * T + t) * H + y) * W + x]!;
+  };
+
+  function reference(clip: Float32Array, clipDims: number[], gray: boolean, diff: boolean, half: boolean): number[] {
+    const out: number[] = [];
+    const channels = gray ? 1 : 3;
+    const side = half ? S / 2 : S;
+    const pixel = (n: number, c: number, t: number, y: number, x: number): number =>
+      gray ? 0.299 * get(clip, clipDims, n, 0, t, y, x) + 0.587 * get(clip, clipDims, n, 1, t, y, x) + 0.114 * get(clip, clipDims, n, 2, t, y, x) : get(clip, clipDims, n, c, t, y, x);
+    const frame = (n: number, c: number, t: number, y: number, x: number): number => (diff ? pixel(n, c, t + 1, y, x) - pixel(n, c, t, y, x) : pixel(n, c, t, y, x));
+    for (let n = 0; n < N; n++)
+      for (let c = 0; c < channels; c++)
+        for (let t = 0; t < F; t++)
+          for (let y = 0; y < side; y++)
+            for (let x = 0; x < side; x++)
+              out.push(
+                half ? (frame(n, c, t, 2 * y, 2 * x) + frame(n, c, t, 2 * y, 2 * x + 1) + frame(n, c, t, 2 * y + 1, 2 * x) + frame(n, c, t, 2 * y + 1, 2 * x + 1)) / 4 : frame(n, c, t, y, x),
+              );
+    return out;
+  }
+
+  it("finds the lines the walk-through shows", () => {
+    expect(begin).toBeGreaterThan(0);
+    expect(lines).toContain('if fast_color == "gray"');
+    expect(lines).toContain("if fast_diff");
+    expect(lines).toContain("if fast_scale == 1/2");
+  });
+
+  for (const gray of [false, true])
+    for (const diff of [false, true])
+      for (const half of [false, true]) {
+        const settings = [`fast_color=${gray ? "gray" : "rgb"}`, `fast_diff=${diff}`, `fast_scale=${half ? "1/2" : "1"}`];
+        it(`compute their definitions: ${settings.join(" ")}`, async () => {
+          const r = compile({ file: "probe.sf", host: memoryHost({ "probe.sf": probe }), network: "Probe", settings: settings.map((text) => ({ text })) });
+          expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
+          const clipDims = [N, 3, diff ? F + 1 : F, S, S];
+          const clip = new Float32Array(clipDims.reduce((a, b) => a * b)).map((_, i) => Math.sin(0.37 * i) + 0.5 * Math.cos(0.011 * i * i));
+          const [out] = Object.values(await runWithOrt(r.model!, { clip: { data: clip, dims: clipDims } }));
+          expect(out!.dims).toEqual([N, gray ? 1 : 3, F, half ? S / 2 : S, half ? S / 2 : S]);
+          const expected = reference(clip, clipDims, gray, diff, half);
+          const worst = Array.from(out!.data).reduce((m, v, i) => Math.max(m, Math.abs(v - expected[i]!)), 0);
+          expect(worst).toBeLessThan(1e-5);
+        });
+      }
 });
