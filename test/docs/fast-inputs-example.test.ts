@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main";
-import { compile } from "../../compiler/index";
+import { check, compile } from "../../compiler/index";
 import { nodeHost } from "../../compiler/host/node";
 import type { IRGraph } from "../../compiler/ir";
 import { deterministicClip } from "../../runtime/session";
@@ -132,6 +132,13 @@ describe("examples/fast_inputs.sf, every variant", () => {
     }
     // Each input gives the network something else to see.
     for (let i = 1; i < 5; i++) expect(Array.from(logits[i]!)).not.toEqual(Array.from(logits[0]!));
+  });
+
+  it("takes half scale at every side that is a multiple of 8, as the page says", () => {
+    for (const side of [8, 16, 24, 40, 56, 72, 88, 96]) {
+      const r = check({ files: [example], host: nodeHost(), settings: [{ text: `S=${side}` }, { text: "fast_scale=1/2" }] });
+      expect(r.diagnostics.map((d) => `${d.code} ${d.message}`), `S=${side}`).toEqual([]);
+    }
   });
 
   it("refuses an r that does not divide the Slow width, and a half scale whose side does not come back", async () => {
