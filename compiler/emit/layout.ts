@@ -29,7 +29,8 @@
  * on the lowered nodes because a folded layout merges the batch into time,
  * which the IR's batch-free shapes cannot state.
  */
-import { onnx } from "onnx-proto";
+import type { onnx } from "onnx-proto";
+import { DataType } from "./onnx-enums";
 import { intAttribute, intsAttribute } from "./onnx-attributes";
 
 /** "auto": the rewrite above; "ncdhw": the plain lowering, unchanged. */
@@ -155,7 +156,7 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
   };
   const declare = (name: string, dims: readonly (Dim | undefined)[]): void => {
     const dim = dims.map((d) => (d === undefined ? {} : typeof d === "number" ? { dimValue: d } : { dimParam: d }));
-    addedValueInfo.push({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim } } } });
+    addedValueInfo.push({ name, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim } } } });
   };
   /**
    * A reshape target: a constant when every size is known, otherwise built

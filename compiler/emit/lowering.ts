@@ -8,7 +8,8 @@
  * that the IR already counts with the batch as 0 (softmax, concat, transpose)
  * pass through unchanged.
  */
-import { onnx } from "onnx-proto";
+import type { onnx } from "onnx-proto";
+import { DataType } from "./onnx-enums";
 import type { IRNode, IROp } from "../ir";
 import { recordOf, type OnnxWriter } from "../ops";
 import type { DynamicSizeWriter } from "../ops/record";
@@ -151,7 +152,7 @@ class NodeLoweringBuilder implements OnnxWriter {
     const name = this.context.freshValueName(`${this.node.name}/${purpose}`);
     this.constants.push({
       name,
-      dataType: onnx.TensorProto.DataType.INT64,
+      dataType: DataType.INT64,
       dims: [values.length],
       rawData: int64Bytes(values),
     });
@@ -160,7 +161,7 @@ class NodeLoweringBuilder implements OnnxWriter {
 
   floatConstant(purpose: string, dims: readonly number[], values: readonly number[]): string {
     const name = this.context.freshValueName(`${this.node.name}/${purpose}`);
-    this.constants.push({ name, dataType: onnx.TensorProto.DataType.FLOAT, dims, rawData: float32Bytes(values) });
+    this.constants.push({ name, dataType: DataType.FLOAT, dims, rawData: float32Bytes(values) });
     return name;
   }
 
@@ -170,7 +171,7 @@ class NodeLoweringBuilder implements OnnxWriter {
 
   floatScalar(purpose: string, value: number): string {
     const name = this.context.freshValueName(`${this.node.name}/${purpose}`);
-    this.constants.push({ name, dataType: onnx.TensorProto.DataType.FLOAT, dims: [], rawData: float32Bytes([value]) });
+    this.constants.push({ name, dataType: DataType.FLOAT, dims: [], rawData: float32Bytes([value]) });
     return name;
   }
 

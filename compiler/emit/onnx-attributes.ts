@@ -1,8 +1,8 @@
 /** ONNX node attributes, as op lowerings write them. */
-import { onnx } from "onnx-proto";
+import type { onnx } from "onnx-proto";
+import { AttributeType } from "./onnx-enums";
 
 type Attribute = onnx.IAttributeProto;
-const AttributeType = onnx.AttributeProto.AttributeType;
 
 export const intAttribute = (name: string, value: number): Attribute => ({ name, type: AttributeType.INT, i: value });
 export const intsAttribute = (name: string, values: readonly number[]): Attribute => ({

@@ -17,7 +17,8 @@
  * rules make "encode(fields before initializer) ++ initializers ++
  * encode(fields after)" the same message as one encode of the whole graph.
  */
-import { onnx } from "onnx-proto";
+import type { onnx } from "onnx-proto";
+import { DataType, onnxProto } from "./onnx-enums";
 import type { IRGraph, IRNode, IRValue, IRWeight } from "../ir";
 import { elementCount, sameShape } from "../shapes";
 import { formatSpan } from "../span";
@@ -81,7 +82,7 @@ const MIN_IR_VERSION = 4;
 /** ONNX's protobuf files are limited to 2 GiB; beyond it weights must go to external data. */
 const MAX_MODEL_BYTES = 2 ** 31 - 1;
 
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const FLOAT = DataType.FLOAT;
 
 /** How an initializer gets its bytes: already in hand, or generated while writing. */
 type InitializerSource =
@@ -285,7 +286,7 @@ function laidOut(plan: PlannedGraph, graph: IRGraph, opset: number, shapeOf: (va
     const rawData = int64Bytes(constant.values);
     initializers.push({
       name: constant.name,
-      dataType: onnx.TensorProto.DataType.INT64,
+      dataType: DataType.INT64,
       dims: constant.dims,
       byteLength: rawData.byteLength,
       source: { kind: "bytes", rawData },
@@ -392,17 +393,18 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
   const shapeOf = (value: { name: string; shape: readonly number[] }) => options.dynamic?.dims(value.name) ?? value.shape;
   const plan = options.layout === "auto" ? laidOut(plain, graph, opset, shapeOf) : plain;
 
-  const modelHead = onnx.ModelProto.encode({
+  const proto = onnxProto();
+  const modelHead = proto.ModelProto.encode({
     irVersion,
     producerName: options.producerName ?? PRODUCER_NAME,
     ...(options.producerVersion !== undefined ? { producerVersion: options.producerVersion } : {}),
   }).finish();
-  const modelTail = onnx.ModelProto.encode({
+  const modelTail = proto.ModelProto.encode({
     opsetImport: [{ domain: "", version: opset }],
     metadataProps: (options.metadata ?? []).map(([key, value]) => ({ key, value })),
   }).finish();
-  const graphHead = onnx.GraphProto.encode({ node: plan.nodes, name: graph.name }).finish();
-  const graphTail = onnx.GraphProto.encode({
+  const graphHead = proto.GraphProto.encode({ node: plan.nodes, name: graph.name }).finish();
+  const graphTail = proto.GraphProto.encode({
     docString: formatSpan(graph.span, options.displayPath),
     input: graph.inputs.map((input) => tensorValueInfo(input.name, shapeOf(input))),
     output: graph.outputs.map((output) => tensorValueInfo(output.name, shapeOf(output))),
@@ -410,7 +412,7 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
   }).finish();
 
   const initializerLayouts = plan.initializers.map((initializer) => {
-    const header = onnx.TensorProto.encode({
+    const header = proto.TensorProto.encode({
       dims: [...initializer.dims],
       dataType: initializer.dataType,
       name: initializer.name,

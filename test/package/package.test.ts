@@ -103,6 +103,19 @@ describe("without onnxruntime-node", () => {
   });
 });
 
+describe("loading only what a command needs", () => {
+  it("checks and reports without protobufjs: only writing a model loads it", () => {
+    const blocked = ["onnxruntime-node", "onnx-proto", "protobufjs"];
+    const checked = sfcWithout(blocked, "check", "examples/slowfast_tiny.sf");
+    expect(checked.code, checked.err).toBe(0);
+    const info = sfcWithout(blocked, "info", "examples/slowfast_tiny.sf");
+    expect(info.code, info.err).toBe(0);
+    const compiled = sfcWithout(blocked, "compile", "examples/slowfast_tiny.sf", "-o", path.join(work, "never.onnx"));
+    expect(compiled.code).toBe(2);
+    expect(compiled.err).toMatch(/onnx-proto/);
+  });
+});
+
 describe("a fresh clone", () => {
   it("needs nothing beside the repository: no tracked file reaches into a sibling folder", () => {
     const r = spawnSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" });
