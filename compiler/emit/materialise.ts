@@ -5,12 +5,19 @@
  * here and nothing else stays in memory.
  */
 import type { IRWeight } from "../ir";
-import { foldedValues } from "../passes/index";
+import { foldedValues, foldScales } from "../passes/index";
 import { elementCount } from "../shapes";
 import { fillInitialWeight, PLATFORM_IS_LITTLE_ENDIAN } from "./init";
 
 /** Checkpoint bytes per weight name: little-endian float32, in hand or read on demand. */
-export type CheckpointBytes = ReadonlyMap<string, Uint8Array | { readonly byteLength: number; read(): Uint8Array; readInto?(target: Uint8Array): void }>;
+export type CheckpointBytes = ReadonlyMap<string, Uint8Array | PieceSource>;
+
+/** Checkpoint bytes read on demand; `readInto` copies `target.byteLength` bytes from `offset` (default 0) into `target`. */
+export interface PieceSource {
+  readonly byteLength: number;
+  read(): Uint8Array;
+  readInto?(target: Uint8Array, offset?: number): void;
+}
 
 /** Copies little-endian float32 checkpoint bytes into `target` (platform order). */
 function copyLittleEndian(bytes: Uint8Array, target: Float32Array, name: string): void {
@@ -36,6 +43,76 @@ function sourceScratch(slot: number, count: number): Float32Array {
     scratchSlots[slot] = buffer;
   }
   return new Float32Array(buffer, 0, count);
+}
+
+/**
+ * A weight that can be produced a few rows at a time (rows along its first
+ * dimension), so that no buffer of its size is needed: a checkpoint tensor
+ * read in place, or a conv weight from one with a batch norm folded into it.
+ */
+export interface WeightPieces {
+  readonly rows: number;
+  readonly rowLength: number;
+  /** Writes rows firstRow.. into `target` (a whole number of rows), platform float32 order. */
+  fill(firstRow: number, target: Float32Array): void;
+}
+
+/** How to produce `weight` in pieces, or undefined when it is made whole (generated weights draw one stream in order). */
+export function weightPieces(weight: IRWeight, seed: number, checkpoint: CheckpointBytes): WeightPieces | undefined {
+  if (!PLATFORM_IS_LITTLE_ENDIAN || elementCount(weight.shape) === 0) return undefined;
+  const rows = weight.shape[0] ?? 1;
+  const rowLength = rows === 0 ? 0 : elementCount(weight.shape) / rows;
+  const inPlace = (w: IRWeight): PieceSource | undefined => {
+    const supplied = w.derived === undefined ? checkpoint.get(w.name) : undefined;
+    return supplied !== undefined && !(supplied instanceof Uint8Array) && supplied.readInto !== undefined && supplied.byteLength === elementCount(w.shape) * 4
+      ? supplied
+      : undefined;
+  };
+  const readRows = (from: PieceSource, firstRow: number, target: Float32Array): void =>
+    from.readInto!(new Uint8Array(target.buffer, target.byteOffset, target.byteLength), firstRow * rowLength * 4);
+  const derived = weight.derived;
+  if (derived === undefined) {
+    const from = inPlace(weight);
+    return from && { rows, rowLength, fill: (firstRow, target) => readRows(from, firstRow, target) };
+  }
+  switch (derived.kind) {
+    case "bn_fold": {
+      const conv = derived.part === "weight" && derived.conv !== undefined ? inPlace(derived.conv) : undefined;
+      if (conv === undefined) return undefined;
+      let scale: Float64Array | undefined;
+      return {
+        rows,
+        rowLength,
+        fill(firstRow, target) {
+          // The scales (from the small batch-norm vectors) once; then each row read and scaled in place, as foldedValues does.
+          scale ??= withSourceSlots((source) => foldScales(derived, rows, source), seed, checkpoint);
+          readRows(conv, firstRow, target);
+          for (let r = 0; r < target.length / rowLength; r++) {
+            const s = scale[firstRow + r]!;
+            for (let i = r * rowLength, end = i + rowLength; i < end; i++) target[i] = target[i]! * s;
+          }
+        },
+      };
+    }
+    default: {
+      const unhandled: never = derived.kind;
+      throw new Error(`unknown weight derivation ${String(unhandled)}`);
+    }
+  }
+}
+
+/** Runs `use` with a source of weights' values, each in its own reused scratch slot while `use` runs. */
+function withSourceSlots<T>(use: (source: (w: IRWeight) => Float32Array) => T, seed: number, checkpoint: CheckpointBytes): T {
+  const firstSlot = slotsInUse;
+  try {
+    return use((w) => {
+      const values = sourceScratch(slotsInUse++, elementCount(w.shape));
+      fillWeight(w, seed, checkpoint, values);
+      return values;
+    });
+  } finally {
+    slotsInUse = firstSlot;
+  }
 }
 
 /** Writes the values of `weight` into `target` (platform float32 order). */

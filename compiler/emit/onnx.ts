@@ -25,7 +25,7 @@ import { formatSpan } from "../span";
 import { fillInitialWeight, PLATFORM_IS_LITTLE_ENDIAN, swapFloat32ByteOrder } from "./init";
 import { assignLayouts, type LayoutMode } from "./layout";
 import type { DynamicShapes } from "../dynamic/sizes";
-import { fillWeight } from "./materialise";
+import { fillWeight, weightPieces, type WeightPieces } from "./materialise";
 import { int64Bytes, lowerNode, MAX_OPSET, MIN_OPSET, unsupportedAtOpset, type ConstantTensor, type IntermediateValue, type LoweringContext } from "./lowering";
 
 export { MAX_OPSET, MIN_OPSET, unsupportedAtOpset } from "./lowering";
@@ -79,6 +79,9 @@ export function defaultIrVersion(opset: number): number {
  */
 const MIN_IR_VERSION = 4;
 
+/** Weights produced in pieces (see WeightPieces) are written this many bytes at a time, at most. */
+const PIECE_BYTES = 2 ** 20;
+
 /** ONNX's protobuf files are limited to 2 GiB; beyond it weights must go to external data. */
 const MAX_MODEL_BYTES = 2 ** 31 - 1;
 
@@ -87,7 +90,7 @@ const FLOAT = DataType.FLOAT;
 /** How an initializer gets its bytes: already in hand, or generated while writing. */
 type InitializerSource =
   | { readonly kind: "bytes"; readonly rawData: Uint8Array }
-  | { readonly kind: "lazy"; readonly bytes: LazyBytes }
+  | { readonly kind: "lazy"; readonly bytes: LazyBytes; readonly weight: IRWeight }
   | { readonly kind: "init"; readonly weight: IRWeight }
   /** Computed by a graph pass from other weights (IRWeight.derived). */
   | { readonly kind: "derived"; readonly weight: IRWeight };
@@ -99,8 +102,8 @@ type InitializerSource =
 export interface LazyBytes {
   readonly byteLength: number;
   read(): Uint8Array;
-  /** The little-endian bytes written straight into `target` (of byteLength bytes), when the reader can: one copy fewer. */
-  readInto?(target: Uint8Array): void;
+  /** `target.byteLength` of the little-endian bytes, from `offset` (default 0), straight into `target`, when the reader can: one copy fewer. */
+  readInto?(target: Uint8Array, offset?: number): void;
 }
 
 interface PlannedInitializer {
@@ -214,7 +217,7 @@ function planGraph(
           ? { kind: "init", weight }
           : supplied instanceof Uint8Array
             ? { kind: "bytes", rawData: supplied }
-            : { kind: "lazy", bytes: supplied },
+            : { kind: "lazy", bytes: supplied, weight },
     });
   };
   const planConstant = (constant: ConstantTensor): void => {
@@ -428,17 +431,24 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
     throw new RangeError(`model ${graph.name} would be ${totalLength} bytes, over ONNX's 2 GiB protobuf limit (external data is not supported)`);
   }
 
-  // Every weight produced here (generated, derived, or read in place from a checkpoint) goes through one scratch buffer.
-  const largestInitialised = plan.initializers.reduce(
-    (largest, initializer) =>
-      initializer.source.kind === "init" || initializer.source.kind === "derived" || (initializer.source.kind === "lazy" && initializer.source.bytes.readInto)
-        ? Math.max(largest, initializer.byteLength)
-        : largest,
-    0,
-  );
-
   const writeTo = (sink: ByteSink): void => {
-    const scratch = new Uint8Array(largestInitialised);
+    // Checkpoint weights read in place, folded or not, go through a buffer of a few rows at a time;
+    // the rest that is produced here (generated or derived weights) through one buffer of the largest.
+    const pieces = new Map<PlannedInitializer, { readonly pieces: WeightPieces; readonly rowsPerPiece: number }>();
+    let largestWhole = 0;
+    let largestPiece = 0;
+    for (const initializer of plan.initializers) {
+      const source = initializer.source;
+      if (source.kind === "bytes") continue;
+      const made = weightPieces(source.weight, seed, options.weights ?? new Map());
+      if (made !== undefined) {
+        const rowsPerPiece = Math.min(made.rows, Math.max(1, Math.floor(PIECE_BYTES / (made.rowLength * 4))));
+        pieces.set(initializer, { pieces: made, rowsPerPiece });
+        largestPiece = Math.max(largestPiece, rowsPerPiece * made.rowLength);
+      } else if (source.kind !== "lazy") largestWhole = Math.max(largestWhole, initializer.byteLength);
+    }
+    const scratch = new Uint8Array(largestWhole);
+    const piece = new Float32Array(largestPiece);
     const fieldHeader = new Uint8Array(20);
     let written = 0;
     const put = (bytes: Uint8Array): void => {
@@ -454,12 +464,16 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
       put(header);
       putFieldHeader(TENSOR_RAW_DATA_FIELD, initializer.byteLength);
       const source = initializer.source;
-      if (source.kind === "bytes") {
+      const inPieces = pieces.get(initializer);
+      if (inPieces !== undefined) {
+        const { pieces: made, rowsPerPiece } = inPieces;
+        for (let row = 0; row < made.rows; row += rowsPerPiece) {
+          const values = piece.subarray(0, Math.min(rowsPerPiece, made.rows - row) * made.rowLength);
+          made.fill(row, values);
+          put(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+        }
+      } else if (source.kind === "bytes") {
         put(source.rawData);
-      } else if (source.kind === "lazy" && source.bytes.readInto) {
-        const bytes = scratch.subarray(0, initializer.byteLength);
-        source.bytes.readInto(bytes);
-        put(bytes);
       } else if (source.kind === "lazy") {
         const bytes = source.bytes.read();
         if (bytes.byteLength !== initializer.byteLength)

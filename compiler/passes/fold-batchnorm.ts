@@ -79,13 +79,8 @@ export function foldedValues(
   source: (weight: IRWeight, into?: Float32Array) => Float32Array,
   target: Float32Array,
 ): void {
-  const gamma = source(derivation.gamma);
-  const beta = source(derivation.beta);
-  const mean = source(derivation.mean);
-  const variance = source(derivation.variance);
   const channels = shape[0]!;
-  const scale = new Float64Array(channels);
-  for (let c = 0; c < channels; c++) scale[c] = gamma[c]! / Math.sqrt(variance[c]! + derivation.epsilon);
+  const scale = foldScales(derivation, channels, source);
   if (derivation.part === "weight") {
     // The conv weight has the folded weight's shape: read it into `target` and scale it there, each element
     // read before it is overwritten, so no buffer of its size is needed beside `target`.
@@ -97,6 +92,21 @@ export function foldedValues(
     }
     return;
   }
+  const beta = source(derivation.beta);
+  const mean = source(derivation.mean);
   const bias = derivation.conv ? source(derivation.conv) : undefined;
   for (let c = 0; c < channels; c++) target[c] = ((bias?.[c] ?? 0) - mean[c]!) * scale[c]! + beta[c]!;
+}
+
+/** s = γ / √(var + ε) per output channel, in float64: what the folded weight's rows are multiplied by. */
+export function foldScales(
+  derivation: Extract<NonNullable<IRWeight["derived"]>, { kind: "bn_fold" }>,
+  channels: number,
+  source: (weight: IRWeight) => Float32Array,
+): Float64Array {
+  const gamma = source(derivation.gamma);
+  const variance = source(derivation.variance);
+  const scale = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) scale[c] = gamma[c]! / Math.sqrt(variance[c]! + derivation.epsilon);
+  return scale;
 }

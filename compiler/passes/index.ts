@@ -10,7 +10,7 @@ import { foldBatchNorms, type FoldedBatchNorm } from "./fold-batchnorm";
 import { mergeReshapes } from "./merge-reshapes";
 import { removeDropouts } from "./remove-dropout";
 
-export { foldedValues } from "./fold-batchnorm";
+export { foldedValues, foldScales } from "./fold-batchnorm";
 
 export interface PassOptions {
   /** Keep BatchNormalization nodes (and the checkpoint's names for their tensors). */

@@ -102,10 +102,11 @@ export function readSafetensorsFrom(source: ByteSource, lazy: boolean): Checkpoi
     if (lazy) {
       const tensor = { name, dtype, shape: dims.slice() } as LoadedTensor;
       Object.defineProperty(tensor, "data", { enumerable: true, get: () => source.read(dataStart + begin, end - begin) });
-      tensor.readInto = (target) => {
-        if (target.byteLength !== end - begin) throw new CheckpointError(`${where}: read into ${target.byteLength} bytes, it has ${end - begin}`);
-        if (source.readInto) source.readInto(dataStart + begin, target);
-        else target.set(source.read(dataStart + begin, end - begin));
+      tensor.readInto = (target, offset = 0) => {
+        if (offset < 0 || offset + target.byteLength > end - begin)
+          throw new CheckpointError(`${where}: bytes ${offset}-${offset + target.byteLength} asked for, it has ${end - begin}`);
+        if (source.readInto) source.readInto(dataStart + begin + offset, target);
+        else target.set(source.read(dataStart + begin + offset, target.byteLength));
       };
       tensors.set(name, tensor);
     } else tensors.set(name, { name, dtype, shape: dims.slice(), data: source.read(dataStart + begin, end - begin) });

@@ -42,11 +42,12 @@ export interface LoadedTensor {
   /** Raw little-endian bytes, C-contiguous. */
   data: Uint8Array;
   /**
-   * Copies `data` into `target` (of exactly its length) straight from the
-   * file, without the reader's buffer in between; present when the reader
-   * can (a contiguous tensor stored uncompressed).
+   * Copies `target.byteLength` bytes of `data`, from byte `offset` (default
+   * 0), into `target` straight from the file, without the reader's buffer in
+   * between; present when the reader can (a contiguous tensor stored
+   * uncompressed).
    */
-  readInto?(target: Uint8Array): void;
+  readInto?(target: Uint8Array, offset?: number): void;
   /** The name in the file, when a names map for a foreign layout renamed it (a Caffe2 blob name). */
   origin?: string;
 }

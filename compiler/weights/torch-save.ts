@@ -246,7 +246,12 @@ function lazyTensor(name: string, t: PyTensor, zip: ZipArchive, prefix: string):
   // The entry may hold at most what the storage declares: a deflated entry never inflates beyond it.
   Object.defineProperty(tensor, "data", { enumerable: true, get: () => gather(t, itemsize, view.contiguous, zip.read(entry, declared)) });
   // A contiguous tensor in a stored entry (what torch.save writes) goes from the file to its destination in one copy.
-  if (view.contiguous && entry.method === 0) tensor.readInto = (target) => zip.readStoredInto(entry, t.offset * itemsize, target, declared);
+  if (view.contiguous && entry.method === 0)
+    tensor.readInto = (target, offset = 0) => {
+      if (offset < 0 || offset + target.byteLength > n * itemsize)
+        throw new CheckpointError(`${where}: bytes ${offset}-${offset + target.byteLength} asked for, it has ${n * itemsize}`);
+      zip.readStoredInto(entry, t.offset * itemsize + offset, target, declared);
+    };
   return tensor;
 }
 
