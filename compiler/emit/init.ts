@@ -211,17 +211,29 @@ export function fillInitialWeight(weight: IRWeight, seed: number, target: Float3
   if (target.length !== count) {
     throw new RangeError(`weight ${weight.name}: target holds ${target.length} floats, shape [${weight.shape.join(", ")}] needs ${count}`);
   }
+  initialWeightFiller(weight, seed)(target);
+}
+
+/**
+ * Fills consecutive pieces of `weight`'s initial values, in order: each call
+ * writes the next target.length values (platform float32 order). Pieces of
+ * any sizes give the values of one fillInitialWeight of the whole, since each
+ * value takes the next draws of the weight's one stream.
+ */
+export function initialWeightFiller(weight: IRWeight, seed: number): (target: Float32Array) => void {
   const init: WeightInit = weight.init;
   switch (init.kind) {
     case "constant":
-      target.fill(init.value);
-      return;
-    case "normal":
-      fillNormal(weightStream(seed, weight.name), init.std, target);
-      return;
-    case "msra":
-      fillNormal(weightStream(seed, weight.name), msraStd(weight.shape), target);
-      return;
+      return (target) => target.fill(init.value);
+    case "normal": {
+      const rng = weightStream(seed, weight.name);
+      return (target) => fillNormal(rng, init.std, target);
+    }
+    case "msra": {
+      const rng = weightStream(seed, weight.name);
+      const std = msraStd(weight.shape);
+      return (target) => fillNormal(rng, std, target);
+    }
     default: {
       const unhandled: never = init;
       throw new Error(`unknown weight init ${JSON.stringify(unhandled)}`);

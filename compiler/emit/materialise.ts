@@ -7,7 +7,7 @@
 import type { IRWeight } from "../ir";
 import { foldedValues, foldScales } from "../passes/index";
 import { elementCount } from "../shapes";
-import { fillInitialWeight, PLATFORM_IS_LITTLE_ENDIAN } from "./init";
+import { fillInitialWeight, initialWeightFiller, PLATFORM_IS_LITTLE_ENDIAN } from "./init";
 
 /** Checkpoint bytes per weight name: little-endian float32, in hand or read on demand. */
 export type CheckpointBytes = ReadonlyMap<string, Uint8Array | PieceSource>;
@@ -46,38 +46,47 @@ function sourceScratch(slot: number, count: number): Float32Array {
 }
 
 /**
- * A weight that can be produced a few rows at a time (rows along its first
- * dimension), so that no buffer of its size is needed: a checkpoint tensor
- * read in place, or a conv weight from one with a batch norm folded into it.
+ * A weight produced a few rows at a time (rows along its first dimension),
+ * in order, so that no buffer of its size is needed: a checkpoint tensor
+ * read in place, a generated one (the next draws of its stream), or a conv
+ * weight of either kind with a batch norm folded into it.
  */
 export interface WeightPieces {
   readonly rows: number;
   readonly rowLength: number;
-  /** Writes rows firstRow.. into `target` (a whole number of rows), platform float32 order. */
+  /** Writes rows firstRow.. into `target` (a whole number of rows), platform float32 order; pieces come in order. */
   fill(firstRow: number, target: Float32Array): void;
 }
 
-/** How to produce `weight` in pieces, or undefined when it is made whole (generated weights draw one stream in order). */
+/** How to produce `weight` in pieces, or undefined when it is made whole. */
 export function weightPieces(weight: IRWeight, seed: number, checkpoint: CheckpointBytes): WeightPieces | undefined {
   if (!PLATFORM_IS_LITTLE_ENDIAN || elementCount(weight.shape) === 0) return undefined;
   const rows = weight.shape[0] ?? 1;
-  const rowLength = rows === 0 ? 0 : elementCount(weight.shape) / rows;
-  const inPlace = (w: IRWeight): PieceSource | undefined => {
-    const supplied = w.derived === undefined ? checkpoint.get(w.name) : undefined;
-    return supplied !== undefined && !(supplied instanceof Uint8Array) && supplied.readInto !== undefined && supplied.byteLength === elementCount(w.shape) * 4
-      ? supplied
-      : undefined;
+  const rowLength = elementCount(weight.shape) / rows;
+  /** Rows of a weight that is not derived: read in place from the checkpoint, or generated in order. */
+  const rowsOf = (w: IRWeight): ((firstRow: number, target: Float32Array) => void) | undefined => {
+    if (w.derived !== undefined) return undefined;
+    const supplied = checkpoint.get(w.name);
+    if (supplied === undefined) {
+      const fillNext = initialWeightFiller(w, seed);
+      let next = 0;
+      return (firstRow, target) => {
+        if (firstRow !== next) throw new Error(`weight ${w.name}: generated rows asked for from ${firstRow}, the stream is at ${next}`);
+        fillNext(target);
+        next += target.length / rowLength;
+      };
+    }
+    if (supplied instanceof Uint8Array || supplied.readInto === undefined || supplied.byteLength !== elementCount(w.shape) * 4) return undefined;
+    return (firstRow, target) => supplied.readInto!(new Uint8Array(target.buffer, target.byteOffset, target.byteLength), firstRow * rowLength * 4);
   };
-  const readRows = (from: PieceSource, firstRow: number, target: Float32Array): void =>
-    from.readInto!(new Uint8Array(target.buffer, target.byteOffset, target.byteLength), firstRow * rowLength * 4);
   const derived = weight.derived;
   if (derived === undefined) {
-    const from = inPlace(weight);
-    return from && { rows, rowLength, fill: (firstRow, target) => readRows(from, firstRow, target) };
+    const fill = rowsOf(weight);
+    return fill && { rows, rowLength, fill };
   }
   switch (derived.kind) {
     case "bn_fold": {
-      const conv = derived.part === "weight" && derived.conv !== undefined ? inPlace(derived.conv) : undefined;
+      const conv = derived.part === "weight" && derived.conv !== undefined ? rowsOf(derived.conv) : undefined;
       if (conv === undefined) return undefined;
       let scale: Float64Array | undefined;
       return {
@@ -86,7 +95,7 @@ export function weightPieces(weight: IRWeight, seed: number, checkpoint: Checkpo
         fill(firstRow, target) {
           // The scales (from the small batch-norm vectors) once; then each row read and scaled in place, as foldedValues does.
           scale ??= withSourceSlots((source) => foldScales(derived, rows, source), seed, checkpoint);
-          readRows(conv, firstRow, target);
+          conv(firstRow, target);
           for (let r = 0; r < target.length / rowLength; r++) {
             const s = scale[firstRow + r]!;
             for (let i = r * rowLength, end = i + rowLength; i < end; i++) target[i] = target[i]! * s;

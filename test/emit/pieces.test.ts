@@ -1,7 +1,8 @@
 /**
  * Weights produced a few rows at a time (WeightPieces) are the bytes of the
- * whole-tensor path: a checkpoint tensor read in place, and a conv weight with
- * a batch norm folded into it, in pieces of any number of rows.
+ * whole-tensor path: a checkpoint tensor read in place, a generated one, and
+ * a conv weight of either kind with a batch norm folded into it, in pieces of
+ * any number of rows.
  */
 import { describe, expect, it } from "vitest";
 import type { IRWeight } from "../../compiler/ir";
@@ -66,8 +67,17 @@ describe("weights in pieces", () => {
     for (const rows of [1, 2, 3, 5]) expect(Buffer.from(inPiecesOf(folded, checkpoint, rows).buffer)).toEqual(Buffer.from(reference.buffer));
   });
 
-  it("are not offered for generated weights, which draw one random stream in order", () => {
-    expect(weightPieces(conv, 0, new Map())).toBeUndefined();
-    expect(weightPieces(folded, 0, new Map())).toBeUndefined();
+  it("generate a seeded weight, and fold into one, in pieces of any size, to the bytes of the whole", () => {
+    const seeded: CheckpointBytes = new Map();
+    for (const weight of [conv, folded])
+      for (const rows of [1, 2, 3, 5]) expect(Buffer.from(inPiecesOf(weight, seeded, rows).buffer)).toEqual(Buffer.from(whole(weight, seeded).buffer));
+  });
+
+  it("are generated in order only, and not offered for checkpoint bytes that cannot be read in place", () => {
+    const pieces = weightPieces(conv, 0, new Map())!;
+    expect(() => pieces.fill(2, new Float32Array(12))).toThrow(/generated rows asked for from 2, the stream is at 0/);
+    const bytes = new Map([["c.weight", { byteLength: 240, read: () => new Uint8Array(240) }]]);
+    expect(weightPieces(conv, 0, bytes)).toBeUndefined();
+    expect(weightPieces(folded, 0, bytes)).toBeUndefined();
   });
 });
