@@ -11,7 +11,7 @@ import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
 import { formatType } from "./types";
 import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
-import type { Ctx } from "./check/context";
+import { Reporter, type Ctx } from "./check/context";
 import { InstanceMode, Interpreter } from "./check/interpreter";
 import type { Mode } from "./check/mode";
 import * as M from "./check/messages";
@@ -19,7 +19,7 @@ import * as P from "./check/parameter-messages";
 import { readWhole } from "./program";
 import type { BlockEntry } from "./scope";
 import type { Span } from "./span";
-import { BlockParamValue, blockValueText } from "./values";
+import { BlockParamValue, blockValueText, type Value } from "./values";
 
 export interface ParamOverride {
   /** Canonical (alpha → α). */
@@ -145,7 +145,8 @@ export function elaborateNetwork(
     const info = ctx.symbols.get(name);
     if (info) ctx.symbols.set(name, { ...info, integer: true, value: undefined });
   }
-  if (diagnostics.length > errorsBefore || !bindInputs(decl, interpreter, builder, ctx, diagnostics, symbolic !== undefined))
+  // (A warning, such as SF0124's, does not stop the network being built.)
+  if (diagnostics.slice(errorsBefore).some((d) => d.severity === "error") || !bindInputs(decl, interpreter, builder, ctx, diagnostics, symbolic !== undefined))
     return { graph: undefined, params };
   for (const p of parameterDecls(entry)) {
     const v = ctx.vars.get(p.name.name);
@@ -275,13 +276,45 @@ function bindBlockParameter(
   const scope = aliasScope ? { ...ctx.scope, blocks: new Map([...ctx.scope.blocks, ...aliasScope.blocks]) } : ctx.scope;
   const v = interpreter.evaluateBlockValue(written, slot, { ...ctx, scope });
   ctx.vars.set(p.name.name, v.kind === "poison" ? v : { ...v, span: written.span });
-  const value =
-    v.kind === "string"
-      ? v.value
-      : v.kind === "block"
-        ? new BlockParamValue(blockValueText(v, (q) => M.valueIn(q, ctx)?.toString() ?? q.toString()))
-        : undefined;
+  const show = (q: Poly) => M.valueIn(q, ctx)?.toString() ?? q.toString();
+  const value = v.kind === "string" ? v.value : v.kind === "block" ? new BlockParamValue(blockValueText(v, show)) : undefined;
+  if (v.kind === "block" && written !== p.value && p.value) warnDroppedArguments(p, v, p.value, interpreter, ctx, override !== undefined, diagnostics);
   return { name: p.name.name, value, span: p.span, origin };
+}
+
+/**
+ * A value given in place of the default that leaves out an argument the
+ * default binds (`tconv_only` for `tconv(k: K)`) gets the block's own default
+ * for it: said, where the two differ, so that no setting changes a kernel
+ * silently.
+ */
+function warnDroppedArguments(
+  p: ParamDecl,
+  given: Extract<Value, { kind: "block" }>,
+  defaultExpr: A.Expr,
+  interpreter: Interpreter,
+  ctx: Ctx,
+  setting: boolean,
+  diagnostics: Diagnostic[],
+): void {
+  // Evaluated again only to compare: what they would report is reported where they are used.
+  const quiet: Ctx = { ...ctx, reporter: new Reporter([]) };
+  const byDefault = interpreter.evaluateBlockValue(defaultExpr, { name: p.name.text, choices: p.choices ?? [] }, quiet);
+  if (byDefault.kind !== "block") return;
+  const valueOf = (x: Value | undefined) => (x?.kind === "dim" ? M.valueIn(x.poly, ctx) : undefined);
+  for (const b of byDefault.bound) {
+    if (given.bound.some((g) => g.name === b.name)) continue;
+    const formal = given.entry.decl.formals.find((f) => f.name.name === b.name);
+    if (!formal?.default || formal.type) continue;
+    const own = valueOf(interpreter.evaluate(formal.default, { ...quiet, scope: given.entry.module, vars: new Map() }));
+    const theirs = valueOf(b.value);
+    if (own === undefined || theirs === undefined || own.equals(theirs)) continue;
+    const text = blockValueText(given, (q) => M.valueIn(q, ctx)?.toString() ?? q.toString());
+    // The fix binds it as the default does: k: K when it reads a parameter.
+    const written = defaultExpr.kind === "call" ? defaultExpr.args?.find((a) => a.name?.name === b.name)?.value : undefined;
+    const rebind = written?.kind === "name" ? written.ident.text : theirs.toString();
+    diagnostics.push(P.droppedArgument(p.name.text, text, b.name, own.toString(), theirs.toString(), rebind, given.span, setting));
+  }
 }
 
 /** A numeric choice (fast_scale: 1 | 1/2): the value must be one of the numbers listed. */

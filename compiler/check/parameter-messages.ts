@@ -152,6 +152,25 @@ export function boundAgain(param: string, arg: A.Argument & { name: A.Ident }, v
   });
 }
 
+/** `rebind`: how the fix binds it, `K` where the default reads the parameter K. */
+export function droppedArgument(
+  param: string,
+  value: string,
+  arg: string,
+  own: string,
+  byDefault: string,
+  rebind: string,
+  at: Span,
+  setting: boolean,
+): Diagnostic {
+  const bound = `${value.endsWith(")") ? `${value.slice(0, -1)}, ` : `${value}(`}${arg}: ${rebind})`;
+  return makeDiagnostic("SF0124", at, {
+    message: `\`${param}\` = \`${value}\` uses its own \`${arg}\` = ${own}, where the default binds \`${arg}\` = ${byDefault}`,
+    label: `\`${arg}\` = ${own} here`,
+    help: setting ? `to keep the default's, bind it: --set '${param}=${bound}'` : `to keep the default's, bind it: \`${param}: ${bound}\``,
+  });
+}
+
 export function wordCalled(param: A.Ident, word: string, valueAt: Span): Diagnostic {
   return makeDiagnostic("SF0123", param.span, {
     message: `\`${param.text}\` is ${JSON.stringify(word)} here, not a block`,

@@ -132,6 +132,12 @@ export const CATALOGUE = {
     explain:
       'A block-valued parameter whose value is one of its words (`"none"`) is called. Test it first: `if transform != "none" { ... transform(...) ... }`.',
   },
+  SF0124: {
+    severity: "warning",
+    title: "block value drops an argument the default binds",
+    explain:
+      "A setting or alias gives a block-valued parameter a block without an argument its default binds, so the block's own default is used instead: SlowFast's default is `tconv(k: K, ratio: ratio)`, and `--set transform=tconv_only` on a network with K = 7 gives tconv_only's own k = 5. Bind it to keep it: `--set 'transform=tconv_only(k: K)'`.",
+  },
   // Values and shapes
   SF0201: {
     severity: "error",

@@ -68,6 +68,16 @@ network Q = Net(transform: "t2c")
     expect(elaborateSource(source, "Q").diagnostics).toEqual([]);
   });
 
+  it("warns when a value leaves out an argument the default binds to another value (SF0124)", () => {
+    const d = expectError(checkSource(NET, ["transform=tconv_only"]), "SF0124", {
+      message: "`transform` = `tconv_only` uses its own `k` = 5, where the default binds `k` = 3",
+    });
+    expect(d.severity).toBe("warning");
+    expect(d.help).toBe("to keep the default's, bind it: --set 'transform=tconv_only(k: K)'");
+    expect(checkSource(NET, ["transform=tconv_only(k: K)"]).diagnostics).toEqual([]);
+    expect(checkSource(NET, ["transform=tconv_only", "K=5"]).diagnostics).toEqual([]);
+  });
+
   it("refuses a name that is no block or word, suggesting the closest (SF0112)", () => {
     const d = expectError(checkSource(NET, ["transform=t3c"]), "SF0112", { message: /`transform` is a block or "none", given `t3c`/ });
     expect(d.help).toBe("did you mean `t2c`?");
@@ -181,5 +191,20 @@ network N(clip: <8, 8², 4>, g: block = tconv(k: 3)) -> <2, 8², 8> { return lin
     const r = elaborateSource(source, "N", ["g=tconv(k: 1)"]);
     expect(r.diagnostics).toEqual([]);
     expect(r.graph!.nodes.flatMap((n) => n.weights.map((w) => w.shape.join("×")))).toContain("8×4×1×1×1");
+  });
+});
+
+describe("the standard SlowFast's transform", () => {
+  const R50 = "import std.slowfast { SlowFast_8x8_R50 }\nnetwork X = SlowFast_8x8_R50(S: 64)";
+  const lateralKernels = (settings: string[]) =>
+    elaborateSource(R50, "X", settings)
+      .graph!.nodes.flatMap((n) => n.weights)
+      .filter((w) => /^s\d\.fuse\.conv_f2s\.weight$/.test(w.name))
+      .map((w) => w.shape.slice(2).join("×"));
+
+  it("is tconv(k: K, ratio: ratio): SlowFast_8x8_R50's K = 7 makes 7×1² laterals, and tconv_only(k: K) keeps them", () => {
+    expect(lateralKernels([])).toEqual(["7×1×1", "7×1×1", "7×1×1", "7×1×1"]);
+    expect(lateralKernels(["transform=tconv_only(k: K)"])).toEqual(["7×1×1", "7×1×1", "7×1×1", "7×1×1"]);
+    expect(lateralKernels(["transform=tconv_only"])).toEqual(["5×1×1", "5×1×1", "5×1×1", "5×1×1"]);
   });
 });
