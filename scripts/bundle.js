@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// Builds dist/sfc.js, the whole command line in one file, and dist/sfc.js.cache,
+// V8's code cache of it (see bin/load-cli.js). Run by `npm run build` after tsc,
+// which still builds dist/ file by file for the library (package.json "main")
+// and its types. The bundle is not minified and has a source map with the
+// TypeScript sources in it, so a stack trace reads as the sources do.
+"use strict";
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const esbuild = require("esbuild");
+
+const root = path.join(__dirname, "..");
+const BUNDLE = path.join(root, "dist", "sfc.js");
+const PLACEHOLDER = "0".repeat(64);
+
+// chevrotain's package entry is hundreds of ES modules; grammar/chevrotain.ts
+// loads its single-file build at run time, found through require.resolve. In
+// the bundle that file is bundled instead.
+const chevrotainSingleFile = {
+  name: "chevrotain-single-file",
+  setup(build) {
+    build.onResolve({ filter: /^chevrotain$/ }, () => ({ path: path.join(root, "node_modules", "chevrotain", "lib", "chevrotain.mjs") }));
+    build.onLoad({ filter: /[/\\]grammar[/\\]chevrotain\.ts$/ }, () => ({
+      contents: 'import * as chevrotain from "chevrotain";\nexport { chevrotain };\n',
+      loader: "ts",
+    }));
+  },
+};
+
+async function bundle() {
+  await esbuild.build({
+    entryPoints: [path.join(root, "cli", "main.ts")],
+    outfile: BUNDLE,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    sourcemap: "linked",
+    // Native or loaded from files of their own at run time: left to require.
+    external: ["onnxruntime-node", "@hpcc-js/wasm-graphviz", "vscode-languageserver", "vscode-languageserver-textdocument"],
+    // import() of an external package becomes require, as tsc's CommonJS output has it: the bundle runs as a
+    // script (bin/load-cli.js), which has no loader for ES modules.
+    supported: { "dynamic-import": false },
+    plugins: [chevrotainSingleFile],
+    // A line of its own, replaced by the build id below without moving any other line (the source map stays true).
+    banner: { js: `/* sfc bundle ${PLACEHOLDER} */` },
+    logLevel: "warning",
+  });
+  // The build id heads the file, so that a code cache of another build is never used with it.
+  const body = fs.readFileSync(BUNDLE, "utf8");
+  const id = crypto.createHash("sha256").update(body).digest("hex");
+  fs.writeFileSync(BUNDLE, body.replace(PLACEHOLDER, id));
+  fs.rmSync(`${BUNDLE}.cache`, { force: true });
+}
+
+/** Runs the bundle on the standard library and a small compile, then writes V8's cache of what it compiled. */
+async function codeCache() {
+  const { runBundle, CACHE } = require(path.join(root, "bin", "load-cli.js"));
+  const { exports, script, id } = runBundle(false);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-bundle-"));
+  const quiet = { out: () => {}, err: () => {}, colorOut: false, colorErr: false };
+  try {
+    for (const args of [
+      ["check", "std/slowfast.sf"],
+      ["info", "std/slowfast.sf", "--network", "SlowFast_4x16_R50"],
+      ["compile", path.join(root, "examples", "slowfast_tiny.sf"), "-o", path.join(work, "tiny.onnx")],
+    ]) {
+      const code = await exports.main(args, quiet);
+      if (code !== 0) throw new Error(`sfc ${args.join(" ")} exited with ${code} while making the code cache`);
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  fs.writeFileSync(CACHE, Buffer.concat([Buffer.from(id, "latin1"), script.createCachedData()]));
+}
+
+bundle()
+  .then(codeCache)
+  .catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

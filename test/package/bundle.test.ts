@@ -1,0 +1,63 @@
+/**
+ * The bundled command line (dist/sfc.js, built by scripts/bundle.js with the
+ * build): bin/sfc.js runs it when it is current, with V8's code cache of the
+ * same build, and it writes the same model as the unbundled dist/cli/main.js.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = path.resolve(__dirname, "../..");
+const bundle = path.join(root, "dist", "sfc.js");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-bundle-test-"));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function node(args: string[], env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("the bundled CLI", () => {
+  it("is built with the build: one file, its source map and a code cache of the same build", () => {
+    const source = fs.readFileSync(bundle, "utf8");
+    const id = /^\/\* sfc bundle ([0-9a-f]{64}) \*\//.exec(source)?.[1];
+    expect(id).toBeDefined();
+    expect(source.trimEnd().endsWith("//# sourceMappingURL=sfc.js.map")).toBe(true);
+    expect(fs.existsSync(`${bundle}.map`)).toBe(true);
+    expect(fs.readFileSync(`${bundle}.cache`).subarray(0, 64).toString("latin1")).toBe(id);
+  });
+
+  it("runs with its code cache accepted by this Node", () => {
+    const probe = `const { runBundle } = require(${JSON.stringify(path.join(root, "bin", "load-cli.js"))}); console.log(runBundle(true).script.cachedDataRejected);`;
+    const r = node(["-e", probe]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.trim()).toBe("false");
+  });
+
+  it("writes the same model as dist/cli/main.js", () => {
+    const outputs = ["0", "1"].map((off) => {
+      const out = path.join(work, `tiny-${off}.onnx`);
+      const r = node([path.join(root, "bin", "sfc.js"), "compile", "examples/slowfast_tiny.sf", "-o", out], { SFC_NO_BUNDLE: off });
+      expect(r.code, r.err).toBe(0);
+      return fs.readFileSync(out);
+    });
+    expect(outputs[0]!.equals(outputs[1]!)).toBe(true);
+  });
+
+  it("ignores a code cache of another build", () => {
+    const copy = path.join(work, "copy");
+    fs.mkdirSync(path.join(copy, "bin"), { recursive: true });
+    fs.mkdirSync(path.join(copy, "dist"), { recursive: true });
+    fs.copyFileSync(path.join(root, "bin", "load-cli.js"), path.join(copy, "bin", "load-cli.js"));
+    fs.copyFileSync(bundle, path.join(copy, "dist", "sfc.js"));
+    const cache = fs.readFileSync(`${bundle}.cache`);
+    fs.writeFileSync(path.join(copy, "dist", "sfc.js.cache"), Buffer.concat([Buffer.from("f".repeat(64)), cache.subarray(64)]));
+    const probe = `const { runBundle } = require(${JSON.stringify(path.join(copy, "bin", "load-cli.js"))}); console.log(String(runBundle(true).script.cachedDataRejected));`;
+    const r = node(["-e", probe]);
+    expect(r.code, r.err).toBe(0);
+    // Not offered to V8 at all: there is nothing to reject.
+    expect(r.out.trim()).toBe("undefined");
+  });
+});
