@@ -154,9 +154,13 @@ function writePyth(weights, out) {
 
 module.exports = { modelWeights, writeSafetensors, writePyth };
 
-// node bench/checkpoints.js MODEL.onnx OUT.safetensors|OUT.pyth: the model's weights as a checkpoint.
+// node bench/checkpoints.js MODEL.onnx OUT.safetensors OUT.pyth: the model's weights as checkpoints, and
+// one JSON line with their bytes. A process of its own, so that the caller's RSS (which a child it forks
+// starts from) stays small.
 if (require.main === module) {
-  const [model, out] = process.argv.slice(2);
-  if (!model || !out) throw new Error("usage: node bench/checkpoints.js MODEL.onnx OUT.safetensors|OUT.pyth");
-  (out.endsWith(".safetensors") ? writeSafetensors : writePyth)(modelWeights(model), out);
+  const [model, ...outs] = process.argv.slice(2);
+  if (!model || outs.length === 0) throw new Error("usage: node bench/checkpoints.js MODEL.onnx OUT.safetensors|OUT.pyth...");
+  const weights = modelWeights(model);
+  for (const out of outs) (out.endsWith(".safetensors") ? writeSafetensors : writePyth)(weights, out);
+  console.log(JSON.stringify({ weightBytes: weights.reduce((n, w) => n + w.data.byteLength, 0) }));
 }

@@ -33,6 +33,32 @@ function timedRun(cmd, args) {
   return { ms, stdout: r.stdout };
 }
 
+/** Writing `bytes` bytes to a new file on this disk, as a compile's output is written (1 MiB writes, then close). */
+function rawWriteMs(work, bytes) {
+  const file = path.join(work, "raw-write.bin");
+  const chunk = Buffer.alloc(1 << 20, 0x5a);
+  const t0 = process.hrtime.bigint();
+  const fd = fs.openSync(file, "w");
+  for (let done = 0; done < bytes; done += chunk.length) fs.writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - done));
+  fs.closeSync(fd);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  fs.rmSync(file);
+  return ms;
+}
+
+/** SHA-256 of a file read in 1 MiB pieces: what `weights_sha256` costs. */
+function hashMs(file) {
+  const crypto = require("node:crypto");
+  const t0 = process.hrtime.bigint();
+  const hash = crypto.createHash("sha256");
+  const fd = fs.openSync(file, "r");
+  const chunk = Buffer.alloc(1 << 20);
+  for (let n = fs.readSync(fd, chunk); n > 0; n = fs.readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
+  fs.closeSync(fd);
+  hash.digest();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
 /** The torch export (once: it takes tens of seconds) and sfc compiles of the same weights. */
 function compileBoth(work, runs, { network, T, alpha, K, S, extraCompileArgs = [] }) {
   const torchOut = JSON.parse(
@@ -68,11 +94,22 @@ function compileBoth(work, runs, { network, T, alpha, K, S, extraCompileArgs = [
     "pyslowfast",
     ...extraCompileArgs,
   ];
-  const compileMs = Array.from({ length: runs }, () => timedRun(process.execPath, [...compileArgs, "-o", sfcModel]).ms);
+  // The compile, and beside it (interleaved, so that machine noise hits all alike) what bounds it from below.
+  const parts = { compile: [], node: [], version: [], info: [], write: [], hash: [] };
+  const infoArgs = [SFC, "info", "std/slowfast.sf", "--network", network, "--set", `S=${S}`];
+  for (let r = 0; r < runs; r++) {
+    parts.compile.push(timedRun(process.execPath, [...compileArgs, "-o", sfcModel]).ms);
+    parts.node.push(timedRun(process.execPath, ["-e", "0"]).ms);
+    parts.version.push(timedRun(process.execPath, [SFC, "--version"]).ms);
+    parts.info.push(timedRun(process.execPath, infoArgs).ms);
+    parts.write.push(rawWriteMs(work, fs.statSync(sfcModel).size));
+    parts.hash.push(hashMs(torchOut.weights));
+  }
+  const compileMs = parts.compile;
   // The same weights without the layout pass, to show what it buys.
   const plainModel = path.join(work, "sfc_from_torch_weights_ncdhw.onnx");
   timedRun(process.execPath, [...compileArgs, "--layout", "ncdhw", "-o", plainModel]);
-  return { torchOut, sfcModel, plainModel, compileMs };
+  return { torchOut, sfcModel, plainModel, compileMs, parts };
 }
 
 /** Median latency of each model, runs interleaved so that machine noise hits both alike. */
@@ -100,14 +137,15 @@ async function interleavedLatency(models, batch, inputShape, runs, threads) {
   return { times, maxDiff };
 }
 
-async function compareWithTorch(work, runs) {
+/** With `latency: false`, the compile only (SFC_BENCH_ONLY=torch-compile): the latencies take minutes. */
+async function compareWithTorch(work, runs, { latency = true } = {}) {
   if (!hasTorch()) {
     console.log("torch.onnx.export comparison skipped: Debian's python3-torch is not installed (apt-get install -y python3-torch)\n");
     return;
   }
   const subject = { network: "SlowFast_4x16_R50", T: 4, alpha: 8, K: 5, S: 224 };
   console.log(`${subject.network} at S = ${subject.S} against torch.onnx.export (same weights, PySlowFast layout in PyTorch)`);
-  const { torchOut, sfcModel, plainModel, compileMs } = compileBoth(work, runs, subject);
+  const { torchOut, sfcModel, plainModel, compileMs, parts } = compileBoth(work, runs, subject);
   const row = (label, value, ratio) => console.log(`  ${label.padEnd(58)}${value.padStart(20)}${ratio ? `   ${ratio}` : ""}`);
   const sfcCompile = median(compileMs);
   row(`torch.onnx.export (torch ${torchOut.torch}), once`, `${torchOut.exportMs.toFixed(0)} ms`);
@@ -116,6 +154,17 @@ async function compareWithTorch(work, runs) {
     `${sfcCompile.toFixed(0)} ms (${spread(compileMs)})`,
     `${(sfcCompile / torchOut.exportMs).toFixed(3)} × the export (target ≤ 0.05)`,
   );
+  const share = (label, xs) => row(`  ${label}`, `${median(xs).toFixed(0)} ms (${spread(xs)})`, `${(median(xs) / torchOut.exportMs).toFixed(3)} × the export`);
+  console.log("  what bounds the compile from below, measured beside it (median, range):");
+  share("node -e 0 (Node's own start-up)", parts.node);
+  share("sfc --version (start-up, the CLI loaded)", parts.version);
+  share("sfc info (start-up, check and elaborate: no weights)", parts.info);
+  share("writing the model's bytes to a new file", parts.write);
+  share("SHA-256 of the checkpoint (weights_sha256)", parts.hash);
+  if (!latency) {
+    console.log("");
+    return;
+  }
   const inputShape = [3, subject.alpha * subject.T, subject.S, subject.S];
   for (const threads of [2, 0]) {
     for (const batch of [1, 4]) {

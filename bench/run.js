@@ -9,12 +9,12 @@ const os = require("node:os");
 const path = require("node:path");
 
 const { compareWithTorch } = require("./compare-torch");
-const { modelWeights, writePyth, writeSafetensors } = require("./checkpoints");
 
 const STEP = path.join(__dirname, "step.js");
 const RUNS = Number(process.env.SFC_BENCH_RUNS ?? 5);
-// SFC_BENCH_ONLY=networks,torch,chains runs some sections only (default: all).
-const ONLY = new Set((process.env.SFC_BENCH_ONLY ?? "networks,torch,chains").split(","));
+// SFC_BENCH_ONLY=networks,memory,torch,chains runs some sections only (default: all); torch-compile
+// is the torch section without the onnxruntime latencies.
+const ONLY = new Set((process.env.SFC_BENCH_ONLY ?? "networks,memory,torch,chains").split(","));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-bench-"));
 
 function step(...args) {
@@ -58,44 +58,88 @@ function mb(bytes) {
   return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 }
 
+const checkpoints = new Map();
+
+/**
+ * The network's weights as a training run saves them (batch norms unfolded, every conv 3-D: --keep-bn
+ * --layout ncdhw), written as a .safetensors file and as a torch.save .pyth archive; once per network.
+ */
+function checkpointsFor(network) {
+  if (checkpoints.has(network)) return checkpoints.get(network);
+  const unfolded = path.join(work, `${network}-keep-bn.onnx`);
+  const keepBn = spawnSync(
+    process.execPath,
+    [
+      path.join(__dirname, "..", "bin", "sfc.js"),
+      "compile",
+      "std/slowfast.sf",
+      "--network",
+      network,
+      "--set",
+      "S=224",
+      "--keep-bn",
+      "--layout",
+      "ncdhw",
+      "-o",
+      unfolded,
+    ],
+    { encoding: "utf8" },
+  );
+  if (keepBn.status !== 0) throw new Error(`compile --keep-bn failed:\n${keepBn.stderr}`);
+  const files = { safetensors: path.join(work, `${network}.safetensors`), pyth: path.join(work, `${network}.pyth`) };
+  // Written by a child: a process forked from this one starts with this one's RSS, which would count in its peak.
+  const written = spawnSync(process.execPath, [path.join(__dirname, "checkpoints.js"), unfolded, files.safetensors, files.pyth], { encoding: "utf8" });
+  if (written.status !== 0) throw new Error(`writing checkpoints failed:\n${written.stderr}`);
+  const made = { ...files, weightBytes: JSON.parse(written.stdout.trim().split("\n").pop()).weightBytes };
+  fs.rmSync(unfolded);
+  checkpoints.set(network, made);
+  return made;
+}
+
+/** Peak RSS of `sfc compile` itself (bin/sfc.js's code, in a fresh process), seeded and from both checkpoint formats, interleaved. */
+function memory(networks) {
+  console.log("Peak RSS of sfc compile (the command, fresh process each run; median and worst of the runs, interleaved)");
+  for (const network of networks) {
+    const { safetensors, pyth, weightBytes } = checkpointsFor(network);
+    const sources = [
+      ["seeded", []],
+      ["from a .safetensors file", ["--weights", safetensors]],
+      ["from a torch.save .pyth file", ["--weights", pyth]],
+    ];
+    const rss = sources.map(() => []);
+    const out = path.join(work, `${network}-memory.onnx`);
+    for (let i = 0; i < RUNS; i++)
+      sources.forEach(([, extra], k) =>
+        rss[k].push(step("cli", "compile", "std/slowfast.sf", "--network", network, "--set", "S=224", ...extra, "-o", out).maxRssBytes),
+      );
+    console.log(`  ${network} (${(weightBytes / 1e6).toFixed(1)} MB of weights)`);
+    sources.forEach(([label], k) => {
+      const med = median(rss[k]);
+      const worst = Math.max(...rss[k]);
+      const target = network === "SlowFast_8x8_R101" ? " (target ≤ 0.5)" : "";
+      console.log(
+        `    ${label.padEnd(32)}${`${(med / 1e6).toFixed(0)} MB; ${(worst / 1e6).toFixed(0)} MB`.padStart(18)}   ${(med / weightBytes).toFixed(2)}; ${(worst / weightBytes).toFixed(2)} × the weight bytes${target}`,
+      );
+    });
+  }
+  console.log("");
+}
+
 async function main() {
   console.log(`sfc benchmarks on ${os.cpus().length} × ${os.cpus()[0].model.trim()}, Node ${process.version}; median of ${RUNS} runs\n`);
   const networks = [
     ["SlowFast_4x16_R50", [3, 32, 224, 224]],
     ["SlowFast_8x8_R101", [3, 32, 224, 224]],
   ];
+  // First: onnxruntime sessions (networks) leave this process large, and a child forked from it starts from its RSS.
+  if (ONLY.has("memory")) memory(networks.map(([network]) => network));
   for (const [network, inputShape] of ONLY.has("networks") ? networks : []) {
     const file = "std/slowfast.sf";
     const checkMs = median(Array.from({ length: RUNS }, () => step("check", file, network, "S=224").ms));
     const seededFile = path.join(work, `${network}.onnx`);
     const seeded = Array.from({ length: RUNS }, () => step("compile", file, network, seededFile, "-", "S=224"));
-    // The checkpoint holds the network's own tensors (batch norms unfolded), as a training run saves them.
-    const unfolded = path.join(work, `${network}-keep-bn.onnx`);
-    // --layout ncdhw: the layout pass would store 1×k×k convs' weights as 2-D, which a training run does not.
-    const keepBn = spawnSync(
-      process.execPath,
-      [path.join(__dirname, "..", "bin", "sfc.js"), "compile", file, "--network", network, "--set", "S=224", "--keep-bn", "--layout", "ncdhw", "-o", unfolded],
-      { encoding: "utf8" },
-    );
-    if (keepBn.status !== 0) throw new Error(`compile --keep-bn failed:\n${keepBn.stderr}`);
-    const ckpt = path.join(work, `${network}.safetensors`);
-    const pyth = path.join(work, `${network}.pyth`);
-    const weights = modelWeights(unfolded);
-    writeSafetensors(weights, ckpt);
-    writePyth(weights, pyth);
+    const { safetensors: ckpt } = checkpointsFor(network);
     const loaded = Array.from({ length: RUNS }, () => step("compile", file, network, path.join(work, `${network}-w.onnx`), ckpt, "S=224"));
-    // Peak RSS of the command itself, the three sources interleaved.
-    const cliRss = { seeded: [], safetensors: [], pyth: [] };
-    for (let i = 0; i < RUNS; i++) {
-      for (const [source, extra] of [
-        ["seeded", []],
-        ["safetensors", ["--weights", ckpt]],
-        ["pyth", ["--weights", pyth]],
-      ]) {
-        const out = path.join(work, `${network}-cli.onnx`);
-        cliRss[source].push(step("cli", "compile", file, "--network", network, "--set", "S=224", ...extra, "-o", out).maxRssBytes);
-      }
-    }
     const weightBytes = seeded[0].weightBytes;
     const flops = seeded[0].flops;
     const l1 = await latency(seededFile, 1, inputShape.slice(1).length ? inputShape : inputShape);
@@ -128,23 +172,12 @@ async function main() {
         `${(med / weightBytes).toFixed(2)}; ${(worst / weightBytes).toFixed(2)} × weight bytes (target < 2)`,
       );
     }
-    for (const [source, label] of [
-      ["seeded", "seeded"],
-      ["safetensors", "from a .safetensors file"],
-      ["pyth", "from a torch.save .pyth file"],
-    ]) {
-      const rss = cliRss[source];
-      row(
-        `peak RSS of sfc compile, ${label} (median; worst)`,
-        `${mb(median(rss))}; ${mb(Math.max(...rss))}`,
-        `${(median(rss) / weightBytes).toFixed(2)}; ${(Math.max(...rss) / weightBytes).toFixed(2)} × weight bytes${network === "SlowFast_8x8_R101" ? " (target ≤ 0.5)" : ""}`,
-      );
-    }
     row("onnxruntime CPU latency, batch 1", `${l1.toFixed(0)} ms`, `${(flops / (l1 / 1e3) / 1e9).toFixed(1)} GFLOP/s (multiply-adds)`);
     row("onnxruntime CPU latency, batch 8", `${l8.toFixed(0)} ms`, `${((8 * flops) / (l8 / 1e3) / 1e9).toFixed(1)} GFLOP/s (multiply-adds)`);
     console.log("");
   }
   if (ONLY.has("torch")) await compareWithTorch(work, RUNS);
+  else if (ONLY.has("torch-compile")) await compareWithTorch(work, RUNS, { latency: false });
   if (ONLY.has("chains")) console.log("Checking cost against the number of blocks (generated chains of bottlenecks)");
   let base;
   for (const n of ONLY.has("chains") ? [10, 100, 1000, 10000] : []) {

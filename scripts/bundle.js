@@ -9,7 +9,17 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const esbuild = require("esbuild");
+
+let esbuild;
+try {
+  esbuild = require("esbuild");
+} catch {
+  // A checkout whose node_modules predate the bundle: dist/ alone still runs (bin/load-cli.js falls back to it).
+  // A package is never made without it.
+  if (process.env.npm_lifecycle_event === "prepack") throw new Error("esbuild is needed to pack sfc: run npm install");
+  console.warn("scripts/bundle.js: esbuild is not installed (run npm install); dist/sfc.js not built, bin/sfc.js runs dist/cli/main.js");
+  process.exit(0);
+}
 
 const root = path.join(__dirname, "..");
 const BUNDLE = path.join(root, "dist", "sfc.js");
