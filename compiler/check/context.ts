@@ -111,6 +111,12 @@ export interface Ctx {
   readonly callSite: Span | undefined;
   /** The lateral statement being elaborated, where its failures are reported. */
   readonly inLateral: Span | undefined;
+  /**
+   * A callee's body checked at a generic caller's call (a block passed to a
+   * block-valued formal): its boolean formals are not the caller's, so a
+   * requirement found on one of its branches is kept for both.
+   */
+  readonly template?: boolean;
 }
 
 export type Continuation = ReadonlyArray<A.Stmt | { kind: "leaveStage" }>;

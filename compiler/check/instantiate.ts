@@ -75,6 +75,7 @@ function templateContext(sig: Signature, vars: Map<string, Value>, c: A.CallExpr
     vars,
     pathways: new Set(),
     callSite: ctx.callSite ?? c.span,
+    template: true,
   };
 }
 

@@ -220,7 +220,7 @@ export class Interpreter extends Evaluator {
     for (const taken of [true, false]) {
       const vars = new Map(ctx.vars);
       if (flag) vars.set(flag, { kind: "bool", value: taken, span: s.condition.span });
-      const assumptions = flag ? [...ctx.assumptions, [flag, taken] as const] : ctx.assumptions;
+      const assumptions = flag && !ctx.template ? [...ctx.assumptions, [flag, taken] as const] : ctx.assumptions;
       this.exec([...(taken ? s.then : (s.otherwise ?? [])), ...rest], { ...ctx, vars, pathways: new Set(ctx.pathways), assumptions }, returns);
     }
   }
@@ -402,7 +402,11 @@ export class Interpreter extends Evaluator {
     const named: Array<{ arg: A.Argument; name: A.Ident }> = [];
     for (const a of c.args ?? []) {
       if (a.name) named.push({ arg: a, name: a.name });
-      else positional.push(this.expr(a.value, ctx));
+      else {
+        // A block given by position to a block-valued formal: link(x, y, 4, 1/2, t2c).
+        const slot = formals.some((f) => f.variadic) ? undefined : formals[positional.length]?.slot;
+        positional.push(slot ? blockValue(this, a.value, slot, ctx) : this.expr(a.value, ctx));
+      }
     }
     const variadic = formals.find((f) => f.variadic);
     if (variadic) bound.set(variadic.name, { kind: "list", items: positional, span: c.span });

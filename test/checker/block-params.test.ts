@@ -184,6 +184,13 @@ network N(clip: <2, 8², 4>) -> <2, 8², 4> { return loop(clip, f: loop) }`;
     expect(codes(checkSource(forever))).toContain("SF0115");
   });
 
+  it("may be given by position", () => {
+    expectNoIssues(
+      checkSource(`${LINK}
+network N(clip: <8, 8², 4>) -> <2, 8², 8> { return link(clip, 4, 1, 5, tconv(k: 1)) }`),
+    );
+  });
+
   it("can be passed on from a network's parameter", () => {
     const source = `${LINK}
 network N(clip: <8, 8², 4>, g: block = tconv(k: 3)) -> <2, 8², 8> { return link(clip, α: 4, β: 1, f: g) }`;

@@ -86,6 +86,7 @@ describe("the TextMate grammar on the standard library", () => {
     expect(scopeOf(tokens, source, "std.lateral")).toBe("entity.name.namespace.sf");
     expect(scopeOf(tokens, source, "none", "transform: block")).toBe("string.quoted.double.sf");
     expect(scopeOf(tokens, source, "tconv", "transform: block")).toBe("entity.name.function.call.sf");
+    expect(scopeOf(tokens, source, "block", "transform: block")).toBe("storage.type.sf");
     expect(scopeOf(tokens, source, "lateral", "lateral fast -> slow")).toBe("keyword.control.lateral.sf");
     expect(scopeOf(tokens, source, "fast", "lateral fast -> slow")).toBe("variable.other.pathway.sf");
     expect(scopeOf(tokens, source, "stem", "slow = stem(")).toBe("entity.name.function.call.sf");
