@@ -270,9 +270,9 @@ function bindBlockParameter(
     return { name: p.name.name, value: undefined, span: p.span, origin };
   }
   const slot = { name: p.name.text, choices: p.choices ?? [], ...(override || aliased ? { declared: p.span } : {}) };
-  // An alias's argument names blocks in scope where the alias is written
-  // (SlowFast(transform: my_link)) or where the network is.
-  const aliasScope = !override && aliased ? entry.alias?.module : undefined;
+  // An alias's argument, or a setting of an alias, names blocks in scope where
+  // the alias is written (SlowFast(transform: my_link)) or where the network is.
+  const aliasScope = override || aliased ? entry.alias?.module : undefined;
   const scope = aliasScope ? { ...ctx.scope, blocks: new Map([...ctx.scope.blocks, ...aliasScope.blocks]) } : ctx.scope;
   const v = interpreter.evaluateBlockValue(written, slot, { ...ctx, scope });
   ctx.vars.set(p.name.name, v.kind === "poison" ? v : { ...v, span: written.span });

@@ -78,6 +78,16 @@ network Q = Net(transform: "t2c")
     expect(checkSource(NET, ["transform=tconv_only", "K=5"]).diagnostics).toEqual([]);
   });
 
+  it("takes a setting of an alias naming a block of the alias's file", () => {
+    const source = `import "./lib.sf" { Net }
+block halve(x: <αT, S², βC>, α: int, β: rat) -> <T, S², βC> { return frames(x, every: α) }
+network A = Net(K: 5)
+`;
+    const r = checkSource(source, ["transform=halve"], { "lib.sf": NET });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.networks[0]!.params.find((p) => p.name === "transform")!.value!.toString()).toBe("halve");
+  });
+
   it("refuses a name that is no block or word, suggesting the closest (SF0112)", () => {
     const d = expectError(checkSource(NET, ["transform=t3c"]), "SF0112", { message: /`transform` is a block or "none", given `t3c`/ });
     expect(d.help).toBe("did you mean `t2c`?");
