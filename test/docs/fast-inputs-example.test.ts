@@ -109,13 +109,24 @@ describe("examples/fast_inputs.sf, every variant", () => {
         expect(g.inputs[0]!.shape).toEqual([3, 17, 64, 64]);
       },
     },
-    { network: "FlowInputs", settings: [], expect: (g) => expect(g.inputs.map((i) => [i.name, ...i.shape])).toEqual([["clip", 3, 4, 64, 64], ["flow", 2, 16, 64, 64]]) },
+    {
+      network: "FlowInputs",
+      settings: [],
+      expect: (g) =>
+        expect(g.inputs.map((i) => [i.name, ...i.shape])).toEqual([
+          ["clip", 3, 4, 64, 64],
+          ["flow", 2, 16, 64, 64],
+        ]),
+    },
   ];
 
   it("compiles, passes the onnx checker (strict shape inference), and runs", async () => {
     const compiled = variants.map((v) => {
       const r = compile({ file: example, host: nodeHost(), network: v.network, settings: v.settings.map((text) => ({ text })) });
-      expect(r.diagnostics.map((d) => `${d.code} ${d.message}`), v.settings.join(" ")).toEqual([]);
+      expect(
+        r.diagnostics.map((d) => `${d.code} ${d.message}`),
+        v.settings.join(" "),
+      ).toEqual([]);
       v.expect(r.graph!);
       return r;
     });
@@ -124,7 +135,9 @@ describe("examples/fast_inputs.sf, every variant", () => {
     for (const [i, r] of compiled.entries()) {
       expect(checked[i]!.error, variants[i]!.settings.join(" ")).toBeUndefined();
       expect(checked[i]!.ok).toBe(true);
-      const feeds = Object.fromEntries(r.graph!.inputs.map((input) => [input.name, { data: deterministicClip([2, ...input.shape]), dims: [2, ...input.shape] }]));
+      const feeds = Object.fromEntries(
+        r.graph!.inputs.map((input) => [input.name, { data: deterministicClip([2, ...input.shape]), dims: [2, ...input.shape] }]),
+      );
       const [out] = Object.values(await runWithOrt(r.model!, feeds));
       expect(out!.dims).toEqual([2, 10]);
       expect(out!.data.every(Number.isFinite)).toBe(true);
@@ -137,7 +150,10 @@ describe("examples/fast_inputs.sf, every variant", () => {
   it("takes half scale at every side that is a multiple of 8, as the page says", () => {
     for (const side of [8, 16, 24, 40, 56, 72, 88, 96]) {
       const r = check({ files: [example], host: nodeHost(), settings: [{ text: `S=${side}` }, { text: "fast_scale=1/2" }] });
-      expect(r.diagnostics.map((d) => `${d.code} ${d.message}`), `S=${side}`).toEqual([]);
+      expect(
+        r.diagnostics.map((d) => `${d.code} ${d.message}`),
+        `S=${side}`,
+      ).toEqual([]);
     }
   });
 
@@ -183,15 +199,24 @@ ${lines}  return fast
     const channels = gray ? 1 : 3;
     const side = half ? S / 2 : S;
     const pixel = (n: number, c: number, t: number, y: number, x: number): number =>
-      gray ? 0.299 * get(clip, clipDims, n, 0, t, y, x) + 0.587 * get(clip, clipDims, n, 1, t, y, x) + 0.114 * get(clip, clipDims, n, 2, t, y, x) : get(clip, clipDims, n, c, t, y, x);
-    const frame = (n: number, c: number, t: number, y: number, x: number): number => (diff ? pixel(n, c, t + 1, y, x) - pixel(n, c, t, y, x) : pixel(n, c, t, y, x));
+      gray
+        ? 0.299 * get(clip, clipDims, n, 0, t, y, x) + 0.587 * get(clip, clipDims, n, 1, t, y, x) + 0.114 * get(clip, clipDims, n, 2, t, y, x)
+        : get(clip, clipDims, n, c, t, y, x);
+    const frame = (n: number, c: number, t: number, y: number, x: number): number =>
+      diff ? pixel(n, c, t + 1, y, x) - pixel(n, c, t, y, x) : pixel(n, c, t, y, x);
     for (let n = 0; n < N; n++)
       for (let c = 0; c < channels; c++)
         for (let t = 0; t < F; t++)
           for (let y = 0; y < side; y++)
             for (let x = 0; x < side; x++)
               out.push(
-                half ? (frame(n, c, t, 2 * y, 2 * x) + frame(n, c, t, 2 * y, 2 * x + 1) + frame(n, c, t, 2 * y + 1, 2 * x) + frame(n, c, t, 2 * y + 1, 2 * x + 1)) / 4 : frame(n, c, t, y, x),
+                half
+                  ? (frame(n, c, t, 2 * y, 2 * x) +
+                      frame(n, c, t, 2 * y, 2 * x + 1) +
+                      frame(n, c, t, 2 * y + 1, 2 * x) +
+                      frame(n, c, t, 2 * y + 1, 2 * x + 1)) /
+                      4
+                  : frame(n, c, t, y, x),
               );
     return out;
   }
