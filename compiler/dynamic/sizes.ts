@@ -47,6 +47,8 @@ export class RuntimeSizes implements DynamicShapes {
         const p = this.plan.dims.get(value)?.[axis];
         return p !== undefined && p.constantValue() === undefined;
       },
+      dim: (value, axis) => this.plan.dims.get(value)?.[axis],
+      sizeOf: (p) => this.tensor(p, emit),
       scalar: (tensor) => {
         const out = emit.freshValue("scalar");
         emit.add("Reshape", [tensor, emit.int64Constant("scalar_shape", [])], [out]);

@@ -420,7 +420,8 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
     out.push({ ...node, input: [foldedInput, w2], output: [conv], attribute: twoD(node, window, true) });
     declare(conv, [undefined, kt * co, hOut, wOut]);
     const split = fresh(`${output}/per_tap_by_time`);
-    const frames: ShapePart[] = typeof t === "number" ? [t] : [{ of: x!, from: 2, to: 3 }];
+    // The frame count from a 5-D value that exists at run time: x itself may have only its folded form.
+    const frames: ShapePart[] = typeof t === "number" ? [t] : [{ of: timeSource.get(foldedInput) ?? x!, from: 2, to: 3 }];
     const space = sized([0, 0, ...outDims.slice(3)], conv, 2, 4);
     emit("Reshape", [conv, shapeOperand(`${output}/per_tap_by_time_shape`, [-1, ...frames, kt, co, ...space], doc)], [split], doc);
     declare(split, [undefined, t, kt, co, hOut, wOut]);

@@ -116,6 +116,13 @@ export interface DynamicSizeWriter {
   size(value: string, axis: number): string | undefined;
   /** Whether that size varies, without emitting anything. */
   varies(value: string, axis: number): boolean;
+  /**
+   * That size as a polynomial in the dynamic parameters (the others at their
+   * compiled values), for lowerings that relate sizes to each other.
+   */
+  dim(value: string, axis: number): Poly | undefined;
+  /** A polynomial in the dynamic parameters as a one-element int64 tensor at run time. */
+  sizeOf(p: Poly): string;
   /** A one-element int64 tensor as a 0-d scalar (Range takes scalars). */
   scalar(tensor: string): string;
   /** A name for an int64 value of the lowering's size arithmetic. */

@@ -1,9 +1,11 @@
 /** Resampling of time and space: nearest or linear, by factors or to a size. */
+import { onnx as onnxProto } from "onnx-proto";
 import type { Poly } from "../dims/poly";
+import { intAttribute } from "../emit/onnx-attributes";
 import { writtenVideo } from "../shapes";
 import { videoType, type TensorType } from "../types";
 import { noFlops, requireVideo } from "./common";
-import { defineOp, type OnnxLowering, type OnnxWriter, type OpArgs, type OpRecord, type RuleContext } from "./record";
+import { defineOp, type OnnxAttribute, type OnnxLowering, type OnnxWriter, type OpArgs, type OpRecord, type RuleContext } from "./record";
 
 export type ResizeMode = "nearest" | "linear";
 
@@ -81,6 +83,10 @@ export function interpolationMatrix(inSize: number, outSize: number, mode: Resiz
  */
 function lowerResize(op: ResizeOp, out: OnnxWriter): void {
   const x = out.inputs[0]!;
+  if (out.dynamic && [0, 1, 2, 3].some((axis) => out.dynamic!.varies(x, axis) || out.dynamic!.varies(out.output, axis))) {
+    lowerResizeAtRunTime(op, out);
+    return;
+  }
   const { channels: c, frames: t0, height: h0, width: w0 } = writtenVideo(out.shapeOf(x));
   const { frames: t1, height: h1, width: w1 } = writtenVideo(op.sizes);
   const steps = (["w", "h", "t"] as const).filter((axis) => ({ w: w1 !== w0, h: h1 !== h0, t: t1 !== t0 })[axis]);
@@ -114,10 +120,74 @@ function lowerResize(op: ResizeOp, out: OnnxWriter): void {
   });
 }
 
+/**
+ * Under --dynamic, where a size varies: the same sampling with indices and
+ * weights computed from the run-time sizes, one axis at a time (Gather along
+ * it), so one model resizes every valid input. Nearest takes source
+ * ⌊d·in/out⌋ in int64 arithmetic, exactly the interpolation matrix's index;
+ * linear gathers the two neighbours and mixes them by the fraction λ, each
+ * computed as interpolationMatrix does (float32 here, float64 there).
+ */
+function lowerResizeAtRunTime(op: ResizeOp, out: OnnxWriter): void {
+  const dynamic = out.dynamic!;
+  const x = out.inputs[0]!;
+  const sizeOf = (value: string, axis: number): string => dynamic.sizeOf(dynamic.dim(value, axis)!);
+  const axes = [1, 2, 3].filter((axis) => !dynamic.dim(x, axis)!.equals(dynamic.dim(out.output, axis)!));
+  if (axes.length === 0) {
+    out.add("Identity", [x], [out.output]);
+    return;
+  }
+  const one = out.int64Constant("one", [1]);
+  let current = x;
+  axes.forEach((axis, k) => {
+    const next = k === axes.length - 1 ? out.output : dynamic.value(`resized_${AXES[axis - 1]}`);
+    const [inSize, outSize] = [sizeOf(x, axis), sizeOf(out.output, axis)];
+    const destination = dynamic.value(`${AXES[axis - 1]}_destination`);
+    out.add("Range", [dynamic.scalar(out.int64Constant("zero", [0])), dynamic.scalar(outSize), dynamic.scalar(one)], [destination]);
+    const onnxAxis = [intAttribute("axis", axis + 1)];
+    if (op.mode === "nearest") {
+      const scaled = dynamic.value("destination_times_in");
+      const source = dynamic.value("source");
+      out.add("Mul", [destination, inSize], [scaled]);
+      out.add("Div", [scaled, outSize], [source]);
+      out.add("Gather", [current, source], [next], onnxAxis);
+    } else {
+      const float = (value: string): string => {
+        const cast = dynamic.value("float");
+        out.add("Cast", [value], [cast], [intAttribute("to", onnxProto.TensorProto.DataType.FLOAT)]);
+        return cast;
+      };
+      const step = (opType: string, inputs: readonly string[], purpose: string, attributes: readonly OnnxAttribute[] = []): string => {
+        const made = dynamic.value(purpose);
+        out.add(opType, inputs, [made], attributes);
+        return made;
+      };
+      const half = out.floatScalar("half", 0.5);
+      // (d + ½)·in/out − ½, clamped at 0; its floor and the next index, both clamped at in − 1.
+      const centre = step("Div", [step("Mul", [step("Add", [float(destination), half], "centre"), float(inSize)], "scaled"), float(outSize)], "ratio");
+      const position = step("Max", [step("Sub", [centre, half], "shifted"), out.floatScalar("zero", 0)], "position");
+      const floor = dynamic.value("floor");
+      out.add("Cast", [step("Floor", [position], "floor_float")], [floor], [intAttribute("to", onnxProto.TensorProto.DataType.INT64)]);
+      const last = step("Sub", [inSize, one], "last");
+      const lower = step("Min", [floor, last], "lower");
+      const upper = step("Min", [step("Add", [lower, one], "next"), last], "upper");
+      const fraction = step("Sub", [position, float(lower)], "fraction");
+      // λ along the resized axis, broadcast over the axes after it.
+      const weights = step("Reshape", [fraction, out.int64Constant("fraction_shape", [-1, ...Array<number>(3 - axis).fill(1)])], "fraction_column");
+      const below = step("Gather", [current, lower], "below", onnxAxis);
+      const above = step("Gather", [current, upper], "above", onnxAxis);
+      const difference = step("Sub", [above, below], "difference");
+      out.add("Add", [below, step("Mul", [difference, weights], "weighted")], [next]);
+    }
+    current = next;
+  });
+}
+
 const onnx: OnnxLowering<ResizeOp> = {
-  doc: "MatMul-9 by an interpolation matrix per resized axis (Reshape-5 around the time axis)",
+  doc: "MatMul-9 by an interpolation matrix per resized axis (Reshape-5 around the time axis); under --dynamic where a size varies, Gather-1 along each resized axis at indices computed from the run-time sizes (linear: two Gathers mixed by run-time weights)",
   unsupported: () => undefined,
   lower: lowerResize,
+  sizeAttributes: ["sizes"],
 };
 
 function record<K extends "resize" | "upsample">(kind: K, summary: string, formals: OpRecord<ResizeOp<K>>["formals"], result: string): OpRecord<ResizeOp<K>> {

@@ -1,10 +1,11 @@
 /** Contiguous or strided parts of one axis of a video tensor. */
 import { Poly } from "../dims/poly";
-import { intsAttribute } from "../emit/onnx-attributes";
+import { Rational } from "../dims/rational";
+import { intAttribute, intsAttribute } from "../emit/onnx-attributes";
 import { VIDEO_AXIS } from "../shapes";
 import { axisName } from "../types";
 import { ONE, noFlops, requireVideo } from "./common";
-import { defineOp } from "./record";
+import { defineOp, type OnnxWriter } from "./record";
 
 /** Elements start, start + step, ... before end along each axis (axes count the batch as 0). */
 export interface SliceOp {
@@ -29,6 +30,42 @@ const AXES: Readonly<Record<string, readonly number[]>> = {
 const AXIS_NAMES = Object.keys(AXES)
   .map((n) => `"${n}"`)
   .join(", ");
+
+/** Past any axis: Slice clamps the end to the axis length. */
+const TO_THE_END = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The ends of a slice whose axis length varies (--dynamic), from the sizes'
+ * polynomials: the last index taken is from + step·(count − 1), so the end
+ * is one past it. Where that end is a fixed distance from the axis end it is
+ * written counted from the end (negative, or past the end when it reaches
+ * it); where it is a fixed index, as that index; otherwise it is computed
+ * from the inputs' shapes at run time.
+ */
+function runtimeEnds(op: SliceOp, out: OnnxWriter): string {
+  const dynamic = out.dynamic!;
+  const x = out.inputs[0]!;
+  const ends = op.axes.map((axis, i): number | string => {
+    const length = dynamic.dim(x, axis - 1);
+    const count = dynamic.dim(out.output, axis - 1);
+    if (length === undefined || count === undefined) throw new Error(`slice ${out.output}: no symbolic size for axis ${axis}`);
+    const end = count.sub(Poly.ONE).scale(Rational.of(op.steps[i]!)).add(Poly.constant(op.starts[i]! + 1));
+    const fixed = end.constantValue();
+    if (fixed !== undefined) return fixed.toNumber();
+    const fromTheEnd = end.sub(length).constantValue();
+    if (fromTheEnd !== undefined) return fromTheEnd.sign() >= 0 ? TO_THE_END : fromTheEnd.toNumber();
+    return dynamic.sizeOf(end);
+  });
+  if (ends.every((e): e is number => typeof e === "number")) return out.int64Constant("ends", ends);
+  const joined = dynamic.value("ends");
+  out.add(
+    "Concat",
+    ends.map((e, i) => (typeof e === "number" ? out.int64Constant(`end${i}`, [e]) : e)),
+    [joined],
+    [intAttribute("axis", 0)],
+  );
+  return joined;
+}
 
 export const SLICE_OPS = {
   slice: defineOp<SliceOp>({
@@ -80,11 +117,18 @@ export const SLICE_OPS = {
       };
     },
     onnx: {
-      doc: "Slice-10; Slice-1 (attributes) below 10 when every step is 1",
+      doc: "Slice-10; Slice-1 (attributes) below 10 when every step is 1; under --dynamic, ends counted from the axis end or computed from the run-time sizes",
       unsupported: (op, opset) =>
         opset < SLICE_INPUTS_OPSET && op.steps.some((s) => s !== 1) ? "slice with a step needs opset 10: Slice has no steps before it" : undefined,
+      sizeAttributes: ["ends"],
       lower(op, out) {
         const x = out.inputs[0]!;
+        if (out.dynamic && op.axes.some((axis) => out.dynamic!.varies(x, axis - 1))) {
+          out.add("Slice", [x, out.int64Constant("starts", op.starts), runtimeEnds(op, out), out.int64Constant("axes", op.axes), out.int64Constant("steps", op.steps)], [
+            out.output,
+          ]);
+          return;
+        }
         if (out.opset >= SLICE_INPUTS_OPSET) {
           const inputs = [
             out.int64Constant("starts", op.starts),
