@@ -1,5 +1,6 @@
 /** Pooling over windows and over the whole clip. */
 import type { Triple } from "../ir";
+import { sameShape } from "../shapes";
 import type { TensorType } from "../types";
 import { intAttribute, intsAttribute } from "../emit/onnx-attributes";
 import { ONE, checkWindowArgs, everyOpset, noFlops, requireVideo, triple, uniformWindow, windowedAxes } from "./common";
@@ -17,6 +18,13 @@ export interface PoolOp<K extends "maxpool" | "avgpool"> {
 
 export interface GapOp {
   readonly kind: "gap";
+  /**
+   * The pooled [C] vector reshaped to this shape (without the batch): set by
+   * the reshape-merging pass when a reshape reads the pooled vector, so that
+   * GlobalAveragePool's [N, C, 1, 1, 1] becomes that shape in one Reshape
+   * (or none, when it already has it) instead of Flatten and Reshape.
+   */
+  readonly shape?: readonly number[];
 }
 
 function pooledType(a: OpArgs, ctx: RuleContext, opName: string): TensorType {
@@ -101,14 +109,20 @@ export const POOLING_OPS = {
     rule: (a, ctx) => ({ layout: "vector", dims: [requireVideo(a.tensor("x"), ctx, "x", "gap").channels] }),
     lower: () => ({ op: { kind: "gap" }, weights: [] }),
     onnx: {
-      doc: "GlobalAveragePool-1 and Flatten-9",
+      doc: "GlobalAveragePool-1 and Flatten-9 (Reshape-5, or nothing, in place of Flatten where a reshape of the vector was merged into it)",
       unsupported: everyOpset,
-      lower(_op, out) {
+      lower(op, out) {
         const x = out.inputs[0]!;
         const [channels, ...spatial] = out.shapeOf(x);
-        const pooled = out.intermediate("pooled", [channels!, ...spatial.map(() => 1)]);
+        const pooledShape = [channels!, ...spatial.map(() => 1)];
+        if (op.shape !== undefined && sameShape(op.shape, pooledShape)) {
+          out.add("GlobalAveragePool", [x], [out.output]);
+          return;
+        }
+        const pooled = out.intermediate("pooled", pooledShape);
         out.add("GlobalAveragePool", [x], [pooled]);
-        out.add("Flatten", [pooled], [out.output], [intAttribute("axis", 1)]);
+        if (op.shape !== undefined) out.add("Reshape", [pooled, out.int64Constant("shape", [0, ...op.shape])], [out.output]);
+        else out.add("Flatten", [pooled], [out.output], [intAttribute("axis", 1)]);
       },
     },
     flops: noFlops,

@@ -1,10 +1,16 @@
 /**
- * Reshape pairs merged: reshape(reshape(x, a), b) is reshape(x, b) when
- * nothing else reads the intermediate value.
+ * Reshape pairs merged, when nothing else reads the intermediate value:
+ * reshape(reshape(x, a), b) is reshape(x, b); reshape(gap(x), b) is one gap
+ * node that writes its pooled vector in shape b, so the ONNX graph has one
+ * Reshape (or none, when b is GlobalAveragePool's own [C, 1, 1, 1]) where it
+ * had Flatten and Reshape. These are the only pairs of shape-only ONNX nodes
+ * the lowerings can produce: gap's Flatten is the only Flatten, no lowering
+ * writes a Squeeze, and other Reshapes sit inside one op's lowering.
  *
  * Preserves: the function the graph computes, exactly (a reshape depends
- * only on the element order, which neither changes); the second node's name
- * and span, and its output's name.
+ * only on the element order, which neither changes); the output's name; for
+ * two reshapes the second node's name and span, for gap and reshape the gap's
+ * (the node that computes).
  */
 import type { IRGraph, IRNode } from "../ir";
 import { consumersOf, pinnedValues, rebuild } from "./rewrite";
@@ -22,8 +28,11 @@ export function mergeReshapes(graph: IRGraph): { graph: IRGraph; merged: string[
     if (node.op.kind !== "reshape") continue;
     const input = node.inputs[0]!;
     const first = producer.get(input);
-    if (first === undefined || first.op.kind !== "reshape" || pinned.has(input) || (consumers.get(input) ?? []).length !== 1) continue;
-    const combined: IRNode = { ...node, inputs: [first.inputs[0]!] };
+    if (first === undefined || pinned.has(input) || (consumers.get(input) ?? []).length !== 1) continue;
+    let combined: IRNode;
+    if (first.op.kind === "reshape") combined = { ...node, inputs: [first.inputs[0]!] };
+    else if (first.op.kind === "gap" && first.op.shape === undefined) combined = { ...first, op: { ...first.op, shape: node.op.shape }, outputs: node.outputs };
+    else continue;
     replaced.set(node, combined);
     for (const output of node.outputs) producer.set(output, combined);
     removed.add(graph.nodes.find((n) => n.outputs.includes(input))!);
