@@ -113,6 +113,8 @@ export function infoCommand(argv: string[], io: Io): number {
     io.out(`\nwith ${symbolic.parameters.join(", ")} dynamic:\n`);
     io.out(`  params: ${thousands(symbolic.params)} for every ${symbolic.parameters.join(", ")}\n`);
     io.out(`  multiply-adds: ${symbolic.flops}\n`);
+    io.out(`  smallest: ${symbolic.smallest.map((m) => `${m.parameter} ≥ ${m.min} (${m.input} ${m.axis} ≥ ${m.size})`).join(", ")}\n`);
+    for (const text of symbolic.requires) io.out(`  requires: ${text}\n`);
   }
   return 0;
 }
@@ -126,7 +128,13 @@ function dynamicFormulas(
   file: string,
   values: Parameters<typeof compileFromArgs>[1] & { "count-bn"?: boolean },
   io: Io,
-): { parameters: string[]; params: number; flops: string } | null {
+): {
+  parameters: string[];
+  params: number;
+  flops: string;
+  smallest: Array<{ parameter: string; min: number; input: string; axis: string; size: number }>;
+  requires: string[];
+} | null {
   const compiled = compileFromArgs(file, values);
   if (!compiled.dynamic || !compiled.elaborated) {
     printDiagnostics(io, "human", compiled.diagnostics, compiled.sources, version());
@@ -135,7 +143,17 @@ function dynamicFormulas(
   const plan = compiled.dynamic;
   const params = compiled.elaborated.nodes.reduce((s, n) => s + nodeParams(n), 0);
   const flops = symbolicFlops(compiled.elaborated, plan.dims, values["count-bn"] ?? false).flops;
-  return { parameters: [...plan.names], params, flops: flops.toString() };
+  const req = plan.requirements;
+  // The smallest valid value of each parameter (compiler/dynamic/smallest.ts) and the input size it means.
+  const smallest = Object.entries(req.parameters).map(([parameter, read]) => ({
+    parameter,
+    min: read.min,
+    input: read.input,
+    axis: read.name ?? `axis ${read.axis}`,
+    size: read.scale * read.min + read.offset,
+  }));
+  const requires = req.constraints.filter((c) => c.kind !== "min").map((c) => c.text);
+  return { parameters: [...plan.names], params, flops: flops.toString(), smallest, requires };
 }
 
 function printTable(io: Io, report: Report, options: { countBn: boolean; views: number | undefined }): void {

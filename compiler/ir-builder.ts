@@ -1,5 +1,5 @@
 /** Accumulates the graph IR while a network is elaborated. */
-import type { IRGraph, IRNode, IROp, IRStage, IRValue, IRWeight } from "./ir";
+import type { IRBound, IRGraph, IRNode, IROp, IRStage, IRValue, IRWeight } from "./ir";
 import type { Poly } from "./dims/poly";
 import type { Span } from "./span";
 import { DEFAULT_LIMITS, type Limits } from "./limits";
@@ -11,6 +11,15 @@ export class IRBuilder {
   private readonly used = new Set<string>();
   private readonly stages: IRStage[] = [];
   private readonly inputPathways = new Map<string, string>();
+  /** Lower bounds on sizes that depend on the parameters, once each (by polynomial and bound). */
+  private readonly bounds = new Map<string, IRBound>();
+
+  /** Records a size obligation the checker decided, if the size depends on a parameter. */
+  noteBound(bound: IRBound): void {
+    if (bound.size.constantValue() !== undefined) return;
+    const key = `${bound.size.key}≥${bound.min}`;
+    if (!this.bounds.has(key)) this.bounds.set(key, bound);
+  }
 
   /** Records that a pathway starts from a graph input, for messages about that input. */
   notePathway(pathway: string, value: string): void {
@@ -105,6 +114,7 @@ export class IRBuilder {
       span,
       stages: this.stages.map(renameStage),
       inputPathways: this.inputPathways,
+      bounds: [...this.bounds.values()],
     };
   }
 }

@@ -98,6 +98,21 @@ export interface IRGraph {
   readonly inputPathways?: ReadonlyMap<string, string>;
   /** What each pathway holds at the end of each stage, for reports (`sfc info`). */
   readonly stages?: readonly IRStage[];
+  /**
+   * The lower bounds the checker decided on sizes that are not themselves
+   * values' dimensions (a slice's end within its axis, a selection's frames
+   * within the clip, ...), as polynomials in the network's parameters: what
+   * a dynamic compile finds the smallest valid sizes from.
+   */
+  readonly bounds?: readonly IRBound[];
+}
+
+/** `size` ≥ `min` wherever the network is valid; `what` names the size as the checker's messages do. */
+export interface IRBound {
+  readonly size: Poly;
+  readonly min: number;
+  readonly what: string;
+  readonly span: Span;
 }
 
 export interface IRStage {

@@ -8,6 +8,7 @@
 import type * as A from "../ast";
 import type { IRBuilder } from "../ir-builder";
 import { OPS, weightFromSpec, type OpArgs, type OpName } from "../ops";
+import type { Poly } from "../dims/poly";
 import type { Span } from "../span";
 import type { TensorType } from "../types";
 import type { Value } from "../values";
@@ -28,6 +29,12 @@ export interface Mode {
   opResult(op: OpName, args: OpArgs, bound: ReadonlyMap<string, Value>, type: TensorType, at: { span: Span; label: string }, ctx: Ctx): Value;
   /** The context a called block's body runs in, or undefined when its signature says enough. */
   blockBody(sig: Signature, vars: Map<string, Value>, c: A.CallExpr, ctx: Ctx): Ctx | undefined;
+  /**
+   * An op's obligation `size` ≥ `min`, decided at the bound values where
+   * there are any; a mode that builds a graph keeps it for --dynamic's
+   * smallest sizes.
+   */
+  atLeast?(size: Poly, min: number, what: string, span: Span): void;
   /** A `stage name { ... }` of the network's own body starts and ends. */
   beginStage(path: readonly string[], ctx: Ctx): void;
   endStage(ctx: Ctx): void;
@@ -112,6 +119,10 @@ export class InstanceMode implements Mode {
     const weights = lowered.weights.map((w) => weightFromSpec(nodeName, w));
     const ref = this.builder.addNode(nodeName, lowered.op, tensorInputs(op, bound), weights, concrete, at.span, type.dims);
     return { kind: "tensor", type, ref, span: at.span };
+  }
+
+  atLeast(size: Poly, min: number, what: string, span: Span): void {
+    this.builder.noteBound({ size, min, what, span });
   }
 
   blockBody(sig: Signature, vars: Map<string, Value>, c: A.CallExpr, ctx: Ctx): Ctx {

@@ -12,6 +12,7 @@ import { Rational } from "../dims/rational";
 import type { Requirement } from "../check/context";
 import type { NetworkParam } from "../elaborate";
 import type { IRGraph, IRValue } from "../ir";
+import { smallestValid, validity } from "./smallest";
 import { dimName } from "./dim-names";
 import { REQUIREMENTS_FORMAT, type Constraint, type DimEntry, type ParameterSource, type ShapeRequirements } from "./requirements";
 
@@ -164,41 +165,25 @@ export function planDynamic(
     }
   }
 
-  // The smallest value of each parameter at which every size in the graph is at least 1.
+  // The smallest value of each parameter at which the network is valid.
+  const conditions = validity(graph, dims, specialise, carried);
   const parameters: Record<string, ParameterSource> = {};
   for (const name of names) {
     const read = reads.get(name)!;
     const base = compiled.get(name) ?? 1;
-    let min = base;
-    for (let v = 1; v < base; v++) {
-      const env = (n: string): Rational | undefined => (n === name ? Rational.of(v) : compiled.has(n) ? Rational.of(compiled.get(n)!) : undefined);
-      let ok = true;
-      for (const shape of dims.values()) {
-        for (const d of shape) {
-          const value = d.evaluate(env);
-          if (value === undefined || value.compare(Rational.ONE) < 0) {
-            ok = false;
-            break;
-          }
-        }
-        if (!ok) break;
-      }
-      if (ok) {
-        min = v;
-        break;
-      }
-    }
-    parameters[name] = { input: read.input, axis: read.axis + 1, scale: read.scale, offset: read.offset, min, compiled: base };
+    const min = smallestValid(name, base, compiled, conditions);
     const input = graph.inputs.find((i) => i.name === read.input)!;
+    const word = axisWord(input, read.axis);
+    parameters[name] = { input: read.input, axis: read.axis + 1, name: word, scale: read.scale, offset: read.offset, min, compiled: base };
     const least = read.scale * min + read.offset;
     if (least > 1)
       constraints.push({
         kind: "min",
         input: read.input,
         axis: read.axis + 1,
-        name: axisWord(input, read.axis),
+        name: word,
         value: least,
-        text: `${inputLabel(graph, read.input)} needs at least ${least} ${axisWord(input, read.axis) === "frames" ? "frames" : `in ${axisWord(input, read.axis)}`}`,
+        text: `${inputLabel(graph, read.input)} needs ${word === "frames" ? `at least ${least} frames` : `a ${word} of at least ${least}`}`,
       });
   }
 

@@ -9,8 +9,10 @@
  *   outputs      the same for the outputs
  *   parameters   per dynamic parameter, where to read it: the input axis
  *                (batch = axis 0) whose size is scale·P + offset; its
- *                smallest valid value (every size in the graph ≥ 1, the other
- *                parameters at their compiled values) and the compiled value
+ *                smallest valid value (smallest.ts: every size ≥ 1, every
+ *                window and selection within its input, every carried
+ *                condition, the other parameters at their compiled values)
+ *                and the compiled value
  *   constraints  what the sizes must satisfy, each with a sentence `text`
  *                that says it without the size (a checker prefixes "33 frames: "):
  *                {kind: "multiple", input, axis, of, offset}: (size − offset) mod of = 0
@@ -80,19 +82,134 @@ function quantity(ref: AxisRef, size: number): string {
   return name === "frames" ? `${size} frames` : `${name} ${size}`;
 }
 
+type Evaluate = (expr: string, env: (name: string) => number | undefined) => number | undefined;
+
+/** The parameters read from `input`'s shape: (size − offset)/scale where that is an integer. */
+function parametersOf(req: ShapeRequirements, input: string, shape: readonly number[]): (name: string) => number | undefined {
+  const values = new Map<string, number>();
+  for (const [name, read] of Object.entries(req.parameters)) {
+    if (read.input !== input) continue;
+    const v = (shape[read.axis]! - read.offset) / read.scale;
+    if (Number.isInteger(v)) values.set(name, v);
+  }
+  return (name) => values.get(name);
+}
+
+/** Names in a dimension name (its parameters). */
+const namesIn = (expr: string): string[] => (expr.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).filter((n) => n !== "floor" && n !== "ceil");
+
+/** What is wrong with `shape` by one constraint (a sentence without the nearest sizes), or undefined. */
+function failure(c: Constraint, input: string, shape: readonly number[], env: (name: string) => number | undefined, evaluate: Evaluate): string | undefined {
+  if ("input" in c && c.input !== input) return undefined;
+  switch (c.kind) {
+    case "multiple": {
+      const size = shape[c.axis]!;
+      return (((size - c.offset) % c.of) + c.of) % c.of === 0 ? undefined : `${quantity(c, size)}: ${c.text}`;
+    }
+    case "min":
+      return shape[c.axis]! < c.value ? `${quantity(c, shape[c.axis]!)}: ${c.text}` : undefined;
+    case "equal":
+      if (c.to.input !== input || shape[c.axis] === shape[c.to.axis]) return undefined;
+      return `${quantity(c, shape[c.axis]!)}: ${c.text} (${shape[c.to.axis]})`;
+    case "size": {
+      const want = evaluate(c.expr, env);
+      return want !== undefined && want !== shape[c.axis] ? `${quantity(c, shape[c.axis]!)}: ${c.text} = ${want}` : undefined;
+    }
+    case "divides": {
+      const dividend = evaluate(c.dividend, env);
+      const divisor = evaluate(c.divisor, env);
+      if (dividend === undefined || divisor === undefined || divisor === 0 || dividend % divisor === 0) return undefined;
+      return `${c.text} (here ${c.dividend} = ${dividend}, ${c.divisor} = ${divisor})`;
+    }
+    case "same": {
+      const lhs = evaluate(c.lhs, env);
+      const rhs = evaluate(c.rhs, env);
+      return lhs !== undefined && rhs !== undefined && lhs !== rhs ? `${c.text} (here ${lhs} and ${rhs})` : undefined;
+    }
+    default: {
+      const unhandled: never = c;
+      throw new Error(`unknown constraint ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+
+/** The axes of `input` that must equal `axis` (through "equal" constraints), `axis` first. */
+function tiedAxes(req: ShapeRequirements, input: string, axis: number): number[] {
+  const tied = [axis];
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const c of req.constraints) {
+      if (c.kind !== "equal" || c.input !== input || c.to.input !== input) continue;
+      for (const [a, b] of [
+        [c.axis, c.to.axis],
+        [c.to.axis, c.axis],
+      ] as const)
+        if (tied.includes(a) && !tied.includes(b)) {
+          tied.push(b);
+          grew = true;
+        }
+    }
+  }
+  return tied;
+}
+
+/** The axis of `input` a constraint is about: its own, or the one a parameter it names is read from. */
+function axisOf(req: ShapeRequirements, input: string, c: Constraint): number | undefined {
+  if ("input" in c) return c.input === input && c.kind !== "equal" ? c.axis : undefined;
+  const exprs = c.kind === "divides" ? [c.dividend, c.divisor] : [c.lhs, c.rhs];
+  for (const name of exprs.flatMap(namesIn)) {
+    const read = req.parameters[name];
+    if (read !== undefined && read.input === input) return read.axis;
+  }
+  return undefined;
+}
+
+/** How far the nearest valid sizes are looked for, each way. */
+const SEARCH = 4096;
+
+/**
+ * The nearest sizes of `axis` (and the axes tied to it) below and above the
+ * given one at which every constraint about that axis holds.
+ */
+function nearestValid(req: ShapeRequirements, input: string, shape: readonly number[], axis: number, evaluate: Evaluate): number[] {
+  const tied = tiedAxes(req, input, axis);
+  const about = req.constraints.filter((c) => {
+    const a = axisOf(req, input, c);
+    return a !== undefined && tied.includes(a);
+  });
+  const valid = (size: number): boolean => {
+    const candidate = [...shape];
+    for (const a of tied) candidate[a] = size;
+    const env = parametersOf(req, input, candidate);
+    // A parameter this axis reads must be readable at the candidate size.
+    for (const read of Object.values(req.parameters))
+      if (read.input === input && tied.includes(read.axis) && !Number.isInteger((size - read.offset) / read.scale)) return false;
+    return about.every((c) => failure(c, input, candidate, env, evaluate) === undefined);
+  };
+  const size = shape[axis]!;
+  const out: number[] = [];
+  for (let s = size - 1; s >= 1 && s >= size - SEARCH; s--)
+    if (valid(s)) {
+      out.push(s);
+      break;
+    }
+  for (let s = size + 1; s <= size + SEARCH; s++)
+    if (valid(s)) {
+      out.push(s);
+      break;
+    }
+  return out;
+}
+
 /**
  * Checks one input's shape (batch included) against the requirements, the
  * way a serving system would: the dynamic parameters read from their axes,
  * then every constraint on this input and every one over the parameters.
- * Returns what is wrong, one sentence each, with the nearest valid sizes
- * where there are any; empty when the input is valid.
+ * Returns what is wrong, one sentence each, with the nearest valid sizes of
+ * the axis it is about ("use 32 or 40": every constraint about that axis
+ * holds there); empty when the input is valid.
  */
-export function checkInput(
-  req: ShapeRequirements,
-  input: string,
-  shape: readonly number[],
-  evaluate: (expr: string, env: (name: string) => number | undefined) => number | undefined,
-): string[] {
+export function checkInput(req: ShapeRequirements, input: string, shape: readonly number[], evaluate: Evaluate): string[] {
   const declared = req.inputs[input];
   if (declared === undefined) return [`the model has no input ${input}`];
   if (declared.length !== shape.length) return [`input ${input} has ${shape.length} dimensions; the model takes ${declared.length}`];
@@ -101,57 +218,16 @@ export function checkInput(
     if (typeof d === "number" && d !== shape[axis]) problems.push(`input ${input}: axis ${axis} is ${shape[axis]}; the model takes ${d}`);
   });
   if (problems.length > 0) return problems;
-  const values = new Map<string, number>();
-  for (const [name, read] of Object.entries(req.parameters)) {
-    if (read.input !== input) continue;
-    const v = (shape[read.axis]! - read.offset) / read.scale;
-    if (Number.isInteger(v)) values.set(name, v);
-  }
-  const env = (name: string): number | undefined => values.get(name);
+  const env = parametersOf(req, input, shape);
   for (const c of req.constraints) {
-    if ("input" in c && c.input !== input) continue;
-    switch (c.kind) {
-      case "multiple": {
-        const size = shape[c.axis]!;
-        const over = (((size - c.offset) % c.of) + c.of) % c.of;
-        if (over === 0) break;
-        const min = req.constraints.find((m) => m.kind === "min" && m.input === c.input && m.axis === c.axis);
-        const lower = size - over;
-        const options = [lower, lower + c.of].filter((n) => n >= (min?.kind === "min" ? min.value : 1) && n >= 1);
-        problems.push(`${quantity(c, size)}: ${c.text}${options.length > 0 ? `; use ${options.join(" or ")}` : ""}`);
-        break;
-      }
-      case "min":
-        if (shape[c.axis]! < c.value) problems.push(`${quantity(c, shape[c.axis]!)}: ${c.text}`);
-        break;
-      case "equal": {
-        if (c.to.input !== input) break;
-        if (shape[c.axis] !== shape[c.to.axis]) problems.push(`${quantity(c, shape[c.axis]!)}: ${c.text} (${shape[c.to.axis]})`);
-        break;
-      }
-      case "size": {
-        const want = evaluate(c.expr, env);
-        if (want !== undefined && want !== shape[c.axis]) problems.push(`${quantity(c, shape[c.axis]!)}: ${c.text} = ${want}`);
-        break;
-      }
-      case "divides": {
-        const dividend = evaluate(c.dividend, env);
-        const divisor = evaluate(c.divisor, env);
-        if (dividend !== undefined && divisor !== undefined && divisor !== 0 && dividend % divisor !== 0)
-          problems.push(`${c.text} (here ${c.dividend} = ${dividend}, ${c.divisor} = ${divisor})`);
-        break;
-      }
-      case "same": {
-        const lhs = evaluate(c.lhs, env);
-        const rhs = evaluate(c.rhs, env);
-        if (lhs !== undefined && rhs !== undefined && lhs !== rhs) problems.push(`${c.text} (here ${lhs} and ${rhs})`);
-        break;
-      }
-      default: {
-        const unhandled: never = c;
-        throw new Error(`unknown constraint ${JSON.stringify(unhandled)}`);
-      }
-    }
+    const wrong = failure(c, input, shape, env, evaluate);
+    if (wrong === undefined) continue;
+    const axis = axisOf(req, input, c);
+    const sizes = axis === undefined ? [] : nearestValid(req, input, shape, axis, evaluate);
+    // A condition over the parameters says which size it is about, as the axes' own do.
+    const read = "input" in c ? undefined : Object.values(req.parameters).find((p) => p.input === input && p.axis === axis);
+    const said = read === undefined ? wrong : `${quantity(read, shape[read.axis]!)}: ${wrong}`;
+    problems.push(sizes.length > 0 ? `${said}; use ${sizes.join(" or ")}` : said);
   }
   return problems;
 }

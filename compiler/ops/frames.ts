@@ -17,6 +17,8 @@ export interface FramesStrideOp {
 export interface FramesGatherOp {
   readonly kind: "frames";
   readonly indices: readonly number[];
+  /** The first frame: fixed where the count and the clip's length vary (--dynamic recomputes the rest). */
+  readonly from: number;
 }
 
 export type FramesOp = FramesStrideOp | FramesGatherOp;
@@ -65,7 +67,7 @@ export const FRAMES_OPS = {
       const from = ctx.num(a.dim("from"));
       const span = BigInt(frames - 1 - from);
       const indices = Array.from({ length: n }, (_, i) => from + (n === 1 ? 0 : Number((BigInt(i) * span) / BigInt(n - 1))));
-      return { op: { kind: "frames", indices }, weights: [] };
+      return { op: { kind: "frames", indices, from }, weights: [] };
     },
     onnx: {
       doc: "`every`: Slice-10 (the first Slice with a `steps` input); `count`: Gather-1",
@@ -75,9 +77,10 @@ export const FRAMES_OPS = {
         const x = out.inputs[0]!;
         if ("indices" in op) {
           const dynamic = out.dynamic;
-          const count = dynamic?.size(out.output, TIME_AXIS - 1);
-          if (dynamic && count !== undefined) {
-            // The same integers at run time: i·(F − 1) div max(n − 1, 1) for i < n.
+          // The indices depend on the clip's length as well as on the count: either varying needs them at run time.
+          if (dynamic && (dynamic.varies(out.output, TIME_AXIS - 1) || dynamic.varies(x, TIME_AXIS - 1))) {
+            // The same integers at run time: from + i·(F − 1 − from) div max(n − 1, 1) for i < n.
+            const count = dynamic.size(out.output, TIME_AXIS - 1) ?? out.int64Constant("count", [op.indices.length]);
             const frames = dynamic.size(x, TIME_AXIS - 1) ?? out.int64Constant("frames", [out.shapeOf(x)[TIME_AXIS - 1]!]);
             const one = out.int64Constant("one", [1]);
             const step = dynamic.value("range");
@@ -87,12 +90,17 @@ export const FRAMES_OPS = {
             const scaled = dynamic.value("scaled");
             const indices = dynamic.value("indices");
             out.add("Range", [dynamic.scalar(out.int64Constant("zero", [0])), dynamic.scalar(count), dynamic.scalar(one)], [step]);
-            out.add("Sub", [frames, one], [span]);
+            out.add("Sub", [frames, op.from === 0 ? one : out.int64Constant("from_plus_one", [op.from + 1])], [span]);
             out.add("Sub", [count, one], [gaps]);
             out.add("Max", [gaps, one], [divisor]);
             out.add("Mul", [step, span], [scaled]);
             out.add("Div", [scaled, divisor], [indices]);
-            out.add("Gather", [x, indices], [out.output], [intAttribute("axis", TIME_AXIS)]);
+            let taken = indices;
+            if (op.from !== 0) {
+              taken = dynamic.value("from_indices");
+              out.add("Add", [indices, out.int64Constant("from", [op.from])], [taken]);
+            }
+            out.add("Gather", [x, taken], [out.output], [intAttribute("axis", TIME_AXIS)]);
             return;
           }
           out.add("Gather", [x, out.int64Constant("indices", op.indices)], [out.output], [intAttribute("axis", TIME_AXIS)]);

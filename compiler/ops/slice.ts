@@ -49,7 +49,10 @@ function runtimeEnds(op: SliceOp, out: OnnxWriter): string {
     const length = dynamic.dim(x, axis - 1);
     const count = dynamic.dim(out.output, axis - 1);
     if (length === undefined || count === undefined) throw new Error(`slice ${out.output}: no symbolic size for axis ${axis}`);
-    const end = count.sub(Poly.ONE).scale(Rational.of(op.steps[i]!)).add(Poly.constant(op.starts[i]! + 1));
+    const end = count
+      .sub(Poly.ONE)
+      .scale(Rational.of(op.steps[i]!))
+      .add(Poly.constant(op.starts[i]! + 1));
     const fixed = end.constantValue();
     if (fixed !== undefined) return fixed.toNumber();
     const fromTheEnd = end.sub(length).constantValue();
@@ -124,9 +127,11 @@ export const SLICE_OPS = {
       lower(op, out) {
         const x = out.inputs[0]!;
         if (out.dynamic && op.axes.some((axis) => out.dynamic!.varies(x, axis - 1))) {
-          out.add("Slice", [x, out.int64Constant("starts", op.starts), runtimeEnds(op, out), out.int64Constant("axes", op.axes), out.int64Constant("steps", op.steps)], [
-            out.output,
-          ]);
+          out.add(
+            "Slice",
+            [x, out.int64Constant("starts", op.starts), runtimeEnds(op, out), out.int64Constant("axes", op.axes), out.int64Constant("steps", op.steps)],
+            [out.output],
+          );
           return;
         }
         if (out.opset >= SLICE_INPUTS_OPSET) {

@@ -65,6 +65,15 @@ const CASES = [
     ],
   },
   {
+    name: "fast_diff=true, linspace sampling (frames from 1, indices computed at run time)",
+    settings: ["fast_diff=true", "sampling=linspace"],
+    frames: (t: number) => 8 * t + 1,
+    sizes: [
+      [1, 32],
+      [3, 48],
+    ],
+  },
+  {
     name: "fast_scale=1/2, β = 1/4 (avgpool 1×2², nearest upsample 1×2² of each lateral)",
     settings: ["fast_scale=1/2", "beta=1/4"],
     frames: (t: number) => 8 * t,

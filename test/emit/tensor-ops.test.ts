@@ -242,7 +242,7 @@ describe("tensor ops against loop references in onnxruntime", () => {
   it("selects `count` frames over from .. F − 1 with `frames(from:, count:)`", async () => {
     const r = compileSource(SOURCE, "Frames");
     const node = r.graph!.nodes.find((n) => n.op.kind === "frames")!;
-    expect(node.op).toEqual({ kind: "frames", indices: [1, 3, 5, 8] });
+    expect(node.op).toEqual({ kind: "frames", indices: [1, 3, 5, 8], from: 1 });
     const nine = randomTensor([2, 1, 9, 2, 2], 9);
     const out = (await runWithOrt(r.model!, { clip: nine }))[r.graph!.outputs[0]!.name]!;
     const x = at(nine);

@@ -33,7 +33,12 @@ async function run(model: Uint8Array, dims: readonly number[]): Promise<Float32A
 
 describe("Flatten/Reshape pairs", () => {
   for (const [network, becomes, before, after] of [
-    ["Gate", "nothing (<1, 1², 4> is the pool's own shape)", ["GlobalAveragePool", "Flatten", "Reshape", "Sigmoid", "Mul"], ["GlobalAveragePool", "Sigmoid", "Mul"]],
+    [
+      "Gate",
+      "nothing (<1, 1², 4> is the pool's own shape)",
+      ["GlobalAveragePool", "Flatten", "Reshape", "Sigmoid", "Mul"],
+      ["GlobalAveragePool", "Sigmoid", "Mul"],
+    ],
     ["Square", "one Reshape", ["GlobalAveragePool", "Flatten", "Reshape"], ["GlobalAveragePool", "Reshape"]],
   ] as const)
     it(`${network}: gap's Flatten and the Reshape after it become ${becomes}, same outputs`, async () => {
