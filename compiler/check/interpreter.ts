@@ -187,6 +187,8 @@ export class Interpreter extends Evaluator {
       case "pathway": {
         ctx.pathways.add(s.name.name);
         const value = this.expr(s.value, { ...ctx, path: [...ctx.path, s.name.name] });
+        // A pathway that starts as a graph input names it in messages ("the Fast clip"), even if it is transformed before any stage.
+        if (value.kind === "tensor" && value.ref !== undefined && ctx.callSite === undefined) ctx.mode.notePathway?.(s.name.name, value.ref);
         ctx.vars.set(s.name.name, value);
         this.recordFact(s.name.span, "binding", value, ctx);
         return "next";

@@ -35,6 +35,8 @@ export interface Mode {
    * smallest sizes.
    */
   atLeast?(size: Poly, min: number, what: string, span: Span): void;
+  /** `pathway name = value` in the network's own body: a mode that builds a graph notes a pathway that starts from an input. */
+  notePathway?(pathway: string, value: string): void;
   /** A `stage name { ... }` of the network's own body starts and ends. */
   beginStage(path: readonly string[], ctx: Ctx): void;
   endStage(ctx: Ctx): void;
@@ -119,6 +121,10 @@ export class InstanceMode implements Mode {
     const weights = lowered.weights.map((w) => weightFromSpec(nodeName, w));
     const ref = this.builder.addNode(nodeName, lowered.op, tensorInputs(op, bound), weights, concrete, at.span, type.dims);
     return { kind: "tensor", type, ref, span: at.span };
+  }
+
+  notePathway(pathway: string, value: string): void {
+    this.builder.notePathway(pathway, value);
   }
 
   atLeast(size: Poly, min: number, what: string, span: Span): void {

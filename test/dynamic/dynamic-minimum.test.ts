@@ -97,7 +97,7 @@ describe("smallest sizes under --dynamic", () => {
 
     const tiny = await sfc("run", model, "--input", clip(8, 16));
     expect(tiny.code).toBe(1);
-    expect(tiny.err).toContain("error: height 16: input `clip` needs a height of at least 32; use 32\n");
+    expect(tiny.err).toContain("error: height 16: the Fast clip needs a height of at least 32; use 32\n");
     const odd = await sfc("run", model, "--input", clip(8, 80));
     expect(odd.code).toBe(1);
     expect(odd.err).toBe("error: height 80: height of input 2: S/16 must be a multiple of 2 (here S/16 = 5, 2 = 2); use 64 or 96\n");
