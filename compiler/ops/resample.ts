@@ -1,7 +1,7 @@
 /** Resampling of time and space: nearest or linear, by factors or to a size. */
-import { onnx as onnxProto } from "onnx-proto";
 import type { Poly } from "../dims/poly";
 import { intAttribute } from "../emit/onnx-attributes";
+import { DataType } from "../emit/onnx-enums";
 import { writtenVideo } from "../shapes";
 import { videoType, type TensorType } from "../types";
 import { noFlops, requireVideo } from "./common";
@@ -154,7 +154,7 @@ function lowerResizeAtRunTime(op: ResizeOp, out: OnnxWriter): void {
     } else {
       const float = (value: string): string => {
         const cast = dynamic.value("float");
-        out.add("Cast", [value], [cast], [intAttribute("to", onnxProto.TensorProto.DataType.FLOAT)]);
+        out.add("Cast", [value], [cast], [intAttribute("to", DataType.FLOAT)]);
         return cast;
       };
       const step = (opType: string, inputs: readonly string[], purpose: string, attributes: readonly OnnxAttribute[] = []): string => {
@@ -167,7 +167,7 @@ function lowerResizeAtRunTime(op: ResizeOp, out: OnnxWriter): void {
       const centre = step("Div", [step("Mul", [step("Add", [float(destination), half], "centre"), float(inSize)], "scaled"), float(outSize)], "ratio");
       const position = step("Max", [step("Sub", [centre, half], "shifted"), out.floatScalar("zero", 0)], "position");
       const floor = dynamic.value("floor");
-      out.add("Cast", [step("Floor", [position], "floor_float")], [floor], [intAttribute("to", onnxProto.TensorProto.DataType.INT64)]);
+      out.add("Cast", [step("Floor", [position], "floor_float")], [floor], [intAttribute("to", DataType.INT64)]);
       const last = step("Sub", [inSize, one], "last");
       const lower = step("Min", [floor, last], "lower");
       const upper = step("Min", [step("Add", [lower, one], "next"), last], "upper");
