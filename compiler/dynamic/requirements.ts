@@ -119,7 +119,9 @@ function failure(c: Constraint, input: string, shape: readonly number[], env: (n
       const dividend = evaluate(c.dividend, env);
       const divisor = evaluate(c.divisor, env);
       if (dividend === undefined || divisor === undefined || divisor === 0 || dividend % divisor === 0) return undefined;
-      return `${c.text} (here ${c.dividend} = ${dividend}, ${c.divisor} = ${divisor})`;
+      // A constant divisor says itself; only sizes that depend on the parameters are worth their values.
+      const values = [`${c.dividend} = ${dividend}`, ...(Number.isInteger(Number(c.divisor)) ? [] : [`${c.divisor} = ${divisor}`])];
+      return `${c.text} (here ${values.join(", ")})`;
     }
     case "same": {
       const lhs = evaluate(c.lhs, env);
