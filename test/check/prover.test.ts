@@ -57,8 +57,13 @@ const integral = (p: Poly): boolean =>
 
 type Env = ReadonlyMap<string, Rational>;
 
-/** A value for each symbol: integers for the integer ones. */
-const valueFor = (name: string) => (isInteger(name) ? fc.integer({ min: -6, max: 12 }).map((n) => Rational.of(n)) : smallRational);
+/**
+ * A value for each symbol: positive integers for the integer ones, a positive
+ * fraction for β. Symbols are sizes and ratios, and the algebra divides by
+ * them (⌊n/S⌋ needs S ≥ 1), so values outside that domain say nothing.
+ */
+const positiveRational = fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 4 })).map(([n, d]) => Rational.of(n, d));
+const valueFor = (name: string) => (isInteger(name) ? fc.integer({ min: 1, max: 12 }).map((n) => Rational.of(n)) : positiveRational);
 const env: fc.Arbitrary<Env> = fc.tuple(...NAMES.map(valueFor)).map((vs) => new Map(NAMES.map((n, i) => [n, vs[i]!])));
 
 /** Facts that bind some symbols (none: a generic block; all: an instance) to values. */
