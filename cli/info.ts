@@ -11,6 +11,7 @@ import { symbolicFlops } from "../compiler/report/symbolic-counts";
 import { INFO } from "./commands";
 import { parseCommand } from "./options";
 import { parametersJson } from "../compiler/metadata";
+import { thousands } from "../compiler/thousands";
 
 const formatStageShape = (shape: readonly number[]): string => (shape.length === 4 ? formatVideoShape(shape) : formatShape(shape));
 
@@ -21,7 +22,6 @@ export function tableOrder(shape: readonly number[]): number[] {
   return [v.frames, v.height, v.width, v.channels];
 }
 
-const thousands = (n: number): string => n.toLocaleString("en-US");
 const giga = (n: number): string => (n / 1e9).toFixed(2);
 const mega = (n: number): string => (n / 1e6).toFixed(2);
 

@@ -20,6 +20,7 @@ import { readWhole } from "./program";
 import type { BlockEntry } from "./scope";
 import type { Span } from "./span";
 import { BlockParamValue, blockValueText, type Value } from "./values";
+import { thousands } from "./thousands";
 
 export interface ParamOverride {
   /** Canonical (alpha → α). */
@@ -389,7 +390,7 @@ function bindInputs(decl: A.BlockDecl, interpreter: Interpreter, builder: IRBuil
       // Refused before anything is allocated for it: --set T=500000000 once took 37 s to run out of memory.
       diagnostics.push(
         makeDiagnostic("SF0601", f.type.span, {
-          message: `input \`${f.name.text}\` ${formatType(type)} would have ${elements.toLocaleString("en-US")} elements (${shape.join(" × ")})`,
+          message: `input \`${f.name.text}\` ${formatType(type)} would have ${thousands(elements)} elements (${shape.join(" × ")})`,
           label: "here",
           help: raiseHint("tensorElements", builder.limits),
         }),

@@ -34,6 +34,7 @@ import { bindCheckpoint } from "./weights/bind";
 import { NameMap } from "./weights/names";
 import { chooseNaming, defaultNames } from "./weights/naming";
 import type { Checkpoint } from "./weights/tensor";
+import { thousands } from "./thousands";
 
 export type { Diagnostic } from "./diagnostics/diagnostic";
 export type { SourceHost } from "./program";
@@ -283,7 +284,7 @@ function capPerFile(diagnostics: Diagnostic[], limits: Limits): Diagnostic[] {
     out.push(
       ...kept,
       makeDiagnostic("SF0605", firstHidden.primary.span, {
-        message: `${rest.toLocaleString("en-US")} more diagnostic${rest === 1 ? "" : "s"} in this file not shown`,
+        message: `${thousands(rest)} more diagnostic${rest === 1 ? "" : "s"} in this file not shown`,
         label: "the first not shown",
         help: raiseHint("diagnosticsPerFile", limits),
       }),

@@ -5,6 +5,7 @@
  * raise it (`--limit NAME=VALUE`). docs/security.md lists them.
  */
 import type { DiagnosticCode } from "./diagnostics/catalogue";
+import { thousands } from "./thousands";
 
 export interface Limits {
   /** Bracket, unary-minus and expression nesting; deeper input could exhaust the stack. */
@@ -77,5 +78,5 @@ export function withLimits(overrides: Partial<Limits> | undefined): Limits {
 
 /** How to raise a limit, for a diagnostic's help line. */
 export function raiseHint(name: LimitName, limits: Limits): string {
-  return `the limit is ${limits[name].toLocaleString("en-US")} ${LIMIT_INFO[name].what}; raise it with --limit ${LIMIT_INFO[name].option}=N`;
+  return `the limit is ${thousands(limits[name])} ${LIMIT_INFO[name].what}; raise it with --limit ${LIMIT_INFO[name].option}=N`;
 }

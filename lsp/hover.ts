@@ -10,6 +10,7 @@ import { nodeFlops, nodeParams } from "../compiler/report/counts";
 import { docComment, header, itemAt, opFormals, opSignature, opSummary } from "./declarations";
 import { contains, spanToRange, TextPositions } from "./positions";
 import type { Workspace } from "./workspace";
+import { thousands } from "../compiler/thousands";
 
 export function occurrenceAt(file: FileFacts, offset: number): Occurrence | undefined {
   let best: Occurrence | undefined;
@@ -36,8 +37,7 @@ export function typeText(t: TypeFact): string {
   return t.concrete !== undefined && t.concrete !== t.symbolic ? `${t.symbolic}  =  ${t.concrete}` : t.symbolic;
 }
 
-const number = (n: number): string => n.toLocaleString("en-US");
-const giga = (n: number): string => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${number(n)} `);
+const giga = (n: number): string => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${thousands(n)} `);
 
 function counts(facts: SourceFacts, t: TypeFact): string | undefined {
   if (!t.nodes || !t.network) return undefined;
@@ -49,7 +49,7 @@ function counts(facts: SourceFacts, t: TypeFact): string | undefined {
     params += nodeParams(node);
     flops += nodeFlops(graph, node, false);
   }
-  return `${number(params)} parameters, ${giga(flops)}FLOPs (${t.nodes.to - t.nodes.from} nodes in \`${t.network}\`)`;
+  return `${thousands(params)} parameters, ${giga(flops)}FLOPs (${t.nodes.to - t.nodes.from} nodes in \`${t.network}\`)`;
 }
 
 export function hover(workspace: Workspace, uri: string, position: Position): Hover | null {

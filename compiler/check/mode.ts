@@ -17,6 +17,7 @@ import * as M from "./messages";
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import { LIMIT_INFO, raiseHint, type LimitName, type Limits } from "../limits";
 import { VIDEO_AXIS } from "../shapes";
+import { thousands } from "../thousands";
 
 export interface Mode {
   /** For wording only ("for every value of the block's parameters"). */
@@ -90,14 +91,12 @@ export class InstanceMode implements Mode {
     const limits = this.builder.limits;
     // Checked before anything is built: 41 blocks each calling the previous twice would make 2⁴¹ nodes.
     if (this.builder.nodeCount >= limits.nodes)
-      return ctx.reporter.fail(limitExceeded("nodes", at.span, `the network expands to more than ${limits.nodes.toLocaleString("en-US")} graph nodes`, limits));
+      return ctx.reporter.fail(limitExceeded("nodes", at.span, `the network expands to more than ${thousands(limits.nodes)} graph nodes`, limits));
     const concrete = concreteShape(type, at.span, ctx);
     checkElements(concrete, `\`${op}\` would make a tensor of`, at.span, ctx, limits);
     // A selection's frame indices are listed in the graph: bound them before lowering makes the list.
     if (op === "frames" && (concrete[VIDEO_AXIS.frames] ?? 0) > limits.frames)
-      return ctx.reporter.fail(
-        limitExceeded("frames", at.span, `\`frames\` would select ${concrete[VIDEO_AXIS.frames]!.toLocaleString("en-US")} frames`, limits),
-      );
+      return ctx.reporter.fail(limitExceeded("frames", at.span, `\`frames\` would select ${thousands(concrete[VIDEO_AXIS.frames]!)} frames`, limits));
     const lowered = OPS[op].lower(args, {
       num: (p) => decided(M.valueIn(p, ctx)).toNumber(),
       value: (p) => decided(M.valueIn(p, ctx)),
@@ -174,7 +173,7 @@ function limitExceeded(name: LimitName, span: Span, message: string, limits: Lim
 export function checkElements(shape: readonly number[], what: string, span: Span, ctx: Ctx, limits: Limits): number {
   const elements = shape.reduce((n, d) => n * d, 1);
   if (elements > limits.tensorElements)
-    return ctx.reporter.fail(limitExceeded("tensorElements", span, `${what} ${elements.toLocaleString("en-US")} elements (${shape.join(" × ")})`, limits));
+    return ctx.reporter.fail(limitExceeded("tensorElements", span, `${what} ${thousands(elements)} elements (${shape.join(" × ")})`, limits));
   return elements;
 }
 
