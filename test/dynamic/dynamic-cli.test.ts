@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { sfc } from "../support/cli";
 import { compile, elaborateOnly } from "../../compiler/index";
 import { nodeHost } from "../../compiler/host/node";
 import { Rational } from "../../compiler/dims/rational";
@@ -18,13 +18,6 @@ import { deterministicClip } from "../../runtime/session";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-dynamic-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-async function sfc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
-  return { code, out, err };
-}
 
 const NET = ["std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "C=16", "--set", "classes=10"];
 

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { onnx } from "onnx-proto";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { sfc } from "../support/cli";
 import { readSafetensors } from "../../compiler/weights/safetensors";
 import { readNpy } from "../../runtime/npy";
 import { caffe2Name, lastFastBlocks, writeCaffe2Pickle, type Blob } from "../support/caffe2";
@@ -20,13 +20,6 @@ import { fixturePath } from "../support/fixtures";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-caffe2-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-async function sfc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
-  return { code, out, err };
-}
 
 const NET = ["std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "C=16", "--set", "S=48"];
 const fixture = readSafetensors(new Uint8Array(fs.readFileSync(fixturePath("weights.safetensors"))));

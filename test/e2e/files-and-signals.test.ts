@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { sfc } from "../support/cli";
 import { describeFsError, readRegularFile, InputFileError } from "../../compiler/host/node";
 import { onnx } from "onnx-proto";
 
@@ -20,13 +20,6 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const TINY = "network N(clip: <4, 8², 3>) -> <4> {\n  return clip |> conv(out: 4) |> gap\n}\n";
 const src = path.join(work, "tiny.sf");
 const model = path.join(work, "tiny.onnx");
-
-async function sfc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
-  return { code, out, err };
-}
 
 const temps = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"));
 

@@ -4,17 +4,10 @@ import * as path from "node:path";
 import Ajv from "ajv";
 import AjvDraft04 from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { sfc } from "../support/cli";
 
 const schemas = path.join(__dirname, "..", "render", "schemas");
 const FILE = "test/ui/multiple-independent-errors.sf";
-
-async function sfc(...args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
-  return { code, out, err };
-}
 
 describe("machine-readable diagnostics from the CLI", () => {
   it("json: LSP diagnostics on stdout, 0-based, valid against the schema", async () => {

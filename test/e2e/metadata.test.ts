@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { sfc } from "../support/cli";
 import { packageInfo, nodeHost } from "../../compiler/host/node";
 import { sourceSha256 } from "../../compiler/metadata";
 import { fixturePath } from "../support/fixtures";
@@ -17,13 +17,6 @@ import { ONNX_PYTHON } from "../support/onnx-check";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-metadata-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-async function sfc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
-  return { code, out, err };
-}
 
 interface Read {
   producer_name: string;

@@ -10,19 +10,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { onnx } from "onnx-proto";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { sfc } from "../support/cli";
 import { readSafetensors } from "../../compiler/weights/safetensors";
 import { writeSafetensors } from "../support/checkpoints";
 import { fixturePath } from "../support/fixtures";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-mmaction2-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-async function sfc(...args: string[]): Promise<{ code: number; err: string }> {
-  let err = "";
-  const code = await main(args, { out: () => undefined, err: (t) => (err += t), colorOut: false, colorErr: false });
-  return { code, err };
-}
 
 /** PySlowFast's name to MMAction2's, written out from its module layout; undefined where MMAction2 has no such tensor. */
 function mmaction2Name(pys: string): string | undefined {

@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { onnx } from "onnx-proto";
-import { main } from "../../cli/main";
+import { sfc } from "../support/cli";
 import { displayPath } from "../../compiler/host/node";
 
 const work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "sfc-paths-")));
@@ -18,12 +18,6 @@ afterAll(() => {
   process.chdir(cwd);
   fs.rmSync(work, { recursive: true, force: true });
 });
-
-async function sfc(...args: string[]): Promise<{ code: number; err: string }> {
-  let err = "";
-  const code = await main(args, { out: () => undefined, err: (t) => (err += t), colorOut: false, colorErr: false });
-  return { code, err };
-}
 
 describe("emitted paths", () => {
   const project = path.join(work, "project");

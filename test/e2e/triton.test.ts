@@ -4,18 +4,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { onnx } from "onnx-proto";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { sfc } from "../support/cli";
 import { MODEL_CONFIG, parseTextProto } from "../support/pbtxt";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-triton-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-async function sfc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
-  return { code, out, err };
-}
 
 /** A value's dims as Triton should see them: the batch left out, a dim_param (open dimension) as -1. */
 const dims = (v: onnx.IValueInfoProto): number[] => v.type!.tensorType!.shape!.dim!.slice(1).map((d) => (d.dimParam ? -1 : Number(d.dimValue)));

@@ -7,19 +7,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { sfc } from "../support/cli";
 import { readNpy, writeNpy } from "../../runtime/npy";
 import { deterministicClip } from "../../runtime/session";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-views-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-async function sfc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
-  return { code, out, err };
-}
 
 describe("sfc run --views", () => {
   it("averages the softmax of three views into one row", async () => {

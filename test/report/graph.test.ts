@@ -9,19 +9,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { sfc } from "../support/cli";
 
 const root = path.resolve(__dirname, "../..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-graph-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const R50 = ["std/slowfast.sf", "--network", "SlowFast_4x16_R50"];
-
-async function sfc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
-  return { code, out, err };
-}
 
 interface LaidOut {
   objects: Array<{ name: string; label?: string; nodes?: number[]; _gvid: number }>;

@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import Ajv from "ajv";
 import AjvDraft04 from "ajv-draft-04";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { sfc } from "../support/cli";
 
 const ROOT = path.resolve(__dirname, "../..");
 const schemas = path.join(ROOT, "test/render/schemas");
@@ -23,13 +23,6 @@ beforeAll(() => {
   process.chdir(__dirname);
 });
 afterAll(() => process.chdir(cwd));
-
-async function sfc(...args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
-  return { code, out, err };
-}
 
 const stdlibUri = pathToFileURL(path.join(ROOT, "stdlib/slowfast.sf")).href;
 
