@@ -16,6 +16,7 @@ import { factsOf, type Ctx } from "./context";
 import type { Interpreter } from "./interpreter";
 import * as M from "./messages";
 import { compareDims, decideAtLeast, decideDivides, decideIntegral, type Claim, type Facts } from "./prover";
+import * as R from "./refutation-messages";
 
 export function applyOp(
   it: Interpreter,
@@ -79,7 +80,11 @@ function ruleContext(op: OpName, spanOf: (arg?: string) => Span, ctx: Ctx): Rule
         case "requires":
           return requireAll(outcome.claims, `${what} a multiple of ${divisor}`, spanOf(arg), ctx);
         case "refuted":
-          return fail(M.notMultipleForOp(op, spanOf(arg), what, p, divisor, ctx));
+          return fail(
+            outcome.never
+              ? R.neverMet(spanOf(arg), what, p, divisor, outcome.never, outcome.evidence, ctx)
+              : M.notMultipleForOp(op, spanOf(arg), what, p, divisor, ctx),
+          );
       }
     },
     requireAtLeast: (p, min, what, arg) => {
@@ -126,6 +131,7 @@ export function requireIntegral(p: Poly, what: string, span: Span, ctx: Ctx): vo
     case "requires":
       return requireAll(outcome.claims, what, span, ctx);
     case "refuted": {
+      if (outcome.never) return ctx.reporter.fail(R.neverMet(span, what, p, Poly.ONE, outcome.never, outcome.evidence, ctx));
       const v = M.valueIn(p, ctx);
       if (v !== undefined) ctx.reporter.fail(M.notIntegral(span, what, p, v, ctx));
       return;

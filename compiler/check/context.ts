@@ -56,6 +56,8 @@ export interface SymbolInfo {
   /** How messages name it: "T", or "`frames`". */
   readonly display: string;
   readonly fromCommandLine?: boolean;
+  /** A dimension variable: a size, at least 1 at every call (what the prover may refute with). */
+  readonly size?: boolean;
 }
 
 /**
@@ -129,5 +131,9 @@ export interface Returned {
 
 /** What the prover may use of the symbols in scope. */
 export function factsOf(ctx: Ctx): Facts {
-  return { isInteger: (name) => ctx.symbols.get(name)?.integer ?? false, valueOf: (name) => ctx.symbols.get(name)?.value };
+  return {
+    isInteger: (name) => ctx.symbols.get(name)?.integer ?? false,
+    valueOf: (name) => ctx.symbols.get(name)?.value,
+    isSize: (name) => ctx.symbols.get(name)?.size ?? false,
+  };
 }

@@ -15,6 +15,7 @@ import { Abandon, factsOf, type Ctx } from "./context";
 import * as M from "./messages";
 import { requireAll } from "./apply-op";
 import { decideDivides } from "./prover";
+import * as R from "./refutation-messages";
 
 export abstract class Evaluator {
   /** Where the types of spans are recorded for tools, when they asked (check({facts: true})). */
@@ -198,9 +199,11 @@ export abstract class Evaluator {
     // C/r with r a letter: a whole number where r divides C, which the block
     // then requires of its callers, like any other divisibility.
     const facts = factsOf(ctx);
+    // No size makes S/(S + 1) whole: every call would fail, so the block is
+    // wrong. (A refutation by values cannot arise: both were known above.)
     const outcome = decideDivides(a, b, facts);
-    if (outcome.kind === "requires") requireAll(outcome.claims, `${a}/${b} a whole number`, e.span, ctx);
-    if (outcome.kind === "refuted") return ctx.reporter.fail(M.notAPolynomial(e.span, a, b));
+    if (outcome.kind === "refuted" && outcome.never) return ctx.reporter.fail(R.neverMet(e.span, undefined, a, b, outcome.never, outcome.evidence, ctx));
+    if (outcome.kind === "requires") requireAll(outcome.claims, `${R.quotientText(a, b)} a whole number`, e.span, ctx);
     return { kind: "dim", poly: floorDiv(a, b, facts.isInteger), span: e.span };
   }
 

@@ -13,6 +13,7 @@ import { factsOf, type Ctx, type Requirement, type Signature } from "./context";
 import { dimExprSpan, type Interpreter } from "./interpreter";
 import * as M from "./messages";
 import { bindClaim, compareDims, decide, solveLinear } from "./prover";
+import * as R from "./refutation-messages";
 import { blockValue } from "./block-values";
 import { blockSlot } from "./signature";
 
@@ -230,7 +231,10 @@ function checkRequirement(
       return;
     case "requires":
       return requireAll(outcome.claims, r.what, span, ctx, [...(r.origin ?? []), M.requirementOrigin(callee, r)]);
-    case "refuted":
-      return ctx.reporter.fail(M.requirementNotMet(callee, r, bound, span, ctx));
+    case "refuted": {
+      // In a generic caller: sizes that make it fail for every value of the caller's.
+      const why = outcome.never && bound.relation === "divides" ? R.bracketNotes(bound.dividend, bound.divisor, outcome.never, outcome.evidence, ctx) : [];
+      return ctx.reporter.fail(M.requirementNotMet(callee, r, bound, span, ctx, why));
+    }
   }
 }

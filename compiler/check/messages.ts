@@ -261,14 +261,6 @@ export function divisionByNonPositive(at: Span, d: Poly, ctx: Ctx): Diagnostic {
   return makeDiagnostic("SF0211", at, { message: `division by ${show(d, ctx)}`, label: "must be positive" });
 }
 
-export function notAPolynomial(at: Span, a: Poly, b: Poly): Diagnostic {
-  return makeDiagnostic("SF0204", at, {
-    message: `${a} / ${b} is not a polynomial`,
-    label: "division by a sum",
-    help: `write ⌊${a}/${b}⌋ or ⌈${a}/${b}⌉ for integer division`,
-  });
-}
-
 export function badRemainder(at: Span, a: Poly, b: Poly): Diagnostic {
   return makeDiagnostic("SF0204", at, { message: "`%` takes two known integers, the second not 0", label: `${a} % ${b}` });
 }
@@ -556,7 +548,8 @@ export function requirementOrigin(callee: string, r: Requirement): LabelledSpan 
 }
 
 /** A callee's requirement `r` that this call does not meet; `bound` is it at the caller's symbols. */
-export function requirementNotMet(callee: string, r: Requirement, bound: Claim, at: Span, ctx: Ctx): Diagnostic {
+/** `notes`: why no size of the caller meets it, where that is why (refutation-messages.ts). */
+export function requirementNotMet(callee: string, r: Requirement, bound: Claim, at: Span, ctx: Ctx, notes: readonly string[] = []): Diagnostic {
   const assumed = r.when.map(([n, v]) => `${n} = ${v}`).join(", ");
   const [needs, found, polys] =
     r.relation === "divides" && bound.relation === "divides"
@@ -574,6 +567,7 @@ export function requirementNotMet(callee: string, r: Requirement, bound: Claim, 
     related: [{ span: r.span, label: `${r.what} needs it` }, ...provenance(polys, ctx)],
     // Carried up from deeper blocks: the operation that needs it, then each call on the way.
     chain: r.origin ?? [],
+    notes,
   });
 }
 

@@ -20,6 +20,11 @@ export interface Facts {
   readonly isInteger: IntegerSymbols;
   /** A bound value (network parameters); undefined for a generic block's symbols. */
   readonly valueOf: (name: string) => Rational | undefined;
+  /**
+   * Sizes: a block's dimension variables, whole numbers at least 1 at every
+   * call. Absent, nothing is known to be positive (an `int` parameter may be 0).
+   */
+  readonly isSize?: (name: string) => boolean;
 }
 
 /** A claim about dimensions: divisor | dividend, or lhs = rhs. */
@@ -32,7 +37,12 @@ export type Assignment = ReadonlyMap<string, Rational>;
 export type Outcome =
   | { readonly kind: "proved" }
   | { readonly kind: "requires"; readonly claims: readonly Claim[] }
-  | { readonly kind: "refuted"; readonly evidence: Assignment }
+  | {
+      readonly kind: "refuted";
+      readonly evidence: Assignment;
+      /** Present where it fails for every size, not only at the evidence (a divisibility no call can meet). */
+      readonly never?: Bracket;
+    }
   | { readonly kind: "undecided" };
 
 const PROVED: Outcome = { kind: "proved" };
@@ -54,7 +64,10 @@ function boundValues(polys: readonly Poly[], facts: Facts): Assignment {
   return out;
 }
 
-/** Whether divisor | dividend: proved, required, or refuted by the bound values. */
+/**
+ * Whether divisor | dividend: proved, refuted by the bound values, refuted
+ * for every size (S/(S + 1): 0 < S < S + 1), or required.
+ */
 export function decideDivides(dividend: Poly, divisor: Poly, facts: Facts): Outcome {
   const q = dividend.divExact(divisor);
   if (q && q.isIntegral(facts.isInteger)) return PROVED;
@@ -62,6 +75,8 @@ export function decideDivides(dividend: Poly, divisor: Poly, facts: Facts): Outc
   const b = valueOf(divisor, facts);
   if (a !== undefined && b !== undefined && !b.isZero())
     return a.div(b).isInteger() ? PROVED : { kind: "refuted", evidence: boundValues([dividend, divisor], facts) };
+  const never = bracket(dividend, divisor, facts);
+  if (never) return { kind: "refuted", evidence: atSmallestSizes([dividend, divisor], facts), never };
   return { kind: "requires", claims: [{ relation: "divides", dividend, divisor }] };
 }
 
@@ -183,4 +198,86 @@ export function counterexample(claim: Claim, facts: Facts): Assignment | undefin
     digits[i] = (digits[i] ?? 1) + 1;
   }
   return undefined;
+}
+
+/**
+ * Why divisor ∤ dividend at every size: dividend = quotient·divisor +
+ * remainder, with the quotient a whole number and 0 < remainder < divisor
+ * wherever the sizes are at least 1, so dividend/divisor lies strictly
+ * between the quotient and the quotient + 1.
+ */
+export interface Bracket {
+  readonly quotient: Poly;
+  readonly remainder: Poly;
+}
+
+/**
+ * A bracket for divisor | dividend, where the symbols without a value are
+ * all sizes and no floor atom is involved; undefined where none is found
+ * (which proves nothing either way).
+ */
+function bracket(dividend: Poly, divisor: Poly, facts: Facts): Bracket | undefined {
+  const isSize = facts.isSize;
+  if (!isSize) return undefined;
+  const names = new Set<string>();
+  dividend.symbols(names);
+  divisor.symbols(names);
+  const free = [...names].filter((n) => facts.valueOf(n) === undefined);
+  if (free.length === 0 || !free.every(isSize)) return undefined;
+  const known = (n: string) => {
+    const v = facts.valueOf(n);
+    return v === undefined ? undefined : Poly.constant(v);
+  };
+  const a = dividend.substitute(known, facts.isInteger);
+  const b = divisor.substitute(known, facts.isInteger);
+  if (a.hasFloorAtoms() || b.hasFloorAtoms()) return undefined;
+  for (const quotient of quotients(a, b, free)) {
+    if (!quotient.isIntegral(facts.isInteger)) continue;
+    const remainder = a.sub(quotient.mul(b));
+    if (positiveForSizes(remainder) && positiveForSizes(b.sub(remainder))) return { quotient, remainder };
+  }
+  return undefined;
+}
+
+/**
+ * Candidates for ⌊a/b⌋: a whole constant read off the ratio at the smallest
+ * sizes and at large ones, alone or added to a's polynomial part over b
+ * (C for (2C + 1)/2). Each is only a guess: bracket() proves it or drops it.
+ */
+function quotients(a: Poly, b: Poly, free: readonly string[]): Poly[] {
+  const bases = [Poly.ZERO];
+  const part = a.sub(Poly.constant(a.constantTerm())).divExact(b);
+  if (part && !part.isZero()) bases.push(part);
+  const out: Poly[] = [];
+  for (const base of bases) {
+    const rest = a.sub(base.mul(b));
+    for (const size of [1, 1024]) {
+      const at = (n: string) => (free.includes(n) ? Rational.of(size) : undefined);
+      const r = rest.evaluate(at);
+      const d = b.evaluate(at);
+      if (r !== undefined && d !== undefined && !d.isZero()) out.push(base.add(Poly.constant(r.div(d).floor())));
+    }
+  }
+  return out;
+}
+
+/**
+ * p > 0 wherever each of its symbols is at least 1: written in y = symbol − 1
+ * (y ≥ 0), no coefficient is negative and the constant is positive.
+ */
+function positiveForSizes(p: Poly): boolean {
+  const shifted = p.substitute(
+    (n) => Poly.symbol(n).add(Poly.ONE),
+    () => true,
+  );
+  return shifted.constantTerm().sign() > 0 && shifted.termList().every((t) => t.coef.sign() >= 0);
+}
+
+/** The bound values, and 1 for every size without one: where a bracketed claim fails. */
+function atSmallestSizes(polys: readonly Poly[], facts: Facts): Assignment {
+  const names = new Set<string>();
+  for (const p of polys) p.symbols(names);
+  const out = new Map<string, Rational>();
+  for (const n of names) out.set(n, facts.valueOf(n) ?? Rational.ONE);
+  return out;
 }

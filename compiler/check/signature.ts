@@ -30,7 +30,7 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
   }
   for (const v of dimVars) {
     const span = firstMention(decl, v) ?? decl.name.span;
-    symbols.set(v, { integer: true, span, value: undefined, display: v });
+    symbols.set(v, { integer: true, span, value: undefined, display: v, size: true });
     vars.set(v, { kind: "dim", poly: Poly.symbol(v), span });
   }
   const mode = new GenericMode();

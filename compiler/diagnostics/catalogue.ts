@@ -138,6 +138,12 @@ export const CATALOGUE = {
     explain:
       "A setting or alias gives a block-valued parameter a block without an argument its default binds, so the block's own default is used instead: SlowFast's default is `tconv(k: K, ratio: ratio)`, and `--set transform=tconv_only` on a network with K = 7 gives tconv_only's own k = 5. Bind it to keep it: `--set 'transform=tconv_only(k: K)'`.",
   },
+  SF0125: {
+    severity: "error",
+    title: "requirement no size can meet",
+    explain:
+      "A block's body needs a divisibility that no sizes give, such as `S/(S + 1)` a whole number: for every S ≥ 1, 0 < S < S + 1, so the quotient lies strictly between 0 and 1. Every call would fail it (SF0302), so it is reported in the block, with the bounds that prove it and a size where it fails. Write the rounding you mean (`⌊S/(S + 1)⌋`) or the division you meant.",
+  },
   // Values and shapes
   SF0201: {
     severity: "error",

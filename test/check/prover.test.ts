@@ -178,6 +178,65 @@ describe("decideDivides", () => {
   });
 });
 
+describe("decideDivides over sizes (a block's dimension variables, each at least 1)", () => {
+  const isSize = isInteger;
+  const generic: Facts = { isInteger, valueOf: () => undefined, isSize };
+  const S = Poly.symbol("S");
+  const C = Poly.symbol("C");
+  /** Sizes 1..12 for the integer symbols, any rational for β (not a size). */
+  const sizes: fc.Arbitrary<Env> = fc
+    .tuple(...NAMES.map((n) => (isSize(n) ? fc.integer({ min: 1, max: 12 }).map((v) => Rational.of(v)) : smallRational)))
+    .map((vs) => new Map(NAMES.map((n, i) => [n, vs[i]!])));
+  /** q·b + r with a small divisor b and r often strictly between 0 and b: what a refutation is made of, and its near misses. */
+  const nearMultiple = fc
+    .tuple(flat, fc.constantFrom(...INTEGERS), fc.integer({ min: 0, max: 3 }), flat, smallRational, fc.boolean())
+    .map(([q, s, k, other, r, constantRest]): [Poly, Poly] => {
+      const b = Poly.symbol(s).add(Poly.constant(k));
+      return [q.mul(b).add(constantRest ? Poly.constant(r) : other), b];
+    });
+
+  test("refuted for every size only where it fails at every size, with a bracket that adds up", () => {
+    let refutations = 0;
+    fc.assert(
+      fc.property(fc.oneof(nearMultiple, fc.tuple(poly, divisor), fc.tuple(flat, flat)), sizes, ([n, d], at) => {
+        const outcome = decideDivides(n, d, generic);
+        if (outcome.kind !== "refuted" || !outcome.never) return;
+        refutations++;
+        const claim: Claim = { relation: "divides", dividend: n, divisor: d };
+        expect(holdsAt(claim, outcome.evidence)).toBe(false);
+        // Sound: no sizes meet it (where it is defined at all).
+        expect(holdsAt(claim, at)).not.toBe(true);
+        const { quotient, remainder } = outcome.never;
+        expect(quotient.mul(d).add(remainder).equals(n)).toBe(true);
+        const get = (name: string) => at.get(name);
+        expect(remainder.evaluate(get)!.sign()).toBe(1);
+        expect(d.sub(remainder).evaluate(get)!.sign()).toBe(1);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(refutations, "the claims drawn include refutable ones").toBeGreaterThan(10);
+  });
+
+  test("S/(S + 1), (2C + 1)/2 and C + 1/2 are refuted at the smallest sizes; 3S/(S + 1) is met at S = 2 and stays a requirement", () => {
+    const refuted = (n: Poly, d: Poly) => {
+      const o = decideDivides(n, d, generic);
+      return o.kind === "refuted" && o.never ? [...o.evidence].map(([k, v]) => `${k}=${v}`).join(" ") : o.kind;
+    };
+    expect(refuted(S, S.add(Poly.ONE))).toBe("S=1");
+    expect(refuted(C.scale(Rational.of(2)).add(Poly.ONE), Poly.constant(2))).toBe("C=1");
+    expect(refuted(C.add(Poly.constant(Rational.of(1, 2))), Poly.ONE)).toBe("C=1");
+    expect(refuted(S.scale(Rational.of(3)), S.add(Poly.ONE))).toBe("requires");
+    expect(refuted(S.add(Poly.ONE), S)).toBe("requires"); // S = 1 meets it
+  });
+
+  test("nothing is refuted for every value of a symbol that is not a size (an int parameter may be 0)", () => {
+    const r = Poly.symbol("r");
+    const claim = { dividend: r, divisor: r.add(Poly.ONE) };
+    expect(decideDivides(claim.dividend, claim.divisor, { isInteger: () => true, valueOf: () => undefined, isSize: (n) => n !== "r" }).kind).toBe("requires");
+    expect(decideDivides(S, S.add(Poly.ONE), { isInteger, valueOf: () => undefined }).kind).toBe("requires");
+  });
+});
+
 describe("solveLinear", () => {
   test("a solution satisfies a·X + b = actual wherever its claims hold; a refutation's quotient is what the evidence gives", () => {
     fc.assert(

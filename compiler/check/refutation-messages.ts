@@ -1,0 +1,60 @@
+/**
+ * Divisibility that no size can give (prover.ts's bracket): worded once,
+ * for a block's own division or op (SF0125) and for a call in a generic
+ * block that passes such sizes on (SF0302's notes), as in check/messages.ts.
+ */
+import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
+import { Poly } from "../dims/poly";
+import type { Span } from "../span";
+import type { Ctx } from "./context";
+import type { Assignment, Bracket } from "./prover";
+
+/** a/b as written: (S + 2)/(S + 1), S/2. */
+export function quotientText(dividend: Poly, divisor: Poly): string {
+  const wrap = (p: Poly) => (p.termList().length > 1 ? `(${p})` : `${p}`);
+  return divisor.equals(Poly.ONE) ? `${dividend}` : `${wrap(dividend)}/${divisor.constantValue() !== undefined ? `${divisor}` : wrap(divisor)}`;
+}
+
+/** "S ≥ 1", "T ≥ 1 and S ≥ 1": the sizes without a value, which a refutation holds over. */
+function sizesText(evidence: Assignment, ctx: Ctx): string {
+  const isFreeSize = (n: string) => ctx.symbols.get(n)?.size === true && ctx.symbols.get(n)?.value === undefined;
+  const names = [...evidence.keys()].filter(isFreeSize).map((n) => `${n} ≥ 1`);
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}
+
+/**
+ * The proof and a value where it fails, as notes: "0 < S < S + 1 for every
+ * S ≥ 1, so S/(S + 1) lies strictly between 0 and 1", "at S = 1 it is 1/2".
+ */
+export function bracketNotes(dividend: Poly, divisor: Poly, never: Bracket, evidence: Assignment, ctx: Ctx): string[] {
+  const { quotient, remainder } = never;
+  const ratio = quotientText(dividend, divisor);
+  const every = sizesText(evidence, ctx);
+  const factor = (p: Poly) => (p.termList().length > 1 ? `(${p})` : `${p}`);
+  const multiple = divisor.equals(Poly.ONE) ? `${quotient}` : quotient.equals(Poly.ONE) ? `${divisor}` : `${factor(quotient)}·${factor(divisor)}`;
+  const split = quotient.isZero() ? "" : `${dividend} = ${multiple} + ${remainder}, and `;
+  const at = [...evidence].map(([n, v]) => `${n} = ${v}`).join(", ");
+  const get = (n: string) => evidence.get(n);
+  const [a, b] = [dividend.evaluate(get), divisor.evaluate(get)];
+  return [
+    `${split}0 < ${remainder} < ${divisor} for every ${every}, so ${ratio} lies strictly between ${quotient} and ${quotient.add(Poly.ONE)}`,
+    ...(a !== undefined && b !== undefined && !b.isZero() ? [`at ${at} it is ${a.div(b)}`] : []),
+  ];
+}
+
+/**
+ * A requirement of a block's own body that no size meets, so that every call
+ * would fail it: `what` names the obligation ("the output channels"), or is
+ * undefined for a division written in the source (S/(S + 1)).
+ */
+export function neverMet(at: Span, what: string | undefined, dividend: Poly, divisor: Poly, never: Bracket, evidence: Assignment, ctx: Ctx): Diagnostic {
+  const ratio = quotientText(dividend, divisor);
+  const whole = what === undefined || divisor.equals(Poly.ONE);
+  const subject = what === undefined ? ratio : `${what}: ${dividend}`;
+  return makeDiagnostic("SF0125", at, {
+    message: `${subject} is not ${whole ? "a whole number" : `a multiple of ${divisor}`} for any ${sizesText(evidence, ctx)}`,
+    label: "no size makes this whole",
+    notes: bracketNotes(dividend, divisor, never, evidence, ctx),
+    help: `every call would fail here; write the rounding you mean, ⌊${ratio}⌋ or ⌈${ratio}⌉, or the division you meant`,
+  });
+}
