@@ -149,6 +149,11 @@ describe("examples/*.sf", () => {
     }
   }
 
+  /** A command line's words as the shell splits them: 'transform=tconv(ratio: 4)' is one. */
+  function shellWords(line: string): string[] {
+    return [...line.trim().matchAll(/'([^']*)'|(\S+)/g)].map((w) => w[1] ?? w[2]!);
+  }
+
   /** `$ npx sfc check|info ...` lines of a walk-through's text blocks, with the output shown under each. */
   function transcripts(markdown: string): Array<{ args: string[]; expected: string }> {
     const out: Array<{ args: string[]; expected: string }> = [];
@@ -162,7 +167,7 @@ describe("examples/*.sf", () => {
         const [command, ...rest] = part.split("\n");
         const m = /^npx sfc (check|info) ([^&|>;]*)$/.exec(command!.trim());
         if (!m) continue;
-        out.push({ args: [m[1]!, ...m[2]!.trim().split(/\s+/)], expected: rest.join("\n").replace(/\n+$/, "\n") });
+        out.push({ args: [m[1]!, ...shellWords(m[2]!)], expected: rest.join("\n").replace(/\n+$/, "\n") });
       }
     }
     return out;
@@ -189,11 +194,31 @@ describe("examples/*.sf", () => {
     });
   }
 
-  it("lateral_variants.sf: each transform runs, and tsample cannot be summed", async () => {
+  it("lateral_variants.sf: each transform runs; --set transform=tconv is the default; only C-wide links can be summed", async () => {
     const file = path.join(examplesDir, "lateral_variants.sf");
-    for (const transform of ["tconv", "t2c", "tsample"]) await compileAndRun(file, "LateralVariants", [`transform=${transform}`]);
-    const r = check({ files: [file], host: nodeHost(), settings: [{ text: "transform=tsample" }, { text: "fusion=sum" }] });
-    expect([...new Set(r.diagnostics.map((d) => d.code))]).toEqual(["SF0202"]);
+    const slowWidth = async (transform: string) => {
+      const { graph, out } = await compileAndRun(file, "LateralVariants", [`transform=${transform}`]);
+      // The head's linear reads gap(slow) ++ gap(fast): its input width is the Slow width plus βC = 4.
+      const projection = graph.nodes.flatMap((n) => n.weights).find((w) => w.name === "head.projection.weight")!;
+      return { width: projection.shape[1]! - 4, out: Array.from(out.data) };
+    };
+    const byDefault = await compileAndRun(file, "LateralVariants");
+    const tconv = await slowWidth("tconv");
+    expect(tconv.out).toEqual(Array.from(byDefault.out.data));
+    expect(tconv.width).toBe(16 + 8);
+    expect((await slowWidth("t2c")).width).toBe(16 + 16);
+    expect((await slowWidth("tsample")).width).toBe(16 + 4);
+    expect((await slowWidth("tconv(ratio: 4)")).width).toBe(16 + 16);
+    expect((await slowWidth("none")).width).toBe(16);
+    const summed = (transform: string) => [
+      ...new Set(
+        check({ files: [file], host: nodeHost(), settings: [{ text: `transform=${transform}` }, { text: "fusion=sum" }] }).diagnostics.map((d) => d.code),
+      ),
+    ];
+    expect(summed("tsample")).toEqual(["SF0202"]);
+    expect(summed("tconv")).toEqual(["SF0202"]);
+    expect(summed("tconv(ratio: 4)")).toEqual([]);
+    expect(summed("t2c")).toEqual([]);
   });
 
   it("slowfast_tiny.sf: the linspace sampling runs", async () => {
