@@ -34,6 +34,30 @@ function parseDepth(value: string | undefined): Depth {
   return depth;
 }
 
+type ParameterJson = number | string | boolean | null;
+
+/**
+ * `parameters: T = 4, α = 8, ..., transform = tconv(k: 5, ratio: 2)`, wrapped
+ * under its label at 100 columns: the values the table was built with, a
+ * setting's and an alias's included, as the ONNX metadata records them.
+ */
+export function parametersText(parameters: Record<string, ParameterJson>): string {
+  const label = "parameters: ";
+  const items = Object.entries(parameters).map(([name, v]) => `${name} = ${v === null ? "?" : String(v)}`);
+  if (items.length === 0) return "";
+  const lines: string[] = [];
+  let line = label;
+  items.forEach((item, i) => {
+    const text = i < items.length - 1 ? `${item},` : item;
+    if (line.length > label.length && line.length + 1 + text.length > 100) {
+      lines.push(line);
+      line = " ".repeat(label.length) + text;
+    } else line += line.length > label.length ? ` ${text}` : text;
+  });
+  lines.push(line);
+  return `${lines.join("\n")}\n`;
+}
+
 function figuresJson(f: Figures) {
   return { params: f.params, flops: f.flops, activations: f.activations };
 }
@@ -65,6 +89,7 @@ export function infoCommand(argv: string[], io: Io): number {
     `, ${plural(passes.removedDropouts.length, "dropout", "dropouts")} removed, ${plural(passes.mergedReshapes.length, "reshape pair", "reshape pairs")} merged`;
   const symbolic = values.dynamic === undefined ? undefined : dynamicFormulas(positionals[0]!, values, io);
   if (symbolic === null) return 1;
+  const parameters = JSON.parse(parametersJson(result.networks[0]?.params ?? [], new Set())) as Record<string, ParameterJson>;
   if (format === "json") {
     io.out(
       `${JSON.stringify(
@@ -73,7 +98,7 @@ export function infoCommand(argv: string[], io: Io): number {
           inputs: graph.inputs.map((i) => ({ name: i.name, shape: ["N", ...i.shape] })),
           outputs: graph.outputs.map((o) => ({ name: o.name, shape: ["N", ...o.shape] })),
           // The parameters it was built with, as the ONNX metadata records them (a block as it reads: "tconv(k: 5, ratio: 2)").
-          parameters: JSON.parse(parametersJson(result.networks[0]?.params ?? [], new Set())) as unknown,
+          parameters,
           depth,
           ...figuresJson(report.total),
           gflops: Number(giga(report.total.flops)),
@@ -107,6 +132,7 @@ export function infoCommand(argv: string[], io: Io): number {
   io.out(
     `${graph.name}: input ${graph.inputs.map((i) => `${i.name} (N, ${i.shape.join(", ")})`).join(", ")} → ${graph.outputs[0]!.name} (N, ${graph.outputs[0]!.shape.join(", ")})\n`,
   );
+  io.out(parametersText(parameters));
   printTable(io, report, { countBn, views });
   io.out(`${passesLine}\n`);
   if (symbolic) {

@@ -77,6 +77,36 @@ describe("compile and run", () => {
     const withBn = await sfc("info", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--format", "json", "--set", "S=256", "--count-bn");
     expect((JSON.parse(withBn.out) as { flops: number }).flops).toBeGreaterThan(parsed.flops);
   });
+
+  it("info's table says what it was built with: the parameters, a setting's and a block value's as given", async () => {
+    const table = await sfc("info", "std/slowfast.sf", "--network", "SlowFast_8x8_R50", "--set", "S=64", "--set", "transform=tconv_only(k: K)");
+    expect(table.code).toBe(0);
+    const lines = table.out.split("\n");
+    expect(lines[0]).toMatch(/^SlowFast_8x8_R50: input clip \(N, 3, 32, 64, 64\)/);
+    // Wrapped under its label: every line within 100 columns, the values in declaration order.
+    const block = lines.slice(
+      1,
+      lines.findIndex((l) => l.startsWith("FLOPs:")),
+    );
+    expect(block[0]).toMatch(/^parameters: T = 8, α = 4, β = 1\/8, τ = 8, S = 64, C = 64,/);
+    expect(block.slice(1).every((l) => l.startsWith(" ".repeat("parameters: ".length)))).toBe(true);
+    expect(block.every((l) => l.length <= 100)).toBe(true);
+    const text = block
+      .map((l) => l.trim())
+      .join(" ")
+      .slice("parameters: ".length);
+    expect(text).toContain("K = 7, ratio = 2, transform = tconv_only(k: 7), fusion = concat");
+    const json = JSON.parse(
+      (await sfc("info", "std/slowfast.sf", "--network", "SlowFast_8x8_R50", "--set", "S=64", "--set", "transform=tconv_only(k: K)", "--format", "json")).out,
+    ) as {
+      parameters: Record<string, unknown>;
+    };
+    expect(text).toBe(
+      Object.entries(json.parameters)
+        .map(([n, v]) => `${n} = ${String(v)}`)
+        .join(", "),
+    );
+  });
 });
 
 describe("bad input leaves no output file", () => {
