@@ -4,12 +4,22 @@
 // that file, compiled while it checked and compiled the standard library:
 // Node 20 has no compile cache of its own, and starting from one file with
 // its functions already compiled saves most of what loading sfc costs.
-// Without the bundle, or when tsc has rebuilt dist/ since the bundle was
-// made (a checkout where only `tsc` ran), the plain dist/cli/main.js runs.
+//
+// When the bundle runs:
+// - in an installed package (no tsconfig.json beside package.json: the
+//   package ships its build whole, made by one `prepack`), whenever it is
+//   there. File times say nothing there: install writes files in archive order;
+// - in a checkout, only when it is at least as new as every file tsc wrote
+//   into dist/, since `tsc` alone (incremental or not) may have rebuilt any of
+//   them since the bundle was made;
+// - never with SFC_NO_BUNDLE=1.
+// A bundle that cannot be compiled (cut short, edited) is passed over for the
+// plain dist/cli/main.js, which is what runs otherwise.
 const fs = require("node:fs");
 const path = require("node:path");
 
-const dist = path.join(__dirname, "..", "dist");
+const root = path.join(__dirname, "..");
+const dist = path.join(root, "dist");
 const BUNDLE = path.join(dist, "sfc.js");
 const CACHE = `${BUNDLE}.cache`;
 const PLAIN = path.join(dist, "cli", "main.js");
@@ -20,10 +30,23 @@ function buildId(source) {
   return match ? match[1] : undefined;
 }
 
-/** Whether the bundle is at least as new as tsc's output (npm packs give every file one time). */
+/** The newest modification time of tsc's output under `dir` (the bundle's own files left out). */
+function newestTscOutput(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestTscOutput(file));
+    else if (entry.name.endsWith(".js") && file !== BUNDLE) newest = Math.max(newest, fs.statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+/** Whether bin/sfc.js should run the bundle (see the rules above). */
 function bundleIsCurrent() {
   try {
-    return fs.statSync(BUNDLE).mtimeMs >= fs.statSync(PLAIN).mtimeMs;
+    const built = fs.statSync(BUNDLE).mtimeMs;
+    if (!fs.existsSync(path.join(root, "tsconfig.json"))) return true;
+    return built >= newestTscOutput(dist);
   } catch {
     return false;
   }
@@ -39,8 +62,9 @@ function runBundle(useCache) {
   const { createRequire } = require("node:module");
   const source = fs.readFileSync(BUNDLE, "utf8");
   const id = buildId(source);
+  if (id === undefined) throw new Error(`${BUNDLE} has no build id: not a bundle scripts/bundle.js wrote`);
   let cachedData;
-  if (useCache && id !== undefined) {
+  if (useCache) {
     try {
       const cache = fs.readFileSync(CACHE);
       if (cache.subarray(0, 64).toString("latin1") === id) cachedData = cache.subarray(64);
@@ -53,13 +77,20 @@ function runBundle(useCache) {
   const module = { exports: {}, id: BUNDLE, filename: BUNDLE, loaded: false };
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dist);
   module.loaded = true;
+  if (typeof module.exports.main !== "function") throw new Error(`${BUNDLE} does not export main`);
   return { exports: module.exports, script, id };
 }
 
-/** The CLI's exports (`main`): the bundle when it is current, else dist/cli/main.js. */
+/** The CLI's exports (`main`): the bundle when it should run and loads, else dist/cli/main.js. */
 function loadCli() {
-  if (process.env.SFC_NO_BUNDLE !== "1" && bundleIsCurrent()) return runBundle(true).exports;
+  if (process.env.SFC_NO_BUNDLE !== "1" && bundleIsCurrent()) {
+    try {
+      return runBundle(true).exports;
+    } catch {
+      // A damaged bundle: the plain build below is the same program.
+    }
+  }
   return require(PLAIN);
 }
 
-module.exports = { loadCli, runBundle, BUNDLE, CACHE };
+module.exports = { loadCli, runBundle, bundleIsCurrent, BUNDLE, CACHE };

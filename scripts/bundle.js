@@ -3,7 +3,7 @@
 // V8's code cache of it (see bin/load-cli.js). Run by `npm run build` after tsc,
 // which still builds dist/ file by file for the library (package.json "main")
 // and its types. The bundle is not minified and has a source map with the
-// TypeScript sources in it, so a stack trace reads as the sources do.
+// TypeScript sources in it, so a stack trace read with `node --enable-source-maps` names the sources.
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");
@@ -39,8 +39,15 @@ const chevrotainSingleFile = {
   },
 };
 
+/** Writes `data` to a temporary file and renames it over `file`, so that no reader sees half of it. */
+function writeWhole(file, data) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, data);
+  fs.renameSync(temporary, file);
+}
+
 async function bundle() {
-  await esbuild.build({
+  const built = await esbuild.build({
     entryPoints: [path.join(root, "cli", "main.ts")],
     outfile: BUNDLE,
     bundle: true,
@@ -49,7 +56,9 @@ async function bundle() {
     format: "cjs",
     sourcemap: "linked",
     // Native or loaded from files of their own at run time: left to require.
-    external: ["onnxruntime-node", "@hpcc-js/wasm-graphviz", "vscode-languageserver", "vscode-languageserver-textdocument"],
+    // protobufjs (under onnx-proto) too: Node hides its Buffer() deprecation warning only for code under
+    // node_modules, and it loads only when a model is written.
+    external: ["onnxruntime-node", "@hpcc-js/wasm-graphviz", "vscode-languageserver", "vscode-languageserver-textdocument", "onnx-proto", "protobufjs"],
     // import() of an external package becomes require, as tsc's CommonJS output has it: the bundle runs as a
     // script (bin/load-cli.js), which has no loader for ES modules.
     supported: { "dynamic-import": false },
@@ -57,12 +66,17 @@ async function bundle() {
     // A line of its own, replaced by the build id below without moving any other line (the source map stays true).
     banner: { js: `/* sfc bundle ${PLACEHOLDER} */` },
     logLevel: "warning",
+    // Kept in memory and written below, each file whole.
+    write: false,
   });
+  const output = (file) => built.outputFiles.find((f) => f.path === file).text;
   // The build id heads the file, so that a code cache of another build is never used with it.
-  const body = fs.readFileSync(BUNDLE, "utf8");
+  const body = output(BUNDLE);
   const id = crypto.createHash("sha256").update(body).digest("hex");
-  fs.writeFileSync(BUNDLE, body.replace(PLACEHOLDER, id));
+  fs.mkdirSync(path.dirname(BUNDLE), { recursive: true });
   fs.rmSync(`${BUNDLE}.cache`, { force: true });
+  writeWhole(`${BUNDLE}.map`, output(`${BUNDLE}.map`));
+  writeWhole(BUNDLE, body.replace(PLACEHOLDER, id));
 }
 
 /** Runs the bundle on the standard library and a small compile, then writes V8's cache of what it compiled. */
@@ -83,7 +97,7 @@ async function codeCache() {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  fs.writeFileSync(CACHE, Buffer.concat([Buffer.from(id, "latin1"), script.createCachedData()]));
+  writeWhole(CACHE, Buffer.concat([Buffer.from(id, "latin1"), script.createCachedData()]));
 }
 
 bundle()

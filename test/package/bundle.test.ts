@@ -37,6 +37,9 @@ describe("the bundled CLI", () => {
   });
 
   it("writes the same model as dist/cli/main.js", () => {
+    // The build just ran (pretest), so bin/sfc.js runs the bundle unless told not to: the comparison below is real.
+    const probe = `console.log(require(${JSON.stringify(path.join(root, "bin", "load-cli.js"))}).bundleIsCurrent())`;
+    expect(node(["-e", probe]).out.trim()).toBe("true");
     const outputs = ["0", "1"].map((off) => {
       const out = path.join(work, `tiny-${off}.onnx`);
       const r = node([path.join(root, "bin", "sfc.js"), "compile", "examples/slowfast_tiny.sf", "-o", out], { SFC_NO_BUNDLE: off });
@@ -59,5 +62,45 @@ describe("the bundled CLI", () => {
     expect(r.code, r.err).toBe(0);
     // Not offered to V8 at all: there is nothing to reject.
     expect(r.out.trim()).toBe("undefined");
+  });
+
+  describe("which build runs", () => {
+    /** A copy of bin/load-cli.js beside the real bundle and a plain build whose main returns 42. */
+    function layout(name: string, options: { checkout: boolean; plainNewer: boolean; bundle?: string }): string {
+      const copy = path.join(work, name);
+      fs.mkdirSync(path.join(copy, "bin"), { recursive: true });
+      fs.mkdirSync(path.join(copy, "dist", "cli"), { recursive: true });
+      fs.copyFileSync(path.join(root, "bin", "load-cli.js"), path.join(copy, "bin", "load-cli.js"));
+      if (options.checkout) fs.writeFileSync(path.join(copy, "tsconfig.json"), "{}");
+      const bundled = path.join(copy, "dist", "sfc.js");
+      const plain = path.join(copy, "dist", "cli", "main.js");
+      fs.writeFileSync(bundled, options.bundle ?? fs.readFileSync(bundle));
+      fs.writeFileSync(plain, "exports.main = async () => 42;\n");
+      const [older, newer] = options.plainNewer ? [bundled, plain] : [plain, bundled];
+      fs.utimesSync(older, new Date(2020, 0, 1), new Date(2020, 0, 1));
+      fs.utimesSync(newer, new Date(2021, 0, 1), new Date(2021, 0, 1));
+      return copy;
+    }
+    /** "plain" when loadCli() gave the stand-in plain build, "bundle" when it gave the real CLI. */
+    function chosen(copy: string): string {
+      const probe = `require(${JSON.stringify(path.join(copy, "bin", "load-cli.js"))}).loadCli().main(["--version"], { out: () => {}, err: () => {} }).then((c) => console.log(c === 42 ? "plain" : "bundle"));`;
+      const r = node(["-e", probe]);
+      expect(r.code, r.err).toBe(0);
+      return r.out.trim();
+    }
+
+    it("in a checkout, the bundle when it is newer than everything tsc wrote, else the plain build", () => {
+      expect(chosen(layout("checkout-current", { checkout: true, plainNewer: false }))).toBe("bundle");
+      expect(chosen(layout("checkout-stale", { checkout: true, plainNewer: true }))).toBe("plain");
+    });
+
+    it("in an installed package, the bundle whatever the file times", () => {
+      expect(chosen(layout("package", { checkout: false, plainNewer: true }))).toBe("bundle");
+    });
+
+    it("the plain build when the bundle is cut short", () => {
+      const whole = fs.readFileSync(bundle, "utf8");
+      expect(chosen(layout("truncated", { checkout: false, plainNewer: false, bundle: whole.slice(0, whole.length >> 1) }))).toBe("plain");
+    });
   });
 });
