@@ -39,7 +39,8 @@ export function instantiate(it: Interpreter, sig: Signature, args: Map<string, V
   const entered = ctx.mode.blockBody(sig, calleeVars, c, ctx) ?? (template ? templateContext(sig, calleeVars, c, ctx) : undefined);
   if (!entered) return { kind: "tensor", type: resultType, ref: undefined, span: c.span };
   const bodyCtx = template ? { ...entered, reporter: withBlockArguments(entered.reporter, sig, args, ctx) } : entered;
-  if (template && !it.enterTemplate(sig.entry, c)) return { kind: "poison", span: c.span };
+  const expansion = template ? it.enterTemplate(sig.entry, [...args.values()], c) : undefined;
+  if (template && expansion === undefined) return { kind: "poison", span: c.span };
   try {
     for (const f of sig.entry.decl.formals) {
       const v = calleeVars.get(f.name.name);
@@ -50,7 +51,7 @@ export function instantiate(it: Interpreter, sig: Signature, args: Map<string, V
     if (template) it.checkResult(out, resultType, sig.entry.decl.result, bodyCtx);
     return { kind: "tensor", type: resultType, ref: out.ref, span: c.span };
   } finally {
-    if (template) it.leaveTemplate(sig.entry);
+    if (expansion !== undefined) it.leaveTemplate(expansion);
   }
 }
 

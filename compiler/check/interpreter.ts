@@ -92,20 +92,28 @@ export class Interpreter extends Evaluator {
     return final;
   }
 
-  /** Blocks whose bodies are being checked at a call (instantiate.ts), to refuse one that would expand itself forever. */
-  private readonly expanding = new Set<BlockEntry>();
+  /**
+   * The block bodies being checked at a call (instantiate.ts), each keyed by
+   * the block and the blocks passed to it: `apply(g: apply(g: id))` expands
+   * `apply` twice, with different arguments, and ends. The same key twice is
+   * an expansion that would repeat forever; so is one nested deeper than
+   * MAX_TEMPLATE_DEPTH, which block arguments that grow at each level
+   * (`loop(g: loop(g: g))`) would otherwise reach without ever repeating.
+   */
+  private readonly expanding = new Set<string>();
 
-  enterTemplate(entry: BlockEntry, c: A.CallExpr): boolean {
-    if (this.expanding.has(entry)) {
+  enterTemplate(entry: BlockEntry, blockArguments: readonly Value[], c: A.CallExpr): string | undefined {
+    const key = expansionKey(entry, blockArguments);
+    if (this.expanding.has(key) || this.expanding.size >= MAX_TEMPLATE_DEPTH) {
       this.reporter.report(M.recursion(entry.decl, c.callee.span));
-      return false;
+      return undefined;
     }
-    this.expanding.add(entry);
-    return true;
+    this.expanding.add(key);
+    return key;
   }
 
-  leaveTemplate(entry: BlockEntry): void {
-    this.expanding.delete(entry);
+  leaveTemplate(key: string): void {
+    this.expanding.delete(key);
   }
 
   /** A network's context: its parameters are the symbols, the IR goes into `mode`'s builder. */
@@ -506,4 +514,31 @@ function argSpans(c: A.CallExpr): Map<string, Span> {
 export function dimExprSpan(t: A.TypeExpr, i: number): Span {
   if (t.form === "raw" || t.dims.length !== 3) return t.dims[i]?.span ?? t.span;
   return t.dims[writtenPartOfVideoAxis(i)]?.span ?? t.span;
+}
+
+/** How deep block bodies checked at calls may nest; far beyond any network's nesting of blocks. */
+const MAX_TEMPLATE_DEPTH = 64;
+
+const entryIds = new WeakMap<BlockEntry, number>();
+let entriesSeen = 0;
+
+/** A block's identity in this process: two modules may declare blocks of one name. */
+function entryId(entry: BlockEntry): number {
+  const known = entryIds.get(entry);
+  if (known !== undefined) return known;
+  entryIds.set(entry, ++entriesSeen);
+  return entriesSeen;
+}
+
+/** `3(g=7(g=5))`: the block and, recursively, the blocks bound in its block arguments. */
+function expansionKey(entry: BlockEntry, blockArguments: readonly Value[]): string {
+  const parts = blockArguments.map((v) =>
+    v.kind === "block"
+      ? expansionKey(
+          v.entry,
+          v.bound.map((b) => b.value),
+        )
+      : "",
+  );
+  return `${entryId(entry)}(${parts.join(",")})`;
 }

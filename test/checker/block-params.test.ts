@@ -194,6 +194,25 @@ network N(clip: <2, 8², 4>) -> <2, 8², 4> { return loop(clip, f: loop) }`;
     expect(codes(checkSource(forever))).toContain("SF0115");
   });
 
+  it("expands a block nested in its own argument once per level: apply(g: apply(g: apply(g: id))) ends", () => {
+    const source = `
+block apply(x: <T, S², C>, g: block) -> <T, S², C> { return g(x) |> relu }
+block id(x: <T, S², C>) -> <T, S², C> { return x }
+network N(clip: <2, 8², 4>) -> <2, 8², 4> { return apply(clip, g: apply(g: apply(g: id))) }`;
+    expectNoIssues(checkSource(source));
+    const r = elaborateSource(source, "N");
+    expect(r.diagnostics).toEqual([]);
+    expect(r.graph!.nodes.filter((n) => n.op.kind === "relu")).toHaveLength(3);
+  });
+
+  it("refuses arguments that grow at each expansion (SF0115), which never repeat", () => {
+    const growing = `
+block grow(x: <T, S², C>, g: block) -> <T, S², C> { return grow(x, g: grow(g: g)) }
+block id(x: <T, S², C>) -> <T, S², C> { return x }
+network N(clip: <2, 8², 4>) -> <2, 8², 4> { return grow(clip, g: id) }`;
+    expect(codes(checkSource(growing))).toContain("SF0115");
+  });
+
   it("may be given by position", () => {
     expectNoIssues(
       checkSource(`${LINK}
