@@ -25,7 +25,7 @@ export const COMBINE_OPS = {
         if (x.layout !== first.layout || x.dims.length !== first.dims.length)
           ctx.fail("SF0203", { message: `cannot concatenate ${formatType(first)} and ${formatType(x)}`, label: "these differ in kind" });
         for (let i = 1; i < x.dims.length; i++)
-          ctx.requireEqual(x.dims[i]!, first.dims[i]!, `${["channels", "frames", "height", "width"][i] ?? `axis ${i + 1}`} of input ${k + 2}`);
+          ctx.requireEqual(x.dims[i]!, first.dims[i]!, `${["channels", "frames", "height", "width"][i] ?? `axis ${i + 1}`} of concat's tensor ${k + 2}`);
       });
       return { layout: first.layout, dims: [xs.reduce((s, x) => s.add(x.dims[0]!), Poly.ZERO), ...first.dims.slice(1)] };
     },

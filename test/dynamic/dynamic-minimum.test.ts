@@ -93,7 +93,7 @@ describe("smallest sizes under --dynamic", () => {
     expect(tiny.err).toContain("error: height 16: the Fast clip needs a height of at least 32; use 32\n");
     const odd = await sfc("run", model, "--input", clip(8, 80));
     expect(odd.code).toBe(1);
-    expect(odd.err).toBe("error: height 80: height of input 2: S/16 must be a multiple of 2 (here S/16 = 5); use 64 or 96\n");
+    expect(odd.err).toBe("error: height 80: height of concat's tensor 2: S/16 must be a multiple of 2 (here S/16 = 5); use 64 or 96\n");
     const atBound = await sfc("run", model, "--input", clip(8, 32));
     expect(atBound.code, atBound.err).toBe(0);
     expect(atBound.out).toMatch(/^logits: shape \(1, 5\)/);
@@ -101,7 +101,7 @@ describe("smallest sizes under --dynamic", () => {
     const info = await sfc("info", ...SLOWFAST, "--set", "fast_scale=1/2", "--set", "beta=1/4", "--dynamic", "T,S");
     expect(info.code, info.err).toBe(0);
     expect(info.out).toContain("  smallest: T ≥ 1 (clip frames ≥ 8), S ≥ 32 (clip height ≥ 32)\n");
-    expect(info.out).toContain("  requires: height of input 2: S/16 must be a multiple of 2\n");
+    expect(info.out).toContain("  requires: height of concat's tensor 2: S/16 must be a multiple of 2\n");
   });
 
   it("SlowFast_4x16_R50 as it is: every S ≥ 1 is valid (padded windows), and an 8-frame 1² clip runs", async () => {
