@@ -91,7 +91,7 @@ export function int64Bytes(values: readonly number[]): Uint8Array {
   return bytes;
 }
 
-function float32Bytes(values: readonly number[]): Uint8Array {
+export function float32Bytes(values: readonly number[]): Uint8Array {
   const bytes = new Uint8Array(values.length * 4);
   const view = new DataView(bytes.buffer);
   values.forEach((value, index) => view.setFloat32(index * 4, value, true));

@@ -26,7 +26,17 @@ import { fillInitialWeight, PLATFORM_IS_LITTLE_ENDIAN, swapFloat32ByteOrder } fr
 import { assignLayouts, type LayoutMode } from "./layout";
 import type { DynamicShapes } from "../dynamic/sizes";
 import { fillWeight, weightPieces, type WeightPieces } from "./materialise";
-import { int64Bytes, lowerNode, MAX_OPSET, MIN_OPSET, unsupportedAtOpset, type ConstantTensor, type IntermediateValue, type LoweringContext } from "./lowering";
+import {
+  float32Bytes,
+  int64Bytes,
+  lowerNode,
+  MAX_OPSET,
+  MIN_OPSET,
+  unsupportedAtOpset,
+  type ConstantTensor,
+  type IntermediateValue,
+  type LoweringContext,
+} from "./lowering";
 
 export { MAX_OPSET, MIN_OPSET, unsupportedAtOpset } from "./lowering";
 
@@ -286,10 +296,10 @@ function laidOut(plan: PlannedGraph, graph: IRGraph, opset: number, shapeOf: (va
     return dims === undefined ? initializer : { ...initializer, dims };
   });
   for (const constant of result.constants) {
-    const rawData = int64Bytes(constant.values);
+    const rawData = constant.type === "int64" ? int64Bytes(constant.values) : float32Bytes(constant.values);
     initializers.push({
       name: constant.name,
-      dataType: DataType.INT64,
+      dataType: constant.type === "int64" ? DataType.INT64 : DataType.FLOAT,
       dims: constant.dims,
       byteLength: rawData.byteLength,
       source: { kind: "bytes", rawData },
