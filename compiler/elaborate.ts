@@ -333,7 +333,7 @@ function checkNumberChoice(
     return v.kind === "dim" ? v.poly.constantValue() : undefined;
   });
   if (value instanceof Rational && allowed.some((a) => a !== undefined && a.equals(value))) return;
-  diagnostics.push(P.notANumberChoice(p.name, allowed.map(String), value, span, overridden ? p.span : undefined));
+  diagnostics.push(P.notAChoice(p.name, { numbers: allowed.map(String) }, value, span, overridden ? p.span : undefined));
 }
 
 function bindParameter(
@@ -345,7 +345,7 @@ function bindParameter(
   diagnostics: Diagnostic[],
 ): void {
   if (p.choices && (typeof value !== "string" || !p.choices.includes(value)))
-    diagnostics.push(P.notAChoice(p.name, p.choices, value, span, override ? p.span : undefined));
+    diagnostics.push(P.notAChoice(p.name, { words: p.choices }, value, span, override ? p.span : undefined));
   if (isBoolean(p) || typeof value === "boolean") {
     if (typeof value !== "boolean") diagnostics.push(P.parameterNotBoolean(p.name, value, span));
     else ctx.vars.set(p.name.name, { kind: "bool", value, span });

@@ -27,33 +27,25 @@ export function parameterValueKind(at: Span): Diagnostic {
   return makeDiagnostic("SF0112", at, { message: "a parameter's value must be a number or a string", label: "here" });
 }
 
-/** `declared`: where the parameter is declared, when the value came from elsewhere (a setting). */
+/**
+ * A value outside a choice parameter's choices: words (`"tconv" | "t2c"`,
+ * quoted, with the closest suggested) or numbers (`1 | 1/2`, as written).
+ * `declared`: where the parameter is declared, when the value came from
+ * elsewhere (a setting).
+ */
 export function notAChoice(
   name: A.Ident,
-  choices: readonly string[],
+  choices: { readonly words: readonly string[] } | { readonly numbers: readonly string[] },
   value: Rational | string | boolean | undefined,
   at: Span,
   declared: Span | undefined,
 ): Diagnostic {
+  const listed = "words" in choices ? choices.words.map((c) => JSON.stringify(c)) : choices.numbers;
   return makeDiagnostic("SF0112", at, {
-    message: `\`${name.text}\` is one of ${choices.map((c) => JSON.stringify(c)).join(", ")}, given ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
+    message: `\`${name.text}\` is one of ${listed.join(", ")}, given ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
     label: "not one of the choices",
     related: declared ? [{ span: declared, label: "declared here" }] : [],
-    help: typeof value === "string" ? suggest(value, choices) : undefined,
-  });
-}
-
-export function notANumberChoice(
-  name: A.Ident,
-  choices: readonly string[],
-  value: Rational | string | boolean | undefined,
-  at: Span,
-  declared: Span | undefined,
-): Diagnostic {
-  return makeDiagnostic("SF0112", at, {
-    message: `\`${name.text}\` is one of ${choices.join(", ")}, given ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
-    label: "not one of the choices",
-    related: declared ? [{ span: declared, label: "declared here" }] : [],
+    help: "words" in choices && typeof value === "string" ? suggest(value, choices.words) : undefined,
   });
 }
 
