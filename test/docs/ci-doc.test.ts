@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import Ajv from "ajv-draft-04";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { sfcIn } from "../support/cli";
 
 const root = path.resolve(__dirname, "../..");
 const page = fs.readFileSync(path.join(root, "docs/ci.md"), "utf8");
@@ -20,19 +20,6 @@ const workflow = blocks("yaml")[0]!;
 const hook = blocks("sh").find((b) => b.startsWith("#!/bin/sh"))!;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-ci-doc-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-async function sfc(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const cwd = process.cwd();
-  process.chdir(root);
-  try {
-    const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
-    return { code, out, err };
-  } finally {
-    process.chdir(cwd);
-  }
-}
 
 /** The workflow's `npx sfc ...` commands, with examples/ for models/ and the redirect dropped. */
 function workflowCommands(): string[][] {
@@ -64,10 +51,10 @@ describe("docs/ci.md", () => {
 
   it("its commands run against examples/: clean, no annotations, a valid SARIF log without results", async () => {
     const [github, sarif] = workflowCommands();
-    const annotated = await sfc(github!.slice(0, github!.length));
+    const annotated = await sfcIn(root, ...github!.slice(0, github!.length));
     expect(annotated.code).toBe(0);
     expect(annotated.out).toBe("");
-    const logged = await sfc(sarif!);
+    const logged = await sfcIn(root, ...sarif!);
     expect(logged.code).toBe(0);
     const log = JSON.parse(logged.out);
     const schema = JSON.parse(fs.readFileSync(path.join(root, "test/render/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
@@ -81,7 +68,7 @@ describe("docs/ci.md", () => {
     fs.cpSync(path.join(root, "examples"), models, { recursive: true });
     fs.writeFileSync(path.join(models, "broken.sf"), fs.readFileSync(path.join(root, "examples/slowfast_tiny.sf"), "utf8").replace("return", "retrun"));
     const [github] = workflowCommands();
-    const r = await sfc(github!.map((a) => (a === "examples/" ? models : a)));
+    const r = await sfcIn(root, ...github!.map((a) => (a === "examples/" ? models : a)));
     expect(r.code).toBe(1);
     expect(r.out).toMatch(new RegExp(`^::error file=${models.replace(/[/.]/g, "\\$&")}/broken\\.sf,line=\\d+`, "m"));
   });

@@ -10,26 +10,13 @@ import * as path from "node:path";
 import Ajv from "ajv-draft-04";
 import { onnx } from "onnx-proto";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main";
+import { sfcIn } from "../support/cli";
 import { COMMANDS } from "../../cli/commands";
 import { globToRegExp } from "../../cli/inputs";
 
 const root = path.resolve(__dirname, "../..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-commands-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-async function sfc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const cwd = process.cwd();
-  process.chdir(root);
-  try {
-    const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), colorOut: false, colorErr: false });
-    return { code, out, err };
-  } finally {
-    process.chdir(cwd);
-  }
-}
 
 function sarifValidator() {
   const schema = JSON.parse(fs.readFileSync(path.join(root, "test/render/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
@@ -53,7 +40,7 @@ function tree(): string {
 describe("sfc check inputs", () => {
   it("takes a folder, recursively, skipping node_modules", async () => {
     const dir = tree();
-    const r = await sfc("check", path.join(dir, "models"));
+    const r = await sfcIn(root, "check", path.join(dir, "models"));
     expect(r.err).toBe("checked 2 files: 2 networks, no errors\n");
     expect(r.code).toBe(0);
   });
@@ -61,7 +48,7 @@ describe("sfc check inputs", () => {
   it("takes a quoted glob with ** and finds errors in what it matches", async () => {
     const dir = tree();
     fs.writeFileSync(path.join(dir, "models/nested/broken.sf"), "network N(x: <8, 32², 3>) { return y }\n");
-    const r = await sfc("check", `${dir}/models/**/*.sf`, "--format", "json");
+    const r = await sfcIn(root, "check", `${dir}/models/**/*.sf`, "--format", "json");
     expect(r.code).toBe(1);
     const diagnostics = JSON.parse(r.out) as Array<{ file: string; code: string }>;
     expect(diagnostics.length).toBeGreaterThan(0);
@@ -69,8 +56,8 @@ describe("sfc check inputs", () => {
   });
 
   it("takes examples/ and the examples by glob, as docs/ci.md does", async () => {
-    const byFolder = await sfc("check", "examples");
-    const byGlob = await sfc("check", "examples/*.sf");
+    const byFolder = await sfcIn(root, "check", "examples");
+    const byGlob = await sfcIn(root, "check", "examples/*.sf");
     expect(byFolder.code).toBe(0);
     expect(byGlob.err).toBe(byFolder.err);
     expect(byFolder.err).toMatch(/^checked \d+ files: /);
@@ -90,7 +77,7 @@ describe("unreadable inputs in every format", () => {
   const args = ["check", "examples/slowfast_tiny.sf", "missing/x.sf", "no-match/*.sf"];
 
   it("sarif: a valid log with a toolExecutionNotification per input, exit 2", async () => {
-    const r = await sfc(...args, "--format", "sarif");
+    const r = await sfcIn(root, ...args, "--format", "sarif");
     expect(r.code).toBe(2);
     const log = JSON.parse(r.out);
     const validate = sarifValidator();
@@ -104,7 +91,7 @@ describe("unreadable inputs in every format", () => {
   });
 
   it("json: an array with an SF0103 entry per input, exit 2", async () => {
-    const r = await sfc(...args, "--format", "json");
+    const r = await sfcIn(root, ...args, "--format", "json");
     expect(r.code).toBe(2);
     expect((JSON.parse(r.out) as Array<{ code: string; file: string }>).map((d) => [d.code, d.file])).toEqual([
       ["SF0103", "missing/x.sf"],
@@ -113,7 +100,7 @@ describe("unreadable inputs in every format", () => {
   });
 
   it("github: an error annotation per input, exit 2", async () => {
-    const r = await sfc(...args, "--format", "github");
+    const r = await sfcIn(root, ...args, "--format", "github");
     expect(r.code).toBe(2);
     expect(r.out).toBe(
       "::error file=missing/x.sf,title=sfc::cannot read missing/x.sf: no such file\n::error file=no-match/*.sf,title=sfc::cannot read no-match/*.sf: no file matches\n",
@@ -121,14 +108,14 @@ describe("unreadable inputs in every format", () => {
   });
 
   it("human: a line per input on stderr, exit 2", async () => {
-    const r = await sfc(...args);
+    const r = await sfcIn(root, ...args);
     expect(r.code).toBe(2);
     expect(r.out).toBe("");
     expect(r.err).toBe("sfc: cannot read missing/x.sf: no such file\nsfc: cannot read no-match/*.sf: no file matches\n");
   });
 
   it("a usage error under a machine format still writes a whole document", async () => {
-    const r = await sfc("compile", "missing.sf", "-o", path.join(work, "x.onnx"), "--format", "sarif");
+    const r = await sfcIn(root, "compile", "missing.sf", "-o", path.join(work, "x.onnx"), "--format", "sarif");
     expect(r.code).toBe(2);
     const log = JSON.parse(r.out);
     expect(sarifValidator()(log)).toBe(true);
@@ -138,9 +125,9 @@ describe("unreadable inputs in every format", () => {
 
 describe("help", () => {
   it.each(COMMANDS.map((c) => c.name))("sfc help %s, sfc %s --help and -h print that command's options", async (name) => {
-    const viaHelp = await sfc("help", name);
-    const viaFlag = await sfc(name, "--help");
-    const viaShort = await sfc(name, "-h");
+    const viaHelp = await sfcIn(root, "help", name);
+    const viaFlag = await sfcIn(root, name, "--help");
+    const viaShort = await sfcIn(root, name, "-h");
     expect(viaHelp.code).toBe(0);
     expect(viaHelp.out).toMatch(new RegExp(`^sfc ${name} — `));
     expect(viaHelp.out).toMatch(new RegExp(`Usage: sfc ${name} `));
@@ -151,15 +138,15 @@ describe("help", () => {
   });
 
   it("sfc help lists the commands; an unknown one is exit 2", async () => {
-    const r = await sfc("help");
+    const r = await sfcIn(root, "help");
     for (const c of COMMANDS) expect(r.out).toMatch(new RegExp(`^  ${c.name} +${c.summary.replace(/[()|.*+?]/g, "\\$&")}$`, "m"));
-    expect((await sfc("help", "nope")).code).toBe(2);
+    expect((await sfcIn(root, "help", "nope")).code).toBe(2);
   });
 });
 
 describe("--format for diagnostics", () => {
   it("info --format json gives JSON diagnostics on stdout when the network fails", async () => {
-    const r = await sfc("info", "std/slowfast.sf", "--network", "NoSuchNet", "--format", "json");
+    const r = await sfcIn(root, "info", "std/slowfast.sf", "--network", "NoSuchNet", "--format", "json");
     expect(r.code).toBe(1);
     expect(r.err).toBe("");
     const diagnostics = JSON.parse(r.out) as Array<{ code: string }>;
@@ -167,7 +154,8 @@ describe("--format for diagnostics", () => {
   });
 
   it("compile --format sarif gives a valid SARIF log of the errors", async () => {
-    const r = await sfc(
+    const r = await sfcIn(
+      root,
       "compile",
       "std/slowfast.sf",
       "--network",
@@ -190,7 +178,7 @@ describe("--format for diagnostics", () => {
 describe("what compile and run print", () => {
   it("compile's node count is the written file's", async () => {
     const out = path.join(work, "r50.onnx");
-    const r = await sfc("compile", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "C=8", "--set", "S=32", "-o", out);
+    const r = await sfcIn(root, "compile", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "C=8", "--set", "S=32", "-o", out);
     expect(r.code, r.err).toBe(0);
     const model = onnx.ModelProto.decode(fs.readFileSync(out));
     expect(r.err).toContain(`, ${model.graph!.node!.length} ONNX nodes, `);
@@ -202,9 +190,9 @@ describe("what compile and run print", () => {
     const json = path.join(work, "labels.json");
     fs.writeFileSync(json, JSON.stringify(Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`class ${String.fromCharCode(97 + i)}`, i]))));
     const net = ["run", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "C=8", "--set", "S=32", "--set", "classes=7", "--top", "3"];
-    const plain = await sfc(...net);
-    const named = await sfc(...net, "--labels", lines);
-    const fromJson = await sfc(...net, "--labels", json);
+    const plain = await sfcIn(root, ...net);
+    const named = await sfcIn(root, ...net, "--labels", lines);
+    const fromJson = await sfcIn(root, ...net, "--labels", json);
     expect(plain.code).toBe(0);
     const row = /\[0\] top-3 by logit: (\d+) \(([-\d.]+)\), (\d+) \(([-\d.]+)\), (\d+) \(([-\d.]+)\)/.exec(plain.out)!;
     expect(row).not.toBeNull();
@@ -216,7 +204,21 @@ describe("what compile and run print", () => {
   it("a label file that does not fit the classes is exit 2", async () => {
     const few = path.join(work, "few.txt");
     fs.writeFileSync(few, "a\nb\n");
-    const r = await sfc("run", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "C=8", "--set", "S=32", "--set", "classes=7", "--labels", few);
+    const r = await sfcIn(
+      root,
+      "run",
+      "std/slowfast.sf",
+      "--network",
+      "SlowFast_4x16_R50",
+      "--set",
+      "C=8",
+      "--set",
+      "S=32",
+      "--set",
+      "classes=7",
+      "--labels",
+      few,
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/names 2 classes; the model has 7/);
   });
