@@ -57,16 +57,7 @@ network Reference(clip: <αT, S², 3>, T = 4, α = 8, β: rat = 1/4, S = 64, C =
   }
 }
 `;
-
-function makeRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { makeRandom } from "../support/random";
 
 describe("fast_scale=1/2 against a depth-to-space reference", () => {
   it("gives the same logits to 1e-4", async () => {

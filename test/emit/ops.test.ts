@@ -9,21 +9,11 @@ import type { IRGraph, IROp, Triple } from "../../compiler/ir";
 import { emitOnnx, type EmitOnnxOptions } from "../../compiler/emit/onnx";
 import { IRBuilder } from "../support/ir-builder";
 import { assertShapesMatchIR, checkManyWithOnnx, runWithOrt, type TensorData } from "../support/onnx-check";
+import { makeRandom } from "../support/random";
 
 const BATCH = 2;
 
 // --- deterministic test data ------------------------------------------------
-
-/** mulberry32: a tiny PRNG for test inputs, independent of the emitter's generator. */
-function makeRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomTensor(dims: readonly number[], random: () => number, low = -1, high = 1): TensorData {
   const data = new Float32Array(dims.reduce((a, b) => a * b, 1));

@@ -10,16 +10,7 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../../compiler/index";
 import { memoryHost } from "../support/compiler";
 import { assertShapesMatchIR, checkManyWithOnnx, runWithOrt, type TensorData } from "../support/onnx-check";
-
-function makeRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { makeRandom } from "../support/random";
 
 function randomTensor(dims: readonly number[], seed: number): TensorData {
   const random = makeRandom(seed);
