@@ -225,6 +225,15 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
   // Where each folded value's frame count can be read at run time: a 5-D value with the same T.
   const timeSource = new Map<string, string>();
 
+  /**
+   * The first dim of a folded value, N·T, named ("N*32") rather than left
+   * unknown: onnxruntime fuses a residual Add (and the Relu after it) into the
+   * NCHWc conv before it only when it can prove both inputs the same shape.
+   */
+  const foldedBatch = (dims: readonly Dim[]): Dim | undefined => {
+    const [n, , t] = dims;
+    return n === undefined || n === "?" || t === undefined || t === "?" ? undefined : times(n, t);
+  };
   const toFolded = (value: string, doc: string | null | undefined): string => {
     const existing = folded.get(value);
     if (existing !== undefined) return existing;
@@ -235,7 +244,7 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
     declare(moved, [undefined, t, c, h, w]);
     const name = fresh(`${value}/folded`);
     emit("Reshape", [moved, shapeOperand(`${value}/folded_shape`, [-1, c as number, ...sized(dims, value, 3, 5)], doc)], [name], doc);
-    declare(name, [undefined, c, h, w]);
+    declare(name, [foldedBatch(dims), c, h, w]);
     folded.set(value, name);
     timeSource.set(name, value);
     return name;
@@ -275,8 +284,9 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
   /** The output of a node that ran folded (with `frames`' frame count): named apart, its NCDHW form made only if asked for. */
   const foldedOutput = (value: string, frames: string): string => {
     const name = fresh(`${value}/folded`);
-    const [, c, , h, w] = shapes.get(value)!;
-    declare(name, [undefined, c, h, w]);
+    const dims = shapes.get(value)!;
+    const [, c, , h, w] = dims;
+    declare(name, [foldedBatch(dims), c, h, w]);
     folded.set(value, name);
     timeSource.set(name, timeSource.get(frames) ?? frames);
     removedValues.add(value);
@@ -430,7 +440,7 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
     const conv = fresh(`${output}/per_tap`);
     const foldedInput = toFolded(x!, doc);
     out.push({ ...node, input: [foldedInput, w2], output: [conv], attribute: twoD(node, window, true) });
-    declare(conv, [undefined, kt * co, hOut, wOut]);
+    declare(conv, [foldedBatch(shapes.get(x!)!), kt * co, hOut, wOut]);
     const summed =
       typeof t === "number" && typeof tOut === "number" && typeof hOut === "number" && typeof wOut === "number"
         ? tapSumByMatMul(conv, { t, tOut, kt, co, hOut, wOut, padBegin }, output, doc)
@@ -443,7 +453,7 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
     }
     const flat = fresh(`${output}/without_bias`);
     emit("Reshape", [summed, foldedShape], [flat], doc);
-    declare(flat, [undefined, co, hOut, wOut]);
+    declare(flat, [foldedBatch(outDims), co, hOut, wOut]);
     const biasColumn = fresh(`${bias}/column`);
     emit("Reshape", [bias, constant(`${bias}/column_shape`, [co, 1, 1])], [biasColumn], doc);
     emit("Add", [flat, biasColumn], [result], doc);

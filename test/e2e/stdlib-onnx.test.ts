@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../../compiler/index";
 import { nodeHost } from "../../compiler/host/node";
 import type { LayoutMode } from "../../compiler/emit/layout";
-import { assertShapesMatchIR, checkManyWithOnnx, runWithOrt, type TensorData } from "../support/onnx-check";
+import { assertShapesMatchIR, checkManyWithOnnx, ortOptimisedNodes, runWithOrt, type TensorData } from "../support/onnx-check";
 
 const NETWORKS = [
   "SlowFast_4x16_R50",
@@ -106,6 +106,23 @@ describe("standard-library networks through the onnx checker", () => {
     // At a fixed clip length its taps are summed by one MatMul with a 0/1 matrix (--dynamic T keeps Pad, Slice and Sum).
     expect(after.ops).toContain("MatMul");
     expect(after.ops).not.toContain("Sum");
+  });
+
+  it("names each folded value's first dim N·T, so that onnxruntime fuses every residual Add and its Relu into the conv before it", async () => {
+    // Widths at which onnxruntime's NCHWc convs apply (channels a multiple of 16).
+    const r = build("SlowFast_4x16_R50", ["C=32", "S=64", "classes=10"]);
+    const { onnx } = require("onnx-proto") as typeof import("onnx-proto");
+    const graph = onnx.ModelProto.decode(r.model!).graph!;
+    const folded = graph.valueInfo!.filter((v) => v.name!.endsWith("/folded"));
+    expect(folded.length).toBeGreaterThan(100);
+    for (const v of folded) expect(`${v.name}: ${v.type!.tensorType!.shape!.dim![0]!.dimParam}`).toMatch(/: N\*(32|4)$/);
+    const residualAdds = graph.node!.filter((n) => n.opType === "Add" && /\.res\d+\.add$/.test(n.name!));
+    expect(residualAdds.length).toBe(32); // 16 bottlenecks in each pathway
+
+    const optimised = await ortOptimisedNodes(r.model!);
+    // Where the CPU has no NCHWc kernels, onnxruntime leaves every conv as it is and nothing is fused.
+    if (!optimised.some((n) => n.opType === "ReorderInput")) return;
+    expect(optimised.filter((n) => n.opType === "Add" && /\.res\d+\.add$/.test(n.name)).map((n) => n.name)).toEqual([]);
   });
 
   it("compiles byte for byte the same twice", () => {

@@ -8,7 +8,7 @@
  * was never checked must not pass.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
@@ -129,5 +129,23 @@ export async function runWithOrt(model: Uint8Array, feeds: Record<string, Tensor
     return outputs;
   } finally {
     await session.release();
+  }
+}
+
+/**
+ * The graph onnxruntime runs after its own optimisations (level "all", CPU,
+ * as `sfc run` and the benchmarks use it): the op types of its nodes, in
+ * order, with their names.
+ */
+export async function ortOptimisedNodes(model: Uint8Array): Promise<Array<{ readonly opType: string; readonly name: string }>> {
+  const dir = mkdtempSync(join(tmpdir(), "sfc-ort-opt-"));
+  try {
+    const file = join(dir, "optimised.onnx");
+    const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: "all", intraOpNumThreads: 1, optimizedModelFilePath: file });
+    await session.release();
+    const { onnx } = require("onnx-proto") as typeof import("onnx-proto");
+    return onnx.ModelProto.decode(readFileSync(file)).graph!.node!.map((n) => ({ opType: n.opType ?? "", name: n.name ?? "" }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
