@@ -1,5 +1,4 @@
 /** What the CLI's commands share: options, their parsing, and compiling from them. */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { compile, type CompileResult, type Setting } from "../compiler/index";
 import { nodeHost, packageInfo, readCheckpointFile } from "../compiler/host/node";
@@ -7,6 +6,7 @@ import type { OutputFormat } from "../compiler/render/index";
 import { parseLimit, type Limits } from "../compiler/limits";
 import { CheckpointError } from "../compiler/weights/tensor";
 import { requireSource, UsageError } from "./io";
+import { fileSha256InBackground } from "./file-sha256";
 import { LAYOUT_MODES, type LayoutMode } from "../compiler/emit/layout";
 import type { OptionSpecs } from "./options";
 
@@ -101,7 +101,7 @@ export function compileFromArgs(
         label: values.weights,
         names: values["weight-names"],
         reinit: values.reinit,
-        sha256: fileSha256(values.weights),
+        sha256: fileSha256InBackground(values.weights),
       };
     } catch (e) {
       if (e instanceof CheckpointError) throw new UsageError(`cannot load ${values.weights}: ${e.message}`);
@@ -136,17 +136,4 @@ export function dynamicNames(values: readonly string[] | undefined): string[] {
   const names = (values ?? []).flatMap((v) => v.split(",")).map((n) => n.trim());
   if (names.some((n) => n === "")) throw new UsageError("--dynamic takes parameter names separated by commas, e.g. --dynamic T,S");
   return [...new Set(names)];
-}
-
-/** SHA-256 of a file, read in pieces so that a large checkpoint is never whole in memory here. */
-function fileSha256(file: string): string {
-  const hash = createHash("sha256");
-  const fd = fs.openSync(file, "r");
-  try {
-    const chunk = Buffer.alloc(1 << 20);
-    for (let n = fs.readSync(fd, chunk); n > 0; n = fs.readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
-  } finally {
-    fs.closeSync(fd);
-  }
-  return hash.digest("hex");
 }

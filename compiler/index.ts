@@ -326,8 +326,12 @@ export interface CompileOptions {
     readonly names?: string;
     /** Glob patterns of weights to start from the seeded initialisation instead (fine-tuning a new head). */
     readonly reinit?: readonly string[];
-    /** SHA-256 of the file's bytes, hex, for the metadata (`weights_sha256`). */
-    readonly sha256?: string;
+    /**
+     * SHA-256 of the file's bytes, hex, for the metadata (`weights_sha256`); or
+     * a function that gives it, called once the network has checked, so that
+     * the file can be hashed while the compiler works.
+     */
+    readonly sha256?: string | (() => string);
   };
   /** Keep BatchNormalization nodes (named as in the checkpoint) instead of folding them. */
   readonly keepBn?: boolean;
@@ -489,7 +493,7 @@ export function compile(options: CompileOptions): CompileResult {
     sources: new Map([...session.program.sources].map(([file, text]) => [displayPath(file), text])),
     sfcVersion: producer.version,
     requirements: JSON.stringify(plan?.requirements ?? fixedRequirements(emitted.graph)),
-    weights: options.checkpoint ? { file: options.checkpoint.label, sha256: options.checkpoint.sha256 } : undefined,
+    weights: options.checkpoint ? { file: options.checkpoint.label, sha256: resolved(options.checkpoint.sha256) } : undefined,
     passes: {
       folded_batch_norms: emitted.report.foldedBatchNorms.length,
       kept_batch_norms: emitted.report.keptBatchNorms,
@@ -510,6 +514,11 @@ export function compile(options: CompileOptions): CompileResult {
     ...(sizes ? { dynamic: sizes } : {}),
   });
   return withLazyModel({ ...checked, serialised, graph: emitted.graph, elaborated: graph, passes: emitted.report, ...(plan ? { dynamic: plan } : {}) });
+}
+
+/** A value given as itself or as a function that gives it when needed. */
+function resolved<T>(value: T | (() => T)): T {
+  return typeof value === "function" ? (value as () => T)() : value;
 }
 
 /** Adds `model`, the serialised bytes, computed once when first read. */
