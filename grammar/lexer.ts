@@ -160,4 +160,13 @@ export const allTokens: TokenType[] = [
   Squared,
 ];
 
-export const sfLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
+/**
+ * The lexer. Its token definitions are checked (unreachable or empty
+ * patterns, and the like) by test/grammar/validations.test.ts, with
+ * `validate`; the shipped one skips those checks at every start-up.
+ */
+export function makeLexer(options: { validate?: boolean } = {}): InstanceType<typeof Lexer> {
+  return new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false, skipValidations: !(options.validate ?? false) });
+}
+
+export const sfLexer = makeLexer();
