@@ -135,12 +135,26 @@ export function blockValueArgument(
   });
 }
 
+/**
+ * Where the value was written in another file than the call (a --set, or an
+ * alias calling into the standard library), the mistake is the value's, and
+ * every call of it would report the same: the binding is the primary span,
+ * so that the repeats collapse into one diagnostic.
+ */
 export function boundAgain(param: string, arg: A.Argument & { name: A.Ident }, value: string, bound: Span): Diagnostic {
+  const name = arg.name.text;
+  if (bound.file !== arg.span.file)
+    return makeDiagnostic("SF0122", bound, {
+      message: `\`${name}\` is bound by \`${param}\` = \`${value}\`, and the calls of \`${param}\` give it too`,
+      label: "bound here",
+      related: [{ span: arg.span, label: "given again by this call" }],
+      help: `leave \`${name}\` out of the value of \`${param}\`: its calls give it`,
+    });
   return makeDiagnostic("SF0122", arg.span, {
-    message: `\`${arg.name.text}\` is already bound by \`${param}\` = \`${value}\``,
+    message: `\`${name}\` is already bound by \`${param}\` = \`${value}\``,
     label: "given again",
     related: [{ span: bound, label: `bound here` }],
-    help: `bind \`${arg.name.text}\` in one place: here, or in the value of \`${param}\``,
+    help: `bind \`${name}\` in one place: here, or in the value of \`${param}\``,
   });
 }
 
