@@ -145,11 +145,25 @@ export abstract class Evaluator {
     if (v !== undefined && v.sign() <= 0) ctx.reporter.fail(M.divisionByNonPositive(span, d, ctx));
   }
 
+  /** One side of == or !=, where a block's bare name is the block itself: `transform == t2c`. */
+  private comparand(e: A.Expr, ctx: Ctx): Value {
+    if (e.kind === "name" && ctx.vars.get(e.ident.name) === undefined) {
+      const entry = ctx.scope.blocks.get(e.ident.name);
+      if (entry?.decl.kind === "block") return { kind: "block", entry, bound: [], span: e.span };
+    }
+    return this.expr(e, ctx);
+  }
+
   private binary(e: Extract<A.Expr, { kind: "binary" }>, ctx: Ctx): Value {
     if (e.op === "==" || e.op === "!=") {
-      const l = this.expr(e.lhs, ctx);
-      const r = this.expr(e.rhs, ctx);
+      const l = this.comparand(e.lhs, ctx);
+      const r = this.comparand(e.rhs, ctx);
       if (l.kind === "poison" || r.kind === "poison") return { kind: "poison", span: e.span };
+      // Two blocks: the same block, whatever arguments either value binds (transform == tconv).
+      if (l.kind === "block" && r.kind === "block") {
+        const same = l.entry.decl === r.entry.decl;
+        return { kind: "bool", value: e.op === "==" ? same : !same, span: e.span };
+      }
       // A block-valued parameter against one of its words: transform != "none".
       if ((l.kind === "block" && r.kind === "string") || (l.kind === "string" && r.kind === "block"))
         return { kind: "bool", value: e.op === "!=", span: e.span };
@@ -158,6 +172,7 @@ export abstract class Evaluator {
         const same = l.value === r.value;
         return { kind: "bool", value: e.op === "==" ? same : !same, span: e.span };
       }
+      if (l.kind === "block" || r.kind === "block") return ctx.reporter.fail(M.incomparable(e.span, l, r));
     }
     const a = this.dim(e.lhs, ctx);
     const b = this.dim(e.rhs, ctx);

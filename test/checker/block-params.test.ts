@@ -126,6 +126,18 @@ network A = Net(K: 5)
     expect(codes(r)).toContain("SF0202");
   });
 
+  it("compares with a block's name as that block, whatever arguments the value binds, and with a word as different", () => {
+    const only = (test: string) => NET.replace('if transform != "none"', `if ${test}`);
+    expect(lateralWeight(elaborateSource(only("transform == tconv"), "Net"))).toContain("fuse.conv_f2s.weight 8×4×3×1×1");
+    expect(lateralWeight(elaborateSource(only("transform == tconv"), "Net", ["transform=tconv(k: 5)"]))).toContain("fuse.conv_f2s.weight 8×4×5×1×1");
+    expect(lateralWeight(elaborateSource(only("tconv == transform"), "Net", ["transform=tconv_only"]))).toEqual([]);
+    expect(lateralWeight(elaborateSource(only("transform != t2c"), "Net", ["transform=t2c"]))).toEqual([]);
+    expect(lateralWeight(elaborateSource(only("transform != t2c"), "Net")).length).toBeGreaterThan(0);
+    // A word is never a block; a number is no comparand for either.
+    expect(lateralWeight(elaborateSource(only("transform == tconv"), "Net", ["transform=none"]))).toEqual([]);
+    expectError(checkSource(only("transform == 3")), "SF0204", { message: "cannot compare" });
+  });
+
   it("refuses a call of the parameter while it is a word (SF0123)", () => {
     expectError(checkSource(NET.replace(/if transform != "none" \{ (.*) \}/, "$1"), ["transform=none"]), "SF0123", { at: "transform(" });
   });
