@@ -223,18 +223,51 @@ export class AstBuilder {
     const c = n.children;
     const name = this.tok(c, "name");
     if (!name) return undefined;
-    const sort = this.tok(c, "sort");
-    const choices = (c.choices ?? []).filter(isToken).map((t) => unquote(t.image));
+    const kind = this.formalKind(n);
+    const sort = kind === "sort" ? this.tok(c, "sort") : undefined;
+    const choices = kind === "sort" || kind === "numbers" ? [] : (c.choices ?? []).filter(isToken).map((t) => unquote(t.image));
     return {
       name: this.ident(name),
       type: this.typeExpr(this.node(c, "typeExpr")),
       sort: sort && this.ident(sort),
       choices: choices.length > 0 ? choices : undefined,
-      ...(c.blockSort ? { isBlock: true } : {}),
-      ...(c.numberChoices ? { numberChoices: this.nodes(c, "numberChoices").flatMap((e) => this.numberChoice(e) ?? []) } : {}),
+      ...(kind === "block" ? { isBlock: true } : {}),
+      ...(kind === "numbers" ? { numberChoices: this.nodes(c, "numberChoices").flatMap((e) => this.numberChoice(e) ?? []) } : {}),
       default: this.exprOf(this.node(c, "default")),
       span: this.nodeSpan(n),
     };
+  }
+
+  /**
+   * What a formal's union of alternatives declares: one sort (`int`), `block`
+   * with any words, words, or numbers. A mixture (`int | block`, `"a" | 1`)
+   * is reported here, and the formal is read as the likeliest of them, so
+   * that its uses are checked without errors of their own.
+   */
+  private formalKind(n: CstNode): "sort" | "block" | "words" | "numbers" | undefined {
+    const c = n.children;
+    const count = (label: string): number => c[label]?.length ?? 0;
+    const [sorts, blocks, words, numbers] = [count("sort"), count("blockSort"), count("choices"), count("numberChoices")];
+    if (sorts + blocks + words + numbers === 0) return undefined;
+    const kind = blocks > 0 ? "block" : words > 0 ? "words" : numbers > 0 ? "numbers" : "sort";
+    const valid = {
+      sort: sorts === 1 && blocks + words + numbers === 0,
+      block: blocks === 1 && sorts + numbers === 0,
+      words: sorts + numbers === 0,
+      numbers: sorts + words === 0,
+    }[kind];
+    const parts = [...(c.sort ?? []), ...(c.blockSort ?? []), ...(c.choices ?? []), ...(c.numberChoices ?? [])]
+      .map((e) => this.range(e))
+      .filter((r) => r !== undefined);
+    if (!valid && parts.length > 0)
+      this.problems.push({
+        code: "SF0002",
+        start: Math.min(...parts.map((r) => r[0])),
+        end: Math.max(...parts.map((r) => r[1])),
+        message: `a parameter's type mixes kinds of value: write one sort (\`int\`, \`rat\`, \`bool\`), \`block\` with words (\`block | "none"\`), words (\`"a" | "b"\`) or numbers (\`1 | 1/2\`)`,
+        label: "not a parameter type",
+      });
+    return kind;
   }
 
   private namesDecl(n: CstNode): A.NamesDecl | undefined {

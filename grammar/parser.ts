@@ -97,24 +97,22 @@ export class SfParser extends chevrotain.CstParser {
       this.CONSUME(T.Colon);
       this.OR([
         { ALT: () => this.SUBRULE(this.typeExpr) },
-        { ALT: () => this.CONSUME2(T.Identifier, { LABEL: "sort" }) },
         {
-          // A block-valued parameter, optionally also a word: transform: block | "none"
-          ALT: () => {
-            this.CONSUME(T.Block, { LABEL: "blockSort" });
-            this.MANY(() => {
-              this.CONSUME(T.Bar);
-              this.CONSUME2(T.StringLiteral, { LABEL: "choices" });
-            });
-          },
-        },
-        {
-          // A choice: lateral: "tconv" | "t2c" | "tsample" | "none"
-          ALT: () => this.AT_LEAST_ONE_SEP({ SEP: T.Bar, DEF: () => this.CONSUME(T.StringLiteral, { LABEL: "choices" }) }),
-        },
-        {
-          // A choice of numbers: fast_scale: 1 | 1/2
-          ALT: () => this.AT_LEAST_ONE_SEP2({ SEP: T.Bar, DEF: () => this.SUBRULE(this.numberChoice, { LABEL: "numberChoices" }) }),
+          // A sort (k: int), a block-valued parameter (transform: block | "none"), a choice of
+          // words (lateral: "tconv" | "t2c") or of numbers (fast_scale: 1 | 1/2). Parsed as one
+          // union of any of them, so that a mixture (int | block) is one clear error from the
+          // AST builder rather than a syntax error whose recovery misreads the rest of the file.
+          ALT: () =>
+            this.AT_LEAST_ONE_SEP({
+              SEP: T.Bar,
+              DEF: () =>
+                this.OR2([
+                  { ALT: () => this.CONSUME2(T.Identifier, { LABEL: "sort" }) },
+                  { ALT: () => this.CONSUME(T.Block, { LABEL: "blockSort" }) },
+                  { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: "choices" }) },
+                  { ALT: () => this.SUBRULE(this.numberChoice, { LABEL: "numberChoices" }) },
+                ]),
+            }),
         },
       ]);
     });
