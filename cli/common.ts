@@ -96,12 +96,13 @@ export function compileFromArgs(
   if (values.weights !== undefined) {
     if (!fs.existsSync(values.weights)) throw new UsageError(`cannot read ${values.weights}: no such file`);
     try {
+      const sha256 = fileSha256InBackground(values.weights);
       checkpoint = {
         tensors: readCheckpointFile(values.weights),
         label: values.weights,
         names: values["weight-names"],
         reinit: values.reinit,
-        sha256: fileSha256InBackground(values.weights),
+        sha256: () => sha256.digest(),
       };
     } catch (e) {
       if (e instanceof CheckpointError) throw new UsageError(`cannot load ${values.weights}: ${e.message}`);

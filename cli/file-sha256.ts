@@ -2,9 +2,9 @@
  * SHA-256 of a checkpoint for `weights_sha256`. Hashing a 138 MB file takes
  * about 90 ms, as long as checking and elaborating the network, so the CLI
  * hashes it on a worker thread while the compiler works, and takes the digest
- * when the metadata is written. By then the worker has ended, so its memory
- * (a few MB) does not add to the compile's peak, which comes while weights
- * are streamed.
+ * when the metadata is written. By then the worker has ended: its few MB add
+ * nothing to R101's peak, which comes while weights are streamed, and 2-5 MB
+ * to R50's, which comes earlier (bench/README.md).
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -18,8 +18,11 @@ const PENDING = 0;
 const DONE = 1;
 const FAILED = 2;
 
-/** How long the worker may make no progress before the file is hashed here instead. */
-const STALL_MS = 3000;
+/**
+ * How long the worker may make no progress (none at all: it has not started)
+ * before the file is hashed here instead. A healthy worker reports every MiB.
+ */
+const STALL_MS = 1000;
 const WAIT_SLICE_MS = 50;
 
 /**
@@ -29,11 +32,12 @@ const WAIT_SLICE_MS = 50;
  */
 const WORKER_SOURCE = `"use strict";
 const { workerData } = require("node:worker_threads");
-const fs = require("node:fs");
-const { createHash } = require("node:crypto");
 const state = new Int32Array(workerData.shared, 0, 2);
 let outcome = ${FAILED};
 try {
+  Atomics.add(state, ${PROGRESS}, 1);
+  const fs = require("node:fs");
+  const { createHash } = require("node:crypto");
   const hash = createHash("sha256");
   const fd = fs.openSync(workerData.file, "r");
   try {
@@ -66,33 +70,45 @@ export function fileSha256(file: string): string {
   return hash.digest("hex");
 }
 
+/** A digest being computed; `hashedBy` says, once it is given, which thread computed it. */
+export interface PendingDigest {
+  digest(): string;
+  hashedBy(): "worker" | "this thread" | undefined;
+}
+
 /**
- * Starts hashing `file` on a worker thread and returns a function that gives
- * the hex digest, waiting for the worker if it has not finished. Whatever
- * goes wrong there (no worker, a read error, a worker that stops making
- * progress) ends in hashing the file on this thread, so the digest, or the
- * error, is the one fileSha256 gives.
+ * Starts hashing `file` on a worker thread. The digest, asked for, waits for
+ * the worker if it has not finished. Whatever goes wrong there (no worker, a
+ * read error, a worker that stops making progress or never starts) ends in
+ * hashing the file on this thread, so the digest, or the error, is the one
+ * fileSha256 gives.
  */
-export function fileSha256InBackground(file: string): () => string {
+export function fileSha256InBackground(file: string): PendingDigest {
   const shared = new SharedArrayBuffer(DIGEST_OFFSET + 32);
-  let worker: Worker;
+  let worker: Worker | undefined;
   try {
     worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, shared }, stdout: true, stderr: true });
+    // Never keeps the process alive: a compile that fails early exits without the digest.
+    worker.unref();
+    worker.on("error", () => {
+      // Seen through the shared state (FAILED, or no progress), and the file is hashed on this thread.
+    });
   } catch {
-    return () => fileSha256(file);
+    worker = undefined;
   }
-  // Never keeps the process alive: a compile that fails early exits without the digest.
-  worker.unref();
-  worker.on("error", () => {
-    // Seen through the shared state (FAILED), and the file is hashed on this thread.
-  });
   let digest: string | undefined;
-  return () => {
-    if (digest === undefined) {
-      digest = awaitDigest(shared) ?? fileSha256(file);
-      void worker.terminate();
-    }
-    return digest;
+  let by: "worker" | "this thread" | undefined;
+  return {
+    digest() {
+      if (digest === undefined) {
+        const fromWorker = worker && awaitDigest(shared);
+        void worker?.terminate();
+        by = fromWorker ? "worker" : "this thread";
+        digest = fromWorker ?? fileSha256(file);
+      }
+      return digest;
+    },
+    hashedBy: () => by,
   };
 }
 

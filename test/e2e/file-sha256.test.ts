@@ -34,10 +34,13 @@ describe("the checkpoint's SHA-256, hashed on a worker thread", () => {
         name,
         Uint8Array.from({ length: size }, () => Math.floor(random() * 256)),
       );
-      const digest = fileSha256InBackground(file);
-      expect(digest()).toBe(expected(file));
+      const pending = fileSha256InBackground(file);
+      expect(pending.hashedBy()).toBeUndefined();
+      expect(pending.digest()).toBe(expected(file));
+      // The worker hashed it: the fallback on this thread would give the same digest.
+      expect(pending.hashedBy()).toBe("worker");
       // Asked again, the same digest without hashing again.
-      expect(digest()).toBe(expected(file));
+      expect(pending.digest()).toBe(expected(file));
       expect(fileSha256(file)).toBe(expected(file));
     }
   });
@@ -45,6 +48,8 @@ describe("the checkpoint's SHA-256, hashed on a worker thread", () => {
   it("hashes on this thread when the worker fails, so the error is fileSha256's: a missing file throws ENOENT", () => {
     const missing = path.join(dir, "no-such-file");
     expect(() => fileSha256(missing)).toThrow(/ENOENT/);
-    expect(() => fileSha256InBackground(missing)()).toThrow(/ENOENT/);
+    const pending = fileSha256InBackground(missing);
+    expect(() => pending.digest()).toThrow(/ENOENT/);
+    expect(pending.hashedBy()).toBe("this thread");
   });
 });
