@@ -8,6 +8,7 @@
  */
 import type { CstNode, CstElement, IToken } from "chevrotain";
 import type * as A from "./ast";
+import { formalKind, type FormalKind } from "./formal-type";
 import { Rational } from "./dims/rational";
 import type { Span } from "./span";
 import { SourceLines } from "./source-lines";
@@ -223,7 +224,7 @@ export class AstBuilder {
     const c = n.children;
     const name = this.tok(c, "name");
     if (!name) return undefined;
-    const kind = this.formalKind(n);
+    const kind = this.formalKind(c);
     const sort = kind === "sort" ? this.tok(c, "sort") : undefined;
     const choices = kind === "sort" || kind === "numbers" ? [] : (c.choices ?? []).filter(isToken).map((t) => unquote(t.image));
     return {
@@ -238,36 +239,13 @@ export class AstBuilder {
     };
   }
 
-  /**
-   * What a formal's union of alternatives declares: one sort (`int`), `block`
-   * with any words, words, or numbers. A mixture (`int | block`, `"a" | 1`)
-   * is reported here, and the formal is read as the likeliest of them, so
-   * that its uses are checked without errors of their own.
-   */
-  private formalKind(n: CstNode): "sort" | "block" | "words" | "numbers" | undefined {
-    const c = n.children;
-    const count = (label: string): number => c[label]?.length ?? 0;
-    const [sorts, blocks, words, numbers] = [count("sort"), count("blockSort"), count("choices"), count("numberChoices")];
-    if (sorts + blocks + words + numbers === 0) return undefined;
-    const kind = blocks > 0 ? "block" : words > 0 ? "words" : numbers > 0 ? "numbers" : "sort";
-    const valid = {
-      sort: sorts === 1 && blocks + words + numbers === 0,
-      block: blocks === 1 && sorts + numbers === 0,
-      words: sorts + numbers === 0,
-      numbers: sorts + words === 0,
-    }[kind];
-    const parts = [...(c.sort ?? []), ...(c.blockSort ?? []), ...(c.choices ?? []), ...(c.numberChoices ?? [])]
-      .map((e) => this.range(e))
-      .filter((r) => r !== undefined);
-    if (!valid && parts.length > 0)
-      this.problems.push({
-        code: "SF0002",
-        start: Math.min(...parts.map((r) => r[0])),
-        end: Math.max(...parts.map((r) => r[1])),
-        message: `a parameter's type mixes kinds of value: write one sort (\`int\`, \`rat\`, \`bool\`), \`block\` with words (\`block | "none"\`), words (\`"a" | "b"\`) or numbers (\`1 | 1/2\`)`,
-        label: "not a parameter type",
-      });
-    return kind;
+  /** What the formal's type declares (formal-type.ts); a union that is not one kind is reported at it. */
+  private formalKind(c: Children): FormalKind | undefined {
+    const alternatives = { sorts: c.sort ?? [], blocks: c.blockSort ?? [], words: c.choices ?? [], numbers: c.numberChoices ?? [] };
+    const read = formalKind(alternatives);
+    const at = this.range({ name: "formalType", children: { alternatives: Object.values(alternatives).flat() } });
+    if (read?.problem && at) this.problems.push({ code: "SF0002", start: at[0], end: at[1], message: read.problem, label: "not a parameter type" });
+    return read?.kind;
   }
 
   private namesDecl(n: CstNode): A.NamesDecl | undefined {
