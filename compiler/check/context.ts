@@ -89,9 +89,11 @@ export interface Signature {
 
 export interface FormalInfo {
   readonly name: string;
-  readonly kind: "tensor" | "int" | "rat" | "bool" | "block";
-  /** A block-valued formal's words (`block | "none"`). */
+  readonly kind: "tensor" | "int" | "rat" | "bool" | "block" | "words";
+  /** The words a formal takes: a choice (`"plain" | "residual"`), or a block-valued formal's (`block | "none"`). */
   readonly choices?: readonly string[];
+  /** The numbers a numeric choice takes (`scale: 1 | 1/2`), as written. */
+  readonly numberChoices?: readonly A.Expr[];
   readonly type: TensorType | undefined;
   readonly typeExpr: A.TypeExpr | undefined;
   readonly default: A.Expr | undefined;

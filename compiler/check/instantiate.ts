@@ -15,7 +15,7 @@ import * as M from "./messages";
 import { bindClaim, compareDims, decide, solveLinear } from "./prover";
 import * as R from "./refutation-messages";
 import { blockValue } from "./block-values";
-import { blockSlot } from "./signature";
+import { blockSlot, checkedWithItsValue, checkedWord, checkNumberChoice } from "./signature";
 
 export function instantiate(it: Interpreter, sig: Signature, args: Map<string, Value>, c: A.CallExpr, ctx: Ctx): Value {
   const callee = c.callee.text;
@@ -30,7 +30,7 @@ export function instantiate(it: Interpreter, sig: Signature, args: Map<string, V
   // The signature was proved with each block-valued formal at its default:
   // a call passing another block (or one with no default) checks the body
   // again with it, here, like a template.
-  const template = sig.formals.some((f) => f.kind === "block" && (args.has(f.name) || !f.default));
+  const template = sig.formals.some((f) => checkedWithItsValue(f) && (args.has(f.name) || !f.default));
   // What the body needs of its arguments, decided here.
   if (!template) for (const r of sig.requirements) checkRequirement(r, bindings, calleeVars, callee, c.span, ctx);
   if (!sig.ok || !sig.resultType) return { kind: "poison", span: c.span };
@@ -105,11 +105,18 @@ function bindScalars(
     if (!v && f.default) v = it.expr(f.default, { ...ctx, vars: new Map(calleeVars) });
     if (!v) continue;
     if (v.kind === "poison") return v;
+    if (f.kind === "words") {
+      const word = checkedWord(f, v, callee, ctx);
+      if (word.kind === "poison") return word;
+      calleeVars.set(f.name, word);
+      continue;
+    }
     if (f.kind === "bool") {
       if (v.kind !== "bool") ctx.reporter.fail(M.argumentKind(callee, f.name, v, "bool"));
     } else {
       if (v.kind !== "dim") return ctx.reporter.fail(M.argumentKind(callee, f.name, v, "number"));
       if (f.kind === "int") requireIntegral(v.poly, `\`${f.name}\` of \`${callee}\``, v.span, ctx);
+      checkNumberChoice(it, f, v, ctx);
       bindings.set(f.name, v.poly);
     }
     calleeVars.set(f.name, v);

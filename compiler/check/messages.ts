@@ -269,8 +269,13 @@ export function inputNotAType(v: Value): Diagnostic {
   return makeDiagnostic("SF0204", v.span, { message: `\`input\` takes a type such as <T, S², 3>, found ${describeValue(v)}`, label: "here" });
 }
 
-export function argumentKind(callee: string, formal: string, v: Value, kind: "bool" | "number" | "tensor"): Diagnostic {
-  const [noun, want] = { bool: ["a boolean", "true or false"], number: ["a number", "a number"], tensor: ["a tensor", "a tensor"] }[kind];
+export function argumentKind(callee: string, formal: string, v: Value, kind: "bool" | "number" | "tensor" | "word"): Diagnostic {
+  const [noun, want] = {
+    bool: ["a boolean", "true or false"],
+    number: ["a number", "a number"],
+    tensor: ["a tensor", "a tensor"],
+    word: ["a word", "one of its words, quoted"],
+  }[kind];
   return makeDiagnostic("SF0204", v.span, { message: `\`${formal}\` of \`${callee}\` is ${noun}, found ${describeValue(v)}`, label: `expected ${want}` });
 }
 

@@ -12,6 +12,7 @@ import type { Ctx, FormalInfo, Reporter, Signature, SymbolInfo } from "./context
 import type { BlockSlot } from "./block-values";
 import type { Interpreter } from "./interpreter";
 import * as M from "./messages";
+import * as P from "./parameter-messages";
 import { GenericMode } from "./mode";
 
 export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, "ok"> {
@@ -21,7 +22,7 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
   const symbols = new Map<string, SymbolInfo>();
   const vars = new Map<string, Value>();
   for (const f of formals) {
-    if (f.kind === "tensor" || f.kind === "block") continue;
+    if (f.kind === "tensor" || checkedWithItsValue(f)) continue;
     if (f.kind === "bool") vars.set(f.name, { kind: "bool", value: undefined, span: f.span });
     else {
       symbols.set(f.name, { integer: f.kind === "int", span: f.span, value: undefined, display: f.name });
@@ -49,8 +50,24 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
   // A block-valued formal is checked with its default here; a call that
   // passes another block checks the body again with it (instantiate.ts).
   // Without a default there is nothing to check it with until a call.
-  for (const f of formals) if (f.kind === "block" && f.default) vars.set(f.name, it.evaluateBlockValue(f.default, blockSlot(f), ctx));
-  const template = formals.some((f) => f.kind === "block" && !f.default);
+  // So is a formal that takes words: its conditions (`if mode == "residual"`) are decided with
+  // the default here, and again with the word a call passes.
+  let badDefault = false;
+  for (const f of formals) {
+    if (f.kind === "block" && f.default) vars.set(f.name, it.evaluateBlockValue(f.default, blockSlot(f), ctx));
+    if (f.kind === "words" && f.default) {
+      const word = checkedWord(f, it.expr(f.default, ctx), decl.name.text, ctx);
+      vars.set(f.name, word);
+      badDefault ||= word.kind === "poison";
+    }
+    if (f.numberChoices && f.default) {
+      const n = it.expr(f.default, ctx);
+      vars.set(f.name, n);
+      badDefault ||= n.kind !== "dim" || !checkNumberChoice(it, f, n, ctx);
+    }
+  }
+  // A wrong default is reported once, above: the body is not checked with it.
+  const template = badDefault || formals.some((f) => checkedWithItsValue(f) && !f.default);
   const typed = formals.map((f) => {
     if (!f.typeExpr) return f;
     const type = it.typeFromExpr(f.typeExpr, ctx);
@@ -80,12 +97,15 @@ export function formalInfos(decl: A.BlockDecl, reporter: Reporter): FormalInfo[]
     default: f.default,
     span: f.span,
     ...(f.choices ? { choices: f.choices } : {}),
+    ...(f.numberChoices ? { numberChoices: f.numberChoices } : {}),
   }));
 }
 
 function formalKind(f: A.BlockDecl["formals"][number], reporter: Reporter): FormalInfo["kind"] {
   if (f.type) return "tensor";
   if (f.isBlock) return "block";
+  if (f.choices) return "words";
+  if (f.numberChoices) return f.numberChoices.every((e) => e.kind === "number" && e.value.isInteger()) ? "int" : "rat";
   if (f.sort) {
     const sort = f.sort.name;
     if (sort === "int" || sort === "rat" || sort === "bool") return sort;
@@ -154,4 +174,41 @@ function firstMention(decl: A.BlockDecl, name: string): Span | undefined {
       }),
     );
   return found;
+}
+
+/** A word for a formal that takes words: one of them (SF0112, the closest suggested), or poison once reported. */
+export function checkedWord(f: FormalInfo, v: Value, callee: string, ctx: Ctx): Value {
+  if (v.kind === "poison" || (v.kind === "string" && (f.choices ?? []).includes(v.value))) return v;
+  ctx.reporter.report(
+    v.kind === "string"
+      ? P.notAChoice({ name: f.name, text: f.name, span: f.span }, { words: f.choices ?? [] }, v.value, v.span, f.span)
+      : M.argumentKind(callee, f.name, v, "word"),
+  );
+  return { kind: "poison", span: v.span };
+}
+
+/**
+ * A number for a numeric choice (`k: 1 | 2`): one of them (SF0112). Decided
+ * where the number is known, at a network's instance; a generic caller's
+ * symbol passes, to be decided where its own callers give it a value.
+ */
+export function checkNumberChoice(it: Interpreter, f: FormalInfo, v: Extract<Value, { kind: "dim" }>, ctx: Ctx): boolean {
+  const given = v.poly.constantValue() ?? M.valueIn(v.poly, ctx);
+  if (!f.numberChoices || given === undefined) return true;
+  const allowed = f.numberChoices.map((e) => {
+    const n = it.expr(e, { ...ctx, vars: new Map() });
+    return n.kind === "dim" ? n.poly.constantValue() : undefined;
+  });
+  if (allowed.some((a) => a !== undefined && a.equals(given))) return true;
+  ctx.reporter.report(P.notAChoice({ name: f.name, text: f.name, span: f.span }, { numbers: allowed.map(String) }, given, v.span, f.span));
+  return false;
+}
+
+/**
+ * A formal whose block is checked with its value rather than with a symbol:
+ * a block, words, or numbers to choose from. The body is checked with its
+ * default, and again at each call that passes another value (instantiate.ts).
+ */
+export function checkedWithItsValue(f: FormalInfo): boolean {
+  return f.kind === "block" || f.kind === "words" || f.numberChoices !== undefined;
 }

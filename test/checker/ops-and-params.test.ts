@@ -85,3 +85,62 @@ describe("settings", () => {
     expect(codes(checkSource(source, ["size=8x8"]))).toEqual(["SF0112"]);
   });
 });
+
+describe("a block's parameter that takes words", () => {
+  const UNIT = `
+block unit(x: <T, S², C>, mode: "plain" | "residual" = "residual") -> <T, S², C> {
+  y = x |> conv(out: C, kernel: 1×3², pad: 0×1²) as conv
+  if mode == "residual" {
+    return add(x, y) as add
+  }
+  return y
+}
+`;
+  const calling = (call: string) => `${UNIT}network N(clip: <2, 8², 4>) -> <2, 8², 4> {\n  return ${call}\n}\n`;
+  const adds = (r: ReturnType<typeof elaborateSource>) => r.graph?.nodes.filter((n) => n.op.kind === "add").map((n) => n.name);
+
+  it("is checked with its default, and again with the word a call passes: its conditions decide the graph", () => {
+    expectNoIssues(checkSource(UNIT));
+    expect(adds(elaborateSource(calling("unit(clip) as a"), "N"))).toEqual(["a.add"]);
+    expect(adds(elaborateSource(calling('unit(clip, mode: "plain") as a'), "N"))).toEqual([]);
+    expect(adds(elaborateSource(calling('unit(unit(clip, mode: "plain") as a, mode: "residual") as b'), "N"))).toEqual(["b.add"]);
+  });
+
+  it("refuses a word outside its choices, suggesting the closest, and anything but a word (SF0112, SF0204)", () => {
+    expectError(checkSource(calling('unit(clip, mode: "plian")')), "SF0112", { at: '"plian"', message: '`mode` is one of "plain", "residual", given "plian"' });
+    expectError(checkSource(UNIT.replace('= "residual"', '= "resid"')), "SF0112", { at: '"resid"' });
+    expectError(checkSource(calling("unit(clip, mode: 2)")), "SF0204", { message: "`mode` of `unit` is a word, found" });
+  });
+
+  it("without a default, must be passed, and is checked at each call only", () => {
+    const bare = UNIT.replace(' = "residual"', "");
+    expectNoIssues(checkSource(bare));
+    expect(adds(elaborateSource(`${bare}network N(clip: <2, 8², 4>) -> <2, 8², 4> {\n  return unit(clip, mode: "residual") as a\n}\n`, "N"))).toEqual([
+      "a.add",
+    ]);
+    expect(codes(checkSource(`${bare}network N(clip: <2, 8², 4>) -> <2, 8², 4> {\n  return unit(clip)\n}\n`))).toContain("SF0108");
+  });
+});
+
+describe("a block's parameter that takes numbers", () => {
+  const SCALED = `
+block scaled(x: <T, S², C>, k: 1 | 1/2 = 1) -> <T, S², C> {
+  return x |> avgpool(kernel: 1×(1/k)²) as pool |> upsample(1×(1/k)²)
+}
+`;
+  const calling = (call: string) => `${SCALED}network N(clip: <2, 8², 4>) -> <2, 8², 4> {\n  return ${call}\n}\n`;
+  const pools = (r: ReturnType<typeof elaborateSource>) => r.graph?.nodes.filter((n) => n.name.endsWith(".pool")).map((n) => n.name);
+
+  it("is checked with its default and with each number a call passes, as words are: 1/k need be whole only for them", () => {
+    expectNoIssues(checkSource(SCALED));
+    expect(pools(elaborateSource(calling("scaled(clip, k: 1/2) as s"), "N"))).toEqual(["s.pool"]);
+    expectNoIssues(checkSource(calling("scaled(scaled(clip), k: 1/2)")));
+  });
+
+  it("refuses a number outside its choices at the call, or where a caller passes it on (SF0112)", () => {
+    expectError(checkSource(calling("scaled(clip, k: 1/4)")), "SF0112", { at: "1/4", message: "`k` is one of 1, 1/2, given 1/4" });
+    expectError(checkSource(SCALED.replace("= 1)", "= 2)")), "SF0112", { at: "2" });
+    const passedOn = `${SCALED}block outer(x: <T, S², C>, s: 1 | 1/2 | 1/4 = 1) -> <T, S², C> {\n  return scaled(x, k: s)\n}\nnetwork N(clip: <2, 8², 4>) -> <2, 8², 4> {\n  return outer(clip, s: 1/4)\n}\n`;
+    expectError(checkSource(passedOn), "SF0112", { message: "given 1/4" });
+  });
+});
