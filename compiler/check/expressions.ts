@@ -147,11 +147,17 @@ export abstract class Evaluator {
 
   /** One side of == or !=, where a block's bare name is the block itself: `transform == t2c`. */
   private comparand(e: A.Expr, ctx: Ctx): Value {
-    if (e.kind === "name" && ctx.vars.get(e.ident.name) === undefined) {
-      const entry = ctx.scope.blocks.get(e.ident.name);
-      if (entry?.decl.kind === "block") return { kind: "block", entry, bound: [], span: e.span };
+    if (e.kind !== "name" || ctx.vars.has(e.ident.name)) return this.expr(e, ctx);
+    const entry = ctx.scope.blocks.get(e.ident.name);
+    if (entry?.decl.kind === "block") {
+      const block: Value = { kind: "block", entry, bound: [], span: e.span };
+      this.recordFact(e.span, "value", block, ctx);
+      return block;
     }
-    return this.expr(e, ctx);
+    if (ctx.symbols.has(e.ident.name)) return this.expr(e, ctx);
+    // Unknown here: the closest name may be a block's (`transform == tcovn`).
+    const blocks = [...ctx.scope.blocks.values()].flatMap((b) => (b.decl.kind === "block" ? [b.decl.name.name] : []));
+    return ctx.reporter.fail(M.unknownName(e.ident, [...ctx.vars.keys(), ...ctx.symbols.keys(), ...blocks], false));
   }
 
   private binary(e: Extract<A.Expr, { kind: "binary" }>, ctx: Ctx): Value {

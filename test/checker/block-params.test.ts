@@ -136,6 +136,7 @@ network A = Net(K: 5)
     // A word is never a block; a number is no comparand for either.
     expect(lateralWeight(elaborateSource(only("transform == tconv"), "Net", ["transform=none"]))).toEqual([]);
     expectError(checkSource(only("transform == 3")), "SF0204", { message: "cannot compare" });
+    expect(expectError(checkSource(only("transform == tcovn")), "SF0101", { at: "tcovn" }).help).toMatch(/tconv/);
   });
 
   it("refuses a call of the parameter while it is a word (SF0123)", () => {
