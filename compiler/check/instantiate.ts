@@ -27,9 +27,9 @@ export function instantiate(it: Interpreter, sig: Signature, args: Map<string, V
     const poly = bindings.get(v);
     if (poly) calleeVars.set(v, { kind: "dim", poly, span: c.span });
   }
-  // The signature was proved with each block-valued formal at its default:
-  // a call passing another block (or one with no default) checks the body
-  // again with it, here, like a template.
+  // The signature was proved with each formal that takes a block, words or
+  // numbers to choose from at its default: a call passing another value (or
+  // one with no default) checks the body again with it, here, like a template.
   const template = sig.formals.some((f) => checkedWithItsValue(f) && (args.has(f.name) || !f.default));
   // What the body needs of its arguments, decided here.
   if (!template) for (const r of sig.requirements) checkRequirement(r, bindings, calleeVars, callee, c.span, ctx);
@@ -116,7 +116,7 @@ function bindScalars(
     } else {
       if (v.kind !== "dim") return ctx.reporter.fail(M.argumentKind(callee, f.name, v, "number"));
       if (f.kind === "int") requireIntegral(v.poly, `\`${f.name}\` of \`${callee}\``, v.span, ctx);
-      checkNumberChoice(it, f, v, ctx);
+      if (!checkNumberChoice(it, f, v, ctx)) return { kind: "poison", span: v.span };
       bindings.set(f.name, v.poly);
     }
     calleeVars.set(f.name, v);
