@@ -218,6 +218,8 @@ function overrideValue(p: ParamDecl, override: ParamOverride): Rational | string
 
 /** The value of a default or an alias argument, evaluated with the parameters bound before it. */
 function sourceValue(p: ParamDecl, source: A.Expr, interpreter: Interpreter, ctx: Ctx, diagnostics: Diagnostic[]): Rational | string | boolean | undefined {
+  // A word may be written bare, as on the command line: network A = N(mode: plain).
+  if (p.choices && source.kind === "name" && !ctx.vars.has(source.ident.name)) return source.ident.text;
   const v = interpreter.evaluate(source, ctx);
   switch (v.kind) {
     case "bool":
@@ -344,7 +346,8 @@ function bindParameter(
   ctx: Ctx,
   diagnostics: Diagnostic[],
 ): void {
-  if (p.choices && (typeof value !== "string" || !p.choices.includes(value)))
+  // An undefined value was reported where it was evaluated.
+  if (p.choices && value !== undefined && (typeof value !== "string" || !p.choices.includes(value)))
     diagnostics.push(P.notAChoice(p.name, { words: p.choices }, value, span, override ? p.span : undefined));
   if (isBoolean(p) || typeof value === "boolean") {
     if (typeof value !== "boolean") diagnostics.push(P.parameterNotBoolean(p.name, value, span));

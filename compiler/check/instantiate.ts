@@ -115,8 +115,9 @@ function bindScalars(
       if (v.kind !== "bool") ctx.reporter.fail(M.argumentKind(callee, f.name, v, "bool"));
     } else {
       if (v.kind !== "dim") return ctx.reporter.fail(M.argumentKind(callee, f.name, v, "number"));
-      if (f.kind === "int") requireIntegral(v.poly, `\`${f.name}\` of \`${callee}\``, v.span, ctx);
+      // The choices first: 3/2 for `k: 1 | 2` is not one of them, whatever else it is.
       if (!checkNumberChoice(it, f, v, ctx)) return { kind: "poison", span: v.span };
+      if (f.kind === "int") requireIntegral(v.poly, `\`${f.name}\` of \`${callee}\``, v.span, ctx);
       bindings.set(f.name, v.poly);
     }
     calleeVars.set(f.name, v);

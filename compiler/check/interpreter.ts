@@ -52,6 +52,22 @@ import { blockSlot, checkBlock, formalInfos } from "./signature";
 import { blockValue, type BlockSlot, type BlockValue } from "./block-values";
 import * as P from "./parameter-messages";
 
+/** A formal as a call's arguments are bound to it; a block-valued one has its slot, one taking words its words. */
+interface ArgumentSlot {
+  readonly name: string;
+  readonly variadic: boolean;
+  readonly required: boolean;
+  readonly slot?: BlockSlot;
+  readonly words?: readonly string[];
+}
+
+/** What binding an argument needs to know of a block's formal beyond its name. */
+function argumentSlot(f: FormalInfo): Pick<ArgumentSlot, "slot" | "words"> {
+  if (f.kind === "block") return { slot: blockSlot(f) };
+  if (f.kind === "words") return { words: f.choices ?? [] };
+  return {};
+}
+
 export type { SymbolInfo, Signature, Requirement } from "./context";
 export { InstanceMode } from "./mode";
 
@@ -346,7 +362,7 @@ export class Interpreter extends Evaluator {
     const sig = this.signatureOf(entry, c.callee);
     if (!sig) return { kind: "poison", span: c.span };
     const args = this.bindArgs(
-      sig.formals.map((f) => ({ name: f.name, variadic: false, required: f.default === undefined, ...(f.kind === "block" ? { slot: blockSlot(f) } : {}) })),
+      sig.formals.map((f) => ({ name: f.name, variadic: false, required: f.default === undefined, ...argumentSlot(f) })),
       c,
       piped,
       ctx,
@@ -379,7 +395,7 @@ export class Interpreter extends Evaluator {
     const blockCtx: Ctx = { ...ctx, reporter };
     const required = (f: FormalInfo) => f.default === undefined && !v.bound.some((b) => b.name === f.name);
     const args = this.bindArgs(
-      sig.formals.map((f) => ({ name: f.name, variadic: false, required: required(f), ...(f.kind === "block" ? { slot: blockSlot(f) } : {}) })),
+      sig.formals.map((f) => ({ name: f.name, variadic: false, required: required(f), ...argumentSlot(f) })),
       asBlock,
       piped,
       blockCtx,
@@ -398,9 +414,20 @@ export class Interpreter extends Evaluator {
     return t.type;
   }
 
+  /**
+   * An argument's value for its formal: a block value for a block-valued
+   * formal; for one that takes words, a word may be written bare, as on the
+   * command line (`unit(x, mode: plain)`), where no variable has its name.
+   */
+  private argumentValue(e: A.Expr, formal: ArgumentSlot | undefined, ctx: Ctx): Value {
+    if (formal?.slot) return blockValue(this, e, formal.slot, ctx);
+    if (formal?.words && e.kind === "name" && !ctx.vars.has(e.ident.name)) return { kind: "string", value: e.ident.text, span: e.span };
+    return this.expr(e, ctx);
+  }
+
   /** Positional, then named; the piped value is the first positional. */
   private bindArgs(
-    formals: ReadonlyArray<{ name: string; variadic: boolean; required: boolean; slot?: BlockSlot }>,
+    formals: ReadonlyArray<ArgumentSlot>,
     c: A.CallExpr,
     piped: Value | undefined,
     ctx: Ctx,
@@ -414,8 +441,8 @@ export class Interpreter extends Evaluator {
       if (a.name) named.push({ arg: a, name: a.name });
       else {
         // A block given by position to a block-valued formal: link(x, y, 4, 1/2, t2c).
-        const slot = formals.some((f) => f.variadic) ? undefined : formals[positional.length]?.slot;
-        positional.push(slot ? blockValue(this, a.value, slot, ctx) : this.expr(a.value, ctx));
+        const formal = formals.some((f) => f.variadic) ? undefined : formals[positional.length];
+        positional.push(this.argumentValue(a.value, formal, ctx));
       }
     }
     const variadic = formals.find((f) => f.variadic);
@@ -442,7 +469,7 @@ export class Interpreter extends Evaluator {
         );
       else if (bound.has(formal.name)) reporter.report(M.argumentTwice(arg, name));
       else {
-        bound.set(formal.name, formal.slot ? blockValue(this, arg.value, formal.slot, ctx) : this.expr(arg.value, ctx));
+        bound.set(formal.name, this.argumentValue(arg.value, formal, ctx));
         continue;
       }
       poisoned = true;

@@ -49,6 +49,21 @@ export function notAChoice(
   });
 }
 
+/**
+ * A value for a numeric choice that is not known where the block is checked
+ * (`k: 1/j`, j a plain `int` of the caller): it could not be checked at every
+ * call, so the caller's own parameters must be choices too.
+ */
+export function choiceNotKnown(name: string, numbers: readonly string[], given: string, names: readonly string[], at: Span, declared: Span): Diagnostic {
+  const reads = names.length > 0 ? names.map((n) => `\`${n}\``).join(", ") : "what it reads";
+  return makeDiagnostic("SF0112", at, {
+    message: `\`${name}\` is one of ${numbers.join(", ")}, given ${given}, which is not known here`,
+    label: "not known to be one of the choices",
+    related: [{ span: declared, label: "declared here" }],
+    help: `give ${reads} a choice of numbers too (as \`${name}: ${numbers.join(" | ")}\` is), so that ${given} is checked for each of them`,
+  });
+}
+
 export function parameterNotBoolean(name: A.Ident, value: Rational | string | undefined, at: Span): Diagnostic {
   return makeDiagnostic("SF0112", at, { message: `\`${name.text}\` is true or false, given ${String(value)}`, label: "expected true or false" });
 }

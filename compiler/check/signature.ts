@@ -63,6 +63,7 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
     if (f.numberChoices && f.default) {
       const n = it.expr(f.default, ctx);
       vars.set(f.name, n);
+      if (n.kind !== "dim" && n.kind !== "poison") it.reporter.report(M.argumentKind(decl.name.text, f.name, n, "number"));
       badDefault ||= n.kind !== "dim" || !checkNumberChoice(it, f, n, ctx);
     }
   }
@@ -188,17 +189,21 @@ export function checkedWord(f: FormalInfo, v: Value, callee: string, ctx: Ctx): 
 }
 
 /**
- * A number for a numeric choice (`k: 1 | 2`): one of them (SF0112). Decided
- * where the number is known, at a network's instance; a generic caller's
- * symbol passes, to be decided where its own callers give it a value.
+ * A number for a numeric choice (`k: 1 | 2`): one of them (SF0112). A caller
+ * checked generically must pass a known number: its own choices are checked
+ * with their values, so an unknown one comes from a plain parameter.
  */
 export function checkNumberChoice(it: Interpreter, f: FormalInfo, v: Extract<Value, { kind: "dim" }>, ctx: Ctx): boolean {
-  const given = v.poly.constantValue() ?? M.valueIn(v.poly, ctx);
-  if (!f.numberChoices || given === undefined) return true;
+  if (!f.numberChoices) return true;
   const allowed = f.numberChoices.map((e) => {
     const n = it.expr(e, { ...ctx, vars: new Map() });
     return n.kind === "dim" ? n.poly.constantValue() : undefined;
   });
+  const given = v.poly.constantValue() ?? M.valueIn(v.poly, ctx);
+  if (given === undefined) {
+    ctx.reporter.report(P.choiceNotKnown(f.name, allowed.map(String), M.show(v.poly, ctx), [...v.poly.symbols()], v.span, f.span));
+    return false;
+  }
   if (allowed.some((a) => a !== undefined && a.equals(given))) return true;
   ctx.reporter.report(P.notAChoice({ name: f.name, text: f.name, span: f.span }, { numbers: allowed.map(String) }, given, v.span, f.span));
   return false;

@@ -40,6 +40,16 @@ describe("error recovery does not cascade", () => {
   });
 });
 
+describe("an alias's word for a choice parameter", () => {
+  const NET = 'network N(clip: <2, 8², 4>, mode: "plain" | "residual" = "plain") -> <2, 8², 4> {\n  return mode == "plain" ? clip : add(clip, clip)\n}\n';
+  it("may be written bare, as on the command line; a misspelled one is one SF0112 with the closest", () => {
+    expectNoIssues(checkSource(`${NET}network A = N(mode: residual)\n`));
+    const wrong = checkSource(`${NET}network B = N(mode: plian)\n`);
+    expect(codes(wrong)).toEqual(["SF0112"]);
+    expect(expectError(wrong, "SF0112", { at: "plian", message: 'given "plian"' }).help).toMatch(/plain/);
+  });
+});
+
 describe("aliases", () => {
   it("a file's own alias is its network, and may write the rounding of a fractional width", () => {
     const r = elaborateSource("import std.slowfast { SlowFast_4x16_R50 }\nnetwork Beta6 = SlowFast_4x16_R50(β: 1/6, Cf: ⌊βC⌋, S: 64)\n");
@@ -112,6 +122,11 @@ block unit(x: <T, S², C>, mode: "plain" | "residual" = "residual") -> <T, S², 
     expectError(checkSource(calling("unit(clip, mode: 2)")), "SF0204", { message: "`mode` of `unit` is a word, found" });
   });
 
+  it("takes a word written bare, as the command line does, where no variable has its name", () => {
+    expect(adds(elaborateSource(calling("unit(clip, mode: plain) as a"), "N"))).toEqual([]);
+    expect(expectError(checkSource(calling("unit(clip, mode: plian)")), "SF0112", { at: "plian", message: 'given "plian"' }).help).toMatch(/plain/);
+  });
+
   it("without a default, must be passed, and is checked at each call only", () => {
     const bare = UNIT.replace(' = "residual"', "");
     expectNoIssues(checkSource(bare));
@@ -142,5 +157,15 @@ block scaled(x: <T, S², C>, k: 1 | 1/2 = 1) -> <T, S², C> {
     expectError(checkSource(SCALED.replace("= 1)", "= 2)")), "SF0112", { at: "2" });
     const passedOn = `${SCALED}block outer(x: <T, S², C>, s: 1 | 1/2 | 1/4 = 1) -> <T, S², C> {\n  return scaled(x, k: s)\n}\nnetwork N(clip: <2, 8², 4>) -> <2, 8², 4> {\n  return outer(clip, s: 1/4)\n}\n`;
     expectError(checkSource(passedOn), "SF0112", { message: "given 1/4" });
+    // Not an integer either, but first of all not a choice.
+    expectError(checkSource(calling("scaled(clip, k: 1.5)")), "SF0112", { message: "given 3/2" });
+  });
+
+  it("refuses a value not known where the block is checked, pointing at the parameter to give choices (SF0112), and a default of another kind (SF0204)", () => {
+    const plain = `${SCALED}block halve(x: <T, S², C>, j: int = 2) -> <T, S², C> {\n  return scaled(x, k: 1/j)\n}\n`;
+    const unknown = expectError(checkSource(plain), "SF0112", { at: "1/j", message: "which is not known here" });
+    expect(unknown.help).toMatch(/give `j` a choice of numbers too/);
+    expect(codes(checkSource(plain))).toEqual(["SF0112"]);
+    expectError(checkSource(SCALED.replace("= 1)", '= "one")')), "SF0204", { at: '"one"', message: "`k` of `scaled` is a number" });
   });
 });
