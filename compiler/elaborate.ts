@@ -358,7 +358,7 @@ function bindParameter(
     // A choice parameter's value was checked against its choices (notAChoice,
     // checkNumberChoice): a word given to `fast_scale: 1 | 1/2` is that one error.
     if (!p.choices && !p.numberChoices) diagnostics.push(P.parameterIsAWord(p.name, value, span));
-    ctx.vars.set(p.name.name, { kind: "string", value, span });
+    ctx.vars.set(p.name.name, { kind: "string", value, span, ...(p.choices ? { choices: p.choices } : {}) });
     return;
   }
   const declaredSort = p.sort?.name;

@@ -13,7 +13,8 @@ export type Value =
   /** a×b×c or S² in a window or spatial size; S² gives two equal parts. */
   | { readonly kind: "extent"; readonly parts: readonly Poly[]; readonly span: Span }
   | { readonly kind: "list"; readonly items: readonly Value[]; readonly span: Span }
-  | { readonly kind: "string"; readonly value: string; readonly span: Span }
+  /** A word; `choices`: the words of the parameter it is the value of, which comparisons check against. */
+  | { readonly kind: "string"; readonly value: string; readonly span: Span; readonly choices?: readonly string[] }
   | { readonly kind: "type"; readonly type: TensorType; readonly span: Span }
   /**
    * A block as a value (a block-valued parameter's): the block and the named

@@ -13,6 +13,7 @@ import type { Value } from "../values";
 import type { FactRole, FactSink } from "../facts/types";
 import { Abandon, factsOf, type Ctx } from "./context";
 import * as M from "./messages";
+import * as P from "./parameter-messages";
 import { requireAll } from "./apply-op";
 import { decideDivides } from "./prover";
 import * as R from "./refutation-messages";
@@ -175,6 +176,13 @@ export abstract class Evaluator {
         return { kind: "bool", value: e.op === "!=", span: e.span };
       if (l.kind === "string" || r.kind === "string") {
         if (l.kind !== "string" || r.kind !== "string") return ctx.reporter.fail(M.incomparable(e.span, l, r));
+        // A word its parameter never takes: `mode == "residul"` would be false whatever is set.
+        for (const [param, word, side] of [
+          [l, r, e.lhs],
+          [r, l, e.rhs],
+        ] as const)
+          if (param.choices && !param.choices.includes(word.value))
+            return ctx.reporter.fail(P.neverTheWord(side.kind === "name" ? side.ident.text : undefined, param.choices, word.value, word.span));
         const same = l.value === r.value;
         return { kind: "bool", value: e.op === "==" ? same : !same, span: e.span };
       }

@@ -64,6 +64,15 @@ export function choiceNotKnown(name: string, numbers: readonly string[], given: 
   });
 }
 
+/** A comparison with a word the parameter never takes (`mode == "residul"`): always false, so surely a slip. */
+export function neverTheWord(param: string | undefined, words: readonly string[], word: string, at: Span): Diagnostic {
+  return makeDiagnostic("SF0112", at, {
+    message: `${param ? `\`${param}\`` : "this value"} is one of ${words.map((w) => JSON.stringify(w)).join(", ")}, never ${JSON.stringify(word)}`,
+    label: "not one of its words",
+    help: suggest(word, words),
+  });
+}
+
 export function parameterNotBoolean(name: A.Ident, value: Rational | string | undefined, at: Span): Diagnostic {
   return makeDiagnostic("SF0112", at, { message: `\`${name.text}\` is true or false, given ${String(value)}`, label: "expected true or false" });
 }

@@ -179,7 +179,8 @@ function firstMention(decl: A.BlockDecl, name: string): Span | undefined {
 
 /** A word for a formal that takes words: one of them (SF0112, the closest suggested), or poison once reported. */
 export function checkedWord(f: FormalInfo, v: Value, callee: string, ctx: Ctx): Value {
-  if (v.kind === "poison" || (v.kind === "string" && (f.choices ?? []).includes(v.value))) return v;
+  if (v.kind === "poison") return v;
+  if (v.kind === "string" && (f.choices ?? []).includes(v.value)) return { ...v, choices: f.choices };
   ctx.reporter.report(
     v.kind === "string"
       ? P.notAChoice({ name: f.name, text: f.name, span: f.span }, { words: f.choices ?? [] }, v.value, v.span, f.span)

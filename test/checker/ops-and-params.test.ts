@@ -122,6 +122,16 @@ block unit(x: <T, S², C>, mode: "plain" | "residual" = "residual") -> <T, S², 
     expectError(checkSource(calling("unit(clip, mode: 2)")), "SF0204", { message: "`mode` of `unit` is a word, found" });
   });
 
+  it("refuses a comparison with a word it never takes, which would always be false (SF0112)", () => {
+    const slip = expectError(checkSource(UNIT.replace('mode == "residual"', 'mode == "residul"')), "SF0112", {
+      at: '"residul"',
+      message: '`mode` is one of "plain", "residual", never "residul"',
+    });
+    expect(slip.help).toMatch(/residual/);
+    const network = 'network N(clip: <2, 8², 4>, m: "a" | "b" = "a") -> <2, 8², 4> {\n  if m != "c" { return clip }\n  return add(clip, clip)\n}\n';
+    expectError(checkSource(network), "SF0112", { at: '"c"', message: '`m` is one of "a", "b", never "c"' });
+  });
+
   it("takes a word written bare, as the command line does, where no variable has its name", () => {
     expect(adds(elaborateSource(calling("unit(clip, mode: plain) as a"), "N"))).toEqual([]);
     expect(expectError(checkSource(calling("unit(clip, mode: plian)")), "SF0112", { at: "plian", message: 'given "plian"' }).help).toMatch(/plain/);
