@@ -75,9 +75,11 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
   const input = graph.inputs[0]!;
   boxes.push({ id: "input", label: `${input.name}\n${shapeText(input.shape)}`, lane: undefined, kind: "input" });
 
+  const partsOf = (n: IRNode) => n.name.split(".");
+  if (lanes.length === 0) return stagesInARow(graph, depth, boxes, edges);
+
   /** The last box of each lane so far, and the value it ends with. */
   const tail = new Map<string, string>(lanes.map((l) => [l, "input"]));
-  const partsOf = (n: IRNode) => n.name.split(".");
   for (const lane of lanes) {
     const sampler = graph.nodes.find((n) => partsOf(n)[0] === lane);
     if (sampler) {
@@ -143,6 +145,32 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
   return { name: graph.name, lanes, boxes, edges };
 }
 
+/**
+ * A network without pathways: its stages (or their blocks) in a row, from the
+ * input to the head, which lists what runs after the last stage.
+ */
+function stagesInARow(graph: IRGraph, depth: DiagramDepth, boxes: DiagramBox[], edges: DiagramEdge[]): Diagram {
+  const partsOf = (n: IRNode) => n.name.split(".");
+  const stageNames = new Set((graph.stages ?? []).map((s) => s.name));
+  let last = "input";
+  for (const stage of graph.stages ?? []) {
+    const own = graph.nodes.filter((n) => partsOf(n)[0] === stage.name);
+    const groups = depth === "stage" ? [{ name: stage.name, nodes: own }] : groupBy(own, (n) => partsOf(n).slice(0, 2).join("."));
+    for (const g of groups.filter((x) => x.nodes.length > 0)) {
+      // Named apart from the input and head boxes, whatever the stages are called.
+      const id = `stage_${g.name.replace(/\W/g, "_")}`;
+      boxes.push({ id, label: `${g.name}\n${shapeText(graph.values.get(g.nodes[g.nodes.length - 1]!.outputs[0]!)!.shape)}`, lane: undefined, kind: "step" });
+      edges.push({ from: last, to: id, lateral: false });
+      last = id;
+    }
+  }
+  const output = graph.outputs[0]!;
+  const after = [...new Set(graph.nodes.filter((n) => !stageNames.has(partsOf(n)[0]!)).map((n) => n.op.kind as string))].join(" → ");
+  boxes.push({ id: "head", label: `${after ? `${after}\n` : ""}${output.name} ${shapeText(output.shape)}`, lane: undefined, kind: "head" });
+  edges.push({ from: last, to: "head", lateral: false });
+  return { name: graph.name, lanes: [], boxes, edges };
+}
+
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Array<{ name: string; nodes: T[] }> {
   const out: Array<{ name: string; nodes: T[] }> = [];
   for (const item of items) {
@@ -173,7 +201,8 @@ export function diagramToDot(d: Diagram): string {
     const style = b.kind === "input" || b.kind === "head" ? `fillcolor="#e8e8e8"` : "";
     return `${b.id} [label=${dotString(b.label)}${style ? `, ${style}` : ""}];`;
   };
-  for (const b of d.boxes.filter((x) => x.lane === undefined && x.kind === "input")) lines.push(`  ${boxLine(b)}`);
+  // The input, and the steps of a network without pathways, outside every lane.
+  for (const b of d.boxes.filter((x) => x.lane === undefined && x.kind !== "head")) lines.push(`  ${boxLine(b)}`);
   const colours = ["#dbe8f7", "#f7e1db", "#e1f2dc", "#efe3f5"];
   d.lanes.forEach((lane, i) => {
     lines.push(
@@ -204,7 +233,7 @@ const mermaidText = (s: string): string => `"${s.replace(/"/g, "#quot;").replace
 export function diagramToMermaid(d: Diagram): string {
   const lines = ["flowchart LR"];
   const box = (b: DiagramBox) => (b.kind === "fusion" ? `${b.id}((${mermaidText(b.label)}))` : `${b.id}[${mermaidText(b.label)}]`);
-  for (const b of d.boxes.filter((x) => x.kind === "input")) lines.push(`  ${box(b)}`);
+  for (const b of d.boxes.filter((x) => x.lane === undefined && x.kind !== "head")) lines.push(`  ${box(b)}`);
   for (const lane of d.lanes) {
     lines.push(`  subgraph ${lane.replace(/\W/g, "_")}_lane[${mermaidText(`${capital(lane)} pathway`)}]`, "    direction LR");
     for (const b of d.boxes.filter((x) => x.lane === lane)) lines.push(`    ${box(b)}`);

@@ -92,6 +92,23 @@ describe("sfc graph", () => {
     expect(r.out.match(/-\. "T-conv 5×1², stride 8<br\/>/g)).toHaveLength(4);
   });
 
+  it("draws a network without pathways as its stages in a row, every one of them, to the head", async () => {
+    const file = path.join(work, "stages.sf");
+    fs.writeFileSync(
+      file,
+      "network N(clip: <4, 16², 8>) -> <10> {\n  stage s1 { x = clip |> conv(out: 8) }\n  stage s2 { x = x |> conv(out: 16) }\n  return x |> gap |> linear(out: 10)\n}\n",
+    );
+    const r = await sfc("graph", file);
+    expect(r.code, r.err).toBe(0);
+    const laid = JSON.parse((await Graphviz.load()).dot(r.out, "json")) as LaidOut;
+    const names = new Map(laid.objects.map((o) => [o._gvid, o.name]));
+    expect(laid.edges.map((e) => `${names.get(e.tail)} -> ${names.get(e.head)}`)).toEqual(["input -> stage_s1", "stage_s1 -> stage_s2", "stage_s2 -> head"]);
+    expect(laid.objects.find((o) => o.name === "stage_s2")!.label!.replace(/\\n/g, "\n")).toBe("s2\n4×16², 16");
+    expect(laid.objects.find((o) => o.name === "head")!.label!.replace(/\\n/g, "\n")).toBe("gap → linear\nlogits (10)");
+    const mermaid = await sfc("graph", file, "--format", "mermaid", "--depth", "block");
+    expect(mermaid.out).toContain("stage_s1_conv --> stage_s2_conv");
+  });
+
   it("refuses an unknown format or depth with exit 2", async () => {
     expect((await sfc("graph", ...R50, "--format", "png")).code).toBe(2);
     expect((await sfc("graph", ...R50, "--depth", "layer")).code).toBe(2);
