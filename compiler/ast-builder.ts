@@ -241,9 +241,9 @@ export class AstBuilder {
 
   /** What the formal's type declares (formal-type.ts); a union that is not one kind is reported at it. */
   private formalKind(c: Children): FormalKind | undefined {
-    const alternatives = { sorts: c.sort ?? [], blocks: c.blockSort ?? [], words: c.choices ?? [], numbers: c.numberChoices ?? [] };
-    const read = formalKind(alternatives);
-    const at = this.range({ name: "formalType", children: { alternatives: Object.values(alternatives).flat() } });
+    const [sorts, blocks, words, numbers] = [c.sort, c.blockSort, c.choices, c.numberChoices].map((l) => l ?? []);
+    const read = formalKind({ sorts: sorts!, blocks: blocks!, words: words!.filter(isToken).map((t) => unquote(t.image)), numbers: numbers! });
+    const at = this.range({ name: "formalType", children: { alternatives: [...sorts!, ...blocks!, ...words!, ...numbers!] } });
     if (read?.problem && at) this.problems.push({ code: "SF0002", start: at[0], end: at[1], message: read.problem, label: "not a parameter type" });
     return read?.kind;
   }

@@ -8,11 +8,11 @@
 
 export type FormalKind = "sort" | "block" | "words" | "numbers";
 
-/** The union's alternatives of each kind (the parser's tokens or nodes). */
+/** The union's alternatives of each kind: the parser's tokens or nodes, and the words as written (unquoted). */
 export interface FormalAlternatives {
   readonly sorts: readonly unknown[];
   readonly blocks: readonly unknown[];
-  readonly words: readonly unknown[];
+  readonly words: readonly string[];
   readonly numbers: readonly unknown[];
 }
 
@@ -35,5 +35,7 @@ export function formalKind(a: FormalAlternatives): { readonly kind: FormalKind; 
     words: sorts + numbers === 0,
     numbers: sorts + words === 0,
   }[kind];
-  return oneKind ? { kind } : { kind, problem: `a parameter's type mixes kinds of value: ${ONE_KIND}` };
+  if (!oneKind) return { kind, problem: `a parameter's type mixes kinds of value: ${ONE_KIND}` };
+  const again = a.words.find((w, i) => a.words.indexOf(w) !== i);
+  return again === undefined ? { kind } : { kind, problem: `the word ${JSON.stringify(again)} is written more than once in a parameter's type` };
 }

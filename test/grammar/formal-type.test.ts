@@ -4,7 +4,12 @@ import { formalKind } from "../../compiler/formal-type";
 import { checkSource, expectError } from "../support/compiler";
 
 const union = (sorts: number, blocks: number, words: number, numbers: number) =>
-  formalKind({ sorts: Array(sorts).fill(0), blocks: Array(blocks).fill(0), words: Array(words).fill(0), numbers: Array(numbers).fill(0) });
+  formalKind({
+    sorts: Array(sorts).fill(0),
+    blocks: Array(blocks).fill(0),
+    words: Array.from({ length: words }, (_, i) => `w${i}`),
+    numbers: Array(numbers).fill(0),
+  });
 
 describe("a formal's type", () => {
   it("is one kind: a sort alone, block with any words, words, or numbers", () => {
@@ -22,6 +27,8 @@ describe("a formal's type", () => {
     expect(union(1, 1, 0, 0)).toMatchObject({ kind: "block", problem: expect.stringMatching(/mixes kinds of value/) });
     expect(union(0, 0, 1, 1)).toMatchObject({ kind: "words", problem: expect.stringMatching(/mixes kinds of value/) });
     expect(union(1, 0, 0, 1)).toMatchObject({ kind: "numbers", problem: expect.stringMatching(/mixes kinds of value/) });
+    const repeated = { sorts: [], blocks: [0], words: ["none", "half", "none"], numbers: [] };
+    expect(formalKind(repeated)).toEqual({ kind: "block", problem: 'the word "none" is written more than once in a parameter\'s type' });
   });
 
   it("is reported at the type, as SF0002", () => {
