@@ -531,9 +531,11 @@ export class AstBuilder {
     };
     const numerator = literal(this.tok(n.children, "numerator"));
     const denominatorToken = this.tok(n.children, "denominator");
-    if (!denominatorToken) return numerator;
-    const denominator = literal(denominatorToken);
-    return numerator && denominator && { kind: "binary", op: "/", lhs: numerator, rhs: denominator, span };
+    const denominator = denominatorToken && literal(denominatorToken);
+    const magnitude: A.Expr | undefined = denominatorToken
+      ? numerator && denominator && { kind: "binary", op: "/", lhs: numerator, rhs: denominator, span }
+      : numerator;
+    return magnitude && this.tok(n.children, "sign") ? { kind: "neg", operand: magnitude, span } : magnitude;
   }
 
   private primary(n: CstNode, span: Span): A.Expr | undefined {

@@ -124,6 +124,7 @@ export class SfParser extends chevrotain.CstParser {
 
   /** One number of a numeric choice: 1, 0.5, 1/2. */
   numberChoice = this.RULE("numberChoice", () => {
+    this.OPTION2(() => this.CONSUME(T.Minus, { LABEL: "sign" }));
     this.CONSUME(T.NumberLiteral, { LABEL: "numerator" });
     this.OPTION(() => {
       this.CONSUME(T.Slash);

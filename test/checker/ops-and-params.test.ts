@@ -31,6 +31,12 @@ describe("network parameters", () => {
     expect(elaborateSource(source, undefined, ["wide=true"]).graph!.nodes.map((n) => n.op.kind)).toEqual(["conv", "gap", "linear"]);
     expect(codes(checkSource(source, ["wide=2"]))).toEqual(["SF0112"]);
   });
+  it("a numeric choice may list negative numbers", () => {
+    const shifted = "network N(clip: <2, 8², 3>, shift: -1 | 0 | 1/2 = -1) -> <2, 8², 3> {\n  return clip\n}\n";
+    expectNoIssues(checkSource(shifted));
+    expectNoIssues(checkSource(shifted, ["shift=1/2"]));
+    expectError(checkSource(shifted, ["shift=1"]), "SF0112", { message: "`shift` is one of -1, 0, 1/2, given 1" });
+  });
 });
 
 describe("error recovery does not cascade", () => {
