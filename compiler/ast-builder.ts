@@ -9,6 +9,7 @@
 import type { CstNode, CstElement, IToken } from "chevrotain";
 import type * as A from "./ast";
 import { formalKind, type FormalKind } from "./formal-type";
+import { deepestPoint } from "./ast-depth";
 import { Rational } from "./dims/rational";
 import type { Span } from "./span";
 import { SourceLines } from "./source-lines";
@@ -590,24 +591,4 @@ export class AstBuilder {
 
 function unquote(s: string): string {
   return s.slice(1, -1).replace(/\\(.)/g, "$1");
-}
-
-/**
- * The span of an expression node deeper than `limit` in the tree, if any.
- * Iterative, so that measuring a deep tree cannot itself exhaust the stack.
- */
-function deepestPoint(root: A.Expr, limit: number): Span | undefined {
-  const stack: Array<[unknown, number]> = [[root, 1]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (typeof value !== "object" || value === null) continue;
-    const isNode = "kind" in value && "span" in value;
-    if (isNode && depth > limit) return (value as { span: Span }).span;
-    for (const [key, child] of Object.entries(value)) {
-      if (key === "span") continue;
-      if (Array.isArray(child)) for (const c of child) stack.push([c, isNode ? depth + 1 : depth]);
-      else if (typeof child === "object" && child !== null) stack.push([child, isNode ? depth + 1 : depth]);
-    }
-  }
-  return undefined;
 }
