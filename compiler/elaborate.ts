@@ -16,6 +16,7 @@ import { InstanceMode, Interpreter } from "./check/interpreter";
 import type { Mode } from "./check/mode";
 import * as M from "./check/messages";
 import * as P from "./check/parameter-messages";
+import { bareWord } from "./check/signature";
 import { readWhole } from "./program";
 import type { BlockEntry } from "./scope";
 import type { Span } from "./span";
@@ -219,7 +220,8 @@ function overrideValue(p: ParamDecl, override: ParamOverride): Rational | string
 /** The value of a default or an alias argument, evaluated with the parameters bound before it. */
 function sourceValue(p: ParamDecl, source: A.Expr, interpreter: Interpreter, ctx: Ctx, diagnostics: Diagnostic[]): Rational | string | boolean | undefined {
   // A word may be written bare, as on the command line: network A = N(mode: plain).
-  if (p.choices && source.kind === "name" && !ctx.vars.has(source.ident.name)) return source.ident.text;
+  const word = p.choices && bareWord(source, ctx.vars);
+  if (word) return word.value;
   const v = interpreter.evaluate(source, ctx);
   switch (v.kind) {
     case "bool":

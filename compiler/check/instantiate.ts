@@ -15,7 +15,7 @@ import * as M from "./messages";
 import { bindClaim, compareDims, decide, solveLinear } from "./prover";
 import * as R from "./refutation-messages";
 import { blockValue } from "./block-values";
-import { blockSlot, checkedWithItsValue, checkedWord, checkNumberChoice } from "./signature";
+import { bareWord, blockSlot, checkedWithItsValue, checkedWord, checkNumberChoice } from "./signature";
 
 export function instantiate(it: Interpreter, sig: Signature, args: Map<string, Value>, c: A.CallExpr, ctx: Ctx): Value {
   const callee = c.callee.text;
@@ -102,7 +102,7 @@ function bindScalars(
       continue;
     }
     let v = args.get(f.name);
-    if (!v && f.default) v = it.expr(f.default, { ...ctx, vars: new Map(calleeVars) });
+    if (!v && f.default) v = (f.kind === "words" && bareWord(f.default, calleeVars)) || it.expr(f.default, { ...ctx, vars: new Map(calleeVars) });
     if (!v) continue;
     if (v.kind === "poison") return v;
     if (f.kind === "words") {

@@ -48,7 +48,7 @@ import * as M from "./messages";
 import type { Mode } from "./mode";
 import type { SizeChange } from "./messages";
 import { compareDims } from "./prover";
-import { blockSlot, checkBlock, formalInfos } from "./signature";
+import { bareWord, blockSlot, checkBlock, formalInfos } from "./signature";
 import { blockValue, type BlockSlot, type BlockValue } from "./block-values";
 import * as P from "./parameter-messages";
 
@@ -421,8 +421,7 @@ export class Interpreter extends Evaluator {
    */
   private argumentValue(e: A.Expr, formal: ArgumentSlot | undefined, ctx: Ctx): Value {
     if (formal?.slot) return blockValue(this, e, formal.slot, ctx);
-    if (formal?.words && e.kind === "name" && !ctx.vars.has(e.ident.name)) return { kind: "string", value: e.ident.text, span: e.span };
-    return this.expr(e, ctx);
+    return (formal?.words && bareWord(e, ctx.vars)) || this.expr(e, ctx);
   }
 
   /** Positional, then named; the piped value is the first positional. */

@@ -56,12 +56,12 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
   for (const f of formals) {
     if (f.kind === "block" && f.default) vars.set(f.name, it.evaluateBlockValue(f.default, blockSlot(f), ctx));
     if (f.kind === "words" && f.default) {
-      const word = checkedWord(f, it.expr(f.default, ctx), decl.name.text, ctx);
+      const word = checkedWord(f, bareWord(f.default, ctx.vars) ?? it.evaluate(f.default, ctx), decl.name.text, ctx);
       vars.set(f.name, word);
       badDefault ||= word.kind === "poison";
     }
     if (f.numberChoices && f.default) {
-      const n = it.expr(f.default, ctx);
+      const n = it.evaluate(f.default, ctx);
       vars.set(f.name, n);
       if (n.kind !== "dim" && n.kind !== "poison") it.reporter.report(M.argumentKind(decl.name.text, f.name, n, "number"));
       badDefault ||= n.kind !== "dim" || !checkNumberChoice(it, f, n, ctx);
@@ -197,7 +197,7 @@ export function checkedWord(f: FormalInfo, v: Value, callee: string, ctx: Ctx): 
 export function checkNumberChoice(it: Interpreter, f: FormalInfo, v: Extract<Value, { kind: "dim" }>, ctx: Ctx): boolean {
   if (!f.numberChoices) return true;
   const allowed = f.numberChoices.map((e) => {
-    const n = it.expr(e, { ...ctx, vars: new Map() });
+    const n = it.evaluate(e, { ...ctx, vars: new Map() });
     return n.kind === "dim" ? n.poly.constantValue() : undefined;
   });
   const given = v.poly.constantValue() ?? M.valueIn(v.poly, ctx);
@@ -217,4 +217,12 @@ export function checkNumberChoice(it: Interpreter, f: FormalInfo, v: Extract<Val
  */
 export function checkedWithItsValue(f: FormalInfo): boolean {
   return f.kind === "block" || f.kind === "words" || f.numberChoices !== undefined;
+}
+
+/**
+ * A word written bare where a formal or parameter takes words (`mode: plain`),
+ * as the command line writes it: a name no variable has. Undefined otherwise.
+ */
+export function bareWord(e: A.Expr, vars: ReadonlyMap<string, Value>): Extract<Value, { kind: "string" }> | undefined {
+  return e.kind === "name" && !vars.has(e.ident.name) ? { kind: "string", value: e.ident.text, span: e.span } : undefined;
 }

@@ -140,6 +140,7 @@ block unit(x: <T, S², C>, mode: "plain" | "residual" = "residual") -> <T, S², 
 
   it("takes a word written bare, as the command line does, where no variable has its name", () => {
     expect(adds(elaborateSource(calling("unit(clip, mode: plain) as a"), "N"))).toEqual([]);
+    expect(adds(elaborateSource(calling("unit(clip) as a").replace('= "residual"', "= plain"), "N"))).toEqual([]);
     expect(expectError(checkSource(calling("unit(clip, mode: plian)")), "SF0112", { at: "plian", message: 'given "plian"' }).help).toMatch(/plain/);
   });
 
@@ -183,5 +184,7 @@ block scaled(x: <T, S², C>, k: 1 | 1/2 = 1) -> <T, S², C> {
     expect(unknown.help).toMatch(/give `j` a choice of numbers too/);
     expect(codes(checkSource(plain))).toEqual(["SF0112"]);
     expectError(checkSource(SCALED.replace("= 1)", '= "one")')), "SF0204", { at: '"one"', message: "`k` of `scaled` is a number" });
+    // An unknown name for a default is reported, not thrown out of the check.
+    expect(codes(checkSource(SCALED.replace("= 1)", "= one)")))).toEqual(["SF0101"]);
   });
 });
