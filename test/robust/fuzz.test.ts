@@ -10,6 +10,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { check, compile } from "../../compiler/index";
 import { memoryHost } from "../support/compiler";
+import { loadStdlib } from "../../compiler/host/node";
+
+const stdlib = loadStdlib();
 
 const RUNS = Number(process.env.SFC_FUZZ_RUNS ?? 2000);
 
@@ -55,6 +58,86 @@ const program = fc
     const k = Math.min(at, text.length);
     return text.slice(0, k) + noise + text.slice(k);
   });
+
+/**
+ * Real programs with a few of their tokens deleted, inserted or replaced:
+ * block and network parameters with words, numbers and blocks to choose
+ * from, comparisons, calls passing them on (spaced so that a default or an
+ * argument is a token of its own). Such near misses are what an editor
+ * checks on every keystroke.
+ */
+const CHOICES = `import std.lateral { tconv, t2c }
+block pool(x: <T, S², C>, k: 1 | 1/2 = 1 ) -> <T, S², C> {
+  return x |> avgpool(kernel: 1×(1/k)²) |> upsample(1×(1/k)²)
+}
+block unit(x: <T, S², C>, mode: "plain" | "residual" = "residual", f: block | "none" = "none") -> <T, S², C> {
+  y = x |> conv(out: C, kernel: 1×3², pad: 0×1²)
+  if mode == "residual" { y = add(x, y) }
+  return f == t2c ? y : y
+}
+block outer(x: <T, S², C>, s: 1 | 1/2 = 1 , m: "plain" | "residual" = "plain" ) -> <T, S², C> {
+  return pool(unit(x, mode: m), k: s)
+}
+network N(clip: <4, 16², 8>, m: "plain" | "residual" = "plain", shift: -1 | 0 = 0) -> <4, 16², 8> {
+  return outer(clip, s: 1/2, m: m) |> unit(mode: plain)
+}
+network A = N(m: residual)
+`;
+const FRAGMENTS = [
+  "|",
+  '"plain"',
+  "block",
+  "==",
+  "!=",
+  "-",
+  "1/2",
+  "(",
+  ")",
+  ",",
+  ":",
+  "=",
+  "int",
+  "mode",
+  "{",
+  "}",
+  "if",
+  "tconv",
+  "?",
+  "0",
+  "x",
+  "²",
+  "<",
+  ">",
+  "plain",
+];
+const mutated = fc
+  .tuple(
+    fc.constantFrom(CHOICES, stdlib.get("resnet3d")!, stdlib.get("lateral")!),
+    fc.array(fc.tuple(fc.nat(), fc.constantFrom("delete", "insert", "replace"), fc.constantFrom(...FRAGMENTS)), { minLength: 1, maxLength: 3 }),
+  )
+  .map(([text, edits]) => {
+    const tokens = text.split(/(\s+)/);
+    for (const [at, edit, fragment] of edits) {
+      const i = at % tokens.length;
+      if (edit === "delete") tokens.splice(i, 1);
+      else if (edit === "insert") tokens.splice(i, 0, fragment);
+      else tokens[i] = fragment;
+    }
+    return tokens.join("");
+  });
+
+describe("mutation fuzzing", () => {
+  const runs = Math.ceil(RUNS / 4);
+  it(`${runs} programs a few tokens from real ones: check never throws, and every diagnostic has a position`, () => {
+    fc.assert(
+      fc.property(mutated, (source) => {
+        const checked = check({ files: ["main.sf"], host: memoryHost({ "main.sf": source }) });
+        for (const d of checked.diagnostics) expect(d.primary.span.line, `${d.code} ${d.message}`).toBeGreaterThanOrEqual(1);
+      }),
+      { seed: 23, numRuns: runs },
+    );
+  }, 300_000);
+});
 
 describe("grammar-aware fuzzing", () => {
   it(`${RUNS} generated programs: no throw, positions on every diagnostic, check and compile agree`, () => {
