@@ -1,16 +1,27 @@
 /**
- * Grammar-aware fuzzing: programs generated from the grammar (fast-check
- * letrec), some well formed and some not, through `check` and `compile`.
- * Neither may throw, every diagnostic has a position, the two agree (a file
- * that checks clean compiles, and one that does not check does not compile),
- * and memory stays bounded. A fixed seed keeps CI reproducible; set
- * SFC_FUZZ_RUNS to run more programs.
+ * Fuzzing, with fixed seeds so that CI is reproducible (SFC_FUZZ_RUNS runs
+ * more):
+ * - programs generated from the grammar (fast-check letrec), some well
+ *   formed and some not, through `check` and `compile`: neither may throw,
+ *   every diagnostic has a position, the two agree (a file that checks clean
+ *   compiles, and one that does not check does not compile), and memory
+ *   stays bounded;
+ * - real programs a few tokens off, through `check` and through the
+ *   language server's requests at random places: none may throw.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { check, compile } from "../../compiler/index";
 import { memoryHost } from "../support/compiler";
 import { loadStdlib } from "../../compiler/host/node";
+import { Workspace } from "../../lsp/workspace";
+import { hover } from "../../lsp/hover";
+import { complete } from "../../lsp/completion";
+import { definition, references } from "../../lsp/navigation";
+import { prepareRename, rename } from "../../lsp/rename";
+import { semanticTokens } from "../../lsp/semantic-tokens";
+import { documentSymbols } from "../../lsp/symbols";
+import { inlayHints } from "../../lsp/inlay-hints";
 
 const stdlib = loadStdlib();
 
@@ -135,6 +146,37 @@ describe("mutation fuzzing", () => {
         for (const d of checked.diagnostics) expect(d.primary.span.line, `${d.code} ${d.message}`).toBeGreaterThanOrEqual(1);
       }),
       { seed: 23, numRuns: runs },
+    );
+  }, 300_000);
+});
+
+describe("mutation fuzzing of the language server", () => {
+  const runs = Math.ceil(RUNS / 10);
+  it(`${runs} such programs open in an editor: hover, completion, navigation, rename, tokens, symbols and hints never throw`, () => {
+    const workspace = new Workspace();
+    const uri = "file:///fuzz/main.sf";
+    let version = 0;
+    fc.assert(
+      fc.property(mutated, fc.array(fc.nat(), { minLength: 3, maxLength: 3 }), (source, places) => {
+        workspace.open(uri, source, ++version);
+        const facts = workspace.fileFacts(uri);
+        const lines = source.split("\n");
+        if (facts) {
+          semanticTokens(facts);
+          documentSymbols(facts);
+          inlayHints(facts, { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } });
+        }
+        for (const place of places) {
+          const line = place % lines.length;
+          const position = { line, character: place % (lines[line]!.length + 1) };
+          hover(workspace, uri, position);
+          complete(workspace, uri, position);
+          definition(workspace, uri, position);
+          references(workspace, uri, position, true);
+          if (prepareRename(workspace, uri, position)) rename(workspace, uri, position, "renamed");
+        }
+      }),
+      { seed: 29, numRuns: runs },
     );
   }, 300_000);
 });
