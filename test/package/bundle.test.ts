@@ -98,6 +98,17 @@ describe("the bundled CLI", () => {
       expect(chosen(layout("package", { checkout: false, plainNewer: true }))).toBe("bundle");
     });
 
+    it("neither, in a checkout never built: one line saying to build it, exit 2, no trace", () => {
+      const copy = path.join(work, "unbuilt");
+      fs.mkdirSync(path.join(copy, "bin"), { recursive: true });
+      fs.copyFileSync(path.join(root, "bin", "load-cli.js"), path.join(copy, "bin", "load-cli.js"));
+      fs.writeFileSync(path.join(copy, "tsconfig.json"), "{}");
+      const r = node(["-e", `require(${JSON.stringify(path.join(copy, "bin", "load-cli.js"))}).loadCli()`]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/dist\/cli\/main\.js is missing: build this checkout first with `npm run build`/);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    });
+
     it("the plain build when the bundle is cut short", () => {
       const whole = fs.readFileSync(bundle, "utf8");
       expect(chosen(layout("truncated", { checkout: false, plainNewer: false, bundle: whole.slice(0, whole.length >> 1) }))).toBe("plain");
