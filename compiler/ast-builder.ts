@@ -8,7 +8,7 @@
  */
 import type { CstNode, CstElement, IToken } from "chevrotain";
 import type * as A from "./ast";
-import { formalKind, type FormalKind } from "./formal-type";
+import { readFormalType, type FormalTypeKind } from "./formal-type";
 import { deepestPoint } from "./ast-depth";
 import { Rational } from "./dims/rational";
 import type { Span } from "./span";
@@ -225,7 +225,7 @@ export class AstBuilder {
     const c = n.children;
     const name = this.tok(c, "name");
     if (!name) return undefined;
-    const kind = this.formalKind(c);
+    const kind = this.formalTypeKind(c);
     const sort = kind === "sort" ? this.tok(c, "sort") : undefined;
     const choices = kind === "sort" || kind === "numbers" ? [] : (c.choices ?? []).filter(isToken).map((t) => unquote(t.image));
     return {
@@ -241,10 +241,10 @@ export class AstBuilder {
   }
 
   /** What the formal's type declares (formal-type.ts); a union that is not one kind is reported at it. */
-  private formalKind(c: Children): FormalKind | undefined {
-    const [sorts, blocks, words, numbers] = [c.sort, c.blockSort, c.choices, c.numberChoices].map((l) => l ?? []);
-    const read = formalKind({ sorts: sorts!, blocks: blocks!, words: words!.filter(isToken).map((t) => unquote(t.image)), numbers: numbers! });
-    const at = this.range({ name: "formalType", children: { alternatives: [...sorts!, ...blocks!, ...words!, ...numbers!] } });
+  private formalTypeKind(c: Children): FormalTypeKind | undefined {
+    const [sorts = [], blocks = [], words = [], numbers = []] = [c.sort, c.blockSort, c.choices, c.numberChoices];
+    const read = readFormalType({ sorts, blocks, words: words.filter(isToken).map((t) => unquote(t.image)), numbers });
+    const at = this.range({ name: "formalType", children: { alternatives: [...sorts, ...blocks, ...words, ...numbers] } });
     if (read?.problem && at) this.problems.push({ code: "SF0002", start: at[0], end: at[1], message: read.problem, label: "not a parameter type" });
     return read?.kind;
   }

@@ -6,7 +6,7 @@
  * make one (the AST builder reports it as SF0002 at the type).
  */
 
-export type FormalKind = "sort" | "block" | "words" | "numbers";
+export type FormalTypeKind = "sort" | "block" | "words" | "numbers";
 
 /** The union's alternatives of each kind: the parser's tokens or nodes, and the words as written (unquoted). */
 export interface FormalAlternatives {
@@ -23,10 +23,10 @@ const ONE_KIND = 'write one sort (`int`, `rat`, `bool`), `block` with words (`bl
  * that the formal's uses are checked without errors of their own), and the
  * problem, if any. Undefined for a formal with no type.
  */
-export function formalKind(a: FormalAlternatives): { readonly kind: FormalKind; readonly problem?: string } | undefined {
+export function readFormalType(a: FormalAlternatives): { readonly kind: FormalTypeKind; readonly problem?: string } | undefined {
   const [sorts, blocks, words, numbers] = [a.sorts.length, a.blocks.length, a.words.length, a.numbers.length];
   if (sorts + blocks + words + numbers === 0) return undefined;
-  const kind: FormalKind = blocks > 0 ? "block" : words > 0 ? "words" : numbers > 0 ? "numbers" : "sort";
+  const kind: FormalTypeKind = blocks > 0 ? "block" : words > 0 ? "words" : numbers > 0 ? "numbers" : "sort";
   if (blocks > 1 && sorts + numbers === 0) return { kind, problem: "`block` is written more than once in a parameter's type" };
   if (sorts > 1 && blocks + words + numbers === 0) return { kind, problem: "a parameter has one sort, not a choice of sorts: write `int`, `rat` or `bool`" };
   const oneKind = {

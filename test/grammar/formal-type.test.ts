@@ -1,10 +1,10 @@
 /** A formal's type union: the kind it declares, and what is wrong when it is not one kind. */
 import { describe, expect, it } from "vitest";
-import { formalKind } from "../../compiler/formal-type";
+import { readFormalType } from "../../compiler/formal-type";
 import { checkSource, expectError } from "../support/compiler";
 
 const union = (sorts: number, blocks: number, words: number, numbers: number) =>
-  formalKind({
+  readFormalType({
     sorts: Array(sorts).fill(0),
     blocks: Array(blocks).fill(0),
     words: Array.from({ length: words }, (_, i) => `w${i}`),
@@ -28,7 +28,7 @@ describe("a formal's type", () => {
     expect(union(0, 0, 1, 1)).toMatchObject({ kind: "words", problem: expect.stringMatching(/mixes kinds of value/) });
     expect(union(1, 0, 0, 1)).toMatchObject({ kind: "numbers", problem: expect.stringMatching(/mixes kinds of value/) });
     const repeated = { sorts: [], blocks: [0], words: ["none", "half", "none"], numbers: [] };
-    expect(formalKind(repeated)).toEqual({ kind: "block", problem: 'the word "none" is written more than once in a parameter\'s type' });
+    expect(readFormalType(repeated)).toEqual({ kind: "block", problem: 'the word "none" is written more than once in a parameter\'s type' });
   });
 
   it("is reported at the type, as SF0002", () => {
