@@ -1,10 +1,11 @@
 /**
  * SHA-256 of a checkpoint for `weights_sha256`. Hashing a 138 MB file takes
- * about 90 ms, as long as checking and elaborating the network, so the CLI
+ * about 80 ms, as long as checking and elaborating the network, so the CLI
  * hashes it on a worker thread while the compiler works, and takes the digest
- * when the metadata is written. By then the worker has ended: its few MB add
- * nothing to R101's peak, which comes while weights are streamed, and 2-5 MB
- * to R50's, which comes earlier (bench/README.md).
+ * when the metadata is written, after the weights (metadata_props is the end
+ * of the model). The worker usually ends before the weights are streamed;
+ * where it runs beside them, its few MB stay under R101's peak from its
+ * weight pieces (bench/README.md).
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";

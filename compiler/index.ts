@@ -11,7 +11,17 @@ import { Rational } from "./dims/rational";
 import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic";
 import { elaborateNetwork, type NetworkParam, type ParamOverride } from "./elaborate";
 import type { LayoutMode } from "./emit/layout";
-import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET, serialisedBytes, serialiseOnnx, unsupportedAtOpset, type LazyBytes, type SerialisedModel } from "./emit/onnx";
+import {
+  DEFAULT_OPSET,
+  MAX_OPSET,
+  MIN_OPSET,
+  serialisedBytes,
+  serialiseOnnx,
+  unsupportedAtOpset,
+  type LazyBytes,
+  type MetadataValue,
+  type SerialisedModel,
+} from "./emit/onnx";
 import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import { Interpreter } from "./check/interpreter";
@@ -328,8 +338,8 @@ export interface CompileOptions {
     readonly reinit?: readonly string[];
     /**
      * SHA-256 of the file's bytes, hex, for the metadata (`weights_sha256`); or
-     * a function that gives it, called once the network has checked, so that
-     * the file can be hashed while the compiler works.
+     * a function that gives it, called when the metadata is written (after
+     * the weights), so that the file can be hashed while the compiler works.
      */
     readonly sha256?: string | (() => string);
   };
@@ -493,7 +503,7 @@ export function compile(options: CompileOptions): CompileResult {
     sources: new Map([...session.program.sources].map(([file, text]) => [displayPath(file), text])),
     sfcVersion: producer.version,
     requirements: JSON.stringify(plan?.requirements ?? fixedRequirements(emitted.graph)),
-    weights: options.checkpoint ? { file: options.checkpoint.label, sha256: resolved(options.checkpoint.sha256) } : undefined,
+    weights: options.checkpoint ? { file: options.checkpoint.label, sha256: lateDigest(options.checkpoint.sha256) } : undefined,
     passes: {
       folded_batch_norms: emitted.report.foldedBatchNorms.length,
       kept_batch_norms: emitted.report.keptBatchNorms,
@@ -516,10 +526,12 @@ export function compile(options: CompileOptions): CompileResult {
   return withLazyModel({ ...checked, serialised, graph: emitted.graph, elaborated: graph, passes: emitted.report, ...(plan ? { dynamic: plan } : {}) });
 }
 
-/** A value given as itself or as a function that gives it when needed. */
-function resolved<T>(value: T | (() => T)): T {
-  return typeof value === "function" ? (value as () => T)() : value;
+/** A digest given as a function is asked for when the model's metadata, written after its weights, is reached. */
+function lateDigest(sha256: string | (() => string) | undefined): MetadataValue | undefined {
+  return typeof sha256 === "function" ? { byteLength: SHA256_HEX_LENGTH, value: sha256 } : sha256;
 }
+
+const SHA256_HEX_LENGTH = 64;
 
 /** Adds `model`, the serialised bytes, computed once when first read. */
 function withLazyModel(result: Omit<CompileResult, "model"> & { readonly serialised: SerialisedModel }): CompileResult {

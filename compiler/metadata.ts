@@ -22,9 +22,10 @@
  */
 import { createHash } from "node:crypto";
 import type { NetworkParam } from "./elaborate";
+import type { MetadataValue } from "./emit/onnx";
 import { BlockParamValue } from "./values";
 
-export type MetadataEntry = readonly [key: string, value: string];
+export type MetadataEntry = readonly [key: string, value: MetadataValue];
 
 export interface MetadataInput {
   readonly network: string;
@@ -35,8 +36,8 @@ export interface MetadataInput {
   readonly sfcVersion: string;
   /** Already JSON. */
   readonly requirements: string;
-  /** The checkpoint, as given; its digest when the caller has the file's bytes (the CLI always does). */
-  readonly weights?: { readonly file: string; readonly sha256: string | undefined };
+  /** The checkpoint, as given; its digest when the caller has the file's bytes (the CLI always does), or gives it late. */
+  readonly weights?: { readonly file: string; readonly sha256: MetadataValue | undefined };
   readonly passes: unknown;
 }
 

@@ -5,7 +5,7 @@
  * here and nothing else stays in memory.
  */
 import type { IRWeight } from "../ir";
-import { foldedValues, foldScales } from "../passes/index";
+import { foldedValues, foldScales, scaleRows } from "../passes/index";
 import { elementCount } from "../shapes";
 import { fillInitialWeight, initialWeightFiller, PLATFORM_IS_LITTLE_ENDIAN } from "./init";
 
@@ -96,10 +96,7 @@ export function weightPieces(weight: IRWeight, seed: number, checkpoint: Checkpo
           // The scales (from the small batch-norm vectors) once; then each row read and scaled in place, as foldedValues does.
           scale ??= withSourceSlots((source) => foldScales(derived, rows, source), seed, checkpoint);
           conv(firstRow, target);
-          for (let r = 0; r < target.length / rowLength; r++) {
-            const s = scale[firstRow + r]!;
-            for (let i = r * rowLength, end = i + rowLength; i < end; i++) target[i] = target[i]! * s;
-          }
+          scaleRows(target, rowLength, scale, firstRow);
         },
       };
     }

@@ -24,6 +24,7 @@ import { elementCount, sameShape } from "../shapes";
 import { formatSpan } from "../span";
 import { fillInitialWeight, PLATFORM_IS_LITTLE_ENDIAN, swapFloat32ByteOrder } from "./init";
 import { assignLayouts, type LayoutMode } from "./layout";
+import { float32Workspace } from "../passes/index";
 import type { DynamicShapes } from "../dynamic/sizes";
 import { fillWeight, weightPieces, type WeightPieces } from "./materialise";
 import {
@@ -63,12 +64,25 @@ export interface EmitOnnxOptions {
   /** Leave these dimensions symbolic (--dynamic); see compiler/dynamic/. */
   readonly dynamic?: DynamicShapes;
   /** ModelProto.metadata_props, in this order (see docs/deploy.md for the keys sfc writes). */
-  readonly metadata?: ReadonlyArray<readonly [string, string]>;
+  readonly metadata?: ReadonlyArray<readonly [string, MetadataValue]>;
   /** How source paths are written into doc_strings (see SourceHost.displayPath); default: as in the spans. */
   readonly displayPath?: (file: string) => string;
 }
 
 export const PRODUCER_NAME = "sfc";
+
+/**
+ * A metadata value known only when the model's end is written, e.g. the
+ * checkpoint's digest, hashed on another thread while the weights stream:
+ * metadata_props comes after the graph. Its UTF-8 length is known from the
+ * start, since the model's size is planned before any byte is written.
+ */
+export interface LateMetadataValue {
+  readonly byteLength: number;
+  value(): string;
+}
+
+export type MetadataValue = string | LateMetadataValue;
 
 /**
  * IR version 8 came with onnx 1.10-1.13 (opsets up to 18); opsets 19-20 came
@@ -412,10 +426,26 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
     producerName: options.producerName ?? PRODUCER_NAME,
     ...(options.producerVersion !== undefined ? { producerVersion: options.producerVersion } : {}),
   }).finish();
-  const modelTail = proto.ModelProto.encode({
-    opsetImport: [{ domain: "", version: opset }],
-    metadataProps: (options.metadata ?? []).map(([key, value]) => ({ key, value })),
-  }).finish();
+  // Planned with stand-ins of the late values' lengths; encoded again with the values at the end.
+  const encodeModelTail = (valueOf: (value: LateMetadataValue) => string): Uint8Array =>
+    proto.ModelProto.encode({
+      opsetImport: [{ domain: "", version: opset }],
+      metadataProps: (options.metadata ?? []).map(([key, value]) => ({ key, value: typeof value === "string" ? value : valueOf(value) })),
+    }).finish();
+  const plannedModelTail = encodeModelTail((late) => "0".repeat(late.byteLength));
+  const hasLateMetadata = (options.metadata ?? []).some(([, value]) => typeof value !== "string");
+  const modelTail = (): Uint8Array => {
+    if (!hasLateMetadata) return plannedModelTail;
+    const tail = encodeModelTail((late) => {
+      const value = late.value();
+      if (Buffer.byteLength(value, "utf8") !== late.byteLength)
+        throw new Error(`emitOnnx: a late metadata value has ${Buffer.byteLength(value, "utf8")} bytes, planned ${late.byteLength}`);
+      return value;
+    });
+    if (tail.byteLength !== plannedModelTail.byteLength)
+      throw new Error(`emitOnnx: the model's tail has ${tail.byteLength} bytes, planned ${plannedModelTail.byteLength}`);
+    return tail;
+  };
   const graphHead = proto.GraphProto.encode({ node: plan.nodes, name: graph.name }).finish();
   const graphTail = proto.GraphProto.encode({
     docString: formatSpan(graph.span, options.displayPath),
@@ -436,7 +466,7 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
 
   let graphLength = graphHead.length + graphTail.length;
   for (const layout of initializerLayouts) graphLength += fieldLength(GRAPH_INITIALIZER_FIELD, layout.tensorLength);
-  const totalLength = modelHead.length + fieldLength(MODEL_GRAPH_FIELD, graphLength) + modelTail.length;
+  const totalLength = modelHead.length + fieldLength(MODEL_GRAPH_FIELD, graphLength) + plannedModelTail.length;
   if (totalLength > MAX_MODEL_BYTES) {
     throw new RangeError(`model ${graph.name} would be ${totalLength} bytes, over ONNX's 2 GiB protobuf limit (external data is not supported)`);
   }
@@ -458,7 +488,8 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
       } else if (source.kind !== "lazy") largestWhole = Math.max(largestWhole, initializer.byteLength);
     }
     const scratch = new Uint8Array(largestWhole);
-    const piece = new Float32Array(largestPiece);
+    // Where a folded conv weight's rows are scaled, as WebAssembly SIMD when there is one (passes/scale-rows.ts).
+    const piece = float32Workspace(largestPiece);
     const fieldHeader = new Uint8Array(20);
     let written = 0;
     const put = (bytes: Uint8Array): void => {
@@ -499,7 +530,7 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
       }
     }
     put(graphTail);
-    put(modelTail);
+    put(modelTail());
     if (written !== totalLength) throw new Error(`emitOnnx: wrote ${written} bytes, planned ${totalLength}`);
   };
   return { byteLength: totalLength, nodeCount: plan.nodes.length, writeTo };

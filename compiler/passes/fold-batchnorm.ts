@@ -12,6 +12,7 @@
  */
 import type { IRGraph, IRNode, IRWeight } from "../ir";
 import { consumersOf, pinnedValues, rebuild } from "./rewrite";
+import { scaleRows } from "./scale-rows";
 
 export interface FoldedBatchNorm {
   /** The conv the BN went into, and the BN node that went. */
@@ -85,11 +86,8 @@ export function foldedValues(
     // The conv weight has the folded weight's shape: read it into `target` and scale it there, each element
     // read before it is overwritten, so no buffer of its size is needed beside `target`.
     const weight = source(derivation.conv!, target);
-    const perChannel = weight.length / channels;
-    for (let c = 0; c < channels; c++) {
-      const s = scale[c]!;
-      for (let i = c * perChannel, end = i + perChannel; i < end; i++) target[i] = weight[i]! * s;
-    }
+    if (weight !== target) target.set(weight);
+    scaleRows(target, target.length / channels, scale);
     return;
   }
   const beta = source(derivation.beta);

@@ -11,6 +11,7 @@ import { mergeReshapes } from "./merge-reshapes";
 import { removeDropouts } from "./remove-dropout";
 
 export { foldedValues, foldScales } from "./fold-batchnorm";
+export { float32Workspace, scaleRows } from "./scale-rows";
 
 export interface PassOptions {
   /** Keep BatchNormalization nodes (and the checkpoint's names for their tensors). */

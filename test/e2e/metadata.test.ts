@@ -9,7 +9,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { onnx } from "onnx-proto";
 import { sfc } from "../support/cli";
+import { compile, readCheckpointFile } from "../../compiler/index";
 import { packageInfo, nodeHost } from "../../compiler/host/node";
 import { sourceSha256 } from "../../compiler/metadata";
 import { fixturePath } from "../support/fixtures";
@@ -76,5 +78,37 @@ describe("model metadata", () => {
     expect((await sfc("compile", ...FIXTURE_NET, "-o", model)).code).toBe(0);
     const m = readBack(model).metadata;
     expect(Object.keys(m).sort()).toEqual(["graph_passes", "network", "parameters", "requirements", "sfc_version", "source_sha256"]);
+  });
+
+  describe("a digest given late (the CLI's, hashed on a worker while the compiler works)", () => {
+    const weights = fixturePath("weights.safetensors");
+    const digest = createHash("sha256").update(fs.readFileSync(weights)).digest("hex");
+    const compileWithDigest = (sha256: () => string) =>
+      compile({
+        file: "std/slowfast.sf",
+        host: nodeHost(),
+        network: "SlowFast_4x16_R50",
+        settings: ["C=16", "classes=10", "S=48"].map((text) => ({ text })),
+        checkpoint: { tensors: readCheckpointFile(weights), label: "weights.safetensors", names: "pyslowfast", sha256 },
+      });
+
+    it("is asked for only when the model is written, after its weights, and recorded as weights_sha256", () => {
+      let asked = 0;
+      const result = compileWithDigest(() => {
+        asked++;
+        return digest;
+      });
+      expect(result.diagnostics).toEqual([]);
+      expect(asked).toBe(0);
+      const metadata = onnx.ModelProto.decode(result.model).metadataProps ?? [];
+      expect(asked).toBe(1);
+      expect(metadata.find((p) => p.key === "weights_sha256")?.value).toBe(digest);
+      expect(result.model.byteLength).toBe(result.serialised?.byteLength);
+    });
+
+    it("must have the length of a hex SHA-256: the model's size was planned with it", () => {
+      const result = compileWithDigest(() => "abc");
+      expect(() => result.model).toThrow(/late metadata value has 3 bytes, planned 64/);
+    });
   });
 });
