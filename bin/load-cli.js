@@ -22,6 +22,8 @@ const root = path.join(__dirname, "..");
 const dist = path.join(root, "dist");
 const BUNDLE = path.join(dist, "sfc.js");
 const CACHE = `${BUNDLE}.cache`;
+// The standard library's syntax trees, built with the bundle (cli/prebuilt-stdlib.ts).
+const STDLIB = `${BUNDLE}.stdlib`;
 const PLAIN = path.join(dist, "cli", "main.js");
 
 /** The bundle's build id, from its first line: the cache is valid for that build only. */
@@ -78,6 +80,8 @@ function runBundle(useCache) {
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dist);
   module.loaded = true;
   if (typeof module.exports.main !== "function") throw new Error(`${BUNDLE} does not export main`);
+  // Read when a standard-library module is first loaded, and only if it belongs to this build.
+  module.exports.usePrebuiltStdlib(STDLIB, id);
   return { exports: module.exports, script, id };
 }
 
@@ -98,4 +102,4 @@ function loadCli() {
   return require(PLAIN);
 }
 
-module.exports = { loadCli, runBundle, bundleIsCurrent, BUNDLE, CACHE };
+module.exports = { loadCli, runBundle, bundleIsCurrent, BUNDLE, CACHE, STDLIB };

@@ -1,7 +1,7 @@
 /** `sfc check`: files, folders and globs, checked together; diagnostics in any format. */
 import { check } from "../compiler/index";
-import { nodeHost } from "../compiler/host/node";
 import { diagnosticFormat, limitsOf, settingsOf, version } from "./common";
+import { cliHost } from "./prebuilt-stdlib";
 import { CHECK } from "./commands";
 import { expandInputs } from "./inputs";
 import { printDiagnostics, UsageError, type Io } from "./io";
@@ -11,7 +11,7 @@ export function checkCommand(argv: string[], io: Io): number {
   const { values, positionals } = parseCommand(CHECK, argv);
   if (positionals.length === 0) throw new UsageError("sfc check needs at least one FILE, FOLDER or GLOB");
   const format = diagnosticFormat(values.format);
-  const host = nodeHost();
+  const host = cliHost();
   const { files, problems } = expandInputs(positionals, (f) => (host.readFile(f) === undefined ? (host.whyUnreadable?.(f) ?? "no such file") : undefined));
   const result = files.length > 0 ? check({ files, host, settings: settingsOf(values), limits: limitsOf(values) }) : undefined;
   // Unreadable inputs do not stop the others from being checked, and the

@@ -1,7 +1,8 @@
 /** What the CLI's commands share: options, their parsing, and compiling from them. */
 import * as fs from "node:fs";
 import { compile, type CompileResult, type Setting } from "../compiler/index";
-import { nodeHost, packageInfo, readCheckpointFile } from "../compiler/host/node";
+import { packageInfo, readCheckpointFile } from "../compiler/host/node";
+import { cliHost } from "./prebuilt-stdlib";
 import type { OutputFormat } from "../compiler/render/index";
 import { parseLimit, type Limits } from "../compiler/limits";
 import { CheckpointError } from "../compiler/weights/tensor";
@@ -90,7 +91,7 @@ export function compileFromArgs(
     dynamic?: string[];
   },
 ): CompileResult {
-  const host = nodeHost();
+  const host = cliHost();
   requireSource(host, file);
   let checkpoint: Parameters<typeof compile>[0]["checkpoint"];
   if (values.weights !== undefined) {

@@ -1,8 +1,8 @@
 /** `sfc graph`: the network as a picture (DOT, SVG through Graphviz, or Mermaid), from the graph IR. */
 import { elaborateOnly } from "../compiler/index";
-import { nodeHost } from "../compiler/host/node";
 import { buildDiagram, diagramToDot, diagramToMermaid, type DiagramDepth } from "../compiler/report/diagram";
 import { limitsOf, settingsOf, version } from "./common";
+import { cliHost } from "./prebuilt-stdlib";
 import { GRAPH } from "./commands";
 import { checkOutputPath, inputsOf, printDiagnostics, requireSource, UsageError, writeAtomically, type Io } from "./io";
 import { parseCommand } from "./options";
@@ -26,7 +26,7 @@ export async function graphCommand(argv: string[], io: Io): Promise<number> {
   const depth = DEPTHS.find((d) => d === (values.depth ?? "stage"));
   if (depth === undefined) throw new UsageError(`unknown --depth ${JSON.stringify(values.depth)}: use ${DEPTHS.join(" or ")}`);
   if (values.output) checkOutputPath(values.output, [positionals[0]!]);
-  const host = nodeHost();
+  const host = cliHost();
   requireSource(host, positionals[0]!);
   const result = elaborateOnly({ file: positionals[0]!, host, network: values.network, settings: settingsOf(values), limits: limitsOf(values) });
   printDiagnostics(io, "human", result.diagnostics, result.sources, version());

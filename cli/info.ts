@@ -1,11 +1,11 @@
 /** `sfc info`: shapes, parameters, multiply-adds and activations of one network, by stage, block or layer, from the graph IR. */
 import { elaborateOnly } from "../compiler/index";
-import { nodeHost } from "../compiler/host/node";
 import { DEPTHS, reportGraph, type Depth, type Figures, type Report } from "../compiler/report/table";
 import { formatShape, formatVideoShape, writtenVideo } from "../compiler/shapes";
 import { inferenceGraph } from "../compiler/passes/index";
 import { printDiagnostics, requireSource, UsageError, type Io } from "./io";
 import { compileFromArgs, intOption, limitsOf, settingsOf, version } from "./common";
+import { cliHost } from "./prebuilt-stdlib";
 import { nodeParams } from "../compiler/report/counts";
 import { symbolicFlops } from "../compiler/report/symbolic-counts";
 import { INFO } from "./commands";
@@ -70,7 +70,7 @@ export function infoCommand(argv: string[], io: Io): number {
   const depth = parseDepth(values.depth);
   const views = values.views === undefined ? undefined : intOption("views", values.views, 1);
   if (views !== undefined && views < 1) throw new UsageError("--views takes a positive integer");
-  const host = nodeHost();
+  const host = cliHost();
   requireSource(host, positionals[0]!);
   const result = elaborateOnly({ file: positionals[0]!, host, network: values.network, settings: settingsOf(values), limits: limitsOf(values) });
   // JSON asked for is JSON throughout: the diagnostics too (on stdout), as `sfc check --format json` writes them.

@@ -8,6 +8,9 @@ import { printDiagnostics, processIo, UsageError, type Io } from "./io";
 import type { OutputFormat } from "../compiler/render/index";
 import { commandHelp } from "./options";
 
+// For bin/load-cli.js and scripts/bundle.js: the standard library's trees built with the bundle.
+export { prebuiltStdlibFile, usePrebuiltStdlib } from "./prebuilt-stdlib";
+
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return `sfc — a typed language and compiler for two-pathway video networks

@@ -25,6 +25,13 @@ export interface SourceHost {
    * line, so that the same sources give the same bytes. Default: as given.
    */
   displayPath?(filePath: string): string;
+  /**
+   * A standard-library module's syntax tree built ahead of time, when it was
+   * built from exactly `text` under limits no tighter than `limits` (so that
+   * parsing it again could report nothing): parsing is skipped. The bundled
+   * CLI has them (cli/prebuilt-stdlib.ts); other hosts parse.
+   */
+  prebuiltAst?(modulePath: string, text: string, limits: Limits): A.SourceFile | undefined;
 }
 
 export interface Module {
@@ -67,9 +74,8 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
     return host.readFile(modulePath);
   };
 
-  const load = (modulePath: string, text: string): void => {
-    if (modules.has(modulePath)) return;
-    sources.set(modulePath, text);
+  /** The module's tree, its syntax problems reported. */
+  const parseModule = (modulePath: string, text: string): { ast: A.SourceFile; syntaxErrorOffsets: number[] } => {
     const builder = AstBuilder.forText(modulePath, text, limits);
     const parsed = parseSource(text, limits.nesting);
     for (const p of parsed.problems) {
@@ -97,13 +103,21 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
         }),
       );
     }
+    return { ast, syntaxErrorOffsets: [...parsed.problems.map((p) => p.offset), ...builder.problems.map((p) => p.start)] };
+  };
+
+  const load = (modulePath: string, text: string): void => {
+    if (modules.has(modulePath)) return;
+    sources.set(modulePath, text);
+    const prebuilt = modulePath.startsWith("std/") ? host.prebuiltAst?.(modulePath, text, limits) : undefined;
+    const { ast, syntaxErrorOffsets } = prebuilt ? { ast: prebuilt, syntaxErrorOffsets: [] } : parseModule(modulePath, text);
     const imports: Array<{ decl: A.ImportDecl; target: string | undefined }> = [];
     const mod: Module = {
       path: modulePath,
       text,
       ast,
       imports,
-      syntaxErrorOffsets: [...parsed.problems.map((p) => p.offset), ...builder.problems.map((p) => p.start)],
+      syntaxErrorOffsets,
     };
     modules.set(modulePath, mod);
     for (const item of ast.items) {

@@ -169,4 +169,10 @@ export function makeLexer(options: { validate?: boolean } = {}): InstanceType<ty
   return new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false, skipValidations: !(options.validate ?? false) });
 }
 
-export const sfLexer = makeLexer();
+let shipped: InstanceType<typeof Lexer> | undefined;
+
+/** The lexer, built on first use: a compile of the standard library alone reads prebuilt trees and never lexes. */
+export function sfLexer(): InstanceType<typeof Lexer> {
+  shipped ??= makeLexer();
+  return shipped;
+}

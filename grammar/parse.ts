@@ -18,7 +18,7 @@ import {
   RCeil,
   Minus,
 } from "./lexer";
-import { parser } from "./parser";
+import { sfParser } from "./parser";
 import { DEFAULT_LIMITS } from "../compiler/limits";
 
 /** Deeper nesting than this is refused before parsing, so no input can exhaust the stack. */
@@ -56,7 +56,7 @@ function findExcessiveNesting(tokens: readonly IToken[], limit: number): IToken 
 }
 
 export function parseSource(text: string, nesting: number = MAX_NESTING): ParseResult {
-  const lexed = sfLexer.tokenize(text);
+  const lexed = sfLexer().tokenize(text);
   const problems: SyntaxProblem[] = lexed.errors.map((e) => ({
     kind: "lexical" as const,
     offset: e.offset,
@@ -84,6 +84,7 @@ export function parseSource(text: string, nesting: number = MAX_NESTING): ParseR
     });
     return { cst: undefined, tokens, problems };
   }
+  const parser = sfParser();
   parser.input = tokens;
   let cst: CstNode | undefined;
   try {
@@ -143,12 +144,13 @@ function describeSyntaxError(message: string, atEnd: boolean): string {
  * offsets are those of a larger text (the command line).
  */
 export function parseExpression(text: string): { cst: CstNode | undefined; problem: SyntaxProblem | undefined } {
-  const lexed = sfLexer.tokenize(text);
+  const lexed = sfLexer().tokenize(text);
   const [lexical] = lexed.errors;
   if (lexical)
     return { cst: undefined, problem: { kind: "lexical", offset: lexical.offset, length: Math.max(1, lexical.length), message: "unexpected character" } };
   if (findExcessiveNesting(lexed.tokens, MAX_NESTING))
     return { cst: undefined, problem: { kind: "nesting", offset: 0, length: text.length, message: "nested too deeply" } };
+  const parser = sfParser();
   parser.input = lexed.tokens;
   let cst: CstNode | undefined;
   try {

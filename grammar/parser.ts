@@ -452,7 +452,13 @@ export class SfParser extends chevrotain.CstParser {
   });
 }
 
-export const parser = new SfParser();
+let shipped: SfParser | undefined;
+
+/** The parser, built on first use (its grammar analysis takes a start-up's worth of time; see sfLexer). */
+export function sfParser(): SfParser {
+  shipped ??= new SfParser();
+  return shipped;
+}
 
 export interface ParseOutput {
   readonly cst: CstNode | undefined;

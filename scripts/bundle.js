@@ -75,14 +75,19 @@ async function bundle() {
   const id = crypto.createHash("sha256").update(body).digest("hex");
   fs.mkdirSync(path.dirname(BUNDLE), { recursive: true });
   fs.rmSync(`${BUNDLE}.cache`, { force: true });
+  fs.rmSync(`${BUNDLE}.stdlib`, { force: true });
   writeWhole(`${BUNDLE}.map`, output(`${BUNDLE}.map`));
   writeWhole(BUNDLE, body.replace(PLACEHOLDER, id));
 }
 
-/** Runs the bundle on the standard library and a small compile, then writes V8's cache of what it compiled. */
+/**
+ * Writes the standard library's syntax trees for this build (cli/prebuilt-stdlib.ts), made by the bundle itself;
+ * then runs the bundle on the standard library and a small compile, and writes V8's cache of what it compiled.
+ */
 async function codeCache() {
-  const { runBundle, CACHE } = require(path.join(root, "bin", "load-cli.js"));
+  const { runBundle, CACHE, STDLIB } = require(path.join(root, "bin", "load-cli.js"));
   const { exports, script, id } = runBundle(false);
+  writeWhole(STDLIB, exports.prebuiltStdlibFile(id));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-bundle-"));
   const quiet = { out: () => {}, err: () => {}, colorOut: false, colorErr: false };
   try {

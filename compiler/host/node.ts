@@ -151,7 +151,7 @@ export function displayPath(filePath: string): string {
 }
 
 /** Reads files as UTF-8; binary garbage still reads, and then fails to lex, with positions. */
-export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib()): SourceHost {
+export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib(), options: Pick<SourceHost, "prebuiltAst"> = {}): SourceHost {
   const cache = new Map<string, { text: string } | { problem: string }>();
   const read = (filePath: string): { text: string } | { problem: string } => {
     const problem = sourceProblem(filePath);
@@ -178,6 +178,7 @@ export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib()): So
       return got && "problem" in got ? got.problem : undefined;
     },
     displayPath,
+    ...(options.prebuiltAst ? { prebuiltAst: options.prebuiltAst } : {}),
   };
 }
 
