@@ -26,6 +26,8 @@ export interface Occurrence {
 interface Binding {
   readonly kind: NameKind;
   readonly span: Span;
+  /** A block-valued formal (`transform: block`), or a local given one: a call of the name calls the block it holds. */
+  readonly holdsBlock?: boolean;
 }
 
 /** The whole of a module's file, as a place to jump to for an import. */
@@ -102,7 +104,8 @@ class ModuleResolver {
     this.add(decl.name, decl.kind, decl.name.span, true);
     const env = new Map(moduleEnv);
     const network = decl.kind === "network";
-    for (const f of decl.formals) env.set(f.name.name, { kind: network && !f.type ? "parameter" : "formal", span: f.name.span });
+    for (const f of decl.formals)
+      env.set(f.name.name, { kind: network && !f.type ? "parameter" : "formal", span: f.name.span, holdsBlock: f.isBlock === true });
     // Dimension variables are declared where a formal's type first names them.
     for (const f of decl.formals) {
       for (const d of f.type?.dims ?? []) {
@@ -138,7 +141,7 @@ class ModuleResolver {
           const known = env.get(s.target.name);
           if (known) this.add(s.target, known.kind, known.span);
           else {
-            env.set(s.target.name, { kind: "local", span: s.target.span });
+            env.set(s.target.name, { kind: "local", span: s.target.span, holdsBlock: this.holdsBlock(s.value, env) });
             this.add(s.target, "local", s.target.span, true);
           }
           break;
@@ -186,17 +189,34 @@ class ModuleResolver {
     }
   }
 
+  /**
+   * A callee resolves as the checker calls it: a name holding a block value
+   * first, then the built-in ops, then the blocks in scope. Any other local of
+   * that name (`dropout(p: dropout)` with a formal `dropout: rat`) is not
+   * what is called.
+   */
   private callee(id: A.Ident, env: ReadonlyMap<string, Binding>): BlockEntry | undefined {
-    // A block-valued parameter called: transform(α: α, β: β) leads to its declaration.
     const local = env.get(id.name);
-    if (local && (local.kind === "parameter" || local.kind === "formal" || local.kind === "local")) {
+    if (local?.holdsBlock) {
       this.add(id, local.kind, local.span);
+      return undefined;
+    }
+    if (isOpName(id.name) || id.name === "input") {
+      this.add(id, "op", undefined);
       return undefined;
     }
     const entry = this.scope.blocks.get(id.name);
     if (entry) this.add(id, entry.decl.kind, entry.decl.name.span);
-    else if (isOpName(id.name) || id.name === "input") this.add(id, "op", undefined);
+    // Called although it holds no block: the checker says so; the name still leads to its declaration.
+    else if (local) this.add(id, local.kind, local.span);
     return entry;
+  }
+
+  /** Whether a local's value is a block value: the name of one that holds a block, or a choice between such names. */
+  private holdsBlock(e: A.Expr, env: ReadonlyMap<string, Binding>): boolean {
+    if (e.kind === "name") return env.get(e.ident.name)?.holdsBlock === true;
+    if (e.kind === "conditional") return this.holdsBlock(e.then, env) || this.holdsBlock(e.otherwise, env);
+    return false;
   }
 
   private args(args: readonly A.Argument[] | undefined, callee: BlockEntry | undefined, env: ReadonlyMap<string, Binding>): void {

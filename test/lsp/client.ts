@@ -13,10 +13,29 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type InitializeResult,
+  type Hover,
+  type Position,
 } from "vscode-languageserver-protocol/node";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const fileUri = (p: string): string => pathToFileURL(p).href;
+
+/** The position of `needle` (its first occurrence) plus `shift` characters. */
+export function at(text: string, needle: string, shift = 0): Position {
+  const lines = text.split("\n");
+  for (let line = 0; line < lines.length; line++) {
+    const k = lines[line]!.indexOf(needle);
+    if (k >= 0) return { line, character: k + shift };
+  }
+  throw new Error(`no ${needle} in the text`);
+}
+
+/** A hover's markdown, failing when there is none. */
+export function hoverText(h: Hover | null): string {
+  if (h === null) throw new Error("no hover");
+  const c = h.contents;
+  return typeof c === "string" ? c : "value" in c ? c.value : JSON.stringify(c);
+}
 
 export class TestClient {
   readonly connection: ProtocolConnection;

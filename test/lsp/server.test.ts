@@ -6,18 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type {
-  CompletionItem,
-  CompletionList,
-  Hover,
-  InlayHint,
-  Location,
-  Position,
-  WorkspaceEdit,
-  DocumentSymbol,
-  SemanticTokens,
-} from "vscode-languageserver-protocol";
-import { fileUri, ROOT, TestClient } from "./client";
+import type { CompletionItem, CompletionList, Hover, InlayHint, Location, WorkspaceEdit, DocumentSymbol, SemanticTokens } from "vscode-languageserver-protocol";
+import { at, fileUri, hoverText, ROOT, TestClient } from "./client";
 
 let client: TestClient;
 let dir: string;
@@ -31,22 +21,6 @@ afterAll(async () => {
   expect(await client.stop()).toBe(0);
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** The position of `needle` (its first occurrence) plus `shift` characters. */
-function at(text: string, needle: string, shift = 0): Position {
-  const lines = text.split("\n");
-  for (let line = 0; line < lines.length; line++) {
-    const k = lines[line]!.indexOf(needle);
-    if (k >= 0) return { line, character: k + shift };
-  }
-  throw new Error(`no ${needle} in the text`);
-}
-
-function hoverText(h: Hover | null): string {
-  expect(h).not.toBeNull();
-  const c = h!.contents;
-  return typeof c === "string" ? c : "value" in c ? c.value : JSON.stringify(c);
-}
 
 const tiny = path.join(ROOT, "examples/slowfast_tiny.sf");
 const tinyText = fs.readFileSync(tiny, "utf8");

@@ -1,0 +1,111 @@
+/**
+ * Which declaration a name under the cursor stands for: an op called with an
+ * argument named like it, and one-letter names written next to each other
+ * (`αT`, `βC`). Hover, definition, references, semantic tokens and rename
+ * all read the same answer.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Hover, Location, Range, SemanticTokens, WorkspaceEdit } from "vscode-languageserver-protocol";
+import { at, fileUri, hoverText, ROOT, TestClient } from "./client";
+
+let client: TestClient;
+let dir: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-lsp-names-"));
+  client = await TestClient.start();
+});
+
+afterAll(async () => {
+  expect(await client.stop()).toBe(0);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Opens `text` as a new file and waits for its first diagnostics. */
+async function openFile(name: string, text: string): Promise<string> {
+  const uri = fileUri(path.join(dir, name));
+  await client.open(uri, text);
+  await client.diagnostics(uri);
+  return uri;
+}
+
+/** Applies a rename's edits to `text` (one file), last edit first. */
+function applyEdits(text: string, edit: WorkspaceEdit, uri: string): string {
+  const lines = text.split("\n");
+  const offset = (p: Range["start"]): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  const edits = [...(edit.changes?.[uri] ?? [])].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const e of edits) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+/** The semantic token type (its index in the legend) at a position, if a token starts there. */
+function tokenTypeAt(tokens: SemanticTokens, line: number, character: number): number | undefined {
+  let l = 0;
+  let c = 0;
+  for (let k = 0; k < tokens.data.length; k += 5) {
+    const [dl, dc, , type] = tokens.data.slice(k, k + 5) as [number, number, number, number];
+    l += dl;
+    c = dl === 0 ? c + dc : dc;
+    if (l === line && c === character) return type;
+  }
+  return undefined;
+}
+
+describe("an op called with an argument named like it", () => {
+  const text = [
+    "block head(x: <T, S², C>, dropout: rat = 1/2, classes: int) -> <classes> {",
+    "  return x |> gap |> dropout(p: dropout) |> linear(out: classes)",
+    "}",
+    "",
+    "network N(clip: <T, S², 3>, T = 4, S = 32, C = 8, classes = 10) -> <classes> {",
+    "  return head(clip, classes: classes)",
+    "}",
+    "",
+  ].join("\n");
+
+  test("hover and definition on the op name treat it as the op", async () => {
+    const uri = await openFile("op-formal.sf", text);
+    const opName = at(text, "dropout(p:");
+    const shown = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: opName }));
+    expect(shown).toContain("dropout(x, p");
+    expect(shown).not.toContain("formal dropout");
+    expect(await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: opName })).toBeNull();
+    // The argument's value is still the formal.
+    const value = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(text, "p: dropout", 3) });
+    expect(value?.range.start).toEqual(at(text, "dropout: rat"));
+  });
+
+  test("renaming the formal leaves the op call alone, and the file still checks", async () => {
+    const uri = await openFile("op-formal-rename.sf", text);
+    const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri }, position: at(text, "dropout: rat"), newName: "rate" });
+    const renamed = applyEdits(text, edit, uri);
+    expect(renamed).toContain("block head(x: <T, S², C>, rate: rat = 1/2");
+    expect(renamed).toContain("|> dropout(p: rate) |>");
+    client.clearPublished(uri);
+    await client.change(uri, renamed, 2);
+    expect((await client.diagnostics(uri, (p) => p.version === 2)).diagnostics).toEqual([]);
+  });
+
+  test("in the standard library: the op under a network parameter's name, and its semantic token", async () => {
+    const file = path.join(ROOT, "stdlib/slowfast.sf");
+    const stdText = fs.readFileSync(file, "utf8");
+    const uri = fileUri(file);
+    await client.open(uri, stdText);
+    const opName = at(stdText, "dropout(p: dropout)");
+    const shown = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: opName }));
+    expect(shown).not.toContain("parameter dropout");
+    expect(shown).toContain("dropout(x, p");
+    expect(await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: opName })).toBeNull();
+    const tokens = await client.request<SemanticTokens>("textDocument/semanticTokens/full", { textDocument: { uri } });
+    const legend = client.capabilities!.semanticTokensProvider!.legend.tokenTypes;
+    expect(legend[tokenTypeAt(tokens, opName.line, opName.character)!]).toBe("function");
+    // A block-valued parameter called is still the parameter.
+    const transform = at(stdText, "transform(α: α");
+    const def = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: transform });
+    expect(def?.range.start.line).toBe(at(stdText, "transform: block").line);
+  });
+});
