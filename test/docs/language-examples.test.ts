@@ -8,10 +8,13 @@
  *    every op with all of its arguments;
  *  - every network of examples/*.sf compiles and runs through onnxruntime,
  *    and its output has the graph IR's shape with batch 1; each example has
- *    its walk-through in docs/examples/, where what `sfc check` and `sfc info`
- *    print is what they print now.
+ *    its walk-through in docs/examples/, where what `sfc check`, `sfc info`
+ *    and `sfc compile` print is what they print now;
+ *  - every `sfc compile` line shown in README.md and docs/ prints what the doc
+ *    shows under it (node counts and sizes are deterministic).
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { check, compile } from "../../compiler/index";
@@ -154,9 +157,9 @@ describe("examples/*.sf", () => {
     return [...line.trim().matchAll(/'([^']*)'|(\S+)/g)].map((w) => w[1] ?? w[2]!);
   }
 
-  /** `$ npx sfc check|info ...` lines of a walk-through's text blocks, with the output shown under each. */
-  function transcripts(markdown: string): Array<{ args: string[]; expected: string }> {
-    const out: Array<{ args: string[]; expected: string }> = [];
+  /** `$ npx sfc check|info|compile ...` lines of a walk-through's text blocks, with the output shown under each. */
+  function transcripts(markdown: string): Transcript[] {
+    const out: Transcript[] = [];
     const blocks = markdown
       .split(/^```text\n/m)
       .slice(1)
@@ -165,7 +168,7 @@ describe("examples/*.sf", () => {
       const parts = block.split(/^\$ /m).slice(1);
       for (const part of parts) {
         const [command, ...rest] = part.split("\n");
-        const m = /^npx sfc (check|info) ([^&|>;]*)$/.exec(command!.trim());
+        const m = /^npx sfc (check|info|compile) ([^&|>;]*)$/.exec(command!.trim());
         if (!m) continue;
         out.push({ args: [m[1]!, ...shellWords(m[2]!)], expected: rest.join("\n").replace(/\n+$/, "\n") });
       }
@@ -176,24 +179,18 @@ describe("examples/*.sf", () => {
   for (const f of exampleFiles) {
     const walkThrough = path.join(root, "docs/examples", f.replace(/\.sf$/, ".md"));
     if (!fs.existsSync(walkThrough)) continue;
-    it(`docs/examples/${path.basename(walkThrough)} shows what check and info print`, async () => {
+    it(`docs/examples/${path.basename(walkThrough)} shows what check, info and compile print`, async () => {
       const shown = transcripts(fs.readFileSync(walkThrough, "utf8"));
       expect(shown.length).toBeGreaterThan(0);
-      const cwd = process.cwd();
-      process.chdir(root);
-      try {
-        for (const { args, expected } of shown) {
-          let printed = "";
-          const io = { out: (t: string) => (printed += t), err: (t: string) => (printed += t), colorOut: false, colorErr: false };
-          await main(args, io);
-          expect(printed, `sfc ${args.join(" ")}`).toBe(expected);
-        }
-      } finally {
-        process.chdir(cwd);
-      }
+      for (const transcript of shown) await expectPrinted(transcript);
     });
   }
 
+  it("every other sfc compile line in README.md and docs/ shows what it prints", async () => {
+    const shown = docPages().flatMap((page) => compileLines(fs.readFileSync(path.join(root, page), "utf8")).map((t) => ({ ...t, page })));
+    expect(shown.length, "compile lines in the docs").toBeGreaterThan(0);
+    for (const { page, ...transcript } of shown) await expectPrinted(transcript, page);
+  });
   it("lateral_variants.sf: each transform runs; --set transform=tconv is the default; only C-wide links can be summed", async () => {
     const file = path.join(examplesDir, "lateral_variants.sf");
     const slowWidth = async (transform: string) => {
@@ -266,3 +263,82 @@ network Up(x: <${T}, ${S}², 6>) -> <${α * T}, ${S}², ${out}> {
     expect(differ, "the steps themselves differ").toBeGreaterThan(0);
   });
 });
+
+interface Transcript {
+  readonly args: string[];
+  /** What the doc shows under the command. */
+  readonly expected: string;
+}
+
+/**
+ * README.md and the markdown of docs/, but neither the walk-throughs of
+ * docs/examples/, checked above, nor docs/diagnostics.md, generated from the
+ * UI tests and checked with them.
+ */
+function docPages(): string[] {
+  const pages = ["README.md"];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (rel !== "docs/examples") walk(rel);
+      } else if (entry.name.endsWith(".md") && rel !== "docs/diagnostics.md") pages.push(rel);
+    }
+  };
+  walk("docs");
+  return pages;
+}
+
+/** The `$ npx sfc compile ...` and `$ sfc compile ...` lines of a page's code blocks, each with the lines under it up to a blank line. */
+function compileLines(markdown: string): Transcript[] {
+  const lines = markdown.split("\n");
+  const out: Transcript[] = [];
+  let inBlock = false;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.startsWith("```")) {
+      inBlock = !inBlock;
+      continue;
+    }
+    const m = inBlock ? /^\$ (?:npx )?sfc compile ([^&|>;]*)$/.exec(lines[i]!) : null;
+    if (!m) continue;
+    const shown: string[] = [];
+    for (i++; i < lines.length && lines[i] !== "" && !lines[i]!.startsWith("$ ") && !lines[i]!.startsWith("```"); i++) shown.push(lines[i]!);
+    i--;
+    out.push({ args: ["compile", ...m[1]!.trim().split(/\s+/)], expected: shown.map((l) => `${l}\n`).join("") });
+  }
+  return out;
+}
+
+/**
+ * Runs a doc's command from the repository root and compares what it prints.
+ * What `compile` writes (`-o FILE`, `--triton DIR`) goes to a temporary folder,
+ * named in the output as the doc names it. A checkpoint the repository does not
+ * have (`--weights SLOWFAST_8x8_R50.pkl`) is left out: its weights change neither
+ * the nodes nor the size shown.
+ */
+async function expectPrinted({ args, expected }: Transcript, page?: string): Promise<void> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-docs-"));
+  const run: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value = args[i + 1];
+    if ((arg === "-o" || arg === "--triton") && value !== undefined) {
+      run.push(arg, path.join(scratch, value));
+      fs.mkdirSync(path.dirname(path.join(scratch, value)), { recursive: true });
+      i++;
+    } else if (arg === "--weights" && value !== undefined && !fs.existsSync(path.join(root, value))) {
+      i++;
+    } else run.push(arg);
+  }
+  const cwd = process.cwd();
+  process.chdir(root);
+  try {
+    let printed = "";
+    const io = { out: (t: string) => (printed += t), err: (t: string) => (printed += t), colorOut: false, colorErr: false };
+    await main(run, io);
+    expect(printed.split(`${scratch}${path.sep}`).join(""), `${page ? `${page}: ` : ""}sfc ${args.join(" ")}`).toBe(expected);
+  } finally {
+    process.chdir(cwd);
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
