@@ -12,14 +12,26 @@ import { contains, spanToRange, TextPositions } from "./positions";
 import type { Workspace } from "./workspace";
 import { thousands } from "../compiler/thousands";
 
+/**
+ * The name under the cursor. Names written next to each other (`αT`) touch:
+ * at their boundary the cursor is before the second and after the first, and
+ * the one starting there wins. A name ending at the cursor counts only when
+ * none starts there, so that a cursor just after a word still finds it.
+ */
 export function occurrenceAt(file: FileFacts, offset: number): Occurrence | undefined {
-  let best: Occurrence | undefined;
-  for (const o of file.occurrences) if (contains(o.span, offset) && (!best || o.span.end - o.span.start < best.span.end - best.span.start)) best = o;
-  return best;
+  let ending: Occurrence | undefined;
+  for (const o of file.occurrences) {
+    if (o.span.start <= offset && offset < o.span.end) return o;
+    if (o.span.end === offset) ending = o;
+  }
+  return ending;
 }
 
 /** The innermost type fact around the offset; for a name, the one on exactly that name. */
 export function typeAt(file: FileFacts, offset: number, occurrence?: Occurrence): TypeFact | undefined {
+  // A name's own fact, even where the previous name's fact also touches the cursor.
+  const own = occurrence && file.types.find((t) => t.span.start === occurrence.span.start && t.span.end === occurrence.span.end);
+  if (own) return own;
   let best: TypeFact | undefined;
   for (const t of file.types) {
     if (t.span.start > offset) break;

@@ -180,7 +180,8 @@ class ModuleResolver {
 
   private reference(id: A.Ident, env: ReadonlyMap<string, Binding>): void {
     const b = env.get(id.name);
-    if (b) this.add(id, b.kind, b.span);
+    // A dimension variable is declared by its first mention in a formal's type, which is read as a reference.
+    if (b) this.add(id, b.kind, b.span, b.span.start === id.span.start && b.span.file === id.span.file);
     else if (id.name === "i") this.add(id, "local", undefined);
     else {
       const entry = this.scope.blocks.get(id.name);

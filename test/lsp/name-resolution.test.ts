@@ -109,3 +109,42 @@ describe("an op called with an argument named like it", () => {
     expect(def?.range.start.line).toBe(at(stdText, "transform: block").line);
   });
 });
+
+describe("one-letter names written next to each other", () => {
+  const network = ["network A(clip: <αT, S², 3>, T = 4, α = 2, β: rat = 1/2, S = 16, C = 8) -> <αT, S², βC> {", "  return clip |> conv(out: βC)", "}", ""].join(
+    "\n",
+  );
+
+  test("hover and definition on the second name use it, not the one before", async () => {
+    const uri = await openFile("adjacent.sf", network);
+    const onT = at(network, "αT", 1);
+    expect(hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: onT }))).toContain("T: T  =  4");
+    const defT = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: onT });
+    expect(defT?.range.start).toEqual(at(network, "T = 4"));
+    const onC = at(network, "out: βC", 6);
+    expect(hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: onC }))).toContain("C: C  =  8");
+    const defC = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: onC });
+    expect(defC?.range.start).toEqual(at(network, "C = 8"));
+    // On the first letter, and just after the second (a cursor after a word), each still finds its own.
+    const onAlpha = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(network, "αT") });
+    expect(onAlpha?.range.start).toEqual(at(network, "α = 2"));
+    const afterC = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(network, "out: βC", 7) });
+    expect(afterC?.range.start).toEqual(at(network, "C = 8"));
+  });
+
+  test("references and rename on the second name", async () => {
+    const block = ["block t(x: <αT, S², βC>, α: int, β: rat) -> <T, S², βC> {", "  return frames(x, every: α)", "}", ""].join("\n");
+    const uri = await openFile("adjacent-rename.sf", block);
+    const onC = at(block, "βC", 1);
+    const refs = await client.request<Location[]>("textDocument/references", {
+      textDocument: { uri },
+      position: onC,
+      context: { includeDeclaration: true },
+    });
+    expect(refs.map((r) => block.split("\n")[r.range.start.line]![r.range.start.character])).toEqual(["C", "C"]);
+    const range = await client.request<Range | null>("textDocument/prepareRename", { textDocument: { uri }, position: onC });
+    expect(range).toEqual({ start: onC, end: { line: onC.line, character: onC.character + 1 } });
+    const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri }, position: onC, newName: "D" });
+    expect(applyEdits(block, edit, uri).split("\n")[0]).toBe("block t(x: <αT, S², βD>, α: int, β: rat) -> <T, S², βD> {");
+  });
+});
