@@ -105,8 +105,10 @@ export function compareDims(found: Poly, expected: Poly, facts: Facts): Outcome 
       return claims.length === 0 ? PROVED : { kind: "requires", claims };
     }
   }
-  if (found.sub(expected).constantValue() === undefined) return { kind: "requires", claims: [{ relation: "equal", lhs: found, rhs: expected }] };
-  // They differ by a constant: wherever both are defined.
+  const difference = found.sub(expected);
+  if (difference.constantValue() === undefined && !nonZeroForSizes(difference, facts))
+    return { kind: "requires", claims: [{ relation: "equal", lhs: found, rhs: expected }] };
+  // They differ by a constant, or by an amount of one sign at every size (2D against D): wherever both are defined.
   const evidence = counterexample({ relation: "equal", lhs: found, rhs: expected }, facts);
   return evidence ? { kind: "refuted", evidence } : { kind: "requires", claims: [{ relation: "equal", lhs: found, rhs: expected }] };
 }
@@ -271,6 +273,24 @@ function positiveForSizes(p: Poly): boolean {
     () => true,
   );
   return shifted.constantTerm().sign() > 0 && shifted.termList().every((t) => t.coef.sign() >= 0);
+}
+
+/**
+ * Whether `p` is never 0 where its symbols without a value are sizes: it has
+ * no floor atom and one sign at every size (D for 2D − D, since D ≥ 1).
+ */
+function nonZeroForSizes(p: Poly, facts: Facts): boolean {
+  const isSize = facts.isSize;
+  if (!isSize) return false;
+  const names = new Set<string>();
+  p.symbols(names);
+  if (![...names].every((n) => facts.valueOf(n) !== undefined || isSize(n))) return false;
+  const known = (n: string) => {
+    const v = facts.valueOf(n);
+    return v === undefined ? undefined : Poly.constant(v);
+  };
+  const q = p.substitute(known, facts.isInteger);
+  return !q.hasFloorAtoms() && (positiveForSizes(q) || positiveForSizes(q.neg()));
 }
 
 /** The bound values, and 1 for every size without one: where a bracketed claim fails. */

@@ -237,6 +237,44 @@ describe("decideDivides over sizes (a block's dimension variables, each at least
   });
 });
 
+describe("compareDims over sizes (a block's dimension variables, each at least 1)", () => {
+  const generic: Facts = { isInteger, valueOf: () => undefined, isSize: isInteger };
+  const sizes: fc.Arbitrary<Env> = fc
+    .tuple(...NAMES.map((n) => (isInteger(n) ? fc.integer({ min: 1, max: 12 }).map((v) => Rational.of(v)) : smallRational)))
+    .map((vs) => new Map(NAMES.map((n, i) => [n, vs[i]!])));
+  const D = Poly.symbol("C");
+  const S = Poly.symbol("S");
+
+  test("refuted only where no sizes meet it: two sizes that differ by a constant or by an amount of one sign", () => {
+    let refutations = 0;
+    fc.assert(
+      fc.property(flat, flat, sizes, (a, difference, at) => {
+        const b = a.add(difference);
+        const outcome = compareDims(a, b, generic);
+        if (outcome.kind !== "refuted") return;
+        refutations++;
+        const claim: Claim = { relation: "equal", lhs: a, rhs: b };
+        expect(holdsAt(claim, outcome.evidence)).toBe(false);
+        expect(holdsAt(claim, at)).not.toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(refutations, "the pairs drawn include refutable ones").toBeGreaterThan(10);
+  });
+
+  test("2C against C and C + S against S are refuted; C² against C is met at C = 1; a symbol that is not a size may be 0", () => {
+    const kind = (a: Poly, b: Poly, facts: Facts = generic) => compareDims(a, b, facts).kind;
+    expect(kind(D.scale(Rational.of(2)), D)).toBe("refuted");
+    expect(kind(D.add(S), S)).toBe("refuted");
+    expect(kind(D.mul(D), D)).toBe("requires");
+    expect(kind(D.mul(S), S)).toBe("requires"); // C = 1
+    expect(kind(D.scale(Rational.of(2)), D, { isInteger, valueOf: () => undefined })).toBe("requires");
+    expect(kind(D.scale(Rational.of(2)), D, { ...generic, isSize: (n) => n !== "C" })).toBe("requires");
+    // A floor can be what its argument is not: ⌈S/2⌉ = S at S = 1.
+    expect(kind(ceilDiv(S, Poly.constant(2), isInteger), S)).toBe("requires");
+  });
+});
+
 describe("solveLinear", () => {
   test("a solution satisfies a·X + b = actual wherever its claims hold; a refutation's quotient is what the evidence gives", () => {
     fc.assert(
