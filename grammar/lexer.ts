@@ -18,7 +18,12 @@ export const AnyWord = createToken({ name: "AnyWord", pattern: Lexer.NA });
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [AnyWord] });
 export const GreekName = createToken({ name: "GreekName", pattern: /[\u03b1-\u03c9\u0391-\u03a9]/, categories: [Identifier] });
 
+const keywords: string[] = [];
+/** The reserved words, which no name may be. */
+export const KEYWORDS: readonly string[] = keywords;
+
 function keyword(word: string): TokenType {
+  keywords.push(word);
   return createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(`${word}\\b`), longer_alt: Identifier, categories: [AnyWord] });
 }
 export const Import = keyword("import");

@@ -15,6 +15,7 @@ import {
   type InitializeResult,
   type Hover,
   type Position,
+  type WorkspaceEdit,
 } from "vscode-languageserver-protocol/node";
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -35,6 +36,16 @@ export function hoverText(h: Hover | null): string {
   if (h === null) throw new Error("no hover");
   const c = h.contents;
   return typeof c === "string" ? c : "value" in c ? c.value : JSON.stringify(c);
+}
+
+/** Applies a rename's edits for one file to its text, last edit first. */
+export function applyEdits(text: string, edit: WorkspaceEdit, uri: string): string {
+  const lines = text.split("\n");
+  const offset = (p: Position): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  const edits = [...(edit.changes?.[uri] ?? [])].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const e of edits) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
 }
 
 export class TestClient {

@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Hover, Location, Range, SemanticTokens, WorkspaceEdit } from "vscode-languageserver-protocol";
-import { at, fileUri, hoverText, ROOT, TestClient } from "./client";
+import { applyEdits, at, fileUri, hoverText, ROOT, TestClient } from "./client";
 
 let client: TestClient;
 let dir: string;
@@ -30,16 +30,6 @@ async function openFile(name: string, text: string): Promise<string> {
   await client.open(uri, text);
   await client.diagnostics(uri);
   return uri;
-}
-
-/** Applies a rename's edits to `text` (one file), last edit first. */
-function applyEdits(text: string, edit: WorkspaceEdit, uri: string): string {
-  const lines = text.split("\n");
-  const offset = (p: Range["start"]): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
-  const edits = [...(edit.changes?.[uri] ?? [])].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  let out = text;
-  for (const e of edits) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
 }
 
 /** The semantic token type (its index in the legend) at a position, if a token starts there. */

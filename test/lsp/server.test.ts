@@ -169,9 +169,10 @@ describe("navigation", () => {
     expect(range).not.toBeNull();
     const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri }, position: at(text, "add(y", 4), newName: "activated" });
     expect(edit.changes![uri]!.length).toBe(3);
-    // A block from the standard library is not renamed.
-    const none = await client.request<unknown>("textDocument/prepareRename", { textDocument: { uri: fileUri(tiny) }, position: at(tinyText, "tconv(α", 2) });
-    expect(none).toBeNull();
+    // A block from the standard library is not renamed, and the editor hears why.
+    await expect(
+      client.request<unknown>("textDocument/prepareRename", { textDocument: { uri: fileUri(tiny) }, position: at(tinyText, "tconv(α", 2) }),
+    ).rejects.toThrow(/`tconv` is a block/);
   });
 });
 
