@@ -22,6 +22,7 @@ import { prepareRename, rename } from "../../lsp/rename";
 import { semanticTokens } from "../../lsp/semantic-tokens";
 import { documentSymbols } from "../../lsp/symbols";
 import { inlayHints } from "../../lsp/inlay-hints";
+import { ResponseError } from "vscode-languageserver";
 
 const stdlib = loadStdlib();
 
@@ -173,7 +174,13 @@ describe("mutation fuzzing of the language server", () => {
           complete(workspace, uri, position);
           definition(workspace, uri, position);
           references(workspace, uri, position, true);
-          if (prepareRename(workspace, uri, position)) rename(workspace, uri, position, "renamed");
+          // A refused rename is an error response with its reason; anything else thrown is a bug.
+          try {
+            if (prepareRename(workspace, uri, position)) rename(workspace, uri, position, "renamed");
+          } catch (e) {
+            if (!(e instanceof ResponseError)) throw e;
+            expect(e.message).not.toBe("");
+          }
         }
       }),
       { seed: 29, numRuns: runs },
