@@ -3,21 +3,16 @@
  * build): bin/sfc.js runs it when it is current, with V8's code cache of the
  * same build, and it writes the same model as the unbundled dist/cli/main.js.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { repositoryRoot, runNode } from "../support/node-process";
 
-const root = path.resolve(__dirname, "../..");
+const root = repositoryRoot;
 const bundle = path.join(root, "dist", "sfc.js");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-bundle-test-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-function node(args: string[], env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 describe("the bundled CLI", () => {
   it("is built with the build: one file, its source map and a code cache of the same build", () => {
@@ -31,7 +26,7 @@ describe("the bundled CLI", () => {
 
   it("runs with its code cache accepted by this Node", () => {
     const probe = `const { runBundle } = require(${JSON.stringify(path.join(root, "bin", "load-cli.js"))}); console.log(runBundle(true).script.cachedDataRejected);`;
-    const r = node(["-e", probe]);
+    const r = runNode(["-e", probe]);
     expect(r.code, r.err).toBe(0);
     expect(r.out.trim()).toBe("false");
   });
@@ -39,10 +34,10 @@ describe("the bundled CLI", () => {
   it("writes the same model as dist/cli/main.js", () => {
     // The build just ran (pretest), so bin/sfc.js runs the bundle unless told not to: the comparison below is real.
     const probe = `console.log(require(${JSON.stringify(path.join(root, "bin", "load-cli.js"))}).bundleIsCurrent())`;
-    expect(node(["-e", probe]).out.trim()).toBe("true");
+    expect(runNode(["-e", probe]).out.trim()).toBe("true");
     const outputs = ["0", "1"].map((off) => {
       const out = path.join(work, `tiny-${off}.onnx`);
-      const r = node([path.join(root, "bin", "sfc.js"), "compile", "examples/slowfast_tiny.sf", "-o", out], { SFC_NO_BUNDLE: off });
+      const r = runNode([path.join(root, "bin", "sfc.js"), "compile", "examples/slowfast_tiny.sf", "-o", out], { SFC_NO_BUNDLE: off });
       expect(r.code, r.err).toBe(0);
       return fs.readFileSync(out);
     });
@@ -58,7 +53,7 @@ describe("the bundled CLI", () => {
     const cache = fs.readFileSync(`${bundle}.cache`);
     fs.writeFileSync(path.join(copy, "dist", "sfc.js.cache"), Buffer.concat([Buffer.from("f".repeat(64)), cache.subarray(64)]));
     const probe = `const { runBundle } = require(${JSON.stringify(path.join(copy, "bin", "load-cli.js"))}); console.log(String(runBundle(true).script.cachedDataRejected));`;
-    const r = node(["-e", probe]);
+    const r = runNode(["-e", probe]);
     expect(r.code, r.err).toBe(0);
     // Not offered to V8 at all: there is nothing to reject.
     expect(r.out.trim()).toBe("undefined");
@@ -84,7 +79,7 @@ describe("the bundled CLI", () => {
     /** "plain" when loadCli() gave the stand-in plain build, "bundle" when it gave the real CLI. */
     function chosen(copy: string): string {
       const probe = `require(${JSON.stringify(path.join(copy, "bin", "load-cli.js"))}).loadCli().main(["--version"], { out: () => {}, err: () => {} }).then((c) => console.log(c === 42 ? "plain" : "bundle"));`;
-      const r = node(["-e", probe]);
+      const r = runNode(["-e", probe]);
       expect(r.code, r.err).toBe(0);
       return r.out.trim();
     }
@@ -103,7 +98,7 @@ describe("the bundled CLI", () => {
       fs.mkdirSync(path.join(copy, "bin"), { recursive: true });
       fs.copyFileSync(path.join(root, "bin", "load-cli.js"), path.join(copy, "bin", "load-cli.js"));
       fs.writeFileSync(path.join(copy, "tsconfig.json"), "{}");
-      const r = node(["-e", `require(${JSON.stringify(path.join(copy, "bin", "load-cli.js"))}).loadCli()`]);
+      const r = runNode(["-e", `require(${JSON.stringify(path.join(copy, "bin", "load-cli.js"))}).loadCli()`]);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/dist\/cli\/main\.js is missing: build this checkout first with `npm run build`/);
       expect(r.err).not.toMatch(/\n\s+at /);

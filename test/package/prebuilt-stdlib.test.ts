@@ -6,22 +6,17 @@
  * and when the file is damaged, it parses. Either way it gives what the plain
  * build gives.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { repositoryRoot, runNode } from "../support/node-process";
 
-const root = path.resolve(__dirname, "../..");
+const root = repositoryRoot;
 const loadCli = path.join(root, "bin", "load-cli.js");
 const sidecar = path.join(root, "dist", "sfc.js.stdlib");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-prebuilt-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-function node(args: string[], env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 const buildId = (): string => fs.readFileSync(path.join(root, "dist", "sfc.js"), "utf8").slice(14, 78);
 
@@ -39,7 +34,7 @@ function withTrees(trees: string, args: string[]): { code: number; out: string }
     let text = "";
     const io = { out: (s) => { text += s; }, err: (s) => { text += s; }, colorOut: false, colorErr: false };
     exports.main(${JSON.stringify(args)}, io).then((code) => console.log(JSON.stringify({ code, out: text })));`;
-  const r = node(["-e", probe]);
+  const r = runNode(["-e", probe]);
   expect(r.code, r.err).toBe(0);
   return JSON.parse(r.out) as { code: number; out: string };
 }
@@ -99,7 +94,7 @@ describe("the standard library's prebuilt trees", () => {
     for (const extra of [[], ["--dynamic", "T,S"]]) {
       const models = ["0", "1"].map((off) => {
         const out = path.join(work, `r50-${off}.onnx`);
-        const r = node([path.join(root, "bin", "sfc.js"), "compile", ...network, ...extra, "-o", out], { SFC_NO_BUNDLE: off });
+        const r = runNode([path.join(root, "bin", "sfc.js"), "compile", ...network, ...extra, "-o", out], { SFC_NO_BUNDLE: off });
         expect(r.code, r.err).toBe(0);
         return fs.readFileSync(out);
       });
@@ -110,7 +105,7 @@ describe("the standard library's prebuilt trees", () => {
       wrong,
       "import std.slowfast\n\nnetwork Wrong = SlowFast(T: 4, α: 8, β: 1/8, τ: 16, S: 224, C: 64, classes: 400, depth2: 3, transform: tconv(k: 5, ratio: 2), fusion: sum_fusion)\n",
     );
-    const diagnostics = ["0", "1"].map((off) => node([path.join(root, "bin", "sfc.js"), "check", wrong, "--format", "json"], { SFC_NO_BUNDLE: off }));
+    const diagnostics = ["0", "1"].map((off) => runNode([path.join(root, "bin", "sfc.js"), "check", wrong, "--format", "json"], { SFC_NO_BUNDLE: off }));
     expect(diagnostics[0]!.code).toBe(1);
     expect(diagnostics[0]!.out).toBe(diagnostics[1]!.out);
   });
