@@ -3,8 +3,9 @@
  * and blocks that take the piped tensor; inside a call's parentheses its
  * named arguments, then values; elsewhere values, blocks, ops and keywords.
  * It reads the text itself, so it works while the line does not parse.
+ * Comments and strings are prose: nothing is offered there.
  */
-import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from "vscode-languageserver";
+import { CompletionItemKind, CompletionTriggerKind, InsertTextFormat, type CompletionContext, type CompletionItem, type Position } from "vscode-languageserver";
 import type * as A from "../compiler/ast";
 import type { FileFacts, SourceFacts } from "../compiler/index";
 import { OPS, type OpName } from "../compiler/ops";
@@ -37,21 +38,77 @@ const KEYWORDS = [
   "bool",
 ];
 
-export function complete(workspace: Workspace, uri: string, position: Position): CompletionItem[] {
+/**
+ * The characters that bring up completion as they are typed: `>` of `|>`, `(`
+ * and `,` in a call, `{` of an import. Each also ends other things (`->`, a
+ * block's body), where a list would only get in the way: see `triggered`.
+ */
+export const TRIGGER_CHARACTERS = [">", "(", ",", "{"];
+
+export function complete(workspace: Workspace, uri: string, position: Position, context?: CompletionContext): CompletionItem[] {
   const doc = workspace.document(uri);
-  const analysis = workspace.analysis(uri);
-  const facts = analysis?.result.facts;
-  const file = facts?.files.get(analysis!.path);
-  if (!doc || !facts || !file) return [];
+  if (!doc) return [];
   const offset = new TextPositions(doc.text).offsetAt(position);
+  if (inCommentOrString(doc.text, offset)) return [];
   const before = doc.text.slice(0, offset);
   const word = /[\p{L}\p{N}_]*$/u.exec(before)![0];
   const lead = before.slice(0, before.length - word.length);
-  if (/\|>\s*(repeat\s+\S+\s+)?$/.test(lead)) return callables(facts, file);
+  const pipe = /\|>\s*(repeat\s+\S+\s+)?$/.test(lead);
   const call = enclosingCall(lead);
-  if (call && /[(,]\s*$/.test(lead)) return [...namedArguments(facts, file, call), ...values(file, offset)];
-  if (/import\s+std\.[\p{L}\p{N}_.]*\s*\{[^}]*$/u.test(lead)) return importable(facts, lead);
+  const inArguments = call !== undefined && /[(,]\s*$/.test(lead);
+  const importList = /import\s+std\.[\p{L}\p{N}_.]*\s*\{[^}]*$/u.test(lead);
+  if (context?.triggerKind === CompletionTriggerKind.TriggerCharacter && !triggered(context.triggerCharacter, pipe, inArguments, importList)) return [];
+  const analysis = workspace.analysis(uri);
+  const facts = analysis?.result.facts;
+  const file = facts?.files.get(analysis!.path);
+  if (!facts || !file) return [];
+  if (pipe) return callables(facts, file);
+  if (inArguments) return [...namedArguments(facts, file, call), ...values(file, offset)];
+  if (importList) return importable(facts, lead);
   return [...values(file, offset), ...callables(facts, file), ...KEYWORDS.map((k) => ({ label: k, kind: CompletionItemKind.Keyword }))];
+}
+
+/** Whether a trigger character just typed starts what it is a trigger for: `|>`, a call's arguments, an import's list. */
+function triggered(character: string | undefined, pipe: boolean, inArguments: boolean, importList: boolean): boolean {
+  switch (character) {
+    case ">":
+      return pipe;
+    case "(":
+    case ",":
+      return inArguments;
+    case "{":
+      return importList;
+    default:
+      return true;
+  }
+}
+
+/**
+ * Whether the offset is inside a comment (`//`, `#` to the end of the line,
+ * `/* … *\/`) or a string, where the text is prose, not code. Read from the
+ * start of the file, since a comment's opening may be lines above.
+ */
+export function inCommentOrString(text: string, offset: number): boolean {
+  let k = 0;
+  while (k < offset) {
+    const ch = text[k]!;
+    if (ch === "#" || (ch === "/" && text[k + 1] === "/")) {
+      const end = text.indexOf("\n", k);
+      if (end < 0 || end >= offset) return true;
+      k = end + 1;
+    } else if (ch === "/" && text[k + 1] === "*") {
+      const end = text.indexOf("*/", k + 2);
+      if (end < 0 || end + 2 > offset) return true;
+      k = end + 2;
+    } else if (ch === '"') {
+      // A string ends at its closing quote or, unterminated, at the end of the line.
+      let j = k + 1;
+      while (j < text.length && text[j] !== '"' && text[j] !== "\n") j += text[j] === "\\" ? 2 : 1;
+      if (j >= offset) return true;
+      k = j + 1;
+    } else k++;
+  }
+  return false;
 }
 
 function opItem(name: OpName): CompletionItem {
@@ -83,7 +140,12 @@ function enclosingCall(lead: string): string | undefined {
     if (ch === ")" || ch === "]") depth++;
     else if (ch === "[") depth = Math.max(0, depth - 1);
     else if (ch === "(") {
-      if (depth === 0) return /([\p{L}_][\p{L}\p{N}_]*)\s*$/u.exec(lead.slice(0, i))?.[1];
+      if (depth === 0) {
+        const callee = /([\p{L}_][\p{L}\p{N}_]*)\s*$/u.exec(lead.slice(0, i));
+        // `block name(` and `network Name(` open a declaration's formals, not a call's arguments.
+        if (callee && /\b(?:block|network)\s+$/.test(lead.slice(0, callee.index))) return undefined;
+        return callee?.[1];
+      }
       depth--;
     } else if (ch === "{" || ch === "}") return undefined;
   }

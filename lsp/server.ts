@@ -5,7 +5,7 @@
  */
 import { createConnection, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { complete } from "./completion";
+import { complete, TRIGGER_CHARACTERS } from "./completion";
 import { DiagnosticsService } from "./diagnostics";
 import { hover } from "./hover";
 import { inlayHints } from "./inlay-hints";
@@ -44,7 +44,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
         definitionProvider: true,
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
-        completionProvider: { triggerCharacters: [">", "(", ",", " ", "{"] },
+        completionProvider: { triggerCharacters: TRIGGER_CHARACTERS },
         documentSymbolProvider: true,
         semanticTokensProvider: { legend: LEGEND, full: true },
         inlayHintProvider: true,
@@ -88,7 +88,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   connection.onReferences(({ textDocument, position, context }) => references(workspace, textDocument.uri, position, context.includeDeclaration));
   connection.onPrepareRename(({ textDocument, position }) => prepareRename(workspace, textDocument.uri, position));
   connection.onRenameRequest(({ textDocument, position, newName }) => rename(workspace, textDocument.uri, position, newName));
-  connection.onCompletion(({ textDocument, position }) => complete(workspace, textDocument.uri, position));
+  connection.onCompletion(({ textDocument, position, context }) => complete(workspace, textDocument.uri, position, context));
   connection.onDocumentSymbol(({ textDocument }) => {
     const file = workspace.fileFacts(textDocument.uri);
     return file ? documentSymbols(file) : [];

@@ -1,0 +1,97 @@
+/**
+ * When completion comes up: not in comments or strings, and a trigger
+ * character brings it up only where it starts what it triggers (`|>`, a
+ * call's arguments, an import's list).
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { CompletionItem, CompletionList, Position } from "vscode-languageserver-protocol";
+import { at, fileUri, TestClient } from "./client";
+
+let client: TestClient;
+let dir: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-lsp-completion-"));
+  client = await TestClient.start();
+});
+
+afterAll(async () => {
+  expect(await client.stop()).toBe(0);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const text = [
+  "import std.resnet3d { stem }",
+  "",
+  "// slow |> ",
+  "network N(clip: <T, S², 3>, T = 4, S = 8) -> <T, S², 3> {",
+  "  /* y = clip |> ",
+  "     more */",
+  "  # z = clip |> ",
+  '  w = "a |> " == "b"',
+  "  // x after a comment",
+  "  v = clip |> ",
+  "  u = stem(clip, ",
+  "  return clip",
+  "}",
+  "",
+].join("\n");
+
+let uri: string;
+
+async function labelsAt(position: Position, triggerCharacter?: string): Promise<string[]> {
+  const context = triggerCharacter === undefined ? { triggerKind: 1 } : { triggerKind: 2, triggerCharacter };
+  const result = await client.request<CompletionItem[] | CompletionList | null>("textDocument/completion", { textDocument: { uri }, position, context });
+  return (Array.isArray(result) ? result : (result?.items ?? [])).map((i) => i.label);
+}
+
+/** The position right after `needle`. */
+const after = (needle: string): Position => at(text, needle, needle.length);
+
+describe("completion", () => {
+  beforeAll(async () => {
+    uri = fileUri(path.join(dir, "c.sf"));
+    await client.open(uri, text);
+    await client.diagnostics(uri);
+  });
+
+  test("a space is no trigger character; `>` of `|>` is", () => {
+    const triggers = client.capabilities!.completionProvider!.triggerCharacters!;
+    expect(triggers).not.toContain(" ");
+    expect(triggers).toContain(">");
+  });
+
+  test.each([
+    ["a // comment", "// slow |> "],
+    ["a /* */ comment", "/* y = clip |> "],
+    ["a # comment", "# z = clip |> "],
+    ["a string", '"a |> '],
+    ["prose in a comment", "// x after"],
+  ])("nothing inside %s", async (_where, needle) => {
+    expect(await labelsAt(after(needle))).toEqual([]);
+    expect(await labelsAt(after(needle), ">")).toEqual([]);
+  });
+
+  test("code after comments and strings still completes", async () => {
+    expect(await labelsAt(after("v = clip |>"), ">")).toEqual(expect.arrayContaining(["relu", "conv", "stem"]));
+    expect(await labelsAt(after("v = clip |> "))).toEqual(expect.arrayContaining(["relu", "conv", "stem"]));
+    expect(await labelsAt(after('" == '))).toEqual(expect.arrayContaining(["clip", "T"]));
+  });
+
+  test("a trigger character brings up a list only where it starts what it triggers", async () => {
+    // `>` of `->` and of a type, `{` of a body: nothing.
+    expect(await labelsAt(after("S = 8) ->"), ">")).toEqual([]);
+    expect(await labelsAt(after("<T, S², 3>"), ">")).toEqual([]);
+    expect(await labelsAt(after("-> <T, S², 3> {"), "{")).toEqual([]);
+    // `(` and `,` of a call: its named arguments.
+    expect(await labelsAt(after("u = stem("), "(")).toEqual(expect.arrayContaining(["out:", "kt:"]));
+    expect(await labelsAt(after("u = stem(clip,"), ",")).toEqual(expect.arrayContaining(["out:", "kt:"]));
+    // `,` between a network's formals is no call.
+    expect(await labelsAt(after("T = 4,"), ",")).toEqual([]);
+    // `{` of an import's list: what the module exports.
+    expect(await labelsAt(after("import std.resnet3d {"), "{")).toEqual(expect.arrayContaining(["stem", "bottleneck"]));
+  });
+});
