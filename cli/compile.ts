@@ -4,10 +4,10 @@ import * as path from "node:path";
 import { TRITON_DEFAULTS, tritonConfig, tritonModelName } from "../compiler/emit/triton";
 import { compileFromArgs, diagnosticFormat, version } from "./common";
 import { COMPILE } from "./commands";
-import { checkOutputPath, inputsOf, printDiagnostics, UsageError, writeAtomically, type Io } from "./io";
+import { checkOutputPath, inputsOf, printDiagnostics, UsageError, writeOutputs, type Io, type OutputFile } from "./io";
 import { parseCommand } from "./options";
 
-export function compileCommand(argv: string[], io: Io): number {
+export async function compileCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommand(COMPILE, argv);
   if (positionals.length !== 1) throw new UsageError("sfc compile takes one FILE.sf");
   if (!values.output && values.triton === undefined) throw new UsageError("sfc compile needs -o OUT.onnx (or --triton DIR)");
@@ -23,23 +23,18 @@ export function compileCommand(argv: string[], io: Io): number {
   printDiagnostics(io, format, result.diagnostics, result.sources, version());
   if (!result.serialised) return 1;
   const inputs = inputsOf(result.sources, positionals[0], values.weights);
-  const written: string[] = [];
-  if (values.output) {
-    writeAtomically(values.output, result.serialised, inputs);
-    written.push(values.output);
-  }
+  const outputs: OutputFile[] = [];
+  if (values.output) outputs.push({ file: values.output, content: result.serialised });
   if (values.triton !== undefined) {
     // DIR/<model>/1/model.onnx beside DIR/<model>/config.pbtxt: Triton's repository layout, version 1.
     const folder = path.join(values.triton, tritonModelName(result.graph!.name));
     fs.mkdirSync(path.join(folder, "1"), { recursive: true });
-    writeAtomically(path.join(folder, "1", "model.onnx"), result.serialised, inputs);
-    writeAtomically(
-      path.join(folder, "config.pbtxt"),
-      new TextEncoder().encode(tritonConfig(result.graph!, { ...TRITON_DEFAULTS, kind }, result.dynamic?.requirements)),
-      inputs,
-    );
-    written.push(path.join(folder, "1", "model.onnx"), path.join(folder, "config.pbtxt"));
+    const config = tritonConfig(result.graph!, { ...TRITON_DEFAULTS, kind }, result.dynamic?.requirements);
+    outputs.push({ file: path.join(folder, "1", "model.onnx"), content: result.serialised });
+    outputs.push({ file: path.join(folder, "config.pbtxt"), content: new TextEncoder().encode(config) });
   }
+  await writeOutputs(outputs, inputs);
+  const written = outputs.map((o) => o.file);
   if (format === "human")
     io.err(
       `wrote ${written.join(" and ")}: ${result.graph!.name}, ${result.serialised.nodeCount} ONNX nodes, ${(result.serialised.byteLength / 1e6).toFixed(1)} MB\n`,

@@ -5,6 +5,7 @@
 import { version } from "./common";
 import { CHECK, COMMANDS, COMPILE, GRAPH, INFO, LSP, RUN } from "./commands";
 import { printDiagnostics, processIo, UsageError, type Io } from "./io";
+import { deliverPendingSignals } from "./outputs";
 import type { OutputFormat } from "../compiler/render/index";
 import { commandHelp } from "./options";
 
@@ -99,7 +100,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     const spec = COMMANDS.find((c) => c.name === command);
     if (!spec) throw new UsageError(`unknown command ${JSON.stringify(command)}; see sfc --help`);
     if (wantsHelp(rest)) return helpFor(spec.name, io);
-    return await IMPLEMENTATIONS[spec.name as CommandName](rest, io);
+    const status = await IMPLEMENTATIONS[spec.name as CommandName](rest, io);
+    // A signal that arrived during the command's last synchronous step ends the process now, as the signal would.
+    await deliverPendingSignals();
+    return status;
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       const format = machineFormat(rest);

@@ -1,0 +1,226 @@
+/**
+ * Writing output files: through temporary files renamed into place, never
+ * over an input or a special file, and never left half done by an error or a
+ * signal.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { randomBytes } from "node:crypto";
+import { describeFsError } from "../compiler/host/node";
+import { UsageError } from "./usage-error";
+
+/** Temporary files being written now: removed if the process is interrupted or fails. */
+const pendingTemps = new Set<string>();
+let cleanupInstalled = false;
+
+function removePendingTemps(): void {
+  for (const tmp of pendingTemps) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // already renamed into place or never created
+    }
+  }
+  pendingTemps.clear();
+}
+
+const CLEANUP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * On SIGINT, SIGTERM, SIGHUP or any exit, temporary files are removed. A
+ * listener runs only between synchronous steps: a signal that arrives while a
+ * file is written is delivered at the next `deliverPendingSignals`, which
+ * writers call before renaming anything into place. The process then ends as
+ * the signal would have ended it (a shell sees 128 + the signal's number).
+ */
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on("exit", removePendingTemps);
+  for (const signal of CLEANUP_SIGNALS) {
+    process.once(signal, () => {
+      removePendingTemps();
+      // With this listener gone the default action applies and ends the process here;
+      // the exit below is for a platform where the signal is still caught.
+      process.kill(process.pid, signal);
+      process.exit(128 + os.constants.signals[signal]);
+    });
+  }
+}
+
+/**
+ * Lets the event loop run once, so that a signal that arrived during
+ * synchronous work reaches its listener now. Without this turn a pending
+ * signal is never delivered: its handle does not keep the loop alive, so the
+ * process would end with status 0 as if nothing had happened.
+ */
+export function deliverPendingSignals(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** What an existing output path is, when it is not something sfc may replace. */
+function unwritableKind(st: fs.Stats): string | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a named pipe (FIFO)";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+
+/**
+ * Refuses an output path that sfc must not replace: anything but a regular
+ * file or a new path (a device such as /dev/null, a directory, a FIFO), or a
+ * file this same command reads (the source, an import, the model, an input,
+ * the checkpoint): `compile x.sf -o x.sf` would otherwise destroy the source.
+ */
+export function checkOutputPath(file: string, inputs: readonly string[]): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw new UsageError(`cannot write ${file}: ${describeFsError(e)}`);
+  }
+  const kind = unwritableKind(st);
+  if (kind) throw new UsageError(`cannot write ${file}: it is ${kind}; sfc writes only regular files or new paths`);
+  for (const input of inputs) {
+    let other: fs.Stats;
+    try {
+      other = fs.statSync(input);
+    } catch {
+      continue;
+    }
+    if (other.dev === st.dev && other.ino === st.ino)
+      throw new UsageError(`cannot write ${file}: it is ${input === file ? "an input" : `${input}, an input`} of this command; choose another output path`);
+  }
+}
+
+/** What can be written: bytes in hand, or a producer that writes them in order into a sink (a model). */
+export type FileContent = Uint8Array | { readonly byteLength: number; writeTo(sink: { write(bytes: Uint8Array): void }): void };
+
+export interface OutputFile {
+  readonly file: string;
+  readonly content: FileContent;
+}
+
+function requireFolder(file: string): string {
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir)) throw new UsageError(`cannot write ${file}: the folder ${path.dirname(file)} does not exist`);
+  return dir;
+}
+
+/** A temporary file's path beside `file`, unpredictable so that a link planted there cannot redirect the write. */
+function temporaryPathFor(file: string, dir: string): string {
+  return path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+}
+
+function removeQuietly(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch {
+    // nothing was written
+  }
+}
+
+/** An error from the file system becomes a one-line usage error; any other (a checkpoint that cannot be read) passes on as it is. */
+function asWriteError(file: string, e: unknown): unknown {
+  if (typeof (e as NodeJS.ErrnoException).syscall !== "string") return e;
+  return new UsageError(`cannot write ${file}: ${describeFsError(e)}`);
+}
+
+/**
+ * Writes `file` through a temporary file in the same folder, renamed into
+ * place when complete, so that a failed write never leaves a partial file.
+ * A signal during the write is handled at the process's next turn, after the
+ * rename; `writeOutputs` checks for one before renaming.
+ */
+export function writeAtomically(file: string, content: FileContent, inputs: readonly string[] = []): void {
+  checkOutputPath(file, inputs);
+  const dir = requireFolder(file);
+  installCleanup();
+  const tmp = temporaryPathFor(file, dir);
+  pendingTemps.add(tmp);
+  try {
+    writeContent(tmp, content);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    removeQuietly(tmp);
+    throw asWriteError(file, e);
+  } finally {
+    pendingTemps.delete(tmp);
+  }
+}
+
+/**
+ * Writes every file of `outputs` to a temporary file first, then lets a
+ * signal that arrived meanwhile end the process (no output replaced, no
+ * temporary file left), and only then renames them all into place.
+ */
+export async function writeOutputs(outputs: readonly OutputFile[], inputs: readonly string[]): Promise<void> {
+  const planned = outputs.map(({ file, content }) => {
+    checkOutputPath(file, inputs);
+    return { file, content, tmp: temporaryPathFor(file, requireFolder(file)) };
+  });
+  installCleanup();
+  try {
+    for (const { file, content, tmp } of planned) {
+      pendingTemps.add(tmp);
+      try {
+        writeContent(tmp, content);
+      } catch (e) {
+        throw asWriteError(file, e);
+      }
+    }
+    await deliverPendingSignals();
+    for (const { file, tmp } of planned) {
+      try {
+        fs.renameSync(tmp, file);
+      } catch (e) {
+        throw asWriteError(file, e);
+      }
+    }
+  } finally {
+    for (const { tmp } of planned) {
+      if (pendingTemps.delete(tmp)) removeQuietly(tmp);
+    }
+  }
+}
+
+/** Produced content reaches the file through one reused buffer of this size. */
+const STREAM_BUFFER_BYTES = 2 ** 20;
+
+/** Writes `content` to `file`; a producer's bytes are batched, so a large model is never in memory whole. */
+function writeContent(file: string, content: FileContent): void {
+  if (content instanceof Uint8Array) {
+    fs.writeFileSync(file, content, { flag: "wx" });
+    return;
+  }
+  const fd = fs.openSync(file, "wx");
+  try {
+    const buffer = new Uint8Array(Math.min(STREAM_BUFFER_BYTES, Math.max(content.byteLength, 1)));
+    let used = 0;
+    const flush = (): void => {
+      writeAll(fd, buffer.subarray(0, used));
+      used = 0;
+    };
+    content.writeTo({
+      write(bytes) {
+        if (used + bytes.byteLength > buffer.byteLength) flush();
+        if (bytes.byteLength >= buffer.byteLength) writeAll(fd, bytes);
+        else {
+          buffer.set(bytes, used);
+          used += bytes.byteLength;
+        }
+      },
+    });
+    flush();
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let offset = 0; offset < bytes.byteLength;) offset += fs.writeSync(fd, bytes, offset, bytes.byteLength - offset);
+}
