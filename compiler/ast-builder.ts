@@ -501,10 +501,16 @@ export class AstBuilder {
     const operands = this.nodes(c, "operands");
     const ops = (c.ops ?? []).filter(isToken);
     let acc = this.exprOf(operands[0]);
+    // Operators and operands both come in source order: one cursor walks the
+    // operators beside the operands, so a 100,000-term sum takes linear time.
+    let nextOp = 0;
     for (let i = 1; i < operands.length && acc; i++) {
       const prevEnd = this.range(operands[i - 1]!)?.[1] ?? 0;
       const start = this.range(operands[i]!)?.[0] ?? 0;
-      const op = ops.find((t) => t.startOffset >= prevEnd && t.startOffset < start);
+      while (nextOp < ops.length && ops[nextOp]!.startOffset < prevEnd) nextOp++;
+      const candidate = ops[nextOp];
+      const op = candidate && candidate.startOffset < start ? candidate : undefined;
+      if (op) nextOp++;
       const rhs = this.exprOf(operands[i]);
       if (!rhs) return undefined;
       const symbol: A.BinaryOp = !op
