@@ -9,7 +9,8 @@ import { CompletionItemKind, CompletionTriggerKind, InsertTextFormat, type Compl
 import type * as A from "../compiler/ast";
 import type { FileFacts, SourceFacts } from "../compiler/index";
 import { OPS, type OpName } from "../compiler/ops";
-import { docComment, header, itemAt } from "./declarations";
+import { header, itemAt } from "./declarations";
+import { docComment, inCommentOrString } from "./comments";
 import { TextPositions } from "./positions";
 import type { Workspace } from "./workspace";
 
@@ -81,34 +82,6 @@ function triggered(character: string | undefined, pipe: boolean, inArguments: bo
     default:
       return true;
   }
-}
-
-/**
- * Whether the offset is inside a comment (`//`, `#` to the end of the line,
- * `/* … *\/`) or a string, where the text is prose, not code. Read from the
- * start of the file, since a comment's opening may be lines above.
- */
-export function inCommentOrString(text: string, offset: number): boolean {
-  let k = 0;
-  while (k < offset) {
-    const ch = text[k]!;
-    if (ch === "#" || (ch === "/" && text[k + 1] === "/")) {
-      const end = text.indexOf("\n", k);
-      if (end < 0 || end >= offset) return true;
-      k = end + 1;
-    } else if (ch === "/" && text[k + 1] === "*") {
-      const end = text.indexOf("*/", k + 2);
-      if (end < 0 || end + 2 > offset) return true;
-      k = end + 2;
-    } else if (ch === '"') {
-      // A string ends at its closing quote or, unterminated, at the end of the line.
-      let j = k + 1;
-      while (j < text.length && text[j] !== '"' && text[j] !== "\n") j += text[j] === "\\" ? 2 : 1;
-      if (j >= offset) return true;
-      k = j + 1;
-    } else k++;
-  }
-  return false;
 }
 
 function opItem(name: OpName): CompletionItem {

@@ -3,6 +3,7 @@ import type * as A from "../compiler/ast";
 import type { FileFacts, SourceFacts } from "../compiler/index";
 import { OPS, isOpName, type FormalSpec } from "../compiler/ops";
 import type { Span } from "../compiler/span";
+import { withoutComments } from "./comments";
 
 /** The top-level item declared at `nameSpan`, in whichever file the facts hold it. */
 export function itemAt(facts: SourceFacts, nameSpan: Span): { item: A.Item; file: FileFacts } | undefined {
@@ -15,27 +16,13 @@ export function itemAt(facts: SourceFacts, nameSpan: Span): { item: A.Item; file
   return undefined;
 }
 
-/** `block tconv(x: <αT, S², βC>, ...) -> <T, S², ratio·βC>`, as written (whitespace folded). */
+/** `block tconv(x: <αT, S², βC>, ...) -> <T, S², ratio·βC>`, as written (comments dropped, whitespace folded). */
 export function header(item: A.Item, text: string): string {
   const end = item.kind === "block" || item.kind === "network" ? item.result.span.end : item.kind === "names" ? item.name.span.end : item.span.end;
-  return text
-    .slice(item.span.start, end)
-    .replace(/\s*\/\/[^\n]*/g, "")
+  return withoutComments(text.slice(item.span.start, end))
     .replace(/\s+/g, " ")
-    .replace(/\( /g, "(");
-}
-
-/** The `//` comment lines right above a declaration. */
-export function docComment(text: string, start: number): string {
-  const before = text.slice(0, start).split("\n");
-  before.pop();
-  const lines: string[] = [];
-  for (let k = before.length - 1; k >= 0; k--) {
-    const m = /^\s*\/\/ ?(.*)$/.exec(before[k]!);
-    if (!m) break;
-    lines.unshift(m[1]!);
-  }
-  return lines.join("\n");
+    .replace(/\( /g, "(")
+    .replace(/ ([),])/g, "$1");
 }
 
 export function opSignature(name: string): string | undefined {

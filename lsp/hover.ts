@@ -7,7 +7,8 @@
 import { MarkupKind, type Hover, type Position } from "vscode-languageserver";
 import type { FileFacts, Occurrence, SourceFacts, TypeFact } from "../compiler/index";
 import { nodeFlops, nodeParams } from "../compiler/report/counts";
-import { docComment, header, itemAt, opFormals, opSignature, opSummary } from "./declarations";
+import { docComment } from "./comments";
+import { header, itemAt, opFormals, opSignature, opSummary } from "./declarations";
 import { contains, spanToRange, TextPositions } from "./positions";
 import type { Workspace } from "./workspace";
 import { thousands } from "../compiler/thousands";
