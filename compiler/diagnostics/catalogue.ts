@@ -265,7 +265,7 @@ export const CATALOGUE = {
     severity: "error",
     title: "model too large",
     explain:
-      "The network's weights take more than 2 GiB, which an ONNX file cannot hold (--set C=1000000000). Raise it with --limit model-bytes=N for a smaller model elsewhere; ONNX's own limit stays.",
+      "The network's weights take more than 2 GiB, which an ONNX file cannot hold (std/slowfast.sf's SlowFast_4x16_R50 with --set C=512). Raise it with --limit model-bytes=N for a smaller model elsewhere; ONNX's own limit stays.",
   },
   SF0603: {
     severity: "error",
@@ -286,7 +286,8 @@ export const CATALOGUE = {
   SF0606: {
     severity: "error",
     title: "input clip too large",
-    explain: "`sfc run` would make or read an input clip larger than 1 GiB (--set T=1000 --set S=1000 asks for 12 GB). Raise it with --limit clip-bytes=N.",
+    explain:
+      "`sfc run` would make or read an input clip larger than 1 GiB (SlowFast_4x16_R50 with --set T=100 --set S=500 asks for 2.4 GB). Raise it with --limit clip-bytes=N.",
   },
   SF0607: {
     severity: "error",
