@@ -88,7 +88,27 @@ function opName(op: number): string {
   return OPCODE_NAMES[op] ? `${OPCODE_NAMES[op]} (${hex})` : hex;
 }
 
-/** Raised inside the interpreter; the caller adds the file and byte position. */
+/**
+ * Opcodes one pickle may execute, whatever its size: at least the floor, at
+ * most the cap. Each opcode adds at most one value, stack slot or memo entry
+ * (tens of bytes), and a one-byte opcode such as MARK or EMPTY_DICT inflates
+ * from almost nothing, so the count bounds memory where the byte count does
+ * not. A state dict of thousands of tensors takes tens of thousands of steps.
+ */
+export const PICKLE_STEPS_FLOOR = 250_000;
+export const PICKLE_STEPS_CAP = 1_000_000;
+
+/** A dict (a JS Map) takes several times the memory of a list or tuple, so making one counts as this many more steps. */
+const DICT_EXTRA_STEPS = 3;
+
+/**
+ * The steps allowed for a pickle read from a file of `fileBytes` bytes: one
+ * per byte of the file (every opcode takes at least a byte), within the floor
+ * and the cap, so a small compressed file cannot expand into millions of values.
+ */
+export function pickleStepBudget(fileBytes: number): number {
+  return Math.min(PICKLE_STEPS_CAP, Math.max(PICKLE_STEPS_FLOOR, fileBytes));
+}
 
 export interface UnpickleOptions {
   /** Turns a BINPERSID id into a value (torch: a storage). */
@@ -106,6 +126,8 @@ export interface UnpickleOptions {
   python2StringsAsBytes?: boolean;
   /** Used in error messages, e.g. 'archive/data.pkl'. */
   source?: string;
+  /** Opcodes the pickle may execute; by default `pickleStepBudget` of its own length. */
+  maxSteps?: number;
 }
 
 /** Interprets a pickle without executing anything; see the module comment for what is modelled. */
@@ -120,6 +142,8 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
   let pos = 0;
   let opStart = 0;
   let op = 0;
+  let steps = 0;
+  const maxSteps = opts.maxSteps ?? pickleStepBudget(data.byteLength);
 
   const need = (n: number): void => {
     if (n > data.byteLength - pos) {
@@ -206,6 +230,12 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
       opStart = pos;
       if (pos >= data.byteLength) throw new PickleFault("ends without STOP (truncated)");
       op = data[pos++]!; // pos < byteLength: checked above
+      if (++steps > maxSteps) {
+        throw new PickleFault(
+          `takes more than the ${maxSteps} steps allowed for a file of this size (a step per opcode, four per dict); ` +
+            "a checkpoint's pickle needs far fewer (a pickle bomb?)",
+        );
+      }
       switch (op) {
         case 0x80: // PROTO
           if (u8() > 5) throw new PickleFault("declares a protocol newer than 5");
@@ -231,6 +261,7 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
           stack.push(top());
           break;
         case 0x7d: // EMPTY_DICT
+          steps += DICT_EXTRA_STEPS;
           stack.push(new PyDict());
           break;
         case 0x5d: // EMPTY_LIST
@@ -277,6 +308,7 @@ export function unpickle(data: Uint8Array, opts: UnpickleOptions = {}): PyValue 
           // DICT
           const items = popMark();
           if (items.length % 2) throw new PickleFault("has an odd number of key/value items");
+          steps += DICT_EXTRA_STEPS;
           const d = new PyDict();
           for (let i = 0; i + 1 < items.length; i += 2) d.map.set(items[i]!, items[i + 1]!);
           stack.push(d);

@@ -3,6 +3,9 @@ import { readPyth } from "./torch-save";
 import { readSafetensorsFrom } from "./safetensors";
 import { asByteSource, type ByteSource, Checkpoint, CheckpointError } from "./tensor";
 
+/** A Caffe2 pickle holds its arrays inline and is read whole: twice ONNX's 2 GiB of weights, to leave room for solver state. */
+const MAX_CAFFE2_BYTES = 2 ** 32;
+
 /**
  * Reads a checkpoint, recognising the format by its first bytes rather than by
  * the file name (PySlowFast's `.pyth` and `.pth` are both torch.save archives,
@@ -23,7 +26,15 @@ export function readCheckpoint(input: Uint8Array | ByteSource, fileName: string)
           "(torch.save(torch.load(path), new_path)) or convert it to safetensors",
       );
     }
-    if (isPickle(head)) return readCaffe2(input instanceof Uint8Array ? input : source.read(0, source.byteLength));
+    if (isPickle(head)) {
+      if (source.byteLength > MAX_CAFFE2_BYTES) {
+        throw new CheckpointError(
+          `a Caffe2 pickle is read whole, and this one is ${source.byteLength} bytes, more than the ${MAX_CAFFE2_BYTES} sfc reads; ` +
+            "convert it to safetensors or torch.save",
+        );
+      }
+      return readCaffe2(input instanceof Uint8Array ? input : source.read(0, source.byteLength));
+    }
     if (head.byteLength >= 9 && head[8] === 0x7b /* { */) return readSafetensorsFrom(source, !(input instanceof Uint8Array));
     throw new CheckpointError(
       head.byteLength < 9

@@ -17,6 +17,16 @@ const DTYPES: Record<string, TensorDType> = {
 const MAX_HEADER = 100_000_000;
 
 /**
+ * JSON values a header may hold: a tensor's entry is about ten, so this
+ * admits 100,000 tensors. Parsed JSON takes tens of times its text's size,
+ * so a header of a million empty entries is refused before it is parsed.
+ */
+const MAX_HEADER_VALUES = 1_000_000;
+
+/** Nesting a header may have: a tensor's shape sits three deep; deeper values would exhaust the stack when copied. */
+const MAX_HEADER_DEPTH = 32;
+
+/**
  * Parses a safetensors file. Tensor data are views into `bytes`, so the caller
  * must keep `bytes` alive and unmodified for as long as the tensors are used.
  */
@@ -53,6 +63,7 @@ export function readSafetensorsFrom(source: ByteSource, lazy: boolean): Checkpoi
     throw new CheckpointError("safetensors: header (from byte 8) does not start with a JSON object");
   }
 
+  checkHeaderShape(headerBytes);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(headerBytes));
@@ -136,4 +147,61 @@ function readMetadata(entry: unknown): Record<string, string> {
     out[k] = typeof v === "string" ? v : JSON.stringify(v);
   }
   return out;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * One pass over the header's bytes, before it is parsed: refuses more values
+ * or deeper nesting than a header needs, and a tensor named twice (which
+ * JSON.parse would settle silently by keeping the last).
+ */
+function checkHeaderShape(bytes: Uint8Array): void {
+  let depth = 0;
+  let values = 1;
+  // At depth 1, whether the next string is a key: after '{' or ','.
+  let expectKey = false;
+  const keys = new Set<string>();
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!; // i < length
+    if (b === QUOTE) {
+      const start = i;
+      for (i++; i < bytes.length && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;
+      if (depth === 1 && expectKey) {
+        expectKey = false;
+        let key: string;
+        try {
+          key = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(start, i + 1))) as string;
+        } catch {
+          continue; // JSON.parse of the whole header reports it
+        }
+        if (keys.has(key)) throw new CheckpointError(`safetensors: header names '${key}' twice (byte ${8 + start})`);
+        keys.add(key);
+      }
+      continue;
+    }
+    switch (b) {
+      case 0x7b /* { */:
+      case 0x5b /* [ */:
+        depth++;
+        values++;
+        if (depth > MAX_HEADER_DEPTH) {
+          throw new CheckpointError(`safetensors: header nests values ${MAX_HEADER_DEPTH} deep at byte ${8 + i}; a header needs three levels`);
+        }
+        expectKey = depth === 1;
+        break;
+      case 0x7d /* } */:
+      case 0x5d /* ] */:
+        depth--;
+        break;
+      case 0x2c /* , */:
+        values++;
+        if (values > MAX_HEADER_VALUES) {
+          throw new CheckpointError(`safetensors: header holds more than ${MAX_HEADER_VALUES} values (at byte ${8 + i}), more than 100,000 tensors need`);
+        }
+        expectKey = depth === 1;
+        break;
+    }
+  }
 }

@@ -26,6 +26,7 @@ import {
   describe,
   intArg,
   intTuple,
+  pickleStepBudget,
   unpickle,
 } from "./pickle";
 import { type ByteSource, Checkpoint, CheckpointError, LoadedTensor, MAX_TENSOR_BYTES, TensorDType, dtypeSize, numel } from "./tensor";
@@ -121,6 +122,14 @@ const NESTING_KEYS = ["model_state", "state_dict", "model"];
 const MAX_PICKLE_BYTES = 256 * 2 ** 20;
 
 /**
+ * A deflated data.pkl may inflate to this many times the archive's size (a
+ * pickle compresses about tenfold), and to at least the floor, so that a
+ * small archive cannot inflate to a large pickle.
+ */
+const PICKLE_INFLATION = 64;
+const PICKLE_BYTES_FLOOR = 16 * 2 ** 20;
+
+/**
  * Reads a torch.save archive's structure and checks every tensor's declared
  * size, dtype and view against the archive's directory. Tensor bytes are read
  * (and inflated, if deflated) only when a tensor's `data` is used, one tensor
@@ -169,8 +178,16 @@ export function readPyth(input: Uint8Array | ByteSource): Checkpoint {
   };
 
   // A copy: a file source hands out views of a buffer that the next read reuses.
-  const pickle = zip.read(zip.entries.get(pklName) as ZipEntry, MAX_PICKLE_BYTES).slice();
-  const root = unpickle(pickle, { persistentLoad, call: torchCall, construct: builtinConstruct, source: pklName });
+  const pickleLimit = Math.min(MAX_PICKLE_BYTES, Math.max(PICKLE_BYTES_FLOOR, PICKLE_INFLATION * input.byteLength));
+  const pickle = zip.read(zip.entries.get(pklName) as ZipEntry, pickleLimit).slice();
+  const root = unpickle(pickle, {
+    persistentLoad,
+    call: torchCall,
+    construct: builtinConstruct,
+    source: pklName,
+    // The archive's size, not the inflated pickle's: a deflated pickle earns no more steps than its file.
+    maxSteps: pickleStepBudget(input.byteLength),
+  });
   const { dict, under } = findStateDict(root);
 
   const entries: [string, PyTensor][] = [];
