@@ -114,7 +114,12 @@ export function readNpy(bytes: Uint8Array): NpyArray {
     );
   }
   const abs = bytes.byteOffset + dataStart;
-  const data = abs % info.size === 0 ? info.make(bytes.buffer, abs, n) : info.make(bytes.slice(dataStart, dataStart + byteLen).buffer, 0, n);
+  if (abs % info.size === 0) return { dtype: info.dtype, shape, data: info.make(bytes.buffer, abs, n) };
+  // A typed array cannot start off its element size, so unaligned data are copied into a buffer of their own
+  // (a Buffer's slice() would be a view of the file's whole buffer, not a copy).
+  const copy = new Uint8Array(byteLen);
+  copy.set(bytes.subarray(dataStart, dataStart + byteLen));
+  const data = info.make(copy.buffer, 0, n);
   return { dtype: info.dtype, shape, data };
 }
 

@@ -113,6 +113,19 @@ describe("readNpy / writeNpy", () => {
     expect(Array.from(a.data as Float32Array)).toEqual([1, 2]);
   });
 
+  it("reads data that start off their element size from a Node Buffer", () => {
+    // A foreign writer's header: 10 + 71 bytes, so the float32 data start at byte 81.
+    const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (6,), }".padEnd(70, " ") + "\n";
+    const file = Buffer.concat([
+      Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 71, 0]),
+      Buffer.from(header, "latin1"),
+      Buffer.from(Float32Array.from([1, 2, 3, 4, 5, 6]).buffer),
+    ]);
+    expect(file.length).toBe(81 + 24);
+    const a = readNpy(file);
+    expect(Array.from(a.data as Float32Array)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it("rejects what it cannot read, with a reason", () => {
     const d8 = new Uint8Array(8);
     expectNpyError(() => readNpy(npyWithHeader("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", d8)), "fortran_order");
