@@ -13,6 +13,7 @@ import type { Span } from "../span";
 import type { LazyBytes } from "../emit/onnx";
 import { isCaffe2TrainingState } from "./caffe2-names";
 import { guessLayout, LAYOUTS } from "./layouts";
+import { NamePattern } from "./name-pattern";
 import { toFloat32Bytes, type Checkpoint, type LoadedTensor } from "./tensor";
 
 const FLOATS = new Set(["float32", "float64", "float16", "bfloat16"]);
@@ -38,15 +39,6 @@ export interface BindOptions {
   readonly padTrailingOnes?: boolean;
 }
 
-export function globToRegExp(pattern: string): RegExp {
-  return new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-  );
-}
-
 /** `t.shape` equals `want` after appending 1s to it. */
 function sameUpToTrailingOnes(have: readonly number[], want: readonly number[]): boolean {
   if (have.length > want.length) return false;
@@ -67,14 +59,14 @@ export function bindCheckpoint(
   const missing: Diagnostic[] = [];
   const problems: Diagnostic[] = [];
   const misShaped: { sfc: string; external: string; otherClasses: boolean }[] = [];
-  const reinit = (options.reinit ?? []).map((r) => ({ ...r, regex: globToRegExp(r.pattern), hits: 0 }));
+  const reinit = (options.reinit ?? []).map((r) => ({ ...r, glob: NamePattern.glob(r.pattern), hits: 0 }));
   const differences = LAYOUTS.find((l) => l.map === names.name)?.differences ?? [];
   let weightCount = 0;
   for (const node of graph.nodes) {
     for (const w of node.weights) {
       weightCount++;
       const external = names.apply(w.name);
-      const fresh = reinit.filter((r) => r.regex.test(w.name) || r.regex.test(external));
+      const fresh = reinit.filter((r) => r.glob.test(w.name) || r.glob.test(external));
       if (fresh.length > 0) {
         for (const r of fresh) r.hits++;
         if (checkpoint.tensors.has(external)) used.add(external);

@@ -6,10 +6,10 @@
  * part and {x..} matches anything; a template may use {x}, {x-1} or {x+1}.
  */
 import type { NameRule } from "../ast";
+import { NamePattern, type PatternToken } from "./name-pattern";
 
 interface CompiledRule {
-  readonly regex: RegExp;
-  readonly captures: readonly string[];
+  readonly pattern: NamePattern;
   readonly template: string;
 }
 
@@ -26,9 +26,8 @@ export class NameMap {
 
   apply(name: string): string {
     for (const r of this.rules) {
-      const m = r.regex.exec(name);
-      if (!m) continue;
-      const values = new Map(r.captures.map((c, i) => [c, m[i + 1]!]));
+      const values = r.pattern.match(name);
+      if (!values) continue;
       return r.template.replace(/\{([A-Za-z_]\w*)(?:\.\.)?([+-]\d+)?\}/g, (_, key: string, offset: string | undefined) => {
         const v = values.get(key) ?? "";
         return offset ? String(Number(v) + Number(offset)) : v;
@@ -48,19 +47,14 @@ export function ruleProblem(from: string, to: string): string | undefined {
 }
 
 function compileRule(from: string, to: string): CompiledRule {
-  const captures: string[] = [];
-  let source = "^";
+  const tokens: PatternToken[] = [];
   let last = 0;
   for (const m of from.matchAll(/\{([A-Za-z_]\w*)(\.\.)?\}/g)) {
-    source += escape(from.slice(last, m.index));
-    captures.push(m[1]!);
-    source += m[2] ? "(.+)" : "([^.]+)";
-    last = m.index! + m[0].length;
+    if (m.index > last) tokens.push({ kind: "literal", text: from.slice(last, m.index) });
+    // {x..} is any run of one or more characters; {x} one or more within a dot-separated part.
+    tokens.push({ kind: "run", min: 1, dots: m[2] !== undefined, capture: m[1]! });
+    last = m.index + m[0].length;
   }
-  source += `${escape(from.slice(last))}$`;
-  return { regex: new RegExp(source), captures, template: to };
-}
-
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  if (last < from.length) tokens.push({ kind: "literal", text: from.slice(last) });
+  return { pattern: new NamePattern(tokens), template: to };
 }
