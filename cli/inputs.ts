@@ -71,19 +71,34 @@ export function globToRegExp(glob: string): RegExp {
         i = end;
       }
     } else if (c === "{") {
-      const end = glob.indexOf("}", i);
-      if (end < 0) re += "\\{";
+      const braces = braceAlternatives(glob, i);
+      if (!braces) re += "\\{";
       else {
-        re += `(?:${glob
-          .slice(i + 1, end)
-          .split(",")
-          .map((alt) => globToRegExp(alt).source.slice(1, -1))
-          .join("|")})`;
-        i = end;
+        re += `(?:${braces.alternatives.map((alt) => globToRegExp(alt).source.slice(1, -1)).join("|")})`;
+        i = braces.end;
       }
     } else re += c.replace(/[.+^$()|\\/]/g, "\\$&");
   }
   return new RegExp(`^${re}$`);
+}
+
+/** The alternatives of the `{...}` opening at `open`, split at its own commas (nested braces kept whole), and where it closes. */
+function braceAlternatives(glob: string, open: number): { alternatives: string[]; end: number } | undefined {
+  const alternatives: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) {
+      alternatives.push(glob.slice(start, i));
+      return { alternatives, end: i };
+    } else if (c === "," && depth === 1) {
+      alternatives.push(glob.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return undefined;
 }
 
 function expandGlob(pattern: string): string[] {
