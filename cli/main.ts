@@ -7,6 +7,7 @@ import { CHECK, COMMANDS, COMPILE, GRAPH, INFO, LSP, RUN } from "./commands";
 import { printDiagnostics, processIo, UsageError, type Io } from "./io";
 import { deliverPendingSignals } from "./outputs";
 import type { OutputFormat } from "../compiler/render/index";
+import { CheckpointError } from "../compiler/weights/tensor";
 import { commandHelp } from "./options";
 
 // For bin/load-cli.js and scripts/bundle.js: the standard library's trees built with the bundle.
@@ -104,7 +105,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     // A signal that arrived during the command's last synchronous step ends the process now, as the signal would.
     await deliverPendingSignals();
     return status;
-  } catch (e) {
+  } catch (caught) {
+    // A checkpoint whose bytes fail while the model is written is the checkpoint's fault, as when it fails to load.
+    const e = caught instanceof CheckpointError ? new UsageError(`cannot load ${caught.file ?? "the checkpoint"}: ${caught.message}`) : caught;
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       const format = machineFormat(rest);
       // A machine format still gets a whole document, so that a CI step reading it never sees an empty file.

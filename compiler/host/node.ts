@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { SourceHost } from "../program";
 import { readCheckpoint } from "../weights/read";
-import { CheckpointError, type Checkpoint } from "../weights/tensor";
+import { CheckpointError, type Checkpoint, type LoadedTensor } from "../weights/tensor";
 
 /** The package root: the nearest folder above this file with a stdlib/ and a package.json. */
 export function packageRoot(): string {
@@ -212,7 +212,7 @@ export function readCheckpointFile(file: string): Checkpoint {
     let done = 0;
     while (done < length) {
       const n = fs.readSync(fd, target, done, length - done, offset + done);
-      if (n === 0) throw new CheckpointError(`${file}: ends at byte ${offset + done}, expected ${offset + length}`);
+      if (n === 0) throw new CheckpointError(`ends at byte ${offset + done}, expected ${offset + length} (truncated while being read?)`);
       done += n;
     }
   };
@@ -228,7 +228,52 @@ export function readCheckpointFile(file: string): Checkpoint {
     // Tensors the emitter consumes whole go straight into its own buffers.
     readInto,
   };
-  return readCheckpoint(source, path.basename(file));
+  const checkpoint = readCheckpoint(source, path.basename(file));
+  for (const [name, tensor] of checkpoint.tensors) checkpoint.tensors.set(name, reportingReadsAgainst(file, tensor));
+  return checkpoint;
+}
+
+/**
+ * Tensor bytes are read while the model is written, long after the
+ * checkpoint was opened: a deflated entry that does not inflate, a file cut
+ * short meanwhile. Whatever goes wrong then is a CheckpointError naming the
+ * file, so that it is reported as the checkpoint's fault and not taken for
+ * an error writing the output.
+ */
+function reportingReadsAgainst(file: string, tensor: LoadedTensor): LoadedTensor {
+  const blame = (e: unknown): CheckpointError => {
+    const why =
+      e instanceof CheckpointError
+        ? e.message
+        : typeof (e as NodeJS.ErrnoException).syscall === "string"
+          ? `cannot be read (${(e as Error).message})`
+          : `tensor '${tensor.name}' cannot be read: ${(e as Error)?.message ?? String(e)}`;
+    const error = new CheckpointError(why);
+    error.file = file;
+    return error;
+  };
+  const { data: _read, readInto, ...fields } = Object.getOwnPropertyDescriptors(tensor);
+  const wrapped = Object.defineProperties({}, fields) as LoadedTensor;
+  Object.defineProperty(wrapped, "data", {
+    enumerable: true,
+    get: () => {
+      try {
+        return tensor.data;
+      } catch (e) {
+        throw blame(e);
+      }
+    },
+  });
+  if (readInto !== undefined && tensor.readInto) {
+    wrapped.readInto = (target, offset) => {
+      try {
+        tensor.readInto!(target, offset); // checked above
+      } catch (e) {
+        throw blame(e);
+      }
+    };
+  }
+  return wrapped;
 }
 
 /**

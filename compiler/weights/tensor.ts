@@ -61,6 +61,13 @@ export interface Checkpoint {
 
 /** A checkpoint that cannot be read; the message says what is wrong and where. */
 export class CheckpointError extends Error {
+  /**
+   * The checkpoint as the user named it, set on errors found after loading,
+   * while tensor bytes are read to write the model: by then nothing else
+   * tells the catcher which file was at fault.
+   */
+  file?: string;
+
   constructor(message: string) {
     super(message);
     this.name = "CheckpointError";

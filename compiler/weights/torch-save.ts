@@ -164,8 +164,16 @@ export function readPyth(input: Uint8Array | ByteSource): Checkpoint {
     if (t.length < 5 || kind !== "storage" || !(type instanceof PyGlobal) || typeof key !== "string" || typeof count !== "number") {
       throw new PickleFault(`has a persistent id that is not ('storage', type, key, location, numel): ${describe(pid)}`);
     }
+    if (!Number.isSafeInteger(count) || count < 0) {
+      throw new PickleFault(`gives storage '${key}' an element count of ${count}, not a non-negative integer`);
+    }
     const known = storages.get(key);
-    if (known) return known;
+    if (known) {
+      if (known.storageType !== type.name || known.numel !== count) {
+        throw new PickleFault(`names storage '${key}' twice, as ${known.storageType} of ${known.numel} elements and as ${type.name} of ${count}`);
+      }
+      return known;
+    }
     const s = new PyStorage(
       key,
       type.name,

@@ -131,6 +131,8 @@ export function readZip(input: Uint8Array | ByteSource): ZipArchive {
       }
       e += 4 + sz;
     }
+    // Readers disagree on which of two same-named entries wins; a checkpoint has no reason to hold both.
+    if (entries.has(name)) throw new CheckpointError(`zip: the archive holds two entries named '${name}'`);
     entries.set(name, { name, method, flags, compressedSize, size, localHeaderOffset });
     p = end;
   }
