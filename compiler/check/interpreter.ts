@@ -30,7 +30,7 @@
  * in test/ui/); nothing else words a diagnostic.
  */
 import type * as A from "../ast";
-import type { Diagnostic } from "../diagnostics/diagnostic";
+import type { Diagnostic, LabelledSpan } from "../diagnostics/diagnostic";
 import { Poly } from "../dims/poly";
 import { OPS, isOpName, type OpName } from "../ops";
 import { readWhole } from "../program";
@@ -263,18 +263,34 @@ export class Interpreter extends Evaluator {
     const transformed = this.recordedCall(s.transform.span, lateralCtx, () =>
       s.then.reduce((v, t) => (v.kind === "poison" ? v : this.stage(t, v, lateralCtx)), this.stage(s.transform, source, lateralCtx)),
     );
-    this.lateralShapes(s, transformed, target, source, lateralCtx);
+    // Where the link's shapes fail to fit, say which values of parameters made it (`transform` is `tsample` here).
+    const chosen = this.lateralChoices(s, named, ctx);
+    const fitCtx: Ctx = { ...lateralCtx, reporter: chosen.reduceRight((r, frame) => r.within(frame), lateralCtx.reporter) };
+    this.lateralShapes(s, transformed, target, source, fitCtx);
     const fuseOp: OpName = fusion === "sum" ? "add" : "concat";
     const fused = applyOp(
       this,
       fuseOp,
       new Map([["xs", { kind: "list", items: [target, transformed], span: s.span }]]),
       { span: s.span, label: `${s.target.name}_fuse` },
-      lateralCtx,
+      fitCtx,
       new Map(),
     );
     ctx.vars.set(s.target.name, fused);
     this.recordFact(s.target.span, "binding", fused, ctx);
+  }
+
+  /** The parameters whose values chose a lateral link's transform and fusion, each with where its value was given. */
+  private lateralChoices(s: A.LateralStmt, fusion: Value | undefined, ctx: Ctx): LabelledSpan[] {
+    const frames: LabelledSpan[] = [];
+    const callee = s.transform.kind === "call" ? s.transform.callee : undefined;
+    const transform = callee ? ctx.vars.get(callee.name) : undefined;
+    if (callee && transform?.kind === "block") {
+      const text = blockValueText(transform, (p) => M.valueIn(p, ctx)?.toString() ?? p.toString());
+      frames.push({ span: transform.span, label: `\`${callee.text}\` is \`${text}\` here` });
+    }
+    if (s.fusion && fusion?.kind === "string") frames.push({ span: fusion.span, label: `\`${s.fusion.name}\` is \`${fusion.value}\` here` });
+    return frames;
   }
 
   /**

@@ -121,9 +121,20 @@ network A = Net(K: 5)
     expectError(checkSource(NET.replace("transform(α: α, β: β)", "transform(α: α)")), "SF0108", { message: "`tconv` needs `β`" });
   });
 
-  it("checks the shapes at each value: tsample's βC channels cannot be summed into C", () => {
+  it("checks the shapes at each value: tsample's βC channels cannot be summed into C, and says which values chose them", () => {
     const r = checkSource(NET, ["transform=tsample", "fusion=sum"]);
     expect(codes(r)).toContain("SF0202");
+    const d = r.diagnostics.find((x) => x.code === "SF0202")!;
+    expect(d.chain.map((c) => [c.label, c.span.file, c.span.column])).toEqual([
+      ["`transform` is `tsample` here", "<command line>", 1],
+      ["`fusion` is `sum` here", "<command line>", 25],
+    ]);
+  });
+
+  it("names no value where the link calls a block itself and fuses with a written word", () => {
+    const direct = NET.replace("transform(α: α, β: β)", "tsample(α: α, β: β)").replace("fuse fusion", "fuse sum");
+    const d = expectError(checkSource(direct), "SF0202", { message: /channels differ/ });
+    expect(d.chain).toEqual([]);
   });
 
   it("compares with a block's name as that block, whatever arguments the value binds, and with a word as different", () => {
