@@ -5,7 +5,7 @@
  */
 import type * as A from "./ast";
 import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
-import { isOpName } from "./ops";
+import { OPS, isOpName } from "./ops";
 import { ruleProblem } from "./weights/names";
 import type { Module, Program } from "./program";
 
@@ -291,7 +291,17 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
   return best !== undefined ? `did you mean \`${best}\`?` : undefined;
 }
 
-/** The candidate spelt closest to `name`, if close enough (edit distance ≤ 2, or a case change). */
+/**
+ * What a call's unknown callee could have meant, most likely first: the
+ * blocks in the module's scope (its own and imported), then the ops.
+ * Networks cannot be called, so they are no candidates.
+ */
+export function callableNames(scope: ModuleScope): string[] {
+  const blocks = [...scope.blocks].filter(([, entry]) => entry.decl.kind === "block").map(([name]) => name);
+  return [...blocks, ...Object.keys(OPS)];
+}
+
+/** The candidate spelt closest to `name`, if close enough (edit distance ≤ 2, or a case change); at equal distance, the earlier one. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;

@@ -35,7 +35,7 @@ import { Poly } from "../dims/poly";
 import { OPS, isOpName, type OpName } from "../ops";
 import { readWhole } from "../program";
 import { writtenPartOfVideoAxis } from "../shapes";
-import type { BlockEntry, ModuleScope } from "../scope";
+import { callableNames, type BlockEntry, type ModuleScope } from "../scope";
 import type { Span } from "../span";
 import { axisName, type TensorType } from "../types";
 import { blockValueText, type Value } from "../values";
@@ -373,7 +373,7 @@ export class Interpreter extends Evaluator {
       return applyOp(this, name, args, { span: c.span, label: c.label?.parts.join(".") ?? name }, ctx, argSpans(c));
     }
     const entry = ctx.scope.blocks.get(name);
-    if (!entry) return this.reporter.fail(M.unknownCallee(c.callee, [...Object.keys(OPS), ...ctx.scope.blocks.keys()], this.stdBlocks()));
+    if (!entry) return this.reporter.fail(M.unknownCallee(c.callee, callableNames(ctx.scope), this.stdBlocks()));
     if (entry.decl.kind === "network") return this.reporter.fail(M.networkCalled(c.callee));
     const sig = this.signatureOf(entry, c.callee);
     if (!sig) return { kind: "poison", span: c.span };

@@ -133,6 +133,7 @@ export function noReturn(decl: A.BlockDecl): Diagnostic {
  * block used without its import says where it is, and a misspelt one is
  * matched against the library too.
  */
+/** `known`: the names callable here, most likely first; then the standard library's blocks, which need an import. */
 export function unknownCallee(callee: A.Ident, known: readonly string[], stdBlocks: ReadonlyMap<string, string>): Diagnostic {
   const home = stdBlocks.get(callee.name);
   const close = closest(callee.name, [...known, ...stdBlocks.keys()]);

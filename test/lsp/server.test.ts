@@ -50,6 +50,15 @@ describe("diagnostics", () => {
     expect(fixed.diagnostics).toEqual([]);
   });
 
+  test("a misspelt callee: the block imported here before an op as far off", async () => {
+    const uri = fileUri(path.join(dir, "typo.sf"));
+    const text = "import std.resnet3d { stem }\n\nnetwork N(clip: <4, 32², 3>, C = 8) -> <4, 32², C> {\n  return stm(clip, out: C)\n}\n";
+    await client.open(uri, text);
+    const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    expect(published.diagnostics.map((d) => d.code)).toEqual(["SF0106"]);
+    expect(published.diagnostics[0]!.message).toContain("help: did you mean `stem`?");
+  });
+
   test("an unsaved buffer is read by the files that import it", async () => {
     const libPath = path.join(dir, "lib.sf");
     const mainPath = path.join(dir, "main.sf");
