@@ -9,6 +9,7 @@ import type { FileFacts, Occurrence, SourceFacts, TypeFact } from "../compiler/i
 import { nodeFlops, nodeParams } from "../compiler/report/counts";
 import { docComment } from "./comments";
 import { header, itemAt, opFormals, opSignature, opSummary } from "./declarations";
+import { STALE_NOTE } from "./last-good";
 import { contains, spanToRange, TextPositions } from "./positions";
 import type { Workspace } from "./workspace";
 import { thousands } from "../compiler/thousands";
@@ -29,12 +30,12 @@ export function occurrenceAt(file: FileFacts, offset: number): Occurrence | unde
 }
 
 /** The innermost type fact around the offset; for a name, the one on exactly that name. */
-export function typeAt(file: FileFacts, offset: number, occurrence?: Occurrence): TypeFact | undefined {
+export function typeAt(types: readonly TypeFact[], offset: number, occurrence?: Occurrence): TypeFact | undefined {
   // A name's own fact, even where the previous name's fact also touches the cursor.
-  const own = occurrence && file.types.find((t) => t.span.start === occurrence.span.start && t.span.end === occurrence.span.end);
+  const own = occurrence && types.find((t) => t.span.start === occurrence.span.start && t.span.end === occurrence.span.end);
   if (own) return own;
   let best: TypeFact | undefined;
-  for (const t of file.types) {
+  for (const t of types) {
     if (t.span.start > offset) break;
     if (!contains(t.span, offset)) continue;
     if (!best || t.span.end - t.span.start < best.span.end - best.span.start) best = t;
@@ -69,18 +70,20 @@ export function hover(workspace: Workspace, uri: string, position: Position): Ho
   const analysis = workspace.analysis(uri);
   const facts = analysis?.result.facts;
   const file = facts?.files.get(analysis!.path);
-  if (!facts || !file) return null;
+  const shown = workspace.shownTypes(uri);
+  if (!facts || !file || !shown) return null;
   const offset = new TextPositions(file.module.text).offsetAt(position);
   const occurrence = occurrenceAt(file, offset);
-  const type = typeAt(file, offset, occurrence);
+  const type = typeAt(shown.types, offset, occurrence);
   const parts: string[] = [];
   const code = (s: string): string => "```sf\n" + s + "\n```";
   if (type) {
     const name = occurrence && type.role !== "call" ? `${file.module.text.slice(occurrence.span.start, occurrence.span.end)}: ` : "";
     parts.push(code(`${name}${typeText(type)}`));
-    const c = type.role === "call" ? counts(facts, type) : undefined;
+    const c = type.role === "call" ? counts(shown.factsOf(type), type) : undefined;
     if (c) parts.push(c);
     if (type.concrete !== undefined && type.network) parts.push(`at the defaults of \`${type.network}\``);
+    if (shown.stale.has(type)) parts.push(`_${STALE_NOTE}_`);
   }
   if (occurrence) parts.push(...describeOccurrence(facts, file, occurrence, type !== undefined));
   if (parts.length === 0) return null;

@@ -1,12 +1,12 @@
 /** Inlay hints: after each assignment, pathway and lateral target, the shape it holds. */
 import { InlayHintKind, type InlayHint, type Range } from "vscode-languageserver";
-import type { FileFacts } from "../compiler/index";
 import { typeText } from "./hover";
+import { STALE_NOTE, type ShownTypes } from "./last-good";
 import { spanToRange } from "./positions";
 
-export function inlayHints(file: FileFacts, range: Range): InlayHint[] {
+export function inlayHints(shown: ShownTypes, range: Range): InlayHint[] {
   const out: InlayHint[] = [];
-  for (const t of file.types) {
+  for (const t of shown.types) {
     if (t.role !== "binding" || !t.isTensor) continue;
     const at = spanToRange(t.span).end;
     if (at.line < range.start.line || at.line > range.end.line) continue;
@@ -15,7 +15,9 @@ export function inlayHints(file: FileFacts, range: Range): InlayHint[] {
       label: `: ${typeText(t)}`,
       kind: InlayHintKind.Type,
       paddingLeft: false,
-      tooltip: t.network ? `at the defaults of ${t.network}` : undefined,
+      tooltip:
+        [t.network ? `at the defaults of ${t.network}` : undefined, shown.stale.has(t) ? STALE_NOTE : undefined].filter((s) => s !== undefined).join(", ") ||
+        undefined,
     });
   }
   return out;

@@ -98,8 +98,8 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     return file ? semanticTokens(file) : { data: [] };
   });
   connection.languages.inlayHint.on(({ textDocument, range }) => {
-    const file = showInlayHints ? workspace.fileFacts(textDocument.uri) : undefined;
-    return file ? inlayHints(file, range) : [];
+    const shown = showInlayHints ? workspace.shownTypes(textDocument.uri) : undefined;
+    return shown ? inlayHints(shown, range) : [];
   });
 
   connection.listen();

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { check, type CheckResult, type FileFacts, type SourceHost } from "../compiler/index";
 import { loadStdlib, packageRoot } from "../compiler/host/node";
+import { parses, typesToShow, type FileView, type ShownTypes } from "./last-good";
 
 export interface OpenDocument {
   readonly uri: string;
@@ -29,6 +30,8 @@ export class Workspace {
   private readonly documents = new Map<string, OpenDocument>();
   private readonly byPath = new Map<string, OpenDocument>();
   private readonly analyses = new Map<string, Analysis>();
+  /** Each open document's file as its last check that parsed saw it: types to show while it does not parse. */
+  private readonly lastParsed = new Map<string, FileView>();
   /** What each open document's last check read; kept when that check goes stale, to know who imports what. */
   private readonly reads = new Map<string, ReadonlySet<string>>();
   private readonly stdlibRoot: string;
@@ -80,6 +83,7 @@ export class Workspace {
     this.documents.delete(uri);
     this.byPath.delete(doc.path);
     this.analyses.delete(uri);
+    this.lastParsed.delete(uri);
     this.reads.delete(uri);
   }
 
@@ -135,6 +139,8 @@ export class Workspace {
     const analysis: Analysis = { version: doc.version, path: doc.path, result, reads };
     this.analyses.set(uri, analysis);
     this.reads.set(uri, reads);
+    const file = result.facts?.files.get(doc.path);
+    if (result.facts && file && parses(result, doc.path)) this.lastParsed.set(uri, { facts: result.facts, file });
     return analysis;
   }
 
@@ -151,6 +157,14 @@ export class Workspace {
       if (doc && doc.path !== modulePath) dependents.push(doc);
     }
     return dependents;
+  }
+
+  /** The type facts to show in the document: its own, and while it does not parse, the last parsed version's. */
+  shownTypes(uri: string): ShownTypes | undefined {
+    const a = this.analysis(uri);
+    const file = a?.result.facts?.files.get(a.path);
+    if (!a || !a.result.facts || !file) return undefined;
+    return typesToShow({ facts: a.result.facts, file }, this.lastParsed.get(uri), parses(a.result, a.path));
   }
 
   /** The facts of one file as the document's analysis saw them. */

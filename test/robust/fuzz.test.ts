@@ -165,7 +165,7 @@ describe("mutation fuzzing of the language server", () => {
         if (facts) {
           semanticTokens(facts);
           documentSymbols(facts);
-          inlayHints(facts, { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } });
+          inlayHints(workspace.shownTypes(uri)!, { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } });
         }
         for (const place of places) {
           const line = place % lines.length;
