@@ -3,8 +3,16 @@
  * services (one per file beside this one), all of which read the library's
  * check results; nothing here checks anything itself.
  */
-import { createConnection, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult } from "vscode-languageserver/node";
+import {
+  CodeActionKind,
+  createConnection,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { codeActions } from "./code-actions";
 import { complete, TRIGGER_CHARACTERS } from "./completion";
 import { DiagnosticsService } from "./diagnostics";
 import { hover } from "./hover";
@@ -48,6 +56,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
         documentSymbolProvider: true,
         semanticTokensProvider: { legend: LEGEND, full: true },
         inlayHintProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
       serverInfo: { name: "sfc" },
     };
@@ -89,6 +98,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   connection.onPrepareRename(({ textDocument, position }) => prepareRename(workspace, textDocument.uri, position));
   connection.onRenameRequest(({ textDocument, position, newName }) => rename(workspace, textDocument.uri, position, newName));
   connection.onCompletion(({ textDocument, position, context }) => complete(workspace, textDocument.uri, position, context));
+  connection.onCodeAction(({ textDocument, context }) => codeActions(workspace, textDocument.uri, context.diagnostics));
   connection.onDocumentSymbol(({ textDocument }) => {
     const file = workspace.fileFacts(textDocument.uri);
     return file ? documentSymbols(file) : [];
