@@ -80,6 +80,7 @@ function triggered(character: string | undefined, pipe: boolean, inArguments: bo
     case "{":
       return importList;
     default:
+      // Not one of TRIGGER_CHARACTERS (a client may send its own): answered as if asked for.
       return true;
   }
 }
