@@ -52,6 +52,44 @@ export function inputsOf(sources: ReadonlyMap<string, string>, ...others: Array<
 }
 
 /**
+ * A machine-format document held back until the command's outcome is known
+ * (see `holdDocument`): what `printDiagnostics` was given so far.
+ */
+interface HeldDocument {
+  format?: Exclude<OutputFormat, "human">;
+  readonly diagnostics: Diagnostic[];
+  readonly sources: Map<string, string>;
+  readonly notifications: ToolNotification[];
+  version: string;
+}
+
+const heldDocuments = new WeakMap<Io, HeldDocument>();
+
+/**
+ * From now until `releaseDocument`, machine-format diagnostics printed to
+ * `io` are held, so that the command writes exactly one document whose
+ * result agrees with its exit status, even when an output cannot be written
+ * (or sfc fails) after the diagnostics were printed.
+ */
+export function holdDocument(io: Io): void {
+  heldDocuments.set(io, { diagnostics: [], sources: new Map(), notifications: [], version: "" });
+}
+
+/**
+ * Prints the held document, if any, with `failure` (the reason the command
+ * ends with status 2) as one more notification. With nothing held, a failure
+ * still gets a whole document in the `format` asked for, so that a CI step
+ * reading it never sees an empty file.
+ */
+export function releaseDocument(io: Io, format: Exclude<OutputFormat, "human"> | undefined, version: string, failure?: string): void {
+  const held = heldDocuments.get(io);
+  heldDocuments.delete(io);
+  const extra: ToolNotification[] = failure === undefined ? [] : [{ message: failure }];
+  if (held?.format) printDiagnostics(io, held.format, held.diagnostics, held.sources, held.version, [...held.notifications, ...extra]);
+  else if (format && failure !== undefined) printDiagnostics(io, format, [], new Map(), version, extra);
+}
+
+/**
  * Diagnostics go to stderr for people, to stdout for machines (json, sarif,
  * github), so that `sfc check --format json > out.json` captures them.
  */
@@ -63,6 +101,15 @@ export function printDiagnostics(
   version: string,
   notifications: readonly ToolNotification[] = [],
 ): void {
+  const held = format === "human" ? undefined : heldDocuments.get(io);
+  if (format !== "human" && held) {
+    held.format = format;
+    held.version = version;
+    held.diagnostics.push(...diagnostics);
+    for (const [file, text] of sources) held.sources.set(file, text);
+    held.notifications.push(...notifications);
+    return;
+  }
   const toStdout = format !== "human";
   const text = renderDiagnostics(format, diagnostics, sources, { color: toStdout ? false : io.colorErr, toolVersion: version, uriOf: fileUri, notifications });
   if (text === "") return;

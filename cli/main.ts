@@ -4,7 +4,7 @@
  */
 import { version } from "./common";
 import { CHECK, COMMANDS, COMPILE, GRAPH, INFO, LSP, RUN } from "./commands";
-import { printDiagnostics, processIo, UsageError, type Io } from "./io";
+import { holdDocument, processIo, releaseDocument, UsageError, type Io } from "./io";
 import { deliverPendingSignals } from "./outputs";
 import type { OutputFormat } from "../compiler/render/index";
 import { CheckpointError } from "../compiler/weights/tensor";
@@ -46,7 +46,7 @@ const wantsHelp = (args: readonly string[]): boolean => {
   return (end < 0 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
 };
 
-/** The machine format asked for with --format, if any, read without parsing the rest (which may be what failed). */
+/** The machine format asked for with --format, if any. */
 function machineFormat(args: readonly string[]): Exclude<OutputFormat, "human"> | undefined {
   let value: string | undefined;
   args.forEach((a, i) => {
@@ -89,36 +89,44 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   return out;
 }
 
+async function runCommand(command: string | undefined, rest: string[], io: Io): Promise<number> {
+  if (command === undefined || command === "--help" || command === "-h") return helpFor(undefined, io);
+  if (command === "help") return helpFor(rest[0], io);
+  if (command === "--version" || command === "-V") {
+    io.out(`sfc ${version()}\n`);
+    return 0;
+  }
+  const spec = COMMANDS.find((c) => c.name === command);
+  if (!spec) throw new UsageError(`unknown command ${JSON.stringify(command)}; see sfc --help`);
+  if (wantsHelp(rest)) return helpFor(spec.name, io);
+  const status = await IMPLEMENTATIONS[spec.name as CommandName](rest, io);
+  // A signal that arrived during the command's last synchronous step ends the process now, as the signal would.
+  await deliverPendingSignals();
+  return status;
+}
+
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const [command, ...rest] = joinNegativeValues(argv);
+  // Read without parsing the rest, which may be what fails.
+  const format = machineFormat(rest);
+  // One document per run in a machine format, printed once the outcome is known.
+  holdDocument(io);
   try {
-    if (command === undefined || command === "--help" || command === "-h") return helpFor(undefined, io);
-    if (command === "help") return helpFor(rest[0], io);
-    if (command === "--version" || command === "-V") {
-      io.out(`sfc ${version()}\n`);
-      return 0;
-    }
-    const spec = COMMANDS.find((c) => c.name === command);
-    if (!spec) throw new UsageError(`unknown command ${JSON.stringify(command)}; see sfc --help`);
-    if (wantsHelp(rest)) return helpFor(spec.name, io);
-    const status = await IMPLEMENTATIONS[spec.name as CommandName](rest, io);
-    // A signal that arrived during the command's last synchronous step ends the process now, as the signal would.
-    await deliverPendingSignals();
+    const status = await runCommand(command, rest, io);
+    releaseDocument(io, format, version());
     return status;
   } catch (caught) {
     // A checkpoint whose bytes fail while the model is written is the checkpoint's fault, as when it fails to load.
     const e = caught instanceof CheckpointError ? new UsageError(`cannot load ${caught.file ?? "the checkpoint"}: ${caught.message}`) : caught;
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      const format = machineFormat(rest);
-      // A machine format still gets a whole document, so that a CI step reading it never sees an empty file.
-      if (format) printDiagnostics(io, format, [], new Map(), version(), [{ message: (e as Error).message }]);
+      releaseDocument(io, format, version(), (e as Error).message);
       io.err(`sfc: ${(e as Error).message}\n`);
       return 2;
     }
     // Never a stack trace: a fault in sfc is one line, with the trace only when asked for.
-    io.err(
-      `sfc: internal error: ${(e as Error)?.message ?? String(e)}\n${process.env.SFC_DEBUG ? `${(e as Error)?.stack}\n` : "set SFC_DEBUG=1 to see where; please report it with the input\n"}`,
-    );
+    const message = `internal error: ${(e as Error)?.message ?? String(e)}`;
+    releaseDocument(io, format, version(), message);
+    io.err(`sfc: ${message}\n${process.env.SFC_DEBUG ? `${(e as Error)?.stack}\n` : "set SFC_DEBUG=1 to see where; please report it with the input\n"}`);
     return 2;
   }
 }
