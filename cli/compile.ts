@@ -14,6 +14,7 @@ export async function compileCommand(argv: string[], io: Io): Promise<number> {
   const kind = values["triton-kind"] ?? "gpu";
   if (kind !== "gpu" && kind !== "cpu") throw new UsageError(`--triton-kind takes gpu or cpu, given ${JSON.stringify(kind)}`);
   if (values["triton-kind"] !== undefined && values.triton === undefined) throw new UsageError("--triton-kind goes with --triton DIR");
+  if (values.triton === "") throw new UsageError("--triton takes a folder, given an empty path (use --triton . for the current folder)");
   if (values.triton !== undefined && fs.existsSync(values.triton) && !fs.statSync(values.triton).isDirectory())
     throw new UsageError(`--triton ${values.triton}: not a folder`);
   const format = diagnosticFormat(values.format);
@@ -28,11 +29,11 @@ export async function compileCommand(argv: string[], io: Io): Promise<number> {
   if (values.triton !== undefined) {
     // DIR/<model>/1/model.onnx beside DIR/<model>/config.pbtxt: Triton's repository layout, version 1.
     const folder = path.join(values.triton, tritonModelName(result.graph!.name));
-    fs.mkdirSync(path.join(folder, "1"), { recursive: true });
     const config = tritonConfig(result.graph!, { ...TRITON_DEFAULTS, kind }, result.dynamic?.requirements);
-    outputs.push({ file: path.join(folder, "1", "model.onnx"), content: result.serialised });
-    outputs.push({ file: path.join(folder, "config.pbtxt"), content: new TextEncoder().encode(config) });
+    outputs.push({ file: path.join(folder, "1", "model.onnx"), content: result.serialised, createFolders: true });
+    outputs.push({ file: path.join(folder, "config.pbtxt"), content: new TextEncoder().encode(config), createFolders: true });
   }
+  // All or nothing: -o and the repository's files are checked, written and renamed together.
   await writeOutputs(outputs, inputs);
   const written = outputs.map((o) => o.file);
   if (format === "human")

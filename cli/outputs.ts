@@ -103,6 +103,8 @@ export type FileContent = Uint8Array | { readonly byteLength: number; writeTo(si
 export interface OutputFile {
   readonly file: string;
   readonly content: FileContent;
+  /** Make the file's missing folders (a Triton repository's DIR/<model>/1) rather than refuse it. */
+  readonly createFolders?: boolean;
 }
 
 function requireFolder(file: string): string {
@@ -154,17 +156,59 @@ export function writeAtomically(file: string, content: FileContent, inputs: read
 }
 
 /**
- * Writes every file of `outputs` to a temporary file first, then lets a
- * signal that arrived meanwhile end the process (no output replaced, no
- * temporary file left), and only then renames them all into place.
+ * The folders to create, outermost first, so that `file`'s folder exists;
+ * refuses a path where a part that must be a folder is something else. The
+ * path is walked as given, so that a message names the part as the user wrote it.
+ */
+function foldersToCreate(file: string): string[] {
+  const missing: string[] = [];
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new UsageError(`cannot write ${file}: ${describeFsError(e)}`);
+      missing.unshift(dir);
+      if (path.dirname(dir) === dir) break;
+      continue;
+    }
+    if (!st.isDirectory()) throw new UsageError(`cannot write ${file}: ${dir} is ${unwritableKind(st) ?? "a file"}, not a folder`);
+    return missing;
+  }
+  return missing;
+}
+
+/**
+ * Writes a set of outputs together: every destination is checked (and, where
+ * `createFolders`, its missing folders made) before any is written; every
+ * file is written to a temporary file; a signal that arrived meanwhile then
+ * ends the process (no output replaced, no temporary file left); only then
+ * are they all renamed into place. A failure before the renames replaces
+ * nothing and removes the folders it made. (The renames, in folders checked
+ * just before, fail only if another process changes them meanwhile.)
  */
 export async function writeOutputs(outputs: readonly OutputFile[], inputs: readonly string[]): Promise<void> {
-  const planned = outputs.map(({ file, content }) => {
+  const missing: string[] = [];
+  for (const { file, createFolders } of outputs) {
+    // The folders first: a message then names the part of the path that is not one.
+    if (createFolders) missing.push(...foldersToCreate(file));
     checkOutputPath(file, inputs);
-    return { file, content, tmp: temporaryPathFor(file, requireFolder(file)) };
-  });
+    if (!createFolders) requireFolder(file);
+  }
+  const folders = [...new Set(missing)];
+  const created: string[] = [];
+  const planned = outputs.map(({ file, content }) => ({ file, content, tmp: temporaryPathFor(file, path.dirname(path.resolve(file))) }));
   installCleanup();
+  let renamed = false;
   try {
+    for (const dir of folders) {
+      try {
+        fs.mkdirSync(dir);
+      } catch (e) {
+        throw new UsageError(`cannot make the folder ${dir}: ${describeFsError(e)}`);
+      }
+      created.push(dir);
+    }
     for (const { file, content, tmp } of planned) {
       pendingTemps.add(tmp);
       try {
@@ -174,6 +218,7 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
       }
     }
     await deliverPendingSignals();
+    renamed = true;
     for (const { file, tmp } of planned) {
       try {
         fs.renameSync(tmp, file);
@@ -182,9 +227,17 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
       }
     }
   } finally {
-    for (const { tmp } of planned) {
-      if (pendingTemps.delete(tmp)) removeQuietly(tmp);
-    }
+    for (const { tmp } of planned) if (pendingTemps.delete(tmp)) removeQuietly(tmp);
+    // Nothing was put in them: leave the file system as it was.
+    if (!renamed) for (const dir of created.reverse()) removeFolderQuietly(dir);
+  }
+}
+
+function removeFolderQuietly(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // not empty or already gone: keep it
   }
 }
 

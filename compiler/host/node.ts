@@ -59,6 +59,8 @@ export function describeFsError(e: unknown): string {
       return "too many levels of symbolic links";
     case "ENAMETOOLONG":
       return "the name is too long";
+    case "ERR_FS_FILE_TOO_LARGE":
+      return "it is larger than 2 GiB, the most sfc reads whole";
     default:
       return code ?? (e as Error).message;
   }
@@ -117,6 +119,22 @@ function sourceProblem(filePath: string): string | undefined {
 }
 
 /**
+ * The most bytes a source may have: its text must fit in one JavaScript
+ * string (2^29 - 24 UTF-16 units, which no more UTF-8 bytes than that can exceed).
+ */
+const MAX_SOURCE_BYTES = 2 ** 29 - 24;
+const TOO_LARGE_SOURCE = `it is larger than ${Math.floor(MAX_SOURCE_BYTES / 2 ** 20)} MiB, the most sfc reads as a source`;
+
+/** Refuses a source too large to read as text before reading any of it; a file that cannot be stat'ed is left to the read, which says why. */
+function sizeProblem(filePath: string): string | undefined {
+  try {
+    return fs.statSync(filePath).size > MAX_SOURCE_BYTES ? TOO_LARGE_SOURCE : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The folder a source's recorded paths are relative to: the nearest one
  * upward from the file's real path that holds a package.json or a .git, or
  * else the file's own folder.
@@ -154,12 +172,14 @@ export function displayPath(filePath: string): string {
 export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib(), options: Pick<SourceHost, "prebuiltAst"> = {}): SourceHost {
   const cache = new Map<string, { text: string } | { problem: string }>();
   const read = (filePath: string): { text: string } | { problem: string } => {
-    const problem = sourceProblem(filePath);
+    const problem = sourceProblem(filePath) ?? sizeProblem(filePath);
     if (problem) return { problem };
     try {
       return { text: readRegularFile(filePath).toString("utf8") };
     } catch (e) {
       if (e instanceof InputFileError) return { problem: e.message.replace(/^cannot read .*?: /, "") };
+      // It grew past the size checked above while it was read.
+      if ((e as NodeJS.ErrnoException).code === "ERR_STRING_TOO_LONG") return { problem: TOO_LARGE_SOURCE };
       throw e;
     }
   };

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { onnx } from "onnx-proto";
 import { afterAll, describe, expect, it } from "vitest";
-import { sfc } from "../support/cli";
+import { sfc, sfcIn } from "../support/cli";
 import { MODEL_CONFIG, parseTextProto } from "../support/pbtxt";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-triton-"));
@@ -79,5 +79,54 @@ describe("--triton DIR", () => {
     expect(() => parseTextProto('max_batch_size: "8"', MODEL_CONFIG, "ModelConfig")).toThrow(/integer/);
     expect(() => parseTextProto("instance_group [ { kind: KIND_TPU } ]", MODEL_CONFIG, "ModelConfig")).toThrow(/KIND_TPU/);
     expect(() => parseTextProto('name: "a"\nname: "b"', MODEL_CONFIG, "ModelConfig")).toThrow(/twice/);
+  });
+});
+
+describe("--triton writes all of its outputs or none", () => {
+  const TINY = ["examples/slowfast_tiny.sf"];
+  const root = path.resolve(__dirname, "../..");
+  const compileTiny = (...args: string[]) => sfcIn(root, "compile", ...TINY, ...args);
+  const temps = (dir: string): string[] => fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => path.basename(f).endsWith(".tmp"));
+
+  it("a config.pbtxt that cannot be written: neither -o nor the model is replaced", async () => {
+    const repo = fs.mkdtempSync(path.join(work, "half-"));
+    const folder = path.join(repo, "SlowFastTiny");
+    fs.mkdirSync(path.join(folder, "1"), { recursive: true });
+    fs.mkdirSync(path.join(folder, "config.pbtxt"));
+    fs.writeFileSync(path.join(folder, "1", "model.onnx"), "OLD");
+    const single = path.join(repo, "single.onnx");
+    fs.writeFileSync(single, "OLD");
+    const r = await compileTiny("--triton", repo, "-o", single);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^sfc: cannot write .*config\.pbtxt: it is a directory/);
+    expect(fs.readFileSync(path.join(folder, "1", "model.onnx"), "utf8")).toBe("OLD");
+    expect(fs.readFileSync(single, "utf8")).toBe("OLD");
+    expect(temps(repo)).toEqual([]);
+  });
+
+  it("DIR/<model>/1 that is a file is a one-line error naming it, and no folder or file is left behind", async () => {
+    const repo = fs.mkdtempSync(path.join(work, "one-is-a-file-"));
+    fs.mkdirSync(path.join(repo, "SlowFastTiny"));
+    fs.writeFileSync(path.join(repo, "SlowFastTiny", "1"), "");
+    const r = await compileTiny("--triton", repo);
+    expect([r.code, r.err]).toEqual([
+      2,
+      `sfc: cannot write ${path.join(repo, "SlowFastTiny", "1", "model.onnx")}: ${path.join(repo, "SlowFastTiny", "1")} is a file, not a folder\n`,
+    ]);
+    expect(fs.readdirSync(path.join(repo, "SlowFastTiny"))).toEqual(["1"]);
+  });
+
+  it("a compile refused at its -o makes no repository folder", async () => {
+    const parent = fs.mkdtempSync(path.join(work, "made-"));
+    const repo = path.join(parent, "repo");
+    const r = await compileTiny("--triton", repo, "-o", path.join(parent, "no-such-folder", "x.onnx"));
+    expect(r.code).toBe(2);
+    expect(fs.readdirSync(parent)).toEqual([]);
+  });
+
+  it("--triton with an empty path is refused, not the current folder", async () => {
+    const r = await compileTiny("--triton", "");
+    expect([r.code, r.err]).toEqual([2, expect.stringMatching(/^sfc: --triton takes a folder, given an empty path/)]);
+    expect(fs.existsSync(path.join(root, "SlowFastTiny"))).toBe(false);
   });
 });

@@ -41,14 +41,15 @@ function countOperatorReads(root: CstNode, budget: number): { reads: number } {
 }
 
 function flatSum(terms: number): string {
-  return `network N(clip: <T, 8², 3>) -> <4> {\n  T = ${Array.from({ length: terms }, () => "1").join(" + ")},\n  return clip |> conv(out: 4) |> gap\n}\n`;
+  return `network N(clip: <T, 8², 3>, T = ${Array.from({ length: terms }, () => "1").join(" + ")}) -> <4> {\n  return clip |> conv(out: 4) |> gap\n}\n`;
 }
 
 describe("long flat chains", () => {
   it("an 80,000-term sum reads each operator's position a bounded number of times", () => {
     const terms = 80_000;
     const text = flatSum(terms);
-    const { cst } = parseSource(text);
+    const { cst, problems } = parseSource(text);
+    expect(problems).toEqual([]);
     const counter = countOperatorReads(cst, 4 * terms);
     const builder = AstBuilder.forText("sum.sf", text, DEFAULT_LIMITS);
     builder.sourceFile(cst, "sum.sf", text.length);
@@ -58,8 +59,10 @@ describe("long flat chains", () => {
   });
 
   it("a mixed chain keeps each operator with its operands", () => {
-    const text = "network N(clip: <T, 8², 3>) -> <4> {\n  T = 8 - 2 * 3 / 2 + 1 % 4 · 2,\n  return clip |> conv(out: 4) |> gap\n}\n";
-    const file = AstBuilder.forText("mixed.sf", text, DEFAULT_LIMITS).sourceFile(parseSource(text).cst, "mixed.sf", text.length);
+    const text = "network N(clip: <T, 8², 3>, T = 8 - 2 * 3 / 2 + 1 % 4 · 2) -> <4> {\n  return clip |> conv(out: 4) |> gap\n}\n";
+    const parsed = parseSource(text);
+    expect(parsed.problems).toEqual([]);
+    const file = AstBuilder.forText("mixed.sf", text, DEFAULT_LIMITS).sourceFile(parsed.cst, "mixed.sf", text.length);
     // The outermost binary expression in the tree, written with its brackets.
     let outermost: unknown;
     JSON.stringify(file, (_key, value: unknown) => {
