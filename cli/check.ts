@@ -4,7 +4,7 @@ import { diagnosticFormat, limitsOf, settingsOf, version } from "./common";
 import { cliHost } from "./prebuilt-stdlib";
 import { CHECK } from "./commands";
 import { expandInputs } from "./inputs";
-import { printDiagnostics, UsageError, type Io } from "./io";
+import { printDiagnostics, UsageError, whyNotASource, type Io } from "./io";
 import { parseCommand } from "./options";
 
 export function checkCommand(argv: string[], io: Io): number {
@@ -12,7 +12,7 @@ export function checkCommand(argv: string[], io: Io): number {
   if (positionals.length === 0) throw new UsageError("sfc check needs at least one FILE, FOLDER or GLOB");
   const format = diagnosticFormat(values.format);
   const host = cliHost();
-  const { files, problems } = expandInputs(positionals, (f) => (host.readFile(f) === undefined ? (host.whyUnreadable?.(f) ?? "no such file") : undefined));
+  const { files, problems } = expandInputs(positionals, (f) => (host.readFile(f) === undefined ? whyNotASource(host, f) : undefined));
   const result = files.length > 0 ? check({ files, host, settings: settingsOf(values), limits: limitsOf(values) }) : undefined;
   // Unreadable inputs do not stop the others from being checked, and the
   // document is whole either way; they make the exit status 2.

@@ -1,4 +1,5 @@
 /** File and terminal plumbing for the CLI: the only place that touches them. */
+import * as fs from "node:fs";
 import { InputFileError, readRegularFile } from "../compiler/host/node";
 import { UsageError } from "./usage-error";
 import { renderDiagnostics, type OutputFormat, type ToolNotification } from "../compiler/render/index";
@@ -43,7 +44,28 @@ export function readBytes(file: string): Buffer {
 
 /** Refuses a source FILE the host cannot read, saying why: missing, unreadable, not a regular or not a .sf file. */
 export function requireSource(host: SourceHost, file: string): void {
-  if (host.readFile(file) === undefined) throw new UsageError(`cannot read ${file}: ${host.whyUnreadable?.(file) ?? "no such file"}`);
+  if (host.readFile(file) === undefined) throw new UsageError(`cannot read ${file}: ${whyNotASource(host, file)}`);
+}
+
+/**
+ * Why the host could not read FILE as a source. A name without `.sf` that is
+ * missing, a folder or a device is named as such: "sfc reads only .sf source
+ * files" would send the user looking for the wrong mistake (`sfc check
+ * models/` before models/ exists).
+ */
+export function whyNotASource(host: SourceHost, file: string): string {
+  const reason = host.whyUnreadable?.(file) ?? "no such file";
+  if (file.endsWith(".sf")) return reason;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or folder" : reason;
+  }
+  if (st.isDirectory()) return "it is a directory";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "it is a device";
+  if (st.isFIFO()) return "it is a named pipe (FIFO)";
+  return reason;
 }
 
 /** The files a command read, for checkOutputPath: sources (imports included) and any others. */

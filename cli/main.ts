@@ -31,7 +31,8 @@ Exit status: 0 clean, 1 errors in the sources, 2 usage or I/O errors.
 }
 
 function helpFor(name: string | undefined, io: Io): number {
-  if (name === undefined) {
+  // `sfc help help` is the overview, where `help` is listed.
+  if (name === undefined || name === "help") {
     io.out(usage());
     return 0;
   }

@@ -104,8 +104,10 @@ export function settingUnknown(network: A.Ident, written: string, at: Span, para
 /** A network input whose declared dimension is not a positive size with the parameters bound. */
 export function inputNotASize(name: A.Ident, at: Span, type: TensorType, d: Poly, v: Rational | undefined): Diagnostic {
   const code = v !== undefined && !v.isInteger() ? "SF0205" : v !== undefined && v.sign() > 0 ? "SF0004" : "SF0206";
+  // SF0004: a positive whole number, refused only for its size.
+  const problem = code === "SF0004" ? "too large to be a size" : "not a positive size";
   return makeDiagnostic(code, at, {
-    message: `input \`${name.text}\` ${formatType(type)} has a dimension ${d} = ${v ?? "?"} that is not a positive size`,
+    message: `input \`${name.text}\` ${formatType(type)} has a dimension ${d} = ${v ?? "?"} that is ${problem}`,
     label: "here",
   });
 }
