@@ -13,12 +13,10 @@
  */
 import * as fs from "node:fs";
 import type * as A from "../compiler/ast";
-import { AstBuilder } from "../compiler/ast-builder";
 import { treeFromJson, treeToJson } from "../compiler/ast-json";
 import { loadStdlib, nodeHost } from "../compiler/host/node";
 import { DEFAULT_LIMITS, type Limits } from "../compiler/limits";
-import { stdlibPath, type SourceHost } from "../compiler/program";
-import { parseSource } from "../grammar/parse";
+import { cleanTree, stdlibPath, type SourceHost } from "../compiler/program";
 
 interface PrebuiltStdlib {
   /** The limits the trees were built under. */
@@ -70,18 +68,8 @@ export function prebuiltStdlibFile(buildId: string): string {
   const modules: Record<string, { text: string; ast: A.SourceFile }> = {};
   for (const [dotted, text] of loadStdlib()) {
     const modulePath = stdlibPath(dotted);
-    const parsed = parseSource(text, limits.nesting);
-    const builder = AstBuilder.forText(modulePath, text, limits);
-    const ast = builder.sourceFile(parsed.cst, modulePath, text.length);
-    const clean =
-      parsed.problems.length === 0 &&
-      builder.problems.length === 0 &&
-      builder.unexplainedDrops(
-        [],
-        parsed.tokens.map((t) => t.startOffset),
-        text.length,
-      ).length === 0;
-    if (clean) modules[modulePath] = { text, ast };
+    const ast = cleanTree(modulePath, text, limits);
+    if (ast) modules[modulePath] = { text, ast };
   }
   return buildId + treeToJson({ limits, modules } satisfies PrebuiltStdlib);
 }

@@ -65,6 +65,24 @@ export function stdlibPath(dotted: string): string {
   return `std/${dotted.replace(/\./g, "/")}.sf`;
 }
 
+/**
+ * A module's tree when it parses with no problem at all under `limits`: what
+ * may stand in for parsing it (SourceHost.prebuiltAst), since parsing it again
+ * would report nothing. Undefined when anything would be reported.
+ */
+export function cleanTree(modulePath: string, text: string, limits: Pick<Limits, "nesting" | "numberDigits">): A.SourceFile | undefined {
+  const parsed = parseSource(text, limits.nesting);
+  const builder = AstBuilder.forText(modulePath, text, limits);
+  const ast = builder.sourceFile(parsed.cst, modulePath, text.length);
+  if (parsed.problems.length > 0 || builder.problems.length > 0) return undefined;
+  const dropped = builder.unexplainedDrops(
+    [],
+    parsed.tokens.map((t) => t.startOffset),
+    text.length,
+  );
+  return dropped.length === 0 ? ast : undefined;
+}
+
 export function loadProgram(entries: readonly string[], host: SourceHost, diagnostics: Diagnostic[], limits: Limits = DEFAULT_LIMITS): Program {
   const modules = new Map<string, Module>();
   const sources = new Map<string, string>();
