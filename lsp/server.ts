@@ -6,6 +6,7 @@
 import {
   CodeActionKind,
   createConnection,
+  DidChangeWatchedFilesNotification,
   TextDocumentSyncKind,
   type Connection,
   type InitializeParams,
@@ -43,8 +44,12 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     if (typeof settings.diagnosticsDelay === "number" && settings.diagnosticsDelay >= 0) diagnostics.options.delayMs = settings.diagnosticsDelay;
   };
 
+  // Files that open documents import may change on disk; the client is asked to say so where it can be.
+  let watchSources = false;
+
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     apply(params.initializationOptions as ServerSettings | undefined);
+    watchSources = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -60,6 +65,16 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
       },
       serverInfo: { name: "sfc" },
     };
+  });
+
+  connection.onInitialized(() => {
+    if (watchSources)
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.sf" }] }).catch(() => undefined);
+  });
+
+  // A source saved elsewhere: the open documents that read it are checked again.
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    for (const change of changes) for (const dep of workspace.changedOnDisk(change.uri)) diagnostics.schedule(dep.uri, diagnostics.options.delayMs);
   });
 
   connection.onDidChangeConfiguration((change) => {

@@ -178,6 +178,18 @@ export class Workspace {
     return dependents;
   }
 
+  /**
+   * A file changed on disk (saved by another program, a checkout): the open
+   * documents that read it are stale, unless it is open here, where its buffer
+   * is what they read. Returns them, to be checked again.
+   */
+  changedOnDisk(uri: string): OpenDocument[] {
+    const modulePath = this.pathOf(uri);
+    if (this.byPath.has(modulePath)) return [];
+    if (modulePath.startsWith("std/")) this.stdlibOnDisk = undefined;
+    return this.invalidate(modulePath);
+  }
+
   /** The type facts to show in the document: its own, and while it does not parse, the last parsed version's. */
   shownTypes(uri: string): ShownTypes | undefined {
     const a = this.analysis(uri);

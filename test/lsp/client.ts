@@ -75,12 +75,19 @@ export class TestClient {
     this.connection.listen();
   }
 
-  static async start(initializationOptions?: unknown): Promise<TestClient> {
+  /** Requests the server made of the client (client/registerCapability), with their parameters. */
+  readonly serverRequests: Array<{ method: string; params: unknown }> = [];
+
+  static async start(initializationOptions?: unknown, capabilities: object = {}): Promise<TestClient> {
     const client = new TestClient();
+    client.connection.onRequest((method, params) => {
+      client.serverRequests.push({ method, params });
+      return null;
+    });
     const result = await client.connection.sendRequest("initialize", {
       processId: process.pid,
       rootUri: fileUri(ROOT),
-      capabilities: {},
+      capabilities,
       initializationOptions,
     });
     client.capabilities = (result as InitializeResult).capabilities;
