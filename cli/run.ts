@@ -2,8 +2,9 @@
 import * as path from "node:path";
 import type { onnx } from "onnx-proto";
 import { evaluateDimName } from "../compiler/dynamic/dim-names";
-import { checkInput, REQUIREMENTS_FORMAT, type ShapeRequirements } from "../compiler/dynamic/requirements";
+import { checkInput, REQUIREMENTS_FORMAT, type Constraint, type ShapeRequirements } from "../compiler/dynamic/requirements";
 import { readNpy, writeNpy, NpyError } from "../runtime/npy";
+import { labelCountProblem, LabelsError, MAX_LABEL_FILE_BYTES, parseLabels, printableLabel, type Labels } from "../runtime/labels";
 import { deterministicClip, onnxRuntime, OnnxRuntimeMissing, openSession, runModel, topK, type ExecutionProvider } from "../runtime/session";
 import { compileFromArgs, diagnosticFormat, intOption, limitsOf, version } from "./common";
 import { RUN } from "./commands";
@@ -19,16 +20,87 @@ interface InputSpec {
   readonly shape: ReadonlyArray<number | string>;
 }
 
-/** The `requirements` metadata of a model sfc wrote; undefined for other models. */
-function modelRequirements(decoded: onnx.ModelProto): ShapeRequirements | undefined {
+/** The `requirements` metadata of a model sfc wrote; undefined for other models. A damaged one is refused, not trusted. */
+function modelRequirements(decoded: onnx.ModelProto, file: string): ShapeRequirements | undefined {
   const text = decoded.metadataProps?.find((p) => p.key === "requirements")?.value;
   if (!text) return undefined;
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(text) as ShapeRequirements;
-    return parsed.format === REQUIREMENTS_FORMAT ? parsed : undefined;
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
+  if (!isObject(parsed) || parsed.format !== REQUIREMENTS_FORMAT) return undefined;
+  const problem = requirementsProblem(parsed);
+  if (problem !== undefined) throw new UsageError(`${file}: its '${REQUIREMENTS_FORMAT}' requirements metadata is damaged: ${problem}`);
+  return parsed as unknown as ShapeRequirements;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
+const isInteger = (v: unknown): boolean => Number.isSafeInteger(v);
+const isText = (v: unknown): boolean => typeof v === "string";
+
+/** What is wrong with a requirements object's shape (the fields run reads), or undefined. */
+function requirementsProblem(r: Record<string, unknown>): string | undefined {
+  if (!Array.isArray(r.dynamic) || !r.dynamic.every(isText)) return "'dynamic' is not a list of names";
+  for (const key of ["inputs", "outputs"] as const) {
+    const shapes = r[key];
+    if (!isObject(shapes)) return `'${key}' is not an object`;
+    for (const [name, dims] of Object.entries(shapes))
+      if (!Array.isArray(dims) || !dims.every((d) => isCount(d) || isText(d))) return `'${key}.${name}' is not a list of sizes and names`;
+  }
+  if (!isObject(r.parameters)) return "'parameters' is not an object";
+  for (const [name, p] of Object.entries(r.parameters)) {
+    if (
+      !isObject(p) ||
+      !isText(p.input) ||
+      !isCount(p.axis) ||
+      ![p.scale, p.offset, p.min].every(isInteger) ||
+      !(isCount(p.compiled) && (p.compiled as number) > 0)
+    )
+      return `parameter '${name}' is not {input, axis, scale, offset, min, compiled} with a positive compiled size`;
+  }
+  if (!Array.isArray(r.constraints)) return "'constraints' is not a list";
+  for (const [i, c] of r.constraints.entries()) {
+    const problem = constraintProblem(c);
+    if (problem !== undefined) return `constraint ${i} ${problem}`;
+  }
+  return undefined;
+}
+
+function constraintProblem(c: unknown): string | undefined {
+  if (!isObject(c) || !isText(c.text)) return "has no text";
+  const axisRef = (a: unknown): boolean => isObject(a) && isText(a.input) && isCount(a.axis);
+  const kind = c.kind as Constraint["kind"];
+  const fine = ((): boolean => {
+    switch (kind) {
+      case "multiple":
+        return axisRef(c) && isCount(c.of) && (c.of as number) > 0 && isInteger(c.offset);
+      case "equal":
+        return axisRef(c) && axisRef(c.to);
+      case "min":
+        return axisRef(c) && isInteger(c.value);
+      case "size":
+        return axisRef(c) && isText(c.expr);
+      case "divides":
+        return isText(c.divisor) && isText(c.dividend);
+      case "same":
+        return isText(c.lhs) && isText(c.rhs);
+      default:
+        return exhaustive(kind);
+    }
+  })();
+  return fine ? undefined : `is not a well-formed '${String(kind)}' constraint`;
+}
+
+/** Constraint kinds are a closed set; one from elsewhere makes the model's metadata damaged. */
+function exhaustive(kind: never): boolean {
+  void kind;
+  return false;
 }
 
 /** A concrete shape for an example clip: symbolic dimensions at the values the model was compiled at. */
@@ -67,13 +139,19 @@ function onnxScoreKind(decoded: onnx.ModelProto): ScoreKind {
 }
 
 /** The graph inputs of an ONNX model, read from its proto. */
-function onnxInputs(decoded: onnx.ModelProto): InputSpec[] {
+function onnxInputs(decoded: onnx.ModelProto, file: string): InputSpec[] {
   const initializers = new Set((decoded.graph?.initializer ?? []).map((i) => i.name));
   return (decoded.graph?.input ?? [])
     .filter((i) => !initializers.has(i.name ?? ""))
     .map((i) => ({
       name: i.name ?? "",
-      shape: (i.type?.tensorType?.shape?.dim ?? []).slice(1).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue ?? 0))),
+      shape: (i.type?.tensorType?.shape?.dim ?? []).slice(1).map((d) => {
+        if (d.dimParam) return d.dimParam;
+        const size = Number(d.dimValue ?? 0);
+        if (!Number.isSafeInteger(size) || size < 0)
+          throw new UsageError(`${file}: input ${i.name ?? ""} has a dimension of ${String(d.dimValue)}, not a size`);
+        return size;
+      }),
     }));
 }
 
@@ -145,39 +223,62 @@ function loadInputs(
   return feeds;
 }
 
+/** --labels, read and parsed before the model runs, so that a wrong file costs no run. */
+function readLabelFile(file: string): Labels {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    size = 0; // reading it says why
+  }
+  if (size > MAX_LABEL_FILE_BYTES) throw new UsageError(`cannot read ${file}: it is ${size} bytes; a label file is at most ${MAX_LABEL_FILE_BYTES}`);
+  try {
+    return parseLabels(readBytes(file));
+  } catch (e) {
+    if (e instanceof LabelsError) throw new UsageError(`cannot read ${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+function checkLabelCount(file: string, labels: Labels, classes: number): void {
+  const problem = labelCountProblem(labels, classes);
+  if (problem !== undefined) throw new UsageError(`${file} ${problem}`);
+}
+
 /**
- * Class names from --labels: one per line (Kinetics' label files), a JSON
- * array, or a JSON object from name to index (PySlowFast's classnames file).
+ * The tensors whose bytes live in other files (ONNX external data), by name
+ * and location. onnxruntime would read them from the working directory: a
+ * model could make `sfc run` read any file below it.
  */
-export function readLabels(file: string, classes: number): string[] {
-  const text = readBytes(file)
-    .toString("utf8")
-    .replace(/^\uFEFF/, "");
-  let labels: string[];
-  if (/^\s*[[{]/.test(text)) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      throw new UsageError(`cannot read ${file}: not JSON (${(e as Error).message})`);
+function externalData(decoded: onnx.ModelProto): string[] {
+  const found: string[] = [];
+  const tensor = (t: onnx.ITensorProto | null | undefined): void => {
+    if (!t) return;
+    // DataLocation.EXTERNAL is 1; the type-only import of onnx-proto has no value to compare with.
+    if (t.dataLocation === 1 || (t.externalData ?? []).length > 0) {
+      const location = (t.externalData ?? []).find((e) => e.key === "location")?.value;
+      found.push(`'${t.name ?? ""}'${location ? ` from ${JSON.stringify(location)}` : ""}`);
     }
-    if (Array.isArray(parsed) && parsed.every((x) => typeof x === "string")) labels = parsed;
-    else if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
-      labels = [];
-      for (const [name, index] of Object.entries(parsed)) {
-        if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= classes || labels[index] !== undefined)
-          throw new UsageError(`cannot read ${file}: ${JSON.stringify(name)} has index ${JSON.stringify(index)}; each of 0..${classes - 1} must be given once`);
-        labels[index] = name;
+  };
+  const graph = (g: onnx.IGraphProto | null | undefined): void => {
+    if (!g) return;
+    for (const t of g.initializer ?? []) tensor(t);
+    for (const s of g.sparseInitializer ?? []) {
+      tensor(s.values);
+      tensor(s.indices);
+    }
+    for (const n of g.node ?? [])
+      for (const a of n.attribute ?? []) {
+        tensor(a.t);
+        for (const t of a.tensors ?? []) tensor(t);
+        tensor(a.sparseTensor?.values);
+        graph(a.g);
+        for (const sub of a.graphs ?? []) graph(sub);
       }
-    } else throw new UsageError(`cannot read ${file}: a JSON label file is an array of names or an object from name to index`);
-  } else
-    labels = text
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter((l, i, all) => l !== "" || i < all.length - 1);
-  if (labels.length !== classes || labels.some((l) => l === undefined))
-    throw new UsageError(`${file} names ${labels.filter((l) => l !== undefined).length} classes; the model has ${classes}`);
-  return labels;
+  };
+  graph(decoded.graph);
+  for (const f of decoded.functions ?? []) for (const n of f.node ?? []) for (const a of n.attribute ?? []) tensor(a.t);
+  return found;
 }
 
 export async function runCommand(argv: string[], io: Io): Promise<number> {
@@ -199,6 +300,9 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const top = intOption("top", values.top, 5);
   if (top < 1) throw new UsageError("--top takes a positive integer");
   const format = diagnosticFormat(values.format);
+  // A machine format owns stdout (one document); the results for people go to stderr beside it.
+  const say = format === "human" ? io.out : io.err;
+  const labels = values.labels === undefined ? undefined : readLabelFile(values.labels);
   // Before any compiling: without onnxruntime-node there is nothing to run on.
   try {
     onnxRuntime();
@@ -211,12 +315,23 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   let sources: ReadonlyMap<string, string> = new Map();
   let scores: ScoreKind;
   let requirements: ShapeRequirements | undefined;
+  // The classes of a (batch, classes) first output, when the model states them: --labels is checked against them before the run.
+  let classesBeforeRun: number | undefined;
   if (file.endsWith(".onnx")) {
     model = readBytes(file);
     const decoded = decodeOnnx(model, file);
-    specs = onnxInputs(decoded);
+    const external = externalData(decoded);
+    if (external.length > 0)
+      throw new UsageError(
+        `${file} keeps tensors in other files (${external.slice(0, 3).join(", ")}${external.length > 3 ? ", ..." : ""}), which sfc run does not read: ` +
+          "it runs only the model file it is given; sfc never writes external data, so run a model sfc compiled",
+      );
+    specs = onnxInputs(decoded, file);
     scores = onnxScoreKind(decoded);
-    requirements = modelRequirements(decoded);
+    requirements = modelRequirements(decoded, file);
+    const outputDims = decoded.graph?.output?.[0]?.type?.tensorType?.shape?.dim ?? [];
+    const classDim = outputDims.length === 2 ? Number(outputDims[1]?.dimValue ?? 0) : 0;
+    if (Number.isSafeInteger(classDim) && classDim > 0) classesBeforeRun = classDim;
   } else {
     const result = compileFromArgs(file, values);
     printDiagnostics(io, format, result.diagnostics, result.sources, version());
@@ -228,7 +343,11 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     specs = graph.inputs.map((i) => ({ name: i.name, shape: (requirements?.inputs[i.name] ?? ["N", ...i.shape]).slice(1) }));
     const last = graph.nodes.find((n) => n.outputs.includes(graph.outputs[0]!.name));
     scores = last?.op.kind === "softmax" ? "probabilities" : "logits";
+    const outputShape = graph.outputs[0]!.shape;
+    // A dynamic model's sizes are known only at run time.
+    if (!result.dynamic && outputShape.length === 1) classesBeforeRun = outputShape[0];
   }
+  if (labels !== undefined && values.labels !== undefined && classesBeforeRun !== undefined) checkLabelCount(values.labels, labels, classesBeforeRun);
   const feeds = loadInputs(specs, values.input ?? [], limits, requirements);
   // A model sfc wrote says which sizes it takes: refuse others here, not in onnxruntime.
   if (requirements) {
@@ -256,23 +375,26 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   if (values.views && first.shape.length !== 2)
     throw new UsageError(`--views needs an output of shape (views, classes); ${name} has shape (${first.shape.join(", ")})`);
   const out = values.views ? averageOfViews(first, scores) : first;
-  if (values.views) io.out(`${first.shape[0]} views averaged: the mean of their softmax scores, as PySlowFast's test loop ensembles them\n`);
+  if (labels !== undefined && values.labels !== undefined) {
+    if (out.shape.length !== 2) throw new UsageError(`--labels needs an output of shape (N, classes); ${name} has shape (${out.shape.join(", ")})`);
+    checkLabelCount(values.labels, labels, out.shape[1]!);
+  }
+  if (values.views) say(`${first.shape[0]} views averaged: the mean of their softmax scores, as PySlowFast's test loop ensembles them\n`);
   const what = values.views
     ? "probabilities (averaged over the views)"
     : scores === "probabilities"
       ? "probabilities (the network ends in softmax)"
       : "logits (the network ends without softmax)";
-  io.out(`${name}: shape (${out.shape.join(", ")}) on ${provider} in ${ms.toFixed(1)} ms; the scores are ${what}\n`);
+  say(`${name}: shape (${out.shape.join(", ")}) on ${provider} in ${ms.toFixed(1)} ms; the scores are ${what}\n`);
   if (out.shape.length === 2) {
     const classes = out.shape[1]!;
-    const labels = values.labels === undefined ? undefined : readLabels(values.labels, classes);
     const k = Math.min(top, classes);
     const by = scores === "probabilities" || values.views ? "probability" : "logit";
     topK(out.data, classes, k).forEach((row, b) => {
-      const items = row.map((r) => `${r.index}${labels ? ` ${labels[r.index]}` : ""} (${r.value.toFixed(4)})`);
-      io.out(`  [${b}] top-${k} by ${by}: ${items.join(", ")}\n`);
+      const items = row.map((r) => `${r.index}${labels ? ` ${printableLabel(labels[r.index] ?? "")}` : ""} (${r.value.toFixed(4)})`);
+      say(`  [${b}] top-${k} by ${by}: ${items.join(", ")}\n`);
     });
-  } else if (values.labels !== undefined) throw new UsageError(`--labels needs an output of shape (N, classes); ${name} has shape (${out.shape.join(", ")})`);
+  }
   if (values.output) writeAtomically(values.output, writeNpy(out.data, out.shape), inputsOf(sources, file, values.weights, ...inputFiles));
   return 0;
 }

@@ -1,0 +1,137 @@
+/**
+ * What `sfc run` reads besides its model, and what it prints from files:
+ * a model that keeps tensors in other files is refused (onnxruntime would
+ * read them from the working directory), a label file is checked before the
+ * model runs and its names are shown with control characters escaped, and
+ * under a machine format stdout holds the one document.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { onnx } from "onnx-proto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sfc, sfcIn } from "../support/cli";
+
+const root = path.resolve(__dirname, "../..");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-run-inputs-"));
+const model = path.join(work, "tiny.onnx");
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  const r = await sfc("compile", path.join(root, "examples/slowfast_tiny.sf"), "-o", model);
+  expect(r.code, r.err).toBe(0);
+});
+
+function labelFile(name: string, text: string): string {
+  const file = path.join(work, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe("external data", () => {
+  it("a model whose initializer lives in another file is refused, and the file is not read", async () => {
+    const decoded = onnx.ModelProto.decode(fs.readFileSync(model));
+    const bias = decoded.graph!.initializer!.find((t) => /bias/.test(t.name ?? ""))!;
+    bias.rawData = new Uint8Array(0);
+    bias.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+    bias.externalData = [onnx.StringStringEntryProto.create({ key: "location", value: "secret.bin" })];
+    const crafted = path.join(work, "external.onnx");
+    fs.writeFileSync(crafted, onnx.ModelProto.encode(decoded).finish());
+    fs.writeFileSync(path.join(work, "secret.bin"), new Uint8Array(1 << 16));
+    const r = await sfcIn(work, "run", "external.onnx");
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      `sfc: external.onnx keeps tensors in other files ('${bias.name}' from "secret.bin"), which sfc run does not read: ` +
+        "it runs only the model file it is given; sfc never writes external data, so run a model sfc compiled\n",
+    );
+    expect(r.out).toBe("");
+  });
+});
+
+describe("--labels", () => {
+  it("escapes control characters and bidirectional overrides in the names it prints", async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `c${i}\u001b]0;pwned\u0007\u001b[2J\u202e\u0000`);
+    const r = await sfc("run", model, "--top", "10", "--labels", labelFile("ansi.txt", `${names.join("\n")}\n`));
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    expect(r.out).toContain("c0\\x1b]0;pwned\\x07\\x1b[2J\\u{202e}\\x00 (");
+  });
+
+  it("cuts a very long name", async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `${i}${"x".repeat(100_000)}`);
+    const r = await sfc("run", model, "--top", "1", "--labels", labelFile("long.txt", names.join("\n")));
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.length).toBeLessThan(1000);
+    expect(r.out).toMatch(/x… \(/);
+  });
+
+  it.each([
+    ["nine.txt", "a\nb\nc\nd\ne\nf\ng\nh\ni\n", /^sfc: .*nine\.txt names 9 classes; the model has 10\n$/],
+    ["bad.json", "[1, 2", /^sfc: cannot read .*bad\.json: not JSON \(/],
+    ["numbers.json", "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]", /^sfc: cannot read .*numbers\.json: entry 0 of the JSON array is 1, not a name\n$/],
+    ["twice.json", '{"a": 0, "b": 0}', /^sfc: cannot read .*twice\.json: "a" and "b" both have index 0\n$/],
+    [
+      "gap.json",
+      JSON.stringify(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`c${i}`, i === 3 ? 12 : i]))),
+      /gap\.json names no class 3; each of 0\.\.9 must be given once/,
+    ],
+  ])("%s is refused before the model runs: exit 2 and nothing on stdout", async (name, text, message) => {
+    const r = await sfc("run", model, "--labels", labelFile(name, text));
+    expect(r.err).toMatch(message);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe("");
+  });
+});
+
+describe("--format json", () => {
+  it("stdout is one JSON document; the results go to stderr", async () => {
+    const r = await sfc("run", path.join(root, "examples/slowfast_tiny.sf"), "--format", "json");
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toEqual([]);
+    expect(r.err).toMatch(/\[0\] top-5 by logit: /);
+  });
+});
+
+describe("a model whose own description is damaged", () => {
+  function withEdit(name: string, edit: (m: onnx.ModelProto) => void): string {
+    const decoded = onnx.ModelProto.decode(fs.readFileSync(model));
+    edit(decoded);
+    const file = path.join(work, name);
+    fs.writeFileSync(file, onnx.ModelProto.encode(decoded).finish());
+    return file;
+  }
+
+  it("an input dimension that is negative", async () => {
+    const file = withEdit("negative.onnx", (m) => {
+      m.graph!.input![0]!.type!.tensorType!.shape!.dim![2]!.dimValue = -5;
+    });
+    const r = await sfc("run", file);
+    expect(r.err).toMatch(/^sfc: .*negative\.onnx: input \w+ has a dimension of -5, not a size\n$/);
+    expect(r.code).toBe(2);
+  });
+
+  it.each([
+    ["inputs null", (q: Record<string, unknown>) => (q.inputs = null), /'inputs' is not an object/],
+    [
+      "compiled -3",
+      (q: Record<string, unknown>) => (q.parameters = { T: { input: "x", axis: 2, scale: 1, offset: 0, min: 1, compiled: -3 } }),
+      /parameter 'T' is not/,
+    ],
+    [
+      "unknown constraint",
+      (q: Record<string, unknown>) => (q.constraints = [{ kind: "odd", text: "t" }]),
+      /constraint 0 is not a well-formed 'odd' constraint/,
+    ],
+  ])("requirements metadata with %s", async (label, damage, message) => {
+    const file = withEdit(`req-${label.replace(/\W/g, "")}.onnx`, (m) => {
+      const entry = m.metadataProps!.find((p) => p.key === "requirements")!;
+      const parsed = JSON.parse(entry.value!) as Record<string, unknown>;
+      damage(parsed);
+      entry.value = JSON.stringify(parsed);
+    });
+    const r = await sfc("run", file);
+    expect(r.err).toMatch(/requirements metadata is damaged: /);
+    expect(r.err).toMatch(message);
+    expect(r.code).toBe(2);
+  });
+});
