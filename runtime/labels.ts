@@ -40,18 +40,25 @@ export function parseLabels(bytes: Uint8Array): Labels {
   }
   if (Array.isArray(parsed)) {
     const notText = parsed.findIndex((x) => typeof x !== "string");
-    if (notText >= 0) throw new LabelsError(`entry ${notText} of the JSON array is ${JSON.stringify(parsed[notText])}, not a name`);
+    if (notText >= 0) throw new LabelsError(`entry ${notText} of the JSON array is ${describeJson(parsed[notText])}, not a name`);
     return parsed as string[];
   }
   if (parsed === null || typeof parsed !== "object") throw new LabelsError("a JSON label file is an array of names or an object from name to index");
   const labels: (string | undefined)[] = [];
   for (const [name, index] of Object.entries(parsed)) {
     if (typeof index !== "number" || !Number.isSafeInteger(index) || index < 0 || index >= 2 ** 24)
-      throw new LabelsError(`${JSON.stringify(name)} has index ${JSON.stringify(index)}, not a class index`);
+      throw new LabelsError(`${JSON.stringify(name)} has index ${describeJson(index)}, not a class index`);
     if (labels[index] !== undefined) throw new LabelsError(`${JSON.stringify(labels[index])} and ${JSON.stringify(name)} both have index ${index}`);
     labels[index] = name;
   }
   return labels;
+}
+
+/** A JSON value in a message: a scalar as written, a container by kind (printing it whole could nest without end). */
+function describeJson(v: unknown): string {
+  if (Array.isArray(v)) return "an array";
+  if (v !== null && typeof v === "object") return "an object";
+  return JSON.stringify(v);
 }
 
 /** A message when the labels do not name each of the model's `classes` classes once, else undefined. */

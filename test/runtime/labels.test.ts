@@ -14,6 +14,12 @@ describe("parseLabels", () => {
     for (const text of ['{"a": -1}', '{"a": 1.5}', '{"a": "0"}', '{"a": 1e300}']) expect(() => parseLabels(bytes(text)), text).toThrow(LabelsError);
   });
 
+  it("describes a deeply nested entry without printing it", () => {
+    const deep = `[${"[".repeat(100_000)}${"]".repeat(100_000)}]`;
+    expect(() => parseLabels(bytes(deep))).toThrow(/^entry 0 of the JSON array is an array, not a name$/);
+    expect(() => parseLabels(bytes(`{"a": ${"[".repeat(100_000)}${"]".repeat(100_000)}}`))).toThrow(/^"a" has index an array, not a class index$/);
+  });
+
   it("shows invalid UTF-8 as replacement characters", () => {
     expect(parseLabels(new Uint8Array([0x61, 0xff, 0x0a]))).toEqual(["a\ufffd"]);
   });
