@@ -84,6 +84,9 @@ function specialKind(st: fs.Stats): string | undefined {
  * the file is opened without blocking and checked on the open descriptor, so
  * a symbolic link swapped in between cannot get past the check.
  */
+/** The most bytes a file read whole may have: Node's largest buffer from readFileSync (2 GiB - 1). */
+const MAX_WHOLE_FILE_BYTES = 2 ** 31 - 1;
+
 export function readRegularFile(file: string): Buffer {
   let fd: number;
   try {
@@ -92,8 +95,12 @@ export function readRegularFile(file: string): Buffer {
     throw new InputFileError(`cannot read ${file}: ${describeFsError(e)}`);
   }
   try {
-    const kind = specialKind(fs.fstatSync(fd));
+    const stat = fs.fstatSync(fd);
+    const kind = specialKind(stat);
     if (kind) throw new InputFileError(`cannot read ${file}: it is ${kind}, not a regular file`);
+    // Node reads at most 2 GiB into one buffer (and ONNX models are no larger): say so rather than pass on its error code.
+    if (stat.size > MAX_WHOLE_FILE_BYTES)
+      throw new InputFileError(`cannot read ${file}: it is ${stat.size} bytes, more than the ${MAX_WHOLE_FILE_BYTES} sfc reads into memory at once`);
     return fs.readFileSync(fd);
   } catch (e) {
     if (e instanceof InputFileError) throw e;
@@ -248,7 +255,14 @@ export function readCheckpointFile(file: string): Checkpoint {
     // Tensors the emitter consumes whole go straight into its own buffers.
     readInto,
   };
-  const checkpoint = readCheckpoint(source, path.basename(file));
+  let checkpoint: Checkpoint;
+  try {
+    // Without a name in the message: the caller names the file once, from `file`.
+    checkpoint = readCheckpoint(source);
+  } catch (e) {
+    if (e instanceof CheckpointError) e.file = file;
+    throw e;
+  }
   for (const [name, tensor] of checkpoint.tensors) checkpoint.tensors.set(name, reportingReadsAgainst(file, tensor));
   return checkpoint;
 }

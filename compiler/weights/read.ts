@@ -12,9 +12,9 @@ const MAX_CAFFE2_BYTES = 2 ** 32;
  * its model zoo's `.pkl` files are Caffe2 blobs, and renamed files are common).
  * Safetensors and torch.save tensors are read from the source only when used;
  * a Caffe2 pickle holds its arrays inline and is read whole. Errors carry
- * `fileName` in their message.
+ * `fileName` in their message, when it is given.
  */
-export function readCheckpoint(input: Uint8Array | ByteSource, fileName: string): Checkpoint {
+export function readCheckpoint(input: Uint8Array | ByteSource, fileName?: string): Checkpoint {
   const source = asByteSource(input);
   try {
     const head = source.read(0, Math.min(16, source.byteLength)).slice();
@@ -42,7 +42,7 @@ export function readCheckpoint(input: Uint8Array | ByteSource, fileName: string)
         : "not a checkpoint: neither a safetensors file (8-byte header length, then JSON), a torch.save zip archive, " + "nor a Caffe2 pickle of blobs",
     );
   } catch (e) {
-    if (e instanceof CheckpointError) throw e.inFile(fileName);
+    if (e instanceof CheckpointError && fileName !== undefined) throw e.inFile(fileName);
     throw e;
   }
 }

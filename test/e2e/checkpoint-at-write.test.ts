@@ -82,3 +82,25 @@ describe("a checkpoint that fails while the model is written", () => {
     expect(() => tensor.data).toThrow(CheckpointError);
   });
 });
+
+describe("messages about a checkpoint", () => {
+  it("name the file once", async () => {
+    const weights = path.join(work, "notes.pyth");
+    fs.writeFileSync(weights, "these are not weights, just some text");
+    const r = await sfc("compile", ...NET, "--weights", weights, "-o", path.join(work, "n.onnx"));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^sfc: cannot load .*notes\.pyth: not a checkpoint: /);
+    expect(r.err.split("notes.pyth")).toHaveLength(2);
+  });
+});
+
+describe("files too large to read whole", () => {
+  it("a 3 GiB model is refused by its size, not with Node's error code", async () => {
+    const model = path.join(work, "huge.onnx");
+    fs.writeFileSync(model, "");
+    fs.truncateSync(model, 3 * 2 ** 30);
+    const r = await sfc("run", model);
+    expect(r.err).toBe(`sfc: cannot read ${model}: it is 3221225472 bytes, more than the 2147483647 sfc reads into memory at once\n`);
+    expect(r.code).toBe(2);
+  });
+});
