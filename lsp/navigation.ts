@@ -35,11 +35,31 @@ export function occurrencesOf(facts: SourceFacts, def: Span): Occurrence[] {
   return out;
 }
 
+/**
+ * Every occurrence declared at `def`, with its file's text: in the document's
+ * check, and in the files under the workspace folders, not open, that read
+ * the file declaring it (a closed importer's call of a renamed block's formal).
+ */
+export function everyOccurrenceOf(workspace: Workspace, facts: SourceFacts, def: Span): Array<{ occurrence: Occurrence; text: string }> {
+  const seen = new Set<string>();
+  const out: Array<{ occurrence: Occurrence; text: string }> = [];
+  for (const source of [facts, ...workspace.closedImporters(def.file)]) {
+    for (const occurrence of occurrencesOf(source, def)) {
+      const key = `${occurrence.span.file}:${occurrence.span.start}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ occurrence, text: source.files.get(occurrence.span.file)?.module.text ?? "" });
+    }
+  }
+  return out;
+}
+
 export function references(workspace: Workspace, uri: string, position: Position, includeDeclaration: boolean): Location[] {
   const found = occurrenceUnder(workspace, uri, position);
   const def = found?.occurrence.definition;
   if (!found || !def) return [];
-  return occurrencesOf(found.facts, def)
+  return everyOccurrenceOf(workspace, found.facts, def)
+    .map(({ occurrence }) => occurrence)
     .filter((o) => includeDeclaration || !o.isDefinition)
     .map((o) => ({ uri: workspace.uriOf(o.span.file), range: spanToRange(o.span) }));
 }

@@ -11,7 +11,7 @@ import type { FileFacts, NameKind, Occurrence, SourceFacts } from "../compiler/i
 import { isOpName } from "../compiler/ops";
 import type { Span } from "../compiler/span";
 import { KEYWORDS } from "../grammar/lexer";
-import { occurrenceUnder, occurrencesOf } from "./navigation";
+import { everyOccurrenceOf, occurrenceUnder, occurrencesOf } from "./navigation";
 import { spanToRange, TextPositions } from "./positions";
 import type { Workspace } from "./workspace";
 
@@ -104,17 +104,16 @@ export function rename(workspace: Workspace, uri: string, position: Position, ne
     );
   if (KEYWORDS.includes(newName)) throw new ResponseError(ErrorCodes.InvalidParams, `\`${newName}\` is a keyword`);
   if (newName === t.occurrence.name) return { changes: {} };
-  const uses = occurrencesOf(t.facts, t.def).filter((o) => !o.span.file.startsWith("std/"));
   const problem = collision(t, newName);
   if (problem) throw refuse(problem);
+  const uses = everyOccurrenceOf(workspace, t.facts, t.def).filter(({ occurrence }) => !occurrence.span.file.startsWith("std/"));
   const changes: Record<string, TextEdit[]> = {};
   const renamedIn = new Map<string, Set<number>>();
-  for (const o of uses) {
+  for (const { occurrence: o } of uses) {
     const starts = renamedIn.get(o.span.file) ?? new Set<number>();
     renamedIn.set(o.span.file, starts.add(o.span.start));
   }
-  for (const o of uses) {
-    const text = t.facts.files.get(o.span.file)?.module.text ?? "";
+  for (const { occurrence: o, text } of uses) {
     const newText = replacement(text, o, renamedIn.get(o.span.file)!, newName);
     (changes[workspace.uriOf(o.span.file)] ??= []).push({ range: spanToRange(o.span), newText });
   }

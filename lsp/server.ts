@@ -50,6 +50,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     apply(params.initializationOptions as ServerSettings | undefined);
     watchSources = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    workspace.setRoots(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { check, type CheckResult, type FileFacts, type SourceHost } from "../compiler/index";
+import { check, type CheckResult, type FileFacts, type SourceFacts, type SourceHost } from "../compiler/index";
 import type * as A from "../compiler/ast";
 import { loadStdlib, packageRoot } from "../compiler/host/node";
 import { DEFAULT_LIMITS } from "../compiler/limits";
@@ -46,6 +46,8 @@ export class Workspace {
    * quarter faster). Only trees that parse without a problem are kept.
    */
   private readonly stdTrees = new Map<string, { readonly text: string; readonly ast: A.SourceFile | undefined }>();
+  /** The workspace folders the client named: where files that are not open may import an open one. */
+  private roots: readonly string[] = [];
 
   constructor(stdlibRoot = path.join(packageRoot(), "stdlib")) {
     this.stdlibRoot = path.resolve(stdlibRoot);
@@ -178,6 +180,38 @@ export class Workspace {
     return dependents;
   }
 
+  setRoots(uris: readonly string[]): void {
+    this.roots = uris.filter((u) => u.startsWith("file:")).map((u) => path.resolve(fileURLToPath(u)));
+  }
+
+  /**
+   * The facts of the files under the workspace folders, not open, that read
+   * `modulePath` (directly or through other imports): a rename or a search
+   * for references of a name declared there must see them too. Files are
+   * picked by their text naming the module's file, then checked; at most
+   * MAX_IMPORTER_SCAN files are read.
+   */
+  closedImporters(modulePath: string): SourceFacts[] {
+    if (modulePath.startsWith("std/") || !path.isAbsolute(modulePath)) return [];
+    const stem = path.basename(modulePath, ".sf");
+    const host = this.host();
+    const out: SourceFacts[] = [];
+    for (const file of sfFilesUnder(this.roots, MAX_IMPORTER_SCAN)) {
+      const modulePathOfFile = file.split(path.sep).join("/");
+      if (modulePathOfFile === modulePath || this.byPath.has(modulePathOfFile)) continue;
+      let text: string;
+      try {
+        text = fs.readFileSync(file, "utf8");
+      } catch {
+        continue;
+      }
+      if (!/\bimport\b/.test(text) || !text.includes(stem)) continue;
+      const facts = check({ files: [modulePathOfFile], host, facts: true }).facts;
+      if (facts?.files.has(modulePath)) out.push(facts);
+    }
+    return out;
+  }
+
   /**
    * A file changed on disk (saved by another program, a checkout): the open
    * documents that read it are stale, unless it is open here, where its buffer
@@ -203,4 +237,29 @@ export class Workspace {
     const a = this.analysis(uri);
     return a?.result.facts?.files.get(modulePath ?? a.path);
   }
+}
+
+/** How many .sf files a search for closed importers reads at most. */
+const MAX_IMPORTER_SCAN = 2000;
+
+/** The .sf files under `roots`, folders such as node_modules and .git left out, at most `limit`. */
+function sfFilesUnder(roots: readonly string[], limit: number): string[] {
+  const out: string[] = [];
+  const pending = [...roots];
+  while (pending.length > 0 && out.length < limit) {
+    const dir = pending.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) pending.push(full);
+      else if (entry.isFile() && entry.name.endsWith(".sf") && out.length < limit) out.push(full);
+    }
+  }
+  return out;
 }

@@ -78,7 +78,7 @@ export class TestClient {
   /** Requests the server made of the client (client/registerCapability), with their parameters. */
   readonly serverRequests: Array<{ method: string; params: unknown }> = [];
 
-  static async start(initializationOptions?: unknown, capabilities: object = {}): Promise<TestClient> {
+  static async start(initializationOptions?: unknown, capabilities: object = {}, rootUri: string = fileUri(ROOT)): Promise<TestClient> {
     const client = new TestClient();
     client.connection.onRequest((method, params) => {
       client.serverRequests.push({ method, params });
@@ -86,7 +86,7 @@ export class TestClient {
     });
     const result = await client.connection.sendRequest("initialize", {
       processId: process.pid,
-      rootUri: fileUri(ROOT),
+      rootUri,
       capabilities,
       initializationOptions,
     });
