@@ -241,12 +241,15 @@ export class Workspace {
 
 /** How many .sf files a search for closed importers reads at most. */
 const MAX_IMPORTER_SCAN = 2000;
+/** How many folders it looks in at most: a workspace opened on a home folder must not be walked whole. */
+const MAX_FOLDERS_SCANNED = 10_000;
 
 /** The .sf files under `roots`, folders such as node_modules and .git left out, at most `limit`. */
 function sfFilesUnder(roots: readonly string[], limit: number): string[] {
   const out: string[] = [];
   const pending = [...roots];
-  while (pending.length > 0 && out.length < limit) {
+  let folders = 0;
+  while (pending.length > 0 && out.length < limit && folders++ < MAX_FOLDERS_SCANNED) {
     const dir = pending.pop()!;
     let entries: fs.Dirent[];
     try {
