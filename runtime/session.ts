@@ -32,6 +32,9 @@ export function onnxRuntime(): typeof Ort {
 
 export type ExecutionProvider = "cpu" | "cuda" | "webgpu";
 
+/** onnxruntime's log severity for fatal messages only (0 verbose, 1 info, 2 warning, 3 error, 4 fatal). */
+const FATAL_ONLY = 4;
+
 export interface SessionOptions {
   ep?: ExecutionProvider;
   /** intra-op threads; onnxruntime picks when omitted */
@@ -64,7 +67,9 @@ export async function openSession(model: Uint8Array, opts: SessionOptions = {}):
   const ort = onnxRuntime();
   const requested = opts.ep ?? "cpu";
   const warnings: string[] = [];
-  const base: Ort.InferenceSession.SessionOptions = { graphOptimizationLevel: "all" };
+  // onnxruntime's own log lines (coloured warnings, and errors it also throws) would reach stderr beside
+  // sfc's one-line message; only fatal ones are let through, and failures arrive as exceptions.
+  const base: Ort.InferenceSession.SessionOptions = { graphOptimizationLevel: "all", logSeverityLevel: FATAL_ONLY };
   if (opts.threads !== undefined) {
     if (!Number.isInteger(opts.threads) || opts.threads < 1) {
       throw new RangeError(`threads must be a positive integer, got ${opts.threads}`);
@@ -123,7 +128,7 @@ export async function runModel(session: Ort.InferenceSession, inputs: Record<str
     }
   }
 
-  const results = await session.run(feeds);
+  const results = await session.run(feeds, { logSeverityLevel: FATAL_ONLY });
   const out: Record<string, FloatTensor> = {};
   for (const name of session.outputNames) {
     const t = results[name];
