@@ -107,15 +107,74 @@ export interface OutputFile {
   readonly createFolders?: boolean;
 }
 
+/** Where an output's bytes go, and the permissions an existing file there keeps. */
+interface Destination {
+  readonly target: string;
+  readonly mode?: number;
+}
+
+/**
+ * An output that is a symbolic link is written through: the file it leads to
+ * is replaced and the link stays, as a shell's `> FILE` does. An existing
+ * file keeps its permissions; one its user may not write is refused, as the
+ * shell refuses it, rather than replaced by a rename the folder allows. Call
+ * after checkOutputPath, which refuses special files and inputs.
+ */
+function destinationOf(file: string): Destination {
+  let target = file;
+  let entry: fs.Stats;
+  try {
+    entry = fs.lstatSync(file);
+  } catch {
+    // A new path; checkOutputPath has said why another cannot be used.
+    return { target };
+  }
+  if (entry.isSymbolicLink()) {
+    try {
+      target = fs.realpathSync(file);
+    } catch {
+      throw new UsageError(`cannot write ${file}: it is a link to a file that does not exist`);
+    }
+  }
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(target);
+  } catch {
+    return { target };
+  }
+  try {
+    fs.accessSync(target, fs.constants.W_OK);
+  } catch {
+    throw new UsageError(`cannot write ${file}: permission denied; it is read-only to you, and sfc does not replace a file you cannot write`);
+  }
+  return { target, mode: st.mode & 0o7777 };
+}
+
+/** Moves a complete temporary file onto its destination, with the permissions the file there had. */
+function putInPlace(tmp: string, destination: Destination): void {
+  if (destination.mode !== undefined) fs.chmodSync(tmp, destination.mode);
+  fs.renameSync(tmp, destination.target);
+}
+
 function requireFolder(file: string): string {
   const dir = path.dirname(path.resolve(file));
   if (!fs.existsSync(dir)) throw new UsageError(`cannot write ${file}: the folder ${path.dirname(file)} does not exist`);
   return dir;
 }
 
-/** A temporary file's path beside `file`, unpredictable so that a link planted there cannot redirect the write. */
+/** Bytes of the output's name kept in its temporary file's name: with the dot, pid, random part and .tmp it stays within 255. */
+const TEMPORARY_NAME_BASE_BYTES = 200;
+
+/**
+ * A temporary file's path beside `file`, unpredictable so that a link planted
+ * there cannot redirect the write. A long output name is shortened in it, so
+ * that any name the file system takes for the output is also taken for its
+ * temporary file.
+ */
 function temporaryPathFor(file: string, dir: string): string {
-  return path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  let base = path.basename(file);
+  while (Buffer.byteLength(base) > TEMPORARY_NAME_BASE_BYTES) base = [...base].slice(0, -1).join("");
+  return path.join(dir, `.${base}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
 }
 
 function removeQuietly(file: string): void {
@@ -140,13 +199,14 @@ function asWriteError(file: string, e: unknown): unknown {
  */
 export function writeAtomically(file: string, content: FileContent, inputs: readonly string[] = []): void {
   checkOutputPath(file, inputs);
-  const dir = requireFolder(file);
+  const destination = destinationOf(file);
+  const dir = requireFolder(destination.target);
   installCleanup();
-  const tmp = temporaryPathFor(file, dir);
+  const tmp = temporaryPathFor(destination.target, dir);
   pendingTemps.add(tmp);
   try {
     writeContent(tmp, content);
-    fs.renameSync(tmp, file);
+    putInPlace(tmp, destination);
   } catch (e) {
     removeQuietly(tmp);
     throw asWriteError(file, e);
@@ -197,7 +257,10 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
   }
   const folders = [...new Set(missing)];
   const created: string[] = [];
-  const planned = outputs.map(({ file, content }) => ({ file, content, tmp: temporaryPathFor(file, path.dirname(path.resolve(file))) }));
+  const planned = outputs.map(({ file, content }) => {
+    const destination = destinationOf(file);
+    return { file, content, destination, tmp: temporaryPathFor(destination.target, path.dirname(path.resolve(destination.target))) };
+  });
   installCleanup();
   let renamed = false;
   try {
@@ -219,9 +282,9 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
     }
     await deliverPendingSignals();
     renamed = true;
-    for (const { file, tmp } of planned) {
+    for (const { file, tmp, destination } of planned) {
       try {
-        fs.renameSync(tmp, file);
+        putInPlace(tmp, destination);
       } catch (e) {
         throw asWriteError(file, e);
       }
