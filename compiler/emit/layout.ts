@@ -134,6 +134,15 @@ function windowOf(node: onnx.INodeProto, weightDims: readonly number[] | undefin
   return { kernel, strides: ints(node, "strides", [1, 1, 1]), pads: ints(node, "pads", [0, 0, 0, 0, 0, 0]), dilations: ints(node, "dilations", [1, 1, 1]) };
 }
 
+/**
+ * The largest tap-sum matrix (T_out × T·kt floats) the stem is lowered with:
+ * it grows with the square of the clip's length and is almost all zeros, so
+ * a long clip (400 Fast frames made a 3.2 MB matrix, 4,000 frames 320 MB and
+ * a 6 GB compile) sums its taps by slices instead. 1 MiB of floats covers the
+ * paper's clips (32 Fast frames: 20 KB).
+ */
+const MAX_TAP_SUM_ELEMENTS = 2 ** 18;
+
 export function assignLayouts(input: LayoutInput): LaidOutGraph {
   const shapes = new Map<string, Dim[]>();
   for (const info of [...input.graphInputs, ...input.valueInfo, ...input.graphOutputs]) {
@@ -442,7 +451,7 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
     out.push({ ...node, input: [foldedInput, w2], output: [conv], attribute: twoD(node, window, true) });
     declare(conv, [foldedBatch(shapes.get(x!)!), kt * co, hOut, wOut]);
     const summed =
-      typeof t === "number" && typeof tOut === "number" && typeof hOut === "number" && typeof wOut === "number"
+      typeof t === "number" && typeof tOut === "number" && typeof hOut === "number" && typeof wOut === "number" && tOut * t * kt <= MAX_TAP_SUM_ELEMENTS
         ? tapSumByMatMul(conv, { t, tOut, kt, co, hOut, wOut, padBegin }, output, doc)
         : tapSumBySlices(conv, foldedInput, x!, { t, tOut, kt, co, hOut, wOut, padBegin, padEnd }, output, outDims, doc);
     const result = foldedOutput(output, foldedInput);
@@ -488,7 +497,7 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
     return summed;
   }
 
-  /** The stem's tap sum for any clip length (--dynamic T): pad in time, one slice per tap, and their sum. */
+  /** The stem's tap sum for any clip length (--dynamic T, or clips too long for the matrix): pad in time, one slice per tap, and their sum. */
   function tapSumBySlices(
     conv: string,
     foldedInput: string,

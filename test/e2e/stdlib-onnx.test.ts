@@ -38,6 +38,8 @@ const VARIANTS: Array<[string, string[]]> = [
   ["SlowFast_4x16_R50", [...SMALL, "transform=tsample"]],
   ["SlowFast_4x16_R50", [...SMALL, "transform=t2c", "fusion=sum"]],
   ["SlowFast_4x16_R50", [...SMALL, "sampling=linspace"]],
+  // 256 Fast frames: the stem's taps are summed by slices, not by a T × 5T matrix.
+  ["SlowFast_4x16_R50", [...SMALL, "T=32"]],
   ["SlowFast_4x16_R50", [...SMALL, "sampling=input"]],
   ["SlowFast_4x16_R50", [...SMALL, "output=softmax"]],
 ];
@@ -106,6 +108,15 @@ describe("standard-library networks through the onnx checker", () => {
     // At a fixed clip length its taps are summed by one MatMul with a 0/1 matrix (--dynamic T keeps Pad, Slice and Sum).
     expect(after.ops).toContain("MatMul");
     expect(after.ops).not.toContain("Sum");
+  });
+
+  it("sums a long clip's stem taps by slices: the matrix would grow with the square of the frames", () => {
+    const { onnx } = require("onnx-proto") as typeof import("onnx-proto");
+    const long = onnx.ModelProto.decode(build("SlowFast_4x16_R50", [...SMALL, "T=32"], "auto").model!).graph!;
+    expect(long.initializer!.some((i) => i.name!.endsWith("/tap_sum"))).toBe(false);
+    expect(long.node!.map((n) => n.opType)).toContain("Sum");
+    const usual = onnx.ModelProto.decode(build("SlowFast_4x16_R50", SMALL, "auto").model!).graph!;
+    expect(usual.initializer!.find((i) => i.name!.endsWith("/tap_sum"))?.dims?.map(Number)).toEqual([32, 160]);
   });
 
   it("names each folded value's first dim N·T, so that onnxruntime fuses every residual Add and its Relu into the conv before it", async () => {
