@@ -6,18 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { PICKLE_STEPS_CAP, PICKLE_STEPS_FLOOR, pickleStepBudget, unpickle } from "../../compiler/weights/pickle";
 import { readCheckpoint } from "../../compiler/weights/read";
-import { CheckpointError } from "../../compiler/weights/tensor";
 import { writeTorchZip } from "../support/checkpoints";
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e, "a CheckpointError, not a crash").toBeInstanceOf(CheckpointError);
-    return (e as Error).message;
-  }
-  throw new Error("expected an error");
-}
+import { checkpointErrorOf } from "../support/checkpoint-errors";
 
 /** PROTO 2, `count` copies of a one-byte opcode, then STOP. */
 function repeatedOpcode(op: number, count: number): Uint8Array {
@@ -46,7 +36,7 @@ describe("pickle step budget", () => {
 
   it("stops a pickle at its budget, naming the opcode and byte", () => {
     const marks = repeatedOpcode(0x28, 1000);
-    expect(errorOf(() => unpickle(marks, { maxSteps: 100, source: "x.pkl" }))).toMatch(
+    expect(checkpointErrorOf(() => unpickle(marks, { maxSteps: 100, source: "x.pkl" }))).toMatch(
       /^x\.pkl: opcode MARK \(0x28\) at byte 101 takes more than the 100 steps allowed/,
     );
   });
@@ -55,35 +45,37 @@ describe("pickle step budget", () => {
     const bomb = repeatedOpcode(0x28, 3 * PICKLE_STEPS_FLOOR);
     const zip = writeTorchZip(bomb, {}, { deflate: true });
     expect(zip.byteLength).toBeLessThan(50_000);
-    expect(errorOf(() => readCheckpoint(zip, "bomb.pyth"))).toMatch(/^bomb\.pyth: archive\/data\.pkl: opcode MARK .* takes more than the 250000 steps allowed/);
+    expect(checkpointErrorOf(() => readCheckpoint(zip, "bomb.pyth"))).toMatch(
+      /^bomb\.pyth: archive\/data\.pkl: opcode MARK .* takes more than the 250000 steps allowed/,
+    );
   });
 
   it("refuses a deflated data.pkl that inflates to far more than its archive", () => {
     // 20 MiB of EMPTY_DICT deflates to about 20 KiB: past both 64 times the archive's size and the 16 MiB floor.
     const bomb = repeatedOpcode(0x7d, 20 * 2 ** 20);
     const zip = writeTorchZip(bomb, {}, { deflate: true });
-    expect(errorOf(() => readCheckpoint(zip, "big.pyth"))).toMatch(/data\.pkl' declares 20971523 bytes, more than the 16777216 it can hold/);
+    expect(checkpointErrorOf(() => readCheckpoint(zip, "big.pyth"))).toMatch(/data\.pkl' declares 20971523 bytes, more than the 16777216 it can hold/);
   });
 });
 
 describe("safetensors header shape", () => {
   it("refuses deeply nested JSON in __metadata__ before copying it", () => {
     const deep = "[".repeat(200_000) + "]".repeat(200_000);
-    expect(errorOf(() => readCheckpoint(safetensorsWithHeader(`{"__metadata__":{"x":${deep}}}`), "d.safetensors"))).toMatch(
+    expect(checkpointErrorOf(() => readCheckpoint(safetensorsWithHeader(`{"__metadata__":{"x":${deep}}}`), "d.safetensors"))).toMatch(
       /^d\.safetensors: safetensors: header nests values 32 deep at byte 59/,
     );
   });
 
   it("refuses a header of more values than 100,000 tensors need", () => {
     const zeros = "0,".repeat(1_000_000);
-    expect(errorOf(() => readCheckpoint(safetensorsWithHeader(`{"__metadata__":{"x":[${zeros}0]}}`), "m.safetensors"))).toMatch(
+    expect(checkpointErrorOf(() => readCheckpoint(safetensorsWithHeader(`{"__metadata__":{"x":[${zeros}0]}}`), "m.safetensors"))).toMatch(
       /header holds more than 1000000 values/,
     );
   });
 
   it("refuses a tensor named twice, even when spelled with an escape", () => {
     const entry = `{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`;
-    expect(errorOf(() => readCheckpoint(safetensorsWithHeader(`{"a":${entry},"\\u0061":${entry}}`), "t.safetensors"))).toMatch(
+    expect(checkpointErrorOf(() => readCheckpoint(safetensorsWithHeader(`{"a":${entry},"\\u0061":${entry}}`), "t.safetensors"))).toMatch(
       /header names 'a' twice \(byte 62\)/,
     );
   });

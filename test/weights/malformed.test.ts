@@ -5,18 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { readPyth } from "../../compiler/weights/torch-save";
-import { CheckpointError } from "../../compiler/weights/tensor";
 import { PickleWriter, f32bytes, writeStateDict, writeTorchZip, writeZip } from "../support/checkpoints";
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e, "a CheckpointError, not a crash").toBeInstanceOf(CheckpointError);
-    return (e as Error).message;
-  }
-  throw new Error("expected an error");
-}
+import { checkpointErrorOf } from "../support/checkpoint-errors";
 
 /** A one-tensor state dict whose storage's element count is pickled by `count`. */
 function withStorageCount(count: (w: PickleWriter) => PickleWriter): Uint8Array {
@@ -29,9 +19,11 @@ function withStorageCount(count: (w: PickleWriter) => PickleWriter): Uint8Array 
 
 describe("torch.save storages", () => {
   it("refuse an element count that is NaN, fractional or negative", () => {
-    expect(errorOf(() => readPyth(withStorageCount((w) => w.float(NaN))))).toMatch(/gives storage '0' an element count of NaN, not a non-negative integer/);
-    expect(errorOf(() => readPyth(withStorageCount((w) => w.float(1.5))))).toMatch(/an element count of 1\.5/);
-    expect(errorOf(() => readPyth(withStorageCount((w) => w.int(-5))))).toMatch(/an element count of -5/);
+    expect(checkpointErrorOf(() => readPyth(withStorageCount((w) => w.float(NaN))))).toMatch(
+      /gives storage '0' an element count of NaN, not a non-negative integer/,
+    );
+    expect(checkpointErrorOf(() => readPyth(withStorageCount((w) => w.float(1.5))))).toMatch(/an element count of 1\.5/);
+    expect(checkpointErrorOf(() => readPyth(withStorageCount((w) => w.int(-5))))).toMatch(/an element count of -5/);
     expect(readPyth(withStorageCount((w) => w.int(6))).tensors.get("w")?.shape).toEqual([6]);
   });
 
@@ -42,7 +34,7 @@ describe("torch.save storages", () => {
     ])
       .stop()
       .bytes();
-    expect(errorOf(() => readPyth(writeTorchZip(pkl, { 0: f32bytes([0, 1, 2, 3, 4, 5]) })))).toMatch(
+    expect(checkpointErrorOf(() => readPyth(writeTorchZip(pkl, { 0: f32bytes([0, 1, 2, 3, 4, 5]) })))).toMatch(
       /names storage '0' twice, as FloatStorage of 6 elements and as HalfStorage of 6/,
     );
   });
@@ -58,6 +50,6 @@ describe("zip archives", () => {
       { name: "archive/data/0", data: f32bytes([1]) },
       { name: "archive/data/0", data: f32bytes([2]) },
     ]);
-    expect(errorOf(() => readPyth(zip))).toMatch(/zip: the archive holds two entries named 'archive\/data\/0'/);
+    expect(checkpointErrorOf(() => readPyth(zip))).toMatch(/zip: the archive holds two entries named 'archive\/data\/0'/);
   });
 });
