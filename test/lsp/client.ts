@@ -3,8 +3,11 @@
  * (`sfc lsp --stdio`) and speaks LSP to it over its standard input and output.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, expect } from "vitest";
 import {
   createProtocolConnection,
   StreamMessageReader,
@@ -131,4 +134,22 @@ export class TestClient {
     this.connection.dispose();
     return code;
   }
+}
+
+/**
+ * For a test file: a server started before its tests and stopped after them
+ * (it must exit 0), and a scratch folder (named from `prefix`) removed after
+ * them. Read `session.client` and `session.dir` inside the tests.
+ */
+export function serverSession(prefix: string): { readonly client: TestClient; readonly dir: string } {
+  const session = {} as { client: TestClient; dir: string };
+  beforeAll(async () => {
+    session.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    session.client = await TestClient.start();
+  });
+  afterAll(async () => {
+    expect(await session.client.stop()).toBe(0);
+    fs.rmSync(session.dir, { recursive: true, force: true });
+  });
+  return session;
 }

@@ -3,35 +3,22 @@
  * editor asks for code actions with the diagnostics it was sent, applies
  * the edit, and the file checks clean.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { CodeAction, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
-import { applyEdits, fileUri, TestClient } from "./client";
+import { applyEdits, fileUri, serverSession } from "./client";
 
-let client: TestClient;
-let dir: string;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-lsp-actions-"));
-  client = await TestClient.start();
-});
-
-afterAll(async () => {
-  expect(await client.stop()).toBe(0);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const session = serverSession("sfc-lsp-actions-");
 
 const body = (call: string): string => `network N(clip: <4, 32², 3>, C = 8) -> <4, 32², 4C> {\n  slow = clip |> conv(out: C)\n  return ${call}\n}\n`;
 
 /** Opens the text, asks for the quick fixes of its diagnostics, applies the one offered, and returns the text then. */
 async function fixOnce(name: string, text: string, code: string): Promise<{ action: CodeAction; fixed: string; clean: PublishDiagnosticsParams }> {
-  const uri = fileUri(path.join(dir, name));
-  await client.open(uri, text);
-  const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+  const uri = fileUri(path.join(session.dir, name));
+  await session.client.open(uri, text);
+  const published = await session.client.diagnostics(uri, (p) => p.diagnostics.length > 0);
   expect(published.diagnostics.map((d) => d.code)).toEqual([code]);
-  const actions = await client.request<CodeAction[]>("textDocument/codeAction", {
+  const actions = await session.client.request<CodeAction[]>("textDocument/codeAction", {
     textDocument: { uri },
     range: published.diagnostics[0]!.range,
     context: { diagnostics: published.diagnostics },
@@ -41,14 +28,14 @@ async function fixOnce(name: string, text: string, code: string): Promise<{ acti
   expect(action.kind).toBe("quickfix");
   expect(action.diagnostics).toEqual([published.diagnostics[0]]);
   const fixed = applyEdits(text, action.edit!, uri);
-  await client.change(uri, fixed, 2);
-  const clean = await client.diagnostics(uri, (p) => p.version === 2);
+  await session.client.change(uri, fixed, 2);
+  const clean = await session.client.diagnostics(uri, (p) => p.version === 2);
   return { action, fixed, clean };
 }
 
 describe("quick fixes", () => {
   test("advertised", () => {
-    expect(client.capabilities!.codeActionProvider).toEqual({ codeActionKinds: ["quickfix"] });
+    expect(session.client.capabilities!.codeActionProvider).toEqual({ codeActionKinds: ["quickfix"] });
   });
 
   test("did you mean: a misspelt block", async () => {
@@ -106,11 +93,11 @@ describe("quick fixes", () => {
   });
 
   test("no action for help that needs judgement", async () => {
-    const uri = fileUri(path.join(dir, "none.sf"));
+    const uri = fileUri(path.join(session.dir, "none.sf"));
     const text = body("slow |> conv(out: 4C) |> dropout(p: slow)");
-    await client.open(uri, text);
-    const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
-    const actions = await client.request<CodeAction[]>("textDocument/codeAction", {
+    await session.client.open(uri, text);
+    const published = await session.client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    const actions = await session.client.request<CodeAction[]>("textDocument/codeAction", {
       textDocument: { uri },
       range: published.diagnostics[0]!.range,
       context: { diagnostics: published.diagnostics },

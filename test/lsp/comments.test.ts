@@ -3,26 +3,13 @@
  * declaration's doc comment on hover, headers shown without comments, and
  * where the cursor is in a comment or string.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { Hover } from "vscode-languageserver-protocol";
 import { docComment, inCommentOrString, withoutComments } from "../../lsp/comments";
-import { at, fileUri, hoverText, TestClient } from "./client";
+import { at, fileUri, hoverText, serverSession } from "./client";
 
-let client: TestClient;
-let dir: string;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-lsp-comments-"));
-  client = await TestClient.start();
-});
-
-afterAll(async () => {
-  expect(await client.stop()).toBe(0);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const session = serverSession("sfc-lsp-comments-");
 
 describe("doc comments on hover", () => {
   const text = [
@@ -61,17 +48,17 @@ describe("doc comments on hover", () => {
     ["c", "Slash doc for c."],
     ["d", "Starred doc for d,\non two lines."],
   ])("block %s", async (name, doc) => {
-    const uri = fileUri(path.join(dir, "docs.sf"));
-    await client.open(uri, text);
-    const shown = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, `|> ${name}`, 3) }));
+    const uri = fileUri(path.join(session.dir, "docs.sf"));
+    await session.client.open(uri, text);
+    const shown = hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, `|> ${name}`, 3) }));
     expect(shown).toContain(`\n\n${doc}\n\n`);
   });
 
   test("a comment apart from the declaration is no doc, and a header is shown without its comments", async () => {
-    const uri = fileUri(path.join(dir, "docs.sf"));
-    const e = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "|> e", 3) }));
+    const uri = fileUri(path.join(session.dir, "docs.sf"));
+    const e = hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "|> e", 3) }));
     expect(e).not.toContain("Not a doc");
-    const d = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "|> d", 3) }));
+    const d = hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "|> d", 3) }));
     expect(d).toContain("block d(x: <T, S², C>, k: int = 2) -> <T, S², C>");
     expect(d).not.toContain("the input");
     expect(d).not.toContain("a factor");

@@ -3,25 +3,12 @@
  * character brings it up only where it starts what it triggers (`|>`, a
  * call's arguments, an import's list).
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import type { CompletionItem, CompletionList, Position } from "vscode-languageserver-protocol";
-import { at, fileUri, TestClient } from "./client";
+import { at, fileUri, serverSession } from "./client";
 
-let client: TestClient;
-let dir: string;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-lsp-completion-"));
-  client = await TestClient.start();
-});
-
-afterAll(async () => {
-  expect(await client.stop()).toBe(0);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const session = serverSession("sfc-lsp-completion-");
 
 const text = [
   "import std.resnet3d { stem }",
@@ -44,7 +31,11 @@ let uri: string;
 
 async function labelsAt(position: Position, triggerCharacter?: string): Promise<string[]> {
   const context = triggerCharacter === undefined ? { triggerKind: 1 } : { triggerKind: 2, triggerCharacter };
-  const result = await client.request<CompletionItem[] | CompletionList | null>("textDocument/completion", { textDocument: { uri }, position, context });
+  const result = await session.client.request<CompletionItem[] | CompletionList | null>("textDocument/completion", {
+    textDocument: { uri },
+    position,
+    context,
+  });
   return (Array.isArray(result) ? result : (result?.items ?? [])).map((i) => i.label);
 }
 
@@ -53,13 +44,13 @@ const after = (needle: string): Position => at(text, needle, needle.length);
 
 describe("completion", () => {
   beforeAll(async () => {
-    uri = fileUri(path.join(dir, "c.sf"));
-    await client.open(uri, text);
-    await client.diagnostics(uri);
+    uri = fileUri(path.join(session.dir, "c.sf"));
+    await session.client.open(uri, text);
+    await session.client.diagnostics(uri);
   });
 
   test("a space is no trigger character; `>` of `|>` is", () => {
-    const triggers = client.capabilities!.completionProvider!.triggerCharacters!;
+    const triggers = session.client.capabilities!.completionProvider!.triggerCharacters!;
     expect(triggers).not.toContain(" ");
     expect(triggers).toContain(">");
   });

@@ -3,40 +3,28 @@
  * refusal comes back as an error whose message says why.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { Position, Range, WorkspaceEdit } from "vscode-languageserver-protocol";
-import { applyEdits, at, fileUri, ROOT, TestClient } from "./client";
+import { applyEdits, at, fileUri, ROOT, serverSession } from "./client";
 
-let client: TestClient;
-let dir: string;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-lsp-rename-"));
-  client = await TestClient.start();
-});
-
-afterAll(async () => {
-  expect(await client.stop()).toBe(0);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const session = serverSession("sfc-lsp-rename-");
 
 const tinyText = fs.readFileSync(path.join(ROOT, "examples/slowfast_tiny.sf"), "utf8");
 
 /** A copy of slowfast_tiny.sf, opened; its diagnostics published. */
 async function openTiny(name: string): Promise<string> {
-  const uri = fileUri(path.join(dir, name));
-  await client.open(uri, tinyText);
-  await client.diagnostics(uri);
+  const uri = fileUri(path.join(session.dir, name));
+  await session.client.open(uri, tinyText);
+  await session.client.diagnostics(uri);
   return uri;
 }
 
 const renameAt = (uri: string, position: Position, newName: string): Promise<WorkspaceEdit | null> =>
-  client.request<WorkspaceEdit | null>("textDocument/rename", { textDocument: { uri }, position, newName });
+  session.client.request<WorkspaceEdit | null>("textDocument/rename", { textDocument: { uri }, position, newName });
 
 const prepareAt = (uri: string, position: Position): Promise<Range | null> =>
-  client.request<Range | null>("textDocument/prepareRename", { textDocument: { uri }, position });
+  session.client.request<Range | null>("textDocument/prepareRename", { textDocument: { uri }, position });
 
 describe("rename refuses a new name that would break or change the code", () => {
   const slow = at(tinyText, "pathway slow", 8);
@@ -72,9 +60,9 @@ describe("rename refuses a new name that would break or change the code", () => 
 
   test("an ASCII name in place of a Greek letter written next to another name is written apart with ·", async () => {
     const text = ["block t(x: <αT, S², βC>, α: int, β: rat) -> <T, S², βC> {", "  return frames(x, every: α)", "}", ""].join("\n");
-    const uri = fileUri(path.join(dir, "greek.sf"));
-    await client.open(uri, text);
-    await client.diagnostics(uri);
+    const uri = fileUri(path.join(session.dir, "greek.sf"));
+    await session.client.open(uri, text);
+    await session.client.diagnostics(uri);
     const beta = applyEdits(text, (await renameAt(uri, at(text, "β: rat"), "beta"))!, uri);
     expect(beta.split("\n")[0]).toBe("block t(x: <αT, S², beta·C>, α: int, beta: rat) -> <T, S², beta·C> {");
     const alpha = applyEdits(text, (await renameAt(uri, at(text, "α: int"), "a"))!, uri);
@@ -83,9 +71,9 @@ describe("rename refuses a new name that would break or change the code", () => 
     // After the letter, `αT` with T renamed to `Tx` reads `αTx`, still two names; a Greek letter needs nothing.
     expect(applyEdits(text, (await renameAt(uri, at(text, "αT", 1), "Tx"))!, uri)).toContain("<αTx, S², βC>");
     expect(applyEdits(text, (await renameAt(uri, at(text, "β: rat"), "γ"))!, uri)).toContain("<αT, S², γC>");
-    client.clearPublished(uri);
-    await client.change(uri, beta, 2);
-    expect((await client.diagnostics(uri, (p) => p.version === 2)).diagnostics).toEqual([]);
+    session.client.clearPublished(uri);
+    await session.client.change(uri, beta, 2);
+    expect((await session.client.diagnostics(uri, (p) => p.version === 2)).diagnostics).toEqual([]);
   });
 });
 

@@ -3,31 +3,19 @@
  * process, spoken to over its standard input and output.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { CompletionItem, CompletionList, Hover, InlayHint, Location, WorkspaceEdit, DocumentSymbol, SemanticTokens } from "vscode-languageserver-protocol";
-import { at, fileUri, hoverText, ROOT, TestClient } from "./client";
+import { at, fileUri, hoverText, ROOT, serverSession } from "./client";
 
-let client: TestClient;
-let dir: string;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-lsp-"));
-  client = await TestClient.start();
-});
-
-afterAll(async () => {
-  expect(await client.stop()).toBe(0);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const session = serverSession("sfc-lsp-");
 
 const tiny = path.join(ROOT, "examples/slowfast_tiny.sf");
 const tinyText = fs.readFileSync(tiny, "utf8");
 
 describe("diagnostics", () => {
   test("open → diagnostics with codes → a fixing edit → cleared", async () => {
-    const uri = fileUri(path.join(dir, "broken.sf"));
+    const uri = fileUri(path.join(session.dir, "broken.sf"));
     const broken = [
       "import std.resnet3d { stem }",
       "",
@@ -37,43 +25,43 @@ describe("diagnostics", () => {
       "}",
       "",
     ].join("\n");
-    await client.open(uri, broken);
-    const first = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    await session.client.open(uri, broken);
+    const first = await session.client.diagnostics(uri, (p) => p.diagnostics.length > 0);
     expect(first.diagnostics.map((d) => d.code)).toEqual(["SF0101"]);
     const d = first.diagnostics[0]!;
     expect(d.source).toBe("sfc");
     expect(d.message).toContain("unknown name `y`");
     expect(d.range.start).toEqual(at(broken, "gap(y)", 4));
 
-    await client.change(uri, broken.replace("gap(y)", "gap(x)"), 2);
-    const fixed = await client.diagnostics(uri, (p) => p.version === 2);
+    await session.client.change(uri, broken.replace("gap(y)", "gap(x)"), 2);
+    const fixed = await session.client.diagnostics(uri, (p) => p.version === 2);
     expect(fixed.diagnostics).toEqual([]);
   });
 
   test("a misspelt callee: the block imported here before an op as far off", async () => {
-    const uri = fileUri(path.join(dir, "typo.sf"));
+    const uri = fileUri(path.join(session.dir, "typo.sf"));
     const text = "import std.resnet3d { stem }\n\nnetwork N(clip: <4, 32², 3>, C = 8) -> <4, 32², C> {\n  return stm(clip, out: C)\n}\n";
-    await client.open(uri, text);
-    const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    await session.client.open(uri, text);
+    const published = await session.client.diagnostics(uri, (p) => p.diagnostics.length > 0);
     expect(published.diagnostics.map((d) => d.code)).toEqual(["SF0106"]);
     expect(published.diagnostics[0]!.message).toContain("help: did you mean `stem`?");
   });
 
   test("an unsaved buffer is read by the files that import it", async () => {
-    const libPath = path.join(dir, "lib.sf");
-    const mainPath = path.join(dir, "main.sf");
+    const libPath = path.join(session.dir, "lib.sf");
+    const mainPath = path.join(session.dir, "main.sf");
     // On disk the block is fine; the open buffer breaks it, and the importer hears of it.
     fs.writeFileSync(libPath, "block twice(x: <T, S², C>) -> <T, S², C> {\n  return add(x, x)\n}\n");
     const mainText = 'import "lib.sf" { twice }\n\nnetwork M(clip: <T, S², 3>, T = 2, S = 8) -> <T, S², 3> {\n  return twice(clip)\n}\n';
     fs.writeFileSync(mainPath, mainText);
     const mainUri = fileUri(mainPath);
     const libUri = fileUri(libPath);
-    await client.open(mainUri, mainText);
-    expect((await client.diagnostics(mainUri)).diagnostics).toEqual([]);
-    await client.open(libUri, "block twice(x: <T, S², C>) -> <T, S², C> {\n  return add(x, z)\n}\n");
-    const inLib = await client.diagnostics(libUri, (p) => p.diagnostics.length > 0);
+    await session.client.open(mainUri, mainText);
+    expect((await session.client.diagnostics(mainUri)).diagnostics).toEqual([]);
+    await session.client.open(libUri, "block twice(x: <T, S², C>) -> <T, S², C> {\n  return add(x, z)\n}\n");
+    const inLib = await session.client.diagnostics(libUri, (p) => p.diagnostics.length > 0);
     expect(inLib.diagnostics[0]!.code).toBe("SF0101");
-    const inMain = await client.diagnostics(mainUri, (p) => p.diagnostics.length > 0);
+    const inMain = await session.client.diagnostics(mainUri, (p) => p.diagnostics.length > 0);
     expect(inMain.diagnostics[0]!.code).toBe("SF0101");
     expect(inMain.diagnostics[0]!.range.start).toEqual(at(mainText, '"lib.sf"'));
     expect(inMain.diagnostics[0]!.relatedInformation?.[0]?.location.uri).toBe(libUri);
@@ -83,15 +71,19 @@ describe("diagnostics", () => {
 describe("hover", () => {
   test("a pathway: its symbolic and concrete type", async () => {
     const uri = fileUri(tiny);
-    await client.open(uri, tinyText);
-    const text = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(tinyText, "pathway fast", 9) }));
+    await session.client.open(uri, tinyText);
+    const text = hoverText(
+      await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(tinyText, "pathway fast", 9) }),
+    );
     expect(text).toContain("fast: <αT, S², 3>  =  <16, 64², 3>");
     expect(text).toContain("SlowFastTiny");
   });
 
   test("a call: its type, parameters and FLOPs, and the block it calls", async () => {
     const uri = fileUri(tiny);
-    const text = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(tinyText, "slow = stem(", 8) }));
+    const text = hoverText(
+      await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(tinyText, "slow = stem(", 8) }),
+    );
     expect(text).toMatch(/=  <4, 16², 16>/);
     expect(text).toContain("2,384 parameters");
     expect(text).toMatch(/MFLOPs/);
@@ -101,10 +93,10 @@ describe("hover", () => {
   test("a formal of a stdlib block, at the defaults of the network that uses it", async () => {
     const uri = fileUri(path.join(ROOT, "stdlib/slowfast.sf"));
     const text = fs.readFileSync(path.join(ROOT, "stdlib/slowfast.sf"), "utf8");
-    await client.open(uri, text);
-    const def = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(text, "tconv(k: K", 1) });
+    await session.client.open(uri, text);
+    const def = await session.client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(text, "tconv(k: K", 1) });
     expect(def!.uri).toBe(fileUri(path.join(ROOT, "stdlib/lateral.sf")));
-    const shown = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "pathway fast", 9) }));
+    const shown = hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "pathway fast", 9) }));
     expect(shown).toContain("fast: <αT, S², 3>  =  <32, 224², 3>");
   });
 });
@@ -114,11 +106,13 @@ describe("a block-valued parameter", () => {
     const file = path.join(ROOT, "stdlib/slowfast.sf");
     const uri = fileUri(file);
     const text = fs.readFileSync(file, "utf8");
-    await client.open(uri, text);
-    expect((await client.diagnostics(uri)).diagnostics).toEqual([]);
-    const declared = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "transform: block", 2) }));
+    await session.client.open(uri, text);
+    expect((await session.client.diagnostics(uri)).diagnostics).toEqual([]);
+    const declared = hoverText(
+      await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "transform: block", 2) }),
+    );
     expect(declared).toContain("tconv(k: 5, ratio: 2)");
-    const def = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(text, "transform(α: α", 2) });
+    const def = await session.client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(text, "transform(α: α", 2) });
     expect(def!.uri).toBe(uri);
     expect(def!.range.start.line).toBe(at(text, "transform: block").line);
   });
@@ -127,13 +121,15 @@ describe("a block-valued parameter", () => {
 describe("hover in a module of blocks", () => {
   test("a formal's concrete type comes from an open file whose network uses the block", async () => {
     const slowfast = path.join(ROOT, "stdlib/slowfast.sf");
-    await client.open(fileUri(slowfast), fs.readFileSync(slowfast, "utf8"));
-    await client.diagnostics(fileUri(slowfast));
+    await session.client.open(fileUri(slowfast), fs.readFileSync(slowfast, "utf8"));
+    await session.client.diagnostics(fileUri(slowfast));
     const lateral = path.join(ROOT, "stdlib/lateral.sf");
     const text = fs.readFileSync(lateral, "utf8");
     const uri = fileUri(lateral);
-    await client.open(uri, text);
-    const shown = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "block tconv(x", 12) }));
+    await session.client.open(uri, text);
+    const shown = hoverText(
+      await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "block tconv(x", 12) }),
+    );
     // SlowFastTiny (open since an earlier test) gives <16, 16², 4>; SlowFast alone would give <32, 56², 8>.
     expect(shown).toMatch(/x: <αT, S², βC> {2}= {2}<(16, 16², 4|32, 56², 8)>/);
     expect(shown).toMatch(/at the defaults of `SlowFast(Tiny)?`/);
@@ -143,24 +139,27 @@ describe("hover in a module of blocks", () => {
 describe("navigation", () => {
   test("definition of an imported block lands in stdlib/lateral.sf", async () => {
     const uri = fileUri(tiny);
-    const def = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(tinyText, "tconv(α", 2) });
+    const def = await session.client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(tinyText, "tconv(α", 2) });
     expect(def).not.toBeNull();
     expect(def!.uri).toBe(fileUri(path.join(ROOT, "stdlib/lateral.sf")));
     const lateral = fs.readFileSync(path.join(ROOT, "stdlib/lateral.sf"), "utf8");
     expect(def!.range.start).toEqual(at(lateral, "tconv(x", 0));
     // The import's name goes there too.
-    const viaImport = await client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(tinyText, "{ tconv }", 3) });
+    const viaImport = await session.client.request<Location | null>("textDocument/definition", {
+      textDocument: { uri },
+      position: at(tinyText, "{ tconv }", 3),
+    });
     expect(viaImport).toEqual(def);
   });
 
   test("definition of a parameter, and its references", async () => {
     const uri = fileUri(tiny);
-    const def = await client.request<Location | null>("textDocument/definition", {
+    const def = await session.client.request<Location | null>("textDocument/definition", {
       textDocument: { uri },
       position: at(tinyText, "repeat 2 bottleneck(inner: C", 27),
     });
     expect(def!.range.start).toEqual(at(tinyText, "C = 16"));
-    const refs = await client.request<Location[]>("textDocument/references", {
+    const refs = await session.client.request<Location[]>("textDocument/references", {
       textDocument: { uri },
       position: at(tinyText, "C = 16"),
       context: { includeDeclaration: false },
@@ -171,26 +170,30 @@ describe("navigation", () => {
   });
 
   test("rename of a local name", async () => {
-    const uri = fileUri(path.join(dir, "rename.sf"));
+    const uri = fileUri(path.join(session.dir, "rename.sf"));
     const text = "network R(clip: <T, S², 3>, T = 2, S = 8) -> <T, S², 3> {\n  y = relu(clip)\n  z = add(y, y)\n  return z\n}\n";
-    await client.open(uri, text);
-    const range = await client.request<unknown>("textDocument/prepareRename", { textDocument: { uri }, position: at(text, "add(y", 4) });
+    await session.client.open(uri, text);
+    const range = await session.client.request<unknown>("textDocument/prepareRename", { textDocument: { uri }, position: at(text, "add(y", 4) });
     expect(range).not.toBeNull();
-    const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri }, position: at(text, "add(y", 4), newName: "activated" });
+    const edit = await session.client.request<WorkspaceEdit>("textDocument/rename", {
+      textDocument: { uri },
+      position: at(text, "add(y", 4),
+      newName: "activated",
+    });
     expect(edit.changes![uri]!.length).toBe(3);
     // A block from the standard library is not renamed, and the editor hears why.
     await expect(
-      client.request<unknown>("textDocument/prepareRename", { textDocument: { uri: fileUri(tiny) }, position: at(tinyText, "tconv(α", 2) }),
+      session.client.request<unknown>("textDocument/prepareRename", { textDocument: { uri: fileUri(tiny) }, position: at(tinyText, "tconv(α", 2) }),
     ).rejects.toThrow(/`tconv` is a block/);
   });
 });
 
 describe("completion", () => {
   test("after |>: ops and the blocks in scope", async () => {
-    const uri = fileUri(path.join(dir, "complete.sf"));
+    const uri = fileUri(path.join(session.dir, "complete.sf"));
     const text = "import std.resnet3d { bottleneck }\n\nnetwork P(clip: <T, S², 3>, T = 2, S = 8) -> <T, S², 3> {\n  y = clip |> \n  return y\n}\n";
-    await client.open(uri, text);
-    const result = await client.request<CompletionItem[] | CompletionList>("textDocument/completion", {
+    await session.client.open(uri, text);
+    const result = await session.client.request<CompletionItem[] | CompletionList>("textDocument/completion", {
       textDocument: { uri },
       position: at(text, "clip |> ", 8),
     });
@@ -200,10 +203,10 @@ describe("completion", () => {
   });
 
   test("inside a call: its named arguments", async () => {
-    const uri = fileUri(path.join(dir, "args.sf"));
+    const uri = fileUri(path.join(session.dir, "args.sf"));
     const text = "import std.resnet3d { bottleneck }\n\nnetwork Q(clip: <T, S², 3>, T = 2, S = 8) -> <T, S², 3> {\n  y = bottleneck(clip, \n  return y\n}\n";
-    await client.open(uri, text);
-    const result = await client.request<CompletionItem[] | CompletionList>("textDocument/completion", {
+    await session.client.open(uri, text);
+    const result = await session.client.request<CompletionItem[] | CompletionList>("textDocument/completion", {
       textDocument: { uri },
       position: at(text, "(clip, ", 7),
     });
@@ -214,7 +217,7 @@ describe("completion", () => {
 
 describe("a file with a syntax error", () => {
   test("diagnoses it and keeps serving hovers elsewhere", async () => {
-    const uri = fileUri(path.join(dir, "syntax.sf"));
+    const uri = fileUri(path.join(session.dir, "syntax.sf"));
     const text = [
       "block good(x: <T, S², C>) -> <T, S², C> {",
       "  y = relu(x)",
@@ -227,12 +230,12 @@ describe("a file with a syntax error", () => {
       "}",
       "",
     ].join("\n");
-    await client.open(uri, text);
-    const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    await session.client.open(uri, text);
+    const published = await session.client.diagnostics(uri, (p) => p.diagnostics.length > 0);
     expect(published.diagnostics.some((d) => d.code === "SF0002")).toBe(true);
-    const shown = hoverText(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "  y = relu", 2) }));
+    const shown = hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "  y = relu", 2) }));
     expect(shown).toContain("y: <T, S², C>");
-    const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri } });
+    const symbols = await session.client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri } });
     expect(symbols.map((s) => s.name)).toEqual(["good", "bad"]);
   });
 });
@@ -240,13 +243,13 @@ describe("a file with a syntax error", () => {
 describe("symbols, semantic tokens and inlay hints", () => {
   test("stages and pathways are symbols; names are classified; assignments show their shape", async () => {
     const uri = fileUri(tiny);
-    const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri } });
+    const symbols = await session.client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri } });
     expect(symbols.map((s) => s.name)).toEqual(["SlowFastTiny"]);
     expect(symbols[0]!.children!.map((c) => c.name)).toEqual(["fast", "slow", "s1", "s2", "s3", "head"]);
-    const tokens = await client.request<SemanticTokens>("textDocument/semanticTokens/full", { textDocument: { uri } });
+    const tokens = await session.client.request<SemanticTokens>("textDocument/semanticTokens/full", { textDocument: { uri } });
     expect(tokens.data.length % 5).toBe(0);
     expect(tokens.data.length).toBeGreaterThan(100);
-    const hints = await client.request<InlayHint[]>("textDocument/inlayHint", {
+    const hints = await session.client.request<InlayHint[]>("textDocument/inlayHint", {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 40, character: 0 } },
     });
@@ -257,9 +260,9 @@ describe("symbols, semantic tokens and inlay hints", () => {
   test("inlay hints can be switched off", async () => {
     const uri = fileUri(tiny);
     const range = { start: { line: 0, character: 0 }, end: { line: 40, character: 0 } };
-    await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { sfc: { inlayHints: false } } });
-    expect(await client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range })).toEqual([]);
-    await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { sfc: { inlayHints: true } } });
-    expect((await client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range })).length).toBeGreaterThan(5);
+    await session.client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { sfc: { inlayHints: false } } });
+    expect(await session.client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range })).toEqual([]);
+    await session.client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { sfc: { inlayHints: true } } });
+    expect((await session.client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range })).length).toBeGreaterThan(5);
   });
 });
