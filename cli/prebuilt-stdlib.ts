@@ -16,7 +16,7 @@ import type * as A from "../compiler/ast";
 import { treeFromJson, treeToJson } from "../compiler/ast-json";
 import { loadStdlib, nodeHost } from "../compiler/host/node";
 import { DEFAULT_LIMITS, type Limits } from "../compiler/limits";
-import { cleanTree, stdlibPath, type SourceHost } from "../compiler/program";
+import { cleanTree, parsesAlike, stdlibPath, type SourceHost } from "../compiler/program";
 
 interface PrebuiltStdlib {
   /** The limits the trees were built under. */
@@ -52,7 +52,7 @@ function prebuilt(): PrebuiltStdlib | null {
 /** SourceHost.prebuiltAst over this build's trees. */
 export function prebuiltStdlibAst(modulePath: string, text: string, limits: Limits): A.SourceFile | undefined {
   const trees = prebuilt();
-  if (trees === null || limits.nesting < trees.limits.nesting || limits.numberDigits < trees.limits.numberDigits) return undefined;
+  if (trees === null || !parsesAlike(limits, trees.limits)) return undefined;
   const module = trees.modules[modulePath];
   return module !== undefined && module.text === text ? module.ast : undefined;
 }

@@ -65,6 +65,11 @@ export function stdlibPath(dotted: string): string {
   return `std/${dotted.replace(/\./g, "/")}.sf`;
 }
 
+/** Whether a tree that parsed cleanly under `builtUnder` stands for parsing under `limits`: none of them tighter. */
+export function parsesAlike(limits: Pick<Limits, "nesting" | "numberDigits">, builtUnder: Pick<Limits, "nesting" | "numberDigits">): boolean {
+  return limits.nesting >= builtUnder.nesting && limits.numberDigits >= builtUnder.numberDigits;
+}
+
 /**
  * A module's tree when it parses with no problem at all under `limits`: what
  * may stand in for parsing it (SourceHost.prebuiltAst), since parsing it again

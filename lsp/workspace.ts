@@ -11,7 +11,7 @@ import { check, type CheckResult, type FileFacts, type SourceFacts, type SourceH
 import type * as A from "../compiler/ast";
 import { loadStdlib, packageRoot } from "../compiler/host/node";
 import { DEFAULT_LIMITS } from "../compiler/limits";
-import { cleanTree } from "../compiler/program";
+import { cleanTree, parsesAlike } from "../compiler/program";
 import { parses, typesToShow, type FileView, type ShownTypes } from "./last-good";
 
 export interface OpenDocument {
@@ -127,7 +127,7 @@ export class Workspace {
         }
       },
       prebuiltAst: (modulePath, text, limits) => {
-        if (limits.nesting < DEFAULT_LIMITS.nesting || limits.numberDigits < DEFAULT_LIMITS.numberDigits) return undefined;
+        if (!parsesAlike(limits, DEFAULT_LIMITS)) return undefined;
         let known = this.stdTrees.get(modulePath);
         if (known?.text !== text) {
           known = { text, ast: cleanTree(modulePath, text, DEFAULT_LIMITS) };
