@@ -22,21 +22,33 @@ export function treeToJson(tree: unknown): string {
   return JSON.stringify(tree, replacer);
 }
 
-/** The tree `treeToJson` wrote. */
+/**
+ * The tree `treeToJson` wrote. The markers are replaced by one walk over the
+ * parsed objects after a plain JSON.parse: a reviver would call back into
+ * JavaScript for every value, strings and numbers included, which took three
+ * times as long for the standard library's trees.
+ */
 export function treeFromJson(json: string): unknown {
-  // A reviver that returns undefined deletes the property, so undefined ones are put back afterwards.
-  const undefinedAt: Array<[holder: Record<string, unknown>, key: string]> = [];
-  const tree = JSON.parse(json, function (this: Record<string, unknown>, key: string, value: unknown): unknown {
-    if (typeof value !== "object" || value === null) return value;
-    if (UNDEFINED in value) {
-      undefinedAt.push([this, key]);
-      return null;
-    }
-    const text = (value as Record<string, unknown>)[RATIONAL];
-    if (typeof text !== "string") return value;
+  return restoreMarkers(JSON.parse(json) as unknown);
+}
+
+/** `value` with every marker object in it (itself included) replaced by what it stands for. */
+function restoreMarkers(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = restoreMarkers(value[i]);
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  if (UNDEFINED in record) return undefined;
+  const text = record[RATIONAL];
+  if (typeof text === "string") {
     const [num, den = "1"] = text.split("/");
     return Rational.of(BigInt(num!), BigInt(den));
-  }) as unknown;
-  for (const [holder, key] of undefinedAt) holder[key] = undefined;
-  return tree;
+  }
+  for (const key in record) {
+    const child = record[key];
+    if (typeof child === "object" && child !== null) record[key] = restoreMarkers(child);
+  }
+  return record;
 }

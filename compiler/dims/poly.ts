@@ -202,6 +202,9 @@ export class Poly {
 
   /** The value under `env`, or undefined when a symbol is unbound. */
   evaluate(env: (name: string) => Rational | undefined): Rational | undefined {
+    const safe = this.evaluateSafeInteger(env);
+    if (safe === undefined) return undefined;
+    if (!Number.isNaN(safe)) return Rational.of(safe);
     let sum = Rational.ZERO;
     for (const t of this.terms.values()) {
       let acc = t.coef;
@@ -218,6 +221,39 @@ export class Poly {
         for (let i = 0; i < p.exp; i++) acc = acc.mul(v);
       }
       sum = sum.add(acc);
+    }
+    return sum;
+  }
+
+  /**
+   * evaluate's value in JS numbers, for the usual case where every
+   * coefficient, value and partial result is a safe integer: NaN as soon as
+   * one is not (evaluate then computes exactly), undefined where evaluate
+   * gives undefined. Shapes are integers, and bigint arithmetic, which V8
+   * runs slowly in code not yet optimised, was most of elaborating a network.
+   */
+  private evaluateSafeInteger(env: (name: string) => Rational | undefined): number | undefined {
+    let sum = 0;
+    for (const t of this.terms.values()) {
+      let acc = t.coef.toSafeInteger() ?? Number.NaN;
+      if (Number.isNaN(acc)) return Number.NaN;
+      for (const p of t.powers) {
+        let v: number;
+        if (p.factor.kind === "var") {
+          const bound = env(p.factor.name);
+          if (bound === undefined) return undefined;
+          v = bound.toSafeInteger() ?? Number.NaN;
+        } else {
+          const n = p.factor.num.evaluateSafeInteger(env);
+          const d = p.factor.den.evaluateSafeInteger(env);
+          if (n === undefined || d === undefined || d === 0) return undefined;
+          v = floorOfQuotient(n, d);
+        }
+        for (let i = 0; i < p.exp; i++) acc *= v;
+        if (!Number.isSafeInteger(acc)) return Number.NaN;
+      }
+      sum += acc;
+      if (!Number.isSafeInteger(sum)) return Number.NaN;
     }
     return sum;
   }
@@ -508,4 +544,11 @@ function formatTerm(t: Term): string {
   if (factors === "") return t.coef.toString();
   const numPart = num === 1n ? factors : `${num}${/^[0-9]/.test(factors) ? "·" : ""}${factors}`;
   return den === 1n ? numPart : `${numPart}/${den}`;
+}
+
+/** ⌊n/d⌋ of safe integers, exactly (NaN in, NaN out): n − n % d is a multiple of d, so the division is exact. */
+function floorOfQuotient(n: number, d: number): number {
+  const r = n % d;
+  const q = (n - r) / d;
+  return r !== 0 && r < 0 !== d < 0 ? q - 1 : q;
 }

@@ -300,6 +300,21 @@ describe("substitute", () => {
     );
   });
 
+  test("evaluate agrees with substituting every value, in safe integers and past them", () => {
+    // Values up to 2^40 put products of three of them past 2^53, where evaluate
+    // leaves JS numbers for exact arithmetic; small ones stay in JS numbers.
+    const big = fc.bigInt({ min: -(2n ** 40n), max: 2n ** 40n }).map((n) => Rational.of(n));
+    const wideEnv = fc.record({ S: big, T: big, C: big, α: fc.integer({ min: 1, max: 6 }).map((n) => Rational.of(n)), β: big });
+    fc.assert(
+      fc.property(anyPoly, fc.oneof(anyEnv, wideEnv), (p, env) => {
+        const exact = p.substitute((name) => Poly.constant(env[name]!), ints).constantValue();
+        expect(exact).toBeDefined();
+        expect(value(p, env).equals(exact!)).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
   test("substituting nothing changes nothing", () => {
     fc.assert(
       fc.property(anyPoly, (p) => {
