@@ -11,14 +11,23 @@ export class IRBuilder {
   private readonly used = new Set<string>();
   private readonly stages: IRStage[] = [];
   private readonly inputPathways = new Map<string, string>();
-  /** Lower bounds on sizes that depend on the parameters, once each (by polynomial and bound). */
-  private readonly bounds = new Map<string, IRBound>();
+  /** Lower bounds on sizes that depend on the parameters, once each, in the order first noted. */
+  private readonly bounds: IRBound[] = [];
+  /**
+   * The minimums noted per polynomial key. Looked up by the key itself, which
+   * each Poly keeps, so that V8 hashes it once: a key joined with the minimum
+   * was a new string, hashed anew, for each of thousands of bounds.
+   */
+  private readonly minimumsBySize = new Map<string, Set<number>>();
 
   /** Records a size obligation the checker decided, if the size depends on a parameter. */
   noteBound(bound: IRBound): void {
     if (bound.size.constantValue() !== undefined) return;
-    const key = `${bound.size.key}≥${bound.min}`;
-    if (!this.bounds.has(key)) this.bounds.set(key, bound);
+    let minimums = this.minimumsBySize.get(bound.size.key);
+    if (minimums === undefined) this.minimumsBySize.set(bound.size.key, (minimums = new Set()));
+    if (minimums.has(bound.min)) return;
+    minimums.add(bound.min);
+    this.bounds.push(bound);
   }
 
   /** Records that a pathway starts from a graph input, for messages about that input. */
@@ -114,7 +123,7 @@ export class IRBuilder {
       span,
       stages: this.stages.map(renameStage),
       inputPathways: this.inputPathways,
-      bounds: [...this.bounds.values()],
+      bounds: [...this.bounds],
     };
   }
 }

@@ -88,9 +88,10 @@ function ruleContext(op: OpName, spanOf: (arg?: string) => Span, ctx: Ctx): Rule
       }
     },
     requireAtLeast: (p, min, what, arg) => {
-      const outcome = decideAtLeast(p, Rational.of(min), facts);
-      const v = M.valueIn(p, ctx);
-      if (outcome.kind === "refuted" && v !== undefined) fail(M.tooSmall(op, spanOf(arg), what, p, v, min, ctx));
+      if (decideAtLeast(p, Rational.of(min), facts).kind === "refuted") {
+        const v = M.valueIn(p, ctx);
+        if (v !== undefined) fail(M.tooSmall(op, spanOf(arg), what, p, v, min, ctx));
+      }
       ctx.mode.atLeast?.(p, min, what, spanOf(arg));
     },
     requireEqual: (found, expected, what, arg, proved) => requireEqual(op, found, expected, what, spanOf(arg), proved !== undefined, ctx, facts),
