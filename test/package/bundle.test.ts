@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repositoryRoot, runNode } from "../support/node-process";
+const { decodeVlq } = require("../../scripts/source-map-vlq.js") as { decodeVlq: (segment: string) => number[] };
 
 const root = repositoryRoot;
 const bundle = path.join(root, "dist", "sfc.js");
@@ -22,6 +23,42 @@ describe("the bundled CLI", () => {
     expect(source.trimEnd().endsWith("//# sourceMappingURL=sfc.js.map")).toBe(true);
     expect(fs.existsSync(`${bundle}.map`)).toBe(true);
     expect(fs.readFileSync(`${bundle}.cache`).subarray(0, 64).toString("latin1")).toBe(id);
+  });
+
+  it("is ASCII, so that V8 holds its source one byte a character, and its source map still points at what each piece came from", () => {
+    const source = fs.readFileSync(bundle, "utf8");
+    expect(source).not.toMatch(/[^\x00-\x7f]/);
+    const map = JSON.parse(fs.readFileSync(`${bundle}.map`, "utf8")) as { sources: string[]; sourcesContent: string[]; mappings: string };
+    const generated = source.split("\n");
+    const original = map.sourcesContent.map((text) => text.split("\n"));
+    const wordAt = (line: string | undefined, column: number): string | undefined => /^\w+/.exec(line?.slice(column) ?? "")?.[0];
+    // Every mapped word on a line where esbuild's output had a non-ASCII character (now \uXXXX) is the word the source has there.
+    let afterAnEscape = 0;
+    let sourceIndex = 0;
+    let sourceLine = 0;
+    let sourceColumn = 0;
+    map.mappings.split(";").forEach((segments, line) => {
+      let column = 0;
+      for (const segment of segments === "" ? [] : segments.split(",")) {
+        const fields = decodeVlq(segment) as number[];
+        column += fields[0]!;
+        if (fields.length < 4) continue;
+        sourceIndex += fields[1]!;
+        sourceLine += fields[2]!;
+        sourceColumn += fields[3]!;
+        const text = generated[line]!;
+        const escapeAt = text.search(/\\u[0-9a-f]{4}/);
+        if (escapeAt < 0 || !/[^\x00-\x7f]/.test(original[sourceIndex]![sourceLine] ?? "")) continue;
+        const word = wordAt(text, column);
+        if (word === undefined) continue;
+        // esbuild may rename an identifier by adding digits (shown → shown2), and writes undefined as void 0.
+        const from = wordAt(original[sourceIndex]![sourceLine], sourceColumn) ?? "";
+        if (word === "void" && from === "undefined") continue;
+        expect(from !== "" && word.startsWith(from), `dist/sfc.js:${line + 1}:${column}: ${word} from ${from}`).toBe(true);
+        if (column > escapeAt) afterAnEscape++;
+      }
+    });
+    expect(afterAnEscape).toBeGreaterThan(0);
   });
 
   it("runs with its code cache accepted by this Node", () => {
