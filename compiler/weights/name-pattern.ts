@@ -47,11 +47,12 @@ export class NamePattern {
   }
 
   test(name: string): boolean {
-    return this.feasibility(name)[0]![0] === 1;
+    return this.mayMatch(name) && this.feasibility(name)[0]![0] === 1;
   }
 
   /** The captured runs by name, or undefined when the pattern does not match the whole name. */
   match(name: string): Map<string, string> | undefined {
+    if (!this.mayMatch(name)) return undefined;
     const ok = this.feasibility(name);
     if (ok[0]![0] !== 1) return undefined;
     const captures = new Map<string, string>();
@@ -78,6 +79,19 @@ export class NamePattern {
       }
     });
     return captures;
+  }
+
+  /**
+   * False when a literal the pattern needs is missing from the name (first
+   * and last in their places): most names meet several rules of a names map
+   * before the one that matches them, and this is cheaper than the table.
+   */
+  private mayMatch(name: string): boolean {
+    const first = this.tokens[0];
+    const last = this.tokens[this.tokens.length - 1];
+    if (first?.kind === "literal" && !name.startsWith(first.text)) return false;
+    if (last?.kind === "literal" && !name.endsWith(last.text)) return false;
+    return this.tokens.every((token) => token.kind !== "literal" || name.includes(token.text));
   }
 
   /** Row t, column j: 1 when tokens t.. match name[j..]. Row tokens.length is the end of the pattern. */

@@ -163,6 +163,8 @@ function checkHeaderShape(bytes: Uint8Array): void {
   // At depth 1, whether the next string is a key: after '{' or ','.
   let expectKey = false;
   const keys = new Set<string>();
+  // One decoder for every key: making one per key was most of this scan.
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!; // i < length
     if (b === QUOTE) {
@@ -172,7 +174,7 @@ function checkHeaderShape(bytes: Uint8Array): void {
         expectKey = false;
         let key: string;
         try {
-          key = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(start, i + 1))) as string;
+          key = JSON.parse(utf8.decode(bytes.subarray(start, i + 1))) as string;
         } catch {
           continue; // JSON.parse of the whole header reports it
         }
