@@ -132,7 +132,12 @@ export class Rational {
 export function gcd(a: bigint, b: bigint): bigint {
   if (a < 0n) a = -a;
   if (b < 0n) b = -b;
-  while (b !== 0n) [a, b] = [b, a % b];
+  // Not [a, b] = [b, a % b]: until V8 optimises this, each step would allocate an array and its iterator.
+  while (b !== 0n) {
+    const r = a % b;
+    a = b;
+    b = r;
+  }
   return a === 0n ? 1n : a;
 }
 
