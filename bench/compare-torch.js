@@ -25,9 +25,9 @@ function spread(xs) {
   return `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
 }
 
-function timedRun(cmd, args) {
+function timedRun(cmd, args, env = process.env) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 16 << 20 });
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 16 << 20, env });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${r.stderr}`);
   return { ms, stdout: r.stdout };
@@ -106,7 +106,12 @@ function compileBoth(work, runs, { network, T, alpha, K, S, extraCompileArgs = [
     ...extraCompileArgs,
   ];
   // The compile, and beside it (interleaved, so that machine noise hits all alike) what bounds it from below.
-  const parts = { compile: [], node: [], version: [], info: [], write: [], hash: [] };
+  const parts = { compile: [], node: [], version: [], info: [], write: [], hash: [], compileWithoutCaCerts: [], nodeWithoutCaCerts: [] };
+  // NODE_EXTRA_CA_CERTS makes Node parse those certificates at every start, before any script runs
+  // (40 ms of `node -e 0` where it was found set): where it is set, the compile is also timed without it.
+  const withoutCaCerts = process.env.NODE_EXTRA_CA_CERTS
+    ? Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== "NODE_EXTRA_CA_CERTS"))
+    : undefined;
   const infoArgs = [SFC, "info", "std/slowfast.sf", "--network", network, "--set", `S=${S}`];
   for (let r = 0; r < runs; r++) {
     parts.compile.push(timedRun(process.execPath, [...compileArgs, "-o", sfcModel]).ms);
@@ -115,6 +120,10 @@ function compileBoth(work, runs, { network, T, alpha, K, S, extraCompileArgs = [
     parts.info.push(timedRun(process.execPath, infoArgs).ms);
     parts.write.push(rawWriteMs(work, fs.statSync(sfcModel).size));
     parts.hash.push(hashMs(torchOut.weights));
+    if (withoutCaCerts) {
+      parts.compileWithoutCaCerts.push(timedRun(process.execPath, [...compileArgs, "-o", sfcModel], withoutCaCerts).ms);
+      parts.nodeWithoutCaCerts.push(timedRun(process.execPath, ["-e", "0"], withoutCaCerts).ms);
+    }
     // The same seed writes the same weights: a further export leaves the compile's input as it was.
     if (exportMs.length < exports) exportMs.push(torchExport(work, { T, alpha, K, S }).exportMs);
   }
@@ -180,6 +189,15 @@ async function compareWithTorch(work, runs, { latency = true } = {}) {
   share("sfc info (start-up, check and elaborate: no weights)", parts.info);
   share("writing the model's bytes, renamed over the last", parts.write);
   share("SHA-256 of the checkpoint (weights_sha256)", parts.hash);
+  if (parts.compileWithoutCaCerts.length > 0) {
+    console.log(`  this environment sets NODE_EXTRA_CA_CERTS (${process.env.NODE_EXTRA_CA_CERTS}); with it unset:`);
+    share("node -e 0", parts.nodeWithoutCaCerts);
+    row(
+      "  sfc compile --weights",
+      `${median(parts.compileWithoutCaCerts).toFixed(0)} ms (${spread(parts.compileWithoutCaCerts)})`,
+      `${(median(parts.compileWithoutCaCerts) / torchOut.exportMs).toFixed(3)} × the export (target ≤ 0.05)`,
+    );
+  }
   if (!latency) {
     console.log("");
     return;
