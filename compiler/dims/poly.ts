@@ -49,41 +49,51 @@ function monomialKey(powers: readonly Power[]): string {
   return powers.map((p) => (p.exp === 1 ? p.factor.key : `${p.factor.key}^${p.exp}`)).join("·");
 }
 
+/** The order of a polynomial's terms: by monomial key, as `<` orders strings (its key lists them so). */
+const byKey = (a: KeyedTerm, b: KeyedTerm): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
 export class Poly {
   private cachedKey: string | undefined;
 
-  private constructor(private readonly terms: ReadonlyMap<string, KeyedTerm>) {}
+  /**
+   * Terms sorted by monomial key, keys distinct, no zero coefficient: the
+   * normal form. An array rather than a Map: a polynomial is a handful of
+   * terms, made by the thousand while a network elaborates, and building a
+   * Map and iterating it (before V8 optimises the code) cost more than the
+   * arithmetic.
+   */
+  private constructor(private readonly terms: readonly KeyedTerm[]) {}
 
-  static readonly ZERO = new Poly(new Map());
+  static readonly ZERO = new Poly([]);
   static readonly ONE = Poly.constant(Rational.ONE);
 
   static constant(value: Rational | bigint | number): Poly {
     const r = value instanceof Rational ? value : Rational.of(value);
     if (r.isZero()) return Poly.ZERO;
-    return new Poly(new Map([["", { powers: [], coef: r, key: "" }]]));
+    return new Poly([{ powers: [], coef: r, key: "" }]);
   }
 
   static symbol(name: string): Poly {
     const factor: Factor = { kind: "var", name, key: name };
-    return new Poly(new Map([[name, { powers: [{ factor, exp: 1 }], coef: Rational.ONE, key: name }]]));
+    return new Poly([{ powers: [{ factor, exp: 1 }], coef: Rational.ONE, key: name }]);
   }
 
-  private static fromTerms(terms: Iterable<Term>): Poly {
-    const map = new Map<string, KeyedTerm>();
-    for (const t of terms) Poly.accumulate(map, t);
-    return new Poly(map);
-  }
-
-  /** Adds a term into a map of keyed terms, keeping no zero coefficients. */
-  private static accumulate(map: Map<string, KeyedTerm>, t: Term | KeyedTerm): void {
-    if (t.coef.isZero()) return;
-    const key = "key" in t ? t.key : monomialKey(t.powers);
-    const prev = map.get(key);
-    if (prev) {
-      const coef = prev.coef.add(t.coef);
-      if (coef.isZero()) map.delete(key);
-      else map.set(key, { powers: prev.powers, coef, key });
-    } else map.set(key, "key" in t ? t : { powers: t.powers, coef: t.coef, key });
+  /** The normal form of a sum of terms: like terms added, zeros dropped, sorted by key. */
+  private static fromTerms(terms: readonly Term[]): Poly {
+    const keyed: KeyedTerm[] = [];
+    for (const t of terms) if (!t.coef.isZero()) keyed.push({ powers: t.powers, coef: t.coef, key: monomialKey(t.powers) });
+    keyed.sort(byKey);
+    const out: KeyedTerm[] = [];
+    for (const t of keyed) {
+      const last = out[out.length - 1];
+      if (last === undefined || last.key !== t.key) out.push(t);
+      else {
+        const coef = last.coef.add(t.coef);
+        if (coef.isZero()) out.pop();
+        else out[out.length - 1] = { powers: last.powers, coef, key: t.key };
+      }
+    }
+    return new Poly(out);
   }
 
   private static atom(num: Poly, den: Poly): Poly {
@@ -93,10 +103,7 @@ export class Poly {
 
   /** The canonical key: equal polynomials have equal keys. */
   get key(): string {
-    if (this.cachedKey === undefined) {
-      const parts = [...this.terms.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, t]) => `${t.coef}*${k}`);
-      this.cachedKey = parts.join("+");
-    }
+    this.cachedKey ??= this.terms.map((t) => `${t.coef}*${t.key}`).join("+");
     return this.cachedKey;
   }
 
@@ -104,12 +111,35 @@ export class Poly {
     return this.key === other.key;
   }
 
+  /** The two sorted term lists merged, like terms added. */
   add(o: Poly): Poly {
-    if (o.terms.size === 0) return this;
-    if (this.terms.size === 0) return o;
-    const map = new Map(this.terms);
-    for (const t of o.terms.values()) Poly.accumulate(map, t);
-    return new Poly(map);
+    const a = this.terms;
+    const b = o.terms;
+    if (b.length === 0) return this;
+    if (a.length === 0) return o;
+    const out: KeyedTerm[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) {
+      const x = a[i]!;
+      const y = b[j]!;
+      const c = byKey(x, y);
+      if (c < 0) {
+        out.push(x);
+        i++;
+      } else if (c > 0) {
+        out.push(y);
+        j++;
+      } else {
+        const coef = x.coef.add(y.coef);
+        if (!coef.isZero()) out.push({ powers: x.powers, coef, key: x.key });
+        i++;
+        j++;
+      }
+    }
+    while (i < a.length) out.push(a[i++]!);
+    while (j < b.length) out.push(b[j++]!);
+    return new Poly(out);
   }
   sub(o: Poly): Poly {
     return this.add(o.neg());
@@ -120,39 +150,35 @@ export class Poly {
   scale(r: Rational): Poly {
     if (r.isZero()) return Poly.ZERO;
     if (r.equals(Rational.ONE)) return this;
-    // A non-zero factor keeps every term non-zero and every key distinct.
-    const map = new Map<string, KeyedTerm>();
-    for (const [key, t] of this.terms) map.set(key, { powers: t.powers, coef: t.coef.mul(r), key });
-    return new Poly(map);
+    // A non-zero factor keeps every term non-zero and the keys in order.
+    return new Poly(this.terms.map((t) => ({ powers: t.powers, coef: t.coef.mul(r), key: t.key })));
   }
   mul(o: Poly): Poly {
     const out: Term[] = [];
-    for (const a of this.terms.values()) for (const b of o.terms.values()) out.push({ powers: multiplyPowers(a.powers, b.powers), coef: a.coef.mul(b.coef) });
+    for (const a of this.terms) for (const b of o.terms) out.push({ powers: multiplyPowers(a.powers, b.powers), coef: a.coef.mul(b.coef) });
     return Poly.fromTerms(out);
   }
 
   isZero(): boolean {
-    return this.terms.size === 0;
+    return this.terms.length === 0;
   }
 
   /** The value when the polynomial has no symbols. */
   constantValue(): Rational | undefined {
-    if (this.terms.size === 0) return Rational.ZERO;
-    if (this.terms.size === 1) {
-      const t = this.terms.get("");
-      if (t) return t.coef;
-    }
+    if (this.terms.length === 0) return Rational.ZERO;
+    if (this.terms.length === 1 && this.terms[0]!.key === "") return this.terms[0]!.coef;
     return undefined;
   }
 
   /** The constant term (0 when there is none). */
   constantTerm(): Rational {
-    return this.terms.get("")?.coef ?? Rational.ZERO;
+    // "" sorts first.
+    return this.terms[0]?.key === "" ? this.terms[0].coef : Rational.ZERO;
   }
 
   /** Names of the symbols it mentions, floor atoms' insides included. */
   symbols(into: Set<string> = new Set()): Set<string> {
-    for (const t of this.terms.values())
+    for (const t of this.terms)
       for (const p of t.powers) {
         if (p.factor.kind === "var") into.add(p.factor.name);
         else {
@@ -164,15 +190,19 @@ export class Poly {
   }
 
   hasFloorAtoms(): boolean {
-    for (const t of this.terms.values()) if (t.powers.some((p) => p.factor.kind === "floor")) return true;
+    for (const t of this.terms) if (t.powers.some((p) => p.factor.kind === "floor")) return true;
     return false;
   }
 
   /** True when it takes an integer value wherever its integer symbols are integers. */
   isIntegral(ints: IntegerSymbols): boolean {
-    for (const t of this.terms.values()) {
+    for (let k = 0; k < this.terms.length; k++) {
+      const t = this.terms[k]!;
       if (!t.coef.isInteger()) return false;
-      for (const p of t.powers) if (p.factor.kind === "var" && !ints(p.factor.name)) return false;
+      for (let j = 0; j < t.powers.length; j++) {
+        const f = t.powers[j]!.factor;
+        if (f.kind === "var" && !ints(f.name)) return false;
+      }
     }
     return true;
   }
@@ -180,7 +210,7 @@ export class Poly {
   substitute(binding: (name: string) => Poly | undefined, ints: IntegerSymbols): Poly {
     let sum: Poly = Poly.ZERO;
     let changed = false;
-    for (const t of this.terms.values()) {
+    for (const t of this.terms) {
       let acc = Poly.constant(t.coef);
       for (const p of t.powers) {
         let base: Poly;
@@ -206,7 +236,7 @@ export class Poly {
     if (safe === undefined) return undefined;
     if (!Number.isNaN(safe)) return Rational.of(safe);
     let sum = Rational.ZERO;
-    for (const t of this.terms.values()) {
+    for (const t of this.terms) {
       let acc = t.coef;
       for (const p of t.powers) {
         let v: Rational | undefined;
@@ -234,10 +264,13 @@ export class Poly {
    */
   private evaluateSafeInteger(env: (name: string) => Rational | undefined): number | undefined {
     let sum = 0;
-    for (const t of this.terms.values()) {
+    // Indexed loops: for...of allocates an iterator result per step until V8 optimises the code.
+    for (let k = 0; k < this.terms.length; k++) {
+      const t = this.terms[k]!;
       let acc = t.coef.toSafeInteger() ?? Number.NaN;
       if (Number.isNaN(acc)) return Number.NaN;
-      for (const p of t.powers) {
+      for (let j = 0; j < t.powers.length; j++) {
+        const p = t.powers[j]!;
         let v: number;
         if (p.factor.kind === "var") {
           const bound = env(p.factor.name);
@@ -262,10 +295,10 @@ export class Poly {
   divExact(d: Poly): Poly | undefined {
     const c = d.constantValue();
     if (c !== undefined) return c.isZero() ? undefined : this.scale(Rational.ONE.div(c));
-    if (d.terms.size !== 1) return undefined;
-    const [dt] = d.terms.values();
+    if (d.terms.length !== 1) return undefined;
+    const dt = d.terms[0];
     const out: Term[] = [];
-    for (const t of this.terms.values()) {
+    for (const t of this.terms) {
       const powers = dividePowers(t.powers, dt!.powers);
       if (!powers) return undefined;
       out.push({ powers, coef: t.coef.div(dt!.coef) });
@@ -275,7 +308,7 @@ export class Poly {
 
   /** Splits into terms, for canonicalising floors and for printing. */
   termList(): Term[] {
-    return [...this.terms.values()];
+    return [...this.terms];
   }
 
   /**
@@ -285,7 +318,7 @@ export class Poly {
   withoutFloors(ints: IntegerSymbols): { poly: Poly; divisibility: Array<{ dividend: Poly; divisor: Poly }> } {
     const divisibility: Array<{ dividend: Poly; divisor: Poly }> = [];
     const out: Poly[] = [];
-    for (const t of this.terms.values()) {
+    for (const t of this.terms) {
       let acc = Poly.constant(t.coef);
       for (const p of t.powers) {
         let base: Poly;
@@ -317,7 +350,7 @@ export class Poly {
   linearIn(name: string): { a: Poly; b: Poly } | undefined {
     const aTerms: Term[] = [];
     const bTerms: Term[] = [];
-    for (const t of this.terms.values()) {
+    for (const t of this.terms) {
       const i = t.powers.findIndex((p) => p.factor.kind === "var" && p.factor.name === name);
       if (i < 0) {
         for (const p of t.powers) if (p.factor.kind === "floor" && (p.factor.num.symbols().has(name) || p.factor.den.symbols().has(name))) return undefined;
