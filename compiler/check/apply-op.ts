@@ -12,7 +12,7 @@ import type { LabelledSpan } from "../diagnostics/diagnostic";
 import type { Span } from "../span";
 import type { TensorType } from "../types";
 import type { Value } from "../values";
-import { factsOf, type Ctx } from "./context";
+import { factsOf, type Ctx, type Quotient } from "./context";
 import type { Interpreter } from "./interpreter";
 import * as M from "./messages";
 import { compareDims, decideAtLeast, decideDivides, decideIntegral, type Claim, type Facts } from "./prover";
@@ -118,8 +118,8 @@ function requireEqual(op: OpName, found: Poly, expected: Poly, what: string, spa
 }
 
 /** Claims the block's callers must meet. */
-export function requireAll(claims: readonly Claim[], what: string, span: Span, ctx: Ctx, origin?: readonly LabelledSpan[]): void {
-  for (const claim of claims) ctx.mode.require({ ...claim, what, span, ...(origin ? { origin } : {}) }, ctx.assumptions);
+export function requireAll(claims: readonly Claim[], what: string, span: Span, ctx: Ctx, origin?: readonly LabelledSpan[], quotient?: Quotient): void {
+  for (const claim of claims) ctx.mode.require({ ...claim, what, span, ...(origin ? { origin } : {}), ...(quotient ? { quotient } : {}) }, ctx.assumptions);
 }
 
 /** Integer dimensions: proved, required of the callers (generic), or reported. */

@@ -5,6 +5,7 @@
  */
 import type * as A from "../ast";
 import type { Diagnostic, LabelledSpan } from "../diagnostics/diagnostic";
+import type { Poly } from "../dims/poly";
 import type { Rational } from "../dims/rational";
 import type { BlockEntry, ModuleScope } from "../scope";
 import type { Span } from "../span";
@@ -75,7 +76,17 @@ export type RequirementBody = Claim & {
   readonly span: Span;
   /** For a requirement carried up from a callee: where it arose, innermost first (the `add(y, x)` that needs it, then the calls). */
   readonly origin?: readonly LabelledSpan[];
+  /**
+   * For a division `a/b` required whole: a and b, so that a call states `what`
+   * again in its own sizes (`S/k` in the block reads `S/2` where k = 2).
+   */
+  readonly quotient?: Quotient;
 };
+
+export interface Quotient {
+  readonly dividend: Poly;
+  readonly divisor: Poly;
+}
 
 export interface Signature {
   readonly entry: BlockEntry;

@@ -238,8 +238,13 @@ function checkRequirement(
     case "proved":
     case "undecided":
       return;
-    case "requires":
-      return requireAll(outcome.claims, r.what, span, ctx, [...(r.origin ?? []), M.requirementOrigin(callee, r)]);
+    case "requires": {
+      // Passed on in the caller's sizes: a division's text is stated again with the call's values.
+      const bind = (p: Poly) => p.substitute((n) => bindings.get(n), facts.isInteger);
+      const quotient = r.quotient && { dividend: bind(r.quotient.dividend), divisor: bind(r.quotient.divisor) };
+      const what = quotient ? R.wholeNumberText(quotient.dividend, quotient.divisor) : r.what;
+      return requireAll(outcome.claims, what, span, ctx, [...(r.origin ?? []), M.requirementOrigin(callee, r)], quotient);
+    }
     case "refuted": {
       // In a generic caller: sizes that make it fail for every value of the caller's.
       const why = outcome.never && bound.relation === "divides" ? R.bracketNotes(bound.dividend, bound.divisor, outcome.never, outcome.evidence, ctx) : [];

@@ -15,6 +15,11 @@ export function quotientText(dividend: Poly, divisor: Poly): string {
   return divisor.equals(Poly.ONE) ? `${dividend}` : `${wrap(dividend)}/${divisor.constantValue() !== undefined ? `${divisor}` : wrap(divisor)}`;
 }
 
+/** What a division required whole is about: "S/k a whole number". */
+export function wholeNumberText(dividend: Poly, divisor: Poly): string {
+  return `${quotientText(dividend, divisor)} a whole number`;
+}
+
 /** "S ≥ 1", "T ≥ 1 and S ≥ 1": the sizes without a value, which a refutation holds over. */
 function sizesText(evidence: Assignment, ctx: Ctx): string {
   const isFreeSize = (n: string) => ctx.symbols.get(n)?.size === true && ctx.symbols.get(n)?.value === undefined;
