@@ -5,26 +5,21 @@
  * when the metadata is written, after the weights (metadata_props is the end
  * of the model). The worker usually ends before the weights are streamed;
  * where it runs beside them, its few MB stay under R101's peak from its
- * weight pieces (bench/README.md).
+ * weight pieces (bench/README.md). When the digest is wanted before the
+ * worker has it (a worker starved by a busy machine, or one that failed),
+ * this thread hashes the file too, and the first to finish gives it: the
+ * compile never waits longer than hashing here would take.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { Worker } from "node:worker_threads";
 
-/** Shared between the threads: [state, pieces hashed so far], then the 32-byte digest. */
+/** Shared between the threads: the worker's state, then the 32-byte digest. */
 const STATE = 0;
-const PROGRESS = 1;
 const DIGEST_OFFSET = 8;
 const PENDING = 0;
 const DONE = 1;
 const FAILED = 2;
-
-/**
- * How long the worker may make no progress (none at all: it has not started)
- * before the file is hashed here instead. A healthy worker reports every MiB.
- */
-const STALL_MS = 1000;
-const WAIT_SLICE_MS = 50;
 
 /**
  * The worker's niceness. On two cores the hashing thread competed with the
@@ -32,14 +27,15 @@ const WAIT_SLICE_MS = 50;
  * elaborates, which cost the compile about as much as it saved; at the lowest
  * priority it takes what they leave (15 ms faster, R50 compile, interleaved
  * runs). Linux only: there a niceness belongs to the calling thread, on other
- * systems to the whole process.
+ * systems to the whole process. A worker that gets no time at all costs only
+ * the hashing this thread then does.
  */
 const BACKGROUND_NICENESS = 19;
 
 /**
  * The worker, as source: a bundle cannot name a module file for it. It reports
- * by the shared memory alone, so that the main thread can wait for it
- * synchronously (Atomics.wait) inside the compile.
+ * by the shared memory alone, which the main thread reads between its own
+ * pieces inside the compile.
  */
 const WORKER_SOURCE = `"use strict";
 const { workerData } = require("node:worker_threads");
@@ -50,10 +46,9 @@ if (workerData.lowerPriority) {
     // The digest is only slower to arrive.
   }
 }
-const state = new Int32Array(workerData.shared, 0, 2);
+const state = new Int32Array(workerData.shared, 0, 1);
 let outcome = ${FAILED};
 try {
-  Atomics.add(state, ${PROGRESS}, 1);
   const fs = require("node:fs");
   const { createHash } = require("node:crypto");
   const hash = createHash("sha256");
@@ -62,7 +57,6 @@ try {
     const piece = Buffer.allocUnsafe(1 << 20);
     for (let n = fs.readSync(fd, piece); n > 0; n = fs.readSync(fd, piece)) {
       hash.update(piece.subarray(0, n));
-      Atomics.add(state, ${PROGRESS}, 1);
     }
   } finally {
     fs.closeSync(fd);
@@ -77,11 +71,19 @@ try {
 
 /** SHA-256 of a file, hex, read in 1 MiB pieces so that a large checkpoint is never whole in memory. */
 export function fileSha256(file: string): string {
+  return fileSha256Unless(file, () => false)!;
+}
+
+/** fileSha256, or undefined as soon as `stop()` is true (asked before each piece). */
+function fileSha256Unless(file: string, stop: () => boolean): string | undefined {
   const hash = createHash("sha256");
   const fd = fs.openSync(file, "r");
   try {
     const piece = Buffer.allocUnsafe(1 << 20);
-    for (let n = fs.readSync(fd, piece); n > 0; n = fs.readSync(fd, piece)) hash.update(piece.subarray(0, n));
+    for (let n = fs.readSync(fd, piece); n > 0; n = fs.readSync(fd, piece)) {
+      if (stop()) return undefined;
+      hash.update(piece.subarray(0, n));
+    }
   } finally {
     fs.closeSync(fd);
   }
@@ -92,14 +94,16 @@ export function fileSha256(file: string): string {
 export interface PendingDigest {
   digest(): string;
   hashedBy(): "worker" | "this thread" | undefined;
+  /** Whether the worker has finished, with the digest or with an error. */
+  workerFinished(): boolean;
 }
 
 /**
- * Starts hashing `file` on a worker thread. The digest, asked for, waits for
- * the worker if it has not finished. Whatever goes wrong there (no worker, a
- * read error, a worker that stops making progress or never starts) ends in
- * hashing the file on this thread, so the digest, or the error, is the one
- * fileSha256 gives.
+ * Starts hashing `file` on a worker thread. The digest, asked for before the
+ * worker has it, is raced for: this thread hashes the file too, and takes the
+ * worker's digest if that comes first. Whatever goes wrong in the worker (no
+ * worker, a read error, a worker that never starts) leaves the hash on this
+ * thread, so the digest, or the error, is the one fileSha256 gives.
  */
 export function fileSha256InBackground(file: string): PendingDigest {
   const shared = new SharedArrayBuffer(DIGEST_OFFSET + 32);
@@ -114,33 +118,31 @@ export function fileSha256InBackground(file: string): PendingDigest {
   } catch {
     worker = undefined;
   }
+  const state = new Int32Array(shared, 0, 1);
+  const workerDone = (): boolean => worker !== undefined && Atomics.load(state, STATE) === DONE;
   let digest: string | undefined;
   let by: "worker" | "this thread" | undefined;
   return {
     digest() {
       if (digest === undefined) {
-        const fromWorker = worker && awaitDigest(shared);
-        void worker?.terminate();
-        by = fromWorker ? "worker" : "this thread";
-        digest = fromWorker ?? fileSha256(file);
+        let own: string | undefined;
+        try {
+          own = workerDone() ? undefined : fileSha256Unless(file, workerDone);
+        } catch (e) {
+          // This thread could not read it: the worker's digest if it has one, else this error.
+          if (!workerDone()) {
+            by = "this thread";
+            throw e;
+          }
+        } finally {
+          void worker?.terminate();
+        }
+        by = own === undefined ? "worker" : "this thread";
+        digest = own ?? Buffer.from(shared, DIGEST_OFFSET, 32).toString("hex");
       }
       return digest;
     },
     hashedBy: () => by,
+    workerFinished: () => Atomics.load(state, STATE) !== PENDING,
   };
-}
-
-/** The worker's digest, or undefined when it failed or stalled. */
-function awaitDigest(shared: SharedArrayBuffer): string | undefined {
-  const state = new Int32Array(shared, 0, 2);
-  let stalledMs = 0;
-  let progress = Atomics.load(state, PROGRESS);
-  while (Atomics.load(state, STATE) === PENDING && stalledMs < STALL_MS) {
-    Atomics.wait(state, STATE, PENDING, WAIT_SLICE_MS);
-    const now = Atomics.load(state, PROGRESS);
-    stalledMs = now === progress ? stalledMs + WAIT_SLICE_MS : 0;
-    progress = now;
-  }
-  if (Atomics.load(state, STATE) !== DONE) return undefined;
-  return Buffer.from(shared, DIGEST_OFFSET, 32).toString("hex");
 }

@@ -1,7 +1,9 @@
 /**
  * `weights_sha256` is computed on a worker thread while the compiler works
- * (cli/file-sha256.ts). Its digest must be the file's SHA-256 whatever the
- * size, and every failure must end as the plain hash's would.
+ * (cli/file-sha256.ts), and on the main thread too when it is wanted before
+ * the worker has it. Its digest must be the file's SHA-256 whatever the size
+ * and whichever thread gives it, and every failure must end as the plain
+ * hash's would.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -22,8 +24,16 @@ function fileOf(name: string, bytes: Uint8Array): string {
 
 const expected = (file: string): string => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 
+/** Resolves once `done()` is true, looking every few milliseconds for up to 20 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done(); waited += 5) {
+    if (waited > 20_000) throw new Error("the worker did not finish in 20 s");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 describe("the checkpoint's SHA-256, hashed on a worker thread", () => {
-  it("is the file's digest for files of several sizes (pieces of 1 MiB, a partial last piece, none)", () => {
+  it("is the file's digest for files of several sizes (pieces of 1 MiB, a partial last piece, none)", async () => {
     const random = makeRandom(7);
     for (const [name, size] of [
       ["empty", 0],
@@ -36,13 +46,26 @@ describe("the checkpoint's SHA-256, hashed on a worker thread", () => {
       );
       const pending = fileSha256InBackground(file);
       expect(pending.hashedBy()).toBeUndefined();
+      await until(() => pending.workerFinished());
       expect(pending.digest()).toBe(expected(file));
-      // The worker hashed it: the fallback on this thread would give the same digest.
+      // The worker hashed it: this thread did not.
       expect(pending.hashedBy()).toBe("worker");
       // Asked again, the same digest without hashing again.
       expect(pending.digest()).toBe(expected(file));
       expect(fileSha256(file)).toBe(expected(file));
     }
+  });
+
+  it("asked for before the worker has it, is hashed here too, and whichever thread finishes first gives the same digest", () => {
+    const random = makeRandom(11);
+    const file = fileOf(
+      "raced",
+      Uint8Array.from({ length: 5 * (1 << 20) + 7 }, () => Math.floor(random() * 256)),
+    );
+    // At once: the worker is still starting, so this thread hashes, checking the worker between pieces.
+    const pending = fileSha256InBackground(file);
+    expect(pending.digest()).toBe(expected(file));
+    expect(["worker", "this thread"]).toContain(pending.hashedBy());
   });
 
   it("hashes on this thread when the worker fails, so the error is fileSha256's: a missing file throws ENOENT", () => {
