@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repositoryRoot, runNode } from "../support/node-process";
 const { decodeVlq } = require("../../scripts/source-map-vlq.js") as { decodeVlq: (segment: string) => number[] };
+const { asciiOnly } = require("../../scripts/ascii-only.js") as { asciiOnly: (code: string, map: string) => { code: string; map: string } };
 
 const root = repositoryRoot;
 const bundle = path.join(root, "dist", "sfc.js");
@@ -59,6 +60,30 @@ describe("the bundled CLI", () => {
       }
     });
     expect(afterAnEscape).toBeGreaterThan(0);
+  });
+
+  it("is made ASCII so that comments and regular expressions mean what they did, and refuses what escaping would change", () => {
+    const mapOf = (code: string) =>
+      JSON.stringify({
+        version: 3,
+        sources: ["a.ts"],
+        names: [],
+        mappings: code
+          .split("\n")
+          .map(() => "AAAA")
+          .join(";"),
+      });
+    const code = 'module.exports = /->|→/u.test("→") && /^[⁰-⁹²³]+$/.test("²⁰"); // α, β\n';
+    const made = asciiOnly(code, mapOf(code)).code;
+    expect(made).not.toMatch(/[^\x00-\x7f]/);
+    const module = { exports: undefined as unknown };
+    new Function("module", made)(module);
+    expect(module.exports).toBe(true);
+    // A tagged template's raw text would change: String.raw`α` is α, String.raw`\u03b1` six characters.
+    const tagged = "module.exports = String.raw`α`;\n";
+    expect(() => asciiOnly(tagged, mapOf(tagged))).toThrow(/tagged template/);
+    const afterBackslash = "module.exports = /\\→/;\n";
+    expect(() => asciiOnly(afterBackslash, mapOf(afterBackslash))).toThrow(/after a backslash/);
   });
 
   it("runs with its code cache accepted by this Node", () => {
