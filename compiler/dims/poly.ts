@@ -176,9 +176,13 @@ export class Poly {
     return this.terms[0]?.key === "" ? this.terms[0].coef : Rational.ZERO;
   }
 
-  /** Names of the symbols it mentions, floor atoms' insides included. */
+  /**
+   * Names of the symbols it mentions, floor atoms' insides included, in the
+   * order the printed form shows them (αC + D: α, C, D), which messages list.
+   */
   symbols(into: Set<string> = new Set()): Set<string> {
-    for (const t of this.terms)
+    const terms = this.terms.length > 1 ? [...this.terms].sort(termOrder) : this.terms;
+    for (const t of terms)
       for (const p of t.powers) {
         if (p.factor.kind === "var") into.add(p.factor.name);
         else {
