@@ -220,6 +220,31 @@ describe("floorDiv and ceilDiv canonical forms", () => {
   });
 });
 
+describe("evaluate, in JS numbers and past them", () => {
+  // Expected values by bigint arithmetic; a floor rounds toward −∞ whatever the divisor's sign.
+  const floorOf = (n: bigint, d: bigint) => (n % d !== 0n && n < 0n !== d < 0n ? n / d - 1n : n / d);
+  const value = (p: Poly, values: Record<string, bigint>) => p.evaluate(at(values))?.toString();
+  const U = sym("U");
+
+  test("a floor over a symbolic divisor that is negative at the values", () => {
+    const f = fl(S, T.sub(k(3)));
+    for (const s of [7n, -7n, -8n, 0n]) expect(value(f, { S: s, T: 1n })).toBe(`${floorOf(s, -2n)}`);
+    expect(value(fl(S, T), { S: 2n ** 53n - 1n, T: -3n })).toBe(`${floorOf(2n ** 53n - 1n, -3n)}`);
+  });
+
+  test("a sum, a product and a difference of products past 2^53 are exact", () => {
+    expect(value(S.add(T), { S: 2n ** 52n + 1n, T: 2n ** 52n + 2n })).toBe(`${2n ** 53n + 3n}`);
+    expect(value(prod(S, S, S), { S: 2n ** 18n + 1n })).toBe(`${(2n ** 18n + 1n) ** 3n}`);
+    const [s, t, u] = [3n ** 20n, 3n ** 19n + 1n, 3n ** 19n];
+    expect(value(prod(S, T).sub(prod(S, U)), { S: s, T: t, U: u })).toBe(`${s * t - s * u}`);
+  });
+
+  test("a divisor of zero, or an unbound symbol, has no value", () => {
+    expect(value(fl(S, T.sub(k(3))), { S: 5n, T: 3n })).toBeUndefined();
+    expect(value(S.add(T), { S: 1n })).toBeUndefined();
+  });
+});
+
 describe("substitute", () => {
   test("plain substitution", () => {
     const p = prod(α, T).sub(Poly.ONE);
