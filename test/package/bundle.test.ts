@@ -86,6 +86,18 @@ describe("the bundled CLI", () => {
     expect(() => asciiOnly(afterBackslash, mapOf(afterBackslash))).toThrow(/after a backslash/);
   });
 
+  it("leaves onnx-proto to node_modules for sfc run, which decodes models, and runs a --dynamic model without a warning", () => {
+    // Node hides protobufjs's Buffer() deprecation warning only for code under node_modules.
+    expect(fs.readFileSync(bundle, "utf8")).toMatch(/require\("onnx-proto"\)/);
+    const model = path.join(work, "tiny-dynamic.onnx");
+    const bin = path.join(root, "bin", "sfc.js");
+    const compiled = runNode([bin, "compile", "examples/slowfast_tiny.sf", "--dynamic", "T,S", "-o", model]);
+    expect(compiled.code, compiled.err).toBe(0);
+    const ran = runNode([bin, "run", model]);
+    expect(ran.code, ran.err).toBe(0);
+    expect(ran.err).toBe("");
+  });
+
   it("runs with its code cache accepted by this Node", () => {
     const probe = `const { runBundle } = require(${JSON.stringify(path.join(root, "bin", "load-cli.js"))}); console.log(runBundle(true).script.cachedDataRejected);`;
     const r = runNode(["-e", probe]);
