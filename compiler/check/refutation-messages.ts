@@ -9,10 +9,10 @@ import type { Span } from "../span";
 import type { Ctx } from "./context";
 import type { Assignment, Bracket } from "./prover";
 
-/** a/b as written: (S + 2)/(S + 1), S/2. */
+/** a/b as written: (S + 2)/(S + 1), S/2, S/(2m). */
 export function quotientText(dividend: Poly, divisor: Poly): string {
   const wrap = (p: Poly) => (p.termList().length > 1 ? `(${p})` : `${p}`);
-  return divisor.equals(Poly.ONE) ? `${dividend}` : `${wrap(dividend)}/${divisor.constantValue() !== undefined ? `${divisor}` : wrap(divisor)}`;
+  return divisor.equals(Poly.ONE) ? `${dividend}` : `${wrap(dividend)}/${divisor.readsAsDivisor() ? `${divisor}` : `(${divisor})`}`;
 }
 
 /** What a division required whole is about: "S/k a whole number". */

@@ -193,6 +193,17 @@ export class Poly {
     return into;
   }
 
+  /**
+   * Whether it prints as a divisor without brackets: a constant, or one
+   * symbol or floor atom (to a power) with coefficient 1. `S/2m` would read
+   * as (S/2)·m, since a product by juxtaposition binds less tightly than `/`.
+   */
+  readsAsDivisor(): boolean {
+    if (this.constantValue() !== undefined) return true;
+    const [only] = this.terms;
+    return this.terms.length === 1 && only!.coef.equals(Rational.ONE) && only!.powers.length === 1;
+  }
+
   hasFloorAtoms(): boolean {
     for (const t of this.terms) if (t.powers.some((p) => p.factor.kind === "floor")) return true;
     return false;
@@ -559,8 +570,7 @@ function wrap(p: Poly): string {
 }
 
 function wrapDen(p: Poly): string {
-  const s = p.toString();
-  return p.constantValue() !== undefined || (p.termList().length === 1 && /^[^\s·]+$/.test(s)) ? s : `(${s})`;
+  return p.readsAsDivisor() ? p.toString() : `(${p})`;
 }
 
 /** Multi-letter names get a · so that "α·frames" is not read as one name. */

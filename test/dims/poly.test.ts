@@ -114,6 +114,16 @@ describe("printing in the paper's notation", () => {
   });
 });
 
+describe("divisors as printed", () => {
+  test("a product or a coefficient is bracketed, a symbol or a constant is not: S/2m would read as (S/2)·m", () => {
+    const m = sym("m");
+    expect(fl(S, prod(k(2), m)).toString()).toBe("⌊S/(2m)⌋");
+    expect(fl(S, prod(α, m)).toString()).toBe("⌊S/(αm)⌋");
+    expect(fl(S, α).toString()).toBe("⌊S/α⌋");
+    expect(fl(S.add(k(1)), α).toString()).toBe("⌊(S + 1)/α⌋");
+  });
+});
+
 describe("floorDiv and ceilDiv canonical forms", () => {
   test("⌊(S − 1)/2⌋ + 1 is ceilDiv(S, 2)", () => {
     const viaFloor = fl(S.sub(Poly.ONE), k(2)).add(Poly.ONE);
