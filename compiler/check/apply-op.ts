@@ -12,7 +12,7 @@ import type { LabelledSpan } from "../diagnostics/diagnostic";
 import type { Span } from "../span";
 import type { TensorType } from "../types";
 import type { Value } from "../values";
-import { factsOf, type Ctx, type Quotient } from "./context";
+import { factsOf, type Ctx, type RequirementTopic } from "./context";
 import type { Interpreter } from "./interpreter";
 import * as M from "./messages";
 import { compareDims, decideAtLeast, decideDivides, decideIntegral, type Claim, type Facts } from "./prover";
@@ -118,8 +118,10 @@ function requireEqual(op: OpName, found: Poly, expected: Poly, what: string, spa
 }
 
 /** Claims the block's callers must meet. */
-export function requireAll(claims: readonly Claim[], what: string, span: Span, ctx: Ctx, origin?: readonly LabelledSpan[], quotient?: Quotient): void {
-  for (const claim of claims) ctx.mode.require({ ...claim, what, span, ...(origin ? { origin } : {}), ...(quotient ? { quotient } : {}) }, ctx.assumptions);
+/** Requires each claim, about `what` (or the topic's wording of its sizes). */
+export function requireAll(claims: readonly Claim[], what: string | RequirementTopic, span: Span, ctx: Ctx, origin?: readonly LabelledSpan[]): void {
+  const about = typeof what === "string" ? { what } : { what: what.word(what.sizes), topic: what };
+  for (const claim of claims) ctx.mode.require({ ...claim, ...about, span, ...(origin ? { origin } : {}) }, ctx.assumptions);
 }
 
 /** Integer dimensions: proved, required of the callers (generic), or reported. */

@@ -76,16 +76,18 @@ export type RequirementBody = Claim & {
   readonly span: Span;
   /** For a requirement carried up from a callee: where it arose, innermost first (the `add(y, x)` that needs it, then the calls). */
   readonly origin?: readonly LabelledSpan[];
-  /**
-   * For a division `a/b` required whole: a and b, so that a call states `what`
-   * again in its own sizes (`S/k` in the block reads `S/2` where k = 2).
-   */
-  readonly quotient?: Quotient;
+  /** Where `what` names sizes: how it is worded from them, so that a call states it in its own sizes. */
+  readonly topic?: RequirementTopic;
 };
 
-export interface Quotient {
-  readonly dividend: Poly;
-  readonly divisor: Poly;
+/**
+ * What a requirement is about, as the sizes its words name and the wording:
+ * `S/k a whole number` in a block reads `S/2 a whole number` where k = 2, and
+ * `the declared height H`, `the declared height ⌊S/2⌋` where H = ⌊S/2⌋.
+ */
+export interface RequirementTopic {
+  readonly sizes: readonly Poly[];
+  word(sizes: readonly Poly[]): string;
 }
 
 export interface Signature {

@@ -232,7 +232,7 @@ export abstract class Evaluator {
     // wrong. (A refutation by values cannot arise: both were known above.)
     const outcome = decideDivides(a, b, facts);
     if (outcome.kind === "refuted" && outcome.never) return ctx.reporter.fail(R.neverMet(e.span, undefined, a, b, outcome.never, outcome.evidence, ctx));
-    if (outcome.kind === "requires") requireAll(outcome.claims, R.wholeNumberText(a, b), e.span, ctx, undefined, { dividend: a, divisor: b });
+    if (outcome.kind === "requires") requireAll(outcome.claims, { sizes: [a, b], word: ([n, d]) => R.wholeNumberText(n!, d!) }, e.span, ctx);
     return { kind: "dim", poly: floorDiv(a, b, facts.isInteger), span: e.span };
   }
 

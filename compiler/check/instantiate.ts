@@ -241,9 +241,8 @@ function checkRequirement(
     case "requires": {
       // Passed on in the caller's sizes: a division's text is stated again with the call's values.
       const bind = (p: Poly) => p.substitute((n) => bindings.get(n), facts.isInteger);
-      const quotient = r.quotient && { dividend: bind(r.quotient.dividend), divisor: bind(r.quotient.divisor) };
-      const what = quotient ? R.wholeNumberText(quotient.dividend, quotient.divisor) : r.what;
-      return requireAll(outcome.claims, what, span, ctx, [...(r.origin ?? []), M.requirementOrigin(callee, r)], quotient);
+      const about = r.topic ? { sizes: r.topic.sizes.map(bind), word: r.topic.word } : r.what;
+      return requireAll(outcome.claims, about, span, ctx, [...(r.origin ?? []), M.requirementOrigin(callee, r)]);
     }
     case "refuted": {
       // In a generic caller: sizes that make it fail for every value of the caller's.

@@ -40,7 +40,7 @@ import type { Span } from "../span";
 import { axisName, type TensorType } from "../types";
 import { blockValueText, type Value } from "../values";
 import type { FactSink } from "../facts/types";
-import { applyOp } from "./apply-op";
+import { applyOp, requireAll } from "./apply-op";
 import { Abandon, factsOf, Reporter, type Continuation, type Ctx, type FormalInfo, type Returned, type Signature, type SymbolInfo } from "./context";
 import { Evaluator } from "./expressions";
 import { instantiate } from "./instantiate";
@@ -518,7 +518,8 @@ export class Interpreter extends Evaluator {
       if (!found) return;
       const outcome = compareDims(found, expected, facts);
       const span = dimExprSpan(declaredExpr, i);
-      const what = `the declared ${axisName(declared, i)} ${expected}`;
+      const axis = axisName(declared, i);
+      const topic = { sizes: [expected], word: ([size]: readonly Poly[]) => `the declared ${axis} ${size}` };
       switch (outcome.kind) {
         case "proved":
         case "undecided":
@@ -526,13 +527,13 @@ export class Interpreter extends Evaluator {
         case "requires":
           // Only divisibility is carried: a result that may differ is wrong.
           if (outcome.claims.every((c) => c.relation === "divides")) {
-            for (const claim of outcome.claims) ctx.mode.require({ ...claim, what, span }, ctx.assumptions);
+            requireAll(outcome.claims, topic, span, ctx);
             return;
           }
-          wrong.push({ axis: axisName(declared, i), found, expected, span });
+          wrong.push({ axis, found, expected, span });
           return;
         case "refuted":
-          wrong.push({ axis: axisName(declared, i), found, expected, span });
+          wrong.push({ axis, found, expected, span });
           return;
       }
     });

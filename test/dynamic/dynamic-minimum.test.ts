@@ -107,6 +107,30 @@ describe("smallest sizes under --dynamic", () => {
     expect(info.out).not.toMatch(/requires: .*\/k\b/);
   });
 
+  it("a block's requirement on its declared result names the caller's sizes, not the block's letters", async () => {
+    // roundtrip declares its result <T, H², C> and pools by 2 inside: H must be even. The network passes ⌊S/2⌋ as H.
+    const file = path.join(work, "declared.sf");
+    fs.writeFileSync(
+      file,
+      [
+        "block roundtrip(x: <T, H², C>) -> <T, H², C> {",
+        "  return x |> maxpool(kernel: 1×2², stride: 1×2²) as p |> upsample(1×2²) as u",
+        "}",
+        "network Decl(clip: <T, S², 3>, T = 4, S = 64) -> <T, (S/2)², 3> {",
+        "  pathway v = clip",
+        "  stage s1 {",
+        "    return v |> maxpool(kernel: 1×2², stride: 1×2²) as stem |> roundtrip as r",
+        "  }",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const info = await sfc("info", file, "--dynamic", "S");
+    expect(info.code, info.err).toBe(0);
+    expect(info.out).toContain("  requires: the declared height ⌊S/2⌋: floor(S/2) must be a multiple of 2\n");
+    expect(info.out).not.toMatch(/requires: the declared height H\b/);
+  });
+
   it("SlowFast_4x16_R50 as it is: every S ≥ 1 is valid (padded windows), and an 8-frame 1² clip runs", async () => {
     const model = path.join(work, "plain.onnx");
     const compiled = await sfc("compile", ...SLOWFAST, "--dynamic", "T,S", "-o", model);
