@@ -26,7 +26,9 @@ sfc help COMMAND (or sfc COMMAND --help) lists a command's options.
 FILE may name a standard-library module as std/NAME.sf (e.g. std/slowfast.sf).
 Parameters: --set T=8 --set alpha=4 --set beta=1/8 --set transform=t2c.
 
-Exit status: 0 clean, 1 errors in the sources, 2 usage or I/O errors.
+Exit status: 0 clean; 1 errors in the sources, or a setting that breaks a rule of
+the language (an unknown --network or --set name, a value that does not fit);
+2 usage or I/O errors.
 `;
 }
 
