@@ -5,7 +5,7 @@
  */
 import type * as A from "./ast";
 import { AstBuilder } from "./ast-builder";
-import { parseExpression } from "../grammar/parse";
+import { grammar } from "./grammar";
 import { canonicalName } from "./greek";
 import { Rational } from "./dims/rational";
 import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic";
@@ -195,7 +195,7 @@ function settingExpression(text: string, raw: string, span: Span, diagnostics: D
   // Padded to its place in the command line, so that spans point into it.
   const at = span.start + "--set ".length + text.lastIndexOf(raw);
   const padded = " ".repeat(at) + raw;
-  const { cst, problem } = parseExpression(padded);
+  const { cst, problem } = grammar().parseExpression(padded);
   const builder = AstBuilder.forText(COMMAND_LINE, padded);
   const expression = cst ? builder.exprOf(cst) : undefined;
   const [built] = builder.problems;

@@ -5,7 +5,7 @@
  * the import that causes them.
  */
 import * as path from "node:path/posix";
-import { parseSource } from "../grammar/parse";
+import { grammar } from "./grammar";
 import { AstBuilder } from "./ast-builder";
 import type * as A from "./ast";
 import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
@@ -76,7 +76,7 @@ export function parsesAlike(limits: Pick<Limits, "nesting" | "numberDigits">, bu
  * would report nothing. Undefined when anything would be reported.
  */
 export function cleanTree(modulePath: string, text: string, limits: Pick<Limits, "nesting" | "numberDigits">): A.SourceFile | undefined {
-  const parsed = parseSource(text, limits.nesting);
+  const parsed = grammar().parseSource(text, limits.nesting);
   const builder = AstBuilder.forText(modulePath, text, limits);
   const ast = builder.sourceFile(parsed.cst, modulePath, text.length);
   if (parsed.problems.length > 0 || builder.problems.length > 0) return undefined;
@@ -100,7 +100,7 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
   /** The module's tree, its syntax problems reported. */
   const parseModule = (modulePath: string, text: string): { ast: A.SourceFile; syntaxErrorOffsets: number[] } => {
     const builder = AstBuilder.forText(modulePath, text, limits);
-    const parsed = parseSource(text, limits.nesting);
+    const parsed = grammar().parseSource(text, limits.nesting);
     for (const p of parsed.problems) {
       diagnostics.push(
         makeDiagnostic(SYNTAX_CODES[p.kind], builder.spanAt(p.offset, p.offset + p.length), {
@@ -225,7 +225,7 @@ export function stdlibBlocks(stdlib: ReadonlyMap<string, string>): Map<string, s
   const out = new Map<string, string>();
   for (const [dotted, text] of [...stdlib].sort(([a], [b]) => a.localeCompare(b))) {
     const path = stdlibPath(dotted);
-    const ast = AstBuilder.forText(path, text, DEFAULT_LIMITS).sourceFile(parseSource(text, DEFAULT_LIMITS.nesting).cst, path, text.length);
+    const ast = AstBuilder.forText(path, text, DEFAULT_LIMITS).sourceFile(grammar().parseSource(text, DEFAULT_LIMITS.nesting).cst, path, text.length);
     for (const item of ast.items) if (item.kind === "block" && !out.has(item.name.name)) out.set(item.name.name, `std.${dotted}`);
   }
   return out;

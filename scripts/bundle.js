@@ -40,6 +40,20 @@ const chevrotainSingleFile = {
   },
 };
 
+// compiler/grammar.ts imports the parser with the compiler; in the bundle it is
+// required when first asked for, so that a command that parses nothing (a
+// standard-library network, whose trees are prebuilt) does not start chevrotain.
+const parserOnFirstUse = {
+  name: "parser-on-first-use",
+  setup(build) {
+    build.onLoad({ filter: /[/\\]compiler[/\\]grammar\.ts$/ }, () => ({
+      contents: 'import type * as parse from "../grammar/parse";\nexport function grammar(): typeof parse {\n  return require("../grammar/parse");\n}\n',
+      loader: "ts",
+      resolveDir: path.join(root, "compiler"),
+    }));
+  },
+};
+
 // onnx-proto and protobufjs are bundled for the emitter, which only encodes:
 // loading them from node_modules was 12 ms of every compile (resolving and
 // compiling a dozen files), against 2 ms from the bundle with its code cache.
@@ -84,7 +98,7 @@ async function bundle() {
     // import() of an external package becomes require, as tsc's CommonJS output has it: the bundle runs as a
     // script (bin/load-cli.js), which has no loader for ES modules.
     supported: { "dynamic-import": false },
-    plugins: [chevrotainSingleFile, emitterProtobuf],
+    plugins: [chevrotainSingleFile, parserOnFirstUse, emitterProtobuf],
     // A line of its own, replaced by the build id below without moving any other line (the source map stays true).
     banner: { js: `/* sfc bundle ${PLACEHOLDER} */` },
     logLevel: "warning",
