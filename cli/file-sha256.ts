@@ -10,9 +10,9 @@
  * this thread hashes the file too, and the first to finish gives it: the
  * compile never waits longer than hashing here would take.
  */
-import { createHash } from "node:crypto";
+import type * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import { Worker } from "node:worker_threads";
+import type * as workerThreads from "node:worker_threads";
 
 /** Shared between the threads: the worker's state, then the 32-byte digest. */
 const STATE = 0;
@@ -76,7 +76,8 @@ export function fileSha256(file: string): string {
 
 /** fileSha256, or undefined as soon as `stop()` is true (asked before each piece). */
 function fileSha256Unless(file: string, stop: () => boolean): string | undefined {
-  const hash = createHash("sha256");
+  // node:crypto and node:worker_threads load with a checkpoint: other commands do without them.
+  const hash = (require("node:crypto") as typeof crypto).createHash("sha256");
   const fd = fs.openSync(file, "r");
   try {
     const piece = Buffer.allocUnsafe(1 << 20);
@@ -107,8 +108,9 @@ export interface PendingDigest {
  */
 export function fileSha256InBackground(file: string): PendingDigest {
   const shared = new SharedArrayBuffer(DIGEST_OFFSET + 32);
-  let worker: Worker | undefined;
+  let worker: workerThreads.Worker | undefined;
   try {
+    const { Worker } = require("node:worker_threads") as typeof workerThreads;
     worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, shared, lowerPriority: process.platform === "linux" }, stdout: true, stderr: true });
     // Never keeps the process alive: a compile that fails early exits without the digest.
     worker.unref();

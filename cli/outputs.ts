@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { randomBytes } from "node:crypto";
+import type * as crypto from "node:crypto";
 import { describeFsError } from "../compiler/host/node";
 import { UsageError } from "./usage-error";
 
@@ -174,7 +174,7 @@ const TEMPORARY_NAME_BASE_BYTES = 200;
 function temporaryPathFor(file: string, dir: string): string {
   let base = path.basename(file);
   while (Buffer.byteLength(base) > TEMPORARY_NAME_BASE_BYTES) base = [...base].slice(0, -1).join("");
-  return path.join(dir, `.${base}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  return path.join(dir, `.${base}.${process.pid}.${(require("node:crypto") as typeof crypto).randomBytes(6).toString("hex")}.tmp`);
 }
 
 function removeQuietly(file: string): void {

@@ -20,7 +20,7 @@
  *   graph_passes    JSON: what the inference passes did (folded batch norms,
  *                   removed dropouts, merged reshapes)
  */
-import { createHash } from "node:crypto";
+import type * as crypto from "node:crypto";
 import type { NetworkParam } from "./elaborate";
 import type { MetadataValue } from "./emit/onnx";
 import { BlockParamValue } from "./values";
@@ -57,7 +57,8 @@ export function parametersJson(params: readonly NetworkParam[], dynamic: Readonl
 
 /** SHA-256 of the sources, as the `source_sha256` key describes. */
 export function sourceSha256(sources: ReadonlyMap<string, string>): string {
-  const hash = createHash("sha256");
+  // node:crypto loads when a model is written: `sfc check` and `info` do without it.
+  const hash = (require("node:crypto") as typeof crypto).createHash("sha256");
   for (const path of [...sources.keys()].sort()) {
     hash.update(path, "utf8");
     hash.update(new Uint8Array([0]));
