@@ -65,7 +65,6 @@ try {
   outcome = ${DONE};
 } finally {
   Atomics.store(state, ${STATE}, outcome);
-  Atomics.notify(state, ${STATE});
 }
 `;
 
@@ -76,7 +75,7 @@ export function fileSha256(file: string): string {
 
 /** fileSha256, or undefined as soon as `stop()` is true (asked before each piece). */
 function fileSha256Unless(file: string, stop: () => boolean): string | undefined {
-  // node:crypto and node:worker_threads load with a checkpoint: other commands do without them.
+  // node:crypto loads with a checkpoint (and to write a model): `sfc check` and `info` do without it.
   const hash = (require("node:crypto") as typeof crypto).createHash("sha256");
   const fd = fs.openSync(file, "r");
   try {
@@ -115,7 +114,7 @@ export function fileSha256InBackground(file: string): PendingDigest {
     // Never keeps the process alive: a compile that fails early exits without the digest.
     worker.unref();
     worker.on("error", () => {
-      // Seen through the shared state (FAILED, or no progress), and the file is hashed on this thread.
+      // Seen as a digest that never comes: this thread hashes the file when the digest is wanted.
     });
   } catch {
     worker = undefined;
