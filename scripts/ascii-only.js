@@ -3,7 +3,7 @@
 const { decodeVlq, encodeVlq } = require("./source-map-vlq.js");
 
 /**
- * The bundle with every non-ASCII character written as a \\uXXXX escape, and
+ * The bundle with every non-ASCII character written as a \uXXXX escape, and
  * its source map's columns moved to match. esbuild escapes strings but leaves
  * comments and regular-expression literals as written (→ in the lexer's
  * tokens, − in the printer's), and one such character makes V8 hold the
