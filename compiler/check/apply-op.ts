@@ -117,8 +117,7 @@ function requireEqual(op: OpName, found: Poly, expected: Poly, what: string, spa
   }
 }
 
-/** Claims the block's callers must meet. */
-/** Requires each claim, about `what` (or the topic's wording of its sizes). */
+/** Claims the block's callers must meet, about `what` (or the topic's wording of its sizes). */
 export function requireAll(claims: readonly Claim[], what: string | RequirementTopic, span: Span, ctx: Ctx, origin?: readonly LabelledSpan[]): void {
   const about = typeof what === "string" ? { what } : { what: what.word(what.sizes), topic: what };
   for (const claim of claims) ctx.mode.require({ ...claim, ...about, span, ...(origin ? { origin } : {}) }, ctx.assumptions);

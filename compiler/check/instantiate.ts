@@ -239,7 +239,7 @@ function checkRequirement(
     case "undecided":
       return;
     case "requires": {
-      // Passed on in the caller's sizes: a division's text is stated again with the call's values.
+      // Passed on in the caller's sizes: words that name sizes are worded again with the call's values.
       const bind = (p: Poly) => p.substitute((n) => bindings.get(n), facts.isInteger);
       const about = r.topic ? { sizes: r.topic.sizes.map(bind), word: r.topic.word } : r.what;
       return requireAll(outcome.claims, about, span, ctx, [...(r.origin ?? []), M.requirementOrigin(callee, r)]);
