@@ -11,7 +11,7 @@
  * What an outcome means where it arises is the interpreter's business, and
  * check/messages.ts words it.
  */
-import type { IntegerSymbols } from "../dims/poly";
+import type { IntegerSymbols } from "../dims/monomials";
 import { Poly } from "../dims/poly";
 import { Rational } from "../dims/rational";
 

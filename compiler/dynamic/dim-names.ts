@@ -13,7 +13,8 @@
  * needed); floor and ceil round the quotient down and up. No spaces:
  * `T`, `8*T`, `S^2`, `ceil(S/2)`, `floor((S+1)/4)`, `2*T*S`, `T+1`.
  */
-import { Poly, type Power, type Term } from "../dims/poly";
+import type { Power, Term } from "../dims/monomials";
+import { Poly } from "../dims/poly";
 import { Rational } from "../dims/rational";
 
 function degree(t: Term): number {

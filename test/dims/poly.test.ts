@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { Poly, ceilDiv, floorDiv, type IntegerSymbols } from "../../compiler/dims/poly";
+import type { IntegerSymbols } from "../../compiler/dims/monomials";
+import { Poly, ceilDiv, floorDiv } from "../../compiler/dims/poly";
 import { Rational } from "../../compiler/dims/rational";
 
 // β is the SlowFast channel ratio (1/8): a rational parameter, unlike α.
