@@ -11,8 +11,7 @@ import type { Assignment, Bracket } from "./prover";
 
 /** a/b as written: (S + 2)/(S + 1), S/2, S/(2m). */
 export function quotientText(dividend: Poly, divisor: Poly): string {
-  const wrap = (p: Poly) => (p.termList().length > 1 ? `(${p})` : `${p}`);
-  return divisor.equals(Poly.ONE) ? `${dividend}` : `${wrap(dividend)}/${divisor.readsAsDivisor() ? `${divisor}` : `(${divisor})`}`;
+  return divisor.equals(Poly.ONE) ? `${dividend}` : `${dividend.operandText()}/${divisor.divisorText()}`;
 }
 
 /** What a division required whole is about: "S/k a whole number". */
@@ -35,8 +34,7 @@ export function bracketNotes(dividend: Poly, divisor: Poly, never: Bracket, evid
   const { quotient, remainder } = never;
   const ratio = quotientText(dividend, divisor);
   const every = sizesText(evidence, ctx);
-  const factor = (p: Poly) => (p.termList().length > 1 ? `(${p})` : `${p}`);
-  const multiple = divisor.equals(Poly.ONE) ? `${quotient}` : quotient.equals(Poly.ONE) ? `${divisor}` : `${factor(quotient)}·${factor(divisor)}`;
+  const multiple = divisor.equals(Poly.ONE) ? `${quotient}` : quotient.equals(Poly.ONE) ? `${divisor}` : `${quotient.operandText()}·${divisor.operandText()}`;
   const split = quotient.isZero() ? "" : `${dividend} = ${multiple} + ${remainder}, and `;
   const at = [...evidence].map(([n, v]) => `${n} = ${v}`).join(", ");
   const get = (n: string) => evidence.get(n);

@@ -162,15 +162,20 @@ export class Poly {
     return into;
   }
 
+  /** As an operand of a product or a quotient: a sum in brackets, (S + 1). */
+  operandText(): string {
+    return this.terms.length > 1 ? `(${this})` : this.toString();
+  }
+
   /**
-   * Whether it prints as a divisor without brackets: a constant, or one
-   * symbol or floor atom (to a power) with coefficient 1. `S/2m` would read
-   * as (S/2)·m, since a product by juxtaposition binds less tightly than `/`.
+   * As a divisor: in brackets unless a constant, or one symbol or floor atom
+   * (to a power) with coefficient 1. S/2m would read as (S/2)·m, since a
+   * product by juxtaposition binds less tightly than `/`: S/(2m).
    */
-  readsAsDivisor(): boolean {
-    if (this.constantValue() !== undefined) return true;
+  divisorText(): string {
     const [only] = this.terms;
-    return this.terms.length === 1 && only!.coef.equals(Rational.ONE) && only!.powers.length === 1;
+    const bare = this.constantValue() !== undefined || (this.terms.length === 1 && only!.coef.equals(Rational.ONE) && only!.powers.length === 1);
+    return bare ? this.toString() : `(${this})`;
   }
 
   hasFloorAtoms(): boolean {
@@ -473,20 +478,11 @@ function formatFactor(p: Power): string {
   let base: string;
   const ceiling = p.factor.kind === "floor" ? asCeiling(p.factor) : undefined;
   if (p.factor.kind === "var") base = p.factor.name;
-  else if (ceiling) base = `⌈${wrap(ceiling.num)}/${ceiling.den}⌉`;
+  else if (ceiling) base = `⌈${ceiling.num.operandText()}/${ceiling.den}⌉`;
   else if (p.factor.den.constantValue()?.equals(Rational.ONE)) base = `⌊${p.factor.num}⌋`;
-  else base = `⌊${wrap(p.factor.num)}/${wrapDen(p.factor.den)}⌋`;
+  else base = `⌊${p.factor.num.operandText()}/${p.factor.den.divisorText()}⌋`;
   if (p.exp === 1) return base;
   return base + [...String(p.exp)].map((ch) => SUPERSCRIPTS[Number(ch)]).join("");
-}
-
-function wrap(p: Poly): string {
-  const s = p.toString();
-  return p.termList().length > 1 ? `(${s})` : s;
-}
-
-function wrapDen(p: Poly): string {
-  return p.readsAsDivisor() ? p.toString() : `(${p})`;
 }
 
 /** Multi-letter names get a · so that "α·frames" is not read as one name. */
