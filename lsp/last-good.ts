@@ -21,6 +21,8 @@ export function parses(result: CheckResult, modulePath: string): boolean {
 export interface FileView {
   readonly facts: SourceFacts;
   readonly file: FileFacts;
+  /** The check each type fact comes from: `facts`, or an importer's for a module of blocks (Workspace.analysis). */
+  readonly factsOf: (t: TypeFact) => SourceFacts;
 }
 
 /** The type facts to show in a file: sorted by where they start. */
@@ -36,22 +38,31 @@ export const STALE_NOTE = "as of the last version of the file that parsed";
 
 /** The current types, completed from `lastGood` where the current version does not parse. */
 export function typesToShow(current: FileView, lastGood: FileView | undefined, currentParses: boolean): ShownTypes {
-  const fresh: ShownTypes = { types: current.file.types, stale: new Set(), factsOf: () => current.facts };
+  const fresh: ShownTypes = { types: current.file.types, stale: new Set(), factsOf: current.factsOf };
   const oldText = lastGood?.file.module.text;
   const text = current.file.module.text;
   if (currentParses || !lastGood || oldText === undefined || oldText === text) return fresh;
   const move = mover(oldText, text, current.file.module.path);
   // Items the current version still has types for keep its own; the others get the moved ones.
   const typed = current.file.module.ast.items.filter((item) => current.file.types.some((t) => item.span.start <= t.span.start && t.span.end <= item.span.end));
-  const stale = new Set<TypeFact>();
+  // Each moved fact, with the one it was moved from: that one knows its check.
+  const movedFrom = new Map<TypeFact, TypeFact>();
   for (const t of lastGood.file.types) {
     const span = move(t.span);
     if (!span || typed.some((item) => item.span.start < span.end && span.start < item.span.end)) continue;
-    stale.add({ ...t, span });
+    movedFrom.set({ ...t, span }, t);
   }
-  if (stale.size === 0) return fresh;
+  if (movedFrom.size === 0) return fresh;
+  const stale: ReadonlySet<TypeFact> = new Set(movedFrom.keys());
   const types = [...current.file.types, ...stale].sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
-  return { types, stale, factsOf: (t) => (stale.has(t) ? lastGood.facts : current.facts) };
+  return {
+    types,
+    stale,
+    factsOf: (t) => {
+      const original = movedFrom.get(t);
+      return original ? lastGood.factsOf(original) : current.factsOf(t);
+    },
+  };
 }
 
 /**

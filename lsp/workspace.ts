@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { check, type CheckResult, type FileFacts, type SourceFacts, type SourceHost } from "../compiler/index";
+import { check, type CheckResult, type FileFacts, type SourceFacts, type SourceHost, type TypeFact } from "../compiler/index";
 import type * as A from "../compiler/ast";
 import { loadStdlib, packageRoot } from "../compiler/host/node";
 import { DEFAULT_LIMITS } from "../compiler/limits";
@@ -25,8 +25,10 @@ export interface Analysis {
   readonly version: number;
   readonly path: string;
   readonly result: CheckResult;
-  /** The module paths the document's check read: itself and its imports. */
+  /** The module paths the document's check read: itself and its imports (and, for a module of blocks, its open importers'). */
   readonly reads: ReadonlySet<string>;
+  /** The check a type fact of the document comes from, whose graphs its node range indexes. */
+  readonly factsOf: (t: TypeFact) => SourceFacts;
 }
 
 export class Workspace {
@@ -37,6 +39,8 @@ export class Workspace {
   private readonly lastParsed = new Map<string, FileView>();
   /** What each open document's last check read; kept when that check goes stale, to know who imports what. */
   private readonly reads = new Map<string, ReadonlySet<string>>();
+  /** The documents whose analysis is being made: an importer's, asked for by a module it imports, skips them. */
+  private readonly analysing = new Set<string>();
   private readonly stdlibRoot: string;
   private stdlibOnDisk: ReadonlyMap<string, string> | undefined;
   /**
@@ -146,23 +150,69 @@ export class Workspace {
     if (!doc) return undefined;
     const known = this.analyses.get(uri);
     if (known && known.version === doc.version) return known;
-    const host = this.host();
-    let result = check({ files: [doc.path], host, facts: true });
-    // A module of blocks has no network of its own to give concrete types:
-    // check it with the open files that import it, whose networks do.
-    const importers = result.networks.length === 0 ? this.openDocuments().filter((d) => d.uri !== uri && this.reads.get(d.uri)?.has(doc.path)) : [];
-    if (importers.length > 0) {
-      const withImporters = check({ files: [doc.path, ...importers.map((d) => d.path)], host, facts: true });
-      // Its own diagnostics are the same; the importers' are theirs to publish.
-      result = { ...withImporters, diagnostics: result.diagnostics, ok: result.ok };
+    this.analysing.add(uri);
+    let analysis: Analysis;
+    try {
+      analysis = this.withImportersTypes(doc, check({ files: [doc.path], host: this.host(), facts: true }));
+    } finally {
+      this.analysing.delete(uri);
     }
-    const reads = new Set(result.facts?.files.keys() ?? [doc.path]);
-    const analysis: Analysis = { version: doc.version, path: doc.path, result, reads };
     this.analyses.set(uri, analysis);
-    this.reads.set(uri, reads);
-    const file = result.facts?.files.get(doc.path);
-    if (result.facts && file && parses(result, doc.path)) this.lastParsed.set(uri, { facts: result.facts, file });
+    this.reads.set(uri, analysis.reads);
+    const file = analysis.result.facts?.files.get(doc.path);
+    if (analysis.result.facts && file && parses(analysis.result, doc.path)) {
+      this.lastParsed.set(uri, { facts: analysis.result.facts, file, factsOf: analysis.factsOf });
+    }
     return analysis;
+  }
+
+  /**
+   * A module of blocks has no network of its own to give concrete types: the
+   * open files that import it have, and their own analyses, which their
+   * diagnostics need anyway, hold its types at their networks' defaults. Each
+   * place takes the concrete type of the first importer whose networks reach
+   * it, as one check of them all would (at the first network elaborated
+   * through the code), else its own symbolic one; the diagnostics stay the
+   * module's own.
+   */
+  private withImportersTypes(doc: OpenDocument, result: CheckResult): Analysis {
+    const own: Analysis = {
+      version: doc.version,
+      path: doc.path,
+      result,
+      reads: new Set(result.facts?.files.keys() ?? [doc.path]),
+      factsOf: () => result.facts!,
+    };
+    const ownFile = result.facts?.files.get(doc.path);
+    if (result.networks.length > 0 || !result.facts || !ownFile) return own;
+    const importers = this.openDocuments().filter((d) => d.uri !== doc.uri && !this.analysing.has(d.uri) && this.reads.get(d.uri)?.has(doc.path));
+    const reads = new Set(own.reads);
+    const byPlace = new Map<string, TypeFact>();
+    const sourceOf = new Map<TypeFact, SourceFacts>();
+    for (const importer of importers) {
+      const theirs = this.analysis(importer.uri);
+      const facts = theirs?.result.facts;
+      const file = facts?.files.get(doc.path);
+      // Their check read this document as it is now: an edit here marks their analysis stale (invalidate).
+      if (!theirs || !facts || file?.module.text !== doc.text) continue;
+      for (const p of theirs.reads) reads.add(p);
+      for (const t of file.types) {
+        // Code no network of theirs reaches has its symbolic type alone there: a later importer's network may reach it.
+        if (t.concrete === undefined || byPlace.has(placeOf(t))) continue;
+        byPlace.set(placeOf(t), t);
+        sourceOf.set(t, theirs.factsOf(t));
+      }
+    }
+    if (sourceOf.size === 0) return own;
+    for (const t of ownFile.types) if (!byPlace.has(placeOf(t))) byPlace.set(placeOf(t), t);
+    const types = [...byPlace.values()].sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
+    const files = new Map(result.facts.files).set(doc.path, { ...ownFile, types });
+    return {
+      ...own,
+      result: { ...result, facts: { ...result.facts, files } },
+      reads,
+      factsOf: (t) => sourceOf.get(t) ?? result.facts!,
+    };
   }
 
   /**
@@ -229,7 +279,7 @@ export class Workspace {
     const a = this.analysis(uri);
     const file = a?.result.facts?.files.get(a.path);
     if (!a || !a.result.facts || !file) return undefined;
-    return typesToShow({ facts: a.result.facts, file }, this.lastParsed.get(uri), parses(a.result, a.path));
+    return typesToShow({ facts: a.result.facts, file, factsOf: a.factsOf }, this.lastParsed.get(uri), parses(a.result, a.path));
   }
 
   /** The facts of one file as the document's analysis saw them. */
@@ -237,6 +287,11 @@ export class Workspace {
     const a = this.analysis(uri);
     return a?.result.facts?.files.get(modulePath ?? a.path);
   }
+}
+
+/** Where a type fact is shown, and of what: two checks of one text give a place the same key. */
+function placeOf(t: TypeFact): string {
+  return `${t.span.start}:${t.span.end}:${t.role}`;
 }
 
 /** How many .sf files a search for closed importers reads at most. */
