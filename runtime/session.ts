@@ -162,7 +162,7 @@ function asFloat32(name: string, t: Ort.Tensor): Float32Array {
  * Math.imul gives the product modulo 2^32 exactly, which float multiplication
  * would not once i * 2654435761 exceeds 2^53.
  */
-export function deterministicClip(shape: number[]): Float32Array {
+export function deterministicClip(shape: readonly number[]): Float32Array {
   let n = 1;
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0) throw new RangeError(`shape [${shape.join(", ")}] must hold non-negative integers`);

@@ -308,7 +308,7 @@ describe("substitute", () => {
     const wideEnv = fc.record({ S: big, T: big, C: big, α: fc.integer({ min: 1, max: 6 }).map((n) => Rational.of(n)), β: big });
     fc.assert(
       fc.property(anyPoly, fc.oneof(anyEnv, wideEnv), (p, env) => {
-        const exact = p.substitute((name) => Poly.constant(env[name]!), ints).constantValue();
+        const exact = p.substitute((name) => Poly.constant((env as Readonly<Record<string, Rational>>)[name]!), ints).constantValue();
         expect(exact).toBeDefined();
         expect(value(p, env).equals(exact!)).toBe(true);
       }),

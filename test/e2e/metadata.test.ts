@@ -100,10 +100,10 @@ describe("model metadata", () => {
       });
       expect(result.diagnostics).toEqual([]);
       expect(asked).toBe(0);
-      const metadata = onnx.ModelProto.decode(result.model).metadataProps ?? [];
+      const metadata = onnx.ModelProto.decode(result.model!).metadataProps ?? [];
       expect(asked).toBe(1);
       expect(metadata.find((p) => p.key === "weights_sha256")?.value).toBe(digest);
-      expect(result.model.byteLength).toBe(result.serialised?.byteLength);
+      expect(result.model!.byteLength).toBe(result.serialised?.byteLength);
     });
 
     it("must have the length of a hex SHA-256: the model's size was planned with it", () => {

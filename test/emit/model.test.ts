@@ -64,9 +64,9 @@ function everyOpGraph(opset: number): IRGraph {
   const b = new IRBuilder(`every_op_${opset}`);
   const clip = b.input("clip", [3, 16, 6, 6]);
   const fast = unsupportedAtOpset({ kind: "frames", from: 0, every: 2 }, opset)
-    ? b.op("fast.frames", { kind: "frames", indices: [0, 2, 4, 6, 8, 10, 12, 14] }, [clip])
+    ? b.op("fast.frames", { kind: "frames", indices: [0, 2, 4, 6, 8, 10, 12, 14], from: 0 }, [clip])
     : b.op("fast.frames", { kind: "frames", from: 0, every: 2 }, [clip]);
-  const slow = b.op("slow.frames", { kind: "frames", indices: [0, 5, 10, 15] }, [clip]);
+  const slow = b.op("slow.frames", { kind: "frames", indices: [0, 5, 10, 15], from: 0 }, [clip]);
   const conv = b.conv("fast.conv", fast, { out: 4, kernel: [3, 3, 3], pads: [1, 1, 1, 1, 1, 1], bias: true });
   const bn = b.batchnorm("fast.bn", conv);
   const acts = (["relu", "sigmoid", "tanh", "gelu", "silu"] as const).reduce(
@@ -200,7 +200,7 @@ describe("initializers and attributes", () => {
   const bn = b.batchnorm("bn", conv, 1e-5, 0.1);
   const pooled = b.op("pool", { kind: "avgpool", kernel: [1, 3, 3], stride: [1, 1, 1], pads: [0, 1, 1, 0, 1, 1], countIncludePad: true }, [bn]);
   const slow = b.op("slow", { kind: "frames", from: 1, every: 3 }, [pooled]);
-  const picked = b.op("picked", { kind: "frames", indices: [0, 1, 1] }, [slow]);
+  const picked = b.op("picked", { kind: "frames", indices: [0, 1, 1], from: 0 }, [slow]);
   const reshaped = b.op("reshaped", { kind: "reshape", shape: [6, 3, 9] }, [picked]);
   const scaled = b.op("scaled", { kind: "scale", factor: 0.25 }, [reshaped]);
   const features = b.op("features", { kind: "reshape", shape: [162] }, [scaled]);
@@ -401,7 +401,7 @@ describe("opsets", () => {
     { kind: "reshape", shape: [4] },
     { kind: "transpose", perm: [0, 2, 1] },
     { kind: "frames", from: 0, every: 2 },
-    { kind: "frames", indices: [0, 1] },
+    { kind: "frames", indices: [0, 1], from: 0 },
   ];
 
   it("expresses every op at opsets 13 through MAX_OPSET", () => {

@@ -50,7 +50,7 @@ describe("long flat chains", () => {
     const text = flatSum(terms);
     const { cst, problems } = parseSource(text);
     expect(problems).toEqual([]);
-    const counter = countOperatorReads(cst, 4 * terms);
+    const counter = countOperatorReads(cst!, 4 * terms);
     const builder = AstBuilder.forText("sum.sf", text, DEFAULT_LIMITS);
     builder.sourceFile(cst, "sum.sf", text.length);
     expect(counter.reads).toBeGreaterThan(terms - 1);

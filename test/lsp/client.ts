@@ -13,6 +13,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   PublishDiagnosticsNotification,
+  type MessageConnection,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type InitializeResult,
@@ -83,7 +84,8 @@ export class TestClient {
 
   static async start(initializationOptions?: unknown, capabilities: object = {}, rootUri: string = fileUri(ROOT)): Promise<TestClient> {
     const client = new TestClient();
-    client.connection.onRequest((method, params) => {
+    // Every request the server makes: the connection takes a handler for all methods, which its protocol typing leaves out.
+    (client.connection as unknown as MessageConnection).onRequest((method, params) => {
       client.serverRequests.push({ method, params });
       return null;
     });

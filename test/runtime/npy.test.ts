@@ -92,7 +92,7 @@ describe("readNpy / writeNpy", () => {
   });
 
   it("writes the header text numpy writes", () => {
-    const text = (b: Uint8Array): string => Buffer.from(b.subarray(10, 10 + (b[8] | (b[9] << 8)))).toString("latin1");
+    const text = (b: Uint8Array): string => Buffer.from(b.subarray(10, 10 + (b[8]! | (b[9]! << 8)))).toString("latin1");
     expect(text(writeNpy(Float32Array.from([1, 2, 3]), [3]))).toBe(
       `{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }${" ".repeat(20)}`.padEnd(117, " ") + "\n",
     );

@@ -33,8 +33,8 @@ describe("openSession / runModel", () => {
     expect(provider).toBe("cpu");
     expect(warnings).toEqual([]);
     const out = await runModel(session, { x });
-    expect(out.y.shape).toEqual([2, 3]);
-    expect(Array.from(out.y.data)).toEqual([0, 2, 0, 4, 0, 6]);
+    expect(out.y!.shape).toEqual([2, 3]);
+    expect(Array.from(out.y!.data)).toEqual([0, 2, 0, 4, 0, 6]);
     await session.release();
   });
 
@@ -56,7 +56,7 @@ describe("openSession / runModel", () => {
       expect(warnings[0]).toMatch(/running on cpu/);
     }
     const out = await runModel(session, { x });
-    expect(Array.from(out.y.data)).toEqual([0, 2, 0, 4, 0, 6]);
+    expect(Array.from(out.y!.data)).toEqual([0, 2, 0, 4, 0, 6]);
     await session.release();
   });
 
@@ -65,7 +65,7 @@ describe("openSession / runModel", () => {
     if (provider === "cpu") expect(warnings[0]).toMatch(/'webgpu'/);
     else expect(warnings).toEqual([]);
     const out = await runModel(session, { x });
-    expect(Array.from(out.y.data)).toEqual([0, 2, 0, 4, 0, 6]);
+    expect(Array.from(out.y!.data)).toEqual([0, 2, 0, 4, 0, 6]);
     await session.release();
   });
 
@@ -114,12 +114,12 @@ describe("topK", () => {
     const logits = Float32Array.from(expected.output.values.flat());
     const top = topK(logits, 10, 5);
     expect(top.map((row) => row.map((c) => c.index))).toEqual(expected.output.top5);
-    expect(top[0][0].value).toBe(Math.fround(expected.output.values[0][6]));
+    expect(top[0]![0]!.value).toBe(Math.fround(expected.output.values[0]![6]!));
   });
 
   it("orders ties by class index, puts NaN last and clamps k", () => {
     const top = topK(Float32Array.from([1, NaN, 3, 3, -Infinity]), 5, 9);
-    expect(top[0].map((c) => c.index)).toEqual([2, 3, 0, 4, 1]);
+    expect(top[0]!.map((c) => c.index)).toEqual([2, 3, 0, 4, 1]);
   });
 
   it("rejects logits that do not split into rows", () => {

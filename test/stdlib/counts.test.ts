@@ -94,7 +94,7 @@ describe("the paper's weaker Fast-pathway inputs, as `sfc info --format json` re
   for (const [set, params, gflops] of settings) {
     it(`${set.join(", ")}: ${params.toLocaleString("en-US")} parameters, ${gflops.toFixed(2)} GFLOPs`, async () => {
       let printed = "";
-      const io = { out: (t: string) => (printed += t), err: (t: string) => (printed += t) };
+      const io = { out: (t: string) => (printed += t), err: (t: string) => (printed += t), colorOut: false, colorErr: false };
       const args = ["info", "std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "S=256", ...set.flatMap((s) => ["--set", s]), "--format", "json"];
       expect(await main(args, io)).toBe(0);
       const info = JSON.parse(printed) as { params: number; gflops: number };

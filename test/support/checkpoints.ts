@@ -81,7 +81,7 @@ export class PickleWriter {
     do {
       bytes.push(Number(v & 0xffn));
       v >>= 8n;
-    } while (!(v === 0n && (bytes[bytes.length - 1] & 0x80) === 0) && !(v === -1n && (bytes[bytes.length - 1] & 0x80) !== 0));
+    } while (!(v === 0n && (bytes[bytes.length - 1]! & 0x80) === 0) && !(v === -1n && (bytes[bytes.length - 1]! & 0x80) !== 0));
     return this.op(0x8a, bytes.length, ...bytes);
   }
   float(f: number): this {
@@ -123,7 +123,7 @@ export function contiguousStride(size: number[]): number[] {
   let acc = 1;
   for (let d = size.length - 1; d >= 0; d--) {
     s[d] = acc;
-    acc *= size[d];
+    acc *= size[d]!;
   }
   return s;
 }
@@ -170,7 +170,7 @@ const CRC_TABLE = (() => {
 
 function crc32(b: Uint8Array): number {
   let c = 0xffffffff;
-  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff] ^ (c >>> 8);
+  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 

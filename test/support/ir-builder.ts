@@ -60,7 +60,31 @@ export function outputShape(op: IROp, inputs: readonly (readonly number[])[]): n
       return out;
     }
     case "add":
+    case "sub":
+    case "mul":
+    case "div":
       return broadcast(x, inputs[1]!);
+    case "constant":
+      return [...op.shape];
+    case "mean":
+    case "sum":
+    case "max": {
+      // Axes count the batch as 0.
+      const reduced = new Set(op.axes.map((axis) => axis - 1));
+      return op.keep ? x.map((size, axis) => (reduced.has(axis) ? 1 : size)) : x.filter((_, axis) => !reduced.has(axis));
+    }
+    case "resize":
+    case "upsample":
+      return [...op.sizes];
+    case "slice": {
+      const out = [...x];
+      op.axes.forEach((batchedAxis, k) => {
+        const axis = batchedAxis - 1;
+        const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + x[axis]! : i, 0), x[axis]!);
+        out[axis] = Math.max(0, Math.ceil((clamp(op.ends[k]!) - clamp(op.starts[k]!)) / op.steps[k]!));
+      });
+      return out;
+    }
     case "matmul":
       return [...x.slice(0, -1), inputs[1]![inputs[1]!.length - 1]!];
     case "reshape":
@@ -80,6 +104,8 @@ export function outputShape(op: IROp, inputs: readonly (readonly number[])[]): n
     case "dropout":
     case "softmax":
     case "scale":
+    case "hardswish":
+    case "swish":
       return [...x];
     default: {
       const unhandled: never = op;

@@ -148,7 +148,7 @@ describe("the full-size SlowFast_8x8_R50 Caffe2 layout", () => {
     if (!("ok" in choice)) return expect.fail(choice.problem);
     expect(choice.ok.naming.name).toBe("caffe2");
     const diagnostics: Diagnostic[] = [];
-    const where: Span = { file: "<command line>", start: 0, end: 1 };
+    const where: Span = { file: "<command line>", start: 0, end: 1, line: 1, column: 1, endLine: 1, endColumn: 2 };
     const bound = bindCheckpoint(r.graph!, choice.ok.checkpoint, choice.ok.naming, where, diagnostics, { padTrailingOnes: choice.ok.padTrailingOnes });
     expect(diagnostics.map((d) => d.message)).toEqual([]);
     expect(bound.size).toBe(weights.length);

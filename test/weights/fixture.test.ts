@@ -87,7 +87,7 @@ describe("reference fixture weights", () => {
 
   it("exposes the safetensors metadata", () => {
     expect(st.metadata?.seed).toBe("7");
-    expect(JSON.parse(st.metadata!.config).arch).toBe("slowfast");
+    expect(JSON.parse(st.metadata!.config!).arch).toBe("slowfast");
   });
 
   it("readCheckpoint picks the reader from the content, not the file name", () => {

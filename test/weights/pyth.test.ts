@@ -33,7 +33,7 @@ function fixtureParts(): { pkl: Uint8Array; storages: Record<string, Uint8Array>
   let pkl: Uint8Array | undefined;
   for (const [name, e] of zip.entries) {
     const m = /^[^/]+\/data\/(.+)$/.exec(name);
-    if (m) storages[m[1]] = zip.read(e);
+    if (m) storages[m[1]!] = zip.read(e);
     else if (name.endsWith("/data.pkl")) pkl = zip.read(e);
   }
   return { pkl: pkl!, storages };
@@ -385,7 +385,7 @@ describe("readPyth: malformed input", () => {
       for (let i = 0; i < file.length; i++) {
         for (const mask of [0x01, 0x80, 0xff]) {
           const bad = file.slice();
-          bad[i] ^= mask;
+          bad[i]! ^= mask;
           try {
             // Tensor bytes are read on use, so use them: corrupt deflate data shows only then.
             for (const tensor of readPyth(bad).tensors.values()) void tensor.data;

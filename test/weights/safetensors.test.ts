@@ -104,7 +104,7 @@ describe("readSafetensors", () => {
     }
     for (let i = 8; i < 2000; i += 7) {
       const bad = fixture.slice(0, head + 64);
-      bad[i] ^= 0x5a;
+      bad[i]! ^= 0x5a;
       try {
         readSafetensors(bad);
       } catch (e) {
