@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Packs what bench/gpu-device.sh needs on the device machine, which has no
+# Node, no network and no node_modules, into .gpu-carry/ (ignored by git),
+# within the 64 MiB a device call may carry beside the tracked files: this
+# Node binary and onnxruntime-node's Linux x64 library, xz-compressed; the
+# rest of onnxruntime-node and the packages `sfc run` loads from node_modules
+# (onnxruntime-common, onnx-proto and protobufjs's runtime); the bundled CLI with its
+# code cache (made by this Node, so valid there); and Debian's Vulkan loader,
+# which WebGPU (Dawn) needs to find the GPU's driver. Then:
+#   device run: command "bash bench/gpu-device.sh", carry [".gpu-carry"], timeout_s 480
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm run -s build >/dev/null
+C=.gpu-carry
+rm -rf "$C"
+M="$C/node_modules"
+mkdir -p "$C/dist" "$C/debs" "$M/onnxruntime-node"
+xz -T0 -9 -c "$(readlink -f "$(command -v node)")" >"$C/node.xz"
+ORT=node_modules/onnxruntime-node
+LIB=$(ls -d "$ORT"/bin/napi-v*/linux/x64)
+cp -r "$ORT/package.json" "$ORT/dist" "$M/onnxruntime-node/"
+mkdir -p "$M/onnxruntime-node/${LIB#"$ORT"/}"
+cp "$LIB/onnxruntime_binding.node" "$M/onnxruntime-node/${LIB#"$ORT"/}/"
+xz -T0 -9 -c "$LIB/libonnxruntime.so.1" >"$M/onnxruntime-node/${LIB#"$ORT"/}/libonnxruntime.so.1.xz"
+cp -r node_modules/onnxruntime-common node_modules/onnx-proto node_modules/protobufjs node_modules/@protobufjs node_modules/long "$M/"
+# protobufjs's command line and browser builds (22 MB) are not what onnx-proto loads.
+rm -rf "$M/protobufjs/cli" "$M/protobufjs/dist"
+cp dist/sfc.js dist/sfc.js.cache dist/sfc.js.stdlib "$C/dist/"
+(cd "$C/debs" && apt-get download libvulkan1 >/dev/null 2>&1) || true
+ls "$C"/debs/libvulkan1_*.deb >/dev/null || { echo "could not download libvulkan1 (Debian's Vulkan loader)" >&2; exit 1; }
+tracked=$(git ls-files -z | xargs -0 du -cb | tail -1 | cut -f1)
+carried=$(du -sb "$C" | cut -f1)
+echo "$C: $((carried / 1048576)) MiB; with the tracked files $(((carried + tracked) / 1048576)) MiB of the 64 MiB a call carries"
