@@ -92,13 +92,26 @@ export async function openSession(model: Uint8Array, opts: SessionOptions = {}):
         const session = await ort.InferenceSession.create(model, { ...base, executionProviders: [requested] });
         return { session, provider: requested, warnings };
       } catch (e) {
-        warnings.push(`execution provider '${requested}' failed to start (${firstLine(e)}); running on cpu`);
+        warnings.push(`execution provider '${requested}' failed to start (${providerFailure(e)}); running on cpu`);
       }
     }
   }
 
   const session = await ort.InferenceSession.create(model, { ...base, executionProviders: ["cpu"] });
   return { session, provider: "cpu", warnings };
+}
+
+/**
+ * onnxruntime's reason a provider could not start, without the source
+ * location and failed condition its checks put first ("/onnxruntime_src/…/
+ * webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(…)
+ * adapter_result.status == … was false. Failed to get a WebGPU adapter: No
+ * supported adapters" says "Failed to get a WebGPU adapter: No supported
+ * adapters"); any other message, its first line.
+ */
+export function providerFailure(e: unknown): string {
+  const line = firstLine(e);
+  return /^\S+\.(?:cc|cpp|h):\d+ .* was false\. (.+)$/.exec(line)?.[1] ?? line;
 }
 
 function firstLine(e: unknown): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { onnx } from "onnx-proto";
 import * as ort from "onnxruntime-node";
-import { deterministicClip, openSession, runModel, topK } from "../../runtime/session";
+import { deterministicClip, openSession, providerFailure, runModel, topK } from "../../runtime/session";
 import { readExpected } from "../support/fixtures";
 
 /** y = Relu(x) over float32 [N, 3], IR version 8, opset 17. */
@@ -62,11 +62,23 @@ describe("openSession / runModel", () => {
 
   it("falls back to cpu when WebGPU has no adapter, or runs on it when it has", async () => {
     const { session, provider, warnings } = await openSession(reluModel(), { ep: "webgpu" });
-    if (provider === "cpu") expect(warnings[0]).toMatch(/'webgpu'/);
-    else expect(warnings).toEqual([]);
+    if (provider === "cpu") {
+      expect(warnings[0]).toMatch(/'webgpu'/);
+      // onnxruntime's reason, without the source file and condition of the check that failed.
+      expect(warnings[0]).not.toMatch(/onnxruntime_src|was false/);
+    } else expect(warnings).toEqual([]);
     const out = await runModel(session, { x });
     expect(Array.from(out.y!.data)).toEqual([0, 2, 0, 4, 0, 6]);
     await session.release();
+  });
+
+  it("gives onnxruntime's reason a provider failed without where in onnxruntime it was found", () => {
+    const webgpu =
+      "/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(const onnxruntime::webgpu::WebGpuContextConfig&)::<lambda()> adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters";
+    expect(providerFailure(new Error(webgpu))).toBe("Failed to get a WebGPU adapter: No supported adapters");
+    expect(providerFailure(new Error("OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library\nmore"))).toBe(
+      "OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library",
+    );
   });
 
   it("rejects missing, unknown and mis-sized inputs", async () => {
