@@ -7,7 +7,7 @@
 import { ceilDiv, floorDiv, Poly } from "../dims/poly";
 import { Rational } from "../dims/rational";
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
-import { OPS, type FormalKind, type OpArgs, type OpName, type RuleContext } from "../ops";
+import { OPS, type FormalKind, type FormalSpec, type OpArgs, type OpName, type RuleContext } from "../ops";
 import type { LabelledSpan } from "../diagnostics/diagnostic";
 import type { Span } from "../span";
 import type { TensorType } from "../types";
@@ -141,63 +141,111 @@ export function requireIntegral(p: Poly, what: string, span: Span, ctx: Ctx): vo
   }
 }
 
+/** Each op's formals by name, made once: every application of the op reads them. */
+interface FormalsByName {
+  readonly kinds: ReadonlyMap<string, FormalKind>;
+  readonly defaults: ReadonlyMap<string, FormalSpec["default"]>;
+}
+
+const formalsByOp = new Map<OpName, FormalsByName>();
+
+function formalsOf(name: OpName): FormalsByName {
+  let known = formalsByOp.get(name);
+  if (known === undefined) {
+    const formals = OPS[name].formals;
+    known = { kinds: new Map(formals.map((f) => [f.name, f.kind])), defaults: new Map(formals.map((f) => [f.name, f.default])) };
+    formalsByOp.set(name, known);
+  }
+  return known;
+}
+
 /** The bound arguments as the op's rule reads them; a wrong kind of value is SF0204. */
 function opArgs(name: OpName, bound: Map<string, Value>, fail: (d: Diagnostic) => never, spanOf: (arg?: string) => Span): OpArgs {
-  const spec = OPS[name];
-  const kinds = new Map<string, FormalKind>(spec.formals.map((f) => [f.name, f.kind]));
-  const defaults = new Map(spec.formals.map((f) => [f.name, f.default]));
-  const expectKind = (n: string, v: Value, want: string): never => fail(M.opArgumentKind(name, n, spanOf(n), v, want));
-  const asTensor = (n: string, v: Value): TensorType => (v.kind === "tensor" ? v.type : expectKind(n, v, "a tensor"));
-  const asDims = (n: string, v: Value): Poly[] => dimsOf(v, (bad) => expectKind(n, bad, "numbers"));
-  // Every argument of the wrong kind is an error, whether the rule reads it or not.
-  for (const [n, v] of bound) {
-    const want = wrongKind(kinds.get(n), v);
-    if (want) expectKind(n, v, want);
+  return new BoundArgs(name, bound, fail, spanOf);
+}
+
+/**
+ * OpArgs over one call's bound arguments. A class rather than an object of
+ * closures: one is made for every op applied, thousands in a check.
+ */
+class BoundArgs implements OpArgs {
+  private readonly defaults: ReadonlyMap<string, FormalSpec["default"]>;
+
+  constructor(
+    private readonly name: OpName,
+    private readonly bound: Map<string, Value>,
+    private readonly fail: (d: Diagnostic) => never,
+    private readonly spanOf: (arg?: string) => Span,
+  ) {
+    const formals = formalsOf(name);
+    this.defaults = formals.defaults;
+    // Every argument of the wrong kind is an error, whether the rule reads it or not.
+    for (const [n, v] of bound) {
+      const want = wrongKind(formals.kinds.get(n), v);
+      if (want) this.expectKind(n, v, want);
+    }
   }
-  // The rules ask only for their own formals, which bindArgs bound or which have defaults.
-  const get = (n: string): Value => bound.get(n) ?? tableBug(name, n);
-  return {
-    tensor: (n) => asTensor(n, get(n)),
-    tensors: (n) => {
-      const v = get(n);
-      return v.kind === "list" ? v.items.map((i) => asTensor(n, i)) : [asTensor(n, v)];
-    },
-    has: (n) => bound.has(n) || (defaults.get(n) !== undefined && defaults.get(n) !== "optional"),
-    dim: (n) => {
-      const v = bound.get(n);
-      if (v) return v.kind === "dim" ? v.poly : expectKind(n, v, "a number");
-      return defaults.get(n) as Poly;
-    },
-    bool: (n) => {
-      const v = bound.get(n);
-      if (v) return v.kind === "bool" ? v.value : expectKind(n, v, "true or false");
-      return defaults.get(n) as boolean;
-    },
-    window: (n) => {
-      const v = bound.get(n);
-      // An optional window (stride) has the word "optional" as its default, not a window: its time is then 1.
-      const given = defaults.get(n);
-      const byDefault = Array.isArray(given) ? (given as unknown as readonly [Poly, Poly, Poly]) : undefined;
-      if (!v) return byDefault ?? tableBug(name, n);
-      const parts = asDims(n, v);
-      return windowOf(parts, byDefault) ?? fail(M.windowArity(spanOf(n), parts.length));
-    },
-    list: (n) => asDims(n, get(n)),
-    shape: (n) => {
-      const v = get(n);
-      return v.kind === "type" ? v.type : { layout: "raw", dims: asDims(n, v) };
-    },
-    word: (n) => {
-      const v = bound.get(n);
-      return !v ? (defaults.get(n) as string) : v.kind === "string" ? v.value : expectKind(n, v, "a string");
-    },
-    words: (n) => {
-      const v = get(n);
-      if (v.kind === "string") return [v.value];
-      if (v.kind === "list") return v.items.map((i) => (i.kind === "string" ? i.value : expectKind(n, i, "strings")));
-      return expectKind(n, v, "a string or a list of strings");
-    },
-  };
+
+  tensor(n: string): TensorType {
+    return this.asTensor(n, this.get(n));
+  }
+  tensors(n: string): readonly TensorType[] {
+    const v = this.get(n);
+    return v.kind === "list" ? v.items.map((i) => this.asTensor(n, i)) : [this.asTensor(n, v)];
+  }
+  has(n: string): boolean {
+    return this.bound.has(n) || (this.defaults.get(n) !== undefined && this.defaults.get(n) !== "optional");
+  }
+  dim(n: string): Poly {
+    const v = this.bound.get(n);
+    if (v) return v.kind === "dim" ? v.poly : this.expectKind(n, v, "a number");
+    return this.defaults.get(n) as Poly;
+  }
+  bool(n: string): boolean | undefined {
+    const v = this.bound.get(n);
+    if (v) return v.kind === "bool" ? v.value : this.expectKind(n, v, "true or false");
+    return this.defaults.get(n) as boolean;
+  }
+  window(n: string): readonly [Poly, Poly, Poly] {
+    const v = this.bound.get(n);
+    // An optional window (stride) has the word "optional" as its default, not a window: its time is then 1.
+    const given = this.defaults.get(n);
+    const byDefault = Array.isArray(given) ? (given as unknown as readonly [Poly, Poly, Poly]) : undefined;
+    if (!v) return byDefault ?? tableBug(this.name, n);
+    const parts = this.asDims(n, v);
+    return windowOf(parts, byDefault) ?? this.fail(M.windowArity(this.spanOf(n), parts.length));
+  }
+  list(n: string): readonly Poly[] {
+    return this.asDims(n, this.get(n));
+  }
+  shape(n: string): TensorType {
+    const v = this.get(n);
+    return v.kind === "type" ? v.type : { layout: "raw", dims: this.asDims(n, v) };
+  }
+  word(n: string): string {
+    const v = this.bound.get(n);
+    return !v ? (this.defaults.get(n) as string) : v.kind === "string" ? v.value : this.expectKind(n, v, "a string");
+  }
+  words(n: string): readonly string[] {
+    const v = this.get(n);
+    if (v.kind === "string") return [v.value];
+    if (v.kind === "list") return v.items.map((i) => (i.kind === "string" ? i.value : this.expectKind(n, i, "strings")));
+    return this.expectKind(n, v, "a string or a list of strings");
+  }
+
+  /** The rules ask only for their own formals, which bindArgs bound or which have defaults. */
+  private get(n: string): Value {
+    return this.bound.get(n) ?? tableBug(this.name, n);
+  }
+  private expectKind(n: string, v: Value, want: string): never {
+    return this.fail(M.opArgumentKind(this.name, n, this.spanOf(n), v, want));
+  }
+  private asTensor(n: string, v: Value): TensorType {
+    return v.kind === "tensor" ? v.type : this.expectKind(n, v, "a tensor");
+  }
+  private asDims(n: string, v: Value): Poly[] {
+    return dimsOf(v, (bad) => this.expectKind(n, bad, "numbers"));
+  }
 }
 
 /** The numbers a value holds (a number, an extent such as 3×1², or a list); anything else is `wrong`'s. */

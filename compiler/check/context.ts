@@ -144,11 +144,25 @@ export interface Returned {
   readonly ctx: Ctx;
 }
 
+/**
+ * The prover's view of each symbols map, made once per map: every op's
+ * obligations ask for it, and making it per call was a tenth of what checking
+ * std/slowfast.sf allocated. It reads the map when asked, so it follows
+ * symbols added to that map later.
+ */
+const factsBySymbols = new WeakMap<ReadonlyMap<string, SymbolInfo>, Facts>();
+
 /** What the prover may use of the symbols in scope. */
 export function factsOf(ctx: Ctx): Facts {
-  return {
-    isInteger: (name) => ctx.symbols.get(name)?.integer ?? false,
-    valueOf: (name) => ctx.symbols.get(name)?.value,
-    isSize: (name) => ctx.symbols.get(name)?.size ?? false,
-  };
+  const symbols = ctx.symbols;
+  let facts = factsBySymbols.get(symbols);
+  if (facts === undefined) {
+    facts = {
+      isInteger: (name) => symbols.get(name)?.integer ?? false,
+      valueOf: (name) => symbols.get(name)?.value,
+      isSize: (name) => symbols.get(name)?.size ?? false,
+    };
+    factsBySymbols.set(symbols, facts);
+  }
+  return facts;
 }

@@ -68,6 +68,30 @@ function argumentSlot(f: FormalInfo): Pick<ArgumentSlot, "slot" | "words"> {
   return {};
 }
 
+/** Each op's argument slots, made once: every call of the op binds its arguments to them. */
+const opSlots = new Map<OpName, readonly ArgumentSlot[]>();
+
+function slotsOfOp(name: OpName): readonly ArgumentSlot[] {
+  let slots = opSlots.get(name);
+  if (slots === undefined) {
+    slots = OPS[name].formals.map((f) => ({ name: f.name, variadic: f.kind === "tensors", required: f.default === undefined }));
+    opSlots.set(name, slots);
+  }
+  return slots;
+}
+
+/** Each block signature's argument slots, made once per signature for the same reason. */
+const blockSlots = new WeakMap<Signature, readonly ArgumentSlot[]>();
+
+function slotsOfBlock(sig: Signature): readonly ArgumentSlot[] {
+  let slots = blockSlots.get(sig);
+  if (slots === undefined) {
+    slots = sig.formals.map((f) => ({ name: f.name, variadic: false, required: f.default === undefined, ...argumentSlot(f) }));
+    blockSlots.set(sig, slots);
+  }
+  return slots;
+}
+
 export type { SymbolInfo, Signature, Requirement } from "./context";
 export { InstanceMode } from "./mode";
 
@@ -363,12 +387,7 @@ export class Interpreter extends Evaluator {
     }
     if (name === "input") return ctx.mode.graphInput(c, piped !== undefined, (e) => this.graphInputType(e, ctx), ctx);
     if (isOpName(name)) {
-      const args = this.bindArgs(
-        OPS[name].formals.map((f) => ({ name: f.name, variadic: f.kind === "tensors", required: f.default === undefined })),
-        c,
-        piped,
-        ctx,
-      );
+      const args = this.bindArgs(slotsOfOp(name), c, piped, ctx);
       if (!args) return { kind: "poison", span: c.span };
       return applyOp(this, name, args, { span: c.span, label: c.label?.parts.join(".") ?? name }, ctx, argSpans(c));
     }
@@ -377,12 +396,7 @@ export class Interpreter extends Evaluator {
     if (entry.decl.kind === "network") return this.reporter.fail(M.networkCalled(c.callee));
     const sig = this.signatureOf(entry, c.callee);
     if (!sig) return { kind: "poison", span: c.span };
-    const args = this.bindArgs(
-      sig.formals.map((f) => ({ name: f.name, variadic: false, required: f.default === undefined, ...argumentSlot(f) })),
-      c,
-      piped,
-      ctx,
-    );
+    const args = this.bindArgs(slotsOfBlock(sig), c, piped, ctx);
     if (!args) return { kind: "poison", span: c.span };
     return instantiate(this, sig, args, c, ctx);
   }

@@ -13,13 +13,13 @@ import { closest, suggest } from "../scope";
 import { joinSpans, type Span } from "../span";
 import { elementCount, formatType, type TensorType } from "../types";
 import { describeValue, type Value } from "../values";
-import type { Ctx, Requirement } from "./context";
+import { factsOf, type Ctx, type Requirement } from "./context";
 import type { Claim } from "./prover";
 
 // ------------------------------------------------------------- shared parts
 
 export function valueIn(p: Poly, ctx: Ctx): Rational | undefined {
-  return p.evaluate((name) => ctx.symbols.get(name)?.value);
+  return p.evaluate(factsOf(ctx).valueOf);
 }
 
 /** "αT = 32" in an instance, "αT" in a generic block. */

@@ -380,10 +380,11 @@ export class Poly {
       // ⌊n/c⌋ depends only on the polynomial n/c, so the form is built from
       // that quotient: ⌊(3S/2)/1⌋, ⌊3S/2⌋, ⌊S/(2/3)⌋ and ⌊6S/4⌋ come out alike.
       const quotient = n.scale(Rational.ONE.div(c));
-      const outside: Term[] = [];
-      const inside: Term[] = [];
+      // Both parts keep the quotient's terms in its order, each with a non-zero coefficient: already in normal form.
+      const outside: KeyedTerm[] = [];
+      const inside: KeyedTerm[] = [];
       let allIntegral = true;
-      for (const t of quotient.termList()) {
+      for (const t of quotient.terms) {
         if (!integralMonomial(t.powers, ints)) {
           allIntegral = false;
           inside.push(t);
@@ -392,11 +393,11 @@ export class Poly {
         // coef = k + f with k an integer and 0 ≤ f < 1: k times an integer comes out exactly.
         const k = t.coef.floor();
         const f = t.coef.sub(Rational.of(k));
-        if (k !== 0n) outside.push({ powers: t.powers, coef: Rational.of(k) });
-        if (!f.isZero()) inside.push({ powers: t.powers, coef: f });
+        if (k !== 0n) outside.push({ powers: t.powers, coef: Rational.of(k), key: t.key });
+        if (!f.isZero()) inside.push({ powers: t.powers, coef: f, key: t.key });
       }
-      const out = Poly.fromTerms(outside);
-      const rest = Poly.fromTerms(inside);
+      const out = new Poly(outside);
+      const rest = new Poly(inside);
       const restConstant = rest.constantValue();
       if (restConstant !== undefined) return out.add(Poly.constant(Rational.of(restConstant.floor())));
       // Over the common denominator m: ⌊N/m⌋, integral terms' coefficients in [0, m).
@@ -420,15 +421,15 @@ export class Poly {
     // A symbolic divisor: take out the terms it divides, then settle a constant remainder.
     if (!d.isIntegral(ints)) return Poly.atom(n, d);
     const outside: Poly[] = [];
-    const inside: Term[] = [];
-    for (const t of n.termList()) {
-      const single = Poly.fromTerms([t]);
-      const q = single.divExact(d);
+    // The terms left inside keep n's order: already in normal form.
+    const inside: KeyedTerm[] = [];
+    for (const t of n.terms) {
+      const q = new Poly([t]).divExact(d);
       if (q && q.isIntegral(ints)) outside.push(q);
       else inside.push(t);
     }
     const out = outside.reduce((a, b) => a.add(b), Poly.ZERO);
-    const rest = Poly.fromTerms(inside);
+    const rest = new Poly(inside);
     if (rest.isZero()) return out;
     const r = rest.constantValue();
     // d ≥ 1: a remainder in [0, 1) floors to 0 and one in [−1, 0) to −1.
