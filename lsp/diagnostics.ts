@@ -16,6 +16,14 @@ export interface DiagnosticsOptions {
 
 export class DiagnosticsService {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /**
+   * Documents whose quiet time is over, published one per turn of the event
+   * loop: an edit of a module checks its importers too, and between two
+   * documents the diagnostics already sent go out and waiting requests (a
+   * hover) are answered, rather than all of them after the last check.
+   */
+  private readonly due: string[] = [];
+  private draining = false;
 
   constructor(
     private readonly connection: Connection,
@@ -37,7 +45,7 @@ export class DiagnosticsService {
       uri,
       setTimeout(() => {
         this.timers.delete(uri);
-        this.publish(uri);
+        this.publishSoon(uri);
       }, delayMs),
     );
   }
@@ -46,6 +54,22 @@ export class DiagnosticsService {
     const pending = this.timers.get(uri);
     if (pending) clearTimeout(pending);
     this.timers.delete(uri);
+    const at = this.due.indexOf(uri);
+    if (at >= 0) this.due.splice(at, 1);
+  }
+
+  private publishSoon(uri: string): void {
+    if (!this.due.includes(uri)) this.due.push(uri);
+    if (this.draining) return;
+    this.draining = true;
+    setImmediate(() => this.publishNext());
+  }
+
+  private publishNext(): void {
+    const uri = this.due.shift();
+    if (uri !== undefined) this.publish(uri);
+    if (this.due.length > 0) setImmediate(() => this.publishNext());
+    else this.draining = false;
   }
 
   publish(uri: string): void {

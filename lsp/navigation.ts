@@ -37,13 +37,13 @@ export function occurrencesOf(facts: SourceFacts, def: Span): Occurrence[] {
 
 /**
  * Every occurrence declared at `def`, with its file's text: in the document's
- * check, and in the files under the workspace folders, not open, that read
- * the file declaring it (a closed importer's call of a renamed block's formal).
+ * check, and in the other files, open or under the workspace folders, that
+ * read the file declaring it (an importer's call of a renamed block's formal).
  */
 export function everyOccurrenceOf(workspace: Workspace, facts: SourceFacts, def: Span): Array<{ occurrence: Occurrence; text: string }> {
   const seen = new Set<string>();
   const out: Array<{ occurrence: Occurrence; text: string }> = [];
-  for (const source of [facts, ...workspace.closedImporters(def.file)]) {
+  for (const source of [facts, ...workspace.openImporters(def.file), ...workspace.closedImporters(def.file)]) {
     for (const occurrence of occurrencesOf(source, def)) {
       const key = `${occurrence.span.file}:${occurrence.span.start}`;
       if (seen.has(key)) continue;

@@ -7,11 +7,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { check, type CheckResult, type FileFacts, type SourceFacts, type SourceHost, type TypeFact } from "../compiler/index";
+import { check, type CheckResult, type FileFacts, type SourceFacts, type SourceHost } from "../compiler/index";
 import type * as A from "../compiler/ast";
 import { loadStdlib, packageRoot } from "../compiler/host/node";
 import { DEFAULT_LIMITS } from "../compiler/limits";
 import { cleanTree, parsesAlike } from "../compiler/program";
+import { withImportersTypes } from "./importer-types";
 import { parses, typesToShow, type FileView, type ShownTypes } from "./last-good";
 
 export interface OpenDocument {
@@ -25,10 +26,8 @@ export interface Analysis {
   readonly version: number;
   readonly path: string;
   readonly result: CheckResult;
-  /** The module paths the document's check read: itself and its imports (and, for a module of blocks, its open importers'). */
+  /** The module paths the document's check read: itself and its imports. */
   readonly reads: ReadonlySet<string>;
-  /** The check a type fact of the document comes from, whose graphs its node range indexes. */
-  readonly factsOf: (t: TypeFact) => SourceFacts;
 }
 
 export class Workspace {
@@ -39,8 +38,13 @@ export class Workspace {
   private readonly lastParsed = new Map<string, FileView>();
   /** What each open document's last check read; kept when that check goes stale, to know who imports what. */
   private readonly reads = new Map<string, ReadonlySet<string>>();
-  /** The documents whose analysis is being made: an importer's, asked for by a module it imports, skips them. */
-  private readonly analysing = new Set<string>();
+  /**
+   * Each open module of blocks' types at its open importers' defaults
+   * (lsp/importer-types.ts), with the analyses they were made from: made when
+   * hover or inlay hints ask, so that the module's diagnostics wait for no
+   * importer's check, and made again when any of those analyses changes.
+   */
+  private readonly importerViews = new Map<string, { readonly from: readonly Analysis[]; readonly view: FileView }>();
   private readonly stdlibRoot: string;
   private stdlibOnDisk: ReadonlyMap<string, string> | undefined;
   /**
@@ -101,6 +105,7 @@ export class Workspace {
     this.analyses.delete(uri);
     this.lastParsed.delete(uri);
     this.reads.delete(uri);
+    this.importerViews.delete(uri);
   }
 
   document(uri: string): OpenDocument | undefined {
@@ -150,69 +155,49 @@ export class Workspace {
     if (!doc) return undefined;
     const known = this.analyses.get(uri);
     if (known && known.version === doc.version) return known;
-    this.analysing.add(uri);
-    let analysis: Analysis;
-    try {
-      analysis = this.withImportersTypes(doc, check({ files: [doc.path], host: this.host(), facts: true }));
-    } finally {
-      this.analysing.delete(uri);
-    }
+    const result = check({ files: [doc.path], host: this.host(), facts: true });
+    const reads = new Set(result.facts?.files.keys() ?? [doc.path]);
+    const analysis: Analysis = { version: doc.version, path: doc.path, result, reads };
     this.analyses.set(uri, analysis);
-    this.reads.set(uri, analysis.reads);
-    const file = analysis.result.facts?.files.get(doc.path);
-    if (analysis.result.facts && file && parses(analysis.result, doc.path)) {
-      this.lastParsed.set(uri, { facts: analysis.result.facts, file, factsOf: analysis.factsOf });
-    }
+    this.reads.set(uri, reads);
+    const facts = result.facts;
+    const file = facts?.files.get(doc.path);
+    if (facts && file && parses(result, doc.path)) this.lastParsed.set(uri, { facts, file, factsOf: () => facts });
     return analysis;
   }
 
-  /**
-   * A module of blocks has no network of its own to give concrete types: the
-   * open files that import it have, and their own analyses, which their
-   * diagnostics need anyway, hold its types at their networks' defaults. Each
-   * place takes the concrete type of the first importer whose networks reach
-   * it, as one check of them all would (at the first network elaborated
-   * through the code), else its own symbolic one; the diagnostics stay the
-   * module's own.
-   */
-  private withImportersTypes(doc: OpenDocument, result: CheckResult): Analysis {
-    const own: Analysis = {
-      version: doc.version,
-      path: doc.path,
-      result,
-      reads: new Set(result.facts?.files.keys() ?? [doc.path]),
-      factsOf: () => result.facts!,
-    };
-    const ownFile = result.facts?.files.get(doc.path);
-    if (result.networks.length > 0 || !result.facts || !ownFile) return own;
-    const importers = this.openDocuments().filter((d) => d.uri !== doc.uri && !this.analysing.has(d.uri) && this.reads.get(d.uri)?.has(doc.path));
-    const reads = new Set(own.reads);
-    const byPlace = new Map<string, TypeFact>();
-    const sourceOf = new Map<TypeFact, SourceFacts>();
-    for (const importer of importers) {
-      const theirs = this.analysis(importer.uri);
-      const facts = theirs?.result.facts;
-      const file = facts?.files.get(doc.path);
-      // Their check read this document as it is now: an edit here marks their analysis stale (invalidate).
-      if (!theirs || !facts || file?.module.text !== doc.text) continue;
-      for (const p of theirs.reads) reads.add(p);
-      for (const t of file.types) {
-        // Code no network of theirs reaches has its symbolic type alone there: a later importer's network may reach it.
-        if (t.concrete === undefined || byPlace.has(placeOf(t))) continue;
-        byPlace.set(placeOf(t), t);
-        sourceOf.set(t, theirs.factsOf(t));
-      }
+  /** The analyses of the open documents, other than `modulePath`'s own, whose last check read it, checked again where stale. */
+  private importersOf(modulePath: string): Analysis[] {
+    const out: Analysis[] = [];
+    for (const d of this.openDocuments()) {
+      if (d.path === modulePath || !this.reads.get(d.uri)?.has(modulePath)) continue;
+      const a = this.analysis(d.uri);
+      if (a?.reads.has(modulePath)) out.push(a);
     }
-    if (sourceOf.size === 0) return own;
-    for (const t of ownFile.types) if (!byPlace.has(placeOf(t))) byPlace.set(placeOf(t), t);
-    const types = [...byPlace.values()].sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
-    const files = new Map(result.facts.files).set(doc.path, { ...ownFile, types });
-    return {
-      ...own,
-      result: { ...result, facts: { ...result.facts, files } },
-      reads,
-      factsOf: (t) => sourceOf.get(t) ?? result.facts!,
-    };
+    return out;
+  }
+
+  /** The document's types as hover and inlay hints show them: a module of blocks' at its open importers' defaults. */
+  private view(uri: string, a: Analysis): FileView | undefined {
+    const facts = a.result.facts;
+    const file = facts?.files.get(a.path);
+    if (!facts || !file) return undefined;
+    const own: FileView = { facts, file, factsOf: () => facts };
+    if (a.result.networks.length > 0) return own;
+    const from = [a, ...this.importersOf(a.path)];
+    const known = this.importerViews.get(uri);
+    if (known && known.from.length === from.length && known.from.every((x, i) => x === from[i])) return known.view;
+    const importers: FileView[] = [];
+    for (const theirs of from.slice(1)) {
+      const their = theirs.result.facts;
+      const seen = their?.files.get(a.path);
+      // Their check read this document as it is now: an edit here marks their analysis stale (invalidate).
+      if (their && seen?.module.text === file.module.text) importers.push({ facts: their, file: seen, factsOf: () => their });
+    }
+    const view = withImportersTypes(own, importers);
+    this.importerViews.set(uri, { from, view });
+    if (parses(a.result, a.path)) this.lastParsed.set(uri, view);
+    return view;
   }
 
   /**
@@ -277,9 +262,18 @@ export class Workspace {
   /** The type facts to show in the document: its own, and while it does not parse, the last parsed version's. */
   shownTypes(uri: string): ShownTypes | undefined {
     const a = this.analysis(uri);
-    const file = a?.result.facts?.files.get(a.path);
-    if (!a || !a.result.facts || !file) return undefined;
-    return typesToShow({ facts: a.result.facts, file, factsOf: a.factsOf }, this.lastParsed.get(uri), parses(a.result, a.path));
+    const current = a && this.view(uri, a);
+    if (!a || !current) return undefined;
+    return typesToShow(current, this.lastParsed.get(uri), parses(a.result, a.path));
+  }
+
+  /**
+   * The facts of the other open documents whose checks read `modulePath`: a
+   * rename or a search for references of a name declared there must see them
+   * too (closedImporters finds the files that are not open).
+   */
+  openImporters(modulePath: string): SourceFacts[] {
+    return this.importersOf(modulePath).flatMap((a) => (a.result.facts ? [a.result.facts] : []));
   }
 
   /** The facts of one file as the document's analysis saw them. */
@@ -287,11 +281,6 @@ export class Workspace {
     const a = this.analysis(uri);
     return a?.result.facts?.files.get(modulePath ?? a.path);
   }
-}
-
-/** Where a type fact is shown, and of what: two checks of one text give a place the same key. */
-function placeOf(t: TypeFact): string {
-  return `${t.span.start}:${t.span.end}:${t.role}`;
 }
 
 /** How many .sf files a search for closed importers reads at most. */
