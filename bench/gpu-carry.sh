@@ -4,10 +4,13 @@
 # within the 64 MiB a device call may carry beside the tracked files: this
 # Node binary and onnxruntime-node's Linux x64 library, xz-compressed; the
 # rest of onnxruntime-node and the packages `sfc run` loads from node_modules
-# (onnxruntime-common, onnx-proto and protobufjs's runtime); the bundled CLI with its
-# code cache (made by this Node, so valid there); and Debian's Vulkan loader,
-# which WebGPU (Dawn) needs to find the GPU's driver. Then:
-#   device run: command "bash bench/gpu-device.sh", carry [".gpu-carry"], timeout_s 480
+# (onnxruntime-common, onnx-proto and protobufjs's runtime); the bundled CLI
+# with its code cache (made by this Node, so valid there); and Debian's Vulkan
+# and GL loaders, which WebGPU (Dawn) needs to reach the NVIDIA driver (the
+# device tool's README names these seven as seen working there). Run it in the
+# checkout the device tool sends (the session's own, not a helper's worktree).
+# Then one device call: command "bash bench/gpu-device.sh", carry
+# [".gpu-carry"], timeout_s 420.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run -s build >/dev/null
@@ -26,8 +29,13 @@ cp -r node_modules/onnxruntime-common node_modules/onnx-proto node_modules/proto
 # protobufjs's command line and browser builds (22 MB) are not what onnx-proto loads.
 rm -rf "$M/protobufjs/cli" "$M/protobufjs/dist"
 cp dist/sfc.js dist/sfc.js.cache dist/sfc.js.stdlib "$C/dist/"
-(cd "$C/debs" && apt-get download libvulkan1 >/dev/null 2>&1) || true
-ls "$C"/debs/libvulkan1_*.deb >/dev/null || { echo "could not download libvulkan1 (Debian's Vulkan loader)" >&2; exit 1; }
-tracked=$(git ls-files -z | xargs -0 du -cb | tail -1 | cut -f1)
+LOADERS="libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2"
+# shellcheck disable=SC2086 # one word per package
+(cd "$C/debs" && apt-get download $LOADERS >/dev/null 2>&1) || true
+for p in $LOADERS; do ls "$C"/debs/"${p}"_*.deb >/dev/null || { echo "could not download $p from Debian" >&2; exit 1; }; done
+# What a call sends: the tracked files, untracked ones git does not ignore, and the carried folder.
+sent=$( (git ls-files -z; git ls-files -o --exclude-standard -z) | xargs -0 du -cb 2>/dev/null | awk '/\ttotal$/ {s += $1} END {print s}')
 carried=$(du -sb "$C" | cut -f1)
-echo "$C: $((carried / 1048576)) MiB; with the tracked files $(((carried + tracked) / 1048576)) MiB of the 64 MiB a call carries"
+total=$(((sent + carried) / 1048576))
+echo "$C: $((carried / 1048576)) MiB; with the rest of the working tree $total MiB of the 64 MiB a call carries"
+[ "$total" -le 62 ] || { echo "over 62 MiB: too close to the limit" >&2; exit 1; }

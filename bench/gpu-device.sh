@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Runs bench/gpu.js on the device machine from what bench/gpu-carry.sh packed
-# into .gpu-carry/: unpacks Node and the node_modules it needs, puts the bundled CLI in
-# dist/, adds the Vulkan loader where the machine has none, points Vulkan at
-# the NVIDIA driver's ICD where it is, and writes the report to $OUT.
-# SFC_GPU_KEEP_LOADER=1 leaves the system's libraries as they are (a trial run
-# of this flow on a machine of ours).
+# into .gpu-carry/: unpacks Node and the node_modules it needs, puts the
+# bundled CLI in dist/, unpacks the Vulkan and GL loaders, points Vulkan at the
+# NVIDIA driver's ICD, says what it found (driver, loaders, CUDA runtime,
+# Python's onnxruntime), and writes gpu.txt and gpu.json to $OUT. The check
+# rewrites gpu.json after every row and stops itself after 330 s, inside a
+# call of 420 s, so that a hang leaves what was measured.
+# SFC_GPU_KEEP_LOADER=1 leaves the system's libraries as they are (a trial of
+# this flow on a machine of ours).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 C=.gpu-carry
+[ -f "$C/node.xz" ] || { echo "$C is missing: run bench/gpu-carry.sh in the checkout the device tool sends, and carry $C" >&2; exit 2; }
+export OUT=${OUT:-build}
+mkdir -p "$OUT"
 BIN=$(mktemp -d)
+trap 'rm -rf "$BIN"' EXIT
 python3 - "$C" "$BIN" <<'PY'
 import lzma, os, shutil, sys
 carry, bin_dir = sys.argv[1], sys.argv[2]
@@ -25,15 +32,27 @@ export PATH="$BIN:$PATH"
 mkdir -p node_modules dist
 cp -r "$C"/node_modules/. node_modules/
 cp "$C"/dist/* dist/
-if [ -z "${SFC_GPU_KEEP_LOADER:-}" ] && ! ldconfig -p | grep -q libvulkan.so.1; then
+if [ -z "${SFC_GPU_KEEP_LOADER:-}" ]; then
   for f in "$C"/debs/*.deb; do dpkg -x "$f" /; done
   ldconfig
 fi
 ICD=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-[ -f "$ICD" ] && export VK_DRIVER_FILES="$ICD"
+if [ -f "$ICD" ]; then
+  # Loaders before 1.3.207 read only the older name.
+  export VK_DRIVER_FILES="$ICD" VK_ICD_FILENAMES="$ICD"
+fi
+export VK_LOADER_DEBUG=error,warn
 {
-  echo "node $(node --version); $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>&1 | head -1)"
-  echo "Vulkan loader: $(ldconfig -p | grep -c libvulkan.so.1) found; ICD: ${VK_DRIVER_FILES:-none named}"
-  node bench/gpu.js
-} 2>&1 | tee "${OUT:-/tmp}/gpu.txt"
-exit "${PIPESTATUS[0]}"
+  echo "node $(node --version); GPU: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>&1 | head -1)"
+  echo "libraries: $(ldconfig -p | grep -oE 'lib(vulkan|GLX_nvidia|GLdispatch|EGL_nvidia)\.so\.[0-9]+' | sort -u | tr '\n' ' ')"
+  echo "Vulkan ICD: ${VK_DRIVER_FILES:-none found at $ICD}"
+  [ -f "$ICD" ] && tr -d '\n' <"$ICD" && echo
+  echo "CUDA runtime: $(ls /usr/local/cuda*/lib64/libcudart.so* 2>/dev/null | head -1 || true)"
+  echo "Python's onnxruntime: $(python3 -c 'import onnxruntime as o; print(o.__version__, o.get_available_providers())' 2>&1 | tail -1)"
+  echo
+  timeout -k 5 330 node bench/gpu.js
+  status=$?
+  echo "bench/gpu.js exit status: $status"
+  echo "$status" >"$BIN/status"
+} 2>&1 | tee "$OUT/gpu.txt"
+exit "$(cat "$BIN/status" 2>/dev/null || echo 1)"

@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 // The GPU check: SlowFast_4x16_R50 at 224² (seeded weights), compiled with the
-// layout pass (the default) and with `--layout ncdhw`, run by `sfc run --ep
-// webgpu` and `--ep cuda`, then timed on each execution provider at batch 1
-// and 8 against onnxruntime's CPU provider, whose outputs each GPU run must
-// match within 1e-3. A provider that cannot start is reported as not run, with
-// onnxruntime's reason; the check fails only where a provider ran and its
-// outputs differ. `npm run bench:gpu` (builds first); on the device machine,
-// bench/gpu-device.sh runs it. Writes gpu.json to $OUT when that is set.
+// layout pass (the default, which chooses by measuring on the compiling
+// machine's CPU) and with `--layout ncdhw`; each run by `sfc run --ep webgpu`
+// and `--ep cuda` as a user runs it (its logits compared with `sfc run --ep
+// cpu`'s), then timed on each execution provider at batch 1 and 8 against
+// onnxruntime's CPU provider, whose outputs each GPU run must match within
+// 1e-3. Each provider is measured in a child process under a time limit, so
+// that a crash or a hang costs its own row only; a provider that cannot start
+// is reported as not run, with onnxruntime's reason, and the report is
+// rewritten after every row. Exit status: 1 where a provider ran and its
+// outputs differ, 2 where no GPU provider ran, else 0. `npm run bench:gpu`
+// (builds first); on the device machine, bench/gpu-device.sh runs it. Writes
+// gpu.json to $OUT (else build/) as it goes.
 "use strict";
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -22,6 +27,12 @@ const PROVIDERS = ["webgpu", "cuda"];
 const TOLERANCE = 1e-3;
 const GPU_RUNS = Number(process.env.SFC_BENCH_RUNS ?? 10);
 const CPU_RUNS = 2;
+/** Per child (one `sfc run`, or one provider's sessions and runs at both batches). */
+const CHILD_LIMIT_MS = 150_000;
+const NOT_ASSIGNED = /Some nodes were not assigned to the preferred execution providers[^\n]*/;
+// onnxruntime-node's CUDA provider is not in the package: its install script downloads it, built for CUDA 12.
+const CUDA_NOTE =
+  "onnxruntime-node's CUDA provider is downloaded by its install script (ONNXRUNTIME_NODE_INSTALL=cuda12), built for CUDA 12; it cannot be installed without network access";
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -35,99 +46,225 @@ function clip(batch) {
   return data;
 }
 
-function sfc(args) {
-  const r = spawnSync(process.execPath, [SFC, ...args], { encoding: "utf8", maxBuffer: 16 << 20 });
-  return { code: r.status, out: r.stdout.trim(), err: r.stderr.trim() };
+/** onnxruntime's reason without the source location its checks put first (as runtime/session.ts's providerFailure). */
+function reasonOf(message) {
+  const line = String(message).split("\n")[0];
+  return /^\S+\.(?:cc|cpp|h):\d+ .* was false\. (.+)$/.exec(line)?.[1] ?? line;
 }
 
-/** `sfc run MODEL --ep EP`, as a user runs it: what it printed, and whether it fell back to the CPU. */
-function cliRun(model, ep) {
-  const r = sfc(["run", model, "--ep", ep, "--top", "1"]);
-  const ranOn = /on (\w+) in [\d.]+ ms/.exec(r.out)?.[1];
-  return { ep, code: r.code, ranOn, said: [r.err, r.out.split("\n")[0]].filter(Boolean).join(" | ") };
+function run(args, limitMs = CHILD_LIMIT_MS) {
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 64 << 20, timeout: limitMs, killSignal: "SIGKILL" });
+  const timedOut = r.error?.code === "ETIMEDOUT" || (r.status === null && r.signal === "SIGKILL");
+  return { code: r.status, signal: r.signal, timedOut, out: (r.stdout ?? "").trim(), err: (r.stderr ?? "").trim() };
 }
 
-/** A session on `ep` alone, or the reason it could not start. */
-async function sessionOn(ort, model, ep) {
-  try {
-    return { session: await ort.InferenceSession.create(model, { executionProviders: [ep], graphOptimizationLevel: "all", logSeverityLevel: 3 }) };
-  } catch (e) {
-    return { reason: String(e?.message ?? e).split("\n")[0] };
+/** Largest absolute difference, that over the reference's largest magnitude, and whether the five top classes agree. */
+function compare(output, reference, classes) {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < reference.length; i++) {
+    diff = Math.max(diff, Math.abs(output[i] - reference[i]));
+    scale = Math.max(scale, Math.abs(reference[i]));
   }
+  const top5 = (v, row) =>
+    Array.from(v.subarray(row * classes, (row + 1) * classes))
+      .map((x, i) => [x, i])
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 5)
+      .map(([, i]) => i)
+      .join(",");
+  let sameTop5 = true;
+  for (let row = 0; row < reference.length / classes; row++) sameTop5 &&= top5(output, row) === top5(reference, row);
+  return { maxAbsDiff: diff, relative: scale > 0 ? diff / scale : diff, sameTop5, ok: diff <= TOLERANCE };
 }
 
-/** The output of one run, and the median and range of `runs` timed runs after `warmUps` untimed ones. */
-async function timed(ort, session, batch, runs, warmUps) {
+function readNpy(file) {
+  const b = fs.readFileSync(file);
+  const headerLength = b.readUInt16LE(8);
+  const body = b.subarray(10 + headerLength);
+  return new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+}
+
+/** `sfc run MODEL --ep EP` as a user runs it: where it ran, what it warned, and its logits. */
+function cliRun(model, ep, work) {
+  const output = path.join(work, `cli-${ep}.npy`);
+  const r = run([SFC, "run", model, "--ep", ep, "--top", "1", "--output", output]);
+  const ranOn = /on (\w+) in [\d.]+ ms/.exec(r.out)?.[1];
+  const warned = r.err.split("\n").find((l) => l.startsWith("warning:"));
+  return {
+    ep,
+    code: r.timedOut ? "timed out" : r.code,
+    ranOn,
+    warning: warned?.replace(/^warning: /, "").replace(/^execution provider '\w+' failed to start \((.*)\); running on cpu$/, "$1"),
+    logits: r.code === 0 && fs.existsSync(output) ? readNpy(output) : undefined,
+  };
+}
+
+// --------------------------------------------------------------------------- one provider, in a child
+
+/** `gpu.js --measure EP MODEL REFS`: sessions on EP alone, timed at each batch; prints one JSON line. */
+async function measureProvider(ep, model, refs) {
+  const ort = require("onnxruntime-node");
+  let session;
+  try {
+    // Warnings (level 2) let through: onnxruntime says so when it places some nodes on the CPU instead.
+    session = await ort.InferenceSession.create(model, { executionProviders: [ep], graphOptimizationLevel: "all", logSeverityLevel: 2 });
+  } catch (e) {
+    console.log(JSON.stringify({ ran: false, reason: reasonOf(e?.message ?? e) }));
+    return;
+  }
+  const rows = [];
+  for (const batch of BATCHES) {
+    const bytes = fs.readFileSync(path.join(refs, `${batch}.f32`));
+    const reference = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    try {
+      const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", clip(batch), [batch, ...INPUT]) };
+      let output;
+      for (let i = 0; i < 2; i++) output = (await session.run(feeds))[session.outputNames[0]].data;
+      const times = [];
+      for (let i = 0; i < GPU_RUNS; i++) {
+        const t = performance.now();
+        output = (await session.run(feeds))[session.outputNames[0]].data;
+        times.push(performance.now() - t);
+      }
+      rows.push({
+        batch,
+        ran: true,
+        ms: median(times),
+        min: Math.min(...times),
+        max: Math.max(...times),
+        ...compare(output, reference, reference.length / batch),
+      });
+    } catch (e) {
+      rows.push({ batch, ran: false, reason: reasonOf(e?.message ?? e) });
+    }
+  }
+  await session.release();
+  console.log(JSON.stringify({ ran: true, rows }));
+}
+
+// --------------------------------------------------------------------------- the check
+
+async function cpuReference(ort, model, batch) {
+  const session = await ort.InferenceSession.create(model, { executionProviders: ["cpu"], graphOptimizationLevel: "all" });
   const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", clip(batch), [batch, ...INPUT]) };
-  let output;
-  for (let i = 0; i < warmUps; i++) output = (await session.run(feeds))[session.outputNames[0]].data;
+  let output = (await session.run(feeds))[session.outputNames[0]].data;
   const times = [];
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < CPU_RUNS; i++) {
     const t = performance.now();
     output = (await session.run(feeds))[session.outputNames[0]].data;
     times.push(performance.now() - t);
   }
+  await session.release();
   return { output, ms: median(times), min: Math.min(...times), max: Math.max(...times) };
 }
 
-function maxAbsDiff(a, b) {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
+const fmt = (r) => `${r.ms.toFixed(2)} ms (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
 
 async function main() {
   const ort = require("onnxruntime-node");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-gpu-"));
-  const report = { machine: `${os.cpus().length} × ${os.cpus()[0].model.trim()}`, node: process.version, backends: ort.listSupportedBackends(), models: [] };
+  const reportFile = path.join(process.env.OUT || path.join(ROOT, "build"), "gpu.json");
+  fs.mkdirSync(path.dirname(reportFile), { recursive: true });
+  const report = {
+    machine: `${os.cpus().length} × ${os.cpus()[0].model.trim()}`,
+    node: process.version,
+    backends: ort.listSupportedBackends(),
+    cudaNote: CUDA_NOTE,
+    models: [],
+  };
+  const save = () => fs.writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`sfc GPU check on ${report.machine}, Node ${process.version}`);
-  console.log(`onnxruntime-node backends: ${report.backends.map((b) => `${b.name}${b.bundled ? "" : " (not installed)"}`).join(", ")}\n`);
+  console.log(`onnxruntime-node backends: ${report.backends.map((b) => `${b.name}${b.bundled ? "" : " (not installed)"}`).join(", ")}`);
+  if (!report.backends.some((b) => b.name === "cuda" && b.bundled)) console.log(`cuda: ${CUDA_NOTE}`);
+  console.log("");
   let mismatches = 0;
+  let gpuRuns = 0;
   for (const layout of ["auto", "ncdhw"]) {
     const model = path.join(work, `${NETWORK}_${layout}.onnx`);
-    const compiled = sfc(["compile", "std/slowfast.sf", "--network", NETWORK, "--layout", layout, "-o", model]);
-    if (compiled.code !== 0) throw new Error(`sfc compile --layout ${layout} failed:\n${compiled.err}`);
-    const entry = { layout, cli: PROVIDERS.map((ep) => cliRun(model, ep)), runs: [] };
+    const compiled = run([SFC, "compile", "std/slowfast.sf", "--network", NETWORK, "--layout", layout, "-o", model]);
+    const entry = { layout, cli: [], cpu: [], providers: {} };
+    report.models.push(entry);
     console.log(`${NETWORK}, --layout ${layout}:`);
-    for (const c of entry.cli) console.log(`  sfc run --ep ${c.ep}: exit ${c.code}, ran on ${c.ranOn ?? "?"}: ${c.said}`);
-    const cpu = (await sessionOn(ort, model, "cpu")).session;
-    const gpus = [];
-    for (const ep of PROVIDERS) gpus.push({ ep, ...(await sessionOn(ort, model, ep)) });
+    if (compiled.code !== 0) {
+      entry.error = `sfc compile failed: ${compiled.timedOut ? "timed out" : compiled.err}`;
+      console.log(`  ${entry.error}`);
+      save();
+      continue;
+    }
+    const cpuCli = cliRun(model, "cpu", work);
+    for (const ep of PROVIDERS) {
+      const c = cliRun(model, ep, work);
+      const agreement = c.logits && cpuCli.logits ? compare(c.logits, cpuCli.logits, c.logits.length) : undefined;
+      entry.cli.push({ ep, code: c.code, ranOn: c.ranOn, warning: c.warning, ...(agreement ? { vsCpu: agreement } : {}) });
+      const against = agreement ? `, logits within ${agreement.maxAbsDiff.toExponential(2)} of --ep cpu's` : "";
+      console.log(`  sfc run --ep ${ep}: exit ${c.code}, ran on ${c.ranOn ?? "?"}${c.warning ? ` (${c.warning})` : ""}${against}`);
+      if (agreement && c.ranOn === ep && !agreement.ok) mismatches++;
+    }
+    const refs = path.join(work, `refs-${layout}`);
+    fs.mkdirSync(refs);
     for (const batch of BATCHES) {
-      const reference = await timed(ort, cpu, batch, CPU_RUNS, 1);
-      const row = { batch, cpu: { ms: reference.ms, min: reference.min, max: reference.max }, providers: {} };
-      console.log(`  batch ${batch}: cpu ${reference.ms.toFixed(1)} ms (${reference.min.toFixed(1)}–${reference.max.toFixed(1)})`);
-      for (const { ep, session, reason } of gpus) {
-        if (!session) {
-          row.providers[ep] = { ran: false, reason };
-          console.log(`    ${ep}: did not run: ${reason}`);
+      const r = await cpuReference(ort, model, batch);
+      fs.writeFileSync(path.join(refs, `${batch}.f32`), Buffer.from(r.output.buffer, r.output.byteOffset, r.output.byteLength));
+      entry.cpu.push({ batch, ms: r.ms, min: r.min, max: r.max });
+      console.log(`  cpu, batch ${batch}: ${fmt(r)}`);
+    }
+    save();
+    for (const ep of PROVIDERS) {
+      const child = run([__filename, "--measure", ep, model, refs]);
+      const line = child.out.split("\n").pop();
+      let result;
+      try {
+        result = JSON.parse(line);
+      } catch {
+        result = {
+          ran: false,
+          reason: child.timedOut
+            ? `timed out after ${CHILD_LIMIT_MS / 1000} s`
+            : `the child ended (${child.signal ?? `exit ${child.code}`}): ${child.err.split("\n").pop()}`,
+        };
+      }
+      const unassigned = NOT_ASSIGNED.exec(child.err)?.[0];
+      if (unassigned) result.notAssigned = unassigned;
+      entry.providers[ep] = result;
+      if (!result.ran) console.log(`  ${ep}: did not run: ${result.reason}`);
+      for (const row of result.rows ?? []) {
+        const cpu = entry.cpu.find((c) => c.batch === row.batch);
+        if (!row.ran) {
+          console.log(`  ${ep}, batch ${row.batch}: failed: ${row.reason}`);
           continue;
         }
-        const r = await timed(ort, session, batch, GPU_RUNS, 2);
-        const diff = maxAbsDiff(r.output, reference.output);
-        const ok = diff <= TOLERANCE;
-        if (!ok) mismatches++;
-        row.providers[ep] = { ran: true, ms: r.ms, min: r.min, max: r.max, maxAbsDiff: diff, ok };
+        gpuRuns++;
+        if (!row.ok) mismatches++;
         console.log(
-          `    ${ep}: ${r.ms.toFixed(2)} ms (${r.min.toFixed(2)}–${r.max.toFixed(2)}), ${(reference.ms / r.ms).toFixed(1)} × the cpu's speed; ` +
-            `outputs within ${diff.toExponential(2)} of the cpu's: ${ok ? "ok" : `OVER ${TOLERANCE}`}`,
+          `  ${ep}, batch ${row.batch}: ${fmt(row)}, ${(cpu.ms / row.ms).toFixed(1)} × the cpu's speed; outputs within ${row.maxAbsDiff.toExponential(2)} ` +
+            `(${(row.relative * 100).toFixed(3)} % of the largest), top-5 ${row.sameTop5 ? "the same" : "DIFFERENT"}: ${row.ok ? "ok" : `OVER ${TOLERANCE}`}`,
         );
       }
-      entry.runs.push(row);
+      if (unassigned) console.log(`  ${ep}: ${unassigned}`);
+      save();
     }
-    for (const s of [cpu, ...gpus.map((g) => g.session).filter(Boolean)]) await s.release();
-    report.models.push(entry);
     fs.rmSync(model, { force: true });
   }
-  fs.rmSync(work, { recursive: true, force: true });
-  if (process.env.OUT) fs.writeFileSync(path.join(process.env.OUT, "gpu.json"), `${JSON.stringify(report, null, 2)}\n`);
+  fs.rmSync(work, { recursive: true, force: true, maxRetries: 2 });
+  console.log(`\nreport: ${reportFile}`);
   if (mismatches > 0) {
-    console.error(`\n${mismatches} run(s) on a GPU provider differ from the cpu's by more than ${TOLERANCE}`);
+    console.error(`${mismatches} run(s) on a GPU provider differ from the cpu's by more than ${TOLERANCE}`);
     process.exitCode = 1;
+  } else if (gpuRuns === 0) {
+    console.error("no GPU provider ran");
+    process.exitCode = 2;
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+if (process.argv[2] === "--measure") {
+  const [, , , ep, model, refs] = process.argv;
+  measureProvider(ep, model, refs).catch((e) => {
+    console.log(JSON.stringify({ ran: false, reason: reasonOf(e?.message ?? e) }));
+  });
+} else {
+  main().catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
