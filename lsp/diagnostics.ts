@@ -24,6 +24,10 @@ export class DiagnosticsService {
    */
   private readonly due: string[] = [];
   private draining = false;
+  /** Requests waiting until documents are checked and published (whenSettled). */
+  private readonly waiters: Array<{ readonly uris: () => readonly string[]; readonly done: () => void }> = [];
+  /** Whether the client asks for inlay hints again when told to (workspace/inlayHint/refresh). */
+  refreshInlayHints = false;
 
   constructor(
     private readonly connection: Connection,
@@ -38,9 +42,10 @@ export class DiagnosticsService {
     for (const d of [doc, ...this.workspace.invalidate(doc.path)]) this.schedule(d.uri, this.options.delayMs);
   }
 
+  /** Checks `uri` and publishes its diagnostics after `delayMs`, however often it was scheduled meanwhile. */
   schedule(uri: string, delayMs: number): void {
-    const pending = this.timers.get(uri);
-    if (pending) clearTimeout(pending);
+    // A document edited again while it waits for its turn waits for its quiet time again.
+    this.forget(uri);
     this.timers.set(
       uri,
       setTimeout(() => {
@@ -50,12 +55,49 @@ export class DiagnosticsService {
     );
   }
 
+  /** Nothing more is published for `uri` (closed). */
   cancel(uri: string): void {
+    this.forget(uri);
+    this.settle();
+  }
+
+  /** Whether `uri` waits for its quiet time or for its turn. */
+  pending(uri: string): boolean {
+    return this.timers.has(uri) || this.due.includes(uri);
+  }
+
+  /**
+   * Resolves once none of `uris()` is pending, or after `maxMs`: a request
+   * that needs documents checked (inlay hints) then reads the analyses their
+   * diagnostics made, each in its own turn, rather than checking them all at once.
+   */
+  whenSettled(uris: () => readonly string[], maxMs: number): Promise<void> {
+    if (!uris().some((u) => this.pending(u))) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = {
+        uris,
+        done: (): void => {
+          clearTimeout(timer);
+          const at = this.waiters.indexOf(waiter);
+          if (at >= 0) this.waiters.splice(at, 1);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.done, maxMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  private forget(uri: string): void {
     const pending = this.timers.get(uri);
     if (pending) clearTimeout(pending);
     this.timers.delete(uri);
     const at = this.due.indexOf(uri);
     if (at >= 0) this.due.splice(at, 1);
+  }
+
+  private settle(): void {
+    for (const w of [...this.waiters]) if (!w.uris().some((u) => this.pending(u))) w.done();
   }
 
   private publishSoon(uri: string): void {
@@ -67,9 +109,29 @@ export class DiagnosticsService {
 
   private publishNext(): void {
     const uri = this.due.shift();
-    if (uri !== undefined) this.publish(uri);
-    if (this.due.length > 0) setImmediate(() => this.publishNext());
-    else this.draining = false;
+    try {
+      if (uri !== undefined) this.publish(uri);
+    } catch (e) {
+      // One document the checker fails on must not stop the others' diagnostics.
+      this.connection.console.error(`sfc: the diagnostics of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    } finally {
+      if (this.due.length > 0) setImmediate(() => this.publishNext());
+      else {
+        this.draining = false;
+        this.allPublished();
+      }
+      this.settle();
+    }
+  }
+
+  /**
+   * Every document due is checked: the modules of blocks whose importers'
+   * analyses are all current get their types at the importers' defaults now,
+   * which costs no check, so that the last version that parsed keeps them;
+   * where those types changed, the client is asked for inlay hints again.
+   */
+  private allPublished(): void {
+    if (this.workspace.refreshViews() && this.refreshInlayHints) void this.connection.languages.inlayHint.refresh().catch(() => undefined);
   }
 
   publish(uri: string): void {

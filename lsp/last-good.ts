@@ -21,7 +21,7 @@ export function parses(result: CheckResult, modulePath: string): boolean {
 export interface FileView {
   readonly facts: SourceFacts;
   readonly file: FileFacts;
-  /** The check each type fact comes from: `facts`, or an importer's for a module of blocks (Workspace.analysis). */
+  /** The check each type fact comes from: `facts`, or an importer's for a module of blocks (lsp/importer-types.ts). */
   readonly factsOf: (t: TypeFact) => SourceFacts;
 }
 

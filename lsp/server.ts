@@ -32,6 +32,9 @@ export interface ServerSettings {
   readonly diagnosticsDelay?: number;
 }
 
+/** How long inlay hints wait for the checks of pending edits at most (an edit every few ms would hold them back for ever). */
+const INLAY_HINT_WAIT_MS = 1000;
+
 export function startServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Connection {
   const connection = createConnection(input, output);
   const workspace = new Workspace();
@@ -50,6 +53,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     apply(params.initializationOptions as ServerSettings | undefined);
     watchSources = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    diagnostics.refreshInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     workspace.setRoots(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
     return {
       capabilities: {
@@ -123,8 +127,13 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     const file = workspace.fileFacts(textDocument.uri);
     return file ? semanticTokens(file) : { data: [] };
   });
-  connection.languages.inlayHint.on(({ textDocument, range }) => {
-    const shown = showInlayHints ? workspace.shownTypes(textDocument.uri) : undefined;
+  connection.languages.inlayHint.on(async ({ textDocument, range }, token) => {
+    if (!showInlayHints) return [];
+    const uri = textDocument.uri;
+    // After the document's and its importers' diagnostics: their checks are made then, each in its own turn.
+    await diagnostics.whenSettled(() => [uri, ...workspace.importerUris(uri)], INLAY_HINT_WAIT_MS);
+    if (token.isCancellationRequested) return [];
+    const shown = workspace.shownTypes(uri);
     return shown ? inlayHints(shown, range) : [];
   });
 

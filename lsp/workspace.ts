@@ -183,7 +183,10 @@ export class Workspace {
     const file = facts?.files.get(a.path);
     if (!facts || !file) return undefined;
     const own: FileView = { facts, file, factsOf: () => facts };
-    if (a.result.networks.length > 0) return own;
+    if (a.result.networks.length > 0) {
+      this.importerViews.delete(uri);
+      return own;
+    }
     const from = [a, ...this.importersOf(a.path)];
     const known = this.importerViews.get(uri);
     if (known && known.from.length === from.length && known.from.every((x, i) => x === from[i])) return known.view;
@@ -191,13 +194,42 @@ export class Workspace {
     for (const theirs of from.slice(1)) {
       const their = theirs.result.facts;
       const seen = their?.files.get(a.path);
-      // Their check read this document as it is now: an edit here marks their analysis stale (invalidate).
+      // A check of another text of this document is not used (an edit here marks those stale: invalidate).
       if (their && seen?.module.text === file.module.text) importers.push({ facts: their, file: seen, factsOf: () => their });
     }
     const view = withImportersTypes(own, importers);
     this.importerViews.set(uri, { from, view });
     if (parses(a.result, a.path)) this.lastParsed.set(uri, view);
     return view;
+  }
+
+  /**
+   * Makes the view of every open module of blocks whose analysis, and whose
+   * open importers' analyses, are current: no check is made. Returns whether
+   * any view that was shown before changed.
+   */
+  refreshViews(): boolean {
+    let changed = false;
+    for (const [uri, doc] of this.documents) {
+      const a = this.analyses.get(uri);
+      if (!a || a.version !== doc.version || a.result.networks.length > 0) continue;
+      const stale = this.openDocuments().some(
+        (d) => d.path !== doc.path && this.reads.get(d.uri)?.has(doc.path) && this.analyses.get(d.uri)?.version !== d.version,
+      );
+      if (stale) continue;
+      const before = this.importerViews.get(uri)?.view;
+      if (this.view(uri, a) !== before && before !== undefined) changed = true;
+    }
+    return changed;
+  }
+
+  /** The other open documents whose last check read the document's file. */
+  importerUris(uri: string): string[] {
+    const doc = this.documents.get(uri);
+    if (!doc) return [];
+    return this.openDocuments()
+      .filter((d) => d.uri !== uri && this.reads.get(d.uri)?.has(doc.path))
+      .map((d) => d.uri);
   }
 
   /**

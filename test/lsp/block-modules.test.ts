@@ -9,14 +9,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import type { Hover, Location, WorkspaceEdit } from "vscode-languageserver-protocol";
-import { applyEdits, at, fileUri, hoverText, serverSession } from "./client";
+import type { Hover, InlayHint, Location, WorkspaceEdit } from "vscode-languageserver-protocol";
+import { applyEdits, at, fileUri, hoverText, serverSession, TestClient } from "./client";
 
 const session = serverSession("sfc-lsp-blocks-");
 
 const BLOCKS = [
   "block widen(x: <T, S², C>, out: int) -> <T, S², out> {",
-  "  return x |> conv(out: out, kernel: 1×1²) as conv_w",
+  "  y = x |> conv(out: out, kernel: 1×1²) as conv_w",
+  "  return y",
   "}",
   "",
   "block twice(x: <T, S², C>) -> <T, S², C> {",
@@ -82,8 +83,8 @@ describe("hover in a module of blocks with two importers open", () => {
     const f = files("broken");
     await openChecked(f.wide, usesWiden(6));
     await openChecked(f.blocks, BLOCKS);
-    expect(await hover(f.blocks, "conv(out", 1)).toContain("24 parameters");
-    const broken = BLOCKS.replace("as conv_w\n}", "as conv_w\n  y = (\n}");
+    // No hover or inlay hints before the module breaks: the types were made when its diagnostics were.
+    const broken = BLOCKS.replace("  return y\n}", "  return y\n  z = (\n}");
     await session.client.change(f.blocks, broken, 2);
     await session.client.diagnostics(f.blocks, (p) => p.version === 2);
     const shown = await hover(f.blocks, "conv(out", 1, broken);
@@ -111,12 +112,49 @@ describe("a module of blocks and its importers, in any order", () => {
     expect(await hover(f.blocks, "widen(x", 6)).toMatch(/x: <T, S², C> {2}= {2}<2, 6², 3>/);
   });
 
-  test("the module's diagnostics are its own: an importer's error stays in the importer", async () => {
-    const f = files("errors");
-    const broken = usesWiden(6).replace("widen(clip, out: 8)", "widen(clip, out: 8, bogus: 1)");
-    await session.client.open(f.wide, broken);
-    expect((await session.client.diagnostics(f.wide)).diagnostics.length).toBeGreaterThan(0);
+  test("the module's diagnostics are its own: an error an importer's defaults cause inside it is the importer's", async () => {
+    const dir = path.join(session.dir, "errors");
+    fs.mkdirSync(dir);
+    const shrink = ["block shrink(x: <T, S², C>) -> <T, S², C> {", "  y = x |> maxpool(kernel: 1×5², stride: 1×1²)", "  return x", "}", ""].join("\n");
+    const small = ['import "blocks.sf" { shrink }', "", "network Small(clip: <T, S², 3>, T = 2, S = 3) -> <T, S², 3> {", "  return shrink(clip)", "}", ""].join(
+      "\n",
+    );
+    fs.writeFileSync(path.join(dir, "blocks.sf"), shrink);
+    fs.writeFileSync(path.join(dir, "small.sf"), small);
+    const [blocks, importer] = [fileUri(path.join(dir, "blocks.sf")), fileUri(path.join(dir, "small.sf"))];
+    await session.client.open(importer, small);
+    expect((await session.client.diagnostics(importer)).diagnostics.map((d) => d.message).join("\n")).toMatch(/output height/);
+    await openChecked(blocks, shrink);
+  });
+
+  test("closing the importer leaves the module its own symbolic types", async () => {
+    const f = files("closed");
+    await openChecked(f.wide, usesWiden(6));
     await openChecked(f.blocks, BLOCKS);
+    expect(await hover(f.blocks, "widen(x", 6)).toContain("at the defaults of `Wide`");
+    await session.client.connection.sendNotification("textDocument/didClose", { textDocument: { uri: f.wide } });
+    expect(await hover(f.blocks, "widen(x", 6)).not.toContain("at the defaults");
+  });
+
+  test("two modules of blocks, one importing the other: both take the network's types", async () => {
+    const dir = path.join(session.dir, "chain");
+    fs.mkdirSync(dir);
+    const mid = ['import "blocks.sf" { widen }', "", "block mid(x: <T, S², C>) -> <T, S², 4> {", "  return widen(x, out: 4)", "}", ""].join("\n");
+    const top = (S: number): string =>
+      ['import "mid.sf" { mid }', "", `network Top(clip: <T, S², 3>, T = 4, S = ${S}) -> <T, S², 4> {`, "  return mid(clip)", "}", ""].join("\n");
+    const uri = (file: string, text: string): string => {
+      fs.writeFileSync(path.join(dir, file), text);
+      return fileUri(path.join(dir, file));
+    };
+    const [blocks, midUri, topUri] = [uri("blocks.sf", BLOCKS), uri("mid.sf", mid), uri("top.sf", top(9))];
+    await openChecked(topUri, top(9));
+    await openChecked(midUri, mid);
+    await openChecked(blocks, BLOCKS);
+    expect(await hover(blocks, "widen(x", 6)).toMatch(/= {2}<4, 9², 3>[\s\S]*at the defaults of `Top`/);
+    expect(await hover(midUri, "mid(x", 4, mid)).toMatch(/= {2}<4, 9², 3>[\s\S]*at the defaults of `Top`/);
+    await session.client.change(topUri, top(11), 2);
+    await session.client.diagnostics(topUri, (p) => p.version === 2);
+    expect(await hover(blocks, "widen(x", 6)).toMatch(/= {2}<4, 11², 3>/);
   });
 
   test("a formal renamed in the module is renamed in an open importer that passes it by name", async () => {
@@ -140,5 +178,33 @@ describe("a module of blocks and its importers, in any order", () => {
       [f.wide, 0],
       [f.wide, 3],
     ]);
+  });
+});
+
+describe("inlay hints in a module of blocks", () => {
+  test("show the importer's types, and the client is asked for them again when the importer changes", async () => {
+    const client = await TestClient.start(undefined, { workspace: { inlayHint: { refreshSupport: true } } });
+    try {
+      const f = files("hints");
+      await client.open(f.wide, usesWiden(6));
+      await client.diagnostics(f.wide);
+      await client.open(f.blocks, BLOCKS);
+      await client.diagnostics(f.blocks);
+      const everything = { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } };
+      const hints = async (): Promise<string> =>
+        (await client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri: f.blocks }, range: everything }))
+          .map((h) => String(h.label))
+          .join("\n");
+      expect(await hints()).toMatch(/= {2}<2, 6², 8>/);
+      const before = client.serverRequests.length;
+      await client.change(f.wide, usesWiden(10), 2);
+      await client.diagnostics(f.wide, (p) => p.version === 2);
+      const refreshed = (): boolean => client.serverRequests.slice(before).some((r) => r.method === "workspace/inlayHint/refresh");
+      for (let waited = 0; !refreshed() && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(refreshed()).toBe(true);
+      expect(await hints()).toMatch(/= {2}<2, 10², 8>/);
+    } finally {
+      await client.stop();
+    }
   });
 });
