@@ -127,7 +127,8 @@ export class InstanceMode implements Mode {
   }
 
   atLeast(size: Poly, min: number, what: string, span: Span): void {
-    this.builder.noteBound({ size, min, what, span });
+    // A number is decided here and now: only sizes that vary are kept (noteBound).
+    if (size.constantValue() === undefined) this.builder.noteBound({ size, min, what, span });
   }
 
   blockBody(sig: Signature, vars: Map<string, Value>, c: A.CallExpr, ctx: Ctx): Ctx {

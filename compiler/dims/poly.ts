@@ -283,7 +283,11 @@ export class Poly {
   /** this / d as a polynomial, when d is a non-zero constant or a monomial dividing every term. */
   divExact(d: Poly): Poly | undefined {
     const c = d.constantValue();
-    if (c !== undefined) return c.isZero() ? undefined : this.scale(Rational.ONE.div(c));
+    if (c !== undefined) {
+      if (c.isZero()) return undefined;
+      // By one, as every integrality check divides: itself, with no reciprocal made.
+      return c.equals(Rational.ONE) ? this : this.scale(Rational.ONE.div(c));
+    }
     if (d.terms.length !== 1) return undefined;
     const dt = d.terms[0];
     const out: Term[] = [];

@@ -42,8 +42,18 @@ export function triple(ctx: LowerContext, w: readonly [Poly, Poly, Poly]): Tripl
 
 /** Output extent of a strided window: ⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1. */
 export function windowExtent(ctx: RuleContext, n: Poly, k: Poly, s: Poly, p: Poly, d: Poly): Poly {
-  const span = d.mul(k.sub(ONE)).add(ONE);
-  return ctx.floorDiv(n.add(p.scale(Rational.of(2))).sub(span), s).add(ONE);
+  const [kc, pc, dc] = [k.constantValue(), p.constantValue(), d.constantValue()];
+  // Kernel, padding and dilation are numbers in nearly every window: 2p − d(k − 1) − 1 is then one constant.
+  const offset =
+    kc !== undefined && pc !== undefined && dc !== undefined
+      ? Poly.constant(
+          pc
+            .mul(Rational.of(2))
+            .sub(dc.mul(kc.sub(Rational.ONE)))
+            .sub(Rational.ONE),
+        )
+      : p.scale(Rational.of(2)).sub(d.mul(k.sub(ONE)).add(ONE));
+  return ctx.floorDiv(n.add(offset), s).add(ONE);
 }
 
 /** Each given window argument is integral on every axis, ≥ 0 for `pad` and ≥ 1 otherwise. */
