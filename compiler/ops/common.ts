@@ -32,7 +32,7 @@ export function windowedAxes(
   d: readonly Poly[],
 ): [Poly, Poly, Poly] {
   const dims = [x.frames, x.height, x.width].map((n, i) => windowExtent(ctx, n, k[i]!, s[i]!, p[i]!, d[i]!));
-  dims.forEach((dim, i) => ctx.requireAtLeast(dim, 1, `output ${["frames", "height", "width"][i]}`));
+  dims.forEach((dim, i) => ctx.requireAtLeast(dim, 1, OUTPUT_AXES[i]!));
   return dims as [Poly, Poly, Poly];
 }
 
@@ -56,15 +56,27 @@ export function windowExtent(ctx: RuleContext, n: Poly, k: Poly, s: Poly, p: Pol
   return ctx.floorDiv(n.add(offset), s).add(ONE);
 }
 
+/** What each axis of a window op's output is called in its obligations. */
+const OUTPUT_AXES = ["output frames", "output height", "output width"] as const;
+
+/** "temporal kernel", "height kernel", "width kernel": made once per window argument's name, as every windowed op asks. */
+const argumentAxes = new Map<string, readonly string[]>();
+
+function axesOf(name: string): readonly string[] {
+  let named = argumentAxes.get(name);
+  if (named === undefined) argumentAxes.set(name, (named = ["temporal", "height", "width"].map((axis) => `${axis} ${name}`)));
+  return named;
+}
+
 /** Each given window argument is integral on every axis, ≥ 0 for `pad` and ≥ 1 otherwise. */
 export function checkWindowArgs(a: OpArgs, ctx: RuleContext, names: readonly string[]): void {
   for (const name of names) {
     if (!a.has(name)) continue;
     const w = a.window(name);
-    const axis = ["temporal", "height", "width"];
+    const what = axesOf(name);
     w.forEach((p, i) => {
-      ctx.requireIntegral(p, `${axis[i]} ${name}`, name);
-      ctx.requireAtLeast(p, name === "pad" ? 0 : 1, `${axis[i]} ${name}`, name);
+      ctx.requireIntegral(p, what[i]!, name);
+      ctx.requireAtLeast(p, name === "pad" ? 0 : 1, what[i]!, name);
     });
   }
 }
