@@ -561,10 +561,17 @@ export class Interpreter extends Evaluator {
   }
 }
 
-function argSpans(c: A.CallExpr): Map<string, Span> {
-  const m = new Map<string, Span>();
-  for (const a of c.args ?? []) if (a.name) m.set(a.name.name, a.span);
-  return m;
+/** Each call's named arguments' spans, made once per call in the source: a block's body is run at every call of the block. */
+const argSpansByCall = new WeakMap<A.CallExpr, ReadonlyMap<string, Span>>();
+
+function argSpans(c: A.CallExpr): ReadonlyMap<string, Span> {
+  let spans = argSpansByCall.get(c);
+  if (spans === undefined) {
+    const m = new Map<string, Span>();
+    for (const a of c.args ?? []) if (a.name) m.set(a.name.name, a.span);
+    argSpansByCall.set(c, (spans = m));
+  }
+  return spans;
 }
 
 /** The source span of the i-th dimension (ONNX order) of a written type. */

@@ -23,6 +23,7 @@ import {
 
 export class Poly {
   private cachedKey: string | undefined;
+  private cachedSymbols: readonly string[] | undefined;
 
   /**
    * Terms sorted by monomial key, keys distinct, no zero coefficient: the
@@ -150,16 +151,25 @@ export class Poly {
    * order the printed form shows them (αC + D: α, C, D), which messages list.
    */
   symbols(into: Set<string> = new Set()): Set<string> {
+    for (const name of this.symbolList()) into.add(name);
+    return into;
+  }
+
+  /** The symbols in printed order, found once: the checker asks of the same sizes again and again. */
+  private symbolList(): readonly string[] {
+    if (this.cachedSymbols !== undefined) return this.cachedSymbols;
+    const found = new Set<string>();
     const terms = this.terms.length > 1 ? [...this.terms].sort(termOrder) : this.terms;
     for (const t of terms)
       for (const p of t.powers) {
-        if (p.factor.kind === "var") into.add(p.factor.name);
+        if (p.factor.kind === "var") found.add(p.factor.name);
         else {
-          p.factor.num.symbols(into);
-          p.factor.den.symbols(into);
+          p.factor.num.symbols(found);
+          p.factor.den.symbols(found);
         }
       }
-    return into;
+    this.cachedSymbols = [...found];
+    return this.cachedSymbols;
   }
 
   /** As an operand of a product or a quotient: a sum in brackets, (S + 1). */
