@@ -32,7 +32,7 @@
 import type * as A from "../ast";
 import type { Diagnostic, LabelledSpan } from "../diagnostics/diagnostic";
 import { Poly } from "../dims/poly";
-import { OPS, isOpName, type OpName } from "../ops";
+import { isOpName, type OpName } from "../ops";
 import { readWhole } from "../program";
 import { writtenPartOfVideoAxis } from "../shapes";
 import { callableNames, type BlockEntry, type ModuleScope } from "../scope";
@@ -48,49 +48,10 @@ import * as M from "./messages";
 import type { Mode } from "./mode";
 import type { SizeChange } from "./messages";
 import { compareDims } from "./prover";
-import { bareWord, blockSlot, checkBlock, formalInfos } from "./signature";
+import { bareWord, checkBlock, formalInfos } from "./signature";
 import { blockValue, type BlockSlot, type BlockValue } from "./block-values";
 import * as P from "./parameter-messages";
-
-/** A formal as a call's arguments are bound to it; a block-valued one has its slot, one taking words its words. */
-interface ArgumentSlot {
-  readonly name: string;
-  readonly variadic: boolean;
-  readonly required: boolean;
-  readonly slot?: BlockSlot;
-  readonly words?: readonly string[];
-}
-
-/** What binding an argument needs to know of a block's formal beyond its name. */
-function argumentSlot(f: FormalInfo): Pick<ArgumentSlot, "slot" | "words"> {
-  if (f.kind === "block") return { slot: blockSlot(f) };
-  if (f.kind === "words") return { words: f.choices ?? [] };
-  return {};
-}
-
-/** Each op's argument slots, made once: every call of the op binds its arguments to them. */
-const opSlots = new Map<OpName, readonly ArgumentSlot[]>();
-
-function slotsOfOp(name: OpName): readonly ArgumentSlot[] {
-  let slots = opSlots.get(name);
-  if (slots === undefined) {
-    slots = OPS[name].formals.map((f) => ({ name: f.name, variadic: f.kind === "tensors", required: f.default === undefined }));
-    opSlots.set(name, slots);
-  }
-  return slots;
-}
-
-/** Each block signature's argument slots, made once per signature for the same reason. */
-const blockSlots = new WeakMap<Signature, readonly ArgumentSlot[]>();
-
-function slotsOfBlock(sig: Signature): readonly ArgumentSlot[] {
-  let slots = blockSlots.get(sig);
-  if (slots === undefined) {
-    slots = sig.formals.map((f) => ({ name: f.name, variadic: false, required: f.default === undefined, ...argumentSlot(f) }));
-    blockSlots.set(sig, slots);
-  }
-  return slots;
-}
+import { argSpans, argumentSlot, slotsOfBlock, slotsOfOp, type ArgumentSlot } from "./argument-slots";
 
 export type { SymbolInfo, Signature, Requirement } from "./context";
 export { InstanceMode } from "./mode";
@@ -559,19 +520,6 @@ export class Interpreter extends Evaluator {
     if (wrong.length === 1) return ctx.reporter.report(M.resultDimension(v, declared, first.axis, first.found, first.expected, first.span, ctx));
     return ctx.reporter.report(M.resultDimensions(v, declared, wrong, ctx));
   }
-}
-
-/** Each call's named arguments' spans, made once per call in the source: a block's body is run at every call of the block. */
-const argSpansByCall = new WeakMap<A.CallExpr, ReadonlyMap<string, Span>>();
-
-function argSpans(c: A.CallExpr): ReadonlyMap<string, Span> {
-  let spans = argSpansByCall.get(c);
-  if (spans === undefined) {
-    const m = new Map<string, Span>();
-    for (const a of c.args ?? []) if (a.name) m.set(a.name.name, a.span);
-    argSpansByCall.set(c, (spans = m));
-  }
-  return spans;
 }
 
 /** The source span of the i-th dimension (ONNX order) of a written type. */
