@@ -7,8 +7,9 @@
  */
 import type * as A from "../ast";
 import type { IRBuilder } from "../ir-builder";
-import { OPS, weightFromSpec, type OpArgs, type OpName } from "../ops";
+import { OPS, weightFromSpec, type LowerContext, type OpArgs, type OpName } from "../ops";
 import type { Poly } from "../dims/poly";
+import type { Rational } from "../dims/rational";
 import type { Span } from "../span";
 import type { TensorType } from "../types";
 import type { Value } from "../values";
@@ -97,11 +98,7 @@ export class InstanceMode implements Mode {
     // A selection's frame indices are listed in the graph: bound them before lowering makes the list.
     if (op === "frames" && (concrete[VIDEO_AXIS.frames] ?? 0) > limits.frames)
       return ctx.reporter.fail(limitExceeded("frames", at.span, `\`frames\` would select ${thousands(concrete[VIDEO_AXIS.frames]!)} frames`, limits));
-    const lowered = OPS[op].lower(args, {
-      num: (p) => decided(M.valueIn(p, ctx)).toNumber(),
-      value: (p) => decided(M.valueIn(p, ctx)),
-      shapeOf: (t) => concreteShape(t, at.span, ctx),
-    });
+    const lowered = OPS[op].lower(args, new InstanceLowering(ctx, at.span));
     for (const w of lowered.weights) {
       const elements = checkElements(w.shape, `\`${op}\` would make a weight of`, at.span, ctx, limits);
       this.builder.weightBytes += elements * 4;
@@ -162,6 +159,24 @@ export class InstanceMode implements Mode {
       if (v?.kind === "tensor" && v.ref) outputs.set(p, v.ref);
     }
     this.builder.endStage(ctx.path.join("."), outputs);
+  }
+}
+
+/** The sizes an op's lowering reads, every parameter bound: a class, as one is made for every op lowered. */
+class InstanceLowering implements LowerContext {
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly span: Span,
+  ) {}
+
+  num(p: Poly): number {
+    return decided(M.valueIn(p, this.ctx)).toNumber();
+  }
+  value(p: Poly): Rational {
+    return decided(M.valueIn(p, this.ctx));
+  }
+  shapeOf(t: TensorType): number[] {
+    return concreteShape(t, this.span, this.ctx);
   }
 }
 
