@@ -166,15 +166,17 @@ export class Workspace {
     return analysis;
   }
 
-  /** The analyses of the open documents, other than `modulePath`'s own, whose last check read it, checked again where stale. */
+  /** The open documents, other than `modulePath`'s own, whose last check read it. */
+  private importerDocuments(modulePath: string): OpenDocument[] {
+    return this.openDocuments().filter((d) => d.path !== modulePath && this.reads.get(d.uri)?.has(modulePath));
+  }
+
+  /** Their analyses (importerDocuments), checked again where stale, that still read it. */
   private importersOf(modulePath: string): Analysis[] {
-    const out: Analysis[] = [];
-    for (const d of this.openDocuments()) {
-      if (d.path === modulePath || !this.reads.get(d.uri)?.has(modulePath)) continue;
+    return this.importerDocuments(modulePath).flatMap((d) => {
       const a = this.analysis(d.uri);
-      if (a?.reads.has(modulePath)) out.push(a);
-    }
-    return out;
+      return a?.reads.has(modulePath) ? [a] : [];
+    });
   }
 
   /** The document's types as hover and inlay hints show them: a module of blocks' at its open importers' defaults. */
@@ -213,10 +215,7 @@ export class Workspace {
     for (const [uri, doc] of this.documents) {
       const a = this.analyses.get(uri);
       if (!a || a.version !== doc.version || a.result.networks.length > 0) continue;
-      const stale = this.openDocuments().some(
-        (d) => d.path !== doc.path && this.reads.get(d.uri)?.has(doc.path) && this.analyses.get(d.uri)?.version !== d.version,
-      );
-      if (stale) continue;
+      if (this.importerDocuments(doc.path).some((d) => this.analyses.get(d.uri)?.version !== d.version)) continue;
       const before = this.importerViews.get(uri)?.view;
       if (this.view(uri, a) !== before && before !== undefined) changed = true;
     }
@@ -226,10 +225,7 @@ export class Workspace {
   /** The other open documents whose last check read the document's file. */
   importerUris(uri: string): string[] {
     const doc = this.documents.get(uri);
-    if (!doc) return [];
-    return this.openDocuments()
-      .filter((d) => d.uri !== uri && this.reads.get(d.uri)?.has(doc.path))
-      .map((d) => d.uri);
+    return doc ? this.importerDocuments(doc.path).map((d) => d.uri) : [];
   }
 
   /**
