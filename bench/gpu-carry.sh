@@ -5,7 +5,8 @@
 # Node binary and onnxruntime-node's Linux x64 library, xz-compressed; the
 # rest of onnxruntime-node and the packages `sfc run` loads from node_modules
 # (onnxruntime-common, onnx-proto and protobufjs's runtime); the bundled CLI
-# with its code cache (made by this Node, so valid there); and Debian's Vulkan
+# with its code cache (made by this Node, so valid there) and the runtime
+# modules bench/gpu.js loads; and Debian's Vulkan
 # and GL loaders, which WebGPU (Dawn) needs to reach the NVIDIA driver (the
 # device tool's README names these seven as seen working there). Run it in the
 # checkout the device tool sends (the session's own, not a helper's worktree).
@@ -29,6 +30,9 @@ cp -r node_modules/onnxruntime-common node_modules/onnx-proto node_modules/proto
 # protobufjs's command line and browser builds (22 MB) are not what onnx-proto loads.
 rm -rf "$M/protobufjs/cli" "$M/protobufjs/dist"
 cp dist/sfc.js dist/sfc.js.cache dist/sfc.js.stdlib "$C/dist/"
+# bench/gpu.js reads clips, .npy files and onnxruntime's failures as the CLI does.
+mkdir -p "$C/dist/runtime"
+cp dist/runtime/session.js dist/runtime/npy.js "$C/dist/runtime/"
 LOADERS="libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2"
 # shellcheck disable=SC2086 # one word per package
 (cd "$C/debs" && apt-get download $LOADERS >/dev/null 2>&1) || true

@@ -31,7 +31,7 @@ PY
 export PATH="$BIN:$PATH"
 mkdir -p node_modules dist
 cp -r "$C"/node_modules/. node_modules/
-cp "$C"/dist/* dist/
+cp -r "$C"/dist/. dist/
 if [ -z "${SFC_GPU_KEEP_LOADER:-}" ]; then
   for f in "$C"/debs/*.deb; do dpkg -x "$f" /; done
   ldconfig

@@ -19,6 +19,9 @@ const os = require("node:os");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
+// The CLI's own clip (the same input on every provider), reading of .npy files and wording of a provider's failure.
+const { deterministicClip, providerFailure } = require("../dist/runtime/session.js");
+const { readNpy } = require("../dist/runtime/npy.js");
 const SFC = path.join(ROOT, "bin", "sfc.js");
 const NETWORK = "SlowFast_4x16_R50";
 const INPUT = [3, 32, 224, 224];
@@ -37,19 +40,6 @@ const CUDA_NOTE =
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-/** The same clip on every provider: values in [-1, 1) from a multiplicative hash of the index. */
-function clip(batch) {
-  const data = new Float32Array(batch * INPUT.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < data.length; i++) data[i] = ((Math.imul(i, 2654435761) >>> 0) / 4294967296) * 2 - 1;
-  return data;
-}
-
-/** onnxruntime's reason without the source location its checks put first (as runtime/session.ts's providerFailure). */
-function reasonOf(message) {
-  const line = String(message).split("\n")[0];
-  return /^\S+\.(?:cc|cpp|h):\d+ .* was false\. (.+)$/.exec(line)?.[1] ?? line;
 }
 
 function run(args, limitMs = CHILD_LIMIT_MS) {
@@ -78,13 +68,6 @@ function compare(output, reference, classes) {
   return { maxAbsDiff: diff, relative: scale > 0 ? diff / scale : diff, sameTop5, ok: diff <= TOLERANCE };
 }
 
-function readNpy(file) {
-  const b = fs.readFileSync(file);
-  const headerLength = b.readUInt16LE(8);
-  const body = b.subarray(10 + headerLength);
-  return new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
-}
-
 /** `sfc run MODEL --ep EP` as a user runs it: where it ran, what it warned, and its logits. */
 function cliRun(model, ep, work) {
   const output = path.join(work, `cli-${ep}.npy`);
@@ -96,7 +79,7 @@ function cliRun(model, ep, work) {
     code: r.timedOut ? "timed out" : r.code,
     ranOn,
     warning: warned?.replace(/^warning: /, "").replace(/^execution provider '\w+' failed to start \((.*)\); running on cpu$/, "$1"),
-    logits: r.code === 0 && fs.existsSync(output) ? readNpy(output) : undefined,
+    logits: r.code === 0 && fs.existsSync(output) ? readNpy(fs.readFileSync(output)).data : undefined,
   };
 }
 
@@ -110,7 +93,7 @@ async function measureProvider(ep, model, refs) {
     // Warnings (level 2) let through: onnxruntime says so when it places some nodes on the CPU instead.
     session = await ort.InferenceSession.create(model, { executionProviders: [ep], graphOptimizationLevel: "all", logSeverityLevel: 2 });
   } catch (e) {
-    console.log(JSON.stringify({ ran: false, reason: reasonOf(e?.message ?? e) }));
+    console.log(JSON.stringify({ ran: false, reason: providerFailure(e) }));
     return;
   }
   const rows = [];
@@ -118,7 +101,7 @@ async function measureProvider(ep, model, refs) {
     const bytes = fs.readFileSync(path.join(refs, `${batch}.f32`));
     const reference = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     try {
-      const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", clip(batch), [batch, ...INPUT]) };
+      const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", deterministicClip([batch, ...INPUT]), [batch, ...INPUT]) };
       let output;
       for (let i = 0; i < 2; i++) output = (await session.run(feeds))[session.outputNames[0]].data;
       const times = [];
@@ -136,7 +119,7 @@ async function measureProvider(ep, model, refs) {
         ...compare(output, reference, reference.length / batch),
       });
     } catch (e) {
-      rows.push({ batch, ran: false, reason: reasonOf(e?.message ?? e) });
+      rows.push({ batch, ran: false, reason: providerFailure(e) });
     }
   }
   await session.release();
@@ -147,7 +130,7 @@ async function measureProvider(ep, model, refs) {
 
 async function cpuReference(ort, model, batch) {
   const session = await ort.InferenceSession.create(model, { executionProviders: ["cpu"], graphOptimizationLevel: "all" });
-  const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", clip(batch), [batch, ...INPUT]) };
+  const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", deterministicClip([batch, ...INPUT]), [batch, ...INPUT]) };
   let output = (await session.run(feeds))[session.outputNames[0]].data;
   const times = [];
   for (let i = 0; i < CPU_RUNS; i++) {
@@ -260,7 +243,7 @@ async function main() {
 if (process.argv[2] === "--measure") {
   const [, , , ep, model, refs] = process.argv;
   measureProvider(ep, model, refs).catch((e) => {
-    console.log(JSON.stringify({ ran: false, reason: reasonOf(e?.message ?? e) }));
+    console.log(JSON.stringify({ ran: false, reason: providerFailure(e) }));
   });
 } else {
   main().catch((e) => {
