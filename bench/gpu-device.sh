@@ -32,6 +32,8 @@ export PATH="$BIN:$PATH"
 mkdir -p node_modules dist
 cp -r "$C"/node_modules/. node_modules/
 cp -r "$C"/dist/. dist/
+# In a checkout, bin/sfc.js runs the bundle only if it is as new as every other .js in dist/ (bin/load-cli.js).
+touch dist/sfc.js
 if [ -z "${SFC_GPU_KEEP_LOADER:-}" ]; then
   for f in "$C"/debs/*.deb; do dpkg -x "$f" /; done
   ldconfig
