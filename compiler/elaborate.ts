@@ -5,6 +5,7 @@
  */
 import { raiseHint } from "./limits";
 import type * as A from "./ast";
+import { eachNameIn } from "./ast-names";
 import { Poly } from "./dims/poly";
 import { Rational } from "./dims/rational";
 import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
@@ -57,38 +58,13 @@ export interface ParamOrigin {
   readonly uses: readonly string[];
 }
 
-function namesIn(e: A.Expr | undefined, out: string[] = []): string[] {
-  if (!e) return out;
-  switch (e.kind) {
-    case "name":
-      if (!out.includes(e.ident.name)) out.push(e.ident.name);
-      return out;
-    case "binary":
-      namesIn(e.lhs, out);
-      return namesIn(e.rhs, out);
-    case "neg":
-    case "square":
-    case "floor":
-    case "ceil":
-      return namesIn(e.operand, out);
-    case "extent":
-      e.parts.forEach((p) => namesIn(p, out));
-      return out;
-    case "conditional":
-      namesIn(e.test, out);
-      namesIn(e.then, out);
-      return namesIn(e.otherwise, out);
-    case "number":
-    case "string":
-    case "bool":
-    case "call":
-    case "repeat":
-    case "pipe":
-    case "tuple":
-    case "list":
-    case "typeLiteral":
-      return out;
-  }
+function namesIn(e: A.Expr | undefined): string[] {
+  const names: string[] = [];
+  if (e)
+    eachNameIn(e, ({ ident }) => {
+      if (!names.includes(ident.name)) names.push(ident.name);
+    });
+  return names;
 }
 
 export interface Elaboration {

@@ -4,6 +4,7 @@
  * could not prove kept as the requirements of its signature.
  */
 import type * as A from "../ast";
+import { eachNameIn } from "../ast-names";
 import { Poly } from "../dims/poly";
 import type { BlockEntry } from "../scope";
 import type { Span } from "../span";
@@ -123,43 +124,13 @@ export function blockSlot(f: FormalInfo): BlockSlot {
   return { name: f.name, choices: f.choices ?? [], declared: f.span };
 }
 
-/** Calls `visit` on every name in a dimension expression, in order. */
-function eachName(e: A.Expr, visit: (e: Extract<A.Expr, { kind: "name" }>) => void): void {
-  switch (e.kind) {
-    case "name":
-      return visit(e);
-    case "binary":
-      eachName(e.lhs, visit);
-      eachName(e.rhs, visit);
-      return;
-    case "neg":
-    case "square":
-    case "floor":
-    case "ceil":
-      return eachName(e.operand, visit);
-    case "extent":
-      return e.parts.forEach((p) => eachName(p, visit));
-    case "number":
-    case "string":
-    case "bool":
-    case "call":
-    case "repeat":
-    case "pipe":
-    case "tuple":
-    case "list":
-    case "conditional":
-    case "typeLiteral":
-      return;
-  }
-}
-
 /** Names in tensor types that are not parameters: the block's dimension variables. */
 function dimVarsOf(formals: readonly FormalInfo[]): string[] {
   const scalar = new Set(formals.filter((f) => f.kind !== "tensor").map((f) => f.name));
   const vars: string[] = [];
   for (const f of formals)
     f.typeExpr?.dims.forEach((d) =>
-      eachName(d, (e) => {
+      eachNameIn(d, (e) => {
         if (!scalar.has(e.ident.name) && !vars.includes(e.ident.name)) vars.push(e.ident.name);
       }),
     );
@@ -170,7 +141,7 @@ function firstMention(decl: A.BlockDecl, name: string): Span | undefined {
   let found: Span | undefined;
   for (const f of decl.formals)
     f.type?.dims.forEach((d) =>
-      eachName(d, (e) => {
+      eachNameIn(d, (e) => {
         if (!found && e.ident.name === name) found = e.span;
       }),
     );

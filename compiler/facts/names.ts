@@ -6,6 +6,7 @@
  * the module scopes, so it works on a file with errors too.
  */
 import type * as A from "../ast";
+import { eachNameIn } from "../ast-names";
 import { isOpName } from "../ops";
 import type { Program } from "../program";
 import type { BlockEntry, ModuleScope } from "../scope";
@@ -109,8 +110,8 @@ class ModuleResolver {
     // Dimension variables are declared where a formal's type first names them.
     for (const f of decl.formals) {
       for (const d of f.type?.dims ?? []) {
-        this.forNames(d, (id) => {
-          if (!env.has(id.name)) env.set(id.name, { kind: "dimension", span: id.span });
+        eachNameIn(d, ({ ident }) => {
+          if (!env.has(ident.name)) env.set(ident.name, { kind: "dimension", span: ident.span });
         });
       }
     }
@@ -287,39 +288,6 @@ class ModuleResolver {
         return;
       case "typeLiteral":
         for (const d of e.type.dims) this.expr(d, env);
-        return;
-    }
-  }
-
-  /** The plain names in a dimension expression, in source order. */
-  private forNames(e: A.Expr, visit: (id: A.Ident) => void): void {
-    switch (e.kind) {
-      case "name":
-        visit(e.ident);
-        return;
-      case "binary":
-        this.forNames(e.lhs, visit);
-        this.forNames(e.rhs, visit);
-        return;
-      case "neg":
-      case "square":
-      case "floor":
-      case "ceil":
-        this.forNames(e.operand, visit);
-        return;
-      case "extent":
-        for (const p of e.parts) this.forNames(p, visit);
-        return;
-      case "number":
-      case "string":
-      case "bool":
-      case "call":
-      case "repeat":
-      case "pipe":
-      case "tuple":
-      case "list":
-      case "conditional":
-      case "typeLiteral":
         return;
     }
   }

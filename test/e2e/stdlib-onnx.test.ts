@@ -9,19 +9,10 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../../compiler/index";
 import { nodeHost } from "../../compiler/host/node";
 import type { LayoutMode } from "../../compiler/emit/layout";
+import { stdlibNetworks } from "../support/stdlib-networks";
 import { assertShapesMatchIR, checkManyWithOnnx, ortOptimisedNodes, runWithOrt, type TensorData } from "../support/onnx-check";
 
-const NETWORKS = [
-  "SlowFast_4x16_R50",
-  "SlowFast_8x8_R50",
-  "SlowFast_8x8_R101",
-  "SlowFast_8x8_R101_50_50",
-  "SlowFast_16x8_R101_50_50",
-  "SlowFast_16x8_R101_50_50_NL",
-  "Slow_4x16_R50",
-  "Slow_8x8_R50",
-  "Fast_32x2_R50",
-];
+const NETWORKS = stdlibNetworks().named;
 
 // Small widths keep the models a few MB; the structure is the full one.
 const SMALL = ["C=8", "S=64", "classes=10"];

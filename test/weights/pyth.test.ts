@@ -6,24 +6,13 @@ import { readCheckpoint } from "../../compiler/weights/read";
 import { CheckpointError, LoadedTensor, toFloat32Bytes } from "../../compiler/weights/tensor";
 import { PickleWriter, TensorRef, f32bytes, writeStateDict, writeTensor, writeTorchZip, writeZip } from "../support/checkpoints";
 import { readFixture } from "../support/fixtures";
+import { expectCheckpointError } from "../support/checkpoint-errors";
 
 const fixturePyth = readFixture("weights.pyth");
 const fixture = readPyth(fixturePyth);
 
 function floats(t: LoadedTensor): number[] {
   return Array.from(new Float32Array(toFloat32Bytes(t).slice().buffer));
-}
-
-function expectCheckpointError(f: () => unknown, ...fragments: (string | RegExp)[]): CheckpointError {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, "expected a CheckpointError").toBeInstanceOf(CheckpointError);
-  for (const frag of fragments) expect((err as Error).message).toMatch(frag);
-  return err as CheckpointError;
 }
 
 /** The fixture's storages and data.pkl, to re-wrap under other top-level structures. */

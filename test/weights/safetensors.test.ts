@@ -4,17 +4,7 @@ import { readSafetensors } from "../../compiler/weights/safetensors";
 import { CheckpointError, LoadedTensor, halfToFloat, toFloat32Bytes } from "../../compiler/weights/tensor";
 import { f32bytes, pseudoRandomBytes, writeSafetensors } from "../support/checkpoints";
 import { readFixture } from "../support/fixtures";
-
-function expectCheckpointError(f: () => unknown, ...fragments: (string | RegExp)[]): void {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, "expected a CheckpointError").toBeInstanceOf(CheckpointError);
-  for (const frag of fragments) expect((err as Error).message).toMatch(frag);
-}
+import { expectCheckpointError } from "../support/checkpoint-errors";
 
 function withHeaderLength(file: Uint8Array, n: bigint): Uint8Array {
   const out = file.slice();
