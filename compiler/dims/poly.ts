@@ -470,10 +470,11 @@ const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
  * A floor atom read as a ceiling, in the simplest equal form the algebra
  * knows: ⌊(n + d − 1)/d⌋ = ⌈n/d⌉ for an integer n and a whole d ≥ 2 (what a
  * strided window leaves), and ⌈⌈m/a⌉/d⌉ = ⌈m/(ad)⌉, so three stride-2 pools
- * print as ⌈S/8⌉ rather than ⌊(⌊(⌊(S + 1)/2⌋ + 1)/2⌋ + 1)/2⌋. Printing only:
- * the normal form, and so equality, is unchanged.
+ * print as ⌈S/8⌉ rather than ⌊(⌊(⌊(S + 1)/2⌋ + 1)/2⌋ + 1)/2⌋. Printing and
+ * naming only (dimension names use it too): the normal form, and so
+ * equality, is unchanged.
  */
-function asCeiling(f: Extract<Factor, { kind: "floor" }>): { num: Poly; den: bigint } | undefined {
+export function asCeiling(f: Extract<Factor, { kind: "floor" }>): { num: Poly; den: bigint } | undefined {
   const d = f.den.constantValue();
   if (!d || !d.isInteger() || d.num < 2n) return undefined;
   // Only a numerator whose constant is d − 1 is a ceiling: ⌊S/2⌋ stays a floor.

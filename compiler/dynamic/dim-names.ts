@@ -14,7 +14,7 @@
  * `T`, `8*T`, `S^2`, `ceil(S/2)`, `floor((S+1)/4)`, `2*T*S`, `T+1`.
  */
 import type { Power, Term } from "../dims/monomials";
-import { Poly } from "../dims/poly";
+import { Poly, asCeiling } from "../dims/poly";
 import { Rational } from "../dims/rational";
 
 function degree(t: Term): number {
@@ -26,12 +26,9 @@ function factorText(p: Power): string {
   let base: string;
   if (f.kind === "var") base = f.name;
   else {
-    const d = f.den.constantValue();
-    const c = f.num.constantTerm();
-    // ⌊(m + d − 1)/d⌋ is ⌈m/d⌉: the form a stride's output size has.
-    if (d !== undefined && d.isInteger() && !c.isZero() && c.equals(d.sub(Rational.ONE)) && f.num.termList().length > 1) {
-      base = `ceil(${wrap(f.num.sub(Poly.constant(c)))}/${dimName(f.den)})`;
-    } else base = `floor(${wrap(f.num)}/${wrap(f.den)})`;
+    // ⌊(m + d − 1)/d⌋ is ⌈m/d⌉, the form a stride's output size has; nested ones are one: ⌈⌈S/2⌉/2⌉ is ⌈S/4⌉.
+    const ceiling = asCeiling(f);
+    base = ceiling ? `ceil(${wrap(ceiling.num)}/${ceiling.den})` : `floor(${wrap(f.num)}/${wrap(f.den)})`;
   }
   return p.exp === 1 ? base : `${base}^${p.exp}`;
 }
@@ -61,6 +58,23 @@ export function dimName(p: Poly): string {
     out += termText(t);
   });
   return out;
+}
+
+/**
+ * The name of the product of two dimensions, each a number or a name whose
+ * polynomial `polyOf` gives: `ceil(S/32)^2` for a side times itself, `8*N*T`
+ * for the batch times a frame count. A number when both are.
+ */
+export function productName(a: number | string, b: number | string, polyOf: (name: string) => Poly | undefined): number | string {
+  if (typeof a === "number" && typeof b === "number") return a * b;
+  const poly = (d: number | string): Poly => {
+    if (typeof d === "number") return Poly.constant(d);
+    const p = polyOf(d);
+    if (p === undefined) throw new Error(`the dimension name ${JSON.stringify(d)} stands for no known polynomial`);
+    return p;
+  };
+  const product = poly(a).mul(poly(b));
+  return product.constantValue()?.toNumber() ?? dimName(product);
 }
 
 /** Evaluates a dimension name with integer parameter values; undefined when it cannot be read. */

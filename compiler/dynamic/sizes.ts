@@ -23,17 +23,30 @@ export interface SizeEmitter {
 export interface DynamicShapes {
   /** The dimensions (batch excluded) of an IR value: numbers, or dim_param names. */
   dims(value: string): ReadonlyArray<number | string> | undefined;
+  /** The polynomial a dim_param name that `dims` gave stands for. */
+  polyOf(name: string): Poly | undefined;
   /** Size helpers for one node's lowering. */
   writer(emit: SizeEmitter): DynamicSizeWriter;
 }
 
 export class RuntimeSizes implements DynamicShapes {
   private readonly tensors = new Map<string, string>();
+  private readonly named = new Map<string, Poly>();
 
   constructor(private readonly plan: DynamicPlan) {}
 
   dims(value: string): ReadonlyArray<number | string> | undefined {
-    return this.plan.dims.get(value)?.map((p) => p.constantValue()?.toNumber() ?? dimName(p));
+    return this.plan.dims.get(value)?.map((p) => {
+      const c = p.constantValue();
+      if (c !== undefined) return c.toNumber();
+      const name = dimName(p);
+      this.named.set(name, p);
+      return name;
+    });
+  }
+
+  polyOf(name: string): Poly | undefined {
+    return this.named.get(name);
   }
 
   writer(emit: SizeEmitter): DynamicSizeWriter {

@@ -39,7 +39,7 @@ export type LayoutMode = "auto" | "ncdhw";
 export const LAYOUT_MODES: readonly LayoutMode[] = ["auto", "ncdhw"];
 
 /** A dimension: a number, or symbolic (the batch, or a dynamic size). */
-type Dim = number | string;
+export type Dim = number | string;
 
 export interface LaidOutGraph {
   readonly nodes: onnx.INodeProto[];
@@ -69,6 +69,8 @@ export interface LayoutInput {
   readonly opset: number;
   /** Names already taken (values, initializers, nodes). */
   readonly taken: ReadonlySet<string>;
+  /** The product of two dimensions, named as the dimension algebra names it where either is symbolic (dynamic/dim-names.ts). */
+  readonly times: (a: Dim, b: Dim) => Dim;
 }
 
 /** How an ONNX op takes part: what it needs of its data inputs' layout. */
@@ -118,9 +120,6 @@ const isVideo = (dims: readonly Dim[] | undefined): dims is Dim[] => dims !== un
 /** A piece of a run-time shape: a known size, or dims [from, to) of a value's shape. */
 type ShapePart = number | { readonly of: string; readonly from: number; readonly to: number };
 
-/** Product of two sizes, symbolic when either is. */
-const times = (a: Dim, b: Dim): Dim => (typeof a === "number" && typeof b === "number" ? a * b : `${a}*${b}`);
-
 /** A conv or pool's window facts, in ONNX attribute order (t, h, w). */
 interface Window {
   readonly kernel: number[];
@@ -144,6 +143,7 @@ function windowOf(node: onnx.INodeProto, weightDims: readonly number[] | undefin
 const MAX_TAP_SUM_ELEMENTS = 2 ** 18;
 
 export function assignLayouts(input: LayoutInput): LaidOutGraph {
+  const { times } = input;
   const shapes = new Map<string, Dim[]>();
   for (const info of [...input.graphInputs, ...input.valueInfo, ...input.graphOutputs]) {
     const dims = dimsOf(info);
@@ -235,7 +235,7 @@ export function assignLayouts(input: LayoutInput): LaidOutGraph {
   const timeSource = new Map<string, string>();
 
   /**
-   * The first dim of a folded value, N·T, named ("N*32") rather than left
+   * The first dim of a folded value, N·T, named ("32*N") rather than left
    * unknown: onnxruntime fuses a residual Add (and the Relu after it) into the
    * NCHWc conv before it only when it can prove both inputs the same shape.
    */

@@ -26,6 +26,8 @@ import { fillInitialWeight, PLATFORM_IS_LITTLE_ENDIAN, swapFloat32ByteOrder } fr
 import { assignLayouts, type LayoutMode } from "./layout";
 import { float32Workspace } from "../passes/index";
 import type { DynamicShapes } from "../dynamic/sizes";
+import { productName } from "../dynamic/dim-names";
+import { Poly } from "../dims/poly";
 import { fillWeight, weightPieces, type WeightPieces } from "./materialise";
 import {
   float32Bytes,
@@ -290,7 +292,13 @@ function planGraph(
 }
 
 /** The planned graph with the layout pass applied (see layout.ts). */
-function laidOut(plan: PlannedGraph, graph: IRGraph, opset: number, shapeOf: (value: IRValue) => ReadonlyArray<number | string>): PlannedGraph {
+function laidOut(
+  plan: PlannedGraph,
+  graph: IRGraph,
+  opset: number,
+  shapeOf: (value: IRValue) => ReadonlyArray<number | string>,
+  dynamic: DynamicShapes | undefined,
+): PlannedGraph {
   const taken = new Set<string>([...graph.values.keys(), ...plan.initializers.map((i) => i.name)]);
   for (const node of plan.nodes) {
     if (node.name) taken.add(node.name);
@@ -304,6 +312,7 @@ function laidOut(plan: PlannedGraph, graph: IRGraph, opset: number, shapeOf: (va
     initializers: plan.initializers,
     opset,
     taken,
+    times: (a, b) => productName(a, b, (name) => (name === BATCH_DIM_PARAM ? Poly.symbol(name) : dynamic?.polyOf(name))),
   });
   const initializers = plan.initializers.map((initializer) => {
     const dims = result.initializerDims.get(initializer.name);
@@ -418,7 +427,7 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
 
   const plain = planGraph(graph, opset, options.weights ?? new Map(), options.dynamic, options.displayPath);
   const shapeOf = (value: { name: string; shape: readonly number[] }) => options.dynamic?.dims(value.name) ?? value.shape;
-  const plan = options.layout === "auto" ? laidOut(plain, graph, opset, shapeOf) : plain;
+  const plan = options.layout === "auto" ? laidOut(plain, graph, opset, shapeOf, options.dynamic) : plain;
 
   const proto = onnxProto();
   const modelHead = proto.ModelProto.encode({

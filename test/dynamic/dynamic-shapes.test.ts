@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { compile, type CompileResult } from "../../compiler/index";
 import { nodeHost } from "../../compiler/host/node";
 import { dynamicAxes } from "../../compiler/dynamic/requirements";
+import { evaluateDimName } from "../../compiler/dynamic/dim-names";
 import { deterministicClip } from "../../runtime/session";
 import { checkManyWithOnnx, runWithOrt } from "../support/onnx-check";
 
@@ -84,6 +85,34 @@ describe("--dynamic T,S", () => {
       let worst = 0;
       for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
       expect(worst, `T=${t} S=${s}`).toBeLessThan(1e-5);
+    }
+  });
+
+  it("names each symbolic dimension by the documented scheme, with the fixed compile's size at every value", () => {
+    const dims = (model: Uint8Array): Map<string, Array<string | number>> =>
+      new Map(
+        onnx.ModelProto.decode(model).graph!.valueInfo!.map((v) => [v.name!, v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))]),
+      );
+    const dynamic = dims(build([], ["T", "S"]).model!);
+    const names = new Set([...dynamic.values()].flat().filter((d): d is string => typeof d === "string"));
+    // Stride-2 sides as one ceiling, a flattened plane as a power, the folded batch with its coefficient first (docs/deploy.md).
+    for (const name of ["ceil(S/2)", "ceil(S/32)", "ceil(S/16)^2", "8*N*T", "N*T"]) expect(names).toContain(name);
+    for (const name of names) expect(name).not.toMatch(/ceil\(ceil|floor\(floor|^N\*\d/);
+    for (const [t, s, n] of [
+      [4, 64, 2],
+      [8, 96, 3],
+    ] as const) {
+      const fixed = dims(build([`T=${t}`, `S=${s}`]).model!);
+      const at = (d: string | number): number | undefined => (typeof d === "number" ? d : evaluateDimName(d, (name) => ({ T: t, S: s, N: n })[name]));
+      let compared = 0;
+      for (const [value, shape] of dynamic) {
+        const want = fixed.get(value);
+        // The Fast stem sums its taps another way when T varies: values of the same name and another rank.
+        if (want === undefined || want.length !== shape.length) continue;
+        expect(shape.map(at), `${value} at T=${t} S=${s}`).toEqual(want.map(at));
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(400);
     }
   });
 
