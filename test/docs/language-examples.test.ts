@@ -1,7 +1,8 @@
 /**
  * The language reference and the examples, kept honest:
  *  - every ```sf block of docs/language.md checks without diagnostics, or,
- *    fenced as ```sf error SFxxxx, reports that code and no other; a block
+ *    fenced as ```sf error SFxxxx (or ```sf warning SFxxxx), reports that
+ *    code, at that severity, and no other; a block
  *    fenced with file=PATH is also a file the others may import;
  *  - the op tables of docs/language.md are generated from the op records
  *    (compiler/ops/; refresh with `npx vitest run -u test/docs`) and list
@@ -34,8 +35,9 @@ interface Snippet {
   readonly line: number;
   readonly code: string;
   readonly file: string | undefined;
-  readonly error: string | undefined;
-  /** The message of an `error[SFxxxx]: ...` line in a text block right after it. */
+  /** The diagnostic a block fenced `sf error SFxxxx` or `sf warning SFxxxx` reports. */
+  readonly expected: { readonly severity: "error" | "warning"; readonly code: string } | undefined;
+  /** The message of an `error[SFxxxx]: ...` (or `warning[...]`) line in a text block right after it. */
   readonly message: string | undefined;
 }
 
@@ -46,7 +48,8 @@ function sfSnippets(markdown: string): Snippet[] {
     const open = /^```sf(?:\s+(.*))?\s*$/.exec(lines[i]!);
     if (!open) continue;
     const info = open[1] ?? "";
-    const error = /\berror\s+(SF\d{4})\b/.exec(info)?.[1];
+    const fenced = /\b(error|warning)\s+(SF\d{4})\b/.exec(info);
+    const expected = fenced ? { severity: fenced[1] as "error" | "warning", code: fenced[2]! } : undefined;
     const file = /\bfile=(\S+)/.exec(info)?.[1];
     const start = i;
     const body: string[] = [];
@@ -54,9 +57,9 @@ function sfSnippets(markdown: string): Snippet[] {
     // A text block up to a short sentence away ("Checking `a.sf`:") shows what it reports.
     let next = i + 1;
     while (next < lines.length && next < i + 5 && !lines[next]!.startsWith("```")) next++;
-    const shown = lines[next] === "```text" ? /^error\[(SF\d{4})\]: (.*)$/.exec(lines[next + 1] ?? "") : null;
-    const message = shown && shown[1] === error ? shown[2] : undefined;
-    out.push({ line: start + 1, code: `${body.join("\n")}\n`, file, error, message });
+    const shown = lines[next] === "```text" ? /^(?:error|warning)\[(SF\d{4})\]: (.*)$/.exec(lines[next + 1] ?? "") : null;
+    const message = shown && shown[1] === expected?.code ? shown[2] : undefined;
+    out.push({ line: start + 1, code: `${body.join("\n")}\n`, file, expected, message });
   }
   return out;
 }
@@ -68,19 +71,20 @@ const namedFiles = Object.fromEntries(snippets.filter((s) => s.file).map((s) => 
 describe("docs/language.md", () => {
   it("has sf examples", () => {
     expect(snippets.length).toBeGreaterThan(30);
-    expect(snippets.some((s) => s.error)).toBe(true);
+    expect(snippets.some((s) => s.expected?.severity === "error")).toBe(true);
+    expect(snippets.some((s) => s.expected?.severity === "warning")).toBe(true);
     expect(snippets.some((s) => s.message)).toBe(true);
   });
 
   for (const s of snippets) {
-    const title = `line ${s.line}${s.file ? ` (${s.file})` : ""}: ${s.error ? `reports ${s.error}` : "checks cleanly"}`;
+    const title = `line ${s.line}${s.file ? ` (${s.file})` : ""}: ${s.expected ? `reports ${s.expected.severity} ${s.expected.code}` : "checks cleanly"}`;
     it(title, () => {
       const file = s.file ?? "main.sf";
       const result = check({ files: [file], host: memoryHost({ ...namedFiles, [file]: s.code }) });
       const found = result.diagnostics.map((d) => `${d.code} ${d.primary.span.file}:${d.primary.span.line}:${d.primary.span.column} ${d.message}`);
-      if (s.error) {
+      if (s.expected) {
         expect(found.length, "expected a diagnostic").toBeGreaterThan(0);
-        expect([...new Set(result.diagnostics.map((d) => d.code))], found.join("\n")).toEqual([s.error]);
+        expect([...new Set(result.diagnostics.map((d) => `${d.severity} ${d.code}`))], found.join("\n")).toEqual([`${s.expected.severity} ${s.expected.code}`]);
         if (s.message) expect(result.diagnostics.map((d) => d.message)).toContain(s.message);
       } else {
         expect(found).toEqual([]);
