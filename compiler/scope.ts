@@ -303,28 +303,51 @@ export function callableNames(scope: ModuleScope): string[] {
 
 /** The candidate spelt closest to `name`, if close enough (edit distance ≤ 2, or a case change); at equal distance, the earlier one. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  // One-letter names are all one edit apart: only a change of case counts for them.
+  const allowed = name.length <= 2 ? 0 : Math.min(2, Math.max(1, Math.floor(name.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = c.toLowerCase() === name.toLowerCase() ? 0 : editDistance(name, c);
+    const d = c.toLowerCase() === name.toLowerCase() ? 0 : editDistanceWithin(name, c, allowed);
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
   }
-  // One-letter names are all one edit apart: only a change of case counts for them.
-  const allowed = name.length <= 2 ? 0 : Math.min(2, Math.max(1, Math.floor(name.length / 3)));
   return best !== undefined && bestDistance <= allowed ? best : undefined;
 }
 
-/** Optimal string alignment distance: a swap of two neighbours counts as one edit. */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
+/**
+ * Optimal string alignment distance (a swap of two neighbours counts as one
+ * edit), or `limit + 1` when it is more than `limit`. Only cells within
+ * `limit` of the diagonal can hold a distance that small, so the work is
+ * length × limit: a name of 50,000 letters costs no more than a short one
+ * per letter, where the whole table would take gigabytes.
+ */
+export function editDistanceWithin(a: string, b: string, limit: number): number {
+  const over = limit + 1;
+  if (Math.abs(a.length - b.length) > limit) return over;
+  // Rows i − 2, i − 1 and i, reused in turn; a cell outside the band reads as `over`.
+  let before = new Int32Array(b.length + 1).fill(over);
+  let previous = new Int32Array(b.length + 1).fill(over);
+  let row = new Int32Array(b.length + 1).fill(over);
+  for (let j = 0; j <= Math.min(b.length, limit); j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const from = Math.max(1, i - limit);
+    const to = Math.min(b.length, i + limit);
+    row[0] = i <= limit ? i : over;
+    // Left of the band: what this buffer held three rows ago is stale.
+    row[from - 1] = from - 1 === 0 ? row[0]! : over;
+    let smallest = row[from - 1]!;
+    for (let j = from; j <= to; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      let d = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      row[j] = Math.min(d, over);
+      smallest = Math.min(smallest, row[j]!);
     }
-  return d[a.length]![b.length]!;
+    if (smallest >= over) return over;
+    [before, previous, row] = [previous, row, before];
+  }
+  return previous[b.length]!;
 }
