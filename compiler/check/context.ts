@@ -136,7 +136,16 @@ export interface Ctx {
   readonly template?: boolean;
 }
 
-export type Continuation = ReadonlyArray<A.Stmt | { kind: "leaveStage" }>;
+/**
+ * The statements still to run: a body's statements from `from` on, then what
+ * follows it (a stage's end, the statements after an \`if\`). Shared, never
+ * copied, so that a body of many statements runs in time linear in them.
+ */
+export interface Continuation {
+  readonly stmts: ReadonlyArray<A.Stmt | { kind: "leaveStage" }>;
+  readonly from: number;
+  readonly next: Continuation | undefined;
+}
 
 /** A value a body returned, with the context of the path that returned it. */
 export interface Returned {

@@ -56,6 +56,9 @@ import { argSpans, argumentSlot, slotsOfBlock, slotsOfOp, type ArgumentSlot } fr
 export type { SymbolInfo, Signature, Requirement } from "./context";
 export { InstanceMode } from "./mode";
 
+/** The marker that ends a stage's body: the path leaves the stage there. */
+const LEAVE_STAGE: Continuation["stmts"] = [{ kind: "leaveStage" }];
+
 export class Interpreter extends Evaluator {
   readonly reporter: Reporter;
   /** Sizes a stride-1 window op changed by its padding, by the output dimension (see apply-op.ts). */
@@ -147,25 +150,37 @@ export class Interpreter extends Evaluator {
   /** Runs a body; returns every value it can return (several when an undecidable `if` forks). */
   runBody(body: readonly A.Stmt[], ctx: Ctx): Returned[] {
     const returns: Returned[] = [];
-    this.exec(body, ctx, returns);
+    this.exec({ stmts: body, from: 0, next: undefined }, ctx, returns);
     return returns;
   }
 
   /**
-   * Runs statements in order. A statement that forks or nests (stage, if)
-   * runs the rest of the list itself, as its continuation.
+   * Runs statements in order. A stage or a decided `if` continues here with
+   * its body and then the rest; only an undecidable `if` runs the rest twice,
+   * once per branch, so nesting and recursion grow with forks alone.
    */
-  private exec(stmts: Continuation, ctx: Ctx, returns: Returned[]): void {
-    for (let k = 0; k < stmts.length; k++) {
-      const s = stmts[k];
-      if (!s) break;
+  private exec(start: Continuation, ctx: Ctx, returns: Returned[]): void {
+    let at: Continuation | undefined = start;
+    let k = start.from;
+    while (at !== undefined) {
+      if (k >= at.stmts.length) {
+        at = at.next;
+        k = at?.from ?? 0;
+        continue;
+      }
+      const s = at.stmts[k++]!;
       if (s.kind === "leaveStage") {
         ctx.mode.endStage(ctx);
         ctx = { ...ctx, path: ctx.path.slice(0, -1) };
         continue;
       }
       try {
-        if (this.statement(s, stmts.slice(k + 1), ctx, returns) === "done") return;
+        const outcome = this.statement(s, { stmts: at.stmts, from: k, next: at.next }, ctx, returns);
+        if (outcome === "done") return;
+        if (outcome !== "next") {
+          ({ run: at, ctx } = outcome);
+          k = at.from;
+        }
       } catch (e) {
         if (!(e instanceof Abandon)) throw e;
         // A failed statement poisons what it assigns so later uses stay quiet.
@@ -180,8 +195,8 @@ export class Interpreter extends Evaluator {
     }
   }
 
-  /** One statement; "done" when it ran the rest (or returned). */
-  private statement(s: A.Stmt, rest: Continuation, ctx: Ctx, returns: Returned[]): "done" | "next" {
+  /** One statement: "next", what to run instead of the rest (a stage, a decided `if`), or "done" when it ran the rest or returned. */
+  private statement(s: A.Stmt, rest: Continuation, ctx: Ctx, returns: Returned[]): "done" | "next" | { run: Continuation; ctx: Ctx } {
     switch (s.kind) {
       case "return":
         returns.push({ value: this.expr(s.value, ctx), ctx });
@@ -208,23 +223,18 @@ export class Interpreter extends Evaluator {
       case "stage": {
         const path = [...ctx.path, s.name.name];
         ctx.mode.beginStage(path, ctx);
-        this.exec([...s.body, { kind: "leaveStage" }, ...rest], { ...ctx, path }, returns);
-        return "done";
+        return { run: { stmts: s.body, from: 0, next: { stmts: LEAVE_STAGE, from: 0, next: rest } }, ctx: { ...ctx, path } };
       }
       case "if":
-        this.branch(s, rest, ctx, returns);
-        return "done";
+        return this.branch(s, rest, ctx, returns);
     }
   }
 
-  private branch(s: Extract<A.Stmt, { kind: "if" }>, rest: Continuation, ctx: Ctx, returns: Returned[]): void {
+  private branch(s: Extract<A.Stmt, { kind: "if" }>, rest: Continuation, ctx: Ctx, returns: Returned[]): "done" | { run: Continuation; ctx: Ctx } {
     const cond = this.expr(s.condition, ctx);
-    if (cond.kind === "poison") return;
+    if (cond.kind === "poison") return "done";
     if (cond.kind !== "bool") return this.reporter.fail(M.notBoolean(s.condition.span, cond));
-    if (cond.value !== undefined) {
-      this.exec([...(cond.value ? s.then : (s.otherwise ?? [])), ...rest], ctx, returns);
-      return;
-    }
+    if (cond.value !== undefined) return { run: { stmts: cond.value ? s.then : (s.otherwise ?? []), from: 0, next: rest }, ctx };
     // Undecidable in a generic block: check each branch, fixing a boolean
     // parameter tested directly so that requirements know their branch.
     const flag = s.condition.kind === "name" ? s.condition.ident.name : undefined;
@@ -232,8 +242,10 @@ export class Interpreter extends Evaluator {
       const vars = new Map(ctx.vars);
       if (flag) vars.set(flag, { kind: "bool", value: taken, span: s.condition.span });
       const assumptions = flag && !ctx.template ? [...ctx.assumptions, [flag, taken] as const] : ctx.assumptions;
-      this.exec([...(taken ? s.then : (s.otherwise ?? [])), ...rest], { ...ctx, vars, pathways: new Set(ctx.pathways), assumptions }, returns);
+      const body: Continuation = { stmts: taken ? s.then : (s.otherwise ?? []), from: 0, next: rest };
+      this.exec(body, { ...ctx, vars, pathways: new Set(ctx.pathways), assumptions }, returns);
     }
+    return "done";
   }
 
   private lateral(s: A.LateralStmt, ctx: Ctx): void {

@@ -43,6 +43,14 @@ describe("limits", () => {
     expect(r.networks[0]!.graph!.nodes).toHaveLength(30_002);
   });
 
+  it("a block of 3,000 decided ifs checks: a body runs as one loop, not a call nested per statement", () => {
+    const ifs = "  if f { x = x |> relu }\n".repeat(3000);
+    const r = checkSource(
+      `block b(x: <T, S², C>, f: bool) -> <T, S², C> {\n${ifs}  return x\n}\nnetwork N(x: <4, S², 3>, S = 8) -> <4, S², 3> {\n  return x |> b(f: true)\n}\n`,
+    );
+    expect(r.diagnostics).toEqual([]);
+  });
+
   it("uniqueName still gives base, base_1, base_2 and skips taken names", () => {
     const b = new IRBuilder();
     expect([b.uniqueName("a"), b.uniqueName("a"), b.uniqueName("a_2"), b.uniqueName("a"), b.uniqueName("a")]).toEqual(["a", "a_1", "a_2", "a_3", "a_4"]);
