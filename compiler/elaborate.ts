@@ -136,7 +136,16 @@ export function elaborateNetwork(
   }
   const resultType = interpreter.typeFromExpr(decl.result, ctx);
   const errorsBeforeBody = diagnostics.length;
-  const [result] = interpreter.runBody(decl.body, ctx).map((r) => r.value);
+  let returned: ReturnType<Interpreter["runBody"]>;
+  try {
+    returned = interpreter.runBody(decl.body, ctx);
+  } catch (e) {
+    // The nesting limit keeps block calls on the stack at its default; raised, it may not.
+    if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
+    diagnostics.push(M.stackExhausted(decl, builder.limits.nesting));
+    return { graph: undefined, params };
+  }
+  const [result] = returned.map((r) => r.value);
   if (!result) {
     diagnostics.push(M.noReturn(decl));
     return { graph: undefined, params };

@@ -127,6 +127,15 @@ export function noReturn(decl: A.BlockDecl): Diagnostic {
   });
 }
 
+/** A network whose calls nest deeper than the stack holds, under a nesting limit raised past what it protects (SF0003). */
+export function stackExhausted(decl: A.BlockDecl, nesting: number): Diagnostic {
+  return makeDiagnostic("SF0003", decl.name.span, {
+    message: `${decl.kind} \`${decl.name.text}\` nests its block calls deeper than sfc's stack holds`,
+    label: "elaborating this network",
+    help: `--limit nesting=${nesting} allows more nesting than the stack can take; at the default (200) the deepest call is reported`,
+  });
+}
+
 /**
  * `known`: the ops and the blocks in scope. `stdBlocks`: each standard-library
  * block by name, with the module that declares it ("std.lateral"), so that a

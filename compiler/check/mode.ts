@@ -130,6 +130,17 @@ export class InstanceMode implements Mode {
 
   blockBody(sig: Signature, vars: Map<string, Value>, c: A.CallExpr, ctx: Ctx): Ctx {
     const label = c.label?.parts.join(".") ?? sig.entry.decl.name.name;
+    // Each body entered here nests the interpreter's calls: a chain of 600 blocks each calling the last exhausted the stack.
+    const limits = this.builder.limits;
+    if (ctx.path.length >= limits.nesting)
+      return ctx.reporter.fail(
+        limitExceeded(
+          "nesting",
+          c.span,
+          `block calls and stages nested more than ${thousands(limits.nesting)} deep (\`${[...ctx.path.slice(0, 3), "…"].join(".")}\`)`,
+          limits,
+        ),
+      );
     return {
       ...ctx,
       reporter: ctx.reporter.within({ span: c.span, label: `in \`${sig.entry.decl.name.text}\`, called here` }),

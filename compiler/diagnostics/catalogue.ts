@@ -27,7 +27,7 @@ export const CATALOGUE = {
     severity: "error",
     title: "nesting too deep",
     explain:
-      "Brackets or unary minus signs nested more than 200 deep (the file is refused before parsing), or an expression more than 200 levels deep, such as a sum of 300 terms: no input can exhaust the stack. Raise it with --limit nesting=N.",
+      "Brackets or unary minus signs nested more than 200 deep (the file is refused before parsing), an expression more than 200 levels deep, such as a sum of 300 terms, or block calls and stages nested more than 200 deep, such as a chain of blocks each calling the one before: no input can exhaust the stack. Raise it with --limit nesting=N.",
   },
   SF0004: {
     severity: "error",

@@ -128,6 +128,9 @@ function trailer(kind: "note" | "help", text: string, st: Style): string {
   return head + text.split(/\r?\n/).join(`\n${indent}`);
 }
 
+/** Steps of a diagnostic's chain shown at each end when it is long; the middle is counted. */
+const CHAIN_SHOWN_AT_EACH_END = 3;
+
 function renderOne(d: Diagnostic, sourceOf: (file: string) => SourceLines | undefined, c: Colors): string {
   const spans = [{ s: d.primary, primary: true }, ...d.related.map((s) => ({ s, primary: false }))];
   const marks = spans.map((x) => {
@@ -157,7 +160,13 @@ function renderOne(d: Diagnostic, sourceOf: (file: string) => SourceLines | unde
       );
   });
   // The chain, from where the problem was found outwards: each step its own note with its line.
-  for (const step of d.chain) {
+  // A long one (a chain of blocks each calling the last) keeps its ends; the machine formats keep every step.
+  const elided = d.chain.length > CHAIN_SHOWN_AT_EACH_END * 2 + 1 ? d.chain.length - CHAIN_SHOWN_AT_EACH_END * 2 : 0;
+  d.chain.forEach((step, i) => {
+    if (elided > 0 && i >= CHAIN_SHOWN_AT_EACH_END && i < d.chain.length - CHAIN_SHOWN_AT_EACH_END) {
+      if (i === CHAIN_SHOWN_AT_EACH_END) out.push(bar(st), `${" ".repeat(gutter)} ${c.blue("=")} ${c.bold("note")}: … ${plural(elided, "more call")} …`);
+      return;
+    }
     const src = sourceOf(step.span.file);
     out.push(
       bar(st),
@@ -165,7 +174,7 @@ function renderOne(d: Diagnostic, sourceOf: (file: string) => SourceLines | unde
       `${" ".repeat(gutter)}${c.blue("-->")} ${location(step.span, src)}`,
     );
     if (src !== undefined) out.push(...excerpt(src, [markOf({ span: step.span, label: "" }, false, src)], st));
-  }
+  });
   if (d.notes.length > 0 || d.help !== undefined) out.push(bar(st));
   for (const n of d.notes) out.push(trailer("note", n, st));
   if (d.help !== undefined) out.push(trailer("help", d.help, st));

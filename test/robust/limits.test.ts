@@ -81,6 +81,20 @@ describe("limits", () => {
     expect(r.diagnostics.at(-1)!.code).toBe("SF0605");
   });
 
+  it("a chain of 600 blocks each calling the last is SF0003 at the 200th call, and past a raised limit at the network", () => {
+    const chain = (n: number): string =>
+      Array.from({ length: n }, (_, i) => `block b${i}(x: <T, S², C>) -> <T, S², C> { return x |> ${i === 0 ? "relu" : `b${i - 1}`} }\n`).join("") +
+      `network N(x: <4, S², 3>, S = 8) -> <4, S², 3> {\n  return x |> b${n - 1}\n}\n`;
+    const r = checkSource(chain(600));
+    expect(codes(r)).toEqual(["SF0003"]);
+    expect(r.diagnostics[0]!.message).toMatch(/nested more than 200 deep/);
+    expect(r.diagnostics[0]!.primary.span.line).toBe(401);
+    // Raised to the most --limit allows, the calls outgrow the stack first: still a diagnostic, never a crash.
+    const raised = check({ files: ["main.sf"], host: memoryHost({ "main.sf": chain(3000) }), limits: { nesting: 1000 } });
+    expect(codes(raised)).toEqual(["SF0003"]);
+    expect(raised.diagnostics[0]!.message).toMatch(/deeper than sfc's stack holds/);
+  });
+
   it("a limit raised through the API is the one applied", () => {
     const r = check({ files: ["main.sf"], host: memoryHost({ "main.sf": blowUp(6) }), limits: { nodes: 50 } });
     expect(codes(r)).toEqual(["SF0604"]);
