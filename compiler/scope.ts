@@ -1,13 +1,16 @@
 /**
  * Name resolution at module level: what each module declares and imports.
- * Duplicate declarations, unknown imported names and blocks that would shadow
- * a built-in op are reported here, once, before any checking.
+ * Duplicate declarations (a block's formals included), names that are both
+ * declared and imported or imported from two modules, unknown imported names
+ * and blocks that would shadow a built-in op are reported here, once, before
+ * any checking.
  */
 import type * as A from "./ast";
 import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
 import { OPS, isOpName } from "./ops";
 import { ruleProblem } from "./weights/names";
 import type { Module, Program } from "./program";
+import type { Span } from "./span";
 
 export interface BlockEntry {
   readonly decl: A.BlockDecl;
@@ -54,6 +57,7 @@ export function buildScopes(program: Program, diagnostics: Diagnostic[]): Map<st
   }
   const pending = reportUnresolvedAliases(tables, diagnostics);
   reportMissingImports(tables, pending, diagnostics);
+  reportImportClashes(tables, diagnostics);
   return tables.scopes;
 }
 
@@ -68,13 +72,7 @@ function declareOwn(mod: Module, diagnostics: Diagnostic[]): ModuleScope {
   const declare = (id: A.Ident, what: string): boolean => {
     const prev = seen.get(id.name);
     if (prev) {
-      diagnostics.push(
-        makeDiagnostic("SF0102", id.span, {
-          message: `\`${id.text}\` is declared twice`,
-          label: `second ${what} named \`${id.text}\``,
-          related: [{ span: prev.span, label: "first declared here" }],
-        }),
-      );
+      diagnostics.push(declaredTwice(id, what, prev));
       return false;
     }
     seen.set(id.name, id);
@@ -84,6 +82,7 @@ function declareOwn(mod: Module, diagnostics: Diagnostic[]): ModuleScope {
     if (item.kind === "param") {
       if (declare(item.name, "parameter")) params.set(item.name.name, item);
     } else if (item.kind === "block" || item.kind === "network") {
+      reportDuplicateFormals(item, diagnostics);
       if (isOpName(item.name.name)) {
         diagnostics.push(
           makeDiagnostic("SF0102", item.name.span, {
@@ -98,6 +97,9 @@ function declareOwn(mod: Module, diagnostics: Diagnostic[]): ModuleScope {
       const entry: BlockEntry = { decl: item, module: scope };
       blocks.set(item.name.name, entry);
       own.push(entry);
+    } else if (item.kind === "alias") {
+      // Resolved later (its target may be imported); its name is taken now, so a parameter of that name clashes too.
+      declare(item.name, "network alias");
     } else if (item.kind === "names") {
       if (declare(item.name, "names map")) names.set(item.name.name, item);
       for (const r of item.rules) {
@@ -107,6 +109,29 @@ function declareOwn(mod: Module, diagnostics: Diagnostic[]): ModuleScope {
     }
   }
   return scope;
+}
+
+/**
+ * Formals share one namespace per block: the checker would bind the last
+ * (`T = 4, T = 5` gave T = 5) and a network would get a second input `x_1`.
+ */
+function reportDuplicateFormals(decl: A.BlockDecl, diagnostics: Diagnostic[]): void {
+  const seen = new Map<string, A.Ident>();
+  for (const f of decl.formals) {
+    const prev = seen.get(f.name.name);
+    const what = decl.kind === "block" ? "formal" : f.type ? "input" : "parameter";
+    if (prev) diagnostics.push(declaredTwice(f.name, what, prev));
+    else seen.set(f.name.name, f.name);
+  }
+}
+
+/** SF0102 at the second of two declarations of one name (`beta` and `β` are one name). */
+function declaredTwice(id: A.Ident, what: string, prev: A.Ident): Diagnostic {
+  return makeDiagnostic("SF0102", id.span, {
+    message: `\`${id.text}\` is declared twice`,
+    label: `second ${what} named \`${id.text}\``,
+    related: [{ span: prev.span, label: prev.text === id.text ? "first declared here" : `first declared here, as \`${prev.text}\`` }],
+  });
 }
 
 function aliasesOf(mod: Module): A.NetworkAlias[] {
@@ -207,10 +232,8 @@ function reportUnresolvedAliases(tables: Tables, diagnostics: Diagnostic[]): Map
     if (reported.has(p)) continue;
     const blocks = scopeOf(tables, p.module.path).blocks;
     const existing = blocks.get(p.alias.name.name);
-    if (existing) {
-      diagnostics.push(aliasDeclaredTwice(p, existing));
-      continue;
-    }
+    // Its name is taken: by a declaration of the file (reported as declared twice) or an import (reported with the imports' clashes).
+    if (existing) continue;
     // Follow the chain of unresolved aliases: it ends at a broken target or comes back.
     const chain: Pending[] = [p];
     let next = pendingNamed(p.module, p.alias.target.name);
@@ -229,14 +252,6 @@ function reportUnresolvedAliases(tables: Tables, diagnostics: Diagnostic[]): Map
     }
   }
   return pending;
-}
-
-function aliasDeclaredTwice(p: Pending, existing: BlockEntry): Diagnostic {
-  return makeDiagnostic("SF0102", p.alias.name.span, {
-    message: `\`${p.alias.name.text}\` is declared twice`,
-    label: "second declaration",
-    related: [{ span: existing.decl.name.span, label: "first declared here" }],
-  });
 }
 
 function aliasTargetMissing(p: Pending, blocks: ReadonlyMap<string, BlockEntry>): Diagnostic {
@@ -283,6 +298,93 @@ function reportMissingImports(tables: Tables, pending: ReadonlyMap<string, Pendi
       }
     }
   }
+}
+
+/** How a name comes into a module by an import: listed, or with everything the module declares. */
+interface Arrival {
+  readonly import: A.ImportDecl;
+  readonly span: Span;
+  readonly text: string;
+  /** The declaration brought in: two imports of one declaration bring in one thing. */
+  readonly declaration: BlockEntry | A.NamesDecl;
+}
+
+/**
+ * A name means one thing in a file. A declaration of the file's own does not
+ * shadow an import, nor does one import another: either way the choice was
+ * silent, and the call meant the other block. One declaration imported twice
+ * (`import "./units.sf" { unit }` beside `import units`) is one meaning.
+ */
+function reportImportClashes(tables: Tables, diagnostics: Diagnostic[]): void {
+  for (const mod of tables.program.modules.values()) {
+    const declared = declaredNames(mod);
+    const imported = new Map<string, Arrival>();
+    for (const { decl, target } of mod.imports) {
+      const exported = target === undefined ? undefined : tables.own.get(target);
+      if (!exported) continue;
+      for (const arrival of arrivals(decl, exported)) {
+        const name = nameOf(arrival.declaration).name;
+        const own = declared.get(name);
+        const first = imported.get(name);
+        if (own) diagnostics.push(importedAndDeclared(arrival, own));
+        else if (!first) imported.set(name, arrival);
+        else if (first.declaration !== arrival.declaration) diagnostics.push(importedTwice(first, arrival));
+      }
+    }
+  }
+}
+
+/** What one import brings in (a name the module lacks is SF0105, reported above). */
+function arrivals(decl: A.ImportDecl, exported: OwnDecls): Arrival[] {
+  const out: Arrival[] = [];
+  const add = (name: string, span: Span, text?: string) => {
+    const declaration = exported.blocks.get(name) ?? exported.names.get(name);
+    if (!declaration) return;
+    out.push({ import: decl, span, text: text ?? nameOf(declaration).text, declaration });
+  };
+  if (decl.names) for (const id of decl.names) add(id.name, id.span, id.text);
+  else for (const name of [...exported.blocks.keys(), ...exported.names.keys()]) add(name, decl.moduleSpan);
+  return out;
+}
+
+const nameOf = (d: BlockEntry | A.NamesDecl): A.Ident => ("decl" in d ? d.decl.name : d.name);
+
+/** The first declaration of each name a module declares itself, and what it declares. */
+function declaredNames(mod: Module): Map<string, { readonly id: A.Ident; readonly what: string }> {
+  const out = new Map<string, { readonly id: A.Ident; readonly what: string }>();
+  for (const item of mod.ast.items) {
+    if (item.kind === "import" || out.has(item.name.name)) continue;
+    const what = item.kind === "param" ? "parameter" : item.kind === "names" ? "names map" : item.kind === "alias" ? "network alias" : item.kind;
+    out.set(item.name.name, { id: item.name, what });
+  }
+  return out;
+}
+
+/** `\`std.lateral\`` brings in `\`tconv\``: how an import reads in a label, listed or not. */
+function arrivalLabel(a: Arrival, listed: string): string {
+  return a.import.names ? listed : `\`${a.import.module}\` brings in \`${a.text}\``;
+}
+
+function importedAndDeclared(a: Arrival, own: { readonly id: A.Ident; readonly what: string }): Diagnostic {
+  // At the second of the two in the file, as for two declarations.
+  const importLabel = arrivalLabel(a, "imported here");
+  const importFirst = a.span.start < own.id.span.start;
+  const undo = a.import.names ? `leave \`${a.text}\` out of the import` : `list what the import brings in: \`import ${a.import.module} { ... }\``;
+  return makeDiagnostic("SF0102", importFirst ? own.id.span : a.span, {
+    message: `\`${a.text}\` is both declared in this file and imported from \`${a.import.module}\``,
+    label: importFirst ? `${own.what} named \`${own.id.text}\`` : importLabel,
+    related: [importFirst ? { span: a.span, label: importLabel } : { span: own.id.span, label: "declared here" }],
+    help: `rename the ${own.what}, or ${undo}`,
+  });
+}
+
+function importedTwice(first: Arrival, second: Arrival): Diagnostic {
+  return makeDiagnostic("SF0102", second.span, {
+    message: `\`${second.text}\` is imported from both \`${first.import.module}\` and \`${second.import.module}\``,
+    label: arrivalLabel(second, "imported again here"),
+    related: [{ span: first.span, label: arrivalLabel(first, "first imported here") }],
+    help: `they are different declarations: import \`${second.text}\` from one module only`,
+  });
 }
 
 /** "did you mean `x`?" for a close spelling (edit distance ≤ 2, or a case change). */

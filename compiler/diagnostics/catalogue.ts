@@ -41,7 +41,12 @@ export const CATALOGUE = {
     title: "unknown name",
     explain: "A name that is neither a local value, a parameter, a dimension variable nor a network parameter in scope.",
   },
-  SF0102: { severity: "error", title: "duplicate declaration", explain: "Two declarations with one name in one file, or a block named like a built-in op." },
+  SF0102: {
+    severity: "error",
+    title: "duplicate declaration",
+    explain:
+      "Two declarations with one name in one file (two formals of one block or network too), a name both declared and imported or imported from two modules, or a block named like a built-in op.",
+  },
   SF0103: {
     severity: "error",
     title: "module not found",

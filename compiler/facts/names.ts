@@ -105,8 +105,13 @@ class ModuleResolver {
     this.add(decl.name, decl.kind, decl.name.span, true);
     const env = new Map(moduleEnv);
     const network = decl.kind === "network";
-    for (const f of decl.formals)
+    const formals = new Set<string>();
+    for (const f of decl.formals) {
+      // A formal declared twice (SF0102) is read as the first, as a module's names are.
+      if (formals.has(f.name.name)) continue;
+      formals.add(f.name.name);
       env.set(f.name.name, { kind: network && !f.type ? "parameter" : "formal", span: f.name.span, holdsBlock: f.isBlock === true });
+    }
     // Dimension variables are declared where a formal's type first names them.
     for (const f of decl.formals) {
       for (const d of f.type?.dims ?? []) {
