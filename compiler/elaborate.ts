@@ -19,7 +19,7 @@ import * as M from "./check/messages";
 import * as P from "./check/parameter-messages";
 import { bareWord } from "./check/signature";
 import { readWhole } from "./program";
-import type { BlockEntry } from "./scope";
+import type { BlockEntry, ModuleScope } from "./scope";
 import type { Span } from "./span";
 import { BlockParamValue, blockValueText, type Value } from "./values";
 import { thousands } from "./thousands";
@@ -83,9 +83,11 @@ interface ParamDecl {
   readonly span: Span;
 }
 
+const moduleParameter = (p: A.ParamDecl): ParamDecl => ({ name: p.name, sort: p.sort, choices: undefined, value: p.value, span: p.span });
+
 function parameterDecls(entry: BlockEntry): ParamDecl[] {
   const out: ParamDecl[] = [];
-  for (const p of entry.module.params.values()) out.push({ name: p.name, sort: p.sort, choices: undefined, value: p.value, span: p.span });
+  for (const p of entry.module.params.values()) out.push(moduleParameter(p));
   for (const f of entry.decl.formals)
     if (!f.type)
       out.push({ name: f.name, sort: f.sort, choices: f.choices, numberChoices: f.numberChoices, isBlock: f.isBlock, value: f.default, span: f.span });
@@ -155,6 +157,22 @@ export function elaborateNetwork(
   if (diagnostics.length > errorsBeforeBody || result.kind !== "tensor" || !result.ref) return { graph: undefined, params };
   const outputName = result.type.layout === "vector" ? "logits" : "output";
   return { graph: builder.finish(decl.name.name, result.ref, outputName, decl.span), params };
+}
+
+/**
+ * The `param`s of a module whose parameters no network binds (a file of
+ * parameters and blocks, or of aliases of other files' networks): evaluated
+ * with their defaults, as a network of the file would, so that `param A = foo`
+ * is an error there too and not only once a network is added.
+ */
+export function checkModuleParameters(scope: ModuleScope, interpreter: Interpreter, builder: IRBuilder, diagnostics: Diagnostic[]): void {
+  const mod = scope.module;
+  const ctx = interpreter.networkContext(scope, new Map(), new Map(), new InstanceMode(builder));
+  for (const p of scope.params.values()) {
+    if (!readWhole(mod, p.span)) continue;
+    const decl = moduleParameter(p);
+    bindParameter(decl, sourceValue(decl, p.value, interpreter, ctx, diagnostics), undefined, p.value.span, ctx, diagnostics);
+  }
 }
 
 /**

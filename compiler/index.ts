@@ -9,7 +9,7 @@ import { grammar } from "./grammar";
 import { canonicalName } from "./greek";
 import { Rational } from "./dims/rational";
 import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic";
-import { elaborateNetwork, type NetworkParam, type ParamOverride } from "./elaborate";
+import { checkModuleParameters, elaborateNetwork, type NetworkParam, type ParamOverride } from "./elaborate";
 import type { LayoutMode } from "./emit/layout";
 import {
   DEFAULT_OPSET,
@@ -251,6 +251,10 @@ export function check(options: CheckOptions): CheckResult {
       ),
     );
   }
+  // A module's params are checked where a network binds them; the others on their own.
+  const bound = new Set(all.map((e) => e.module));
+  for (const scope of session.scopes.values())
+    if (!bound.has(scope) && scope.params.size > 0) checkModuleParameters(scope, session.interpreter, new IRBuilder(session.limits), diagnostics);
   for (const o of session.overrides) {
     if (!all.some((e) => paramsOf(e).includes(o.name)))
       diagnostics.push(makeDiagnostic("SF0111", o.span, { message: `no network in these files has a parameter \`${o.written}\``, label: "unknown parameter" }));

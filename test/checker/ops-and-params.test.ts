@@ -188,3 +188,29 @@ block scaled(x: <T, S², C>, k: 1 | 1/2 = 1) -> <T, S², C> {
     expect(codes(checkSource(SCALED.replace("= 1)", "= one)")))).toEqual(["SF0101"]);
   });
 });
+
+describe("params of a file no network binds", () => {
+  it("are checked as a network's would be", () => {
+    const r = checkSource("param A = foo\nparam B = 1/0\nparam C: int = 1/2\n");
+    expect(codes(r)).toEqual(["SF0101", "SF0211", "SF0112"]);
+    expect(r.networks).toEqual([]);
+  });
+
+  it("in a file of aliases of another file's networks, and in a file it imports", () => {
+    const a = {
+      "a.sf": "network N(clip: <8, 8², 3>, w = 8) -> <8, 8², w> {\n  return clip |> conv(out: w)\n}\n",
+      "lib.sf": "param D = 1/0\nblock id(x: <T, S², C>) -> <T, S², C> { return x }\n",
+    };
+    const r = checkSource('import "./a.sf" { N }\nimport "./lib.sf"\nparam Q = foo\nnetwork M = N(w: 2)\n', [], a);
+    expect(r.diagnostics.map((d) => [d.code, d.primary.span.file])).toEqual([
+      ["SF0211", "lib.sf"],
+      ["SF0101", "main.sf"],
+    ]);
+  });
+
+  it("but a network's params are checked once, with its settings, not again with their defaults", () => {
+    const source = "param A = 0\nparam B = 1/A\nnetwork N(clip: <8, 8², 3>) -> <8, 8², 3> {\n  return clip\n}\n";
+    expect(codes(checkSource(source))).toEqual(["SF0211"]);
+    expectNoIssues(checkSource(source, ["A=1"]));
+  });
+});
