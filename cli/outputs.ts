@@ -12,6 +12,8 @@ import { UsageError } from "./usage-error";
 
 /** Temporary files being written now: removed if the process is interrupted or fails. */
 const pendingTemps = new Set<string>();
+/** Folders made for outputs not yet in place, outermost first: removed with the temporary files, when empty. */
+const pendingFolders: string[] = [];
 let cleanupInstalled = false;
 
 function removePendingTemps(): void {
@@ -23,6 +25,7 @@ function removePendingTemps(): void {
     }
   }
   pendingTemps.clear();
+  for (const dir of pendingFolders.splice(0).reverse()) removeFolderQuietly(dir);
 }
 
 const CLEANUP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -243,9 +246,12 @@ function foldersToCreate(file: string): string[] {
  * `createFolders`, its missing folders made) before any is written; every
  * file is written to a temporary file; a signal that arrived meanwhile then
  * ends the process (no output replaced, no temporary file left); only then
- * are they all renamed into place. A failure before the renames replaces
- * nothing and removes the folders it made. (The renames, in folders checked
- * just before, fail only if another process changes them meanwhile.)
+ * are they all renamed into place. Outputs that would land on one another
+ * (`-o` inside a folder made for another) are refused before anything is
+ * made. A failure before the renames replaces nothing and removes the
+ * folders it made, as a signal does. (The renames, in folders checked just
+ * before, fail only if another process changes them meanwhile; folders
+ * still empty then are removed too.)
  */
 export async function writeOutputs(outputs: readonly OutputFile[], inputs: readonly string[]): Promise<void> {
   const missing: string[] = [];
@@ -256,13 +262,14 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
     if (!createFolders) requireFolder(file);
   }
   const folders = [...new Set(missing)];
+  refuseOverlaps(outputs, folders);
   const created: string[] = [];
   const planned = outputs.map(({ file, content }) => {
     const destination = destinationOf(file);
     return { file, content, destination, tmp: temporaryPathFor(destination.target, path.dirname(path.resolve(destination.target))) };
   });
   installCleanup();
-  let renamed = false;
+  let complete = false;
   try {
     for (const dir of folders) {
       try {
@@ -271,6 +278,7 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
         throw new UsageError(`cannot make the folder ${dir}: ${describeFsError(e)}`);
       }
       created.push(dir);
+      pendingFolders.push(dir);
     }
     for (const { file, content, tmp } of planned) {
       pendingTemps.add(tmp);
@@ -281,7 +289,6 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
       }
     }
     await deliverPendingSignals();
-    renamed = true;
     for (const { file, tmp, destination } of planned) {
       try {
         putInPlace(tmp, destination);
@@ -289,10 +296,53 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
         throw asWriteError(file, e);
       }
     }
+    complete = true;
   } finally {
     for (const { tmp } of planned) if (pendingTemps.delete(tmp)) removeQuietly(tmp);
-    // Nothing was put in them: leave the file system as it was.
-    if (!renamed) for (const dir of created.reverse()) removeFolderQuietly(dir);
+    // On a failure the folders made are removed; only empty ones go, so one a file was already renamed into stays.
+    pendingFolders.splice(0);
+    if (!complete) for (const dir of created.reverse()) removeFolderQuietly(dir);
+  }
+}
+
+/**
+ * The path as the file system will resolve it once written: the deepest part
+ * that exists through its links, then the parts to be made. Two spellings of
+ * one place (`repo/./N`, a link to `repo`) compare equal.
+ */
+function placeOf(file: string): string {
+  const rest: string[] = [];
+  for (let at = path.resolve(file); ; at = path.dirname(at)) {
+    try {
+      return path.join(fs.realpathSync(at), ...rest.reverse());
+    } catch {
+      if (path.dirname(at) === at) return path.join(at, ...rest.reverse());
+      rest.push(path.basename(at));
+    }
+  }
+}
+
+/**
+ * Refuses outputs that would land on one another, before any folder is made:
+ * `-o repo --triton repo` would make repo/ and then fail to put the model file
+ * where that folder now is; `-o` naming a file --triton writes would write it twice.
+ */
+function refuseOverlaps(outputs: readonly OutputFile[], folders: readonly string[]): void {
+  const made = new Map(folders.map((dir) => [placeOf(dir), dir]));
+  const written = new Map<string, string>();
+  for (const { file } of outputs) {
+    const place = placeOf(file);
+    const folder = made.get(place);
+    if (folder !== undefined)
+      throw new UsageError(
+        `cannot write ${file}: ${folder === file ? "it" : folder} is a folder this command makes for its other outputs; choose another path`,
+      );
+    const other = written.get(place);
+    if (other !== undefined)
+      throw new UsageError(
+        `cannot write ${file}: ${other === file ? "two outputs of this command are that one path" : `it is ${other}, another output of this command`}; choose another path`,
+      );
+    written.set(place, file);
   }
 }
 

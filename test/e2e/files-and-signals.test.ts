@@ -225,13 +225,17 @@ describe("signals", () => {
    * Starts a compile of a 251 MB model over an existing output, sends `signal`
    * once its temporary file appears (the write takes most of a second), and waits.
    */
-  async function interruptDuringWrite(signal: NodeJS.Signals, dir: string): Promise<{ sawTemp: boolean; status: number | null; sig: NodeJS.Signals | null }> {
-    const out = path.join(dir, "big.onnx");
-    fs.writeFileSync(out, "OLD");
-    const child = spawn(process.execPath, [bin, "compile", "std/slowfast.sf", "--network", "SlowFast_8x8_R101", "-o", out], { cwd: root, stdio: "ignore" });
+  async function interruptDuringWrite(
+    signal: NodeJS.Signals,
+    dir: string,
+    outputs: readonly string[] = ["-o", path.join(dir, "big.onnx")],
+    tempsIn: string = dir,
+  ): Promise<{ sawTemp: boolean; status: number | null; sig: NodeJS.Signals | null }> {
+    if (outputs[0] === "-o") fs.writeFileSync(outputs[1]!, "OLD");
+    const child = spawn(process.execPath, [bin, "compile", "std/slowfast.sf", "--network", "SlowFast_8x8_R101", ...outputs], { cwd: root, stdio: "ignore" });
     let sawTemp = false;
     const poll = setInterval(() => {
-      if (!sawTemp && temps(dir).length > 0) {
+      if (!sawTemp && fs.existsSync(tempsIn) && temps(tempsIn).length > 0) {
         sawTemp = true;
         child.kill(signal);
       }
@@ -252,6 +256,15 @@ describe("signals", () => {
       expect(fs.readFileSync(path.join(dir, "big.onnx"), "utf8")).toBe("OLD");
     }, 30_000);
   }
+
+  it("SIGTERM during the write of a --triton repository removes the folders made for it", async () => {
+    const dir = fs.mkdtempSync(path.join(work, "triton-signal-"));
+    const model = path.join(dir, "repo", "SlowFast_8x8_R101", "1");
+    const r = await interruptDuringWrite("SIGTERM", dir, ["--triton", path.join(dir, "repo")], model);
+    expect(r.sawTemp).toBe(true);
+    expect(r).toMatchObject({ status: null, sig: "SIGTERM" });
+    expect(fs.readdirSync(dir)).toEqual([]);
+  }, 30_000);
 
   it("a signal before the write leaves nothing", async () => {
     const dir = fs.mkdtempSync(path.join(work, "early-"));

@@ -124,6 +124,39 @@ describe("--triton writes all of its outputs or none", () => {
     expect(fs.readdirSync(parent)).toEqual([]);
   });
 
+  it("-o on the repository, or on a folder it makes, is refused before anything is made", async () => {
+    const parent = fs.mkdtempSync(path.join(work, "overlap-"));
+    const repo = path.join(parent, "repo");
+    const same = await compileTiny("--triton", repo, "-o", repo);
+    expect([same.code, same.err]).toEqual([2, `sfc: cannot write ${repo}: it is a folder this command makes for its other outputs; choose another path\n`]);
+    expect(fs.readdirSync(parent)).toEqual([]);
+    fs.mkdirSync(repo);
+    const inside = await compileTiny("--triton", repo, "-o", path.join(repo, "SlowFastTiny"));
+    expect([inside.code, inside.err]).toEqual([
+      2,
+      `sfc: cannot write ${path.join(repo, "SlowFastTiny")}: it is a folder this command makes for its other outputs; choose another path\n`,
+    ]);
+    expect(fs.readdirSync(repo)).toEqual([]);
+  });
+
+  it("-o naming a file --triton writes, by any spelling, is refused and the file kept", async () => {
+    const repo = fs.mkdtempSync(path.join(work, "twice-"));
+    const model = path.join(repo, "SlowFastTiny", "1", "model.onnx");
+    fs.mkdirSync(path.dirname(model), { recursive: true });
+    fs.writeFileSync(model, "OLD");
+    const same = await compileTiny("--triton", repo, "-o", model);
+    expect([same.code, same.err]).toEqual([2, `sfc: cannot write ${model}: two outputs of this command are that one path; choose another path\n`]);
+    // path.join would drop the "./": written as a user might.
+    const config = `${repo}/SlowFastTiny/./config.pbtxt`;
+    const other = await compileTiny("--triton", repo, "-o", config);
+    expect([other.code, other.err]).toEqual([
+      2,
+      `sfc: cannot write ${path.join(repo, "SlowFastTiny", "config.pbtxt")}: it is ${config}, another output of this command; choose another path\n`,
+    ]);
+    expect(fs.readFileSync(model, "utf8")).toBe("OLD");
+    expect(fs.readdirSync(path.join(repo, "SlowFastTiny")).sort()).toEqual(["1"]);
+  });
+
   it("--triton with an empty path is refused, not the current folder", async () => {
     const r = await compileTiny("--triton", "");
     expect([r.code, r.err]).toEqual([2, expect.stringMatching(/^sfc: --triton takes a folder, given an empty path/)]);
