@@ -4,6 +4,7 @@
  * one entry in one group or command.
  */
 import { parseArgs } from "node:util";
+import { UsageError } from "./usage-error";
 
 export interface OptionSpec {
   readonly type: "string" | "boolean";
@@ -30,7 +31,12 @@ export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
 type ValueOf<O extends OptionSpec> = O["type"] extends "boolean" ? boolean : O["multiple"] extends true ? string[] : string;
 export type Values<O extends OptionSpecs> = { -readonly [K in keyof O]?: ValueOf<O[K]> };
 
-/** Parses ARGV by SPEC's options; unknown options are parseArgs errors (exit 2 in main). */
+/**
+ * Parses ARGV by SPEC's options. An option the command does not take, and
+ * one that is not repeatable given twice, are usage errors (exit 2 in main):
+ * parseArgs would keep the last of two silently, so `-o a.onnx -o b.onnx`
+ * would write one of them without saying which.
+ */
 export function parseCommand<O extends OptionSpecs>(spec: CommandSpec<O>, argv: readonly string[]): { values: Values<O>; positionals: string[] } {
   const options = Object.fromEntries(
     Object.entries(spec.options).map(([name, o]) => [
@@ -38,8 +44,27 @@ export function parseCommand<O extends OptionSpecs>(spec: CommandSpec<O>, argv: 
       { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
     ]),
   );
-  const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-  return { values: values as Values<O>, positionals };
+  const parsed = parseOrExplain(spec.name, () => parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, tokens: true }));
+  const seen = new Map<string, string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== "option" || spec.options[token.name]?.multiple) continue;
+    const first = seen.get(token.name);
+    if (first === undefined) seen.set(token.name, token.rawName);
+    else throw new UsageError(first === token.rawName ? `${first} given twice` : `${first} and ${token.rawName} are one option, given twice`);
+  }
+  return { values: parsed.values as Values<O>, positionals: parsed.positionals };
+}
+
+function parseOrExplain<T>(command: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    const unknown = /^Unknown option '([^']*)'/.exec((e as Error).message);
+    // parseArgs's own advice is about positionals that start with '-', which is seldom the mistake.
+    if ((e as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown)
+      throw new UsageError(`sfc ${command} has no option ${unknown[1]}; see sfc help ${command}`);
+    throw e;
+  }
 }
 
 /** `sfc help NAME` and `sfc NAME --help`. */

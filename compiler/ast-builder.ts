@@ -551,12 +551,11 @@ export class AstBuilder {
     if (num) {
       const value = Rational.parseDecimal(num.image, this.limits.numberDigits);
       if (!value) {
-        const shown = num.image.length > 40 ? `${num.image.slice(0, 20)}…${num.image.slice(-12)}` : num.image;
         this.problems.push({
           code: "SF0004",
           start: num.startOffset,
           end: num.startOffset + num.image.length,
-          message: `the number ${shown} needs more than ${this.limits.numberDigits} digits written out`,
+          message: numberTooLong(num.image, this.limits.numberDigits),
           label: "too large or too precise",
         });
         return undefined;
@@ -597,4 +596,10 @@ export class AstBuilder {
 
 function unquote(s: string): string {
   return s.slice(1, -1).replace(/\\(.)/g, "$1");
+}
+
+/** SF0004's message for a number literal whose exact value needs too many digits; a long one is shown by its ends. */
+export function numberTooLong(image: string, maxDigits: number): string {
+  const shown = image.length > 40 ? `${image.slice(0, 20)}…${image.slice(-12)}` : image;
+  return `the number ${shown} needs more than ${maxDigits} digits written out`;
 }

@@ -3,11 +3,9 @@
  * and never touch the file system or the process; the CLI is a thin shell
  * over them.
  */
-import type * as A from "./ast";
 import { AstBuilder } from "./ast-builder";
-import { grammar } from "./grammar";
 import { canonicalName } from "./greek";
-import { Rational } from "./dims/rational";
+import { parseSettings } from "./settings";
 import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic";
 import { checkModuleParameters, elaborateNetwork, type NetworkParam, type ParamOverride } from "./elaborate";
 import type { LayoutMode } from "./emit/layout";
@@ -50,6 +48,8 @@ export type { Diagnostic } from "./diagnostics/diagnostic";
 export type { SourceHost } from "./program";
 export type { IRGraph } from "./ir";
 export type { SourceFacts, FileFacts, Occurrence, NameKind, TypeFact } from "./facts/facts";
+
+export { parseValue } from "./settings";
 
 /** The pseudo-file that command-line settings are reported in. */
 export const COMMAND_LINE = "<command line>";
@@ -109,7 +109,7 @@ function open(files: readonly string[], host: SourceHost, settings: readonly Set
   const program = loadProgram(files, host, diagnostics, limits);
   for (const [k, v] of program.sources) sources.set(k, v);
   const scopes = buildScopes(program, diagnostics);
-  const overrides = parseSettings(settings, commandLine, diagnostics);
+  const overrides = parseSettings(settings, (part) => commandLine.span(part), diagnostics, limits);
   const recorder = facts ? new TypeFactRecorder() : undefined;
   return {
     program,
@@ -148,67 +148,6 @@ class CommandLine {
     if (this.text !== "") sources.set(COMMAND_LINE, this.text);
     return sources;
   }
-}
-
-export function parseValue(text: string): Rational | undefined {
-  const t = text.trim();
-  const frac = /^(-?\d+)\s*\/\s*(\d+)$/.exec(t);
-  if (frac) return BigInt(frac[2]!) === 0n ? undefined : Rational.of(BigInt(frac[1]!), BigInt(frac[2]!));
-  return Rational.parseDecimal(t);
-}
-
-function parseSettings(settings: readonly Setting[], commandLine: CommandLine, diagnostics: Diagnostic[]): ParamOverride[] {
-  const out: ParamOverride[] = [];
-  for (const s of settings) {
-    const span = commandLine.span(`--set ${s.text}`);
-    const m = /^\s*([^=\s]+)\s*=\s*(.+)$/.exec(s.text);
-    // Numbers, or a choice parameter's word: --set transform=t2c, or quoted, --set 'clip="8x8"'.
-    const raw = m?.[2]!.trim();
-    const quoted = raw !== undefined ? /^"([^"]*)"$/.exec(raw)?.[1] : undefined;
-    const value = raw === undefined ? undefined : (parseValue(raw) ?? quoted ?? (/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw) ? raw : undefined));
-    // A block value with arguments: --set 'transform=tconv_only(k: K)'.
-    if (m && raw !== undefined && value === undefined && raw.includes("(")) {
-      const expression = settingExpression(s.text, raw, span, diagnostics);
-      if (expression) out.push({ name: canonicalName(m[1]!), written: m[1]!, value: raw, expression, span });
-      continue;
-    }
-    if (!m || value === undefined) {
-      diagnostics.push(
-        makeDiagnostic("SF0112", span, {
-          message: `cannot read the setting ${JSON.stringify(s.text)}`,
-          label: "expected NAME=VALUE",
-          help: "values are integers, decimals, fractions or words: --set alpha=4, --set beta=1/8, --set transform=t2c",
-        }),
-      );
-      continue;
-    }
-    const name = canonicalName(m[1]!);
-    const previous = out.findIndex((o) => o.name === name);
-    if (previous >= 0) out.splice(previous, 1);
-    out.push({ name, written: m[1]!, value, span });
-  }
-  return out;
-}
-
-/** The value of a setting read as an expression, its spans in the command line; undefined after a reported problem. */
-function settingExpression(text: string, raw: string, span: Span, diagnostics: Diagnostic[]): A.Expr | undefined {
-  // Padded to its place in the command line, so that spans point into it.
-  const at = span.start + "--set ".length + text.lastIndexOf(raw);
-  const padded = " ".repeat(at) + raw;
-  const { cst, problem } = grammar().parseExpression(padded);
-  const builder = AstBuilder.forText(COMMAND_LINE, padded);
-  const expression = cst ? builder.exprOf(cst) : undefined;
-  const [built] = builder.problems;
-  if (expression && !built) return expression;
-  const where = problem ? builder.spanAt(problem.offset, problem.offset + Math.max(1, problem.length)) : span;
-  diagnostics.push(
-    makeDiagnostic("SF0112", where, {
-      message: `cannot read the setting ${JSON.stringify(text)}: ${problem?.message ?? built?.message ?? "not an expression"}`,
-      label: "here",
-      help: "a block value is a block's name, optionally with named arguments: --set 'transform=tconv_only(k: 7)'",
-    }),
-  );
-  return undefined;
 }
 
 function entryNetworks(session: Session): BlockEntry[] {

@@ -58,7 +58,8 @@ export const LIMIT_INFO: Record<LimitName, { readonly code: DiagnosticCode; read
 
 /** NAME=VALUE as given to --limit: the option spelling, a positive integer (1e9 and 2^31 accepted). */
 export function parseLimit(text: string): { name: LimitName; value: number } | string {
-  const m = /^\s*([a-z-]+)\s*=\s*(.+?)\s*$/.exec(text);
+  // Any name is read as one, so that a misspelt one (`Nesting`, `toString`) is named as such and the limits listed.
+  const m = /^\s*([^=\s]+)\s*=\s*(.+?)\s*$/.exec(text);
   if (!m) return `expected NAME=VALUE, e.g. --limit frames=1000000`;
   const name = (Object.keys(LIMIT_INFO) as LimitName[]).find((k) => LIMIT_INFO[k].option === m[1]);
   if (!name)

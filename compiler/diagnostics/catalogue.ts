@@ -33,7 +33,7 @@ export const CATALOGUE = {
     severity: "error",
     title: "number out of range",
     explain:
-      "A number literal whose exact value needs more than 1000 digits written out (1e1001, 1e-1001), or a size that must become a tensor dimension larger than 2³¹. Numbers are exact (bigint rationals) until then, whatever their exponent.",
+      "A number literal, in a source or a --set value, whose exact value needs more than 1000 digits written out (1e1001, 1e-1001; --limit number-digits raises it), or a size that must become a tensor dimension larger than 2³¹. Numbers are exact (bigint rationals) until then, whatever their exponent.",
   },
   // Names, imports and arguments
   SF0101: {
@@ -80,7 +80,8 @@ export const CATALOGUE = {
   SF0112: {
     severity: "error",
     title: "invalid parameter value",
-    explain: "A parameter value that cannot be used: not a number, not one of a choice parameter's words, or a fraction for an int.",
+    explain:
+      "A parameter value that cannot be used: not a number, not one of a choice parameter's words, or a fraction for an int; or a --set value that cannot be read: an expression (4+4) rather than a value, or a fraction over 0.",
   },
   SF0113: { severity: "error", title: "unknown pathway", explain: "A lateral link names a pathway that does not exist." },
   SF0114: { severity: "error", title: "unknown fusion", explain: "A lateral link's fusion is neither concat nor sum." },
