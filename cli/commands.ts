@@ -61,6 +61,8 @@ export const RUN = {
     ...HELP_OPTION,
   },
   details: `Needs onnxruntime-node, an optional peer dependency: npm install onnxruntime-node.
+The options that build a model (--network, --set, --weights and the rest of
+compile's) apply to a FILE.sf; with a MODEL.onnx, already compiled, they are refused.
 The printed scores are the model's output as it is: logits when the network ends
 in a linear layer, probabilities when it ends in softmax; the line says which.`,
 } as const satisfies CommandSpec;

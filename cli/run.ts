@@ -2,13 +2,14 @@
 import * as path from "node:path";
 import type { onnx } from "onnx-proto";
 import { evaluateDimName } from "../compiler/dynamic/dim-names";
+import { packageInfo } from "../compiler/host/node";
 import { checkInput, REQUIREMENTS_FORMAT, type Constraint, type ShapeRequirements } from "../compiler/dynamic/requirements";
 import { readNpy, writeNpy, NpyError } from "../runtime/npy";
 import { labelCountProblem, LabelsError, MAX_LABEL_FILE_BYTES, parseLabels, printableLabel, type Labels } from "../runtime/labels";
 import { deterministicClip, onnxRuntime, OnnxRuntimeMissing, openSession, runModel, topK, type ExecutionProvider } from "../runtime/session";
-import { compileFromArgs, diagnosticFormat, intOption, limitsOf, version } from "./common";
+import { compileFromArgs, diagnosticFormat, intOption, limitsOf, version, WEIGHT_OPTIONS } from "./common";
 import { RUN } from "./commands";
-import { parseCommand } from "./options";
+import { NETWORK_OPTION, parseCommand, type Values } from "./options";
 import { availableParallelism } from "node:os";
 import * as fs from "node:fs";
 import { raiseHint, withLimits, type Limits } from "../compiler/limits";
@@ -20,20 +21,51 @@ interface InputSpec {
   readonly shape: ReadonlyArray<number | string>;
 }
 
-/** The `requirements` metadata of a model sfc wrote; undefined for other models. A damaged one is refused, not trusted. */
+/**
+ * The `requirements` metadata of a model sfc wrote; undefined for a model
+ * that states none (another producer's, or one written before sfc wrote
+ * them). A model that says it is sfc's and whose requirements cannot be read
+ * is refused, not run unchecked: its metadata is damaged, and sizes it would
+ * refuse would reach onnxruntime.
+ */
 function modelRequirements(decoded: onnx.ModelProto, file: string): ShapeRequirements | undefined {
-  const text = decoded.metadataProps?.find((p) => p.key === "requirements")?.value;
-  if (!text) return undefined;
+  const text = metadataValue(decoded, "requirements");
+  if (text === undefined) return undefined;
+  const damaged = (problem: string): UsageError => new UsageError(`${file}: its requirements metadata is damaged: ${problem}`);
+  const fromSfc = isSfcModel(decoded);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return undefined;
+    // Another producer's key of the same name is theirs to read.
+    if (!fromSfc) return undefined;
+    throw damaged("it is not JSON");
   }
-  if (!isObject(parsed) || parsed.format !== REQUIREMENTS_FORMAT) return undefined;
+  if (!isObject(parsed) || parsed.format !== REQUIREMENTS_FORMAT) {
+    if (!fromSfc) return undefined;
+    throw damaged(
+      isObject(parsed) && typeof parsed.format === "string"
+        ? `its format is ${JSON.stringify(parsed.format)}; this sfc reads '${REQUIREMENTS_FORMAT}'`
+        : `it is not a '${REQUIREMENTS_FORMAT}' object`,
+    );
+  }
   const problem = requirementsProblem(parsed);
-  if (problem !== undefined) throw new UsageError(`${file}: its '${REQUIREMENTS_FORMAT}' requirements metadata is damaged: ${problem}`);
+  if (problem !== undefined) throw damaged(problem);
   return parsed as unknown as ShapeRequirements;
+}
+
+function metadataValue(decoded: onnx.ModelProto, key: string): string | undefined {
+  return decoded.metadataProps?.find((p) => p.key === key)?.value ?? undefined;
+}
+
+/** sfc writes its version under `sfc_version` (compiler/metadata.ts) and its package's name as the producer; either says the model is sfc's. */
+function isSfcModel(decoded: onnx.ModelProto): boolean {
+  if (metadataValue(decoded, "sfc_version") !== undefined) return true;
+  try {
+    return decoded.producerName === packageInfo().name;
+  } catch {
+    return false; // no package.json to say: sfc_version alone decides
+  }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -105,7 +137,8 @@ function exhaustive(kind: never): boolean {
 
 /** A concrete shape for an example clip: symbolic dimensions at the values the model was compiled at. */
 function exampleShape(spec: InputSpec, requirements: ShapeRequirements | undefined): number[] {
-  const compiled = (name: string): number | undefined => requirements?.parameters[name]?.compiled;
+  const compiled = (name: string): number | undefined =>
+    requirements && Object.hasOwn(requirements.parameters, name) ? requirements.parameters[name]?.compiled : undefined;
   return spec.shape.map((d) => {
     if (typeof d === "number") return d;
     const v = evaluateDimName(d, compiled);
@@ -188,23 +221,17 @@ function loadInputs(
   limits: Limits,
   requirements: ShapeRequirements | undefined,
 ): Record<string, { data: Float32Array; shape: number[] }> {
-  const feeds: Record<string, { data: Float32Array; shape: number[] }> = {};
+  // A Map, not an object: an input named `constructor` is not one Object.prototype already has.
+  const feeds = new Map<string, { data: Float32Array; shape: number[] }>();
   if (args.length === 0) {
     for (const s of specs) {
       const shape = [1, ...exampleShape(s, requirements)];
       checkClipBytes(`the input clip for ${s.name}`, shape, limits);
-      feeds[s.name] = { data: deterministicClip(shape), shape };
+      feeds.set(s.name, { data: deterministicClip(shape), shape });
     }
-    return feeds;
+    return Object.fromEntries(feeds);
   }
-  for (const arg of args) {
-    const eq = arg.indexOf("=");
-    const named = eq > 0 && !arg.slice(0, eq).includes(path.sep);
-    const name = named ? arg.slice(0, eq) : specs.length === 1 ? specs[0]!.name : undefined;
-    const file = named ? arg.slice(eq + 1) : arg;
-    if (name === undefined) throw new UsageError(`the model has inputs ${specs.map((s) => s.name).join(", ")}: give each as --input NAME=FILE.npy`);
-    const spec = specs.find((s) => s.name === name);
-    if (!spec) throw new UsageError(`the model has no input ${JSON.stringify(name)}; its inputs are ${specs.map((s) => s.name).join(", ")}`);
+  for (const { name, file, spec } of inputArguments(specs, args)) {
     let array;
     try {
       checkClipSize(file, limits);
@@ -217,10 +244,29 @@ function loadInputs(
     const want = `(N, ${spec.shape.join(", ")})`;
     if (array.shape.length !== spec.shape.length + 1 || spec.shape.some((d, i) => typeof d === "number" && d !== array.shape[i + 1]) || array.shape[0]! < 1)
       throw new UsageError(`${file} has shape (${array.shape.join(", ")}); input ${name} takes ${want}`);
-    feeds[name] = { data: array.data as Float32Array, shape: array.shape };
+    feeds.set(name, { data: array.data as Float32Array, shape: array.shape });
   }
-  for (const s of specs) if (!feeds[s.name]) throw new UsageError(`no value for input ${s.name}: add --input ${s.name}=FILE.npy`);
-  return feeds;
+  for (const s of specs) if (!feeds.has(s.name)) throw new UsageError(`no value for input ${s.name}: add --input ${s.name}=FILE.npy`);
+  return Object.fromEntries(feeds);
+}
+
+/** Which input each --input gives, checked before any file is read: every name the model's, none given twice. */
+function inputArguments(specs: readonly InputSpec[], args: readonly string[]): Array<{ name: string; file: string; spec: InputSpec }> {
+  const given = new Map<string, string>();
+  return args.map((arg) => {
+    const eq = arg.indexOf("=");
+    const named = eq > 0 && !arg.slice(0, eq).includes(path.sep);
+    const name = named ? arg.slice(0, eq) : specs.length === 1 ? specs[0]!.name : undefined;
+    if (name === undefined) throw new UsageError(`the model has inputs ${specs.map((s) => s.name).join(", ")}: give each as --input NAME=FILE.npy`);
+    const spec = specs.find((s) => s.name === name);
+    if (!spec) throw new UsageError(`the model has no input ${JSON.stringify(name)}; its inputs are ${specs.map((s) => s.name).join(", ")}`);
+    // The second would replace the first unseen; several clips go in one .npy, as its batch.
+    const earlier = given.get(name);
+    if (earlier !== undefined)
+      throw new UsageError(`input ${name} given twice: --input ${earlier} and --input ${arg}; several clips are one .npy of shape (N, ...)`);
+    given.set(name, arg);
+    return { name, file: named ? arg.slice(eq + 1) : arg, spec };
+  });
 }
 
 /** --labels, read and parsed before the model runs, so that a wrong file costs no run. */
@@ -281,10 +327,28 @@ function externalData(decoded: onnx.ModelProto): string[] {
   return found;
 }
 
+/**
+ * The options that build a model from a FILE.sf. A .onnx is run as it was
+ * compiled: taking them silently would let `--weights ckpt.pyth` look used.
+ * (--limit stays: the clip and thread limits apply to any model.)
+ */
+const COMPILE_ONLY = [...Object.keys(NETWORK_OPTION), "set", ...Object.keys(WEIGHT_OPTIONS)] as const;
+
+function refuseCompileOptions(values: Values<typeof RUN.options>, file: string): void {
+  const given = COMPILE_ONLY.filter((name) => values[name as keyof typeof values] !== undefined).map((name) => `--${name}`);
+  if (given.length === 0) return;
+  const one = given.length === 1;
+  const list = one ? given[0]! : `${given.slice(0, -1).join(", ")} and ${given.at(-1)!}`;
+  throw new UsageError(
+    `${list} ${one ? "applies" : "apply"} only to a FILE.sf source; ${file} is already compiled, so ${one ? "it" : "they"} would change nothing: give ${one ? "it" : "them"} to sfc compile`,
+  );
+}
+
 export async function runCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommand(RUN, argv);
   if (positionals.length !== 1) throw new UsageError("sfc run takes one MODEL.onnx or FILE.sf");
   const file = positionals[0]!;
+  if (file.endsWith(".onnx")) refuseCompileOptions(values, file);
   const ep = parseEp(values.ep);
   const limits = withLimits({ threads: availableParallelism(), ...limitsOf(values) });
   const threads = values.threads === undefined ? undefined : intOption("threads", values.threads, 0);

@@ -160,7 +160,8 @@ function axisOf(req: ShapeRequirements, input: string, c: Constraint): number | 
   if ("input" in c) return c.input === input && c.kind !== "equal" ? c.axis : undefined;
   const exprs = c.kind === "divides" ? [c.dividend, c.divisor] : [c.lhs, c.rhs];
   for (const name of exprs.flatMap(namesIn)) {
-    const read = req.parameters[name];
+    // Own keys only: the object was parsed from a model's metadata, where `constructor` is a name like any other.
+    const read = Object.hasOwn(req.parameters, name) ? req.parameters[name] : undefined;
     if (read !== undefined && read.input === input) return read.axis;
   }
   return undefined;
@@ -212,7 +213,7 @@ function nearestValid(req: ShapeRequirements, input: string, shape: readonly num
  * holds there); empty when the input is valid.
  */
 export function checkInput(req: ShapeRequirements, input: string, shape: readonly number[], evaluate: Evaluate): string[] {
-  const declared = req.inputs[input];
+  const declared = Object.hasOwn(req.inputs, input) ? req.inputs[input] : undefined;
   if (declared === undefined) return [`the model has no input ${input}`];
   if (declared.length !== shape.length) return [`input ${input} has ${shape.length} dimensions; the model takes ${declared.length}`];
   const problems: string[] = [];

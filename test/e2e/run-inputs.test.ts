@@ -111,6 +111,34 @@ describe("a model whose own description is damaged", () => {
   });
 
   it.each([
+    ["not JSON", "{damaged", /: it is not JSON\n$/],
+    ["another format", '{"format": "sfc-requirements/9"}', /: its format is "sfc-requirements\/9"; this sfc reads 'sfc-requirements\/1'\n$/],
+    ["a list", "[1]", /: it is not a 'sfc-requirements\/1' object\n$/],
+  ])("requirements metadata that is %s, in a model sfc wrote, is refused", async (label, text, message) => {
+    const file = withEdit(`unreadable-${label.replace(/\W/g, "")}.onnx`, (m) => {
+      m.metadataProps!.find((p) => p.key === "requirements")!.value = text;
+    });
+    const r = await sfc("run", file);
+    expect(r.err).toMatch(/^sfc: .*: its requirements metadata is damaged: /);
+    expect(r.err).toMatch(message);
+    expect([r.code, r.out]).toEqual([2, ""]);
+  });
+
+  it("without sfc_version the producer still says the model is sfc's; another producer's requirements key is its own", async () => {
+    const unmarked = (name: string, producer: string) =>
+      withEdit(name, (m) => {
+        m.metadataProps = m.metadataProps!.filter((p) => p.key !== "sfc_version");
+        m.metadataProps.find((p) => p.key === "requirements")!.value = "{damaged";
+        m.producerName = producer;
+      });
+    const ours = await sfc("run", unmarked("ours.onnx", JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).name));
+    expect([ours.code, ours.err]).toEqual([2, expect.stringMatching(/requirements metadata is damaged: it is not JSON/)]);
+    const theirs = await sfc("run", unmarked("theirs.onnx", "pytorch"));
+    expect([theirs.code, theirs.err]).toEqual([0, ""]);
+    expect(theirs.out).toMatch(/top-5 by logit/);
+  });
+
+  it.each([
     ["inputs null", (q: Record<string, unknown>) => (q.inputs = null), /'inputs' is not an object/],
     [
       "compiled -3",
@@ -133,5 +161,36 @@ describe("a model whose own description is damaged", () => {
     expect(r.err).toMatch(/requirements metadata is damaged: /);
     expect(r.err).toMatch(message);
     expect(r.code).toBe(2);
+  });
+});
+
+describe("options that build a model, given with a .onnx", () => {
+  it("are refused by name, before anything runs: the model is already compiled", async () => {
+    const r = await sfc("run", model, "--weights", "/dev/null", "--set", "S=999", "--network", "Nope", "--seed", "5", "--keep-bn", "--limit", "nesting=300");
+    expect(r.err).toBe(
+      `sfc: --network, --set, --weights, --keep-bn and --seed apply only to a FILE.sf source; ${model} is already compiled, so they would change nothing: give them to sfc compile\n`,
+    );
+    expect([r.code, r.out]).toEqual([2, ""]);
+    const one = await sfc("run", model, "--opset", "13");
+    expect([one.code, one.err]).toEqual([2, expect.stringMatching(/^sfc: --opset applies only to a FILE\.sf source; .* so it would change nothing/)]);
+  });
+
+  it("--limit and --format are the run's own, and are taken", async () => {
+    const r = await sfc("run", model, "--limit", "clip-bytes=100", "--format", "json");
+    expect([r.code, r.err]).toEqual([2, expect.stringMatching(/SF0606/)]);
+  });
+});
+
+describe("--input twice", () => {
+  it("for the one input of a model is refused before either file is read, named or not", async () => {
+    const missing = path.join(work, "missing.npy");
+    const r = await sfc("run", model, "--input", missing, "--input", `${missing}2`);
+    expect(r.err).toMatch(
+      /^sfc: input \w+ given twice: --input .*missing\.npy and --input .*missing\.npy2; several clips are one \.npy of shape \(N, \.\.\.\)\n$/,
+    );
+    expect(r.code).toBe(2);
+    const input = onnx.ModelProto.decode(fs.readFileSync(model)).graph!.input![0]!.name!;
+    const named = await sfc("run", model, "--input", missing, "--input", `${input}=${missing}`);
+    expect(named.err).toMatch(new RegExp(`^sfc: input ${input} given twice: `));
   });
 });
