@@ -193,7 +193,8 @@ export const CATALOGUE = {
   SF0211: {
     severity: "error",
     title: "invalid attribute value",
-    explain: "An attribute outside its range: a negative pad, a zero stride, a dropout probability outside [0, 1), both or neither of frames' every and count.",
+    explain:
+      "An attribute outside its range: a negative pad, a zero stride, a dropout probability outside [0, 1), a batch-norm ε that is not positive, both or neither of frames' every and count. Numbers are exact in the source but float32 in the model, so a number is also checked as the model holds it: 1e39 is too large, and ε = 1e-400 becomes 0.",
   },
   SF0212: {
     severity: "error",

@@ -81,6 +81,64 @@ export function checkWindowArgs(a: OpArgs, ctx: RuleContext, names: readonly str
   }
 }
 
+/** An interval a number argument must lie in; an open end excludes its bound. */
+export interface Interval {
+  readonly min?: number;
+  readonly minOpen?: true;
+  readonly max?: number;
+  readonly maxOpen?: true;
+}
+
+export const POSITIVE: Interval = { min: 0, minOpen: true };
+
+function intervalText(r: Interval): string {
+  if (r.max === undefined) return r.min === 0 ? (r.minOpen ? "positive" : "at least 0") : `${r.minOpen ? "above" : "at least"} ${r.min}`;
+  if (r.min === undefined) return `${r.maxOpen ? "below" : "at most"} ${r.max}`;
+  return `in ${r.minOpen ? "(" : "["}${r.min}, ${r.max}${r.maxOpen ? ")" : "]"}`;
+}
+
+/** Where `x` stands relative to a bound: the sign of x − bound. */
+type Comparison = (bound: number) => -1 | 0 | 1;
+
+function within(r: Interval, compare: Comparison): boolean {
+  if (r.min !== undefined && compare(r.min) < (r.minOpen ? 1 : 0)) return false;
+  return r.max === undefined || compare(r.max) < (r.maxOpen ? 0 : 1);
+}
+
+/** A value short enough for a label; 1e-400 written out is not. */
+const shown = (v: Rational): string => (v.toString().length <= 24 ? `found ${v}` : "here");
+
+/**
+ * A number the model holds as a float32 (an attribute, a constant): once
+ * rounded, it must be finite and still in `range`, for the model computes with
+ * the rounded value (1e-400 is 0 there, 1 − 10⁻¹⁰ is 1). `what` names it in
+ * the message; `argName` places it.
+ */
+export function requireFloat32(ctx: RuleContext, what: string, x: number, range: Interval, argName?: string): void {
+  const f = Math.fround(x);
+  if (!Number.isFinite(f))
+    ctx.fail("SF0211", { message: `${what} is too large for a float32`, label: "here", help: "a float32 holds at most about 3.4e38" }, argName);
+  if (!within(range, (bound) => Math.sign(f - bound) as -1 | 0 | 1))
+    ctx.fail("SF0211", { message: `${what} is ${f} once written to the model as a float32, but must be ${intervalText(range)}`, label: "here" }, argName);
+}
+
+/** A number argument lies in `range` where its value is known; returns that value. */
+export function checkNumberArgument(a: OpArgs, ctx: RuleContext, opName: string, argName: string, range: Interval): Rational | undefined {
+  const v = ctx.valueOf(a.dim(argName));
+  if (v !== undefined && !within(range, (bound) => v.compare(Rational.of(bound))))
+    ctx.fail("SF0211", { message: `\`${argName}\` of \`${opName}\` must be ${intervalText(range)}`, label: shown(v) }, argName);
+  return v;
+}
+
+/**
+ * A number argument that the model holds as a float32: where its value is
+ * known, it lies in `range`, exactly and once rounded to float32.
+ */
+export function checkFloatArgument(a: OpArgs, ctx: RuleContext, opName: string, argName: string, range: Interval = {}): void {
+  const v = checkNumberArgument(a, ctx, opName, argName, range);
+  if (v !== undefined) requireFloat32(ctx, `\`${argName}\` of \`${opName}\``, v.toNumber(), range, argName);
+}
+
 /** The rule of elementwise ops: the input's type. */
 export const sameShape = (a: OpArgs): TensorType => a.tensor("x");
 

@@ -2,7 +2,7 @@
 import { Rational } from "../dims/rational";
 import { intsAttribute } from "../emit/onnx-attributes";
 import { elementCount, formatType } from "../types";
-import { noFlops } from "./common";
+import { checkFloatArgument, noFlops, requireFloat32 } from "./common";
 import { defineOp, type OnnxWriter } from "./record";
 
 /** `values` row-major over `shape` (without the batch), the same for every batch element. */
@@ -59,6 +59,12 @@ export const CONSTANT_OPS = {
         ctx.requireAtLeast(d, 1, "dimension", "type");
       });
       if (a.has("values") === a.has("fill")) ctx.fail("SF0211", { message: "`constant` takes exactly one of `values` and `fill`", label: "here" });
+      if (a.has("fill")) checkFloatArgument(a, ctx, "constant", "fill");
+      else
+        a.list("values").forEach((p, i) => {
+          const v = ctx.valueOf(p);
+          if (v !== undefined) requireFloat32(ctx, `value ${i + 1} of \`constant\``, v.toNumber(), {}, "values");
+        });
       if (a.has("values")) {
         const count = elementCount(t).constantValue() ?? ctx.valueOf(elementCount(t));
         const given = a.list("values").length;

@@ -2,7 +2,7 @@
 import { Poly } from "../dims/poly";
 import { Rational } from "../dims/rational";
 import { floatAttribute } from "../emit/onnx-attributes";
-import { ONE, everyOpset, noFlops, sameShape } from "./common";
+import { ONE, POSITIVE, checkFloatArgument, checkNumberArgument, everyOpset, noFlops, requireFloat32, sameShape } from "./common";
 import { defineOp, type OnnxLowering, type OpRecord } from "./record";
 
 type Activation = "relu" | "sigmoid" | "tanh" | "gelu" | "silu";
@@ -58,6 +58,9 @@ export interface ScaleOp {
   readonly kind: "scale";
   readonly factor: number;
 }
+
+/** by/√d as a float64; 0 where by is 0, whatever d (√d underflows to 0 for d = 1e-400). */
+const scaleFactor = (by: Rational, d: Rational): number => (by.isZero() ? 0 : by.toNumber() / Math.sqrt(d.toNumber()));
 
 export const ELEMENTWISE_OPS = {
   relu: activation("relu", "max(x, 0)", "same; max(x, 0)", direct("Relu")),
@@ -125,7 +128,10 @@ export const ELEMENTWISE_OPS = {
       { name: "β", kind: "number", default: ONE, doc: "number (also spelled `beta`)" },
     ],
     result: "same; x·sigmoid(βx)",
-    rule: sameShape,
+    rule(a, ctx) {
+      checkFloatArgument(a, ctx, "swish", "β");
+      return a.tensor("x");
+    },
     lower: (a, ctx) => ({ op: { kind: "swish", beta: ctx.value(a.dim("β")).toNumber() }, weights: [] }),
     onnx: {
       doc: "Mul-7 (unless β = 1), Sigmoid-6 and Mul-7",
@@ -152,7 +158,10 @@ export const ELEMENTWISE_OPS = {
       { name: "slope", kind: "number", default: Poly.constant(Rational.of(1, 100)), doc: "number" },
     ],
     result: "same",
-    rule: sameShape,
+    rule(a, ctx) {
+      checkFloatArgument(a, ctx, "leaky_relu", "slope");
+      return a.tensor("x");
+    },
     lower: (a, ctx) => ({ op: { kind: "leaky_relu", slope: ctx.value(a.dim("slope")).toNumber() }, weights: [] }),
     onnx: {
       doc: "LeakyRelu-6",
@@ -169,9 +178,8 @@ export const ELEMENTWISE_OPS = {
     ],
     result: "same; the identity at inference",
     rule: (a, ctx) => {
-      const p = ctx.valueOf(a.dim("p"));
-      if (p !== undefined && (p.sign() < 0 || p.compare(Rational.ONE) >= 0))
-        ctx.fail("SF0211", { message: "dropout probability must be a number in [0, 1)", label: "here" }, "p");
+      // onnxruntime refuses a ratio of 1 (its float32), even at inference.
+      checkFloatArgument(a, ctx, "dropout", "p", { min: 0, max: 1, maxOpen: true });
       return a.tensor("x");
     },
     lower: (a, ctx) => ({ op: { kind: "dropout", ratio: ctx.value(a.dim("p")).toNumber() }, weights: [] }),
@@ -197,14 +205,13 @@ export const ELEMENTWISE_OPS = {
     ],
     result: "same; x·by/√over_sqrt (attention's 1/√d); `over_sqrt` must be positive",
     rule(a, ctx) {
-      const d = ctx.valueOf(a.dim("over_sqrt"));
-      if (d !== undefined && d.sign() <= 0) ctx.fail("SF0211", { message: "`over_sqrt` must be positive", label: "here" }, "over_sqrt");
+      // Only the quotient is written to the model: by 1e30 over √1e-30 is too large even where each part fits.
+      const d = checkNumberArgument(a, ctx, "scale", "over_sqrt", POSITIVE);
+      const by = ctx.valueOf(a.dim("by"));
+      if (by !== undefined && d !== undefined) requireFloat32(ctx, "`by`/√`over_sqrt` of `scale`", scaleFactor(by, d), {});
       return a.tensor("x");
     },
-    lower: (a, ctx) => ({
-      op: { kind: "scale", factor: ctx.value(a.dim("by")).toNumber() / Math.sqrt(ctx.value(a.dim("over_sqrt")).toNumber()) },
-      weights: [],
-    }),
+    lower: (a, ctx) => ({ op: { kind: "scale", factor: scaleFactor(ctx.value(a.dim("by")), ctx.value(a.dim("over_sqrt"))) }, weights: [] }),
     onnx: {
       doc: "Mul-7 by a constant",
       unsupported: everyOpset,

@@ -55,6 +55,7 @@ export const FRAMES_OPS = {
       const from = a.dim("from");
       ctx.requireIntegral(s, "frame stride", "every");
       ctx.requireAtLeast(s, 1, "frame stride", "every");
+      ctx.requireIntegral(from, "first frame", "from");
       ctx.requireAtLeast(from, 0, "first frame", "from");
       const n = ctx.ceilDiv(x.frames.sub(from), s);
       ctx.requireAtLeast(n, 1, "selected frames");

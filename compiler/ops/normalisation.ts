@@ -4,7 +4,7 @@ import { Rational } from "../dims/rational";
 import { elementCount } from "../shapes";
 import { formatType } from "../types";
 import { floatAttribute } from "../emit/onnx-attributes";
-import { everyOpset } from "./common";
+import { POSITIVE, checkFloatArgument, everyOpset } from "./common";
 import type { OpRecord } from "./record";
 
 export interface BnOp {
@@ -18,14 +18,18 @@ const bn: OpRecord<BnOp> = {
   summary: "batch normalisation over channels (inference: running statistics)",
   formals: [
     { name: "x", kind: "tensor", doc: "video or vector" },
-    { name: "eps", kind: "number", default: Poly.constant(Rational.of(1, 100000)), doc: "number" },
-    { name: "momentum", kind: "number", default: Poly.constant(Rational.of(1, 10)), doc: "number" },
+    { name: "eps", kind: "number", default: Poly.constant(Rational.of(1, 100000)), doc: "number > 0" },
+    { name: "momentum", kind: "number", default: Poly.constant(Rational.of(1, 10)), doc: "number in [0, 1]" },
     { name: "zero_init", kind: "bool", default: false, doc: "bool" },
   ],
   result: "same as `x`; batch norm with running statistics; `zero_init` starts its scale at 0",
   rule: (a, ctx) => {
     const x = a.tensor("x");
     if (x.layout === "raw") ctx.fail("SF0203", { message: "`bn` needs a video tensor or a vector", label: `this is ${formatType(x)}` }, "x");
+    // ε is added to the variance under a square root that divides: at 0 or
+    // below, a channel of unit variance (every channel, before training) is NaN.
+    checkFloatArgument(a, ctx, "bn", "eps", POSITIVE);
+    checkFloatArgument(a, ctx, "bn", "momentum", { min: 0, max: 1 });
     return x;
   },
   lower(a, ctx) {
