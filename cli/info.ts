@@ -12,6 +12,7 @@ import { INFO } from "./commands";
 import { parseCommand } from "./options";
 import { parametersJson } from "../compiler/metadata";
 import { thousands } from "../compiler/thousands";
+import { graphOutputs } from "../compiler/ir";
 
 const formatStageShape = (shape: readonly number[]): string => (shape.length === 4 ? formatVideoShape(shape) : formatShape(shape));
 
@@ -96,7 +97,7 @@ export function infoCommand(argv: string[], io: Io): number {
         {
           network: graph.name,
           inputs: graph.inputs.map((i) => ({ name: i.name, shape: ["N", ...i.shape] })),
-          outputs: graph.outputs.map((o) => ({ name: o.name, shape: ["N", ...o.shape] })),
+          outputs: graphOutputs(graph).map(({ name, value }) => ({ name, shape: ["N", ...value.shape] })),
           // The parameters it was built with, as the ONNX metadata records them (a block as it reads: "tconv(k: 5, ratio: 2)").
           parameters,
           depth,
@@ -130,7 +131,7 @@ export function infoCommand(argv: string[], io: Io): number {
     return 0;
   }
   io.out(
-    `${graph.name}: input ${graph.inputs.map((i) => `${i.name} (N, ${i.shape.join(", ")})`).join(", ")} → ${graph.outputs[0]!.name} (N, ${graph.outputs[0]!.shape.join(", ")})\n`,
+    `${graph.name}: input ${graph.inputs.map((i) => `${i.name} (N, ${i.shape.join(", ")})`).join(", ")} → ${graphOutputs(graph)[0]!.name} (N, ${graph.outputs[0]!.shape.join(", ")})\n`,
   );
   io.out(parametersText(parameters));
   printTable(io, report, { countBn, views });

@@ -120,3 +120,30 @@ export interface IRStage {
   /** Pathway name to the value it holds when the stage ends. */
   readonly outputs: ReadonlyMap<string, string>;
 }
+
+/** A graph output as the emitted model names it. */
+export interface GraphOutput {
+  readonly name: string;
+  readonly value: IRValue;
+}
+
+/**
+ * The graph's outputs as the ONNX model names them. ONNX gives each output a
+ * value of its own that no graph input is: an output that is an input (a
+ * network that returns its input) or repeats an earlier output is copied by
+ * an Identity node into a fresh value, `output` (or `output_1`, ...). Named
+ * here, from the graph alone, so that the model, its metadata and the Triton
+ * configuration agree.
+ */
+export function graphOutputs(graph: IRGraph): GraphOutput[] {
+  const taken = new Set(graph.values.keys());
+  for (const node of graph.nodes) for (const weight of node.weights) taken.add(weight.name);
+  const own = new Set(graph.inputs.map((input) => input.name));
+  return graph.outputs.map((value) => {
+    let name = value.name;
+    if (own.has(name)) for (let suffix = 0; taken.has(name); suffix++) name = suffix === 0 ? "output" : `output_${suffix}`;
+    taken.add(name);
+    own.add(value.name);
+    return { name, value };
+  });
+}

@@ -11,7 +11,7 @@ import { Poly } from "../dims/poly";
 import { Rational } from "../dims/rational";
 import type { Requirement } from "../check/context";
 import type { NetworkParam } from "../elaborate";
-import type { IRGraph, IRValue } from "../ir";
+import { graphOutputs, type IRGraph, type IRValue } from "../ir";
 import { smallestValid, validity } from "./smallest";
 import { dimName } from "./dim-names";
 import { REQUIREMENTS_FORMAT, type Constraint, type DimEntry, type ParameterSource, type ShapeRequirements } from "./requirements";
@@ -191,7 +191,7 @@ export function planDynamic(
     format: REQUIREMENTS_FORMAT,
     dynamic: [...names],
     inputs: Object.fromEntries(graph.inputs.map((v) => [v.name, ["N", ...entries(dims.get(v.name)!)]])),
-    outputs: Object.fromEntries(graph.outputs.map((v) => [v.name, ["N", ...entries(dims.get(v.name)!)]])),
+    outputs: Object.fromEntries(graphOutputs(graph).map(({ name, value }) => [name, ["N", ...entries(dims.get(value.name)!)]])),
     parameters,
     constraints,
   };

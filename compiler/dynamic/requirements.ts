@@ -25,7 +25,7 @@
  *                  the checker's proof of the network)
  *                {kind: "same", lhs, rhs}: two dimension names that must agree
  */
-import type { IRGraph } from "../ir";
+import { graphOutputs, type IRGraph } from "../ir";
 
 export const REQUIREMENTS_FORMAT = "sfc-requirements/1";
 
@@ -70,7 +70,7 @@ export function fixedRequirements(graph: IRGraph): ShapeRequirements {
     format: REQUIREMENTS_FORMAT,
     dynamic: [],
     inputs: Object.fromEntries(graph.inputs.map((v) => [v.name, ["N", ...v.shape]])),
-    outputs: Object.fromEntries(graph.outputs.map((v) => [v.name, ["N", ...v.shape]])),
+    outputs: Object.fromEntries(graphOutputs(graph).map(({ name, value }) => [name, ["N", ...value.shape]])),
     parameters: {},
     constraints: [],
   };

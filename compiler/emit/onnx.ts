@@ -19,7 +19,7 @@
  */
 import type { onnx } from "onnx-proto";
 import { DataType, onnxProto } from "./onnx-enums";
-import type { IRGraph, IRNode, IRValue, IRWeight } from "../ir";
+import { graphOutputs, type IRGraph, type IRNode, type IRValue, type IRWeight } from "../ir";
 import { elementCount, sameShape } from "../shapes";
 import { formatSpan } from "../span";
 import { fillInitialWeight, PLATFORM_IS_LITTLE_ENDIAN, swapFloat32ByteOrder } from "./init";
@@ -184,6 +184,8 @@ function planGraph(
   const valueNames = new NameAllocator();
   const nodeNames = new NameAllocator();
   for (const name of graph.values.keys()) valueNames.reserve(name);
+  const outputs = graphOutputs(graph);
+  for (const output of outputs) valueNames.reserve(output.name);
   for (const node of graph.nodes) {
     for (const weight of node.weights) valueNames.reserve(weight.name);
     nodeNames.reserve(node.name);
@@ -204,7 +206,7 @@ function planGraph(
     ...(displayPath ? { displayPath } : {}),
   };
 
-  const graphOutputNames = new Set(graph.outputs.map((output) => output.name));
+  const graphOutputNames = new Set(outputs.map((output) => output.name));
   const available = new Set(graph.inputs.map((input) => input.name));
   const weightsByName = new Map<string, IRWeight>();
   const nodes: onnx.INodeProto[] = [];
@@ -285,8 +287,9 @@ function planGraph(
     for (const output of node.outputs) declareValue({ name: output, shape: shapeOf(output), batched: true });
     nodes.push(...lowered.nodes);
   }
-  for (const output of graph.outputs) {
-    if (!available.has(output.name)) throw irError(graph, `output ${output.name} is never produced`);
+  for (const { name, value } of outputs) {
+    if (!available.has(value.name)) throw irError(graph, `output ${value.name} is never produced`);
+    if (name !== value.name) nodes.push({ name: nodeNames.fresh(name), opType: "Identity", input: [value.name], output: [name] });
   }
   return { nodes, initializers, valueInfo };
 }
@@ -308,7 +311,7 @@ function laidOut(
     nodes: plan.nodes,
     valueInfo: plan.valueInfo,
     graphInputs: graph.inputs.map((input) => tensorValueInfo(input.name, shapeOf(input))),
-    graphOutputs: graph.outputs.map((output) => tensorValueInfo(output.name, shapeOf(output))),
+    graphOutputs: graphOutputs(graph).map((output) => tensorValueInfo(output.name, shapeOf(output.value))),
     initializers: plan.initializers,
     opset,
     taken,
@@ -459,7 +462,7 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
   const graphTail = proto.GraphProto.encode({
     docString: formatSpan(graph.span, options.displayPath),
     input: graph.inputs.map((input) => tensorValueInfo(input.name, shapeOf(input))),
-    output: graph.outputs.map((output) => tensorValueInfo(output.name, shapeOf(output))),
+    output: graphOutputs(graph).map((output) => tensorValueInfo(output.name, shapeOf(output.value))),
     valueInfo: plan.valueInfo,
   }).finish();
 

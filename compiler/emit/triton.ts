@@ -9,7 +9,7 @@
  * dim_params are written from.
  */
 import { dynamicAxes, fixedRequirements, type ShapeRequirements } from "../dynamic/requirements";
-import type { IRGraph, IRValue } from "../ir";
+import { graphOutputs, type IRGraph, type IRValue } from "../ir";
 
 export type TritonKind = "gpu" | "cpu";
 
@@ -48,7 +48,9 @@ export function tritonConfig(graph: IRGraph, options: TritonOptions = TRITON_DEF
     'platform: "onnxruntime_onnx"',
     `max_batch_size: ${options.maxBatchSize}`,
     `input [\n${graph.inputs.map((v) => tensor(v, open.inputs[v.name])).join(",\n")}\n]`,
-    `output [\n${graph.outputs.map((v) => tensor(v, open.outputs[v.name])).join(",\n")}\n]`,
+    `output [\n${graphOutputs(graph)
+      .map(({ name, value }) => tensor({ ...value, name }, open.outputs[name]))
+      .join(",\n")}\n]`,
     // Requests from many clients are batched up to max_batch_size, waiting at most 100 µs for company.
     "dynamic_batching {\n  max_queue_delay_microseconds: 100\n}",
     `instance_group [\n  {\n    count: ${options.instances}\n    kind: ${kind[options.kind]}\n  }\n]`,
