@@ -11,6 +11,7 @@ import type * as A from "./ast";
 import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
 import type { DiagnosticCode } from "./diagnostics/catalogue";
 import { DEFAULT_LIMITS, type Limits } from "./limits";
+import { withoutByteOrderMark } from "./source-lines";
 
 export interface SourceHost {
   /** The text of a user file, or undefined when there is none. */
@@ -129,8 +130,9 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
     return { ast, syntaxErrorOffsets: [...parsed.problems.map((p) => p.offset), ...builder.problems.map((p) => p.start)] };
   };
 
-  const load = (modulePath: string, text: string): void => {
+  const load = (modulePath: string, read: string): void => {
     if (modules.has(modulePath)) return;
+    const text = withoutByteOrderMark(read);
     sources.set(modulePath, text);
     const prebuilt = modulePath.startsWith("std/") ? host.prebuiltAst?.(modulePath, text, limits) : undefined;
     const { ast, syntaxErrorOffsets } = prebuilt ? { ast: prebuilt, syntaxErrorOffsets: [] } : parseModule(modulePath, text);

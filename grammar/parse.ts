@@ -69,7 +69,8 @@ export function parseSource(text: string, nesting: number = MAX_NESTING): ParseR
     problems.push({
       kind: "lexical",
       offset: t.startOffset,
-      length: Math.min(t.image.length, t.image.indexOf("\n") >= 0 ? t.image.indexOf("\n") : t.image.length) || 1,
+      // Its first line, however the file ends lines (`\n`, `\r\n` or `\r`).
+      length: (t.image.search(/[\n\r]/) >= 0 ? t.image.search(/[\n\r]/) : t.image.length) || 1,
       message: `unterminated ${what}`,
     });
     return false;

@@ -67,17 +67,19 @@ function importEdit(text: string, positions: TextPositions, module: string, name
     const range: Range = { start: positions.positionAt(afterLast), end: positions.positionAt(brace) };
     return { range, newText: listed ? `, ${name} ` : ` ${name} ` };
   }
+  // Lines as the LSP counts them, and new ones ended as the file ends its own.
+  const eol = /\r\n?|\n/.exec(text)?.[0] ?? "\n";
   const line = `import ${module} { ${name} }`;
-  const lines = text.split("\n");
+  const lines = text.split(/\r\n?|\n/);
   let lastImport = -1;
   lines.forEach((l, k) => {
     if (/^\s*import\b/.test(l)) lastImport = k;
   });
-  if (lastImport >= 0) return insertAt(lastImport + 1, `${line}\n`);
+  if (lastImport >= 0) return insertAt(lastImport + 1, `${line}${eol}`);
   let header = 0;
   while (header < lines.length && /^\s*(?:\/\/|#)/.test(lines[header]!)) header++;
-  if (header > 0 && header < lines.length && lines[header]!.trim() === "") return insertAt(header + 1, `${line}\n\n`);
-  return insertAt(0, `${line}\n\n`);
+  if (header > 0 && header < lines.length && lines[header]!.trim() === "") return insertAt(header + 1, `${line}${eol}${eol}`);
+  return insertAt(0, `${line}${eol}${eol}`);
 }
 
 function insertAt(line: number, newText: string): TextEdit {

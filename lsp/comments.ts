@@ -19,8 +19,9 @@ function* stretches(text: string, limit = text.length): Generator<Stretch> {
   while (k < limit) {
     const ch = text[k]!;
     if (ch === "#" || (ch === "/" && text[k + 1] === "/")) {
-      const newline = text.indexOf("\n", k);
-      const end = newline < 0 ? text.length : newline;
+      // To the end of the line: `\n`, or `\r` (CRLF and CR-only files), as the lexer's LineComment.
+      const newline = text.slice(k).search(/[\n\r]/);
+      const end = newline < 0 ? text.length : k + newline;
       yield { start: k, end, kind: "line", closed: true };
       k = end;
     } else if (ch === "/" && text[k + 1] === "*") {
@@ -31,7 +32,7 @@ function* stretches(text: string, limit = text.length): Generator<Stretch> {
     } else if (ch === '"') {
       // A string ends at its closing quote or, unterminated, at the end of the line.
       let j = k + 1;
-      while (j < text.length && text[j] !== '"' && text[j] !== "\n") j += text[j] === "\\" ? 2 : 1;
+      while (j < text.length && text[j] !== '"' && text[j] !== "\n" && text[j] !== "\r") j += text[j] === "\\" ? 2 : 1;
       const closed = text[j] === '"';
       const end = Math.min(text.length, closed ? j + 1 : j);
       yield { start: k, end, kind: "string", closed };
@@ -71,7 +72,9 @@ export function withoutComments(text: string): string {
  * `//` or `#` lines, or one `/* … *\/` ending on the line above, with its
  * comment marks (and a leading `*` on each line) taken off.
  */
-export function docComment(text: string, start: number): string {
+export function docComment(raw: string, start: number): string {
+  // A lone `\r` ends a line too; as `\n` it keeps every offset where it was.
+  const text = raw.replace(/\r(?!\n)/g, "\n");
   const lineStart = text.lastIndexOf("\n", start - 1) + 1;
   if (text.slice(lineStart, start).trim() !== "") return "";
   const above = text.slice(0, lineStart).replace(/[ \t\r]*\n$/, "");

@@ -12,6 +12,7 @@ import type * as A from "../compiler/ast";
 import { loadStdlib, packageRoot } from "../compiler/host/node";
 import { DEFAULT_LIMITS } from "../compiler/limits";
 import { cleanTree, parsesAlike } from "../compiler/program";
+import { withoutByteOrderMark } from "../compiler/source-lines";
 import { withImportersTypes } from "./importer-types";
 import { parses, typesToShow, type FileView, type ShownTypes } from "./last-good";
 
@@ -83,7 +84,8 @@ export class Workspace {
   // ------------------------------------------------------------ documents
 
   open(uri: string, text: string, version: number): OpenDocument {
-    const doc: OpenDocument = { uri, path: this.pathOf(uri), text, version };
+    // As the compiler reads it (compiler/program.ts), so that offsets in this text are the compiler's.
+    const doc: OpenDocument = { uri, path: this.pathOf(uri), text: withoutByteOrderMark(text), version };
     this.documents.set(uri, doc);
     this.byPath.set(doc.path, doc);
     return doc;
@@ -92,7 +94,7 @@ export class Workspace {
   change(uri: string, text: string, version: number): OpenDocument | undefined {
     const doc = this.documents.get(uri);
     if (!doc) return undefined;
-    doc.text = text;
+    doc.text = withoutByteOrderMark(text);
     doc.version = version;
     return doc;
   }

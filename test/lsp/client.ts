@@ -44,8 +44,9 @@ export function hoverText(h: Hover | null): string {
 
 /** Applies a rename's edits for one file to its text, last edit first. */
 export function applyEdits(text: string, edit: WorkspaceEdit, uri: string): string {
-  const lines = text.split("\n");
-  const offset = (p: Position): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  // Lines as LSP counts them: ended by \n, \r\n or a lone \r.
+  const starts = [0, ...[...text.matchAll(/\r\n|\r|\n/g)].map((m) => m.index + m[0].length)];
+  const offset = (p: Position): number => (starts[p.line] ?? text.length) + p.character;
   const edits = [...(edit.changes?.[uri] ?? [])].sort((a, b) => offset(b.range.start) - offset(a.range.start));
   let out = text;
   for (const e of edits) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));

@@ -69,6 +69,13 @@ describe("quick fixes", () => {
     expect(clean.diagnostics).toEqual([]);
   });
 
+  test("a file whose lines end in a lone CR: the import on a line of its own, ended alike", async () => {
+    const text = `// A header comment.\r\r${body("bottleneck(slow, inner: C, out: 4C, project: true)").replace(/\n/g, "\r")}`;
+    const { fixed, clean } = await fixOnce("import-cr.sf", text, "SF0106");
+    expect(fixed.split("\r").slice(0, 4)).toEqual(["// A header comment.", "", "import std.resnet3d { bottleneck }", ""]);
+    expect(clean.diagnostics).toEqual([]);
+  });
+
   test("a misspelt block of the standard library: the name and its import", async () => {
     const { action, fixed, clean } = await fixOnce("both.sf", body("botleneck(slow, inner: C, out: 4C, project: true)"), "SF0106");
     expect(action.title).toBe("Change to `bottleneck` and add `import std.resnet3d { bottleneck }`");

@@ -93,4 +93,12 @@ describe("comments and strings in the text", () => {
     expect(above("/** lead */\n  block")).toBe("lead");
     expect(above("x = 1 // trailing\nblock")).toBe("");
   });
+
+  test("a lone CR ends a line, as in the lexer", () => {
+    const text = 'a // b\rc "d\re';
+    expect(inCommentOrString(text, text.indexOf("c"))).toBe(false);
+    expect(inCommentOrString(text, text.indexOf("e"))).toBe(false); // the unclosed string ends with its line
+    const doc = "// one\r# two\rblock";
+    expect(docComment(doc, doc.indexOf("block"))).toBe("one\ntwo");
+  });
 });

@@ -38,6 +38,14 @@ describe("diagnostics", () => {
     expect(fixed.diagnostics).toEqual([]);
   });
 
+  test("a buffer whose lines end in a lone CR: positions on the line editors show", async () => {
+    const uri = fileUri(path.join(session.dir, "cr-only.sf"));
+    const text = "network N(x: <4, S², 3>, S = 8) -> <4, S², 3> {\r  return x |> foo\r}\r";
+    await session.client.open(uri, text);
+    const published = await session.client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    expect(published.diagnostics.map((d) => [d.code, d.range])).toEqual([["SF0106", { start: { line: 1, character: 14 }, end: { line: 1, character: 17 } }]]);
+  });
+
   test("a misspelt callee: the block imported here before an op as far off", async () => {
     const uri = fileUri(path.join(session.dir, "typo.sf"));
     const text = "import std.resnet3d { stem }\n\nnetwork N(clip: <4, 32², 3>, C = 8) -> <4, 32², C> {\n  return stm(clip, out: C)\n}\n";

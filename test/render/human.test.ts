@@ -196,6 +196,14 @@ describe("human diagnostics", () => {
     expect(human([makeDiagnostic("SF0101", long, { message: "m" })], { "c.sf": text }).split("\n")[4]).toBe("  |           ^");
   });
 
+  it("ends lines of a CR-only file at each lone carriage return", () => {
+    const text = "param a = 1\rparam b = x\r";
+    const span = spanAt("c.sf", text, text.indexOf("x"), text.indexOf("x") + 1);
+    expect(span).toMatchObject({ line: 2, column: 11 });
+    const out = human([makeDiagnostic("SF0101", span, { message: "unknown name `x`" })], { "c.sf": text }).split("\n");
+    expect(out.slice(1, 5)).toEqual([" --> c.sf:2:11", "  |", "2 | param b = x", "  |           ^"]);
+  });
+
   it("separates diagnostics by one blank line and sums up errors and warnings", () => {
     const text = "param a = x\nparam b = y\nparam c = z\n";
     const d = (name: string) => makeDiagnostic("SF0101", spanOf("p.sf", text, name), { message: `unknown name \`${name}\`` });
@@ -263,7 +271,7 @@ describe("human diagnostics", () => {
   });
 
   it("puts each mark under the characters its span covers, whatever the text", () => {
-    const alphabet = fc.constantFrom("a", " ", "\t", "α", "β", "²", "×", "𝛼", "\n", "\r\n", "⌈", "é");
+    const alphabet = fc.constantFrom("a", " ", "\t", "α", "β", "²", "×", "𝛼", "\n", "\r\n", "\r", "⌈", "é");
     const cases = fc
       .array(alphabet, { minLength: 1, maxLength: 40 })
       .chain((chars) => {
@@ -283,11 +291,12 @@ describe("human diagnostics", () => {
         const out = human([makeDiagnostic("SF0001", spanAt("f.sf", text, start, end), { message: "m" })], { "f.sf": text });
         const lines = out.split("\n");
         const gutter = lines[1]!.indexOf("-->");
-        const lineStart = start === 0 ? 0 : text.lastIndexOf("\n", start - 1) + 1;
-        const lineEndRaw = text.indexOf("\n", start);
-        const lineText = text.slice(lineStart, lineEndRaw < 0 ? text.length : lineEndRaw).replace(/\r$/, "");
+        // Lines end at \n, \r\n or a lone \r.
+        const breaks = [...text.matchAll(/\r\n|\r|\n/g)].map((m) => ({ at: m.index, after: m.index + m[0].length }));
+        const lineStart = Math.max(0, ...breaks.filter((b) => b.after <= start).map((b) => b.after));
+        const lineText = text.slice(lineStart, breaks.find((b) => b.at >= lineStart)?.at ?? text.length);
         const shown = lines[3]!.slice(gutter + 3);
-        expect(shown).toBe(lineText.replace(/\r/g, "\ufffd"));
+        expect(shown).toBe(lineText);
         const marks = [...lines[4]!.slice(gutter + 3)];
         const lineEnd = lineStart + lineText.length;
         const column = [...text.slice(lineStart, Math.min(start, lineEnd))].length;
