@@ -40,9 +40,16 @@ export class SourceLines {
     return this.text.charCodeAt(end) === 10 && end > this.start(line) && this.text.charCodeAt(end - 1) === 13 ? end - 1 : end;
   }
 
-  /** The line as shown; other control characters would move the cursor, so they are made visible. */
+  /**
+   * The line as shown. Control characters would move the cursor, bidi
+   * controls would reorder the line (so that it reads other than it lexes),
+   * and invisible ones would shift the marks under it: each shows as one
+   * U+FFFD, which keeps every mark under its character.
+   */
   shown(line: number): string {
-    return this.text.slice(this.start(line), this.end(line)).replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, "\ufffd");
+    return this.text
+      .slice(this.start(line), this.end(line))
+      .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, "\ufffd");
   }
 }
 

@@ -7,9 +7,10 @@ import { chevrotain, type CustomPatternMatcherFunc, type TokenType } from "./che
 
 const { createToken, Lexer } = chevrotain;
 
-// U+FEFF is a byte-order mark at the start of a file saved "with BOM", and
-// elsewhere a zero-width no-break space: blank either way.
-export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+// U+FEFF is not blank: a leading byte-order mark is dropped before lexing
+// (compiler/source-lines.ts), and anywhere else it hides a character that is
+// there, so it is an error that names it (grammar/characters.ts).
+export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\u00a0]+/, group: Lexer.SKIPPED });
 export const LineComment = createToken({ name: "LineComment", pattern: /(?:\/\/|#)[^\n\r]*/, group: Lexer.SKIPPED });
 export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\*\//, group: Lexer.SKIPPED, line_breaks: true });
 

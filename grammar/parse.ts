@@ -19,6 +19,7 @@ import {
   Minus,
 } from "./lexer";
 import { sfParser } from "./parser";
+import { unexpectedCharacter, withLookAlikesMended } from "./characters";
 import { DEFAULT_LIMITS } from "../compiler/limits";
 
 /** Deeper nesting than this is refused before parsing, so no input can exhaust the stack. */
@@ -56,13 +57,16 @@ function findExcessiveNesting(tokens: readonly IToken[], limit: number): IToken 
 }
 
 export function parseSource(text: string, nesting: number = MAX_NESTING): ParseResult {
-  const lexed = sfLexer().tokenize(text);
-  const problems: SyntaxProblem[] = lexed.errors.map((e) => ({
+  const first = sfLexer().tokenize(text);
+  const problems: SyntaxProblem[] = first.errors.map((e) => ({
     kind: "lexical" as const,
     offset: e.offset,
     length: Math.max(1, e.length),
-    message: `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + Math.max(1, Math.min(e.length, 1))))}`,
+    message: unexpectedCharacter(text.slice(e.offset, e.offset + 2)),
   }));
+  // Each error is reported once, above; the tokens are those of the text with look-alike letters read as ASCII.
+  const mended = withLookAlikesMended(text, first.errors);
+  const lexed = mended === text ? first : sfLexer().tokenize(mended);
   const tokens = lexed.tokens.filter((t) => {
     if (t.tokenType !== UnterminatedComment && t.tokenType !== UnterminatedString) return true;
     const what = t.tokenType === UnterminatedComment ? "comment: `/*` has no `*/`" : 'string: no closing `"` on this line';
@@ -148,7 +152,15 @@ export function parseExpression(text: string): { cst: CstNode | undefined; probl
   const lexed = sfLexer().tokenize(text);
   const [lexical] = lexed.errors;
   if (lexical)
-    return { cst: undefined, problem: { kind: "lexical", offset: lexical.offset, length: Math.max(1, lexical.length), message: "unexpected character" } };
+    return {
+      cst: undefined,
+      problem: {
+        kind: "lexical",
+        offset: lexical.offset,
+        length: Math.max(1, lexical.length),
+        message: unexpectedCharacter(text.slice(lexical.offset, lexical.offset + 2)),
+      },
+    };
   if (findExcessiveNesting(lexed.tokens, MAX_NESTING))
     return { cst: undefined, problem: { kind: "nesting", offset: 0, length: text.length, message: "nested too deeply" } };
   const parser = sfParser();

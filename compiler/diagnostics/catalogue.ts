@@ -15,7 +15,8 @@ export const CATALOGUE = {
   SF0001: {
     severity: "error",
     title: "unexpected character",
-    explain: "A character that cannot start any token (a control byte, a stray symbol), or a string or block comment that never ends.",
+    explain:
+      "A character that cannot start any token (a control byte, a stray symbol), or a string or block comment that never ends. A character that is invisible (a zero-width space, a bidirectional control, a byte-order mark inside the text) or looks like an ASCII letter (the Cyrillic е of `rеlu`) is named by its code point, and shown as � in the excerpt; a look-alike letter is then read as the letter it looks like, so that no syntax errors follow from it.",
   },
   SF0002: {
     severity: "error",
