@@ -114,7 +114,7 @@ function open(files: readonly string[], host: SourceHost, settings: readonly Set
   return {
     program,
     scopes,
-    interpreter: new Interpreter(diagnostics, recorder, () => stdlibBlocks(host.stdlib)),
+    interpreter: new Interpreter(diagnostics, recorder, () => stdlibBlocks(host.stdlib), limits),
     diagnostics,
     sources,
     commandLine,

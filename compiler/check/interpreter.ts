@@ -52,6 +52,7 @@ import { bareWord, checkBlock, formalInfos } from "./signature";
 import { blockValue, type BlockSlot, type BlockValue } from "./block-values";
 import * as P from "./parameter-messages";
 import { argSpans, argumentSlot, slotsOfBlock, slotsOfOp, type ArgumentSlot } from "./argument-slots";
+import { DEFAULT_LIMITS, type Limits } from "../limits";
 
 export type { SymbolInfo, Signature, Requirement } from "./context";
 export { InstanceMode } from "./mode";
@@ -69,7 +70,13 @@ export class Interpreter extends Evaluator {
   /** Standard-library blocks by name, with the module that declares each: for SF0106's help. */
   private readonly stdBlocks: () => ReadonlyMap<string, string>;
 
-  constructor(diagnostics: Diagnostic[], facts?: FactSink, stdBlocks: () => ReadonlyMap<string, string> = () => new Map()) {
+  constructor(
+    diagnostics: Diagnostic[],
+    facts?: FactSink,
+    stdBlocks: () => ReadonlyMap<string, string> = () => new Map(),
+    /** The resource limits checking itself meets (the paths of a generic check); the builder has the graph's. */
+    readonly limits: Limits = DEFAULT_LIMITS,
+  ) {
     super(facts);
     this.stdBlocks = stdBlocks;
     this.reporter = new Reporter(diagnostics);
@@ -235,6 +242,8 @@ export class Interpreter extends Evaluator {
     if (cond.kind === "poison") return "done";
     if (cond.kind !== "bool") return this.reporter.fail(M.notBoolean(s.condition.span, cond));
     if (cond.value !== undefined) return { run: { stmts: cond.value ? s.then : (s.otherwise ?? []), from: 0, next: rest }, ctx };
+    // Past the limit this path stops here, unchecked beyond it: n flags would otherwise make 2ⁿ checks.
+    if (ctx.mode.fork?.(s.condition.span, ctx, this.limits) === false) return "done";
     // Undecidable in a generic block: check each branch, fixing a boolean
     // parameter tested directly so that requirements know their branch.
     const flag = s.condition.kind === "name" ? s.condition.ident.name : undefined;

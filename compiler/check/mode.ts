@@ -37,6 +37,12 @@ export interface Mode {
    * smallest sizes.
    */
   atLeast?(size: Poly, min: number, what: string, span: Span): void;
+  /**
+   * Whether the check may follow one more path: an \`if\` it cannot decide
+   * checks what follows once per branch. A mode that forks counts the paths
+   * and reports the limit (SF0608) once, at the first \`if\` past it.
+   */
+  fork?(at: Span, ctx: Ctx, limits: Limits): boolean;
   /** `pathway name = value` in the network's own body: a mode that builds a graph notes a pathway that starts from an input. */
   notePathway?(pathway: string, value: string): void;
   /** A `stage name { ... }` of the network's own body starts and ends. */
@@ -47,6 +53,24 @@ export interface Mode {
 export class GenericMode implements Mode {
   readonly kind = "generic";
   readonly requirements: Requirement[] = [];
+  /** Paths this check has followed: one, and one more at each fork. */
+  private paths = 1;
+
+  fork(at: Span, ctx: Ctx, limits: Limits): boolean {
+    this.paths++;
+    if (this.paths <= limits.branches) return true;
+    if (this.paths === limits.branches + 1)
+      ctx.reporter.report(
+        limitExceeded(
+          "branches",
+          at,
+          `checking this body would follow more than ${thousands(limits.branches)} paths`,
+          limits,
+          "an `if` on a condition not known here checks what follows it once for each branch",
+        ),
+      );
+    return false;
+  }
 
   require(r: RequirementBody, when: Assumptions): void {
     this.requirements.push({ ...r, when });

@@ -302,6 +302,12 @@ export const CATALOGUE = {
     title: "too many threads",
     explain: "`sfc run --threads N` asks for more threads than the machine has cores. Force it with --limit threads=N.",
   },
+  SF0608: {
+    severity: "error",
+    title: "too many paths to check",
+    explain:
+      "A block's body is checked for every value of its parameters, so an `if` on a condition it cannot decide (a boolean formal) checks what follows once per branch. More than 4,096 paths, such as twenty `if`s on twenty different flags (a million), are refused at the `if` that would pass the limit. Raise it with --limit branches=N.",
+  },
   // Dynamic shapes
   SF0701: {
     severity: "error",

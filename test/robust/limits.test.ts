@@ -106,6 +106,17 @@ describe("limits", () => {
     }
   });
 
+  it("a block with forty ifs on forty flags is SF0608, not 2⁴⁰ checks", () => {
+    const flags = Array.from({ length: 40 }, (_, i) => `f${i}`);
+    const r = checkSource(
+      `block b(x: <T, S², C>, ${flags.map((f) => `${f}: bool`).join(", ")}) -> <T, S², C> {\n` +
+        flags.map((f) => `  if ${f} { x = x |> relu }\n`).join("") +
+        `  return x\n}\nnetwork N(x: <4, S², 3>, S = 8) -> <4, S², 3> {\n  return x |> b(${flags.map((f) => `${f}: true`).join(", ")})\n}\n`,
+    );
+    expect(codes(r)).toEqual(["SF0608"]);
+    expect(r.diagnostics[0]!.message).toBe("checking this body would follow more than 4,096 paths");
+  });
+
   it("a limit raised through the API is the one applied", () => {
     const r = check({ files: ["main.sf"], host: memoryHost({ "main.sf": blowUp(6) }), limits: { nodes: 50 } });
     expect(codes(r)).toEqual(["SF0604"]);
