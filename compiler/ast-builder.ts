@@ -13,7 +13,7 @@ import { deepestPoint } from "./ast-depth";
 import { Rational } from "./dims/rational";
 import type { Span } from "./span";
 import { SourceLines } from "./source-lines";
-import { DEFAULT_LIMITS, type Limits } from "./limits";
+import { DEFAULT_LIMITS, numberTooLong, type Limits } from "./limits";
 import { canonicalName } from "./greek";
 
 type Children = Record<string, CstElement[] | undefined>;
@@ -596,10 +596,4 @@ export class AstBuilder {
 
 function unquote(s: string): string {
   return s.slice(1, -1).replace(/\\(.)/g, "$1");
-}
-
-/** SF0004's message for a number literal whose exact value needs too many digits; a long one is shown by its ends. */
-export function numberTooLong(image: string, maxDigits: number): string {
-  const shown = image.length > 40 ? `${image.slice(0, 20)}…${image.slice(-12)}` : image;
-  return `the number ${shown} needs more than ${maxDigits} digits written out`;
 }

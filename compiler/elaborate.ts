@@ -3,7 +3,7 @@
  * body run by the interpreter in instance mode, every shape concrete. What
  * goes wrong is worded in check/messages.ts, with the checker's diagnostics.
  */
-import { raiseHint } from "./limits";
+import { DEFAULT_LIMITS, raiseHint } from "./limits";
 import type * as A from "./ast";
 import { eachNameIn } from "./ast-names";
 import { Poly } from "./dims/poly";
@@ -144,7 +144,7 @@ export function elaborateNetwork(
   } catch (e) {
     // The nesting limit keeps block calls on the stack at its default; raised, it may not.
     if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
-    diagnostics.push(M.stackExhausted(decl, builder.limits.nesting));
+    diagnostics.push(M.stackExhausted(decl, builder.limits.nesting, DEFAULT_LIMITS.nesting));
     return { graph: undefined, params };
   }
   const [result] = returned.map((r) => r.value);

@@ -86,3 +86,9 @@ export function withLimits(overrides: Partial<Limits> | undefined): Limits {
 export function raiseHint(name: LimitName, limits: Limits): string {
   return `the limit is ${thousands(limits[name])} ${LIMIT_INFO[name].what}; raise it with --limit ${LIMIT_INFO[name].option}=N`;
 }
+
+/** SF0004's message for a number literal whose exact value needs too many digits; a long one is shown by its ends. */
+export function numberTooLong(image: string, maxDigits: number): string {
+  const shown = image.length > 40 ? `${image.slice(0, 20)}…${image.slice(-12)}` : image;
+  return `the number ${shown} needs more than ${maxDigits} digits written out`;
+}

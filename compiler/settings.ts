@@ -5,13 +5,13 @@
  * what is wrong with the value rather than only that it was not understood.
  */
 import type * as A from "./ast";
-import { AstBuilder, numberTooLong } from "./ast-builder";
+import { AstBuilder } from "./ast-builder";
 import { grammar } from "./grammar";
 import { canonicalName } from "./greek";
 import { Rational } from "./dims/rational";
 import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
 import type { ParamOverride } from "./elaborate";
-import { raiseHint, type Limits } from "./limits";
+import { numberTooLong, raiseHint, type Limits } from "./limits";
 import type { Span } from "./span";
 
 const VALUES_HELP = "values are integers, decimals, fractions or words: --set alpha=4, --set beta=1/8, --set transform=t2c";
@@ -76,6 +76,10 @@ function readValue(text: string, raw: string, span: Span, limits: Limits, diagno
   }
   const number = parseValue(raw, limits.numberDigits);
   if (number) return { value: number };
+  if (/^-?\.\d/.test(raw)) {
+    diagnostics.push(unreadable(text, span, ": a decimal needs a digit before its point", "not a value", `write ${raw.replace(".", "0.")}`));
+    return undefined;
+  }
   // A choice parameter's word: --set transform=t2c, or quoted, --set 'clip="8x8"'.
   const quoted = /^"([^"]*)"$/.exec(raw)?.[1];
   if (quoted !== undefined) return { value: quoted };

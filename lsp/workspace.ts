@@ -12,7 +12,6 @@ import type * as A from "../compiler/ast";
 import { loadStdlib, packageRoot } from "../compiler/host/node";
 import { DEFAULT_LIMITS } from "../compiler/limits";
 import { cleanTree, parsesAlike } from "../compiler/program";
-import { withoutByteOrderMark } from "../compiler/source-lines";
 import { withImportersTypes } from "./importer-types";
 import { parses, typesToShow, type FileView, type ShownTypes } from "./last-good";
 
@@ -84,8 +83,7 @@ export class Workspace {
   // ------------------------------------------------------------ documents
 
   open(uri: string, text: string, version: number): OpenDocument {
-    // As the compiler reads it (compiler/program.ts), so that offsets in this text are the compiler's.
-    const doc: OpenDocument = { uri, path: this.pathOf(uri), text: withoutByteOrderMark(text), version };
+    const doc: OpenDocument = { uri, path: this.pathOf(uri), text: asTheClientCounts(text), version };
     this.documents.set(uri, doc);
     this.byPath.set(doc.path, doc);
     return doc;
@@ -94,7 +92,7 @@ export class Workspace {
   change(uri: string, text: string, version: number): OpenDocument | undefined {
     const doc = this.documents.get(uri);
     if (!doc) return undefined;
-    doc.text = withoutByteOrderMark(text);
+    doc.text = asTheClientCounts(text);
     doc.version = version;
     return doc;
   }
@@ -339,4 +337,16 @@ function sfFilesUnder(roots: readonly string[], limit: number): string[] {
     }
   }
   return out;
+}
+
+/**
+ * An open document's text as the compiler reads it, with the client's
+ * positions. Editors usually leave a byte-order mark out of the text they
+ * send; one that keeps it counts it as the first character of line 0, so it
+ * becomes a blank here rather than being dropped as the compiler drops it
+ * from files it reads (compiler/source-lines.ts): every column stays the
+ * client's.
+ */
+function asTheClientCounts(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
 }

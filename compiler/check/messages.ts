@@ -127,12 +127,19 @@ export function noReturn(decl: A.BlockDecl): Diagnostic {
   });
 }
 
-/** A network whose calls nest deeper than the stack holds, under a nesting limit raised past what it protects (SF0003). */
-export function stackExhausted(decl: A.BlockDecl, nesting: number): Diagnostic {
+/**
+ * A network whose block calls, with the expressions inside them, nest deeper
+ * than the stack holds (SF0003). The nesting limit bounds each alone; a raised
+ * limit, or deep expressions in each of many nested calls, can still get here.
+ */
+export function stackExhausted(decl: A.BlockDecl, nesting: number, defaultNesting: number): Diagnostic {
   return makeDiagnostic("SF0003", decl.name.span, {
-    message: `${decl.kind} \`${decl.name.text}\` nests its block calls deeper than sfc's stack holds`,
+    message: `${decl.kind} \`${decl.name.text}\` nests block calls and expressions deeper than sfc's stack holds`,
     label: "elaborating this network",
-    help: `--limit nesting=${nesting} allows more nesting than the stack can take; at the default (200) the deepest call is reported`,
+    help:
+      nesting > defaultNesting
+        ? `--limit nesting=${nesting} allows more than the stack can take; at a lower limit the deepest call is reported`
+        : "make the chain of blocks calling one another shorter, or the expressions inside them shallower",
   });
 }
 

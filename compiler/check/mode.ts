@@ -55,16 +55,19 @@ export class GenericMode implements Mode {
   readonly requirements: Requirement[] = [];
   /** Paths this check has followed: one, and one more at each fork. */
   private paths = 1;
+  /** Whether the limit stopped some path (SF0608): what it did not reach, such as a \`return\`, is not missing. */
+  stoppedAtLimit = false;
 
   fork(at: Span, ctx: Ctx, limits: Limits): boolean {
     this.paths++;
     if (this.paths <= limits.branches) return true;
+    this.stoppedAtLimit = true;
     if (this.paths === limits.branches + 1)
       ctx.reporter.report(
         limitExceeded(
           "branches",
           at,
-          `checking this body would follow more than ${thousands(limits.branches)} paths`,
+          `checking this body would follow more than ${thousands(limits.branches)} ${limits.branches === 1 ? "path" : "paths"}`,
           limits,
           "an `if` on a condition not known here checks what follows it once for each branch",
         ),

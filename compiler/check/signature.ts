@@ -84,7 +84,7 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
   const resultType = it.typeFromExpr(decl.result, ctx);
   if (decl.kind === "block" && !template) {
     const returns = it.runBody(decl.body, ctx);
-    if (returns.length === 0) it.reporter.report(M.noReturn(decl));
+    if (returns.length === 0 && !mode.stoppedAtLimit) it.reporter.report(M.noReturn(decl));
     for (const r of returns) if (resultType) it.checkResult(r.value, resultType, decl.result, r.ctx);
   }
   return { entry, formals: typed, dimVars, resultType, requirements: mode.requirements };

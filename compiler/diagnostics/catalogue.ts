@@ -28,7 +28,7 @@ export const CATALOGUE = {
     severity: "error",
     title: "nesting too deep",
     explain:
-      "Brackets or unary minus signs nested more than 200 deep (the file is refused before parsing), an expression more than 200 levels deep, such as a sum of 300 terms, or block calls and stages nested more than 200 deep, such as a chain of blocks each calling the one before: no input can exhaust the stack. Raise it with --limit nesting=N.",
+      "Brackets or unary minus signs nested more than 200 deep (the file is refused before parsing), an expression more than 200 levels deep, such as a sum of 300 terms, or block calls and stages nested more than 200 deep, such as a chain of blocks each calling the one before. A network whose calls, with the expressions inside them, still nest deeper than the stack holds is refused at the network, under the same code: no input can crash sfc by its stack. Raise it with --limit nesting=N.",
   },
   SF0004: {
     severity: "error",
@@ -319,7 +319,7 @@ export const CATALOGUE = {
     severity: "error",
     title: "parameter cannot be dynamic",
     explain:
-      "--dynamic names a parameter that cannot stay symbolic in the model: a choice rather than a size, one that changes which layers exist or sets an attribute ONNX fixes (a pooling kernel), one no input's size reveals at run time, or one at whose other values the network does not check.",
+      "--dynamic names a parameter that cannot stay symbolic in the model: a choice rather than a size, one that changes which layers exist or sets an attribute ONNX fixes (a pooling kernel), one no input's size reveals at run time, one named N like the model's batch dimension, or one at whose other values the network does not check.",
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -17,6 +17,9 @@ import type { Power, Term } from "../dims/monomials";
 import { Poly, asCeiling } from "../dims/poly";
 import { Rational } from "../dims/rational";
 
+/** The symbolic batch dimension of every graph input, output and value. */
+export const BATCH_DIM_PARAM = "N";
+
 function degree(t: Term): number {
   return t.powers.reduce((s, p) => s + p.exp, 0);
 }

@@ -15,6 +15,7 @@ import type { IRGraph } from "../ir";
 import { recordOf } from "../ops";
 import type { Span } from "../span";
 import { BlockParamValue } from "../values";
+import { BATCH_DIM_PARAM } from "./dim-names";
 import { planDynamic, type DynamicPlan } from "./plan";
 
 /** The lowest opset the shape-agnostic lowerings use (Range, Max on int64, Squeeze-free scalars). */
@@ -95,6 +96,11 @@ export function prepareDynamic(request: DynamicRequest): { plan?: DynamicPlan; d
     if (p === undefined)
       problem("SF0111", `network \`${graph.name}\` has no parameter \`${name}\` to leave dynamic`, "unknown parameter", {
         help: `its parameters are ${params.map((q) => q.name).join(", ")}`,
+      });
+    else if (name === BATCH_DIM_PARAM)
+      // The model names its batch dimension N (the requirements' "N"): a parameter of that name would be the same dimension.
+      problem("SF0702", `\`${name}\` cannot be dynamic: the model's batch dimension is named ${BATCH_DIM_PARAM}`, "named like the batch", {
+        help: `rename the parameter (for example to ${name}_frames) to leave it dynamic`,
       });
     else if (!(p.value instanceof Rational) || !p.value.isInteger())
       problem(

@@ -26,7 +26,7 @@ import { fillInitialWeight, PLATFORM_IS_LITTLE_ENDIAN, swapFloat32ByteOrder } fr
 import { assignLayouts, type LayoutMode } from "./layout";
 import { float32Workspace } from "../passes/index";
 import type { DynamicShapes } from "../dynamic/sizes";
-import { productName } from "../dynamic/dim-names";
+import { BATCH_DIM_PARAM, productName } from "../dynamic/dim-names";
 import { Poly } from "../dims/poly";
 import { fillWeight, weightPieces, type WeightPieces } from "./materialise";
 import {
@@ -44,9 +44,6 @@ import {
 export { MAX_OPSET, MIN_OPSET, unsupportedAtOpset } from "./lowering";
 
 export const DEFAULT_OPSET = 17;
-
-/** The symbolic batch dimension of every graph input, output and value. */
-export const BATCH_DIM_PARAM = "N";
 
 export interface EmitOnnxOptions {
   /** Default 17. Must be in MIN_OPSET..MAX_OPSET and express every op (see unsupportedAtOpset). */

@@ -66,6 +66,15 @@ describe("sfc compile --dynamic and sfc run", () => {
       expect(r.err).toMatch(pattern);
     }
   });
+
+  it("refuses a parameter named N, the model's batch dimension", async () => {
+    const file = path.join(work, "frames-named-n.sf");
+    fs.writeFileSync(file, "network M(x: <N, S², 3>, N = 4, S = 8) -> <N, S², 3> {\n  return x |> relu\n}\n");
+    const r = await sfc("compile", file, "--dynamic", "N,S", "-o", path.join(work, "never.onnx"));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error\[SF0702\]: `N` cannot be dynamic: the model's batch dimension is named N\n/);
+    expect(fs.existsSync(path.join(work, "never.onnx"))).toBe(false);
+  });
 });
 
 describe("sfc info --dynamic", () => {

@@ -43,6 +43,16 @@ describe("--set values that cannot be read say why", () => {
     expect(r.help).toMatch(/^values are integers, decimals, fractions or words/);
   });
 
+  it("a decimal written without its leading 0 is shown with it", async () => {
+    const r = await settingError("beta=.5");
+    expect([r.code, r.first, r.label, r.help]).toEqual([
+      1,
+      'error[SF0112]: cannot read the setting "beta=.5": a decimal needs a digit before its point',
+      "not a value",
+      "write 0.5",
+    ]);
+  });
+
   it("an expression inside brackets, as a block value's would be, is an expression too, not a word", async () => {
     const r = await sfcIn(work, "check", "std/slowfast.sf", "--set", "beta=1/(4-4)");
     expect(r.err).toMatch(/^error\[SF0112\]: cannot read the setting "beta=1\/\(4-4\)": an expression is not a value\n/);

@@ -46,6 +46,14 @@ describe("diagnostics", () => {
     expect(published.diagnostics.map((d) => [d.code, d.range])).toEqual([["SF0106", { start: { line: 1, character: 14 }, end: { line: 1, character: 17 } }]]);
   });
 
+  test("a buffer sent with its byte-order mark: line 0's columns count it, as the client's text does", async () => {
+    const uri = fileUri(path.join(session.dir, "bom.sf"));
+    const text = "\ufeffparam A = foo\nnetwork N(x: <4, S², 3>, S = 8) -> <4, S², 3> {\n  return x |> relu\n}\n";
+    await session.client.open(uri, text);
+    const published = await session.client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    expect(published.diagnostics.map((d) => [d.code, d.range])).toEqual([["SF0101", { start: at(text, "foo"), end: at(text, "foo", 3) }]]);
+  });
+
   test("a misspelt callee: the block imported here before an op as far off", async () => {
     const uri = fileUri(path.join(session.dir, "typo.sf"));
     const text = "import std.resnet3d { stem }\n\nnetwork N(clip: <4, 32², 3>, C = 8) -> <4, 32², C> {\n  return stm(clip, out: C)\n}\n";

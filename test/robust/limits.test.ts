@@ -19,6 +19,16 @@ const blowUp = (depth: number): string => {
   return `${lines.join("\n")}\n`;
 };
 
+/** A block with an `if` on each of n flags, and a network calling it. */
+const forks = (n: number): string => {
+  const flags = Array.from({ length: n }, (_, i) => `f${i}`);
+  return (
+    `block b(x: <T, S², C>, ${flags.map((f) => `${f}: bool`).join(", ")}) -> <T, S², C> {\n` +
+    flags.map((f) => `  if ${f} { x = x |> relu }\n`).join("") +
+    `  return x\n}\nnetwork N(x: <4, S², 3>, S = 8) -> <4, S², 3> {\n  return x |> b(${flags.map((f) => `${f}: true`).join(", ")})\n}\n`
+  );
+};
+
 describe("limits", () => {
   it("each limit has its own code, and --limit spells them all", () => {
     const all = Object.values(LIMIT_INFO).map((i) => i.code);
@@ -99,7 +109,8 @@ describe("limits", () => {
     try {
       fs.writeFileSync(path.join(dir, "chain.sf"), chain(1000));
       const raised = runNode(["--stack-size=300", "bin/sfc.js", "check", path.join(dir, "chain.sf"), "--limit", "nesting=1000"]);
-      expect(raised.err).toMatch(/^error\[SF0003\]: network `N` nests its block calls deeper than sfc's stack holds/);
+      expect(raised.err).toMatch(/^error\[SF0003\]: network `N` nests block calls and expressions deeper than sfc's stack holds/);
+      expect(raised.err).toMatch(/help: --limit nesting=1000 allows more than the stack can take/);
       expect(raised.code).toBe(1);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -107,14 +118,23 @@ describe("limits", () => {
   });
 
   it("a block with forty ifs on forty flags is SF0608, not 2⁴⁰ checks", () => {
-    const flags = Array.from({ length: 40 }, (_, i) => `f${i}`);
-    const r = checkSource(
-      `block b(x: <T, S², C>, ${flags.map((f) => `${f}: bool`).join(", ")}) -> <T, S², C> {\n` +
-        flags.map((f) => `  if ${f} { x = x |> relu }\n`).join("") +
-        `  return x\n}\nnetwork N(x: <4, S², 3>, S = 8) -> <4, S², 3> {\n  return x |> b(${flags.map((f) => `${f}: true`).join(", ")})\n}\n`,
-    );
+    const r = checkSource(forks(40));
     expect(codes(r)).toEqual(["SF0608"]);
     expect(r.diagnostics[0]!.message).toBe("checking this body would follow more than 4,096 paths");
+    // Every path stopped before its return: that is the limit's doing, not a body without one (SF0210).
+    const one = check({ files: ["main.sf"], host: memoryHost({ "main.sf": forks(3) }), limits: { branches: 1 } });
+    expect(one.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["SF0608 checking this body would follow more than 1 path"]);
+  });
+
+  it("a chain of 199 blocks, each with expressions 120 deep, is SF0003 at the network, with advice for the source", () => {
+    const deep = (i: number) => `${"relu(".repeat(120)}${i === 0 ? "x" : `b${i - 1}(x)`}${")".repeat(120)}`;
+    const r = checkSource(
+      Array.from({ length: 199 }, (_, i) => `block b${i}(x: <T, S², C>) -> <T, S², C> { return ${deep(i)} }\n`).join("") +
+        "network N(x: <4, S², 3>, S = 8) -> <4, S², 3> {\n  return x |> b198\n}\n",
+    );
+    expect(codes(r)).toEqual(["SF0003"]);
+    expect(r.diagnostics[0]!.message).toBe("network `N` nests block calls and expressions deeper than sfc's stack holds");
+    expect(r.diagnostics[0]!.help).toMatch(/^make the chain of blocks calling one another shorter/);
   });
 
   it("a limit raised through the API is the one applied", () => {
