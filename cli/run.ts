@@ -1,7 +1,7 @@
 /** `sfc run`: a compiled model (or a .sf compiled on the fly) through onnxruntime. */
 import * as path from "node:path";
 import type { onnx } from "onnx-proto";
-import { evaluateDimName } from "../compiler/dynamic/dim-names";
+import { dimNameValue, evaluateDimName } from "../compiler/dynamic/dim-names";
 import { packageInfo } from "../compiler/host/node";
 import { checkInput, REQUIREMENTS_FORMAT, type Constraint, type ShapeRequirements } from "../compiler/dynamic/requirements";
 import { readNpy, writeNpy, NpyError } from "../runtime/npy";
@@ -415,7 +415,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const feeds = loadInputs(specs, values.input ?? [], limits, requirements);
   // A model sfc wrote says which sizes it takes: refuse others here, not in onnxruntime.
   if (requirements) {
-    const problems = Object.entries(feeds).flatMap(([name, feed]) => checkInput(requirements, name, feed.shape, evaluateDimName));
+    const problems = Object.entries(feeds).flatMap(([name, feed]) => checkInput(requirements, name, feed.shape, dimNameValue));
     if (problems.length > 0) {
       for (const p of problems) io.err(`error: ${p}\n`);
       return 1;

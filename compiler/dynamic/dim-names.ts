@@ -80,8 +80,18 @@ export function productName(a: number | string, b: number | string, polyOf: (nam
   return product.constantValue()?.toNumber() ?? dimName(product);
 }
 
-/** Evaluates a dimension name with integer parameter values; undefined when it cannot be read. */
+/** Evaluates a dimension name with integer parameter values: a size, or undefined when it cannot be read or is not a whole number. */
 export function evaluateDimName(text: string, env: (name: string) => number | undefined): number | undefined {
+  const value = dimNameValue(text, env);
+  return value !== undefined && Number.isInteger(value) ? value : undefined;
+}
+
+/**
+ * A dimension name's exact value at integer parameter values, whole or not
+ * (S/2 at S = 9 is 4.5, which a requirement that it be an integer refuses);
+ * undefined when it cannot be read or a parameter has no value.
+ */
+export function dimNameValue(text: string, env: (name: string) => number | undefined): number | undefined {
   let i = 0;
   const peek = (): string => text[i] ?? "";
   const fail = (): never => {
@@ -178,8 +188,7 @@ export function evaluateDimName(text: string, env: (name: string) => number | un
   };
   try {
     const r = expr();
-    if (i !== text.length || !r.isInteger()) return undefined;
-    return r.toNumber();
+    return i === text.length ? r.toNumber() : undefined;
   } catch (e) {
     if (e instanceof SyntaxError || e instanceof RangeError) return undefined;
     throw e;

@@ -82,6 +82,7 @@ function quantity(ref: AxisRef, size: number): string {
   return name === "frames" ? `${size} frames` : `${name} ${size}`;
 }
 
+/** A dimension name's exact value, whole or not (dim-names.ts's dimNameValue); undefined when it cannot be read. */
 type Evaluate = (expr: string, env: (name: string) => number | undefined) => number | undefined;
 
 /** The parameters read from `input`'s shape: (size − offset)/scale where that is an integer. */
@@ -118,7 +119,8 @@ function failure(c: Constraint, input: string, shape: readonly number[], env: (n
     case "divides": {
       const dividend = evaluate(c.dividend, env);
       const divisor = evaluate(c.divisor, env);
-      if (dividend === undefined || divisor === undefined || divisor === 0 || dividend % divisor === 0) return undefined;
+      // Exact values, whole or not: "S/2 must be an integer" fails at S = 9, where S/2 is 4.5.
+      if (dividend === undefined || divisor === undefined || divisor === 0 || Number.isInteger(dividend / divisor)) return undefined;
       // A constant divisor says itself; only sizes that depend on the parameters are worth their values.
       const values = [`${c.dividend} = ${dividend}`, ...(Number.isInteger(Number(c.divisor)) ? [] : [`${c.divisor} = ${divisor}`])];
       return `${c.text} (here ${values.join(", ")})`;
@@ -231,6 +233,17 @@ export function checkInput(req: ShapeRequirements, input: string, shape: readonl
     const read = "input" in c ? undefined : Object.values(req.parameters).find((p) => p.input === input && p.axis === axis);
     const said = read === undefined ? wrong : `${quantity(read, shape[read.axis]!)}: ${wrong}`;
     problems.push(sizes.length > 0 ? `${said}; use ${sizes.join(" or ")}` : said);
+  }
+  if (problems.length > 0) return problems;
+  // Each parameter read from this input is at least its smallest value. A constraint says so where that is
+  // more than 1; at 1 none does, and an empty axis (0 frames) would otherwise run and give an empty output.
+  for (const read of Object.values(req.parameters)) {
+    if (read.input !== input) continue;
+    const size = shape[read.axis]!;
+    const least = read.min * read.scale + read.offset;
+    if (size >= least) continue;
+    const needs = read.name === "frames" ? `at least ${least} frame${least === 1 ? "" : "s"}` : `a ${read.name ?? `axis ${read.axis}`} of at least ${least}`;
+    problems.push(`${quantity(read, size)}: input \`${input}\` needs ${needs}`);
   }
   return problems;
 }

@@ -47,6 +47,20 @@ describe("sfc compile --dynamic and sfc run", () => {
     expect(refused.out).toBe("");
   });
 
+  it("refuses a height at which a size the model needs whole is not (S/2 at S = 9), and an empty clip", async () => {
+    const source = path.join(work, "halved.sf");
+    fs.writeFileSync(source, "network D(clip: <T, S², 3>, T = 4, S = 8) -> <3> {\n  return clip |> resize(by: 1×(1/2)²) |> gap\n}\n");
+    const model = path.join(work, "halved.onnx");
+    expect((await sfc("compile", source, "--dynamic", "T,S", "-o", model)).code).toBe(0);
+    const odd = await sfc("run", model, "--input", clip(4, 9));
+    expect([odd.code, odd.err]).toEqual([1, "error: height 9: resized height S/2: S/2 must be an integer (here S/2 = 4.5); use 8 or 10\n"]);
+    const empty = path.join(work, "empty.npy");
+    fs.writeFileSync(empty, writeNpy(new Float32Array(0), [1, 3, 0, 8, 8]));
+    const none = await sfc("run", model, "--input", empty);
+    expect([none.code, none.err]).toEqual([1, "error: 0 frames: input `clip` needs at least 1 frame\n"]);
+    expect((await sfc("run", model, "--input", clip(4, 10))).code).toBe(0);
+  });
+
   it("says which weight a parameter shapes", async () => {
     const r = await sfc("compile", ...NET, "--dynamic", "T,C", "-o", path.join(work, "never.onnx"));
     expect(r.code).toBe(1);
