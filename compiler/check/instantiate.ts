@@ -207,6 +207,7 @@ function solve(x: string, lin: { a: Poly; b: Poly }, p: M.FormalDim, callee: str
       requireAll(solution.claims, `${p.axis} ${p.dimText} of the argument to \`${callee}\``, p.span, ctx);
       return solution.value;
     case "refuted": {
+      if (solution.quotient.isInteger()) return ctx.reporter.fail(R.notPositive(callee, x, p, solution.quotient, ctx));
       const rv = M.valueIn(p.actual.sub(lin.b), ctx);
       const av = M.valueIn(lin.a, ctx);
       if (rv !== undefined && av !== undefined) return ctx.reporter.fail(M.notAMultiple(callee, x, lin, p, rv, av, ctx));

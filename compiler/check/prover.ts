@@ -143,9 +143,11 @@ export type Solution =
 export function solveLinear(lin: { readonly a: Poly; readonly b: Poly }, actual: Poly, facts: Facts): Solution {
   const rhs = actual.sub(lin.b);
   const exact = rhs.divExact(lin.a);
-  if (exact && exact.isIntegral(facts.isInteger)) return { kind: "solved", value: exact, claims: [] };
   const rv = valueOf(rhs, facts);
   const av = valueOf(lin.a, facts);
+  // A dimension is a positive whole number: βC = 4 with β = −1/4 would make C = −16, refuted below with the values.
+  const notPositive = rv !== undefined && av !== undefined && !av.isZero() && rv.div(av).sign() <= 0;
+  if (exact && exact.isIntegral(facts.isInteger) && !notPositive) return { kind: "solved", value: exact, claims: [] };
   if (rv !== undefined && av !== undefined && !av.isZero()) {
     const q = rv.div(av);
     if (q.isInteger() && q.sign() > 0) return { kind: "solved", value: exact ?? Poly.constant(q), claims: [] };

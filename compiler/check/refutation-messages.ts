@@ -1,12 +1,15 @@
 /**
  * Divisibility that no size can give (prover.ts's bracket): worded once,
  * for a block's own division or op (SF0125) and for a call in a generic
- * block that passes such sizes on (SF0302's notes), as in check/messages.ts.
+ * block that passes such sizes on (SF0302's notes), as in check/messages.ts;
+ * and a dimension variable a call solves to a whole number that is not positive.
  */
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import { Poly } from "../dims/poly";
 import type { Span } from "../span";
 import type { Ctx } from "./context";
+import type { FormalDim } from "./messages";
+import type { Rational } from "../dims/rational";
 import type { Assignment, Bracket } from "./prover";
 
 /** a/b as written: (S + 2)/(S + 1), S/2, S/(2m). */
@@ -59,5 +62,16 @@ export function neverMet(at: Span, what: string | undefined, dividend: Poly, div
     label: "no size makes this whole",
     notes: bracketNotes(dividend, divisor, never, evidence, ctx),
     help: `every call would fail here; write the rounding you mean, ⌊${ratio}⌋ or ⌈${ratio}⌉, or the division you meant`,
+  });
+}
+
+/** A call's argument that makes a dimension variable a whole number below 1 (SF0301): a size is positive. */
+export function notPositive(callee: string, x: string, p: FormalDim, value: Rational, ctx: Ctx): Diagnostic {
+  const who = ctx.inLateral ? "lateral link" : `\`${callee}\``;
+  return makeDiagnostic("SF0301", ctx.inLateral ?? p.span, {
+    message: `${who} needs ${p.axis} ${p.dimText} to give ${x} a positive size`,
+    label: `this gives ${x} = ${value}`,
+    related: [{ span: p.argSpan, label: `\`${callee}\` takes ${p.dimText} ${p.axis}` }],
+    notes: [`${x} is a dimension: a positive whole number`],
   });
 }
