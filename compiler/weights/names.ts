@@ -41,8 +41,12 @@ export class NameMap {
 export function ruleProblem(from: string, to: string): string | undefined {
   const captures = [...from.matchAll(/\{([A-Za-z_]\w*)(\.\.)?\}/g)].map((m) => m[1]!);
   if (new Set(captures).size !== captures.length) return "a pattern names each capture once";
-  for (const m of to.matchAll(/\{([A-Za-z_]\w*)(?:\.\.)?([+-]\d+)?\}/g))
-    if (!captures.includes(m[1]!)) return `the template uses {${m[1]}}, which the pattern does not capture`;
+  // A brace outside a capture would be read as a literal and match no checkpoint name: "{x", "{}", "{x..".
+  if (/[{}]/.test(from.replace(/\{([A-Za-z_]\w*)(\.\.)?\}/g, ""))) return "a `{` in a pattern starts a capture, {name} or {name..}, and a `}` ends one";
+  const uses = [...to.matchAll(/\{([A-Za-z_]\w*)(?:\.\.)?([+-]\d+)?\}/g)];
+  for (const m of uses) if (!captures.includes(m[1]!)) return `the template uses {${m[1]}}, which the pattern does not capture`;
+  if (/[{}]/.test(to.replace(/\{([A-Za-z_]\w*)(?:\.\.)?([+-]\d+)?\}/g, "")))
+    return "a `{` in a template starts a capture's value, {name}, {name..} or {name+1}, and a `}` ends one";
   return undefined;
 }
 

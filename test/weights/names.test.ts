@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compile, elaborateOnly } from "../../compiler/index";
 import { nodeHost } from "../../compiler/host/node";
-import { NameMap } from "../../compiler/weights/names";
+import { NameMap, ruleProblem } from "../../compiler/weights/names";
 import { readSafetensors } from "../../compiler/weights/safetensors";
 import type { Checkpoint, LoadedTensor } from "../../compiler/weights/tensor";
 import { fixturePath } from "../support/fixtures";
@@ -24,6 +24,19 @@ describe("names maps", () => {
     expect(m.apply("s2.slow.res0.branch2.a.weight")).toBe("blocks.1.pathway0.res0.branch2.a.weight");
     expect(m.apply("head.weight")).toBe("proj.weight");
     expect(m.apply("head.projection.weight")).toBe("head.projection.weight");
+  });
+
+  it("refuse a brace that opens or closes no capture, in a pattern or a template", () => {
+    for (const [from, to] of [
+      ["{", "X"],
+      ["{x", "X"],
+      ["{}", "X"],
+      ["a}", "X"],
+      ["{x..}", "X.{x"],
+      ["{x..}", "X.{}"],
+    ])
+      expect(ruleProblem(from, to), `${from} -> ${to}`).toMatch(/a `\{` in a (pattern|template) starts a capture/);
+    expect(ruleProblem("s{k}.{rest..}", "blocks.{k-1}.{rest}")).toBeUndefined();
   });
 
   it("give PySlowFast's and PyTorchVideo's names for the reference layouts", () => {
