@@ -34,7 +34,7 @@ describe("names maps", () => {
       ["a}", "X"],
       ["{x..}", "X.{x"],
       ["{x..}", "X.{}"],
-    ])
+    ] as const)
       expect(ruleProblem(from, to), `${from} -> ${to}`).toMatch(/a `\{` in a (pattern|template) starts a capture/);
     expect(ruleProblem("s{k}.{rest..}", "blocks.{k-1}.{rest}")).toBeUndefined();
   });
