@@ -14,7 +14,7 @@ export interface Limits {
   readonly numberDigits: number;
   /** Elements of one tensor: a value, a weight or an input. */
   readonly tensorElements: number;
-  /** Bytes of a whole model's weights: ONNX's protobuf cannot exceed 2 GiB. */
+  /** Bytes of a whole model's weights and stored constants: ONNX's protobuf cannot exceed 2 GiB. */
   readonly modelBytes: number;
   /** Frames one `frames` selection may produce. */
   readonly frames: number;

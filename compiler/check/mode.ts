@@ -126,15 +126,20 @@ export class InstanceMode implements Mode {
     if (op === "frames" && (concrete[VIDEO_AXIS.frames] ?? 0) > limits.frames)
       return ctx.reporter.fail(limitExceeded("frames", at.span, `\`frames\` would select ${thousands(concrete[VIDEO_AXIS.frames]!)} frames`, limits));
     const lowered = OPS[op].lower(args, new InstanceLowering(ctx, at.span));
-    for (const w of lowered.weights) {
-      const elements = checkElements(w.shape, `\`${op}\` would make a weight of`, at.span, ctx, limits);
+    // Constants the ONNX lowering makes from sizes are initializers too: the same limits, before the emitter makes them.
+    const initializers = [
+      ...lowered.weights.map((w) => ({ shape: w.shape, what: "weight" })),
+      ...(lowered.constants ?? []).map((shape) => ({ shape, what: "constant" })),
+    ];
+    for (const w of initializers) {
+      const elements = checkElements(w.shape, `\`${op}\` would make a ${w.what} of`, at.span, ctx, limits);
       this.builder.weightBytes += elements * 4;
       if (this.builder.weightBytes > limits.modelBytes)
         return ctx.reporter.fail(
           limitExceeded(
             "modelBytes",
             at.span,
-            `the weights would take more than ${(limits.modelBytes / 2 ** 30).toFixed(1)} GiB by this op`,
+            `the ${lowered.constants?.length ? "weights and constants" : "weights"} would take more than ${(limits.modelBytes / 2 ** 30).toFixed(1)} GiB by this op`,
             limits,
             "an ONNX file holds at most 2 GiB",
           ),

@@ -12,7 +12,7 @@ import type { onnx } from "onnx-proto";
 import { DataType } from "./onnx-enums";
 import type { IRNode, IROp } from "../ir";
 import { recordOf, type OnnxWriter } from "../ops";
-import type { DynamicSizeWriter } from "../ops/record";
+import type { DynamicSizeWriter, FloatValues } from "../ops/record";
 import type { DynamicShapes } from "../dynamic/sizes";
 import { formatSpan } from "../span";
 
@@ -42,14 +42,18 @@ export function unsupportedAtOpset(op: IROp, opset: number): string | undefined 
   return recordOf(op).onnx.unsupported(op, opset);
 }
 
-/** A small constant the lowering adds as an initializer (shapes, indices, scalars). */
-export interface ConstantTensor {
+/** A constant the lowering adds as an initializer: its bytes in hand, or float values made as the model is written. */
+export type ConstantTensor = {
   readonly name: string;
   readonly dataType: onnx.TensorProto.DataType;
   readonly dims: readonly number[];
-  /** Little-endian element bytes, as ONNX raw_data stores them. */
-  readonly rawData: Uint8Array;
-}
+} & (
+  | {
+      /** Little-endian element bytes, as ONNX raw_data stores them. */
+      readonly rawData: Uint8Array;
+    }
+  | { readonly values: FloatValues }
+);
 
 /** A value that exists only inside a multi-node lowering. */
 export interface IntermediateValue {
@@ -162,6 +166,12 @@ class NodeLoweringBuilder implements OnnxWriter {
   floatConstant(purpose: string, dims: readonly number[], values: readonly number[]): string {
     const name = this.context.freshValueName(`${this.node.name}/${purpose}`);
     this.constants.push({ name, dataType: DataType.FLOAT, dims, rawData: float32Bytes(values) });
+    return name;
+  }
+
+  floatValues(purpose: string, dims: readonly number[], values: FloatValues): string {
+    const name = this.context.freshValueName(`${this.node.name}/${purpose}`);
+    this.constants.push({ name, dataType: DataType.FLOAT, dims, values });
     return name;
   }
 

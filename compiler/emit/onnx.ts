@@ -29,6 +29,7 @@ import type { DynamicShapes } from "../dynamic/sizes";
 import { BATCH_DIM_PARAM, productName } from "../dynamic/dim-names";
 import { Poly } from "../dims/poly";
 import { fillWeight, weightPieces, type WeightPieces } from "./materialise";
+import type { FloatValues } from "../ops/record";
 import {
   float32Bytes,
   int64Bytes,
@@ -113,6 +114,8 @@ const FLOAT = DataType.FLOAT;
 /** How an initializer gets its bytes: already in hand, or generated while writing. */
 type InitializerSource =
   | { readonly kind: "bytes"; readonly rawData: Uint8Array }
+  /** A lowering's float constant, made a piece at a time (OnnxWriter.floatValues). */
+  | { readonly kind: "values"; readonly values: FloatValues }
   | { readonly kind: "lazy"; readonly bytes: LazyBytes; readonly weight: IRWeight }
   | { readonly kind: "init"; readonly weight: IRWeight }
   /** Computed by a graph pass from other weights (IRWeight.derived). */
@@ -247,13 +250,10 @@ function planGraph(
   };
   const planConstant = (constant: ConstantTensor): void => {
     available.add(constant.name);
-    initializers.push({
-      name: constant.name,
-      dataType: constant.dataType,
-      dims: constant.dims,
-      byteLength: constant.rawData.byteLength,
-      source: { kind: "bytes", rawData: constant.rawData },
-    });
+    const { name, dataType, dims } = constant;
+    if ("rawData" in constant)
+      initializers.push({ name, dataType, dims, byteLength: constant.rawData.byteLength, source: { kind: "bytes", rawData: constant.rawData } });
+    else initializers.push({ name, dataType, dims, byteLength: elementCount(dims) * 4, source: { kind: "values", values: constant.values } });
   };
   const declareValue = (value: IntermediateValue): void => {
     available.add(value.name);
@@ -489,6 +489,10 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
     for (const initializer of plan.initializers) {
       const source = initializer.source;
       if (source.kind === "bytes") continue;
+      if (source.kind === "values") {
+        largestPiece = Math.max(largestPiece, Math.min(initializer.byteLength, PIECE_BYTES) / 4);
+        continue;
+      }
       const made = weightPieces(source.weight, seed, options.weights ?? new Map());
       if (made !== undefined) {
         const rowsPerPiece = Math.min(made.rows, Math.max(1, Math.floor(PIECE_BYTES / (made.rowLength * 4))));
@@ -524,6 +528,15 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
         }
       } else if (source.kind === "bytes") {
         put(source.rawData);
+      } else if (source.kind === "values") {
+        const count = initializer.byteLength / 4;
+        for (let first = 0; first < count; first += piece.length) {
+          const values = piece.subarray(0, Math.min(piece.length, count - first));
+          source.values(first, values);
+          const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+          if (!PLATFORM_IS_LITTLE_ENDIAN) swapFloat32ByteOrder(bytes);
+          put(bytes);
+        }
       } else if (source.kind === "lazy") {
         const bytes = source.bytes.read();
         if (bytes.byteLength !== initializer.byteLength)

@@ -5,11 +5,16 @@ import { elementCount, formatType } from "../types";
 import { checkFloatArgument, noFlops, requireFloat32 } from "./common";
 import { defineOp, type OnnxWriter } from "./record";
 
-/** `values` row-major over `shape` (without the batch), the same for every batch element. */
+/** `values` row-major over `shape` (without the batch), or `fill` in every element; the same for every batch element. */
 export interface ConstantOp {
   readonly kind: "constant";
   readonly shape: readonly number[];
-  readonly values: readonly number[];
+  /**
+   * The values the source lists, or the one `fill` value: kept as one
+   * number, since an array of a billion would take gigabytes before any limit
+   * could speak; the emitter writes it a piece at a time.
+   */
+  readonly content: { readonly kind: "values"; readonly values: readonly number[] } | { readonly kind: "fill"; readonly value: number };
 }
 
 const SLICE_INPUTS_OPSET = 10;
@@ -20,7 +25,11 @@ const SLICE_INPUTS_OPSET = 10;
  * shapes (the symbolic batch included) stay exact for onnx's inference.
  */
 function lowerConstant(op: ConstantOp, out: OnnxWriter): void {
-  const value = out.floatConstant("value", [1, ...op.shape], op.values);
+  const content = op.content;
+  const value =
+    content.kind === "fill"
+      ? out.floatValues("value", [1, ...op.shape], (_first, target) => target.fill(content.value))
+      : out.floatConstant("value", [1, ...op.shape], content.values);
   const source = out.batchSource;
   if (source === undefined) throw new Error("a constant needs a graph input to take its batch dimension from");
   const axes = out.shapeOf(source).map((_, i) => i + 1);
@@ -85,9 +94,10 @@ export const CONSTANT_OPS = {
     },
     lower(a, ctx) {
       const shape = ctx.shapeOf(a.shape("type"));
-      const n = shape.reduce((p, q) => p * q, 1);
-      const values = a.has("values") ? a.list("values").map((v) => ctx.value(v).toNumber()) : new Array<number>(n).fill(ctx.value(a.dim("fill")).toNumber());
-      return { op: { kind: "constant", shape, values }, weights: [] };
+      const content = a.has("values")
+        ? { kind: "values" as const, values: a.list("values").map((v) => ctx.value(v).toNumber()) }
+        : { kind: "fill" as const, value: ctx.value(a.dim("fill")).toNumber() };
+      return { op: { kind: "constant", shape, content }, weights: [], constants: [[1, ...shape]] };
     },
     onnx: {
       doc: "an initializer, Where-9 over IsNaN-9 of a one-element Slice of the first input (for the batch)",

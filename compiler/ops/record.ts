@@ -79,6 +79,9 @@ export interface LowerContext {
 
 export type OnnxAttribute = onnx.IAttributeProto;
 
+/** Writes elements `first`, `first` + 1, ... of a float initializer (row-major) into `target`, in platform order; pieces come in order. */
+export type FloatValues = (first: number, target: Float32Array) => void;
+
 /** What an op's ONNX lowering writes into; names are made unique by the emitter. */
 export interface OnnxWriter {
   readonly opset: number;
@@ -95,8 +98,14 @@ export interface OnnxWriter {
   intermediate(purpose: string, shape: readonly number[], batched?: boolean): string;
   int64Constant(purpose: string, values: readonly number[]): string;
   floatScalar(purpose: string, value: number): string;
-  /** A float initializer of any shape (interpolation matrices, constants of the source). */
+  /** A float initializer whose values are in hand (the `values` a source lists). */
   floatConstant(purpose: string, dims: readonly number[], values: readonly number[]): string;
+  /**
+   * A float initializer as large as its sizes make it (a `fill` constant, an
+   * interpolation matrix): its values are made a piece at a time while the
+   * model is written, so no JS array of its size ever exists.
+   */
+  floatValues(purpose: string, dims: readonly number[], values: FloatValues): string;
   /** A value name for a non-float intermediate (a mask), declared without value_info. */
   untyped(purpose: string): string;
   /** The first graph input: constants take their batch dimension from it. */
@@ -166,8 +175,13 @@ export interface OpRecord<Op extends { readonly kind: string }> {
    * of the letters (a resize by 1×1²): it then makes no node.
    */
   isIdentity?(a: OpArgs): boolean;
-  /** The graph IR node and its weights (shapes and initialisation), with every parameter bound. */
-  lower(a: OpArgs, c: LowerContext): { op: Op; weights: readonly WeightSpec[] };
+  /**
+   * The graph IR node and its weights (shapes and initialisation), with every
+   * parameter bound; `constants` are the shapes of the float initializers its
+   * ONNX lowering makes from sizes (a `fill` constant, interpolation
+   * matrices), which the checker bounds as it bounds weights before any is made.
+   */
+  lower(a: OpArgs, c: LowerContext): { op: Op; weights: readonly WeightSpec[]; constants?: readonly (readonly number[])[] };
   readonly onnx: OnnxLowering<Op>;
   /** Multiply-adds for one input view (0 for ops the paper does not count). */
   flops(op: Op, io: CostInput): number;

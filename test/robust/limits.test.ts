@@ -11,6 +11,7 @@ import { IRBuilder } from "../../compiler/ir-builder";
 import { DEFAULT_LIMITS, LIMIT_INFO, parseLimit } from "../../compiler/limits";
 import { checkSource, codes, memoryHost } from "../support/compiler";
 import { runNode } from "../support/node-process";
+import { Workspace } from "../../lsp/workspace";
 
 const blowUp = (depth: number): string => {
   const lines = ["block b0(x: <T, S², C>) -> <T, S², C> {\n  return x |> relu\n}"];
@@ -79,6 +80,31 @@ describe("limits", () => {
     const r = checkSource("network N(clip: <4, 8², 3>, C = 8) -> <4> {\n  return clip |> conv(out: C) |> conv(out: 4) |> gap\n}\n", ["C=1000000000"]);
     expect(r.ok).toBe(false);
     expect(codes(r).some((c) => c === "SF0601" || c === "SF0602")).toBe(true);
+  });
+
+  it("constant(fill:) makes no array of its size: a billion elements is SF0602 at the call, 40 million check and compile in a small heap", () => {
+    const fill = (type: string): string => `network K(clip: <4, 8², 3>) -> <4, 8², 3> {\n  x = constant(${type}, fill: 1)\n  return clip\n}\n`;
+    const r = checkSource(fill("<100000, 100², 1>"));
+    expect(codes(r)).toEqual(["SF0602"]);
+    expect(r.diagnostics[0]!.primary.span.line).toBe(2);
+    expect(r.diagnostics[0]!.message).toBe("the weights and constants would take more than 2.0 GiB by this op");
+    // The language server runs the same check.
+    const workspace = new Workspace();
+    workspace.open("file:///k/main.sf", fill("<100000, 100², 1>"), 1);
+    expect(codes(workspace.analysis("file:///k/main.sf")!.result)).toEqual(["SF0602"]);
+    // An array of 40 million numbers took 3 GB: in a 200 MB heap check fits, and compile streams the 160 MB.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-fill-"));
+    try {
+      fs.writeFileSync(path.join(dir, "k.sf"), fill("<4000, 100², 1>"));
+      for (const command of [["check"], ["compile", "-o", path.join(dir, "k.onnx")]]) {
+        const run = runNode(["--max-old-space-size=200", "bin/sfc.js", command[0]!, path.join(dir, "k.sf"), ...command.slice(1)]);
+        expect(run.err).not.toMatch(/out of memory|error[[:]/);
+        expect(run.code).toBe(0);
+      }
+      expect(fs.statSync(path.join(dir, "k.onnx")).size).toBeGreaterThan(160_000_000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("30,000 stray characters give 100 diagnostics and one count", () => {
