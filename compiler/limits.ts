@@ -12,7 +12,7 @@ export interface Limits {
   readonly nesting: number;
   /** Decimal digits of a number literal's exact value (digits plus exponent). */
   readonly numberDigits: number;
-  /** Elements of one tensor: a value, a weight or an input. */
+  /** Elements of one tensor: a value, a weight, an input or a constant the model stores (an interpolation matrix). */
   readonly tensorElements: number;
   /** Bytes of a whole model's weights and stored constants: ONNX's protobuf cannot exceed 2 GiB. */
   readonly modelBytes: number;

@@ -5,7 +5,7 @@ import { DataType } from "../emit/onnx-enums";
 import { writtenVideo } from "../shapes";
 import { videoType, type TensorType } from "../types";
 import { noFlops, requireVideo } from "./common";
-import { defineOp, type OnnxAttribute, type OnnxLowering, type OnnxWriter, type OpArgs, type OpRecord, type RuleContext } from "./record";
+import { defineOp, type FloatValues, type OnnxAttribute, type OnnxLowering, type OnnxWriter, type OpArgs, type OpRecord, type RuleContext } from "./record";
 
 export type ResizeMode = "nearest" | "linear";
 
@@ -53,27 +53,78 @@ function rule(opName: string) {
   };
 }
 
+/** The source indices one output index reads along an axis, i0 ≤ i1 (equal at an edge and for nearest), and i1's weight λ. */
+interface Taps {
+  readonly i0: number;
+  readonly i1: number;
+  readonly lambda: number;
+}
+
 /**
- * The weight of each source index for each output index along one axis, as
- * PyTorch's interpolate computes them: nearest takes ⌊dst·in/out⌋; linear
- * (align_corners=False) samples at (dst + 0.5)·in/out − 0.5, clamped at 0.
+ * The taps of output index `dst`, as PyTorch's interpolate computes them:
+ * nearest takes ⌊dst·in/out⌋; linear (align_corners=False) samples at
+ * (dst + 0.5)·in/out − 0.5, clamped at 0. Both indices grow with `dst`.
  */
-export function interpolationMatrix(inSize: number, outSize: number, mode: ResizeMode): number[][] {
-  const m = Array.from({ length: outSize }, () => new Array<number>(inSize).fill(0));
-  for (let dst = 0; dst < outSize; dst++) {
-    const row = m[dst]!;
-    if (mode === "nearest") {
-      row[Math.min(Math.floor((dst * inSize) / outSize), inSize - 1)] = 1;
-      continue;
-    }
-    const src = Math.max(0, ((dst + 0.5) * inSize) / outSize - 0.5);
-    const i0 = Math.min(Math.floor(src), inSize - 1);
-    const i1 = Math.min(i0 + 1, inSize - 1);
-    const lambda = src - i0;
-    row[i0] = row[i0]! + 1 - lambda;
-    row[i1] = row[i1]! + lambda;
+function tapsOf(dst: number, inSize: number, outSize: number, mode: ResizeMode): Taps {
+  if (mode === "nearest") {
+    const i = Math.min(Math.floor((dst * inSize) / outSize), inSize - 1);
+    return { i0: i, i1: i, lambda: 0 };
   }
-  return m;
+  const src = Math.max(0, ((dst + 0.5) * inSize) / outSize - 0.5);
+  const i0 = Math.min(Math.floor(src), inSize - 1);
+  return { i0, i1: Math.min(i0 + 1, inSize - 1), lambda: src - i0 };
+}
+
+/** The matrix entry for source index `src`: 1 − λ at i0 plus λ at i1, summed in float64 and rounded once, where they coincide. */
+function weightOf(t: Taps, src: number): number {
+  return (src === t.i0 ? 1 - t.lambda : 0) + (src === t.i1 ? t.lambda : 0);
+}
+
+/**
+ * One axis's interpolation matrix, [out, in] (a row per output index) or
+ * `transposed` [in, out], written a piece at a time with only its non-zeros
+ * computed: at 30,000 × 30,000 a matrix of JS numbers took gigabytes before
+ * anything was written.
+ */
+export function interpolationValues(inSize: number, outSize: number, mode: ResizeMode, transposed: boolean): FloatValues {
+  const minor = transposed ? outSize : inSize;
+  /** The first output index in [lo, hi) whose i1 reaches `src`: those reading `src` follow it in a run. */
+  const firstReading = (src: number, lo: number, hi: number): number => {
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (tapsOf(mid, inSize, outSize, mode).i1 < src) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return (first, target) => {
+    target.fill(0);
+    const end = first + target.length;
+    for (let major = Math.floor(first / minor); major * minor < end; major++) {
+      const at = major * minor - first;
+      const [lo, hi] = [Math.max(0, -at), Math.min(minor, end - major * minor)];
+      if (!transposed) {
+        const t = tapsOf(major, inSize, outSize, mode);
+        for (const src of [t.i0, t.i1]) if (src >= lo && src < hi) target[at + src] = weightOf(t, src);
+        continue;
+      }
+      for (let dst = firstReading(major, lo, hi); dst < hi; dst++) {
+        const t = tapsOf(dst, inSize, outSize, mode);
+        if (t.i0 > major) break;
+        target[at + dst] = weightOf(t, major);
+      }
+    }
+  };
+}
+
+/** The shapes of the matrices lowerResize multiplies by, from [C, T, H, W] in and out: width's [in, out], height's and time's [out, in]. */
+function matrixShapes(input: readonly number[], sizes: readonly number[]): number[][] {
+  const [x, y] = [writtenVideo(input), writtenVideo(sizes)];
+  return [
+    ...(y.width !== x.width ? [[x.width, y.width]] : []),
+    ...(y.height !== x.height ? [[y.height, x.height]] : []),
+    ...(y.frames !== x.frames ? [[y.frames, x.frames]] : []),
+  ];
 }
 
 /**
@@ -99,20 +150,18 @@ function lowerResize(op: ResizeOp, out: OnnxWriter): void {
   steps.forEach((axis, k) => {
     const last = k === steps.length - 1;
     if (axis === "w") {
-      const m = interpolationMatrix(w0, w1, op.mode);
-      const transposed = Array.from({ length: w0 }, (_, i) => m.map((row) => row[i]!)).flat();
       const next = last ? out.output : out.intermediate("resized_width", [c, t, h, w1]);
-      out.add("MatMul", [current, out.floatConstant("width_matrix", [w0, w1], transposed)], [next]);
+      out.add("MatMul", [current, out.floatValues("width_matrix", [w0, w1], interpolationValues(w0, w1, op.mode, true))], [next]);
       [current, w] = [next, w1];
     } else if (axis === "h") {
       const next = last ? out.output : out.intermediate("resized_height", [c, t, h1, w]);
-      out.add("MatMul", [out.floatConstant("height_matrix", [h1, h0], interpolationMatrix(h0, h1, op.mode).flat()), current], [next]);
+      out.add("MatMul", [out.floatValues("height_matrix", [h1, h0], interpolationValues(h0, h1, op.mode, false)), current], [next]);
       [current, h] = [next, h1];
     } else {
       const flat = out.intermediate("frames_by_pixels", [c, t, h * w]);
       out.add("Reshape", [current, out.int64Constant("flat_shape", [0, c, t, h * w])], [flat]);
       const mixed = out.intermediate("resized_time", [c, t1, h * w]);
-      out.add("MatMul", [out.floatConstant("time_matrix", [t1, t0], interpolationMatrix(t0, t1, op.mode).flat()), flat], [mixed]);
+      out.add("MatMul", [out.floatValues("time_matrix", [t1, t0], interpolationValues(t0, t1, op.mode, false)), flat], [mixed]);
       const next = last ? out.output : out.intermediate("resized_frames", [c, t1, h, w]);
       out.add("Reshape", [mixed, out.int64Constant("shape", [0, c, t1, h, w])], [next]);
       [current, t] = [next, t1];
@@ -126,7 +175,7 @@ function lowerResize(op: ResizeOp, out: OnnxWriter): void {
  * it), so one model resizes every valid input. Nearest takes source
  * ⌊d·in/out⌋ in int64 arithmetic, exactly the interpolation matrix's index;
  * linear gathers the two neighbours and mixes them by the fraction λ, each
- * computed as interpolationMatrix does (float32 here, float64 there).
+ * computed as the interpolation matrices are (float32 here, float64 there).
  */
 function lowerResizeAtRunTime(op: ResizeOp, out: OnnxWriter): void {
   const dynamic = out.dynamic!;
@@ -200,14 +249,15 @@ function record<K extends "resize" | "upsample">(kind: K, summary: string, forma
       const x = writtenVideo(a.tensor("x").dims);
       return resizedDims(a).every((d, i) => d.sub([x.frames, x.height, x.width][i]!).isZero());
     },
-    lower: (a, ctx) => ({
-      op: {
-        kind,
-        mode: a.word("mode") === "linear" ? "linear" : "nearest",
-        sizes: ctx.shapeOf(videoType(...resizedDims(a), writtenVideo(a.tensor("x").dims).channels)),
-      },
-      weights: [],
-    }),
+    lower: (a, ctx) => {
+      const sizes = ctx.shapeOf(videoType(...resizedDims(a), writtenVideo(a.tensor("x").dims).channels));
+      return {
+        op: { kind, mode: a.word("mode") === "linear" ? "linear" : "nearest", sizes },
+        weights: [],
+        // Each matrix holds in × out numbers: bounded where the op is written, before the emitter makes it.
+        constants: matrixShapes(ctx.shapeOf(a.tensor("x")), sizes),
+      };
+    },
     onnx,
     flops: noFlops,
   });

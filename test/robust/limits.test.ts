@@ -107,6 +107,32 @@ describe("limits", () => {
     }
   });
 
+  it("resize's interpolation matrix is bounded at the op before it is made: SF0602 and SF0601, and 10,000² compiles in a small heap", () => {
+    const resize = (width: number): string =>
+      `network R(clip: <1, 1×${width - 1}, 1>) -> <1> {\n  return clip |> resize(to: 1×1×${width}, mode: "linear") |> gap\n}\n`;
+    const r = checkSource(resize(30_000));
+    expect(codes(r)).toEqual(["SF0602"]);
+    expect([r.diagnostics[0]!.primary.span.line, r.diagnostics[0]!.primary.span.column]).toEqual([2, 18]);
+    const workspace = new Workspace();
+    workspace.open("file:///r/main.sf", resize(30_000), 1);
+    expect(codes(workspace.analysis("file:///r/main.sf")!.result)).toEqual(["SF0602"]);
+    const raised = check({ files: ["main.sf"], host: memoryHost({ "main.sf": resize(50_000) }), limits: { modelBytes: 2 ** 40 } });
+    expect(raised.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      "SF0601 `resize` would make a constant of 2,499,950,000 elements (49999 × 50000)",
+    ]);
+    // Its matrix as JS numbers took 3.9 GB; written in pieces, the 400 MB model needs little heap.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-resize-"));
+    try {
+      fs.writeFileSync(path.join(dir, "r.sf"), resize(10_000));
+      const run = runNode(["--max-old-space-size=200", "bin/sfc.js", "compile", path.join(dir, "r.sf"), "-o", path.join(dir, "r.onnx")]);
+      expect(run.err).not.toMatch(/out of memory|error[[:]/);
+      expect(run.code).toBe(0);
+      expect(fs.statSync(path.join(dir, "r.onnx")).size).toBeGreaterThan(9_999 * 10_000 * 4);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("30,000 stray characters give 100 diagnostics and one count", () => {
     const r = checkSource("@ ".repeat(30_000));
     expect(r.diagnostics).toHaveLength(DEFAULT_LIMITS.diagnosticsPerFile + 1);
