@@ -28,6 +28,8 @@ export interface Limits {
   readonly threads: number;
   /** Paths one check of a block's body may follow: each \`if\` it cannot decide doubles those after it. */
   readonly branches: number;
+  /** Boxes and links of a drawing `sfc graph --format svg` hands to Graphviz, whose layout grows faster than the drawing. */
+  readonly svgItems: number;
 }
 
 export type LimitName = keyof Limits;
@@ -45,6 +47,10 @@ export const DEFAULT_LIMITS: Limits = {
   threads: 0,
   // Twelve independent flags, each tested by an \`if\`: 2¹² paths; checking 2²⁰ took 24 s and 2 GB.
   branches: 4096,
+  // Twelve times SlowFast_16x8_R101_50_50_NL at --depth block (160). The costliest shapes measured within it (998 stages
+  // in a row; 2 pathways over 284 fused stages; 50 pathways each fused into the next over 7) took at most 3.3 s and
+  // 160 MB; 8,000 took 28 s and 600 MB. Pathways are bounded by a fortieth of it (50): 100 fused side by side took 20 s.
+  svgItems: 2000,
 };
 
 /** The code each limit reports under, and the option spelling that raises it. */
@@ -59,6 +65,7 @@ export const LIMIT_INFO: Record<LimitName, { readonly code: DiagnosticCode; read
   clipBytes: { code: "SF0606", option: "clip-bytes", what: "bytes of input clip" },
   threads: { code: "SF0607", option: "threads", what: "threads" },
   branches: { code: "SF0608", option: "branches", what: "paths checked" },
+  svgItems: { code: "SF0609", option: "svg-items", what: "boxes and links drawn as SVG" },
 };
 
 /** NAME=VALUE as given to --limit: the option spelling, a positive integer (1e9 and 2^31 accepted). */

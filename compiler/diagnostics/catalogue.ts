@@ -308,6 +308,12 @@ export const CATALOGUE = {
     explain:
       "A block's body is checked for every value of its parameters, so an `if` on a condition it cannot decide (a boolean formal) checks what follows once per branch. More than 4,096 paths, such as twenty `if`s on twenty different flags (a million), are refused at the `if` that would pass the limit. Raise it with --limit branches=N.",
   },
+  SF0609: {
+    severity: "error",
+    title: "drawing too large for SVG",
+    explain:
+      "`sfc graph --format svg` would hand Graphviz more than 2,000 boxes and links, or more than 50 pathways (a fortieth of that limit); a standard SlowFast at --depth block has under 200 and two. Graphviz's layout grows much faster than the drawing: 8,000 boxes and links take half a minute, 100 pathways fused side by side 20 s, and larger drawings exhaust its memory. Write DOT or Mermaid instead, which have no such bound, draw one box per stage with --depth stage, or raise it with --limit svg-items=N.",
+  },
   // Dynamic shapes
   SF0701: {
     severity: "error",

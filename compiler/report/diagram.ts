@@ -59,29 +59,41 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
   const stages = (graph.stages ?? []).filter((s) => s.outputs.size > 0);
   const stageNames = new Set((graph.stages ?? []).map((s) => s.name));
   // The paper's order: the Slow pathway (fewest frames) on top, the Fast one below.
-  const firstFrames = (lane: string): number => {
-    const v = stages.find((s) => s.outputs.has(lane))!.outputs.get(lane)!;
-    const shape = graph.values.get(v)!.shape;
-    return shape.length === 4 ? shape[1]! : 0;
-  };
-  const lanes = [...new Set(stages.flatMap((s) => [...s.outputs.keys()]))].sort((a, b) => firstFrames(a) - firstFrames(b));
+  // Each lane's frames where it first appears; every map here keeps the picture linear in the graph's size.
+  const frames = new Map<string, number>();
+  for (const s of stages)
+    for (const [lane, v] of s.outputs)
+      if (!frames.has(lane)) {
+        const shape = graph.values.get(v)!.shape;
+        frames.set(lane, shape.length === 4 ? shape[1]! : 0);
+      }
+  const lanes = [...frames.keys()].sort((a, b) => frames.get(a)! - frames.get(b)!);
   const laneSet = new Set(lanes);
+  const laneIndex = new Map(lanes.map((l, i) => [l, i]));
+  /** Whichever of two names comes first among the lanes; undefined when neither is one. */
+  const firstLane = (a: string | undefined, b: string | undefined): string | undefined => {
+    const ia = a === undefined ? undefined : laneIndex.get(a);
+    const ib = b === undefined ? undefined : laneIndex.get(b);
+    if (ia === undefined) return ib === undefined ? undefined : b;
+    return ib !== undefined && ib < ia ? b : a;
+  };
   const shapeOf = (value: string) => graph.values.get(value)!.shape;
   const producer = new Map<string, IRNode>();
   for (const n of graph.nodes) for (const o of n.outputs) producer.set(o, n);
+  const order = new Map(graph.nodes.map((n, i) => [n, i]));
 
   const boxes: DiagramBox[] = [];
   const edges: DiagramEdge[] = [];
   const input = graph.inputs[0]!;
   boxes.push({ id: "input", label: `${input.name}\n${shapeText(input.shape)}`, lane: undefined, kind: "input" });
 
-  const partsOf = (n: IRNode) => n.name.split(".");
   if (lanes.length === 0) return stagesInARow(graph, depth, boxes, edges);
+  const { partsOf, byFirst } = nameParts(graph);
 
   /** The last box of each lane so far, and the value it ends with. */
   const tail = new Map<string, string>(lanes.map((l) => [l, "input"]));
   for (const lane of lanes) {
-    const sampler = graph.nodes.find((n) => partsOf(n)[0] === lane);
+    const sampler = byFirst.get(lane)?.[0];
     if (sampler) {
       const id = `${lane}_in`;
       boxes.push({ id, label: `${describeTransform([sampler])}\n${shapeText(shapeOf(sampler.outputs[0]!))}`, lane, kind: "step" });
@@ -91,10 +103,23 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
   }
 
   for (const stage of stages) {
-    const inStage = graph.nodes.filter((n) => partsOf(n)[0] === stage.name);
+    const inStage = byFirst.get(stage.name) ?? [];
+    const byLane = new Map<string, IRNode[]>();
+    for (const n of inStage) {
+      const second = partsOf(n)[1] ?? "";
+      const list = byLane.get(second);
+      if (list) list.push(n);
+      else byLane.set(second, [n]);
+    }
+    /** The lane each of the stage's outputs ends, the first named when two share one. */
+    const laneOf = new Map<string, string>();
+    for (const lane of lanes) {
+      const v = stage.outputs.get(lane);
+      if (v !== undefined && !laneOf.has(v)) laneOf.set(v, lane);
+    }
     // The lanes' own steps: the whole stage, or each block.
     for (const lane of lanes) {
-      const own = inStage.filter((n) => partsOf(n)[1] === lane);
+      const own = byLane.get(lane) ?? [];
       if (own.length === 0) continue;
       const groups = depth === "stage" ? [{ name: stage.name, nodes: own }] : groupBy(own, (n) => partsOf(n).slice(0, 3).join("."));
       for (const g of groups) {
@@ -108,13 +133,13 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
     // Lateral links and their fusion: the stage's nodes outside every lane.
     const outside = inStage.filter((n) => !laneSet.has(partsOf(n)[1] ?? ""));
     const fusions = outside.filter((n) => n.op.kind === "concat" || n.op.kind === "add");
+    const outsideSet = new Set(outside);
     for (const fusion of fusions) {
-      const target = lanes.find((l) => stage.outputs.get(l) === fusion.outputs[0]) ?? partsOf(fusion)[1]!.replace(/_fuse$/, "");
-      const transform = outside.filter((n) => n !== fusion);
+      const target = laneOf.get(fusion.outputs[0]!) ?? partsOf(fusion)[1]!.replace(/_fuse$/, "");
+      // The lateral's transform: with one fusion, the stage's other nodes outside the lanes; with several, those that feed this one.
+      const transform = fusions.length === 1 ? outside.filter((n) => n !== fusion) : feeding(fusion, outsideSet, producer, order);
       const first = transform[0];
-      const source = first
-        ? lanes.find((l) => partsOf(producer.get(first.inputs[0]!) ?? first)[1] === l || stage.outputs.get(l) === first.inputs[0])
-        : undefined;
+      const source = first ? firstLane(partsOf(producer.get(first.inputs[0]!) ?? first)[1], laneOf.get(first.inputs[0]!)) : undefined;
       const id = `${stage.name}_fuse_${target}`;
       boxes.push({ id, label: `${fusion.op.kind === "add" ? "sum" : "concat"}\n${shapeText(shapeOf(fusion.outputs[0]!))}`, lane: target, kind: "fusion" });
       edges.push({ from: tail.get(target)!, to: id, lateral: false });
@@ -150,11 +175,11 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
  * input to the head, which lists what runs after the last stage.
  */
 function stagesInARow(graph: IRGraph, depth: DiagramDepth, boxes: DiagramBox[], edges: DiagramEdge[]): Diagram {
-  const partsOf = (n: IRNode) => n.name.split(".");
+  const { partsOf, byFirst } = nameParts(graph);
   const stageNames = new Set((graph.stages ?? []).map((s) => s.name));
   let last = "input";
   for (const stage of graph.stages ?? []) {
-    const own = graph.nodes.filter((n) => partsOf(n)[0] === stage.name);
+    const own = byFirst.get(stage.name) ?? [];
     const groups = depth === "stage" ? [{ name: stage.name, nodes: own }] : groupBy(own, (n) => partsOf(n).slice(0, 2).join("."));
     for (const g of groups.filter((x) => x.nodes.length > 0)) {
       // Named apart from the input and head boxes, whatever the stages are called.
@@ -171,6 +196,32 @@ function stagesInARow(graph: IRGraph, depth: DiagramDepth, boxes: DiagramBox[], 
   return { name: graph.name, lanes: [], boxes, edges };
 }
 
+/** Each node's name split at its dots, and the nodes under each first part (a stage, or a lane's sampler), in order. */
+function nameParts(graph: IRGraph): { partsOf: (n: IRNode) => string[]; byFirst: Map<string, IRNode[]> } {
+  const parts = new Map<IRNode, string[]>(graph.nodes.map((n) => [n, n.name.split(".")]));
+  const byFirst = new Map<string, IRNode[]>();
+  for (const n of graph.nodes) {
+    const first = parts.get(n)![0]!;
+    const list = byFirst.get(first);
+    if (list) list.push(n);
+    else byFirst.set(first, [n]);
+  }
+  return { partsOf: (n) => parts.get(n)!, byFirst };
+}
+
+/** The nodes of `among` that feed `fusion`, in graph order: a walk back from its inputs. */
+function feeding(fusion: IRNode, among: ReadonlySet<IRNode>, producer: ReadonlyMap<string, IRNode>, order: ReadonlyMap<IRNode, number>): IRNode[] {
+  const found = new Set<IRNode>();
+  const stack = [...fusion.inputs];
+  while (stack.length > 0) {
+    const n = producer.get(stack.pop()!);
+    if (!n || n === fusion || found.has(n) || !among.has(n)) continue;
+    found.add(n);
+    stack.push(...n.inputs);
+  }
+  return [...found].sort((a, b) => order.get(a)! - order.get(b)!);
+}
+
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Array<{ name: string; nodes: T[] }> {
   const out: Array<{ name: string; nodes: T[] }> = [];
   for (const item of items) {
@@ -178,6 +229,18 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Array<{ name: s
     const last = out[out.length - 1];
     if (last && last.name === k) last.nodes.push(item);
     else out.push({ name: k, nodes: [item] });
+  }
+  return out;
+}
+
+/** Each lane's boxes, in order: one pass, however many lanes. */
+function boxesByLane(d: Diagram): Map<string, DiagramBox[]> {
+  const out = new Map<string, DiagramBox[]>();
+  for (const b of d.boxes) {
+    if (b.lane === undefined) continue;
+    const list = out.get(b.lane);
+    if (list) list.push(b);
+    else out.set(b.lane, [b]);
   }
   return out;
 }
@@ -203,23 +266,26 @@ export function diagramToDot(d: Diagram): string {
   };
   // The input, and the steps of a network without pathways, outside every lane.
   for (const b of d.boxes.filter((x) => x.lane === undefined && x.kind !== "head")) lines.push(`  ${boxLine(b)}`);
+  const inLane = boxesByLane(d);
   const colours = ["#dbe8f7", "#f7e1db", "#e1f2dc", "#efe3f5"];
   d.lanes.forEach((lane, i) => {
     lines.push(
       `  subgraph cluster_${lane.replace(/\W/g, "_")} {`,
       `    label=${dotString(`${capital(lane)} pathway`)}; style="rounded,filled"; color="${colours[i % colours.length]}"; fillcolor="${colours[i % colours.length]}";`,
     );
-    for (const b of d.boxes.filter((x) => x.lane === lane)) lines.push(`    ${boxLine(b)}`);
+    for (const b of inLane.get(lane) ?? []) lines.push(`    ${boxLine(b)}`);
     lines.push("  }");
   });
   for (const b of d.boxes.filter((x) => x.lane === undefined && x.kind === "head")) lines.push(`  ${boxLine(b)}`);
   // Each lateral runs straight across the lanes: its source and its fusion point share a rank.
   for (const e of d.edges.filter((x) => x.lateral)) lines.push(`  { rank=same; ${e.from}; ${e.to}; }`);
+  const fusions = new Map<string, DiagramBox>();
+  for (const b of d.boxes) if (b.kind === "fusion" && !fusions.has(b.id)) fusions.set(b.id, b);
   for (const e of d.edges) {
     const attrs = e.lateral ? [`style=dashed`, `color="#c0392b"`, `fontcolor="#c0392b"`, `penwidth=1.4`] : [];
     if (e.label) attrs.push(`label=${dotString(e.label)}`);
     // What leaves a fusion point: the fused tensor, written on its way to the next stage.
-    const fusion = d.boxes.find((b) => b.id === e.from && b.kind === "fusion");
+    const fusion = fusions.get(e.from);
     if (fusion) attrs.push(`label=${dotString(fusion.label.replace("\n", ": "))}`);
     lines.push(`  ${e.from} -> ${e.to}${attrs.length ? ` [${attrs.join(", ")}]` : ""};`);
   }
@@ -234,9 +300,10 @@ export function diagramToMermaid(d: Diagram): string {
   const lines = ["flowchart LR"];
   const box = (b: DiagramBox) => (b.kind === "fusion" ? `${b.id}((${mermaidText(b.label)}))` : `${b.id}[${mermaidText(b.label)}]`);
   for (const b of d.boxes.filter((x) => x.lane === undefined && x.kind !== "head")) lines.push(`  ${box(b)}`);
+  const inLane = boxesByLane(d);
   for (const lane of d.lanes) {
     lines.push(`  subgraph ${lane.replace(/\W/g, "_")}_lane[${mermaidText(`${capital(lane)} pathway`)}]`, "    direction LR");
-    for (const b of d.boxes.filter((x) => x.lane === lane)) lines.push(`    ${box(b)}`);
+    for (const b of inLane.get(lane) ?? []) lines.push(`    ${box(b)}`);
     lines.push("  end");
   }
   for (const b of d.boxes.filter((x) => x.kind === "head")) lines.push(`  ${box(b)}`);

@@ -9,6 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
 import { afterAll, describe, expect, it } from "vitest";
+import { renderSvg } from "../../cli/graph";
+import { UsageError } from "../../cli/io";
 import { sfc } from "../support/cli";
 
 const root = path.resolve(__dirname, "../..");
@@ -108,6 +110,63 @@ describe("sfc graph", () => {
     const mermaid = await sfc("graph", file, "--format", "mermaid", "--depth", "block");
     expect(mermaid.out).toContain("stage_s1_conv --> stage_s2_conv");
   });
+
+  it("refuses an SVG past the svg-items limit (SF0609) before Graphviz sees it, and draws one at the limit", async () => {
+    // SlowFast_4x16_R50 at --depth block draws 86 boxes and links, in 2 pathways (at most 86 / 40 = 2).
+    const over = await sfc("graph", ...R50, "--depth", "block", "--format", "svg", "--limit", "svg-items=85", "-o", path.join(work, "over.svg"));
+    expect([over.code, over.err]).toEqual([
+      2,
+      "sfc: error[SF0609]: the drawing has 86 boxes and links, too many for Graphviz to lay out as SVG; write it with --format dot or mermaid, or --depth stage; the limit is 85 boxes and links drawn as SVG; raise it with --limit svg-items=N\n",
+    ]);
+    expect(fs.existsSync(path.join(work, "over.svg"))).toBe(false);
+    const at = await sfc("graph", ...R50, "--depth", "block", "--format", "svg", "--limit", "svg-items=86", "-o", path.join(work, "at.svg"));
+    expect(at.code, at.err).toBe(0);
+    expect(fs.readFileSync(path.join(work, "at.svg"), "utf8").trimEnd().endsWith("</svg>")).toBe(true);
+    // DOT and Mermaid have no such bound.
+    expect((await sfc("graph", ...R50, "--depth", "block", "--limit", "svg-items=1")).code).toBe(0);
+  });
+
+  it("refuses an SVG of more pathways than a fortieth of the svg-items limit", async () => {
+    const file = path.join(work, "three.sf");
+    const lanes = ["a", "b", "c"];
+    fs.writeFileSync(
+      file,
+      `network Three(clip: <4, 8², 4>) -> <4, 8², 4> {\n${lanes.map((l) => `  pathway ${l} = clip |> relu\n`).join("")}  stage s {\n${lanes.map((l) => `    ${l} = ${l} |> relu\n`).join("")}  }\n  return a\n}\n`,
+    );
+    const over = await sfc("graph", file, "--format", "svg", "--limit", "svg-items=119");
+    expect([over.code, over.err]).toEqual([
+      2,
+      "sfc: error[SF0609]: the drawing has 3 pathways (at most 2, one for each 40 of the limit), too many for Graphviz to lay out as SVG; write it with --format dot or mermaid; the limit is 119 boxes and links drawn as SVG; raise it with --limit svg-items=N\n",
+    ]);
+    const at = await sfc("graph", file, "--format", "svg", "--limit", "svg-items=120");
+    expect(at.code, at.err).toBe(0);
+    expect(at.out).toContain("<title>cluster_c</title>");
+  });
+
+  it("reports Graphviz failing as a usage error, not an internal one", async () => {
+    await expect(renderSvg("digraph { a -> ")).rejects.toThrow(
+      new UsageError("Graphviz could not draw the SVG (syntax error in line 1); write the drawing with --format dot or --format mermaid"),
+    );
+  });
+
+  it("writes DOT and Mermaid in time linear in the pathways: 4,000 each fused into the next", async () => {
+    const file = path.join(work, "lanes.sf");
+    const n = 4000;
+    const lines = ["network Lanes(clip: <4, 8², 4>) -> <4, 8², 4> {"];
+    for (let i = 0; i < n; i++) lines.push(`  pathway p${i} = clip |> relu`);
+    lines.push("  stage s {");
+    for (let i = 1; i < n; i++) lines.push(`    lateral p${i} -> p${i - 1}: relu fuse sum`);
+    lines.push("  }", "  return p0", "}");
+    fs.writeFileSync(file, lines.join("\n"));
+    // Each took 13 to 16 s when every lane searched all the graph's nodes; now about 1 s.
+    for (const format of ["dot", "mermaid"]) {
+      const r = await sfc("graph", file, "--format", format);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toContain("s_fuse_p3998");
+    }
+    const svg = await sfc("graph", file, "--format", "svg");
+    expect([svg.code, svg.err]).toEqual([2, expect.stringMatching(/^sfc: error\[SF0609\]: the drawing has 20,001 boxes and links/)]);
+  }, 12_000);
 
   it("refuses an unknown format or depth with exit 2", async () => {
     expect((await sfc("graph", ...R50, "--format", "png")).code).toBe(2);
