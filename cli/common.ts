@@ -4,7 +4,7 @@ import { compile, type CompileResult, type Setting } from "../compiler/index";
 import { packageInfo, readCheckpointFile } from "../compiler/host/node";
 import { cliHost } from "./prebuilt-stdlib";
 import type { OutputFormat } from "../compiler/render/index";
-import { parseLimit, type Limits } from "../compiler/limits";
+import { DEFAULT_LIMITS, parseLimit, type Limits } from "../compiler/limits";
 import { thousands } from "../compiler/thousands";
 import { CheckpointError } from "../compiler/weights/tensor";
 import { requireSource, UsageError } from "./io";
@@ -39,6 +39,9 @@ export function limitsOf(values: { limit?: string[] }): Partial<Limits> {
     if (typeof parsed === "string") throw new UsageError(`--limit ${text}: ${parsed}`);
     if (parsed.name === "nesting" && parsed.value > MAX_NESTING)
       throw new UsageError(`--limit ${text}: nesting can be raised to at most ${thousands(MAX_NESTING)}; deeper expressions would exhaust sfc's stack`);
+    // The limit stands for ONNX's own: a protobuf file of more cannot be written (sfc writes no external data).
+    if (parsed.name === "modelBytes" && parsed.value > DEFAULT_LIMITS.modelBytes)
+      throw new UsageError(`--limit ${text}: model-bytes can be at most 2^31 (2 GiB), the most one ONNX file holds`);
     out[parsed.name] = parsed.value;
   }
   return out;

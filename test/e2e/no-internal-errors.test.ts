@@ -45,4 +45,10 @@ describe("edges that are messages, not internal errors", () => {
     const r = await sfc("check", atCap, "--limit", `nesting=${MAX_NESTING}`);
     expect([r.code, r.err]).toEqual([0, "checked 1 file: 1 network, no errors\n"]);
   });
+
+  it("--limit model-bytes above what one ONNX file holds is refused, not an error inside the writer", async () => {
+    const r = await sfc("compile", "examples/slowfast_tiny.sf", "--limit", "model-bytes=3e9", "-o", path.join(work, "never.onnx"));
+    expect([r.code, r.err]).toEqual([2, "sfc: --limit model-bytes=3e9: model-bytes can be at most 2^31 (2 GiB), the most one ONNX file holds\n"]);
+    expect(fs.existsSync(path.join(work, "never.onnx"))).toBe(false);
+  });
 });
