@@ -135,6 +135,8 @@ export function checkNumberArgument(a: OpArgs, ctx: RuleContext, opName: string,
  * known, it lies in `range`, exactly and once rounded to float32.
  */
 export function checkFloatArgument(a: OpArgs, ctx: RuleContext, opName: string, argName: string, range: Interval = {}): void {
+  // The op record's own default is in range by construction: only a value written in the source is checked.
+  if (!a.has(argName)) return;
   const v = checkNumberArgument(a, ctx, opName, argName, range);
   if (v !== undefined) requireFloat32(ctx, `\`${argName}\` of \`${opName}\``, v.toNumber(), range, argName);
 }
