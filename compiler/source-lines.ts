@@ -5,6 +5,8 @@
  * `\n`, `\r\n` or a lone `\r` (old Mac files), as the lexer's comments and
  * strings end and as editors and the LSP count lines.
  */
+import { isInvisible } from "../grammar/characters";
+
 export class SourceLines {
   private readonly starts: number[] = [0];
 
@@ -49,7 +51,9 @@ export class SourceLines {
   shown(line: number): string {
     return this.text
       .slice(this.start(line), this.end(line))
-      .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, "\ufffd");
+      .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]|[\u00ad\u200b-\u2069\ufeff]/g, (ch) =>
+        ch.charCodeAt(0) < 0xa0 || isInvisible(ch.charCodeAt(0)) ? "\ufffd" : ch,
+      );
   }
 }
 

@@ -18,6 +18,10 @@ const INVISIBLE = new Map<number, string>([
   [0x202d, "bidirectional control: left-to-right override"],
   [0x202e, "bidirectional control: right-to-left override"],
   [0x2060, "word joiner"],
+  [0x2061, "invisible function application"],
+  [0x2062, "invisible times"],
+  [0x2063, "invisible separator"],
+  [0x2064, "invisible plus"],
   [0x2066, "bidirectional control: left-to-right isolate"],
   [0x2067, "bidirectional control: right-to-left isolate"],
   [0x2068, "bidirectional control: first strong isolate"],
@@ -63,6 +67,9 @@ const LOOKS_LIKE = new Map<number, string>(
     ϳ: "j",
   }).map(([ch, ascii]) => [ch.codePointAt(0)!, ascii]),
 );
+
+/** Whether a character shows as nothing or steers the text's direction (the list above): an excerpt shows it as U+FFFD. */
+export const isInvisible = (cp: number): boolean => INVISIBLE.has(cp);
 
 const codePoint = (cp: number): string => `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
 

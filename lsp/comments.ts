@@ -13,15 +13,21 @@ interface Stretch {
   readonly closed: boolean;
 }
 
+const LINE_BREAK = /[\n\r]/g;
+
+/** Where the line holding `from` ends: at `\n`, or `\r` (CRLF and CR-only files), as the lexer's LineComment. */
+function lineEnd(text: string, from: number): number {
+  LINE_BREAK.lastIndex = from;
+  return LINE_BREAK.exec(text)?.index ?? text.length;
+}
+
 /** The comments and strings of the text that start before `limit`, in order. */
 function* stretches(text: string, limit = text.length): Generator<Stretch> {
   let k = 0;
   while (k < limit) {
     const ch = text[k]!;
     if (ch === "#" || (ch === "/" && text[k + 1] === "/")) {
-      // To the end of the line: `\n`, or `\r` (CRLF and CR-only files), as the lexer's LineComment.
-      const newline = text.slice(k).search(/[\n\r]/);
-      const end = newline < 0 ? text.length : k + newline;
+      const end = lineEnd(text, k);
       yield { start: k, end, kind: "line", closed: true };
       k = end;
     } else if (ch === "/" && text[k + 1] === "*") {
