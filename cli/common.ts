@@ -4,8 +4,7 @@ import { compile, type CompileResult, type Setting } from "../compiler/index";
 import { packageInfo, readCheckpointFile } from "../compiler/host/node";
 import { cliHost } from "./prebuilt-stdlib";
 import type { OutputFormat } from "../compiler/render/index";
-import { DEFAULT_LIMITS, parseLimit, type Limits } from "../compiler/limits";
-import { thousands } from "../compiler/thousands";
+import { parseLimit, type Limits } from "../compiler/limits";
 import { CheckpointError } from "../compiler/weights/tensor";
 import { requireSource, UsageError } from "./io";
 import { fileSha256InBackground } from "./file-sha256";
@@ -24,24 +23,12 @@ export function settingsOf(values: { set?: string[] }): Setting[] {
   return (values.set ?? []).map((text) => ({ text }));
 }
 
-/**
- * The deepest nesting --limit may allow. Later stages walk expressions
- * recursively: a flat sum of 1,400 terms still checks and compiles, one of
- * 1,500 exhausts the stack, so the cap keeps a margin below that.
- */
-export const MAX_NESTING = 1000;
-
 /** --limit NAME=VALUE, repeated: raises (or lowers) the limits of compiler/limits.ts. */
 export function limitsOf(values: { limit?: string[] }): Partial<Limits> {
   const out: Partial<Record<keyof Limits, number>> = {};
   for (const text of values.limit ?? []) {
     const parsed = parseLimit(text);
     if (typeof parsed === "string") throw new UsageError(`--limit ${text}: ${parsed}`);
-    if (parsed.name === "nesting" && parsed.value > MAX_NESTING)
-      throw new UsageError(`--limit ${text}: nesting can be raised to at most ${thousands(MAX_NESTING)}; deeper expressions would exhaust sfc's stack`);
-    // The limit stands for ONNX's own: a protobuf file of more cannot be written (sfc writes no external data).
-    if (parsed.name === "modelBytes" && parsed.value > DEFAULT_LIMITS.modelBytes)
-      throw new UsageError(`--limit ${text}: model-bytes can be at most 2^31 (2 GiB), the most one ONNX file holds`);
     out[parsed.name] = parsed.value;
   }
   return out;

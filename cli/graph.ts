@@ -29,13 +29,13 @@ export async function renderSvg(dot: string): Promise<string> {
 }
 
 /** Pathways an SVG may draw, per unit of the svg-items limit: each is a cluster, and Graphviz's layout of clusters linked side by side grows fastest. */
-export const SVG_ITEMS_PER_LANE = 40;
+const SVG_ITEMS_PER_LANE = 40;
 
 /**
  * Refuses, before Graphviz sees it, a drawing whose layout would take minutes or exhaust its memory (SF0609):
  * more boxes and links than the limit, or more pathways than a fortieth of it.
  */
-export function checkSvgSize(diagram: Diagram, depth: DiagramDepth, limits: Limits): void {
+function checkSvgSize(diagram: Diagram, depth: DiagramDepth, limits: Limits): void {
   const items = diagram.boxes.length + diagram.edges.length;
   const lanes = diagram.lanes.length;
   const maxLanes = Math.floor(limits.svgItems / SVG_ITEMS_PER_LANE);

@@ -250,13 +250,18 @@ function loadInputs(
   return Object.fromEntries(feeds);
 }
 
+/** `--input NAME=FILE` or `--input FILE`: an `=` after a path separator is part of the path. */
+function splitInputArgument(arg: string): { name: string | undefined; file: string } {
+  const eq = arg.indexOf("=");
+  return eq > 0 && !arg.slice(0, eq).includes(path.sep) ? { name: arg.slice(0, eq), file: arg.slice(eq + 1) } : { name: undefined, file: arg };
+}
+
 /** Which input each --input gives, checked before any file is read: every name the model's, none given twice. */
 function inputArguments(specs: readonly InputSpec[], args: readonly string[]): Array<{ name: string; file: string; spec: InputSpec }> {
   const given = new Map<string, string>();
   return args.map((arg) => {
-    const eq = arg.indexOf("=");
-    const named = eq > 0 && !arg.slice(0, eq).includes(path.sep);
-    const name = named ? arg.slice(0, eq) : specs.length === 1 ? specs[0]!.name : undefined;
+    const { name: named, file } = splitInputArgument(arg);
+    const name = named ?? (specs.length === 1 ? specs[0]!.name : undefined);
     if (name === undefined) throw new UsageError(`the model has inputs ${specs.map((s) => s.name).join(", ")}: give each as --input NAME=FILE.npy`);
     const spec = specs.find((s) => s.name === name);
     if (!spec) throw new UsageError(`the model has no input ${JSON.stringify(name)}; its inputs are ${specs.map((s) => s.name).join(", ")}`);
@@ -265,7 +270,7 @@ function inputArguments(specs: readonly InputSpec[], args: readonly string[]): A
     if (earlier !== undefined)
       throw new UsageError(`input ${name} given twice: --input ${earlier} and --input ${arg}; several clips are one .npy of shape (N, ...)`);
     given.set(name, arg);
-    return { name, file: named ? arg.slice(eq + 1) : arg, spec };
+    return { name, file, spec };
   });
 }
 
@@ -357,9 +362,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     throw new UsageError(
       `error[SF0607]: --threads ${threads} asks for more threads than ${values.limit?.some((l) => l.startsWith("threads=")) ? "the limit" : "this machine has cores"}; force it with --limit threads=${threads}`,
     );
-  const inputFiles = (values.input ?? []).map((arg) =>
-    arg.indexOf("=") > 0 && !arg.slice(0, arg.indexOf("=")).includes(path.sep) ? arg.slice(arg.indexOf("=") + 1) : arg,
-  );
+  const inputFiles = (values.input ?? []).map((arg) => splitInputArgument(arg).file);
   if (values.output) checkOutputPath(values.output, [file, ...inputFiles, values.weights ?? ""]);
   const top = intOption("top", values.top, 5);
   if (top < 1) throw new UsageError("--top takes a positive integer");

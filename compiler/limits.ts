@@ -53,12 +53,37 @@ export const DEFAULT_LIMITS: Limits = {
   svgItems: 2000,
 };
 
-/** The code each limit reports under, and the option spelling that raises it. */
-export const LIMIT_INFO: Record<LimitName, { readonly code: DiagnosticCode; readonly option: string; readonly what: string }> = {
-  nesting: { code: "SF0003", option: "nesting", what: "nesting depth" },
+/**
+ * The deepest nesting --limit may allow. Later stages walk expressions
+ * recursively: a flat sum of 1,400 terms still checks and compiles, one of
+ * 1,500 exhausts the stack, so the cap keeps a margin below that.
+ */
+export const MAX_NESTING = 1000;
+
+/**
+ * The code each limit reports under, the option spelling that raises it, and
+ * for a limit that stands for a bound sfc cannot move, the most it may be
+ * raised to and why.
+ */
+export const LIMIT_INFO: Record<
+  LimitName,
+  { readonly code: DiagnosticCode; readonly option: string; readonly what: string; readonly most?: { readonly value: number; readonly why: string } }
+> = {
+  nesting: {
+    code: "SF0003",
+    option: "nesting",
+    what: "nesting depth",
+    most: { value: MAX_NESTING, why: `nesting can be raised to at most ${thousands(MAX_NESTING)}; deeper expressions would exhaust sfc's stack` },
+  },
   numberDigits: { code: "SF0004", option: "number-digits", what: "digits of a number" },
   tensorElements: { code: "SF0601", option: "tensor-elements", what: "elements in one tensor" },
-  modelBytes: { code: "SF0602", option: "model-bytes", what: "bytes of weights" },
+  // It stands for ONNX's own limit: a protobuf file of more cannot be written (sfc writes no external data).
+  modelBytes: {
+    code: "SF0602",
+    option: "model-bytes",
+    what: "bytes of weights",
+    most: { value: 2 ** 31, why: "model-bytes can be at most 2^31 (2 GiB), the most one ONNX file holds" },
+  },
   frames: { code: "SF0603", option: "frames", what: "selected frames" },
   nodes: { code: "SF0604", option: "nodes", what: "graph nodes" },
   diagnosticsPerFile: { code: "SF0605", option: "diagnostics", what: "diagnostics per file" },
@@ -82,6 +107,8 @@ export function parseLimit(text: string): { name: LimitName; value: number } | s
   const power = /^(\d+)\^(\d+)$/.exec(raw);
   const value = power ? Number(power[1]) ** Number(power[2]) : /^\d+(?:\.\d+)?(?:e\d+)?$/i.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(value) || value < 1) return `--limit ${m[1]} takes a positive integer below 2^53, given ${JSON.stringify(raw)}`;
+  const most = LIMIT_INFO[name].most;
+  if (most !== undefined && value > most.value) return most.why;
   return { name, value };
 }
 

@@ -63,7 +63,9 @@ function readValue(text: string, raw: string, span: Span, limits: Limits, diagno
     diagnostics.push(unreadable(text, span, ": a fraction with denominator 0", "division by zero"));
     return undefined;
   }
-  if (DECIMAL.test(raw) && parseValue(raw, limits.numberDigits) === undefined) {
+  const number = parseValue(raw, limits.numberDigits);
+  if (number) return { value: number };
+  if (DECIMAL.test(raw)) {
     // As for a literal in a source (SF0004), with the limit that decides it.
     diagnostics.push(
       makeDiagnostic("SF0004", span, {
@@ -74,8 +76,6 @@ function readValue(text: string, raw: string, span: Span, limits: Limits, diagno
     );
     return undefined;
   }
-  const number = parseValue(raw, limits.numberDigits);
-  if (number) return { value: number };
   if (/^-?\.\d/.test(raw)) {
     diagnostics.push(unreadable(text, span, ": a decimal needs a digit before its point", "not a value", `write ${raw.replace(".", "0.")}`));
     return undefined;

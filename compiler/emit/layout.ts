@@ -39,7 +39,7 @@ export type LayoutMode = "auto" | "ncdhw";
 export const LAYOUT_MODES: readonly LayoutMode[] = ["auto", "ncdhw"];
 
 /** A dimension: a number, or symbolic (the batch, or a dynamic size). */
-export type Dim = number | string;
+type Dim = number | string;
 
 export interface LaidOutGraph {
   readonly nodes: onnx.INodeProto[];

@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sfc } from "../support/cli";
-import { MAX_NESTING } from "../../cli/common";
+import { MAX_NESTING } from "../../compiler/limits";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-edges-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
