@@ -19,7 +19,7 @@
  */
 import type { onnx } from "onnx-proto";
 import { DataType, onnxProto } from "./onnx-enums";
-import { graphOutputs, type IRGraph, type IRNode, type IRValue, type IRWeight } from "../ir";
+import { graphOutputs, type GraphOutput, type IRGraph, type IRNode, type IRValue, type IRWeight } from "../ir";
 import { elementCount, sameShape } from "../shapes";
 import { formatSpan } from "../span";
 import { fillInitialWeight, PLATFORM_IS_LITTLE_ENDIAN, swapFloat32ByteOrder } from "./init";
@@ -176,6 +176,7 @@ interface PlannedGraph {
 /** Lowers every node and decides every initializer, in node order. */
 function planGraph(
   graph: IRGraph,
+  outputs: readonly GraphOutput[],
   opset: number,
   checkpoint: ReadonlyMap<string, Uint8Array | LazyBytes>,
   dynamic: DynamicShapes | undefined,
@@ -184,7 +185,6 @@ function planGraph(
   const valueNames = new NameAllocator();
   const nodeNames = new NameAllocator();
   for (const name of graph.values.keys()) valueNames.reserve(name);
-  const outputs = graphOutputs(graph);
   for (const output of outputs) valueNames.reserve(output.name);
   for (const node of graph.nodes) {
     for (const weight of node.weights) valueNames.reserve(weight.name);
@@ -295,6 +295,7 @@ function planGraph(
 function laidOut(
   plan: PlannedGraph,
   graph: IRGraph,
+  outputInfo: onnx.IValueInfoProto[],
   opset: number,
   shapeOf: (value: IRValue) => ReadonlyArray<number | string>,
   dynamic: DynamicShapes | undefined,
@@ -308,7 +309,7 @@ function laidOut(
     nodes: plan.nodes,
     valueInfo: plan.valueInfo,
     graphInputs: graph.inputs.map((input) => tensorValueInfo(input.name, shapeOf(input))),
-    graphOutputs: graphOutputs(graph).map((output) => tensorValueInfo(output.name, shapeOf(output.value))),
+    graphOutputs: outputInfo,
     initializers: plan.initializers,
     opset,
     taken,
@@ -425,9 +426,12 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
     if (why !== undefined) throw new RangeError(`${formatSpan(node.span)}: ${node.name}: ${why}`);
   }
 
-  const plain = planGraph(graph, opset, options.weights ?? new Map(), options.dynamic, options.displayPath);
+  // Named once (ir.ts): the plan reserves the names, the layout pass and the graph's tail declare them.
+  const outputs = graphOutputs(graph);
+  const plain = planGraph(graph, outputs, opset, options.weights ?? new Map(), options.dynamic, options.displayPath);
   const shapeOf = (value: { name: string; shape: readonly number[] }) => options.dynamic?.dims(value.name) ?? value.shape;
-  const plan = options.layout === "auto" ? laidOut(plain, graph, opset, shapeOf, options.dynamic) : plain;
+  const outputInfo = outputs.map((output) => tensorValueInfo(output.name, shapeOf(output.value)));
+  const plan = options.layout === "auto" ? laidOut(plain, graph, outputInfo, opset, shapeOf, options.dynamic) : plain;
 
   const proto = onnxProto();
   const modelHead = proto.ModelProto.encode({
@@ -459,7 +463,7 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
   const graphTail = proto.GraphProto.encode({
     docString: formatSpan(graph.span, options.displayPath),
     input: graph.inputs.map((input) => tensorValueInfo(input.name, shapeOf(input))),
-    output: graphOutputs(graph).map((output) => tensorValueInfo(output.name, shapeOf(output.value))),
+    output: outputInfo,
     valueInfo: plan.valueInfo,
   }).finish();
 
