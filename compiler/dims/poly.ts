@@ -124,6 +124,11 @@ export class Poly {
     return new Poly(this.terms.map((t) => ({ powers: t.powers, coef: t.coef.mul(r), key: t.key })));
   }
   mul(o: Poly): Poly {
+    // A constant factor only scales the other's terms: no products of powers to sort and merge.
+    const c = o.constantValue();
+    if (c !== undefined) return this.scale(c);
+    const d = this.constantValue();
+    if (d !== undefined) return o.scale(d);
     const out: Term[] = [];
     for (const a of this.terms) for (const b of o.terms) out.push({ powers: multiplyPowers(a.powers, b.powers), coef: a.coef.mul(b.coef) });
     return Poly.fromTerms(out);
@@ -221,7 +226,7 @@ export class Poly {
           changed = true;
           base = floorDiv(p.factor.num.substitute(binding, ints), p.factor.den.substitute(binding, ints), ints);
         }
-        for (let i = 0; i < p.exp; i++) acc = acc.constantValue() !== undefined ? base.scale(acc.constantTerm()) : acc.mul(base);
+        for (let i = 0; i < p.exp; i++) acc = acc.mul(base);
       }
       sum = sum.add(acc);
     }
