@@ -21,6 +21,9 @@ import {
   type Term,
 } from "./monomials";
 
+/** The most terms a long division's quotient may have before it is given up (see longDivide). */
+const QUOTIENT_TERMS_SHOWN = 256;
+
 export class Poly {
   private cachedKey: string | undefined;
   private cachedSymbols: readonly string[] | undefined;
@@ -295,7 +298,11 @@ export class Poly {
     return sum;
   }
 
-  /** this / d as a polynomial, when d is a non-zero constant or a monomial dividing every term. */
+  /**
+   * this / d as a polynomial, when d divides it exactly: (C² + C)/(C + 1) = C.
+   * Floor atoms count as symbols of their own, so this proves divisibility
+   * only where it holds for every value; undefined means "not shown".
+   */
   divExact(d: Poly): Poly | undefined {
     const c = d.constantValue();
     if (c !== undefined) {
@@ -303,15 +310,41 @@ export class Poly {
       // By one, as every integrality check divides: itself, with no reciprocal made.
       return c.equals(Rational.ONE) ? this : this.scale(Rational.ONE.div(c));
     }
-    if (d.terms.length !== 1) return undefined;
-    const dt = d.terms[0];
-    const out: Term[] = [];
-    for (const t of this.terms) {
-      const powers = dividePowers(t.powers, dt!.powers);
-      if (!powers) return undefined;
-      out.push({ powers, coef: t.coef.div(dt!.coef) });
+    if (d.terms.length === 1) {
+      const dt = d.terms[0]!;
+      const out: Term[] = [];
+      for (const t of this.terms) {
+        const powers = dividePowers(t.powers, dt.powers);
+        if (!powers) return undefined;
+        out.push({ powers, coef: t.coef.div(dt.coef) });
+      }
+      return Poly.fromTerms(out);
     }
-    return Poly.fromTerms(out);
+    return this.longDivide(d);
+  }
+
+  /**
+   * Division by a sum, term by term from the leading terms (graded order,
+   * termOrder): a single divisor is a Gröbner basis of the multiples it
+   * generates, so the division leaves nothing exactly when d divides this.
+   * It stops at the first leading term d's does not divide, since nothing
+   * later could cancel it, and after QUOTIENT_TERMS_SHOWN terms, which only
+   * leaves a divisibility unshown.
+   */
+  private longDivide(d: Poly): Poly | undefined {
+    const lead = (p: Poly): KeyedTerm => p.terms.reduce((best, t) => (termOrder(t, best) < 0 ? t : best));
+    const dLead = lead(d);
+    const quotient: Term[] = [];
+    for (let rest: Poly = this; !rest.isZero();) {
+      if (quotient.length === QUOTIENT_TERMS_SHOWN) return undefined;
+      const rLead = lead(rest);
+      const powers = dividePowers(rLead.powers, dLead.powers);
+      if (!powers) return undefined;
+      const step: Term = { powers, coef: rLead.coef.div(dLead.coef) };
+      quotient.push(step);
+      rest = rest.sub(Poly.fromTerms([step]).mul(d));
+    }
+    return Poly.fromTerms(quotient);
   }
 
   /** Splits into terms, for canonicalising floors and for printing. */
@@ -439,6 +472,11 @@ export class Poly {
     }
     // A symbolic divisor: take out the terms it divides, then settle a constant remainder.
     if (!d.isIntegral(ints)) return Poly.atom(n, d);
+    if (d.terms.length > 1) {
+      // A sum divides no single term (q·d has at least two terms), but it may divide the whole: ⌊(C² + C)/(C + 1)⌋ = C.
+      const whole = n.divExact(d);
+      if (whole?.isIntegral(ints)) return whole;
+    }
     const outside: Poly[] = [];
     // The terms left inside keep n's order: already in normal form.
     const inside: KeyedTerm[] = [];

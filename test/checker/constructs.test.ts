@@ -1,7 +1,8 @@
 /**
  * Constructs: a pipe as a lateral transform, division by a block parameter as
- * a divisibility requirement, numeric choice parameters, and ops that are the
- * identity at their arguments making no node.
+ * a divisibility requirement, division by a sum that divides exactly, numeric
+ * choice parameters, and ops that are the identity at their arguments making
+ * no node.
  */
 import { describe, expect, it } from "vitest";
 import { checkSource, elaborateSource, expectError, expectNoIssues } from "../support/compiler";
@@ -23,6 +24,22 @@ describe("division by a block parameter", () => {
       at: "se(r: 4)",
     });
     expect(d.message).toMatch(/C to be a multiple of r/);
+  });
+});
+
+describe("division by a sum", () => {
+  it("is exact where the sum divides the dividend: (C + 1)·C/(C + 1) is C, (C² − 1)/(C − 1) is C + 1", () => {
+    const block = `
+block same(x: <T, S², C>) -> <T, S², C> {
+  y = reshape(x, <T, S², (C + 1) * C / (C + 1)>)
+  return reshape(y, <T, S², (C * C - 1) / (C - 1) - 1>)
+}
+`;
+    expectNoIssues(checkSource(`${block}network N(clip: <4, 8², 3>) -> <4, 8², 6> { return clip |> conv(out: 6) |> same }`));
+  });
+
+  it("is refused where it does not divide and cannot: C/(C + 1) is never whole", () => {
+    expectError(checkSource(`block f(x: <T, S², C>) -> <T, S², C> { return reshape(x, <T, S², C / (C + 1) * (C + 1)>) }`), "SF0125", { at: "C / (C + 1)" });
   });
 });
 

@@ -422,9 +422,42 @@ describe("divExact", () => {
     expect(k(1).divExact(S)).toBeUndefined();
   });
 
-  test("refuses sums", () => {
+  test("by sums that divide exactly", () => {
+    const s1 = S.add(Poly.ONE);
+    expect(prod(s1, T).divExact(s1)?.equals(T)).toBe(true);
+    // S² − 1 = (S + 1)(S − 1), and 2T + 2 over T + 1 is a constant.
+    expect(prod(S, S).sub(Poly.ONE).divExact(S.sub(Poly.ONE))?.equals(s1)).toBe(true);
+    expect(prod(k(2), T).add(k(2)).divExact(T.add(Poly.ONE))?.equals(k(2))).toBe(true);
+    expect(
+      T.add(Poly.ONE)
+        .divExact(prod(k(2), T).add(k(2)))
+        ?.equals(k(1, 2)),
+    ).toBe(true);
+    // (S^5 − 1)/(S − 1): more quotient terms than the dividend has.
+    const s5 = prod(S, S, S, S, S);
+    expect(
+      s5
+        .sub(Poly.ONE)
+        .divExact(S.sub(Poly.ONE))
+        ?.equals(
+          prod(S, S, S, S)
+            .add(prod(S, S, S))
+            .add(prod(S, S))
+            .add(S)
+            .add(Poly.ONE),
+        ),
+    ).toBe(true);
+  });
+
+  test("refuses sums that leave a remainder", () => {
     expect(S.divExact(S.add(Poly.ONE))).toBeUndefined();
-    expect(prod(S.add(Poly.ONE), T).divExact(S.add(Poly.ONE))).toBeUndefined();
+    expect(prod(S, S).add(Poly.ONE).divExact(S.add(Poly.ONE))).toBeUndefined();
+    expect(prod(S, T).divExact(S.add(T))).toBeUndefined();
+  });
+
+  test("the floor of an exact quotient by a sum is the quotient", () => {
+    const s1 = S.add(Poly.ONE);
+    expect(fl(prod(s1, T), s1).equals(T)).toBe(true);
   });
 });
 
