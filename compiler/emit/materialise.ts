@@ -46,12 +46,13 @@ function sourceScratch(slot: number, count: number): Float32Array {
 }
 
 /**
- * A weight produced a few rows at a time (rows along its first dimension),
- * in order, so that no buffer of its size is needed: a checkpoint tensor
- * read in place, a generated one (the next draws of its stream), or a conv
- * weight of either kind with a batch norm folded into it.
+ * A float tensor produced a few rows at a time (rows along its first
+ * dimension), in order, so that no buffer of its size is needed: a checkpoint
+ * weight read in place, a generated one (the next draws of its stream), a conv
+ * weight of either kind with a batch norm folded into it, or a lowering's
+ * constant made from its sizes (OnnxWriter.floatValues, one element a row).
  */
-export interface WeightPieces {
+export interface TensorPieces {
   readonly rows: number;
   readonly rowLength: number;
   /** Writes rows firstRow.. into `target` (a whole number of rows), platform float32 order; pieces come in order. */
@@ -59,7 +60,7 @@ export interface WeightPieces {
 }
 
 /** How to produce `weight` in pieces, or undefined when it is made whole. */
-export function weightPieces(weight: IRWeight, seed: number, checkpoint: CheckpointBytes): WeightPieces | undefined {
+export function weightPieces(weight: IRWeight, seed: number, checkpoint: CheckpointBytes): TensorPieces | undefined {
   if (!PLATFORM_IS_LITTLE_ENDIAN || elementCount(weight.shape) === 0) return undefined;
   const rows = weight.shape[0] ?? 1;
   const rowLength = elementCount(weight.shape) / rows;

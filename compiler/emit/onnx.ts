@@ -28,8 +28,7 @@ import { float32Workspace } from "../passes/index";
 import type { DynamicShapes } from "../dynamic/sizes";
 import { BATCH_DIM_PARAM, productName } from "../dynamic/dim-names";
 import { Poly } from "../dims/poly";
-import { fillWeight, weightPieces, type WeightPieces } from "./materialise";
-import type { FloatValues } from "../ops/record";
+import { fillWeight, weightPieces, type TensorPieces } from "./materialise";
 import {
   float32Bytes,
   int64Bytes,
@@ -103,7 +102,7 @@ export function defaultIrVersion(opset: number): number {
  */
 const MIN_IR_VERSION = 4;
 
-/** Weights produced in pieces (see WeightPieces) are written this many bytes at a time, at most. */
+/** Tensors produced in pieces (see TensorPieces) are written this many bytes at a time, at most. */
 const PIECE_BYTES = 2 ** 20;
 
 /** ONNX's protobuf files are limited to 2 GiB; beyond it weights must go to external data. */
@@ -115,7 +114,7 @@ const FLOAT = DataType.FLOAT;
 type InitializerSource =
   | { readonly kind: "bytes"; readonly rawData: Uint8Array }
   /** A lowering's float constant, made a piece at a time (OnnxWriter.floatValues). */
-  | { readonly kind: "values"; readonly values: FloatValues }
+  | { readonly kind: "pieces"; readonly pieces: TensorPieces }
   | { readonly kind: "lazy"; readonly bytes: LazyBytes; readonly weight: IRWeight }
   | { readonly kind: "init"; readonly weight: IRWeight }
   /** Computed by a graph pass from other weights (IRWeight.derived). */
@@ -253,7 +252,10 @@ function planGraph(
     const { name, dataType, dims } = constant;
     if ("rawData" in constant)
       initializers.push({ name, dataType, dims, byteLength: constant.rawData.byteLength, source: { kind: "bytes", rawData: constant.rawData } });
-    else initializers.push({ name, dataType, dims, byteLength: elementCount(dims) * 4, source: { kind: "values", values: constant.values } });
+    else {
+      const pieces = { rows: elementCount(dims), rowLength: 1, fill: constant.values };
+      initializers.push({ name, dataType, dims, byteLength: elementCount(dims) * 4, source: { kind: "pieces", pieces } });
+    }
   };
   const declareValue = (value: IntermediateValue): void => {
     available.add(value.name);
@@ -485,19 +487,15 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
   }
 
   const writeTo = (sink: ByteSink): void => {
-    // Checkpoint weights read in place, folded or not, go through a buffer of a few rows at a time;
-    // the rest that is produced here (generated or derived weights) through one buffer of the largest.
-    const pieces = new Map<PlannedInitializer, { readonly pieces: WeightPieces; readonly rowsPerPiece: number }>();
+    // Streamed constants and the weights that can be (read in place or generated, folded or not) go through a buffer
+    // of a few rows at a time; the rest that is produced here through one buffer of the largest.
+    const pieces = new Map<PlannedInitializer, { readonly pieces: TensorPieces; readonly rowsPerPiece: number }>();
     let largestWhole = 0;
     let largestPiece = 0;
     for (const initializer of plan.initializers) {
       const source = initializer.source;
       if (source.kind === "bytes") continue;
-      if (source.kind === "values") {
-        largestPiece = Math.max(largestPiece, Math.min(initializer.byteLength, PIECE_BYTES) / 4);
-        continue;
-      }
-      const made = weightPieces(source.weight, seed, options.weights ?? new Map());
+      const made = source.kind === "pieces" ? source.pieces : weightPieces(source.weight, seed, options.weights ?? new Map());
       if (made !== undefined) {
         const rowsPerPiece = Math.min(made.rows, Math.max(1, Math.floor(PIECE_BYTES / (made.rowLength * 4))));
         pieces.set(initializer, { pieces: made, rowsPerPiece });
@@ -528,19 +526,14 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
         for (let row = 0; row < made.rows; row += rowsPerPiece) {
           const values = piece.subarray(0, Math.min(rowsPerPiece, made.rows - row) * made.rowLength);
           made.fill(row, values);
-          put(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-        }
-      } else if (source.kind === "bytes") {
-        put(source.rawData);
-      } else if (source.kind === "values") {
-        const count = initializer.byteLength / 4;
-        for (let first = 0; first < count; first += piece.length) {
-          const values = piece.subarray(0, Math.min(piece.length, count - first));
-          source.values(first, values);
           const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
           if (!PLATFORM_IS_LITTLE_ENDIAN) swapFloat32ByteOrder(bytes);
           put(bytes);
         }
+      } else if (source.kind === "bytes") {
+        put(source.rawData);
+      } else if (source.kind === "pieces") {
+        throw new Error(`emitOnnx: constant ${initializer.name} was not planned in pieces`);
       } else if (source.kind === "lazy") {
         const bytes = source.bytes.read();
         if (bytes.byteLength !== initializer.byteLength)

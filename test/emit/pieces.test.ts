@@ -1,5 +1,5 @@
 /**
- * Weights produced a few rows at a time (WeightPieces) are the bytes of the
+ * Weights produced a few rows at a time (TensorPieces) are the bytes of the
  * whole-tensor path: a checkpoint tensor read in place, a generated one, and
  * a conv weight of either kind with a batch norm folded into it, in pieces of
  * any number of rows.
