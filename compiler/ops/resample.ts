@@ -117,14 +117,24 @@ export function interpolationValues(inSize: number, outSize: number, mode: Resiz
   };
 }
 
-/** The shapes of the matrices lowerResize multiplies by, from [C, T, H, W] in and out: width's [in, out], height's and time's [out, in]. */
-function matrixShapes(input: readonly number[], sizes: readonly number[]): number[][] {
+/** One axis that changes size, and the interpolation matrix lowerResize multiplies it by. */
+interface ResizeStep {
+  readonly axis: "width" | "height" | "frames";
+  /** Width's [in, out], multiplied on the right; height's and time's [out, in], on the left. */
+  readonly matrixDims: readonly [number, number];
+  readonly matrix: FloatValues;
+}
+
+/** The axes that change size from [C, T, H, W] `input` to `sizes`, in the order lowerResize resizes them: width, height, time. */
+function resizeSteps(input: readonly number[], sizes: readonly number[], mode: ResizeMode): ResizeStep[] {
   const [x, y] = [writtenVideo(input), writtenVideo(sizes)];
-  return [
-    ...(y.width !== x.width ? [[x.width, y.width]] : []),
-    ...(y.height !== x.height ? [[y.height, x.height]] : []),
-    ...(y.frames !== x.frames ? [[y.frames, x.frames]] : []),
-  ];
+  return (["width", "height", "frames"] as const)
+    .filter((axis) => y[axis] !== x[axis])
+    .map((axis) => {
+      const transposed = axis === "width";
+      const [inSize, outSize] = [x[axis], y[axis]];
+      return { axis, matrixDims: transposed ? [inSize, outSize] : [outSize, inSize], matrix: interpolationValues(inSize, outSize, mode, transposed) };
+    });
 }
 
 /**
@@ -140,28 +150,28 @@ function lowerResize(op: ResizeOp, out: OnnxWriter): void {
   }
   const { channels: c, frames: t0, height: h0, width: w0 } = writtenVideo(out.shapeOf(x));
   const { frames: t1, height: h1, width: w1 } = writtenVideo(op.sizes);
-  const steps = (["w", "h", "t"] as const).filter((axis) => ({ w: w1 !== w0, h: h1 !== h0, t: t1 !== t0 })[axis]);
+  const steps = resizeSteps(out.shapeOf(x), op.sizes, op.mode);
   if (steps.length === 0) {
     out.add("Identity", [x], [out.output]);
     return;
   }
   let current = x;
   let [t, h, w] = [t0, h0, w0];
-  steps.forEach((axis, k) => {
+  steps.forEach(({ axis, matrixDims, matrix }, k) => {
     const last = k === steps.length - 1;
-    if (axis === "w") {
+    if (axis === "width") {
       const next = last ? out.output : out.intermediate("resized_width", [c, t, h, w1]);
-      out.add("MatMul", [current, out.floatValues("width_matrix", [w0, w1], interpolationValues(w0, w1, op.mode, true))], [next]);
+      out.add("MatMul", [current, out.floatValues("width_matrix", matrixDims, matrix)], [next]);
       [current, w] = [next, w1];
-    } else if (axis === "h") {
+    } else if (axis === "height") {
       const next = last ? out.output : out.intermediate("resized_height", [c, t, h1, w]);
-      out.add("MatMul", [out.floatValues("height_matrix", [h1, h0], interpolationValues(h0, h1, op.mode, false)), current], [next]);
+      out.add("MatMul", [out.floatValues("height_matrix", matrixDims, matrix), current], [next]);
       [current, h] = [next, h1];
     } else {
       const flat = out.intermediate("frames_by_pixels", [c, t, h * w]);
       out.add("Reshape", [current, out.int64Constant("flat_shape", [0, c, t, h * w])], [flat]);
       const mixed = out.intermediate("resized_time", [c, t1, h * w]);
-      out.add("MatMul", [out.floatValues("time_matrix", [t1, t0], interpolationValues(t0, t1, op.mode, false)), flat], [mixed]);
+      out.add("MatMul", [out.floatValues("time_matrix", matrixDims, matrix), flat], [mixed]);
       const next = last ? out.output : out.intermediate("resized_frames", [c, t1, h, w]);
       out.add("Reshape", [mixed, out.int64Constant("shape", [0, c, t1, h, w])], [next]);
       [current, t] = [next, t1];
@@ -251,11 +261,12 @@ function record<K extends "resize" | "upsample">(kind: K, summary: string, forma
     },
     lower: (a, ctx) => {
       const sizes = ctx.shapeOf(videoType(...resizedDims(a), writtenVideo(a.tensor("x").dims).channels));
+      const mode = a.word("mode") === "linear" ? "linear" : "nearest";
       return {
-        op: { kind, mode: a.word("mode") === "linear" ? "linear" : "nearest", sizes },
+        op: { kind, mode, sizes },
         weights: [],
         // Each matrix holds in × out numbers: bounded where the op is written, before the emitter makes it.
-        constants: matrixShapes(ctx.shapeOf(a.tensor("x")), sizes),
+        constants: resizeSteps(ctx.shapeOf(a.tensor("x")), sizes, mode).map((step) => step.matrixDims),
       };
     },
     onnx,
