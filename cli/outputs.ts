@@ -13,10 +13,11 @@ import { UsageError } from "./usage-error";
 /** Temporary files being written now: removed if the process is interrupted or fails. */
 const pendingTemps = new Set<string>();
 /** Folders made for outputs not yet in place, outermost first: removed with the temporary files, when empty. */
-const pendingFolders: string[] = [];
+const pendingFolders = new Set<string>();
 let cleanupInstalled = false;
 
-function removePendingTemps(): void {
+/** Removes what unfinished writes have made: their temporary files, then their folders, innermost first. */
+function removeUnfinishedWrites(): void {
   for (const tmp of pendingTemps) {
     try {
       fs.unlinkSync(tmp);
@@ -25,7 +26,8 @@ function removePendingTemps(): void {
     }
   }
   pendingTemps.clear();
-  for (const dir of pendingFolders.splice(0).reverse()) removeFolderQuietly(dir);
+  for (const dir of [...pendingFolders].reverse()) removeFolderQuietly(dir);
+  pendingFolders.clear();
 }
 
 const CLEANUP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -40,10 +42,10 @@ const CLEANUP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 function installCleanup(): void {
   if (cleanupInstalled) return;
   cleanupInstalled = true;
-  process.on("exit", removePendingTemps);
+  process.on("exit", removeUnfinishedWrites);
   for (const signal of CLEANUP_SIGNALS) {
     process.once(signal, () => {
-      removePendingTemps();
+      removeUnfinishedWrites();
       // With this listener gone the default action applies and ends the process here;
       // the exit below is for a platform where the signal is still caught.
       process.kill(process.pid, signal);
@@ -263,7 +265,6 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
   }
   const folders = [...new Set(missing)];
   refuseOverlaps(outputs, folders);
-  const created: string[] = [];
   const planned = outputs.map(({ file, content }) => {
     const destination = destinationOf(file);
     return { file, content, destination, tmp: temporaryPathFor(destination.target, path.dirname(path.resolve(destination.target))) };
@@ -277,8 +278,7 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
       } catch (e) {
         throw new UsageError(`cannot make the folder ${dir}: ${describeFsError(e)}`);
       }
-      created.push(dir);
-      pendingFolders.push(dir);
+      pendingFolders.add(dir);
     }
     for (const { file, content, tmp } of planned) {
       pendingTemps.add(tmp);
@@ -299,9 +299,8 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
     complete = true;
   } finally {
     for (const { tmp } of planned) if (pendingTemps.delete(tmp)) removeQuietly(tmp);
-    // On a failure the folders made are removed; only empty ones go, so one a file was already renamed into stays.
-    pendingFolders.splice(0);
-    if (!complete) for (const dir of created.reverse()) removeFolderQuietly(dir);
+    // On a failure the folders made are removed, innermost first; only empty ones go, so one a file was already renamed into stays.
+    for (const dir of [...folders].reverse()) if (pendingFolders.delete(dir) && !complete) removeFolderQuietly(dir);
   }
 }
 
