@@ -104,13 +104,7 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
 
   for (const stage of stages) {
     const inStage = byFirst.get(stage.name) ?? [];
-    const byLane = new Map<string, IRNode[]>();
-    for (const n of inStage) {
-      const second = partsOf(n)[1] ?? "";
-      const list = byLane.get(second);
-      if (list) list.push(n);
-      else byLane.set(second, [n]);
-    }
+    const byLane = byKey(inStage, (n) => partsOf(n)[1] ?? "");
     /** The lane each of the stage's outputs ends, the first named when two share one. */
     const laneOf = new Map<string, string>();
     for (const lane of lanes) {
@@ -199,14 +193,7 @@ function stagesInARow(graph: IRGraph, depth: DiagramDepth, boxes: DiagramBox[], 
 /** Each node's name split at its dots, and the nodes under each first part (a stage, or a lane's sampler), in order. */
 function nameParts(graph: IRGraph): { partsOf: (n: IRNode) => string[]; byFirst: Map<string, IRNode[]> } {
   const parts = new Map<IRNode, string[]>(graph.nodes.map((n) => [n, n.name.split(".")]));
-  const byFirst = new Map<string, IRNode[]>();
-  for (const n of graph.nodes) {
-    const first = parts.get(n)![0]!;
-    const list = byFirst.get(first);
-    if (list) list.push(n);
-    else byFirst.set(first, [n]);
-  }
-  return { partsOf: (n) => parts.get(n)!, byFirst };
+  return { partsOf: (n) => parts.get(n)!, byFirst: byKey(graph.nodes, (n) => parts.get(n)![0]!) };
 }
 
 /** The nodes of `among` that feed `fusion`, in graph order: a walk back from its inputs. */
@@ -222,6 +209,7 @@ function feeding(fusion: IRNode, among: ReadonlySet<IRNode>, producer: ReadonlyM
   return [...found].sort((a, b) => order.get(a)! - order.get(b)!);
 }
 
+/** Runs of neighbouring items with one key, in order: a key that comes back later starts a new run. */
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Array<{ name: string; nodes: T[] }> {
   const out: Array<{ name: string; nodes: T[] }> = [];
   for (const item of items) {
@@ -233,14 +221,15 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Array<{ name: s
   return out;
 }
 
-/** Each lane's boxes, in order: one pass, however many lanes. */
-function boxesByLane(d: Diagram): Map<string, DiagramBox[]> {
-  const out = new Map<string, DiagramBox[]>();
-  for (const b of d.boxes) {
-    if (b.lane === undefined) continue;
-    const list = out.get(b.lane);
-    if (list) list.push(b);
-    else out.set(b.lane, [b]);
+/** The items under each key, in order, in one pass however many keys; an item whose key is undefined is left out. */
+function byKey<T, K>(items: Iterable<T>, key: (item: T) => K | undefined): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
   }
   return out;
 }
@@ -266,7 +255,7 @@ export function diagramToDot(d: Diagram): string {
   };
   // The input, and the steps of a network without pathways, outside every lane.
   for (const b of d.boxes.filter((x) => x.lane === undefined && x.kind !== "head")) lines.push(`  ${boxLine(b)}`);
-  const inLane = boxesByLane(d);
+  const inLane = byKey(d.boxes, (b) => b.lane);
   const colours = ["#dbe8f7", "#f7e1db", "#e1f2dc", "#efe3f5"];
   d.lanes.forEach((lane, i) => {
     lines.push(
@@ -300,7 +289,7 @@ export function diagramToMermaid(d: Diagram): string {
   const lines = ["flowchart LR"];
   const box = (b: DiagramBox) => (b.kind === "fusion" ? `${b.id}((${mermaidText(b.label)}))` : `${b.id}[${mermaidText(b.label)}]`);
   for (const b of d.boxes.filter((x) => x.lane === undefined && x.kind !== "head")) lines.push(`  ${box(b)}`);
-  const inLane = boxesByLane(d);
+  const inLane = byKey(d.boxes, (b) => b.lane);
   for (const lane of d.lanes) {
     lines.push(`  subgraph ${lane.replace(/\W/g, "_")}_lane[${mermaidText(`${capital(lane)} pathway`)}]`, "    direction LR");
     for (const b of inLane.get(lane) ?? []) lines.push(`    ${box(b)}`);
