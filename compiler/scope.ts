@@ -36,17 +36,26 @@ interface OwnDecls {
   readonly names: Map<string, A.NamesDecl>;
 }
 
+/** A name a module declares itself, at its first declaration, and what that declares. */
+interface OwnName {
+  readonly id: A.Ident;
+  readonly what: string;
+}
+
 interface Tables {
   readonly program: Program;
   readonly scopes: Map<string, ModuleScope>;
   readonly own: Map<string, OwnDecls>;
+  /** Each module's own names, of every kind: what an import of the same name clashes with. */
+  readonly declared: Map<string, ReadonlyMap<string, OwnName>>;
 }
 
 export function buildScopes(program: Program, diagnostics: Diagnostic[]): Map<string, ModuleScope> {
-  const tables: Tables = { program, scopes: new Map(), own: new Map() };
+  const tables: Tables = { program, scopes: new Map(), own: new Map(), declared: new Map() };
   for (const mod of program.modules.values()) {
-    const scope = declareOwn(mod, diagnostics);
+    const { scope, declared } = declareOwn(mod, diagnostics);
     tables.scopes.set(mod.path, scope);
+    tables.declared.set(mod.path, declared);
     tables.own.set(mod.path, { blocks: new Map(scope.blocks), names: new Map(scope.names) });
   }
   // Aliases may target imported networks and be imported themselves: resolve
@@ -61,26 +70,32 @@ export function buildScopes(program: Program, diagnostics: Diagnostic[]): Map<st
   return tables.scopes;
 }
 
-/** A module's own parameters, blocks, networks and names maps. */
-function declareOwn(mod: Module, diagnostics: Diagnostic[]): ModuleScope {
+/** A module's own parameters, blocks, networks and names maps, and the first declaration of each name it declares. */
+function declareOwn(mod: Module, diagnostics: Diagnostic[]): { scope: ModuleScope; declared: Map<string, OwnName> } {
   const params = new Map<string, A.ParamDecl>();
   const blocks = new Map<string, BlockEntry>();
   const names = new Map<string, A.NamesDecl>();
   const own: BlockEntry[] = [];
   const scope: ModuleScope = { module: mod, params, blocks, names, own };
-  const seen = new Map<string, A.Ident>();
+  // The first declaration of each name, kept or not: a block named after an op is refused, yet an import of its name still clashes with it.
+  const declared = new Map<string, OwnName>();
+  // The names that kept declarations hold: a refused block holds none, so a later declaration of its name is not declared twice.
+  const taken = new Map<string, A.Ident>();
   const declare = (id: A.Ident, what: string): boolean => {
-    const prev = seen.get(id.name);
+    const prev = taken.get(id.name);
     if (prev) {
       diagnostics.push(declaredTwice(id, what, prev));
       return false;
     }
-    seen.set(id.name, id);
+    taken.set(id.name, id);
     return true;
   };
   for (const item of mod.ast.items) {
+    if (item.kind === "import") continue;
+    const what = whatItDeclares(item);
+    if (!declared.has(item.name.name)) declared.set(item.name.name, { id: item.name, what });
     if (item.kind === "param") {
-      if (declare(item.name, "parameter")) params.set(item.name.name, item);
+      if (declare(item.name, what)) params.set(item.name.name, item);
     } else if (item.kind === "block" || item.kind === "network") {
       reportDuplicateFormals(item, diagnostics);
       if (isOpName(item.name.name)) {
@@ -93,22 +108,37 @@ function declareOwn(mod: Module, diagnostics: Diagnostic[]): ModuleScope {
         );
         continue;
       }
-      if (!declare(item.name, item.kind)) continue;
+      if (!declare(item.name, what)) continue;
       const entry: BlockEntry = { decl: item, module: scope };
       blocks.set(item.name.name, entry);
       own.push(entry);
     } else if (item.kind === "alias") {
       // Resolved later (its target may be imported); its name is taken now, so a parameter of that name clashes too.
-      declare(item.name, "network alias");
+      declare(item.name, what);
     } else if (item.kind === "names") {
-      if (declare(item.name, "names map")) names.set(item.name.name, item);
+      if (declare(item.name, what)) names.set(item.name.name, item);
       for (const r of item.rules) {
         const problem = ruleProblem(r.from, r.to);
         if (problem) diagnostics.push(makeDiagnostic("SF0406", r.span, { message: problem, label: "this rule" }));
       }
     }
   }
-  return scope;
+  return { scope, declared };
+}
+
+/** What a declaration declares, as a diagnostic names it. */
+function whatItDeclares(item: Exclude<A.Item, A.ImportDecl>): string {
+  switch (item.kind) {
+    case "param":
+      return "parameter";
+    case "block":
+    case "network":
+      return item.kind;
+    case "alias":
+      return "network alias";
+    case "names":
+      return "names map";
+  }
 }
 
 /**
@@ -317,7 +347,8 @@ interface Arrival {
  */
 function reportImportClashes(tables: Tables, diagnostics: Diagnostic[]): void {
   for (const mod of tables.program.modules.values()) {
-    const declared = declaredNames(mod);
+    const declared = tables.declared.get(mod.path);
+    if (!declared) throw new Error(`internal error: no declarations for ${mod.path}`);
     const imported = new Map<string, Arrival>();
     for (const { decl, target } of mod.imports) {
       const exported = target === undefined ? undefined : tables.own.get(target);
@@ -349,23 +380,12 @@ function arrivals(decl: A.ImportDecl, exported: OwnDecls): Arrival[] {
 
 const nameOf = (d: BlockEntry | A.NamesDecl): A.Ident => ("decl" in d ? d.decl.name : d.name);
 
-/** The first declaration of each name a module declares itself, and what it declares. */
-function declaredNames(mod: Module): Map<string, { readonly id: A.Ident; readonly what: string }> {
-  const out = new Map<string, { readonly id: A.Ident; readonly what: string }>();
-  for (const item of mod.ast.items) {
-    if (item.kind === "import" || out.has(item.name.name)) continue;
-    const what = item.kind === "param" ? "parameter" : item.kind === "names" ? "names map" : item.kind === "alias" ? "network alias" : item.kind;
-    out.set(item.name.name, { id: item.name, what });
-  }
-  return out;
-}
-
 /** `\`std.lateral\`` brings in `\`tconv\``: how an import reads in a label, listed or not. */
 function arrivalLabel(a: Arrival, listed: string): string {
   return a.import.names ? listed : `\`${a.import.module}\` brings in \`${a.text}\``;
 }
 
-function importedAndDeclared(a: Arrival, own: { readonly id: A.Ident; readonly what: string }): Diagnostic {
+function importedAndDeclared(a: Arrival, own: OwnName): Diagnostic {
   // At the second of the two in the file, as for two declarations.
   const importLabel = arrivalLabel(a, "imported here");
   const importFirst = a.span.start < own.id.span.start;
