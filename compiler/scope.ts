@@ -115,6 +115,7 @@ function declareOwn(mod: Module, diagnostics: Diagnostic[]): { scope: ModuleScop
     } else if (item.kind === "alias") {
       // Resolved later (its target may be imported); its name is taken now, so a parameter of that name clashes too.
       declare(item.name, what);
+      reportAliasArguments(item, diagnostics);
     } else if (item.kind === "names") {
       if (declare(item.name, what)) names.set(item.name.name, item);
       for (const r of item.rules) {
@@ -152,6 +153,28 @@ function reportDuplicateFormals(decl: A.BlockDecl, diagnostics: Diagnostic[]): v
     const what = decl.kind === "block" ? "formal" : f.type ? "input" : "parameter";
     if (prev) diagnostics.push(declaredTwice(f.name, what, prev));
     else seen.set(f.name.name, f.name);
+  }
+}
+
+/**
+ * An alias's own arguments: each names a parameter, once (SF0107, SF0109).
+ * Checked here, per declaration, because an alias of an alias appends its
+ * arguments to its target's, where a name given again is an override.
+ */
+function reportAliasArguments(alias: A.NetworkAlias, diagnostics: Diagnostic[]): void {
+  const seen = new Set<string>();
+  for (const a of alias.args) {
+    if (!a.name) {
+      diagnostics.push(
+        makeDiagnostic("SF0107", a.span, {
+          message: `the arguments of a network alias are named parameters of \`${alias.target.text}\``,
+          label: "no parameter name",
+          help: `name the parameter it sets: \`network ${alias.name.text} = ${alias.target.text}(NAME: VALUE)\``,
+        }),
+      );
+    } else if (seen.has(a.name.name)) {
+      diagnostics.push(makeDiagnostic("SF0109", a.span, { message: `argument \`${a.name.text}\` is given twice`, label: "again here" }));
+    } else seen.add(a.name.name);
   }
 }
 

@@ -67,7 +67,7 @@ export const CATALOGUE = {
   SF0107: {
     severity: "error",
     title: "unknown argument",
-    explain: "An argument name the op or block does not take, or more positional arguments than it has.",
+    explain: "An argument name the op or block does not take, more positional arguments than it has, or a network alias's argument without a name.",
   },
   SF0108: { severity: "error", title: "missing argument", explain: "A required argument or parameter is missing." },
   SF0109: { severity: "error", title: "argument given twice", explain: "One argument given twice." },
