@@ -258,7 +258,11 @@ export class Interpreter extends Evaluator {
   }
 
   private lateral(s: A.LateralStmt, ctx: Ctx): void {
-    const get = (id: A.Ident): Value => ctx.vars.get(id.name) ?? this.reporter.fail(M.unknownPathway(id, ctx.pathways));
+    // Links join pathways (section 12): a plain variable of that name is not one.
+    const get = (id: A.Ident): Value => {
+      const value = ctx.pathways.has(id.name) ? ctx.vars.get(id.name) : undefined;
+      return value ?? this.reporter.fail(M.unknownPathway(id, ctx.pathways, ctx.vars.has(id.name)));
+    };
     const source = get(s.source);
     const target = get(s.target);
     // `fuse f` reads a choice parameter f when there is one: fuse fusion.

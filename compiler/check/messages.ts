@@ -234,11 +234,13 @@ export function unknownName(id: A.Ident, candidates: readonly string[], callable
   });
 }
 
-export function unknownPathway(id: A.Ident, pathways: ReadonlySet<string>): Diagnostic {
+/** SF0113 for a name that is no pathway: unknown, or a variable (`isVariable`) that is not declared with `pathway`. */
+export function unknownPathway(id: A.Ident, pathways: ReadonlySet<string>, isVariable = false): Diagnostic {
+  const help = suggest(id.name, pathways) ?? (pathways.size ? `the pathways are ${[...pathways].join(", ")}` : "declare one with `pathway name = ...`");
   return makeDiagnostic("SF0113", id.span, {
-    message: `no pathway named \`${id.text}\``,
-    label: "unknown pathway",
-    help: suggest(id.name, pathways) ?? (pathways.size ? `the pathways are ${[...pathways].join(", ")}` : "declare one with `pathway name = ...`"),
+    message: isVariable ? `\`${id.text}\` is not a pathway` : `no pathway named \`${id.text}\``,
+    label: isVariable ? "not a pathway" : "unknown pathway",
+    help: isVariable ? `lateral links join pathways: declare it with \`pathway ${id.text} = ...\`` : help,
   });
 }
 

@@ -84,7 +84,11 @@ export const CATALOGUE = {
     explain:
       "A parameter value that cannot be used: not a number, not one of a choice parameter's words, or a fraction for an int; or a --set value that cannot be read: an expression (4+4) rather than a value, or a fraction over 0.",
   },
-  SF0113: { severity: "error", title: "unknown pathway", explain: "A lateral link names a pathway that does not exist." },
+  SF0113: {
+    severity: "error",
+    title: "unknown pathway",
+    explain: "A lateral link names a pathway that does not exist, or a variable not declared with `pathway`.",
+  },
   SF0114: { severity: "error", title: "unknown fusion", explain: "A lateral link's fusion is neither concat nor sum." },
   SF0115: {
     severity: "error",
