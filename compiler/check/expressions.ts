@@ -38,6 +38,8 @@ export abstract class Evaluator {
 
   protected abstract call(c: A.CallExpr, piped: Value | undefined, ctx: Ctx): Value;
   protected abstract repeat(r: A.RepeatExpr, piped: Value | undefined, ctx: Ctx): Value;
+  /** The side of a decided `c ? a : b` not evaluated, read for its names alone. */
+  protected abstract untaken(e: A.Expr, ctx: Ctx): void;
 
   /** A pipe stage: the piped value becomes the first argument. */
   protected stage(st: A.CallExpr | A.RepeatExpr, input: Value, ctx: Ctx): Value {
@@ -117,6 +119,7 @@ export abstract class Evaluator {
     const test = this.expr(e.test, ctx);
     if (test.kind === "poison") return test;
     if (test.kind !== "bool") return ctx.reporter.fail(M.notBoolean(e.test.span, test));
+    if (test.value !== undefined) this.untaken(test.value ? e.otherwise : e.then, ctx);
     if (test.value === true) return this.expr(e.then, ctx);
     if (test.value === false) return this.expr(e.otherwise, ctx);
     const a = this.expr(e.then, ctx);

@@ -49,6 +49,7 @@ import type { Mode } from "./mode";
 import type { SizeChange } from "./messages";
 import { compareDims } from "./prover";
 import { bareWord, checkBlock, formalInfos } from "./signature";
+import { reportUntakenNames } from "./untaken-names";
 import { blockValue, type BlockSlot, type BlockValue } from "./block-values";
 import * as P from "./parameter-messages";
 import { argSpans, argumentSlot, slotsOfBlock, slotsOfOp, type ArgumentSlot } from "./argument-slots";
@@ -241,7 +242,10 @@ export class Interpreter extends Evaluator {
     const cond = this.expr(s.condition, ctx);
     if (cond.kind === "poison") return "done";
     if (cond.kind !== "bool") return this.reporter.fail(M.notBoolean(s.condition.span, cond));
-    if (cond.value !== undefined) return { run: { stmts: cond.value ? s.then : (s.otherwise ?? []), from: 0, next: rest }, ctx };
+    if (cond.value !== undefined) {
+      reportUntakenNames(cond.value ? (s.otherwise ?? []) : s.then, ctx, this.stdBlocks);
+      return { run: { stmts: cond.value ? s.then : (s.otherwise ?? []), from: 0, next: rest }, ctx };
+    }
     // Past the limit this path stops here, unchecked beyond it: n flags would otherwise make 2ⁿ checks.
     if (ctx.mode.fork?.(s.condition.span, ctx, this.limits) === false) return "done";
     // Undecidable in a generic block: check each branch, fixing a boolean
@@ -360,6 +364,10 @@ export class Interpreter extends Evaluator {
     if (!when.value) return current;
     const thenLabel = r.then.call.label?.parts.join(".") ?? r.then.call.callee.name;
     return this.call({ ...r.then.call, label: { parts: [`${thenLabel}${i}`], span: r.then.call.span } }, current, iterCtx);
+  }
+
+  protected untaken(e: A.Expr, ctx: Ctx): void {
+    reportUntakenNames(e, ctx, this.stdBlocks);
   }
 
   protected call(c: A.CallExpr, piped: Value | undefined, ctx: Ctx): Value {
