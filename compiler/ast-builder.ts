@@ -594,6 +594,7 @@ export class AstBuilder {
   }
 }
 
-function unquote(s: string): string {
+/** A string literal's text: a backslash takes the next character literally (`\"`, `\\`). */
+export function unquote(s: string): string {
   return s.slice(1, -1).replace(/\\(.)/g, "$1");
 }

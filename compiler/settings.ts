@@ -5,7 +5,7 @@
  * what is wrong with the value rather than only that it was not understood.
  */
 import type * as A from "./ast";
-import { AstBuilder } from "./ast-builder";
+import { AstBuilder, unquote } from "./ast-builder";
 import { grammar } from "./grammar";
 import { canonicalName } from "./greek";
 import { Rational } from "./dims/rational";
@@ -19,6 +19,8 @@ const VALUES_HELP = "values are integers, decimals, fractions or words: --set al
 const FRACTION = /^(-?\d+)\s*\/\s*(\d+)$/;
 /** Expressions that compute a number (a parenthesised one included): refused as arithmetic, not as an unknown form. */
 const ARITHMETIC: ReadonlySet<A.Expr["kind"]> = new Set(["number", "binary", "neg", "square", "floor", "ceil", "conditional"]);
+/** A quoted word, read as grammar/lexer.ts reads a string (not imported: the parser loads only when something is parsed). */
+const QUOTED = /^"(?:[^"\\\n\r]|\\.)*"$/;
 /** What reads as one number literal, whatever its size. */
 const DECIMAL = /^-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?$/;
 
@@ -80,9 +82,9 @@ function readValue(text: string, raw: string, span: Span, limits: Limits, diagno
     diagnostics.push(unreadable(text, span, ": a decimal needs a digit before its point", "not a value", `write ${raw.replace(".", "0.")}`));
     return undefined;
   }
-  // A choice parameter's word: --set transform=t2c, or quoted, --set 'clip="8x8"'.
-  const quoted = /^"([^"]*)"$/.exec(raw)?.[1];
-  if (quoted !== undefined) return { value: quoted };
+  // A choice parameter's word: --set transform=t2c, or quoted, --set 'clip="8x8"',
+  // read as a string in a source is, so that --set 'mode="a\"b"' sets the word a"b.
+  if (QUOTED.test(raw)) return { value: unquote(raw) };
   if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw)) return { value: raw };
   return readExpression(text, raw, span, diagnostics);
 }

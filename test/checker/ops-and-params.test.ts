@@ -100,6 +100,17 @@ describe("settings", () => {
     expect(elaborateSource(source, undefined, ["size=small", "p=0.25"]).diagnostics).toEqual([]);
     expect(codes(checkSource(source, ["size=8x8"]))).toEqual(["SF0112"]);
   });
+
+  it("read a quoted word as a string is read, a backslash taking the next character: every choice can be set", () => {
+    const source =
+      'network N(clip: <2, 8², 3>, mode: "a\\"b" | "c\\\\d" | "plain" = "plain") -> <2, 8², 3> {\n  if mode == "a\\"b" { return relu(clip) }\n  if mode == "c\\\\d" { return sigmoid(clip) }\n  return clip\n}\n';
+    const ops = (setting: string) => elaborateSource(source, undefined, [setting]).graph?.nodes.map((n) => n.op.kind);
+    expect(ops('mode="a\\"b"')).toEqual(["relu"]);
+    expect(ops('mode="c\\\\d"')).toEqual(["sigmoid"]);
+    expect(ops('mode="pl\\ain"')).toEqual([]);
+    expect(codes(checkSource(source, ['mode="c\\d"']))).toEqual(["SF0112"]);
+    expect(codes(checkSource(source, ['mode="a"b"']))).toEqual(["SF0112"]);
+  });
 });
 
 describe("a block's parameter that takes words", () => {
