@@ -3,7 +3,8 @@
  * the source. A map is an ordered list of rules "pattern" -> "template"; the
  * first rule whose pattern matches a name rewrites it, and names no rule
  * matches stay as they are. In a pattern, {x} matches one dot-free segment
- * part and {x..} matches anything; a template may use {x}, {x-1} or {x+1}.
+ * part and {x..} matches anything; a template may use {x}, {x-1} or {x+1},
+ * and a rule using {x-1} or {x+1} matches only names where x is a number.
  */
 import type { NameRule } from "../ast";
 import { NamePattern, type PatternToken } from "./name-pattern";
@@ -11,7 +12,12 @@ import { NamePattern, type PatternToken } from "./name-pattern";
 interface CompiledRule {
   readonly pattern: NamePattern;
   readonly template: string;
+  /** The captures the template adds to or subtracts from ({k-1}): the rule matches only where each is a whole number. */
+  readonly counted: readonly string[];
 }
+
+const TEMPLATE_USE = /\{([A-Za-z_]\w*)(?:\.\.)?([+-]\d+)?\}/g;
+const WHOLE_NUMBER = /^\d+$/;
 
 export class NameMap {
   private readonly rules: CompiledRule[];
@@ -27,10 +33,11 @@ export class NameMap {
   apply(name: string): string {
     for (const r of this.rules) {
       const values = r.pattern.match(name);
-      if (!values) continue;
-      return r.template.replace(/\{([A-Za-z_]\w*)(?:\.\.)?([+-]\d+)?\}/g, (_, key: string, offset: string | undefined) => {
+      // {k-1} is for numbers: `s{k}` takes `s2` and not `sx`, which the next rules may take.
+      if (!values || r.counted.some((key) => !WHOLE_NUMBER.test(values.get(key) ?? ""))) continue;
+      return r.template.replace(TEMPLATE_USE, (_, key: string, offset: string | undefined) => {
         const v = values.get(key) ?? "";
-        return offset ? String(Number(v) + Number(offset)) : v;
+        return offset ? String(BigInt(v) + BigInt(offset)) : v;
       });
     }
     return name;
@@ -60,5 +67,6 @@ function compileRule(from: string, to: string): CompiledRule {
     last = m.index + m[0].length;
   }
   if (last < from.length) tokens.push({ kind: "literal", text: from.slice(last) });
-  return { pattern: new NamePattern(tokens), template: to };
+  const counted = [...to.matchAll(TEMPLATE_USE)].flatMap((m) => (m[2] ? [m[1]!] : []));
+  return { pattern: new NamePattern(tokens), template: to, counted };
 }

@@ -26,6 +26,19 @@ describe("names maps", () => {
     expect(m.apply("head.projection.weight")).toBe("head.projection.weight");
   });
 
+  it("use {k-1} and {k+1} on numbers only: a rule counting a capture that is not one does not match", () => {
+    const m = new NameMap([
+      { from: "s{k}.{rest..}", to: "blocks.{k-1}.{rest}" },
+      { from: "s{k}.{rest..}", to: "named.{k}.{rest}" },
+      { from: "r{k}.{p}", to: "r{k+1}.{p}" },
+    ]);
+    expect(m.apply("s1.c.weight")).toBe("blocks.0.c.weight");
+    expect(m.apply("sx.c.weight")).toBe("named.x.c.weight");
+    expect(m.apply("s1x.c.weight")).toBe("named.1x.c.weight");
+    expect(m.apply("r9007199254740993.weight")).toBe("r9007199254740994.weight");
+    expect(m.apply("r-1.weight")).toBe("r-1.weight");
+  });
+
   it("refuse a brace that opens or closes no capture, in a pattern or a template", () => {
     for (const [from, to] of [
       ["{", "X"],
