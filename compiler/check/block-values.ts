@@ -10,6 +10,7 @@ import { isOpName } from "../ops";
 import type { Span } from "../span";
 import { describeValue, type BoundArgument, type Value } from "../values";
 import type { Ctx } from "./context";
+import { undecidedReads } from "./expressions";
 import * as M from "./messages";
 import * as P from "./parameter-messages";
 
@@ -44,7 +45,7 @@ export function blockValue(it: ValueEvaluator, e: A.Expr, slot: BlockSlot, ctx: 
       const test = it.expr(e.test, ctx);
       if (test.kind === "poison") return test;
       if (test.kind !== "bool") return ctx.reporter.fail(M.notBoolean(e.test.span, test));
-      if (test.value === undefined) return ctx.reporter.fail(M.undecidableCondition(e.test.span));
+      if (test.value === undefined) return ctx.reporter.fail(M.undecidableCondition(e.test.span, undecidedReads(e.test, ctx)));
       return blockValue(it, test.value ? e.then : e.otherwise, slot, ctx);
     }
     case "number":

@@ -4,6 +4,7 @@
  * can be is evaluated here, the same way in both modes.
  */
 import type * as A from "../ast";
+import { eachNameIn } from "../ast-names";
 import { ceilDiv, floorDiv, Poly } from "../dims/poly";
 import { isOpName } from "../ops";
 import { videoDims } from "../shapes";
@@ -15,7 +16,7 @@ import { Abandon, factsOf, type Ctx } from "./context";
 import * as M from "./messages";
 import * as P from "./parameter-messages";
 import { requireAll } from "./apply-op";
-import { decideDivides } from "./prover";
+import { decideDivides, signForSizes, type SignBound } from "./prover";
 import * as R from "./refutation-messages";
 
 export abstract class Evaluator {
@@ -125,7 +126,7 @@ export abstract class Evaluator {
     const a = this.expr(e.then, ctx);
     const b = this.expr(e.otherwise, ctx);
     if (a.kind === "dim" && b.kind === "dim" && a.poly.equals(b.poly)) return a;
-    return ctx.reporter.fail(M.undecidableCondition(e.test.span));
+    return ctx.reporter.fail(M.undecidableCondition(e.test.span, undecidedReads(e.test, ctx)));
   }
 
   private rounding(kind: "floor" | "ceil", operand: A.Expr, span: Span, ctx: Ctx): Value {
@@ -213,7 +214,7 @@ export abstract class Evaluator {
       case ">=": {
         const diff = a.sub(b);
         const v = diff.constantValue() ?? M.valueIn(diff, ctx);
-        if (v === undefined) return { kind: "bool", value: undefined, span: e.span };
+        if (v === undefined) return { kind: "bool", value: comparedForSizes(e.op, signForSizes(diff, factsOf(ctx))), span: e.span };
         const s = v.sign();
         const value = { "==": s === 0, "!=": s !== 0, "<": s < 0, "<=": s <= 0, ">": s > 0, ">=": s >= 0 }[e.op];
         return { kind: "bool", value, span: e.span };
@@ -272,6 +273,47 @@ export abstract class Evaluator {
       if (e instanceof Abandon) return undefined;
       throw e;
     }
+  }
+}
+
+/**
+ * What an undecided condition reads that has no value here, as its message
+ * names it: "the dimension variable S", "the parameters k and project".
+ */
+export function undecidedReads(test: A.Expr, ctx: Ctx): string {
+  const sizes = new Set<string>();
+  const parameters = new Set<string>();
+  eachNameIn(test, ({ ident }) => {
+    const v = ctx.vars.get(ident.name);
+    if (v?.kind === "bool" && v.value === undefined) parameters.add(ident.text);
+    if (v?.kind !== "dim") return;
+    for (const name of v.poly.symbols()) {
+      const info = ctx.symbols.get(name);
+      if (info && info.value === undefined) (info.size ? sizes : parameters).add(info.display);
+    }
+  });
+  const named = (noun: string, names: ReadonlySet<string>): string[] =>
+    names.size === 0 ? [] : [`the ${noun}${names.size > 1 ? "s" : ""} ${[...names].join(", ").replace(/, ([^,]*)$/, " and $1")}`];
+  return [...named("dimension variable", sizes), ...named("parameter", parameters)].join(sizes.size > 1 ? ", and " : " and ") || "a value not known here";
+}
+
+/**
+ * `a op b` from what the sizes fix of the sign of a − b: C >= 1 and 2C > C
+ * hold for every C, since dimension variables count from 1. Undefined where
+ * the bound leaves it open (C − 1 ≥ 0 decides `>=` but not `>`).
+ */
+function comparedForSizes(op: "==" | "!=" | "<" | "<=" | ">" | ">=", sign: SignBound | undefined): boolean | undefined {
+  switch (sign) {
+    case undefined:
+      return undefined;
+    case "positive":
+      return { "==": false, "!=": true, "<": false, "<=": false, ">": true, ">=": true }[op];
+    case "negative":
+      return { "==": false, "!=": true, "<": true, "<=": true, ">": false, ">=": false }[op];
+    case "non-negative":
+      return { "==": undefined, "!=": undefined, "<": false, "<=": undefined, ">": undefined, ">=": true }[op];
+    case "non-positive":
+      return { "==": undefined, "!=": undefined, "<": undefined, "<=": true, ">": false, ">=": undefined }[op];
   }
 }
 

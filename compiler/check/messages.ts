@@ -264,10 +264,11 @@ export function extentPart(at: Span, v: Value): Diagnostic {
   return makeDiagnostic("SF0204", at, { message: `an extent is made of numbers, found ${describeValue(v)}`, label: "here" });
 }
 
-export function undecidableCondition(at: Span): Diagnostic {
+/** `dependsOn`: what the condition reads that has no value here, "the dimension variable S". */
+export function undecidableCondition(at: Span, dependsOn: string): Diagnostic {
   return makeDiagnostic("SF0212", at, {
     message: "this condition cannot be decided for every value of the block's parameters",
-    label: "depends on a parameter",
+    label: `depends on ${dependsOn}`,
     help: "use an `if` statement, whose branches are checked separately, or make the value a parameter",
   });
 }

@@ -270,11 +270,56 @@ function quotients(a: Poly, b: Poly, free: readonly string[]): Poly[] {
  * (y ≥ 0), no coefficient is negative and the constant is positive.
  */
 function positiveForSizes(p: Poly): boolean {
-  const shifted = p.substitute(
+  const shifted = shiftedToSizes(p);
+  return shifted.constantTerm().sign() > 0 && shifted.termList().every((t) => t.coef.sign() >= 0);
+}
+
+/** p ≥ 0 wherever each of its symbols is at least 1: no coefficient in y = symbol − 1 is negative (C − 1, C² − C). */
+function nonNegativeForSizes(p: Poly): boolean {
+  return shiftedToSizes(p)
+    .termList()
+    .every((t) => t.coef.sign() >= 0);
+}
+
+function shiftedToSizes(p: Poly): Poly {
+  return p.substitute(
     (n) => Poly.symbol(n).add(Poly.ONE),
     () => true,
   );
-  return shifted.constantTerm().sign() > 0 && shifted.termList().every((t) => t.coef.sign() >= 0);
+}
+
+/** A bound on the sign of a dimension, as `sign(p)` compares with 0. */
+export type SignBound = "positive" | "non-negative" | "negative" | "non-positive";
+
+/**
+ * What sizes being at least 1 say of the sign of `p`, where every symbol
+ * without a value is a size and no floor atom is involved: C − 1 ≥ 0 and
+ * C > 0 for every C. Undefined where they say nothing (S − 7, or an `int`
+ * parameter, which may be 0).
+ */
+export function signForSizes(p: Poly, facts: Facts): SignBound | undefined {
+  const q = withSizesOnly(p, facts);
+  if (q === undefined) return undefined;
+  if (positiveForSizes(q)) return "positive";
+  if (positiveForSizes(q.neg())) return "negative";
+  if (nonNegativeForSizes(q)) return "non-negative";
+  if (nonNegativeForSizes(q.neg())) return "non-positive";
+  return undefined;
+}
+
+/** `p` with the bound values substituted, where every other symbol is a size and no floor atom is left; else undefined. */
+function withSizesOnly(p: Poly, facts: Facts): Poly | undefined {
+  const isSize = facts.isSize;
+  if (!isSize) return undefined;
+  const names = new Set<string>();
+  p.symbols(names);
+  if (![...names].every((n) => facts.valueOf(n) !== undefined || isSize(n))) return undefined;
+  const known = (n: string) => {
+    const v = facts.valueOf(n);
+    return v === undefined ? undefined : Poly.constant(v);
+  };
+  const q = p.substitute(known, facts.isInteger);
+  return q.hasFloorAtoms() ? undefined : q;
 }
 
 /**
@@ -282,17 +327,8 @@ function positiveForSizes(p: Poly): boolean {
  * no floor atom and one sign at every size (D for 2D − D, since D ≥ 1).
  */
 function nonZeroForSizes(p: Poly, facts: Facts): boolean {
-  const isSize = facts.isSize;
-  if (!isSize) return false;
-  const names = new Set<string>();
-  p.symbols(names);
-  if (![...names].every((n) => facts.valueOf(n) !== undefined || isSize(n))) return false;
-  const known = (n: string) => {
-    const v = facts.valueOf(n);
-    return v === undefined ? undefined : Poly.constant(v);
-  };
-  const q = p.substitute(known, facts.isInteger);
-  return !q.hasFloorAtoms() && (positiveForSizes(q) || positiveForSizes(q.neg()));
+  const sign = signForSizes(p, facts);
+  return sign === "positive" || sign === "negative";
 }
 
 /** The bound values, and 1 for every size without one: where a bracketed claim fails. */

@@ -204,7 +204,8 @@ export const CATALOGUE = {
   SF0212: {
     severity: "error",
     title: "condition cannot be decided",
-    explain: "A condition in a generic block that depends on a dimension and so cannot be decided once for all its values.",
+    explain:
+      "A condition in a generic block that depends on a dimension or a parameter and so cannot be decided once for all its values. One that holds for every size is decided: dimension variables count from 1, so `C >= 1` and `2C > C` are true.",
   },
   SF0213: {
     severity: "error",

@@ -9,7 +9,17 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { ceilDiv, floorDiv, Poly } from "../../compiler/dims/poly";
 import { Rational } from "../../compiler/dims/rational";
-import { compareDims, decideAtLeast, decideDivides, holdsAt, solveLinear, type Assignment, type Claim, type Facts } from "../../compiler/check/prover";
+import {
+  compareDims,
+  decideAtLeast,
+  decideDivides,
+  holdsAt,
+  signForSizes,
+  solveLinear,
+  type Assignment,
+  type Claim,
+  type Facts,
+} from "../../compiler/check/prover";
 
 const RUNS = { numRuns: 300 };
 
@@ -272,6 +282,41 @@ describe("compareDims over sizes (a block's dimension variables, each at least 1
     expect(kind(D.scale(Rational.of(2)), D, { ...generic, isSize: (n) => n !== "C" })).toBe("requires");
     // A floor can be what its argument is not: ⌈S/2⌉ = S at S = 1.
     expect(kind(ceilDiv(S, Poly.constant(2), isInteger), S)).toBe("requires");
+  });
+});
+
+describe("signForSizes (a block's dimension variables, each at least 1)", () => {
+  const generic: Facts = { isInteger, valueOf: () => undefined, isSize: isInteger };
+  const sizes: fc.Arbitrary<Env> = fc
+    .tuple(...NAMES.map((n) => (isInteger(n) ? fc.integer({ min: 1, max: 12 }).map((v) => Rational.of(v)) : smallRational)))
+    .map((vs) => new Map(NAMES.map((n, i) => [n, vs[i]!])));
+  const C = Poly.symbol("C");
+
+  test("the bound it gives holds at every size", () => {
+    let bounded = 0;
+    fc.assert(
+      fc.property(flat, sizes, (p, at) => {
+        const sign = signForSizes(p, generic);
+        if (sign === undefined) return;
+        bounded++;
+        const s = p.evaluate((n) => at.get(n))!.sign();
+        const holds = { positive: s > 0, "non-negative": s >= 0, negative: s < 0, "non-positive": s <= 0 }[sign];
+        expect(holds, `${p} is ${sign} but ${s} at ${[...at].join(" ")}`).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(bounded, "the polynomials drawn include bounded ones").toBeGreaterThan(10);
+  });
+
+  test("C − 1 and C² − C are non-negative, 2C − C and C positive; C − 2 and a symbol that is not a size are not bounded", () => {
+    expect(signForSizes(C.sub(Poly.ONE), generic)).toBe("non-negative");
+    expect(signForSizes(C.mul(C).sub(C), generic)).toBe("non-negative");
+    expect(signForSizes(C.scale(Rational.of(2)).sub(C), generic)).toBe("positive");
+    expect(signForSizes(Poly.ONE.sub(C), generic)).toBe("non-positive");
+    expect(signForSizes(C.neg(), generic)).toBe("negative");
+    expect(signForSizes(C.sub(Poly.constant(2)), generic)).toBeUndefined();
+    expect(signForSizes(C, { isInteger, valueOf: () => undefined })).toBeUndefined();
+    expect(signForSizes(Poly.symbol("β"), generic)).toBeUndefined();
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * Constructs: a pipe as a lateral transform, division by a block parameter as
  * a divisibility requirement, division by a sum that divides exactly, numeric
- * choice parameters, and ops that are the identity at their arguments making
- * no node.
+ * choice parameters, ops that are the identity at their arguments making no
+ * node, and conditions on sizes.
  */
 import { describe, expect, it } from "vitest";
 import { checkSource, elaborateSource, expectError, expectNoIssues } from "../support/compiler";
@@ -76,5 +76,21 @@ describe("numeric choice parameters", () => {
   it("refuse another with SF0112 listing them", () => {
     const r = elaborateSource(source, "Q", ["fs=1/3"]);
     expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["SF0112 `fs` is one of 1, 1/2, given 1/3"]);
+  });
+});
+
+describe("conditions on sizes", () => {
+  const block = (cond: string) => `block f(x: <T, S², C>, k: int = 1) -> <T, S², C> { return x |> conv(out: (${cond} ? C : 2C)) }`;
+
+  it("are decided where they hold for every size, since dimension variables count from 1", () => {
+    for (const cond of ["C >= 1", "C > 0", "2C > C", "C·C >= C", "S + 1 > S", "1 <= C", "C != 0"]) expectNoIssues(checkSource(block(cond)));
+  });
+
+  it("are SF0212 where they hold for some sizes only, naming what they depend on", () => {
+    const size = expectError(checkSource(block("C > 1")), "SF0212", { at: "C > 1" });
+    expect(size.primary.label).toBe("depends on the dimension variable C");
+    // An int parameter may be 0 or less: k >= 0 is not known.
+    const param = expectError(checkSource(block("k + C >= 1")), "SF0212", { at: "k + C >= 1" });
+    expect(param.primary.label).toBe("depends on the dimension variable C and the parameter k");
   });
 });
