@@ -534,28 +534,37 @@ export function argumentDimension(callee: string, formal: Poly, p: FormalDim, ct
   });
 }
 
-/** A dimension of an argument that must be a multiple of a factor is not: x = rv/av. */
+/**
+ * A dimension of an argument that no whole x gives: a·x + b = actual, with
+ * rv = actual − b and av = a, so x = rv/av. Where b is 0 that is "a multiple
+ * of a"; otherwise the equation is stated and the sizes that work are given.
+ */
 export function notAMultiple(callee: string, x: string, lin: { a: Poly; b: Poly }, p: FormalDim, rv: Rational, av: Rational, ctx: Ctx): Diagnostic {
   const who = ctx.inLateral ? "lateral link" : `\`${callee}\``;
   const what = p.axis === "frames" && ctx.inLateral ? `the Fast frames ${p.dimText}` : `${p.axis} ${p.dimText}`;
-  const down = rv.div(av).floor() * av.num;
-  const up = rv.div(av).ceil() * av.num;
+  const q = rv.div(av);
+  const offset = valueIn(lin.b, ctx) ?? Rational.ZERO;
+  // The whole x on either side of q, and the sizes they give: 7 or 9 frames for 2T + 1.
+  const xs = [q.floor(), q.ceil()].filter((v) => v > 0n);
+  const sizes = xs.map((v) => Rational.of(v).mul(av).add(offset)).filter((v) => v.isInteger() && v.sign() > 0);
   // A fix is concrete when the size comes straight from one parameter.
   const symbols = [...p.actual.symbols()];
   let help: string | undefined;
   let fix: ParameterFix | undefined;
   const [only] = symbols;
-  if (av.isInteger() && symbols.length === 1 && only !== undefined && p.actual.equals(Poly.symbol(only)) && lin.b.isZero()) {
+  if (symbols.length === 1 && only !== undefined && p.actual.equals(Poly.symbol(only)) && sizes.length > 0) {
     const info = ctx.symbols.get(only);
-    const candidates = [down, up].filter((v) => v > 0n);
-    help = `use ${candidates.map((v) => `${info?.display.replace(/`/g, "") ?? only} = ${v}`).join(" or ")}`;
-    if (info?.value !== undefined) fix = { parameter: only, values: candidates.map(String) };
-  } else if (av.isInteger()) help = `make ${p.actual} a multiple of ${av} (e.g. ${down > 0n ? down : up})`;
+    help = `use ${sizes.map((v) => `${info?.display.replace(/`/g, "") ?? only} = ${v}`).join(" or ")}`;
+    if (info?.value !== undefined) fix = { parameter: only, values: sizes.map(String) };
+  } else if (offset.isZero() && av.isInteger()) help = `make ${p.actual} a multiple of ${av} (e.g. ${q.floor() > 0n ? q.floor() * av.num : q.ceil() * av.num})`;
+  else if (sizes.length > 0) help = `make the argument's ${p.axis} ${sizes.join(" or ")} (${x} = ${xs.join(" or ")})`;
+  const given = show(p.actual, ctx);
+  const value = valueIn(p.actual, ctx) ?? rv.add(offset);
   return makeDiagnostic("SF0301", ctx.inLateral ?? p.span, {
-    message: `${who} needs ${what} to be a multiple of ${lin.a}`,
-    label: `${show(p.actual, ctx)} is not a multiple of ${show(lin.a, ctx)}`,
+    message: offset.isZero() ? `${who} needs ${what} to be a multiple of ${lin.a}` : `${who} needs ${what} with ${x} a whole number`,
+    label: offset.isZero() ? `${given} is not a multiple of ${show(lin.a, ctx)}` : `no whole ${x} gives ${given}`,
     related: [...provenance([p.actual, lin.a], ctx), { span: p.argSpan, label: `\`${callee}\` takes ${p.dimText} ${p.axis}` }],
-    notes: [`${p.dimText} = ${rv} gives ${x} = ${rv.div(av)}, not an integer`],
+    notes: [`${p.dimText} = ${value} gives ${x} = ${q}, not an integer`],
     help,
     ...(fix ? { fix } : {}),
   });
