@@ -25,8 +25,8 @@ const sameSpan = (a: Span, b: Span): boolean => a.file === b.file && a.start ===
 export function traceToUser(diagnostics: Diagnostic[], from: number, entry: BlockEntry, params: readonly NetworkParam[]): void {
   for (let k = from; k < diagnostics.length; k++) {
     const d = diagnostics[k]!;
-    if (isUserFile(d.primary.span.file)) continue;
-    diagnostics[k] = throughCall(d) ?? throughParameters(d, entry, params) ?? d;
+    if (isUserFile(d.primary.span.file)) diagnostics[k] = withFixInAlias(d, entry, params);
+    else diagnostics[k] = throughCall(d) ?? throughParameters(d, entry, params) ?? d;
   }
 }
 
@@ -131,6 +131,16 @@ function sourceText(entry: BlockEntry, s: Span): string {
   return "?";
 }
 
+/**
+ * A diagnostic in the user's own file whose fix is for a parameter an alias
+ * argument set: its help, worded for a --set, is worded for the alias instead.
+ */
+function withFixInAlias(d: Diagnostic, entry: BlockEntry, params: readonly NetworkParam[]): Diagnostic {
+  const param = d.fix && params.find((p) => p.name === d.fix!.parameter);
+  const help = param?.origin?.from === "alias" ? fixInAlias(d, entry, param.origin.text) : undefined;
+  return help ? { ...d, help } : d;
+}
+
 /** The help for a parameter fix, where the user sets the parameter. */
 function fixWhereWritten(d: Diagnostic, entry: BlockEntry, params: readonly NetworkParam[], culprit: Culprit | undefined): string | undefined {
   if (!d.fix) return undefined;
@@ -138,13 +148,20 @@ function fixWhereWritten(d: Diagnostic, entry: BlockEntry, params: readonly Netw
   if (!param?.origin) return undefined;
   const name = param.origin.text;
   if (culprit?.param.origin?.from === "setting") return `set ${name} too: ${d.fix.values.map((v) => `--set ${name}=${v}`).join(" or ")}`;
+  return fixInAlias(d, entry, name);
+}
+
+/** The help for a parameter fix as arguments of the alias that chooses the network's parameters. */
+function fixInAlias(d: Diagnostic, entry: BlockEntry, name: string): string | undefined {
+  if (!d.fix) return undefined;
   const alias = entry.alias;
   const item = alias && findAlias(alias.module.module.ast, alias.name);
   if (!alias || !item) return undefined;
   const text = alias.module.module.text;
   const args = item.args.filter((a) => a.name?.name !== d.fix!.parameter).map((a) => text.slice(a.span.start, a.span.end));
   const forms = d.fix.values.map((v) => `\`${item.target.text}(${[...args, `${name}: ${v}`].join(", ")})\``);
-  return `give \`${name}\` a whole value where \`${alias.name.text}\` chooses its parameters: ${forms.join(" or ")}`;
+  const value = d.code === "SF0205" ? "a whole value" : "a value that works";
+  return `give \`${name}\` ${value} where \`${alias.name.text}\` chooses its parameters: ${forms.join(" or ")}`;
 }
 
 function findAlias(file: A.SourceFile, name: A.Ident): A.NetworkAlias | undefined {

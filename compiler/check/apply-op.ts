@@ -70,7 +70,7 @@ function ruleContext(op: OpName, spanOf: (arg?: string) => Span, ctx: Ctx): Rule
     valueOf: (p) => M.valueIn(p, ctx),
     floorDiv: (n, d) => floorDiv(n, d, facts.isInteger),
     ceilDiv: (n, d) => ceilDiv(n, d, facts.isInteger),
-    requireIntegral: (p, what, arg) => requireIntegral(p, what, spanOf(arg), ctx),
+    requireIntegral: (p, what, arg, atLeast) => requireIntegral(p, what, spanOf(arg), ctx, atLeast),
     requireMultiple: (p, divisor, what, arg) => {
       const outcome = decideDivides(p, divisor, facts);
       switch (outcome.kind) {
@@ -123,8 +123,8 @@ export function requireAll(claims: readonly Claim[], what: string | RequirementT
   for (const claim of claims) ctx.mode.require({ ...claim, ...about, span, ...(origin ? { origin } : {}) }, ctx.assumptions);
 }
 
-/** Integer dimensions: proved, required of the callers (generic), or reported. */
-export function requireIntegral(p: Poly, what: string, span: Span, ctx: Ctx): void {
+/** Integer dimensions: proved, required of the callers (generic), or reported; `atLeast`: the least it may be. */
+export function requireIntegral(p: Poly, what: string, span: Span, ctx: Ctx, atLeast?: number): void {
   const outcome = decideIntegral(p, factsOf(ctx));
   switch (outcome.kind) {
     case "proved":
@@ -135,7 +135,7 @@ export function requireIntegral(p: Poly, what: string, span: Span, ctx: Ctx): vo
     case "refuted": {
       if (outcome.never) return ctx.reporter.fail(R.neverMet(span, what, p, Poly.ONE, outcome.never, outcome.evidence, ctx));
       const v = M.valueIn(p, ctx);
-      if (v !== undefined) ctx.reporter.fail(M.notIntegral(span, what, p, v, ctx));
+      if (v !== undefined) ctx.reporter.fail(M.notIntegral(span, what, p, v, ctx, atLeast));
       return;
     }
   }

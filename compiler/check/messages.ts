@@ -474,19 +474,29 @@ export function sizesDiffer(op: string, at: Span, what: string, found: Poly, exp
   });
 }
 
-export function notIntegral(at: Span, what: string, p: Poly, v: Rational, ctx: Ctx): Diagnostic {
+/** `atLeast`: the least the value may be (1 for a size), so that only roundings that work are suggested. */
+export function notIntegral(at: Span, what: string, p: Poly, v: Rational, ctx: Ctx, atLeast?: number): Diagnostic {
   // A parameter whose value is the fraction: the fix is a whole value for it.
   const [only] = p.symbols();
   const param = only !== undefined && p.equals(Poly.symbol(only)) ? ctx.symbols.get(only) : undefined;
+  const least = atLeast === undefined ? undefined : BigInt(atLeast);
+  const roundings = [
+    { value: v.floor(), of: (x: unknown) => `⌊${x}⌋` },
+    { value: v.ceil(), of: (x: unknown) => `⌈${x}⌉` },
+  ].filter((r) => least === undefined || r.value >= least);
+  // Both roundings below the least it may be (channels = −1/2): the least is the value to suggest.
+  const whole = roundings.length > 0 ? roundings : [{ value: least!, of: () => `at least ${least}` }];
   const help = param?.value
-    ? `give ${param.display} a whole value, e.g. --set ${only}=${v.floor()} (⌊${v}⌋) or --set ${only}=${v.ceil()} (⌈${v}⌉), or write the rounding where it is defined: ⌊…⌋ or ⌈…⌉`
-    : `write the rounding you mean: ⌊${p}⌋ = ${v.floor()} or ⌈${p}⌉ = ${v.ceil()}`;
+    ? `give ${param.display} a whole value, e.g. ${whole.map((r) => `--set ${only}=${r.value} (${r.of(v)})`).join(" or ")}, or write the rounding where it is defined: ⌊…⌋ or ⌈…⌉`
+    : roundings.length > 0
+      ? `write the rounding you mean: ${roundings.map((r) => `${r.of(p)} = ${r.value}`).join(" or ")}`
+      : `${what} must be a whole number, at least ${least}`;
   return makeDiagnostic("SF0205", at, {
     message: `${what} must be an integer, but ${p} = ${v}`,
     label: `${p} = ${v} is a fraction`,
     related: provenance([p], ctx),
     help,
-    ...(param?.value && only !== undefined ? { fix: { parameter: only, values: [String(v.floor()), String(v.ceil())] } } : {}),
+    ...(param?.value && only !== undefined ? { fix: { parameter: only, values: whole.map((r) => String(r.value)) } } : {}),
   });
 }
 

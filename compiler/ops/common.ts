@@ -75,8 +75,9 @@ export function checkWindowArgs(a: OpArgs, ctx: RuleContext, names: readonly str
     const w = a.window(name);
     const what = axesOf(name);
     w.forEach((p, i) => {
-      ctx.requireIntegral(p, what[i]!, name);
-      ctx.requireAtLeast(p, name === "pad" ? 0 : 1, what[i]!, name);
+      const least = name === "pad" ? 0 : 1;
+      ctx.requireIntegral(p, what[i]!, name, least);
+      ctx.requireAtLeast(p, least, what[i]!, name);
     });
   }
 }

@@ -64,7 +64,7 @@ export const CONSTANT_OPS = {
     rule(a, ctx) {
       const t = a.shape("type");
       t.dims.forEach((d) => {
-        ctx.requireIntegral(d, "dimension", "type");
+        ctx.requireIntegral(d, "dimension", "type", 1);
         ctx.requireAtLeast(d, 1, "dimension", "type");
       });
       if (a.has("values") === a.has("fill")) ctx.fail("SF0211", { message: "`constant` takes exactly one of `values` and `fill`", label: "here" });

@@ -35,10 +35,10 @@ const conv: OpRecord<ConvOp> = {
     const x = requireVideo(a.tensor("x"), ctx, "x", "conv");
     const out = a.dim("out");
     const groups = a.dim("groups");
-    ctx.requireIntegral(out, "output channels", "out");
+    ctx.requireIntegral(out, "output channels", "out", 1);
     ctx.requireAtLeast(out, 1, "output channels", "out");
     checkWindowArgs(a, ctx, ["kernel", "stride", "pad", "dilation"]);
-    ctx.requireIntegral(groups, "groups", "groups");
+    ctx.requireIntegral(groups, "groups", "groups", 1);
     ctx.requireAtLeast(groups, 1, "groups", "groups");
     ctx.requireMultiple(x.channels, groups, "input channels", "groups");
     ctx.requireMultiple(out, groups, "output channels", "groups");

@@ -38,7 +38,7 @@ export const DENSE_OPS = {
           { message: `\`linear\` needs a vector <C>, found ${formatType(x)}`, label: `this is ${formatType(x)}`, help: "pool it first, e.g. `gap(x)`" },
           "x",
         );
-      ctx.requireIntegral(a.dim("out"), "output features", "out");
+      ctx.requireIntegral(a.dim("out"), "output features", "out", 1);
       ctx.requireAtLeast(a.dim("out"), 1, "output features", "out");
       return { layout: "vector", dims: [a.dim("out")] };
     },

@@ -43,19 +43,19 @@ export const FRAMES_OPS = {
         ctx.fail("SF0211", { message: "`frames` takes exactly one of `every` (plain stride) and `count` (linspace)", label: "here" });
       if (a.has("count")) {
         const n = a.dim("count");
-        ctx.requireIntegral(n, "frame count", "count");
+        ctx.requireIntegral(n, "frame count", "count", 1);
         ctx.requireAtLeast(n, 1, "frame count", "count");
         const from = a.dim("from");
-        ctx.requireIntegral(from, "first frame", "from");
+        ctx.requireIntegral(from, "first frame", "from", 0);
         ctx.requireAtLeast(from, 0, "first frame", "from");
         ctx.requireAtLeast(x.frames.sub(from).sub(n), 0, "frames left after selection (the clip must have at least `count` frames from `from`)", "count");
         return videoType(n, x.height, x.width, x.channels);
       }
       const s = a.dim("every");
       const from = a.dim("from");
-      ctx.requireIntegral(s, "frame stride", "every");
+      ctx.requireIntegral(s, "frame stride", "every", 1);
       ctx.requireAtLeast(s, 1, "frame stride", "every");
-      ctx.requireIntegral(from, "first frame", "from");
+      ctx.requireIntegral(from, "first frame", "from", 0);
       ctx.requireAtLeast(from, 0, "first frame", "from");
       const n = ctx.ceilDiv(x.frames.sub(from), s);
       ctx.requireAtLeast(n, 1, "selected frames");

@@ -30,7 +30,7 @@ export const LAYOUT_OPS = {
       const x = a.tensor("x");
       const to = a.shape("to");
       to.dims.forEach((d) => {
-        ctx.requireIntegral(d, "target dimension", "to");
+        ctx.requireIntegral(d, "target dimension", "to", 1);
         ctx.requireAtLeast(d, 1, "target dimension", "to");
       });
       const before = elementCount(x);

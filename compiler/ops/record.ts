@@ -44,8 +44,12 @@ export interface RuleContext {
   valueOf(p: Poly): Rational | undefined;
   floorDiv(n: Poly, d: Poly): Poly;
   ceilDiv(n: Poly, d: Poly): Poly;
-  /** Reports (or, in a generic block, records as a requirement) unless `p` is an integer. */
-  requireIntegral(p: Poly, what: string, argName?: string): void;
+  /**
+   * Reports (or, in a generic block, records as a requirement) unless `p` is
+   * an integer. `atLeast`: the least it may be (1 for a size), so that the
+   * roundings a message suggests are values that work.
+   */
+  requireIntegral(p: Poly, what: string, argName?: string, atLeast?: number): void;
   /** Reports (or, in a generic block, records) unless `divisor` divides `p`. */
   requireMultiple(p: Poly, divisor: Poly, what: string, argName?: string): void;
   /** Reports unless `p` ≥ `min` wherever it can be decided. */

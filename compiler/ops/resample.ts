@@ -42,11 +42,11 @@ function rule(opName: string) {
       a.window("by").forEach((f, i) => {
         const v = ctx.valueOf(f);
         if (v !== undefined && v.sign() <= 0) ctx.fail("SF0211", { message: `the ${AXES[i]} factor must be positive, found ${v}`, label: "here" }, "by");
-        ctx.requireIntegral(spatial[i]!.mul(f), `resized ${AXES[i]} ${spatial[i]!.mul(f)}`, "by");
+        ctx.requireIntegral(spatial[i]!.mul(f), `resized ${AXES[i]} ${spatial[i]!.mul(f)}`, "by", 1);
       });
     else
       a.window("to").forEach((n, i) => {
-        ctx.requireIntegral(n, `target ${AXES[i]}`, "to");
+        ctx.requireIntegral(n, `target ${AXES[i]}`, "to", 1);
         ctx.requireAtLeast(n, 1, `target ${AXES[i]}`, "to");
       });
     return videoType(...resizedDims(a), x.channels);

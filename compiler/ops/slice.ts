@@ -88,9 +88,9 @@ export const SLICE_OPS = {
       if (!axes) return ctx.fail("SF0211", { message: `unknown axis "${a.word("axis")}"`, label: "here", help: `the axes are ${AXIS_NAMES}` }, "axis");
       const from = a.dim("from");
       const step = a.dim("step");
-      ctx.requireIntegral(from, "first index", "from");
+      ctx.requireIntegral(from, "first index", "from", 0);
       ctx.requireAtLeast(from, 0, "first index", "from");
-      ctx.requireIntegral(step, "step", "step");
+      ctx.requireIntegral(step, "step", "step", 1);
       ctx.requireAtLeast(step, 1, "step", "step");
       const dims = x.dims.map((n, i) => {
         if (!axes.includes(i)) return n;
