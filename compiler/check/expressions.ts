@@ -5,7 +5,7 @@
  */
 import type * as A from "../ast";
 import { eachNameIn } from "../ast-names";
-import { ceilDiv, floorDiv, Poly } from "../dims/poly";
+import { ceilDiv, exactDiv, floorDiv, Poly } from "../dims/poly";
 import { isOpName } from "../ops";
 import { videoDims } from "../shapes";
 import type { Span } from "../span";
@@ -237,7 +237,7 @@ export abstract class Evaluator {
     const outcome = decideDivides(a, b, facts);
     if (outcome.kind === "refuted" && outcome.never) return ctx.reporter.fail(R.neverMet(e.span, undefined, a, b, outcome.never, outcome.evidence, ctx));
     if (outcome.kind === "requires") requireAll(outcome.claims, { sizes: [a, b], word: ([n, d]) => R.wholeNumberText(n!, d!) }, e.span, ctx);
-    return { kind: "dim", poly: floorDiv(a, b, facts.isInteger), span: e.span };
+    return { kind: "dim", poly: exactDiv(a, b, facts.isInteger), span: e.span };
   }
 
   private remainder(a: Poly, b: Poly, e: Extract<A.Expr, { kind: "binary" }>, ctx: Ctx): Value {

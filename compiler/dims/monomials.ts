@@ -11,7 +11,12 @@ export type IntegerSymbols = (name: string) => boolean;
 
 export type Factor =
   | { readonly kind: "var"; readonly name: string; readonly key: string }
-  | { readonly kind: "floor"; readonly num: Poly; readonly den: Poly; readonly key: string };
+  /**
+   * ⌊num/den⌋. `exact`: a division written exact (C/r), which is whole
+   * wherever the requirement that den divides num holds, so it prints as
+   * written. Not part of the key: it equals the floor wherever it is defined.
+   */
+  | { readonly kind: "floor"; readonly num: Poly; readonly den: Poly; readonly key: string; readonly exact?: true };
 
 export interface Power {
   readonly factor: Factor;

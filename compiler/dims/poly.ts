@@ -69,8 +69,9 @@ export class Poly {
     return new Poly(out);
   }
 
-  private static atom(num: Poly, den: Poly): Poly {
-    const factor: Factor = { kind: "floor", num, den, key: `⌊(${num.key})/(${den.key})⌋` };
+  private static atom(num: Poly, den: Poly, exact: boolean): Poly {
+    const key = `⌊(${num.key})/(${den.key})⌋`;
+    const factor: Factor = exact ? { kind: "floor", num, den, key, exact } : { kind: "floor", num, den, key };
     return Poly.fromTerms([{ powers: [{ factor, exp: 1 }], coef: Rational.ONE }]);
   }
 
@@ -227,7 +228,8 @@ export class Poly {
           base = bound ?? Poly.symbol(p.factor.name);
         } else {
           changed = true;
-          base = floorDiv(p.factor.num.substitute(binding, ints), p.factor.den.substitute(binding, ints), ints);
+          const [num, den] = [p.factor.num.substitute(binding, ints), p.factor.den.substitute(binding, ints)];
+          base = p.factor.exact ? exactDiv(num, den, ints) : floorDiv(num, den, ints);
         }
         for (let i = 0; i < p.exp; i++) acc = acc.mul(base);
       }
@@ -424,8 +426,8 @@ export class Poly {
     return s;
   }
 
-  /** For floorDiv: the terms, so integer multiples of the divisor can be taken out. */
-  static splitFloor(n: Poly, d: Poly, ints: IntegerSymbols): Poly {
+  /** For floorDiv and exactDiv: the terms, so integer multiples of the divisor can be taken out. */
+  static splitFloor(n: Poly, d: Poly, ints: IntegerSymbols, exact = false): Poly {
     const c = d.constantValue();
     if (c !== undefined) {
       if (c.sign() <= 0) throw new RangeError("floor division by a non-positive constant");
@@ -456,6 +458,8 @@ export class Poly {
       let m = 1n;
       for (const t of rest.termList()) m = (m / gcd(m, t.coef.den)) * t.coef.den;
       let num = rest.scale(Rational.of(m));
+      // An exact division prints as one only while its atom keeps the quotient's value (below, b/g may be floored).
+      let asWritten = exact;
       if (allIntegral) {
         // ⌊(gX + b)/(gm')⌋ = ⌊(X + ⌊b/g⌋)/m'⌋ for integer X (nested floors), so
         // ⌈2S/4⌉ and ⌈S/2⌉ meet: reduce by the gcd of m and the symbolic coefficients.
@@ -463,15 +467,16 @@ export class Poly {
         for (const t of num.termList()) if (t.powers.length > 0) g = gcd(g, t.coef.num);
         if (g > 1n) {
           const b = num.constantTerm();
+          asWritten &&= b.div(Rational.of(g)).isInteger();
           const reduced = num.sub(Poly.constant(b)).scale(Rational.of(1n, g));
           num = reduced.add(Poly.constant(Rational.of(b.div(Rational.of(g)).floor())));
           m /= g;
         }
       }
-      return out.add(Poly.atom(num, Poly.constant(m)));
+      return out.add(Poly.atom(num, Poly.constant(m), asWritten));
     }
     // A symbolic divisor: take out the terms it divides, then settle a constant remainder.
-    if (!d.isIntegral(ints)) return Poly.atom(n, d);
+    if (!d.isIntegral(ints)) return Poly.atom(n, d, exact);
     if (d.terms.length > 1) {
       // A sum divides no single term (q·d has at least two terms), but it may divide the whole: ⌊(C² + C)/(C + 1)⌋ = C.
       const whole = n.divExact(d);
@@ -493,13 +498,22 @@ export class Poly {
     if (r !== undefined && r.compare(Rational.ONE) < 0 && r.compare(Rational.of(-1)) >= 0) {
       return r.sign() >= 0 ? out : out.sub(Poly.ONE);
     }
-    return out.add(Poly.atom(rest, d));
+    return out.add(Poly.atom(rest, d, exact));
   }
 }
 
 /** ⌊n/d⌋ in canonical form; d must be positive. Exact when it can be. */
 export function floorDiv(n: Poly, d: Poly, ints: IntegerSymbols): Poly {
   return Poly.splitFloor(n, d, ints);
+}
+
+/**
+ * n/d written as an exact division that is not a polynomial (C/r): the floor,
+ * which it equals wherever d divides n (a requirement its caller records),
+ * printed as the division written.
+ */
+export function exactDiv(n: Poly, d: Poly, ints: IntegerSymbols): Poly {
+  return Poly.splitFloor(n, d, ints, true);
 }
 
 /** ⌈n/d⌉ = ⌊(n + d − 1)/d⌋ for integer n and positive integer d. */
@@ -533,11 +547,15 @@ export function asCeiling(f: Extract<Factor, { kind: "floor" }>): { num: Poly; d
   return nested ? { num: nested.num, den: nested.den * d.num } : { num: inner, den: d.num };
 }
 
-function formatFactor(p: Power): string {
+/** `last`: the term's last factor, with a whole coefficient, where an exact division may stand unbracketed (2T·C/r). */
+function formatFactor(p: Power, last: boolean): string {
   let base: string;
-  const ceiling = p.factor.kind === "floor" ? asCeiling(p.factor) : undefined;
+  const ceiling = p.factor.kind === "floor" && !p.factor.exact ? asCeiling(p.factor) : undefined;
   if (p.factor.kind === "var") base = p.factor.name;
-  else if (ceiling) base = `⌈${ceiling.num.operandText()}/${ceiling.den}⌉`;
+  else if (p.factor.exact) {
+    const division = `${p.factor.num.operandText()}/${p.factor.den.divisorText()}`;
+    base = last && p.exp === 1 ? division : `(${division})`;
+  } else if (ceiling) base = `⌈${ceiling.num.operandText()}/${ceiling.den}⌉`;
   else if (p.factor.den.constantValue()?.equals(Rational.ONE)) base = `⌊${p.factor.num}⌋`;
   else base = `⌊${p.factor.num.operandText()}/${p.factor.den.divisorText()}⌋`;
   if (p.exp === 1) return base;
@@ -557,8 +575,8 @@ function joinFactors(parts: string[]): string {
 }
 
 function formatTerm(t: Term): string {
-  const factors = joinFactors(t.powers.map(formatFactor));
   const { num, den } = t.coef;
+  const factors = joinFactors(t.powers.map((p, i) => formatFactor(p, i === t.powers.length - 1 && den === 1n)));
   if (factors === "") return t.coef.toString();
   const numPart = num === 1n ? factors : `${num}${/^[0-9]/.test(factors) ? "·" : ""}${factors}`;
   return den === 1n ? numPart : `${numPart}/${den}`;

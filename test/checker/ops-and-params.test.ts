@@ -191,8 +191,8 @@ block scaled(x: <T, S², C>, k: 1 | 1/2 = 1) -> <T, S², C> {
 
   it("refuses a value not known where the block is checked, pointing at the parameter to give choices (SF0112), and a default of another kind (SF0204)", () => {
     const plain = `${SCALED}block halve(x: <T, S², C>, j: int = 2) -> <T, S², C> {\n  return scaled(x, k: 1/j)\n}\n`;
-    const unknown = expectError(checkSource(plain), "SF0112", { at: "1/j", message: "which is not known here" });
-    expect(unknown.help).toMatch(/give `j` a choice of numbers too/);
+    const unknown = expectError(checkSource(plain), "SF0112", { at: "1/j", message: "given 1/j, which is not known here" });
+    expect(unknown.help).toMatch(/give `j` a choice of numbers too .* so that 1\/j is checked/);
     expect(codes(checkSource(plain))).toEqual(["SF0112"]);
     expectError(checkSource(SCALED.replace("= 1)", '= "one")')), "SF0204", { at: '"one"', message: "`k` of `scaled` is a number" });
     // An unknown name for a default is reported, not thrown out of the check.

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { IntegerSymbols } from "../../compiler/dims/monomials";
-import { Poly, ceilDiv, floorDiv } from "../../compiler/dims/poly";
+import { Poly, ceilDiv, exactDiv, floorDiv } from "../../compiler/dims/poly";
 import { Rational } from "../../compiler/dims/rational";
 
 // β is the SlowFast channel ratio (1/8): a rational parameter, unlike α.
@@ -122,6 +122,36 @@ describe("divisors as printed", () => {
     expect(fl(S, prod(α, m)).toString()).toBe("⌊S/(αm)⌋");
     expect(fl(S, α).toString()).toBe("⌊S/α⌋");
     expect(fl(S.add(k(1)), α).toString()).toBe("⌊(S + 1)/α⌋");
+  });
+});
+
+describe("exact divisions as printed", () => {
+  const ex = (n: Poly, d: Poly) => exactDiv(n, d, ints);
+
+  test("print as written, C/α and not ⌊C/α⌋, and equal the floor they stand for", () => {
+    expect(ex(C, α).toString()).toBe("C/α");
+    expect(ex(C.add(k(1)), α).toString()).toBe("(C + 1)/α");
+    expect(ex(C, α).equals(fl(C, α))).toBe(true);
+    expect(ex(prod(C, α).add(S), α).toString()).toBe("C + S/α");
+  });
+
+  test("are bracketed where a factor or power follows or a fraction multiplies them", () => {
+    expect(prod(k(2), T, ex(C, α)).toString()).toBe("2T·C/α");
+    expect(prod(ex(C, α), ex(C, α)).toString()).toBe("(C/α)²");
+    expect(ex(C, α).scale(Rational.of(1, 2)).toString()).toBe("(C/α)/2");
+  });
+
+  test("stay as written when a call binds the divisor, unless the floor's form no longer has the quotient's value", () => {
+    expect(
+      ex(C, α)
+        .substitute((n) => (n === "α" ? k(4) : undefined), ints)
+        .toString(),
+    ).toBe("C/4");
+    expect(
+      ex(prod(k(2), S).add(k(1)), α)
+        .substitute((n) => (n === "α" ? k(4) : undefined), ints)
+        .toString(),
+    ).toBe("⌊S/2⌋");
   });
 });
 
