@@ -491,9 +491,11 @@ export function notIntegral(at: Span, what: string, p: Poly, v: Rational, ctx: C
     : roundings.length > 0
       ? `write the rounding you mean: ${roundings.map((r) => `${r.of(p)} = ${r.value}`).join(" or ")}`
       : `${what} must be a whole number, at least ${least}`;
+  // A number written as such (1/2) is its own value: "1/2 = 1/2" says nothing.
+  const value = p.constantValue() === undefined ? `${p} = ${v}` : `${v}`;
   return makeDiagnostic("SF0205", at, {
-    message: `${what} must be an integer, but ${p} = ${v}`,
-    label: `${p} = ${v} is a fraction`,
+    message: `${what} must be an integer, but ${p.constantValue() === undefined ? value : `it is ${value}`}`,
+    label: `${value} is a fraction`,
     related: provenance([p], ctx),
     help,
     ...(param?.value && only !== undefined ? { fix: { parameter: only, values: whole.map((r) => String(r.value)) } } : {}),

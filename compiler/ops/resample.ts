@@ -1,5 +1,7 @@
 /** Resampling of time and space: nearest or linear, by factors or to a size. */
 import type { Poly } from "../dims/poly";
+import type { Rational } from "../dims/rational";
+import type { DiagnosticParts } from "../diagnostics/diagnostic";
 import { intAttribute } from "../emit/onnx-attributes";
 import { DataType } from "../emit/onnx-enums";
 import { writtenVideo } from "../shapes";
@@ -42,7 +44,10 @@ function rule(opName: string) {
       a.window("by").forEach((f, i) => {
         const v = ctx.valueOf(f);
         if (v !== undefined && v.sign() <= 0) ctx.fail("SF0211", { message: `the ${AXES[i]} factor must be positive, found ${v}`, label: "here" }, "by");
-        ctx.requireIntegral(spatial[i]!.mul(f), `resized ${AXES[i]} ${spatial[i]!.mul(f)}`, "by", 1);
+        const resized = spatial[i]!.mul(f);
+        const rv = ctx.valueOf(resized);
+        if (rv !== undefined && !rv.isInteger()) ctx.fail("SF0205", fractionalResize(opName, i, spatial, a.window("by"), ctx), "by");
+        ctx.requireIntegral(resized, `resized ${AXES[i]} ${resized}`, "by", 1);
       });
     else
       a.window("to").forEach((n, i) => {
@@ -50,6 +55,27 @@ function rule(opName: string) {
         ctx.requireAtLeast(n, 1, `target ${AXES[i]}`, "to");
       });
     return videoType(...resizedDims(a), x.channels);
+  };
+}
+
+/**
+ * A factor that makes axis `i` a fraction (8 × 1/3): said in the terms the
+ * user wrote, the size and the factor, with the sizes `to` could give instead.
+ */
+function fractionalResize(opName: string, i: number, sizes: readonly Poly[], factors: readonly Poly[], ctx: RuleContext): DiagnosticParts {
+  const size = ctx.valueOf(sizes[i]!) ?? sizes[i]!;
+  const factor = ctx.valueOf(factors[i]!) ?? factors[i]!;
+  const resized = sizes.map((n, j) => ctx.valueOf(n.mul(factors[j]!)));
+  // Each fractional size rounded down (where that leaves one) or up: `to: 4×2²` or `to: 4×3²`.
+  const rounded = (round: (r: Rational) => bigint) =>
+    resized.every((r) => r !== undefined) ? resized.map((r) => (r.isInteger() ? r.num : round(r))) : undefined;
+  const targets = [rounded((r) => r.floor()), rounded((r) => r.ceil())].filter((t): t is bigint[] => t !== undefined && t.every((n) => n >= 1n));
+  const window = ([t, h, w]: readonly bigint[]) => (h === w ? `${t}×${h}²` : `${t}×${h}×${w}`);
+  const sizesText = [...new Set(targets.map(window))].map((t) => `\`to: ${t}\``).join(" or ");
+  return {
+    message: `\`${opName}\` makes the ${AXES[i]} ${size} × ${factor} = ${resized[i]}, not a whole number`,
+    label: `${AXES[i]} factor ${factor}`,
+    help: `give a factor that leaves the ${AXES[i]} whole${sizesText ? `, or the size you mean: ${sizesText}` : ""}`,
   };
 }
 
