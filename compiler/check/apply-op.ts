@@ -31,7 +31,12 @@ export function applyOp(
   const spanOf = (arg?: string): Span => (arg && argSpans.get(arg)) || bound.get(arg ?? "")?.span || at.span;
   const args = opArgs(name, bound, (d) => it.reporter.fail(d), spanOf);
   const record = OPS[name];
+  const reported = ctx.reporter.diagnostics.length;
   const type = record.rule(args, ruleContext(name, spanOf, ctx));
+  // Sizes that differ were reported (every axis that does), and the rule went
+  // on: its result is not what the program means, and would only be blamed
+  // again where it is used.
+  if (ctx.reporter.diagnostics.length > reported) return { kind: "poison", span: at.span };
   // An op that changes nothing here (upsample by 1×1²) makes no node: its input is its value.
   const x = bound.get("x");
   if (record.isIdentity?.(args) && x?.kind === "tensor") return { ...x, type, span: at.span };
@@ -112,7 +117,8 @@ function requireEqual(op: OpName, found: Poly, expected: Poly, what: string, spa
       requireAll(outcome.claims, what, span, ctx);
       return true;
     case "refuted":
-      ctx.reporter.report(M.sizesDiffer(op, span, what, found, expected, ctx));
+      // An op that needs them equal for all values says itself what that means (reshape: SF0208).
+      if (!mustProve) ctx.reporter.report(M.sizesDiffer(op, span, what, found, expected, ctx));
       return false;
   }
 }

@@ -466,11 +466,18 @@ export function tooSmall(op: string, at: Span, what: string, p: Poly, v: Rationa
 }
 
 export function sizesDiffer(op: string, at: Span, what: string, found: Poly, expected: Poly, ctx: Ctx): Diagnostic {
+  // "channels differ", "frames of concat's tensor 2 differ", but "the inner dimension differs".
+  const verb = /^(channels|frames)\b/.test(what) ? "differ" : "differs";
+  const symbolic = ctx.mode.kind === "generic" && found.symbols().size + expected.symbols().size > 0;
   return makeDiagnostic("SF0202", at, {
-    message: `${lateralPrefix(ctx)}${what} differ: ${show(found, ctx)} vs ${show(expected, ctx)}`,
+    message: `${lateralPrefix(ctx)}${what} ${verb}: ${show(found, ctx)} vs ${show(expected, ctx)}`,
     label: `\`${op}\` needs them equal`,
     related: provenance([found, expected], ctx),
-    notes: [`${found} = ${expected} does not hold${ctx.mode.kind === "generic" ? " for every value of the block's parameters" : ""}`],
+    // Two numbers that differ need no note saying so.
+    notes:
+      found.constantValue() !== undefined && expected.constantValue() !== undefined
+        ? []
+        : [`${found} = ${expected} does not hold${symbolic ? " for every value of the block's parameters" : ""}`],
   });
 }
 

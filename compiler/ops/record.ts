@@ -57,7 +57,8 @@ export interface RuleContext {
   /**
    * Reports unless equal; returns whether they are. In a generic block,
    * sizes that agree only for some arguments become a requirement of the
-   * block, unless `proved` asks for equality for all of them.
+   * block, unless `proved` asks for equality for all of them: the op then
+   * reports any failure itself, and this reports nothing.
    */
   requireEqual(found: Poly, expected: Poly, what: string, argName?: string, proved?: "proved"): boolean;
   /** Reports the failure and abandons this op. */
