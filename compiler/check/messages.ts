@@ -176,10 +176,20 @@ export function networkCalled(callee: A.Ident): Diagnostic {
   });
 }
 
-export function inputMisused(callee: A.Ident, inBlock: boolean): Diagnostic {
+/** `input(...)` in a block, piped into, or given other than one type (`given`: the arguments, named or not). */
+export function inputMisused(callee: A.Ident, misuse: "in a block" | "piped" | { readonly given: readonly A.Argument[] }): Diagnostic {
+  if (misuse === "in a block")
+    return makeDiagnostic("SF0117", callee.span, {
+      message: "`input(<type>)` declares a graph input, in a network body only",
+      label: "not allowed in a block",
+    });
+  if (misuse === "piped")
+    return makeDiagnostic("SF0117", callee.span, { message: "`input(<type>)` declares a graph input: nothing can be piped into it", label: "piped into" });
+  const n = misuse.given.length;
+  const named = misuse.given.find((a) => a.name);
   return makeDiagnostic("SF0117", callee.span, {
-    message: "`input(<type>)` declares a graph input, in a network body only",
-    label: inBlock ? "not allowed in a block" : "takes one type",
+    message: "`input(<type>)` takes exactly one type",
+    label: named?.name ? `a named argument \`${named.name.text}\`` : n === 0 ? "no type given" : `given ${n} arguments`,
   });
 }
 

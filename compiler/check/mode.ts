@@ -80,7 +80,7 @@ export class GenericMode implements Mode {
   }
 
   graphInput(c: A.CallExpr, _piped: boolean, _typeOf: unknown, ctx: Ctx): Value {
-    return ctx.reporter.fail(M.inputMisused(c.callee, true));
+    return ctx.reporter.fail(M.inputMisused(c.callee, "in a block"));
   }
 
   opResult(_op: OpName, _args: OpArgs, _bound: unknown, type: TensorType, at: { span: Span }): Value {
@@ -106,7 +106,8 @@ export class InstanceMode implements Mode {
 
   graphInput(c: A.CallExpr, piped: boolean, typeOf: (e: A.Expr) => TensorType | undefined, ctx: Ctx): Value {
     const [arg, ...more] = c.args ?? [];
-    if (piped || !arg || more.length > 0 || arg.name) return ctx.reporter.fail(M.inputMisused(c.callee, false));
+    if (piped) return ctx.reporter.fail(M.inputMisused(c.callee, "piped"));
+    if (!arg || more.length > 0 || arg.name) return ctx.reporter.fail(M.inputMisused(c.callee, { given: c.args ?? [] }));
     const type = typeOf(arg.value);
     if (!type) return { kind: "poison", span: c.span };
     const shape = concreteShape(type, c.span, ctx);
