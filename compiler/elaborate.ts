@@ -21,7 +21,7 @@ import { bareWord } from "./check/signature";
 import { readWhole } from "./program";
 import type { BlockEntry, ModuleScope } from "./scope";
 import type { Span } from "./span";
-import { BlockParamValue, blockValueText, type Value } from "./values";
+import { BlockParamValue, blockValueText, describeValue, type Value } from "./values";
 import { thousands } from "./thousands";
 
 export interface ParamOverride {
@@ -242,7 +242,7 @@ function sourceValue(p: ParamDecl, source: A.Expr, interpreter: Interpreter, ctx
     case "extent":
     case "list":
     case "type":
-      diagnostics.push(P.parameterValueKind(source.span));
+      diagnostics.push(P.parameterValueKind(p.name, source.span, describeValue(v), v.kind === "extent"));
       return undefined;
   }
 }

@@ -23,8 +23,13 @@ export function parameterNotANumber(name: A.Ident, at: Span): Diagnostic {
   return makeDiagnostic("SF0112", at, { message: `the value of \`${name.text}\` is not a number`, label: "here" });
 }
 
-export function parameterValueKind(at: Span): Diagnostic {
-  return makeDiagnostic("SF0112", at, { message: "a parameter's value must be a number or a string", label: "here" });
+/** `found`: what the value is instead ("an extent (a×b×c)"); `extent`: it is one, which a parameter can hold one side of. */
+export function parameterValueKind(name: A.Ident, at: Span, found: string, extent: boolean): Diagnostic {
+  return makeDiagnostic("SF0112", at, {
+    message: `a parameter's value must be a number, a word or a boolean, found ${found}`,
+    label: "here",
+    help: extent ? `a parameter holds one number: give \`${name.text}\` one side, and write the extent where it is used (\`1×${name.text}²\`)` : undefined,
+  });
 }
 
 /**

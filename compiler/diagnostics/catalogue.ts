@@ -82,7 +82,7 @@ export const CATALOGUE = {
     severity: "error",
     title: "invalid parameter value",
     explain:
-      "A parameter value that cannot be used: not a number, not one of a choice parameter's words, or a fraction for an int; or a --set value that cannot be read: an expression (4+4) rather than a value, or a fraction over 0.",
+      "A parameter value that cannot be used: neither a number, a word nor a boolean (an extent such as 2², a list), not one of a choice parameter's words, or a fraction for an int; or a --set value that cannot be read: an expression (4+4) rather than a value, or a fraction over 0.",
   },
   SF0113: {
     severity: "error",
