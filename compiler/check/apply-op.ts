@@ -15,6 +15,7 @@ import type { Value } from "../values";
 import { factsOf, type Ctx, type RequirementTopic } from "./context";
 import type { Interpreter } from "./interpreter";
 import * as M from "./messages";
+import * as O from "./op-messages";
 import { compareDims, decideAtLeast, decideDivides, decideIntegral, type Claim, type Facts } from "./prover";
 import * as R from "./refutation-messages";
 
@@ -88,14 +89,14 @@ function ruleContext(op: OpName, spanOf: (arg?: string) => Span, ctx: Ctx): Rule
           return fail(
             outcome.never
               ? R.neverMet(spanOf(arg), what, p, divisor, outcome.never, outcome.evidence, ctx)
-              : M.notMultipleForOp(op, spanOf(arg), what, p, divisor, ctx),
+              : O.notMultipleForOp(op, spanOf(arg), what, p, divisor, ctx),
           );
       }
     },
     requireAtLeast: (p, min, what, arg) => {
       if (decideAtLeast(p, Rational.of(min), facts).kind === "refuted") {
         const v = M.valueIn(p, ctx);
-        if (v !== undefined) fail(M.tooSmall(op, spanOf(arg), what, p, v, min, ctx));
+        if (v !== undefined) fail(O.tooSmall(op, spanOf(arg), what, p, v, min, ctx));
       }
       ctx.mode.atLeast?.(p, min, what, spanOf(arg));
     },
@@ -118,7 +119,7 @@ function requireEqual(op: OpName, found: Poly, expected: Poly, what: string, spa
       return true;
     case "refuted":
       // An op that needs them equal for all values says itself what that means (reshape: SF0208).
-      if (!mustProve) ctx.reporter.report(M.sizesDiffer(op, span, what, found, expected, ctx));
+      if (!mustProve) ctx.reporter.report(O.sizesDiffer(op, span, what, found, expected, ctx));
       return false;
   }
 }
@@ -141,7 +142,7 @@ export function requireIntegral(p: Poly, what: string, span: Span, ctx: Ctx, atL
     case "refuted": {
       if (outcome.never) return ctx.reporter.fail(R.neverMet(span, what, p, Poly.ONE, outcome.never, outcome.evidence, ctx));
       const v = M.valueIn(p, ctx);
-      if (v !== undefined) ctx.reporter.fail(M.notIntegral(span, what, p, v, ctx, atLeast));
+      if (v !== undefined) ctx.reporter.fail(O.notIntegral(span, what, p, v, ctx, atLeast));
       return;
     }
   }

@@ -101,7 +101,7 @@ export function lateralFrames(s: A.LateralStmt, transformed: Poly, target: Poly,
   });
 }
 
-const lateralPrefix = (ctx: Ctx): string => (ctx.inLateral ? "lateral link: " : "");
+export const lateralPrefix = (ctx: Ctx): string => (ctx.inLateral ? "lateral link: " : "");
 
 // ------------------------------------------------------- blocks and calls
 
@@ -455,69 +455,6 @@ const wrapTimes = (p: Poly): string => (/[ +−/]/.test(p.toString()) ? `(${p})`
 /** t×h×w as the language writes a window: 1×3², 3×1×1. */
 const windowText = ([t, h, w]: readonly [Poly, Poly, Poly]): string =>
   h.equals(w) ? `${wrapTimes(t)}×${wrapTimes(h)}²` : `${wrapTimes(t)}×${wrapTimes(h)}×${wrapTimes(w)}`;
-
-// ----------------------------------------------------- op obligations
-
-export function notMultipleForOp(op: string, at: Span, what: string, p: Poly, divisor: Poly, ctx: Ctx): Diagnostic {
-  return makeDiagnostic("SF0301", at, {
-    message: `${what} ${show(p, ctx)} must be a multiple of ${show(divisor, ctx)}`,
-    label: `\`${op}\` here`,
-    related: provenance([p, divisor], ctx),
-  });
-}
-
-export function tooSmall(op: string, at: Span, what: string, p: Poly, v: Rational, min: number, ctx: Ctx): Diagnostic {
-  return makeDiagnostic(min >= 1 ? "SF0206" : "SF0211", at, {
-    message: `${what} would be ${v}${p.constantValue() === undefined ? ` (${p})` : ""}, but must be at least ${min}`,
-    label: `\`${op}\` here`,
-    related: provenance([p], ctx),
-    help: min >= 1 ? "the input is too small for this op: use a larger input size or a smaller stride" : undefined,
-  });
-}
-
-export function sizesDiffer(op: string, at: Span, what: string, found: Poly, expected: Poly, ctx: Ctx): Diagnostic {
-  // "channels differ", "frames of concat's tensor 2 differ", but "the inner dimension differs".
-  const verb = /^(channels|frames)\b/.test(what) ? "differ" : "differs";
-  const symbolic = ctx.mode.kind === "generic" && found.symbols().size + expected.symbols().size > 0;
-  return makeDiagnostic("SF0202", at, {
-    message: `${lateralPrefix(ctx)}${what} ${verb}: ${show(found, ctx)} vs ${show(expected, ctx)}`,
-    label: `\`${op}\` needs them equal`,
-    related: provenance([found, expected], ctx),
-    // Two numbers that differ need no note saying so.
-    notes:
-      found.constantValue() !== undefined && expected.constantValue() !== undefined
-        ? []
-        : [`${found} = ${expected} does not hold${symbolic ? " for every value of the block's parameters" : ""}`],
-  });
-}
-
-/** `atLeast`: the least the value may be (1 for a size), so that only roundings that work are suggested. */
-export function notIntegral(at: Span, what: string, p: Poly, v: Rational, ctx: Ctx, atLeast?: number): Diagnostic {
-  // A parameter whose value is the fraction: the fix is a whole value for it.
-  const [only] = p.symbols();
-  const param = only !== undefined && p.equals(Poly.symbol(only)) ? ctx.symbols.get(only) : undefined;
-  const least = atLeast === undefined ? undefined : BigInt(atLeast);
-  const roundings = [
-    { value: v.floor(), of: (x: unknown) => `⌊${x}⌋` },
-    { value: v.ceil(), of: (x: unknown) => `⌈${x}⌉` },
-  ].filter((r) => least === undefined || r.value >= least);
-  // Both roundings below the least it may be (channels = −1/2): the least is the value to suggest.
-  const whole = roundings.length > 0 ? roundings : [{ value: least!, of: () => `at least ${least}` }];
-  const help = param?.value
-    ? `give ${param.display} a whole value, e.g. ${whole.map((r) => `--set ${only}=${r.value} (${r.of(v)})`).join(" or ")}, or write the rounding where it is defined: ⌊…⌋ or ⌈…⌉`
-    : roundings.length > 0
-      ? `write the rounding you mean: ${roundings.map((r) => `${r.of(p)} = ${r.value}`).join(" or ")}`
-      : `${what} must be a whole number, at least ${least}`;
-  // A number written as such (1/2) is its own value: "1/2 = 1/2" says nothing.
-  const value = p.constantValue() === undefined ? `${p} = ${v}` : `${v}`;
-  return makeDiagnostic("SF0205", at, {
-    message: `${what} must be an integer, but ${p.constantValue() === undefined ? value : `it is ${value}`}`,
-    label: `${value} is a fraction`,
-    related: provenance([p], ctx),
-    help,
-    ...(param?.value && only !== undefined ? { fix: { parameter: only, values: whole.map((r) => String(r.value)) } } : {}),
-  });
-}
 
 // ----------------------------------------------------------- instantiation
 
