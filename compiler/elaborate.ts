@@ -14,7 +14,7 @@ import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import { Reporter, type Ctx } from "./check/context";
 import { InstanceMode, Interpreter } from "./check/interpreter";
-import type { Mode } from "./check/mode";
+import { pathwayValues, type Mode } from "./check/mode";
 import * as M from "./check/messages";
 import * as P from "./check/parameter-messages";
 import { bareWord } from "./check/signature";
@@ -156,7 +156,7 @@ export function elaborateNetwork(
   if (symbolic) return { graph: undefined, params };
   if (diagnostics.length > errorsBeforeBody || result.kind !== "tensor" || !result.ref) return { graph: undefined, params };
   const outputName = result.type.layout === "vector" ? "logits" : "output";
-  return { graph: builder.finish(decl.name.name, result.ref, outputName, decl.span), params };
+  return { graph: builder.finish(decl.name.name, result.ref, outputName, decl.span, pathwayValues(returned[0]!.ctx)), params };
 }
 
 /**

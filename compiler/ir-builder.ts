@@ -1,5 +1,5 @@
 /** Accumulates the graph IR while a network is elaborated. */
-import type { IRBound, IRGraph, IRNode, IROp, IRStage, IRValue, IRWeight } from "./ir";
+import type { IRBound, IRGraph, IRNode, IROp, IROutsideStages, IRStage, IRValue, IRWeight } from "./ir";
 import type { Poly } from "./dims/poly";
 import type { Span } from "./span";
 import { DEFAULT_LIMITS, type Limits } from "./limits";
@@ -10,6 +10,13 @@ export class IRBuilder {
   private readonly inputs: IRValue[] = [];
   private readonly used = new Set<string>();
   private readonly stages: IRStage[] = [];
+  /** Stages begun and not yet ended: a node added at 0 runs outside every stage. */
+  private openStages = 0;
+  /** Top-level stages begun so far. */
+  private topLevelStages = 0;
+  private readonly outsideStages: IROutsideStages[] = [];
+  /** The nodes of the stretch outside the stages that is running now, if it has any. */
+  private outsideNow: string[] | undefined;
   private readonly inputPathways = new Map<string, string>();
   /** Lower bounds on sizes that depend on the parameters, once each, in the order first noted. */
   private readonly bounds: IRBound[] = [];
@@ -46,15 +53,31 @@ export class IRBuilder {
     return this.nodes.length;
   }
 
-  /** Records a stage as it starts, so that a stage that returns still has a row. */
-  beginStage(name: string): void {
+  /**
+   * Records a stage as it starts, so that a stage that returns still has a
+   * row; `pathways` (what each holds now) ends the layers run outside the
+   * stages before it.
+   */
+  beginStage(name: string, pathways: ReadonlyMap<string, string>): void {
+    if (this.openStages === 0) {
+      this.endOutsideStages(pathways);
+      this.topLevelStages++;
+    }
+    this.openStages++;
     this.stages.push({ name, outputs: new Map() });
   }
 
   /** Records what each pathway holds as a stage ends. */
   endStage(name: string, outputs: ReadonlyMap<string, string>): void {
+    this.openStages = Math.max(0, this.openStages - 1);
     const k = this.stages.findIndex((s) => s.name === name);
     if (k >= 0) this.stages[k] = { name, outputs };
+  }
+
+  private endOutsideStages(pathways: ReadonlyMap<string, string>): void {
+    if (this.outsideNow === undefined) return;
+    this.outsideStages.push({ afterStages: this.topLevelStages, nodes: this.outsideNow, outputs: new Map(pathways) });
+    this.outsideNow = undefined;
   }
 
   /** A name not used yet: base, then base_1, base_2, ... */
@@ -90,15 +113,18 @@ export class IRBuilder {
   ): string {
     for (const w of weights) this.used.add(w.name);
     this.nodes.push({ name, op, inputs: [...dataInputs, ...weights.map((w) => w.name)], outputs: [name], weights, span });
+    if (this.openStages === 0) (this.outsideNow ??= []).push(name);
     this.values.set(name, { name, shape, ...(dims ? { dims } : {}) });
     return name;
   }
 
   /**
    * Finishes the graph with `output` as its result, renamed to `outputName`
-   * so that users find a stable name ("logits") rather than a layer's.
+   * so that users find a stable name ("logits") rather than a layer's;
+   * `pathways` is what each pathway holds at the return.
    */
-  finish(graphName: string, output: string, outputName: string, span: Span): IRGraph {
+  finish(graphName: string, output: string, outputName: string, span: Span, pathways: ReadonlyMap<string, string> = new Map()): IRGraph {
+    this.endOutsideStages(pathways);
     let finalName = output;
     const isInput = this.inputs.some((i) => i.name === output);
     if (!isInput && !this.used.has(outputName)) {
@@ -113,7 +139,7 @@ export class IRBuilder {
       this.values.delete(output);
       this.values.set(outputName, { ...value, name: outputName });
     }
-    const renameStage = (s: IRStage): IRStage => ({ name: s.name, outputs: new Map([...s.outputs].map(([p, v]) => [p, v === output ? finalName : v])) });
+    const renameOutputs = (outputs: ReadonlyMap<string, string>) => new Map([...outputs].map(([p, v]) => [p, v === output ? finalName : v]));
     return {
       name: graphName,
       inputs: this.inputs,
@@ -121,7 +147,8 @@ export class IRBuilder {
       values: this.values,
       nodes: this.nodes,
       span,
-      stages: this.stages.map(renameStage),
+      stages: this.stages.map((s) => ({ name: s.name, outputs: renameOutputs(s.outputs) })),
+      outsideStages: this.outsideStages.map((o) => ({ ...o, outputs: renameOutputs(o.outputs) })),
       inputPathways: this.inputPathways,
       bounds: [...this.bounds],
     };

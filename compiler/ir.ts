@@ -99,6 +99,12 @@ export interface IRGraph {
   /** What each pathway holds at the end of each stage, for reports (`sfc info`). */
   readonly stages?: readonly IRStage[];
   /**
+   * The layers written outside every stage, one record per stretch of them
+   * between two top-level stages (or before the first, or after the last), in
+   * the order they run: reports show them where they run.
+   */
+  readonly outsideStages?: readonly IROutsideStages[];
+  /**
    * The lower bounds the checker decided on sizes that are not themselves
    * values' dimensions (a slice's end within its axis, a selection's frames
    * within the clip, ...), as polynomials in the network's parameters: what
@@ -118,6 +124,16 @@ export interface IRBound {
 export interface IRStage {
   readonly name: string;
   /** Pathway name to the value it holds when the stage ends. */
+  readonly outputs: ReadonlyMap<string, string>;
+}
+
+/** Layers that run between two top-level stages, or before the first or after the last. */
+export interface IROutsideStages {
+  /** How many top-level stages ran before them: 0 for layers before the first stage. */
+  readonly afterStages: number;
+  /** Their nodes' names, in order. */
+  readonly nodes: readonly string[];
+  /** Pathway name to the value it holds where they end. */
   readonly outputs: ReadonlyMap<string, string>;
 }
 

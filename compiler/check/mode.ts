@@ -188,22 +188,25 @@ export class InstanceMode implements Mode {
 
   beginStage(path: readonly string[], ctx: Ctx): void {
     if (ctx.callSite !== undefined) return;
-    for (const p of ctx.pathways) {
-      const v = ctx.vars.get(p);
-      if (v?.kind === "tensor" && v.ref !== undefined) this.builder.notePathway(p, v.ref);
-    }
-    this.builder.beginStage(path.join("."));
+    const pathways = pathwayValues(ctx);
+    for (const [p, v] of pathways) this.builder.notePathway(p, v);
+    this.builder.beginStage(path.join("."), pathways);
   }
 
   endStage(ctx: Ctx): void {
     if (ctx.callSite !== undefined) return;
-    const outputs = new Map<string, string>();
-    for (const p of ctx.pathways) {
-      const v = ctx.vars.get(p);
-      if (v?.kind === "tensor" && v.ref) outputs.set(p, v.ref);
-    }
-    this.builder.endStage(ctx.path.join("."), outputs);
+    this.builder.endStage(ctx.path.join("."), pathwayValues(ctx));
   }
+}
+
+/** The graph value each pathway of the network holds now. */
+export function pathwayValues(ctx: Ctx): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const p of ctx.pathways) {
+    const v = ctx.vars.get(p);
+    if (v?.kind === "tensor" && v.ref) values.set(p, v.ref);
+  }
+  return values;
 }
 
 /** The sizes an op's lowering reads, every parameter bound: a class, as one is made for every op lowered. */

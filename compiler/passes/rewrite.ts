@@ -27,7 +27,9 @@ export function pinnedValues(graph: IRGraph): Set<string> {
 /**
  * A graph with `nodes` in place of the old ones: values no node produces
  * and no input provides are dropped, names in `renames` (old → new) are
- * applied to node inputs, outputs and stage records.
+ * applied to node inputs, outputs and stage records (and the records of
+ * the layers outside the stages, which no pass keeps by name: a report reads
+ * them on the graph before the passes).
  */
 export function rebuild(graph: IRGraph, nodes: readonly IRNode[], renames: ReadonlyMap<string, string> = new Map()): IRGraph {
   const rename = (name: string): string => {
@@ -44,15 +46,15 @@ export function rebuild(graph: IRGraph, nodes: readonly IRNode[], renames: Reado
       if (value === undefined) throw new Error(`pass produced ${output}, which the graph does not declare`);
       values.set(output, value);
     }
-  const stages: IRStage[] | undefined = graph.stages?.map((stage) => ({
-    name: stage.name,
-    outputs: new Map([...stage.outputs].map(([pathway, value]) => [pathway, rename(value)])),
-  }));
+  const renameOutputs = (outputs: ReadonlyMap<string, string>) => new Map([...outputs].map(([pathway, value]) => [pathway, rename(value)]));
+  const stages: IRStage[] | undefined = graph.stages?.map((stage) => ({ name: stage.name, outputs: renameOutputs(stage.outputs) }));
+  const outsideStages = graph.outsideStages?.map((outside) => ({ ...outside, outputs: renameOutputs(outside.outputs) }));
   return {
     ...graph,
     outputs: graph.outputs.map((output) => values.get(rename(output.name)) ?? output),
     values,
     nodes: renamed,
     ...(stages ? { stages } : {}),
+    ...(outsideStages ? { outsideStages } : {}),
   };
 }

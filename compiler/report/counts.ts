@@ -7,6 +7,7 @@
 import type { IRGraph, IRNode } from "../ir";
 import { recordOf } from "../ops";
 import { elementCount } from "../shapes";
+import { outsideRowOf, segmentsOf } from "./segments";
 
 export interface StageRow {
   readonly stage: string;
@@ -44,7 +45,9 @@ function stageOf(node: IRNode, stageNames: ReadonlySet<string>): string {
 export function countGraph(graph: IRGraph, options: { countBn?: boolean } = {}): Counts {
   const stages = graph.stages ?? [];
   const names = new Set(stages.map((s) => s.name.split(".")[0]!));
-  const perStage = new Map<string, { params: number; flops: number }>();
+  const segments = segmentsOf(graph);
+  const outsideRow = outsideRowOf(segments);
+  const perRow = new Map<string, { params: number; flops: number }>();
   let params = 0;
   let flops = 0;
   for (const node of graph.nodes) {
@@ -52,16 +55,17 @@ export function countGraph(graph: IRGraph, options: { countBn?: boolean } = {}):
     const f = nodeFlops(graph, node, options.countBn ?? false);
     params += p;
     flops += f;
-    const key = stageOf(node, names);
-    const acc = perStage.get(key) ?? { params: 0, flops: 0 };
-    perStage.set(key, { params: acc.params + p, flops: acc.flops + f });
+    const key = outsideRow.get(node.name) ?? stageOf(node, names);
+    const acc = perRow.get(key) ?? { params: 0, flops: 0 };
+    perRow.set(key, { params: acc.params + p, flops: acc.flops + f });
   }
-  const rows: StageRow[] = stages.map((s) => ({
-    stage: s.name,
-    outputs: [...s.outputs].map(([pathway, value]) => ({ pathway, shape: graph.values.get(value)!.shape })),
-    ...(perStage.get(s.name) ?? { params: 0, flops: 0 }),
-  }));
-  const other = perStage.get("(other)");
-  if (other && (other.params > 0 || other.flops > 0)) rows.unshift({ stage: "(input)", outputs: [], ...other });
+  const rows: StageRow[] = [];
+  for (const s of segments) {
+    const figures = perRow.get(s.name) ?? { params: 0, flops: 0 };
+    // Layers outside the stages have a row where they run when they count something.
+    if (s.kind === "outside" && figures.params === 0 && figures.flops === 0) continue;
+    const outputs = s.kind === "stage" ? s.stage.outputs : s.outside.outputs;
+    rows.push({ stage: s.name, outputs: [...outputs].map(([pathway, value]) => ({ pathway, shape: graph.values.get(value)!.shape })), ...figures });
+  }
   return { params, flops, rows };
 }

@@ -8,6 +8,7 @@
  */
 import type { IRGraph, IRNode } from "../ir";
 import { formatShape, formatVideoShape } from "../shapes";
+import { segmentsOf, type Segment } from "./segments";
 
 export type DiagramDepth = "stage" | "block";
 
@@ -35,19 +36,47 @@ export interface Diagram {
 
 const shapeText = (shape: readonly number[]): string => (shape.length === 4 ? formatVideoShape(shape) : formatShape(shape));
 
+const sides = (h: number, w: number): string => (h === w ? `${h}²` : `${h}×${w}`);
+
+/** A conv's window, and its stride where that is not 1 on every axis. */
+function convWindow(kernel: readonly number[], stride: readonly number[]): string {
+  const [kt, kh, kw] = kernel as [number, number, number];
+  const [st, sh, sw] = stride as [number, number, number];
+  const strideText = st === 1 && sh === 1 && sw === 1 ? "" : sh === 1 && sw === 1 ? `, stride ${st}` : `, stride ${st}×${sides(sh, sw)}`;
+  return `${kt}×${sides(kh, kw)}${strideText}`;
+}
+
+type ConvOp = Extract<IRNode["op"], { kind: "conv" }>;
+
+/** One layer in words: a conv by its window, a frame sampling by its frames, anything else by its op. */
+function describeLayer(node: IRNode): string {
+  const op = node.op;
+  if (op.kind === "conv") return `conv ${convWindow(op.kernel, op.stride)}`;
+  if (op.kind === "frames") return "every" in op ? `every ${op.every}th frame` : `${op.indices.length} frames, evenly spaced`;
+  return op.kind;
+}
+
+/** The most layers a box lists before it only counts the rest. */
+const LAYERS_LISTED = 6;
+
+/** A run of layers in words, in order (one word for several alike in a row), as many as a box can hold. */
+function describeLayers(nodes: readonly IRNode[]): string {
+  const words: string[] = [];
+  for (const n of nodes) {
+    const word = describeLayer(n);
+    if (words[words.length - 1] !== word) words.push(word);
+  }
+  if (words.length <= LAYERS_LISTED) return words.join(" → ");
+  return `${words.slice(0, LAYERS_LISTED - 1).join(" → ")} → … (${nodes.length} layers)`;
+}
+
 /** A lateral transform in words, from its ops: a time-strided conv, time-to-channel, or frame sampling. */
 function describeTransform(nodes: readonly IRNode[]): string {
-  for (const n of nodes) {
-    const op = n.op as { kind: string; kernel?: readonly number[]; stride?: readonly number[] };
-    if (op.kind === "conv" && op.kernel && op.stride) {
-      const [kt, kh, kw] = op.kernel;
-      return `T-conv ${kt}×${kh === kw ? `${kh}²` : `${kh}×${kw}`}, stride ${op.stride[0]}`;
-    }
-  }
-  for (const n of nodes) {
-    const op = n.op as { kind: string; every?: number; indices?: readonly number[] };
-    if (op.kind === "frames") return op.every !== undefined ? `every ${op.every}th frame` : `${op.indices?.length ?? 0} frames, evenly spaced`;
-  }
+  const conv = nodes.find((n) => n.op.kind === "conv")?.op as ConvOp | undefined;
+  // The paper's T-conv where it convolves or strides over time; a conv that does neither is a plain one.
+  if (conv) return `${conv.kernel[0] > 1 || conv.stride[0] > 1 ? "T-conv" : "conv"} ${convWindow(conv.kernel, conv.stride)}`;
+  const frames = nodes.find((n) => n.op.kind === "frames");
+  if (frames) return describeLayer(frames);
   const kinds = new Set(nodes.map((n) => n.op.kind as string));
   if (kinds.has("transpose") || kinds.has("reshape")) return "time-to-channel";
   return [...kinds].join(", ");
@@ -87,22 +116,55 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
   const input = graph.inputs[0]!;
   boxes.push({ id: "input", label: `${input.name}\n${shapeText(input.shape)}`, lane: undefined, kind: "input" });
 
-  if (lanes.length === 0) return stagesInARow(graph, depth, boxes, edges);
+  const segments = segmentsOf(graph);
+  if (lanes.length === 0) return stagesInARow(graph, segments, depth, boxes, edges);
   const { partsOf, byFirst } = nameParts(graph);
+  const nodeNamed = new Map(graph.nodes.map((n) => [n.name, n]));
 
   /** The last box of each lane so far, and the value it ends with. */
   const tail = new Map<string, string>(lanes.map((l) => [l, "input"]));
-  for (const lane of lanes) {
-    const sampler = byFirst.get(lane)?.[0];
-    if (sampler) {
-      const id = `${lane}_in`;
-      boxes.push({ id, label: `${describeTransform([sampler])}\n${shapeText(shapeOf(sampler.outputs[0]!))}`, lane, kind: "step" });
-      edges.push({ from: "input", to: id, lateral: false });
+
+  /**
+   * Layers written outside the stages: a box in each lane they run in, the
+   * lane they are named for or whose value they compute. Those of no lane
+   * run after the last stage, in the head, and are returned; anywhere else
+   * they join the first lane, so that every layer is drawn.
+   */
+  const outsideStages = (segment: Extract<Segment, { kind: "outside" }>): IRNode[] => {
+    const nodes = segment.outside.nodes.flatMap((name) => nodeNamed.get(name) ?? []);
+    const among = new Set(nodes);
+    const laneOfNode = new Map<IRNode, string>();
+    for (const n of nodes) if (laneSet.has(partsOf(n)[0]!)) laneOfNode.set(n, partsOf(n)[0]!);
+    for (const lane of lanes) {
+      const end = producer.get(segment.outside.outputs.get(lane) ?? "");
+      if (end === undefined || !among.has(end)) continue;
+      for (const n of [end, ...feeding(end, among, producer, order)]) if (!laneOfNode.has(n)) laneOfNode.set(n, lane);
+    }
+    const rest = nodes.filter((n) => !laneOfNode.has(n));
+    if (!segment.last) for (const n of rest) laneOfNode.set(n, lanes[0]!);
+    const byLane = byKey(nodes, (n) => laneOfNode.get(n));
+    for (const lane of lanes) {
+      const own = byLane.get(lane);
+      if (own === undefined) continue;
+      const id = segment.after === undefined ? `${lane}_in` : `after_${segment.after.replace(/\W/g, "_")}_${lane}`;
+      // The lane's value where the layers end, or the last of them when the lane's value comes from elsewhere.
+      const end = segment.outside.outputs.get(lane);
+      const shown = end !== undefined && own.includes(producer.get(end)!) ? end : own[own.length - 1]!.outputs[0]!;
+      boxes.push({ id, label: `${describeLayers(own)}\n${shapeText(shapeOf(shown))}`, lane, kind: "step" });
+      edges.push({ from: tail.get(lane)!, to: id, lateral: false });
       tail.set(lane, id);
     }
-  }
+    return segment.last ? rest : [];
+  };
 
-  for (const stage of stages) {
+  const inHead: IRNode[] = [];
+  for (const segment of segments) {
+    if (segment.kind === "outside") {
+      inHead.push(...outsideStages(segment));
+      continue;
+    }
+    const stage = segment.stage;
+    if (stage.outputs.size === 0) continue;
     const inStage = byFirst.get(stage.name) ?? [];
     const byLane = byKey(inStage, (n) => partsOf(n)[1] ?? "");
     /** The lane each of the stage's outputs ends, the first named when two share one. */
@@ -152,7 +214,7 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
 
   const headStage = (graph.stages ?? []).find((s) => s.outputs.size === 0 && stageNames.has(s.name));
   const output = graph.outputs[0]!;
-  const headNodes = headStage ? graph.nodes.filter((n) => partsOf(n)[0] === headStage.name) : [];
+  const headNodes = [...(headStage ? (byFirst.get(headStage.name) ?? []) : []), ...inHead];
   const headOps = [...new Set(headNodes.map((n) => n.op.kind as string))].join(" → ");
   boxes.push({
     id: "head",
@@ -166,13 +228,32 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
 
 /**
  * A network without pathways: its stages (or their blocks) in a row, from the
- * input to the head, which lists what runs after the last stage.
+ * input to the head, with a box for the layers written before or between
+ * them; the head lists what runs after the last stage.
  */
-function stagesInARow(graph: IRGraph, depth: DiagramDepth, boxes: DiagramBox[], edges: DiagramEdge[]): Diagram {
+function stagesInARow(graph: IRGraph, segments: readonly Segment[], depth: DiagramDepth, boxes: DiagramBox[], edges: DiagramEdge[]): Diagram {
   const { partsOf, byFirst } = nameParts(graph);
-  const stageNames = new Set((graph.stages ?? []).map((s) => s.name));
+  const nodeNamed = new Map(graph.nodes.map((n) => [n.name, n]));
   let last = "input";
-  for (const stage of graph.stages ?? []) {
+  let inHead: IRNode[] = [];
+  for (const segment of segments) {
+    if (segment.kind === "outside") {
+      const nodes = segment.outside.nodes.flatMap((name) => nodeNamed.get(name) ?? []);
+      if (segment.last) inHead = nodes;
+      if (segment.last || nodes.length === 0) continue;
+      // Named apart from the stages' boxes ("stage_..."), the input and the head.
+      const id = segment.after === undefined ? "input_layers" : `after_${segment.after.replace(/\W/g, "_")}`;
+      boxes.push({
+        id,
+        label: `${describeLayers(nodes)}\n${shapeText(graph.values.get(nodes[nodes.length - 1]!.outputs[0]!)!.shape)}`,
+        lane: undefined,
+        kind: "step",
+      });
+      edges.push({ from: last, to: id, lateral: false });
+      last = id;
+      continue;
+    }
+    const stage = segment.stage;
     const own = byFirst.get(stage.name) ?? [];
     const groups = depth === "stage" ? [{ name: stage.name, nodes: own }] : groupBy(own, (n) => partsOf(n).slice(0, 2).join("."));
     for (const g of groups.filter((x) => x.nodes.length > 0)) {
@@ -184,7 +265,7 @@ function stagesInARow(graph: IRGraph, depth: DiagramDepth, boxes: DiagramBox[], 
     }
   }
   const output = graph.outputs[0]!;
-  const after = [...new Set(graph.nodes.filter((n) => !stageNames.has(partsOf(n)[0]!)).map((n) => n.op.kind as string))].join(" → ");
+  const after = [...new Set(inHead.map((n) => n.op.kind as string))].join(" → ");
   boxes.push({ id: "head", label: `${after ? `${after}\n` : ""}${output.name} ${shapeText(output.shape)}`, lane: undefined, kind: "head" });
   edges.push({ from: last, to: "head", lateral: false });
   return { name: graph.name, lanes: [], boxes, edges };

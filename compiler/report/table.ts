@@ -7,13 +7,15 @@
  * Node names carry the grouping: `s2.slow.res0.branch2.a` is stage s2,
  * pathway slow, block s2.slow.res0; `s2.fuse.conv_f2s` and `s2.slow_fuse`
  * are the stage's lateral link and its fusion; `head.projection` is the
- * head's; a name whose first part is a pathway (`slow.frames`) is the input
- * sampling of that pathway.
+ * head's; a name whose first part is a pathway (`slow.frames`) is a layer of
+ * that pathway written outside the stages, reported where it runs:
+ * `(input)` before the first stage, `(after s1)` after stage s1 (segments.ts).
  */
 import type { IRGraph, IRNode } from "../ir";
 import { recordOf } from "../ops";
 import { elementCount } from "../shapes";
 import { nodeFlops, nodeParams } from "./counts";
+import { INPUT_ROW, outsideRowOf, segmentsOf } from "./segments";
 
 export type Depth = "stage" | "block" | "layer";
 export const DEPTHS: readonly Depth[] = ["stage", "block", "layer"];
@@ -51,8 +53,6 @@ export interface Report {
   readonly paramBytes: number;
 }
 
-const INPUT_STAGE = "(input)";
-
 /** Output elements of a node that does multiply-adds. */
 export function nodeActivations(graph: IRGraph, node: IRNode): number {
   const record = recordOf(node.op);
@@ -68,14 +68,23 @@ interface Placed {
   readonly figures: Figures;
 }
 
-function place(graph: IRGraph, node: IRNode, stages: ReadonlySet<string>, pathways: ReadonlySet<string>, countBn: boolean): Placed {
+/** `outsideRow`: the row of each node written outside the stages, `(input)` or `(after s1)` (segments.ts). */
+function place(
+  graph: IRGraph,
+  node: IRNode,
+  stages: ReadonlySet<string>,
+  pathways: ReadonlySet<string>,
+  outsideRow: ReadonlyMap<string, string>,
+  countBn: boolean,
+): Placed {
   const parts = node.name.split(".");
   const figures = { params: nodeParams(node), flops: nodeFlops(graph, node, countBn), activations: nodeActivations(graph, node) };
   const first = parts[0]!;
   const second = parts[1];
-  if (!stages.has(first)) {
+  const outside = outsideRow.get(node.name);
+  if (outside !== undefined || !stages.has(first)) {
     const attribution: Attribution = pathways.has(first) ? { kind: "pathway", pathway: first } : { kind: "head" };
-    return { node, stage: INPUT_STAGE, block: parts.slice(0, 2).join("."), attribution, figures };
+    return { node, stage: outside ?? INPUT_ROW, block: parts.slice(0, 2).join("."), attribution, figures };
   }
   if (second !== undefined && pathways.has(second))
     return { node, stage: first, block: parts.slice(0, 3).join("."), attribution: { kind: "pathway", pathway: second }, figures };
@@ -99,7 +108,9 @@ export function reportGraph(graph: IRGraph, options: { depth?: Depth; countBn?: 
   const stageList = graph.stages ?? [];
   const stages = new Set(stageList.map((s) => s.name));
   const pathways = new Set(stageList.flatMap((s) => [...s.outputs.keys()]));
-  const placed = graph.nodes.map((n) => place(graph, n, stages, pathways, options.countBn ?? false));
+  const segments = segmentsOf(graph);
+  const outsideRow = outsideRowOf(segments);
+  const placed = graph.nodes.map((n) => place(graph, n, stages, pathways, outsideRow, options.countBn ?? false));
   const shapeOf = (value: string) => graph.values.get(value)!.shape;
 
   const split = new Map<string, Figures>();
@@ -114,17 +125,21 @@ export function reportGraph(graph: IRGraph, options: { depth?: Depth; countBn?: 
     case "stage": {
       const perStage = new Map<string, Figures>();
       for (const p of placed) perStage.set(p.stage, add(perStage.get(p.stage) ?? ZERO, p.figures));
-      rows = stageList.map((s) => ({
-        name: s.name,
-        stage: s.name,
-        pathway: undefined,
-        op: undefined,
-        outputs: [...s.outputs].map(([pathway, value]) => ({ pathway, shape: shapeOf(value) })),
-        ...(perStage.get(s.name) ?? ZERO),
-      }));
-      const input = perStage.get(INPUT_STAGE);
-      if (input && (input.params > 0 || input.flops > 0 || input.activations > 0))
-        rows.unshift({ name: INPUT_STAGE, stage: INPUT_STAGE, pathway: undefined, op: undefined, outputs: [], ...input });
+      rows = [];
+      for (const s of segments) {
+        const figures = perStage.get(s.name) ?? ZERO;
+        // Layers outside the stages have a row where they run when they count something.
+        if (s.kind === "outside" && figures.params === 0 && figures.flops === 0 && figures.activations === 0) continue;
+        const outputs = s.kind === "stage" ? s.stage.outputs : s.outside.outputs;
+        rows.push({
+          name: s.name,
+          stage: s.name,
+          pathway: undefined,
+          op: undefined,
+          outputs: [...outputs].map(([pathway, value]) => ({ pathway, shape: shapeOf(value) })),
+          ...figures,
+        });
+      }
       break;
     }
     case "block": {
