@@ -63,8 +63,9 @@ export const RUN = {
   details: `Needs onnxruntime-node, an optional peer dependency: npm install onnxruntime-node.
 The options that build a model (--network, --set, --weights and the rest of
 compile's) apply to a FILE.sf; with a MODEL.onnx, already compiled, they are refused.
-The printed scores are the model's output as it is: logits when the network ends
-in a linear layer, probabilities when it ends in softmax; the line says which.`,
+An output of shape (N, classes) is listed as class scores, the model's output as
+it is: logits when the network ends in a linear layer, probabilities when it ends
+in softmax; the line says which. Any other output is described by its shape.`,
 } as const satisfies CommandSpec;
 
 export const INFO = {

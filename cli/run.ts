@@ -447,13 +447,17 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     checkLabelCount(values.labels, labels, out.shape[1]!);
   }
   if (values.views) say(`${first.shape[0]} views averaged: the mean of their softmax scores, as PySlowFast's test loop ensembles them\n`);
-  const what = values.views
-    ? "probabilities (averaged over the views)"
-    : scores === "probabilities"
-      ? "probabilities (the network ends in softmax)"
-      : "logits (the network ends without softmax)";
-  say(`${name}: shape (${out.shape.join(", ")}) on ${provider} in ${ms.toFixed(1)} ms; the scores are ${what}\n`);
-  if (out.shape.length === 2) {
+  // Only an output of shape (N, classes) holds class scores; any other tensor is described by its shape alone.
+  const classScores = out.shape.length === 2;
+  const what = !classScores
+    ? "a tensor, not a vector of class scores"
+    : values.views
+      ? "the scores are probabilities (averaged over the views)"
+      : scores === "probabilities"
+        ? "the scores are probabilities (the network ends in softmax)"
+        : "the scores are logits (the network ends without softmax)";
+  say(`${name}: shape (${out.shape.join(", ")}) on ${provider} in ${ms.toFixed(1)} ms; ${what}\n`);
+  if (classScores) {
     const classes = out.shape[1]!;
     const k = Math.min(top, classes);
     const by = scores === "probabilities" || values.views ? "probability" : "logit";

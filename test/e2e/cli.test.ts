@@ -57,6 +57,23 @@ describe("compile and run", () => {
     expect(ran.out).toMatch(/\[0\] top-5 by logit: /);
   });
 
+  it("calls only a vector of class scores logits: a video or raw output is described by its shape", async () => {
+    const file = path.join(work, "tensors.sf");
+    fs.writeFileSync(
+      file,
+      "network Id(clip: <4, 8², 3>) -> <4, 8², 3> { return clip }\nnetwork Raw(clip: <4, 8², 3>) -> [3, 4·8·8] { return reshape(clip, [3, 4·8·8]) }\n",
+    );
+    for (const [network, shape] of [
+      ["Id", "(1, 3, 4, 8, 8)"],
+      ["Raw", "(1, 3, 256)"],
+    ]) {
+      const ran = await sfc("run", file, "--network", network!);
+      expect(ran.code, ran.err).toBe(0);
+      expect(ran.out).toMatch(new RegExp(`^output: shape ${shape!.replace(/[()]/g, "\\$&")} on cpu in [\\d.]+ ms; a tensor, not a vector of class scores\n$`));
+      expect(ran.out).not.toMatch(/logit|scores are|top-/);
+    }
+  });
+
   it("falls back to the CPU with a warning when CUDA is not installed", async () => {
     const ran = await sfc("run", "std/slowfast.sf", "--network", "Slow_4x16_R50", "--set", "C=8", "--set", "S=32", "--ep", "cuda");
     expect(ran.code).toBe(0);
