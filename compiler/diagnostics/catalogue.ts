@@ -170,7 +170,7 @@ export const CATALOGUE = {
   SF0203: {
     severity: "error",
     title: "wrong kind of tensor",
-    explain: "A tensor of the wrong kind for an op or block: a video tensor where a vector is needed, or the reverse.",
+    explain: "A tensor of the wrong kind for an op or block: a video tensor where a vector is needed, or the reverse, or where a raw tensor is (`matmul`).",
   },
   SF0204: {
     severity: "error",

@@ -93,6 +93,21 @@ export const DENSE_OPS = {
     rule(args, ctx) {
       const x = args.tensor("a");
       const y = args.tensor("b");
+      // A video's axes are not rows and columns: its written order is not the ONNX order a product runs over.
+      for (const [name, t] of [
+        ["a", x],
+        ["b", y],
+      ] as const)
+        if (t.layout !== "raw")
+          ctx.fail(
+            "SF0203",
+            {
+              message: `\`matmul\` needs a raw tensor [d0, d1, ...], found ${formatType(t)}`,
+              label: `this is ${formatType(t)}`,
+              help: "reshape it to the rows and columns you mean first, e.g. `reshape(x, [C, T·H·W])`",
+            },
+            name,
+          );
       if (x.dims.length !== y.dims.length || x.dims.length < 2)
         ctx.fail("SF0203", { message: `\`matmul\` needs operands of one rank ≥ 2, found ${formatType(x)} and ${formatType(y)}`, label: "here" });
       const n = x.dims.length;
