@@ -8,8 +8,11 @@ export type Value =
   /** ref: the IR value holding it, when elaborating a network. */
   | { readonly kind: "tensor"; readonly type: TensorType; readonly ref: string | undefined; readonly span: Span }
   | { readonly kind: "dim"; readonly poly: Poly; readonly span: Span }
-  /** value undefined: not decidable in a generic block (both branches are checked). */
-  | { readonly kind: "bool"; readonly value: boolean | undefined; readonly span: Span }
+  /**
+   * value undefined: not decidable in a generic block (both branches are
+   * checked); `condition`, where known, says what it stands for.
+   */
+  | { readonly kind: "bool"; readonly value: boolean | undefined; readonly span: Span; readonly condition?: Condition }
   /** a×b×c or S² in a window or spatial size; S² gives two equal parts. */
   | { readonly kind: "extent"; readonly parts: readonly Poly[]; readonly span: Span }
   | { readonly kind: "list"; readonly items: readonly Value[]; readonly span: Span }
@@ -24,6 +27,16 @@ export type Value =
   | { readonly kind: "block"; readonly entry: BlockEntry; readonly bound: readonly BoundArgument[]; readonly span: Span }
   /** The result of something already reported: using it reports nothing more. */
   | { readonly kind: "poison"; readonly span: Span };
+
+/**
+ * What an undecided boolean stands for, in the symbols of the body that made
+ * it: a boolean parameter, or a comparison of two numbers (`k > 2`). A path
+ * that assumes it is taken only where it holds (check/guards.ts).
+ */
+export type Condition =
+  { readonly kind: "flag"; readonly name: string } | { readonly kind: "compare"; readonly lhs: Poly; readonly op: ComparisonOp; readonly rhs: Poly };
+
+export type ComparisonOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
 
 /** An argument bound in a block value: its name, its value, and where it was written. */
 export interface BoundArgument {

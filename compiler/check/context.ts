@@ -13,6 +13,9 @@ import type { TensorType } from "../types";
 import type { Value } from "../values";
 import type { Mode } from "./mode";
 import type { Claim, Facts } from "./prover";
+import type { Assumptions } from "./guards";
+
+export type { Assumption, Assumptions } from "./guards";
 
 /** Abandons the current op or statement after its error has been reported. */
 export class Abandon extends Error {
@@ -63,12 +66,11 @@ export interface SymbolInfo {
 
 /**
  * What a generic block needs of its arguments and could not prove for all of
- * them: divisor | dividend, or lhs = rhs. `when` lists the boolean parameters
- * the path assumed (an identity shortcut only where `project` is false).
+ * them: divisor | dividend, or lhs = rhs. `when` lists the conditions the
+ * path assumed (an identity shortcut only where `project` is false, a pad
+ * only where `k > 2`).
  */
 export type Requirement = RequirementBody & { readonly when: Assumptions };
-
-export type Assumptions = ReadonlyArray<readonly [string, boolean]>;
 
 /** A claim, what it is about ("the input channels") and where it arose. */
 export type RequirementBody = Claim & {
@@ -120,7 +122,7 @@ export interface Ctx {
   readonly scope: ModuleScope;
   readonly vars: Map<string, Value>;
   readonly symbols: Map<string, SymbolInfo>;
-  /** Boolean parameters fixed by the `if` branches this path took (generic blocks). */
+  /** The conditions of the `if` branches this path took undecided (generic blocks). */
   readonly assumptions: Assumptions;
   readonly path: readonly string[];
   readonly pathways: Set<string>;
@@ -128,12 +130,6 @@ export interface Ctx {
   readonly callSite: Span | undefined;
   /** The lateral statement being elaborated, where its failures are reported. */
   readonly inLateral: Span | undefined;
-  /**
-   * A callee's body checked at a generic caller's call (a block passed to a
-   * block-valued formal): its boolean formals are not the caller's, so a
-   * requirement found on one of its branches is kept for both.
-   */
-  readonly template?: boolean;
 }
 
 /**

@@ -214,7 +214,12 @@ export abstract class Evaluator {
       case ">=": {
         const diff = a.sub(b);
         const v = diff.constantValue() ?? M.valueIn(diff, ctx);
-        if (v === undefined) return { kind: "bool", value: comparedForSizes(e.op, signForSizes(diff, factsOf(ctx))), span: e.span };
+        if (v === undefined) {
+          // Decided for every size where it can be (dimension variables count from 1); else remembered, for each call to decide.
+          const value = comparedForSizes(e.op, signForSizes(diff, factsOf(ctx)));
+          if (value !== undefined) return { kind: "bool", value, span: e.span };
+          return { kind: "bool", value: undefined, span: e.span, condition: { kind: "compare", lhs: a, op: e.op, rhs: b } };
+        }
         const s = v.sign();
         const value = { "==": s === 0, "!=": s !== 0, "<": s < 0, "<=": s <= 0, ">": s > 0, ">=": s >= 0 }[e.op];
         return { kind: "bool", value, span: e.span };

@@ -10,6 +10,7 @@ import { axisName, type TensorType } from "../types";
 import { blockValueText, type Value } from "../values";
 import { requireAll, requireIntegral } from "./apply-op";
 import { factsOf, type Ctx, type Requirement, type Signature } from "./context";
+import { assumptionsAtCall } from "./guards";
 import { dimExprSpan, type Interpreter } from "./interpreter";
 import * as M from "./messages";
 import { bindClaim, compareDims, decide, solveLinear } from "./prover";
@@ -77,7 +78,6 @@ function templateContext(sig: Signature, vars: Map<string, Value>, c: A.CallExpr
     vars,
     pathways: new Set(),
     callSite: ctx.callSite ?? c.span,
-    template: true,
   };
 }
 
@@ -227,11 +227,11 @@ function checkRequirement(
   span: A.CallExpr["span"],
   ctx: Ctx,
 ): void {
-  // A requirement found on a branch this call does not take does not apply.
-  for (const [name, assumed] of r.when) {
-    const v = calleeVars.get(name);
-    if (v?.kind === "bool" && v.value !== undefined && v.value !== assumed) return;
-  }
+  // A requirement found on a branch this call does not take does not apply;
+  // one on a branch the caller cannot decide either applies where it is taken.
+  const open = assumptionsAtCall(r.when, calleeVars, bindings, ctx);
+  if (open === "skip") return;
+  if (open.length > 0) ctx = { ...ctx, assumptions: [...ctx.assumptions, ...open] };
   const facts = factsOf(ctx);
   const bound = bindClaim(r, bindings, facts.isInteger);
   const outcome = decide(bound, facts);

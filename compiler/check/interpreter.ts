@@ -248,13 +248,15 @@ export class Interpreter extends Evaluator {
     }
     // Past the limit this path stops here, unchecked beyond it: n flags would otherwise make 2ⁿ checks.
     if (ctx.mode.fork?.(s.condition.span, ctx, this.limits) === false) return "done";
-    // Undecidable in a generic block: check each branch, fixing a boolean
-    // parameter tested directly so that requirements know their branch.
+    // Undecidable in a generic block: check each branch, each assuming its
+    // way of the condition, so that what a branch requires of the callers is
+    // required only where the call takes it; a boolean variable tested
+    // directly is fixed in its branch.
     const flag = s.condition.kind === "name" ? s.condition.ident.name : undefined;
     for (const taken of [true, false]) {
       const vars = new Map(ctx.vars);
       if (flag) vars.set(flag, { kind: "bool", value: taken, span: s.condition.span });
-      const assumptions = flag && !ctx.template ? [...ctx.assumptions, [flag, taken] as const] : ctx.assumptions;
+      const assumptions = cond.condition ? [...ctx.assumptions, { condition: cond.condition, holds: taken }] : ctx.assumptions;
       const body: Continuation = { stmts: taken ? s.then : (s.otherwise ?? []), from: 0, next: rest };
       this.exec(body, { ...ctx, vars, pathways: new Set(ctx.pathways), assumptions }, returns);
     }

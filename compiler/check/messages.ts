@@ -15,6 +15,7 @@ import { elementCount, formatType, type TensorType } from "../types";
 import { describeValue, type Value } from "../values";
 import { factsOf, type Ctx, type Requirement } from "./context";
 import type { Claim } from "./prover";
+import { assumptionsText } from "./guards";
 
 // ------------------------------------------------------------- shared parts
 
@@ -550,7 +551,7 @@ export function requirementOrigin(callee: string, r: Requirement): LabelledSpan 
 /** A callee's requirement `r` that this call does not meet; `bound` is it at the caller's symbols. */
 /** `notes`: why no size of the caller meets it, where that is why (refutation-messages.ts). */
 export function requirementNotMet(callee: string, r: Requirement, bound: Claim, at: Span, ctx: Ctx, notes: readonly string[] = []): Diagnostic {
-  const assumed = r.when.map(([n, v]) => `${n} = ${v}`).join(", ");
+  const assumed = assumptionsText(r.when);
   const [needs, found, polys] =
     r.relation === "divides" && bound.relation === "divides"
       ? r.divisor.constantValue()?.equals(Rational.ONE)
@@ -559,8 +560,9 @@ export function requirementNotMet(callee: string, r: Requirement, bound: Claim, 
       : r.relation === "equal" && bound.relation === "equal"
         ? [`${r.lhs} = ${r.rhs}`, `${show(bound.lhs, ctx)} and ${show(bound.rhs, ctx)}`, [bound.lhs, bound.rhs]]
         : unreachable("a requirement is bound to a claim of its own relation");
-  // An equality names the branch it was found on; a divisibility never did.
-  const when = r.relation === "equal" && assumed ? ` when ${assumed}` : "";
+  // An equality names the branch it was found on, and so does one found where a comparison holds (`when k > 2`).
+  const named = r.relation === "equal" || r.when.some((a) => a.condition.kind === "compare");
+  const when = named && assumed ? ` when ${assumed}` : "";
   return makeDiagnostic("SF0302", at, {
     message: `\`${callee}\` needs ${needs} (${r.what})${when}, but here ${found}`,
     label: "requirement not met by this call",

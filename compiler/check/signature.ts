@@ -24,7 +24,7 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
   const vars = new Map<string, Value>();
   for (const f of formals) {
     if (f.kind === "tensor" || checkedWithItsValue(f)) continue;
-    if (f.kind === "bool") vars.set(f.name, { kind: "bool", value: undefined, span: f.span });
+    if (f.kind === "bool") vars.set(f.name, { kind: "bool", value: undefined, span: f.span, condition: { kind: "flag", name: f.name } });
     else {
       symbols.set(f.name, { integer: f.kind === "int", span: f.span, value: undefined, display: f.name });
       vars.set(f.name, { kind: "dim", poly: Poly.symbol(f.name), span: f.span });

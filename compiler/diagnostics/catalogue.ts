@@ -223,7 +223,7 @@ export const CATALOGUE = {
     severity: "error",
     title: "block requirement violated",
     explain:
-      "A call does not meet a requirement the block's generic check carried into its signature, such as an odd kernel for a (k − 1)/2 pad, or equal channels for an identity shortcut.",
+      "A call does not meet a requirement the block's generic check carried into its signature, such as an odd kernel for a (k − 1)/2 pad, or equal channels for an identity shortcut. A requirement found in an `if` branch applies only to calls that take the branch (`when k > 2`).",
   },
   // Weights
   SF0401: {

@@ -1,0 +1,95 @@
+/**
+ * The conditions a path through a generic block assumed: each `if` it could
+ * not decide, a boolean parameter (`if project`) or a comparison of numbers
+ * (`if k > 2`), taken one way. What the path needs of the block's callers (a
+ * requirement, a `return`) is needed only where its conditions hold, so each
+ * call decides them again with its own values: a condition false at the call
+ * drops what it guards, one still open is passed on in the caller's symbols.
+ */
+import type { Poly } from "../dims/poly";
+import type { ComparisonOp, Condition, Value } from "../values";
+import { factsOf, type Ctx } from "./context";
+
+/** A condition, and which way the path took it. */
+export interface Assumption {
+  readonly condition: Condition;
+  readonly holds: boolean;
+}
+
+export type Assumptions = readonly Assumption[];
+
+/** `k > 2` decided where its sides have values: at the call, or with constants. */
+export function decideComparison(lhs: Poly, op: ComparisonOp, rhs: Poly, ctx: Ctx): boolean | undefined {
+  const diff = lhs.sub(rhs);
+  const v = diff.constantValue() ?? diff.evaluate(factsOf(ctx).valueOf);
+  if (v === undefined) return undefined;
+  const s = v.sign();
+  return { "==": s === 0, "!=": s !== 0, "<": s < 0, "<=": s <= 0, ">": s > 0, ">=": s >= 0 }[op];
+}
+
+/**
+ * A callee's assumption at one call: true or false where the call decides
+ * it; else the same condition in the caller's symbols; undefined where it
+ * cannot be said there (it may then hold).
+ * `vars`: the callee's formals bound at the call; `bindings`: its numbers.
+ */
+export function assumptionAtCall(
+  a: Assumption,
+  vars: ReadonlyMap<string, Value>,
+  bindings: ReadonlyMap<string, Poly>,
+  ctx: Ctx,
+): boolean | Assumption | undefined {
+  const c = a.condition;
+  switch (c.kind) {
+    case "flag": {
+      const v = vars.get(c.name);
+      if (v?.kind !== "bool") return undefined;
+      if (v.value !== undefined) return v.value === a.holds;
+      return v.condition ? { condition: v.condition, holds: a.holds } : undefined;
+    }
+    case "compare": {
+      const unbound = [...c.lhs.symbols(), ...c.rhs.symbols()].some((n) => !bindings.has(n));
+      if (unbound) return undefined;
+      const ints = factsOf(ctx).isInteger;
+      const lhs = c.lhs.substitute((n) => bindings.get(n), ints);
+      const rhs = c.rhs.substitute((n) => bindings.get(n), ints);
+      const decided = decideComparison(lhs, c.op, rhs, ctx);
+      if (decided !== undefined) return decided === a.holds;
+      return { condition: { kind: "compare", lhs, op: c.op, rhs }, holds: a.holds };
+    }
+  }
+}
+
+/**
+ * A callee's assumptions at one call: "skip" where the call takes another
+ * path, else those left open, in the caller's symbols, to be added to the
+ * caller's own (an open one that cannot be said there is left out: what it
+ * guards then applies whichever way it goes).
+ */
+export function assumptionsAtCall(when: Assumptions, vars: ReadonlyMap<string, Value>, bindings: ReadonlyMap<string, Poly>, ctx: Ctx): "skip" | Assumption[] {
+  const open: Assumption[] = [];
+  for (const a of when) {
+    const at = assumptionAtCall(a, vars, bindings, ctx);
+    if (at === false) return "skip";
+    if (typeof at === "object") open.push(at);
+  }
+  return open;
+}
+
+const NEGATED: Record<ComparisonOp, ComparisonOp> = { "==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<" };
+
+/** `project = false`, `k > 2`, `k <= 2`: as messages say which path. */
+export function assumptionText(a: Assumption): string {
+  const c = a.condition;
+  switch (c.kind) {
+    case "flag":
+      return `${c.name} = ${a.holds}`;
+    case "compare":
+      return `${c.lhs} ${a.holds ? c.op : NEGATED[c.op]} ${c.rhs}`;
+  }
+}
+
+/** All of them, joined: "go = false, k > 2". */
+export function assumptionsText(when: Assumptions): string {
+  return when.map(assumptionText).join(", ");
+}
