@@ -17,6 +17,7 @@ import { InstanceMode, Interpreter } from "./check/interpreter";
 import { pathwayValues, type Mode } from "./check/mode";
 import * as M from "./check/messages";
 import * as P from "./check/parameter-messages";
+import * as R from "./check/return-messages";
 import { bareWord } from "./check/signature";
 import { readWhole } from "./program";
 import type { BlockEntry, ModuleScope } from "./scope";
@@ -147,16 +148,16 @@ export function elaborateNetwork(
     diagnostics.push(M.stackExhausted(decl, builder.limits.nesting, DEFAULT_LIMITS.nesting));
     return { graph: undefined, params };
   }
-  const [result] = returned.map((r) => r.value);
+  const [result] = returned.returns.map((r) => r.value);
   if (!result) {
-    diagnostics.push(M.noReturn(decl));
+    diagnostics.push(R.noReturn(decl, returned.fellOff[0]?.decided));
     return { graph: undefined, params };
   }
   if (resultType) interpreter.checkResult(result, resultType, decl.result, ctx);
   if (symbolic) return { graph: undefined, params };
-  if (diagnostics.length > errorsBeforeBody || result.kind !== "tensor" || !result.ref) return { graph: undefined, params };
+  if (diagnostics.slice(errorsBeforeBody).some((d) => d.severity === "error") || result.kind !== "tensor" || !result.ref) return { graph: undefined, params };
   const outputName = result.type.layout === "vector" ? "logits" : "output";
-  return { graph: builder.finish(decl.name.name, result.ref, outputName, decl.span, pathwayValues(returned[0]!.ctx)), params };
+  return { graph: builder.finish(decl.name.name, result.ref, outputName, decl.span, pathwayValues(returned.returns[0]!.ctx)), params };
 }
 
 /**

@@ -165,6 +165,8 @@ function elaborate(session: Session, entry: BlockEntry, overrides: readonly Para
   session.recorder?.beginNetwork(entry.decl.name.name, builder);
   const before = session.diagnostics.length;
   const result = elaborateNetwork(entry, overrides, session.interpreter, builder, session.diagnostics);
+  // No graph is an error that says why; without one, the fault is sfc's, and said so rather than exiting with nothing.
+  if (!result.graph && !hasErrors(session.diagnostics)) throw new Error(`network \`${entry.decl.name.text}\` built no graph, and no error says why`);
   traceToUser(session.diagnostics, before, entry, result.params);
   session.recorder?.endNetwork(entry.decl.name.name, result.graph);
   return { name: entry.decl.name.name, file: entry.module.module.path, params: result.params, graph: result.graph };

@@ -45,9 +45,28 @@ export interface Module {
   readonly syntaxErrorOffsets: readonly number[];
 }
 
-/** Whether a declaration was read whole, so that checking it says something. */
+/**
+ * Whether a declaration was read whole, so that checking it says something.
+ * An error after its end but before the next declaration counts too: the
+ * parser's recovery can end a declaration short of its text (`return "abc }`
+ * leaves a body without its `return`), and what the checker would say of the
+ * rest is about that recovery, not the source.
+ */
 export function readWhole(mod: Module, span: { start: number; end: number }): boolean {
-  return !mod.syntaxErrorOffsets.some((o) => o >= span.start && o <= span.end);
+  const until = nextItemStart(mod.ast.items, span.start) ?? mod.text.length;
+  return !mod.syntaxErrorOffsets.some((o) => o >= span.start && (o <= span.end || o < until));
+}
+
+/** Where the first declaration after `start` begins; items are in source order. */
+function nextItemStart(items: readonly A.Item[], start: number): number | undefined {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid]!.span.start > start) hi = mid;
+    else lo = mid + 1;
+  }
+  return items[lo]?.span.start;
 }
 
 export interface Program {

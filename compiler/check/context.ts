@@ -72,6 +72,19 @@ export interface SymbolInfo {
  */
 export type Requirement = RequirementBody & { readonly when: Assumptions };
 
+/**
+ * A path through a block's body that ends without a `return`, taken where
+ * `when` holds: a call that takes it gets no value (SF0210).
+ */
+export interface MissingReturn {
+  readonly when: Assumptions;
+  /** The block whose body ends there, and where it ends. */
+  readonly block: string;
+  readonly end: Span;
+  /** For one carried up from a callee: the calls on the way, innermost first. */
+  readonly origin?: readonly LabelledSpan[];
+}
+
 /** A claim, what it is about ("the input channels") and where it arose. */
 export type RequirementBody = Claim & {
   readonly what: string;
@@ -98,6 +111,8 @@ export interface Signature {
   readonly dimVars: readonly string[];
   readonly resultType: TensorType | undefined;
   readonly requirements: readonly Requirement[];
+  /** The paths through its body that end without a `return`, and where each is taken. */
+  readonly missingReturns: readonly MissingReturn[];
   /** False when the body had errors: calls then report nothing more. */
   readonly ok: boolean;
 }
@@ -124,12 +139,21 @@ export interface Ctx {
   readonly symbols: Map<string, SymbolInfo>;
   /** The conditions of the `if` branches this path took undecided (generic blocks). */
   readonly assumptions: Assumptions;
+  /** The last `if` this path through the body decided (with those before it): for saying why a `return` was not reached. */
+  readonly decided?: DecidedCondition;
   readonly path: readonly string[];
   readonly pathways: Set<string>;
   /** The call that brought us into this block body, for messages. */
   readonly callSite: Span | undefined;
   /** The lateral statement being elaborated, where its failures are reported. */
   readonly inLateral: Span | undefined;
+}
+
+/** An `if` a path decided, and its condition's value there; `before`: the one it decided before, a list shared by the paths. */
+export interface DecidedCondition {
+  readonly stmt: Extract<A.Stmt, { kind: "if" }>;
+  readonly value: boolean;
+  readonly before: DecidedCondition | undefined;
 }
 
 /**
@@ -147,6 +171,12 @@ export interface Continuation {
 export interface Returned {
   readonly value: Value;
   readonly ctx: Ctx;
+}
+
+/** What running a body gave: the values its paths returned, and the paths that ended without a `return`. */
+export interface BodyRun {
+  readonly returns: Returned[];
+  readonly fellOff: Ctx[];
 }
 
 /**

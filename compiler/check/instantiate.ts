@@ -6,15 +6,17 @@
  */
 import type * as A from "../ast";
 import type { Poly } from "../dims/poly";
+import type { Span } from "../span";
 import { axisName, type TensorType } from "../types";
 import { blockValueText, type Value } from "../values";
 import { requireAll, requireIntegral } from "./apply-op";
-import { factsOf, type Ctx, type Requirement, type Signature } from "./context";
+import { factsOf, type Ctx, type MissingReturn, type Requirement, type Signature } from "./context";
 import { assumptionsAtCall } from "./guards";
 import { dimExprSpan, type Interpreter } from "./interpreter";
 import * as M from "./messages";
 import { bindClaim, compareDims, decide, solveLinear } from "./prover";
 import * as R from "./refutation-messages";
+import * as Ret from "./return-messages";
 import { blockValue } from "./block-values";
 import { bareWord, blockSlot, checkedWithItsValue, checkedWord, checkNumberChoice } from "./signature";
 
@@ -32,8 +34,9 @@ export function instantiate(it: Interpreter, sig: Signature, args: Map<string, V
   // numbers to choose from at its default: a call passing another value (or
   // one with no default) checks the body again with it, here, like a template.
   const template = sig.formals.some((f) => checkedWithItsValue(f) && (args.has(f.name) || !f.default));
-  // What the body needs of its arguments, decided here.
+  // What the body needs of its arguments, decided here; a template's body, checked below, says it itself.
   if (!template) for (const r of sig.requirements) checkRequirement(r, bindings, calleeVars, callee, c.span, ctx);
+  if (!template) for (const m of sig.missingReturns) checkMissingReturn(m, bindings, calleeVars, callee, c.span, ctx);
   if (!sig.ok || !sig.resultType) return { kind: "poison", span: c.span };
   const ints = factsOf(ctx).isInteger;
   const resultType: TensorType = { layout: sig.resultType.layout, dims: sig.resultType.dims.map((d) => d.substitute((n) => bindings.get(n), ints)) };
@@ -47,12 +50,35 @@ export function instantiate(it: Interpreter, sig: Signature, args: Map<string, V
       const v = calleeVars.get(f.name.name);
       if (v) it.recordFact(f.name.span, "formal", v, bodyCtx);
     }
-    const out = it.runBody(sig.entry.decl.body, bodyCtx)[0]?.value;
+    const run = it.runBody(sig.entry.decl.body, bodyCtx);
+    pathsWithoutReturn(run.fellOff, run.returns.length === 0, sig, callee, c.span, ctx);
+    if (template) for (const r of run.returns) it.checkResult(r.value, resultType, sig.entry.decl.result, r.ctx);
+    const out = run.returns[0]?.value;
     if (!out || out.kind !== "tensor") return { kind: "poison", span: c.span };
-    if (template) it.checkResult(out, resultType, sig.entry.decl.result, bodyCtx);
     return { kind: "tensor", type: resultType, ref: out.ref, span: c.span };
   } finally {
     if (expansion !== undefined) it.leaveTemplate(expansion);
+  }
+}
+
+/**
+ * The paths of a body checked at this call that end without a `return`: in
+ * a network every condition is decided, so the call takes such a path; in a
+ * generic caller one taken under conditions of the caller's is the caller's
+ * to avoid, at its own calls.
+ */
+function pathsWithoutReturn(fellOff: readonly Ctx[], noneReturns: boolean, sig: Signature, callee: string, at: Span, ctx: Ctx): void {
+  const decl = sig.entry.decl;
+  const m: MissingReturn = { when: [], block: decl.name.text, end: Ret.bodyEnd(decl) };
+  // No path that returns: the call has no value, whatever the conditions.
+  if (noneReturns && fellOff.length > 0) ctx.reporter.fail(Ret.noReturnAtCall(callee, m, at, fellOff[0]?.decided));
+  for (const path of fellOff) {
+    const open = path.assumptions.slice(ctx.assumptions.length);
+    if (open.length > 0 && ctx.mode.missingReturn) {
+      ctx.mode.missingReturn({ when: path.assumptions, block: m.block, end: m.end, origin: [Ret.missingReturnOrigin(callee, { ...m, when: open }, at)] });
+      continue;
+    }
+    return ctx.reporter.fail(Ret.noReturnAtCall(callee, m, at, path.decided));
   }
 }
 
@@ -78,6 +104,7 @@ function templateContext(sig: Signature, vars: Map<string, Value>, c: A.CallExpr
     vars,
     pathways: new Set(),
     callSite: ctx.callSite ?? c.span,
+    decided: undefined,
   };
 }
 
@@ -216,6 +243,21 @@ function solve(x: string, lin: { a: Poly; b: Poly }, p: M.FormalDim, callee: str
     case "unsolvable":
       return ctx.reporter.fail(M.cannotSolve(callee, x, p));
   }
+}
+
+/**
+ * A path of the callee's body that returns nothing, at one call: not taken,
+ * taken (reported), or taken under conditions the caller cannot decide
+ * either, which it passes on to its own callers.
+ */
+function checkMissingReturn(m: MissingReturn, bindings: Map<string, Poly>, calleeVars: Map<string, Value>, callee: string, span: Span, ctx: Ctx): void {
+  const open = assumptionsAtCall(m.when, calleeVars, bindings, ctx);
+  if (open === "skip") return;
+  if (open.length > 0 && ctx.mode.missingReturn) {
+    ctx.mode.missingReturn({ ...m, when: [...ctx.assumptions, ...open], origin: [...(m.origin ?? []), Ret.missingReturnOrigin(callee, m, span)] });
+    return;
+  }
+  ctx.reporter.fail(Ret.noReturnAtCall(callee, m, span));
 }
 
 /** A callee's requirement at one call: met, carried to a generic caller, or reported. */

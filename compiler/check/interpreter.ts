@@ -41,7 +41,7 @@ import { axisName, type TensorType } from "../types";
 import { blockValueText, type Value } from "../values";
 import type { FactSink } from "../facts/types";
 import { applyOp, requireAll } from "./apply-op";
-import { Abandon, factsOf, Reporter, type Continuation, type Ctx, type FormalInfo, type Returned, type Signature, type SymbolInfo } from "./context";
+import { Abandon, factsOf, Reporter, type BodyRun, type Continuation, type Ctx, type FormalInfo, type Signature, type SymbolInfo } from "./context";
 import { Evaluator } from "./expressions";
 import { instantiate } from "./instantiate";
 import * as M from "./messages";
@@ -98,7 +98,7 @@ export class Interpreter extends Evaluator {
     const whole = readWhole(entry.module.module, entry.decl.span);
     const sig = whole
       ? checkBlock(this, entry)
-      : { entry, formals: formalInfos(entry.decl, this.reporter), dimVars: [], resultType: undefined, requirements: [] };
+      : { entry, formals: formalInfos(entry.decl, this.reporter), dimVars: [], resultType: undefined, requirements: [], missingReturns: [] };
     const final = { ...sig, ok: whole && this.reporter.errorCount() === errorsBefore };
     this.signatures.set(entry, final);
     return final;
@@ -155,11 +155,14 @@ export class Interpreter extends Evaluator {
 
   // ----------------------------------------------------------- statements
 
-  /** Runs a body; returns every value it can return (several when an undecidable `if` forks). */
-  runBody(body: readonly A.Stmt[], ctx: Ctx): Returned[] {
-    const returns: Returned[] = [];
-    this.exec({ stmts: body, from: 0, next: undefined }, ctx, returns);
-    return returns;
+  /**
+   * Runs a body: every value it can return (several when an undecidable `if`
+   * forks), and every path that ends without a `return`.
+   */
+  runBody(body: readonly A.Stmt[], ctx: Ctx): BodyRun {
+    const run: BodyRun = { returns: [], fellOff: [] };
+    this.exec({ stmts: body, from: 0, next: undefined }, ctx, run);
+    return run;
   }
 
   /**
@@ -167,7 +170,7 @@ export class Interpreter extends Evaluator {
    * its body and then the rest; only an undecidable `if` runs the rest twice,
    * once per branch, so nesting and recursion grow with forks alone.
    */
-  private exec(start: Continuation, ctx: Ctx, returns: Returned[]): void {
+  private exec(start: Continuation, ctx: Ctx, run: BodyRun): void {
     let at: Continuation | undefined = start;
     let k = start.from;
     while (at !== undefined) {
@@ -183,7 +186,7 @@ export class Interpreter extends Evaluator {
         continue;
       }
       try {
-        const outcome = this.statement(s, { stmts: at.stmts, from: k, next: at.next }, ctx, returns);
+        const outcome = this.statement(s, { stmts: at.stmts, from: k, next: at.next }, ctx, run);
         if (outcome === "done") return;
         if (outcome !== "next") {
           ({ run: at, ctx } = outcome);
@@ -196,18 +199,20 @@ export class Interpreter extends Evaluator {
         if (s.kind === "assign" || s.kind === "lateral") ctx.vars.set(s.target.name, poison);
         if (s.kind === "pathway") ctx.vars.set(s.name.name, poison);
         if (s.kind === "return") {
-          returns.push({ value: poison, ctx });
+          run.returns.push({ value: poison, ctx });
           return;
         }
       }
     }
+    // The statements ran out before a `return`.
+    run.fellOff.push(ctx);
   }
 
   /** One statement: "next", what to run instead of the rest (a stage, a decided `if`), or "done" when it ran the rest or returned. */
-  private statement(s: A.Stmt, rest: Continuation, ctx: Ctx, returns: Returned[]): "done" | "next" | { run: Continuation; ctx: Ctx } {
+  private statement(s: A.Stmt, rest: Continuation, ctx: Ctx, run: BodyRun): "done" | "next" | { run: Continuation; ctx: Ctx } {
     switch (s.kind) {
       case "return":
-        returns.push({ value: this.expr(s.value, ctx), ctx });
+        run.returns.push({ value: this.expr(s.value, ctx), ctx });
         return "done";
       case "assign": {
         const sub = ctx.pathways.has(s.target.name) ? { ...ctx, path: [...ctx.path, s.target.name] } : ctx;
@@ -234,17 +239,20 @@ export class Interpreter extends Evaluator {
         return { run: { stmts: s.body, from: 0, next: { stmts: LEAVE_STAGE, from: 0, next: rest } }, ctx: { ...ctx, path } };
       }
       case "if":
-        return this.branch(s, rest, ctx, returns);
+        return this.branch(s, rest, ctx, run);
     }
   }
 
-  private branch(s: Extract<A.Stmt, { kind: "if" }>, rest: Continuation, ctx: Ctx, returns: Returned[]): "done" | { run: Continuation; ctx: Ctx } {
+  private branch(s: Extract<A.Stmt, { kind: "if" }>, rest: Continuation, ctx: Ctx, run: BodyRun): "done" | { run: Continuation; ctx: Ctx } {
     const cond = this.expr(s.condition, ctx);
     if (cond.kind === "poison") return "done";
     if (cond.kind !== "bool") return this.reporter.fail(M.notBoolean(s.condition.span, cond));
     if (cond.value !== undefined) {
       reportUntakenNames(cond.value ? (s.otherwise ?? []) : s.then, ctx, this.stdBlocks);
-      return { run: { stmts: cond.value ? s.then : (s.otherwise ?? []), from: 0, next: rest }, ctx };
+      return {
+        run: { stmts: cond.value ? s.then : (s.otherwise ?? []), from: 0, next: rest },
+        ctx: { ...ctx, decided: { stmt: s, value: cond.value, before: ctx.decided } },
+      };
     }
     // Past the limit this path stops here, unchecked beyond it: n flags would otherwise make 2ⁿ checks.
     if (ctx.mode.fork?.(s.condition.span, ctx, this.limits) === false) return "done";
@@ -258,7 +266,7 @@ export class Interpreter extends Evaluator {
       if (flag) vars.set(flag, { kind: "bool", value: taken, span: s.condition.span });
       const assumptions = cond.condition ? [...ctx.assumptions, { condition: cond.condition, holds: taken }] : ctx.assumptions;
       const body: Continuation = { stmts: taken ? s.then : (s.otherwise ?? []), from: 0, next: rest };
-      this.exec(body, { ...ctx, vars, pathways: new Set(ctx.pathways), assumptions }, returns);
+      this.exec(body, { ...ctx, vars, pathways: new Set(ctx.pathways), assumptions }, run);
     }
     return "done";
   }

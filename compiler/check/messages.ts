@@ -120,14 +120,6 @@ export function unknownSort(sort: A.Ident): Diagnostic {
   return makeDiagnostic("SF0213", sort.span, { message: `unknown parameter sort \`${sort.text}\``, label: "expected int, rat or bool" });
 }
 
-export function noReturn(decl: A.BlockDecl): Diagnostic {
-  return makeDiagnostic("SF0210", decl.name.span, {
-    message: `${decl.kind} \`${decl.name.text}\` does not return a value`,
-    label: "no `return` in its body",
-    help: "end the body with `return <tensor>`",
-  });
-}
-
 /**
  * A network whose block calls, with the expressions inside them, nest deeper
  * than the stack holds (SF0003). The nesting limit bounds each alone; a raised

@@ -13,7 +13,7 @@ import type { Rational } from "../dims/rational";
 import type { Span } from "../span";
 import type { TensorType } from "../types";
 import type { Value } from "../values";
-import { type Assumptions, type Ctx, type Requirement, type RequirementBody, type Signature } from "./context";
+import { type Assumptions, type Ctx, type MissingReturn, type Requirement, type RequirementBody, type Signature } from "./context";
 import * as M from "./messages";
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import { LIMIT_INFO, raiseHint, type LimitName, type Limits } from "../limits";
@@ -25,6 +25,11 @@ export interface Mode {
   readonly kind: "generic" | "instance";
   /** An obligation that holds only under a claim: the block requires the claim of its callers. */
   require(r: RequirementBody, when: Assumptions): void;
+  /**
+   * A path that ends without a \`return\`, taken where \`m.when\` holds: a mode
+   * that checks for every value records it for the block's callers.
+   */
+  missingReturn?(m: MissingReturn): void;
   /** `input(<type>)`: a further graph input. */
   graphInput(c: A.CallExpr, piped: boolean, typeOf: (e: A.Expr) => TensorType | undefined, ctx: Ctx): Value;
   /** The value of an op whose shape rule gave `type`. */
@@ -77,6 +82,12 @@ export class GenericMode implements Mode {
 
   require(r: RequirementBody, when: Assumptions): void {
     this.requirements.push({ ...r, when });
+  }
+
+  readonly missingReturns: MissingReturn[] = [];
+
+  missingReturn(m: MissingReturn): void {
+    this.missingReturns.push(m);
   }
 
   graphInput(c: A.CallExpr, _piped: boolean, _typeOf: unknown, ctx: Ctx): Value {
@@ -180,6 +191,7 @@ export class InstanceMode implements Mode {
       scope: sig.entry.module,
       vars,
       assumptions: [],
+      decided: undefined,
       path: [...ctx.path, label],
       pathways: new Set(),
       callSite: ctx.callSite ?? c.span,

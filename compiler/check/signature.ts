@@ -15,6 +15,7 @@ import type { Interpreter } from "./interpreter";
 import * as M from "./messages";
 import * as P from "./parameter-messages";
 import { GenericMode } from "./mode";
+import * as R from "./return-messages";
 
 export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, "ok"> {
   const decl = entry.decl;
@@ -83,11 +84,25 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
   }
   const resultType = it.typeFromExpr(decl.result, ctx);
   if (decl.kind === "block" && !template) {
-    const returns = it.runBody(decl.body, ctx);
-    if (returns.length === 0 && !mode.stoppedAtLimit) it.reporter.report(M.noReturn(decl));
-    for (const r of returns) if (resultType) it.checkResult(r.value, resultType, decl.result, r.ctx);
+    const run = it.runBody(decl.body, ctx);
+    if (run.returns.length === 0) {
+      if (!mode.stoppedAtLimit) it.reporter.report(R.noReturn(decl, run.fellOff[0]?.decided));
+    } else checkPathsReturn(run.fellOff, decl, mode, it.reporter);
+    for (const r of run.returns) if (resultType) it.checkResult(r.value, resultType, decl.result, r.ctx);
   }
-  return { entry, formals: typed, dimVars, resultType, requirements: mode.requirements };
+  return { entry, formals: typed, dimVars, resultType, requirements: mode.requirements, missingReturns: mode.missingReturns };
+}
+
+/**
+ * The paths that end without a `return` where others return: each taken
+ * under conditions is the callers' to avoid (decided at each call, as
+ * requirements are); one taken whatever the arguments is the block's error.
+ */
+function checkPathsReturn(fellOff: readonly Ctx[], decl: A.BlockDecl, mode: GenericMode, reporter: Reporter): void {
+  for (const path of fellOff) {
+    if (path.assumptions.length > 0) mode.missingReturn({ when: path.assumptions, block: decl.name.text, end: R.bodyEnd(decl) });
+    else return reporter.report(R.notEveryPathReturns(decl, path.decided));
+  }
 }
 
 export function formalInfos(decl: A.BlockDecl, reporter: Reporter): FormalInfo[] {

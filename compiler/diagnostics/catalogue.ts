@@ -194,7 +194,12 @@ export const CATALOGUE = {
   },
   SF0208: { severity: "error", title: "reshape changes the element count", explain: "A reshape to a shape with another number of elements." },
   SF0209: { severity: "error", title: "invalid axis permutation", explain: "A transpose whose permutation is not a permutation of the tensor's axes." },
-  SF0210: { severity: "error", title: "block body does not return", explain: "A block or network body with no return." },
+  SF0210: {
+    severity: "error",
+    title: "block body does not return",
+    explain:
+      "A block or network body with a path that ends without a `return`: none written, none reached with a network's parameters, or, in a block whose path is taken only under conditions it cannot decide (`if go { return ... }` and nothing after), a call that takes it (`go: false`), reported at the call.",
+  },
   SF0211: {
     severity: "error",
     title: "invalid attribute value",

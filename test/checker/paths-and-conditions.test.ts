@@ -1,10 +1,101 @@
 /**
  * Paths through a block's body: what an `if` branch needs of the callers
- * applies at the calls that take it, decided with each call's values or
- * carried to a calling block under the same conditions.
+ * (a requirement, a `return`) applies at the calls that take it, decided
+ * with each call's values or carried to a calling block under the same
+ * conditions; and a network that builds no graph always says why.
  */
-import { describe, it } from "vitest";
-import { checkSource, expectError, expectNoIssues } from "../support/compiler";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { Interpreter } from "../../compiler/check/interpreter";
+import { checkSource, codes, expectError, expectNoIssues } from "../support/compiler";
+import { sfc } from "../support/cli";
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-paths-"));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+const GOES = `
+block c(x: <T, S², C>, go: bool = true) -> <T, S², C> {
+  if go { return relu(x) }
+}
+`;
+
+describe("a path without a `return`", () => {
+  it("is reported at a call that takes it, pointing at the body's end", () => {
+    const r = checkSource(`${GOES}network N(clip: <4, 8², 3>) -> <4, 8², 3> { return clip |> c(go: false) }`);
+    const d = expectError(r, "SF0210", { at: "c(go: false)", message: "`c` does not return a value when go = false" });
+    expect(d.related.map((l) => [l.span.line, l.label])).toEqual([[4, "the body ends here without a `return`"]]);
+  });
+
+  it("asks nothing of calls that return, and is carried through a block that passes its own flag", () => {
+    const through = `${GOES}block d(x: <T, S², C>, g: bool) -> <T, S², C> { return c(x, go: g) }\n`;
+    expectNoIssues(checkSource(`${through}network N(clip: <4, 8², 3>) -> <4, 8², 3> { return clip |> c |> c(go: true) |> d(g: true) }`));
+    const d = expectError(checkSource(`${through}network N(clip: <4, 8², 3>) -> <4, 8², 3> { return clip |> d(g: false) }`), "SF0210", {
+      at: "d(g: false)",
+      message: "`d` does not return a value when g = false",
+    });
+    expect(d.chain.map((l) => l.label)).toEqual(["`c` returns nothing when go = false"]);
+  });
+
+  it("is the calling block's error when it always takes it", () => {
+    const r = checkSource(`${GOES}block d(x: <T, S², C>) -> <T, S², C> { return c(x, go: false) }\n`);
+    expectError(r, "SF0210", { at: "c(x, go: false)" });
+  });
+
+  it("under a comparison, is decided at each call: k > 2 returns, k = 2 does not", () => {
+    const k2 = "block k2(x: <T, S², C>, k: int) -> <T, S², C> {\n  if k > 2 { return x }\n}\n";
+    expectNoIssues(checkSource(`${k2}network N(clip: <4, 8², 3>) -> <4, 8², 3> { return clip |> k2(k: 3) }`));
+    expectError(checkSource(`${k2}network N(clip: <4, 8², 3>) -> <4, 8², 3> { return clip |> k2(k: 2) }`), "SF0210", {
+      message: "`k2` does not return a value when k <= 2",
+    });
+  });
+
+  it("after a word the call passes is reported at the call, with the condition that skipped the `return`", () => {
+    const w = 'block w(x: <T, S², C>, mode: "a" | "b" = "a") -> <T, S², C> {\n  if mode == "a" { return x }\n}\n';
+    const d = expectError(checkSource(`${w}network N(clip: <4, 8², 3>) -> <4, 8², 3> { return clip |> w(mode: b) }`), "SF0210", { at: "w(mode: b)" });
+    expect(d.related.map((l) => l.label)).toContain("false here, so the `return` in this branch is not reached");
+  });
+
+  it("in a network, names the condition that skipped its `return`", () => {
+    const r = checkSource("network N(clip: <4, 8², 3>, go = false) -> <4, 8², 3> {\n  if go { return clip }\n}\n");
+    const d = expectError(r, "SF0210", { at: "}", message: /does not return a value: its body ends without reaching a `return`/ });
+    expect(d.related.map((l) => [l.span.line, l.label])).toEqual([[2, "false here, so the `return` in this branch is not reached"]]);
+  });
+
+  it("is not said after the syntax error that cut the `return` short", () => {
+    expect(codes(checkSource('block b(x: <T, S², C>) -> <T, S², C> {\n  return "abc }\n'))).toEqual(["SF0001", "SF0002"]);
+    expect(codes(checkSource('network N(x: <4, 8², 3>) -> <4, 8², 3> { return "abc }\n'))).toEqual(["SF0001", "SF0002"]);
+  });
+
+  it("is reported by every command that builds the network", async () => {
+    const file = path.join(work, "paths.sf");
+    fs.writeFileSync(file, `${GOES}network N(clip: <4, 8², 3>) -> <4, 8², 3> { return clip |> c(go: false) }\n`);
+    for (const args of [["check"], ["compile", "-o", path.join(work, "never.onnx")], ["info"], ["run"], ["graph"]]) {
+      const [command, ...rest] = args;
+      const r = await sfc(command!, file, ...rest);
+      expect([r.code, r.err.match(/error\[SF\d{4}\]: .*/g)], command).toEqual([1, ["error[SF0210]: `c` does not return a value when go = false"]]);
+    }
+    expect(fs.existsSync(path.join(work, "never.onnx"))).toBe(false);
+  });
+});
+
+describe("a network that builds no graph", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("with no error to say why is an internal error, never a silent failure", async () => {
+    // As a body whose value was lost without a report would: no error, and no graph.
+    vi.spyOn(Interpreter.prototype, "runBody").mockImplementation((_body, ctx) => ({
+      returns: [{ value: { kind: "poison", span: ctx.scope.module.ast.span }, ctx }],
+      fellOff: [],
+    }));
+    const file = path.join(work, "quiet.sf");
+    fs.writeFileSync(file, "network N(clip: <4, 8², 3>) -> <4, 8², 3> { return relu(clip) }\n");
+    const r = await sfc("compile", file, "-o", path.join(work, "quiet.onnx"));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^sfc: internal error: network `N` built no graph, and no error says why\n/);
+  });
+});
 
 describe("requirements under conditions", () => {
   const TPAD = `
