@@ -5,7 +5,8 @@
  * and, in an instance, its body run with the arguments bound.
  */
 import type * as A from "../ast";
-import type { Poly } from "../dims/poly";
+import type { LabelledSpan } from "../diagnostics/diagnostic";
+import { Poly } from "../dims/poly";
 import type { Span } from "../span";
 import { axisName, type TensorType } from "../types";
 import { blockValueText, type Value } from "../values";
@@ -18,28 +19,32 @@ import { bindClaim, compareDims, decide, solveLinear } from "./prover";
 import * as R from "./refutation-messages";
 import * as Ret from "./return-messages";
 import { blockValue } from "./block-values";
-import { bareWord, blockSlot, checkedWithItsValue, checkedWord, checkNumberChoice } from "./signature";
+import { bareWord, blockSlot, checkedWithItsValue, checkedWord, checkNumberChoice, typesWith } from "./signature";
 
 export function instantiate(it: Interpreter, sig: Signature, args: Map<string, Value>, c: A.CallExpr, ctx: Ctx): Value {
   const callee = c.callee.text;
   const bindings = new Map<string, Poly>();
   const calleeVars = new Map<string, Value>();
-  const poisoned = bindScalars(it, sig, args, callee, bindings, calleeVars, ctx) ?? bindTensors(sig, args, c, bindings, calleeVars, ctx);
+  const scalarsPoisoned = bindScalars(it, sig, args, callee, bindings, calleeVars, ctx);
+  if (scalarsPoisoned) return scalarsPoisoned;
+  // The signature was proved with each formal that takes a block, words or
+  // numbers to choose from at its default: a call passing another value (or
+  // one with no default) checks the body again with it, here, like a template,
+  // and reads the block's types with it too (`<T, S², w·C>` with w = 2).
+  const template = sig.formals.some((f) => checkedWithItsValue(f) && (args.has(f.name) || !f.default));
+  const typed = template ? typesWith(it, sig, chosenValues(sig, calleeVars, ctx), ctx.reporter.within(calledHere(sig, c))) : sig;
+  const poisoned = bindTensors({ ...sig, formals: typed.formals }, args, c, bindings, calleeVars, ctx);
   if (poisoned) return poisoned;
   for (const v of sig.dimVars) {
     const poly = bindings.get(v);
     if (poly) calleeVars.set(v, { kind: "dim", poly, span: c.span });
   }
-  // The signature was proved with each formal that takes a block, words or
-  // numbers to choose from at its default: a call passing another value (or
-  // one with no default) checks the body again with it, here, like a template.
-  const template = sig.formals.some((f) => checkedWithItsValue(f) && (args.has(f.name) || !f.default));
   // What the body needs of its arguments, decided here; a template's body, checked below, says it itself.
-  if (!template) for (const r of sig.requirements) checkRequirement(r, bindings, calleeVars, callee, c.span, ctx);
+  for (const r of typed.requirements) checkRequirement(r, bindings, calleeVars, callee, c.span, ctx);
   if (!template) for (const m of sig.missingReturns) checkMissingReturn(m, bindings, calleeVars, callee, c.span, ctx);
-  if (!sig.ok || !sig.resultType) return { kind: "poison", span: c.span };
+  if (!sig.ok || !typed.resultType) return { kind: "poison", span: c.span };
   const ints = factsOf(ctx).isInteger;
-  const resultType: TensorType = { layout: sig.resultType.layout, dims: sig.resultType.dims.map((d) => d.substitute((n) => bindings.get(n), ints)) };
+  const resultType: TensorType = { layout: typed.resultType.layout, dims: typed.resultType.dims.map((d) => d.substitute((n) => bindings.get(n), ints)) };
   const entered = ctx.mode.blockBody(sig, calleeVars, c, ctx) ?? (template ? templateContext(sig, calleeVars, c, ctx) : undefined);
   if (!entered) return { kind: "tensor", type: resultType, ref: undefined, span: c.span };
   const bodyCtx = template ? { ...entered, reporter: withBlockArguments(entered.reporter, sig, args, ctx) } : entered;
@@ -59,6 +64,26 @@ export function instantiate(it: Interpreter, sig: Signature, args: Map<string, V
   } finally {
     if (expansion !== undefined) it.leaveTemplate(expansion);
   }
+}
+
+function calledHere(sig: Signature, c: A.CallExpr): LabelledSpan {
+  return { span: c.span, label: `in \`${sig.entry.decl.name.text}\`, called here` };
+}
+
+/**
+ * The values a call gives the formals checked with their values, for reading
+ * the block's types: words as they are, numbers as the numbers they are at
+ * the call (a choice's value is known there, checkNumberChoice).
+ */
+function chosenValues(sig: Signature, calleeVars: ReadonlyMap<string, Value>, ctx: Ctx): Map<string, Value> {
+  const chosen = new Map<string, Value>();
+  for (const f of sig.formals) {
+    const v = calleeVars.get(f.name);
+    if (!v || !checkedWithItsValue(f)) continue;
+    const n = v.kind === "dim" ? (v.poly.constantValue() ?? M.valueIn(v.poly, ctx)) : undefined;
+    chosen.set(f.name, n !== undefined ? { kind: "dim", poly: Poly.constant(n), span: v.span } : v);
+  }
+  return chosen;
 }
 
 /**
@@ -99,7 +124,7 @@ function withBlockArguments(reporter: Ctx["reporter"], sig: Signature, args: Map
 function templateContext(sig: Signature, vars: Map<string, Value>, c: A.CallExpr, ctx: Ctx): Ctx {
   return {
     ...ctx,
-    reporter: ctx.reporter.within({ span: c.span, label: `in \`${sig.entry.decl.name.text}\`, called here` }),
+    reporter: ctx.reporter.within(calledHere(sig, c)),
     scope: sig.entry.module,
     vars,
     pathways: new Set(),

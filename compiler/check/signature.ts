@@ -9,18 +9,23 @@ import { Poly } from "../dims/poly";
 import type { BlockEntry } from "../scope";
 import type { Span } from "../span";
 import type { Value } from "../values";
-import type { Ctx, FormalInfo, Reporter, Signature, SymbolInfo } from "./context";
+import { axisName, type TensorType } from "../types";
+import { requireIntegral } from "./apply-op";
+import { Abandon, type Ctx, type FormalInfo, type Reporter, type Requirement, type Signature, type SymbolInfo } from "./context";
 import type { BlockSlot } from "./block-values";
-import type { Interpreter } from "./interpreter";
+import { dimExprSpan, type Interpreter } from "./interpreter";
 import * as M from "./messages";
 import * as P from "./parameter-messages";
 import { GenericMode } from "./mode";
 import * as R from "./return-messages";
 
-export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, "ok"> {
+/**
+ * The context a block's body and types are checked in: its dimension
+ * variables and scalar formals as symbols, except the formals checked with
+ * their values (added by the caller of this).
+ */
+function genericContext(entry: BlockEntry, formals: readonly FormalInfo[], dimVars: readonly string[], reporter: Reporter): { ctx: Ctx; mode: GenericMode } {
   const decl = entry.decl;
-  const formals = formalInfos(decl, it.reporter);
-  const dimVars = dimVarsOf(formals);
   const symbols = new Map<string, SymbolInfo>();
   const vars = new Map<string, Value>();
   for (const f of formals) {
@@ -39,7 +44,7 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
   const mode = new GenericMode();
   const ctx: Ctx = {
     mode,
-    reporter: it.reporter,
+    reporter,
     scope: entry.module,
     vars,
     symbols,
@@ -49,6 +54,15 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
     callSite: undefined,
     inLateral: undefined,
   };
+  return { ctx, mode };
+}
+
+export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, "ok"> {
+  const decl = entry.decl;
+  const formals = formalInfos(decl, it.reporter);
+  const dimVars = dimVarsOf(formals);
+  const { ctx, mode } = genericContext(entry, formals, dimVars, it.reporter);
+  const vars = ctx.vars;
   // A block-valued formal is checked with its default here; a call that
   // passes another block checks the body again with it (instantiate.ts).
   // Without a default there is nothing to check it with until a call.
@@ -56,6 +70,9 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
   // the default here, and again with the word a call passes.
   let badDefault = false;
   for (const f of formals) {
+    // Without a default its value is known at each call only: the types that
+    // use it are read there (typesWith), and say nothing here.
+    if (checkedWithItsValue(f) && !f.default) vars.set(f.name, { kind: "poison", span: f.span });
     if (f.kind === "block" && f.default) vars.set(f.name, it.evaluateBlockValue(f.default, blockSlot(f), ctx));
     if (f.kind === "words" && f.default) {
       const word = checkedWord(f, bareWord(f.default, ctx.vars) ?? it.evaluate(f.default, ctx), decl.name.text, ctx);
@@ -103,6 +120,38 @@ function checkPathsReturn(fellOff: readonly Ctx[], decl: A.BlockDecl, mode: Gene
     if (path.assumptions.length > 0) mode.missingReturn({ when: path.assumptions, block: decl.name.text, end: R.bodyEnd(decl) });
     else return reporter.report(R.notEveryPathReturns(decl, path.decided));
   }
+}
+
+/**
+ * The block's types with the values a call passes to the formals checked with
+ * their values (`w: 1 | 2` in `<T, S², w·C>`): the signature's are with their
+ * defaults. What the types require with these values (`S/k` whole for k = 2)
+ * comes with them, for the call to decide.
+ */
+export function typesWith(
+  it: Interpreter,
+  sig: Signature,
+  values: ReadonlyMap<string, Value>,
+  reporter: Reporter,
+): { formals: FormalInfo[]; resultType: TensorType | undefined; requirements: readonly Requirement[] } {
+  const entry = sig.entry;
+  const { ctx, mode } = genericContext(entry, sig.formals, sig.dimVars, reporter);
+  for (const f of sig.formals) {
+    const v = values.get(f.name);
+    if (checkedWithItsValue(f) && v) ctx.vars.set(f.name, v);
+  }
+  const formals = sig.formals.map((f) => (f.typeExpr ? { ...f, type: it.typeFromExpr(f.typeExpr, ctx) } : f));
+  const resultType = it.typeFromExpr(entry.decl.result, ctx);
+  // Sizes whole at the default may not be at this value (`S/k` for k = 2); an
+  // argument's are whole, and so are the formals' solved from them.
+  resultType?.dims.forEach((d, i) => {
+    try {
+      requireIntegral(d, `the declared ${axisName(resultType, i)}`, dimExprSpan(entry.decl.result, i), ctx);
+    } catch (e) {
+      if (!(e instanceof Abandon)) throw e;
+    }
+  });
+  return { formals, resultType, requirements: mode.requirements };
 }
 
 export function formalInfos(decl: A.BlockDecl, reporter: Reporter): FormalInfo[] {

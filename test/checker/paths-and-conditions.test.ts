@@ -2,7 +2,8 @@
  * Paths through a block's body: what an `if` branch needs of the callers
  * (a requirement, a `return`) applies at the calls that take it, decided
  * with each call's values or carried to a calling block under the same
- * conditions; and a network that builds no graph always says why.
+ * conditions; a network that builds no graph always says why; and a choice
+ * formal's value reaches the block's own types.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -136,5 +137,17 @@ block outer(x: <T, S², C>) -> <T, S², C> { return x |> maybe }
     expectError(checkSource(`${maybe}network N(clip: <4, 9², 3>) -> <4, 9², 3> { return clip |> outer }`), "SF0302", {
       message: "`outer` needs S to be a multiple of 2 (the declared height S) when S > 8, but here 9 and 2",
     });
+  });
+});
+
+describe("a choice formal in the block's own types", () => {
+  it("is read with the call's value, in an input type and in the result", () => {
+    const join = "block join(x: <T, S², C>, y: <T, S², k·C>, k: 1 | 2 = 1) -> <T, S², C + k·C> {\n  return concat(x, y)\n}\n";
+    expectNoIssues(checkSource(`${join}network J(clip: <4, 16², 8>) -> <4, 16², 24> { return join(clip, clip |> conv(out: 16), k: 2) }`));
+  });
+
+  it("without a default, is read at each call only", () => {
+    const wider = "block wider(x: <T, S², C>, w: 1 | 2) -> <T, S², w·C> {\n  return x |> conv(out: w·C)\n}\n";
+    expectNoIssues(checkSource(`${wider}network W(clip: <4, 16², 8>) -> <4, 16², 16> { return clip |> wider(w: 2) }`));
   });
 });
