@@ -9,6 +9,7 @@
  * is reported.
  */
 import type * as A from "../ast";
+import { isCompound, operandsOf } from "../ast-names";
 import { isOpName } from "../ops";
 import { callableNames } from "../scope";
 import type { Ctx } from "./context";
@@ -90,6 +91,10 @@ class UntakenNames {
   }
 
   expr(e: A.Expr): void {
+    if (isCompound(e)) {
+      for (const operand of operandsOf(e)) this.expr(operand);
+      return;
+    }
     switch (e.kind) {
       case "number":
       case "string":
@@ -107,31 +112,6 @@ class UntakenNames {
       case "pipe":
         this.expr(e.head);
         for (const st of e.stages) this.expr(st);
-        return;
-      case "binary":
-        this.expr(e.lhs);
-        this.expr(e.rhs);
-        return;
-      case "neg":
-      case "square":
-      case "floor":
-      case "ceil":
-        this.expr(e.operand);
-        return;
-      case "extent":
-        for (const p of e.parts) this.expr(p);
-        return;
-      case "tuple":
-      case "list":
-        for (const p of e.items) this.expr(p);
-        return;
-      case "conditional":
-        this.expr(e.test);
-        this.expr(e.then);
-        this.expr(e.otherwise);
-        return;
-      case "typeLiteral":
-        for (const d of e.type.dims) this.expr(d);
         return;
     }
   }

@@ -6,7 +6,7 @@
  * the module scopes, so it works on a file with errors too.
  */
 import type * as A from "../ast";
-import { eachNameIn } from "../ast-names";
+import { eachNameIn, isCompound, operandsOf } from "../ast-names";
 import { isOpName } from "../ops";
 import type { Program } from "../program";
 import type { BlockEntry, ModuleScope } from "../scope";
@@ -253,6 +253,10 @@ class ModuleResolver {
   }
 
   private expr(e: A.Expr, env: ReadonlyMap<string, Binding>): void {
+    if (isCompound(e)) {
+      for (const operand of operandsOf(e)) this.expr(operand, env);
+      return;
+    }
     switch (e.kind) {
       case "number":
       case "string":
@@ -268,31 +272,6 @@ class ModuleResolver {
       case "pipe":
         this.expr(e.head, env);
         for (const st of e.stages) this.pipeTarget(st, env);
-        return;
-      case "binary":
-        this.expr(e.lhs, env);
-        this.expr(e.rhs, env);
-        return;
-      case "neg":
-      case "square":
-      case "floor":
-      case "ceil":
-        this.expr(e.operand, env);
-        return;
-      case "extent":
-        for (const p of e.parts) this.expr(p, env);
-        return;
-      case "tuple":
-      case "list":
-        for (const p of e.items) this.expr(p, env);
-        return;
-      case "conditional":
-        this.expr(e.test, env);
-        this.expr(e.then, env);
-        this.expr(e.otherwise, env);
-        return;
-      case "typeLiteral":
-        for (const d of e.type.dims) this.expr(d, env);
         return;
     }
   }
