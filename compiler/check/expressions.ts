@@ -16,7 +16,8 @@ import { Abandon, factsOf, type Ctx } from "./context";
 import * as M from "./messages";
 import * as P from "./parameter-messages";
 import { requireAll } from "./apply-op";
-import { decideDivides, signForSizes, type SignBound } from "./prover";
+import { decideComparison } from "./guards";
+import { decideDivides } from "./prover";
 import * as R from "./refutation-messages";
 
 export abstract class Evaluator {
@@ -212,16 +213,9 @@ export abstract class Evaluator {
       case "<=":
       case ">":
       case ">=": {
-        const diff = a.sub(b);
-        const v = diff.constantValue() ?? M.valueIn(diff, ctx);
-        if (v === undefined) {
-          // Decided for every size where it can be (dimension variables count from 1); else remembered, for each call to decide.
-          const value = comparedForSizes(e.op, signForSizes(diff, factsOf(ctx)));
-          if (value !== undefined) return { kind: "bool", value, span: e.span };
-          return { kind: "bool", value: undefined, span: e.span, condition: { kind: "compare", lhs: a, op: e.op, rhs: b } };
-        }
-        const s = v.sign();
-        const value = { "==": s === 0, "!=": s !== 0, "<": s < 0, "<=": s <= 0, ">": s > 0, ">=": s >= 0 }[e.op];
+        // Decided with the values known here, or for every size; else remembered, for each call to decide.
+        const value = decideComparison(a, e.op, b, ctx);
+        if (value === undefined) return { kind: "bool", value, span: e.span, condition: { kind: "compare", lhs: a, op: e.op, rhs: b } };
         return { kind: "bool", value, span: e.span };
       }
     }
@@ -300,26 +294,6 @@ export function undecidedReads(test: A.Expr, ctx: Ctx): string {
   const named = (noun: string, names: ReadonlySet<string>): string[] =>
     names.size === 0 ? [] : [`the ${noun}${names.size > 1 ? "s" : ""} ${[...names].join(", ").replace(/, ([^,]*)$/, " and $1")}`];
   return [...named("dimension variable", sizes), ...named("parameter", parameters)].join(sizes.size > 1 ? ", and " : " and ") || "a value not known here";
-}
-
-/**
- * `a op b` from what the sizes fix of the sign of a − b: C >= 1 and 2C > C
- * hold for every C, since dimension variables count from 1. Undefined where
- * the bound leaves it open (C − 1 ≥ 0 decides `>=` but not `>`).
- */
-function comparedForSizes(op: "==" | "!=" | "<" | "<=" | ">" | ">=", sign: SignBound | undefined): boolean | undefined {
-  switch (sign) {
-    case undefined:
-      return undefined;
-    case "positive":
-      return { "==": false, "!=": true, "<": false, "<=": false, ">": true, ">=": true }[op];
-    case "negative":
-      return { "==": false, "!=": true, "<": true, "<=": true, ">": false, ">=": false }[op];
-    case "non-negative":
-      return { "==": undefined, "!=": undefined, "<": false, "<=": undefined, ">": undefined, ">=": true }[op];
-    case "non-positive":
-      return { "==": undefined, "!=": undefined, "<": undefined, "<=": true, ">": false, ">=": undefined }[op];
-  }
 }
 
 /** <C>, <T, S², C>, <T, H×W, C>, <T, H, W, C> (ONNX order [C, T, H, W]) or raw. */

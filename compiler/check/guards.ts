@@ -9,6 +9,7 @@
 import type { Poly } from "../dims/poly";
 import type { ComparisonOp, Condition, Value } from "../values";
 import { factsOf, type Ctx } from "./context";
+import { signForSizes, type SignBound } from "./prover";
 
 /** A condition, and which way the path took it. */
 export interface Assumption {
@@ -18,18 +19,44 @@ export interface Assumption {
 
 export type Assumptions = readonly Assumption[];
 
-/** `k > 2` decided where its sides have values: at the call, or with constants. */
+/**
+ * `lhs op rhs` decided where it can be: with the values bound here (a
+ * network's parameters, a call's constants), else for every size, since
+ * dimension variables count from 1 (C >= 1 and 2C > C hold for every C).
+ * Undefined where it depends on values not known here. One rule for a
+ * block's own comparisons and for those a callee carries to its calls.
+ */
 export function decideComparison(lhs: Poly, op: ComparisonOp, rhs: Poly, ctx: Ctx): boolean | undefined {
   const diff = lhs.sub(rhs);
-  const v = diff.constantValue() ?? diff.evaluate(factsOf(ctx).valueOf);
-  if (v === undefined) return undefined;
+  const facts = factsOf(ctx);
+  const v = diff.constantValue() ?? diff.evaluate(facts.valueOf);
+  if (v === undefined) return comparedForSizes(op, signForSizes(diff, facts));
   const s = v.sign();
   return { "==": s === 0, "!=": s !== 0, "<": s < 0, "<=": s <= 0, ">": s > 0, ">=": s >= 0 }[op];
 }
 
 /**
+ * `a op b` from what the sizes fix of the sign of a − b. Undefined where the
+ * bound leaves it open (C − 1 ≥ 0 decides `>=` but not `>`).
+ */
+function comparedForSizes(op: ComparisonOp, sign: SignBound | undefined): boolean | undefined {
+  switch (sign) {
+    case undefined:
+      return undefined;
+    case "positive":
+      return { "==": false, "!=": true, "<": false, "<=": false, ">": true, ">=": true }[op];
+    case "negative":
+      return { "==": false, "!=": true, "<": true, "<=": true, ">": false, ">=": false }[op];
+    case "non-negative":
+      return { "==": undefined, "!=": undefined, "<": false, "<=": undefined, ">": undefined, ">=": true }[op];
+    case "non-positive":
+      return { "==": undefined, "!=": undefined, "<": undefined, "<=": true, ">": false, ">=": undefined }[op];
+  }
+}
+
+/**
  * A callee's assumption at one call: true or false where the call decides
- * it; else the same condition in the caller's symbols; undefined where it
+ * it (with its values, or for every size of the caller's); else the same condition in the caller's symbols; undefined where it
  * cannot be said there (it may then hold).
  * `vars`: the callee's formals bound at the call; `bindings`: its numbers.
  */

@@ -44,6 +44,13 @@ describe("a path without a `return`", () => {
     expectError(r, "SF0210", { at: "c(x, go: false)" });
   });
 
+  it("under a comparison the call decides for every size, is the calling block's error or nothing", () => {
+    const k2 = "block k2(x: <T, S², C>, k: int) -> <T, S², C> {\n  if k > 2 { return x }\n}\n";
+    // 2 − C > 2 is false and C + 2 > 2 true for every C ≥ 1.
+    expectError(checkSource(`${k2}block d(x: <T, S², C>) -> <T, S², C> { return k2(x, k: 2 - C) }\n`), "SF0210", { at: "k2(x, k: 2 - C)" });
+    expectNoIssues(checkSource(`${k2}block d(x: <T, S², C>) -> <T, S², C> { return k2(x, k: C + 2) }\n`));
+  });
+
   it("under a comparison, is decided at each call: k > 2 returns, k = 2 does not", () => {
     const k2 = "block k2(x: <T, S², C>, k: int) -> <T, S², C> {\n  if k > 2 { return x }\n}\n";
     expectNoIssues(checkSource(`${k2}network N(clip: <4, 8², 3>) -> <4, 8², 3> { return clip |> k2(k: 3) }`));
@@ -120,6 +127,15 @@ block tpad(x: <T, S², C>, k: int = 3) -> <T, S², C> {
     expectNoIssues(checkSource(`${outer}network N(clip: <4, 8², 3>) -> <4, 8², 3> { return clip |> outer(n: 1) |> outer(n: 2) }`));
     expectError(checkSource(`${outer}network N(clip: <4, 8², 3>) -> <4, 8², 3> { return clip |> outer(n: 3) }`), "SF0302", {
       message: "`outer` needs n/2 to be an integer (temporal pad) when n + 1 > 2, but here 3/2",
+    });
+  });
+
+  it("apply to a calling block without a condition where it holds for every size", () => {
+    const outer = `${TPAD}block outer(x: <T, S², C>) -> <T, S², C> { return x |> tpad(k: C + 2) }\n`;
+    expectNoIssues(checkSource(`${outer}network N(clip: <4, 8², 3>) -> <4, 8², 3> { return clip |> outer }`));
+    // C + 2 > 2 for every C: the requirement is outer's whatever C is, and says no condition.
+    expectError(checkSource(`${outer}network N(clip: <4, 8², 4>) -> <4, 8², 4> { return clip |> outer }`), "SF0302", {
+      message: "`outer` needs (C + 1)/2 to be an integer (temporal pad), but here 5/2",
     });
   });
 
