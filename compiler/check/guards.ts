@@ -6,7 +6,8 @@
  * call decides them again with its own values: a condition false at the call
  * drops what it guards, one still open is passed on in the caller's symbols.
  */
-import type { Poly } from "../dims/poly";
+import { Poly } from "../dims/poly";
+import { gcd, Rational } from "../dims/rational";
 import type { ComparisonOp, Condition, Value } from "../values";
 import { factsOf, type Ctx } from "./context";
 import { signForSizes, type SignBound } from "./prover";
@@ -111,9 +112,38 @@ export function assumptionText(a: Assumption): string {
   switch (c.kind) {
     case "flag":
       return `${c.name} = ${a.holds}`;
-    case "compare":
-      return `${c.lhs} ${a.holds ? c.op : NEGATED[c.op]} ${c.rhs}`;
+    case "compare": {
+      const { lhs, op, rhs } = simplestComparison(c.lhs, c.op, c.rhs);
+      return `${lhs} ${a.holds ? op : NEGATED[op]} ${rhs}`;
+    }
   }
+}
+
+const MIRRORED: Record<ComparisonOp, ComparisonOp> = { "==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
+
+/**
+ * A comparison as simply as the algebra writes it, for messages: the terms
+ * that add on the left, those that subtract and the constant on the right,
+ * over their common whole factor. A condition carried from `k > 2` with
+ * k = n + 1 reads `n > 1`, not `n + 1 > 2`; `2 > S` reads `S < 2`.
+ */
+function simplestComparison(lhs: Poly, op: ComparisonOp, rhs: Poly): { lhs: Poly; op: ComparisonOp; rhs: Poly } {
+  const diff = lhs.sub(rhs);
+  // Nothing adds (2 − S > 0): read the other way round, so that the left side is not empty.
+  const turned = diff.bySign().plus.isZero();
+  const { plus, minus, constant } = (turned ? diff.neg() : diff).bySign();
+  if (plus.isZero()) return { lhs, op, rhs };
+  const right = minus.sub(Poly.constant(constant));
+  const over = Rational.ONE.div(commonWholeFactor(plus, right));
+  return { lhs: plus.scale(over), op: turned ? MIRRORED[op] : op, rhs: right.scale(over) };
+}
+
+/** The largest whole number dividing every coefficient of `left` (all whole) and of `right` (2 for 2S and 4); else 1. */
+function commonWholeFactor(left: Poly, right: Poly): Rational {
+  const coefs = [...left.termList(), ...right.termList()].map((t) => t.coef);
+  if (!coefs.every((c) => c.isInteger())) return Rational.ONE;
+  const g = coefs.reduce((acc, c) => gcd(acc, c.num), 0n);
+  return g > 1n ? Rational.of(g) : Rational.ONE;
 }
 
 /** All of them, joined: "go = false, k > 2". */

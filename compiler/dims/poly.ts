@@ -349,6 +349,14 @@ export class Poly {
     return Poly.fromTerms(quotient);
   }
 
+  /** The terms with a positive coefficient, and the others negated, constants apart: this = plus − minus + constant. */
+  bySign(): { plus: Poly; minus: Poly; constant: Rational } {
+    const symbolic = this.terms.filter((t) => t.key !== "");
+    const plus = Poly.fromTerms(symbolic.filter((t) => t.coef.sign() > 0));
+    const minus = Poly.fromTerms(symbolic.filter((t) => t.coef.sign() < 0).map((t) => ({ powers: t.powers, coef: t.coef.neg() })));
+    return { plus, minus, constant: this.constantTerm() };
+  }
+
   /** Splits into terms, for canonicalising floors and for printing. */
   termList(): Term[] {
     return [...this.terms];

@@ -126,7 +126,7 @@ block tpad(x: <T, S², C>, k: int = 3) -> <T, S², C> {
     const outer = `${TPAD}block outer(x: <T, S², C>, n: int) -> <T, S², C> { return x |> tpad(k: n + 1) }\n`;
     expectNoIssues(checkSource(`${outer}network N(clip: <4, 8², 3>) -> <4, 8², 3> { return clip |> outer(n: 1) |> outer(n: 2) }`));
     expectError(checkSource(`${outer}network N(clip: <4, 8², 3>) -> <4, 8², 3> { return clip |> outer(n: 3) }`), "SF0302", {
-      message: "`outer` needs n/2 to be an integer (temporal pad) when n + 1 > 2, but here 3/2",
+      message: "`outer` needs n/2 to be an integer (temporal pad) when n > 1, but here 3/2",
     });
   });
 
