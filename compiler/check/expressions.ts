@@ -10,13 +10,13 @@ import { isOpName } from "../ops";
 import { videoDims } from "../shapes";
 import type { Span } from "../span";
 import type { TensorType } from "../types";
-import type { Value } from "../values";
+import type { Condition, Value } from "../values";
 import type { FactRole, FactSink } from "../facts/types";
 import { Abandon, factsOf, type Ctx } from "./context";
 import * as M from "./messages";
 import * as P from "./parameter-messages";
 import { requireAll } from "./apply-op";
-import { decideComparison } from "./guards";
+import { assumptionText, decideComparison } from "./guards";
 import { decideDivides } from "./prover";
 import * as R from "./refutation-messages";
 
@@ -277,23 +277,42 @@ export abstract class Evaluator {
 
 /**
  * What an undecided condition reads that has no value here, as its message
- * names it: "the dimension variable S", "the parameters k and project".
+ * names it: "the dimension variable S", "the parameters k and project", "the
+ * local big (which holds S > 7)" for a variable of the body holding one.
  */
 export function undecidedReads(test: A.Expr, ctx: Ctx): string {
   const sizes = new Set<string>();
   const parameters = new Set<string>();
+  const locals = new Set<string>();
   eachNameIn(test, ({ ident }) => {
     const v = ctx.vars.get(ident.name);
-    if (v?.kind === "bool" && v.value === undefined) parameters.add(ident.text);
+    if (v?.kind === "bool" && v.value === undefined) {
+      // A boolean formal stands for itself; any other name holds a condition of the body.
+      if (v.condition?.kind === "flag" && v.condition.name === ident.name) parameters.add(ident.text);
+      else locals.add(v.condition ? `${ident.text} (which holds ${heldConditionText(v.condition)})` : ident.text);
+    }
     if (v?.kind !== "dim") return;
     for (const name of v.poly.symbols()) {
       const info = ctx.symbols.get(name);
       if (info && info.value === undefined) (info.size ? sizes : parameters).add(info.display);
     }
   });
-  const named = (noun: string, names: ReadonlySet<string>): string[] =>
-    names.size === 0 ? [] : [`the ${noun}${names.size > 1 ? "s" : ""} ${[...names].join(", ").replace(/, ([^,]*)$/, " and $1")}`];
-  return [...named("dimension variable", sizes), ...named("parameter", parameters)].join(sizes.size > 1 ? ", and " : " and ") || "a value not known here";
+  const groups = [
+    ["dimension variable", sizes],
+    ["parameter", parameters],
+    ["local", locals],
+  ] as const;
+  const named = groups.filter(([, names]) => names.size > 0);
+  const phrases = named.map(([noun, names]) => `the ${noun}${names.size > 1 ? "s" : ""} ${[...names].join(", ").replace(/, ([^,]*)$/, " and $1")}`);
+  // "S, T and k" reads as one list: after a group of several, a comma marks the next.
+  const severalBefore = named.slice(0, -1).some(([, names]) => names.size > 1);
+  const last = phrases.pop();
+  return last === undefined ? "a value not known here" : phrases.length === 0 ? last : `${phrases.join(", ")}${severalBefore ? ", and " : " and "}${last}`;
+}
+
+/** What a local boolean holds: `S > 7`, or the parameter it was given (`p = project`). */
+function heldConditionText(c: Condition): string {
+  return c.kind === "flag" ? `the parameter ${c.name}` : assumptionText({ condition: c, holds: true });
 }
 
 /** <C>, <T, S², C>, <T, H×W, C>, <T, H, W, C> (ONNX order [C, T, H, W]) or raw. */
