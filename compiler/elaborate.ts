@@ -354,7 +354,7 @@ function bindParameter(
 ): void {
   // An undefined value was reported where it was evaluated.
   if (p.choices && value !== undefined && (typeof value !== "string" || !p.choices.includes(value)))
-    diagnostics.push(P.notAChoice(p.name, { words: p.choices }, value, span, override ? p.span : undefined));
+    diagnostics.push(P.notAChoice(p.name, { words: p.choices }, value, span, override ? p.span : undefined, override?.written));
   if (isBoolean(p) || typeof value === "boolean") {
     if (typeof value !== "boolean") diagnostics.push(P.parameterNotBoolean(p.name, value, span));
     else ctx.vars.set(p.name.name, { kind: "bool", value, span });

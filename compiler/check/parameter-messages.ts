@@ -7,7 +7,7 @@ import type * as A from "../ast";
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import type { Poly } from "../dims/poly";
 import type { Rational } from "../dims/rational";
-import { suggest } from "../scope";
+import { closest, suggest } from "../scope";
 import type { Span } from "../span";
 import { formatType, type TensorType } from "../types";
 
@@ -36,7 +36,9 @@ export function parameterValueKind(name: A.Ident, at: Span, found: string, exten
  * A value outside a choice parameter's choices: words (`"tconv" | "t2c"`,
  * quoted, with the closest suggested) or numbers (`1 | 1/2`, as written).
  * `declared`: where the parameter is declared, when the value came from
- * elsewhere (a setting).
+ * elsewhere (a setting). `setting`: the parameter's name as a `--set` wrote
+ * it, when the value came from one: the suggestion is then written as that
+ * setting would be.
  */
 export function notAChoice(
   name: A.Ident,
@@ -44,14 +46,37 @@ export function notAChoice(
   value: Rational | string | boolean | undefined,
   at: Span,
   declared: Span | undefined,
+  setting?: string,
 ): Diagnostic {
   const listed = "words" in choices ? choices.words.map((c) => JSON.stringify(c)) : choices.numbers;
   return makeDiagnostic("SF0112", at, {
     message: `\`${name.text}\` is one of ${listed.join(", ")}, given ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
     label: "not one of the choices",
     related: declared ? [{ span: declared, label: "declared here" }] : [],
-    help: "words" in choices && typeof value === "string" ? suggest(value, choices.words) : undefined,
+    help: "words" in choices && typeof value === "string" ? suggestWord(value, choices.words, setting) : undefined,
   });
+}
+
+/** "did you mean `residual`?", with the closest word written as it is typed where the value was (wordAsWritten). */
+function suggestWord(given: string, words: readonly string[], setting: string | undefined): string | undefined {
+  const best = closest(given, words);
+  return best === undefined ? undefined : `did you mean \`${wordAsWritten(best, setting)}\`?`;
+}
+
+/** A word that is a name is typed bare, in a source and in a `--set` alike. */
+const BARE_WORD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A word as it is typed: bare where it is a name (`residual`), else quoted
+ * as a string of the source is, a backslash before `"` and `\` (`"c\\d"`);
+ * for a `--set` of the parameter named `setting`, the whole setting as a
+ * shell takes it (`--set 'mode="c\\d"'`, docs/language.md §18).
+ */
+function wordAsWritten(word: string, setting: string | undefined): string {
+  const quoted = `"${word.replace(/["\\]/g, "\\$&")}"`;
+  if (setting === undefined) return BARE_WORD.test(word) && word !== "true" && word !== "false" ? word : quoted;
+  if (BARE_WORD.test(word)) return word;
+  return `--set '${`${setting}=${quoted}`.replace(/'/g, "'\\''")}'`;
 }
 
 /**
@@ -74,7 +99,7 @@ export function neverTheWord(param: string | undefined, words: readonly string[]
   return makeDiagnostic("SF0112", at, {
     message: `${param ? `\`${param}\`` : "this value"} is one of ${words.map((w) => JSON.stringify(w)).join(", ")}, never ${JSON.stringify(word)}`,
     label: "not one of its words",
-    help: suggest(word, words),
+    help: suggestWord(word, words, undefined),
   });
 }
 

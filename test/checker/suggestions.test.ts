@@ -58,3 +58,22 @@ describe("closest", () => {
     expect(r.diagnostics[0]!.primary.span).toMatchObject({ line: 2, column: 25 });
   });
 });
+
+describe("the closest word of a choice", () => {
+  const modes = (words: string) => `network Modes(clip: <4, 8², 3>, mode: ${words} = "plain") -> <4, 8², 3> {\n  return clip\n}\n`;
+  const help = (source: string, settings: string[] = []) => checkSource(source, settings).diagnostics.find((d) => d.code === "SF0112")?.help;
+
+  it("is written as a setting would type it, where the value came from --set", () => {
+    expect(help(modes('"plain" | "it\'s"'), ['mode="its"'])).toBe("did you mean `--set 'mode=\"it'\\''s\"'`?");
+    expect(help(modes('"plain" | "a\\"b"'), ['mode="a\\"c"'])).toBe('did you mean `--set \'mode="a\\"b"\'`?');
+    expect(help(modes('"plain" | "c\\\\d"'), ["mode=plan"])).toBe("did you mean `plain`?");
+  });
+
+  it("is written as the source writes it, where the value came from a source", () => {
+    const alias = (word: string) => `${modes('"plain" | "c\\\\d" | "true"')}network M = Modes(mode: ${word})\n`;
+    expect(help(alias('"c\\\\e"'))).toBe('did you mean `"c\\\\d"`?');
+    expect(help(alias("plan"))).toBe("did you mean `plain`?");
+    // Bare, `true` would be the boolean.
+    expect(help(alias('"tru"'))).toBe('did you mean `"true"`?');
+  });
+});
