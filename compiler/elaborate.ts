@@ -207,7 +207,12 @@ function bindParameters(entry: BlockEntry, overrides: readonly ParamOverride[], 
     bindParameter(p, value, override, span, ctx, diagnostics);
   }
   const names = params.map((p) => p.name);
-  for (const [name, a] of aliasDefaults) if (!names.includes(name)) diagnostics.push(P.aliasArgumentUnknown(entry.decl.name, a.name, names));
+  for (const [name, a] of aliasDefaults) {
+    if (names.includes(name)) continue;
+    // Named for the alias that wrote it, so that the aliases of that alias, which share its arguments, repeat the same error (reported once).
+    const writtenBy = entry.alias?.chain.find((d) => d.args.includes(a.arg))?.name ?? entry.decl.name;
+    diagnostics.push(P.aliasArgumentUnknown(writtenBy, a.name, names));
+  }
   for (const o of overrides) if (!names.includes(o.name)) diagnostics.push(P.settingUnknown(entry.decl.name, o.written, o.span, names));
   return params;
 }

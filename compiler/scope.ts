@@ -16,8 +16,12 @@ export interface BlockEntry {
   readonly decl: A.BlockDecl;
   /** The scope the body is checked in (for an alias: its target's). */
   readonly module: ModuleScope;
-  /** For a network alias: its name and the defaults it changes. */
-  readonly alias?: { readonly name: A.Ident; readonly args: readonly A.Argument[]; readonly module: ModuleScope };
+  /**
+   * For a network alias: its name and the defaults it changes, its target's
+   * first; `chain`, the alias declarations they were written in, the first
+   * alias's first (for an alias of an alias, more than its own).
+   */
+  readonly alias?: { readonly name: A.Ident; readonly args: readonly A.Argument[]; readonly module: ModuleScope; readonly chain: readonly A.NetworkAlias[] };
 }
 
 export interface ModuleScope {
@@ -210,7 +214,7 @@ function resolveAliases(tables: Tables): boolean {
       const entry: BlockEntry = {
         decl: { ...target.decl, name: a.name },
         module: target.module,
-        alias: { name: a.name, args: [...(target.alias?.args ?? []), ...a.args], module: scope },
+        alias: { name: a.name, args: [...(target.alias?.args ?? []), ...a.args], module: scope, chain: [...(target.alias?.chain ?? []), a] },
       };
       blocks.set(a.name.name, entry);
       (scope.own as BlockEntry[]).push(entry);

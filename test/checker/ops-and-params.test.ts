@@ -85,6 +85,18 @@ describe("aliases", () => {
     expect(r.diagnostics[0]!.primary.span.file).toBe("b.sf");
   });
 
+  it("report an unknown parameter once, at the alias that writes it, and for an alias of it built alone", () => {
+    const r = checkSource('import "./c.sf"\nnetwork D = C(S: 64)\n', [], { ...chain, "b.sf": 'import "./a.sf"\nnetwork B = N(width: 4)\n' });
+    expect(codes(r)).toEqual(["SF0111"]);
+    expectError(r, "SF0111", { at: "width", message: "network `B` has no parameter `width`" });
+    expect(r.diagnostics[0]!.primary.span.file).toBe("b.sf");
+    const alone = elaborateSource(
+      "network N(clip: <4, 8², 3>, C = 8) -> <4, 8², C> { return clip |> conv(out: C) }\nnetwork A = N(width: 4)\nnetwork B = A(C: 16)\n",
+      "B",
+    );
+    expect(alone.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["SF0111 network `A` has no parameter `width`"]);
+  });
+
   it("report a cycle once, naming every alias in it, and an alias named like a network", () => {
     const r = checkSource("network A = B()\nnetwork B = C()\nnetwork C = A()\nnetwork D = A()\n");
     expectError(r, "SF0119", { at: "network A", message: "network aliases form a cycle: `A` → `B` → `C` → `A`" });
