@@ -7,7 +7,7 @@
 import type { IRGraph, IRNode } from "../ir";
 import { recordOf } from "../ops";
 import { elementCount } from "../shapes";
-import { outsideRowOf, segmentsOf } from "./segments";
+import { placesOf, segmentsOf, type Segment } from "./segments";
 
 export interface StageRow {
   readonly stage: string;
@@ -36,18 +36,10 @@ export function nodeFlops(graph: IRGraph, node: IRNode, countBn: boolean): numbe
   return record.flops(node.op, { inputs: dataInputs.map(shapeOf), output: shapeOf(node.outputs[0]!), weights: node.weights.map((w) => w.shape) });
 }
 
-/** The stage a node belongs to: the first part of its name when that is a stage. */
-function stageOf(node: IRNode, stageNames: ReadonlySet<string>): string {
-  const first = node.name.split(".")[0]!;
-  return stageNames.has(first) ? first : "(other)";
-}
-
 export function countGraph(graph: IRGraph, options: { countBn?: boolean } = {}): Counts {
-  const stages = graph.stages ?? [];
-  const names = new Set(stages.map((s) => s.name.split(".")[0]!));
   const segments = segmentsOf(graph);
-  const outsideRow = outsideRowOf(segments);
-  const perRow = new Map<string, { params: number; flops: number }>();
+  const places = placesOf(graph, segments);
+  const perRow = new Map<Segment, { params: number; flops: number }>();
   let params = 0;
   let flops = 0;
   for (const node of graph.nodes) {
@@ -55,13 +47,14 @@ export function countGraph(graph: IRGraph, options: { countBn?: boolean } = {}):
     const f = nodeFlops(graph, node, options.countBn ?? false);
     params += p;
     flops += f;
-    const key = outsideRow.get(node.name) ?? stageOf(node, names);
-    const acc = perRow.get(key) ?? { params: 0, flops: 0 };
-    perRow.set(key, { params: acc.params + p, flops: acc.flops + f });
+    const row = places.get(node)?.segment;
+    if (row === undefined) continue;
+    const acc = perRow.get(row) ?? { params: 0, flops: 0 };
+    perRow.set(row, { params: acc.params + p, flops: acc.flops + f });
   }
   const rows: StageRow[] = [];
   for (const s of segments) {
-    const figures = perRow.get(s.name) ?? { params: 0, flops: 0 };
+    const figures = perRow.get(s) ?? { params: 0, flops: 0 };
     // Layers outside the stages have a row where they run when they count something.
     if (s.kind === "outside" && figures.params === 0 && figures.flops === 0) continue;
     const outputs = s.kind === "stage" ? s.stage.outputs : s.outside.outputs;

@@ -8,7 +8,7 @@
  */
 import type { IRGraph, IRNode } from "../ir";
 import { formatShape, formatVideoShape } from "../shapes";
-import { segmentsOf, type Segment } from "./segments";
+import { placesOf, segmentsOf, type Segment } from "./segments";
 
 export type DiagramDepth = "stage" | "block";
 
@@ -86,7 +86,6 @@ const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Diagram {
   const stages = (graph.stages ?? []).filter((s) => s.outputs.size > 0);
-  const stageNames = new Set((graph.stages ?? []).map((s) => s.name));
   // The paper's order: the Slow pathway (fewest frames) on top, the Fast one below.
   // Each lane's frames where it first appears; every map here keeps the picture linear in the graph's size.
   const frames = new Map<string, number>();
@@ -117,8 +116,9 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
   boxes.push({ id: "input", label: `${input.name}\n${shapeText(input.shape)}`, lane: undefined, kind: "input" });
 
   const segments = segmentsOf(graph);
-  if (lanes.length === 0) return stagesInARow(graph, segments, depth, boxes, edges);
-  const { partsOf, byFirst } = nameParts(graph);
+  const where = whereNodesRun(graph, segments);
+  if (lanes.length === 0) return stagesInARow(graph, segments, where, depth, boxes, edges);
+  const { restOf, stageOf, bySegment } = where;
   const nodeNamed = new Map(graph.nodes.map((n) => [n.name, n]));
 
   /** The last box of each lane so far, and the value it ends with. */
@@ -134,7 +134,7 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
     const nodes = segment.outside.nodes.flatMap((name) => nodeNamed.get(name) ?? []);
     const among = new Set(nodes);
     const laneOfNode = new Map<IRNode, string>();
-    for (const n of nodes) if (laneSet.has(partsOf(n)[0]!)) laneOfNode.set(n, partsOf(n)[0]!);
+    for (const n of nodes) if (laneSet.has(restOf(n)[0]!)) laneOfNode.set(n, restOf(n)[0]!);
     for (const lane of lanes) {
       const end = producer.get(segment.outside.outputs.get(lane) ?? "");
       if (end === undefined || !among.has(end)) continue;
@@ -165,56 +165,62 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
     }
     const stage = segment.stage;
     if (stage.outputs.size === 0) continue;
-    const inStage = byFirst.get(stage.name) ?? [];
-    const byLane = byKey(inStage, (n) => partsOf(n)[1] ?? "");
     /** The lane each of the stage's outputs ends, the first named when two share one. */
     const laneOf = new Map<string, string>();
     for (const lane of lanes) {
       const v = stage.outputs.get(lane);
       if (v !== undefined && !laneOf.has(v)) laneOf.set(v, lane);
     }
-    // The lanes' own steps: the whole stage, or each block.
-    for (const lane of lanes) {
-      const own = byLane.get(lane) ?? [];
-      if (own.length === 0) continue;
-      const groups = depth === "stage" ? [{ name: stage.name, nodes: own }] : groupBy(own, (n) => partsOf(n).slice(0, 3).join("."));
-      for (const g of groups) {
-        const id = g.name.replace(/\W/g, "_") + (depth === "stage" ? `_${lane}` : "");
-        const last = g.nodes[g.nodes.length - 1]!;
-        boxes.push({ id, label: `${g.name}\n${shapeText(shapeOf(last.outputs[0]!))}`, lane, kind: "step" });
-        edges.push({ from: tail.get(lane)!, to: id, lateral: false });
-        tail.set(lane, id);
+    // The stage's nodes, those of the stages nested in it included. Per block, each nested stage in turn, its links after its blocks.
+    const inStage = bySegment.get(segment) ?? [];
+    const runs = depth === "stage" ? [inStage] : groupBy(inStage, stageOf).map((g) => g.nodes);
+    for (const run of runs) {
+      const byLane = byKey(run, (n) => restOf(n)[0] ?? "");
+      // The lanes' own steps: the whole stage, or each block.
+      for (const lane of lanes) {
+        const own = byLane.get(lane) ?? [];
+        if (own.length === 0) continue;
+        const groups = depth === "stage" ? [{ name: stage.name, nodes: own }] : groupBy(own, (n) => [stageOf(n), ...restOf(n).slice(0, 2)].join("."));
+        for (const g of groups) {
+          const id = g.name.replace(/\W/g, "_") + (depth === "stage" ? `_${lane}` : "");
+          const last = g.nodes[g.nodes.length - 1]!;
+          boxes.push({ id, label: `${g.name}\n${shapeText(shapeOf(last.outputs[0]!))}`, lane, kind: "step" });
+          edges.push({ from: tail.get(lane)!, to: id, lateral: false });
+          tail.set(lane, id);
+        }
       }
-    }
-    // Lateral links and their fusion: the stage's nodes outside every lane.
-    const outside = inStage.filter((n) => !laneSet.has(partsOf(n)[1] ?? ""));
-    const fusions = outside.filter((n) => n.op.kind === "concat" || n.op.kind === "add");
-    const outsideSet = new Set(outside);
-    for (const fusion of fusions) {
-      const target = laneOf.get(fusion.outputs[0]!) ?? partsOf(fusion)[1]!.replace(/_fuse$/, "");
-      // The lateral's transform: with one fusion, the stage's other nodes outside the lanes; with several, those that feed this one.
-      const transform = fusions.length === 1 ? outside.filter((n) => n !== fusion) : feeding(fusion, outsideSet, producer, order);
-      const first = transform[0];
-      const source = first ? firstLane(partsOf(producer.get(first.inputs[0]!) ?? first)[1], laneOf.get(first.inputs[0]!)) : undefined;
-      const id = `${stage.name}_fuse_${target}`;
-      boxes.push({ id, label: `${fusion.op.kind === "add" ? "sum" : "concat"}\n${shapeText(shapeOf(fusion.outputs[0]!))}`, lane: target, kind: "fusion" });
-      edges.push({ from: tail.get(target)!, to: id, lateral: false });
-      if (first && source) {
-        const into = transform[transform.length - 1]!;
-        edges.push({
-          from: tail.get(source)!,
-          to: id,
-          lateral: true,
-          label: `${describeTransform(transform)}\n${shapeText(shapeOf(first.inputs[0]!))} → ${shapeText(shapeOf(into.outputs[0]!))}`,
-        });
+      // Lateral links and their fusion: the nodes outside every lane.
+      const outside = run.filter((n) => !laneSet.has(restOf(n)[0] ?? ""));
+      const fusions = outside.filter((n) => n.op.kind === "concat" || n.op.kind === "add");
+      const outsideSet = new Set(outside);
+      for (const fusion of fusions) {
+        const target = laneOf.get(fusion.outputs[0]!) ?? restOf(fusion)[0]!.replace(/_fuse$/, "");
+        // The lateral's transform: with one fusion, the other nodes outside the lanes; with several, those that feed this one.
+        const transform = fusions.length === 1 ? outside.filter((n) => n !== fusion) : feeding(fusion, outsideSet, producer, order);
+        const first = transform[0];
+        const source = first ? firstLane(restOf(producer.get(first.inputs[0]!) ?? first)[0], laneOf.get(first.inputs[0]!)) : undefined;
+        // Named by the innermost stage: two nested stages may each fuse into one lane.
+        const id = `${stageOf(fusion).split(".").join("_")}_fuse_${target}`;
+        boxes.push({ id, label: `${fusion.op.kind === "add" ? "sum" : "concat"}\n${shapeText(shapeOf(fusion.outputs[0]!))}`, lane: target, kind: "fusion" });
+        edges.push({ from: tail.get(target)!, to: id, lateral: false });
+        if (first && source) {
+          const into = transform[transform.length - 1]!;
+          edges.push({
+            from: tail.get(source)!,
+            to: id,
+            lateral: true,
+            label: `${describeTransform(transform)}\n${shapeText(shapeOf(first.inputs[0]!))} → ${shapeText(shapeOf(into.outputs[0]!))}`,
+          });
+        }
+        tail.set(target, id);
       }
-      tail.set(target, id);
     }
   }
 
-  const headStage = (graph.stages ?? []).find((s) => s.outputs.size === 0 && stageNames.has(s.name));
+  // A top-level stage that returns is the head.
+  const headStage = segments.find((s) => s.kind === "stage" && s.stage.outputs.size === 0);
   const output = graph.outputs[0]!;
-  const headNodes = [...(headStage ? (byFirst.get(headStage.name) ?? []) : []), ...inHead];
+  const headNodes = [...(headStage ? (bySegment.get(headStage) ?? []) : []), ...inHead];
   const headOps = [...new Set(headNodes.map((n) => n.op.kind as string))].join(" → ");
   boxes.push({
     id: "head",
@@ -231,8 +237,14 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
  * input to the head, with a box for the layers written before or between
  * them; the head lists what runs after the last stage.
  */
-function stagesInARow(graph: IRGraph, segments: readonly Segment[], depth: DiagramDepth, boxes: DiagramBox[], edges: DiagramEdge[]): Diagram {
-  const { partsOf, byFirst } = nameParts(graph);
+function stagesInARow(
+  graph: IRGraph,
+  segments: readonly Segment[],
+  { restOf, stageOf, bySegment }: WhereNodesRun,
+  depth: DiagramDepth,
+  boxes: DiagramBox[],
+  edges: DiagramEdge[],
+): Diagram {
   const nodeNamed = new Map(graph.nodes.map((n) => [n.name, n]));
   let last = "input";
   let inHead: IRNode[] = [];
@@ -254,8 +266,8 @@ function stagesInARow(graph: IRGraph, segments: readonly Segment[], depth: Diagr
       continue;
     }
     const stage = segment.stage;
-    const own = byFirst.get(stage.name) ?? [];
-    const groups = depth === "stage" ? [{ name: stage.name, nodes: own }] : groupBy(own, (n) => partsOf(n).slice(0, 2).join("."));
+    const own = bySegment.get(segment) ?? [];
+    const groups = depth === "stage" ? [{ name: stage.name, nodes: own }] : groupBy(own, (n) => [stageOf(n), ...restOf(n).slice(0, 1)].join("."));
     for (const g of groups.filter((x) => x.nodes.length > 0)) {
       // Named apart from the input and head boxes, whatever the stages are called.
       const id = `stage_${g.name.replace(/\W/g, "_")}`;
@@ -271,10 +283,22 @@ function stagesInARow(graph: IRGraph, segments: readonly Segment[], depth: Diagr
   return { name: graph.name, lanes: [], boxes, edges };
 }
 
-/** Each node's name split at its dots, and the nodes under each first part (a stage, or a lane's sampler), in order. */
-function nameParts(graph: IRGraph): { partsOf: (n: IRNode) => string[]; byFirst: Map<string, IRNode[]> } {
-  const parts = new Map<IRNode, string[]>(graph.nodes.map((n) => [n, n.name.split(".")]));
-  return { partsOf: (n) => parts.get(n)!, byFirst: byKey(graph.nodes, (n) => parts.get(n)![0]!) };
+interface WhereNodesRun {
+  /** A node's name parts after its innermost stage's (`video`, `conv` of `s2.a.video.conv`); all of them outside the stages. */
+  readonly restOf: (n: IRNode) => readonly string[];
+  /** The innermost stage a node runs in (`s2.a`); "" outside the stages. */
+  readonly stageOf: (n: IRNode) => string;
+  /** The nodes of each part (a top-level stage with the stages nested in it, or layers outside the stages), in order. */
+  readonly bySegment: Map<Segment, IRNode[]>;
+}
+
+function whereNodesRun(graph: IRGraph, segments: readonly Segment[]): WhereNodesRun {
+  const places = placesOf(graph, segments);
+  return {
+    restOf: (n) => places.get(n)?.rest ?? n.name.split("."),
+    stageOf: (n) => places.get(n)?.stage ?? "",
+    bySegment: byKey(graph.nodes, (n) => places.get(n)?.segment),
+  };
 }
 
 /** The nodes of `among` that feed `fusion`, in graph order: a walk back from its inputs. */

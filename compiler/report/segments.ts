@@ -1,11 +1,12 @@
 /**
  * The parts of a network in the order they run, as the reports list them:
- * each stage, and each stretch of layers written outside the stages, named
- * for where it runs: `(input)` before the first top-level stage (or for a
- * network without stages), `(after s1)` after the top-level stage s1, up to
- * the next one or the end.
+ * each top-level stage (the stages nested in it are part of it), and each
+ * stretch of layers written outside the stages, named for where it runs:
+ * `(input)` before the first top-level stage (or for a network without
+ * stages), `(after s1)` after the top-level stage s1, up to the next one or
+ * the end. And where each node runs: its part, and the innermost stage.
  */
-import type { IRGraph, IROutsideStages, IRStage } from "../ir";
+import type { IRGraph, IRNode, IROutsideStages, IRStage } from "../ir";
 
 export const INPUT_ROW = "(input)";
 
@@ -36,8 +37,7 @@ function outsideStagesOf(graph: IRGraph): readonly IROutsideStages[] {
 }
 
 export function segmentsOf(graph: IRGraph): Segment[] {
-  const stages = graph.stages ?? [];
-  const topLevel = stages.filter(isTopLevel);
+  const topLevel = (graph.stages ?? []).filter(isTopLevel);
   const outside = outsideStagesOf(graph);
   const out: Segment[] = [];
   let next = 0;
@@ -48,18 +48,51 @@ export function segmentsOf(graph: IRGraph): Segment[] {
       out.push({ kind: "outside", name: after === undefined ? INPUT_ROW : `(after ${after})`, outside: o, after, last: o.afterStages >= topLevel.length });
     }
   };
-  let ran = 0;
-  for (const stage of stages) {
-    if (isTopLevel(stage)) outsideUpTo(ran++);
+  topLevel.forEach((stage, ran) => {
+    outsideUpTo(ran);
     out.push({ kind: "stage", name: stage.name, stage });
-  }
+  });
   outsideUpTo(Number.POSITIVE_INFINITY);
   return out;
 }
 
-/** The row each node outside the stages is reported in, by node name. */
-export function outsideRowOf(segments: readonly Segment[]): Map<string, string> {
-  const rows = new Map<string, string>();
-  for (const s of segments) if (s.kind === "outside") for (const node of s.outside.nodes) rows.set(node, s.name);
-  return rows;
+/** Where a node runs. */
+export interface NodePlace {
+  /** The part it is reported in: a top-level stage, or a stretch of layers outside the stages. */
+  readonly segment: Segment;
+  /** The innermost stage it runs in (`s2.a` for `s2.a.video.conv`); undefined outside the stages. */
+  readonly stage: string | undefined;
+  /** The parts of its name after that stage's (`video`, `conv`); all of them outside the stages. */
+  readonly rest: readonly string[];
+}
+
+/**
+ * The place of every node, by node: a node outside the stages is in the
+ * stretch that records it; one in a stage is in the innermost stage whose
+ * name its name starts with, and in that stage's top-level stage's part.
+ */
+export function placesOf(graph: IRGraph, segments: readonly Segment[]): Map<IRNode, NodePlace> {
+  const outsideRow = new Map<string, Segment>();
+  const topLevel = new Map<string, Segment>();
+  for (const s of segments) {
+    if (s.kind === "outside") for (const node of s.outside.nodes) outsideRow.set(node, s);
+    else if (!topLevel.has(s.name)) topLevel.set(s.name, s);
+  }
+  const stageNames = new Set((graph.stages ?? []).map((s) => s.name));
+  const places = new Map<IRNode, NodePlace>();
+  for (const node of graph.nodes) {
+    const parts = node.name.split(".");
+    const outside = outsideRow.get(node.name);
+    if (outside !== undefined) {
+      places.set(node, { segment: outside, stage: undefined, rest: parts });
+      continue;
+    }
+    const segment = topLevel.get(parts[0]!);
+    if (segment === undefined) continue;
+    // The longest of its name's leading parts that is a stage: a nested stage's name holds its parents'.
+    let depth = Math.max(1, parts.length - 1);
+    while (depth > 1 && !stageNames.has(parts.slice(0, depth).join("."))) depth--;
+    places.set(node, { segment, stage: parts.slice(0, depth).join("."), rest: parts.slice(depth) });
+  }
+  return places;
 }

@@ -7,7 +7,9 @@
  * Node names carry the grouping: `s2.slow.res0.branch2.a` is stage s2,
  * pathway slow, block s2.slow.res0; `s2.fuse.conv_f2s` and `s2.slow_fuse`
  * are the stage's lateral link and its fusion; `head.projection` is the
- * head's; a name whose first part is a pathway (`slow.frames`) is a layer of
+ * head's; in a nested stage the pathway follows the whole stage path
+ * (`s2.a.video.conv`: stage s2.a, in s2's row, pathway video, block
+ * s2.a.video.conv); a name whose first part is a pathway (`slow.frames`) is a layer of
  * that pathway written outside the stages, reported where it runs:
  * `(input)` before the first stage, `(after s1)` after stage s1 (segments.ts).
  */
@@ -15,7 +17,7 @@ import type { IRGraph, IRNode } from "../ir";
 import { recordOf } from "../ops";
 import { elementCount } from "../shapes";
 import { nodeFlops, nodeParams } from "./counts";
-import { INPUT_ROW, outsideRowOf, segmentsOf } from "./segments";
+import { INPUT_ROW, placesOf, segmentsOf, type NodePlace, type Segment } from "./segments";
 
 export type Depth = "stage" | "block" | "layer";
 export const DEPTHS: readonly Depth[] = ["stage", "block", "layer"];
@@ -62,40 +64,30 @@ export function nodeActivations(graph: IRGraph, node: IRNode): number {
 
 interface Placed {
   readonly node: IRNode;
+  /** The stage-depth row it is counted in; undefined for a node no part records. */
+  readonly segment: Segment | undefined;
   readonly stage: string;
   readonly block: string;
   readonly attribution: Attribution;
   readonly figures: Figures;
 }
 
-/** `outsideRow`: the row of each node written outside the stages, `(input)` or `(after s1)` (segments.ts). */
-function place(
-  graph: IRGraph,
-  node: IRNode,
-  stages: ReadonlySet<string>,
-  pathways: ReadonlySet<string>,
-  outsideRow: ReadonlyMap<string, string>,
-  countBn: boolean,
-): Placed {
-  const parts = node.name.split(".");
+/** `where`: the node's part and innermost stage (segments.ts). */
+function place(graph: IRGraph, node: IRNode, where: NodePlace | undefined, pathways: ReadonlySet<string>, countBn: boolean): Placed {
   const figures = { params: nodeParams(node), flops: nodeFlops(graph, node, countBn), activations: nodeActivations(graph, node) };
-  const first = parts[0]!;
-  const second = parts[1];
-  const outside = outsideRow.get(node.name);
-  if (outside !== undefined || !stages.has(first)) {
-    const attribution: Attribution = pathways.has(first) ? { kind: "pathway", pathway: first } : { kind: "head" };
-    return { node, stage: outside ?? INPUT_ROW, block: parts.slice(0, 2).join("."), attribution, figures };
+  const segment = where?.segment;
+  const stage = segment?.name ?? INPUT_ROW;
+  if (where?.stage === undefined) {
+    const parts = node.name.split(".");
+    const attribution: Attribution = pathways.has(parts[0]!) ? { kind: "pathway", pathway: parts[0]! } : { kind: "head" };
+    return { node, segment, stage, block: parts.slice(0, 2).join("."), attribution, figures };
   }
-  if (second !== undefined && pathways.has(second))
-    return { node, stage: first, block: parts.slice(0, 3).join("."), attribution: { kind: "pathway", pathway: second }, figures };
-  const attribution: Attribution = first === "head" || stages.size === 0 ? { kind: "head" } : { kind: "lateral" };
-  return {
-    node,
-    stage: first,
-    block: first === "head" ? parts.slice(0, 2).join(".") : `${first}.${second?.endsWith("fuse") ? "fuse" : (second ?? "")}`,
-    attribution,
-    figures,
-  };
+  // A block is named by the whole stage path, a nested stage's too: `s2.slow.res0`, `s2.a.video.conv`.
+  const first = where.rest[0];
+  if (first !== undefined && pathways.has(first))
+    return { node, segment, stage, block: [where.stage, ...where.rest.slice(0, 2)].join("."), attribution: { kind: "pathway", pathway: first }, figures };
+  if (stage === "head") return { node, segment, stage, block: [where.stage, ...where.rest.slice(0, 1)].join("."), attribution: { kind: "head" }, figures };
+  return { node, segment, stage, block: `${where.stage}.${first?.endsWith("fuse") ? "fuse" : (first ?? "")}`, attribution: { kind: "lateral" }, figures };
 }
 
 const add = (a: Figures, b: Figures): Figures => ({ params: a.params + b.params, flops: a.flops + b.flops, activations: a.activations + b.activations });
@@ -105,12 +97,10 @@ const partName = (a: Attribution): string => (a.kind === "pathway" ? a.pathway :
 
 export function reportGraph(graph: IRGraph, options: { depth?: Depth; countBn?: boolean } = {}): Report {
   const depth = options.depth ?? "stage";
-  const stageList = graph.stages ?? [];
-  const stages = new Set(stageList.map((s) => s.name));
-  const pathways = new Set(stageList.flatMap((s) => [...s.outputs.keys()]));
+  const pathways = new Set((graph.stages ?? []).flatMap((s) => [...s.outputs.keys()]));
   const segments = segmentsOf(graph);
-  const outsideRow = outsideRowOf(segments);
-  const placed = graph.nodes.map((n) => place(graph, n, stages, pathways, outsideRow, options.countBn ?? false));
+  const places = placesOf(graph, segments);
+  const placed = graph.nodes.map((n) => place(graph, n, places.get(n), pathways, options.countBn ?? false));
   const shapeOf = (value: string) => graph.values.get(value)!.shape;
 
   const split = new Map<string, Figures>();
@@ -123,11 +113,11 @@ export function reportGraph(graph: IRGraph, options: { depth?: Depth; countBn?: 
   let rows: ReportRow[];
   switch (depth) {
     case "stage": {
-      const perStage = new Map<string, Figures>();
-      for (const p of placed) perStage.set(p.stage, add(perStage.get(p.stage) ?? ZERO, p.figures));
+      const perStage = new Map<Segment, Figures>();
+      for (const p of placed) if (p.segment) perStage.set(p.segment, add(perStage.get(p.segment) ?? ZERO, p.figures));
       rows = [];
       for (const s of segments) {
-        const figures = perStage.get(s.name) ?? ZERO;
+        const figures = perStage.get(s) ?? ZERO;
         // Layers outside the stages have a row where they run when they count something.
         if (s.kind === "outside" && figures.params === 0 && figures.flops === 0 && figures.activations === 0) continue;
         const outputs = s.kind === "stage" ? s.stage.outputs : s.outside.outputs;

@@ -164,8 +164,10 @@ describe("sfc graph", () => {
       expect(r.code, r.err).toBe(0);
       expect(r.out).toContain("s_fuse_p3998");
     }
+    // 8,001 boxes (the input, a box per lane, 3,999 fusion points, the head) and 15,998 links: from the input, into
+    // each fusion point from its lane and from its link's source, into the head.
     const svg = await sfc("graph", file, "--format", "svg");
-    expect([svg.code, svg.err]).toEqual([2, expect.stringMatching(/^sfc: error\[SF0609\]: the drawing has 20,001 boxes and links/)]);
+    expect([svg.code, svg.err]).toEqual([2, expect.stringMatching(/^sfc: error\[SF0609\]: the drawing has 23,999 boxes and links/)]);
   }, 12_000);
 
   it("refuses an unknown format or depth with exit 2", async () => {

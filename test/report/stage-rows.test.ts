@@ -1,0 +1,163 @@
+/**
+ * What the stages of a network make of `sfc info` and `sfc graph`: a row per
+ * top-level stage, a nested stage counted in its top-level stage's row and
+ * in its pathway's part, its blocks named by the whole stage path, and the
+ * rows adding up to the total.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { countGraph } from "../../compiler/report/counts";
+import { elaborateOnly } from "../../compiler/index";
+import { nodeHost } from "../../compiler/host/node";
+import { sfc } from "../support/cli";
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-stage-rows-"));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function source(name: string, text: string): string {
+  const file = path.join(work, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+interface Figures {
+  params: number;
+  flops: number;
+  activations: number;
+}
+
+interface InfoJson extends Figures {
+  byPathway: Record<string, Figures>;
+  rows: Array<{ name: string; stage: string; pathway?: string; outputs: Record<string, number[]> } & Figures>;
+}
+
+async function info(file: string, depth = "stage"): Promise<InfoJson> {
+  const r = await sfc("info", file, "--format", "json", "--depth", depth);
+  expect(r.code, r.err).toBe(0);
+  return JSON.parse(r.out) as InfoJson;
+}
+
+const sum = (rows: readonly Figures[]): Figures =>
+  rows.reduce((a, r) => ({ params: a.params + r.params, flops: a.flops + r.flops, activations: a.activations + r.activations }), {
+    params: 0,
+    flops: 0,
+    activations: 0,
+  });
+const figures = (f: Figures): Figures => ({ params: f.params, flops: f.flops, activations: f.activations });
+
+/** Every depth's rows, and the parts, add up to the total. */
+async function expectRowsAddUp(file: string): Promise<void> {
+  for (const depth of ["stage", "block", "layer"]) {
+    const json = await info(file, depth);
+    expect(sum(json.rows), depth).toEqual(figures(json));
+    expect(sum(Object.values(json.byPathway)), depth).toEqual(figures(json));
+  }
+}
+
+// docs/language.md §13's network: s2 holds the stages a and b.
+const STAGED = source(
+  "staged.sf",
+  `network Staged(clip: <4, 32², 3>) -> <4, 16², 16> {
+  pathway video = clip
+  stage s1 { video = video |> conv(out: 8, kernel: 1×3², stride: 1×2², pad: 0×1²) as conv |> bn as bn |> relu }
+  stage s2 {
+    stage a { video = video |> conv(out: 16) as conv }
+    stage b { video = video |> bn as bn |> relu }
+  }
+  return video
+}
+`,
+);
+
+// Two pathways, a lateral link in each of two nested stages, and a head.
+const LINKED = source(
+  "linked.sf",
+  `network Linked(clip: <8, 16², 3>) -> <10> {
+  pathway fast = clip |> conv(out: 4)
+  pathway slow = frames(clip, every: 4) |> conv(out: 8)
+  stage s1 {
+    stage a {
+      fast = fast |> conv(out: 4)
+      slow = slow |> conv(out: 8)
+      lateral fast -> slow: frames(every: 4) |> conv(out: 2) as link fuse concat
+    }
+    stage b {
+      slow = slow |> conv(out: 8)
+      lateral fast -> slow: frames(every: 4) |> conv(out: 2) as link fuse concat
+    }
+  }
+  stage head { return concat(gap(slow), gap(fast)) |> linear(out: 10) }
+}
+`,
+);
+
+describe("nested stages", () => {
+  it("are counted in their top-level stage's row, which has the pathways' shapes at its end", async () => {
+    const json = await info(STAGED);
+    expect(json.rows.map((row) => [row.name, row.outputs, row.params])).toEqual([
+      ["s1", { video: [4, 16, 16, 8] }, 232],
+      ["s2", { video: [4, 16, 16, 16] }, 160],
+    ]);
+    expect(Object.keys(json.byPathway)).toEqual(["video"]);
+    const graph = elaborateOnly({ file: STAGED, host: nodeHost() }).graph!;
+    expect(countGraph(graph).rows.map((row) => [row.stage, row.params])).toEqual([
+      ["s1", 232],
+      ["s2", 160],
+    ]);
+  });
+
+  it("name their blocks by the whole stage path, with the top-level stage as their stage", async () => {
+    expect((await info(STAGED, "block")).rows.map((row) => [row.name, row.stage, row.pathway])).toEqual([
+      ["s1.video.conv", "s1", "video"],
+      ["s1.video.bn", "s1", "video"],
+      ["s1.video.relu", "s1", "video"],
+      ["s2.a.video.conv", "s2", "video"],
+      ["s2.b.video.bn", "s2", "video"],
+      ["s2.b.video.relu", "s2", "video"],
+    ]);
+    expect((await info(LINKED, "block")).rows.filter((row) => row.stage === "s1").map((row) => [row.name, row.pathway])).toEqual([
+      ["s1.a.fast.conv", "fast"],
+      ["s1.a.slow.conv", "slow"],
+      ["s1.a.frames", undefined],
+      ["s1.a.link", undefined],
+      ["s1.a.fuse", undefined],
+      ["s1.b.slow.conv", "slow"],
+      ["s1.b.frames", undefined],
+      ["s1.b.link", undefined],
+      ["s1.b.fuse", undefined],
+    ]);
+  });
+
+  it("split their work by pathway, their lateral links as lateral", async () => {
+    const json = await info(LINKED, "layer");
+    const of = (test: (name: string) => boolean) => sum(json.rows.filter((row) => test(row.name)));
+    expect(Object.keys(json.byPathway)).toEqual(["fast", "slow", "lateral", "head"]);
+    expect(json.byPathway.fast).toEqual(of((n) => /^(s1\.a\.)?fast\./.test(n)));
+    expect(json.byPathway.slow).toEqual(of((n) => /^(s1\.[ab]\.)?slow\./.test(n)));
+    expect(json.byPathway.lateral).toEqual(of((n) => /^s1\.[ab]\.(frames|link|slow_fuse)/.test(n)));
+    expect(json.byPathway.lateral!.params).toBe(16);
+    await expectRowsAddUp(STAGED);
+    await expectRowsAddUp(LINKED);
+  });
+
+  it("are drawn in their top-level stage's box, or block by block with each one's links after its blocks", async () => {
+    const staged = await sfc("graph", STAGED, "--format", "mermaid");
+    expect(staged.code, staged.err).toBe(0);
+    expect(staged.out).toContain('s2_video["s2<br/>4×16², 16"]');
+    expect(staged.out).toContain("  s1_video --> s2_video\n  s2_video --> head\n");
+    const linked = await sfc("graph", LINKED, "--format", "mermaid", "--depth", "block");
+    expect(linked.code, linked.err).toBe(0);
+    const slowEdges = linked.out.split("\n").filter((line) => /^ {2}\S+ --> \S+$/.test(line) && line.includes("slow"));
+    expect(slowEdges).toEqual([
+      "  input --> slow_in",
+      "  slow_in --> s1_a_slow_conv",
+      "  s1_a_slow_conv --> s1_a_fuse_slow",
+      "  s1_a_fuse_slow --> s1_b_slow_conv",
+      "  s1_b_slow_conv --> s1_b_fuse_slow",
+      "  s1_b_fuse_slow --> head",
+    ]);
+    expect(linked.out).toContain('s1_a_fast_conv -. "conv 1×1²<br/>8×16², 4 → 2×16², 2" .-> s1_b_fuse_slow');
+  });
+});
