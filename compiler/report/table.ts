@@ -22,6 +22,12 @@ import { INPUT_ROW, placesOf, segmentsOf, type NodePlace, type Segment } from ".
 export type Depth = "stage" | "block" | "layer";
 export const DEPTHS: readonly Depth[] = ["stage", "block", "layer"];
 
+/**
+ * The part of a network that declares no pathways for its one stream:
+ * `pathway` is a keyword, so no declared pathway has this name.
+ */
+export const IMPLICIT_PATHWAY = "pathway";
+
 /** Where a node's work is attributed in the per-pathway split. */
 export type Attribution = { readonly kind: "pathway"; readonly pathway: string } | { readonly kind: "lateral" } | { readonly kind: "head" };
 
@@ -72,21 +78,40 @@ interface Placed {
   readonly figures: Figures;
 }
 
-/** `where`: the node's part and innermost stage (segments.ts). */
-function place(graph: IRGraph, node: IRNode, where: NodePlace | undefined, pathways: ReadonlySet<string>, countBn: boolean): Placed {
+/**
+ * `where`: the node's part and innermost stage (segments.ts). In a network
+ * without pathways (`withoutPathways`) the layers that are not the head are
+ * its one stream's, IMPLICIT_PATHWAY: there are no lateral links.
+ */
+function place(graph: IRGraph, node: IRNode, where: NodePlace | undefined, pathways: ReadonlySet<string>, withoutPathways: boolean, countBn: boolean): Placed {
   const figures = { params: nodeParams(node), flops: nodeFlops(graph, node, countBn), activations: nodeActivations(graph, node) };
   const segment = where?.segment;
   const stage = segment?.name ?? INPUT_ROW;
+  const implicit: Attribution = { kind: "pathway", pathway: IMPLICIT_PATHWAY };
   if (where?.stage === undefined) {
     const parts = node.name.split(".");
-    const attribution: Attribution = pathways.has(parts[0]!) ? { kind: "pathway", pathway: parts[0]! } : { kind: "head" };
+    // What runs after the last stage, outside every pathway, is the head.
+    const beforeTheEnd = segment?.kind === "outside" && !segment.last;
+    const attribution: Attribution = pathways.has(parts[0]!)
+      ? { kind: "pathway", pathway: parts[0]! }
+      : withoutPathways && beforeTheEnd
+        ? implicit
+        : { kind: "head" };
     return { node, segment, stage, block: parts.slice(0, 2).join("."), attribution, figures };
   }
   // A block is named by the whole stage path, a nested stage's too: `s2.slow.res0`, `s2.a.video.conv`.
   const first = where.rest[0];
   if (first !== undefined && pathways.has(first))
     return { node, segment, stage, block: [where.stage, ...where.rest.slice(0, 2)].join("."), attribution: { kind: "pathway", pathway: first }, figures };
-  if (stage === "head") return { node, segment, stage, block: [where.stage, ...where.rest.slice(0, 1)].join("."), attribution: { kind: "head" }, figures };
+  if (stage === "head" || withoutPathways)
+    return {
+      node,
+      segment,
+      stage,
+      block: [where.stage, ...where.rest.slice(0, 1)].join("."),
+      attribution: stage === "head" ? { kind: "head" } : implicit,
+      figures,
+    };
   return { node, segment, stage, block: `${where.stage}.${first?.endsWith("fuse") ? "fuse" : (first ?? "")}`, attribution: { kind: "lateral" }, figures };
 }
 
@@ -98,9 +123,11 @@ const partName = (a: Attribution): string => (a.kind === "pathway" ? a.pathway :
 export function reportGraph(graph: IRGraph, options: { depth?: Depth; countBn?: boolean } = {}): Report {
   const depth = options.depth ?? "stage";
   const pathways = new Set((graph.stages ?? []).flatMap((s) => [...s.outputs.keys()]));
+  // Where the layers outside the stages end also names the pathways: a network whose only stage returns has them there alone.
+  const withoutPathways = pathways.size === 0 && (graph.outsideStages ?? []).every((o) => o.outputs.size === 0);
   const segments = segmentsOf(graph);
   const places = placesOf(graph, segments);
-  const placed = graph.nodes.map((n) => place(graph, n, places.get(n), pathways, options.countBn ?? false));
+  const placed = graph.nodes.map((n) => place(graph, n, places.get(n), pathways, withoutPathways, options.countBn ?? false));
   const shapeOf = (value: string) => graph.values.get(value)!.shape;
 
   const split = new Map<string, Figures>();

@@ -161,3 +161,59 @@ describe("nested stages", () => {
     expect(linked.out).toContain('s1_a_fast_conv -. "conv 1×1²<br/>8×16², 4 → 2×16², 2" .-> s1_b_fuse_slow');
   });
 });
+
+// No pathways: layers before, in and between the stages, and the head after the last.
+const PLAIN = source(
+  "plain.sf",
+  `network Plain(clip: <4, 16², 8>) -> <10> {
+  x = clip |> conv(out: 4, kernel: 1×3², pad: 0×1²)
+  stage s1 { x = x |> conv(out: 8) }
+  x = x |> maxpool(kernel: 1×2²) |> conv(out: 12)
+  stage s2 { x = x |> conv(out: 16) }
+  return x |> gap |> linear(out: 10)
+}
+`,
+);
+
+describe("a network without pathways", () => {
+  it("has one stream, the part `pathway`, and no lateral links: what runs after the last stage is the head", async () => {
+    const json = await info(PLAIN, "layer");
+    expect(Object.keys(json.byPathway)).toEqual(["pathway", "head"]);
+    expect(json.rows.map((row) => [row.name, row.stage, row.pathway ?? "-", Object.keys(row.outputs)[0]])).toEqual([
+      ["conv", "(input)", "pathway", "pathway"],
+      ["s1.conv", "s1", "pathway", "pathway"],
+      ["maxpool", "(after s1)", "pathway", "pathway"],
+      ["conv_1", "(after s1)", "pathway", "pathway"],
+      ["s2.conv", "s2", "pathway", "pathway"],
+      ["gap", "(after s2)", "-", "head"],
+      ["linear", "(after s2)", "-", "head"],
+    ]);
+    expect(json.byPathway.head).toEqual(sum(json.rows.filter((row) => row.stage === "(after s2)")));
+    await expectRowsAddUp(PLAIN);
+    const table = await sfc("info", PLAIN);
+    expect(table.out).toContain("\nGFLOPs by part: pathway 0.00 (100.0 %), head 0.00 (0.0 %)\n");
+  });
+
+  it("counts a stage named head as the head, and a network without stages as all head", async () => {
+    const headed = source(
+      "headed.sf",
+      `network Headed(clip: <4, 16², 3>) -> <10> {
+  x = clip |> conv(out: 8)
+  stage s1 { x = x |> repeat 2 conv(out: 8) as unit }
+  stage head { return x |> gap |> linear(out: 10) }
+}
+`,
+    );
+    const json = await info(headed, "block");
+    expect(json.rows.map((row) => [row.name, row.pathway ?? "-"])).toEqual([
+      ["conv", "pathway"],
+      ["s1.unit0", "pathway"],
+      ["s1.unit1", "pathway"],
+      ["head.gap", "-"],
+      ["head.linear", "-"],
+    ]);
+    expect(Object.keys(json.byPathway)).toEqual(["pathway", "head"]);
+    const flat = source("flat.sf", `network Flat(clip: <4, 8², 3>) -> <4, 8², 4> { return clip |> conv(out: 4) |> relu }\n`);
+    expect(Object.keys((await info(flat)).byPathway)).toEqual(["head"]);
+  });
+});
