@@ -9,9 +9,10 @@ export class IRBuilder {
   private readonly values = new Map<string, IRValue>();
   private readonly inputs: IRValue[] = [];
   private readonly used = new Set<string>();
-  private readonly stages: IRStage[] = [];
-  /** Stages begun and not yet ended: a node added at 0 runs outside every stage. */
-  private openStages = 0;
+  /** Each stage as it ran, in the order they began, with the nodes it ran itself (not those of a stage nested in it). */
+  private readonly stages: Array<{ readonly name: string; outputs: ReadonlyMap<string, string>; readonly nodes: string[] }> = [];
+  /** The stages begun and not yet ended, innermost last, by index in `stages`: a node added while there are none runs outside every stage. */
+  private readonly openStages: number[] = [];
   /** Top-level stages begun so far. */
   private topLevelStages = 0;
   private readonly outsideStages: IROutsideStages[] = [];
@@ -59,19 +60,22 @@ export class IRBuilder {
    * stages before it.
    */
   beginStage(name: string, pathways: ReadonlyMap<string, string>): void {
-    if (this.openStages === 0) {
+    if (this.openStages.length === 0) {
       this.endOutsideStages(pathways);
       this.topLevelStages++;
     }
-    this.openStages++;
-    this.stages.push({ name, outputs: new Map() });
+    this.openStages.push(this.stages.length);
+    this.stages.push({ name, outputs: new Map(), nodes: [] });
   }
 
-  /** Records what each pathway holds as a stage ends. */
+  /**
+   * Records what each pathway holds as a stage ends: the innermost open one,
+   * which is this run of it however many stages share its name.
+   */
   endStage(name: string, outputs: ReadonlyMap<string, string>): void {
-    this.openStages = Math.max(0, this.openStages - 1);
-    const k = this.stages.findIndex((s) => s.name === name);
-    if (k >= 0) this.stages[k] = { name, outputs };
+    const open = this.openStages.pop();
+    const stage = open === undefined ? undefined : this.stages[open];
+    if (stage?.name === name) stage.outputs = outputs;
   }
 
   private endOutsideStages(pathways: ReadonlyMap<string, string>): void {
@@ -113,7 +117,9 @@ export class IRBuilder {
   ): string {
     for (const w of weights) this.used.add(w.name);
     this.nodes.push({ name, op, inputs: [...dataInputs, ...weights.map((w) => w.name)], outputs: [name], weights, span });
-    if (this.openStages === 0) (this.outsideNow ??= []).push(name);
+    const open = this.openStages[this.openStages.length - 1];
+    if (open === undefined) (this.outsideNow ??= []).push(name);
+    else this.stages[open]!.nodes.push(name);
     this.values.set(name, { name, shape, ...(dims ? { dims } : {}) });
     return name;
   }
@@ -147,7 +153,7 @@ export class IRBuilder {
       values: this.values,
       nodes: this.nodes,
       span,
-      stages: this.stages.map((s) => ({ name: s.name, outputs: renameOutputs(s.outputs) })),
+      stages: this.stages.map((s): IRStage => ({ name: s.name, outputs: renameOutputs(s.outputs), nodes: s.nodes })),
       outsideStages: this.outsideStages.map((o) => ({ ...o, outputs: renameOutputs(o.outputs) })),
       inputPathways: this.inputPathways,
       bounds: [...this.bounds],

@@ -96,7 +96,7 @@ export interface IRGraph {
   readonly span: Span;
   /** Input name to the pathway that starts from it (`pathway fast = clip`), for messages. */
   readonly inputPathways?: ReadonlyMap<string, string>;
-  /** What each pathway holds at the end of each stage, for reports (`sfc info`). */
+  /** Each stage in the order they began, nested ones after their parent, with what each pathway holds at its end, for reports (`sfc info`). */
   readonly stages?: readonly IRStage[];
   /**
    * The layers written outside every stage, one record per stretch of them
@@ -121,10 +121,18 @@ export interface IRBound {
   readonly span: Span;
 }
 
+/** One run of a stage: a network may name two stages alike, and each is a record of its own. */
 export interface IRStage {
+  /** With the names of the stages it is nested in: `s2.a`. */
   readonly name: string;
   /** Pathway name to the value it holds when the stage ends. */
   readonly outputs: ReadonlyMap<string, string>;
+  /**
+   * The nodes it ran itself, those of the stages nested in it left to
+   * theirs, in order; left out by a graph built by hand, whose nodes reports
+   * then place by the stage names their names start with.
+   */
+  readonly nodes?: readonly string[];
 }
 
 /** Layers that run between two top-level stages, or before the first or after the last. */

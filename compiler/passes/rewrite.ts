@@ -28,8 +28,8 @@ export function pinnedValues(graph: IRGraph): Set<string> {
  * A graph with `nodes` in place of the old ones: values no node produces
  * and no input provides are dropped, names in `renames` (old → new) are
  * applied to node inputs, outputs and stage records (and the records of
- * the layers outside the stages, which no pass keeps by name: a report reads
- * them on the graph before the passes).
+ * the nodes in each stage and outside the stages, which no pass keeps by
+ * name: a report reads them on the graph before the passes).
  */
 export function rebuild(graph: IRGraph, nodes: readonly IRNode[], renames: ReadonlyMap<string, string> = new Map()): IRGraph {
   const rename = (name: string): string => {
@@ -47,7 +47,7 @@ export function rebuild(graph: IRGraph, nodes: readonly IRNode[], renames: Reado
       values.set(output, value);
     }
   const renameOutputs = (outputs: ReadonlyMap<string, string>) => new Map([...outputs].map(([pathway, value]) => [pathway, rename(value)]));
-  const stages: IRStage[] | undefined = graph.stages?.map((stage) => ({ name: stage.name, outputs: renameOutputs(stage.outputs) }));
+  const stages: IRStage[] | undefined = graph.stages?.map((stage) => ({ ...stage, outputs: renameOutputs(stage.outputs) }));
   const outsideStages = graph.outsideStages?.map((outside) => ({ ...outside, outputs: renameOutputs(outside.outputs) }));
   return {
     ...graph,

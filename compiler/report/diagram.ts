@@ -6,7 +6,7 @@
  * graph IR's stages and node names (see table.ts for the naming); DOT and
  * Mermaid text are written from it.
  */
-import type { IRGraph, IRNode } from "../ir";
+import type { IRGraph, IRNode, IRStage } from "../ir";
 import { formatShape, formatVideoShape } from "../shapes";
 import { placesOf, segmentsOf, type Segment } from "./segments";
 
@@ -117,8 +117,9 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
 
   const segments = segmentsOf(graph);
   const where = whereNodesRun(graph, segments);
-  if (lanes.length === 0) return stagesInARow(graph, segments, where, depth, boxes, edges);
-  const { restOf, stageOf, bySegment } = where;
+  const freshId = idMaker();
+  if (lanes.length === 0) return stagesInARow(graph, segments, where, freshId, depth, boxes, edges);
+  const { restOf, stageOf, runOf, bySegment } = where;
   const nodeNamed = new Map(graph.nodes.map((n) => [n.name, n]));
 
   /** The last box of each lane so far, and the value it ends with. */
@@ -146,7 +147,7 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
     for (const lane of lanes) {
       const own = byLane.get(lane);
       if (own === undefined) continue;
-      const id = segment.after === undefined ? `${lane}_in` : `after_${segment.after.replace(/\W/g, "_")}_${lane}`;
+      const id = freshId(segment.after === undefined ? `${lane}_in` : `after_${segment.after.replace(/\W/g, "_")}_${lane}`);
       // The lane's value where the layers end, or the last of them when the lane's value comes from elsewhere.
       const end = segment.outside.outputs.get(lane);
       const shown = end !== undefined && own.includes(producer.get(end)!) ? end : own[own.length - 1]!.outputs[0]!;
@@ -173,7 +174,7 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
     }
     // The stage's nodes, those of the stages nested in it included. Per block, each nested stage in turn, its links after its blocks.
     const inStage = bySegment.get(segment) ?? [];
-    const runs = depth === "stage" ? [inStage] : groupBy(inStage, stageOf).map((g) => g.nodes);
+    const runs = depth === "stage" ? [inStage] : runsOf(inStage, runOf);
     for (const run of runs) {
       const byLane = byKey(run, (n) => restOf(n)[0] ?? "");
       // The lanes' own steps: the whole stage, or each block.
@@ -182,7 +183,7 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
         if (own.length === 0) continue;
         const groups = depth === "stage" ? [{ name: stage.name, nodes: own }] : groupBy(own, (n) => [stageOf(n), ...restOf(n).slice(0, 2)].join("."));
         for (const g of groups) {
-          const id = g.name.replace(/\W/g, "_") + (depth === "stage" ? `_${lane}` : "");
+          const id = freshId(g.name.replace(/\W/g, "_") + (depth === "stage" ? `_${lane}` : ""));
           const last = g.nodes[g.nodes.length - 1]!;
           boxes.push({ id, label: `${g.name}\n${shapeText(shapeOf(last.outputs[0]!))}`, lane, kind: "step" });
           edges.push({ from: tail.get(lane)!, to: id, lateral: false });
@@ -200,7 +201,7 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
         const first = transform[0];
         const source = first ? firstLane(restOf(producer.get(first.inputs[0]!) ?? first)[0], laneOf.get(first.inputs[0]!)) : undefined;
         // Named by the innermost stage: two nested stages may each fuse into one lane.
-        const id = `${stageOf(fusion).split(".").join("_")}_fuse_${target}`;
+        const id = freshId(`${stageOf(fusion).split(".").join("_")}_fuse_${target}`);
         boxes.push({ id, label: `${fusion.op.kind === "add" ? "sum" : "concat"}\n${shapeText(shapeOf(fusion.outputs[0]!))}`, lane: target, kind: "fusion" });
         edges.push({ from: tail.get(target)!, to: id, lateral: false });
         if (first && source) {
@@ -241,6 +242,7 @@ function stagesInARow(
   graph: IRGraph,
   segments: readonly Segment[],
   { restOf, stageOf, bySegment }: WhereNodesRun,
+  freshId: (base: string) => string,
   depth: DiagramDepth,
   boxes: DiagramBox[],
   edges: DiagramEdge[],
@@ -254,7 +256,7 @@ function stagesInARow(
       if (segment.last) inHead = nodes;
       if (segment.last || nodes.length === 0) continue;
       // Named apart from the stages' boxes ("stage_..."), the input and the head.
-      const id = segment.after === undefined ? "input_layers" : `after_${segment.after.replace(/\W/g, "_")}`;
+      const id = freshId(segment.after === undefined ? "input_layers" : `after_${segment.after.replace(/\W/g, "_")}`);
       boxes.push({
         id,
         label: `${describeLayers(nodes)}\n${shapeText(graph.values.get(nodes[nodes.length - 1]!.outputs[0]!)!.shape)}`,
@@ -270,7 +272,7 @@ function stagesInARow(
     const groups = depth === "stage" ? [{ name: stage.name, nodes: own }] : groupBy(own, (n) => [stageOf(n), ...restOf(n).slice(0, 1)].join("."));
     for (const g of groups.filter((x) => x.nodes.length > 0)) {
       // Named apart from the input and head boxes, whatever the stages are called.
-      const id = `stage_${g.name.replace(/\W/g, "_")}`;
+      const id = freshId(`stage_${g.name.replace(/\W/g, "_")}`);
       boxes.push({ id, label: `${g.name}\n${shapeText(graph.values.get(g.nodes[g.nodes.length - 1]!.outputs[0]!)!.shape)}`, lane: undefined, kind: "step" });
       edges.push({ from: last, to: id, lateral: false });
       last = id;
@@ -283,11 +285,32 @@ function stagesInARow(
   return { name: graph.name, lanes: [], boxes, edges };
 }
 
+/**
+ * Box ids, each once in the drawing: a second stage of one name, or a
+ * second link into one lane in one stage, gets `_1`, then `_2`, ... The
+ * input's and the head's are taken from the start.
+ */
+function idMaker(): (base: string) => string {
+  const used = new Set(["input", "head"]);
+  const next = new Map<string, number>();
+  return (base) => {
+    let id = base;
+    for (let k = next.get(base) ?? 1; used.has(id); k++) {
+      id = `${base}_${k}`;
+      next.set(base, k + 1);
+    }
+    used.add(id);
+    return id;
+  };
+}
+
 interface WhereNodesRun {
   /** A node's name parts after its innermost stage's (`video`, `conv` of `s2.a.video.conv`); all of them outside the stages. */
   readonly restOf: (n: IRNode) => readonly string[];
-  /** The innermost stage a node runs in (`s2.a`); "" outside the stages. */
+  /** The name of the innermost stage a node runs in (`s2.a`); "" outside the stages. */
   readonly stageOf: (n: IRNode) => string;
+  /** That stage's record: one of two stages of one name. */
+  readonly runOf: (n: IRNode) => IRStage | undefined;
   /** The nodes of each part (a top-level stage with the stages nested in it, or layers outside the stages), in order. */
   readonly bySegment: Map<Segment, IRNode[]>;
 }
@@ -296,7 +319,8 @@ function whereNodesRun(graph: IRGraph, segments: readonly Segment[]): WhereNodes
   const places = placesOf(graph, segments);
   return {
     restOf: (n) => places.get(n)?.rest ?? n.name.split("."),
-    stageOf: (n) => places.get(n)?.stage ?? "",
+    stageOf: (n) => places.get(n)?.stage?.name ?? "",
+    runOf: (n) => places.get(n)?.stage,
     bySegment: byKey(graph.nodes, (n) => places.get(n)?.segment),
   };
 }
@@ -314,16 +338,22 @@ function feeding(fusion: IRNode, among: ReadonlySet<IRNode>, producer: ReadonlyM
   return [...found].sort((a, b) => order.get(a)! - order.get(b)!);
 }
 
-/** Runs of neighbouring items with one key, in order: a key that comes back later starts a new run. */
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Array<{ name: string; nodes: T[] }> {
-  const out: Array<{ name: string; nodes: T[] }> = [];
+/** Runs of neighbouring items with one key (compared as ===), in order: a key that comes back later starts a new run. */
+function runsOf<T, K>(items: readonly T[], key: (t: T) => K): T[][] {
+  const out: T[][] = [];
+  let last: K | undefined;
   for (const item of items) {
     const k = key(item);
-    const last = out[out.length - 1];
-    if (last && last.name === k) last.nodes.push(item);
-    else out.push({ name: k, nodes: [item] });
+    if (out.length > 0 && k === last) out[out.length - 1]!.push(item);
+    else out.push([item]);
+    last = k;
   }
   return out;
+}
+
+/** Runs of neighbouring items with one key, in order: a key that comes back later starts a new run. */
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Array<{ name: string; nodes: T[] }> {
+  return runsOf(items, key).map((nodes) => ({ name: key(nodes[0]!), nodes }));
 }
 
 /** The items under each key, in order, in one pass however many keys; an item whose key is undefined is left out. */

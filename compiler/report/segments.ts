@@ -22,6 +22,8 @@ export type Segment =
       readonly last: boolean;
     };
 
+type StageSegment = Extract<Segment, { readonly kind: "stage" }>;
+
 const isTopLevel = (stage: IRStage): boolean => !stage.name.includes(".");
 
 /**
@@ -61,38 +63,57 @@ export interface NodePlace {
   /** The part it is reported in: a top-level stage, or a stretch of layers outside the stages. */
   readonly segment: Segment;
   /** The innermost stage it runs in (`s2.a` for `s2.a.video.conv`); undefined outside the stages. */
-  readonly stage: string | undefined;
+  readonly stage: IRStage | undefined;
   /** The parts of its name after that stage's (`video`, `conv`); all of them outside the stages. */
   readonly rest: readonly string[];
 }
 
 /**
  * The place of every node, by node: a node outside the stages is in the
- * stretch that records it; one in a stage is in the innermost stage whose
- * name its name starts with, and in that stage's top-level stage's part.
+ * stretch that records it; one in a stage is in the innermost stage that
+ * ran it, and in that stage's top-level stage's part. The builder records
+ * which nodes each stage ran, so that two stages of one name are two parts;
+ * in a graph built without that record, a node is in the innermost stage
+ * whose name its name starts with.
  */
 export function placesOf(graph: IRGraph, segments: readonly Segment[]): Map<IRNode, NodePlace> {
-  const outsideRow = new Map<string, Segment>();
-  const topLevel = new Map<string, Segment>();
-  for (const s of segments) {
-    if (s.kind === "outside") for (const node of s.outside.nodes) outsideRow.set(node, s);
-    else if (!topLevel.has(s.name)) topLevel.set(s.name, s);
-  }
-  const stageNames = new Set((graph.stages ?? []).map((s) => s.name));
   const places = new Map<IRNode, NodePlace>();
-  for (const node of graph.nodes) {
-    const parts = node.name.split(".");
-    const outside = outsideRow.get(node.name);
-    if (outside !== undefined) {
-      places.set(node, { segment: outside, stage: undefined, rest: parts });
-      continue;
+  const nodeNamed = new Map(graph.nodes.map((n) => [n.name, n]));
+  const topLevel = new Map<IRStage, StageSegment>();
+  for (const s of segments) {
+    if (s.kind === "outside") for (const name of s.outside.nodes) placeNamed(places, nodeNamed.get(name), s, undefined);
+    else topLevel.set(s.stage, s);
+  }
+  const stages = graph.stages ?? [];
+  if (stages.every((s) => s.nodes !== undefined)) {
+    // A nested stage's record follows its top-level stage's.
+    let top: Segment | undefined;
+    for (const stage of stages) {
+      top = topLevel.get(stage) ?? top;
+      if (top !== undefined) for (const name of stage.nodes!) placeNamed(places, nodeNamed.get(name), top, stage);
     }
-    const segment = topLevel.get(parts[0]!);
+    return places;
+  }
+  const byName = new Map<string, StageSegment>();
+  for (const [stage, s] of topLevel) if (!byName.has(stage.name)) byName.set(stage.name, s);
+  const stageNamed = new Map<string, IRStage>();
+  for (const stage of stages) if (!stageNamed.has(stage.name)) stageNamed.set(stage.name, stage);
+  for (const node of graph.nodes) {
+    if (places.has(node)) continue;
+    const parts = node.name.split(".");
+    const segment = byName.get(parts[0]!);
     if (segment === undefined) continue;
     // The longest of its name's leading parts that is a stage: a nested stage's name holds its parents'.
     let depth = Math.max(1, parts.length - 1);
-    while (depth > 1 && !stageNames.has(parts.slice(0, depth).join("."))) depth--;
-    places.set(node, { segment, stage: parts.slice(0, depth).join("."), rest: parts.slice(depth) });
+    while (depth > 1 && !stageNamed.has(parts.slice(0, depth).join("."))) depth--;
+    placeNamed(places, node, segment, stageNamed.get(parts.slice(0, depth).join(".")) ?? segment.stage);
   }
   return places;
+}
+
+/** `stage`: the innermost stage that ran the node, whose name its own starts with; undefined outside the stages. */
+function placeNamed(places: Map<IRNode, NodePlace>, node: IRNode | undefined, segment: Segment, stage: IRStage | undefined): void {
+  if (node === undefined) return;
+  const parts = node.name.split(".");
+  places.set(node, { segment, stage, rest: stage === undefined ? parts : parts.slice(stage.name.split(".").length) });
 }

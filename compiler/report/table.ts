@@ -102,17 +102,17 @@ function place(graph: IRGraph, node: IRNode, where: NodePlace | undefined, pathw
   // A block is named by the whole stage path, a nested stage's too: `s2.slow.res0`, `s2.a.video.conv`.
   const first = where.rest[0];
   if (first !== undefined && pathways.has(first))
-    return { node, segment, stage, block: [where.stage, ...where.rest.slice(0, 2)].join("."), attribution: { kind: "pathway", pathway: first }, figures };
+    return { node, segment, stage, block: [where.stage.name, ...where.rest.slice(0, 2)].join("."), attribution: { kind: "pathway", pathway: first }, figures };
   if (stage === "head" || withoutPathways)
     return {
       node,
       segment,
       stage,
-      block: [where.stage, ...where.rest.slice(0, 1)].join("."),
+      block: [where.stage.name, ...where.rest.slice(0, 1)].join("."),
       attribution: stage === "head" ? { kind: "head" } : implicit,
       figures,
     };
-  return { node, segment, stage, block: `${where.stage}.${first?.endsWith("fuse") ? "fuse" : (first ?? "")}`, attribution: { kind: "lateral" }, figures };
+  return { node, segment, stage, block: `${where.stage.name}.${first?.endsWith("fuse") ? "fuse" : (first ?? "")}`, attribution: { kind: "lateral" }, figures };
 }
 
 const add = (a: Figures, b: Figures): Figures => ({ params: a.params + b.params, flops: a.flops + b.flops, activations: a.activations + b.activations });

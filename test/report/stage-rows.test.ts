@@ -217,3 +217,77 @@ describe("a network without pathways", () => {
     expect(Object.keys((await info(flat)).byPathway)).toEqual(["head"]);
   });
 });
+
+// Two top-level stages named s1, with a layer between them.
+const TWICE = source(
+  "twice.sf",
+  `network Twice(clip: <4, 16², 3>) -> <4, 16², 16> {
+  pathway video = clip
+  stage s1 { video = video |> conv(out: 8) }
+  video = video |> conv(out: 8)
+  stage s1 { video = video |> conv(out: 16) }
+  return video
+}
+`,
+);
+
+describe("stages of one name", () => {
+  it("are each a row of their own, with their own layers and shapes, adding up to the total", async () => {
+    const json = await info(TWICE);
+    expect(json.rows.map((row) => [row.name, row.outputs, row.params])).toEqual([
+      ["s1", { video: [4, 16, 16, 8] }, 24],
+      ["(after s1)", { video: [4, 16, 16, 8] }, 64],
+      ["s1", { video: [4, 16, 16, 16] }, 128],
+    ]);
+    expect(json.params).toBe(216);
+    await expectRowsAddUp(TWICE);
+    expect((await info(TWICE, "layer")).rows.map((row) => [row.name, row.stage])).toEqual([
+      ["s1.video.conv", "s1"],
+      ["video.conv", "(after s1)"],
+      ["s1.video.conv_1", "s1"],
+    ]);
+    const graph = elaborateOnly({ file: TWICE, host: nodeHost() }).graph!;
+    expect(countGraph(graph).rows.map((row) => [row.stage, row.params])).toEqual([
+      ["s1", 24],
+      ["(after s1)", 64],
+      ["s1", 128],
+    ]);
+  });
+
+  it("are drawn as boxes of their own, as are two links into one lane from nested stages of one name", async () => {
+    const twice = await sfc("graph", TWICE, "--format", "mermaid");
+    expect(twice.code, twice.err).toBe(0);
+    expect(twice.out).toContain('    s1_video["s1<br/>4×16², 8"]\n    after_s1_video["conv 1×1²<br/>4×16², 8"]\n    s1_video_1["s1<br/>4×16², 16"]\n');
+    expect(twice.out).toContain("  input --> s1_video\n  s1_video --> after_s1_video\n  after_s1_video --> s1_video_1\n  s1_video_1 --> head\n");
+    const again = source(
+      "again.sf",
+      `network Again(clip: <8, 16², 3>) -> <2, 16², 12> {
+  pathway fast = clip |> conv(out: 4)
+  pathway slow = frames(clip, every: 4) |> conv(out: 8)
+  stage s1 {
+    stage a { lateral fast -> slow: frames(every: 4) |> conv(out: 2) as link fuse concat }
+    stage a {
+      slow = slow |> conv(out: 8)
+      lateral fast -> slow: frames(every: 4) |> conv(out: 4) as link fuse concat
+    }
+  }
+  return slow
+}
+`,
+    );
+    const drawn = await sfc("graph", again, "--format", "mermaid", "--depth", "block");
+    expect(drawn.code, drawn.err).toBe(0);
+    expect(drawn.out).toContain(
+      [
+        "  slow_in --> s1_a_fuse_slow",
+        '  fast_in -. "conv 1×1²<br/>8×16², 4 → 2×16², 2" .-> s1_a_fuse_slow',
+        "  s1_a_fuse_slow --> s1_a_slow_conv",
+        "  s1_a_slow_conv --> s1_a_fuse_slow_1",
+        '  fast_in -. "conv 1×1²<br/>8×16², 4 → 2×16², 4" .-> s1_a_fuse_slow_1',
+        "  s1_a_fuse_slow_1 --> head",
+      ]
+        .map((line) => `${line}\n`)
+        .join(""),
+    );
+  });
+});
