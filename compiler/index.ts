@@ -356,7 +356,7 @@ export function elaborateOnly(options: Omit<CompileOptions, "seed" | "opset" | "
   return elaborateInSession(options).result;
 }
 
-function elaborateInSession(options: Omit<CompileOptions, "seed" | "opset" | "checkpoint">): { session: Session; result: Elaborated } {
+function elaborateInSession(options: Omit<CompileOptions, "seed" | "opset" | "checkpoint">): { session: Session; result: Elaborated; entry?: BlockEntry } {
   const diagnostics: Diagnostic[] = [];
   const session = open([options.file], options.host, options.settings ?? [], diagnostics, withLimits(options.limits));
   checkAllBlocks(session);
@@ -368,11 +368,15 @@ function elaborateInSession(options: Omit<CompileOptions, "seed" | "opset" | "ch
     return { session, result: { ...finish(session, []), graph: undefined, nameMaps: new Map() } };
   }
   const report = elaborate(session, found.entry, session.overrides);
-  return { session, result: { ...finish(session, [report]), graph: report.graph, nameMaps: nameMapsFor(session, options.file, found.entry) } };
+  return {
+    session,
+    result: { ...finish(session, [report]), graph: report.graph, nameMaps: nameMapsFor(session, options.file, found.entry) },
+    entry: found.entry,
+  };
 }
 
 export function compile(options: CompileOptions): CompileResult {
-  const { session, result: checked } = elaborateInSession(options);
+  const { session, result: checked, entry } = elaborateInSession(options);
   const opset = options.opset ?? DEFAULT_OPSET;
   if (!checked.ok || !checked.graph) return { ...checked, model: undefined, serialised: undefined };
   const graph = checked.graph;
@@ -428,7 +432,10 @@ export function compile(options: CompileOptions): CompileResult {
     } else {
       const { naming, checkpoint, padTrailingOnes } = choice.ok;
       sourceMap = choice.ok.sourceMap;
+      const before = extra.length;
       weights = bindCheckpoint(graph, checkpoint, naming, where, extra, { reinit, padTrailingOnes });
+      // A layer of the standard library whose tensor is missing or mis-shaped is reported in the user's file, as elaboration's problems are.
+      if (entry) traceToUser(extra, before, entry, checked.networks[0]?.params ?? []);
     }
     if (extra.length > 0) return failed();
   }

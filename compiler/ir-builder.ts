@@ -1,6 +1,7 @@
 /** Accumulates the graph IR while a network is elaborated. */
 import type { IRBound, IRGraph, IRNode, IROp, IROutsideStages, IRStage, IRValue, IRWeight } from "./ir";
 import type { Poly } from "./dims/poly";
+import type { LabelledSpan } from "./diagnostics/diagnostic";
 import type { Span } from "./span";
 import { DEFAULT_LIMITS, type Limits } from "./limits";
 
@@ -114,9 +115,18 @@ export class IRBuilder {
     shape: readonly number[],
     span: Span,
     dims?: readonly Poly[],
+    calls: readonly LabelledSpan[] = [],
   ): string {
     for (const w of weights) this.used.add(w.name);
-    this.nodes.push({ name, op, inputs: [...dataInputs, ...weights.map((w) => w.name)], outputs: [name], weights, span });
+    this.nodes.push({
+      name,
+      op,
+      inputs: [...dataInputs, ...weights.map((w) => w.name)],
+      outputs: [name],
+      weights,
+      span,
+      ...(calls.length > 0 ? { calls } : {}),
+    });
     const open = this.openStages[this.openStages.length - 1];
     if (open === undefined) (this.outsideNow ??= []).push(name);
     else this.stages[open]!.nodes.push(name);

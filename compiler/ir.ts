@@ -7,6 +7,7 @@
  */
 import type { IROpOf, OpName } from "./ops";
 import type { Poly } from "./dims/poly";
+import type { LabelledSpan } from "./diagnostics/diagnostic";
 import type { Span } from "./span";
 
 export type Triple = readonly [number, number, number];
@@ -71,6 +72,12 @@ export interface IRNode {
   /** Weights this node owns, in the order they appear in `inputs` after the data inputs. */
   readonly weights: readonly IRWeight[];
   readonly span: Span;
+  /**
+   * The calls that led to this node, innermost first, when it was built inside
+   * a block body: what a later message about the node (a checkpoint's tensor
+   * for its weight) needs to be reported at the user's call.
+   */
+  readonly calls?: readonly LabelledSpan[];
 }
 
 export interface IRValue {

@@ -32,6 +32,11 @@ export class Reporter {
     private readonly frames: readonly LabelledSpan[] = [],
   ) {}
 
+  /** The calls that brought the checker here, innermost first (what IR nodes keep for later messages). */
+  get calls(): readonly LabelledSpan[] {
+    return this.frames;
+  }
+
   /** A reporter for a block body entered through the call `frame`. */
   within(frame: LabelledSpan): Reporter {
     return new Reporter(this.diagnostics, [frame, ...this.frames]);

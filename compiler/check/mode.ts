@@ -159,7 +159,7 @@ export class InstanceMode implements Mode {
     }
     const nodeName = this.builder.uniqueName([...ctx.path, at.label].join("."));
     const weights = lowered.weights.map((w) => weightFromSpec(nodeName, w));
-    const ref = this.builder.addNode(nodeName, lowered.op, tensorInputs(op, bound), weights, concrete, at.span, type.dims);
+    const ref = this.builder.addNode(nodeName, lowered.op, tensorInputs(op, bound), weights, concrete, at.span, type.dims, ctx.reporter.calls);
     return { kind: "tensor", type, ref, span: at.span };
   }
 

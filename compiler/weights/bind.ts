@@ -79,6 +79,7 @@ export function bindCheckpoint(
             message: `the checkpoint has no \`${external}\` for ${w.name} ${formatShape(w.shape)}`,
             label: `\`${node.name}\` needs it`,
             related: [{ span: where, label: "this checkpoint" }],
+            chain: node.calls,
             notes: differences.filter((d) => d.sfcName.test(w.name)).map((d) => d.note),
           }),
         );
@@ -93,6 +94,7 @@ export function bindCheckpoint(
             message: `\`${shown(t)}\` has shape ${formatShape(t.shape)}, expected ${formatShape(w.shape)}`,
             label: `\`${node.name}\` expects ${formatShape(w.shape)}`,
             related: [{ span: where, label: "this checkpoint" }],
+            chain: node.calls,
             notes: [`expected ${formatShape(w.shape)}`, `   found ${formatShape(t.shape)}`],
           }),
         );
@@ -104,6 +106,7 @@ export function bindCheckpoint(
             message: `\`${shown(t)}\` holds ${t.dtype}; weights are floating point`,
             label: "unusable tensor",
             related: [{ span: where, label: "this checkpoint" }],
+            chain: node.calls,
           }),
         );
         continue;
