@@ -23,7 +23,7 @@ import {
 import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import { Interpreter } from "./check/interpreter";
-import { loadProgram, stdlibBlocks, type Program, type SourceHost } from "./program";
+import { loadProgram, stdlibBlocks, stdlibNameMaps, type Program, type SourceHost } from "./program";
 import { raiseHint, withLimits, type Limits } from "./limits";
 import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
 import type { Span } from "./span";
@@ -40,7 +40,7 @@ import { TypeFactRecorder } from "./facts/types";
 import { traceToUser } from "./trace";
 import { bindCheckpoint } from "./weights/bind";
 import { NameMap } from "./weights/names";
-import { chooseNaming, defaultNames } from "./weights/naming";
+import { chooseNaming, defaultNames, mapImportHint as mapImportHintFor } from "./weights/naming";
 import type { Checkpoint } from "./weights/tensor";
 import { thousands } from "./thousands";
 
@@ -426,14 +426,16 @@ export function compile(options: CompileOptions): CompileResult {
     const names = options.checkpoint.names ?? defaultNames(tensors);
     const namesSpan = options.checkpoint.names !== undefined ? session.commandLine.span(`--weight-names ${names}`) : where;
     const reinit = (options.checkpoint.reinit ?? []).map((pattern) => ({ pattern, span: session.commandLine.span(`--reinit ${pattern}`) }));
-    const choice = chooseNaming(names, tensors, checked.nameMaps);
+    const file = options.host.displayPath?.(options.file) ?? options.file;
+    const mapImportHint = (map: string): string | undefined => mapImportHintFor(map, checked.nameMaps, () => stdlibNameMaps(options.host.stdlib), file);
+    const choice = chooseNaming(names, tensors, checked.nameMaps, mapImportHint);
     if ("problem" in choice) {
       extra.push(makeDiagnostic("SF0405", namesSpan, { message: choice.problem, label: "unknown map", help: choice.help }));
     } else {
       const { naming, checkpoint, padTrailingOnes } = choice.ok;
       sourceMap = choice.ok.sourceMap;
       const before = extra.length;
-      weights = bindCheckpoint(graph, checkpoint, naming, where, extra, { reinit, padTrailingOnes });
+      weights = bindCheckpoint(graph, checkpoint, naming, where, extra, { reinit, padTrailingOnes, mapImportHint });
       // A layer of the standard library whose tensor is missing or mis-shaped is reported in the user's file, as elaboration's problems are.
       if (entry) traceToUser(extra, before, entry, checked.networks[0]?.params ?? []);
     }

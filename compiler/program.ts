@@ -243,11 +243,20 @@ function reportCycles(modules: ReadonlyMap<string, Module>, diagnostics: Diagnos
  * it ("std.lateral"), read only when a diagnostic asks (SF0106's hint).
  */
 export function stdlibBlocks(stdlib: ReadonlyMap<string, string>): Map<string, string> {
+  return stdlibDeclarations(stdlib, "block");
+}
+
+/** The standard library's weight-name maps by name, each with the module that declares it (std.slowfast), for SF0405's and SF0407's hints. */
+export function stdlibNameMaps(stdlib: ReadonlyMap<string, string>): Map<string, string> {
+  return stdlibDeclarations(stdlib, "names");
+}
+
+function stdlibDeclarations(stdlib: ReadonlyMap<string, string>, kind: "block" | "names"): Map<string, string> {
   const out = new Map<string, string>();
   for (const [dotted, text] of [...stdlib].sort(([a], [b]) => a.localeCompare(b))) {
     const path = stdlibPath(dotted);
     const ast = AstBuilder.forText(path, text, DEFAULT_LIMITS).sourceFile(grammar().parseSource(text, DEFAULT_LIMITS.nesting).cst, path, text.length);
-    for (const item of ast.items) if (item.kind === "block" && !out.has(item.name.name)) out.set(item.name.name, `std.${dotted}`);
+    for (const item of ast.items) if (item.kind === kind && !out.has(item.name.name)) out.set(item.name.name, `std.${dotted}`);
   }
   return out;
 }

@@ -37,6 +37,8 @@ export interface BindOptions {
   readonly reinit?: readonly { readonly pattern: string; readonly span: Span }[];
   /** Caffe2 layouts store a linear layer as (out, in) where a 1×1×1 conv has (out, in, 1, 1, 1): reshape, as PySlowFast does. */
   readonly padTrailingOnes?: boolean;
+  /** What the user's file needs before `--weight-names map` works there (an import), or undefined when it works as is. */
+  readonly mapImportHint?: (map: string) => string | undefined;
 }
 
 /** `t.shape` equals `want` after appending 1s to it. */
@@ -144,7 +146,12 @@ export function bindCheckpoint(
   const matched = weightCount - missing.length - reinit.reduce((n, r) => n + r.hits, 0);
   if (missing.length > 0 && matched * 2 < weightCount) {
     const layout = guessLayout([...checkpoint.tensors.values()].map((t) => t.origin ?? t.name));
-    const suggestion = layout && layout.map !== names.name ? `this looks like ${layout.description}; try --weight-names ${layout.map}` : undefined;
+    const other = layout && layout.map !== names.name ? layout : undefined;
+    // Suggesting a map the file cannot see would only lead to SF0405: say what to import first.
+    const importFirst = other && options.mapImportHint?.(other.map);
+    const suggestion = other
+      ? `this looks like ${other.description}; ${importFirst ? `--weight-names ${other.map} needs an import` : `try --weight-names ${other.map}`}`
+      : undefined;
     diagnostics.push(
       makeDiagnostic("SF0407", where, {
         message: `${matched} of ${weightCount} names matched under the \`${names.name}\` map${suggestion ? `: ${suggestion}` : ""}`,
@@ -153,7 +160,11 @@ export function bindCheckpoint(
           `the network wants e.g. \`${missingName(missing[0]!)}\`; the checkpoint has e.g. \`${[...checkpoint.tensors.values()][0]?.origin ?? [...checkpoint.tensors.keys()][0] ?? "nothing"}\``,
           `${missing.length} weights missing, ${unexpected.length} checkpoint tensors unused`,
         ],
-        help: suggestion ? undefined : "choose the names map that matches the checkpoint's layout with --weight-names",
+        help: importFirst
+          ? `${importFirst}, then use --weight-names ${other!.map}`
+          : suggestion
+            ? undefined
+            : "choose the names map that matches the checkpoint's layout with --weight-names",
       }),
     );
     return bound;

@@ -28,14 +28,40 @@ export function defaultNames(checkpoint: Checkpoint): string {
   return checkpoint.format === "caffe2" ? "caffe2" : "sfc";
 }
 
-export function chooseNaming(names: string, checkpoint: Checkpoint, maps: ReadonlyMap<string, NameMap>): NamingChoice {
+/**
+ * What the compiled file needs before `--weight-names map` works: nothing
+ * (undefined) when the map is visible to the network, else the import that
+ * brings it (or, for `caffe2`, the `pyslowfast` map it reads through) from
+ * the standard module that declares it. `stdlibMaps`: the standard library's
+ * maps by name, with their modules.
+ */
+export function mapImportHint(
+  map: string,
+  maps: ReadonlyMap<string, NameMap>,
+  stdlibMaps: () => ReadonlyMap<string, string>,
+  file: string,
+): string | undefined {
+  if (map === "sfc" || maps.has(map) || (map === "caffe2" && maps.has("pyslowfast"))) return undefined;
+  const needed = map === "caffe2" ? "pyslowfast" : map;
+  const module = stdlibMaps().get(needed);
+  const reads = map === "caffe2" ? " (the `caffe2` map reads through it)" : "";
+  if (!module) return `declare \`names ${needed} { ... }\` beside the network${reads}`;
+  return `add \`import ${module} { ${needed} }\` to ${file}${reads}`;
+}
+
+export function chooseNaming(
+  names: string,
+  checkpoint: Checkpoint,
+  maps: ReadonlyMap<string, NameMap>,
+  importHint: (map: string) => string | undefined = () => undefined,
+): NamingChoice {
   const known = ["sfc", "caffe2", ...maps.keys()].join(", ");
   if (names === "caffe2" && !maps.has("caffe2")) {
     const pyslowfast = maps.get("pyslowfast");
     if (!pyslowfast) {
       return {
         problem: "the `caffe2` map needs the `pyslowfast` names map, which this network cannot see",
-        help: "import std.slowfast (its networks see it), or declare `names pyslowfast { ... }` beside the network",
+        help: importHint("caffe2") ?? "import std.slowfast (its networks see it), or declare `names pyslowfast { ... }` beside the network",
       };
     }
     const renamed = renameCaffe2Blobs(checkpoint);
@@ -44,5 +70,9 @@ export function chooseNaming(names: string, checkpoint: Checkpoint, maps: Readon
   const map = maps.get(names);
   if (map) return { ok: { naming: { name: names, apply: (n) => map.apply(n) }, checkpoint, padTrailingOnes: false, sourceMap: map } };
   if (names === "sfc") return { ok: { naming: { name: "sfc", apply: (n) => n }, checkpoint, padTrailingOnes: false, sourceMap: undefined } };
-  return { problem: `no weight-name map \`${names}\``, help: `the maps here are ${known}` };
+  const hint = importHint(names);
+  return {
+    problem: `no weight-name map \`${names}\``,
+    help: hint?.startsWith("add") ? `the standard library has it, not imported here: ${hint}` : `the maps here are ${known}`,
+  };
 }
