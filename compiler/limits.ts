@@ -116,6 +116,19 @@ export function withLimits(overrides: Partial<Limits> | undefined): Limits {
   return { ...DEFAULT_LIMITS, ...overrides };
 }
 
+/**
+ * A number of bytes in the unit that reads best: 512 bytes, 100 KB, 2.5 MB,
+ * 2 GiB (the ONNX bound is a power of two; smaller limits are usually typed
+ * in decimal), with one decimal where the value is not whole.
+ */
+export function formatBytes(bytes: number): string {
+  const inUnit = (n: number, unit: string): string => `${Number.isInteger(n) ? thousands(n) : n.toFixed(1)} ${unit}`;
+  if (bytes >= 2 ** 30) return inUnit(Math.round((bytes / 2 ** 30) * 10) / 10, "GiB");
+  if (bytes >= 1e6) return inUnit(Math.round(bytes / 1e5) / 10, "MB");
+  if (bytes >= 1e3) return inUnit(Math.round(bytes / 1e2) / 10, "KB");
+  return `${bytes} ${bytes === 1 ? "byte" : "bytes"}`;
+}
+
 /** How to raise a limit, for a diagnostic's help line. */
 export function raiseHint(name: LimitName, limits: Limits): string {
   return `the limit is ${thousands(limits[name])} ${LIMIT_INFO[name].what}; raise it with --limit ${LIMIT_INFO[name].option}=N`;

@@ -13,10 +13,10 @@ import type { Rational } from "../dims/rational";
 import type { Span } from "../span";
 import type { TensorType } from "../types";
 import type { Value } from "../values";
-import { type Assumptions, type Ctx, type MissingReturn, type Requirement, type RequirementBody, type Signature } from "./context";
+import { Abandon, type Assumptions, type Ctx, type MissingReturn, type Requirement, type RequirementBody, type Signature } from "./context";
 import * as M from "./messages";
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
-import { LIMIT_INFO, raiseHint, type LimitName, type Limits } from "../limits";
+import { DEFAULT_LIMITS, formatBytes, LIMIT_INFO, raiseHint, type LimitName, type Limits } from "../limits";
 import { VIDEO_AXIS } from "../shapes";
 import { thousands } from "../thousands";
 
@@ -109,6 +109,8 @@ export class GenericMode implements Mode {
 
 export class InstanceMode implements Mode {
   readonly kind = "instance";
+  /** Whole-network limits already reported: every later op is past them too, and says nothing new. */
+  private readonly reportedLimits = new Set<LimitName>();
 
   constructor(private readonly builder: IRBuilder) {}
 
@@ -131,7 +133,11 @@ export class InstanceMode implements Mode {
     const limits = this.builder.limits;
     // Checked before anything is built: 41 blocks each calling the previous twice would make 2⁴¹ nodes.
     if (this.builder.nodeCount >= limits.nodes)
-      return ctx.reporter.fail(limitExceeded("nodes", at.span, `the network expands to more than ${thousands(limits.nodes)} graph nodes`, limits));
+      return this.networkLimit(
+        ctx,
+        limitExceeded("nodes", at.span, `the network expands to more than ${thousands(limits.nodes)} graph nodes`, limits),
+        "nodes",
+      );
     const concrete = concreteShape(type, at.span, ctx);
     checkElements(concrete, `\`${op}\` would make a tensor of`, at.span, ctx, limits);
     // A selection's frame indices are listed in the graph: bound them before lowering makes the list.
@@ -147,20 +153,30 @@ export class InstanceMode implements Mode {
       const elements = checkElements(w.shape, `\`${op}\` would make a ${w.what} of`, at.span, ctx, limits);
       this.builder.weightBytes += elements * 4;
       if (this.builder.weightBytes > limits.modelBytes)
-        return ctx.reporter.fail(
+        return this.networkLimit(
+          ctx,
           limitExceeded(
             "modelBytes",
             at.span,
-            `the ${lowered.constants?.length ? "weights and constants" : "weights"} would take more than ${(limits.modelBytes / 2 ** 30).toFixed(1)} GiB by this op`,
+            `the ${lowered.constants?.length ? "weights and constants" : "weights"} would take more than ${formatBytes(limits.modelBytes)} by this op`,
             limits,
-            "an ONNX file holds at most 2 GiB",
+            // Why the default is what it is; a lower limit set with --limit is the user's own.
+            limits.modelBytes === DEFAULT_LIMITS.modelBytes ? "an ONNX file holds at most 2 GiB" : undefined,
           ),
+          "modelBytes",
         );
     }
     const nodeName = this.builder.uniqueName([...ctx.path, at.label].join("."));
     const weights = lowered.weights.map((w) => weightFromSpec(nodeName, w));
     const ref = this.builder.addNode(nodeName, lowered.op, tensorInputs(op, bound), weights, concrete, at.span, type.dims, ctx.reporter.calls);
     return { kind: "tensor", type, ref, span: at.span };
+  }
+
+  /** Reports a limit of the whole network once, at the first op past it; abandons the op either way. */
+  private networkLimit(ctx: Ctx, d: Diagnostic, name: LimitName): never {
+    if (this.reportedLimits.has(name)) throw new Abandon();
+    this.reportedLimits.add(name);
+    return ctx.reporter.fail(d);
   }
 
   notePathway(pathway: string, value: string): void {

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { check } from "../../compiler/index";
 import { IRBuilder } from "../../compiler/ir-builder";
-import { DEFAULT_LIMITS, LIMIT_INFO, parseLimit } from "../../compiler/limits";
+import { DEFAULT_LIMITS, formatBytes, LIMIT_INFO, parseLimit } from "../../compiler/limits";
 import { checkSource, codes, memoryHost } from "../support/compiler";
 import { runNode } from "../support/node-process";
 import { Workspace } from "../../lsp/workspace";
@@ -87,7 +87,7 @@ describe("limits", () => {
     const r = checkSource(fill("<100000, 100², 1>"));
     expect(codes(r)).toEqual(["SF0602"]);
     expect(r.diagnostics[0]!.primary.span.line).toBe(2);
-    expect(r.diagnostics[0]!.message).toBe("the weights and constants would take more than 2.0 GiB by this op");
+    expect(r.diagnostics[0]!.message).toBe("the weights and constants would take more than 2 GiB by this op");
     // The language server runs the same check.
     const workspace = new Workspace();
     workspace.open("file:///k/main.sf", fill("<100000, 100², 1>"), 1);
@@ -187,6 +187,31 @@ describe("limits", () => {
     expect(codes(r)).toEqual(["SF0003"]);
     expect(r.diagnostics[0]!.message).toBe("network `N` nests block calls and expressions deeper than sfc's stack holds");
     expect(r.diagnostics[0]!.help).toMatch(/^make the chain of blocks calling one another shorter/);
+  });
+
+  it("a lowered limit of the whole network is one error, at the first op past it, in the unit it reads best in", () => {
+    // Two pipelines, each past the limits on its own: every op after the first over them is over them too.
+    const two =
+      "network N(clip: <4, 8², 3>) -> <4> {\n  a = clip |> conv(out: 8) |> relu |> conv(out: 8) |> relu\n  b = clip |> conv(out: 8) |> relu |> conv(out: 8) |> relu\n  return add(a, b) |> conv(out: 4) |> gap\n}\n";
+    const nodes = check({ files: ["main.sf"], host: memoryHost({ "main.sf": two }), limits: { nodes: 3 } });
+    expect(codes(nodes)).toEqual(["SF0604"]);
+    expect(nodes.diagnostics[0]!.primary.span.line).toBe(2);
+    const bytes = check({ files: ["main.sf"], host: memoryHost({ "main.sf": two }), limits: { modelBytes: 300 } });
+    expect(codes(bytes)).toEqual(["SF0602"]);
+    expect(bytes.diagnostics[0]!.message).toBe("the weights would take more than 300 bytes by this op");
+    // The ONNX bound is the note of the default only: a lowered limit is the user's own.
+    expect(bytes.diagnostics[0]!.notes).toEqual([]);
+    expect(bytes.diagnostics[0]!.help).toBe("the limit is 300 bytes of weights; raise it with --limit model-bytes=N");
+    expect([1, 999, 1500, 100_000, 2_500_000, 123_456_789, 2 ** 31, 1.5 * 2 ** 30].map(formatBytes)).toEqual([
+      "1 byte",
+      "999 bytes",
+      "1.5 KB",
+      "100 KB",
+      "2.5 MB",
+      "123.5 MB",
+      "2 GiB",
+      "1.5 GiB",
+    ]);
   });
 
   it("a limit raised through the API is the one applied", () => {
