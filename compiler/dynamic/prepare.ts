@@ -50,12 +50,12 @@ interface Refusal {
   readonly related?: Span;
 }
 
-function compareAt(base: IRGraph, other: IRGraph, name: string, nodeSpan: (node: string) => Span | undefined): Refusal | undefined {
+/** SF0701 when a weight of a layer both graphs have differs in shape between them. */
+function shapedWeight(base: IRGraph, other: IRGraph, name: string, nodeSpan: (node: string) => Span | undefined): Refusal | undefined {
   const byName = new Map(other.nodes.map((n) => [n.name, n]));
-  if (other.nodes.length !== base.nodes.length || base.nodes.some((n) => byName.get(n.name)?.op.kind !== n.op.kind))
-    return { code: "SF0702", message: `\`${name}\` cannot be dynamic: it changes which layers the network has` };
   for (const node of base.nodes) {
-    const twin = byName.get(node.name)!;
+    const twin = byName.get(node.name);
+    if (!twin || twin.op.kind !== node.op.kind) continue;
     for (const [k, w] of node.weights.entries()) {
       const v = twin.weights[k];
       if (!v || v.shape.length !== w.shape.length || v.shape.some((d, i) => d !== w.shape[i]))
@@ -66,6 +66,18 @@ function compareAt(base: IRGraph, other: IRGraph, name: string, nodeSpan: (node:
           related: nodeSpan(node.name),
         };
     }
+  }
+  return undefined;
+}
+
+function compareAt(base: IRGraph, other: IRGraph, name: string, nodeSpan: (node: string) => Span | undefined): Refusal | undefined {
+  const byName = new Map(other.nodes.map((n) => [n.name, n]));
+  if (other.nodes.length !== base.nodes.length || base.nodes.some((n) => byName.get(n.name)?.op.kind !== n.op.kind))
+    return { code: "SF0702", message: `\`${name}\` cannot be dynamic: it changes which layers the network has` };
+  const shaped = shapedWeight(base, other, name, nodeSpan);
+  if (shaped) return shaped;
+  for (const node of base.nodes) {
+    const twin = byName.get(node.name)!;
     if (fixedAttributes(node.op) !== fixedAttributes(twin.op))
       return {
         code: "SF0702",
@@ -89,6 +101,16 @@ export function prepareDynamic(request: DynamicRequest): { plan?: DynamicPlan; d
       }),
     );
   };
+  const spans = new Map(graph.nodes.map((n) => [n.name, n.span]));
+  /** SF0701 when the network, elaborated at the first of `values` it checks at, has a weight of another shape. */
+  const weightShapedBy = (name: string, base: Rational, values: readonly Rational[]): Refusal | undefined => {
+    for (const value of values) {
+      if (value.sign() <= 0 || value.equals(base)) continue;
+      const other = request.elaborateAt(name, value);
+      if (other) return shapedWeight(graph, other, name, (n) => spans.get(n));
+    }
+    return undefined;
+  };
   if (request.opset < DYNAMIC_MIN_OPSET)
     problem("SF0501", `--dynamic needs opset ${DYNAMIC_MIN_OPSET} or later (Range, Max on int64), given ${request.opset}`, "dynamic shapes");
   for (const name of names) {
@@ -102,21 +124,31 @@ export function prepareDynamic(request: DynamicRequest): { plan?: DynamicPlan; d
       problem("SF0702", `\`${name}\` cannot be dynamic: the model's batch dimension is named ${BATCH_DIM_PARAM}`, "named like the batch", {
         help: `rename the parameter (for example to ${name}_frames) to leave it dynamic`,
       });
-    else if (!(p.value instanceof Rational) || !p.value.isInteger())
+    else if (!(p.value instanceof Rational))
       problem(
         "SF0702",
         `\`${name}\` cannot be dynamic: it is ${typeof p.value === "string" ? "a choice" : p.value instanceof BlockParamValue ? "a block" : "not an integer"}, not a size`,
         "not a size parameter",
       );
+    else if (!p.value.isInteger()) {
+      // A fraction that shapes a weight (β) is refused for the weight, as the integers that do are (SF0701).
+      const shaped = weightShapedBy(name, p.value, [p.value.mul(Rational.of(2)), p.value.div(Rational.of(2))]);
+      if (shaped) problem(shaped.code, shaped.message, "cannot stay symbolic", { help: shaped.help, related: shaped.related });
+      else problem("SF0702", `\`${name}\` cannot be dynamic: it is not an integer, not a size`, "not a size parameter");
+    }
   }
   if (diagnostics.length > 0) return { diagnostics };
 
-  const spans = new Map(graph.nodes.map((n) => [n.name, n.span]));
   for (const name of names) {
-    const value = (params.find((q) => q.name === name)!.value as Rational).mul(Rational.of(2));
+    const base = params.find((q) => q.name === name)!.value as Rational;
+    const value = base.mul(Rational.of(2));
     const other = request.elaborateAt(name, value);
     if (other === undefined) {
-      problem("SF0702", `\`${name}\` cannot be dynamic: the network does not check at ${name} = ${value}`, "not every size works");
+      // 2·K may break what the network needs of K (K = 10 breaks "K odd"): a parameter that shapes a weight is SF0701 whatever value shows it.
+      const one = Rational.of(1);
+      const shaped = weightShapedBy(name, base, [base.add(one), base.add(Rational.of(2)), base.mul(Rational.of(3)), base.sub(one)]);
+      if (shaped) problem(shaped.code, shaped.message, "cannot stay symbolic", { help: shaped.help, related: shaped.related });
+      else problem("SF0702", `\`${name}\` cannot be dynamic: the network does not check at ${name} = ${value}`, "not every size works");
       continue;
     }
     const why = compareAt(graph, other, name, (n) => spans.get(n));

@@ -68,6 +68,19 @@ describe("sfc compile --dynamic and sfc run", () => {
     expect(fs.existsSync(path.join(work, "never.onnx"))).toBe(false);
   });
 
+  it("says which weight a kernel size or β shapes, even where doubling it breaks the network (K = 10 is even)", async () => {
+    const slow = ["std/slowfast.sf", "--network", "Slow_4x16_R50", "--set", "C=8", "--set", "S=32"];
+    for (const [args, name, pattern] of [
+      [NET, "K", /^error\[SF0701\]: `K` cannot be dynamic: it shapes the weight `s1\.fuse\.conv_f2s\.weight` \(\d+, \d+, 5, 1, 1\)\n/],
+      [slow, "kt1", /^error\[SF0701\]: `kt1` cannot be dynamic: it shapes the weight `s1\.slow\.stem\.conv\.weight` \(8, 3, 1, 7, 7\)\n/],
+      [NET, "beta", /^error\[SF0701\]: `β` cannot be dynamic: it shapes the weight `s1\.fast\.stem\.conv\.weight`/],
+    ] as const) {
+      const r = await sfc("compile", ...args, "--dynamic", name, "-o", path.join(work, "never.onnx"));
+      expect(r.code, name).toBe(1);
+      expect(r.err, name).toMatch(pattern);
+    }
+  });
+
   it("refuses a choice, a layer count and an unknown name", async () => {
     for (const [name, pattern] of [
       ["fusion", /SF0702.*`fusion` cannot be dynamic: it is a choice/],
