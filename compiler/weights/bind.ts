@@ -23,8 +23,8 @@ function isIgnored(t: LoadedTensor): boolean {
   return t.name.endsWith("num_batches_tracked") || (t.origin !== undefined && isCaffe2TrainingState(t.origin));
 }
 
-/** How the file names a tensor: its own name, and the PySlowFast name a foreign layout was renamed to. */
-const shown = (t: LoadedTensor): string => (t.origin ? `${t.origin}\` (\`${t.name}` : t.name);
+/** How the file names a tensor, quoted: its own name, and the PySlowFast name a foreign layout was renamed to. */
+const shown = (t: LoadedTensor): string => (t.origin ? `\`${t.origin}\` (\`${t.name}\`)` : `\`${t.name}\``);
 
 export interface Naming {
   /** The map's name, for messages (sfc, pyslowfast, caffe2, ...). */
@@ -93,7 +93,7 @@ export function bindCheckpoint(
         misShaped.push({ sfc: w.name, external, otherClasses: t.shape.length === w.shape.length && t.shape.every((d, i) => i === 0 || d === w.shape[i]) });
         problems.push(
           makeDiagnostic("SF0403", node.span, {
-            message: `\`${shown(t)}\` has shape ${formatShape(t.shape)}, expected ${formatShape(w.shape)}`,
+            message: `${shown(t)} has shape ${formatShape(t.shape)}, expected ${formatShape(w.shape)}`,
             label: `\`${node.name}\` expects ${formatShape(w.shape)}`,
             related: [{ span: where, label: "this checkpoint" }],
             chain: node.calls,
@@ -105,7 +105,7 @@ export function bindCheckpoint(
       if (!FLOATS.has(t.dtype)) {
         problems.push(
           makeDiagnostic("SF0403", node.span, {
-            message: `\`${shown(t)}\` holds ${t.dtype}; weights are floating point`,
+            message: `${shown(t)} holds ${t.dtype}; weights are floating point`,
             label: "unusable tensor",
             related: [{ span: where, label: "this checkpoint" }],
             chain: node.calls,
@@ -123,7 +123,7 @@ export function bindCheckpoint(
     if (used.has(name) || isIgnored(t)) continue;
     unexpected.push(
       makeDiagnostic("SF0402", where, {
-        message: `the checkpoint's \`${shown(t)}\` ${formatShape(t.shape)} matches no weight of \`${graph.name}\``,
+        message: `the checkpoint's ${shown(t)} ${formatShape(t.shape)} matches no weight of \`${graph.name}\``,
         label: "unexpected tensor",
         help: "check the weight-name map (--weight-names) and the network's parameters",
       }),

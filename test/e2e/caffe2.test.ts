@@ -24,7 +24,8 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const NET = ["std/slowfast.sf", "--network", "SlowFast_4x16_R50", "--set", "C=16", "--set", "S=48"];
 const fixture = readSafetensors(new Uint8Array(fs.readFileSync(fixturePath("weights.safetensors"))));
 
-function fixtureAsCaffe2(): Uint8Array {
+/** `reshape`: blobs stored with another shape of the same size. */
+function fixtureAsCaffe2(reshape: Record<string, number[]> = {}): Uint8Array {
   const last = lastFastBlocks(fixture.tensors.keys());
   const blobs: [string, Blob][] = [];
   for (const [name, t] of fixture.tensors) {
@@ -32,7 +33,7 @@ function fixtureAsCaffe2(): Uint8Array {
     const blob = caffe2Name(name, last);
     // Caffe2 keeps 1×1×1 convolutions as 2-D (out, in); PySlowFast reshapes them on load.
     const shape = t.shape.length === 5 && t.shape.slice(2).every((d) => d === 1) ? t.shape.slice(0, 2) : t.shape;
-    blobs.push([blob, { type: "f4", shape, data: t.data }]);
+    blobs.push([blob, { type: "f4", shape: reshape[blob] ?? shape, data: t.data }]);
     if (/_(w|b)$/.test(blob)) blobs.push([`${blob}_momentum`, { type: "f4", shape, data: new Uint8Array(t.data.byteLength) }]);
   }
   blobs.push(["lr", { type: "f4", shape: [1], data: f32bytes([0.1]) }]);
@@ -70,6 +71,17 @@ describe("a Caffe2 checkpoint in PySlowFast's model-zoo layout", () => {
     expect(r.err).toMatch(
       /error\[SF0407\]: 0 of 552 names matched under the `pytorchvideo` map: this looks like a Caffe2 checkpoint \(PySlowFast's model zoo\); try --weight-names caffe2/,
     );
+  });
+});
+
+describe("a Caffe2 blob of the wrong shape", () => {
+  it("is named by its blob and the PySlowFast name it stands for, in balanced quotes and parentheses", async () => {
+    const pkl = path.join(work, "pred3d.pkl");
+    // PySlowFast pads only a blob shorter than the weight with 1s: one longer is refused.
+    fs.writeFileSync(pkl, fixtureAsCaffe2({ pred_w: [10, 576, 1] }));
+    const r = await sfc("compile", ...NET, "--set", "classes=10", "--weights", pkl, "-o", path.join(work, "never.onnx"));
+    expect(r.code).toBe(1);
+    expect(r.err.split("\n")[0]).toBe("error[SF0403]: `pred_w` (`head.projection.weight`) has shape (10, 576, 1), expected (10, 576)");
   });
 });
 
