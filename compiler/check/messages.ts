@@ -432,6 +432,12 @@ export function paddingChangesSize(
   const half = (k: Poly): Poly => k.sub(Poly.ONE).scale(Rational.of(1, 2));
   const written = windowText([half(kt), half(kh), half(kw)]);
   const kernel = windowText(change.kernel);
+  // Padding is the same on both sides, so (k − 1)/2 of an even kernel is no padding at all: the fix is an odd kernel.
+  const even = (k: Poly): boolean => half(k).constantValue()?.isInteger() === false;
+  const odd = change.kernel.map((k) => (even(k) ? k.add(Poly.ONE) : k)) as unknown as readonly [Poly, Poly, Poly];
+  const help = change.kernel.some(even)
+    ? `padding is the same on both sides, so an even kernel cannot keep the size: use an odd one, e.g. \`kernel: ${windowText(odd)}, pad: ${windowText([half(odd[0]), half(odd[1]), half(odd[2])])}\``
+    : `pad by (k − 1)/2: \`pad: ${written}\``;
   return makeDiagnostic("SF0201", change.span, {
     message: `\`${change.op}\` changes the size it should keep: ${listed(axes.map((w) => `${w.axis} ${w.expected} → ${w.found}`))}`,
     label: `kernel ${kernel} with pad ${windowText(change.pad)} changes ${listed(axes.map((w) => w.axis))}`,
@@ -440,7 +446,7 @@ export function paddingChangesSize(
       { span: declaredAt, label: `declared ${formatType(declared)}` },
     ],
     notes: [`a stride-1 window keeps n only with pad (k − 1)/2 on each side: n + 2·pad − k + 1 = n`],
-    help: `pad by (k − 1)/2: \`pad: ${written}\``,
+    help,
   });
 }
 
