@@ -45,7 +45,7 @@ export function intOption(name: string, value: string | undefined, fallback: num
   if (!/^-?\d+$/.test(value)) throw new UsageError(`--${name} takes an integer, given ${JSON.stringify(value)}`);
   const n = Number(value);
   // A 30-digit seed would round to another number (or overflow downstream): say so instead.
-  if (!Number.isSafeInteger(n)) throw new UsageError(`--${name} takes an integer of at most 15 digits (below 2^53), given ${value}`);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`--${name} takes an integer between -(2^53 - 1) and 2^53 - 1, given ${value}`);
   return n;
 }
 
