@@ -17,8 +17,13 @@ export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
+/** Where spans on the command line (a --set, --weights) are: no file GitHub could annotate. */
+const COMMAND_LINE = "<command line>";
+
 export function githubCommand(d: Diagnostic): string {
   const s = d.primary.span;
+  // A problem with an option is an annotation on the run, as an unreadable input is, not on a file of the repository.
+  if (s.file === COMMAND_LINE) return `::${d.severity} title=${escapeProperty(d.code)}::${escapeData(annotatedMessage(d))}`;
   const props = [`file=${escapeProperty(s.file)}`, `line=${s.line}`];
   // GitHub's checks API takes columns only for an annotation that starts and ends on one line.
   if (s.line === s.endLine) props.push(`col=${s.column}`);

@@ -283,6 +283,12 @@ describe("github", () => {
     ]);
   });
 
+  it("annotates the run, naming no file, for a problem with an option on the command line", () => {
+    const span: Span = { file: "<command line>", start: 0, end: 9, line: 1, column: 1, endLine: 1, endColumn: 10 };
+    const d = makeDiagnostic("SF0111", span, { message: "no network in these files has a parameter `Q`", label: "unknown parameter" });
+    expect(render("github", [d])).toBe("::error title=SF0111::no network in these files has a parameter `Q`%0Ahere: unknown parameter\n");
+  });
+
   it("escapes data and properties as GitHub's toolkit does", () => {
     const span: Span = { file: "dir,1/a:b%c.sf", start: 0, end: 1, line: 1, column: 1, endLine: 1, endColumn: 2 };
     const d = makeDiagnostic("SF0002", span, { message: "100% wrong:\r\nhere, there", notes: ["a\nb"], help: "x: y, z" });
