@@ -3,7 +3,7 @@ import * as path from "node:path";
 import type { onnx } from "onnx-proto";
 import { dimNameValue, evaluateDimName } from "../compiler/dynamic/dim-names";
 import { packageInfo } from "../compiler/host/node";
-import { checkInput, REQUIREMENTS_FORMAT, type Constraint, type ShapeRequirements } from "../compiler/dynamic/requirements";
+import { checkInputs, REQUIREMENTS_FORMAT, type Constraint, type ShapeRequirements } from "../compiler/dynamic/requirements";
 import { readNpy, writeNpy, NpyError } from "../runtime/npy";
 import { labelCountProblem, LabelsError, MAX_LABEL_FILE_BYTES, parseLabels, printableLabel, type Labels } from "../runtime/labels";
 import { deterministicClip, onnxRuntime, OnnxRuntimeMissing, openSession, runModel, topK, type ExecutionProvider } from "../runtime/session";
@@ -418,7 +418,9 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const feeds = loadInputs(specs, values.input ?? [], limits, requirements);
   // A model sfc wrote says which sizes it takes: refuse others here, not in onnxruntime.
   if (requirements) {
-    const problems = Object.entries(feeds).flatMap(([name, feed]) => checkInput(requirements, name, feed.shape, dimNameValue));
+    // All the inputs together: a parameter read off one input sizes another, and two inputs' axes may have to agree.
+    const shapes = Object.fromEntries(Object.entries(feeds).map(([name, feed]) => [name, feed.shape]));
+    const problems = checkInputs(requirements, shapes, dimNameValue);
     if (problems.length > 0) {
       for (const p of problems) io.err(`error: ${p}\n`);
       return 1;

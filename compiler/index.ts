@@ -539,8 +539,8 @@ function dynamicPlanFor(
 }
 
 // Dynamic shapes: the requirements metadata's form, and which axes vary (for serving configurations).
-export { dynamicAxes, checkInput, type ShapeRequirements } from "./dynamic/requirements";
-export { dimName, evaluateDimName } from "./dynamic/dim-names";
+export { dynamicAxes, checkInputs, type InputShapes, type ShapeRequirements } from "./dynamic/requirements";
+export { dimName, dimNameValue, evaluateDimName } from "./dynamic/dim-names";
 
 // The Node host (reads files and the standard library from disk) for callers
 // that have a file system; compile() and check() themselves never touch it.

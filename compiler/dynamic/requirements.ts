@@ -85,12 +85,21 @@ function quantity(ref: AxisRef, size: number): string {
 /** A dimension name's exact value, whole or not (dim-names.ts's dimNameValue); undefined when it cannot be read. */
 type Evaluate = (expr: string, env: (name: string) => number | undefined) => number | undefined;
 
-/** The parameters read from `input`'s shape: (size − offset)/scale where that is an integer. */
-function parametersOf(req: ShapeRequirements, input: string, shape: readonly number[]): (name: string) => number | undefined {
+/** Each input's shape (batch first) by input name, as a request gives them. */
+export type InputShapes = Readonly<Record<string, readonly number[]>>;
+
+/** An axis's size in the request; undefined for an input it does not give. */
+function sizeAt(shapes: InputShapes, ref: { readonly input: string; readonly axis: number }): number | undefined {
+  return Object.hasOwn(shapes, ref.input) ? shapes[ref.input]![ref.axis] : undefined;
+}
+
+/** The parameters read from the inputs that define them: (size − offset)/scale where that is an integer. */
+function parametersOf(req: ShapeRequirements, shapes: InputShapes): (name: string) => number | undefined {
   const values = new Map<string, number>();
   for (const [name, read] of Object.entries(req.parameters)) {
-    if (read.input !== input) continue;
-    const v = (shape[read.axis]! - read.offset) / read.scale;
+    const size = sizeAt(shapes, read);
+    if (size === undefined) continue;
+    const v = (size - read.offset) / read.scale;
     if (Number.isInteger(v)) values.set(name, v);
   }
   return (name) => values.get(name);
@@ -99,22 +108,22 @@ function parametersOf(req: ShapeRequirements, input: string, shape: readonly num
 /** Names in a dimension name (its parameters). */
 const namesIn = (expr: string): string[] => (expr.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).filter((n) => n !== "floor" && n !== "ceil");
 
-/** What is wrong with `shape` by one constraint (a sentence without the nearest sizes), or undefined. */
-function failure(c: Constraint, input: string, shape: readonly number[], env: (name: string) => number | undefined, evaluate: Evaluate): string | undefined {
-  if ("input" in c && c.input !== input) return undefined;
+/** What is wrong with the request by one constraint (a sentence without the nearest sizes), or undefined. */
+function failure(c: Constraint, shapes: InputShapes, env: (name: string) => number | undefined, evaluate: Evaluate): string | undefined {
+  const size = "input" in c ? sizeAt(shapes, c) : undefined;
+  if ("input" in c && size === undefined) return undefined;
   switch (c.kind) {
-    case "multiple": {
-      const size = shape[c.axis]!;
-      return (((size - c.offset) % c.of) + c.of) % c.of === 0 ? undefined : `${quantity(c, size)}: ${c.text}`;
-    }
+    case "multiple":
+      return (((size! - c.offset) % c.of) + c.of) % c.of === 0 ? undefined : `${quantity(c, size!)}: ${c.text}`;
     case "min":
-      return shape[c.axis]! < c.value ? `${quantity(c, shape[c.axis]!)}: ${c.text}` : undefined;
-    case "equal":
-      if (c.to.input !== input || shape[c.axis] === shape[c.to.axis]) return undefined;
-      return `${quantity(c, shape[c.axis]!)}: ${c.text} (${shape[c.to.axis]})`;
+      return size! < c.value ? `${quantity(c, size!)}: ${c.text}` : undefined;
+    case "equal": {
+      const other = sizeAt(shapes, c.to);
+      return other === undefined || size === other ? undefined : `${quantity(c, size!)}: ${c.text} (${other})`;
+    }
     case "size": {
       const want = evaluate(c.expr, env);
-      return want !== undefined && want !== shape[c.axis] ? `${quantity(c, shape[c.axis]!)}: ${c.text} = ${want}` : undefined;
+      return want !== undefined && want !== size ? `${quantity(c, size!)}: ${c.text} = ${want}` : undefined;
     }
     case "divides": {
       const dividend = evaluate(c.dividend, env);
@@ -137,19 +146,22 @@ function failure(c: Constraint, input: string, shape: readonly number[], env: (n
   }
 }
 
-/** The axes of `input` that must equal `axis` (through "equal" constraints), `axis` first. */
-function tiedAxes(req: ShapeRequirements, input: string, axis: number): number[] {
-  const tied = [axis];
+const sameAxis = (a: AxisRef, b: AxisRef): boolean => a.input === b.input && a.axis === b.axis;
+
+/** The axes, of any input, that must equal `ref` (through "equal" constraints), `ref` first. */
+function tiedAxes(req: ShapeRequirements, ref: AxisRef): AxisRef[] {
+  const tied: AxisRef[] = [ref];
+  const has = (r: AxisRef): boolean => tied.some((t) => sameAxis(t, r));
   for (let grew = true; grew;) {
     grew = false;
     for (const c of req.constraints) {
-      if (c.kind !== "equal" || c.input !== input || c.to.input !== input) continue;
+      if (c.kind !== "equal") continue;
       for (const [a, b] of [
-        [c.axis, c.to.axis],
-        [c.to.axis, c.axis],
+        [c, c.to],
+        [c.to, c],
       ] as const)
-        if (tied.includes(a) && !tied.includes(b)) {
-          tied.push(b);
+        if (has(a) && !has(b)) {
+          tied.push({ input: b.input, axis: b.axis });
           grew = true;
         }
     }
@@ -157,14 +169,14 @@ function tiedAxes(req: ShapeRequirements, input: string, axis: number): number[]
   return tied;
 }
 
-/** The axis of `input` a constraint is about: its own, or the one a parameter it names is read from. */
-function axisOf(req: ShapeRequirements, input: string, c: Constraint): number | undefined {
-  if ("input" in c) return c.input === input && c.kind !== "equal" ? c.axis : undefined;
+/** The axis a constraint is about: its own, or the one a parameter it names is read from. */
+function axisOf(req: ShapeRequirements, c: Constraint): AxisRef | undefined {
+  if ("input" in c) return c.kind === "equal" ? undefined : c;
   const exprs = c.kind === "divides" ? [c.dividend, c.divisor] : [c.lhs, c.rhs];
   for (const name of exprs.flatMap(namesIn)) {
     // Own keys only: the object was parsed from a model's metadata, where `constructor` is a name like any other.
     const read = Object.hasOwn(req.parameters, name) ? req.parameters[name] : undefined;
-    if (read !== undefined && read.input === input) return read.axis;
+    if (read !== undefined) return read;
   }
   return undefined;
 }
@@ -173,25 +185,26 @@ function axisOf(req: ShapeRequirements, input: string, c: Constraint): number | 
 const SEARCH = 4096;
 
 /**
- * The nearest sizes of `axis` (and the axes tied to it) below and above the
- * given one at which every constraint about that axis holds.
+ * The nearest sizes of `ref` (and the axes tied to it, in any input) below
+ * and above the given one at which every constraint about those axes holds,
+ * the other inputs' sizes as given.
  */
-function nearestValid(req: ShapeRequirements, input: string, shape: readonly number[], axis: number, evaluate: Evaluate): number[] {
-  const tied = tiedAxes(req, input, axis);
+function nearestValid(req: ShapeRequirements, shapes: InputShapes, ref: AxisRef, evaluate: Evaluate): number[] {
+  const tied = tiedAxes(req, ref);
+  const isTied = (r: AxisRef): boolean => tied.some((t) => sameAxis(t, r));
   const about = req.constraints.filter((c) => {
-    const a = axisOf(req, input, c);
-    return a !== undefined && tied.includes(a);
+    const a = axisOf(req, c);
+    return a !== undefined && isTied(a);
   });
   const valid = (size: number): boolean => {
-    const candidate = [...shape];
-    for (const a of tied) candidate[a] = size;
-    const env = parametersOf(req, input, candidate);
+    const candidate: Record<string, number[]> = Object.fromEntries(Object.entries(shapes).map(([name, shape]) => [name, [...shape]]));
+    for (const t of tied) if (Object.hasOwn(candidate, t.input)) candidate[t.input]![t.axis] = size;
+    const env = parametersOf(req, candidate);
     // A parameter this axis reads must be readable at the candidate size.
-    for (const read of Object.values(req.parameters))
-      if (read.input === input && tied.includes(read.axis) && !Number.isInteger((size - read.offset) / read.scale)) return false;
-    return about.every((c) => failure(c, input, candidate, env, evaluate) === undefined);
+    for (const read of Object.values(req.parameters)) if (isTied(read) && !Number.isInteger((size - read.offset) / read.scale)) return false;
+    return about.every((c) => failure(c, candidate, env, evaluate) === undefined);
   };
-  const size = shape[axis]!;
+  const size = sizeAt(shapes, ref)!;
   const out: number[] = [];
   for (let s = size - 1; s >= 1 && s >= size - SEARCH; s--)
     if (valid(s)) {
@@ -206,44 +219,57 @@ function nearestValid(req: ShapeRequirements, input: string, shape: readonly num
   return out;
 }
 
-/**
- * Checks one input's shape (batch included) against the requirements, the
- * way a serving system would: the dynamic parameters read from their axes,
- * then every constraint on this input and every one over the parameters.
- * Returns what is wrong, one sentence each, with the nearest valid sizes of
- * the axis it is about ("use 32 or 40": every constraint about that axis
- * holds there); empty when the input is valid.
- */
-export function checkInput(req: ShapeRequirements, input: string, shape: readonly number[], evaluate: Evaluate): string[] {
-  const declared = Object.hasOwn(req.inputs, input) ? req.inputs[input] : undefined;
-  if (declared === undefined) return [`the model has no input ${input}`];
-  if (declared.length !== shape.length) return [`input ${input} has ${shape.length} dimensions; the model takes ${declared.length}`];
+/** What is wrong with the inputs' ranks and fixed dimensions, before any parameter is read. */
+function layoutProblems(req: ShapeRequirements, shapes: InputShapes): string[] {
   const problems: string[] = [];
-  declared.forEach((d, axis) => {
-    if (typeof d === "number" && d !== shape[axis]) problems.push(`input ${input}: axis ${axis} is ${shape[axis]}; the model takes ${d}`);
-  });
-  if (problems.length > 0) return problems;
-  const env = parametersOf(req, input, shape);
+  for (const input of Object.keys(shapes)) if (!Object.hasOwn(req.inputs, input)) problems.push(`the model has no input ${input}`);
+  for (const [input, declared] of Object.entries(req.inputs)) {
+    const shape = Object.hasOwn(shapes, input) ? shapes[input] : undefined;
+    if (shape === undefined) problems.push(`no shape for input ${input}: the model takes one for each of its inputs`);
+    else if (declared.length !== shape.length) problems.push(`input ${input} has ${shape.length} dimensions; the model takes ${declared.length}`);
+    else
+      declared.forEach((d, axis) => {
+        if (typeof d === "number" && d !== shape[axis]) problems.push(`input ${input}: axis ${axis} is ${shape[axis]}; the model takes ${d}`);
+      });
+  }
+  return problems;
+}
+
+/**
+ * Checks a request's input shapes (batch included), all together, against
+ * the requirements, the way a serving system would: the dynamic parameters
+ * read from their axes, whichever input defines them, then every
+ * constraint, those between two inputs included. Returns what is wrong, one
+ * sentence each, with the nearest valid sizes of the axis it is about ("use
+ * 32 or 40": every constraint about that axis holds there, the other sizes
+ * as given); empty when the request is valid. Every input of the model must
+ * be given.
+ */
+export function checkInputs(req: ShapeRequirements, shapes: InputShapes, evaluate: Evaluate): string[] {
+  const layout = layoutProblems(req, shapes);
+  if (layout.length > 0) return layout;
+  const problems: string[] = [];
+  const env = parametersOf(req, shapes);
   for (const c of req.constraints) {
-    const wrong = failure(c, input, shape, env, evaluate);
+    const wrong = failure(c, shapes, env, evaluate);
     if (wrong === undefined) continue;
-    const axis = axisOf(req, input, c);
-    const sizes = axis === undefined ? [] : nearestValid(req, input, shape, axis, evaluate);
+    const ref = axisOf(req, c);
+    const sizes = ref === undefined ? [] : nearestValid(req, shapes, ref, evaluate);
     // A condition over the parameters says which size it is about, as the axes' own do.
-    const read = "input" in c ? undefined : Object.values(req.parameters).find((p) => p.input === input && p.axis === axis);
-    const said = read === undefined ? wrong : `${quantity(read, shape[read.axis]!)}: ${wrong}`;
+    const read = "input" in c || ref === undefined ? undefined : ref;
+    const said = read === undefined ? wrong : `${quantity(read, sizeAt(shapes, read)!)}: ${wrong}`;
     problems.push(sizes.length > 0 ? `${said}; use ${sizes.join(" or ")}` : said);
   }
   if (problems.length > 0) return problems;
-  // Each parameter read from this input is at least its smallest value. A constraint says so where that is
-  // more than 1; at 1 none does, and an empty axis (0 frames) would otherwise run and give an empty output.
+  // Each parameter is at least its smallest value. A constraint says so where that is more than 1; at 1
+  // none does, and an empty axis (0 frames) would otherwise run and give an empty output.
   for (const read of Object.values(req.parameters)) {
-    if (read.input !== input) continue;
-    const size = shape[read.axis]!;
+    const size = sizeAt(shapes, read);
+    if (size === undefined) continue;
     const least = read.min * read.scale + read.offset;
     if (size >= least) continue;
     const needs = read.name === "frames" ? `at least ${least} frame${least === 1 ? "" : "s"}` : `a ${read.name ?? `axis ${read.axis}`} of at least ${least}`;
-    problems.push(`${quantity(read, size)}: input \`${input}\` needs ${needs}`);
+    problems.push(`${quantity(read, size)}: input \`${read.input}\` needs ${needs}`);
   }
   return problems;
 }
