@@ -13,6 +13,9 @@ import { NETWORK_OPTION, parseCommand, type Values } from "./options";
 import { availableParallelism } from "node:os";
 import * as fs from "node:fs";
 import { raiseHint, withLimits, type Limits } from "../compiler/limits";
+import { COMMAND_LINE } from "../compiler/index";
+import { makeDiagnostic } from "../compiler/diagnostics/diagnostic";
+import type { Span } from "../compiler/span";
 import { checkOutputPath, inputsOf, printDiagnostics, readBytes, UsageError, writeAtomically, type Io } from "./io";
 
 interface InputSpec {
@@ -214,15 +217,22 @@ function checkClipSize(file: string, limits: Limits): void {
   if (size > limits.clipBytes + 4096) throw new UsageError(`error[SF0606]: ${file} holds ${(size / 1e9).toFixed(1)} GB; ${raiseHint("clipBytes", limits)}`);
 }
 
+/** One input's clip, and the .npy it was read from (none for the clip sfc makes). */
+interface Feed {
+  readonly data: Float32Array;
+  readonly shape: number[];
+  readonly file?: string;
+}
+
+/** Where a diagnostic about a whole file (an input clip) or the command line points: its start. */
+function startOf(file: string): Span {
+  return { file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
+}
+
 /** --input X.npy for a one-input model, --input NAME=X.npy for several. */
-function loadInputs(
-  specs: readonly InputSpec[],
-  args: readonly string[],
-  limits: Limits,
-  requirements: ShapeRequirements | undefined,
-): Record<string, { data: Float32Array; shape: number[] }> {
+function loadInputs(specs: readonly InputSpec[], args: readonly string[], limits: Limits, requirements: ShapeRequirements | undefined): Record<string, Feed> {
   // A Map, not an object: an input named `constructor` is not one Object.prototype already has.
-  const feeds = new Map<string, { data: Float32Array; shape: number[] }>();
+  const feeds = new Map<string, Feed>();
   if (args.length === 0) {
     for (const s of specs) {
       const shape = [1, ...exampleShape(s, requirements)];
@@ -244,7 +254,7 @@ function loadInputs(
     const want = `(N, ${spec.shape.join(", ")})`;
     if (array.shape.length !== spec.shape.length + 1 || spec.shape.some((d, i) => typeof d === "number" && d !== array.shape[i + 1]) || array.shape[0]! < 1)
       throw new UsageError(`${file} has shape (${array.shape.join(", ")}); input ${name} takes ${want}`);
-    feeds.set(name, { data: array.data as Float32Array, shape: array.shape });
+    feeds.set(name, { data: array.data as Float32Array, shape: array.shape, file });
   }
   for (const s of specs) if (!feeds.has(s.name)) throw new UsageError(`no value for input ${s.name}: add --input ${s.name}=FILE.npy`);
   return Object.fromEntries(feeds);
@@ -385,6 +395,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   // The classes of a (batch, classes) first output, when the model states them: --labels is checked against them before the run.
   let classesBeforeRun: number | undefined;
   if (file.endsWith(".onnx")) {
+    // Nothing compiled, nothing to report yet: under a machine format the run still writes its one document.
+    printDiagnostics(io, format, [], sources, version());
     model = readBytes(file);
     const decoded = decodeOnnx(model, file);
     const external = externalData(decoded);
@@ -422,7 +434,10 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     const shapes = Object.fromEntries(Object.entries(feeds).map(([name, feed]) => [name, feed.shape]));
     const problems = checkInputs(requirements, shapes, dimNameValue);
     if (problems.length > 0) {
-      for (const p of problems) io.err(`error: ${p}\n`);
+      // Diagnostics at the input's file, so that the one machine document holds them too.
+      const at = (input: string): Span => startOf(Object.hasOwn(feeds, input) ? (feeds[input]!.file ?? COMMAND_LINE) : COMMAND_LINE);
+      const diagnostics = problems.map((p) => makeDiagnostic("SF0703", at(p.input), { message: p.message }));
+      printDiagnostics(io, format, diagnostics, sources, version());
       return 1;
     }
   }

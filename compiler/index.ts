@@ -539,7 +539,7 @@ function dynamicPlanFor(
 }
 
 // Dynamic shapes: the requirements metadata's form, and which axes vary (for serving configurations).
-export { dynamicAxes, checkInputs, type InputShapes, type ShapeRequirements } from "./dynamic/requirements";
+export { dynamicAxes, checkInputs, type InputProblem, type InputShapes, type ShapeRequirements } from "./dynamic/requirements";
 export { dimName, dimNameValue, evaluateDimName } from "./dynamic/dim-names";
 
 // The Node host (reads files and the standard library from disk) for callers

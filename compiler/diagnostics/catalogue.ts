@@ -337,6 +337,12 @@ export const CATALOGUE = {
     explain:
       "--dynamic names a parameter that cannot stay symbolic in the model: a choice rather than a size, one that changes which layers exist or sets an attribute ONNX fixes (a pooling kernel), one no input's size reveals at run time, one named N like the model's batch dimension, or one at whose other values the network does not check.",
   },
+  SF0703: {
+    severity: "error",
+    title: "input the model does not take",
+    explain:
+      "An input given to `sfc run` breaks what the model states it takes (its `requirements` metadata, or its input shapes): a clip of the wrong size, rank or batch, or two inputs that do not agree. Nothing is run; the message says which size is wrong and, where it can, the nearest sizes that fit. A serving system makes the same check with the library's `checkInputs` (docs/deploy.md).",
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

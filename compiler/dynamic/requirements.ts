@@ -219,17 +219,24 @@ function nearestValid(req: ShapeRequirements, shapes: InputShapes, ref: AxisRef,
   return out;
 }
 
+/** One thing wrong with a request: the input it is about and a sentence that says it. */
+export interface InputProblem {
+  readonly input: string;
+  readonly message: string;
+}
+
 /** What is wrong with the inputs' ranks and fixed dimensions, before any parameter is read. */
-function layoutProblems(req: ShapeRequirements, shapes: InputShapes): string[] {
-  const problems: string[] = [];
-  for (const input of Object.keys(shapes)) if (!Object.hasOwn(req.inputs, input)) problems.push(`the model has no input ${input}`);
+function layoutProblems(req: ShapeRequirements, shapes: InputShapes): InputProblem[] {
+  const problems: InputProblem[] = [];
+  for (const input of Object.keys(shapes)) if (!Object.hasOwn(req.inputs, input)) problems.push({ input, message: `the model has no input ${input}` });
   for (const [input, declared] of Object.entries(req.inputs)) {
     const shape = Object.hasOwn(shapes, input) ? shapes[input] : undefined;
-    if (shape === undefined) problems.push(`no shape for input ${input}: the model takes one for each of its inputs`);
-    else if (declared.length !== shape.length) problems.push(`input ${input} has ${shape.length} dimensions; the model takes ${declared.length}`);
+    const problem = (message: string): number => problems.push({ input, message });
+    if (shape === undefined) problem(`no shape for input ${input}: the model takes one for each of its inputs`);
+    else if (declared.length !== shape.length) problem(`input ${input} has ${shape.length} dimensions; the model takes ${declared.length}`);
     else
       declared.forEach((d, axis) => {
-        if (typeof d === "number" && d !== shape[axis]) problems.push(`input ${input}: axis ${axis} is ${shape[axis]}; the model takes ${d}`);
+        if (typeof d === "number" && d !== shape[axis]) problem(`input ${input}: axis ${axis} is ${shape[axis]}; the model takes ${d}`);
       });
   }
   return problems;
@@ -240,15 +247,15 @@ function layoutProblems(req: ShapeRequirements, shapes: InputShapes): string[] {
  * the requirements, the way a serving system would: the dynamic parameters
  * read from their axes, whichever input defines them, then every
  * constraint, those between two inputs included. Returns what is wrong, one
- * sentence each, with the nearest valid sizes of the axis it is about ("use
- * 32 or 40": every constraint about that axis holds there, the other sizes
- * as given); empty when the request is valid. Every input of the model must
- * be given.
+ * sentence each with the input it is about, with the nearest valid sizes of
+ * the axis it is about ("use 32 or 40": every constraint about that axis
+ * holds there, the other sizes as given); empty when the request is valid.
+ * Every input of the model must be given.
  */
-export function checkInputs(req: ShapeRequirements, shapes: InputShapes, evaluate: Evaluate): string[] {
+export function checkInputs(req: ShapeRequirements, shapes: InputShapes, evaluate: Evaluate): InputProblem[] {
   const layout = layoutProblems(req, shapes);
   if (layout.length > 0) return layout;
-  const problems: string[] = [];
+  const problems: InputProblem[] = [];
   const env = parametersOf(req, shapes);
   for (const c of req.constraints) {
     const wrong = failure(c, shapes, env, evaluate);
@@ -258,7 +265,9 @@ export function checkInputs(req: ShapeRequirements, shapes: InputShapes, evaluat
     // A condition over the parameters says which size it is about, as the axes' own do.
     const read = "input" in c || ref === undefined ? undefined : ref;
     const said = read === undefined ? wrong : `${quantity(read, sizeAt(shapes, read)!)}: ${wrong}`;
-    problems.push(sizes.length > 0 ? `${said}; use ${sizes.join(" or ")}` : said);
+    // A constraint over the parameters alone is about the input the first parameter it names is read from.
+    const input = "input" in c ? c.input : (ref?.input ?? Object.keys(shapes)[0]!);
+    problems.push({ input, message: sizes.length > 0 ? `${said}; use ${sizes.join(" or ")}` : said });
   }
   if (problems.length > 0) return problems;
   // Each parameter is at least its smallest value. A constraint says so where that is more than 1; at 1
@@ -269,7 +278,7 @@ export function checkInputs(req: ShapeRequirements, shapes: InputShapes, evaluat
     const least = read.min * read.scale + read.offset;
     if (size >= least) continue;
     const needs = read.name === "frames" ? `at least ${least} frame${least === 1 ? "" : "s"}` : `a ${read.name ?? `axis ${read.axis}`} of at least ${least}`;
-    problems.push(`${quantity(read, size)}: input \`${read.input}\` needs ${needs}`);
+    problems.push({ input: read.input, message: `${quantity(read, size)}: input \`${read.input}\` needs ${needs}` });
   }
   return problems;
 }

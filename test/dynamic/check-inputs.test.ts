@@ -49,15 +49,21 @@ describe("checkInputs", () => {
   it("reads the parameters off the input that defines them and checks the other input by them", () => {
     const clip = [1, 3, 4, 32, 32];
     expect(checkInputs(TWO_INPUTS, { clip, flow: [1, 2, 16, 32, 32] }, dimNameValue)).toEqual([]);
-    expect(checkInputs(TWO_INPUTS, { clip, flow: [1, 2, 20, 32, 32] }, dimNameValue)).toEqual(["20 frames: the Fast clip needs frames 4*T = 16; use 16"]);
+    expect(checkInputs(TWO_INPUTS, { clip, flow: [1, 2, 20, 32, 32] }, dimNameValue)).toEqual([
+      { input: "flow", message: "20 frames: the Fast clip needs frames 4*T = 16; use 16" },
+    ]);
     expect(checkInputs(TWO_INPUTS, { clip, flow: [1, 2, 16, 40, 32] }, dimNameValue)).toEqual([
-      "height 40: the Fast clip needs its height equal to the height of the Slow clip (32)",
+      { input: "flow", message: "height 40: the Fast clip needs its height equal to the height of the Slow clip (32)" },
     ]);
   });
 
   it("needs every input of the model, and only its inputs", () => {
-    expect(checkInputs(TWO_INPUTS, { clip: [1, 3, 4, 32, 32] }, dimNameValue)).toEqual(["no shape for input flow: the model takes one for each of its inputs"]);
-    expect(checkInputs(TWO_INPUTS, { clip: [1, 3, 4, 32, 32], flow: [1, 2, 16, 32, 32], depth: [1] }, dimNameValue)).toEqual(["the model has no input depth"]);
+    expect(checkInputs(TWO_INPUTS, { clip: [1, 3, 4, 32, 32] }, dimNameValue)).toEqual([
+      { input: "flow", message: "no shape for input flow: the model takes one for each of its inputs" },
+    ]);
+    expect(checkInputs(TWO_INPUTS, { clip: [1, 3, 4, 32, 32], flow: [1, 2, 16, 32, 32], depth: [1] }, dimNameValue)).toEqual([
+      { input: "depth", message: "the model has no input depth" },
+    ]);
   });
 });
 
@@ -70,10 +76,10 @@ describe("sfc run with two inputs of a dynamic model", () => {
     const ran = await sfc("run", model, "--input", clip, "--input", `flow=${npy("flow", [1, 2, 16, 32, 32])}`);
     expect(ran.code, ran.err).toBe(0);
     const frames = await sfc("run", model, "--input", clip, "--input", `flow=${npy("flow20", [1, 2, 20, 32, 32])}`);
-    expect([frames.code, frames.err]).toEqual([1, "error: 20 frames: the Fast clip needs frames 4*T = 16; use 16\n"]);
+    expect([frames.code, frames.err.split("\n")[0]]).toEqual([1, "error[SF0703]: 20 frames: the Fast clip needs frames 4*T = 16; use 16"]);
     const size = await sfc("run", model, "--input", clip, "--input", `flow=${npy("flow40", [1, 2, 16, 40, 40])}`);
     expect(size.code).toBe(1);
-    expect(size.err).toContain("error: height 40: the Fast clip needs its height equal to the height of the Slow clip (32)\n");
+    expect(size.err).toContain("error[SF0703]: height 40: the Fast clip needs its height equal to the height of the Slow clip (32)\n");
     expect(size.err).not.toContain("onnxruntime");
   });
 });

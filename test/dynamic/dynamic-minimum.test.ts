@@ -70,10 +70,10 @@ describe("smallest sizes under --dynamic", () => {
 
     const fewFrames = await sfc("run", model, "--input", clip(3, 5));
     expect(fewFrames.code).toBe(1);
-    expect(fewFrames.err).toBe("error: 3 frames: input `clip` needs at least 4 frames; use 4\n");
+    expect(fewFrames.err).toContain("error[SF0703]: 3 frames: input `clip` needs at least 4 frames; use 4\n");
     const small = await sfc("run", model, "--input", clip(4, 4));
     expect(small.code).toBe(1);
-    expect(small.err).toBe("error: height 4: input `clip` needs a height of at least 5; use 5\n");
+    expect(small.err).toContain("error[SF0703]: height 4: input `clip` needs a height of at least 5; use 5\n");
     const atBound = await sfc("run", model, "--input", clip(4, 5));
     expect(atBound.code, atBound.err).toBe(0);
     expect(atBound.out).toMatch(/shape \(1, 4, 4, 1, 1\)/);
@@ -90,10 +90,10 @@ describe("smallest sizes under --dynamic", () => {
 
     const tiny = await sfc("run", model, "--input", clip(8, 16));
     expect(tiny.code).toBe(1);
-    expect(tiny.err).toContain("error: height 16: the Fast clip needs a height of at least 32; use 32\n");
+    expect(tiny.err).toContain("error[SF0703]: height 16: the Fast clip needs a height of at least 32; use 32\n");
     const odd = await sfc("run", model, "--input", clip(8, 80));
     expect(odd.code).toBe(1);
-    expect(odd.err).toBe("error: height 80: height of concat's tensor 2: S/16 must be a multiple of 2 (here S/16 = 5); use 64 or 96\n");
+    expect(odd.err).toContain("error[SF0703]: height 80: height of concat's tensor 2: S/16 must be a multiple of 2 (here S/16 = 5); use 64 or 96\n");
     const atBound = await sfc("run", model, "--input", clip(8, 32));
     expect(atBound.code, atBound.err).toBe(0);
     expect(atBound.out).toMatch(/^logits: shape \(1, 5\)/);
@@ -142,6 +142,6 @@ describe("smallest sizes under --dynamic", () => {
     expect(atBound.code, atBound.err).toBe(0);
     const fewer = await sfc("run", model, "--input", clip(4, 1));
     expect(fewer.code).toBe(1);
-    expect(fewer.err).toContain("error: 4 frames: the Fast clip needs at least 8 frames; use 8\n");
+    expect(fewer.err).toContain("error[SF0703]: 4 frames: the Fast clip needs at least 8 frames; use 8\n");
   });
 });
