@@ -2,8 +2,8 @@
 import * as path from "node:path";
 import type { onnx } from "onnx-proto";
 import { dimNameValue, evaluateDimName } from "../compiler/dynamic/dim-names";
-import { packageInfo } from "../compiler/host/node";
-import { checkInputs, REQUIREMENTS_FORMAT, type Constraint, type ShapeRequirements } from "../compiler/dynamic/requirements";
+import { checkInputs, type ShapeRequirements } from "../compiler/dynamic/requirements";
+import { modelRequirements } from "./model-requirements";
 import { readNpy, writeNpy, NpyError } from "../runtime/npy";
 import { labelCountProblem, LabelsError, MAX_LABEL_FILE_BYTES, parseLabels, printableLabel, type Labels } from "../runtime/labels";
 import { deterministicClip, onnxRuntime, OnnxRuntimeMissing, openSession, runModel, topK, type ExecutionProvider } from "../runtime/session";
@@ -22,120 +22,6 @@ interface InputSpec {
   readonly name: string;
   /** Dimensions after the batch: numbers, or dim_param names under --dynamic. */
   readonly shape: ReadonlyArray<number | string>;
-}
-
-/**
- * The `requirements` metadata of a model sfc wrote; undefined for a model
- * that states none (another producer's, or one written before sfc wrote
- * them). A model that says it is sfc's and whose requirements cannot be read
- * is refused, not run unchecked: its metadata is damaged, and sizes it would
- * refuse would reach onnxruntime.
- */
-function modelRequirements(decoded: onnx.ModelProto, file: string): ShapeRequirements | undefined {
-  const text = metadataValue(decoded, "requirements");
-  if (text === undefined) return undefined;
-  const damaged = (problem: string): UsageError => new UsageError(`${file}: its requirements metadata is damaged: ${problem}`);
-  const fromSfc = isSfcModel(decoded);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // Another producer's key of the same name is theirs to read.
-    if (!fromSfc) return undefined;
-    throw damaged("it is not JSON");
-  }
-  if (!isObject(parsed) || parsed.format !== REQUIREMENTS_FORMAT) {
-    if (!fromSfc) return undefined;
-    throw damaged(
-      isObject(parsed) && typeof parsed.format === "string"
-        ? `its format is ${JSON.stringify(parsed.format)}; this sfc reads '${REQUIREMENTS_FORMAT}'`
-        : `it is not a '${REQUIREMENTS_FORMAT}' object`,
-    );
-  }
-  const problem = requirementsProblem(parsed);
-  if (problem !== undefined) throw damaged(problem);
-  return parsed as unknown as ShapeRequirements;
-}
-
-function metadataValue(decoded: onnx.ModelProto, key: string): string | undefined {
-  return decoded.metadataProps?.find((p) => p.key === key)?.value ?? undefined;
-}
-
-/** sfc writes its version under `sfc_version` (compiler/metadata.ts) and its package's name as the producer; either says the model is sfc's. */
-function isSfcModel(decoded: onnx.ModelProto): boolean {
-  if (metadataValue(decoded, "sfc_version") !== undefined) return true;
-  try {
-    return decoded.producerName === packageInfo().name;
-  } catch {
-    return false; // no package.json to say: sfc_version alone decides
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
-const isInteger = (v: unknown): boolean => Number.isSafeInteger(v);
-const isText = (v: unknown): boolean => typeof v === "string";
-
-/** What is wrong with a requirements object's shape (the fields run reads), or undefined. */
-function requirementsProblem(r: Record<string, unknown>): string | undefined {
-  if (!Array.isArray(r.dynamic) || !r.dynamic.every(isText)) return "'dynamic' is not a list of names";
-  for (const key of ["inputs", "outputs"] as const) {
-    const shapes = r[key];
-    if (!isObject(shapes)) return `'${key}' is not an object`;
-    for (const [name, dims] of Object.entries(shapes))
-      if (!Array.isArray(dims) || !dims.every((d) => isCount(d) || isText(d))) return `'${key}.${name}' is not a list of sizes and names`;
-  }
-  if (!isObject(r.parameters)) return "'parameters' is not an object";
-  for (const [name, p] of Object.entries(r.parameters)) {
-    if (
-      !isObject(p) ||
-      !isText(p.input) ||
-      !isCount(p.axis) ||
-      ![p.scale, p.offset, p.min].every(isInteger) ||
-      !(isCount(p.compiled) && (p.compiled as number) > 0)
-    )
-      return `parameter '${name}' is not {input, axis, scale, offset, min, compiled} with a positive compiled size`;
-  }
-  if (!Array.isArray(r.constraints)) return "'constraints' is not a list";
-  for (const [i, c] of r.constraints.entries()) {
-    const problem = constraintProblem(c);
-    if (problem !== undefined) return `constraint ${i} ${problem}`;
-  }
-  return undefined;
-}
-
-function constraintProblem(c: unknown): string | undefined {
-  if (!isObject(c) || !isText(c.text)) return "has no text";
-  const axisRef = (a: unknown): boolean => isObject(a) && isText(a.input) && isCount(a.axis);
-  const kind = c.kind as Constraint["kind"];
-  const fine = ((): boolean => {
-    switch (kind) {
-      case "multiple":
-        return axisRef(c) && isCount(c.of) && (c.of as number) > 0 && isInteger(c.offset);
-      case "equal":
-        return axisRef(c) && axisRef(c.to);
-      case "min":
-        return axisRef(c) && isInteger(c.value);
-      case "size":
-        return axisRef(c) && isText(c.expr);
-      case "divides":
-        return isText(c.divisor) && isText(c.dividend);
-      case "same":
-        return isText(c.lhs) && isText(c.rhs);
-      default:
-        return exhaustive(kind);
-    }
-  })();
-  return fine ? undefined : `is not a well-formed '${String(kind)}' constraint`;
-}
-
-/** Constraint kinds are a closed set; one from elsewhere makes the model's metadata damaged. */
-function exhaustive(kind: never): boolean {
-  void kind;
-  return false;
 }
 
 /** A concrete shape for an example clip: symbolic dimensions at the values the model was compiled at. */

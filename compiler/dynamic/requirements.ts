@@ -106,7 +106,7 @@ function parametersOf(req: ShapeRequirements, shapes: InputShapes): (name: strin
 }
 
 /** Names in a dimension name (its parameters). */
-const namesIn = (expr: string): string[] => (expr.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).filter((n) => n !== "floor" && n !== "ceil");
+export const namesIn = (expr: string): string[] => (expr.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).filter((n) => n !== "floor" && n !== "ceil");
 
 /** What is wrong with the request by one constraint (a sentence without the nearest sizes), or undefined. */
 function failure(c: Constraint, shapes: InputShapes, env: (name: string) => number | undefined, evaluate: Evaluate): string | undefined {

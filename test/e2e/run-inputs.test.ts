@@ -92,6 +92,9 @@ describe("--format json", () => {
   });
 });
 
+/** A parameter T read off the frames of the tiny model's clip, with fields replaced. */
+const readT = (fields: Record<string, unknown>): Record<string, unknown> => ({ input: "clip", axis: 2, scale: 1, offset: 0, min: 1, compiled: 16, ...fields });
+
 describe("a model whose own description is damaged", () => {
   function withEdit(name: string, edit: (m: onnx.ModelProto) => void): string {
     const decoded = onnx.ModelProto.decode(fs.readFileSync(model));
@@ -145,10 +148,34 @@ describe("a model whose own description is damaged", () => {
       (q: Record<string, unknown>) => (q.parameters = { T: { input: "x", axis: 2, scale: 1, offset: 0, min: 1, compiled: -3 } }),
       /parameter 'T' is not/,
     ],
+    ["unknown constraint", (q: Record<string, unknown>) => (q.constraints = [{ kind: "odd", text: "t" }]), /constraint 0 has an unknown kind "odd"\n$/],
     [
-      "unknown constraint",
-      (q: Record<string, unknown>) => (q.constraints = [{ kind: "odd", text: "t" }]),
-      /constraint 0 is not a well-formed 'odd' constraint/,
+      "an axis past the input's last",
+      (q: Record<string, unknown>) => (q.parameters = { T: readT({ axis: 9 }) }),
+      /parameter 'T' reads axis 9 of input 'clip', which has 5 axes\n$/,
+    ],
+    [
+      "scale 0",
+      (q: Record<string, unknown>) => (q.parameters = { T: readT({ scale: 0 }) }),
+      /parameter 'T' has scale 0; a parameter is read with a positive scale\n$/,
+    ],
+    [
+      "an unknown input",
+      (q: Record<string, unknown>) => (q.parameters = { T: readT({ input: "nope" }) }),
+      /parameter 'T' reads input 'nope', which the model does not have\n$/,
+    ],
+    [
+      "an expression that cannot be read",
+      (q: Record<string, unknown>) => (q.constraints = [{ kind: "size", input: "clip", axis: 2, expr: "((((", text: "t" }]),
+      /constraint 0 has '\(\(\(\(', which is not a dimension name\n$/,
+    ],
+    [
+      "a divisor that is 0",
+      (q: Record<string, unknown>) => {
+        q.parameters = { T: readT({}) };
+        q.constraints = [{ kind: "divides", divisor: "T-T", dividend: "T", text: "t" }];
+      },
+      /constraint 0 has the divisor 'T-T', which is 0\n$/,
     ],
   ])("requirements metadata with %s", async (label, damage, message) => {
     const file = withEdit(`req-${label.replace(/\W/g, "")}.onnx`, (m) => {
@@ -160,6 +187,7 @@ describe("a model whose own description is damaged", () => {
     const r = await sfc("run", file);
     expect(r.err).toMatch(/requirements metadata is damaged: /);
     expect(r.err).toMatch(message);
+    expect(r.err.split("\n")).toHaveLength(2);
     expect(r.code).toBe(2);
   });
 });
