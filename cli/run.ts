@@ -1,8 +1,8 @@
 /** `sfc run`: a compiled model (or a .sf compiled on the fly) through onnxruntime. */
 import * as path from "node:path";
 import type { onnx } from "onnx-proto";
-import { dimNameValue, evaluateDimName } from "../compiler/dynamic/dim-names";
-import { checkInputs, type ShapeRequirements } from "../compiler/dynamic/requirements";
+import { BATCH_DIM_PARAM, dimNameValue, evaluateDimName } from "../compiler/dynamic/dim-names";
+import { checkInputs, REQUIREMENTS_FORMAT, type ShapeRequirements } from "../compiler/dynamic/requirements";
 import { modelRequirements } from "./model-requirements";
 import { readNpy, writeNpy, NpyError } from "../runtime/npy";
 import { labelCountProblem, LabelsError, MAX_LABEL_FILE_BYTES, parseLabels, printableLabel, type Labels } from "../runtime/labels";
@@ -103,6 +103,18 @@ function checkClipSize(file: string, limits: Limits): void {
   if (size > limits.clipBytes + 4096) throw new UsageError(`error[SF0606]: ${file} holds ${(size / 1e9).toFixed(1)} GB; ${raiseHint("clipBytes", limits)}`);
 }
 
+/** What a model without `requirements` takes: its inputs' shapes, a batch first, and nothing more. */
+function shapesOnly(specs: readonly InputSpec[]): ShapeRequirements {
+  return {
+    format: REQUIREMENTS_FORMAT,
+    dynamic: [],
+    inputs: Object.fromEntries(specs.map((s) => [s.name, [BATCH_DIM_PARAM, ...s.shape]])),
+    outputs: {},
+    parameters: {},
+    constraints: [],
+  };
+}
+
 /** One input's clip, and the .npy it was read from (none for the clip sfc makes). */
 interface Feed {
   readonly data: Float32Array;
@@ -127,7 +139,7 @@ function loadInputs(specs: readonly InputSpec[], args: readonly string[], limits
     }
     return Object.fromEntries(feeds);
   }
-  for (const { name, file, spec } of inputArguments(specs, args)) {
+  for (const { name, file } of inputArguments(specs, args)) {
     let array;
     try {
       checkClipSize(file, limits);
@@ -137,9 +149,6 @@ function loadInputs(specs: readonly InputSpec[], args: readonly string[], limits
       throw e;
     }
     if (array.dtype !== "float32") throw new UsageError(`${file} holds ${array.dtype}; input ${name} takes float32`);
-    const want = `(N, ${spec.shape.join(", ")})`;
-    if (array.shape.length !== spec.shape.length + 1 || spec.shape.some((d, i) => typeof d === "number" && d !== array.shape[i + 1]) || array.shape[0]! < 1)
-      throw new UsageError(`${file} has shape (${array.shape.join(", ")}); input ${name} takes ${want}`);
     feeds.set(name, { data: array.data as Float32Array, shape: array.shape, file });
   }
   for (const s of specs) if (!feeds.has(s.name)) throw new UsageError(`no value for input ${s.name}: add --input ${s.name}=FILE.npy`);
@@ -314,18 +323,16 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   }
   if (labels !== undefined && values.labels !== undefined && classesBeforeRun !== undefined) checkLabelCount(values.labels, labels, classesBeforeRun);
   const feeds = loadInputs(specs, values.input ?? [], limits, requirements);
-  // A model sfc wrote says which sizes it takes: refuse others here, not in onnxruntime.
-  if (requirements) {
-    // All the inputs together: a parameter read off one input sizes another, and two inputs' axes may have to agree.
-    const shapes = Object.fromEntries(Object.entries(feeds).map(([name, feed]) => [name, feed.shape]));
-    const problems = checkInputs(requirements, shapes, dimNameValue);
-    if (problems.length > 0) {
-      // Diagnostics at the input's file, so that the one machine document holds them too.
-      const at = (input: string): Span => startOf(Object.hasOwn(feeds, input) ? (feeds[input]!.file ?? COMMAND_LINE) : COMMAND_LINE);
-      const diagnostics = problems.map((p) => makeDiagnostic("SF0703", at(p.input), { message: p.message }));
-      printDiagnostics(io, format, diagnostics, sources, version());
-      return 1;
-    }
+  // A model sfc wrote says which sizes it takes, any other model its input shapes: refuse others here, not in onnxruntime.
+  // All the inputs together: a parameter read off one input sizes another, and two inputs' axes may have to agree.
+  const shapes = Object.fromEntries(Object.entries(feeds).map(([name, feed]) => [name, feed.shape]));
+  const problems = checkInputs(requirements ?? shapesOnly(specs), shapes, dimNameValue);
+  if (problems.length > 0) {
+    // Diagnostics at the input's file, so that the one machine document holds them too.
+    const at = (input: string): Span => startOf(Object.hasOwn(feeds, input) ? (feeds[input]!.file ?? COMMAND_LINE) : COMMAND_LINE);
+    const diagnostics = problems.map((p) => makeDiagnostic("SF0703", at(p.input), { message: p.message }));
+    printDiagnostics(io, format, diagnostics, sources, version());
+    return 1;
   }
   let outputs: Awaited<ReturnType<typeof runModel>>;
   let provider: string;

@@ -232,12 +232,11 @@ function layoutProblems(req: ShapeRequirements, shapes: InputShapes): InputProbl
   for (const [input, declared] of Object.entries(req.inputs)) {
     const shape = Object.hasOwn(shapes, input) ? shapes[input] : undefined;
     const problem = (message: string): number => problems.push({ input, message });
+    const fits = shape !== undefined && declared.length === shape.length && declared.every((d, axis) => typeof d !== "number" || d === shape[axis]);
     if (shape === undefined) problem(`no shape for input ${input}: the model takes one for each of its inputs`);
-    else if (declared.length !== shape.length) problem(`input ${input} has ${shape.length} dimensions; the model takes ${declared.length}`);
-    else
-      declared.forEach((d, axis) => {
-        if (typeof d === "number" && d !== shape[axis]) problem(`input ${input}: axis ${axis} is ${shape[axis]}; the model takes ${d}`);
-      });
+    else if (!fits) problem(`input ${input} has shape (${shape.join(", ")}); the model takes (${declared.join(", ")})`);
+    // A batch of no clips would run and give an empty output.
+    else if (shape.length > 0 && shape[0] === 0) problem(`input ${input} has shape (${shape.join(", ")}): the batch is empty, with no clips`);
   }
   return problems;
 }

@@ -63,4 +63,20 @@ describe("sfc run in a machine format", () => {
       expect(github.out).toMatch(/^::error file=.*title=SF0703::height 9: /);
     }
   });
+
+  it("refuses a clip of the wrong shape for a fixed-size model as bad input (exit 1), as for a dynamic one, and names an empty batch", async () => {
+    const fixed = path.join(work, "fixed.onnx");
+    expect((await sfc("compile", source, "-o", fixed)).code).toBe(0);
+    const small = clip("small", [2, 3, 4, 6, 6]);
+    const wrong = await sfc("run", fixed, "--input", small);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toBe(`error[SF0703]: input clip has shape (2, 3, 4, 6, 6); the model takes (N, 3, 4, 8, 8)\n --> ${small}:1:1\n\n1 error emitted\n`);
+    const json = await sfc("run", fixed, "--input", small, "--format", "json");
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.out) as Array<{ code: string }>).map((e) => e.code)).toEqual(["SF0703"]);
+    const dynamic = path.join(work, "halves.onnx");
+    if (!fs.existsSync(dynamic)) expect((await sfc("compile", source, "--dynamic", "T,S", "-o", dynamic)).code).toBe(0);
+    const empty = await sfc("run", dynamic, "--input", clip("empty", [0, 3, 4, 8, 8]));
+    expect([empty.code, empty.err.split("\n")[0]]).toEqual([1, "error[SF0703]: input clip has shape (0, 3, 4, 8, 8): the batch is empty, with no clips"]);
+  });
 });
