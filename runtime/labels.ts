@@ -27,10 +27,10 @@ export type Labels = readonly (string | undefined)[];
 export function parseLabels(bytes: Uint8Array): Labels {
   const text = new TextDecoder("utf-8").decode(bytes).replace(/^\uFEFF/, "");
   if (!/^\s*[[{]/.test(text)) {
-    return text
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter((l, i, all) => l !== "" || i < all.length - 1);
+    const lines = text.split(/\r?\n/).map((l) => l.trim());
+    // Blank lines at the end (an editor's final newline, or several) name no class; one inside the file keeps its index.
+    while (lines.length > 0 && lines.at(-1) === "") lines.pop();
+    return lines;
   }
   let parsed: unknown;
   try {

@@ -57,6 +57,13 @@ describe("--labels", () => {
     expect(r.out).toContain("c0\\x1b]0;pwned\\x07\\x1b[2J\\u{202e}\\x00 (");
   });
 
+  it("a file that ends in blank lines names one class a line, the blank lines none", async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `class${i}`);
+    const r = await sfc("run", model, "--top", "10", "--labels", labelFile("trailing.txt", `${names.join("\n")}\n\n\n`));
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("class9 (");
+  });
+
   it("cuts a very long name", async () => {
     const names = Array.from({ length: 10 }, (_, i) => `${i}${"x".repeat(100_000)}`);
     const r = await sfc("run", model, "--top", "1", "--labels", labelFile("long.txt", names.join("\n")));

@@ -10,6 +10,12 @@ describe("parseLabels", () => {
     expect(parseLabels(bytes('{"b": 1, "a": 0}'))).toEqual(["a", "b"]);
   });
 
+  it("ignores blank lines at the end, and keeps one inside as an empty name", () => {
+    expect(parseLabels(bytes("a\nb\n\n"))).toEqual(["a", "b"]);
+    expect(parseLabels(bytes("a\r\nb\r\n\r\n  \n"))).toEqual(["a", "b"]);
+    expect(parseLabels(bytes("a\n\nc\n"))).toEqual(["a", "", "c"]);
+  });
+
   it("refuses indices that are not class indices", () => {
     for (const text of ['{"a": -1}', '{"a": 1.5}', '{"a": "0"}', '{"a": 1e300}']) expect(() => parseLabels(bytes(text)), text).toThrow(LabelsError);
   });
