@@ -4,24 +4,15 @@
  * after stage s1, with the pathways' shapes where it ends, and every one of
  * them is drawn, a conv labelled by its own window.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { countGraph } from "../../compiler/report/counts";
 import { elaborateOnly } from "../../compiler/index";
 import { nodeHost } from "../../compiler/host/node";
 import { sfc } from "../support/cli";
+import { infoJson, sourceWriter, type InfoRow } from "../support/report";
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-outside-stages-"));
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-function source(name: string, text: string): string {
-  const file = path.join(work, name);
-  fs.writeFileSync(file, text);
-  return file;
-}
+const source = sourceWriter("sfc-outside-stages-");
 
 // A conv before s1, one between s1 and head (the pathway at 32 channels), and one in each stage.
 const BETWEEN = source(
@@ -71,19 +62,7 @@ const ROW = source(
 `,
 );
 
-interface JsonRow {
-  name: string;
-  stage: string;
-  outputs: Record<string, number[]>;
-  params: number;
-  flops: number;
-}
-
-async function jsonRows(file: string, depth = "stage"): Promise<JsonRow[]> {
-  const r = await sfc("info", file, "--format", "json", "--depth", depth);
-  expect(r.code, r.err).toBe(0);
-  return (JSON.parse(r.out) as { rows: JsonRow[] }).rows;
-}
+const jsonRows = async (file: string, depth = "stage"): Promise<InfoRow[]> => (await infoJson(file, depth)).rows;
 
 describe("sfc info: layers outside the stages", () => {
   it("has a row where they run, with each pathway's shape at its end", async () => {

@@ -4,40 +4,14 @@
  * in its pathway's part, its blocks named by the whole stage path, and the
  * rows adding up to the total.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { countGraph } from "../../compiler/report/counts";
 import { elaborateOnly } from "../../compiler/index";
 import { nodeHost } from "../../compiler/host/node";
 import { sfc } from "../support/cli";
+import { infoJson as info, sourceWriter, type Figures } from "../support/report";
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-stage-rows-"));
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-function source(name: string, text: string): string {
-  const file = path.join(work, name);
-  fs.writeFileSync(file, text);
-  return file;
-}
-
-interface Figures {
-  params: number;
-  flops: number;
-  activations: number;
-}
-
-interface InfoJson extends Figures {
-  byPathway: Record<string, Figures>;
-  rows: Array<{ name: string; stage: string; pathway?: string; outputs: Record<string, number[]> } & Figures>;
-}
-
-async function info(file: string, depth = "stage"): Promise<InfoJson> {
-  const r = await sfc("info", file, "--format", "json", "--depth", depth);
-  expect(r.code, r.err).toBe(0);
-  return JSON.parse(r.out) as InfoJson;
-}
+const source = sourceWriter("sfc-stage-rows-");
 
 const sum = (rows: readonly Figures[]): Figures =>
   rows.reduce((a, r) => ({ params: a.params + r.params, flops: a.flops + r.flops, activations: a.activations + r.activations }), {
