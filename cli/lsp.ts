@@ -1,17 +1,14 @@
 /** `sfc lsp --stdio`: runs the language server on standard input and output until the client says exit. */
-import { parseArgs } from "node:util";
-import { UsageError, type Io } from "./io";
+import { LSP } from "./commands";
+import { UsageError } from "./io";
+import { parseCommand } from "./options";
 
-export async function lspCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { stdio: { type: "boolean" }, help: { type: "boolean", short: "h" }, clientProcessId: { type: "string" } },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    io.out("Usage: sfc lsp --stdio\n\nRuns the sfc language server, speaking the Language Server Protocol over standard input and output.\n");
-    return 0;
-  }
+export async function lspCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(LSP, argv);
+  if (positionals.length > 0) throw new UsageError(`sfc lsp takes no files (given ${positionals[0]}): run \`sfc lsp --stdio\``);
+  // The language client passes its own process id, so that the server ends with the editor.
+  if (values.clientProcessId !== undefined && !/^[1-9]\d{0,9}$/.test(values.clientProcessId))
+    throw new UsageError(`--clientProcessId takes a process id (a positive whole number), given ${values.clientProcessId}`);
   if (!values.stdio) throw new UsageError("sfc lsp speaks over standard input and output: run `sfc lsp --stdio`");
   // Loaded here so that the other commands do not pay for the protocol library.
   const { startServer } = await import("../lsp/server");

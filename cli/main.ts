@@ -72,7 +72,7 @@ const IMPLEMENTATIONS: Record<CommandName, Implementation> = {
   run: async (args, io) => (await import("./run")).runCommand(args, io),
   info: async (args, io) => (await import("./info")).infoCommand(args, io),
   graph: async (args, io) => (await import("./graph")).graphCommand(args, io),
-  lsp: async (args, io) => (await import("./lsp")).lspCommand(args, io),
+  lsp: async (args) => (await import("./lsp")).lspCommand(args),
 };
 
 /**

@@ -59,10 +59,13 @@ function parseOrExplain<T>(command: string, parse: () => T): T {
   try {
     return parse();
   } catch (e) {
+    const code = (e as { code?: string }).code;
     const unknown = /^Unknown option '([^']*)'/.exec((e as Error).message);
     // parseArgs's own advice is about positionals that start with '-', which is seldom the mistake.
-    if ((e as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown)
-      throw new UsageError(`sfc ${command} has no option ${unknown[1]}; see sfc help ${command}`);
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown) throw new UsageError(`sfc ${command} has no option ${unknown[1]}; see sfc help ${command}`);
+    // "Option '-o, --output <value>' argument missing", in the words the other usage errors use.
+    const missing = /^Option '(?:-\w, )?(--[^ ']+)[^']*' argument missing/.exec((e as Error).message);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && missing) throw new UsageError(`${missing[1]} needs a value; see sfc help ${command}`);
     throw e;
   }
 }

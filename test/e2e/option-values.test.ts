@@ -99,6 +99,23 @@ describe("an option that is not repeatable, given twice", () => {
     const r = await sfc("check", source, "--network", "N");
     expect([r.code, r.err]).toEqual([2, "sfc: sfc check has no option --network; see sfc help check\n"]);
   });
+
+  it("an option without its value is told so in the same words", async () => {
+    const r = await sfc("check", source, "--format");
+    expect([r.code, r.err]).toEqual([2, "sfc: --format needs a value; see sfc help check\n"]);
+    const o = await sfc("compile", source, "-o");
+    expect([o.code, o.err]).toEqual([2, "sfc: --output needs a value; see sfc help compile\n"]);
+  });
+
+  it("sfc lsp reads its options as the other commands do, and checks the editor's process id", async () => {
+    expect(await sfc("lsp", "--bogus")).toMatchObject({ code: 2, err: "sfc: sfc lsp has no option --bogus; see sfc help lsp\n" });
+    expect(await sfc("lsp", "--stdio", "--clientProcessId", "abc")).toMatchObject({
+      code: 2,
+      err: "sfc: --clientProcessId takes a process id (a positive whole number), given abc\n",
+    });
+    expect(await sfc("lsp", "--stdio", "--stdio")).toMatchObject({ code: 2, err: "sfc: --stdio given twice\n" });
+    expect(await sfc("lsp", "model.sf")).toMatchObject({ code: 2, err: "sfc: sfc lsp takes no files (given model.sf): run `sfc lsp --stdio`\n" });
+  });
 });
 
 describe("names that objects already have", () => {
