@@ -3,6 +3,7 @@
  * and never touch the file system or the process; the CLI is a thin shell
  * over them.
  */
+import { byKey } from "./group";
 import { AstBuilder } from "./ast-builder";
 import { canonicalName } from "./greek";
 import { parseSettings } from "./settings";
@@ -220,12 +221,7 @@ function finish(session: Session, networks: NetworkReport[]): CheckResult {
  */
 function capPerFile(diagnostics: Diagnostic[], limits: Limits): Diagnostic[] {
   const max = limits.diagnosticsPerFile;
-  const byFile = new Map<string, Diagnostic[]>();
-  for (const d of diagnostics) {
-    const list = byFile.get(d.primary.span.file) ?? [];
-    list.push(d);
-    byFile.set(d.primary.span.file, list);
-  }
+  const byFile = byKey(diagnostics, (d) => d.primary.span.file);
   if ([...byFile.values()].every((l) => l.length <= max)) return diagnostics;
   const out: Diagnostic[] = [];
   for (const [, list] of byFile) {

@@ -4,6 +4,7 @@
  * declaration, the types of spans, and the graphs of the networks elaborated.
  * It is data: nothing here knows about any editor protocol.
  */
+import { byKey } from "../group";
 import type { IRGraph } from "../ir";
 import type { Module, Program } from "../program";
 import type { ModuleScope } from "../scope";
@@ -32,12 +33,7 @@ export interface SourceFacts {
 export function collectFacts(program: Program, scopes: ReadonlyMap<string, ModuleScope>, recorder: TypeFactRecorder): SourceFacts {
   const names = resolveNames(program, scopes);
   const { types, graphs } = recorder.finish();
-  const byFile = new Map<string, TypeFact[]>();
-  for (const t of types) {
-    const list = byFile.get(t.span.file) ?? [];
-    list.push(t);
-    byFile.set(t.span.file, list);
-  }
+  const byFile = byKey(types, (t) => t.span.file);
   const files = new Map<string, FileFacts>();
   for (const mod of program.modules.values()) {
     const list = (byFile.get(mod.path) ?? []).sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);

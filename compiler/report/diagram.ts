@@ -6,6 +6,7 @@
  * graph IR's stages and node names (see table.ts for the naming); DOT and
  * Mermaid text are written from it.
  */
+import { byKey } from "../group";
 import type { IRGraph, IRNode, IRStage } from "../ir";
 import { formatShape, formatVideoShape } from "../shapes";
 import { placesOf, segmentsOf, type Segment } from "./segments";
@@ -354,19 +355,6 @@ function runsOf<T, K>(items: readonly T[], key: (t: T) => K): T[][] {
 /** Runs of neighbouring items with one key, in order: a key that comes back later starts a new run. */
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Array<{ name: string; nodes: T[] }> {
   return runsOf(items, key).map((nodes) => ({ name: key(nodes[0]!), nodes }));
-}
-
-/** The items under each key, in order, in one pass however many keys; an item whose key is undefined is left out. */
-function byKey<T, K>(items: Iterable<T>, key: (item: T) => K | undefined): Map<K, T[]> {
-  const out = new Map<K, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    if (k === undefined) continue;
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
 }
 
 const dotString = (s: string): string => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
