@@ -5,11 +5,8 @@
  * rows adding up to the total.
  */
 import { describe, expect, it } from "vitest";
-import { countGraph } from "../../compiler/report/counts";
-import { elaborateOnly } from "../../compiler/index";
-import { nodeHost } from "../../compiler/host/node";
 import { sfc } from "../support/cli";
-import { infoJson as info, sourceWriter, type Figures } from "../support/report";
+import { infoJson as info, sourceWriter, type Figures, libraryRows } from "../support/report";
 
 const source = sourceWriter("sfc-stage-rows-");
 
@@ -75,8 +72,7 @@ describe("nested stages", () => {
       ["s2", { video: [4, 16, 16, 16] }, 160],
     ]);
     expect(Object.keys(json.byPathway)).toEqual(["video"]);
-    const graph = elaborateOnly({ file: STAGED, host: nodeHost() }).graph!;
-    expect(countGraph(graph).rows.map((row) => [row.stage, row.params])).toEqual([
+    expect(libraryRows(STAGED)).toEqual([
       ["s1", 232],
       ["s2", 160],
     ]);
@@ -220,8 +216,7 @@ describe("stages of one name", () => {
       ["video.conv", "(after s1)"],
       ["s1.video.conv_1", "s1"],
     ]);
-    const graph = elaborateOnly({ file: TWICE, host: nodeHost() }).graph!;
-    expect(countGraph(graph).rows.map((row) => [row.stage, row.params])).toEqual([
+    expect(libraryRows(TWICE)).toEqual([
       ["s1", 24],
       ["(after s1)", 64],
       ["s1", 128],

@@ -1,11 +1,15 @@
 /**
  * The report tests' helpers: `.sf` sources written to a folder of the test
- * file's own, removed after it, and `sfc info --format json` read back.
+ * file's own, removed after it, `sfc info --format json` read back, and the
+ * library's own rows (countGraph) to hold the command's against.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, expect } from "vitest";
+import { nodeHost } from "../../compiler/host/node";
+import { elaborateOnly } from "../../compiler/index";
+import { countGraph } from "../../compiler/report/counts";
 import { sfc } from "./cli";
 
 /** A function that writes a source into a fresh temporary folder (removed after the file's tests) and gives its path. */
@@ -42,4 +46,10 @@ export async function infoJson(file: string, depth = "stage"): Promise<InfoJson>
   const r = await sfc("info", file, "--format", "json", "--depth", depth);
   expect(r.code, r.err).toBe(0);
   return JSON.parse(r.out) as InfoJson;
+}
+
+/** Each row of countGraph for the file's network: its stage and its parameters. */
+export function libraryRows(file: string): Array<[string, number]> {
+  const graph = elaborateOnly({ file, host: nodeHost() }).graph!;
+  return countGraph(graph).rows.map((row) => [row.stage, row.params]);
 }
