@@ -93,10 +93,11 @@ function chosenValues(sig: Signature, calleeVars: ReadonlyMap<string, Value>, ct
  * to avoid, at its own calls.
  */
 function pathsWithoutReturn(fellOff: readonly Ctx[], noneReturns: boolean, sig: Signature, callee: string, at: Span, ctx: Ctx): void {
+  if (fellOff.length === 0) return;
   const decl = sig.entry.decl;
   const m: MissingReturn = { when: [], block: decl.name.text, end: Ret.bodyEnd(decl) };
   // No path that returns: the call has no value, whatever the conditions.
-  if (noneReturns && fellOff.length > 0) ctx.reporter.fail(Ret.noReturnAtCall(callee, m, at, fellOff[0]?.decided));
+  if (noneReturns) ctx.reporter.fail(Ret.noReturnAtCall(callee, m, at, fellOff[0]?.decided));
   for (const path of fellOff) {
     const open = path.assumptions.slice(ctx.assumptions.length);
     if (open.length > 0 && ctx.mode.missingReturn) {

@@ -130,7 +130,19 @@ export class Interpreter extends Evaluator {
 
   /** A network's context: its parameters are the symbols, the IR goes into `mode`'s builder. */
   networkContext(scope: ModuleScope, symbols: Map<string, SymbolInfo>, vars: Map<string, Value>, mode: Mode): Ctx {
-    return { mode, reporter: this.reporter, scope, vars, symbols, assumptions: [], path: [], pathways: new Set(), callSite: undefined, inLateral: undefined };
+    return {
+      mode,
+      reporter: this.reporter,
+      scope,
+      vars,
+      symbols,
+      assumptions: [],
+      decided: undefined,
+      path: [],
+      pathways: new Set(),
+      callSite: undefined,
+      inLateral: undefined,
+    };
   }
 
   /** A block value written for `slot` (a default, an alias's argument, a setting): poison after a reported error. */

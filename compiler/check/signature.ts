@@ -49,6 +49,7 @@ function genericContext(entry: BlockEntry, formals: readonly FormalInfo[], dimVa
     vars,
     symbols,
     assumptions: [],
+    decided: undefined,
     path: [],
     pathways: new Set(),
     callSite: undefined,
