@@ -28,7 +28,7 @@ import { float32Workspace } from "../passes/index";
 import type { DynamicShapes } from "../dynamic/sizes";
 import { BATCH_DIM_PARAM, productName } from "../dynamic/dim-names";
 import { Poly } from "../dims/poly";
-import { fillWeight, weightPieces, type TensorPieces } from "./materialise";
+import { fillWeight, weightPieces, type CheckpointBytes, type TensorPieces } from "./materialise";
 import {
   float32Bytes,
   int64Bytes,
@@ -119,6 +119,35 @@ type InitializerSource =
   | { readonly kind: "init"; readonly weight: IRWeight }
   /** Computed by a graph pass from other weights (IRWeight.derived). */
   | { readonly kind: "derived"; readonly weight: IRWeight };
+
+/** How an initializer's bytes are produced as the model is written. */
+type Production =
+  | { readonly kind: "bytes"; readonly rawData: Uint8Array }
+  /** A few rows at a time, through one buffer (rowsPerPiece rows of PIECE_BYTES at most). */
+  | { readonly kind: "pieces"; readonly pieces: TensorPieces; readonly rowsPerPiece: number }
+  /** Read from the checkpoint whole, by a reader that cannot read in place. */
+  | { readonly kind: "read"; readonly bytes: LazyBytes }
+  /** Made whole into a scratch buffer of the largest. */
+  | { readonly kind: "whole"; readonly fill: (values: Float32Array) => void };
+
+function productionOf(source: InitializerSource, seed: number, weights: CheckpointBytes): Production {
+  if (source.kind === "bytes") return { kind: "bytes", rawData: source.rawData };
+  if (source.kind === "pieces") return inPieces(source.pieces);
+  const made = weightPieces(source.weight, seed, weights);
+  if (made !== undefined) return inPieces(made);
+  switch (source.kind) {
+    case "lazy":
+      return { kind: "read", bytes: source.bytes };
+    case "init":
+      return { kind: "whole", fill: (values) => fillInitialWeight(source.weight, seed, values) };
+    case "derived":
+      return { kind: "whole", fill: (values) => fillWeight(source.weight, seed, weights, values) };
+  }
+}
+
+function inPieces(pieces: TensorPieces): Production {
+  return { kind: "pieces", pieces, rowsPerPiece: Math.min(pieces.rows, Math.max(1, Math.floor(PIECE_BYTES / (pieces.rowLength * 4)))) };
+}
 
 /**
  * Checkpoint bytes read only when written, so that a large checkpoint is
@@ -489,18 +518,15 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
   const writeTo = (sink: ByteSink): void => {
     // Streamed constants and the weights that can be (read in place or generated, folded or not) go through a buffer
     // of a few rows at a time; the rest that is produced here through one buffer of the largest.
-    const pieces = new Map<PlannedInitializer, { readonly pieces: TensorPieces; readonly rowsPerPiece: number }>();
+    const weights: CheckpointBytes = options.weights ?? new Map();
+    const productions = new Map<PlannedInitializer, Production>();
     let largestWhole = 0;
     let largestPiece = 0;
     for (const initializer of plan.initializers) {
-      const source = initializer.source;
-      if (source.kind === "bytes") continue;
-      const made = source.kind === "pieces" ? source.pieces : weightPieces(source.weight, seed, options.weights ?? new Map());
-      if (made !== undefined) {
-        const rowsPerPiece = Math.min(made.rows, Math.max(1, Math.floor(PIECE_BYTES / (made.rowLength * 4))));
-        pieces.set(initializer, { pieces: made, rowsPerPiece });
-        largestPiece = Math.max(largestPiece, rowsPerPiece * made.rowLength);
-      } else if (source.kind !== "lazy") largestWhole = Math.max(largestWhole, initializer.byteLength);
+      const production = productionOf(initializer.source, seed, weights);
+      productions.set(initializer, production);
+      if (production.kind === "pieces") largestPiece = Math.max(largestPiece, production.rowsPerPiece * production.pieces.rowLength);
+      else if (production.kind === "whole") largestWhole = Math.max(largestWhole, initializer.byteLength);
     }
     const scratch = new Uint8Array(largestWhole);
     // Where a folded conv weight's rows are scaled, as WebAssembly SIMD when there is one (passes/scale-rows.ts).
@@ -519,33 +545,36 @@ export function serialiseOnnx(graph: IRGraph, options: EmitOnnxOptions = {}): Se
       putFieldHeader(GRAPH_INITIALIZER_FIELD, tensorLength);
       put(header);
       putFieldHeader(TENSOR_RAW_DATA_FIELD, initializer.byteLength);
-      const source = initializer.source;
-      const inPieces = pieces.get(initializer);
-      if (inPieces !== undefined) {
-        const { pieces: made, rowsPerPiece } = inPieces;
-        for (let row = 0; row < made.rows; row += rowsPerPiece) {
-          const values = piece.subarray(0, Math.min(rowsPerPiece, made.rows - row) * made.rowLength);
-          made.fill(row, values);
-          const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      const production = productions.get(initializer)!;
+      switch (production.kind) {
+        case "bytes":
+          put(production.rawData);
+          break;
+        case "pieces": {
+          const { pieces: made, rowsPerPiece } = production;
+          for (let row = 0; row < made.rows; row += rowsPerPiece) {
+            const values = piece.subarray(0, Math.min(rowsPerPiece, made.rows - row) * made.rowLength);
+            made.fill(row, values);
+            const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+            if (!PLATFORM_IS_LITTLE_ENDIAN) swapFloat32ByteOrder(bytes);
+            put(bytes);
+          }
+          break;
+        }
+        case "read": {
+          const bytes = production.bytes.read();
+          if (bytes.byteLength !== initializer.byteLength)
+            throw new Error(`weight ${initializer.name}: read ${bytes.byteLength} bytes, expected ${initializer.byteLength}`);
+          put(bytes);
+          break;
+        }
+        case "whole": {
+          const bytes = scratch.subarray(0, initializer.byteLength);
+          production.fill(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
           if (!PLATFORM_IS_LITTLE_ENDIAN) swapFloat32ByteOrder(bytes);
           put(bytes);
+          break;
         }
-      } else if (source.kind === "bytes") {
-        put(source.rawData);
-      } else if (source.kind === "pieces") {
-        throw new Error(`emitOnnx: constant ${initializer.name} was not planned in pieces`);
-      } else if (source.kind === "lazy") {
-        const bytes = source.bytes.read();
-        if (bytes.byteLength !== initializer.byteLength)
-          throw new Error(`weight ${initializer.name}: read ${bytes.byteLength} bytes, expected ${initializer.byteLength}`);
-        put(bytes);
-      } else {
-        const bytes = scratch.subarray(0, initializer.byteLength);
-        const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-        if (source.kind === "init") fillInitialWeight(source.weight, seed, values);
-        else fillWeight(source.weight, seed, options.weights ?? new Map(), values);
-        if (!PLATFORM_IS_LITTLE_ENDIAN) swapFloat32ByteOrder(bytes);
-        put(bytes);
       }
     }
     put(graphTail);
