@@ -536,6 +536,7 @@ function dynamicPlanFor(
 
 // Dynamic shapes: the requirements metadata's form, and which axes vary (for serving configurations).
 export { dynamicAxes, checkInputs, type InputProblem, type InputShapes, type ShapeRequirements } from "./dynamic/requirements";
+export { readRequirements, type RequirementsReading } from "./dynamic/read-requirements";
 export { dimName, dimNameValue, evaluateDimName } from "./dynamic/dim-names";
 
 // The Node host (reads files and the standard library from disk) for callers
