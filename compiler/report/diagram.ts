@@ -89,8 +89,9 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
   const stages = (graph.stages ?? []).filter((s) => s.outputs.size > 0);
   // The paper's order: the Slow pathway (fewest frames) on top, the Fast one below.
   // Each lane's frames where it first appears; every map here keeps the picture linear in the graph's size.
+  // The lanes are the pathways named where the stages end, and where the layers outside them end (a network without stages).
   const frames = new Map<string, number>();
-  for (const s of stages)
+  for (const s of [...stages, ...(graph.outsideStages ?? [])])
     for (const [lane, v] of s.outputs)
       if (!frames.has(lane)) {
         const shape = graph.values.get(v)!.shape;

@@ -92,12 +92,10 @@ function place(graph: IRGraph, node: IRNode, where: NodePlace | undefined, pathw
     const parts = node.name.split(".");
     // What runs after the last stage, outside every pathway, is the head.
     const beforeTheEnd = segment?.kind === "outside" && !segment.last;
-    const attribution: Attribution = pathways.has(parts[0]!)
-      ? { kind: "pathway", pathway: parts[0]! }
-      : withoutPathways && beforeTheEnd
-        ? implicit
-        : { kind: "head" };
-    return { node, segment, stage, block: parts.slice(0, 2).join("."), attribution, figures };
+    const inPathway = pathways.has(parts[0]!);
+    const attribution: Attribution = inPathway ? { kind: "pathway", pathway: parts[0]! } : withoutPathways && beforeTheEnd ? implicit : { kind: "head" };
+    // A block call's layers share its label: `slow.stem.conv` is block slow.stem, `proj.linear` block proj.
+    return { node, segment, stage, block: parts.slice(0, inPathway ? 2 : 1).join("."), attribution, figures };
   }
   // A block is named by the whole stage path, a nested stage's too: `s2.slow.res0`, `s2.a.video.conv`.
   const first = where.rest[0];
@@ -122,9 +120,10 @@ const partName = (a: Attribution): string => (a.kind === "pathway" ? a.pathway :
 
 export function reportGraph(graph: IRGraph, options: { depth?: Depth; countBn?: boolean } = {}): Report {
   const depth = options.depth ?? "stage";
-  const pathways = new Set((graph.stages ?? []).flatMap((s) => [...s.outputs.keys()]));
-  // Where the layers outside the stages end also names the pathways: a network whose only stage returns has them there alone.
-  const withoutPathways = pathways.size === 0 && (graph.outsideStages ?? []).every((o) => o.outputs.size === 0);
+  // The pathways are named where each stage, and each run of layers outside the stages, ends: a network whose
+  // only stage returns has them at that stage alone, one without stages at its outside layers' end alone.
+  const pathways = new Set([...(graph.stages ?? []), ...(graph.outsideStages ?? [])].flatMap((s) => [...s.outputs.keys()]));
+  const withoutPathways = pathways.size === 0;
   const segments = segmentsOf(graph);
   const places = placesOf(graph, segments);
   const placed = graph.nodes.map((n) => place(graph, n, places.get(n), pathways, withoutPathways, options.countBn ?? false));

@@ -59,6 +59,25 @@ const ROW = source(
 `,
 );
 
+// Two pathways and no stage at all; a block called outside the stages in each, and one in the head.
+const NO_STAGES = source(
+  "no-stages.sf",
+  `block unit(x: <T, S², C>, out: int) -> <T, S², out> {
+  return x |> conv(out: out) |> relu
+}
+
+block proj(x: <C>, out: int) -> <out> {
+  return x |> linear(out: out) |> relu
+}
+
+network U(clip: <8, 16², 3>) -> <10> {
+  pathway slow = frames(clip, every: 4) |> unit(out: 8)
+  pathway fast = clip |> unit(out: 2)
+  return concat(gap(slow), gap(fast)) |> proj(out: 10)
+}
+`,
+);
+
 const jsonRows = async (file: string, depth = "stage"): Promise<InfoRow[]> => (await infoJson(file, depth)).rows;
 
 describe("sfc info: layers outside the stages", () => {
@@ -185,5 +204,37 @@ network P(clip: <4, 8², 3>) -> <4, 8², 6> {
         .map((e) => `  ${e}\n`)
         .join(""),
     );
+  });
+});
+
+describe("sfc info and sfc graph: a network without stages", () => {
+  it("splits its pathways' layers from the head, as the pathways end", async () => {
+    const info = await infoJson(NO_STAGES);
+    expect(Object.entries(info.byPathway).map(([part, figures]) => [part, figures.params])).toEqual([
+      ["slow", 24],
+      ["fast", 6],
+      ["head", 110],
+    ]);
+  });
+
+  it("gives a block called outside the stages one row, in a pathway or not", async () => {
+    expect((await jsonRows(NO_STAGES, "block")).map((row) => [row.name, row.pathway ?? null, row.params])).toEqual([
+      ["slow.frames", "slow", 0],
+      ["slow.unit", "slow", 24],
+      ["fast.unit", "fast", 6],
+      ["gap", null, 0],
+      ["gap_1", null, 0],
+      ["concat", null, 0],
+      ["proj", null, 110],
+    ]);
+  });
+
+  it("draws each pathway's layers in its lane, and the rest as the head", async () => {
+    const r = await sfc("graph", NO_STAGES, "--format", "mermaid");
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('slow_in["every 4th frame → conv 1×1² → relu<br/>2×16², 8"]');
+    expect(r.out).toContain('fast_in["conv 1×1² → relu<br/>8×16², 2"]');
+    expect(r.out).toContain('head["head<br/>gap → concat → linear → relu<br/>logits (10)"]');
+    expect(r.out).toContain("slow_in --> head\n  fast_in --> head\n");
   });
 });
