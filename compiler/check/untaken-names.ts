@@ -3,10 +3,11 @@
  * branch taken is elaborated (language.md, section 9), yet a misspelt name in
  * the other is a mistake whatever the parameters are, and a generic block
  * reports it in either branch: so the branch not taken is read for its names
- * alone. Nothing is evaluated, and a name that could be something other than
- * a variable where it stands (a bare word or a block value given as an
- * argument, a block compared with `==`) is left alone, so that nothing valid
- * is reported.
+ * alone, with the words given to a block's choice parameters. Nothing is
+ * evaluated, and a name that could be something other than a variable where
+ * it stands (a bare word or a block value given as an argument whose
+ * parameter is not known here, a block compared with `==`) is left alone, so
+ * that nothing valid is reported.
  */
 import type * as A from "../ast";
 import { isCompound, operandsOf } from "../ast-names";
@@ -14,6 +15,7 @@ import { isOpName } from "../ops";
 import { callableNames } from "../scope";
 import type { Ctx } from "./context";
 import * as M from "./messages";
+import * as P from "./parameter-messages";
 
 /**
  * The names and pathways that branches not taken assign, by the variables of
@@ -152,7 +154,15 @@ class UntakenNames {
       const formal = a.name && formals?.find((f) => f.name.name === a.name?.name);
       const expression = op || (formal && !formal.isBlock && !formal.choices);
       if (expression) this.expr(a.value);
+      else if (formal && formal.choices && !formal.isBlock) this.word(formal, formal.choices, a.value);
       else if (a.value.kind !== "name" && !(formal && formal.isBlock)) this.expr(a.value);
     }
+  }
+
+  /** A word for a choice parameter (`mode: plian`, `mode: "plian"`) must be one of its choices; any other value is read for its names. */
+  private word(formal: A.Formal, choices: readonly string[], value: A.Expr): void {
+    const word = value.kind === "string" ? value.value : value.kind === "name" && !this.known.has(value.ident.name) ? value.ident.text : undefined;
+    if (word === undefined) return this.expr(value);
+    if (!choices.includes(word)) this.ctx.reporter.report(P.notAChoice(formal.name, { words: choices }, word, value.span, formal.span));
   }
 }
