@@ -24,6 +24,7 @@ import {
 import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import { Interpreter } from "./check/interpreter";
+import { unknownSorts } from "./check/signature";
 import { loadProgram, stdlibBlocks, stdlibNameMaps, type Program, type SourceHost } from "./program";
 import { raiseHint, withLimits, type Limits } from "./limits";
 import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
@@ -158,7 +159,10 @@ function entryNetworks(session: Session): BlockEntry[] {
 }
 
 function checkAllBlocks(session: Session): void {
-  for (const scope of session.scopes.values()) for (const e of scope.own) if (e.decl.kind === "block") session.interpreter.signatureOf(e);
+  for (const scope of session.scopes.values()) {
+    for (const e of scope.own) if (e.decl.kind === "block") session.interpreter.signatureOf(e);
+    session.diagnostics.push(...unknownSorts(scope));
+  }
 }
 
 function elaborate(session: Session, entry: BlockEntry, overrides: readonly ParamOverride[]): NetworkReport {

@@ -6,7 +6,8 @@
 import type * as A from "../ast";
 import { eachNameIn } from "../ast-names";
 import { Poly } from "../dims/poly";
-import type { BlockEntry } from "../scope";
+import type { BlockEntry, ModuleScope } from "../scope";
+import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { Span } from "../span";
 import type { Value } from "../values";
 import { axisName, type TensorType } from "../types";
@@ -183,6 +184,21 @@ function formalKind(f: A.BlockDecl["formals"][number], reporter: Reporter): Form
   if (f.default?.kind === "bool") return "bool";
   if (f.default?.kind === "number" && !f.default.value.isInteger()) return "rat";
   return "int";
+}
+
+/** The sorts a scalar may declare; `number` reads as `rat` (formalKind). */
+const SORTS: ReadonlySet<string> = new Set(["int", "rat", "bool", "number"]);
+
+/**
+ * SF0213 for the sorts a module's parameters and its networks' formals declare.
+ * A block's formals are read with its signature (formalKind); these are read
+ * nowhere else, so `K: foo = 3` on a network would otherwise pass unremarked.
+ */
+export function unknownSorts(scope: ModuleScope): Diagnostic[] {
+  const sorts: A.Ident[] = [];
+  for (const p of scope.params.values()) if (p.sort) sorts.push(p.sort);
+  for (const e of scope.own) if (e.decl.kind === "network" && !e.alias) for (const f of e.decl.formals) if (f.sort) sorts.push(f.sort);
+  return sorts.filter((s) => !SORTS.has(s.name)).map((s) => M.unknownSort(s));
 }
 
 export function blockSlot(f: FormalInfo): BlockSlot {
