@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import * as oniguruma from "vscode-oniguruma";
 import * as textmate from "vscode-textmate";
+import { OPS } from "../../compiler/ops";
 
 const ROOT = path.resolve(__dirname, "../..");
 const GRAMMAR = path.join(ROOT, "editors/vscode/syntaxes/sf.tmLanguage.json");
@@ -101,6 +102,11 @@ describe("the TextMate grammar on the standard library", () => {
     const tokens = tokenise(source);
     expect(scopeOf(tokens, source, "⌈", "block stem")).toBe("keyword.operator.rounding.sf");
     expect(scopeOf(tokens, source, "⌉", "block stem")).toBe("keyword.operator.rounding.sf");
+  });
+
+  test.each(Object.keys(OPS))("the built-in op %s is highlighted as one", (op) => {
+    const source = `block b(x: <T, S², C>) -> <T, S², C> {\n  return x |> ${op}(x)\n}\n`;
+    expect(scopeOf(tokenise(source), source, op, "return")).toBe("support.function.builtin.sf");
   });
 
   test("→ and × written as Unicode, and ASCII 3x1x1", () => {
