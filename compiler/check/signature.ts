@@ -169,15 +169,22 @@ export function formalInfos(decl: A.BlockDecl, reporter: Reporter): FormalInfo[]
   }));
 }
 
+/** The sorts a scalar may declare, and what each reads as: `number` is `rat`. */
+const SORT_KINDS: ReadonlyMap<string, FormalInfo["kind"]> = new Map([
+  ["int", "int"],
+  ["rat", "rat"],
+  ["bool", "bool"],
+  ["number", "rat"],
+]);
+
 function formalKind(f: A.BlockDecl["formals"][number], reporter: Reporter): FormalInfo["kind"] {
   if (f.type) return "tensor";
   if (f.isBlock) return "block";
   if (f.choices) return "words";
   if (f.numberChoices) return f.numberChoices.every((e) => e.kind === "number" && e.value.isInteger()) ? "int" : "rat";
   if (f.sort) {
-    const sort = f.sort.name;
-    if (sort === "int" || sort === "rat" || sort === "bool") return sort;
-    if (sort === "number") return "rat";
+    const kind = SORT_KINDS.get(f.sort.name);
+    if (kind !== undefined) return kind;
     reporter.report(M.unknownSort(f.sort));
     return "int";
   }
@@ -185,9 +192,6 @@ function formalKind(f: A.BlockDecl["formals"][number], reporter: Reporter): Form
   if (f.default?.kind === "number" && !f.default.value.isInteger()) return "rat";
   return "int";
 }
-
-/** The sorts a scalar may declare; `number` reads as `rat` (formalKind). */
-const SORTS: ReadonlySet<string> = new Set(["int", "rat", "bool", "number"]);
 
 /**
  * SF0213 for the sorts a module's parameters and its networks' formals declare.
@@ -198,7 +202,7 @@ export function unknownSorts(scope: ModuleScope): Diagnostic[] {
   const sorts: A.Ident[] = [];
   for (const p of scope.params.values()) if (p.sort) sorts.push(p.sort);
   for (const e of scope.own) if (e.decl.kind === "network" && !e.alias) for (const f of e.decl.formals) if (f.sort) sorts.push(f.sort);
-  return sorts.filter((s) => !SORTS.has(s.name)).map((s) => M.unknownSort(s));
+  return sorts.filter((s) => !SORT_KINDS.has(s.name)).map((s) => M.unknownSort(s));
 }
 
 export function blockSlot(f: FormalInfo): BlockSlot {
