@@ -1,17 +1,14 @@
 #!/usr/bin/env bash
-# Packs what bench/gpu-device.sh needs on the device machine, which has no
-# Node, no network and no node_modules, into .gpu-carry/ (ignored by git),
-# within the 64 MiB a device call may carry beside the tracked files: this
-# Node binary and onnxruntime-node's Linux x64 library, xz-compressed; the
-# rest of onnxruntime-node and the packages `sfc run` loads from node_modules
-# (onnxruntime-common, onnx-proto and protobufjs's runtime); the bundled CLI
-# with its code cache (made by this Node, so valid there) and the runtime
-# modules bench/gpu.js loads; and Debian's Vulkan
-# and GL loaders, which WebGPU (Dawn) needs to reach the NVIDIA driver (the
-# device tool's README names these seven as seen working there). Run it in the
-# checkout the device tool sends (the session's own, not a helper's worktree).
-# Then one device call: command "bash bench/gpu-device.sh", carry
-# [".gpu-carry"], timeout_s 420.
+# Packs what bench/gpu-device.sh needs on a GPU machine that has no Node, no
+# network and no node_modules into .gpu-carry/ (ignored by git), within the
+# 64 MiB that the copy of the checkout sent there may take beside the tracked
+# files: this Node binary and onnxruntime-node's Linux x64 library,
+# xz-compressed; the rest of onnxruntime-node and the packages `sfc run` loads
+# from node_modules (onnxruntime-common, onnx-proto and protobufjs's runtime);
+# the bundled CLI with its code cache (made by this Node, so valid there) and
+# the runtime modules bench/gpu.js loads; and Debian's Vulkan and GL loaders,
+# which WebGPU (Dawn) needs to reach the NVIDIA driver. Run it in the checkout
+# that is sent; then, there, "bash bench/gpu-device.sh" (allow it 420 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run -s build >/dev/null
@@ -37,9 +34,9 @@ LOADERS="libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2"
 # shellcheck disable=SC2086 # one word per package
 (cd "$C/debs" && apt-get download $LOADERS >/dev/null 2>&1) || true
 for p in $LOADERS; do ls "$C"/debs/"${p}"_*.deb >/dev/null || { echo "could not download $p from Debian" >&2; exit 1; }; done
-# What a call sends: the tracked files, untracked ones git does not ignore, and the carried folder.
+# What is sent: the tracked files, untracked ones git does not ignore, and the carried folder.
 sent=$( (git ls-files -z; git ls-files -o --exclude-standard -z) | xargs -0 du -cb 2>/dev/null | awk '/\ttotal$/ {s += $1} END {print s}')
 carried=$(du -sb "$C" | cut -f1)
 total=$(((sent + carried) / 1048576))
-echo "$C: $((carried / 1048576)) MiB; with the rest of the working tree $total MiB of the 64 MiB a call carries"
+echo "$C: $((carried / 1048576)) MiB; with the rest of the working tree $total MiB of the 64 MiB the copy may take"
 [ "$total" -le 62 ] || { echo "over 62 MiB: too close to the limit" >&2; exit 1; }

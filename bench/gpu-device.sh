@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs bench/gpu.js on the device machine from what bench/gpu-carry.sh packed
+# Runs bench/gpu.js on a GPU machine from what bench/gpu-carry.sh packed
 # into .gpu-carry/: unpacks Node and the node_modules it needs, puts the
 # bundled CLI in dist/, unpacks the Vulkan and GL loaders, points Vulkan at the
 # NVIDIA driver's ICD, says what it found (driver, loaders, CUDA runtime,
@@ -7,11 +7,11 @@
 # rewrites gpu.json after every row and stops itself after 330 s, inside a
 # call of 420 s, so that a hang leaves what was measured.
 # SFC_GPU_KEEP_LOADER=1 leaves the system's libraries as they are (a trial of
-# this flow on a machine of ours).
+# this flow on a machine without a GPU).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 C=.gpu-carry
-[ -f "$C/node.xz" ] || { echo "$C is missing: run bench/gpu-carry.sh in the checkout the device tool sends, and carry $C" >&2; exit 2; }
+[ -f "$C/node.xz" ] || { echo "$C is missing: run bench/gpu-carry.sh in the checkout before it is sent, and send $C with it" >&2; exit 2; }
 export OUT=${OUT:-build}
 mkdir -p "$OUT"
 BIN=$(mktemp -d)

@@ -10,7 +10,7 @@
 // is reported as not run, with onnxruntime's reason, and the report is
 // rewritten after every row. Exit status: 1 where a provider ran and its
 // outputs differ, 2 where no GPU provider ran, else 0. `npm run bench:gpu`
-// (builds first); on the device machine, bench/gpu-device.sh runs it. Writes
+// (builds first); on a GPU machine without Node, bench/gpu-device.sh runs it. Writes
 // gpu.json to $OUT (else build/) as it goes.
 "use strict";
 const { spawnSync } = require("node:child_process");
