@@ -1,5 +1,5 @@
 /**
- * Instantiation traces: the issue's `models/beta6.sf` (SlowFast_4x16_R50 with
+ * Instantiation traces: a user's `models/beta6.sf` (SlowFast_4x16_R50 with
  * β = 1/6, which makes the Fast width βC = 32/3) is reported on the user's
  * line 3 in every format, with the chain into std/slowfast.sf and a fix
  * written where the user set β.
