@@ -160,6 +160,27 @@ export interface Ctx {
   readonly inLateral: Span | undefined;
 }
 
+/**
+ * The context a body is checked in from its start: a network's, or a block's
+ * on its own. Every context is this one or a copy of one (`{ ...ctx, ... }`),
+ * so all have the same fields in the same order (see `decided`).
+ */
+export function bodyContext(mode: Mode, reporter: Reporter, scope: ModuleScope, vars: Map<string, Value>, symbols: Map<string, SymbolInfo>): Ctx {
+  return {
+    mode,
+    reporter,
+    scope,
+    vars,
+    symbols,
+    assumptions: [],
+    decided: undefined,
+    path: [],
+    pathways: new Set(),
+    callSite: undefined,
+    inLateral: undefined,
+  };
+}
+
 /** An `if` a path decided, and its condition's value there; `before`: the one it decided before, a list shared by the paths. */
 export interface DecidedCondition {
   readonly stmt: Extract<A.Stmt, { kind: "if" }>;

@@ -41,7 +41,18 @@ import { axisName, type TensorType } from "../types";
 import { blockValueText, type Value } from "../values";
 import type { FactSink } from "../facts/types";
 import { applyOp, requireAll } from "./apply-op";
-import { Abandon, factsOf, Reporter, type BodyRun, type Continuation, type Ctx, type FormalInfo, type Signature, type SymbolInfo } from "./context";
+import {
+  Abandon,
+  bodyContext,
+  factsOf,
+  Reporter,
+  type BodyRun,
+  type Continuation,
+  type Ctx,
+  type FormalInfo,
+  type Signature,
+  type SymbolInfo,
+} from "./context";
 import { Evaluator } from "./expressions";
 import { instantiate } from "./instantiate";
 import * as M from "./messages";
@@ -130,19 +141,7 @@ export class Interpreter extends Evaluator {
 
   /** A network's context: its parameters are the symbols, the IR goes into `mode`'s builder. */
   networkContext(scope: ModuleScope, symbols: Map<string, SymbolInfo>, vars: Map<string, Value>, mode: Mode): Ctx {
-    return {
-      mode,
-      reporter: this.reporter,
-      scope,
-      vars,
-      symbols,
-      assumptions: [],
-      decided: undefined,
-      path: [],
-      pathways: new Set(),
-      callSite: undefined,
-      inLateral: undefined,
-    };
+    return bodyContext(mode, this.reporter, scope, vars, symbols);
   }
 
   /** A block value written for `slot` (a default, an alias's argument, a setting): poison after a reported error. */

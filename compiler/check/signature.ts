@@ -12,7 +12,7 @@ import type { Span } from "../span";
 import type { Value } from "../values";
 import { axisName, type TensorType } from "../types";
 import { requireIntegral } from "./apply-op";
-import { Abandon, type Ctx, type FormalInfo, type Reporter, type Requirement, type Signature, type SymbolInfo } from "./context";
+import { Abandon, bodyContext, type Ctx, type FormalInfo, type Reporter, type Requirement, type Signature, type SymbolInfo } from "./context";
 import type { BlockSlot } from "./block-values";
 import { dimExprSpan, type Interpreter } from "./interpreter";
 import * as M from "./messages";
@@ -43,19 +43,7 @@ function genericContext(entry: BlockEntry, formals: readonly FormalInfo[], dimVa
     vars.set(v, { kind: "dim", poly: Poly.symbol(v), span });
   }
   const mode = new GenericMode();
-  const ctx: Ctx = {
-    mode,
-    reporter,
-    scope: entry.module,
-    vars,
-    symbols,
-    assumptions: [],
-    decided: undefined,
-    path: [],
-    pathways: new Set(),
-    callSite: undefined,
-    inLateral: undefined,
-  };
+  const ctx = bodyContext(mode, reporter, entry.module, vars, symbols);
   return { ctx, mode };
 }
 
