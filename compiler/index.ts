@@ -53,6 +53,9 @@ export type { SourceFacts, FileFacts, Occurrence, NameKind, TypeFact } from "./f
 
 export { parseValue } from "./settings";
 
+// Diagnostics as text, in each format the CLI prints (`--format human|json|sarif|github`).
+export { renderDiagnostics, OUTPUT_FORMATS, type OutputFormat, type RenderOptions, type ToolNotification } from "./render/index";
+
 /** The pseudo-file that command-line settings are reported in. */
 export const COMMAND_LINE = "<command line>";
 
@@ -545,4 +548,4 @@ export { dimName, dimNameValue, evaluateDimName } from "./dynamic/dim-names";
 
 // The Node host (reads files and the standard library from disk) for callers
 // that have a file system; compile() and check() themselves never touch it.
-export { nodeHost, loadStdlib, readCheckpointFile } from "./host/node";
+export { nodeHost, loadStdlib, readCheckpointFile, fileUri } from "./host/node";
