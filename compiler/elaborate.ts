@@ -38,6 +38,7 @@ export interface ParamOverride {
   readonly span: Span;
 }
 
+/** A network parameter as elaborated: its value and where it is declared. */
 export interface NetworkParam {
   readonly name: string;
   readonly value: Rational | string | boolean | BlockParamValue | undefined;
@@ -46,6 +47,7 @@ export interface NetworkParam {
   readonly origin?: ParamOrigin;
 }
 
+/** Where a parameter's value was written, for diagnostics that trace a problem back to it. */
 export interface ParamOrigin {
   /** As written in the declaration (`beta` or `β`). */
   readonly text: string;

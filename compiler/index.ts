@@ -46,10 +46,26 @@ import { chooseNaming, defaultNames, mapImportHint as mapImportHintFor } from ".
 import type { Checkpoint } from "./weights/tensor";
 import { thousands } from "./thousands";
 
-export type { Diagnostic } from "./diagnostics/diagnostic";
+// Every type the functions below take or return, so that no caller imports from dist/.
+export type { Diagnostic, LabelledSpan, ParameterFix, Severity } from "./diagnostics/diagnostic";
+export type { DiagnosticCode } from "./diagnostics/catalogue";
+export type { Span } from "./span";
 export type { SourceHost } from "./program";
-export type { IRGraph } from "./ir";
-export type { SourceFacts, FileFacts, Occurrence, NameKind, TypeFact } from "./facts/facts";
+export type { Limits } from "./limits";
+export type { IRBound, IRGraph, IRNode, IROp, IROutsideStages, IRStage, IRValue, IRWeight, Triple, WeightDerivation, WeightInit } from "./ir";
+export type { NetworkParam, ParamOrigin } from "./elaborate";
+export type { ResizeMode } from "./ops/resample";
+export type { Poly } from "./dims/poly";
+export type { Rational } from "./dims/rational";
+export type { BlockParamValue } from "./values";
+export type { LayoutMode } from "./emit/layout";
+export type { ByteSink, SerialisedModel } from "./emit/onnx";
+export type { PassReport } from "./passes/index";
+export type { FoldedBatchNorm } from "./passes/fold-batchnorm";
+export type { DynamicPlan, ParameterRead } from "./dynamic/plan";
+export type { NameMap } from "./weights/names";
+export type { ByteSource, Checkpoint, CheckpointFormat, LoadedTensor, TensorDType } from "./weights/tensor";
+export type { SourceFacts, FileFacts, Occurrence, NameKind, TypeFact, FactRole } from "./facts/facts";
 
 export { parseValue } from "./settings";
 
@@ -59,11 +75,13 @@ export { renderDiagnostics, OUTPUT_FORMATS, type OutputFormat, type RenderOption
 /** The pseudo-file that command-line settings are reported in. */
 export const COMMAND_LINE = "<command line>";
 
+/** A network parameter set from outside the source, as `--set NAME=VALUE` does. */
 export interface Setting {
   /** NAME=VALUE as written, e.g. "alpha=4" or "β=1/8". */
   readonly text: string;
 }
 
+/** What `check` checks: files read through `host`, with settings and limits. */
 export interface CheckOptions {
   readonly files: readonly string[];
   readonly host: SourceHost;
@@ -75,6 +93,7 @@ export interface CheckOptions {
   readonly facts?: boolean;
 }
 
+/** A network `check` elaborated: its parameters' values and its graph (undefined when it failed). */
 export interface NetworkReport {
   readonly name: string;
   readonly file: string;
@@ -82,6 +101,7 @@ export interface NetworkReport {
   readonly graph: IRGraph | undefined;
 }
 
+/** What `check` found: `ok` when no diagnostic is an error; the diagnostics sorted by file and position. */
 export interface CheckResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Every source read, the command line included, for rendering excerpts. */
@@ -262,6 +282,7 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
+/** What `compile` compiles: one network of one file, and how to emit it (the options of `sfc compile`). */
 export interface CompileOptions {
   readonly file: string;
   readonly host: SourceHost;
@@ -318,7 +339,7 @@ export interface CompileResult extends Elaborated {
 }
 
 /** Resolves the network to compile: by name among the file's own and imported networks. */
-export function findNetwork(scope: ModuleScope | undefined, name: string | undefined): { entry?: BlockEntry; problem?: string; help?: string } {
+function findNetwork(scope: ModuleScope | undefined, name: string | undefined): { entry?: BlockEntry; problem?: string; help?: string } {
   if (!scope) return { problem: "the file could not be read" };
   const networks = [...scope.blocks.values()].filter((b) => b.decl.kind === "network");
   if (name === undefined) {
@@ -341,6 +362,7 @@ export function findNetwork(scope: ModuleScope | undefined, name: string | undef
   };
 }
 
+/** One network elaborated: what `check` reports for it, and its graph before the inference passes. */
 export interface Elaborated extends CheckResult {
   readonly graph: IRGraph | undefined;
   /** Weight-name maps visible to the network: the compiled file's, then the network's module's. */
@@ -355,6 +377,10 @@ function nameMapsFor(session: Session, file: string, entry: BlockEntry | undefin
   return maps;
 }
 
+/**
+ * Checks a file and elaborates one network, as `compile` does, without
+ * emitting a model: what `sfc info` and `sfc graph` report from.
+ */
 export function elaborateOnly(options: Omit<CompileOptions, "seed" | "opset" | "checkpoint">): Elaborated {
   return elaborateInSession(options).result;
 }
@@ -378,6 +404,11 @@ function elaborateInSession(options: Omit<CompileOptions, "seed" | "opset" | "ch
   };
 }
 
+/**
+ * Checks a file and compiles one network to ONNX. The model is in the
+ * result (`model`, `serialised`) when `ok`; every problem found is a
+ * diagnostic, not an exception.
+ */
 export function compile(options: CompileOptions): CompileResult {
   const { session, result: checked, entry } = elaborateInSession(options);
   const opset = options.opset ?? DEFAULT_OPSET;
@@ -542,7 +573,18 @@ function dynamicPlanFor(
 }
 
 // Dynamic shapes: the requirements metadata's form, and which axes vary (for serving configurations).
-export { dynamicAxes, checkInputs, type InputProblem, type InputShapes, type ShapeRequirements } from "./dynamic/requirements";
+export {
+  dynamicAxes,
+  checkInputs,
+  type AxisRef,
+  type Constraint,
+  type DimEntry,
+  type DimensionEvaluator,
+  type InputProblem,
+  type InputShapes,
+  type ParameterSource,
+  type ShapeRequirements,
+} from "./dynamic/requirements";
 export { readRequirements, type RequirementsReading } from "./dynamic/read-requirements";
 export { dimName, dimNameValue, evaluateDimName } from "./dynamic/dim-names";
 

@@ -10,6 +10,7 @@ import type { Poly } from "./dims/poly";
 import type { LabelledSpan } from "./diagnostics/diagnostic";
 import type { Span } from "./span";
 
+/** Sizes in time, height and width: a kernel, stride or padding. */
 export type Triple = readonly [number, number, number];
 
 /** How a weight is filled when no checkpoint provides it (PySlowFast's scheme). */
@@ -18,6 +19,7 @@ export type WeightInit =
   | { readonly kind: "normal"; readonly std: number }
   | { readonly kind: "constant"; readonly value: number };
 
+/** A weight of a node: its name (as a checkpoint is matched against), shape and how it is initialised without one. */
 export interface IRWeight {
   /** Stable name derived from the source, e.g. "s2.slow.res0.branch2.a.weight". */
   readonly name: string;
@@ -62,6 +64,7 @@ export type IROp = IROpOf<OpName>;
 
 export type IROpKind = IROp["kind"];
 
+/** One operation of the graph: what it reads and writes (value names), its weights, and the source it came from. */
 export interface IRNode {
   /** Unique, derived from the source: "s2.slow.res0.branch2.a". */
   readonly name: string;
@@ -80,6 +83,7 @@ export interface IRNode {
   readonly calls?: readonly LabelledSpan[];
 }
 
+/** A tensor of the graph: its name and concrete shape (batch left out). */
 export interface IRValue {
   readonly name: string;
   /** Shape without the batch dimension. */
@@ -92,6 +96,7 @@ export interface IRValue {
   readonly dims?: readonly Poly[];
 }
 
+/** One elaborated network: its values and nodes with concrete shapes, and where each came from in the source. */
 export interface IRGraph {
   readonly name: string;
   readonly inputs: readonly IRValue[];

@@ -7,6 +7,7 @@
 import type { DiagnosticCode } from "./diagnostics/catalogue";
 import { thousands } from "./thousands";
 
+/** Resource limits (`--limit NAME=N`): past one, a diagnostic says which and how to raise it. */
 export interface Limits {
   /** Bracket, unary-minus and expression nesting; deeper input could exhaust the stack. */
   readonly nesting: number;

@@ -13,6 +13,11 @@ import type { DiagnosticCode } from "./diagnostics/catalogue";
 import { DEFAULT_LIMITS, type Limits } from "./limits";
 import { withoutByteOrderMark } from "./source-lines";
 
+/**
+ * Where the compiler gets its sources: user files by path and the standard
+ * library by module name. The compiler reads nothing else; `nodeHost()`
+ * reads from disk, a map of texts serves as well.
+ */
 export interface SourceHost {
   /** The text of a user file, or undefined when there is none. */
   readFile(filePath: string): string | undefined;

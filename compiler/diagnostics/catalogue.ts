@@ -345,4 +345,5 @@ export const CATALOGUE = {
   },
 } as const satisfies Record<string, CatalogueEntry>;
 
+/** A diagnostic's stable code, "SF0301"; docs/diagnostics.md explains each. */
 export type DiagnosticCode = keyof typeof CATALOGUE;

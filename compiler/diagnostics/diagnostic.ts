@@ -7,8 +7,10 @@
 import type { Span } from "../span";
 import { CATALOGUE, type DiagnosticCode } from "./catalogue";
 
+/** An error fails the check or compile; a warning does not. */
 export type Severity = "error" | "warning";
 
+/** A place in a source, with what the diagnostic says about it there. */
 export interface LabelledSpan {
   readonly span: Span;
   readonly label: string;
@@ -25,6 +27,11 @@ export interface ParameterFix {
   readonly values: readonly string[];
 }
 
+/**
+ * One problem found: its stable code (docs/diagnostics.md), where it is
+ * (`primary`), the places that explain it (`related`, `chain`), and the
+ * forms and fix that say why and what to change.
+ */
 export interface Diagnostic {
   readonly code: DiagnosticCode;
   readonly severity: Severity;

@@ -24,6 +24,7 @@ import {
 /** The most terms a long division's quotient may have before it is given up (see longDivide). */
 const QUOTIENT_TERMS_SHOWN = 256;
 
+/** A dimension as a polynomial in the network's symbols, with floors and ceilings of quotients (`ceil(S/32)`). */
 export class Poly {
   private cachedKey: string | undefined;
   private cachedSymbols: readonly string[] | undefined;

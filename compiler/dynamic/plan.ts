@@ -24,6 +24,7 @@ export interface ParameterRead {
   readonly offset: number;
 }
 
+/** A `dynamic` compile's symbolic shapes, where each parameter is read, and the model's `requirements`. */
 export interface DynamicPlan {
   readonly names: readonly string[];
   /** Every IR value's shape (batch excluded) in the dynamic parameters alone. */

@@ -16,6 +16,7 @@ import { namesIn, REQUIREMENTS_FORMAT, type AxisRef, type Constraint, type Shape
 export type RequirementsReading =
   { readonly ok: true; readonly requirements: ShapeRequirements } | { readonly ok: false; readonly foreign: boolean; readonly problem: string };
 
+/** Reads a model's `requirements` metadata text, checking every field and reference before it can be trusted. */
 export function readRequirements(text: string): RequirementsReading {
   let parsed: unknown;
   try {

@@ -29,8 +29,10 @@ import { graphOutputs, type IRGraph } from "../ir";
 
 export const REQUIREMENTS_FORMAT = "sfc-requirements/1";
 
+/** One dimension of a requirements shape: a number, or a dimension name (`"N"`, `"8*T"`). */
 export type DimEntry = number | string;
 
+/** An axis of one input. */
 export interface AxisRef {
   readonly input: string;
   /** Counting the batch as axis 0, as ONNX does. */
@@ -39,6 +41,7 @@ export interface AxisRef {
   readonly name?: string;
 }
 
+/** Where a dynamic parameter is read: its input axis has size scale·P + offset. */
 export interface ParameterSource extends AxisRef {
   readonly scale: number;
   readonly offset: number;
@@ -47,6 +50,7 @@ export interface ParameterSource extends AxisRef {
   readonly compiled: number;
 }
 
+/** What the input sizes must satisfy, one rule each (docs/deploy.md, "The `requirements` metadata"). */
 export type Constraint =
   | ({ readonly kind: "multiple"; readonly of: number; readonly offset: number; readonly text: string } & AxisRef)
   | ({ readonly kind: "equal"; readonly to: AxisRef; readonly text: string } & AxisRef)
@@ -55,6 +59,7 @@ export type Constraint =
   | { readonly kind: "divides"; readonly divisor: string; readonly dividend: string; readonly text: string }
   | { readonly kind: "same"; readonly lhs: string; readonly rhs: string; readonly text: string };
 
+/** A model's `requirements` metadata (docs/deploy.md): its input and output shapes and what their sizes must satisfy. */
 export interface ShapeRequirements {
   readonly format: typeof REQUIREMENTS_FORMAT;
   readonly dynamic: readonly string[];
@@ -83,7 +88,7 @@ function quantity(ref: AxisRef, size: number): string {
 }
 
 /** A dimension name's exact value, whole or not (dim-names.ts's dimNameValue); undefined when it cannot be read. */
-type Evaluate = (expr: string, env: (name: string) => number | undefined) => number | undefined;
+export type DimensionEvaluator = (expr: string, env: (name: string) => number | undefined) => number | undefined;
 
 /** Each input's shape (batch first) by input name, as a request gives them. */
 export type InputShapes = Readonly<Record<string, readonly number[]>>;
@@ -109,7 +114,7 @@ function parametersOf(req: ShapeRequirements, shapes: InputShapes): (name: strin
 export const namesIn = (expr: string): string[] => (expr.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).filter((n) => n !== "floor" && n !== "ceil");
 
 /** What is wrong with the request by one constraint (a sentence without the nearest sizes), or undefined. */
-function failure(c: Constraint, shapes: InputShapes, env: (name: string) => number | undefined, evaluate: Evaluate): string | undefined {
+function failure(c: Constraint, shapes: InputShapes, env: (name: string) => number | undefined, evaluate: DimensionEvaluator): string | undefined {
   const size = "input" in c ? sizeAt(shapes, c) : undefined;
   if ("input" in c && size === undefined) return undefined;
   switch (c.kind) {
@@ -189,7 +194,7 @@ const SEARCH = 4096;
  * and above the given one at which every constraint about those axes holds,
  * the other inputs' sizes as given.
  */
-function nearestValid(req: ShapeRequirements, shapes: InputShapes, ref: AxisRef, evaluate: Evaluate): number[] {
+function nearestValid(req: ShapeRequirements, shapes: InputShapes, ref: AxisRef, evaluate: DimensionEvaluator): number[] {
   const tied = tiedAxes(req, ref);
   const isTied = (r: AxisRef): boolean => tied.some((t) => sameAxis(t, r));
   const about = req.constraints.filter((c) => {
@@ -251,7 +256,7 @@ function layoutProblems(req: ShapeRequirements, shapes: InputShapes): InputProbl
  * holds there, the other sizes as given); empty when the request is valid.
  * Every input of the model must be given.
  */
-export function checkInputs(req: ShapeRequirements, shapes: InputShapes, evaluate: Evaluate): InputProblem[] {
+export function checkInputs(req: ShapeRequirements, shapes: InputShapes, evaluate: DimensionEvaluator): InputProblem[] {
   const layout = layoutProblems(req, shapes);
   if (layout.length > 0) return layout;
   const problems: InputProblem[] = [];

@@ -14,6 +14,7 @@ import type { TypeFact, TypeFactRecorder } from "./types";
 export type { Occurrence, NameKind } from "./names";
 export type { TypeFact, FactRole } from "./types";
 
+/** One module's facts: every name in it and the type of each value, for editors and other tools. */
 export interface FileFacts {
   readonly module: Module;
   readonly scope: ModuleScope | undefined;
@@ -23,6 +24,7 @@ export interface FileFacts {
   readonly types: readonly TypeFact[];
 }
 
+/** What the checker learnt, when `check` is asked for it with `facts: true`. */
 export interface SourceFacts {
   /** By module path ("models/a.sf", "std/lateral.sf"). */
   readonly files: ReadonlyMap<string, FileFacts>;

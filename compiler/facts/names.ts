@@ -12,9 +12,11 @@ import type { Program } from "../program";
 import type { BlockEntry, ModuleScope } from "../scope";
 import type { Span } from "../span";
 
+/** What a name names. */
 export type NameKind =
   "block" | "network" | "parameter" | "formal" | "dimension" | "local" | "pathway" | "stage" | "names" | "module" | "op" | "argument" | "choice";
 
+/** A name where it is written, with where it is declared. */
 export interface Occurrence {
   readonly span: Span;
   readonly name: string;

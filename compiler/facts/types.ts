@@ -16,6 +16,7 @@ import { blockValueText, type Value } from "../values";
 /** What the span is: a name bound or read, a formal of a block, or a call's result. */
 export type FactRole = "value" | "binding" | "formal" | "call";
 
+/** The type the checker proved for a span: symbolic (for every value of the symbols) and at the elaborated values. */
 export interface TypeFact {
   readonly span: Span;
   readonly role: FactRole;

@@ -9,6 +9,7 @@ import { videoType, type TensorType } from "../types";
 import { noFlops, requireVideo } from "./common";
 import { defineOp, type FloatValues, type OnnxAttribute, type OnnxLowering, type OnnxWriter, type OpArgs, type OpRecord, type RuleContext } from "./record";
 
+/** How `resize` and `upsample` interpolate. */
 export type ResizeMode = "nearest" | "linear";
 
 /**

@@ -14,6 +14,7 @@ import type { IRGraph, IRNode, IRWeight } from "../ir";
 import { consumersOf, pinnedValues, rebuild } from "./rewrite";
 import { scaleRows } from "./scale-rows";
 
+/** A batch norm folded into the conv before it. */
 export interface FoldedBatchNorm {
   /** The conv the BN went into, and the BN node that went. */
   readonly conv: string;

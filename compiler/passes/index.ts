@@ -18,6 +18,7 @@ export interface PassOptions {
   readonly keepBn?: boolean;
 }
 
+/** What the inference passes did (docs/deploy.md): the metadata's `graph_passes` counts them. */
 export interface PassReport {
   readonly foldedBatchNorms: readonly FoldedBatchNorm[];
   /** Batch norms left as nodes: asked for, or not after a conv that only they read. */

@@ -5,8 +5,10 @@ import { renderHuman } from "./human";
 import { renderJson } from "./json";
 import { renderSarif } from "./sarif";
 
+/** The formats of `--format`: human text, LSP-shaped JSON, SARIF 2.1.0, GitHub workflow commands. */
 export type OutputFormat = "human" | "json" | "sarif" | "github";
 
+/** Every OutputFormat, in the order the CLI lists them. */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ["human", "json", "sarif", "github"];
 
 /**
@@ -21,6 +23,7 @@ export interface ToolNotification {
   readonly file?: string;
 }
 
+/** How renderDiagnostics writes: colour, the tool's version for SARIF, and file URIs. */
 export interface RenderOptions {
   /** ANSI colour in the human format; decided by the caller (a TTY, NO_COLOR), never by this module. */
   readonly color?: boolean;

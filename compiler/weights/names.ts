@@ -19,6 +19,7 @@ interface CompiledRule {
 const TEMPLATE_USE = /\{([A-Za-z_]\w*)(?:\.\.)?([+-]\d+)?\}/g;
 const WHOLE_NUMBER = /^\d+$/;
 
+/** A `names` declaration's rules: turns a checkpoint's tensor names into sfc's and back. */
 export class NameMap {
   private readonly rules: CompiledRule[];
 

@@ -5,6 +5,7 @@
  */
 import { elementCount } from "../shapes";
 
+/** A checkpoint tensor's element type. */
 export type TensorDType = "float32" | "float64" | "float16" | "bfloat16" | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool";
 
 /** Random access to a file's bytes: an in-memory buffer, or a file read piece by piece. */
@@ -35,6 +36,7 @@ export type CheckpointFormat = "safetensors" | "pyth" | "caffe2";
  */
 export const MAX_TENSOR_BYTES = 2 ** 31;
 
+/** One tensor of a checkpoint; its bytes are read from the file when `data` is first read. */
 export interface LoadedTensor {
   name: string;
   dtype: TensorDType;
@@ -52,6 +54,7 @@ export interface LoadedTensor {
   origin?: string;
 }
 
+/** A checkpoint's tensors by name, for `compile`'s `checkpoint.tensors`: `readCheckpointFile` gives one. */
 export interface Checkpoint {
   tensors: Map<string, LoadedTensor>;
   format: CheckpointFormat;
