@@ -87,7 +87,7 @@ export interface CheckOptions {
   readonly host: SourceHost;
   /** Parameter overrides (--set), applied to every network that has the parameter. */
   readonly settings?: readonly Setting[];
-  /** Resource limits raised or lowered from compiler/limits.ts's defaults (--limit). */
+  /** Resource limits raised or lowered from compiler/limits.ts's defaults (--limit); a value that is not a positive integer is a RangeError. */
   readonly limits?: Partial<Limits>;
   /** Keep what the checker learnt (names, types of spans, graphs) for tools, in `facts`. */
   readonly facts?: boolean;
@@ -203,6 +203,8 @@ function elaborate(session: Session, entry: BlockEntry, overrides: readonly Para
 /**
  * Checks every block of the given files (and what they import) symbolically,
  * and elaborates every network they declare with its defaults and the settings.
+ * Problems in the sources or settings are diagnostics; a limit that is not a
+ * positive integer is a RangeError, and what the host throws is passed on.
  */
 export function check(options: CheckOptions): CheckResult {
   const diagnostics: Diagnostic[] = [];
@@ -289,7 +291,9 @@ export interface CompileOptions {
   /** Which network; may be left out when the file declares exactly one. */
   readonly network?: string;
   readonly settings?: readonly Setting[];
+  /** As in CheckOptions: a value that is not a positive integer is a RangeError. */
   readonly limits?: Partial<Limits>;
+  /** Seeds the weights no checkpoint gives: a safe integer, else a RangeError is thrown (default 0). */
   readonly seed?: number;
   readonly opset?: number;
   /** A checkpoint to take the weights from, and how its names map onto sfc's. */
@@ -406,10 +410,14 @@ function elaborateInSession(options: Omit<CompileOptions, "seed" | "opset" | "ch
 
 /**
  * Checks a file and compiles one network to ONNX. The model is in the
- * result (`model`, `serialised`) when `ok`; every problem found is a
- * diagnostic, not an exception.
+ * result (`model`, `serialised`) when `ok`; every problem found in the
+ * sources, settings, opset or checkpoint is a diagnostic, not an exception.
+ * Thrown: a RangeError for a seed or limit that is not an integer (see the options),
+ * and whatever the host or the checkpoint's reads throw.
  */
 export function compile(options: CompileOptions): CompileResult {
+  // Refused before any work, not when the model is first written.
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new RangeError(`seed must be a safe integer, given ${options.seed}`);
   const { session, result: checked, entry } = elaborateInSession(options);
   const opset = options.opset ?? DEFAULT_OPSET;
   if (!checked.ok || !checked.graph) return { ...checked, model: undefined, serialised: undefined };

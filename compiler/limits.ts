@@ -113,7 +113,21 @@ export function parseLimit(text: string): { name: LimitName; value: number } | s
   return { name, value };
 }
 
+/**
+ * The defaults with `overrides` in place. A value that is no count (not a
+ * positive safe integer, 0 threads aside) or an unknown name is a caller's
+ * mistake, thrown as a RangeError rather than taken: NaN would turn a limit
+ * off, and a negative one fail every input. The most a limit may be raised
+ * to is --limit's rule; a library caller may go past it, at its own risk.
+ */
 export function withLimits(overrides: Partial<Limits> | undefined): Limits {
+  for (const [name, value] of Object.entries(overrides ?? {})) {
+    if (value === undefined) continue;
+    if (!Object.hasOwn(LIMIT_INFO, name)) throw new RangeError(`no limit ${JSON.stringify(name)}; the limits are ${Object.keys(LIMIT_INFO).join(", ")}`);
+    const least = name === "threads" ? 0 : 1;
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < least)
+      throw new RangeError(`limits.${name} takes ${least === 0 ? "a whole number" : "a positive integer"} below 2^53, given ${String(value)}`);
+  }
   return { ...DEFAULT_LIMITS, ...overrides };
 }
 

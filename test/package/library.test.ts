@@ -6,8 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { check, fileUri, OUTPUT_FORMATS, renderDiagnostics, type OutputFormat } from "../../compiler/index";
-import { nodeHost } from "../../compiler/index";
+import { check, compile, fileUri, loadStdlib, nodeHost, OUTPUT_FORMATS, renderDiagnostics, type OutputFormat, type SourceHost } from "../../compiler/index";
 import { sfc } from "../support/cli";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-library-"));
@@ -28,5 +27,26 @@ describe("rendering diagnostics", () => {
       // People read the human format on stderr; machines read the others on stdout.
       expect(format === "human" ? cli.err : cli.out).toBe(text);
     }
+  });
+});
+
+const stdlib = loadStdlib();
+const TINY = fs.readFileSync(path.join(__dirname, "../../examples/slowfast_tiny.sf"), "utf8");
+const host: SourceHost = { readFile: (file) => (file === "tiny.sf" ? TINY : undefined), stdlib };
+
+describe("options a caller gets wrong", () => {
+  it("a seed that is not a safe integer is a RangeError from compile, not from reading the model later", () => {
+    for (const seed of [1.5, NaN, 2 ** 53])
+      expect(() => compile({ file: "tiny.sf", host, seed })).toThrow(new RangeError(`seed must be a safe integer, given ${seed}`));
+    expect(compile({ file: "tiny.sf", host, seed: -3 }).model!.byteLength).toBeGreaterThan(1000);
+  });
+
+  it("a limit that is no count is a RangeError: NaN would turn it off, a negative one fail every input", () => {
+    expect(() => check({ files: ["tiny.sf"], host, limits: { nodes: NaN } })).toThrow(/limits\.nodes takes a positive integer below 2\^53, given NaN/);
+    expect(() => check({ files: ["tiny.sf"], host, limits: { frames: -1 } })).toThrow(RangeError);
+    expect(() => compile({ file: "tiny.sf", host, limits: { nesting: 2.5 } })).toThrow(/limits\.nesting takes a positive integer/);
+    expect(() => check({ files: ["tiny.sf"], host, limits: { Nodes: 5 } as object })).toThrow(/no limit "Nodes"/);
+    // 0 threads is the default: the machine's cores.
+    expect(check({ files: ["tiny.sf"], host, limits: { threads: 0, nodes: 10 } }).diagnostics.map((d) => d.code)).toContain("SF0604");
   });
 });
