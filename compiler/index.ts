@@ -431,7 +431,7 @@ export function compile(options: CompileOptions): CompileResult {
     model: undefined,
     serialised: undefined,
   });
-  if (opset < MIN_OPSET || opset > MAX_OPSET) {
+  if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     extra.push(
       makeDiagnostic("SF0501", session.commandLine.span(`--opset ${opset}`), {
         message: `opset ${opset} is not supported`,

@@ -35,6 +35,17 @@ const TINY = fs.readFileSync(path.join(__dirname, "../../examples/slowfast_tiny.
 const host: SourceHost = { readFile: (file) => (file === "tiny.sf" ? TINY : undefined), stdlib };
 
 describe("options a caller gets wrong", () => {
+  it("an opset that is not a whole number is one SF0501 at the command line, as an unsupported one is", () => {
+    for (const opset of [17.5, NaN, 3]) {
+      const result = compile({ file: "tiny.sf", host, opset });
+      expect(result.ok).toBe(false);
+      expect(result.model).toBeUndefined();
+      expect(result.diagnostics.map((d) => `${d.code} ${d.primary.span.file}: ${d.message}`)).toEqual([
+        `SF0501 <command line>: opset ${opset} is not supported`,
+      ]);
+    }
+  });
+
   it("a seed that is not a safe integer is a RangeError from compile, not from reading the model later", () => {
     for (const seed of [1.5, NaN, 2 ** 53])
       expect(() => compile({ file: "tiny.sf", host, seed })).toThrow(new RangeError(`seed must be a safe integer, given ${seed}`));
