@@ -65,6 +65,9 @@ export type { FoldedBatchNorm } from "./passes/fold-batchnorm";
 export type { DynamicPlan, ParameterRead } from "./dynamic/plan";
 export type { NameMap } from "./weights/names";
 export type { ByteSource, Checkpoint, CheckpointFormat, LoadedTensor, TensorDType } from "./weights/tensor";
+// A checkpoint from bytes in memory (any host), and what its readers throw.
+export { readCheckpoint } from "./weights/read";
+export { CheckpointError } from "./weights/tensor";
 export type { SourceFacts, FileFacts, Occurrence, NameKind, TypeFact, FactRole } from "./facts/facts";
 
 export { parseValue } from "./settings";

@@ -214,6 +214,12 @@ export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib(), opt
  * a time from the open file when the model is written; a Caffe2 pickle is read
  * whole. Anything but a readable regular file is refused before it is opened,
  * so a FIFO or a device never blocks or streams without end.
+ *
+ * Throws a CheckpointError for a file that cannot be read or is not a
+ * checkpoint sfc reads. A tensor found damaged only when the model is
+ * written throws one then, from the compile result's `model` or
+ * `serialised.writeTo`, with `file` set. The file stays open for those reads
+ * until the process exits.
  */
 export function readCheckpointFile(file: string): Checkpoint {
   let fd: number;

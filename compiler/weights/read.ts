@@ -11,8 +11,9 @@ const MAX_CAFFE2_BYTES = 2 ** 32;
  * the file name (PySlowFast's `.pyth` and `.pth` are both torch.save archives,
  * its model zoo's `.pkl` files are Caffe2 blobs, and renamed files are common).
  * Safetensors and torch.save tensors are read from the source only when used;
- * a Caffe2 pickle holds its arrays inline and is read whole. Errors carry
- * `fileName` in their message, when it is given.
+ * a Caffe2 pickle holds its arrays inline and is read whole. Throws a
+ * CheckpointError for bytes that are not a checkpoint sfc reads, with
+ * `fileName` in its message when it is given.
  */
 export function readCheckpoint(input: Uint8Array | ByteSource, fileName?: string): Checkpoint {
   const source = asByteSource(input);

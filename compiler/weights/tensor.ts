@@ -54,7 +54,7 @@ export interface LoadedTensor {
   origin?: string;
 }
 
-/** A checkpoint's tensors by name, for `compile`'s `checkpoint.tensors`: `readCheckpointFile` gives one. */
+/** A checkpoint's tensors by name, for `compile`'s `checkpoint.tensors`: `readCheckpointFile` or `readCheckpoint` gives one. */
 export interface Checkpoint {
   tensors: Map<string, LoadedTensor>;
   format: CheckpointFormat;

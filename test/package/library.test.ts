@@ -6,7 +6,20 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { check, compile, fileUri, loadStdlib, nodeHost, OUTPUT_FORMATS, renderDiagnostics, type OutputFormat, type SourceHost } from "../../compiler/index";
+import {
+  check,
+  CheckpointError,
+  compile,
+  fileUri,
+  loadStdlib,
+  nodeHost,
+  OUTPUT_FORMATS,
+  readCheckpoint,
+  readCheckpointFile,
+  renderDiagnostics,
+  type OutputFormat,
+  type SourceHost,
+} from "../../compiler/index";
 import { sfc } from "../support/cli";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-library-"));
@@ -59,5 +72,41 @@ describe("options a caller gets wrong", () => {
     expect(() => check({ files: ["tiny.sf"], host, limits: { Nodes: 5 } as object })).toThrow(/no limit "Nodes"/);
     // 0 threads is the default: the machine's cores.
     expect(check({ files: ["tiny.sf"], host, limits: { threads: 0, nodes: 10 } }).diagnostics.map((d) => d.code)).toContain("SF0604");
+  });
+});
+
+describe("a checkpoint", () => {
+  const fixture = path.join(__dirname, "../fixtures/slowfast_4x16_r50_w16/weights.safetensors");
+  const reference = { file: "std/slowfast.sf", network: "SlowFast_4x16_R50", settings: ["C=16", "classes=10", "S=48"].map((text) => ({ text })) };
+
+  it("read from a file or from bytes gives the same model, written whole or streamed into a sink", () => {
+    const fromFile = compile({
+      ...reference,
+      host: nodeHost(),
+      checkpoint: { tensors: readCheckpointFile(fixture), label: "w.safetensors", names: "pyslowfast" },
+    });
+    const fromBytes = compile({
+      ...reference,
+      host: nodeHost(),
+      checkpoint: { tensors: readCheckpoint(fs.readFileSync(fixture)), label: "w.safetensors", names: "pyslowfast" },
+    });
+    expect([fromFile.ok, fromBytes.ok]).toEqual([true, true]);
+    const pieces: Uint8Array[] = [];
+    fromBytes.serialised!.writeTo({ write: (bytes) => void pieces.push(bytes.slice()) });
+    expect(Buffer.concat(pieces).equals(Buffer.from(fromFile.model!))).toBe(true);
+  });
+
+  it("that cannot be read is a CheckpointError, which the package root exports", () => {
+    const cut = path.join(work, "cut.safetensors");
+    fs.writeFileSync(cut, fs.readFileSync(fixture).subarray(0, 5000));
+    for (const file of [cut, path.join(work, "none.safetensors"), work]) expect(() => readCheckpointFile(file)).toThrow(CheckpointError);
+    expect(() => readCheckpoint(new Uint8Array(8))).toThrow(CheckpointError);
+  });
+
+  it("whose names do not fit the network is a diagnostic in the result", () => {
+    const result = compile({ ...reference, host: nodeHost(), checkpoint: { tensors: readCheckpointFile(fixture), label: "w.safetensors" } });
+    expect(result.ok).toBe(false);
+    expect(result.model).toBeUndefined();
+    expect(result.diagnostics.map((d) => d.code)).toEqual(["SF0407"]);
   });
 });
