@@ -25,7 +25,7 @@ import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import { Interpreter } from "./check/interpreter";
 import { unknownSorts } from "./check/signature";
-import { loadProgram, stdlibBlocks, stdlibNameMaps, type Program, type SourceHost } from "./program";
+import { loadProgram, readEntry, stdlibBlocks, stdlibNameMaps, type Program, type SourceHost } from "./program";
 import { raiseHint, withLimits, type Limits } from "./limits";
 import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
 import type { Span } from "./span";
@@ -131,7 +131,7 @@ function open(files: readonly string[], host: SourceHost, settings: readonly Set
   const sources = new Map<string, string>();
   const commandLine = new CommandLine();
   for (const f of files) {
-    if (host.readFile(f) === undefined)
+    if (readEntry(host, f) === undefined)
       diagnostics.push(makeDiagnostic("SF0103", commandLine.span(f), { message: `cannot read ${f}`, label: host.whyUnreadable?.(f) ?? "no such file" }));
   }
   const program = loadProgram(files, host, diagnostics, limits);

@@ -19,7 +19,11 @@ import { withoutByteOrderMark } from "./source-lines";
  * reads from disk, a map of texts serves as well.
  */
 export interface SourceHost {
-  /** The text of a user file, or undefined when there is none. */
+  /**
+   * The text of a user file, or undefined when there is none. A file to
+   * check or compile named `std/NAME.sf` that this gives none for is read
+   * from `stdlib`.
+   */
   readFile(filePath: string): string | undefined;
   /** After readFile gave undefined: why, in words ("permission denied"); "no such file" when left out. */
   whyUnreadable?(filePath: string): string | undefined;
@@ -111,6 +115,19 @@ export function cleanTree(modulePath: string, text: string, limits: Pick<Limits,
     text.length,
   );
   return dropped.length === 0 ? ast : undefined;
+}
+
+/**
+ * A file given to check or compile. `std/NAME.sf` that the host has no file
+ * for, and no reason why not, is the standard library's module, whichever
+ * host reads it: `compile({ file: "std/slowfast.sf", ... })` works with a
+ * host of a few texts as with nodeHost (which reads a std/ folder on disk first).
+ */
+export function readEntry(host: SourceHost, file: string): string | undefined {
+  const text = host.readFile(file);
+  if (text !== undefined || host.whyUnreadable?.(file) !== undefined) return text;
+  const std = /^std\/(.+)\.sf$/.exec(file);
+  return std ? host.stdlib.get(std[1]!.replace(/\//g, ".")) : undefined;
 }
 
 export function loadProgram(entries: readonly string[], host: SourceHost, diagnostics: Diagnostic[], limits: Limits = DEFAULT_LIMITS): Program {
@@ -209,7 +226,7 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
   };
 
   for (const entry of entries) {
-    const text = host.readFile(entry);
+    const text = readEntry(host, entry);
     if (text !== undefined) load(entry, text);
   }
   reportCycles(modules, diagnostics);

@@ -47,6 +47,21 @@ const stdlib = loadStdlib();
 const TINY = fs.readFileSync(path.join(__dirname, "../../examples/slowfast_tiny.sf"), "utf8");
 const host: SourceHost = { readFile: (file) => (file === "tiny.sf" ? TINY : undefined), stdlib };
 
+describe("a host of its own", () => {
+  it("compiles std/NAME.sf from the host's stdlib, as nodeHost does, unless the host has such a file", () => {
+    const bare: SourceHost = { readFile: () => undefined, stdlib };
+    const viaNode = compile({ file: "std/slowfast.sf", host: nodeHost(), network: "SlowFast_4x16_R50" });
+    const viaBare = compile({ file: "std/slowfast.sf", host: bare, network: "SlowFast_4x16_R50" });
+    expect(viaBare.diagnostics).toEqual([]);
+    expect(Buffer.from(viaBare.model!).equals(Buffer.from(viaNode.model!))).toBe(true);
+    expect(check({ files: ["std/lateral.sf", "std/none.sf"], host: bare }).diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      "SF0103 cannot read std/none.sf",
+    ]);
+    const own: SourceHost = { readFile: (file) => (file === "std/slowfast.sf" ? TINY : undefined), stdlib };
+    expect(compile({ file: "std/slowfast.sf", host: own }).graph!.name).toBe("SlowFastTiny");
+  });
+});
+
 describe("options a caller gets wrong", () => {
   it("an opset that is not a whole number is one SF0501 at the command line, as an unsupported one is", () => {
     for (const opset of [17.5, NaN, 3]) {
@@ -87,7 +102,7 @@ describe("a checkpoint", () => {
     });
     const fromBytes = compile({
       ...reference,
-      host: nodeHost(),
+      host: { readFile: () => undefined, stdlib },
       checkpoint: { tensors: readCheckpoint(fs.readFileSync(fixture)), label: "w.safetensors", names: "pyslowfast" },
     });
     expect([fromFile.ok, fromBytes.ok]).toEqual([true, true]);
