@@ -4,7 +4,6 @@
  * over them.
  */
 import { byKey } from "./group";
-import { AstBuilder } from "./ast-builder";
 import { canonicalName } from "./greek";
 import { parseSettings } from "./settings";
 import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic";
@@ -28,7 +27,6 @@ import { unknownSorts } from "./check/signature";
 import { loadProgram, readEntry, stdlibBlocks, stdlibNameMaps, type Program, type SourceHost } from "./program";
 import { raiseHint, withLimits, type Limits } from "./limits";
 import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
-import type { Span } from "./span";
 import { fixedRequirements } from "./dynamic/requirements";
 import { planFor, type DynamicPlan } from "./dynamic/plan";
 import { prepareDynamic } from "./dynamic/prepare";
@@ -45,6 +43,7 @@ import { NameMap } from "./weights/names";
 import { chooseNaming, defaultNames, mapImportHint as mapImportHintFor } from "./weights/naming";
 import type { Checkpoint } from "./weights/tensor";
 import { thousands } from "./thousands";
+import { CommandLine } from "./command-line";
 
 // Every type the functions below take or return, so that no caller imports from dist/.
 export type { Diagnostic, LabelledSpan, ParameterFix, Severity } from "./diagnostics/diagnostic";
@@ -75,8 +74,7 @@ export { parseValue } from "./settings";
 // Diagnostics as text, in each format the CLI prints (`--format human|json|sarif|github`).
 export { renderDiagnostics, OUTPUT_FORMATS, type OutputFormat, type RenderOptions, type ToolNotification } from "./render/index";
 
-/** The pseudo-file that command-line settings are reported in. */
-export const COMMAND_LINE = "<command line>";
+export { COMMAND_LINE } from "./command-line";
 
 /** A network parameter set from outside the source, as `--set NAME=VALUE` does. */
 export interface Setting {
@@ -150,32 +148,6 @@ function open(files: readonly string[], host: SourceHost, settings: readonly Set
     recorder,
     limits,
   };
-}
-
-/**
- * The command line as a pseudo-file: settings and options are appended as
- * they come up, so that a diagnostic can point at one as at source.
- */
-class CommandLine {
-  private text = "";
-  private multiline = false;
-
-  span(part: string): Span {
-    const start = this.text === "" ? 0 : this.text.length + 1;
-    this.text = this.text === "" ? part : `${this.text} ${part}`;
-    // One line (the usual case): the position is the offset, without re-reading
-    // the whole line per part, which made 20,000 --set options quadratic.
-    if (!this.multiline && !part.includes("\n"))
-      return { file: COMMAND_LINE, start, end: start + part.length, line: 1, column: start + 1, endLine: 1, endColumn: start + part.length + 1 };
-    this.multiline = true;
-    return AstBuilder.forText(COMMAND_LINE, this.text).spanAt(start, start + part.length);
-  }
-
-  /** Adds it to `sources` when anything was pointed at. */
-  addTo(sources: Map<string, string>): Map<string, string> {
-    if (this.text !== "") sources.set(COMMAND_LINE, this.text);
-    return sources;
-  }
 }
 
 function entryNetworks(session: Session): BlockEntry[] {
