@@ -1,7 +1,8 @@
 /**
- * The library API. `check` and `compile` take sources through a SourceHost
- * and never touch the file system or the process; the CLI is a thin shell
- * over them.
+ * The library API. `check` and `compile` read sources only through a
+ * SourceHost and never write files, print or exit (compile reads this
+ * package's package.json for the producer, unless given one); the CLI is a
+ * thin shell over them.
  */
 import { byKey } from "./group";
 import { canonicalName } from "./greek";
