@@ -4,6 +4,10 @@
  * package's package.json for the producer, unless given one); the CLI is a
  * thin shell over them.
  */
+// onnx-proto's typings, which the graph's types reach, name protobufjs's global `Long` without
+// saying where it comes from: a caller whose tsconfig lists its `types`, or whose package manager
+// does not hoist @types/long, would see "Cannot find name 'Long'". This says it, in the .d.ts too.
+/// <reference types="long" preserve="true" />
 import { byKey } from "./group";
 import { canonicalName } from "./greek";
 import { parseSettings } from "./settings";

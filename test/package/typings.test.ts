@@ -87,4 +87,12 @@ describe("the package root's typings", () => {
     }
     expect(Object.fromEntries(found)).toEqual({});
   });
+
+  it("name protobufjs's Long for onnx-proto's typings, whatever types the caller's tsconfig lists", () => {
+    // The program lists its types (["node"]), so @types/long is in it only because the package says so.
+    const onnxTypes = program.getSourceFiles().filter((f) => f.fileName.includes("/node_modules/onnx-proto/"));
+    expect(onnxTypes.length).toBeGreaterThan(0);
+    const problems = onnxTypes.flatMap((f) => program.getSemanticDiagnostics(f)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, " "));
+    expect(problems).toEqual([]);
+  });
 });
