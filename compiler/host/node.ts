@@ -219,7 +219,8 @@ export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib(), opt
  * checkpoint sfc reads. A tensor found damaged only when the model is
  * written throws one then, from the compile result's `model` or
  * `serialised.writeTo`, with `file` set. The file stays open for those reads
- * until the process exits.
+ * until the checkpoint's `close()` (a server that reads many should call it
+ * once each model is written), or until the process exits.
  */
 export function readCheckpointFile(file: string): Checkpoint {
   let fd: number;
@@ -236,11 +237,17 @@ export function readCheckpointFile(file: string): Checkpoint {
     const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOENT" ? "no such file" : (e as Error).message;
     throw new CheckpointError(`cannot be read (${why})`);
   }
-  // The descriptor stays open for the lazy reads; the process exit closes it.
+  // The descriptor stays open for the lazy reads, until close() or the exit.
   // Reads share one scratch buffer: each tensor is copied into the model
   // before the next is read, so a tensor's bytes are valid until then.
   let scratch = Buffer.alloc(0);
+  let open = true;
+  const close = (): void => {
+    if (open) fs.closeSync(fd);
+    open = false;
+  };
   const readInto = (offset: number, target: Uint8Array): void => {
+    if (!open) throw new CheckpointError("was closed before all its tensors were read");
     const length = target.byteLength;
     let done = 0;
     while (done < length) {
@@ -266,11 +273,12 @@ export function readCheckpointFile(file: string): Checkpoint {
     // Without a name in the message: the caller names the file once, from `file`.
     checkpoint = readCheckpoint(source);
   } catch (e) {
+    close();
     if (e instanceof CheckpointError) e.file = file;
     throw e;
   }
   for (const [name, tensor] of checkpoint.tensors) checkpoint.tensors.set(name, reportingReadsAgainst(file, tensor));
-  return checkpoint;
+  return { ...checkpoint, close };
 }
 
 /**

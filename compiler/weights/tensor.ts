@@ -60,6 +60,13 @@ export interface Checkpoint {
   format: CheckpointFormat;
   /** safetensors `__metadata__` (string to string); absent for torch.save files. */
   metadata?: Record<string, string>;
+  /**
+   * Closes the file a checkpoint read from disk (readCheckpointFile) keeps
+   * open for its tensors' lazy reads; a tensor read after it is a
+   * CheckpointError. Absent where nothing is held open (bytes in memory).
+   * A process that writes one model and exits may leave it to the exit.
+   */
+  close?(): void;
 }
 
 /** A checkpoint that cannot be read; the message says what is wrong and where. */

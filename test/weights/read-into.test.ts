@@ -77,3 +77,30 @@ describe("tensors read in place", () => {
     expect(() => t.readInto!(new Uint8Array(4), 93)).toThrow(/bytes 93-97 asked for, it has 96/);
   });
 });
+
+describe("a checkpoint read from a file", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-close-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const openFiles = (): number => fs.readdirSync("/proc/self/fd").length;
+  const written = (name: string, bytes: Uint8Array): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, bytes);
+    return file;
+  };
+
+  it.runIf(process.platform === "linux")("holds its file open until close(), after which a tensor read is a CheckpointError", () => {
+    const before = openFiles();
+    const checkpoint = readCheckpointFile(written("w.safetensors", safetensors()));
+    expect(openFiles()).toBe(before + 1);
+    checkpoint.close!();
+    checkpoint.close!();
+    expect(openFiles()).toBe(before);
+    expect(() => checkpoint.tensors.get("a.weight")!.data).toThrow(/was closed before all its tensors were read/);
+  });
+
+  it.runIf(process.platform === "linux")("closes its file when it is not a checkpoint", () => {
+    const before = openFiles();
+    expect(() => readCheckpointFile(written("bad.safetensors", new Uint8Array(64).fill(7)))).toThrow();
+    expect(openFiles()).toBe(before);
+  });
+});
