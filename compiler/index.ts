@@ -13,7 +13,7 @@ import { canonicalName } from "./greek";
 import { parseSettings } from "./settings";
 import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic";
 import { checkModuleParameters, elaborateNetwork, type NetworkParam, type ParamOverride } from "./elaborate";
-import type { LayoutMode } from "./emit/layout";
+import { LAYOUT_MODES, type LayoutMode } from "./emit/layout";
 import {
   DEFAULT_OPSET,
   MAX_OPSET,
@@ -32,7 +32,7 @@ import { unknownSorts } from "./check/signature";
 import { loadProgram, readEntry, stdlibBlocks, stdlibNameMaps, type Program, type SourceHost } from "./program";
 import { raiseHint, withLimits, type Limits } from "./limits";
 import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
-import { fixedRequirements } from "./dynamic/requirements";
+import { fixedRequirements, type ShapeRequirements } from "./dynamic/requirements";
 import { planFor, type DynamicPlan } from "./dynamic/plan";
 import { prepareDynamic } from "./dynamic/prepare";
 import { RuntimeSizes } from "./dynamic/sizes";
@@ -320,6 +320,12 @@ export interface CompileResult extends Elaborated {
   readonly passes?: PassReport;
   /** With --dynamic: the symbolic shapes and what the inputs must satisfy. */
   readonly dynamic?: DynamicPlan;
+  /**
+   * With a model: what its inputs must satisfy, as its `requirements`
+   * metadata says (docs/deploy.md), for `checkInputs` and `dynamicAxes`; a
+   * fixed-size model's are its input and output shapes.
+   */
+  readonly requirements?: ShapeRequirements;
 }
 
 /** Resolves the network to compile: by name among the file's own and imported networks. */
@@ -398,6 +404,8 @@ function elaborateInSession(options: Omit<CompileOptions, "seed" | "opset" | "ch
 export function compile(options: CompileOptions): CompileResult {
   // Refused before any work, not when the model is first written.
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new RangeError(`seed must be a safe integer, given ${options.seed}`);
+  if (options.layout !== undefined && !LAYOUT_MODES.includes(options.layout))
+    throw new RangeError(`layout is one of ${LAYOUT_MODES.join(", ")}, given ${JSON.stringify(options.layout)}`);
   const { session, result: checked, entry } = elaborateInSession(options);
   const opset = options.opset ?? DEFAULT_OPSET;
   if (!checked.ok || !checked.graph) return { ...checked, model: undefined, serialised: undefined };
@@ -472,13 +480,14 @@ export function compile(options: CompileOptions): CompileResult {
   const producer = options.producer ?? packageInfo();
   const dynamic = new Set<string>(plan?.names ?? []);
   const displayPath = (file: string): string => options.host.displayPath?.(file) ?? file;
+  const requirements = plan?.requirements ?? fixedRequirements(emitted.graph);
   const metadata = modelMetadata({
     network: graph.name,
     params: checked.networks[0]?.params ?? [],
     dynamic,
     sources: new Map([...session.program.sources].map(([file, text]) => [displayPath(file), text])),
     sfcVersion: producer.version,
-    requirements: JSON.stringify(plan?.requirements ?? fixedRequirements(emitted.graph)),
+    requirements: JSON.stringify(requirements),
     weights: options.checkpoint ? { file: options.checkpoint.label, sha256: lateDigest(options.checkpoint.sha256) } : undefined,
     passes: {
       folded_batch_norms: emitted.report.foldedBatchNorms.length,
@@ -499,7 +508,15 @@ export function compile(options: CompileOptions): CompileResult {
     displayPath,
     ...(sizes ? { dynamic: sizes } : {}),
   });
-  return withLazyModel({ ...checked, serialised, graph: emitted.graph, elaborated: graph, passes: emitted.report, ...(plan ? { dynamic: plan } : {}) });
+  return withLazyModel({
+    ...checked,
+    serialised,
+    graph: emitted.graph,
+    elaborated: graph,
+    passes: emitted.report,
+    requirements,
+    ...(plan ? { dynamic: plan } : {}),
+  });
 }
 
 /** A digest given as a function is asked for when the model's metadata, written after its weights, is reached. */

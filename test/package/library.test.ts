@@ -17,6 +17,10 @@ import {
   readCheckpoint,
   readCheckpointFile,
   renderDiagnostics,
+  checkInputs,
+  dimNameValue,
+  readRequirements,
+  type LayoutMode,
   type OutputFormat,
   type SourceHost,
 } from "../../compiler/index";
@@ -62,6 +66,21 @@ describe("a host of its own", () => {
   });
 });
 
+describe("a compile's requirements", () => {
+  it("are the model's requirements metadata, for a fixed-size model its shapes, ready for checkInputs", () => {
+    const result = compile({ file: "tiny.sf", host });
+    const stated = result.requirements!;
+    expect(stated.dynamic).toEqual([]);
+    // What the model states, as a server reads it.
+    expect(Buffer.from(result.model!).toString("utf8")).toContain(JSON.stringify(stated));
+    expect(readRequirements(JSON.stringify(stated))).toEqual({ ok: true, requirements: stated });
+    const [input, dims] = Object.entries(stated.inputs)[0]!;
+    const shape = dims.map((d) => (typeof d === "number" ? d : 1));
+    expect(checkInputs(stated, { [input]: shape }, dimNameValue)).toEqual([]);
+    expect(checkInputs(stated, { [input]: shape.map((d, i) => (i === 2 ? d + 1 : d)) }, dimNameValue)).toHaveLength(1);
+  });
+});
+
 describe("options a caller gets wrong", () => {
   it("an opset that is not a whole number is one SF0501 at the command line, as an unsupported one is", () => {
     for (const opset of [17.5, NaN, 3]) {
@@ -78,6 +97,10 @@ describe("options a caller gets wrong", () => {
     for (const seed of [1.5, NaN, 2 ** 53])
       expect(() => compile({ file: "tiny.sf", host, seed })).toThrow(new RangeError(`seed must be a safe integer, given ${seed}`));
     expect(compile({ file: "tiny.sf", host, seed: -3 }).model!.byteLength).toBeGreaterThan(1000);
+  });
+
+  it("a layout that is not one of the modes is a RangeError, not the default taken silently", () => {
+    expect(() => compile({ file: "tiny.sf", host, layout: "nchw" as LayoutMode })).toThrow(new RangeError('layout is one of auto, ncdhw, given "nchw"'));
   });
 
   it("a limit that is no count is a RangeError: NaN would turn it off, a negative one fail every input", () => {
