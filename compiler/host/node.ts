@@ -227,8 +227,8 @@ export function readCheckpointFile(file: string): Checkpoint {
   let size: number;
   try {
     const stat = fs.statSync(file);
-    if (stat.isDirectory()) throw new CheckpointError("is a directory; --weights takes a checkpoint file");
-    if (!stat.isFile()) throw new CheckpointError("is not a regular file (a FIFO, device or socket); --weights takes a checkpoint file");
+    if (stat.isDirectory()) throw new CheckpointError("is a directory, not a checkpoint file");
+    if (!stat.isFile()) throw new CheckpointError("is not a regular file (a FIFO, device or socket), so not a checkpoint file");
     fd = fs.openSync(file, "r");
     size = fs.fstatSync(fd).size;
   } catch (e) {

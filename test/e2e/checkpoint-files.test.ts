@@ -25,7 +25,7 @@ async function compileWith(weights: string): Promise<{ code: number; err: string
 describe("--weights that cannot be read", () => {
   it("a directory (EISDIR)", async () => {
     const r = await compileWith(work);
-    expect(r).toEqual({ code: 2, err: `sfc: cannot load ${work}: is a directory; --weights takes a checkpoint file\n`, wrote: false });
+    expect(r).toEqual({ code: 2, err: `sfc: cannot load ${work}: is a directory, not a checkpoint file\n`, wrote: false });
   });
 
   it("a FIFO is refused without blocking", async () => {
