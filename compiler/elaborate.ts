@@ -241,6 +241,11 @@ function sourceValue(p: ParamDecl, source: A.Expr, interpreter: Interpreter, ctx
     case "dim": {
       const value = v.poly.evaluate((n) => ctx.symbols.get(n)?.value);
       if (value === undefined) diagnostics.push(P.parameterNotANumber(p.name, source.span));
+      // Each parameter may square the one before it: bounded here, a chain of them stays cheap to compute.
+      else if (value.exceedsDigits(interpreter.limits.numberDigits)) {
+        diagnostics.push(P.parameterTooLarge(p.name, source.span, interpreter.limits.numberDigits, raiseHint("numberDigits", interpreter.limits)));
+        return undefined;
+      }
       return value;
     }
     case "poison":

@@ -19,10 +19,21 @@ import { requireAll } from "./apply-op";
 import { assumptionText, decideComparison } from "./guards";
 import { decideDivides } from "./prover";
 import * as R from "./refutation-messages";
+import { raiseHint, type Limits } from "../limits";
+
+/**
+ * The most terms and the highest degree an expression's polynomial may have.
+ * Shapes have a few terms of degree at most five or six (T·S·S·C); these
+ * leave room for any written network while keeping arithmetic on them cheap.
+ */
+const POLY_BOUNDS = { terms: 256, degree: 64 } as const;
 
 export abstract class Evaluator {
   /** Where the types of spans are recorded for tools, when they asked (check({facts: true})). */
   constructor(private readonly facts: FactSink | undefined) {}
+
+  /** The resource limits checking meets; number-digits bounds computed numbers as it does literals. */
+  abstract readonly limits: Limits;
 
   /** Records what the source at `span` evaluated to, for tools (hover, inlay hints). */
   recordFact(span: Span, role: FactRole, v: Value, ctx: Ctx): void {
@@ -71,7 +82,7 @@ export abstract class Evaluator {
         return v;
       }
       case "binary":
-        return this.binary(e, ctx);
+        return this.bounded(this.binary(e, ctx), ctx);
       case "neg": {
         const v = this.dim(e.operand, ctx);
         return v ? { kind: "dim", poly: v.neg(), span: e.span } : { kind: "poison", span: e.span };
@@ -87,7 +98,7 @@ export abstract class Evaluator {
         return { kind: "list", items: e.items.map((i) => this.expr(i, ctx)), span: e.span };
       case "floor":
       case "ceil":
-        return this.rounding(e.kind, e.operand, e.span, ctx);
+        return this.bounded(this.rounding(e.kind, e.operand, e.span, ctx), ctx);
       case "conditional":
         return this.conditional(e, ctx);
       case "typeLiteral": {
@@ -95,6 +106,20 @@ export abstract class Evaluator {
         return t ? { kind: "type", type: t, span: e.span } : { kind: "poison", span: e.span };
       }
     }
+  }
+
+  /**
+   * A number computed by arithmetic, refused (SF0004) once its polynomial is
+   * past POLY_BOUNDS: each operation at most squares the size of what it is
+   * given, so a chain of squarings (parameters, or block arguments, each the
+   * square of the last) would otherwise exhaust memory within a few dozen
+   * steps, and evaluating T^(2^40) would never end.
+   */
+  private bounded(v: Value, ctx: Ctx): Value {
+    if (v.kind !== "dim") return v;
+    const bounds = { ...POLY_BOUNDS, digits: this.limits.numberDigits };
+    const excess = v.poly.excess(bounds);
+    return excess ? ctx.reporter.fail(M.expressionTooLarge(v.span, excess, bounds, raiseHint("numberDigits", this.limits))) : v;
   }
 
   /** An expression that must be a number: its polynomial, or undefined after an error. */

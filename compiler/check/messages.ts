@@ -7,7 +7,7 @@
  */
 import type * as A from "../ast";
 import { makeDiagnostic, type Diagnostic, type LabelledSpan, type ParameterFix } from "../diagnostics/diagnostic";
-import { Poly } from "../dims/poly";
+import { Poly, type PolyBounds, type PolyExcess } from "../dims/poly";
 import { Rational } from "../dims/rational";
 import { closest, suggest } from "../scope";
 import { joinSpans, type Span } from "../span";
@@ -332,6 +332,20 @@ export function unusableSize(at: Span, d: Poly, ctx: Ctx): Diagnostic {
     message: `dimension ${show(d, ctx)} is not a usable size`,
     label: "too large or not an integer",
     related: provenance([d], ctx),
+  });
+}
+
+/** An expression whose polynomial is past a bound of Poly.excess (see Evaluator.bounded); `hint`: how to raise the digits. */
+export function expressionTooLarge(at: Span, excess: PolyExcess, most: PolyBounds, hint: string): Diagnostic {
+  const what: Record<PolyExcess["kind"], string> = {
+    terms: `expands to ${excess.found} terms; sfc works with at most ${most.terms}`,
+    degree: `has degree ${excess.found} in the sizes it depends on; sfc works with at most ${most.degree}`,
+    digits: `has a value that needs more than ${excess.found} digits written out`,
+  };
+  return makeDiagnostic("SF0004", at, {
+    message: `this expression ${what[excess.kind]}`,
+    label: "computed here",
+    help: excess.kind === "digits" ? hint : undefined,
   });
 }
 

@@ -23,6 +23,15 @@ export function parameterNotANumber(name: A.Ident, at: Span): Diagnostic {
   return makeDiagnostic("SF0112", at, { message: `the value of \`${name.text}\` is not a number`, label: "here" });
 }
 
+/** A parameter computed from others (`param q = p·p`) whose exact value outgrows the digits a number may have. */
+export function parameterTooLarge(name: A.Ident, at: Span, digits: number, hint: string): Diagnostic {
+  return makeDiagnostic("SF0004", at, {
+    message: `the value of \`${name.text}\` needs more than ${digits} digits written out`,
+    label: "computed here",
+    help: hint,
+  });
+}
+
 /** `found`: what the value is instead ("an extent (a×b×c)"); `extent`: it is one, which a parameter can hold one side of. */
 export function parameterValueKind(name: A.Ident, at: Span, found: string, extent: boolean): Diagnostic {
   return makeDiagnostic("SF0112", at, {

@@ -24,6 +24,19 @@ import {
 /** The most terms a long division's quotient may have before it is given up (see longDivide). */
 const QUOTIENT_TERMS_SHOWN = 256;
 
+/** Bounds on a polynomial's size: see Poly.excess. */
+export interface PolyBounds {
+  readonly terms: number;
+  readonly degree: number;
+  readonly digits: number;
+}
+
+/** Which bound a polynomial is past, and its size there (for digits: the bound). */
+export interface PolyExcess {
+  readonly kind: "terms" | "degree" | "digits";
+  readonly found: number;
+}
+
 /** A dimension as a polynomial in the network's symbols, with floors and ceilings of quotients (`ceil(S/32)`). */
 export class Poly {
   private cachedKey: string | undefined;
@@ -141,6 +154,24 @@ export class Poly {
 
   isZero(): boolean {
     return this.terms.length === 0;
+  }
+
+  /**
+   * The first bound the polynomial is past, if any: more than `terms` terms,
+   * a term of total degree above `degree`, or a coefficient of more than
+   * `digits` digits. Arithmetic on polynomials within them stays cheap;
+   * repeated squaring outgrows any of them in a few dozen steps.
+   */
+  excess(bounds: PolyBounds): PolyExcess | undefined {
+    if (this.terms.length > bounds.terms) return { kind: "terms", found: this.terms.length };
+    let highest = 0;
+    for (const t of this.terms) {
+      let degree = 0;
+      for (const p of t.powers) degree += p.exp;
+      highest = Math.max(highest, degree);
+    }
+    if (highest > bounds.degree) return { kind: "degree", found: highest };
+    return this.terms.some((t) => t.coef.exceedsDigits(bounds.digits)) ? { kind: "digits", found: bounds.digits } : undefined;
   }
 
   /** The value when the polynomial has no symbols. */

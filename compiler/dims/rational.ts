@@ -1,6 +1,9 @@
 /** Integers in [−SMALL_LIMIT, SMALL_LIMIT] are shared objects: most of what shapes hold. */
 const SMALL_LIMIT = 1024;
 
+/** 10^15: a side below it has at most 15 digits. */
+const SMALL_SIDE = 1_000_000_000_000_000n;
+
 /** Exact rationals over bigint: β = 1/8 stays 1/8, never 0.125. */
 export class Rational {
   private constructor(
@@ -101,6 +104,13 @@ export class Rational {
     const left = this.num * o.den;
     const right = o.num * this.den;
     return left < right ? -1 : left > right ? 1 : 0;
+  }
+  /** Whether writing the value out, numerator and denominator (no sign), takes more than `max` digits. */
+  exceedsDigits(max: number): boolean {
+    const magnitude = this.num < 0n ? -this.num : this.num;
+    // Both sides below 10^15: at most 30 digits, known without converting them to text.
+    if (max >= 30 && magnitude < SMALL_SIDE && this.den < SMALL_SIDE) return false;
+    return magnitude.toString().length + (this.den === 1n ? 0 : this.den.toString().length) > max;
   }
   /** A safe JS number, or undefined when the value is not an integer or too large. */
   toSafeInteger(): number | undefined {

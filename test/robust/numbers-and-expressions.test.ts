@@ -57,6 +57,53 @@ describe("number literals", () => {
   });
 });
 
+/** Blocks b1 ... bN, each passing `next` of its `n` on to the next, the last returning its input. */
+function squaringChain(n: number, next: string, network: string): string {
+  const blocks = Array.from({ length: n }, (_, i) => {
+    const body = i + 1 < n ? `b${i + 2}(x, n: ${next})` : "x |> relu";
+    return `block b${i + 1}(x: <T, S², C>, n: int) -> <T, S², C> { return ${body} }`;
+  });
+  return `${blocks.join("\n")}\n${network}\n`;
+}
+
+describe("computed numbers", () => {
+  it("refuses a parameter squared in a chain once its value passes the digits limit, at that parameter", () => {
+    const params = Array.from({ length: 32 }, (_, i) => `param p${i + 1} = ${i ? `p${i} * p${i}` : "2"}`).join("\n");
+    const d = expectError(checkSource(`${params}\n`), "SF0004", { at: "p12 * p12" });
+    expect(d.message).toBe("the value of `p13` needs more than 1000 digits written out");
+  });
+
+  it("refuses a block argument squared at each call once its value passes the digits limit", () => {
+    const source = squaringChain(40, "n * n", "network N(clip: <4, 8², 3>) -> <4, 8², 3> { return b1(clip, n: 2) }");
+    expectError(checkSource(source), "SF0004", { at: "n * n", message: /needs more than 1000 digits written out/ });
+  });
+
+  it("refuses a polynomial in a network's size grown past degree 64, rather than evaluate T^(3^40)", () => {
+    const source = squaringChain(40, "n * n * n", "network N(clip: <T, 8², 3>, T = 4) -> <T, 8², 3> { return b1(clip, n: T) }");
+    expectError(checkSource(source), "SF0004", {
+      at: "n * n * n",
+      message: "this expression has degree 81 in the sizes it depends on; sfc works with at most 64",
+    });
+  });
+
+  it("refuses (T + 1)^(2^k) by its degree before its terms take the memory", () => {
+    const source = squaringChain(40, "(n + 1) * (n + 1)", "network N(clip: <T, 8², 3>, T = 4) -> <T, 8², 3> { return b1(clip, n: T) }");
+    expectError(checkSource(source), "SF0004", { message: /has degree 128/ });
+  });
+
+  it("refuses a polynomial of more than 256 terms", () => {
+    const sum = Array.from({ length: 17 }, (_, i) => `T${i}`).join(" + ");
+    const formals = Array.from({ length: 17 }, (_, i) => `T${i} = 1`).join(", ");
+    const r = checkSource(`network N(clip: <4, 8², 3>, ${formals}) -> <4> {\n  return clip |> conv(out: (${sum}) * (${sum}) * (${sum})) |> gap\n}\n`);
+    expectError(r, "SF0004", { message: /expands to \d+ terms; sfc works with at most 256/ });
+  });
+
+  it("keeps exact arithmetic within the bounds: (2^300)², and a degree-6 size", () => {
+    expect(checkSource(`param p = ${2n ** 300n}\nparam q = p * p / (p * p)\n`).diagnostics).toEqual([]);
+    expect(checkSource("param S = 4\nparam q = S·S·S·S·S·S\n").diagnostics).toEqual([]);
+  });
+});
+
 describe("expression depth", () => {
   for (const [what, join] of [
     ["sums", "+"],
