@@ -335,6 +335,11 @@ export function unusableSize(at: Span, d: Poly, ctx: Ctx): Diagnostic {
   });
 }
 
+/** A number an op's ONNX node takes as an integer attribute (a stride of 1e30) that no 32-bit size can hold. */
+export function attributeOutOfRange(at: Span, value: Rational): Diagnostic {
+  return makeDiagnostic("SF0004", at, { message: `the number ${value} is too large for an attribute of this op (at most 2³¹)`, label: "given to this op" });
+}
+
 /** An expression whose polynomial is past a bound of Poly.excess (see Evaluator.bounded); `hint`: how to raise the digits. */
 export function expressionTooLarge(at: Span, excess: PolyExcess, most: PolyBounds, hint: string): Diagnostic {
   const what: Record<PolyExcess["kind"], string> = {

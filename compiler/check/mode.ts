@@ -245,7 +245,11 @@ class InstanceLowering implements LowerContext {
   ) {}
 
   num(p: Poly): number {
-    return decided(M.valueIn(p, this.ctx)).toNumber();
+    const value = decided(M.valueIn(p, this.ctx));
+    // An attribute (a stride, a dilation) no size depends on is bounded by nothing else; ONNX would wrap it as an int64.
+    const n = value.toSafeInteger();
+    if (n === undefined || Math.abs(n) > 2 ** 31) return this.ctx.reporter.fail(M.attributeOutOfRange(this.span, value));
+    return n;
   }
   value(p: Poly): Rational {
     return decided(M.valueIn(p, this.ctx));

@@ -34,7 +34,7 @@ export const CATALOGUE = {
     severity: "error",
     title: "number out of range",
     explain:
-      "A number literal, in a source or a --set value, whose exact value needs more than 1000 digits written out (1e1001, 1e-1001; --limit number-digits raises it), a number computed from others that does (a chain of parameters each the square of the last), an expression that expands past 256 terms or degree 64 in the sizes it depends on, or a size that must become a tensor dimension larger than 2³¹. Numbers are exact (bigint rationals) until then, whatever their exponent.",
+      "A number literal, in a source or a --set value, whose exact value needs more than 1000 digits written out (1e1001, 1e-1001; --limit number-digits raises it), a number computed from others that does (a chain of parameters each the square of the last), an expression that expands past 256 terms or degree 64 in the sizes it depends on, or a size that must become a tensor dimension, or a number an op's node takes as an attribute (a stride), larger than 2³¹. Numbers are exact (bigint rationals) until then, whatever their exponent.",
   },
   // Names, imports and arguments
   SF0101: {

@@ -46,6 +46,14 @@ describe("number literals", () => {
     expectError(checkSource(net("  return clip |> conv(out: 4, stride: 1e999999999) |> gap")), "SF0004", { at: "1e999999999" });
   });
 
+  it("refuses stride: 1e30, which no size depends on, rather than write it wrapped as an int64", () => {
+    expectError(checkSource(net("  return clip |> conv(out: 4, stride: 1e30) |> gap")), "SF0004", {
+      message: /1000000000000000000000000000000 is too large for an attribute/,
+    });
+    expectError(checkSource(net("  return clip |> maxpool(kernel: 1, stride: 2147483649) |> conv(out: 4) |> gap")), "SF0004");
+    expect(checkSource(net("  return clip |> conv(out: 4, stride: 2147483648) |> gap")).diagnostics).toEqual([]);
+  });
+
   it("reports `param p = 1e1001` at the literal, before any use of p", () => {
     const r = checkSource("param p = 1e1001\n" + net("  return clip |> conv(out: p) |> gap"));
     expect(codes(r)[0]).toBe("SF0004");
