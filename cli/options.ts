@@ -44,7 +44,7 @@ export function parseCommand<O extends OptionSpecs>(spec: CommandSpec<O>, argv: 
       { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
     ]),
   );
-  const parsed = parseOrExplain(spec.name, () => parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, tokens: true }));
+  const parsed = parseOrExplain(spec, () => parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, tokens: true }));
   const seen = new Map<string, string>();
   for (const token of parsed.tokens) {
     if (token.kind !== "option" || spec.options[token.name]?.multiple) continue;
@@ -55,7 +55,14 @@ export function parseCommand<O extends OptionSpecs>(spec: CommandSpec<O>, argv: 
   return { values: parsed.values as Values<O>, positionals: parsed.positionals };
 }
 
-function parseOrExplain<T>(command: string, parse: () => T): T {
+/** `--output` for `-o`: `-o=-x` would read as the value "=-x". */
+function longName(spec: CommandSpec, written: string): string {
+  const long = Object.entries(spec.options).find(([, o]) => o.short !== undefined && `-${o.short}` === written)?.[0];
+  return long === undefined ? written : `--${long}`;
+}
+
+function parseOrExplain<T>(spec: CommandSpec, parse: () => T): T {
+  const command = spec.name;
   try {
     return parse();
   } catch (e) {
@@ -66,6 +73,14 @@ function parseOrExplain<T>(command: string, parse: () => T): T {
     // "Option '-o, --output <value>' argument missing", in the words the other usage errors use.
     const missing = /^Option '(?:-\w, )?(--[^ ']+)[^']*' argument missing/.exec((e as Error).message);
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && missing) throw new UsageError(`${missing[1]} needs a value; see sfc help ${command}`);
+    // "Option '--seed' argument is ambiguous. Did you forget ...": the option is followed by another (`--seed -o x.onnx`).
+    const ambiguous = /^Option '([^']+)' argument is ambiguous/.exec((e as Error).message);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && ambiguous)
+      throw new UsageError(
+        `${ambiguous[1]} needs a value, and is followed by an option; a value that starts with - is written ${longName(spec, ambiguous[1]!)}=-VALUE`,
+      );
+    const flag = /^Option '([^']+)' does not take an argument/.exec((e as Error).message);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag) throw new UsageError(`${flag[1]} takes no value: give ${flag[1]} alone`);
     throw e;
   }
 }

@@ -107,6 +107,22 @@ describe("an option that is not repeatable, given twice", () => {
     expect([o.code, o.err]).toEqual([2, "sfc: --output needs a value; see sfc help compile\n"]);
   });
 
+  it("an option followed by another where its value should be, or a flag given a value, is told so in sfc's words", async () => {
+    const seed = await sfc("compile", source, "--seed", "-o", path.join(work, "a.onnx"));
+    expect([seed.code, seed.err]).toEqual([
+      2,
+      "sfc: --seed needs a value, and is followed by an option; a value that starts with - is written --seed=-VALUE\n",
+    ]);
+    const short = await sfc("compile", source, "-o", "-x");
+    expect([short.code, short.err]).toEqual([
+      2,
+      "sfc: -o needs a value, and is followed by an option; a value that starts with - is written --output=-VALUE\n",
+    ]);
+    const flag = await sfc("info", source, "--keep-bn=yes");
+    expect([flag.code, flag.err]).toEqual([2, "sfc: --keep-bn takes no value: give --keep-bn alone\n"]);
+    expect(fs.existsSync(path.join(work, "a.onnx"))).toBe(false);
+  });
+
   it("sfc lsp reads its options as the other commands do, and checks the editor's process id", async () => {
     expect(await sfc("lsp", "--bogus")).toMatchObject({ code: 2, err: "sfc: sfc lsp has no option --bogus; see sfc help lsp\n" });
     expect(await sfc("lsp", "--stdio", "--clientProcessId", "abc")).toMatchObject({
