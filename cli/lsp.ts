@@ -12,7 +12,10 @@ export async function lspCommand(argv: string[]): Promise<number> {
   if (!values.stdio) throw new UsageError("sfc lsp speaks over standard input and output: run `sfc lsp --stdio`");
   // Loaded here so that the other commands do not pay for the protocol library.
   const { startServer } = await import("../lsp/server");
-  startServer(process.stdin, process.stdout);
-  // The connection ends the process when the client exits or closes the stream.
+  // The server ends the process: when the client exits or closes the stream, or sends what cannot be read.
+  startServer(process.stdin, process.stdout, (code, why) => {
+    if (why !== undefined) process.stderr.write(`sfc lsp: the client's messages cannot be read any more (${why}); exiting\n`);
+    process.exit(code);
+  });
   return new Promise<number>(() => undefined);
 }

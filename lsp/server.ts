@@ -7,6 +7,8 @@ import {
   CodeActionKind,
   createConnection,
   DidChangeWatchedFilesNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
   TextDocumentSyncKind,
   type Connection,
   type InitializeParams,
@@ -35,8 +37,26 @@ export interface ServerSettings {
 /** How long inlay hints wait for the checks of pending edits at most (an edit every few ms would hold them back for ever). */
 const INLAY_HINT_WAIT_MS = 1000;
 
-export function startServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Connection {
-  const connection = createConnection(input, output);
+/**
+ * Runs the server on `input` and `output` until `exit` is called: with 0 when
+ * the input closes after the client's shutdown request, else 1 (the
+ * protocol's rule), and with the reason when the input can no longer be read
+ * as messages. A frame without a readable Content-Length leaves the reader
+ * unable to find the next message, so the server would answer nothing again;
+ * exiting lets the editor restart it. A message body that is not JSON is
+ * skipped, since the next message is found by the length.
+ */
+export function startServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, exit: (code: number, why?: string) => void): Connection {
+  const reader = new StreamMessageReader(input);
+  let shutdown = false;
+  reader.onError((error) => {
+    if (!(error instanceof SyntaxError)) exit(1, error.message.split("\n")[0]!);
+  });
+  reader.onClose(() => exit(shutdown ? 0 : 1));
+  const connection = createConnection(reader, new StreamMessageWriter(output));
+  connection.onShutdown(() => {
+    shutdown = true;
+  });
   const workspace = new Workspace();
   const diagnostics = new DiagnosticsService(connection, workspace, { delayMs: 50 });
   let showInlayHints = true;
