@@ -5,7 +5,7 @@
  */
 import type * as A from "../ast";
 import { eachNameIn } from "../ast-names";
-import { ceilDiv, exactDiv, floorDiv, Poly } from "../dims/poly";
+import { ceilDiv, exactDiv, floorDiv, Poly, type PolyBounds } from "../dims/poly";
 import { isOpName } from "../ops";
 import { videoDims } from "../shapes";
 import type { Span } from "../span";
@@ -34,6 +34,7 @@ export abstract class Evaluator {
 
   /** The resource limits checking meets; number-digits bounds computed numbers as it does literals. */
   abstract readonly limits: Limits;
+  private polyBounds: PolyBounds | undefined;
 
   /** Records what the source at `span` evaluated to, for tools (hover, inlay hints). */
   recordFact(span: Span, role: FactRole, v: Value, ctx: Ctx): void {
@@ -117,7 +118,8 @@ export abstract class Evaluator {
    */
   private bounded(v: Value, ctx: Ctx): Value {
     if (v.kind !== "dim") return v;
-    const bounds = { ...POLY_BOUNDS, digits: this.limits.numberDigits };
+    // Made once: this runs at every arithmetic expression the checker evaluates.
+    const bounds = (this.polyBounds ??= { ...POLY_BOUNDS, digits: this.limits.numberDigits });
     const excess = v.poly.excess(bounds);
     return excess ? ctx.reporter.fail(M.expressionTooLarge(v.span, excess, bounds, raiseHint("numberDigits", this.limits))) : v;
   }
