@@ -438,7 +438,7 @@ export class AstBuilder {
 
   private buildExpr(n: CstNode): A.Expr | undefined {
     const c = n.children;
-    const span = this.nodeSpan(n);
+    // Most levels pass one operand through (a number is an expr, a conditional, ... a primary): only a node made here is given a span.
     switch (n.name) {
       case "expr": {
         const head = this.exprOf(this.node(c, "head"));
@@ -446,20 +446,20 @@ export class AstBuilder {
         const stages = this.nodes(c, "stages").map((s) => this.pipeTarget(s));
         if (stages.length === 0) return head;
         if (stages.some((s) => s === undefined)) return undefined;
-        return { kind: "pipe", head, stages: stages as (A.CallExpr | A.RepeatExpr)[], span };
+        return { kind: "pipe", head, stages: stages as (A.CallExpr | A.RepeatExpr)[], span: this.nodeSpan(n) };
       }
       case "conditional": {
         const test = this.exprOf(this.node(c, "test"));
         if (!c.Question) return test;
         const then = this.exprOf(this.node(c, "then"));
         const otherwise = this.exprOf(this.node(c, "otherwise"));
-        return test && then && otherwise && { kind: "conditional", test, then, otherwise, span };
+        return test && then && otherwise && { kind: "conditional", test, then, otherwise, span: this.nodeSpan(n) };
       }
       case "extent":
       case "dimExtent": {
         const parts = this.nodes(c, "parts").map((p) => this.exprOf(p));
         if (parts.some((p) => p === undefined) || parts.length === 0) return undefined;
-        return parts.length === 1 ? parts[0] : { kind: "extent", parts: parts as A.Expr[], span };
+        return parts.length === 1 ? parts[0] : { kind: "extent", parts: parts as A.Expr[], span: this.nodeSpan(n) };
       }
       case "comparison": {
         const lhs = this.exprOf(this.node(c, "lhs"));
@@ -467,7 +467,7 @@ export class AstBuilder {
         if (!opTok) return lhs;
         const rhs = this.exprOf(this.node(c, "rhs"));
         const op = ({ "==": "==", "!=": "!=", "≠": "!=", "<": "<", "<=": "<=", "≤": "<=", ">": ">", ">=": ">=", "≥": ">=" } as const)[opTok.image as "=="];
-        return lhs && rhs && op ? { kind: "binary", op, lhs, rhs, span } : undefined;
+        return lhs && rhs && op ? { kind: "binary", op, lhs, rhs, span: this.nodeSpan(n) } : undefined;
       }
       case "additive":
       case "multiplicative":
@@ -475,20 +475,20 @@ export class AstBuilder {
       case "unary": {
         if (c.Minus) {
           const operand = this.exprOf(this.node(c, "negated"));
-          return operand && { kind: "neg", operand, span };
+          return operand && { kind: "neg", operand, span: this.nodeSpan(n) };
         }
         return this.exprOf(this.node(c, "postfix"));
       }
       case "postfix": {
         const operand = this.exprOf(this.node(c, "primary"));
         if (!c.Squared) return operand;
-        return operand && { kind: "square", operand, span };
+        return operand && { kind: "square", operand, span: this.nodeSpan(n) };
       }
       case "primary":
-        return this.primary(n, span);
+        return this.primary(n, this.nodeSpan(n));
       case "angleType": {
         const type = this.typeExpr(n);
-        return type && { kind: "typeLiteral", type, span };
+        return type && { kind: "typeLiteral", type, span: this.nodeSpan(n) };
       }
       default:
         return undefined;
