@@ -17,9 +17,9 @@ import {
   type Factor,
   type IntegerSymbols,
   type KeyedTerm,
-  type Power,
   type Term,
 } from "./monomials";
+import { formatTerm } from "./poly-text";
 
 /** The most terms a long division's quotient may have before it is given up (see longDivide). */
 const QUOTIENT_TERMS_SHOWN = 256;
@@ -159,19 +159,38 @@ export class Poly {
   /**
    * The first bound the polynomial is past, if any: more than `terms` terms,
    * a term of total degree above `degree`, or a coefficient of more than
-   * `digits` digits. Arithmetic on polynomials within them stays cheap;
+   * `digits` digits, counting what floor and ceiling brackets hold (⌈T²/2⌉
+   * is of degree 2). Arithmetic on polynomials within them stays cheap;
    * repeated squaring outgrows any of them in a few dozen steps.
    */
   excess(bounds: PolyBounds): PolyExcess | undefined {
-    if (this.terms.length > bounds.terms) return { kind: "terms", found: this.terms.length };
+    const measured = this.measure(bounds, { terms: 0 });
+    return typeof measured === "number" ? undefined : measured;
+  }
+
+  /** The degree, or the bound it is past; `counted`: the terms seen so far, brackets' included. */
+  private measure(bounds: PolyBounds, counted: { terms: number }): number | PolyExcess {
+    counted.terms += this.terms.length;
+    if (counted.terms > bounds.terms) return { kind: "terms", found: counted.terms };
     let highest = 0;
     for (const t of this.terms) {
+      if (t.coef.exceedsDigits(bounds.digits)) return { kind: "digits", found: bounds.digits };
       let degree = 0;
-      for (const p of t.powers) degree += p.exp;
+      for (const p of t.powers) {
+        if (p.factor.kind === "var") {
+          degree += p.exp;
+          continue;
+        }
+        const num = p.factor.num.measure(bounds, counted);
+        if (typeof num !== "number") return num;
+        const den = p.factor.den.measure(bounds, counted);
+        if (typeof den !== "number") return den;
+        degree += num * p.exp;
+      }
+      if (degree > bounds.degree) return { kind: "degree", found: degree };
       highest = Math.max(highest, degree);
     }
-    if (highest > bounds.degree) return { kind: "degree", found: highest };
-    return this.terms.some((t) => t.coef.exceedsDigits(bounds.digits)) ? { kind: "digits", found: bounds.digits } : undefined;
+    return highest;
   }
 
   /** The value when the polynomial has no symbols. */
@@ -559,67 +578,6 @@ export function exactDiv(n: Poly, d: Poly, ints: IntegerSymbols): Poly {
 /** ⌈n/d⌉ = ⌊(n + d − 1)/d⌋ for integer n and positive integer d. */
 export function ceilDiv(n: Poly, d: Poly, ints: IntegerSymbols): Poly {
   return floorDiv(n.add(d).sub(Poly.ONE), d, ints);
-}
-
-const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
-
-/**
- * A floor atom read as a ceiling, in the simplest equal form the algebra
- * knows: ⌊(n + d − 1)/d⌋ = ⌈n/d⌉ for an integer n and a whole d ≥ 2 (what a
- * strided window leaves), and ⌈⌈m/a⌉/d⌉ = ⌈m/(ad)⌉, so three stride-2 pools
- * print as ⌈S/8⌉ rather than ⌊(⌊(⌊(S + 1)/2⌋ + 1)/2⌋ + 1)/2⌋. Printing and
- * naming only (dimension names use it too): the normal form, and so
- * equality, is unchanged.
- */
-export function asCeiling(f: Extract<Factor, { kind: "floor" }>): { num: Poly; den: bigint } | undefined {
-  const d = f.den.constantValue();
-  if (!d || !d.isInteger() || d.num < 2n) return undefined;
-  // Only a numerator whose constant is d − 1 is a ceiling: ⌊S/2⌋ stays a floor.
-  if (!f.num.constantTerm().equals(d.sub(Rational.ONE))) return undefined;
-  const inner = f.num.sub(Poly.constant(d.sub(Rational.ONE)));
-  if (inner.isZero()) return undefined;
-  const terms = inner.termList();
-  const only = terms.length === 1 ? terms[0] : undefined;
-  const nested =
-    only && only.coef.equals(Rational.ONE) && only.powers.length === 1 && only.powers[0]!.exp === 1 && only.powers[0]!.factor.kind === "floor"
-      ? asCeiling(only.powers[0]!.factor)
-      : undefined;
-  return nested ? { num: nested.num, den: nested.den * d.num } : { num: inner, den: d.num };
-}
-
-/** `last`: the term's last factor, with a whole coefficient, where an exact division may stand unbracketed (2T·C/r). */
-function formatFactor(p: Power, last: boolean): string {
-  let base: string;
-  const ceiling = p.factor.kind === "floor" && !p.factor.exact ? asCeiling(p.factor) : undefined;
-  if (p.factor.kind === "var") base = p.factor.name;
-  else if (p.factor.exact) {
-    const division = `${p.factor.num.operandText()}/${p.factor.den.divisorText()}`;
-    base = last && p.exp === 1 ? division : `(${division})`;
-  } else if (ceiling) base = `⌈${ceiling.num.operandText()}/${ceiling.den}⌉`;
-  else if (p.factor.den.constantValue()?.equals(Rational.ONE)) base = `⌊${p.factor.num}⌋`;
-  else base = `⌊${p.factor.num.operandText()}/${p.factor.den.divisorText()}⌋`;
-  if (p.exp === 1) return base;
-  return base + [...String(p.exp)].map((ch) => SUPERSCRIPTS[Number(ch)]).join("");
-}
-
-/** Multi-letter names get a · so that "α·frames" is not read as one name. */
-function joinFactors(parts: string[]): string {
-  let out = "";
-  let previousWasLong = false;
-  for (const part of parts) {
-    const long = part.length > 1 && !part.startsWith("⌊") && !part.startsWith("⌈") && !/^.[⁰-⁹²³¹]+$/.test(part);
-    out += out !== "" && (long || previousWasLong) ? `·${part}` : part;
-    previousWasLong = long;
-  }
-  return out;
-}
-
-function formatTerm(t: Term): string {
-  const { num, den } = t.coef;
-  const factors = joinFactors(t.powers.map((p, i) => formatFactor(p, i === t.powers.length - 1 && den === 1n)));
-  if (factors === "") return t.coef.toString();
-  const numPart = num === 1n ? factors : `${num}${/^[0-9]/.test(factors) ? "·" : ""}${factors}`;
-  return den === 1n ? numPart : `${numPart}/${den}`;
 }
 
 /** ⌊n/d⌋ of safe integers, exactly (NaN in, NaN out): n − n % d is a multiple of d, so the division is exact. */

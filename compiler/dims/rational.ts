@@ -105,12 +105,18 @@ export class Rational {
     const right = o.num * this.den;
     return left < right ? -1 : left > right ? 1 : 0;
   }
-  /** Whether writing the value out, numerator and denominator (no sign), takes more than `max` digits. */
+  /**
+   * Whether the numerator takes more than `max` digits, or the denominator
+   * more than `max` after its first (10^999 counts 999). No decimal that
+   * parseDecimal takes with `max` digits exceeds them: m·10^e reduces to at
+   * most that many digits over 1, or m over a power of ten of at most
+   * `max` zeros.
+   */
   exceedsDigits(max: number): boolean {
     const magnitude = this.num < 0n ? -this.num : this.num;
-    // Both sides below 10^15: at most 30 digits, known without converting them to text.
-    if (max >= 30 && magnitude < SMALL_SIDE && this.den < SMALL_SIDE) return false;
-    return magnitude.toString().length + (this.den === 1n ? 0 : this.den.toString().length) > max;
+    // Both sides below 10^15: at most 15 digits each, known without converting them to text.
+    if (max >= 15 && magnitude < SMALL_SIDE && this.den < SMALL_SIDE) return false;
+    return magnitude.toString().length > max || (this.den !== 1n && this.den.toString().length - 1 > max);
   }
   /** A safe JS number, or undefined when the value is not an integer or too large. */
   toSafeInteger(): number | undefined {

@@ -14,7 +14,8 @@
  * `T`, `8*T`, `S^2`, `ceil(S/2)`, `floor((S+1)/4)`, `2*T*S`, `T+1`.
  */
 import type { Power, Term } from "../dims/monomials";
-import { Poly, asCeiling } from "../dims/poly";
+import { Poly } from "../dims/poly";
+import { asCeiling } from "../dims/poly-text";
 import { Rational } from "../dims/rational";
 
 /** The symbolic batch dimension of every graph input, output and value. */
