@@ -290,13 +290,17 @@ export class Interpreter extends Evaluator {
     };
     const source = get(s.source);
     const target = get(s.target);
+    // The source is read, as a name in an expression is: its shape is shown where it is written.
+    this.recordFact(s.source.span, "value", source, ctx);
     // `fuse f` reads a choice parameter f when there is one: fuse fusion.
     const named = s.fusion ? ctx.vars.get(s.fusion.name) : undefined;
     const fusion = named?.kind === "string" ? named.value : (s.fusion?.name ?? "concat");
     if (fusion !== "concat" && fusion !== "sum") return this.reporter.fail(M.unknownFusion(s.fusion?.span ?? s.span, fusion));
     const lateralCtx: Ctx = { ...ctx, inLateral: s.span };
-    const transformed = this.recordedCall(s.transform.span, lateralCtx, () =>
-      s.then.reduce((v, t) => (v.kind === "poison" ? v : this.stage(t, v, lateralCtx)), this.stage(s.transform, source, lateralCtx)),
+    // Each call of the transform's pipe is recorded as a pipe's stages are: the first call's shape is its own, not the pipe's result.
+    const transformed = s.then.reduce(
+      (v, t) => (v.kind === "poison" ? v : this.recordedCall(t.span, lateralCtx, () => this.stage(t, v, lateralCtx))),
+      this.recordedCall(s.transform.span, lateralCtx, () => this.stage(s.transform, source, lateralCtx)),
     );
     // Where the link's shapes fail to fit, say which values of parameters made it (`transform` is `tsample` here).
     const chosen = this.lateralChoices(s, named, ctx);

@@ -106,6 +106,24 @@ describe("hover", () => {
     expect(text).toContain("block stem(x: <T, S², Cin>, out: int, kt: int = 1)");
   });
 
+  test("a lateral link: its source's shape, and each call of its transform's pipe its own", async () => {
+    const file = path.join(ROOT, "examples/slow_to_fast.sf");
+    const text = fs.readFileSync(file, "utf8");
+    const uri = fileUri(file);
+    await session.client.open(uri, text);
+    const shown = async (needle: string, shift: number): Promise<string> =>
+      hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, needle, shift) }));
+    expect(await shown("lateral fast -> slow", 8)).toContain("fast: <αT, S², βC>  =  <16, 32², 4>");
+    // The Slow features after the Fast → Slow link: C + 2βC channels.
+    expect(await shown("lateral slow -> fast", 8)).toContain("slow: <T, S², 2βC + C>  =  <4, 32², 24>");
+    // conv |> bn |> relu |> c2t: the conv's own output, not the output of the whole pipe.
+    const conv = await shown("fast: conv(out", 6);
+    expect(conv).toContain("<T, S², αw>  =  <4, 32², 8>");
+    expect(conv).toContain("192 parameters");
+    expect(await shown("as s2f.conv |> bn", 15)).toContain("<T, S², αw>  =  <4, 32², 8>");
+    expect(await shown("|> c2t", 3)).toContain("<αT, S², w>  =  <16, 32², 2>");
+  });
+
   test("a formal of a stdlib block, at the defaults of the network that uses it", async () => {
     const uri = fileUri(path.join(ROOT, "stdlib/slowfast.sf"));
     const text = fs.readFileSync(path.join(ROOT, "stdlib/slowfast.sf"), "utf8");
