@@ -10,6 +10,7 @@ import { nodeFlops, nodeParams } from "../compiler/report/counts";
 import { docComment } from "./comments";
 import { header, itemAt, opFormals, opSignature, opSummary } from "./declarations";
 import { STALE_NOTE } from "./last-good";
+import { opArgumentAt } from "./op-arguments";
 import { contains, spanToRange, TextPositions } from "./positions";
 import type { Workspace } from "./workspace";
 import { thousands } from "../compiler/thousands";
@@ -113,7 +114,10 @@ function describeOccurrence(facts: SourceFacts, file: FileFacts, o: Occurrence, 
         const def = facts.files.get(o.definition.file);
         return def ? [code(def.module.text.slice(o.definition.start, findFormalEnd(def.module.text, o.definition.start)))] : [];
       }
-      return [];
+      const given = opArgumentAt(file.module.ast, o.span.start);
+      if (!given) return [];
+      const optional = given.formal.default === undefined ? "" : "?";
+      return [code(`${given.formal.name}${optional}: ${given.formal.doc}`), `an argument of \`${given.op}\`: ${opSummary(given.op)}`];
     }
     case "module":
       return o.definition ? [`module \`${o.name}\`: ${o.definition.file}`] : [];

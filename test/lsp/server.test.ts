@@ -124,6 +124,17 @@ describe("hover", () => {
     expect(await shown("|> c2t", 3)).toContain("<αT, S², w>  =  <16, 32², 2>");
   });
 
+  test("a named argument of an op: the op's formal, as a block's argument shows the block's", async () => {
+    const uri = fileUri(tiny);
+    const shown = async (needle: string, shift: number): Promise<string> =>
+      hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(tinyText, needle, shift) }));
+    expect(await shown("frames(clip, every", 13)).toMatch(/^```sf\nevery\?: int\n```\n\nan argument of `frames`: temporal sampling/);
+    expect(await shown("dropout(p:", 8)).toContain("p?: number in [0, 1)");
+    expect(await shown("linear(out:", 8)).toContain("out: int");
+    // A block's argument: the formal as its block declares it.
+    expect(await shown("stem(slow, out:", 11)).toContain("out: int");
+  });
+
   test("a formal of a stdlib block, at the defaults of the network that uses it", async () => {
     const uri = fileUri(path.join(ROOT, "stdlib/slowfast.sf"));
     const text = fs.readFileSync(path.join(ROOT, "stdlib/slowfast.sf"), "utf8");
