@@ -127,10 +127,18 @@ function describeOccurrence(facts: SourceFacts, file: FileFacts, o: Occurrence, 
     case "local":
     case "pathway":
     case "stage":
-    case "choice":
       return typed ? [] : [code(`${o.kind} ${file.module.text.slice(o.span.start, o.span.end)}`)];
+    case "choice":
+      // The name table marks a lateral link's fusion written as a word (`fuse concat`) so; `fuse f` with a parameter f is the parameter.
+      return [code(`fuse ${o.name}`), FUSIONS[o.name] ?? "not a fusion: `concat` or `sum`"];
   }
 }
+
+/** What each way of fusing a lateral link's output onto its target does. */
+const FUSIONS: Readonly<Record<string, string>> = {
+  concat: "the link's output is concatenated onto the target pathway's channels",
+  sum: "the link's output is added to the target pathway",
+};
 
 /** The end of a formal `name: type = default` in a header: the next top-level `,` or `)`. */
 function findFormalEnd(text: string, start: number): number {

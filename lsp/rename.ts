@@ -57,7 +57,7 @@ function refusalFor(o: Occurrence): string | undefined {
     case "op":
       return `\`${o.name}\` is a built-in op`;
     case "choice":
-      return `\`${o.name}\` is one of a parameter's words, fixed by its declaration`;
+      return `\`${o.name}\` is a lateral link's fusion, a word of the language (\`concat\` or \`sum\`)`;
   }
 }
 

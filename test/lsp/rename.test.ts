@@ -86,7 +86,7 @@ describe("every refusal says why", () => {
     ["an op", "frames(clip, every", 0, /`frames` is a built-in op/],
     ["an op's argument", "frames(clip, every", 13, /`every` names an argument of a built-in op/],
     ["a module path", "std.lateral", 0, /`std\.lateral` is a module path/],
-    ["a word of a choice", "fuse concat", 5, /`concat` is one of a parameter's words/],
+    ["a lateral link's fusion", "fuse concat", 5, /`concat` is a lateral link's fusion, a word of the language/],
     ["the repeat index", "kt: i == 0", 4, /`i` is the repeat index/],
     ["a keyword", "stage s1", 0, /`stage` is a keyword/],
     ["a layer name", "as fuse", 4, /`fuse` is a layer name/],

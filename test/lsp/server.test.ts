@@ -135,6 +135,14 @@ describe("hover", () => {
     expect(await shown("stem(slow, out:", 11)).toContain("out: int");
   });
 
+  test("a lateral link's fusion written as a word: what it does", async () => {
+    const uri = fileUri(tiny);
+    const shown = hoverText(
+      await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(tinyText, "fuse concat", 5) }),
+    );
+    expect(shown).toBe("```sf\nfuse concat\n```\n\nthe link's output is concatenated onto the target pathway's channels");
+  });
+
   test("a formal of a stdlib block, at the defaults of the network that uses it", async () => {
     const uri = fileUri(path.join(ROOT, "stdlib/slowfast.sf"));
     const text = fs.readFileSync(path.join(ROOT, "stdlib/slowfast.sf"), "utf8");
