@@ -21,8 +21,8 @@ import { withoutByteOrderMark } from "./source-lines";
 export interface SourceHost {
   /**
    * The text of a user file, or undefined when there is none. A file to
-   * check or compile named `std/NAME.sf` that this gives none for is read
-   * from `stdlib`.
+   * check or compile named `std/NAME.sf` that this gives none for, and
+   * whyUnreadable gives no reason for, is read from `stdlib`.
    */
   readFile(filePath: string): string | undefined;
   /** After readFile gave undefined: why, in words ("permission denied"); "no such file" when left out. */
@@ -126,8 +126,14 @@ export function cleanTree(modulePath: string, text: string, limits: Pick<Limits,
 export function readEntry(host: SourceHost, file: string): string | undefined {
   const text = host.readFile(file);
   if (text !== undefined || host.whyUnreadable?.(file) !== undefined) return text;
-  const std = /^std\/(.+)\.sf$/.exec(file);
-  return std ? host.stdlib.get(std[1]!.replace(/\//g, ".")) : undefined;
+  const name = stdlibModuleName(file);
+  return name === undefined ? undefined : host.stdlib.get(name);
+}
+
+/** The standard-library module a path names (`std/models/x.sf` is `models.x`, as `import std.models.x` names it), or undefined. */
+export function stdlibModuleName(filePath: string): string | undefined {
+  const std = /^std\/(.+)\.sf$/.exec(filePath);
+  return std ? std[1]!.replace(/\//g, ".") : undefined;
 }
 
 export function loadProgram(entries: readonly string[], host: SourceHost, diagnostics: Diagnostic[], limits: Limits = DEFAULT_LIMITS): Program {
@@ -135,7 +141,8 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
   const sources = new Map<string, string>();
 
   const readModule = (modulePath: string): string | undefined => {
-    if (modulePath.startsWith("std/")) return host.stdlib.get(modulePath.slice(4, -3).replace(/\//g, "."));
+    const std = stdlibModuleName(modulePath);
+    if (std !== undefined) return host.stdlib.get(std);
     return host.readFile(modulePath);
   };
 

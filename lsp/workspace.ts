@@ -11,7 +11,7 @@ import { check, type CheckResult, type FileFacts, type SourceFacts, type SourceH
 import type * as A from "../compiler/ast";
 import { loadStdlib, packageRoot } from "../compiler/host/node";
 import { DEFAULT_LIMITS } from "../compiler/limits";
-import { cleanTree, parsesAlike } from "../compiler/program";
+import { cleanTree, parsesAlike, stdlibModuleName } from "../compiler/program";
 import { withImportersTypes } from "./importer-types";
 import { parses, typesToShow, type FileView, type ShownTypes } from "./last-good";
 
@@ -122,13 +122,17 @@ export class Workspace {
   host(): SourceHost {
     this.stdlibOnDisk ??= loadStdlib(this.stdlibRoot);
     const stdlib = new Map(this.stdlibOnDisk);
-    for (const d of this.documents.values()) if (d.path.startsWith("std/")) stdlib.set(d.path.slice(4, -3).replace(/\//g, "."), d.text);
+    for (const d of this.documents.values()) {
+      const name = stdlibModuleName(d.path);
+      if (name !== undefined) stdlib.set(name, d.text);
+    }
     return {
       stdlib,
       readFile: (p) => {
         const open = this.byPath.get(p);
         if (open) return open.text;
-        if (p.startsWith("std/")) return stdlib.get(p.slice(4, -3).replace(/\//g, "."));
+        const std = stdlibModuleName(p);
+        if (std !== undefined) return stdlib.get(std);
         try {
           return fs.statSync(p).isFile() ? fs.readFileSync(p, "utf8") : undefined;
         } catch {

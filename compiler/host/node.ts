@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { SourceHost } from "../program";
+import { stdlibModuleName, type SourceHost } from "../program";
 import { readCheckpoint } from "../weights/read";
 import { CheckpointError, type Checkpoint, type LoadedTensor } from "../weights/tensor";
 
@@ -194,8 +194,8 @@ export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib(), opt
     stdlib,
     readFile(filePath) {
       // std/NAME.sf names a standard-library module, so `sfc info std/slowfast.sf` works anywhere.
-      const std = /^std\/(.+)\.sf$/.exec(filePath);
-      if (std && !fs.existsSync(filePath)) return stdlib.get(std[1]!.replace(/\//g, "."));
+      const std = stdlibModuleName(filePath);
+      if (std !== undefined && !fs.existsSync(filePath)) return stdlib.get(std);
       if (!cache.has(filePath)) cache.set(filePath, read(filePath));
       const got = cache.get(filePath)!;
       return "text" in got ? got.text : undefined;
