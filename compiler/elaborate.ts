@@ -18,7 +18,7 @@ import { pathwayValues, type Mode } from "./check/mode";
 import * as M from "./check/messages";
 import * as P from "./check/parameter-messages";
 import * as R from "./check/return-messages";
-import { bareWord } from "./check/signature";
+import { bareWord, sortKind } from "./check/signature";
 import { readWhole } from "./program";
 import type { BlockEntry, ModuleScope } from "./scope";
 import type { Span } from "./span";
@@ -220,7 +220,7 @@ function bindParameters(entry: BlockEntry, overrides: readonly ParamOverride[], 
 }
 
 function isBoolean(p: ParamDecl): boolean {
-  return p.sort?.name === "bool" || p.value?.kind === "bool";
+  return (p.sort && sortKind(p.sort.name)) === "bool" || p.value?.kind === "bool";
 }
 
 function overrideValue(p: ParamDecl, override: ParamOverride): Rational | string | boolean {
@@ -379,9 +379,10 @@ function bindParameter(
     ctx.vars.set(p.name.name, { kind: "string", value, span, ...(p.choices ? { choices: p.choices } : {}) });
     return;
   }
-  const declaredSort = p.sort?.name;
-  const integer = declaredSort ? declaredSort === "int" : (value?.isInteger() ?? true);
-  if (value !== undefined && declaredSort === "int" && !value.isInteger()) diagnostics.push(P.parameterNotAnInt(p.name, value, span));
+  // A sort that is none (SF0213) is read as if none were written.
+  const declared = p.sort && sortKind(p.sort.name);
+  const integer = declared ? declared === "int" : (value?.isInteger() ?? true);
+  if (value !== undefined && declared === "int" && !value.isInteger()) diagnostics.push(P.parameterNotAnInt(p.name, value, span));
   ctx.symbols.set(p.name.name, { integer, span, value, display: `\`${p.name.text}\``, fromCommandLine: override !== undefined });
   ctx.vars.set(p.name.name, { kind: "dim", poly: Poly.symbol(p.name.name), span: p.name.span });
 }

@@ -165,6 +165,11 @@ const SORT_KINDS: ReadonlyMap<string, FormalInfo["kind"]> = new Map([
   ["number", "rat"],
 ]);
 
+/** What a declared sort reads as (`int`, `rat`, `bool`; `number` is `rat`); undefined for one that is no sort (SF0213). */
+export function sortKind(sort: string): FormalInfo["kind"] | undefined {
+  return SORT_KINDS.get(sort);
+}
+
 function formalKind(f: A.BlockDecl["formals"][number], reporter: Reporter): FormalInfo["kind"] {
   if (f.type) return "tensor";
   if (f.isBlock) return "block";
