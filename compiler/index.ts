@@ -298,7 +298,7 @@ export interface CompileOptions {
   };
   /** Keep BatchNormalization nodes (named as in the checkpoint) instead of folding them. */
   readonly keepBn?: boolean;
-  /** "auto" (default): the layout pass, folding time into the batch where it pays; "ncdhw": the plain lowering. */
+  /** "auto" (default): the layout pass, folding time into the batch where it pays; "ncdhw": the plain lowering; anything else, a RangeError. */
   readonly layout?: LayoutMode;
   /** Network parameters left symbolic in the model (--dynamic T,S); see docs/deploy.md. */
   readonly dynamic?: readonly string[];
@@ -398,8 +398,9 @@ function elaborateInSession(options: Omit<CompileOptions, "seed" | "opset" | "ch
  * Checks a file and compiles one network to ONNX. The model is in the
  * result (`model`, `serialised`) when `ok`; every problem found in the
  * sources, settings, opset or checkpoint is a diagnostic, not an exception.
- * Thrown: a RangeError for a seed or limit that is not an integer (see the options),
- * and whatever the host or the checkpoint's reads throw.
+ * Thrown: a RangeError for a seed or a limit that is not an integer, or a
+ * layout that is not a mode (see the options), and whatever the host or the
+ * checkpoint's reads throw.
  */
 export function compile(options: CompileOptions): CompileResult {
   // Refused before any work, not when the model is first written.
