@@ -222,7 +222,7 @@ export function nodeHost(stdlib: ReadonlyMap<string, string> = loadStdlib(), opt
  * until the checkpoint's `close()` (a server that reads many should call it
  * once each model is written), or until the process exits.
  */
-export function readCheckpointFile(file: string): Checkpoint {
+export function readCheckpointFile(file: string): Checkpoint & { close(): void } {
   let fd: number;
   let size: number;
   try {

@@ -76,7 +76,11 @@ export interface WeightSpec {
 
 /** Elaboration of an op whose rule has been checked with every parameter bound. */
 export interface LowerContext {
-  /** A polynomial's value with every parameter bound; the checker has proved it an integer. */
+  /**
+   * A polynomial's value with every parameter bound; the checker has proved
+   * it an integer. One past ±2³¹, which no size depends on (a stride of 1e30),
+   * is reported (SF0004) and abandons the op, since ONNX would wrap it.
+   */
   num(p: Poly): number;
   value(p: Poly): Rational;
   shapeOf(t: TensorType): number[];
