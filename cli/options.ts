@@ -77,10 +77,11 @@ function parseOrExplain<T>(spec: CommandSpec, parse: () => T): T {
     const ambiguous = /^Option '([^']+)' argument is ambiguous/.exec((e as Error).message);
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && ambiguous)
       throw new UsageError(
-        `${ambiguous[1]} needs a value, and is followed by an option; a value that starts with - is written ${longName(spec, ambiguous[1]!)}=-VALUE`,
+        `${ambiguous[1]} needs a value, and is followed by an option; a value that starts with - is written ${longName(spec, ambiguous[1]!)}=-VALUE; see sfc help ${command}`,
       );
     const flag = /^Option '([^']+)' does not take an argument/.exec((e as Error).message);
-    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag) throw new UsageError(`${flag[1]} takes no value: give ${flag[1]} alone`);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag)
+      throw new UsageError(`${flag[1]} takes no value: give ${flag[1]} alone; see sfc help ${command}`);
     throw e;
   }
 }

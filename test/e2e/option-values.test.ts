@@ -111,15 +111,15 @@ describe("an option that is not repeatable, given twice", () => {
     const seed = await sfc("compile", source, "--seed", "-o", path.join(work, "a.onnx"));
     expect([seed.code, seed.err]).toEqual([
       2,
-      "sfc: --seed needs a value, and is followed by an option; a value that starts with - is written --seed=-VALUE\n",
+      "sfc: --seed needs a value, and is followed by an option; a value that starts with - is written --seed=-VALUE; see sfc help compile\n",
     ]);
     const short = await sfc("compile", source, "-o", "-x");
     expect([short.code, short.err]).toEqual([
       2,
-      "sfc: -o needs a value, and is followed by an option; a value that starts with - is written --output=-VALUE\n",
+      "sfc: -o needs a value, and is followed by an option; a value that starts with - is written --output=-VALUE; see sfc help compile\n",
     ]);
     const flag = await sfc("info", source, "--keep-bn=yes");
-    expect([flag.code, flag.err]).toEqual([2, "sfc: --keep-bn takes no value: give --keep-bn alone\n"]);
+    expect([flag.code, flag.err]).toEqual([2, "sfc: --keep-bn takes no value: give --keep-bn alone; see sfc help info\n"]);
     expect(fs.existsSync(path.join(work, "a.onnx"))).toBe(false);
   });
 

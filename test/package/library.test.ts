@@ -118,10 +118,11 @@ describe("a checkpoint", () => {
   const reference = { file: "std/slowfast.sf", network: "SlowFast_4x16_R50", settings: ["C=16", "classes=10", "S=48"].map((text) => ({ text })) };
 
   it("read from a file or from bytes gives the same model, written whole or streamed into a sink", () => {
+    const weights = readCheckpointFile(fixture);
     const fromFile = compile({
       ...reference,
       host: nodeHost(),
-      checkpoint: { tensors: readCheckpointFile(fixture), label: "w.safetensors", names: "pyslowfast" },
+      checkpoint: { tensors: weights, label: "w.safetensors", names: "pyslowfast" },
     });
     const fromBytes = compile({
       ...reference,
@@ -132,6 +133,7 @@ describe("a checkpoint", () => {
     const pieces: Uint8Array[] = [];
     fromBytes.serialised!.writeTo({ write: (bytes) => void pieces.push(bytes.slice()) });
     expect(Buffer.concat(pieces).equals(Buffer.from(fromFile.model!))).toBe(true);
+    weights.close();
   });
 
   it("that cannot be read is a CheckpointError, which the package root exports", () => {
@@ -142,7 +144,9 @@ describe("a checkpoint", () => {
   });
 
   it("whose names do not fit the network is a diagnostic in the result", () => {
-    const result = compile({ ...reference, host: nodeHost(), checkpoint: { tensors: readCheckpointFile(fixture), label: "w.safetensors" } });
+    const weights = readCheckpointFile(fixture);
+    const result = compile({ ...reference, host: nodeHost(), checkpoint: { tensors: weights, label: "w.safetensors" } });
+    weights.close();
     expect(result.ok).toBe(false);
     expect(result.model).toBeUndefined();
     expect(result.diagnostics.map((d) => d.code)).toEqual(["SF0407"]);
