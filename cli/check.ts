@@ -6,6 +6,7 @@ import { CHECK } from "./commands";
 import { expandInputs } from "./inputs";
 import { printDiagnostics, UsageError, whyNotASource, type Io } from "./io";
 import { parseCommand } from "./options";
+import { counted } from "../compiler/thousands";
 
 export function checkCommand(argv: string[], io: Io): number {
   const { values, positionals } = parseCommand(CHECK, argv);
@@ -18,9 +19,6 @@ export function checkCommand(argv: string[], io: Io): number {
   // document is whole either way; they make the exit status 2.
   printDiagnostics(io, format, result?.diagnostics ?? [], result?.sources ?? new Map(), version(), problems);
   if (problems.length > 0) return 2;
-  if (format === "human" && result!.ok)
-    io.err(
-      `checked ${files.length} file${files.length === 1 ? "" : "s"}: ${result!.networks.length} network${result!.networks.length === 1 ? "" : "s"}, no errors\n`,
-    );
+  if (format === "human" && result!.ok) io.err(`checked ${counted(files.length, "file")}: ${counted(result!.networks.length, "network")}, no errors\n`);
   return result!.ok ? 0 : 1;
 }

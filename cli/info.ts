@@ -11,7 +11,7 @@ import { symbolicFlops } from "../compiler/report/symbolic-counts";
 import { INFO } from "./commands";
 import { parseCommand } from "./options";
 import { parametersJson } from "../compiler/metadata";
-import { thousands } from "../compiler/thousands";
+import { counted, thousands } from "../compiler/thousands";
 import { graphOutputs } from "../compiler/ir";
 
 const formatStageShape = (shape: readonly number[]): string => (shape.length === 4 ? formatVideoShape(shape) : formatShape(shape));
@@ -83,11 +83,10 @@ export function infoCommand(argv: string[], io: Io): number {
   const countBn = values["count-bn"] ?? false;
   const report = reportGraph(graph, { depth, countBn });
   const passes = inferenceGraph(graph, { keepBn: values["keep-bn"] ?? false }).report;
-  const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
   const passesLine =
-    `inference graph: ${plural(passes.foldedBatchNorms.length, "batch norm", "batch norms")} folded into convolutions` +
+    `inference graph: ${counted(passes.foldedBatchNorms.length, "batch norm")} folded into convolutions` +
     `${passes.keptBatchNorms > 0 ? `, ${passes.keptBatchNorms} kept${values["keep-bn"] ? " (--keep-bn)" : ""}` : ""}` +
-    `, ${plural(passes.removedDropouts.length, "dropout", "dropouts")} removed, ${plural(passes.mergedReshapes.length, "reshape pair", "reshape pairs")} merged`;
+    `, ${counted(passes.removedDropouts.length, "dropout")} removed, ${counted(passes.mergedReshapes.length, "reshape pair")} merged`;
   const symbolic = values.dynamic === undefined ? undefined : dynamicFormulas(positionals[0]!, values, io);
   if (symbolic === null) return 1;
   const parameters = JSON.parse(parametersJson(result.networks[0]?.params ?? [], new Set())) as Record<string, ParameterJson>;

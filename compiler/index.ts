@@ -47,7 +47,7 @@ import { bindCheckpoint } from "./weights/bind";
 import { NameMap } from "./weights/names";
 import { chooseNaming, defaultNames, mapImportHint as mapImportHintFor } from "./weights/naming";
 import type { Checkpoint } from "./weights/tensor";
-import { thousands } from "./thousands";
+import { counted } from "./thousands";
 import { CommandLine } from "./command-line";
 
 // Every type the functions below take or return, so that no caller imports from dist/.
@@ -244,7 +244,7 @@ function capPerFile(diagnostics: Diagnostic[], limits: Limits): Diagnostic[] {
     out.push(
       ...kept,
       makeDiagnostic("SF0605", firstHidden.primary.span, {
-        message: `${thousands(rest)} more diagnostic${rest === 1 ? "" : "s"} in this file not shown`,
+        message: `${counted(rest, "more diagnostic")} in this file not shown`,
         label: "the first not shown",
         help: raiseHint("diagnosticsPerFile", limits),
       }),

@@ -11,3 +11,8 @@ export function thousands(n: number): string {
   for (let end = digits.length; end > 0; end -= 3) out = digits.slice(Math.max(0, end - 3), end) + (out === "" ? "" : "," + out);
   return n < 0 ? "-" + out : out;
 }
+
+/** A count and what it counts, singular for one: "1 node", "34,480,216 parameters"; `many` where an s will not do. */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${thousands(n)} ${n === 1 ? one : many}`;
+}

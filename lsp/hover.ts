@@ -13,7 +13,7 @@ import { STALE_NOTE } from "./last-good";
 import { opArgumentAt } from "./op-arguments";
 import { contains, spanToRange, TextPositions } from "./positions";
 import type { Workspace } from "./workspace";
-import { thousands } from "../compiler/thousands";
+import { counted, thousands } from "../compiler/thousands";
 
 /**
  * The name under the cursor. Names written next to each other (`αT`) touch:
@@ -64,7 +64,7 @@ function counts(facts: SourceFacts, t: TypeFact): string | undefined {
     params += nodeParams(node);
     flops += nodeFlops(graph, node, false);
   }
-  return `${thousands(params)} parameters, ${giga(flops)}FLOPs (${t.nodes.to - t.nodes.from} nodes in \`${t.network}\`)`;
+  return `${counted(params, "parameter")}, ${giga(flops)}FLOPs (${counted(t.nodes.to - t.nodes.from, "node")} in \`${t.network}\`)`;
 }
 
 export function hover(workspace: Workspace, uri: string, position: Position): Hover | null {

@@ -26,6 +26,7 @@
  *                {kind: "same", lhs, rhs}: two dimension names that must agree
  */
 import { graphOutputs, type IRGraph } from "../ir";
+import { counted } from "../thousands";
 
 export const REQUIREMENTS_FORMAT = "sfc-requirements/1";
 
@@ -281,7 +282,7 @@ export function checkInputs(req: ShapeRequirements, shapes: InputShapes, evaluat
     if (size === undefined) continue;
     const least = read.min * read.scale + read.offset;
     if (size >= least) continue;
-    const needs = read.name === "frames" ? `at least ${least} frame${least === 1 ? "" : "s"}` : `a ${read.name ?? `axis ${read.axis}`} of at least ${least}`;
+    const needs = read.name === "frames" ? `at least ${counted(least, "frame")}` : `a ${read.name ?? `axis ${read.axis}`} of at least ${least}`;
     problems.push({ input: read.input, message: `${quantity(read, size)}: input \`${read.input}\` needs ${needs}` });
   }
   return problems;

@@ -13,6 +13,7 @@ import { createColors } from "picocolors";
 import type { Diagnostic, LabelledSpan } from "../diagnostics/diagnostic";
 import type { Span } from "../span";
 import { SourceLines } from "../source-lines";
+import { counted } from "../thousands";
 
 type Colors = ReturnType<typeof createColors>;
 
@@ -164,7 +165,7 @@ function renderOne(d: Diagnostic, sourceOf: (file: string) => SourceLines | unde
   const elided = d.chain.length > CHAIN_SHOWN_AT_EACH_END * 2 + 1 ? d.chain.length - CHAIN_SHOWN_AT_EACH_END * 2 : 0;
   d.chain.forEach((step, i) => {
     if (elided > 0 && i >= CHAIN_SHOWN_AT_EACH_END && i < d.chain.length - CHAIN_SHOWN_AT_EACH_END) {
-      if (i === CHAIN_SHOWN_AT_EACH_END) out.push(bar(st), `${" ".repeat(gutter)} ${c.blue("=")} ${c.bold("note")}: … ${plural(elided, "more call")} …`);
+      if (i === CHAIN_SHOWN_AT_EACH_END) out.push(bar(st), `${" ".repeat(gutter)} ${c.blue("=")} ${c.bold("note")}: … ${counted(elided, "more call")} …`);
       return;
     }
     const src = sourceOf(step.span.file);
@@ -179,10 +180,6 @@ function renderOne(d: Diagnostic, sourceOf: (file: string) => SourceLines | unde
   for (const n of d.notes) out.push(trailer("note", n, st));
   if (d.help !== undefined) out.push(trailer("help", d.help, st));
   return out.join("\n");
-}
-
-function plural(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? "" : "s"}`;
 }
 
 /**
@@ -205,7 +202,7 @@ export function renderHuman(diagnostics: readonly Diagnostic[], sources: Readonl
   const blocks = diagnostics.map((d) => renderOne(d, sourceOf, c));
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
-  const counts = [errors > 0 ? plural(errors, "error") : "", warnings > 0 ? plural(warnings, "warning") : ""].filter((s) => s !== "");
+  const counts = [errors > 0 ? counted(errors, "error") : "", warnings > 0 ? counted(warnings, "warning") : ""].filter((s) => s !== "");
   const summary = c.bold(`${counts.join(", ")} emitted`);
   return `${blocks.join("\n\n")}\n\n${summary}\n`;
 }

@@ -70,8 +70,8 @@ describe("hover in a module of blocks with two importers open", () => {
     expect(twiceX).toMatch(/x: <T, S², C> {2}= {2}<3, 5², 3>/);
     expect(twiceX).toContain("at the defaults of `Twice`");
     // A call's parameters and FLOPs are counted in the graph of the network it was elaborated in, each its own.
-    expect(await hover(f.blocks, "conv(out", 1)).toContain("24 parameters");
-    expect(await hover(f.blocks, "add(x", 1)).toContain("nodes in `Twice`");
+    expect(await hover(f.blocks, "conv(out", 1)).toContain("24 parameters, 1,728 FLOPs (1 node in `Wide`)");
+    expect(await hover(f.blocks, "add(x", 1)).toContain("0 parameters, 0 FLOPs (1 node in `Twice`)");
 
     // The importer's new default is what the module shows next.
     await session.client.change(f.wide, usesWiden(10), 2);

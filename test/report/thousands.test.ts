@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { thousands } from "../../compiler/thousands";
+import { counted, thousands } from "../../compiler/thousands";
 
 describe("thousands", () => {
   test("writes what toLocaleString('en-US') writes, for integers of every length and sign", () => {
@@ -10,5 +10,17 @@ describe("thousands", () => {
 
   test("other numbers go through the locale", () => {
     for (const n of [1.5, -0.25, 1234.5678, 2 ** 60]) expect(thousands(n)).toBe(n.toLocaleString("en-US"));
+  });
+});
+
+describe("counted", () => {
+  test("says one thing in the singular, and any other count in the plural, with its thousands", () => {
+    expect([counted(1, "node"), counted(0, "node"), counted(2, "node"), counted(34480216, "parameter")]).toEqual([
+      "1 node",
+      "0 nodes",
+      "2 nodes",
+      "34,480,216 parameters",
+    ]);
+    expect(counted(3, "batch", "batches")).toBe("3 batches");
   });
 });
