@@ -106,7 +106,8 @@ function describeOccurrence(facts: SourceFacts, file: FileFacts, o: Occurrence, 
     case "op": {
       const sig = opSignature(o.name);
       if (!sig) return [];
-      const formals = opFormals(o.name).map((f) => `- \`${f.name}\`${f.default === undefined ? "" : " (optional)"}: ${f.doc}`);
+      // A tensor input (relu's x) has no words of its own: its name alone, not "x: ".
+      const formals = opFormals(o.name).map((f) => `- \`${f.name}\`${f.default === undefined ? "" : " (optional)"}${f.doc ? `: ${f.doc}` : ""}`);
       return [code(sig), opSummary(o.name), formals.join("\n")];
     }
     case "argument": {

@@ -51,6 +51,8 @@ describe("an op called with an argument named like it", () => {
     const shown = hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: opName }));
     expect(shown).toContain("dropout(x, p");
     expect(shown).not.toContain("formal dropout");
+    // Its tensor input is listed by name, without an empty description.
+    expect(shown).toMatch(/^- `x`$/m);
     expect(await session.client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: opName })).toBeNull();
     // The argument's value is still the formal.
     const value = await session.client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(text, "p: dropout", 3) });
