@@ -11,6 +11,7 @@ import { docComment } from "./comments";
 import { header, itemAt, opFormals, opSignature, opSummary } from "./declarations";
 import { STALE_NOTE } from "./last-good";
 import { opArgumentAt } from "./op-arguments";
+import { stageSummary } from "./stage-hover";
 import { contains, spanToRange, TextPositions } from "./positions";
 import type { Workspace } from "./workspace";
 import { counted, thousands } from "../compiler/thousands";
@@ -127,8 +128,18 @@ function describeOccurrence(facts: SourceFacts, file: FileFacts, o: Occurrence, 
     case "dimension":
     case "local":
     case "pathway":
-    case "stage":
       return typed ? [] : [code(`${o.kind} ${file.module.text.slice(o.span.start, o.span.end)}`)];
+    case "stage": {
+      const stage = stageSummary(facts, file, o.span.start);
+      const heading = code(`stage ${file.module.text.slice(o.span.start, o.span.end)}`);
+      if (!stage) return [heading];
+      const ends = stage.ends.map((e) => `- \`${e.pathway}\`: ${e.shape}`);
+      return [
+        heading,
+        ...(ends.length > 0 ? [`where it ends (T×S², C), at the defaults of \`${stage.network}\`:\n${ends.join("\n")}`] : []),
+        `${counted(stage.params, "parameter")}, ${giga(stage.flops)}FLOPs (${counted(stage.nodes, "node")})`,
+      ];
+    }
     case "choice":
       // The name table marks a lateral link's fusion written as a word (`fuse concat`) so; `fuse f` with a parameter f is the parameter.
       return [code(`fuse ${o.name}`), FUSIONS[o.name] ?? "not a fusion: `concat` or `sum`"];

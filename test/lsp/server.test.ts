@@ -95,6 +95,14 @@ describe("hover", () => {
     expect(text).toContain("SlowFastTiny");
   });
 
+  test("a stage: each pathway's shape where it ends and its parameters, as sfc info's row says", async () => {
+    const uri = fileUri(tiny);
+    const text = hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(tinyText, "stage s2", 6) }));
+    expect(text).toContain("stage s2");
+    expect(text).toContain("- `fast`: 16×16², 16\n- `slow`: 4×16², 96");
+    expect(text).toContain("13,584 parameters");
+  });
+
   test("a call: its type, parameters and FLOPs, and the block it calls", async () => {
     const uri = fileUri(tiny);
     const text = hoverText(
