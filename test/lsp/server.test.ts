@@ -103,6 +103,31 @@ describe("hover", () => {
     expect(text).toContain("13,584 parameters");
   });
 
+  test("a stage written twice, or nested: each run of it its own, a nested stage's layers counted in the outer one", async () => {
+    const uri = fileUri(path.join(session.dir, "stages.sf"));
+    const text = [
+      "network R(clip: <4, 16², 3>) -> <10> {",
+      "  pathway video = clip |> conv(out: 8)",
+      "  stage s1 { video = video |> conv(out: 8) }",
+      "  stage s1 { video = video |> conv(out: 12) }",
+      "  stage s2 {",
+      "    video = video |> conv(out: 16)",
+      "    stage a { video = video |> conv(out: 4) }",
+      "  }",
+      "  stage head { return video |> gap |> linear(out: 10) }",
+      "}",
+      "",
+    ].join("\n");
+    await session.client.open(uri, text);
+    await session.client.diagnostics(uri);
+    const hoverAt = async (needle: string, shift: number): Promise<string> =>
+      hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, needle, shift) }));
+    expect(await hoverAt("stage s1 { video = video |> conv(out: 8)", 6)).toContain("- `video`: 4×16², 8\n\n64 parameters");
+    expect(await hoverAt("stage s1 { video = video |> conv(out: 12)", 6)).toContain("- `video`: 4×16², 12\n\n96 parameters");
+    // s2's own conv (12·16) and its nested a's (16·4).
+    expect(await hoverAt("stage s2", 6)).toContain("- `video`: 4×16², 4\n\n256 parameters");
+  });
+
   test("a call: its type, parameters and FLOPs, and the block it calls", async () => {
     const uri = fileUri(tiny);
     const text = hoverText(
