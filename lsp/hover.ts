@@ -105,6 +105,7 @@ function describeOccurrence(facts: SourceFacts, file: FileFacts, o: Occurrence, 
       return [code(header(found.item, found.file.module.text)), ...(doc ? [doc] : []), `declared in ${found.file.module.path}:${found.item.span.line}`];
     }
     case "op": {
+      if (o.name === "input") return [code("input(<type>) as NAME"), INPUT_DOC];
       const sig = opSignature(o.name);
       if (!sig) return [];
       // A tensor input (relu's x) has no words of its own: its name alone, not "x: ".
@@ -145,6 +146,10 @@ function describeOccurrence(facts: SourceFacts, file: FileFacts, o: Occurrence, 
       return [code(`fuse ${o.name}`), FUSIONS[o.name] ?? "not a fusion: `concat` or `sum`"];
   }
 }
+
+/** `input(...)` is no op of the registry: the network's own inputs are declared by it (docs/language.md, "Further inputs"). */
+const INPUT_DOC =
+  "Another input of the model, named by its label, where the network needs it (the Slow clip when the caller samples it). Network bodies only, with exactly one type.";
 
 /** What each way of fusing a lateral link's output onto its target does. */
 const FUSIONS: Readonly<Record<string, string>> = {

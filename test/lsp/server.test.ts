@@ -128,6 +128,23 @@ describe("hover", () => {
     expect(await hoverAt("stage s2", 6)).toContain("- `video`: 4×16², 4\n\n256 parameters");
   });
 
+  test("input(...): what it declares", async () => {
+    const uri = fileUri(path.join(session.dir, "two-clips.sf"));
+    const text = [
+      "network TwoClips(clip: <4, 32², 3>) -> <16> {",
+      "  pathway fast = clip |> conv(out: 8)",
+      "  pathway slow = input(<1, 32², 3>) as slow |> conv(out: 8)",
+      "  return concat(gap(slow), gap(fast))",
+      "}",
+      "",
+    ].join("\n");
+    await session.client.open(uri, text);
+    await session.client.diagnostics(uri);
+    const shown = hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "input(<1", 1) }));
+    expect(shown).toContain("input(<type>) as NAME");
+    expect(shown).toContain("Another input of the model");
+  });
+
   test("a call: its type, parameters and FLOPs, and the block it calls", async () => {
     const uri = fileUri(tiny);
     const text = hoverText(
