@@ -34,13 +34,11 @@ import type { Diagnostic, LabelledSpan } from "../diagnostics/diagnostic";
 import { Poly } from "../dims/poly";
 import { isOpName, type OpName } from "../ops";
 import { readWhole } from "../program";
-import { writtenPartOfVideoAxis } from "../shapes";
 import { callableNames, type BlockEntry, type ModuleScope } from "../scope";
-import type { Span } from "../span";
-import { axisName, type TensorType } from "../types";
+import type { TensorType } from "../types";
 import { blockValueText, type Value } from "../values";
 import type { FactSink } from "../facts/types";
-import { applyOp, requireAll } from "./apply-op";
+import { applyOp } from "./apply-op";
 import {
   Abandon,
   bodyContext,
@@ -54,6 +52,7 @@ import {
   type SymbolInfo,
 } from "./context";
 import { Evaluator } from "./expressions";
+import { checkReturned } from "./result-check";
 import { instantiate } from "./instantiate";
 import * as M from "./messages";
 import type { Mode } from "./mode";
@@ -540,50 +539,8 @@ export class Interpreter extends Evaluator {
 
   /** A returned value against the declared result type (of a block or a network). */
   checkResult(v: Value, declared: TensorType, declaredExpr: A.TypeExpr, ctx: Ctx): void {
-    if (v.kind === "poison") return;
-    if (v.kind !== "tensor") return ctx.reporter.report(M.resultNotATensor(v));
-    if (v.type.layout !== declared.layout || v.type.dims.length !== declared.dims.length)
-      return ctx.reporter.report(M.resultForm(v, declared, declaredExpr.span));
-    const facts = factsOf(ctx);
-    const wrong: M.WrongAxis[] = [];
-    declared.dims.forEach((expected, i) => {
-      const found = v.type.dims[i];
-      if (!found) return;
-      const outcome = compareDims(found, expected, facts);
-      const span = dimExprSpan(declaredExpr, i);
-      const axis = axisName(declared, i);
-      const topic = { sizes: [expected], word: ([size]: readonly Poly[]) => `the declared ${axis} ${size}` };
-      switch (outcome.kind) {
-        case "proved":
-        case "undecided":
-          return;
-        case "requires":
-          // Only divisibility is carried: a result that may differ is wrong.
-          if (outcome.claims.every((c) => c.relation === "divides")) {
-            requireAll(outcome.claims, topic, span, ctx);
-            return;
-          }
-          wrong.push({ axis, found, expected, span });
-          return;
-        case "refuted":
-          wrong.push({ axis, found, expected, span });
-          return;
-      }
-    });
-    const [first] = wrong;
-    if (!first) return;
-    // One error for the result, on the op whose padding changed its size when one did.
-    const change = wrong.map((w) => this.sizeChanges.get(w.found)).find((c) => c !== undefined);
-    if (change) return ctx.reporter.report(M.paddingChangesSize(change, wrong, v, declared, declaredExpr.span));
-    if (wrong.length === 1) return ctx.reporter.report(M.resultDimension(v, declared, first.axis, first.found, first.expected, first.span, ctx));
-    return ctx.reporter.report(M.resultDimensions(v, declared, wrong, ctx));
+    checkReturned(v, declared, declaredExpr, ctx, this.sizeChanges);
   }
-}
-
-/** The source span of the i-th dimension (ONNX order) of a written type. */
-export function dimExprSpan(t: A.TypeExpr, i: number): Span {
-  if (t.form === "raw" || t.dims.length !== 3) return t.dims[i]?.span ?? t.span;
-  return t.dims[writtenPartOfVideoAxis(i)]?.span ?? t.span;
 }
 
 /** How deep block bodies checked at calls may nest; far beyond any network's nesting of blocks. */
