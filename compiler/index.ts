@@ -29,7 +29,7 @@ import type { IRGraph } from "./ir";
 import { IRBuilder } from "./ir-builder";
 import { Interpreter } from "./check/interpreter";
 import { unknownSorts } from "./check/signature";
-import { loadProgram, readEntry, stdlibBlocks, stdlibNameMaps, type Program, type SourceHost } from "./program";
+import { loadProgram, stdlibBlocks, stdlibNameMaps, type Program, type SourceHost } from "./program";
 import { raiseHint, withLimits, type Limits } from "./limits";
 import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
 import { fixedRequirements, type ShapeRequirements } from "./dynamic/requirements";
@@ -133,11 +133,12 @@ interface Session {
 function open(files: readonly string[], host: SourceHost, settings: readonly Setting[], diagnostics: Diagnostic[], limits: Limits, facts = false): Session {
   const sources = new Map<string, string>();
   const commandLine = new CommandLine();
+  const program = loadProgram(files, host, diagnostics, limits);
+  // A file the program could not read has no source: each file is read once, by loadProgram.
   for (const f of files) {
-    if (readEntry(host, f) === undefined)
+    if (!program.sources.has(f))
       diagnostics.push(makeDiagnostic("SF0103", commandLine.span(f), { message: `cannot read ${f}`, label: host.whyUnreadable?.(f) ?? "no such file" }));
   }
-  const program = loadProgram(files, host, diagnostics, limits);
   for (const [k, v] of program.sources) sources.set(k, v);
   const scopes = buildScopes(program, diagnostics);
   const overrides = parseSettings(settings, (part) => commandLine.span(part), diagnostics, limits);

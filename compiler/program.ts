@@ -123,7 +123,7 @@ export function cleanTree(modulePath: string, text: string, limits: Pick<Limits,
  * host reads it: `compile({ file: "std/slowfast.sf", ... })` works with a
  * host of a few texts as with nodeHost (which reads a std/ folder on disk first).
  */
-export function readEntry(host: SourceHost, file: string): string | undefined {
+function readEntry(host: SourceHost, file: string): string | undefined {
   const text = host.readFile(file);
   if (text !== undefined || host.whyUnreadable?.(file) !== undefined) return text;
   const name = stdlibModuleName(file);
