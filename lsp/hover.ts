@@ -6,7 +6,7 @@
  */
 import { MarkupKind, type Hover, type Position } from "vscode-languageserver";
 import type { FileFacts, Occurrence, SourceFacts, TypeFact } from "../compiler/index";
-import { nodeFlops, nodeParams } from "../compiler/report/counts";
+import { countNodes } from "../compiler/report/counts";
 import { docComment } from "./comments";
 import { header, itemAt, opFormals, opSignature, opSummary } from "./declarations";
 import { STALE_NOTE } from "./last-good";
@@ -59,12 +59,7 @@ function counts(facts: SourceFacts, t: TypeFact): string | undefined {
   if (!t.nodes || !t.network) return undefined;
   const graph = facts.graphs.get(t.network);
   if (!graph) return undefined;
-  let params = 0;
-  let flops = 0;
-  for (const node of graph.nodes.slice(t.nodes.from, t.nodes.to)) {
-    params += nodeParams(node);
-    flops += nodeFlops(graph, node, false);
-  }
+  const { params, flops } = countNodes(graph, graph.nodes.slice(t.nodes.from, t.nodes.to));
   return `${counted(params, "parameter")}, ${giga(flops)}FLOPs (${counted(t.nodes.to - t.nodes.from, "node")} in \`${t.network}\`)`;
 }
 

@@ -7,7 +7,7 @@
 import type * as A from "../compiler/ast";
 import type { SourceFacts, FileFacts } from "../compiler/index";
 import type { IRGraph, IRStage } from "../compiler/ir";
-import { nodeFlops, nodeParams } from "../compiler/report/counts";
+import { countNodes } from "../compiler/report/counts";
 import { formatShape, formatVideoShape } from "../compiler/shapes";
 
 /** What a stage's hover shows: each pathway's shape where it ends, and what its layers count. */
@@ -69,12 +69,9 @@ function summary(graph: IRGraph, stage: IRStage): StageSummary {
   const own = new Set(stage.nodes ?? []);
   for (let k = stages.indexOf(stage) + 1; k < stages.length && stages[k]!.name.startsWith(`${stage.name}.`); k++)
     for (const n of stages[k]!.nodes ?? []) own.add(n);
-  let params = 0;
-  let flops = 0;
-  for (const node of graph.nodes) {
-    if (!own.has(node.name)) continue;
-    params += nodeParams(node);
-    flops += nodeFlops(graph, node, false);
-  }
+  const { params, flops } = countNodes(
+    graph,
+    graph.nodes.filter((n) => own.has(n.name)),
+  );
   return { network: graph.name, ends: [...stage.outputs].map(([pathway, value]) => ({ pathway, shape: shapeText(value) })), params, flops, nodes: own.size };
 }

@@ -36,6 +36,17 @@ export function nodeFlops(graph: IRGraph, node: IRNode, countBn: boolean): numbe
   return record.flops(node.op, { inputs: dataInputs.map(shapeOf), output: shapeOf(node.outputs[0]!), weights: node.weights.map((w) => w.shape) });
 }
 
+/** The parameters and FLOPs (batch norms not counted) of some of a graph's nodes: a call's, a stage's. */
+export function countNodes(graph: IRGraph, nodes: Iterable<IRNode>): { params: number; flops: number } {
+  let params = 0;
+  let flops = 0;
+  for (const node of nodes) {
+    params += nodeParams(node);
+    flops += nodeFlops(graph, node, false);
+  }
+  return { params, flops };
+}
+
 export function countGraph(graph: IRGraph, options: { countBn?: boolean } = {}): Counts {
   const segments = segmentsOf(graph);
   const places = placesOf(graph, segments);
