@@ -1,7 +1,7 @@
 /** `sfc info`: shapes, parameters, multiply-adds and activations of one network, by stage, block or layer, from the graph IR. */
 import { elaborateOnly } from "../compiler/index";
 import { DEPTHS, reportGraph, type Depth, type Figures, type Report } from "../compiler/report/table";
-import { formatShape, formatVideoShape, writtenVideo } from "../compiler/shapes";
+import { formatReportShape, writtenVideo } from "../compiler/shapes";
 import { inferenceGraph } from "../compiler/passes/index";
 import { printDiagnostics, requireSource, UsageError, type Io } from "./io";
 import { compileFromArgs, intOption, limitsOf, settingsOf, version } from "./common";
@@ -13,8 +13,6 @@ import { parseCommand } from "./options";
 import { parametersJson } from "../compiler/metadata";
 import { counted, thousands } from "../compiler/thousands";
 import { graphOutputs } from "../compiler/ir";
-
-const formatStageShape = (shape: readonly number[]): string => (shape.length === 4 ? formatVideoShape(shape) : formatShape(shape));
 
 /** A shape as the table writes it: a video [C, T, H, W] as [T, H, W, C] (the paper's <T, S², C>), a vector as it is. */
 export function tableOrder(shape: readonly number[]): number[] {
@@ -193,9 +191,9 @@ function printTable(io: Io, report: Report, options: { countBn: boolean; views: 
     ...(stageDepth
       ? pathways.map((p) => {
           const o = r.outputs.find((x) => x.pathway === p);
-          return o ? formatStageShape(o.shape) : "";
+          return o ? formatReportShape(o.shape) : "";
         })
-      : [r.outputs[0] ? formatStageShape(r.outputs[0].shape) : ""]),
+      : [r.outputs[0] ? formatReportShape(r.outputs[0].shape) : ""]),
     thousands(r.params),
     giga(r.flops),
     mega(r.activations),

@@ -63,3 +63,8 @@ export function formatVideoShape(shape: readonly number[]): string {
   const v = writtenVideo(shape);
   return `${v.frames}×${formatSpatial(v.height, v.width, { equal: (a, b) => a === b, square: (d) => `${d}²`, factor: String })}, ${v.channels}`;
 }
+
+/** A value's shape as reports write it: a video's [C, T, H, W] as 32×56², 8, any other as (10). */
+export function formatReportShape(shape: readonly number[]): string {
+  return shape.length === 4 ? formatVideoShape(shape) : formatShape(shape);
+}

@@ -8,7 +8,7 @@ import type * as A from "../compiler/ast";
 import type { SourceFacts, FileFacts } from "../compiler/index";
 import type { IRGraph, IRStage } from "../compiler/ir";
 import { countNodes } from "../compiler/report/counts";
-import { formatShape, formatVideoShape } from "../compiler/shapes";
+import { formatReportShape } from "../compiler/shapes";
 
 /** What a stage's hover shows: each pathway's shape where it ends, and what its layers count. */
 export interface StageSummary {
@@ -60,10 +60,6 @@ function stageRecord(graph: IRGraph, body: readonly A.Stmt[], start: number): IR
 }
 
 function summary(graph: IRGraph, stage: IRStage): StageSummary {
-  const shapeText = (value: string): string => {
-    const shape = graph.values.get(value)?.shape ?? [];
-    return shape.length === 4 ? formatVideoShape(shape) : formatShape(shape);
-  };
   // The stages nested in this run of it are the records after its own that are named inside it.
   const stages = graph.stages ?? [];
   const own = new Set(stage.nodes ?? []);
@@ -73,5 +69,11 @@ function summary(graph: IRGraph, stage: IRStage): StageSummary {
     graph,
     graph.nodes.filter((n) => own.has(n.name)),
   );
-  return { network: graph.name, ends: [...stage.outputs].map(([pathway, value]) => ({ pathway, shape: shapeText(value) })), params, flops, nodes: own.size };
+  return {
+    network: graph.name,
+    ends: [...stage.outputs].map(([pathway, value]) => ({ pathway, shape: formatReportShape(graph.values.get(value)?.shape ?? []) })),
+    params,
+    flops,
+    nodes: own.size,
+  };
 }

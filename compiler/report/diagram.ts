@@ -8,7 +8,7 @@
  */
 import { byKey } from "../group";
 import type { IRGraph, IRNode, IRStage } from "../ir";
-import { formatShape, formatVideoShape } from "../shapes";
+import { formatReportShape } from "../shapes";
 import { placesOf, segmentsOf, type Segment } from "./segments";
 
 export type DiagramDepth = "stage" | "block";
@@ -34,8 +34,6 @@ export interface Diagram {
   readonly boxes: readonly DiagramBox[];
   readonly edges: readonly DiagramEdge[];
 }
-
-const shapeText = (shape: readonly number[]): string => (shape.length === 4 ? formatVideoShape(shape) : formatShape(shape));
 
 const sides = (h: number, w: number): string => (h === w ? `${h}²` : `${h}×${w}`);
 
@@ -115,7 +113,7 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
   const boxes: DiagramBox[] = [];
   const edges: DiagramEdge[] = [];
   const input = graph.inputs[0]!;
-  boxes.push({ id: "input", label: `${input.name}\n${shapeText(input.shape)}`, lane: undefined, kind: "input" });
+  boxes.push({ id: "input", label: `${input.name}\n${formatReportShape(input.shape)}`, lane: undefined, kind: "input" });
 
   const segments = segmentsOf(graph);
   const where = whereNodesRun(graph, segments);
@@ -153,7 +151,7 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
       // The lane's value where the layers end, or the last of them when the lane's value comes from elsewhere.
       const end = segment.outside.outputs.get(lane);
       const shown = end !== undefined && own.includes(producer.get(end)!) ? end : own[own.length - 1]!.outputs[0]!;
-      boxes.push({ id, label: `${describeLayers(own)}\n${shapeText(shapeOf(shown))}`, lane, kind: "step" });
+      boxes.push({ id, label: `${describeLayers(own)}\n${formatReportShape(shapeOf(shown))}`, lane, kind: "step" });
       edges.push({ from: tail.get(lane)!, to: id, lateral: false });
       tail.set(lane, id);
     }
@@ -187,7 +185,7 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
         for (const g of groups) {
           const id = freshId(g.name.replace(/\W/g, "_") + (depth === "stage" ? `_${lane}` : ""));
           const last = g.nodes[g.nodes.length - 1]!;
-          boxes.push({ id, label: `${g.name}\n${shapeText(shapeOf(last.outputs[0]!))}`, lane, kind: "step" });
+          boxes.push({ id, label: `${g.name}\n${formatReportShape(shapeOf(last.outputs[0]!))}`, lane, kind: "step" });
           edges.push({ from: tail.get(lane)!, to: id, lateral: false });
           tail.set(lane, id);
         }
@@ -204,7 +202,12 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
         const source = first ? firstLane(restOf(producer.get(first.inputs[0]!) ?? first)[0], laneOf.get(first.inputs[0]!)) : undefined;
         // Named by the innermost stage: two nested stages may each fuse into one lane.
         const id = freshId(`${stageOf(fusion).split(".").join("_")}_fuse_${target}`);
-        boxes.push({ id, label: `${fusion.op.kind === "add" ? "sum" : "concat"}\n${shapeText(shapeOf(fusion.outputs[0]!))}`, lane: target, kind: "fusion" });
+        boxes.push({
+          id,
+          label: `${fusion.op.kind === "add" ? "sum" : "concat"}\n${formatReportShape(shapeOf(fusion.outputs[0]!))}`,
+          lane: target,
+          kind: "fusion",
+        });
         edges.push({ from: tail.get(target)!, to: id, lateral: false });
         if (first && source) {
           const into = transform[transform.length - 1]!;
@@ -212,7 +215,7 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
             from: tail.get(source)!,
             to: id,
             lateral: true,
-            label: `${describeTransform(transform)}\n${shapeText(shapeOf(first.inputs[0]!))} → ${shapeText(shapeOf(into.outputs[0]!))}`,
+            label: `${describeTransform(transform)}\n${formatReportShape(shapeOf(first.inputs[0]!))} → ${formatReportShape(shapeOf(into.outputs[0]!))}`,
           });
         }
         tail.set(target, id);
@@ -227,7 +230,7 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
   const headOps = [...new Set(headNodes.map((n) => n.op.kind as string))].join(" → ");
   boxes.push({
     id: "head",
-    label: `${headStage?.name ?? "head"}\n${headOps || "output"}\n${output.name} ${shapeText(output.shape)}`,
+    label: `${headStage?.name ?? "head"}\n${headOps || "output"}\n${output.name} ${formatReportShape(output.shape)}`,
     lane: undefined,
     kind: "head",
   });
@@ -261,7 +264,7 @@ function stagesInARow(
       const id = freshId(segment.after === undefined ? "input_layers" : `after_${segment.after.replace(/\W/g, "_")}`);
       boxes.push({
         id,
-        label: `${describeLayers(nodes)}\n${shapeText(graph.values.get(nodes[nodes.length - 1]!.outputs[0]!)!.shape)}`,
+        label: `${describeLayers(nodes)}\n${formatReportShape(graph.values.get(nodes[nodes.length - 1]!.outputs[0]!)!.shape)}`,
         lane: undefined,
         kind: "step",
       });
@@ -275,14 +278,19 @@ function stagesInARow(
     for (const g of groups.filter((x) => x.nodes.length > 0)) {
       // Named apart from the input and head boxes, whatever the stages are called.
       const id = freshId(`stage_${g.name.replace(/\W/g, "_")}`);
-      boxes.push({ id, label: `${g.name}\n${shapeText(graph.values.get(g.nodes[g.nodes.length - 1]!.outputs[0]!)!.shape)}`, lane: undefined, kind: "step" });
+      boxes.push({
+        id,
+        label: `${g.name}\n${formatReportShape(graph.values.get(g.nodes[g.nodes.length - 1]!.outputs[0]!)!.shape)}`,
+        lane: undefined,
+        kind: "step",
+      });
       edges.push({ from: last, to: id, lateral: false });
       last = id;
     }
   }
   const output = graph.outputs[0]!;
   const after = [...new Set(inHead.map((n) => n.op.kind as string))].join(" → ");
-  boxes.push({ id: "head", label: `${after ? `${after}\n` : ""}${output.name} ${shapeText(output.shape)}`, lane: undefined, kind: "head" });
+  boxes.push({ id: "head", label: `${after ? `${after}\n` : ""}${output.name} ${formatReportShape(output.shape)}`, lane: undefined, kind: "head" });
   edges.push({ from: last, to: "head", lateral: false });
   return { name: graph.name, lanes: [], boxes, edges };
 }
