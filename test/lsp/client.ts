@@ -125,6 +125,11 @@ export class TestClient {
     this.published.delete(uri);
   }
 
+  /** The hover's text at `shift` characters into the first `needle` of `text` (the document at `uri`). */
+  async hoverAt(uri: string, text: string, needle: string, shift = 0): Promise<string> {
+    return hoverText(await this.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, needle, shift) }));
+  }
+
   request<R>(method: string, params: unknown): Promise<R> {
     return this.connection.sendRequest(method, params) as Promise<R>;
   }

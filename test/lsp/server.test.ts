@@ -5,8 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import type { CompletionItem, CompletionList, Hover, InlayHint, Location, WorkspaceEdit, DocumentSymbol, SemanticTokens } from "vscode-languageserver-protocol";
-import { at, fileUri, hoverText, ROOT, serverSession } from "./client";
+import type { CompletionItem, CompletionList, InlayHint, Location, WorkspaceEdit, DocumentSymbol, SemanticTokens } from "vscode-languageserver-protocol";
+import { at, fileUri, ROOT, serverSession } from "./client";
 
 const session = serverSession("sfc-lsp-");
 
@@ -88,16 +88,14 @@ describe("hover", () => {
   test("a pathway: its symbolic and concrete type", async () => {
     const uri = fileUri(tiny);
     await session.client.open(uri, tinyText);
-    const text = hoverText(
-      await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(tinyText, "pathway fast", 9) }),
-    );
+    const text = await session.client.hoverAt(uri, tinyText, "pathway fast", 9);
     expect(text).toContain("fast: <αT, S², 3>  =  <16, 64², 3>");
     expect(text).toContain("SlowFastTiny");
   });
 
   test("a stage: each pathway's shape where it ends and its parameters, as sfc info's row says", async () => {
     const uri = fileUri(tiny);
-    const text = hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(tinyText, "stage s2", 6) }));
+    const text = await session.client.hoverAt(uri, tinyText, "stage s2", 6);
     expect(text).toContain("stage s2");
     expect(text).toContain("- `fast`: 16×16², 16\n- `slow`: 4×16², 96");
     expect(text).toContain("13,584 parameters");
@@ -120,8 +118,7 @@ describe("hover", () => {
     ].join("\n");
     await session.client.open(uri, text);
     await session.client.diagnostics(uri);
-    const hoverAt = async (needle: string, shift: number): Promise<string> =>
-      hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, needle, shift) }));
+    const hoverAt = async (needle: string, shift: number): Promise<string> => await session.client.hoverAt(uri, text, needle, shift);
     expect(await hoverAt("stage s1 { video = video |> conv(out: 8)", 6)).toContain("- `video`: 4×16², 8\n\n64 parameters");
     expect(await hoverAt("stage s1 { video = video |> conv(out: 12)", 6)).toContain("- `video`: 4×16², 12\n\n96 parameters");
     // s2's own conv (12·16) and its nested a's (16·4).
@@ -140,16 +137,14 @@ describe("hover", () => {
     ].join("\n");
     await session.client.open(uri, text);
     await session.client.diagnostics(uri);
-    const shown = hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "input(<1", 1) }));
+    const shown = await session.client.hoverAt(uri, text, "input(<1", 1);
     expect(shown).toContain("input(<type>) as NAME");
     expect(shown).toContain("Another input of the model");
   });
 
   test("a call: its type, parameters and FLOPs, and the block it calls", async () => {
     const uri = fileUri(tiny);
-    const text = hoverText(
-      await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(tinyText, "slow = stem(", 8) }),
-    );
+    const text = await session.client.hoverAt(uri, tinyText, "slow = stem(", 8);
     expect(text).toMatch(/=  <4, 16², 16>/);
     expect(text).toContain("2,384 parameters");
     expect(text).toMatch(/MFLOPs/);
@@ -161,8 +156,7 @@ describe("hover", () => {
     const text = fs.readFileSync(file, "utf8");
     const uri = fileUri(file);
     await session.client.open(uri, text);
-    const shown = async (needle: string, shift: number): Promise<string> =>
-      hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, needle, shift) }));
+    const shown = async (needle: string, shift: number): Promise<string> => await session.client.hoverAt(uri, text, needle, shift);
     expect(await shown("lateral fast -> slow", 8)).toContain("fast: <αT, S², βC>  =  <16, 32², 4>");
     // The Slow features after the Fast → Slow link: C + 2βC channels.
     expect(await shown("lateral slow -> fast", 8)).toContain("slow: <T, S², 2βC + C>  =  <4, 32², 24>");
@@ -176,8 +170,7 @@ describe("hover", () => {
 
   test("a named argument of an op: the op's formal, as a block's argument shows the block's", async () => {
     const uri = fileUri(tiny);
-    const shown = async (needle: string, shift: number): Promise<string> =>
-      hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(tinyText, needle, shift) }));
+    const shown = async (needle: string, shift: number): Promise<string> => await session.client.hoverAt(uri, tinyText, needle, shift);
     expect(await shown("frames(clip, every", 13)).toMatch(/^```sf\nevery\?: int\n```\n\nan argument of `frames`: temporal sampling/);
     expect(await shown("dropout(p:", 8)).toContain("p?: number in [0, 1)");
     expect(await shown("linear(out:", 8)).toContain("out: int");
@@ -187,9 +180,7 @@ describe("hover", () => {
 
   test("a lateral link's fusion written as a word: what it does", async () => {
     const uri = fileUri(tiny);
-    const shown = hoverText(
-      await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(tinyText, "fuse concat", 5) }),
-    );
+    const shown = await session.client.hoverAt(uri, tinyText, "fuse concat", 5);
     expect(shown).toBe("```sf\nfuse concat\n```\n\nthe link's output is concatenated onto the target pathway's channels");
   });
 
@@ -199,7 +190,7 @@ describe("hover", () => {
     await session.client.open(uri, text);
     const def = await session.client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(text, "tconv(k: K", 1) });
     expect(def!.uri).toBe(fileUri(path.join(ROOT, "stdlib/lateral.sf")));
-    const shown = hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "pathway fast", 9) }));
+    const shown = await session.client.hoverAt(uri, text, "pathway fast", 9);
     expect(shown).toContain("fast: <αT, S², 3>  =  <32, 224², 3>");
   });
 });
@@ -211,9 +202,7 @@ describe("a block-valued parameter", () => {
     const text = fs.readFileSync(file, "utf8");
     await session.client.open(uri, text);
     expect((await session.client.diagnostics(uri)).diagnostics).toEqual([]);
-    const declared = hoverText(
-      await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "transform: block", 2) }),
-    );
+    const declared = await session.client.hoverAt(uri, text, "transform: block", 2);
     expect(declared).toContain("tconv(k: 5, ratio: 2)");
     const def = await session.client.request<Location | null>("textDocument/definition", { textDocument: { uri }, position: at(text, "transform(α: α", 2) });
     expect(def!.uri).toBe(uri);
@@ -230,9 +219,7 @@ describe("hover in a module of blocks", () => {
     const text = fs.readFileSync(lateral, "utf8");
     const uri = fileUri(lateral);
     await session.client.open(uri, text);
-    const shown = hoverText(
-      await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "block tconv(x", 12) }),
-    );
+    const shown = await session.client.hoverAt(uri, text, "block tconv(x", 12);
     // SlowFastTiny (open since an earlier test) gives <16, 16², 4>; SlowFast alone would give <32, 56², 8>.
     expect(shown).toMatch(/x: <αT, S², βC> {2}= {2}<(16, 16², 4|32, 56², 8)>/);
     expect(shown).toMatch(/at the defaults of `SlowFast(Tiny)?`/);
@@ -336,7 +323,7 @@ describe("a file with a syntax error", () => {
     await session.client.open(uri, text);
     const published = await session.client.diagnostics(uri, (p) => p.diagnostics.length > 0);
     expect(published.diagnostics.some((d) => d.code === "SF0002")).toBe(true);
-    const shown = hoverText(await session.client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: at(text, "  y = relu", 2) }));
+    const shown = await session.client.hoverAt(uri, text, "  y = relu", 2);
     expect(shown).toContain("y: <T, S², C>");
     const symbols = await session.client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri } });
     expect(symbols.map((s) => s.name)).toEqual(["good", "bad"]);
