@@ -5,7 +5,11 @@ import type { Span } from "./span";
 import type { TensorType } from "./types";
 
 export type Value =
-  /** ref: the IR value holding it, when elaborating a network. */
+  /**
+   * ref: the IR value holding it, when elaborating a network; none there for
+   * the declared result of a call whose body failed, which lets what follows
+   * be checked (the network, having an error, builds no graph).
+   */
   | { readonly kind: "tensor"; readonly type: TensorType; readonly ref: string | undefined; readonly span: Span }
   | { readonly kind: "dim"; readonly poly: Poly; readonly span: Span }
   /**

@@ -7,16 +7,17 @@
 import type * as A from "../ast";
 import type { LabelledSpan } from "../diagnostics/diagnostic";
 import { Poly } from "../dims/poly";
+import { Rational } from "../dims/rational";
 import type { Span } from "../span";
 import { axisName, type TensorType } from "../types";
 import { blockValueText, type Value } from "../values";
 import { requireAll, requireIntegral } from "./apply-op";
-import { factsOf, type Ctx, type MissingReturn, type Requirement, type Signature } from "./context";
+import { Abandon, factsOf, type Ctx, type MissingReturn, type Requirement, type Signature } from "./context";
 import { assumptionsAtCall } from "./guards";
 import type { Interpreter } from "./interpreter";
 import { dimExprSpan } from "./result-check";
 import * as M from "./messages";
-import { bindClaim, compareDims, decide, solveLinear } from "./prover";
+import { bindClaim, compareDims, decide, decideAtLeast, decideIntegral, solveLinear } from "./prover";
 import * as R from "./refutation-messages";
 import * as Ret from "./return-messages";
 import { blockValue } from "./block-values";
@@ -40,14 +41,60 @@ export function instantiate(it: Interpreter, sig: Signature, args: Map<string, V
     const poly = bindings.get(v);
     if (poly) calleeVars.set(v, { kind: "dim", poly, span: c.span });
   }
-  // What the body needs of its arguments, decided here; a template's body, checked below, says it itself.
-  for (const r of typed.requirements) checkRequirement(r, bindings, calleeVars, callee, c.span, ctx);
-  if (!template) for (const m of sig.missingReturns) checkMissingReturn(m, bindings, calleeVars, callee, c.span, ctx);
-  if (!sig.ok || !typed.resultType) return { kind: "poison", span: c.span };
   const ints = factsOf(ctx).isInteger;
-  const resultType: TensorType = { layout: typed.resultType.layout, dims: typed.resultType.dims.map((d) => d.substitute((n) => bindings.get(n), ints)) };
+  // The block's declared type at this call: what the call gives if it fails from here on.
+  const resultType: TensorType | undefined =
+    sig.ok && typed.resultType
+      ? { layout: typed.resultType.layout, dims: typed.resultType.dims.map((d) => d.substitute((n) => bindings.get(n), ints)) }
+      : undefined;
+  try {
+    // What the body needs of its arguments, decided here; a template's body, checked below, says it itself.
+    for (const r of typed.requirements) checkRequirement(r, bindings, calleeVars, callee, c.span, ctx);
+    if (!template) for (const m of sig.missingReturns) checkMissingReturn(m, bindings, calleeVars, callee, c.span, ctx);
+    if (!resultType) return { kind: "poison", span: c.span };
+    return runCalledBody(it, sig, args, calleeVars, resultType, template, c, ctx) ?? afterFailure(resultType, c, ctx);
+  } catch (e) {
+    if (!(e instanceof Abandon) || !resultType) throw e;
+    return afterFailure(resultType, c, ctx);
+  }
+}
+
+/** A call's value with the type its block declares and no graph value: a generic check's, or a failed call's. */
+function declaredResult(type: TensorType, c: A.CallExpr): Value {
+  return { kind: "tensor", type, ref: undefined, span: c.span };
+}
+
+/**
+ * A call that failed after its arguments were bound has the type its block
+ * declares, as a function's call has its declared return type: what follows
+ * is checked, and has shapes in an editor, rather than being silenced (the
+ * network, having an error, builds no graph). Not where a size of that type
+ * cannot be one here, a whole number of at least 1: the requirement that
+ * failed was what made it one, and what follows would only repeat the error.
+ * Nor past a limit of the whole network: every op after it fails too, and
+ * calls that went on would expand as far as the limit was there to stop.
+ */
+function afterFailure(type: TensorType, c: A.CallExpr, ctx: Ctx): Value {
+  if (ctx.mode.pastNetworkLimit?.()) return { kind: "poison", span: c.span };
+  const facts = factsOf(ctx);
+  const sizes = type.dims.every((d) => decideIntegral(d, facts).kind !== "refuted" && decideAtLeast(d, Rational.ONE, facts).kind !== "refuted");
+  return sizes ? declaredResult(type, c) : { kind: "poison", span: c.span };
+}
+
+/** The body run at a call (in a network, or a template's check), or the declared type when the signature says enough; undefined when the body failed. */
+function runCalledBody(
+  it: Interpreter,
+  sig: Signature,
+  args: Map<string, Value>,
+  calleeVars: Map<string, Value>,
+  resultType: TensorType,
+  template: boolean,
+  c: A.CallExpr,
+  ctx: Ctx,
+): Value | undefined {
+  const callee = c.callee.text;
   const entered = ctx.mode.blockBody(sig, calleeVars, c, ctx) ?? (template ? templateContext(sig, calleeVars, c, ctx) : undefined);
-  if (!entered) return { kind: "tensor", type: resultType, ref: undefined, span: c.span };
+  if (!entered) return declaredResult(resultType, c);
   const bodyCtx = template ? { ...entered, reporter: withBlockArguments(entered.reporter, sig, args, ctx) } : entered;
   const expansion = template ? it.enterTemplate(sig.entry, [...args.values()], c) : undefined;
   if (template && expansion === undefined) return { kind: "poison", span: c.span };
@@ -60,8 +107,7 @@ export function instantiate(it: Interpreter, sig: Signature, args: Map<string, V
     pathsWithoutReturn(run.fellOff, run.returns.length === 0, sig, callee, c.span, ctx);
     if (template) for (const r of run.returns) it.checkResult(r.value, resultType, sig.entry.decl.result, r.ctx);
     const out = run.returns[0]?.value;
-    if (!out || out.kind !== "tensor") return { kind: "poison", span: c.span };
-    return { kind: "tensor", type: resultType, ref: out.ref, span: c.span };
+    return out?.kind === "tensor" ? { kind: "tensor", type: resultType, ref: out.ref, span: c.span } : undefined;
   } finally {
     if (expansion !== undefined) it.leaveTemplate(expansion);
   }

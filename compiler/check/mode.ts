@@ -53,6 +53,8 @@ export interface Mode {
   /** A `stage name { ... }` of the network's own body starts and ends. */
   beginStage(path: readonly string[], ctx: Ctx): void;
   endStage(ctx: Ctx): void;
+  /** Whether a limit of the whole network (its nodes, its bytes) has been met: every op from here on is past it too. */
+  pastNetworkLimit?(): boolean;
 }
 
 export class GenericMode implements Mode {
@@ -177,6 +179,10 @@ export class InstanceMode implements Mode {
     if (this.reportedLimits.has(name)) throw new Abandon();
     this.reportedLimits.add(name);
     return ctx.reporter.fail(d);
+  }
+
+  pastNetworkLimit(): boolean {
+    return this.reportedLimits.size > 0;
   }
 
   notePathway(pathway: string, value: string): void {

@@ -125,6 +125,25 @@ describe("hover", () => {
     expect(await hoverAt("stage s2", 6)).toContain("- `video`: 4×16², 4\n\n256 parameters");
   });
 
+  test("after a call that fails, what follows has its shape: the call's block's declared result", async () => {
+    const uri = fileUri(path.join(session.dir, "failed-call.sf"));
+    const text = [
+      "import std.resnet3d { bottleneck }",
+      "",
+      "network N(clip: <4, 16², 8>) -> <10> {",
+      "  x = clip |> bottleneck(inner: 4, out: 16)",
+      "  y = x |> conv(out: 32)",
+      "  return y |> gap |> linear(out: 10)",
+      "}",
+      "",
+    ].join("\n");
+    await session.client.open(uri, text);
+    const published = await session.client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    expect(published.diagnostics.map((d) => d.code)).toEqual(["SF0302"]);
+    expect(await session.client.hoverAt(uri, text, "y = x")).toContain("<4, 16², 32>");
+    expect(await session.client.hoverAt(uri, text, "x |> conv")).toContain("<4, 16², 16>");
+  });
+
   test("input(...): what it declares", async () => {
     const uri = fileUri(path.join(session.dir, "two-clips.sf"));
     const text = [

@@ -1,0 +1,45 @@
+/**
+ * A block call that fails after its arguments are bound has the type its
+ * block declares: what follows it is still checked, and its own errors are
+ * reported, rather than being silenced by the first.
+ */
+import { describe, expect, it } from "vitest";
+import { checkSource, codes, expectError } from "../support/compiler";
+
+// `widen` needs its input's channels to equal `out` (its residual add), a requirement of every call.
+const WIDEN = "block widen(x: <T, S², C>, out: int) -> <T, S², out> {\n  return add(conv(x, out: out), x)\n}\n";
+
+describe("a failed block call", () => {
+  it("gives its declared type to what follows, which reports its own error", () => {
+    const r = checkSource(
+      `${WIDEN}network N(clip: <2, 8², 4>) -> <10> {\n  y = widen(clip, out: 8)\n  z = add(y, conv(clip, out: 6))\n  return z |> gap |> linear(out: 10)\n}\n`,
+    );
+    expect(codes(r)).toEqual(["SF0302", "SF0202"]);
+    expectError(r, "SF0302", { at: "widen(clip, out: 8)" });
+    // The second add sees `y` as widen declares it: 8 channels, against the conv's 6.
+    expectError(r, "SF0202", { at: "add(y,", message: /8.*6|6.*8/ });
+  });
+
+  it("is quiet where what follows agrees with its declared type", () => {
+    const r = checkSource(
+      `${WIDEN}network N(clip: <2, 8², 4>) -> <10> {\n  y = widen(clip, out: 8)\n  return add(y, conv(clip, out: 8)) |> gap |> linear(out: 10)\n}\n`,
+    );
+    expect(codes(r)).toEqual(["SF0302"]);
+  });
+
+  it("gives the result a repeat's next call takes: one error for the first call alone", () => {
+    const r = checkSource(`${WIDEN}network N(clip: <2, 8², 4>) -> <2, 8², 8> {\n  return clip |> repeat 3 widen(out: 8)\n}\n`);
+    expect(codes(r)).toEqual(["SF0302"]);
+  });
+
+  it("builds no graph", () => {
+    const r = checkSource(`${WIDEN}network N(clip: <2, 8², 4>) -> <2, 8², 8> {\n  y = widen(clip, out: 8)\n  return y |> relu\n}\n`);
+    expect(r.networks[0]!.graph).toBeUndefined();
+  });
+
+  it("gives nothing where a size of its declared type is not one here (the failed requirement made it whole)", () => {
+    const halve = "block halve(x: <T, S², C>) -> <T, S², C/2> {\n  return conv(x, out: C/2)\n}\n";
+    const r = checkSource(`${halve}network N(clip: <2, 8², 5>) -> <10> {\n  return clip |> halve |> conv(out: 4) |> gap |> linear(out: 10)\n}\n`);
+    expect(codes(r)).toEqual(["SF0302"]);
+  });
+});
