@@ -4,7 +4,7 @@
  * no source declares them, so hover finds the call in the tree.
  */
 import type * as A from "../compiler/ast";
-import { isCompound, operandsOf } from "../compiler/ast-names";
+import { BodyWalk } from "../compiler/ast-walk";
 import { isOpName } from "../compiler/ops";
 import { opFormals } from "./declarations";
 import type { FormalSpec } from "../compiler/ops/record";
@@ -12,81 +12,30 @@ import type { Span } from "../compiler/span";
 
 /** The op and its formal that the argument name starting at `start` names, if it is an op's argument. */
 export function opArgumentAt(ast: A.SourceFile, start: number): { op: string; formal: FormalSpec } | undefined {
-  let found: { op: string; formal: FormalSpec } | undefined;
-  const inside = (span: Span): boolean => span.start <= start && start < span.end;
+  const search = new OpArgumentSearch(start);
+  search.items(ast.items);
+  return search.found;
+}
 
-  const args = (callee: A.Ident, list: readonly A.Argument[] | undefined): void => {
-    for (const a of list ?? []) {
-      if (a.name?.span.start === start && isOpName(callee.name)) {
+/** Descends only into what holds `start`, and no further once the argument is found. */
+class OpArgumentSearch extends BodyWalk {
+  found: { op: string; formal: FormalSpec } | undefined;
+
+  constructor(private readonly start: number) {
+    super();
+  }
+
+  protected override enters(node: { readonly span: Span }): boolean {
+    return !this.found && node.span.start <= this.start && this.start < node.span.end;
+  }
+
+  protected override call(callee: A.Ident, args: readonly A.Argument[]): void {
+    for (const a of args) {
+      if (a.name?.span.start === this.start && isOpName(callee.name)) {
         const formal = opFormals(callee.name).find((f) => f.name === a.name!.name);
-        if (formal) found = { op: callee.name, formal };
+        if (formal) this.found = { op: callee.name, formal };
       }
-      expr(a.value);
-    }
-  };
-  const call = (e: A.CallExpr | A.RepeatExpr): void => {
-    if (found || !inside(e.span)) return;
-    if (e.kind === "call") return args(e.callee, e.args);
-    expr(e.count);
-    args(e.callee, e.args);
-    args(e.callee, e.firstArgs);
-    if (e.then) {
-      call(e.then.call);
-      if (e.then.when) expr(e.then.when);
-    }
-  };
-  const expr = (e: A.Expr): void => {
-    if (found || !inside(e.span)) return;
-    if (isCompound(e)) for (const operand of operandsOf(e)) expr(operand);
-    else if (e.kind === "call" || e.kind === "repeat") call(e);
-    else if (e.kind === "pipe") {
-      expr(e.head);
-      for (const st of e.stages) call(st);
-    }
-  };
-  const stmts = (list: readonly A.Stmt[]): void => {
-    for (const s of list) {
-      if (found || !inside(s.span)) continue;
-      switch (s.kind) {
-        case "assign":
-        case "pathway":
-        case "return":
-          expr(s.value);
-          break;
-        case "lateral":
-          call(s.transform);
-          for (const t of s.then) call(t);
-          break;
-        case "stage":
-          stmts(s.body);
-          break;
-        case "if":
-          expr(s.condition);
-          stmts(s.then);
-          stmts(s.otherwise ?? []);
-          break;
-      }
-    }
-  };
-
-  for (const item of ast.items) {
-    if (found || !inside(item.span)) continue;
-    switch (item.kind) {
-      case "block":
-      case "network":
-        for (const f of item.formals) if (f.default) expr(f.default);
-        stmts(item.body);
-        break;
-      case "param":
-        expr(item.value);
-        break;
-      case "alias":
-        for (const a of item.args) expr(a.value);
-        break;
-      case "import":
-      case "names":
-        break;
+      this.expr(a.value);
     }
   }
-  return found;
 }

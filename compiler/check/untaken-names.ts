@@ -10,7 +10,8 @@
  * that nothing valid is reported.
  */
 import type * as A from "../ast";
-import { isCompound, operandsOf } from "../ast-names";
+import type { NameExpr } from "../ast-names";
+import { BodyWalk } from "../ast-walk";
 import { isOpName } from "../ops";
 import { callableNames } from "../scope";
 import type { Ctx } from "./context";
@@ -41,7 +42,7 @@ export function reportUntakenNames(branch: readonly A.Stmt[] | A.Expr, ctx: Ctx,
   for (const name of reader.pathways) assigned.pathways.add(name);
 }
 
-class UntakenNames {
+class UntakenNames extends BodyWalk {
   /** Every name bound here: the context's and earlier branches', then those this branch assigns as it is read. */
   readonly known: Set<string>;
   readonly pathways: Set<string>;
@@ -51,40 +52,23 @@ class UntakenNames {
     before: Assigned,
     private readonly stdBlocks: () => ReadonlyMap<string, string>,
   ) {
+    super();
     this.known = new Set([...ctx.vars.keys(), ...ctx.symbols.keys(), ...before.names]);
     this.pathways = new Set([...ctx.pathways, ...before.pathways]);
   }
 
-  stmts(stmts: readonly A.Stmt[]): void {
-    for (const s of stmts) {
-      switch (s.kind) {
-        case "assign":
-          this.expr(s.value);
-          this.known.add(s.target.name);
-          break;
-        case "pathway":
-          this.expr(s.value);
-          this.known.add(s.name.name);
-          this.pathways.add(s.name.name);
-          break;
-        case "return":
-          this.expr(s.value);
-          break;
-        case "lateral":
-          for (const id of [s.source, s.target])
-            if (!this.pathways.has(id.name)) this.ctx.reporter.report(M.unknownPathway(id, this.pathways, this.known.has(id.name)));
-          for (const t of [s.transform, ...s.then]) this.expr(t);
-          break;
-        case "stage":
-          this.stmts(s.body);
-          break;
-        case "if":
-          this.expr(s.condition);
-          this.stmts(s.then);
-          this.stmts(s.otherwise ?? []);
-          break;
-      }
-    }
+  protected override assigned(s: A.AssignStmt): void {
+    this.known.add(s.target.name);
+  }
+
+  protected override pathwayDeclared(s: A.PathwayStmt): void {
+    this.known.add(s.name.name);
+    this.pathways.add(s.name.name);
+  }
+
+  protected override linked(s: A.LateralStmt): void {
+    for (const id of [s.source, s.target])
+      if (!this.pathways.has(id.name)) this.ctx.reporter.report(M.unknownPathway(id, this.pathways, this.known.has(id.name)));
   }
 
   /** A name that is no variable may still be a block or an op (named where a value is wanted, which evaluation reports). */
@@ -92,52 +76,25 @@ class UntakenNames {
     return !this.known.has(id.name) && !isOpName(id.name) && !this.ctx.scope.blocks.has(id.name);
   }
 
-  expr(e: A.Expr): void {
-    if (isCompound(e)) {
-      for (const operand of operandsOf(e)) this.expr(operand);
-      return;
-    }
-    switch (e.kind) {
-      case "number":
-      case "string":
-      case "bool":
-        return;
-      case "name":
-        if (this.isUnknown(e.ident)) this.ctx.reporter.report(M.unknownName(e.ident, [...this.known], false));
-        return;
-      case "call":
-        this.call(e);
-        return;
-      case "repeat":
-        this.repeat(e);
-        return;
-      case "pipe":
-        this.expr(e.head);
-        for (const st of e.stages) this.expr(st);
-        return;
-    }
+  protected override name(e: NameExpr): void {
+    if (this.isUnknown(e.ident)) this.ctx.reporter.report(M.unknownName(e.ident, [...this.known], false));
   }
 
-  private call(c: A.CallExpr): void {
-    const name = c.callee.name;
-    if (!this.known.has(name) && name !== "input" && !isOpName(name) && !this.ctx.scope.blocks.has(name)) {
-      this.ctx.reporter.report(M.unknownCallee(c.callee, callableNames(this.ctx.scope), this.stdBlocks()));
-      return;
-    }
-    this.args(c.callee, c.args ?? []);
-  }
-
-  private repeat(r: A.RepeatExpr): void {
-    this.expr(r.count);
-    // `i` is each repetition's index, in its arguments and its `then`.
+  /** `i` is each repetition's index, in its arguments and its `then`. */
+  protected override repetitions(_r: A.RepeatExpr, read: () => void): void {
     const hadIndex = this.known.has("i");
     this.known.add("i");
-    this.call({ kind: "call", callee: r.callee, args: [...r.args, ...(r.firstArgs ?? [])], label: undefined, span: r.span });
-    if (r.then) {
-      this.call(r.then.call);
-      if (r.then.when) this.expr(r.then.when);
-    }
+    read();
     if (!hadIndex) this.known.delete("i");
+  }
+
+  protected override call(callee: A.Ident, args: readonly A.Argument[]): void {
+    const name = callee.name;
+    if (!this.known.has(name) && name !== "input" && !isOpName(name) && !this.ctx.scope.blocks.has(name)) {
+      this.ctx.reporter.report(M.unknownCallee(callee, callableNames(this.ctx.scope), this.stdBlocks()));
+      return;
+    }
+    this.args(callee, args);
   }
 
   /**

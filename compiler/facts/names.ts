@@ -6,7 +6,8 @@
  * the module scopes, so it works on a file with errors too.
  */
 import type * as A from "../ast";
-import { eachNameIn, isCompound, operandsOf } from "../ast-names";
+import { eachNameIn, type NameExpr } from "../ast-names";
+import { BodyWalk } from "../ast-walk";
 import { isOpName } from "../ops";
 import type { Program } from "../program";
 import type { BlockEntry, ModuleScope } from "../scope";
@@ -49,39 +50,28 @@ export function resolveNames(program: Program, scopes: ReadonlyMap<string, Modul
   return out;
 }
 
-class ModuleResolver {
+class ModuleResolver extends BodyWalk {
   private readonly occurrences: Occurrence[] = [];
+  /** The module's parameters, which every block sees and which parameters' values read. */
+  private readonly moduleEnv = new Map<string, Binding>();
+  /**
+   * What the names read where the walk is: the module's parameters, or in a
+   * block its formals, dimension variables and the locals bound so far,
+   * which assignments add as they are read.
+   */
+  private env = this.moduleEnv;
 
   constructor(
     private readonly program: Program,
     private readonly scopes: ReadonlyMap<string, ModuleScope>,
     private readonly scope: ModuleScope,
-  ) {}
+  ) {
+    super();
+  }
 
   run(): Occurrence[] {
-    const moduleEnv = new Map<string, Binding>();
-    for (const p of this.scope.params.values()) moduleEnv.set(p.name.name, { kind: "parameter", span: p.name.span });
-    for (const item of this.scope.module.ast.items) {
-      switch (item.kind) {
-        case "import":
-          this.importDecl(item);
-          break;
-        case "param":
-          this.add(item.name, "parameter", item.name.span, true);
-          this.expr(item.value, moduleEnv);
-          break;
-        case "block":
-        case "network":
-          this.blockDecl(item, moduleEnv);
-          break;
-        case "alias":
-          this.alias(item, moduleEnv);
-          break;
-        case "names":
-          this.add(item.name, "names", item.name.span, true);
-          break;
-      }
-    }
+    for (const p of this.scope.params.values()) this.moduleEnv.set(p.name.name, { kind: "parameter", span: p.name.span });
+    this.items(this.scope.module.ast.items);
     return this.occurrences.sort((a, b) => a.span.start - b.span.start);
   }
 
@@ -89,7 +79,7 @@ class ModuleResolver {
     this.occurrences.push({ span: id.span, name: id.name, kind, definition, isDefinition });
   }
 
-  private importDecl(decl: A.ImportDecl): void {
+  protected override importDecl(decl: A.ImportDecl): void {
     const target = this.scope.module.imports.find((i) => i.decl === decl)?.target;
     const targetSpan = target ? fileSpan(this.program, target) : undefined;
     this.occurrences.push({ span: decl.moduleSpan, name: decl.module, kind: "module", definition: targetSpan, isDefinition: false });
@@ -103,9 +93,18 @@ class ModuleResolver {
     }
   }
 
-  private blockDecl(decl: A.BlockDecl, moduleEnv: ReadonlyMap<string, Binding>): void {
+  protected override namesDecl(decl: A.NamesDecl): void {
+    this.add(decl.name, "names", decl.name.span, true);
+  }
+
+  protected override param(decl: A.ParamDecl): void {
+    this.add(decl.name, "parameter", decl.name.span, true);
+    this.expr(decl.value);
+  }
+
+  protected override blockDecl(decl: A.BlockDecl): void {
     this.add(decl.name, decl.kind, decl.name.span, true);
-    const env = new Map(moduleEnv);
+    const env = new Map(this.moduleEnv);
     const network = decl.kind === "network";
     const formals = new Set<string>();
     for (const f of decl.formals) {
@@ -122,72 +121,60 @@ class ModuleResolver {
         });
       }
     }
+    this.env = env;
     for (const f of decl.formals) {
       const b = env.get(f.name.name)!;
       this.add(f.name, b.kind, f.name.span, true);
       if (f.sort) this.add(f.sort, "argument", undefined);
-      for (const d of f.type?.dims ?? []) this.expr(d, env);
-      if (f.default) this.expr(f.default, env);
+      for (const d of f.type?.dims ?? []) this.expr(d);
+      if (f.default) this.expr(f.default);
     }
-    for (const d of decl.result.dims) this.expr(d, env);
-    this.stmts(decl.body, env);
+    for (const d of decl.result.dims) this.expr(d);
+    this.stmts(decl.body);
+    this.env = this.moduleEnv;
   }
 
-  private alias(a: A.NetworkAlias, moduleEnv: ReadonlyMap<string, Binding>): void {
+  protected override alias(a: A.NetworkAlias): void {
     const entry = this.scope.blocks.get(a.name.name);
     this.add(a.name, "network", a.name.span, true);
     const target = this.scope.blocks.get(a.target.name);
     this.add(a.target, "network", target?.decl.name.span);
-    this.args(a.args, target ?? entry, moduleEnv);
+    this.args(a.args, target ?? entry);
   }
 
-  private stmts(stmts: readonly A.Stmt[], env: Map<string, Binding>): void {
-    for (const s of stmts) {
-      switch (s.kind) {
-        case "assign": {
-          this.expr(s.value, env);
-          const known = env.get(s.target.name);
-          if (known) this.add(s.target, known.kind, known.span);
-          else {
-            env.set(s.target.name, { kind: "local", span: s.target.span, holdsBlock: this.holdsBlock(s.value, env) });
-            this.add(s.target, "local", s.target.span, true);
-          }
-          break;
-        }
-        case "pathway":
-          this.expr(s.value, env);
-          env.set(s.name.name, { kind: "pathway", span: s.name.span });
-          this.add(s.name, "pathway", s.name.span, true);
-          break;
-        case "return":
-          this.expr(s.value, env);
-          break;
-        case "lateral": {
-          for (const id of [s.source, s.target]) this.reference(id, env);
-          this.pipeTarget(s.transform, env);
-          for (const t of s.then) this.pipeTarget(t, env);
-          if (s.fusion) {
-            const b = env.get(s.fusion.name);
-            if (b) this.add(s.fusion, b.kind, b.span);
-            else this.add(s.fusion, "choice", undefined);
-          }
-          break;
-        }
-        case "stage":
-          this.add(s.name, "stage", s.name.span, true);
-          this.stmts(s.body, env);
-          break;
-        case "if":
-          this.expr(s.condition, env);
-          this.stmts(s.then, env);
-          if (s.otherwise) this.stmts(s.otherwise, env);
-          break;
-      }
+  protected override assigned(s: A.AssignStmt): void {
+    const known = this.env.get(s.target.name);
+    if (known) this.add(s.target, known.kind, known.span);
+    else {
+      this.env.set(s.target.name, { kind: "local", span: s.target.span, holdsBlock: this.holdsBlock(s.value) });
+      this.add(s.target, "local", s.target.span, true);
     }
   }
 
-  private reference(id: A.Ident, env: ReadonlyMap<string, Binding>): void {
-    const b = env.get(id.name);
+  protected override pathwayDeclared(s: A.PathwayStmt): void {
+    this.env.set(s.name.name, { kind: "pathway", span: s.name.span });
+    this.add(s.name, "pathway", s.name.span, true);
+  }
+
+  protected override linked(s: A.LateralStmt): void {
+    for (const id of [s.source, s.target]) this.reference(id);
+    if (s.fusion) {
+      const b = this.env.get(s.fusion.name);
+      if (b) this.add(s.fusion, b.kind, b.span);
+      else this.add(s.fusion, "choice", undefined);
+    }
+  }
+
+  protected override stageDeclared(s: A.StageStmt): void {
+    this.add(s.name, "stage", s.name.span, true);
+  }
+
+  protected override name(e: NameExpr): void {
+    this.reference(e.ident);
+  }
+
+  private reference(id: A.Ident): void {
+    const b = this.env.get(id.name);
     // A dimension variable is declared by its first mention in a formal's type, which is read as a reference.
     if (b) this.add(id, b.kind, b.span, b.span.start === id.span.start && b.span.file === id.span.file);
     else if (id.name === "i") this.add(id, "local", undefined);
@@ -198,14 +185,18 @@ class ModuleResolver {
     }
   }
 
+  protected override call(callee: A.Ident, args: readonly A.Argument[]): void {
+    this.args(args, this.callee(callee));
+  }
+
   /**
    * A callee resolves as the checker calls it: a name holding a block value
    * first, then the built-in ops, then the blocks in scope. Any other local of
    * that name (`dropout(p: dropout)` with a formal `dropout: rat`) is not
    * what is called.
    */
-  private callee(id: A.Ident, env: ReadonlyMap<string, Binding>): BlockEntry | undefined {
-    const local = env.get(id.name);
+  private callee(id: A.Ident): BlockEntry | undefined {
+    const local = this.env.get(id.name);
     if (local?.holdsBlock) {
       this.add(id, local.kind, local.span);
       return undefined;
@@ -222,59 +213,19 @@ class ModuleResolver {
   }
 
   /** Whether a local's value is a block value: the name of one that holds a block, or a choice between such names. */
-  private holdsBlock(e: A.Expr, env: ReadonlyMap<string, Binding>): boolean {
-    if (e.kind === "name") return env.get(e.ident.name)?.holdsBlock === true;
-    if (e.kind === "conditional") return this.holdsBlock(e.then, env) || this.holdsBlock(e.otherwise, env);
+  private holdsBlock(e: A.Expr): boolean {
+    if (e.kind === "name") return this.env.get(e.ident.name)?.holdsBlock === true;
+    if (e.kind === "conditional") return this.holdsBlock(e.then) || this.holdsBlock(e.otherwise);
     return false;
   }
 
-  private args(args: readonly A.Argument[] | undefined, callee: BlockEntry | undefined, env: ReadonlyMap<string, Binding>): void {
-    for (const a of args ?? []) {
+  private args(args: readonly A.Argument[], callee: BlockEntry | undefined): void {
+    for (const a of args) {
       if (a.name) {
         const formal = callee?.decl.formals.find((f) => f.name.name === a.name!.name);
         this.add(a.name, "argument", formal?.name.span);
       }
-      this.expr(a.value, env);
-    }
-  }
-
-  private pipeTarget(e: A.CallExpr | A.RepeatExpr, env: ReadonlyMap<string, Binding>): void {
-    if (e.kind === "call") {
-      const entry = this.callee(e.callee, env);
-      this.args(e.args, entry, env);
-      return;
-    }
-    this.expr(e.count, env);
-    const entry = this.callee(e.callee, env);
-    this.args(e.args, entry, env);
-    this.args(e.firstArgs, entry, env);
-    if (e.then) {
-      this.pipeTarget(e.then.call, env);
-      if (e.then.when) this.expr(e.then.when, env);
-    }
-  }
-
-  private expr(e: A.Expr, env: ReadonlyMap<string, Binding>): void {
-    if (isCompound(e)) {
-      for (const operand of operandsOf(e)) this.expr(operand, env);
-      return;
-    }
-    switch (e.kind) {
-      case "number":
-      case "string":
-      case "bool":
-        return;
-      case "name":
-        this.reference(e.ident, env);
-        return;
-      case "call":
-      case "repeat":
-        this.pipeTarget(e, env);
-        return;
-      case "pipe":
-        this.expr(e.head, env);
-        for (const st of e.stages) this.pipeTarget(st, env);
-        return;
+      this.expr(a.value);
     }
   }
 }
