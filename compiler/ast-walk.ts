@@ -142,7 +142,8 @@ export abstract class BodyWalk {
     if (e.kind === "call") return this.call(e.callee, e.args ?? [], piped);
     this.expr(e.count);
     this.repetitions(e, () => {
-      // The first repetition's arguments (`first (...)`) follow the others, as its call binds them.
+      // The first repetition's arguments (`first (...)`) follow the others, as its call binds them; a
+      // repeat nothing is piped into takes its first positional argument as its input, which binds first too.
       this.call(e.callee, [...e.args, ...(e.firstArgs ?? [])], piped);
       if (e.then) {
         this.applied(e.then.call, true);

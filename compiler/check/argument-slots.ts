@@ -51,6 +51,25 @@ export function slotsOfBlock(sig: Signature): readonly ArgumentSlot[] {
   return slots;
 }
 
+/**
+ * The formal each of a call's arguments is bound to, in the order written: a
+ * named one the formal of its name; a positional one the next formal, the
+ * piped value being the first positional argument, or none where the callee
+ * takes a list of tensors, whose items the positional arguments all are.
+ */
+export function formalsOfArguments<F extends { readonly name: string; readonly variadic: boolean }>(
+  formals: readonly F[],
+  args: readonly A.Argument[],
+  piped: boolean,
+): Array<F | undefined> {
+  const variadic = formals.some((f) => f.variadic);
+  let position = piped ? 1 : 0;
+  return args.map((a) => {
+    if (a.name) return formals.find((f) => f.name === a.name?.name);
+    return variadic ? undefined : formals[position++];
+  });
+}
+
 /** Each call's named arguments' spans, made once per call in the source: a block's body is run at every call of the block. */
 const argSpansByCall = new WeakMap<A.CallExpr, ReadonlyMap<string, Span>>();
 

@@ -62,7 +62,7 @@ import { bareWord, checkBlock, formalInfos } from "./signature";
 import { reportUntakenNames } from "./untaken-names";
 import { blockValue, type BlockSlot, type BlockValue } from "./block-values";
 import * as P from "./parameter-messages";
-import { argSpans, argumentSlot, slotsOfBlock, slotsOfOp, type ArgumentSlot } from "./argument-slots";
+import { argSpans, argumentSlot, formalsOfArguments, slotsOfBlock, slotsOfOp, type ArgumentSlot } from "./argument-slots";
 import { DEFAULT_LIMITS, type Limits } from "../limits";
 
 export type { SymbolInfo, Signature, Requirement } from "./context";
@@ -483,15 +483,14 @@ export class Interpreter extends Evaluator {
     const bound = new Map<string, Value>();
     const positional: Value[] = piped ? [piped] : [];
     let poisoned = piped?.kind === "poison";
-    const named: Array<{ arg: A.Argument; name: A.Ident }> = [];
-    for (const a of c.args ?? []) {
-      if (a.name) named.push({ arg: a, name: a.name });
-      else {
-        // A block given by position to a block-valued formal: link(x, y, 4, 1/2, t2c).
-        const formal = formals.some((f) => f.variadic) ? undefined : formals[positional.length];
-        positional.push(this.argumentValue(a.value, formal, ctx));
-      }
-    }
+    const named: Array<{ arg: A.Argument; name: A.Ident; formal: ArgumentSlot | undefined }> = [];
+    const args = c.args ?? [];
+    const slots = formalsOfArguments(formals, args, piped !== undefined);
+    args.forEach((a, i) => {
+      if (a.name) named.push({ arg: a, name: a.name, formal: slots[i] });
+      // A block given by position to a block-valued formal: link(x, y, 4, 1/2, t2c).
+      else positional.push(this.argumentValue(a.value, slots[i], ctx));
+    });
     const variadic = formals.find((f) => f.variadic);
     if (variadic) bound.set(variadic.name, { kind: "list", items: positional, span: c.span });
     else {
@@ -504,8 +503,7 @@ export class Interpreter extends Evaluator {
         if (f) bound.set(f.name, v);
       });
     }
-    for (const { arg, name } of named) {
-      const formal = formals.find((f) => f.name === name.name);
+    for (const { arg, name, formal } of named) {
       if (!formal)
         reporter.report(
           M.unknownArgument(

@@ -15,6 +15,7 @@ import { BodyWalk } from "../ast-walk";
 import { isOpName } from "../ops";
 import { callableNames } from "../scope";
 import type { Ctx } from "./context";
+import { formalsOfArguments } from "./argument-slots";
 import * as M from "./messages";
 import * as P from "./parameter-messages";
 
@@ -88,32 +89,37 @@ class UntakenNames extends BodyWalk {
     if (!hadIndex) this.known.delete("i");
   }
 
-  protected override call(callee: A.Ident, args: readonly A.Argument[]): void {
+  protected override call(callee: A.Ident, args: readonly A.Argument[], piped: boolean): void {
     const name = callee.name;
     if (!this.known.has(name) && name !== "input" && !isOpName(name) && !this.ctx.scope.blocks.has(name)) {
       this.ctx.reporter.report(M.unknownCallee(callee, callableNames(this.ctx.scope), this.stdBlocks()));
       return;
     }
-    this.args(callee, args);
+    this.args(callee, args, piped);
   }
 
   /**
-   * A call's arguments. An op's are expressions; a block's named argument is
-   * one unless its formal takes words or blocks (`mode: plain`, `f: t2c`),
-   * and any other argument of a block, or of a block value, may be either.
+   * A call's arguments, each matched to its formal as the call binds them:
+   * by name, or by position after the piped value. An op's are expressions;
+   * a block's is one unless its formal takes words or blocks (`mode: plain`,
+   * `f: t2c`), and one bound to no formal known here (a block value's, or
+   * one past a block's formals) may be either.
    */
-  private args(callee: A.Ident, args: readonly A.Argument[]): void {
+  private args(callee: A.Ident, args: readonly A.Argument[], piped: boolean): void {
     // A name bound here may hold a block value, which is called before an op or block of that name.
     const held = this.known.has(callee.name);
     const op = isOpName(callee.name) && !held;
-    const formals = op || held ? undefined : this.ctx.scope.blocks.get(callee.name)?.decl.formals;
-    for (const a of args) {
-      const formal = a.name && formals?.find((f) => f.name.name === a.name?.name);
+    const decl = op || held ? undefined : this.ctx.scope.blocks.get(callee.name)?.decl;
+    // Only an op takes a list of tensors: a block's formals are each one value.
+    const slots = decl?.formals.map((formal) => ({ name: formal.name.name, variadic: false, formal }));
+    const bound = slots ? formalsOfArguments(slots, args, piped) : [];
+    args.forEach((a, i) => {
+      const formal = bound[i]?.formal;
       const expression = op || (formal && !formal.isBlock && !formal.choices);
       if (expression) this.expr(a.value);
       else if (formal && formal.choices && !formal.isBlock) this.word(formal, formal.choices, a.value);
       else if (a.value.kind !== "name" && !(formal && formal.isBlock)) this.expr(a.value);
-    }
+    });
   }
 
   /** A word for a choice parameter (`mode: plian`, `mode: "plian"`) must be one of its choices; any other value is read for its names. */
