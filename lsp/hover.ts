@@ -49,6 +49,13 @@ export function typeAt(types: readonly TypeFact[], offset: number, occurrence?: 
   return best;
 }
 
+/** Where a type's concrete form comes from ("at the defaults of `N`"), its network's name written by `name`. */
+export function concreteSource(t: TypeFact, name: (network: string) => string): string | undefined {
+  if (t.concrete === undefined || !t.network) return undefined;
+  const where = `at the defaults of ${name(t.network)}`;
+  return t.untaken ? `in a branch not taken ${where}, as if it were` : where;
+}
+
 export function typeText(t: TypeFact): string {
   return t.concrete !== undefined && t.concrete !== t.symbolic ? `${t.symbolic}  =  ${t.concrete}` : t.symbolic;
 }
@@ -79,7 +86,8 @@ export function hover(workspace: Workspace, uri: string, position: Position): Ho
     parts.push(code(`${name}${typeText(type)}`));
     const c = type.role === "call" ? counts(shown.factsOf(type), type) : undefined;
     if (c) parts.push(c);
-    if (type.concrete !== undefined && type.network) parts.push(`at the defaults of \`${type.network}\``);
+    const source = concreteSource(type, (network) => `\`${network}\``);
+    if (source) parts.push(source);
     if (shown.stale.has(type)) parts.push(`_${STALE_NOTE}_`);
   }
   if (occurrence) parts.push(...describeOccurrence(facts, file, occurrence, type !== undefined));

@@ -1,6 +1,6 @@
 /** Inlay hints: after each assignment, pathway and lateral target, the shape it holds. */
 import { InlayHintKind, type InlayHint, type Range } from "vscode-languageserver";
-import { typeText } from "./hover";
+import { concreteSource, typeText } from "./hover";
 import { STALE_NOTE, type ShownTypes } from "./last-good";
 import { spanToRange } from "./positions";
 
@@ -15,9 +15,7 @@ export function inlayHints(shown: ShownTypes, range: Range): InlayHint[] {
       label: `: ${typeText(t)}`,
       kind: InlayHintKind.Type,
       paddingLeft: false,
-      tooltip:
-        [t.network ? `at the defaults of ${t.network}` : undefined, shown.stale.has(t) ? STALE_NOTE : undefined].filter((s) => s !== undefined).join(", ") ||
-        undefined,
+      tooltip: [concreteSource(t, (network) => network), shown.stale.has(t) ? STALE_NOTE : undefined].filter((s) => s !== undefined).join(", ") || undefined,
     });
   }
   return out;

@@ -41,6 +41,28 @@ export abstract class Evaluator {
     this.facts?.value(span, role, v, (p) => M.valueIn(p, ctx), ctx.mode.kind === "generic");
   }
 
+  /**
+   * For an editor (facts asked for): a branch of a network's own body that its
+   * values do not take, run as if taken, on copies of the values it reads, so
+   * that it has shapes too. Only its facts are kept: what it reports (block
+   * signatures, checked before any network, report nothing new here), binds
+   * and builds is dropped.
+   */
+  protected asIfTaken(ctx: Ctx, run: (apart: Ctx) => void): void {
+    const mode = ctx.callSite === undefined ? ctx.mode.apart?.() : undefined;
+    if (!this.facts || !mode) return;
+    const diagnostics = ctx.reporter.diagnostics;
+    const before = diagnostics.length;
+    const apart: Ctx = { ...ctx, mode, vars: new Map(ctx.vars), pathways: new Set(ctx.pathways) };
+    try {
+      this.facts.asIfTaken(() => run(apart));
+    } catch (e) {
+      if (!(e instanceof Abandon)) throw e;
+    } finally {
+      diagnostics.length = before;
+    }
+  }
+
   /** Runs a call, recording its result and the graph nodes it built. */
   protected recordedCall(span: Span, ctx: Ctx, run: () => Value): Value {
     if (!this.facts) return run();

@@ -258,7 +258,9 @@ export class Interpreter extends Evaluator {
     if (cond.kind === "poison") return "done";
     if (cond.kind !== "bool") return this.reporter.fail(M.notBoolean(s.condition.span, cond));
     if (cond.value !== undefined) {
-      reportUntakenNames(cond.value ? (s.otherwise ?? []) : s.then, ctx, this.stdBlocks);
+      const untaken = cond.value ? (s.otherwise ?? []) : s.then;
+      reportUntakenNames(untaken, ctx, this.stdBlocks);
+      this.asIfTaken(ctx, (apart) => this.exec({ stmts: untaken, from: 0, next: undefined }, apart, { returns: [], fellOff: [] }));
       return {
         run: { stmts: cond.value ? s.then : (s.otherwise ?? []), from: 0, next: rest },
         ctx: { ...ctx, decided: { stmt: s, value: cond.value, before: ctx.decided } },
@@ -392,6 +394,7 @@ export class Interpreter extends Evaluator {
 
   protected untaken(e: A.Expr, ctx: Ctx): void {
     reportUntakenNames(e, ctx, this.stdBlocks);
+    this.asIfTaken(ctx, (apart) => void this.expr(e, apart));
   }
 
   protected call(c: A.CallExpr, piped: Value | undefined, ctx: Ctx): Value {

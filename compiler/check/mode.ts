@@ -6,7 +6,7 @@
  * obligation is decided, and owns the IR builder the graph is built into.
  */
 import type * as A from "../ast";
-import type { IRBuilder } from "../ir-builder";
+import { IRBuilder } from "../ir-builder";
 import { OPS, weightFromSpec, type LowerContext, type OpArgs, type OpName } from "../ops";
 import type { Poly } from "../dims/poly";
 import type { Rational } from "../dims/rational";
@@ -55,6 +55,13 @@ export interface Mode {
   endStage(ctx: Ctx): void;
   /** Whether a limit of the whole network (its nodes, its bytes) has been met: every op from here on is past it too. */
   pastNetworkLimit?(): boolean;
+  /**
+   * A mode of this kind with a graph of its own, for running the branches the
+   * network does not take as if it did (for an editor's shapes): what they
+   * build is dropped, and they meet the limits together, apart from the
+   * network, so that a branch run once per repetition cannot outgrow them.
+   */
+  apart?(): Mode;
 }
 
 export class GenericMode implements Mode {
@@ -183,6 +190,15 @@ export class InstanceMode implements Mode {
 
   pastNetworkLimit(): boolean {
     return this.reportedLimits.size > 0;
+  }
+
+  /** One for the whole network, itself its own: the branches run apart share one count against the limits. */
+  private apartMode: InstanceMode | undefined;
+
+  apart(): Mode {
+    this.apartMode ??= new InstanceMode(new IRBuilder(this.builder.limits));
+    this.apartMode.apartMode = this.apartMode;
+    return this.apartMode;
   }
 
   notePathway(pathway: string, value: string): void {

@@ -29,6 +29,8 @@ export interface TypeFact {
   readonly network: string | undefined;
   /** For a call: the graph nodes it built, [from, to) in that network's graph. */
   readonly nodes: { readonly from: number; readonly to: number } | undefined;
+  /** The concrete form is what a branch the network's values do not take would give if it were taken there. */
+  readonly untaken: boolean;
 }
 
 export type Evaluate = (p: Poly) => Rational | undefined;
@@ -39,6 +41,8 @@ export interface FactSink {
   /** Before a call: a mark that `callEnd` compares with to find the graph nodes the call built. */
   callStart(): number | undefined;
   callEnd(span: Span, start: number | undefined, v: Value, evaluate: Evaluate, generic: boolean): void;
+  /** Runs `run`, in which the checker runs a branch not taken as if it were: what it records there is marked so. */
+  asIfTaken(run: () => void): void;
 }
 
 interface Entry {
@@ -51,6 +55,7 @@ interface Entry {
   isTensor: boolean;
   network: string | undefined;
   nodes: { from: number; to: number } | undefined;
+  untaken: boolean;
 }
 
 export class TypeFactRecorder implements FactSink {
@@ -59,6 +64,8 @@ export class TypeFactRecorder implements FactSink {
   private readonly graphs = new Map<string, IRGraph>();
   private network: string | undefined;
   private builder: IRBuilder | undefined;
+  /** Inside asIfTaken: branches run as if taken, nested or not. */
+  private untakenDepth = 0;
 
   /** Elaboration of a network begins: concrete forms recorded now come from it. */
   beginNetwork(name: string, builder: IRBuilder): void {
@@ -70,6 +77,15 @@ export class TypeFactRecorder implements FactSink {
     if (graph && !this.graphs.has(name)) this.graphs.set(name, graph);
     this.network = undefined;
     this.builder = undefined;
+  }
+
+  asIfTaken(run: () => void): void {
+    this.untakenDepth++;
+    try {
+      run();
+    } finally {
+      this.untakenDepth--;
+    }
   }
 
   callStart(): number | undefined {
@@ -88,8 +104,11 @@ export class TypeFactRecorder implements FactSink {
       this.entries.set(span, byRole);
     }
     let e = byRole.get(role);
+    const untaken = this.untakenDepth > 0;
+    // A concrete form from a branch taken (by another network through this code) replaces one from a branch not taken.
+    const replaces = (entry: Entry): boolean => entry.concrete === undefined || (entry.untaken && !untaken);
     // Describing costs more than checking: skip what is known already.
-    if (e && (generic ? e.symbolicIsGeneric : e.symbolic !== undefined && e.concrete !== undefined)) return;
+    if (e && (generic ? e.symbolicIsGeneric : e.symbolic !== undefined && !replaces(e))) return;
     const shown = describe(v, evaluate);
     if (!shown) return;
     if (!e) {
@@ -102,6 +121,7 @@ export class TypeFactRecorder implements FactSink {
         isTensor: v.kind === "tensor" || v.kind === "type",
         network: undefined,
         nodes: undefined,
+        untaken: false,
       };
       byRole.set(role, e);
     }
@@ -113,9 +133,10 @@ export class TypeFactRecorder implements FactSink {
       return;
     }
     if (e.symbolic === undefined) e.symbolic = shown.symbolic;
-    if (e.concrete === undefined && shown.concrete !== undefined) {
+    if (replaces(e) && shown.concrete !== undefined) {
       e.concrete = shown.concrete;
       e.network = this.network;
+      e.untaken = untaken;
     }
   }
 
@@ -131,7 +152,16 @@ export class TypeFactRecorder implements FactSink {
     for (const byRole of this.entries.values())
       for (const e of byRole.values()) {
         if (e.symbolic === undefined) continue;
-        types.push({ span: e.span, role: e.role, symbolic: e.symbolic, concrete: e.concrete, isTensor: e.isTensor, network: e.network, nodes: e.nodes });
+        types.push({
+          span: e.span,
+          role: e.role,
+          symbolic: e.symbolic,
+          concrete: e.concrete,
+          isTensor: e.isTensor,
+          network: e.network,
+          nodes: e.nodes,
+          untaken: e.untaken,
+        });
       }
     return { types, graphs: this.graphs };
   }

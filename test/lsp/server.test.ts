@@ -144,6 +144,32 @@ describe("hover", () => {
     expect(await session.client.hoverAt(uri, text, "x |> conv")).toContain("<4, 16², 16>");
   });
 
+  test("in a branch the defaults do not take: the shape it would have if taken, said so, in hover and inlay hints", async () => {
+    const uri = fileUri(path.join(session.dir, "untaken.sf"));
+    const text = [
+      "network N(clip: <4, 16², 8>, wide: bool = false) -> <10> {",
+      "  x = clip |> conv(out: 8)",
+      "  if wide {",
+      "    x = x |> conv(out: 32)",
+      "  }",
+      "  return x |> gap |> linear(out: 10)",
+      "}",
+      "",
+    ].join("\n");
+    await session.client.open(uri, text);
+    expect((await session.client.diagnostics(uri)).diagnostics).toEqual([]);
+    const hover = await session.client.hoverAt(uri, text, "x = x |> conv(out: 32)");
+    expect(hover).toContain("x: <4, 16², 32>");
+    expect(hover).toContain("in a branch not taken at the defaults of `N`, as if it were");
+    const hints = await session.client.request<InlayHint[]>("textDocument/inlayHint", {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } },
+    });
+    const inBranch = hints.find((h) => h.position.line === 3)!;
+    expect([inBranch.label, inBranch.tooltip]).toEqual([": <4, 16², 32>", "in a branch not taken at the defaults of N, as if it were"]);
+    expect(hints.find((h) => h.position.line === 1)!.tooltip).toBe("at the defaults of N");
+  });
+
   test("input(...): what it declares", async () => {
     const uri = fileUri(path.join(session.dir, "two-clips.sf"));
     const text = [
