@@ -4,6 +4,7 @@ import type { FileFacts, SourceFacts } from "../compiler/index";
 import { OPS, isOpName, type FormalSpec } from "../compiler/ops";
 import type { Span } from "../compiler/span";
 import { withoutComments } from "./comments";
+import { sortDoc } from "../compiler/sorts";
 
 /** The top-level item declared at `nameSpan`, in whichever file the facts hold it. */
 export function itemAt(facts: SourceFacts, nameSpan: Span): { item: A.Item; file: FileFacts } | undefined {
@@ -38,4 +39,31 @@ export function opFormals(name: string): readonly FormalSpec[] {
 
 export function opSummary(name: string): string {
   return isOpName(name) ? OPS[name].summary : "";
+}
+
+/** The sort written at `offset` (`int` in `k: int`, a module `param`'s or a formal's), if it is one. */
+export function sortAt(ast: A.SourceFile, offset: number): { readonly name: string; readonly doc: string; readonly span: Span } | undefined {
+  const at = (sort: A.Ident | undefined) => {
+    const doc = sort && sort.span.start <= offset && offset <= sort.span.end ? sortDoc(sort.name) : undefined;
+    return sort && doc !== undefined ? { name: sort.name, doc, span: sort.span } : undefined;
+  };
+  for (const item of ast.items) {
+    if (offset < item.span.start || offset > item.span.end) continue;
+    switch (item.kind) {
+      case "param":
+        return at(item.sort);
+      case "block":
+      case "network":
+        for (const f of item.formals) {
+          const found = at(f.sort);
+          if (found) return found;
+        }
+        return undefined;
+      case "import":
+      case "names":
+      case "alias":
+        return undefined;
+    }
+  }
+  return undefined;
 }

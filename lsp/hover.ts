@@ -8,7 +8,7 @@ import { MarkupKind, type Hover, type Position } from "vscode-languageserver";
 import type { FileFacts, Occurrence, SourceFacts, TypeFact } from "../compiler/index";
 import { countNodes } from "../compiler/report/counts";
 import { docComment } from "./comments";
-import { header, itemAt, opFormals, opSignature, opSummary } from "./declarations";
+import { header, itemAt, opFormals, opSignature, opSummary, sortAt } from "./declarations";
 import { STALE_NOTE } from "./last-good";
 import { opArgumentAt } from "./op-arguments";
 import { stageSummary } from "./stage-hover";
@@ -91,6 +91,8 @@ export function hover(workspace: Workspace, uri: string, position: Position): Ho
     if (shown.stale.has(type)) parts.push(`_${STALE_NOTE}_`);
   }
   if (occurrence) parts.push(...describeOccurrence(facts, file, occurrence, type !== undefined));
+  const sort = parts.length === 0 ? sortAt(file.module.ast, offset) : undefined;
+  if (sort) return { contents: { kind: MarkupKind.Markdown, value: `${code(sort.name)}\n\n${sort.doc}` }, range: spanToRange(sort.span) };
   if (parts.length === 0) return null;
   const span = type && (!occurrence || type.role !== "call") ? type.span : (occurrence?.span ?? type!.span);
   return { contents: { kind: MarkupKind.Markdown, value: parts.join("\n\n") }, range: spanToRange(span) };

@@ -11,6 +11,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { Span } from "../span";
 import type { Value } from "../values";
 import { axisName, type TensorType } from "../types";
+import { sortKind } from "../sorts";
 import { requireIntegral } from "./apply-op";
 import { Abandon, bodyContext, type Ctx, type FormalInfo, type Reporter, type Requirement, type Signature, type SymbolInfo } from "./context";
 import type { BlockSlot } from "./block-values";
@@ -158,26 +159,13 @@ export function formalInfos(decl: A.BlockDecl, reporter: Reporter): FormalInfo[]
   }));
 }
 
-/** The sorts a scalar may declare, and what each reads as: `number` is `rat`. */
-const SORT_KINDS: ReadonlyMap<string, FormalInfo["kind"]> = new Map([
-  ["int", "int"],
-  ["rat", "rat"],
-  ["bool", "bool"],
-  ["number", "rat"],
-]);
-
-/** What a declared sort reads as (`int`, `rat`, `bool`; `number` is `rat`); undefined for one that is no sort (SF0213). */
-export function sortKind(sort: string): FormalInfo["kind"] | undefined {
-  return SORT_KINDS.get(sort);
-}
-
 function formalKind(f: A.BlockDecl["formals"][number], reporter: Reporter): FormalInfo["kind"] {
   if (f.type) return "tensor";
   if (f.isBlock) return "block";
   if (f.choices) return "words";
   if (f.numberChoices) return f.numberChoices.every((e) => e.kind === "number" && e.value.isInteger()) ? "int" : "rat";
   if (f.sort) {
-    const kind = SORT_KINDS.get(f.sort.name);
+    const kind = sortKind(f.sort.name);
     if (kind !== undefined) return kind;
     reporter.report(M.unknownSort(f.sort));
     return "int";
@@ -196,7 +184,7 @@ export function unknownSorts(scope: ModuleScope): Diagnostic[] {
   const sorts: A.Ident[] = [];
   for (const p of scope.params.values()) if (p.sort) sorts.push(p.sort);
   for (const e of scope.own) if (e.decl.kind === "network" && !e.alias) for (const f of e.decl.formals) if (f.sort) sorts.push(f.sort);
-  return sorts.filter((s) => !SORT_KINDS.has(s.name)).map((s) => M.unknownSort(s));
+  return sorts.filter((s) => sortKind(s.name) === undefined).map((s) => M.unknownSort(s));
 }
 
 export function blockSlot(f: FormalInfo): BlockSlot {

@@ -170,6 +170,17 @@ describe("hover", () => {
     expect(hints.find((h) => h.position.line === 1)!.tooltip).toBe("at the defaults of N");
   });
 
+  test("a sort: what it means, for a formal's and a module parameter's", async () => {
+    const uri = fileUri(path.join(session.dir, "sorts.sf"));
+    const text =
+      "param depth: int = 2\n\nnetwork N(clip: <4, 16², 8>, p: rat = 1/2, deep: bool = false) -> <10> {\n  return clip |> gap |> dropout(p: p) |> linear(out: 10)\n}\n";
+    await session.client.open(uri, text);
+    await session.client.diagnostics(uri);
+    expect(await session.client.hoverAt(uri, text, "int = 2", 1)).toBe("```sf\nint\n```\n\na whole number: a value that is not one is an error");
+    expect(await session.client.hoverAt(uri, text, "rat = 1/2")).toContain("a rational number: a fraction such as `1/8`");
+    expect(await session.client.hoverAt(uri, text, "bool = false", 3)).toContain("`true` or `false`");
+  });
+
   test("input(...): what it declares", async () => {
     const uri = fileUri(path.join(session.dir, "two-clips.sf"));
     const text = [
