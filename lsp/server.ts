@@ -6,6 +6,7 @@
 import {
   CodeActionKind,
   createConnection,
+  ResponseError,
   DidChangeWatchedFilesNotification,
   StreamMessageReader,
   StreamMessageWriter,
@@ -15,6 +16,7 @@ import {
   type InitializeResult,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { changeParams, codeActionParams, documentParams, openParams, positionParams, rangeParams, referencesParams, renameParams } from "./params";
 import { codeActions } from "./code-actions";
 import { complete, TRIGGER_CHARACTERS } from "./completion";
 import { DiagnosticsService } from "./diagnostics";
@@ -109,47 +111,89 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
 
   // Documents: kept as text here, edits applied incrementally.
   const texts = new Map<string, TextDocument>();
-  connection.onDidOpenTextDocument(({ textDocument: d }) => {
-    texts.set(d.uri, TextDocument.create(d.uri, d.languageId, d.version, d.text));
-    workspace.open(d.uri, d.text, d.version);
-    diagnostics.changed(d.uri);
-  });
-  connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
-    const doc = texts.get(d.uri);
-    if (!doc) return;
-    const updated = TextDocument.update(doc, contentChanges, d.version);
-    texts.set(d.uri, updated);
-    workspace.change(d.uri, updated.getText(), d.version);
-    diagnostics.changed(d.uri);
-  });
-  connection.onDidCloseTextDocument(({ textDocument: d }) => {
-    const doc = workspace.document(d.uri);
-    texts.delete(d.uri);
-    diagnostics.cancel(d.uri);
-    workspace.close(d.uri);
-    void connection.sendDiagnostics({ uri: d.uri, diagnostics: [] });
-    // Files that imported it now read it from disk.
-    if (doc) for (const dep of workspace.invalidate(doc.path)) diagnostics.schedule(dep.uri, diagnostics.options.delayMs);
-  });
+  // A notification that breaks the protocol has no answer to carry the error: it is ignored, and said so in the client's log.
+  const notification =
+    <P>(method: string, read: (params: unknown, method: string) => P, handle: (params: P) => void) =>
+    (params: unknown): void => {
+      let parsed: P;
+      try {
+        parsed = read(params, method);
+      } catch (e) {
+        if (!(e instanceof ResponseError)) throw e;
+        connection.console.error(`${e.message}; the notification is ignored`);
+        return;
+      }
+      handle(parsed);
+    };
+  connection.onDidOpenTextDocument(
+    notification("textDocument/didOpen", openParams, (d) => {
+      texts.set(d.uri, TextDocument.create(d.uri, d.languageId, d.version, d.text));
+      workspace.open(d.uri, d.text, d.version);
+      diagnostics.changed(d.uri);
+    }),
+  );
+  connection.onDidChangeTextDocument(
+    notification("textDocument/didChange", changeParams, (d) => {
+      const doc = texts.get(d.uri);
+      if (!doc) return;
+      const updated = TextDocument.update(doc, d.contentChanges, d.version);
+      texts.set(d.uri, updated);
+      workspace.change(d.uri, updated.getText(), d.version);
+      diagnostics.changed(d.uri);
+    }),
+  );
+  connection.onDidCloseTextDocument(
+    notification("textDocument/didClose", documentParams, (d) => {
+      const doc = workspace.document(d.uri);
+      texts.delete(d.uri);
+      diagnostics.cancel(d.uri);
+      workspace.close(d.uri);
+      void connection.sendDiagnostics({ uri: d.uri, diagnostics: [] });
+      // Files that imported it now read it from disk.
+      if (doc) for (const dep of workspace.invalidate(doc.path)) diagnostics.schedule(dep.uri, diagnostics.options.delayMs);
+    }),
+  );
 
-  connection.onHover(({ textDocument, position }) => hover(workspace, textDocument.uri, position));
-  connection.onDefinition(({ textDocument, position }) => definition(workspace, textDocument.uri, position));
-  connection.onReferences(({ textDocument, position, context }) => references(workspace, textDocument.uri, position, context.includeDeclaration));
-  connection.onPrepareRename(({ textDocument, position }) => prepareRename(workspace, textDocument.uri, position));
-  connection.onRenameRequest(({ textDocument, position, newName }) => rename(workspace, textDocument.uri, position, newName));
-  connection.onCompletion(({ textDocument, position, context }) => complete(workspace, textDocument.uri, position, context));
-  connection.onCodeAction(({ textDocument, context }) => codeActions(workspace, textDocument.uri, context.diagnostics));
-  connection.onDocumentSymbol(({ textDocument }) => {
-    const file = workspace.fileFacts(textDocument.uri);
+  // Each request's parameters are read through lsp/params.ts: one that breaks the protocol is InvalidParams.
+  connection.onHover((params) => {
+    const p = positionParams(params, "textDocument/hover");
+    return hover(workspace, p.uri, p.position);
+  });
+  connection.onDefinition((params) => {
+    const p = positionParams(params, "textDocument/definition");
+    return definition(workspace, p.uri, p.position);
+  });
+  connection.onReferences((params) => {
+    const p = referencesParams(params, "textDocument/references");
+    return references(workspace, p.uri, p.position, p.includeDeclaration);
+  });
+  connection.onPrepareRename((params) => {
+    const p = positionParams(params, "textDocument/prepareRename");
+    return prepareRename(workspace, p.uri, p.position);
+  });
+  connection.onRenameRequest((params) => {
+    const p = renameParams(params, "textDocument/rename");
+    return rename(workspace, p.uri, p.position, p.newName);
+  });
+  connection.onCompletion((params) => {
+    const p = positionParams(params, "textDocument/completion");
+    return complete(workspace, p.uri, p.position, params.context ?? undefined);
+  });
+  connection.onCodeAction((params) => {
+    const p = codeActionParams(params, "textDocument/codeAction");
+    return codeActions(workspace, p.uri, p.diagnostics);
+  });
+  connection.onDocumentSymbol((params) => {
+    const file = workspace.fileFacts(documentParams(params, "textDocument/documentSymbol").uri);
     return file ? documentSymbols(file) : [];
   });
-  connection.languages.semanticTokens.on(({ textDocument }) => {
-    const file = workspace.fileFacts(textDocument.uri);
+  connection.languages.semanticTokens.on((params) => {
+    const file = workspace.fileFacts(documentParams(params, "textDocument/semanticTokens/full").uri);
     return file ? semanticTokens(file) : { data: [] };
   });
-  connection.languages.inlayHint.on(async ({ textDocument, range }, token) => {
+  connection.languages.inlayHint.on(async (params, token) => {
+    const { uri, range } = rangeParams(params, "textDocument/inlayHint");
     if (!showInlayHints) return [];
-    const uri = textDocument.uri;
     // After the document's and its importers' diagnostics: their checks are made then, each in its own turn.
     await diagnostics.whenSettled(() => [uri, ...workspace.importerUris(uri)], INLAY_HINT_WAIT_MS);
     if (token.isCancellationRequested) return [];
