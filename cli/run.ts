@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import { raiseHint, withLimits, type Limits } from "../compiler/limits";
 import { COMMAND_LINE } from "../compiler/index";
 import { makeDiagnostic } from "../compiler/diagnostics/diagnostic";
-import type { Span } from "../compiler/span";
+import { fileStart, type Span } from "../compiler/span";
 import { checkOutputPath, inputsOf, printDiagnostics, readBytes, UsageError, writeAtomically, type Io } from "./io";
 
 interface InputSpec {
@@ -120,11 +120,6 @@ interface Feed {
   readonly data: Float32Array;
   readonly shape: number[];
   readonly file?: string;
-}
-
-/** Where a diagnostic about a whole file (an input clip) or the command line points: its start. */
-function startOf(file: string): Span {
-  return { file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
 }
 
 /** --input X.npy for a one-input model, --input NAME=X.npy for several. */
@@ -329,7 +324,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const problems = checkInputs(requirements ?? shapesOnly(specs), shapes, dimNameValue);
   if (problems.length > 0) {
     // Diagnostics at the input's file, so that the one machine document holds them too.
-    const at = (input: string): Span => startOf(Object.hasOwn(feeds, input) ? (feeds[input]!.file ?? COMMAND_LINE) : COMMAND_LINE);
+    const at = (input: string): Span => fileStart(Object.hasOwn(feeds, input) ? (feeds[input]!.file ?? COMMAND_LINE) : COMMAND_LINE);
     const diagnostics = problems.map((p) => makeDiagnostic("SF0703", at(p.input), { message: p.message }));
     printDiagnostics(io, format, diagnostics, sources, version());
     return 1;

@@ -31,6 +31,8 @@ export interface Limits {
   readonly branches: number;
   /** Boxes and links of a drawing `sfc graph --format svg` hands to Graphviz, whose layout grows faster than the drawing. */
   readonly svgItems: number;
+  /** Bytes of one source file: parsing one takes up to 1.5 KB of memory per byte (a long list of numbers). */
+  readonly sourceBytes: number;
 }
 
 export type LimitName = keyof Limits;
@@ -52,6 +54,9 @@ export const DEFAULT_LIMITS: Limits = {
   // in a row; 2 pathways over 284 fused stages; 50 pathways each fused into the next over 7) took at most 3.3 s and
   // 160 MB; 8,000 took 28 s and 600 MB. Pathways are bounded by a fortieth of it (50): 100 fused side by side took 20 s.
   svgItems: 2000,
+  // 1 MiB: 20 times a generated chain of 10,000 blocks. A list of numbers this long takes 1.5 GB and 5 s to check;
+  // 2 MiB of one took 3 GB and 10 s, and 3 MiB would pass V8's 4 GB heap (`sfc check`, /usr/bin/time).
+  sourceBytes: 2 ** 20,
 };
 
 /**
@@ -92,6 +97,7 @@ export const LIMIT_INFO: Record<
   threads: { code: "SF0607", option: "threads", what: "threads" },
   branches: { code: "SF0608", option: "branches", what: "paths checked" },
   svgItems: { code: "SF0609", option: "svg-items", what: "boxes and links drawn as SVG" },
+  sourceBytes: { code: "SF0610", option: "source-bytes", what: "bytes of one source file" },
 };
 
 /** NAME=VALUE as given to --limit: the option spelling, a positive integer (1e9 and 2^31 accepted). */

@@ -10,8 +10,9 @@ import { AstBuilder } from "./ast-builder";
 import type * as A from "./ast";
 import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
 import type { DiagnosticCode } from "./diagnostics/catalogue";
-import { DEFAULT_LIMITS, type Limits } from "./limits";
+import { DEFAULT_LIMITS, formatBytes, raiseHint, type Limits } from "./limits";
 import { withoutByteOrderMark } from "./source-lines";
+import { fileStart } from "./span";
 
 /**
  * Where the compiler gets its sources: user files by path and the standard
@@ -178,12 +179,27 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
     return { ast, syntaxErrorOffsets: [...parsed.problems.map((p) => p.offset), ...builder.problems.map((p) => p.start)] };
   };
 
+  /** A source past limits.sourceBytes, reported and not parsed: its tree is empty. */
+  const tooLarge = (modulePath: string, text: string): { ast: A.SourceFile; syntaxErrorOffsets: number[] } | undefined => {
+    const bytes = Buffer.byteLength(text, "utf8");
+    if (bytes <= limits.sourceBytes) return undefined;
+    const start = fileStart(modulePath);
+    diagnostics.push(
+      makeDiagnostic("SF0610", start, {
+        message: `${modulePath} is ${formatBytes(bytes)}, too large to parse`,
+        label: "not parsed",
+        help: raiseHint("sourceBytes", limits),
+      }),
+    );
+    return { ast: { kind: "file", path: modulePath, items: [], span: start }, syntaxErrorOffsets: [0] };
+  };
+
   const load = (modulePath: string, read: string): void => {
     if (modules.has(modulePath)) return;
     const text = withoutByteOrderMark(read);
     sources.set(modulePath, text);
     const prebuilt = modulePath.startsWith("std/") ? host.prebuiltAst?.(modulePath, text, limits) : undefined;
-    const { ast, syntaxErrorOffsets } = prebuilt ? { ast: prebuilt, syntaxErrorOffsets: [] } : parseModule(modulePath, text);
+    const { ast, syntaxErrorOffsets } = prebuilt ? { ast: prebuilt, syntaxErrorOffsets: [] } : (tooLarge(modulePath, text) ?? parseModule(modulePath, text));
     const imports: Array<{ decl: A.ImportDecl; target: string | undefined }> = [];
     const mod: Module = {
       path: modulePath,

@@ -31,3 +31,8 @@ export function joinSpans(a: Span, b: Span): Span {
     endColumn: last.endColumn,
   };
 }
+
+/** The empty span at the start of a file: where a problem with the whole file is reported. */
+export function fileStart(file: string): Span {
+  return { file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
+}

@@ -324,6 +324,12 @@ export const CATALOGUE = {
     explain:
       "`sfc graph --format svg` would hand Graphviz more than 2,000 boxes and links, or more than 50 pathways (a fortieth of that limit); a standard SlowFast at --depth block has under 200 and two. Graphviz's layout grows much faster than the drawing: 8,000 boxes and links take half a minute, 100 pathways fused side by side 20 s, and larger drawings exhaust its memory. Write DOT or Mermaid instead, which have no such bound, draw one box per stage with --depth stage, or raise it with --limit svg-items=N.",
   },
+  SF0610: {
+    severity: "error",
+    title: "source file too large",
+    explain:
+      "A source file, given or imported, is larger than 1 MiB. Parsing takes up to 1.5 KB of memory per byte of source (a long list of numbers), so a few megabytes would exhaust the memory a process has; the file is not parsed. The standard library's largest module is 10 KB, and a generated chain of 10,000 blocks 500 KB. Raise it with --limit source-bytes=N.",
+  },
   // Dynamic shapes
   SF0701: {
     severity: "error",

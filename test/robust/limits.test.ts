@@ -214,6 +214,14 @@ describe("limits", () => {
     ]);
   });
 
+  it("a source past 1 MiB is SF0610 and is not parsed: a list of numbers 2 MiB long is refused at once, not 3 GB later", () => {
+    const list = Array.from({ length: 540_000 }, (_, i) => String((i % 97) + 1)).join(", ");
+    const r = checkSource(`param xs = [${list}]\n`);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["SF0610 main.sf is 2.1 MB, too large to parse"]);
+    const raised = check({ files: ["main.sf"], host: memoryHost({ "main.sf": "param xs = [1, 2, 3]\n" }), limits: { sourceBytes: 10 } });
+    expect(codes(raised)).toEqual(["SF0610"]);
+  });
+
   it("a limit raised through the API is the one applied", () => {
     const r = check({ files: ["main.sf"], host: memoryHost({ "main.sf": blowUp(6) }), limits: { nodes: 50 } });
     expect(codes(r)).toEqual(["SF0604"]);
