@@ -14,7 +14,8 @@ export function checkCommand(argv: string[], io: Io): number {
   const format = diagnosticFormat(values.format);
   const host = cliHost();
   const { files, problems } = expandInputs(positionals, (f) => (host.readFile(f) === undefined ? whyNotASource(host, f) : undefined));
-  const result = files.length > 0 ? check({ files, host, settings: settingsOf(values), limits: limitsOf(values) }) : undefined;
+  // Only the diagnostics are reported: each network's graph is let go once it is checked.
+  const result = files.length > 0 ? check({ files, host, settings: settingsOf(values), limits: limitsOf(values), graphs: false }) : undefined;
   // Unreadable inputs do not stop the others from being checked, and the
   // document is whole either way; they make the exit status 2.
   printDiagnostics(io, format, result?.diagnostics ?? [], result?.sources ?? new Map(), version(), problems);

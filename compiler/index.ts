@@ -97,9 +97,16 @@ export interface CheckOptions {
   readonly limits?: Partial<Limits>;
   /** Keep what the checker learnt (names, types of spans, graphs) for tools, in `facts`. */
   readonly facts?: boolean;
+  /**
+   * Keep each network's graph in its report (default true). A caller that
+   * wants the diagnostics alone passes false: a network's graph is then
+   * dropped once it is checked, so that a file of many networks (each alias
+   * of SlowFast R50 holds about 0.7 MB) takes the memory of one.
+   */
+  readonly graphs?: boolean;
 }
 
-/** A network `check` elaborated: its parameters' values and its graph (undefined when it failed). */
+/** A network `check` elaborated: its parameters' values and its graph (undefined when it failed, or when not kept). */
 export interface NetworkReport {
   readonly name: string;
   readonly file: string;
@@ -195,13 +202,12 @@ export function check(options: CheckOptions): CheckResult {
   const all = entryNetworks(session);
   for (const entry of all) {
     const names = new Set(paramsOf(entry));
-    networks.push(
-      elaborate(
-        session,
-        entry,
-        session.overrides.filter((o) => names.has(o.name)),
-      ),
+    const report = elaborate(
+      session,
+      entry,
+      session.overrides.filter((o) => names.has(o.name)),
     );
+    networks.push(options.graphs === false ? { ...report, graph: undefined } : report);
   }
   // A module's params are checked where a network binds them; the others on their own.
   const bound = new Set(all.map((e) => e.module));

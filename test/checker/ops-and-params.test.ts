@@ -1,6 +1,7 @@
 /** Op rules and network parameters at their edges. */
 import { describe, expect, it } from "vitest";
-import { checkSource, codes, elaborateSource, expectError, expectNoIssues } from "../support/compiler";
+import { check } from "../../compiler/index";
+import { checkSource, codes, elaborateSource, expectError, expectNoIssues, memoryHost } from "../support/compiler";
 
 describe("conv groups", () => {
   const grouped = "block grouped(x: <T, S², C>, g: int) -> <T, S², C> {\n  return conv(x, out: C, kernel: 1×3², pad: 0×1², groups: g)\n}\n";
@@ -77,6 +78,18 @@ describe("aliases", () => {
     const d = r.networks.find((n) => n.name === "D")!;
     expect(Object.fromEntries(d.params.map((p) => [p.name, String(p.value)]))).toEqual({ S: "64", w: "4", classes: "7" });
     expect(d.graph!.inputs[0]!.shape).toEqual([3, 8, 64, 64]);
+  });
+
+  it("are checked without keeping their graphs when the caller asks for diagnostics alone (graphs: false)", () => {
+    const source = 'import "./c.sf"\nnetwork D = C(S: 64)\nnetwork E = D(w: 2)\n';
+    const kept = checkSource(source, [], chain);
+    expect(kept.networks.map((n) => n.graph?.name)).toEqual(["D", "E"]);
+    const dropped = check({ files: ["main.sf"], host: memoryHost({ "main.sf": source, ...chain }), graphs: false });
+    expectNoIssues(dropped);
+    expect(dropped.networks.map((n) => [n.name, n.graph, n.params.length])).toEqual([
+      ["D", undefined, 3],
+      ["E", undefined, 3],
+    ]);
   });
 
   it("report a broken chain once, at its root", () => {
