@@ -178,7 +178,7 @@ function checkAllBlocks(session: Session): void {
 
 function elaborate(session: Session, entry: BlockEntry, overrides: readonly ParamOverride[]): NetworkReport {
   const builder = new IRBuilder(session.limits);
-  session.recorder?.beginNetwork(entry.decl.name.name, builder);
+  session.recorder?.beginNetwork(entry.decl.name.name, builder, entry.alias !== undefined);
   const before = session.diagnostics.length;
   const result = elaborateNetwork(entry, overrides, session.interpreter, builder, session.diagnostics);
   // No graph is an error that says why; without one, the fault is sfc's, and said so rather than exiting with nothing.

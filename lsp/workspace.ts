@@ -159,7 +159,8 @@ export class Workspace {
     if (!doc) return undefined;
     const known = this.analyses.get(uri);
     if (known && known.version === doc.version) return known;
-    const result = check({ files: [doc.path], host: this.host(), facts: true });
+    // Graphs are read through the facts, which keep those they cite.
+    const result = check({ files: [doc.path], host: this.host(), facts: true, graphs: false });
     const reads = new Set(result.facts?.files.keys() ?? [doc.path]);
     const analysis: Analysis = { version: doc.version, path: doc.path, result, reads };
     this.analyses.set(uri, analysis);
@@ -273,7 +274,7 @@ export class Workspace {
         continue;
       }
       if (!/\bimport\b/.test(text) || !text.includes(stem)) continue;
-      const facts = check({ files: [modulePathOfFile], host, facts: true }).facts;
+      const facts = check({ files: [modulePathOfFile], host, facts: true, graphs: false }).facts;
       if (facts?.files.has(modulePath)) out.push(facts);
     }
     return out;

@@ -66,15 +66,24 @@ export class TypeFactRecorder implements FactSink {
   private builder: IRBuilder | undefined;
   /** Inside asIfTaken: branches run as if taken, nested or not. */
   private untakenDepth = 0;
+  /** Whether a fact now comes from the network being elaborated: its graph is then kept. */
+  private networkCited = false;
 
-  /** Elaboration of a network begins: concrete forms recorded now come from it. */
-  beginNetwork(name: string, builder: IRBuilder): void {
+  /** Elaboration of a network begins: concrete forms recorded now come from it; `alias` when it has no body of its own. */
+  beginNetwork(name: string, builder: IRBuilder, alias: boolean): void {
     this.network = name;
     this.builder = builder;
+    this.networkCited = !alias;
   }
 
+  /**
+   * A network's graph is kept when it has a body of its own (its stages'
+   * hover reads it) or a fact comes from it (a call's counts read it). An
+   * alias whose code another network elaborated first adds none: a file of
+   * thousands of aliases holds one graph, not thousands.
+   */
   endNetwork(name: string, graph: IRGraph | undefined): void {
-    if (graph && !this.graphs.has(name)) this.graphs.set(name, graph);
+    if (graph && this.networkCited && !this.graphs.has(name)) this.graphs.set(name, graph);
     this.network = undefined;
     this.builder = undefined;
   }
@@ -137,6 +146,7 @@ export class TypeFactRecorder implements FactSink {
       e.concrete = shown.concrete;
       e.network = this.network;
       e.untaken = untaken;
+      this.networkCited ||= this.network !== undefined;
     }
   }
 

@@ -92,6 +92,16 @@ describe("aliases", () => {
     ]);
   });
 
+  it("for tools, keep the graphs facts cite: a network's own, not those of aliases whose code it elaborated first", () => {
+    const source = `${chain["a.sf"]}network B = N(w: 4)\nnetwork C = N(classes: 7)\n`;
+    const r = check({ files: ["main.sf"], host: memoryHost({ "main.sf": source }), facts: true, graphs: false });
+    expectNoIssues(r);
+    expect([...r.facts!.graphs.keys()]).toEqual(["N"]);
+    // An alias of a network no file checked elaborates its code first: the facts come from it.
+    const alias = check({ files: ["main.sf"], host: memoryHost({ "main.sf": 'import "./c.sf"\nnetwork D = C(S: 64)\n', ...chain }), facts: true });
+    expect([...alias.facts!.graphs.keys()]).toEqual(["D"]);
+  });
+
   it("report a broken chain once, at its root", () => {
     const r = checkSource('import "./c.sf"\nnetwork D = C(S: 64)\nnetwork E = D()\n', [], { ...chain, "b.sf": 'import "./a.sf"\nnetwork B = M(w: 4)\n' });
     expect(codes(r)).toEqual(["SF0110"]);
