@@ -19,7 +19,7 @@ export interface Limits {
   readonly modelBytes: number;
   /** Frames one `frames` selection may produce. */
   readonly frames: number;
-  /** Graph nodes one network may expand to (repeats and block calls unrolled). */
+  /** Graph nodes one network may expand to (repeats and block calls unrolled), and block calls it may make. */
   readonly nodes: number;
   /** Diagnostics shown per file; the rest are counted. */
   readonly diagnosticsPerFile: number;

@@ -93,6 +93,16 @@ function runCalledBody(
   ctx: Ctx,
 ): Value | undefined {
   const callee = c.callee.text;
+  // A body that failed with these values would fail alike: it runs once (Mode.failedBodies).
+  const failed = ctx.mode.failedBodies;
+  let key: string | undefined;
+  const valuesHere = (): string => (key ??= valuesKey(calleeVars, ctx));
+  if (failed?.get(sig.entry)?.has(valuesHere())) return undefined;
+  const noteFailure = (): void => {
+    if (!failed) return;
+    const keys = failed.get(sig.entry) ?? new Set<string>();
+    failed.set(sig.entry, keys.add(valuesHere()));
+  };
   const entered = ctx.mode.blockBody(sig, calleeVars, c, ctx) ?? (template ? templateContext(sig, calleeVars, c, ctx) : undefined);
   if (!entered) return declaredResult(resultType, c);
   const bodyCtx = template ? { ...entered, reporter: withBlockArguments(entered.reporter, sig, args, ctx) } : entered;
@@ -107,10 +117,46 @@ function runCalledBody(
     pathsWithoutReturn(run.fellOff, run.returns.length === 0, sig, callee, c.span, ctx);
     if (template) for (const r of run.returns) it.checkResult(r.value, resultType, sig.entry.decl.result, r.ctx);
     const out = run.returns[0]?.value;
-    return out?.kind === "tensor" ? { kind: "tensor", type: resultType, ref: out.ref, span: c.span } : undefined;
+    if (out?.kind !== "tensor") {
+      noteFailure();
+      return undefined;
+    }
+    // In a network, a result with no graph value comes of an error inside (a call of it that failed): so would another.
+    if (out.ref === undefined) noteFailure();
+    return { kind: "tensor", type: resultType, ref: out.ref, span: c.span };
+  } catch (e) {
+    if (e instanceof Abandon) noteFailure();
+    throw e;
   } finally {
     if (expansion !== undefined) it.leaveTemplate(expansion);
   }
+}
+
+/** The values a block is called with, as one string: equal for calls that run its body alike. */
+function valuesKey(vars: ReadonlyMap<string, Value>, ctx: Ctx): string {
+  const show = (p: Poly): string => M.valueIn(p, ctx)?.toString() ?? p.toString();
+  const text = (v: Value): string => {
+    switch (v.kind) {
+      case "tensor":
+      case "type":
+        return `<${v.type.layout}:${v.type.dims.map(show).join(",")}>`;
+      case "dim":
+        return show(v.poly);
+      case "extent":
+        return v.parts.map(show).join("x");
+      case "bool":
+        return String(v.value);
+      case "string":
+        return JSON.stringify(v.value);
+      case "list":
+        return `[${v.items.map(text).join(",")}]`;
+      case "block":
+        return blockValueText(v, show);
+      case "poison":
+        return "poison";
+    }
+  };
+  return [...vars].map(([name, v]) => `${name}=${text(v)}`).join(";");
 }
 
 function calledHere(sig: Signature, c: A.CallExpr): LabelledSpan {

@@ -294,7 +294,7 @@ export const CATALOGUE = {
     severity: "error",
     title: "network too large",
     explain:
-      "The network expands to more than 200,000 graph nodes: repeats and block calls are unrolled, so 41 blocks that each call the previous one twice would make 2⁴¹. Raise it with --limit nodes=N.",
+      "The network expands to more than 200,000 graph nodes, or makes more than 200,000 block calls: repeats and block calls are unrolled, so 41 blocks that each call the previous one twice would make 2⁴¹, and calls are counted too since a body may build no node. Raise it with --limit nodes=N.",
   },
   SF0605: {
     severity: "warning",

@@ -4,7 +4,8 @@
  * reported, rather than being silenced by the first.
  */
 import { describe, expect, it } from "vitest";
-import { checkSource, codes, expectError } from "../support/compiler";
+import { check } from "../../compiler/index";
+import { checkSource, codes, expectError, memoryHost } from "../support/compiler";
 
 // `widen` needs its input's channels to equal `out` (its residual add), a requirement of every call.
 const WIDEN = "block widen(x: <T, S², C>, out: int) -> <T, S², out> {\n  return add(conv(x, out: out), x)\n}\n";
@@ -41,5 +42,23 @@ describe("a failed block call", () => {
     const halve = "block halve(x: <T, S², C>) -> <T, S², C/2> {\n  return conv(x, out: C/2)\n}\n";
     const r = checkSource(`${halve}network N(clip: <2, 8², 5>) -> <10> {\n  return clip |> halve |> conv(out: 4) |> gap |> linear(out: 10)\n}\n`);
     expect(codes(r)).toEqual(["SF0302"]);
+  });
+
+  it("runs a body that failed once per values: twenty blocks each calling the one below twice check at once, not 2²⁰ times", () => {
+    const lines = ["block b0(x: <T, S², C>) -> <T, S², C> {\n  return x |> conv(out: C - 4) |> conv(out: C)\n}"];
+    for (let i = 1; i <= 20; i++) lines.push(`block b${i}(x: <T, S², C>) -> <T, S², C> {\n  return b${i - 1}(b${i - 1}(x))\n}`);
+    lines.push("network N(clip: <2, 4², 2>) -> <2, 4², 2> {\n  return b20(clip)\n}\n");
+    const r = checkSource(lines.join("\n"));
+    expect(codes(r)).toEqual(["SF0206"]);
+  });
+});
+
+describe("block calls", () => {
+  it("count against the nodes limit, since a body may build none: SF0604 past it", () => {
+    const source =
+      "block same(x: <T, S², C>) -> <T, S², C> {\n  return x\n}\nnetwork N(clip: <2, 4², 2>) -> <2, 4², 2> {\n  return clip |> repeat 100 same()\n}\n";
+    expect(codes(checkSource(source))).toEqual([]);
+    const r = check({ files: ["main.sf"], host: memoryHost({ "main.sf": source }), limits: { nodes: 50 } });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["SF0604 the network expands to more than 50 block calls"]);
   });
 });
