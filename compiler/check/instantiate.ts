@@ -52,10 +52,10 @@ export function instantiate(it: Interpreter, sig: Signature, args: Map<string, V
     for (const r of typed.requirements) checkRequirement(r, bindings, calleeVars, callee, c.span, ctx);
     if (!template) for (const m of sig.missingReturns) checkMissingReturn(m, bindings, calleeVars, callee, c.span, ctx);
     if (!resultType) return { kind: "poison", span: c.span };
-    return runCalledBody(it, sig, args, calleeVars, resultType, template, c, ctx) ?? afterFailure(resultType, c, ctx);
+    return runCalledBody(it, sig, args, calleeVars, resultType, template, c, ctx) ?? afterFailure(resultType, c, ctx, it.limits.tensorElements);
   } catch (e) {
     if (!(e instanceof Abandon) || !resultType) throw e;
-    return afterFailure(resultType, c, ctx);
+    return afterFailure(resultType, c, ctx, it.limits.tensorElements);
   }
 }
 
@@ -69,16 +69,24 @@ function declaredResult(type: TensorType, c: A.CallExpr): Value {
  * declares, as a function's call has its declared return type: what follows
  * is checked, and has shapes in an editor, rather than being silenced (the
  * network, having an error, builds no graph). Not where a size of that type
- * cannot be one here, a whole number of at least 1: the requirement that
- * failed was what made it one, and what follows would only repeat the error.
- * Nor past a limit of the whole network: every op after it fails too, and
- * calls that went on would expand as far as the limit was there to stop.
+ * cannot be one here, a whole number of at least 1, or where the type holds
+ * more elements than a tensor may: the requirement that failed was what made
+ * it one, or it is the error, and what follows would only repeat it.
+ *
+ * Only for a call written in the body being checked (a network's, or a
+ * block's own check), not in a body entered for a call: there what uses the
+ * value stays quiet, as it did, so that blocks which each call a failing one
+ * twice run it once each rather than 2ⁿ times. Nor past a limit of the whole
+ * network, where every op after it fails too.
  */
-function afterFailure(type: TensorType, c: A.CallExpr, ctx: Ctx): Value {
-  if (ctx.mode.pastNetworkLimit?.()) return { kind: "poison", span: c.span };
+function afterFailure(type: TensorType, c: A.CallExpr, ctx: Ctx, maxElements: number): Value {
+  if (ctx.callSite !== undefined || ctx.mode.pastNetworkLimit?.()) return { kind: "poison", span: c.span };
   const facts = factsOf(ctx);
   const sizes = type.dims.every((d) => decideIntegral(d, facts).kind !== "refuted" && decideAtLeast(d, Rational.ONE, facts).kind !== "refuted");
-  return sizes ? declaredResult(type, c) : { kind: "poison", span: c.span };
+  // Counted where every size has a value (in a network); a generic check's sizes have none.
+  const values = type.dims.map((d) => M.valueIn(d, ctx)?.toNumber());
+  const elements = values.every((v) => v !== undefined) ? values.reduce((n: number, v) => n * v!, 1) : 0;
+  return sizes && elements <= maxElements ? declaredResult(type, c) : { kind: "poison", span: c.span };
 }
 
 /** The body run at a call (in a network, or a template's check), or the declared type when the signature says enough; undefined when the body failed. */
@@ -93,16 +101,6 @@ function runCalledBody(
   ctx: Ctx,
 ): Value | undefined {
   const callee = c.callee.text;
-  // A body that failed with these values would fail alike: it runs once (Mode.failedBodies).
-  const failed = ctx.mode.failedBodies;
-  let key: string | undefined;
-  const valuesHere = (): string => (key ??= valuesKey(calleeVars, ctx));
-  if (failed?.get(sig.entry)?.has(valuesHere())) return undefined;
-  const noteFailure = (): void => {
-    if (!failed) return;
-    const keys = failed.get(sig.entry) ?? new Set<string>();
-    failed.set(sig.entry, keys.add(valuesHere()));
-  };
   const entered = ctx.mode.blockBody(sig, calleeVars, c, ctx) ?? (template ? templateContext(sig, calleeVars, c, ctx) : undefined);
   if (!entered) return declaredResult(resultType, c);
   const bodyCtx = template ? { ...entered, reporter: withBlockArguments(entered.reporter, sig, args, ctx) } : entered;
@@ -117,46 +115,10 @@ function runCalledBody(
     pathsWithoutReturn(run.fellOff, run.returns.length === 0, sig, callee, c.span, ctx);
     if (template) for (const r of run.returns) it.checkResult(r.value, resultType, sig.entry.decl.result, r.ctx);
     const out = run.returns[0]?.value;
-    if (out?.kind !== "tensor") {
-      noteFailure();
-      return undefined;
-    }
-    // In a network, a result with no graph value comes of an error inside (a call of it that failed): so would another.
-    if (out.ref === undefined) noteFailure();
-    return { kind: "tensor", type: resultType, ref: out.ref, span: c.span };
-  } catch (e) {
-    if (e instanceof Abandon) noteFailure();
-    throw e;
+    return out?.kind === "tensor" ? { kind: "tensor", type: resultType, ref: out.ref, span: c.span } : undefined;
   } finally {
     if (expansion !== undefined) it.leaveTemplate(expansion);
   }
-}
-
-/** The values a block is called with, as one string: equal for calls that run its body alike. */
-function valuesKey(vars: ReadonlyMap<string, Value>, ctx: Ctx): string {
-  const show = (p: Poly): string => M.valueIn(p, ctx)?.toString() ?? p.toString();
-  const text = (v: Value): string => {
-    switch (v.kind) {
-      case "tensor":
-      case "type":
-        return `<${v.type.layout}:${v.type.dims.map(show).join(",")}>`;
-      case "dim":
-        return show(v.poly);
-      case "extent":
-        return v.parts.map(show).join("x");
-      case "bool":
-        return String(v.value);
-      case "string":
-        return JSON.stringify(v.value);
-      case "list":
-        return `[${v.items.map(text).join(",")}]`;
-      case "block":
-        return blockValueText(v, show);
-      case "poison":
-        return "poison";
-    }
-  };
-  return [...vars].map(([name, v]) => `${name}=${text(v)}`).join(";");
 }
 
 function calledHere(sig: Signature, c: A.CallExpr): LabelledSpan {

@@ -13,7 +13,6 @@ import type { Rational } from "../dims/rational";
 import type { Span } from "../span";
 import type { TensorType } from "../types";
 import type { Value } from "../values";
-import type { BlockEntry } from "../scope";
 import { Abandon, type Assumptions, type Ctx, type MissingReturn, type Requirement, type RequirementBody, type Signature } from "./context";
 import * as M from "./messages";
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
@@ -63,13 +62,6 @@ export interface Mode {
    * network, so that a branch run once per repetition cannot outgrow them.
    */
   apart?(): Mode;
-  /**
-   * Bodies that failed at a call, by block, each under a key of the values
-   * it was called with: a later call with the same values would fail alike,
-   * and takes the declared result at once (instantiate). Without it, blocks
-   * that each call a failing one twice would run its body 2ⁿ times.
-   */
-  readonly failedBodies?: Map<BlockEntry, Set<string>>;
 }
 
 export class GenericMode implements Mode {
@@ -126,7 +118,6 @@ export class GenericMode implements Mode {
 
 export class InstanceMode implements Mode {
   readonly kind = "instance";
-  readonly failedBodies = new Map<BlockEntry, Set<string>>();
   /** Block bodies entered: each counts against the nodes limit, since one that fails builds none. */
   private bodies = 0;
   /** Whole-network limits already reported: every later op is past them too, and says nothing new. */

@@ -44,12 +44,23 @@ describe("a failed block call", () => {
     expect(codes(r)).toEqual(["SF0302"]);
   });
 
-  it("runs a body that failed once per values: twenty blocks each calling the one below twice check at once, not 2²⁰ times", () => {
+  it("gives nothing where its declared type holds more elements than a tensor may: no second error at the next op", () => {
+    const cube = "block cube(x: <T, S², C>) -> <T, S², C·C·C> {\n  return add(conv(x, out: C·C·C), x)\n}\n";
+    const r = checkSource(`${cube}network N(clip: <2, 4², 1000>) -> <10> {\n  y = cube(clip)\n  return y |> conv(out: 64) |> gap |> linear(out: 10)\n}\n`);
+    expect(codes(r)).toEqual(["SF0302"]);
+  });
+
+  it("inside a body entered for a call, leaves what uses it quiet: blocks each calling a failing one twice run it once each", () => {
+    // Twenty levels: 2²⁰ runs of the failing body if each failed call went on.
     const lines = ["block b0(x: <T, S², C>) -> <T, S², C> {\n  return x |> conv(out: C - 4) |> conv(out: C)\n}"];
     for (let i = 1; i <= 20; i++) lines.push(`block b${i}(x: <T, S², C>) -> <T, S², C> {\n  return b${i - 1}(b${i - 1}(x))\n}`);
     lines.push("network N(clip: <2, 4², 2>) -> <2, 4², 2> {\n  return b20(clip)\n}\n");
-    const r = checkSource(lines.join("\n"));
-    expect(codes(r)).toEqual(["SF0206"]);
+    expect(codes(checkSource(lines.join("\n")))).toEqual(["SF0206"]);
+    // The same past the nesting limit, which no node counts: 210 levels, one SF0003.
+    const deep = ["block b0(x: <T, S², C>) -> <T, S², C> {\n  return relu(x)\n}"];
+    for (let i = 1; i < 210; i++) deep.push(`block b${i}(x: <T, S², C>) -> <T, S², C> {\n  y = b${i - 1}(x)\n  return b${i - 1}(y)\n}`);
+    deep.push("network N(clip: <2, 4², 3>) -> <2, 4², 3> {\n  return b209(clip)\n}\n");
+    expect(codes(checkSource(deep.join("\n")))).toEqual(["SF0003"]);
   });
 });
 
