@@ -12,7 +12,7 @@ import type { Span } from "../span";
 import type { TensorType } from "../types";
 import type { Condition, Value } from "../values";
 import type { FactRole, FactSink } from "../facts/types";
-import { Abandon, factsOf, type Ctx } from "./context";
+import { Abandon, factsOf, type Ctx, type Reporter } from "./context";
 import * as M from "./messages";
 import * as P from "./parameter-messages";
 import { requireAll } from "./apply-op";
@@ -34,6 +34,8 @@ export abstract class Evaluator {
 
   /** The resource limits checking meets; number-digits bounds computed numbers as it does literals. */
   abstract readonly limits: Limits;
+  /** The session's reporter, which some checks report to rather than a context's (which may be another's, quieter). */
+  abstract readonly reporter: Reporter;
   private polyBounds: PolyBounds | undefined;
 
   /** Records what the source at `span` evaluated to, for tools (hover, inlay hints). */
@@ -51,15 +53,15 @@ export abstract class Evaluator {
   protected asIfTaken(ctx: Ctx, run: (apart: Ctx) => void): void {
     const mode = ctx.callSite === undefined ? ctx.mode.apart?.() : undefined;
     if (!this.facts || !mode) return;
-    const diagnostics = ctx.reporter.diagnostics;
-    const before = diagnostics.length;
+    // What it reports goes to the context's reporter or to the session's: both are cut back.
+    const sinks = [...new Set([ctx.reporter.diagnostics, this.reporter.diagnostics])].map((list) => ({ list, before: list.length }));
     const apart: Ctx = { ...ctx, mode, vars: new Map(ctx.vars), pathways: new Set(ctx.pathways) };
     try {
       this.facts.asIfTaken(() => run(apart));
     } catch (e) {
       if (!(e instanceof Abandon)) throw e;
     } finally {
-      diagnostics.length = before;
+      for (const { list, before } of sinks) list.length = before;
     }
   }
 

@@ -59,6 +59,17 @@ describe("a branch not taken", () => {
     expect(r.networks[0]!.graph!.nodes.map((n) => n.name)).toEqual(plain.networks[0]!.graph!.nodes.map((n) => n.name));
   });
 
+  it("reports nothing to the session either, where a default is read with a reporter of its own", () => {
+    // A block-valued default replaced by a setting is read quietly for what it drops; its untaken side reports nowhere.
+    const source =
+      "import std.lateral { tconv, tconv_only }\nnetwork N(clip: <8, 16², 8>, wide: bool = true, transform: block = tconv(k: wide ? 7 : nosuch(3))) -> <8, 16², 8> {\n  return clip\n}\n";
+    const run = (facts: boolean) =>
+      check({ files: ["main.sf"], host: memoryHost({ "main.sf": source }), settings: [{ text: "transform=tconv_only" }], facts }).diagnostics.map(
+        (d) => d.code,
+      );
+    expect(run(true)).toEqual(run(false));
+  });
+
   it("takes its shapes from a network that takes it, where one does", () => {
     const { fact } = factsOf(`${NET}network Deep = N(deep: true)\n`);
     expect(fact("y", "binding")).toMatchObject({ concrete: "<4, 16², 3>", untaken: false, network: "Deep" });
