@@ -10,9 +10,10 @@ import { AstBuilder } from "./ast-builder";
 import type * as A from "./ast";
 import { makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
 import type { DiagnosticCode } from "./diagnostics/catalogue";
-import { DEFAULT_LIMITS, formatBytes, raiseHint, type Limits } from "./limits";
+import { DEFAULT_LIMITS, raiseHint, type Limits } from "./limits";
+import { thousands } from "./thousands";
 import { withoutByteOrderMark } from "./source-lines";
-import { fileStart } from "./span";
+import { fileStart, type Span } from "./span";
 
 /**
  * Where the compiler gets its sources: user files by path and the standard
@@ -179,19 +180,23 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
     return { ast, syntaxErrorOffsets: [...parsed.problems.map((p) => p.offset), ...builder.problems.map((p) => p.start)] };
   };
 
-  /** A source past limits.sourceBytes, reported and not parsed: its tree is empty. */
-  const tooLarge = (modulePath: string, text: string): { ast: A.SourceFile; syntaxErrorOffsets: number[] } | undefined => {
+  /** SF0610 at `span` when `text` is past limits.sourceBytes: such a source is not parsed. */
+  const tooLarge = (name: string, text: string, span: Span): boolean => {
     const bytes = Buffer.byteLength(text, "utf8");
-    if (bytes <= limits.sourceBytes) return undefined;
-    const start = fileStart(modulePath);
+    if (bytes <= limits.sourceBytes) return false;
     diagnostics.push(
-      makeDiagnostic("SF0610", start, {
-        message: `${modulePath} is ${formatBytes(bytes)}, too large to parse`,
+      makeDiagnostic("SF0610", span, {
+        message: `${name} is ${thousands(bytes)} bytes, too large to parse`,
         label: "not parsed",
         help: raiseHint("sourceBytes", limits),
       }),
     );
-    return { ast: { kind: "file", path: modulePath, items: [], span: start }, syntaxErrorOffsets: [0] };
+    return true;
+  };
+  /** A file given that is too large: reported at its start, with an empty tree. */
+  const tooLargeEntry = (modulePath: string, text: string): { ast: A.SourceFile; syntaxErrorOffsets: number[] } | undefined => {
+    const start = fileStart(modulePath);
+    return tooLarge(modulePath, text, start) ? { ast: { kind: "file", path: modulePath, items: [], span: start }, syntaxErrorOffsets: [0] } : undefined;
   };
 
   const load = (modulePath: string, read: string): void => {
@@ -199,7 +204,8 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
     const text = withoutByteOrderMark(read);
     sources.set(modulePath, text);
     const prebuilt = modulePath.startsWith("std/") ? host.prebuiltAst?.(modulePath, text, limits) : undefined;
-    const { ast, syntaxErrorOffsets } = prebuilt ? { ast: prebuilt, syntaxErrorOffsets: [] } : (tooLarge(modulePath, text) ?? parseModule(modulePath, text));
+    const { ast, syntaxErrorOffsets } =
+      tooLargeEntry(modulePath, text) ?? (prebuilt ? { ast: prebuilt, syntaxErrorOffsets: [] } : parseModule(modulePath, text));
     const imports: Array<{ decl: A.ImportDecl; target: string | undefined }> = [];
     const mod: Module = {
       path: modulePath,
@@ -240,6 +246,11 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
             help: isStd ? `the standard library has ${known.join(", ")}` : undefined,
           }),
         );
+        imports.push({ decl: item, target: undefined });
+        continue;
+      }
+      // An import of a file too large to parse is reported where it is imported, as one that cannot be read.
+      if (!modules.has(target) && tooLarge(isStd ? `\`${item.module}\`` : JSON.stringify(relative), targetText, item.moduleSpan)) {
         imports.push({ decl: item, target: undefined });
         continue;
       }

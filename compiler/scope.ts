@@ -32,6 +32,12 @@ export interface ModuleScope {
   readonly names: ReadonlyMap<string, A.NamesDecl>;
   /** Own declarations only, in source order. */
   readonly own: readonly BlockEntry[];
+  /**
+   * Names imported by name from a file that could not be read or parsed
+   * (SF0103, SF0610, reported at the import): a use of one reports nothing
+   * more, since what it names is unknown.
+   */
+  readonly unavailable: ReadonlySet<string>;
 }
 
 /** What each module declares itself: what an import of it brings in (aliases included, once resolved). */
@@ -80,7 +86,8 @@ function declareOwn(mod: Module, diagnostics: Diagnostic[]): { scope: ModuleScop
   const blocks = new Map<string, BlockEntry>();
   const names = new Map<string, A.NamesDecl>();
   const own: BlockEntry[] = [];
-  const scope: ModuleScope = { module: mod, params, blocks, names, own };
+  const unavailable = new Set(mod.imports.flatMap(({ decl, target }) => (target === undefined ? (decl.names ?? []).map((id) => id.name) : [])));
+  const scope: ModuleScope = { module: mod, params, blocks, names, own, unavailable };
   // The first declaration of each name, kept or not: a block named after an op is refused, yet an import of its name still clashes with it.
   const declared = new Map<string, OwnName>();
   // The names that kept declarations hold: a refused block holds none, so a later declaration of its name is not declared twice.
@@ -303,8 +310,8 @@ function reportUnresolvedAliases(tables: Tables, diagnostics: Diagnostic[]): Map
       if (cycle.some((c) => reported.has(c))) continue;
       cycle.forEach((c) => reported.add(c));
       diagnostics.push(aliasCycle(cycle));
-    } else if (chain.length === 1) {
-      // (A broken target further down a chain is reported there.)
+    } else if (chain.length === 1 && !scopeOf(tables, p.module.path).unavailable.has(p.alias.target.name)) {
+      // (A broken target further down a chain is reported there; one from an import that failed, at the import.)
       diagnostics.push(aliasTargetMissing(p, blocks));
     }
   }

@@ -413,6 +413,7 @@ export class Interpreter extends Evaluator {
       return applyOp(this, name, args, { span: c.span, label: c.label?.parts.join(".") ?? name }, ctx, argSpans(c));
     }
     const entry = ctx.scope.blocks.get(name);
+    if (!entry && ctx.scope.unavailable.has(name)) return { kind: "poison", span: c.span };
     if (!entry) return this.reporter.fail(M.unknownCallee(c.callee, callableNames(ctx.scope), this.stdBlocks()));
     if (entry.decl.kind === "network") return this.reporter.fail(M.networkCalled(c.callee));
     const sig = this.signatureOf(entry, c.callee);

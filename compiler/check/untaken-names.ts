@@ -91,7 +91,7 @@ class UntakenNames extends BodyWalk {
 
   protected override call(callee: A.Ident, args: readonly A.Argument[], piped: boolean): void {
     const name = callee.name;
-    if (!this.known.has(name) && name !== "input" && !isOpName(name) && !this.ctx.scope.blocks.has(name)) {
+    if (!this.known.has(name) && name !== "input" && !isOpName(name) && !this.ctx.scope.blocks.has(name) && !this.ctx.scope.unavailable.has(name)) {
       this.ctx.reporter.report(M.unknownCallee(callee, callableNames(this.ctx.scope), this.stdBlocks()));
       return;
     }

@@ -61,4 +61,16 @@ describe("bad input", () => {
     const d = expectError(checkSource("import std.resnet2d\n"), "SF0103", { at: "std.resnet2d" });
     expect(d.help).toContain("std.resnet3d");
   });
+
+  it("the names a missing import lists are quiet where they are used: the import says what is wrong", () => {
+    const r = checkSource(
+      'import "./nowhere.sf" { widen, Base }\nnetwork N(clip: <4, 8², 3>) -> <4, 8², 3> {\n  return clip |> widen(out: 3)\n}\nnetwork M = Base()\n',
+    );
+    expect(codes(r)).toEqual(["SF0103"]);
+    // A name no import lists is still unknown.
+    expect(codes(checkSource('import "./nowhere.sf" { widen }\nnetwork N(clip: <4, 8², 3>) -> <4, 8², 3> {\n  return clip |> wide(out: 3)\n}\n'))).toEqual([
+      "SF0103",
+      "SF0106",
+    ]);
+  });
 });

@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { check } from "../../compiler/index";
+import { thousands } from "../../compiler/thousands";
 import { IRBuilder } from "../../compiler/ir-builder";
 import { DEFAULT_LIMITS, formatBytes, LIMIT_INFO, parseLimit } from "../../compiler/limits";
 import { checkSource, codes, memoryHost } from "../support/compiler";
@@ -216,10 +217,23 @@ describe("limits", () => {
 
   it("a source past 1 MiB is SF0610 and is not parsed: a list of numbers 2 MiB long is refused at once, not 3 GB later", () => {
     const list = Array.from({ length: 540_000 }, (_, i) => String((i % 97) + 1)).join(", ");
-    const r = checkSource(`param xs = [${list}]\n`);
-    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["SF0610 main.sf is 2.1 MB, too large to parse"]);
+    const source = `param xs = [${list}]\n`;
+    const r = checkSource(source);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([`SF0610 main.sf is ${thousands(Buffer.byteLength(source))} bytes, too large to parse`]);
     const raised = check({ files: ["main.sf"], host: memoryHost({ "main.sf": "param xs = [1, 2, 3]\n" }), limits: { sourceBytes: 10 } });
     expect(codes(raised)).toEqual(["SF0610"]);
+    // Imported, it is reported at the import, and the names taken from it are quiet where they are used.
+    const imported = check({
+      files: ["main.sf"],
+      host: memoryHost({
+        "main.sf": 'import "./big.sf" { widen }\nnetwork N(clip: <4, 8², 3>) -> <4, 8², 3> {\n  return clip |> widen(out: 3)\n}\n',
+        "big.sf": `// ${"x".repeat(200)}\nblock widen(x: <T, S², C>, out: int) -> <T, S², out> {\n  return conv(x, out: out)\n}\n`,
+      }),
+      limits: { sourceBytes: 200 },
+    });
+    expect(imported.diagnostics.map((d) => `${d.code} ${d.primary.span.file}:${d.primary.span.line} ${d.message}`)).toEqual([
+      'SF0610 main.sf:1 "./big.sf" is 290 bytes, too large to parse',
+    ]);
   });
 
   it("a limit raised through the API is the one applied", () => {
