@@ -121,3 +121,38 @@ export function changeParams(
   });
   return { uri: d.uri, version: integer(d.textDocument.version, "params.textDocument.version", method), contentChanges };
 }
+
+/** initialize: the client's capabilities the server reads, its settings, and the workspace's roots. */
+export function initializeParams(params: unknown, method: string): { settings: unknown; watchSources: boolean; refreshInlayHints: boolean; roots: string[] } {
+  const p = object(params, "params", method);
+  const capabilities = object(p.capabilities, "params.capabilities", method);
+  // Capabilities a client leaves out, or gives in a form the protocol does not know, are capabilities it lacks.
+  const workspace = typeof capabilities.workspace === "object" && capabilities.workspace !== null ? (capabilities.workspace as Fields) : {};
+  const flag = (group: unknown, field: string): boolean => typeof group === "object" && group !== null && (group as Fields)[field] === true;
+  const folders = p.workspaceFolders ?? undefined;
+  const roots =
+    folders !== undefined
+      ? array(folders, "params.workspaceFolders", method).map((f, i) =>
+          string(object(f, `params.workspaceFolders[${i}]`, method).uri, `params.workspaceFolders[${i}].uri`, method),
+        )
+      : p.rootUri === undefined || p.rootUri === null
+        ? []
+        : [string(p.rootUri, "params.rootUri", method)];
+  return {
+    settings: p.initializationOptions,
+    watchSources: flag(workspace.didChangeWatchedFiles, "dynamicRegistration"),
+    refreshInlayHints: flag(workspace.inlayHint, "refreshSupport"),
+    roots,
+  };
+}
+
+/** workspace/didChangeWatchedFiles: the files that changed. */
+export function watchedFilesParams(params: unknown, method: string): { uris: string[] } {
+  const changes = array(object(params, "params", method).changes, "params.changes", method);
+  return { uris: changes.map((c, i) => string(object(c, `params.changes[${i}]`, method).uri, `params.changes[${i}].uri`, method)) };
+}
+
+/** workspace/didChangeConfiguration: the settings, whatever form they take (read as ServerSettings where they are one). */
+export function configurationParams(params: unknown, method: string): { settings: unknown } {
+  return { settings: object(params, "params", method).settings };
+}

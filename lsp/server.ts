@@ -12,11 +12,24 @@ import {
   StreamMessageWriter,
   TextDocumentSyncKind,
   type Connection,
-  type InitializeParams,
+  type DataCallback,
+  type Disposable,
   type InitializeResult,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { changeParams, codeActionParams, documentParams, openParams, positionParams, rangeParams, referencesParams, renameParams } from "./params";
+import {
+  changeParams,
+  codeActionParams,
+  configurationParams,
+  documentParams,
+  initializeParams,
+  openParams,
+  positionParams,
+  rangeParams,
+  referencesParams,
+  renameParams,
+  watchedFilesParams,
+} from "./params";
 import { codeActions } from "./code-actions";
 import { complete, TRIGGER_CHARACTERS } from "./completion";
 import { DiagnosticsService } from "./diagnostics";
@@ -36,6 +49,33 @@ export interface ServerSettings {
   readonly diagnosticsDelay?: number;
 }
 
+/**
+ * The stream's reader, with a message the connection cannot dispatch (a
+ * `$/cancelRequest` without an id, which the protocol library reads before
+ * any handler could check it) dropped and said so in the client's log: the
+ * reader reports whatever its callback throws as a broken stream, which
+ * would end the server.
+ */
+class DispatchingReader extends StreamMessageReader {
+  constructor(
+    input: NodeJS.ReadableStream,
+    private readonly dropped: (why: string) => void,
+  ) {
+    super(input);
+  }
+
+  override listen(callback: DataCallback): Disposable {
+    return super.listen((message) => {
+      try {
+        callback(message);
+      } catch (e) {
+        const method = "method" in message && typeof message.method === "string" ? message.method : "a message";
+        this.dropped(`${method} could not be read (${e instanceof Error ? e.message : String(e)}); it is ignored`);
+      }
+    });
+  }
+}
+
 /** How long inlay hints wait for the checks of pending edits at most (an edit every few ms would hold them back for ever). */
 const INLAY_HINT_WAIT_MS = 1000;
 
@@ -49,13 +89,15 @@ const INLAY_HINT_WAIT_MS = 1000;
  * skipped, since the next message is found by the length.
  */
 export function startServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, exit: (code: number, why?: string) => void): Connection {
-  const reader = new StreamMessageReader(input);
+  let log = (_why: string): void => {};
+  const reader = new DispatchingReader(input, (why) => log(why));
   let shutdown = false;
   reader.onError((error) => {
     if (!(error instanceof SyntaxError)) exit(1, error.message.split("\n")[0]!);
   });
   reader.onClose(() => exit(shutdown ? 0 : 1));
   const connection = createConnection(reader, new StreamMessageWriter(output));
+  log = (why) => connection.console.error(why);
   connection.onShutdown(() => {
     shutdown = true;
   });
@@ -63,6 +105,20 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   const diagnostics = new DiagnosticsService(connection, workspace, { delayMs: 50 });
   let showInlayHints = true;
 
+  // A notification that breaks the protocol has no answer to carry the error: it is ignored, and said so in the client's log.
+  const notification =
+    <P>(method: string, read: (params: unknown, method: string) => P, handle: (params: P) => void) =>
+    (params: unknown): void => {
+      let parsed: P;
+      try {
+        parsed = read(params, method);
+      } catch (e) {
+        if (!(e instanceof ResponseError)) throw e;
+        connection.console.error(`${e.message}; the notification is ignored`);
+        return;
+      }
+      handle(parsed);
+    };
   const apply = (settings: ServerSettings | undefined): void => {
     if (!settings) return;
     if (typeof settings.inlayHints === "boolean") showInlayHints = settings.inlayHints;
@@ -72,11 +128,12 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   // Files that open documents import may change on disk; the client is asked to say so where it can be.
   let watchSources = false;
 
-  connection.onInitialize((params: InitializeParams): InitializeResult => {
-    apply(params.initializationOptions as ServerSettings | undefined);
-    watchSources = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    diagnostics.refreshInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
-    workspace.setRoots(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
+  connection.onInitialize((params): InitializeResult => {
+    const p = initializeParams(params, "initialize");
+    apply(p.settings as ServerSettings | undefined);
+    watchSources = p.watchSources;
+    diagnostics.refreshInlayHints = p.refreshInlayHints;
+    workspace.setRoots(p.roots);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -100,31 +157,21 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   });
 
   // A source saved elsewhere: the open documents that read it are checked again.
-  connection.onDidChangeWatchedFiles(({ changes }) => {
-    for (const change of changes) for (const dep of workspace.changedOnDisk(change.uri)) diagnostics.schedule(dep.uri, diagnostics.options.delayMs);
-  });
+  connection.onDidChangeWatchedFiles(
+    notification("workspace/didChangeWatchedFiles", watchedFilesParams, ({ uris }) => {
+      for (const uri of uris) for (const dep of workspace.changedOnDisk(uri)) diagnostics.schedule(dep.uri, diagnostics.options.delayMs);
+    }),
+  );
 
-  connection.onDidChangeConfiguration((change) => {
-    apply((change.settings as { sfc?: ServerSettings } | undefined)?.sfc);
-    void connection.languages.inlayHint.refresh().catch(() => undefined);
-  });
+  connection.onDidChangeConfiguration(
+    notification("workspace/didChangeConfiguration", configurationParams, ({ settings }) => {
+      apply((settings as { sfc?: ServerSettings } | undefined)?.sfc);
+      void connection.languages.inlayHint.refresh().catch(() => undefined);
+    }),
+  );
 
   // Documents: kept as text here, edits applied incrementally.
   const texts = new Map<string, TextDocument>();
-  // A notification that breaks the protocol has no answer to carry the error: it is ignored, and said so in the client's log.
-  const notification =
-    <P>(method: string, read: (params: unknown, method: string) => P, handle: (params: P) => void) =>
-    (params: unknown): void => {
-      let parsed: P;
-      try {
-        parsed = read(params, method);
-      } catch (e) {
-        if (!(e instanceof ResponseError)) throw e;
-        connection.console.error(`${e.message}; the notification is ignored`);
-        return;
-      }
-      handle(parsed);
-    };
   connection.onDidOpenTextDocument(
     notification("textDocument/didOpen", openParams, (d) => {
       texts.set(d.uri, TextDocument.create(d.uri, d.languageId, d.version, d.text));

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { ErrorCodes, type LogMessageParams, type ResponseError } from "vscode-languageserver-protocol";
-import { fileUri, serverSession } from "./client";
+import { fileUri, serverSession, TestClient } from "./client";
 
 const session = serverSession("sfc-lsp-params-");
 const TEXT = "network N(clip: <4, 16², 8>) -> <10> {\n  x = clip |> conv(out: 8)\n  return x |> gap |> linear(out: 10)\n}\n";
@@ -64,5 +64,40 @@ describe("parameters that break the protocol", () => {
     await session.client.connection.sendNotification("textDocument/didOpen", { textDocument: { uri: 7 } });
     expect(await session.client.hoverAt(uri, TEXT, "x = clip")).toContain("<4, 16², 8>");
     expect(logged).toContain("textDocument/didOpen: params.textDocument.uri must be a string; the notification is ignored");
+  });
+
+  test("a $/cancelRequest without an id, and workspace notifications that break the protocol: ignored, said so; the server goes on", async () => {
+    const uri = fileUri(path.join(session.dir, "c.sf"));
+    const logged: string[] = [];
+    session.client.connection.onNotification("window/logMessage", (p: LogMessageParams) => logged.push(p.message));
+    await session.client.open(uri, TEXT);
+    await session.client.diagnostics(uri);
+    await session.client.connection.sendNotification("$/cancelRequest", {});
+    await session.client.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: 5 }] });
+    await session.client.connection.sendNotification("workspace/didChangeConfiguration", null);
+    expect(await session.client.hoverAt(uri, TEXT, "x = clip")).toContain("<4, 16², 8>");
+    expect(logged).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\$\/cancelRequest could not be read \(.+\); it is ignored$/),
+        "workspace/didChangeWatchedFiles: params.changes[0].uri must be a string; the notification is ignored",
+        "workspace/didChangeConfiguration: params must be an object; the notification is ignored",
+      ]),
+    );
+  });
+});
+
+describe("initialize that breaks the protocol", () => {
+  test("is answered with InvalidParams naming the field", async () => {
+    const client = await TestClient.connect();
+    try {
+      const answer = await client
+        .request("initialize", { processId: null, capabilities: {}, workspaceFolders: [{ uri: 5 }] })
+        .catch((e: ResponseError<unknown>) => e);
+      expect(answer).toMatchObject({ code: ErrorCodes.InvalidParams, message: "initialize: params.workspaceFolders[0].uri must be a string" });
+      const notAnObject = await client.request("initialize", { processId: null, capabilities: 5 }).catch((e: ResponseError<unknown>) => e);
+      expect(notAnObject).toMatchObject({ code: ErrorCodes.InvalidParams, message: "initialize: params.capabilities must be an object" });
+    } finally {
+      client.kill();
+    }
   });
 });

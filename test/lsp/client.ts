@@ -83,6 +83,17 @@ export class TestClient {
   /** Requests the server made of the client (client/registerCapability), with their parameters. */
   readonly serverRequests: Array<{ method: string; params: unknown }> = [];
 
+  /** A client of a fresh server that nothing has initialized yet: for tests of \`initialize\` itself. End it with kill(). */
+  static async connect(): Promise<TestClient> {
+    return new TestClient();
+  }
+
+  /** Ends the server at once, without the protocol's shutdown. */
+  kill(): void {
+    this.connection.dispose();
+    this.process.kill();
+  }
+
   static async start(initializationOptions?: unknown, capabilities: object = {}, rootUri: string = fileUri(ROOT)): Promise<TestClient> {
     const client = new TestClient();
     // Every request the server makes: the connection takes a handler for all methods, which its protocol typing leaves out.
