@@ -53,7 +53,8 @@ export function typeAt(types: readonly TypeFact[], offset: number, occurrence?: 
 export function concreteSource(t: TypeFact, name: (network: string) => string): string | undefined {
   if (t.concrete === undefined || !t.network) return undefined;
   const where = `at the defaults of ${name(t.network)}`;
-  return t.untaken ? `in a branch not taken ${where}, as if it were` : where;
+  // Recorded as if a branch were taken: the code is in it, or in a block only it calls.
+  return t.untaken ? `${where}, as if a branch they do not take were taken` : where;
 }
 
 export function typeText(t: TypeFact): string {

@@ -160,13 +160,13 @@ describe("hover", () => {
     expect((await session.client.diagnostics(uri)).diagnostics).toEqual([]);
     const hover = await session.client.hoverAt(uri, text, "x = x |> conv(out: 32)");
     expect(hover).toContain("x: <4, 16², 32>");
-    expect(hover).toContain("in a branch not taken at the defaults of `N`, as if it were");
+    expect(hover).toContain("at the defaults of `N`, as if a branch they do not take were taken");
     const hints = await session.client.request<InlayHint[]>("textDocument/inlayHint", {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } },
     });
     const inBranch = hints.find((h) => h.position.line === 3)!;
-    expect([inBranch.label, inBranch.tooltip]).toEqual([": <4, 16², 32>", "in a branch not taken at the defaults of N, as if it were"]);
+    expect([inBranch.label, inBranch.tooltip]).toEqual([": <4, 16², 32>", "at the defaults of N, as if a branch they do not take were taken"]);
     expect(hints.find((h) => h.position.line === 1)!.tooltip).toBe("at the defaults of N");
   });
 
