@@ -11,7 +11,7 @@ export class IRBuilder {
   private readonly inputs: IRValue[] = [];
   private readonly used = new Set<string>();
   /** Each stage as it ran, in the order they began, with the nodes it ran itself (not those of a stage nested in it). */
-  private readonly stages: Array<{ readonly name: string; outputs: ReadonlyMap<string, string>; readonly nodes: string[] }> = [];
+  private readonly stages: Array<{ readonly name: string; outputs: ReadonlyMap<string, string>; readonly nodes: string[]; readonly span: Span }> = [];
   /** The stages begun and not yet ended, innermost last, by index in `stages`: a node added while there are none runs outside every stage. */
   private readonly openStages: number[] = [];
   /** Top-level stages begun so far. */
@@ -60,13 +60,13 @@ export class IRBuilder {
    * row; `pathways` (what each holds now) ends the layers run outside the
    * stages before it.
    */
-  beginStage(name: string, pathways: ReadonlyMap<string, string>): void {
+  beginStage(name: string, pathways: ReadonlyMap<string, string>, span: Span): void {
     if (this.openStages.length === 0) {
       this.endOutsideStages(pathways);
       this.topLevelStages++;
     }
     this.openStages.push(this.stages.length);
-    this.stages.push({ name, outputs: new Map(), nodes: [] });
+    this.stages.push({ name, outputs: new Map(), nodes: [], span });
   }
 
   /**
@@ -163,7 +163,7 @@ export class IRBuilder {
       values: this.values,
       nodes: this.nodes,
       span,
-      stages: this.stages.map((s): IRStage => ({ name: s.name, outputs: renameOutputs(s.outputs), nodes: s.nodes })),
+      stages: this.stages.map((s): IRStage => ({ name: s.name, outputs: renameOutputs(s.outputs), nodes: s.nodes, span: s.span })),
       outsideStages: this.outsideStages.map((o) => ({ ...o, outputs: renameOutputs(o.outputs) })),
       inputPathways: this.inputPathways,
       bounds: [...this.bounds],

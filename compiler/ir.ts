@@ -145,6 +145,8 @@ export interface IRStage {
    * then place by the stage names their names start with.
    */
   readonly nodes?: readonly string[];
+  /** Where the stage is written (its name): a hover finds its run by it. Left out by a graph built by hand. */
+  readonly span?: Span;
 }
 
 /** Layers that run between two top-level stages, or before the first or after the last. */

@@ -4,7 +4,6 @@
  * included), from the network's graph at its defaults, as `sfc info` counts
  * its rows.
  */
-import type * as A from "../compiler/ast";
 import type { SourceFacts, FileFacts } from "../compiler/index";
 import type { IRGraph, IRStage } from "../compiler/ir";
 import { countNodes } from "../compiler/report/counts";
@@ -19,44 +18,16 @@ export interface StageSummary {
   readonly nodes: number;
 }
 
-/** The stage whose name starts at `start`; undefined where no network's graph has it. */
+/** The stage whose name starts at `start`; undefined where no network's graph ran it (a stage in a branch not taken). */
 export function stageSummary(facts: SourceFacts, file: FileFacts, start: number): StageSummary | undefined {
   for (const item of file.module.ast.items) {
     if (item.kind !== "network" || !(item.span.start <= start && start < item.span.end)) continue;
     const graph = facts.graphs.get(item.name.name);
-    const found = graph && stageRecord(graph, item.body, start);
-    if (!graph || !found) return undefined;
-    return summary(graph, found);
+    // Each stage the network ran is recorded with where it is written: a stage written twice has two.
+    const found = graph?.stages?.find((s) => s.span?.file === file.module.path && s.span.start === start);
+    return graph && found ? summary(graph, found) : undefined;
   }
   return undefined;
-}
-
-/**
- * The graph's record of the stage named at `start`: stages are recorded by
- * their path (`s2.a`), one record each time a stage of that path runs, in
- * the order they run, which is the order they are written.
- */
-function stageRecord(graph: IRGraph, body: readonly A.Stmt[], start: number): IRStage | undefined {
-  let wanted: { path: string; index: number } | undefined;
-  const seen = new Map<string, number>();
-  const walk = (stmts: readonly A.Stmt[], outer: string): void => {
-    for (const s of stmts) {
-      if (s.kind === "if") {
-        walk(s.then, outer);
-        walk(s.otherwise ?? [], outer);
-      }
-      if (s.kind !== "stage") continue;
-      const path = outer === "" ? s.name.name : `${outer}.${s.name.name}`;
-      const index = seen.get(path) ?? 0;
-      seen.set(path, index + 1);
-      if (s.name.span.start === start) wanted = { path, index };
-      walk(s.body, path);
-    }
-  };
-  walk(body, "");
-  if (!wanted) return undefined;
-  const { path, index } = wanted;
-  return (graph.stages ?? []).filter((s) => s.name === path)[index];
 }
 
 function summary(graph: IRGraph, stage: IRStage): StageSummary {

@@ -245,7 +245,7 @@ export class Interpreter extends Evaluator {
         return "next";
       case "stage": {
         const path = [...ctx.path, s.name.name];
-        ctx.mode.beginStage(path, ctx);
+        ctx.mode.beginStage(path, ctx, s.name.span);
         return { run: { stmts: s.body, from: 0, next: { stmts: LEAVE_STAGE, from: 0, next: rest } }, ctx: { ...ctx, path } };
       }
       case "if":

@@ -51,7 +51,7 @@ export interface Mode {
   /** `pathway name = value` in the network's own body: a mode that builds a graph notes a pathway that starts from an input. */
   notePathway?(pathway: string, value: string): void;
   /** A `stage name { ... }` of the network's own body starts and ends. */
-  beginStage(path: readonly string[], ctx: Ctx): void;
+  beginStage(path: readonly string[], ctx: Ctx, span: Span): void;
   endStage(ctx: Ctx): void;
   /** Whether a limit of the whole network (its nodes, its bytes) has been met: every op from here on is past it too. */
   pastNetworkLimit?(): boolean;
@@ -240,11 +240,11 @@ export class InstanceMode implements Mode {
     };
   }
 
-  beginStage(path: readonly string[], ctx: Ctx): void {
+  beginStage(path: readonly string[], ctx: Ctx, span: Span): void {
     if (ctx.callSite !== undefined) return;
     const pathways = pathwayValues(ctx);
     for (const [p, v] of pathways) this.builder.notePathway(p, v);
-    this.builder.beginStage(path.join("."), pathways);
+    this.builder.beginStage(path.join("."), pathways, span);
   }
 
   endStage(ctx: Ctx): void {

@@ -181,6 +181,26 @@ describe("hover", () => {
     expect(await session.client.hoverAt(uri, text, "bool = false", 3)).toContain("`true` or `false`");
   });
 
+  test("a stage of one name in both branches of an if: the one taken has its row, the other none", async () => {
+    const uri = fileUri(path.join(session.dir, "branch-stages.sf"));
+    const text = [
+      "network R(clip: <4, 16², 3>, wide: bool = false) -> <10> {",
+      "  pathway video = clip |> conv(out: 8)",
+      "  if wide {",
+      "    stage s1 { video = video |> conv(out: 16) }",
+      "  } else {",
+      "    stage s1 { video = video |> conv(out: 12) }",
+      "  }",
+      "  stage head { return video |> gap |> linear(out: 10) }",
+      "}",
+      "",
+    ].join("\n");
+    await session.client.open(uri, text);
+    await session.client.diagnostics(uri);
+    expect(await session.client.hoverAt(uri, text, "stage s1 { video = video |> conv(out: 12)", 6)).toContain("- `video`: 4×16², 12\n\n96 parameters");
+    expect(await session.client.hoverAt(uri, text, "stage s1 { video = video |> conv(out: 16)", 6)).not.toContain("parameters");
+  });
+
   test("input(...): what it declares", async () => {
     const uri = fileUri(path.join(session.dir, "two-clips.sf"));
     const text = [
