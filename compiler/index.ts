@@ -8,10 +8,10 @@
 // saying where it comes from: a caller whose tsconfig lists its `types`, or whose package manager
 // does not hoist @types/long, would see "Cannot find name 'Long'". This says it, in the .d.ts too.
 /// <reference types="long" preserve="true" />
-import { byKey } from "./group";
 import { canonicalName } from "./greek";
 import { parseSettings } from "./settings";
-import { hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic";
+import { hasErrors, makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic";
+import { reportedDiagnostics } from "./diagnostics/reported";
 import { checkModuleParameters, elaborateNetwork, type NetworkParam, type ParamOverride } from "./elaborate";
 import { LAYOUT_MODES, type LayoutMode } from "./emit/layout";
 import {
@@ -30,7 +30,7 @@ import { IRBuilder } from "./ir-builder";
 import { Interpreter } from "./check/interpreter";
 import { unknownSorts } from "./check/signature";
 import { loadProgram, stdlibBlocks, stdlibNameMaps, type Program, type SourceHost } from "./program";
-import { raiseHint, withLimits, type Limits } from "./limits";
+import { withLimits, type Limits } from "./limits";
 import { buildScopes, suggest, type BlockEntry, type ModuleScope } from "./scope";
 import { fixedRequirements, type ShapeRequirements } from "./dynamic/requirements";
 import { planFor, type DynamicPlan } from "./dynamic/plan";
@@ -47,7 +47,6 @@ import { bindCheckpoint } from "./weights/bind";
 import { NameMap } from "./weights/names";
 import { chooseNaming, defaultNames, mapImportHint as mapImportHintFor } from "./weights/naming";
 import type { Checkpoint } from "./weights/tensor";
-import { counted } from "./thousands";
 import { CommandLine } from "./command-line";
 
 // Every type the functions below take or return, so that no caller imports from dist/.
@@ -225,50 +224,9 @@ function paramsOf(entry: BlockEntry): string[] {
 }
 
 function finish(session: Session, networks: NetworkReport[]): CheckResult {
-  const diagnostics = capPerFile(dedupe(sortDiagnostics(session.diagnostics)), session.limits);
+  const diagnostics = reportedDiagnostics(session.diagnostics, session.limits);
   const facts = session.recorder ? collectFacts(session.program, session.scopes, session.recorder) : undefined;
   return { diagnostics, sources: session.commandLine.addTo(new Map(session.sources)), networks, ok: !hasErrors(diagnostics), ...(facts ? { facts } : {}) };
-}
-
-/**
- * At most limits.diagnosticsPerFile diagnostics per file, then one SF0605
- * saying how many more: 30,000 stray characters are one screen, not 30,000.
- * Errors are kept before warnings, so that a capped file still fails.
- */
-function capPerFile(diagnostics: Diagnostic[], limits: Limits): Diagnostic[] {
-  const max = limits.diagnosticsPerFile;
-  const byFile = byKey(diagnostics, (d) => d.primary.span.file);
-  if ([...byFile.values()].every((l) => l.length <= max)) return diagnostics;
-  const out: Diagnostic[] = [];
-  for (const [, list] of byFile) {
-    if (list.length <= max) {
-      out.push(...list);
-      continue;
-    }
-    const kept = list.slice(0, max);
-    const rest = list.length - max;
-    const firstHidden = list[max]!;
-    out.push(
-      ...kept,
-      makeDiagnostic("SF0605", firstHidden.primary.span, {
-        message: `${counted(rest, "more diagnostic")} in this file not shown`,
-        label: "the first not shown",
-        help: raiseHint("diagnosticsPerFile", limits),
-      }),
-    );
-  }
-  return out;
-}
-
-/** A block used in several places reports a problem in its body once. */
-function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.code}|${d.primary.span.file}|${d.primary.span.start}|${d.primary.span.end}|${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** What `compile` compiles: one network of one file, and how to emit it (the options of `sfc compile`). */
