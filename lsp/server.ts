@@ -45,7 +45,7 @@ import { Workspace } from "./workspace";
 export interface ServerSettings {
   /** Show each assignment's shape after it (default true). */
   readonly inlayHints?: boolean;
-  /** Quiet time after an edit before checking, in ms (default 50). */
+  /** Quiet time after an edit before checking, in ms (default 50, at most 60,000). */
   readonly diagnosticsDelay?: number;
 }
 
@@ -75,6 +75,9 @@ class DispatchingReader extends StreamMessageReader {
     });
   }
 }
+
+/** The longest quiet time after an edit that the diagnosticsDelay setting may ask for. */
+const MAX_DIAGNOSTICS_DELAY_MS = 60_000;
 
 /** How long inlay hints wait for the checks of pending edits at most (an edit every few ms would hold them back for ever). */
 const INLAY_HINT_WAIT_MS = 1000;
@@ -122,7 +125,9 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   const apply = (settings: ServerSettings | undefined): void => {
     if (!settings) return;
     if (typeof settings.inlayHints === "boolean") showInlayHints = settings.inlayHints;
-    if (typeof settings.diagnosticsDelay === "number" && settings.diagnosticsDelay >= 0) diagnostics.options.delayMs = settings.diagnosticsDelay;
+    // A delay past a minute is no quiet time a user means, and past 2³¹ ms Node's timers cannot wait it: such a value is ignored.
+    const delay = settings.diagnosticsDelay;
+    if (typeof delay === "number" && delay >= 0 && delay <= MAX_DIAGNOSTICS_DELAY_MS) diagnostics.options.delayMs = delay;
   };
 
   // Files that open documents import may change on disk; the client is asked to say so where it can be.

@@ -86,6 +86,19 @@ describe("parameters that break the protocol", () => {
   });
 });
 
+describe("settings out of range", () => {
+  test("a diagnosticsDelay past a minute is ignored: edits are still checked, and no timer overflows", async () => {
+    const uri = fileUri(path.join(session.dir, "d.sf"));
+    await session.client.open(uri, TEXT);
+    await session.client.diagnostics(uri);
+    await session.client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { sfc: { diagnosticsDelay: 1e300 } } });
+    await session.client.change(uri, TEXT.replace("gap", "gapp"), 2);
+    const published = await session.client.diagnostics(uri, (p) => p.version === 2, 5000);
+    expect(published.diagnostics.map((d) => d.code)).toEqual(["SF0106"]);
+    expect(session.client.stderr).not.toMatch(/TimeoutOverflowWarning/);
+  });
+});
+
 describe("initialize that breaks the protocol", () => {
   test("is answered with InvalidParams naming the field", async () => {
     const client = await TestClient.connect();
