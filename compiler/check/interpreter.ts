@@ -401,7 +401,11 @@ export class Interpreter extends Evaluator {
     const name = c.callee.name;
     // A block-valued parameter: transform(α: α, β: β).
     const held = ctx.vars.get(name);
-    if (held?.kind === "block") return this.callBlockValue(held, c, piped, ctx);
+    if (held?.kind === "block") {
+      // Which block the name holds here, for hover: `transform` is `tconv(k: 5, ratio: 2)` at these values.
+      this.recordFact(c.callee.span, "value", held, ctx);
+      return this.callBlockValue(held, c, piped, ctx);
+    }
     if (held && !isOpName(name) && !ctx.scope.blocks.has(name)) {
       if (held.kind === "poison") return held;
       if (held.kind === "string") return this.reporter.fail(P.wordCalled(c.callee, held.value, held.span));

@@ -201,6 +201,17 @@ describe("hover", () => {
     expect(await session.client.hoverAt(uri, text, "stage s1 { video = video |> conv(out: 16)", 6)).not.toContain("parameters");
   });
 
+  test("the call of a block-valued parameter: the block it holds, as written and at the defaults", async () => {
+    const file = path.join(ROOT, "stdlib/slowfast.sf");
+    const text = fs.readFileSync(file, "utf8");
+    const uri = fileUri(file);
+    await session.client.open(uri, text);
+    await session.client.diagnostics(uri);
+    expect(await session.client.hoverAt(uri, text, "transform(α: α", 2)).toBe(
+      "```sf\ntransform: tconv(k: K, ratio: ratio)  =  tconv(k: 5, ratio: 2)\n```\n\nat the defaults of `SlowFast`",
+    );
+  });
+
   test("input(...): what it declares", async () => {
     const uri = fileUri(path.join(session.dir, "two-clips.sf"));
     const text = [
