@@ -156,6 +156,21 @@ export class TestClient {
 }
 
 /**
+ * Opens `lines` (each ended by a newline) as the unsaved buffer `name` in the
+ * session's folder, and waits for its first diagnostics.
+ */
+export async function openBuffer(
+  session: { readonly client: TestClient; readonly dir: string },
+  name: string,
+  lines: readonly string[],
+): Promise<{ uri: string; text: string; published: PublishDiagnosticsParams }> {
+  const uri = fileUri(path.join(session.dir, name));
+  const text = [...lines, ""].join("\n");
+  await session.client.open(uri, text);
+  return { uri, text, published: await session.client.diagnostics(uri) };
+}
+
+/**
  * For a test file: a server started before its tests and stopped after them
  * (it must exit 0), and a scratch folder (named from `prefix`) removed after
  * them. Read `session.client` and `session.dir` inside the tests.

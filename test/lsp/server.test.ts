@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import type { CompletionItem, CompletionList, InlayHint, Location, WorkspaceEdit, DocumentSymbol, SemanticTokens } from "vscode-languageserver-protocol";
-import { at, fileUri, ROOT, serverSession } from "./client";
+import { at, fileUri, openBuffer, ROOT, serverSession } from "./client";
 
 const session = serverSession("sfc-lsp-");
 
@@ -102,8 +102,7 @@ describe("hover", () => {
   });
 
   test("a stage written twice, or nested: each run of it its own, a nested stage's layers counted in the outer one", async () => {
-    const uri = fileUri(path.join(session.dir, "stages.sf"));
-    const text = [
+    const { uri, text } = await openBuffer(session, "stages.sf", [
       "network R(clip: <4, 16², 3>) -> <10> {",
       "  pathway video = clip |> conv(out: 8)",
       "  stage s1 { video = video |> conv(out: 8) }",
@@ -114,10 +113,7 @@ describe("hover", () => {
       "  }",
       "  stage head { return video |> gap |> linear(out: 10) }",
       "}",
-      "",
-    ].join("\n");
-    await session.client.open(uri, text);
-    await session.client.diagnostics(uri);
+    ]);
     const hoverAt = async (needle: string, shift: number): Promise<string> => await session.client.hoverAt(uri, text, needle, shift);
     expect(await hoverAt("stage s1 { video = video |> conv(out: 8)", 6)).toContain("- `video`: 4×16², 8\n\n64 parameters");
     expect(await hoverAt("stage s1 { video = video |> conv(out: 12)", 6)).toContain("- `video`: 4×16², 12\n\n96 parameters");
@@ -126,8 +122,7 @@ describe("hover", () => {
   });
 
   test("after a call that fails, what follows has its shape: the call's block's declared result", async () => {
-    const uri = fileUri(path.join(session.dir, "failed-call.sf"));
-    const text = [
+    const { uri, text, published } = await openBuffer(session, "failed-call.sf", [
       "import std.resnet3d { bottleneck }",
       "",
       "network N(clip: <4, 16², 8>) -> <10> {",
@@ -135,18 +130,14 @@ describe("hover", () => {
       "  y = x |> conv(out: 32)",
       "  return y |> gap |> linear(out: 10)",
       "}",
-      "",
-    ].join("\n");
-    await session.client.open(uri, text);
-    const published = await session.client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    ]);
     expect(published.diagnostics.map((d) => d.code)).toEqual(["SF0302"]);
     expect(await session.client.hoverAt(uri, text, "y = x")).toContain("<4, 16², 32>");
     expect(await session.client.hoverAt(uri, text, "x |> conv")).toContain("<4, 16², 16>");
   });
 
   test("in a branch the defaults do not take: the shape it would have if taken, said so, in hover and inlay hints", async () => {
-    const uri = fileUri(path.join(session.dir, "untaken.sf"));
-    const text = [
+    const { uri, text, published } = await openBuffer(session, "untaken.sf", [
       "network N(clip: <4, 16², 8>, wide: bool = false) -> <10> {",
       "  x = clip |> conv(out: 8)",
       "  if wide {",
@@ -154,10 +145,8 @@ describe("hover", () => {
       "  }",
       "  return x |> gap |> linear(out: 10)",
       "}",
-      "",
-    ].join("\n");
-    await session.client.open(uri, text);
-    expect((await session.client.diagnostics(uri)).diagnostics).toEqual([]);
+    ]);
+    expect(published.diagnostics).toEqual([]);
     const hover = await session.client.hoverAt(uri, text, "x = x |> conv(out: 32)");
     expect(hover).toContain("x: <4, 16², 32>");
     expect(hover).toContain("at the defaults of `N`, as if a branch they do not take were taken");
@@ -171,19 +160,20 @@ describe("hover", () => {
   });
 
   test("a sort: what it means, for a formal's and a module parameter's", async () => {
-    const uri = fileUri(path.join(session.dir, "sorts.sf"));
-    const text =
-      "param depth: int = 2\n\nnetwork N(clip: <4, 16², 8>, p: rat = 1/2, deep: bool = false) -> <10> {\n  return clip |> gap |> dropout(p: p) |> linear(out: 10)\n}\n";
-    await session.client.open(uri, text);
-    await session.client.diagnostics(uri);
+    const { uri, text } = await openBuffer(session, "sorts.sf", [
+      "param depth: int = 2",
+      "",
+      "network N(clip: <4, 16², 8>, p: rat = 1/2, deep: bool = false) -> <10> {",
+      "  return clip |> gap |> dropout(p: p) |> linear(out: 10)",
+      "}",
+    ]);
     expect(await session.client.hoverAt(uri, text, "int = 2", 1)).toBe("```sf\nint\n```\n\na whole number: a value that is not one is an error");
     expect(await session.client.hoverAt(uri, text, "rat = 1/2")).toContain("a rational number: a fraction such as `1/8`");
     expect(await session.client.hoverAt(uri, text, "bool = false", 3)).toContain("`true` or `false`");
   });
 
   test("a stage of one name in both branches of an if: the one taken has its row, the other none", async () => {
-    const uri = fileUri(path.join(session.dir, "branch-stages.sf"));
-    const text = [
+    const { uri, text } = await openBuffer(session, "branch-stages.sf", [
       "network R(clip: <4, 16², 3>, wide: bool = false) -> <10> {",
       "  pathway video = clip |> conv(out: 8)",
       "  if wide {",
@@ -193,10 +183,7 @@ describe("hover", () => {
       "  }",
       "  stage head { return video |> gap |> linear(out: 10) }",
       "}",
-      "",
-    ].join("\n");
-    await session.client.open(uri, text);
-    await session.client.diagnostics(uri);
+    ]);
     expect(await session.client.hoverAt(uri, text, "stage s1 { video = video |> conv(out: 12)", 6)).toContain("- `video`: 4×16², 12\n\n96 parameters");
     expect(await session.client.hoverAt(uri, text, "stage s1 { video = video |> conv(out: 16)", 6)).not.toContain("parameters");
   });
