@@ -10,7 +10,7 @@ import { countNodes } from "../compiler/report/counts";
 import { docComment } from "./comments";
 import { header, itemAt, opFormals, opSignature, opSummary, sortAt } from "./declarations";
 import { STALE_NOTE } from "./last-good";
-import { opArgumentAt } from "./op-arguments";
+import { argumentCallAt, opArgumentAt } from "./op-arguments";
 import { stageSummary } from "./stage-hover";
 import { contains, spanToRange, TextPositions } from "./positions";
 import type { Workspace } from "./workspace";
@@ -57,6 +57,9 @@ export function concreteSource(t: TypeFact, name: (network: string) => string): 
   return t.untaken ? `${where}, as if a branch they do not take were taken` : where;
 }
 
+/** Source shown as code in a hover. */
+const code = (s: string): string => "```sf\n" + s + "\n```";
+
 export function typeText(t: TypeFact): string {
   return t.concrete !== undefined && t.concrete !== t.symbolic ? `${t.symbolic}  =  ${t.concrete}` : t.symbolic;
 }
@@ -81,7 +84,6 @@ export function hover(workspace: Workspace, uri: string, position: Position): Ho
   const occurrence = occurrenceAt(file, offset);
   const type = typeAt(shown.types, offset, occurrence);
   const parts: string[] = [];
-  const code = (s: string): string => "```sf\n" + s + "\n```";
   if (type) {
     const name = occurrence && type.role !== "call" ? `${file.module.text.slice(occurrence.span.start, occurrence.span.end)}: ` : "";
     parts.push(code(`${name}${typeText(type)}`));
@@ -91,7 +93,7 @@ export function hover(workspace: Workspace, uri: string, position: Position): Ho
     if (source) parts.push(source);
     if (shown.stale.has(type)) parts.push(`_${STALE_NOTE}_`);
   }
-  if (occurrence) parts.push(...describeOccurrence(facts, file, occurrence, type !== undefined));
+  if (occurrence) parts.push(...describeOccurrence(facts, file, occurrence, type !== undefined, shown.types));
   const sort = parts.length === 0 ? sortAt(file.module.ast, offset) : undefined;
   if (sort) return { contents: { kind: MarkupKind.Markdown, value: `${code(sort.name)}\n\n${sort.doc}` }, range: spanToRange(sort.span) };
   if (parts.length === 0) return null;
@@ -99,8 +101,27 @@ export function hover(workspace: Workspace, uri: string, position: Position): Ho
   return { contents: { kind: MarkupKind.Markdown, value: parts.join("\n\n") }, range: spanToRange(span) };
 }
 
-function describeOccurrence(facts: SourceFacts, file: FileFacts, o: Occurrence, typed: boolean): string[] {
-  const code = (s: string): string => "```sf\n" + s + "\n```";
+/**
+ * An argument of a call of a block-valued parameter (`α:` in `transform(α: α)`):
+ * the formal of the block the parameter holds at the defaults, as the fact at
+ * the callee records it.
+ */
+function heldBlockArgument(facts: SourceFacts, file: FileFacts, types: readonly TypeFact[], start: number): string[] {
+  const given = argumentCallAt(file.module.ast, start);
+  const held = given && types.find((t) => t.role === "value" && t.block && t.span.start === given.callee.span.start && t.span.end === given.callee.span.end);
+  const found = held?.block ? itemAt(facts, held.block) : undefined;
+  if (!given || !held || !found || (found.item.kind !== "block" && found.item.kind !== "network")) return [];
+  const formal = found.item.formals.find((f) => f.name.name === given.name.name);
+  if (!formal) return [];
+  const text = found.file.module.text;
+  const where = concreteSource(held, (network) => `\`${network}\``);
+  return [
+    code(text.slice(formal.name.span.start, findFormalEnd(text, formal.name.span.start))),
+    `an argument of \`${found.item.name.text}\`, the block \`${given.callee.text}\` holds${where ? ` ${where}` : ""}`,
+  ];
+}
+
+function describeOccurrence(facts: SourceFacts, file: FileFacts, o: Occurrence, typed: boolean, types: readonly TypeFact[]): string[] {
   switch (o.kind) {
     case "block":
     case "network":
@@ -124,7 +145,7 @@ function describeOccurrence(facts: SourceFacts, file: FileFacts, o: Occurrence, 
         return def ? [code(def.module.text.slice(o.definition.start, findFormalEnd(def.module.text, o.definition.start)))] : [];
       }
       const given = opArgumentAt(file.module.ast, o.span.start);
-      if (!given) return [];
+      if (!given) return heldBlockArgument(facts, file, types, o.span.start);
       const optional = given.formal.default === undefined ? "" : "?";
       return [code(`${given.formal.name}${optional}: ${given.formal.doc}`), `an argument of \`${given.op}\`: ${opSummary(given.op)}`];
     }

@@ -31,6 +31,8 @@ export interface TypeFact {
   readonly nodes: { readonly from: number; readonly to: number } | undefined;
   /** The concrete form is what a branch the network's values do not take would give if it were taken there. */
   readonly untaken: boolean;
+  /** For a block value, where the block it holds is declared (its name): hover finds its formals there. */
+  readonly block?: Span;
 }
 
 export type Evaluate = (p: Poly) => Rational | undefined;
@@ -56,6 +58,7 @@ interface Entry {
   network: string | undefined;
   nodes: { from: number; to: number } | undefined;
   untaken: boolean;
+  block: Span | undefined;
 }
 
 export class TypeFactRecorder implements FactSink {
@@ -131,6 +134,7 @@ export class TypeFactRecorder implements FactSink {
         network: undefined,
         nodes: undefined,
         untaken: false,
+        block: undefined,
       };
       byRole.set(role, e);
     }
@@ -146,6 +150,8 @@ export class TypeFactRecorder implements FactSink {
       e.concrete = shown.concrete;
       e.network = this.network;
       e.untaken = untaken;
+      // The block it holds at those values, beside them.
+      e.block = v.kind === "block" ? v.entry.decl.name.span : undefined;
       this.networkCited ||= this.network !== undefined;
     }
   }
@@ -171,6 +177,7 @@ export class TypeFactRecorder implements FactSink {
           network: e.network,
           nodes: e.nodes,
           untaken: e.untaken,
+          ...(e.block ? { block: e.block } : {}),
         });
       }
     return { types, graphs: this.graphs };

@@ -188,7 +188,7 @@ describe("hover", () => {
     expect(await session.client.hoverAt(uri, text, "stage s1 { video = video |> conv(out: 16)", 6)).not.toContain("parameters");
   });
 
-  test("the call of a block-valued parameter: the block it holds, as written and at the defaults", async () => {
+  test("the call of a block-valued parameter: the block it holds, as written and at the defaults, and that block's formals for its arguments", async () => {
     const file = path.join(ROOT, "stdlib/slowfast.sf");
     const text = fs.readFileSync(file, "utf8");
     const uri = fileUri(file);
@@ -197,6 +197,9 @@ describe("hover", () => {
     expect(await session.client.hoverAt(uri, text, "transform(α: α", 2)).toBe(
       "```sf\ntransform: tconv(k: K, ratio: ratio)  =  tconv(k: 5, ratio: 2)\n```\n\nat the defaults of `SlowFast`",
     );
+    // Its arguments are the formals of that block.
+    const argument = await session.client.hoverAt(uri, text, "transform(α: α", "transform(".length);
+    expect(argument).toBe("```sf\nα: int\n```\n\nan argument of `tconv`, the block `transform` holds at the defaults of `SlowFast`");
   });
 
   test("input(...): what it declares", async () => {
