@@ -193,19 +193,19 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
     );
     return true;
   };
-  /** A file given that is too large: reported at its start, with an empty tree. */
-  const tooLargeEntry = (modulePath: string, text: string): { ast: A.SourceFile; syntaxErrorOffsets: number[] } | undefined => {
-    const start = fileStart(modulePath);
-    return tooLarge(modulePath, text, start) ? { ast: { kind: "file", path: modulePath, items: [], span: start }, syntaxErrorOffsets: [0] } : undefined;
+  /** The module's tree: an empty one for a file given that was too large to parse (SF0610 at its start), the prebuilt one, or parsed. */
+  const treeOf = (modulePath: string, text: string, tooLargeToParse: boolean): { ast: A.SourceFile; syntaxErrorOffsets: number[] } => {
+    if (tooLargeToParse) return { ast: { kind: "file", path: modulePath, items: [], span: fileStart(modulePath) }, syntaxErrorOffsets: [0] };
+    const prebuilt = modulePath.startsWith("std/") ? host.prebuiltAst?.(modulePath, text, limits) : undefined;
+    return prebuilt ? { ast: prebuilt, syntaxErrorOffsets: [] } : parseModule(modulePath, text);
   };
 
-  const load = (modulePath: string, read: string): void => {
+  // An import is sized where it is written, before it is loaded; a file given, where it is read (the entries below).
+  const load = (modulePath: string, read: string, tooLargeToParse = false): void => {
     if (modules.has(modulePath)) return;
     const text = withoutByteOrderMark(read);
     sources.set(modulePath, text);
-    const prebuilt = modulePath.startsWith("std/") ? host.prebuiltAst?.(modulePath, text, limits) : undefined;
-    const { ast, syntaxErrorOffsets } =
-      tooLargeEntry(modulePath, text) ?? (prebuilt ? { ast: prebuilt, syntaxErrorOffsets: [] } : parseModule(modulePath, text));
+    const { ast, syntaxErrorOffsets } = treeOf(modulePath, text, tooLargeToParse);
     const imports: Array<{ decl: A.ImportDecl; target: string | undefined }> = [];
     const mod: Module = {
       path: modulePath,
@@ -261,7 +261,7 @@ export function loadProgram(entries: readonly string[], host: SourceHost, diagno
 
   for (const entry of entries) {
     const text = readEntry(host, entry);
-    if (text !== undefined) load(entry, text);
+    if (text !== undefined) load(entry, text, !modules.has(entry) && tooLarge(entry, text, fileStart(entry)));
   }
   reportCycles(modules, diagnostics);
   return { modules, entries, sources };

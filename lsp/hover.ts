@@ -10,7 +10,8 @@ import { countNodes } from "../compiler/report/counts";
 import { docComment } from "./comments";
 import { header, itemAt, opFormals, opSignature, opSummary, sortAt } from "./declarations";
 import { STALE_NOTE } from "./last-good";
-import { argumentCallAt, opArgumentAt } from "./op-arguments";
+import { argumentCallAt, type ArgumentCall } from "./op-arguments";
+import { isOpName } from "../compiler/ops";
 import { stageSummary } from "./stage-hover";
 import { contains, spanToRange, TextPositions } from "./positions";
 import type { Workspace } from "./workspace";
@@ -106,11 +107,10 @@ export function hover(workspace: Workspace, uri: string, position: Position): Ho
  * the formal of the block the parameter holds at the defaults, as the fact at
  * the callee records it.
  */
-function heldBlockArgument(facts: SourceFacts, file: FileFacts, types: readonly TypeFact[], start: number): string[] {
-  const given = argumentCallAt(file.module.ast, start);
-  const held = given && types.find((t) => t.role === "value" && t.block && t.span.start === given.callee.span.start && t.span.end === given.callee.span.end);
+function heldBlockArgument(facts: SourceFacts, types: readonly TypeFact[], given: ArgumentCall): string[] {
+  const held = types.find((t) => t.role === "value" && t.block && t.span.start === given.callee.span.start && t.span.end === given.callee.span.end);
   const found = held?.block ? itemAt(facts, held.block) : undefined;
-  if (!given || !held || !found || (found.item.kind !== "block" && found.item.kind !== "network")) return [];
+  if (!held || !found || (found.item.kind !== "block" && found.item.kind !== "network")) return [];
   const formal = found.item.formals.find((f) => f.name.name === given.name.name);
   if (!formal) return [];
   const text = found.file.module.text;
@@ -144,10 +144,13 @@ function describeOccurrence(facts: SourceFacts, file: FileFacts, o: Occurrence, 
         const def = facts.files.get(o.definition.file);
         return def ? [code(def.module.text.slice(o.definition.start, findFormalEnd(def.module.text, o.definition.start)))] : [];
       }
-      const given = opArgumentAt(file.module.ast, o.span.start);
-      if (!given) return heldBlockArgument(facts, file, types, o.span.start);
-      const optional = given.formal.default === undefined ? "" : "?";
-      return [code(`${given.formal.name}${optional}: ${given.formal.doc}`), `an argument of \`${given.op}\`: ${opSummary(given.op)}`];
+      const given = argumentCallAt(file.module.ast, o.span.start);
+      if (!given) return [];
+      if (!isOpName(given.callee.name)) return heldBlockArgument(facts, types, given);
+      const op = given.callee.name;
+      const formal = opFormals(op).find((f) => f.name === given.name.name);
+      if (!formal) return [];
+      return [code(`${formal.name}${formal.default === undefined ? "" : "?"}: ${formal.doc}`), `an argument of \`${op}\`: ${opSummary(op)}`];
     }
     case "module":
       return o.definition ? [`module \`${o.name}\`: ${o.definition.file}`] : [];

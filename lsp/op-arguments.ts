@@ -7,29 +7,24 @@
  */
 import type * as A from "../compiler/ast";
 import { BodyWalk } from "../compiler/ast-walk";
-import { isOpName } from "../compiler/ops";
-import { opFormals } from "./declarations";
-import type { FormalSpec } from "../compiler/ops/record";
 import type { Span } from "../compiler/span";
 
+/** A named argument and what it is given to. */
+export interface ArgumentCall {
+  readonly callee: A.Ident;
+  readonly name: A.Ident;
+}
+
 /** The callee and the argument's name, for the named argument whose name starts at `start`. */
-export function argumentCallAt(ast: A.SourceFile, start: number): { callee: A.Ident; name: A.Ident } | undefined {
+export function argumentCallAt(ast: A.SourceFile, start: number): ArgumentCall | undefined {
   const search = new ArgumentSearch(start);
   search.items(ast.items);
   return search.found;
 }
 
-/** The op and its formal that the argument name starting at `start` names, if it is an op's argument. */
-export function opArgumentAt(ast: A.SourceFile, start: number): { op: string; formal: FormalSpec } | undefined {
-  const given = argumentCallAt(ast, start);
-  if (!given || !isOpName(given.callee.name)) return undefined;
-  const formal = opFormals(given.callee.name).find((f) => f.name === given.name.name);
-  return formal ? { op: given.callee.name, formal } : undefined;
-}
-
 /** Descends only into what holds `start`, and no further once the argument is found. */
 class ArgumentSearch extends BodyWalk {
-  found: { callee: A.Ident; name: A.Ident } | undefined;
+  found: ArgumentCall | undefined;
 
   constructor(private readonly start: number) {
     super();

@@ -51,8 +51,10 @@ export abstract class Evaluator {
    * and builds is dropped.
    */
   protected asIfTaken(ctx: Ctx, run: (apart: Ctx) => void): void {
-    const mode = ctx.callSite === undefined ? ctx.mode.apart?.() : undefined;
-    if (!this.facts || !mode) return;
+    // Without facts (check, compile) nothing of it is kept, so it does not run: no mode apart is made.
+    if (!this.facts || ctx.callSite !== undefined) return;
+    const mode = ctx.mode.apart?.();
+    if (!mode) return;
     // What it reports goes to the context's reporter or to the session's: both are cut back.
     const sinks = [...new Set([ctx.reporter.diagnostics, this.reporter.diagnostics])].map((list) => ({ list, before: list.length }));
     const apart: Ctx = { ...ctx, mode, vars: new Map(ctx.vars), pathways: new Set(ctx.pathways) };
