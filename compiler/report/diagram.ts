@@ -47,11 +47,18 @@ function convWindow(kernel: readonly number[], stride: readonly number[]): strin
 
 type ConvOp = Extract<IRNode["op"], { kind: "conv" }>;
 
+/** 1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, ..., 21st. */
+function ordinal(n: number): string {
+  const lastTwo = n % 100;
+  const suffix = lastTwo >= 11 && lastTwo <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${suffix}`;
+}
+
 /** One layer in words: a conv by its window, a frame sampling by its frames, anything else by its op. */
 function describeLayer(node: IRNode): string {
   const op = node.op;
   if (op.kind === "conv") return `conv ${convWindow(op.kernel, op.stride)}`;
-  if (op.kind === "frames") return "every" in op ? `every ${op.every}th frame` : `${op.indices.length} frames, evenly spaced`;
+  if (op.kind === "frames") return "every" in op ? `every ${ordinal(op.every)} frame` : `${op.indices.length} frames, evenly spaced`;
   return op.kind;
 }
 
@@ -193,11 +200,13 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
       // Lateral links and their fusion: the nodes outside every lane.
       const outside = run.filter((n) => !laneSet.has(restOf(n)[0] ?? ""));
       const fusions = outside.filter((n) => n.op.kind === "concat" || n.op.kind === "add");
-      const outsideSet = new Set(outside);
+      // A link may read a lane that an earlier link of the stage fused into (medium, then slow):
+      // the walk back from a fusion stops at the other fusions, where that lane's value is.
+      const transformNodes = new Set(outside.filter((n) => !fusions.includes(n)));
       for (const fusion of fusions) {
         const target = laneOf.get(fusion.outputs[0]!) ?? restOf(fusion)[0]!.replace(/_fuse$/, "");
         // The lateral's transform: with one fusion, the other nodes outside the lanes; with several, those that feed this one.
-        const transform = fusions.length === 1 ? outside.filter((n) => n !== fusion) : feeding(fusion, outsideSet, producer, order);
+        const transform = fusions.length === 1 ? outside.filter((n) => n !== fusion) : feeding(fusion, transformNodes, producer, order);
         const first = transform[0];
         const source = first ? firstLane(restOf(producer.get(first.inputs[0]!) ?? first)[0], laneOf.get(first.inputs[0]!)) : undefined;
         // Named by the innermost stage: two nested stages may each fuse into one lane.
@@ -406,7 +415,7 @@ export function diagramToDot(d: Diagram): string {
     const attrs = e.lateral ? [`style=dashed`, `color="#c0392b"`, `fontcolor="#c0392b"`, `penwidth=1.4`] : [];
     if (e.label) attrs.push(`label=${dotString(e.label)}`);
     // What leaves a fusion point: the fused tensor, written on its way to the next stage.
-    const fusion = fusions.get(e.from);
+    const fusion = e.lateral ? undefined : fusions.get(e.from);
     if (fusion) attrs.push(`label=${dotString(fusion.label.replace("\n", ": "))}`);
     lines.push(`  ${e.from} -> ${e.to}${attrs.length ? ` [${attrs.join(", ")}]` : ""};`);
   }

@@ -113,6 +113,21 @@ function place(graph: IRGraph, node: IRNode, where: NodePlace | undefined, pathw
   return { node, segment, stage, block: `${where.stage.name}.${first?.endsWith("fuse") ? "fuse" : (first ?? "")}`, attribution: { kind: "lateral" }, figures };
 }
 
+/**
+ * A stage's fusion (`s1.slow_fuse`, the concat or sum of a lateral link) is
+ * counted in the stage's `fuse` row, with a link named `fuse` (the standard
+ * library's `as fuse`): `s1.fuse` holds `s1.fuse.conv_f2s` and
+ * `s1.slow_fuse`. Where a stage fuses into two pathways, each fusion has its
+ * own row, named as the layer is, so that the two are not summed into one.
+ */
+function withFusionsApart(placed: readonly Placed[]): Placed[] {
+  const isFusion = (p: Placed) =>
+    p.attribution.kind === "lateral" && (p.node.op.kind === "concat" || p.node.op.kind === "add") && p.node.name.endsWith("_fuse");
+  const fusionsIn = new Map<string, number>();
+  for (const p of placed) if (isFusion(p)) fusionsIn.set(p.block, (fusionsIn.get(p.block) ?? 0) + 1);
+  return placed.map((p) => (isFusion(p) && fusionsIn.get(p.block)! > 1 ? { ...p, block: p.node.name } : p));
+}
+
 const add = (a: Figures, b: Figures): Figures => ({ params: a.params + b.params, flops: a.flops + b.flops, activations: a.activations + b.activations });
 const ZERO: Figures = { params: 0, flops: 0, activations: 0 };
 
@@ -126,7 +141,7 @@ export function reportGraph(graph: IRGraph, options: { depth?: Depth; countBn?: 
   const withoutPathways = pathways.size === 0;
   const segments = segmentsOf(graph);
   const places = placesOf(graph, segments);
-  const placed = graph.nodes.map((n) => place(graph, n, places.get(n), pathways, withoutPathways, options.countBn ?? false));
+  const placed = withFusionsApart(graph.nodes.map((n) => place(graph, n, places.get(n), pathways, withoutPathways, options.countBn ?? false)));
   const shapeOf = (value: string) => graph.values.get(value)!.shape;
 
   const split = new Map<string, Figures>();

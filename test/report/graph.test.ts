@@ -68,6 +68,37 @@ describe("sfc graph", () => {
     expect(t2c.out).toContain('label="time-to-channel\\n32×56², 8 → 4×56², 64"');
   });
 
+  it("draws a link from a lane that an earlier link of the stage fused into, from that fusion, with its own transform", async () => {
+    const file = path.join(work, "three.sf");
+    fs.writeFileSync(
+      file,
+      `import std.lateral { tconv, tsample }
+network Three(clip: <4T, S², 3>, T = 2, S = 16) -> <4T, S², 4> {
+  pathway fast = clip |> conv(out: 4)
+  pathway medium = frames(clip, every: 2) |> conv(out: 8)
+  pathway slow = frames(clip, every: 4) |> conv(out: 16)
+  stage s1 {
+    lateral fast -> medium: tsample(α: 2, β: 1) as fm
+    lateral medium -> slow: tconv(α: 2, β: 1, k: 3) as ms
+  }
+  return fast
+}
+`,
+    );
+    const r = await sfc("graph", file);
+    expect(r.code, r.err).toBe(0);
+    const laid = JSON.parse((await Graphviz.load()).dot(r.out, "json")) as LaidOut;
+    const byId = new Map(laid.objects.map((o) => [o._gvid, o]));
+    const laterals = laid.edges
+      .filter((e) => e.style === "dashed")
+      .map((e) => [byId.get(e.tail)!.name, byId.get(e.head)!.name, e.label?.replace(/\\n/g, "\n")]);
+    // medium -> slow reads medium after fm is fused into it: 8 + 4 channels.
+    expect(laterals).toEqual([
+      ["fast_in", "s1_fuse_medium", "every 2nd frame\n8×16², 4 → 4×16², 4"],
+      ["s1_fuse_medium", "s1_fuse_slow", "T-conv 3×1², stride 2\n4×16², 12 → 2×16², 24"],
+    ]);
+  });
+
   it("draws blocks at --depth block", async () => {
     const r = await sfc("graph", ...R50, "--depth", "block");
     expect(r.code).toBe(0);

@@ -100,6 +100,31 @@ describe("nested stages", () => {
     ]);
   });
 
+  it("keep a row for each fusion of a stage that fuses into two pathways, after its own link", async () => {
+    const three = source(
+      "three.sf",
+      `network Three(clip: <8, 16², 3>) -> <8, 16², 4> {
+  pathway fast = clip |> conv(out: 4)
+  pathway medium = frames(clip, every: 2) |> conv(out: 8)
+  pathway slow = frames(clip, every: 4) |> conv(out: 16)
+  stage s1 {
+    lateral fast -> medium: frames(every: 2) as fm
+    lateral medium -> slow: frames(every: 2) |> conv(out: 4) as ms
+  }
+  return fast
+}
+`,
+    );
+    expect((await info(three, "block")).rows.filter((row) => row.stage === "s1").map((row) => [row.name, row.outputs, row.params])).toEqual([
+      ["s1.fm", { lateral: [4, 16, 16, 4] }, 0],
+      ["s1.medium_fuse", { lateral: [4, 16, 16, 12] }, 0],
+      ["s1.frames", { lateral: [2, 16, 16, 12] }, 0],
+      ["s1.ms", { lateral: [2, 16, 16, 4] }, 48],
+      ["s1.slow_fuse", { lateral: [2, 16, 16, 20] }, 0],
+    ]);
+    await expectRowsAddUp(three);
+  });
+
   it("split their work by pathway, their lateral links as lateral", async () => {
     const json = await info(LINKED, "layer");
     const of = (test: (name: string) => boolean) => sum(json.rows.filter((row) => test(row.name)));
