@@ -86,10 +86,17 @@ describe("docs/ci.md", () => {
       });
     expect(git("init", "-q").status).toBe(0);
     fs.writeFileSync(path.join(repo, ".git/hooks/pre-commit"), hook, { mode: 0o755 });
-    fs.copyFileSync(path.join(root, "examples/slowfast_tiny.sf"), path.join(repo, "tiny model.sf"));
-    git("add", "tiny model.sf");
+    // Names git would quote without -z: a Greek letter, a space, a double quote.
+    fs.copyFileSync(path.join(root, "examples/slowfast_tiny.sf"), path.join(repo, "α tiny model.sf"));
+    fs.copyFileSync(path.join(root, "examples/custom_block.sf"), path.join(repo, 'a "quoted" name.sf'));
+    git("add", ".");
     const clean = git("commit", "-q", "-m", "clean");
     expect(clean.status, clean.stderr).toBe(0);
+    // A commit without .sf files runs no check.
+    fs.writeFileSync(path.join(repo, "notes.txt"), "no models\n");
+    git("add", "notes.txt");
+    const other = git("commit", "-q", "-m", "other");
+    expect([other.status, other.stderr]).toEqual([0, ""]);
     fs.writeFileSync(path.join(repo, "broken.sf"), "network N(x: <8, 32², 3>) { return y }\n");
     git("add", "broken.sf");
     const broken = git("commit", "-q", "-m", "broken");
