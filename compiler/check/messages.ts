@@ -98,8 +98,32 @@ export function lateralFrames(s: A.LateralStmt, transformed: Poly, target: Poly,
     notes: [`the transform gives ${show(transformed, ctx)} frames; \`${into}\` has ${show(target, ctx)}`],
     help: makesTime
       ? `a link into a pathway with more frames must make them: std.lateral's \`c2t\` (channels to frames) and \`tupsample\` (each frame repeated) give α for each one${alphaValue}`
-      : `sample \`${into}\` with \`every: α\`, the frame-rate ratio the lateral is built for${alphaValue}: \`frames(clip, every: α)\``,
+      : fewerFramesHelp(from, into, { source: sv, target: gv, transformed: valueIn(transformed, ctx) }, alpha?.value),
   });
+}
+
+/**
+ * Which side of a link into fewer frames to change. Where the pathways'
+ * frames are α apart, the transform is at fault (it was built for another
+ * ratio, or an upsample after it stretches time); where the transform
+ * divides by α, the target's sampling is.
+ */
+function fewerFramesHelp(
+  from: string,
+  into: string,
+  frames: { source?: Rational; target?: Rational; transformed?: Rational },
+  alpha: Rational | undefined,
+): string {
+  const { source, target, transformed } = frames;
+  const alphaValue = alpha !== undefined ? ` (α = ${alpha})` : "";
+  const sampleTarget = `sample \`${into}\` with \`every: α\`, the frame-rate ratio the lateral is built for${alphaValue}: \`frames(clip, every: α)\``;
+  if (source === undefined || target === undefined || transformed === undefined || target.isZero() || transformed.isZero()) return sampleTarget;
+  const pathwaysRatio = source.div(target);
+  if (alpha !== undefined && source.div(transformed).equals(alpha) && !pathwaysRatio.equals(alpha)) return sampleTarget;
+  const found = `\`${from}\` has ${source} frames and \`${into}\` ${target}, but the transform takes them to ${transformed}`;
+  if (alpha !== undefined && pathwaysRatio.equals(alpha))
+    return `${found}: build it for α (std.lateral's transforms take \`α: α\`), and keep time in an upsample after it (\`upsample(1×s²)\`)`;
+  return `${found}: it must ${pathwaysRatio.isInteger() ? `divide them by ${pathwaysRatio}` : `give ${target}`}`;
 }
 
 export const lateralPrefix = (ctx: Ctx): string => (ctx.inLateral ? "lateral link: " : "");
