@@ -24,8 +24,19 @@ export function tooSmall(op: string, at: Span, what: string, p: Poly, v: Rationa
     message: `${what} would be ${v}${p.constantValue() === undefined ? ` (${p})` : ""}, but must be at least ${min}`,
     label: `\`${op}\` here`,
     related: provenance([p], ctx),
-    help: min >= 1 ? "the input is too small for this op: use a larger input size or a smaller stride" : undefined,
+    help: tooSmallHelp(what, p, min, ctx),
   });
+}
+
+/**
+ * An output's frames, height or width come from the input through the
+ * window; anything else (channels, a count, a kernel) from the values given.
+ */
+function tooSmallHelp(what: string, p: Poly, min: number, ctx: Ctx): string | undefined {
+  if (/^output (frames|height|width)$/.test(what)) return "the input is too small for this op: use a larger input size or a smaller stride";
+  const given = [...p.symbols()].map((name) => ctx.symbols.get(name)).filter((info) => info?.value !== undefined);
+  if (given.length === 0) return undefined;
+  return `give ${given.map((info) => info!.display).join(" and ")} values that make ${p} at least ${min}`;
 }
 
 export function sizesDiffer(op: string, at: Span, what: string, found: Poly, expected: Poly, ctx: Ctx): Diagnostic {
