@@ -9,6 +9,7 @@
  */
 import type * as A from "./ast";
 import type { Diagnostic, LabelledSpan } from "./diagnostics/diagnostic";
+import { wholeValueHelp } from "./check/op-messages";
 import type { NetworkParam } from "./elaborate";
 import type { BlockEntry } from "./scope";
 import type { Span } from "./span";
@@ -23,11 +24,41 @@ const sameSpan = (a: Span, b: Span): boolean => a.file === b.file && a.start ===
 
 /** Rewrites, in place, the diagnostics from index `from` on, found while elaborating `entry`. */
 export function traceToUser(diagnostics: Diagnostic[], from: number, entry: BlockEntry, params: readonly NetworkParam[]): void {
-  for (let k = from; k < diagnostics.length; k++) {
-    const d = diagnostics[k]!;
-    if (isUserFile(d.primary.span.file)) diagnostics[k] = withFixInAlias(d, entry, params);
-    else diagnostics[k] = throughCall(d) ?? throughParameters(d, entry, params) ?? d;
+  const rewrite = (d: Diagnostic): Diagnostic =>
+    isUserFile(d.primary.span.file) ? withFixInAlias(d, entry, params) : (throughCall(d) ?? throughParameters(d, entry, params) ?? d);
+  const found = withCommonFixes(diagnostics.slice(from));
+  // One alias argument or setting whose value breaks two requirements is one error where it is written.
+  const reported = new Set<string>();
+  diagnostics.length = from;
+  for (const d of found) {
+    const traced = rewrite(d);
+    const key = d.fix && `${d.code} ${d.fix.parameter} ${at(traced.primary.span)} ${traced.primary.span.end}`;
+    if (key && reported.has(key)) continue;
+    if (key) reported.add(key);
+    diagnostics.push(traced);
   }
+}
+
+/**
+ * A parameter whose value breaks several requirements (α = 1/2 as a frame
+ * stride, at least 1, and as an int formal, any whole number) gets in each
+ * report the values that meet all of them (α = 1, not 0), where some do.
+ */
+function withCommonFixes(found: readonly Diagnostic[]): Diagnostic[] {
+  const common = new Map<string, readonly string[]>();
+  for (const d of found) {
+    if (!d.fix?.roundings) continue;
+    const key = `${d.code} ${d.fix.parameter}`;
+    const earlier = common.get(key);
+    common.set(key, earlier ? earlier.filter((v) => d.fix!.values.includes(v)) : d.fix.values);
+  }
+  return found.map((d) => {
+    const roundings = d.fix?.roundings;
+    const values = roundings && common.get(`${d.code} ${d.fix!.parameter}`);
+    if (!roundings || !values || values.length === 0 || values.length === d.fix!.values.length) return d;
+    const fix = { ...d.fix!, values, roundings: values.map((v) => roundings[d.fix!.values.indexOf(v)]!) };
+    return { ...d, fix, help: wholeValueHelp(fix) };
+  });
 }
 
 function foundStep(d: Diagnostic, where: string): LabelledSpan {
@@ -158,8 +189,13 @@ function fixInAlias(d: Diagnostic, entry: BlockEntry, name: string): string | un
   const item = alias && findAlias(alias.module.module.ast, alias.name);
   if (!alias || !item) return undefined;
   const text = alias.module.module.text;
-  const args = item.args.filter((a) => a.name?.name !== d.fix!.parameter).map((a) => text.slice(a.span.start, a.span.end));
-  const forms = d.fix.values.map((v) => `\`${item.target.text}(${[...args, `${name}: ${v}`].join(", ")})\``);
+  // The argument in its place, with its new value; added at the end where the alias does not give it.
+  const given = item.args.some((a) => a.name?.name === d.fix!.parameter);
+  const withValue = (v: string): string[] => [
+    ...item.args.map((a) => (a.name?.name === d.fix!.parameter ? `${name}: ${v}` : text.slice(a.span.start, a.span.end))),
+    ...(given ? [] : [`${name}: ${v}`]),
+  ];
+  const forms = d.fix.values.map((v) => `\`${item.target.text}(${withValue(v).join(", ")})\``);
   const value = d.code === "SF0205" ? "a whole value" : "a value that works";
   return `give \`${name}\` ${value} where \`${alias.name.text}\` chooses its parameters: ${forms.join(" or ")}`;
 }

@@ -130,8 +130,11 @@ export function requireAll(claims: readonly Claim[], what: string | RequirementT
   for (const claim of claims) ctx.mode.require({ ...claim, ...about, span, ...(origin ? { origin } : {}) }, ctx.assumptions);
 }
 
-/** Integer dimensions: proved, required of the callers (generic), or reported; `atLeast`: the least it may be. */
-export function requireIntegral(p: Poly, what: string, span: Span, ctx: Ctx, atLeast?: number): void {
+/**
+ * Integer dimensions: proved, required of the callers (generic), or reported;
+ * `atLeast`: the least it may be; `help`: the fix where the caller knows it better than a rounding.
+ */
+export function requireIntegral(p: Poly, what: string, span: Span, ctx: Ctx, atLeast?: number, help?: string): void {
   const outcome = decideIntegral(p, factsOf(ctx));
   switch (outcome.kind) {
     case "proved":
@@ -142,7 +145,7 @@ export function requireIntegral(p: Poly, what: string, span: Span, ctx: Ctx, atL
     case "refuted": {
       if (outcome.never) return ctx.reporter.fail(R.neverMet(span, what, p, Poly.ONE, outcome.never, outcome.evidence, ctx));
       const v = M.valueIn(p, ctx);
-      if (v !== undefined) ctx.reporter.fail(O.notIntegral(span, what, p, v, ctx, atLeast));
+      if (v !== undefined) ctx.reporter.fail(O.notIntegral(span, what, p, v, ctx, atLeast, help));
       return;
     }
   }

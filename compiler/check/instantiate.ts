@@ -225,12 +225,25 @@ function bindScalars(
       if (v.kind !== "dim") return ctx.reporter.fail(M.argumentKind(callee, f.name, v, "number"));
       // The choices first: 3/2 for `k: 1 | 2` is not one of them, whatever else it is.
       if (!checkNumberChoice(it, f, v, ctx)) return { kind: "poison", span: v.span };
-      if (f.kind === "int") requireIntegral(v.poly, `\`${f.name}\` of \`${callee}\``, v.span, ctx);
+      if (f.kind === "int")
+        requireIntegral(v.poly, `\`${f.name}\` of \`${callee}\``, v.span, ctx, undefined, swappedArgumentHelp(sig, f.name, v.poly, callee, ctx));
       bindings.set(f.name, v.poly);
     }
     calleeVars.set(f.name, v);
   }
   return undefined;
+}
+
+/**
+ * A `rat` parameter passed to an int formal of another name, where the callee
+ * has a formal of the parameter's own name (`tconv(β, α)`): the likelier
+ * mistake is the order of the arguments, not the parameter's value.
+ */
+function swappedArgumentHelp(sig: Signature, formal: string, value: Poly, callee: string, ctx: Ctx): string | undefined {
+  const [name] = value.symbols();
+  if (name === undefined || !value.equals(Poly.symbol(name)) || name === formal || ctx.symbols.get(name)?.integer !== false) return undefined;
+  if (!sig.formals.some((g) => g.name === name)) return undefined;
+  return `${ctx.symbols.get(name)!.display} is a rat, given to \`${formal}\`; \`${callee}\` has a formal \`${name}\` of its own: if the arguments are out of order, name them (\`${callee}(${name}: ${name}, …)\`)`;
 }
 
 /** Then the dimension variables, solved from the tensor arguments. */

@@ -563,7 +563,7 @@ export function notAMultiple(callee: string, x: string, lin: { a: Poly; b: Poly 
   if (symbols.length === 1 && only !== undefined && p.actual.equals(Poly.symbol(only)) && sizes.length > 0) {
     const info = ctx.symbols.get(only);
     help = `use ${sizes.map((v) => `${info?.display.replace(/`/g, "") ?? only} = ${v}`).join(" or ")}`;
-    if (info?.value !== undefined) fix = { parameter: only, values: sizes.map(String) };
+    if (info?.value !== undefined) fix = { parameter: only, display: info.display, values: sizes.map(String) };
   } else if (offset.isZero() && av.isInteger()) help = `make ${p.actual} a multiple of ${av} (e.g. ${q.floor() > 0n ? q.floor() * av.num : q.ceil() * av.num})`;
   else if (sizes.length > 0) help = `make the argument's ${p.axis} ${sizes.join(" or ")} (${x} = ${xs.join(" or ")})`;
   const given = show(p.actual, ctx);

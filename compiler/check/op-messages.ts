@@ -4,7 +4,7 @@
  * fraction where a whole number is needed. apply-op.ts decides; this file
  * words them, as check/messages.ts does the rest.
  */
-import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
+import { makeDiagnostic, type Diagnostic, type ParameterFix } from "../diagnostics/diagnostic";
 import { Poly } from "../dims/poly";
 import type { Rational } from "../dims/rational";
 import type { Span } from "../span";
@@ -55,8 +55,14 @@ export function sizesDiffer(op: string, at: Span, what: string, found: Poly, exp
   });
 }
 
+/** The help for a parameter that must be whole, where it is set on the command line: each value with the rounding it is. */
+export function wholeValueHelp(fix: ParameterFix): string {
+  const settings = fix.values.map((v, i) => `--set ${fix.parameter}=${v} (${fix.roundings?.[i]})`);
+  return `give ${fix.display} a whole value, e.g. ${settings.join(" or ")}, or write the rounding where it is defined: ⌊…⌋ or ⌈…⌉`;
+}
+
 /** `atLeast`: the least the value may be (1 for a size), so that only roundings that work are suggested. */
-export function notIntegral(at: Span, what: string, p: Poly, v: Rational, ctx: Ctx, atLeast?: number): Diagnostic {
+export function notIntegral(at: Span, what: string, p: Poly, v: Rational, ctx: Ctx, atLeast?: number, helpGiven?: string): Diagnostic {
   // A parameter whose value is the fraction: the fix is a whole value for it.
   const [only] = p.symbols();
   const param = only !== undefined && p.equals(Poly.symbol(only)) ? ctx.symbols.get(only) : undefined;
@@ -67,8 +73,12 @@ export function notIntegral(at: Span, what: string, p: Poly, v: Rational, ctx: C
   ].filter((r) => least === undefined || r.value >= least);
   // Both roundings below the least it may be (channels = −1/2): the least is the value to suggest.
   const whole = roundings.length > 0 ? roundings : [{ value: least!, of: () => `at least ${least}` }];
-  const help = param?.value
-    ? `give ${param.display} a whole value, e.g. ${whole.map((r) => `--set ${only}=${r.value} (${r.of(v)})`).join(" or ")}, or write the rounding where it is defined: ⌊…⌋ or ⌈…⌉`
+  const fix: ParameterFix | undefined =
+    param?.value && only !== undefined && helpGiven === undefined
+      ? { parameter: only, display: param.display, values: whole.map((r) => String(r.value)), roundings: whole.map((r) => r.of(v)) }
+      : undefined;
+  const help = fix
+    ? wholeValueHelp(fix)
     : roundings.length > 0
       ? `write the rounding you mean: ${roundings.map((r) => `${r.of(p)} = ${r.value}`).join(" or ")}`
       : `${what} must be a whole number, at least ${least}`;
@@ -78,7 +88,7 @@ export function notIntegral(at: Span, what: string, p: Poly, v: Rational, ctx: C
     message: `${what} must be an integer, but ${p.constantValue() === undefined ? value : `it is ${value}`}`,
     label: `${value} is a fraction`,
     related: provenance([p], ctx),
-    help,
-    ...(param?.value && only !== undefined ? { fix: { parameter: only, values: whole.map((r) => String(r.value)) } } : {}),
+    help: helpGiven ?? help,
+    ...(fix ? { fix } : {}),
   });
 }

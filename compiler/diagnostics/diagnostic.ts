@@ -24,7 +24,11 @@ export interface LabelledSpan {
 export interface ParameterFix {
   /** Canonical name (β for beta). */
   readonly parameter: string;
+  /** How messages name it: "`β`". */
+  readonly display: string;
   readonly values: readonly string[];
+  /** For a whole value in place of a fraction: what each value is of the one given, "⌊1/2⌋", "⌈1/2⌉". */
+  readonly roundings?: readonly string[];
 }
 
 /**
