@@ -34,7 +34,7 @@ import type { Diagnostic, LabelledSpan } from "../diagnostics/diagnostic";
 import { Poly } from "../dims/poly";
 import { isOpName, type OpName } from "../ops";
 import { readWhole } from "../program";
-import { callableNames, type BlockEntry, type ModuleScope } from "../scope";
+import { callableNames, closest, type BlockEntry, type ModuleScope } from "../scope";
 import type { TensorType } from "../types";
 import { blockValueText, type Value } from "../values";
 import type { FactSink } from "../facts/types";
@@ -511,16 +511,15 @@ export class Interpreter extends Evaluator {
         if (f) bound.set(f.name, v);
       });
     }
+    // A misspelt name (`iner`) is one mistake: its "did you mean `inner`?" says that `inner` is missing.
+    const meant = new Set<string>();
     for (const { arg, name, formal } of named) {
-      if (!formal)
-        reporter.report(
-          M.unknownArgument(
-            c,
-            name,
-            formals.map((f) => f.name),
-          ),
-        );
-      else if (bound.has(formal.name)) reporter.report(M.argumentTwice(arg, name));
+      if (!formal) {
+        const names = formals.map((f) => f.name);
+        const guess = closest(name.name, names);
+        if (guess !== undefined) meant.add(guess);
+        reporter.report(M.unknownArgument(c, name, names));
+      } else if (bound.has(formal.name)) reporter.report(M.argumentTwice(arg, name));
       else {
         bound.set(formal.name, this.argumentValue(arg.value, formal, ctx));
         continue;
@@ -528,15 +527,15 @@ export class Interpreter extends Evaluator {
       poisoned = true;
     }
     const missing = formals.filter((f) => f.required && !bound.has(f.name));
-    if (missing.length > 0) {
+    const unexplained = missing.filter((f) => !meant.has(f.name));
+    if (unexplained.length > 0)
       reporter.report(
         M.missingArguments(
           c,
-          missing.map((m) => m.name),
+          unexplained.map((m) => m.name),
         ),
       );
-      return undefined;
-    }
+    if (missing.length > 0) return undefined;
     for (const v of bound.values()) if (v.kind === "poison" || (v.kind === "list" && v.items.some((i) => i.kind === "poison"))) poisoned = true;
     return poisoned ? undefined : bound;
   }
