@@ -32,3 +32,10 @@ export function canonicalName(text: string): string {
   // A Map, not an object: `constructor` or `toString` is a name like any other, not a property inherited from Object.
   return GREEK_NAMES.get(text) ?? text;
 }
+
+const ASCII_SPELLINGS: ReadonlyMap<string, string> = new Map([...GREEK_NAMES].map(([ascii, greek]) => [greek, ascii]));
+
+/** α → alpha: how a shell types a Greek parameter; undefined for any other name. */
+export function asciiSpelling(name: string): string | undefined {
+  return ASCII_SPELLINGS.get(name);
+}

@@ -6,6 +6,7 @@
 import type * as A from "../ast";
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic";
 import type { Poly } from "../dims/poly";
+import { asciiSpelling } from "../greek";
 import type { Rational } from "../dims/rational";
 import { closest, suggest } from "../scope";
 import type { Span } from "../span";
@@ -124,19 +125,34 @@ export function parameterNotAnInt(name: A.Ident, value: Rational, at: Span): Dia
   return makeDiagnostic("SF0112", at, { message: `\`${name.text}\` is an int, given ${value}`, label: "not an integer" });
 }
 
+/** "did you mean `alpha` (α)?": the parameter, by its name or its ASCII spelling, whichever is nearer what was written. */
+function suggestParameter(written: string, params: readonly string[]): string | undefined {
+  const spellings = new Map<string, string>();
+  for (const name of params) {
+    spellings.set(name, name);
+    const ascii = asciiSpelling(name);
+    if (ascii !== undefined) spellings.set(ascii, name);
+  }
+  const best = closest(written, spellings.keys());
+  if (best === undefined) return undefined;
+  const name = spellings.get(best)!;
+  return best === name ? `did you mean \`${name}\`?` : `did you mean \`${best}\` (${name})?`;
+}
+
 export function aliasArgumentUnknown(network: A.Ident, arg: A.Ident, params: readonly string[]): Diagnostic {
   return makeDiagnostic("SF0111", arg.span, {
     message: `network \`${network.text}\` has no parameter \`${arg.text}\``,
     label: "unknown parameter",
-    help: suggest(arg.name, params),
+    help: suggestParameter(arg.text, params) ?? `its parameters are ${params.join(", ")}`,
   });
 }
 
 export function settingUnknown(network: A.Ident, written: string, at: Span, params: readonly string[]): Diagnostic {
+  const suggestion = suggestParameter(written, params);
   return makeDiagnostic("SF0111", at, {
     message: `network \`${network.text}\` has no parameter \`${written}\``,
     label: "unknown parameter",
-    help: `its parameters are ${params.join(", ")}`,
+    help: `${suggestion ? `${suggestion} ` : ""}its parameters are ${params.join(", ")}`,
   });
 }
 
