@@ -20,6 +20,8 @@ export function readCheckpoint(input: Uint8Array | ByteSource, fileName?: string
   try {
     const head = source.read(0, Math.min(16, source.byteLength)).slice();
     if (isZip(head)) return readPyth(source);
+    // Before the pickles: a header of 640 bytes starts 80 02 00 ..., which is also how a pickle starts.
+    if (isSafetensors(head, source.byteLength)) return readSafetensorsFrom(source, !(input instanceof Uint8Array));
     if (isLegacyTorchSave(head)) {
       throw new CheckpointError(
         "this is a legacy torch.save file (the pre-zip format of PyTorch < 1.6: a pickled magic number, " +
@@ -36,6 +38,7 @@ export function readCheckpoint(input: Uint8Array | ByteSource, fileName?: string
       }
       return readCaffe2(input instanceof Uint8Array ? input : source.read(0, source.byteLength));
     }
+    // A header whose length runs past the end: the safetensors reader says so.
     if (head.byteLength >= 9 && head[8] === 0x7b /* { */) return readSafetensorsFrom(source, !(input instanceof Uint8Array));
     throw new CheckpointError(
       head.byteLength < 9
@@ -46,6 +49,17 @@ export function readCheckpoint(input: Uint8Array | ByteSource, fileName?: string
     if (e instanceof CheckpointError && fileName !== undefined) throw e.inFile(fileName);
     throw e;
   }
+}
+
+/**
+ * Safetensors: an 8-byte little-endian header length, then the header's JSON
+ * object, all within the file. A pickle's first eight bytes read as such a
+ * length run far past its end.
+ */
+function isSafetensors(b: Uint8Array, byteLength: number): boolean {
+  if (b.byteLength < 9 || b[8] !== 0x7b /* { */) return false;
+  const headerLength = new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+  return 8n + headerLength <= BigInt(byteLength);
 }
 
 function isZip(b: Uint8Array): boolean {

@@ -32,6 +32,19 @@ describe("readSafetensors", () => {
     expect(ck.tensors.get("empty")!.data.byteLength).toBe(0);
   });
 
+  it("is recognised whatever its header length, also one whose first bytes read as a pickle's PROTO (80 02 .. 80 05)", () => {
+    const tensors = { a: { dtype: "F32", shape: [1], data: f32bytes([1]) } };
+    const headerLength = (file: Uint8Array) => Number(new DataView(file.buffer).getBigUint64(0, true));
+    // A metadata entry padded to make the header `length` bytes (the writer aligns it to 8).
+    const unpadded = headerLength(writeSafetensors(tensors, { metadata: { pad: "" } }));
+    for (const length of [640, 896, 1152, 1408, 66176]) {
+      const file = writeSafetensors(tensors, { metadata: { pad: "x".repeat(length - unpadded) } });
+      expect(headerLength(file)).toBe(length);
+      expect([file[0], file[1]]).toEqual([0x80, (length >> 8) & 0xff]);
+      expect([...readCheckpoint(file).tensors.keys()]).toEqual(["a"]);
+    }
+  });
+
   it("rejects a header length past the end of the file", () => {
     const file = writeSafetensors({ a: { dtype: "F32", shape: [1], data: f32bytes([1]) } });
     expectCheckpointError(() => readSafetensors(withHeaderLength(file, 1n << 40n)), "header length", "exceeds");
