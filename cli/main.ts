@@ -7,6 +7,7 @@ import { CHECK, COMMANDS, COMPILE, GRAPH, INFO, LSP, RUN } from "./commands";
 import { holdDocument, processIo, releaseDocument, UsageError, type Io } from "./io";
 import { deliverPendingSignals } from "./outputs";
 import type { OutputFormat } from "../compiler/render/index";
+import { printableMessage } from "../compiler/render/printable";
 import { CheckpointError } from "../compiler/weights/tensor";
 import { commandHelp } from "./options";
 
@@ -123,13 +124,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     const e = caught instanceof CheckpointError ? new UsageError(`cannot load ${caught.file ?? "the checkpoint"}: ${caught.message}`) : caught;
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       releaseDocument(io, format, version(), (e as Error).message);
-      io.err(`sfc: ${(e as Error).message}\n`);
+      io.err(`sfc: ${printableMessage((e as Error).message)}\n`);
       return 2;
     }
     // Never a stack trace: a fault in sfc is one line, with the trace only when asked for.
     const message = `internal error: ${(e as Error)?.message ?? String(e)}`;
     releaseDocument(io, format, version(), message);
-    io.err(`sfc: ${message}\n${process.env.SFC_DEBUG ? `${(e as Error)?.stack}\n` : "set SFC_DEBUG=1 to see where; please report it with the input\n"}`);
+    io.err(
+      `sfc: ${printableMessage(message)}\n${process.env.SFC_DEBUG ? `${(e as Error)?.stack}\n` : "set SFC_DEBUG=1 to see where; please report it with the input\n"}`,
+    );
     return 2;
   }
 }

@@ -5,6 +5,7 @@
  * control characters escaped, so that a label cannot move the cursor, retitle
  * the terminal or clear the screen.
  */
+import { printable } from "../compiler/render/printable";
 
 /** A label file that cannot be used; the message says why, without the file name. */
 export class LabelsError extends Error {
@@ -71,16 +72,7 @@ export function labelCountProblem(labels: Labels, classes: number): string | und
     : `names no class ${missing}; each of 0..${classes - 1} must be given once`;
 }
 
-/**
- * A label as it may be shown on a terminal: control characters (C0, DEL, C1)
- * and the bidirectional overrides written as \xNN or \u{N}, and a long label
- * cut.
- */
+/** A label as it may be shown on a terminal: escaped and cut as compiler/render/printable.ts says. */
 export function printableLabel(label: string): string {
-  const escaped = label.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.codePointAt(0)!; // one character matched
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
-  });
-  const chars = [...escaped];
-  return chars.length > MAX_LABEL_CHARS ? `${chars.slice(0, MAX_LABEL_CHARS).join("")}…` : escaped;
+  return printable(label, MAX_LABEL_CHARS);
 }

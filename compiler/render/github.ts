@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { annotatedMessage } from "./json";
+import { printableDiagnostic, printableMessage } from "./printable";
 import type { ToolNotification } from "./index";
 
 /** As `escapeData` in @actions/core: the runner reads one command per line and decodes these. */
@@ -20,7 +21,9 @@ export function escapeProperty(s: string): string {
 /** Where spans on the command line (a --set, --weights) are: no file GitHub could annotate. */
 const COMMAND_LINE = "<command line>";
 
-export function githubCommand(d: Diagnostic): string {
+export function githubCommand(found: Diagnostic): string {
+  // A CI log shows ANSI sequences too: what a checkpoint says is escaped and cut as on a terminal.
+  const d = printableDiagnostic(found);
   const s = d.primary.span;
   // A problem with an option is an annotation on the run, as an unreadable input is, not on a file of the repository.
   if (s.file === COMMAND_LINE) return `::${d.severity} title=${escapeProperty(d.code)}::${escapeData(annotatedMessage(d))}`;
@@ -41,5 +44,5 @@ export function renderGithub(diagnostics: readonly Diagnostic[]): string {
 /** An input that cannot be read: an error annotation on the file, or on the run when there is none. */
 export function githubNotification(n: ToolNotification): string {
   const props = [...(n.file === undefined ? [] : [`file=${escapeProperty(n.file)}`]), `title=${escapeProperty("sfc")}`];
-  return `::error ${props.join(",")}::${escapeData(n.message)}`;
+  return `::error ${props.join(",")}::${escapeData(printableMessage(n.message))}`;
 }

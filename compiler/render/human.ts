@@ -13,6 +13,7 @@ import { createColors } from "picocolors";
 import type { Diagnostic, LabelledSpan } from "../diagnostics/diagnostic";
 import type { Span } from "../span";
 import { SourceLines } from "../source-lines";
+import { printableDiagnostic } from "./printable";
 import { counted } from "../thousands";
 
 type Colors = ReturnType<typeof createColors>;
@@ -122,11 +123,9 @@ function windowed(line: string, marks: readonly Mark[]): { shown: string; marks:
   return { shown, marks: kept };
 }
 
-/** Continuation lines of a note line up under its first line's text. */
+/** A note or the help: one line (printableDiagnostic has escaped any line feed). */
 function trailer(kind: "note" | "help", text: string, st: Style): string {
-  const head = `${" ".repeat(st.gutter)} ${st.c.blue("=")} ${st.c.bold(kind)}: `;
-  const indent = " ".repeat(st.gutter + 3 + kind.length + 2);
-  return head + text.split(/\r?\n/).join(`\n${indent}`);
+  return `${" ".repeat(st.gutter)} ${st.c.blue("=")} ${st.c.bold(kind)}: ${text}`;
 }
 
 /** Steps of a diagnostic's chain shown at each end when it is long; the middle is counted. */
@@ -199,7 +198,8 @@ export function renderHuman(diagnostics: readonly Diagnostic[], sources: Readonl
     }
     return files.get(file);
   };
-  const blocks = diagnostics.map((d) => renderOne(d, sourceOf, c));
+  // What a diagnostic quotes of a checkpoint may be long or hold control characters.
+  const blocks = diagnostics.map((d) => renderOne(printableDiagnostic(d), sourceOf, c));
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
   const counts = [errors > 0 ? counted(errors, "error") : "", warnings > 0 ? counted(warnings, "warning") : ""].filter((s) => s !== "");

@@ -2,6 +2,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { githubNotification, renderGithub } from "./github";
 import { renderHuman } from "./human";
+import { printableMessage } from "./printable";
 import { renderJson } from "./json";
 import { renderSarif } from "./sarif";
 
@@ -57,7 +58,7 @@ export function renderDiagnostics(
   const notifications = options.notifications ?? [];
   switch (format) {
     case "human":
-      return notifications.map((n) => `sfc: ${n.message}\n`).join("") + renderHuman(diagnostics, sources, options.color ?? false);
+      return notifications.map((n) => `sfc: ${printableMessage(n.message)}\n`).join("") + renderHuman(diagnostics, sources, options.color ?? false);
     case "json":
       return renderJson(diagnostics, options.uriOf, notifications);
     case "sarif":

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sfc } from "../support/cli";
-import { PickleWriter, writeStateDict, writeTorchZip, f32bytes } from "../support/checkpoints";
+import { PickleWriter, writeSafetensors, writeStateDict, writeTorchZip, f32bytes } from "../support/checkpoints";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-ckpt-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -77,5 +77,20 @@ describe("--weights that cannot be read", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/is 68719476736 bytes, more than the 2147483648 one tensor may hold \(a stride-0 view/);
     expect(r.wrote).toBe(false);
+  });
+
+  it("names from the checkpoint are shown escaped and cut: no terminal escape, no forged line, no 2 MB name", async () => {
+    const file = path.join(work, "names.safetensors");
+    const one = { dtype: "F32", shape: [1], data: f32bytes([1]) };
+    const forged = "\u001b]0;title\u0007\u001b[2J\u202eevil\nerror[SF0000]: forged";
+    fs.writeFileSync(file, writeSafetensors({ [forged]: one, ["n".repeat(2_000_000)]: one }));
+    for (const format of ["human", "github"]) {
+      const r = await sfc("compile", ...NET, "--weights", file, "-o", path.join(work, "names.onnx"), "--format", format);
+      expect(r.code).toBe(1);
+      expect(r.err + r.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
+      expect(r.err + r.out).toContain("\\x1b]0;title\\x07\\x1b[2J\\u{202e}evil\\x0aerror[SF0000]: forged");
+      expect(r.err + r.out).not.toMatch(/^error\[SF0000\]/m);
+      expect((r.err + r.out).length).toBeLessThan(20_000);
+    }
   });
 });

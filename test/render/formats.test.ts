@@ -291,9 +291,10 @@ describe("github", () => {
 
   it("escapes data and properties as GitHub's toolkit does", () => {
     const span: Span = { file: "dir,1/a:b%c.sf", start: 0, end: 1, line: 1, column: 1, endLine: 1, endColumn: 2 };
-    const d = makeDiagnostic("SF0002", span, { message: "100% wrong:\r\nhere, there", notes: ["a\nb"], help: "x: y, z" });
+    const d = makeDiagnostic("SF0002", span, { message: "100% wrong:\r\nhere, there", notes: ["a\r\nb"], help: "x: y, z" });
+    // Each text is one line: a line break in one is shown escaped, as on a terminal.
     expect(render("github", [d])).toBe(
-      "::error file=dir%2C1/a%3Ab%25c.sf,line=1,col=1,endLine=1,endColumn=2,title=SF0002::100%25 wrong:%0D%0Ahere, there%0Anote: a%0Ab%0Ahelp: x: y, z\n",
+      "::error file=dir%2C1/a%3Ab%25c.sf,line=1,col=1,endLine=1,endColumn=2,title=SF0002::100%25 wrong:\\x0d\\x0ahere, there%0Anote: a\\x0d\\x0ab%0Ahelp: x: y, z\n",
     );
   });
 });

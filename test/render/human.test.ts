@@ -235,7 +235,7 @@ describe("human diagnostics", () => {
     expect(human([asWarning(d("x"))], { "p.sf": text }).endsWith("\n\n1 warning emitted\n")).toBe(true);
   });
 
-  it("shows adjacent lines without a gap, widens the gutter to the largest line number, and indents note continuations", () => {
+  it("shows adjacent lines without a gap, widens the gutter to the largest line number, and keeps a note on one line", () => {
     const text = `${Array.from({ length: 8 }, (_, i) => `// ${i + 1}`).join("\n")}\nparam a = 1\nparam b = a\n`;
     const use = text.lastIndexOf("a");
     const d = makeDiagnostic("SF0212", spanAt("g.sf", text, use, use + 1), {
@@ -254,8 +254,8 @@ describe("human diagnostics", () => {
         "10 | param b = a",
         "   |           ^ used here",
         "   |",
-        "   = note: first line",
-        "           second line",
+        // A line feed in a note (one that quotes a tensor name, say) cannot start a line of its own.
+        "   = note: first line\\x0asecond line",
         "",
         "1 error emitted",
         "",
