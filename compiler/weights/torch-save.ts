@@ -123,11 +123,12 @@ const MAX_PICKLE_BYTES = 256 * 2 ** 20;
 
 /**
  * A deflated data.pkl may inflate to this many times the archive's size (a
- * pickle compresses about tenfold), and to at least the floor, so that a
- * small archive cannot inflate to a large pickle.
+ * pickle compresses about tenfold), and a deflated storage to this many times
+ * its own compressed size (weights hardly compress), each to at least the
+ * floor, so that a small archive cannot inflate to a large allocation.
  */
-const PICKLE_INFLATION = 64;
-const PICKLE_BYTES_FLOOR = 16 * 2 ** 20;
+const INFLATION = 64;
+const INFLATED_BYTES_FLOOR = 16 * 2 ** 20;
 
 /**
  * Reads a torch.save archive's structure and checks every tensor's declared
@@ -186,7 +187,7 @@ export function readPyth(input: Uint8Array | ByteSource): Checkpoint {
   };
 
   // A copy: a file source hands out views of a buffer that the next read reuses.
-  const pickleLimit = Math.min(MAX_PICKLE_BYTES, Math.max(PICKLE_BYTES_FLOOR, PICKLE_INFLATION * input.byteLength));
+  const pickleLimit = Math.min(MAX_PICKLE_BYTES, Math.max(INFLATED_BYTES_FLOOR, INFLATION * input.byteLength));
   const pickle = zip.read(zip.entries.get(pklName) as ZipEntry, pickleLimit).slice();
   const root = unpickle(pickle, {
     persistentLoad,
@@ -265,6 +266,13 @@ function lazyTensor(name: string, t: PyTensor, zip: ZipArchive, prefix: string):
   }
   if (declared > MAX_TENSOR_BYTES) {
     throw new CheckpointError(`${where}: storage '${t.storage.key}' declares ${declared} bytes, more than ${MAX_TENSOR_BYTES}`);
+  }
+  // torch.save stores storages uncompressed; a deflated one is inflated whole when read, so it may not be a bomb.
+  if (entry.method !== 0 && entry.size > Math.max(INFLATION * entry.compressedSize, INFLATED_BYTES_FLOOR)) {
+    throw new CheckpointError(
+      `${where}: storage '${t.storage.key}' is deflated from ${entry.compressedSize} to ${entry.size} bytes, more than ${INFLATION} times; ` +
+        "sfc does not inflate such an entry (torch.save stores storages uncompressed: re-save the checkpoint with it)",
+    );
   }
   const view = checkView(where, t, itemsize, declared);
   const tensor = { name, dtype, shape } as LoadedTensor;

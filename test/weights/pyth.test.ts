@@ -94,6 +94,21 @@ describe("readPyth: nesting", () => {
     sameAsFixture(ck);
   });
 
+  it("refuses a deflated storage that inflates more than 64 times, before inflating it, and reads one that inflates less", () => {
+    // 32 MiB of zeros deflate to about 32 KB; a 3-element view of it is all the state dict uses.
+    const zeros = new Uint8Array(32 * 2 ** 20);
+    const bomb = smallPyth([["w", { storageType: "FloatStorage", key: "0", storageNumel: zeros.byteLength / 4, size: [3] }]], { 0: zeros }, { deflate: true });
+    expect(bomb.byteLength).toBeLessThan(100_000);
+    expectCheckpointError(() => readPyth(bomb), "storage '0' is deflated from", `to ${zeros.byteLength} bytes, more than 64 times`);
+    // Under the 16 MiB floor, any ratio: small storages of zeros (a fresh bias) compress well.
+    const small = smallPyth(
+      [["w", { storageType: "FloatStorage", key: "0", storageNumel: 2 ** 20, size: [3] }]],
+      { 0: new Uint8Array(4 * 2 ** 20) },
+      { deflate: true },
+    );
+    expect(floats(readPyth(small).tensors.get("w")!)).toEqual([0, 0, 0]);
+  });
+
   it.each(["state_dict", "model"])("finds the state dict under '%s'", (key) => {
     const ck = readPyth(smallPyth([["w", { storageType: "FloatStorage", key: "0", storageNumel: 6, size: [6] }]], { 0: six }, { wrap: key }));
     expect(floats(ck.tensors.get("w")!)).toEqual([0, 1, 2, 3, 4, 5]);
