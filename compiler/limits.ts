@@ -54,9 +54,10 @@ export const DEFAULT_LIMITS: Limits = {
   // in a row; 2 pathways over 284 fused stages; 50 pathways each fused into the next over 7) took at most 3.3 s and
   // 160 MB; 8,000 took 28 s and 600 MB. Pathways are bounded by a fortieth of it (50): 100 fused side by side took 20 s.
   svgItems: 2000,
-  // 1 MiB: 20 times a generated chain of 10,000 blocks. A list of numbers this long takes 1.5 GB and 5 s to check;
-  // 2 MiB of one took 3 GB and 10 s, and 3 MiB would pass V8's 4 GB heap (`sfc check`, /usr/bin/time).
-  sourceBytes: 2 ** 20,
+  // 256 KiB: 25 times the standard library's largest module. Parsing costs up to 3 KB per byte: a list of 131,000
+  // numbers this long took 0.8 GB and 1.9 s to check, 1 MiB of one 2.9 GB and 10.6 s, near V8's 4 GB heap, whose
+  // limit is lower on a smaller machine (`sfc check`, /usr/bin/time). A generated chain of 5,000 blocks fits.
+  sourceBytes: 256 * 2 ** 10,
 };
 
 /**

@@ -328,7 +328,7 @@ export const CATALOGUE = {
     severity: "error",
     title: "source file too large",
     explain:
-      "A source file, given or imported, is larger than 1 MiB. Parsing takes up to 1.5 KB of memory per byte of source (a long list of numbers), so a few megabytes would exhaust the memory a process has; the file is not parsed. The standard library's largest module is 10 KB, and a generated chain of 10,000 blocks 500 KB. Raise it with --limit source-bytes=N.",
+      "A source file, given or imported, is larger than 256 KiB. Parsing takes up to 3 KB of memory per byte of source (a long list of numbers), so a megabyte would come near the memory a process has; the file is not parsed. The standard library's largest module is 10 KB, and a generated chain of 5,000 blocks 250 KB. Raise it with --limit source-bytes=N.",
   },
   // Dynamic shapes
   SF0701: {
