@@ -43,15 +43,25 @@ export interface ParseResult {
 const OPENERS = new Set([LParen, LSquare, LCurly, LFloor, LCeil]);
 const CLOSERS = new Set([RParen, RSquare, RCurly, RFloor, RCeil]);
 
-/** The first token at which brackets or unary minus signs nest past MAX_NESTING. */
-function findExcessiveNesting(tokens: readonly IToken[], limit: number): IToken | undefined {
+/**
+ * The deepest brackets the parser takes, whatever --limit nesting allows:
+ * each level is a dozen rules deep in its recursive descent, and 157
+ * parentheses exhausted the stack of `sfc check`. A margin below that leaves
+ * room for a caller deeper in the stack (the language server).
+ */
+export const MAX_BRACKET_NESTING = 128;
+
+/** The first token at which brackets or unary minus signs nest past their limit, and that limit. */
+function findExcessiveNesting(tokens: readonly IToken[], limit: number): { token: IToken; limit: number } | undefined {
+  const bracketLimit = Math.min(limit, MAX_BRACKET_NESTING);
   let depth = 0;
   let minusRun = 0;
   for (const t of tokens) {
     if (OPENERS.has(t.tokenType) || t.tokenType === LAngle) depth++;
     else if (CLOSERS.has(t.tokenType) || t.tokenType === RAngle) depth = Math.max(0, depth - 1);
     minusRun = t.tokenType === Minus ? minusRun + 1 : 0;
-    if (depth > limit || minusRun > limit) return t;
+    if (depth > bracketLimit) return { token: t, limit: bracketLimit };
+    if (minusRun > limit) return { token: t, limit };
   }
   return undefined;
 }
@@ -83,9 +93,9 @@ export function parseSource(text: string, nesting: number = MAX_NESTING): ParseR
   if (deep) {
     problems.push({
       kind: "nesting",
-      offset: deep.startOffset,
-      length: deep.image.length,
-      message: `nesting deeper than ${nesting} levels`,
+      offset: deep.token.startOffset,
+      length: deep.token.image.length,
+      message: deep.limit < nesting ? `brackets nested deeper than ${deep.limit} levels, the most the parser takes` : `nesting deeper than ${nesting} levels`,
     });
     return { cst: undefined, tokens, problems };
   }

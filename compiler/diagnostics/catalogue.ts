@@ -28,7 +28,7 @@ export const CATALOGUE = {
     severity: "error",
     title: "nesting too deep",
     explain:
-      "Brackets or unary minus signs nested more than 200 deep (the file is refused before parsing), an expression more than 200 levels deep, such as a sum of 300 terms, or block calls and stages nested more than 200 deep, such as a chain of blocks each calling the one before. A network whose calls, with the expressions inside them, still nest deeper than the stack holds is refused at the network, under the same code: no input can crash sfc by its stack. Raise it with --limit nesting=N.",
+      "Brackets nested more than 128 deep (the most the parser takes, whatever the limit) or unary minus signs more than 200 deep (the file is refused before parsing), an expression more than 200 levels deep, such as a sum of 300 terms, or block calls and stages nested more than 200 deep, such as a chain of blocks each calling the one before. A network whose calls, with the expressions inside them, still nest deeper than the stack holds is refused at the network, under the same code: no input can crash sfc by its stack. Raise it with --limit nesting=N.",
   },
   SF0004: {
     severity: "error",

@@ -215,7 +215,37 @@ describe("limits", () => {
     ]);
   });
 
-  it("a source past 1 MiB is SF0610 and is not parsed: a list of numbers 2 MiB long is refused at once, not 3 GB later", () => {
+  it("a source at the default source-bytes checks in a 1 GB heap: a list of numbers 256 KiB long, the costliest source per byte", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-list-"));
+    try {
+      const numbers = (DEFAULT_LIMITS.sourceBytes - 20) >> 1;
+      const source = `param P = [${Array(numbers).fill("1").join(",")}]\n`;
+      expect(Buffer.byteLength(source)).toBeLessThanOrEqual(DEFAULT_LIMITS.sourceBytes);
+      fs.writeFileSync(path.join(dir, "list.sf"), source);
+      const run = runNode(["--max-old-space-size=1000", "bin/sfc.js", "check", path.join(dir, "list.sf")]);
+      // A list is no parameter value: the check runs to its end and reports that, rather than running out of memory.
+      expect(run.err).not.toMatch(/out of memory/);
+      expect(run.err).toMatch(/^error\[SF0112\]/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it("brackets nest to 128 in a check and in the language server; the 129th is SF0003 there, whatever --limit nesting says", () => {
+    const nested = (n: number) => `param P = ${"(".repeat(n)}1${")".repeat(n)}\n`;
+    expect(codes(checkSource(nested(128)))).toEqual([]);
+    const workspace = new Workspace();
+    workspace.open("file:///b/main.sf", nested(128), 1);
+    expect(codes(workspace.analysis("file:///b/main.sf")!.result)).toEqual([]);
+    for (const nesting of [200, 1000]) {
+      const r = check({ files: ["main.sf"], host: memoryHost({ "main.sf": nested(129) }), limits: { nesting } });
+      expect(r.diagnostics.map((d) => `${d.code} ${d.primary.span.column} ${d.message}`)).toEqual([
+        "SF0003 139 brackets nested deeper than 128 levels, the most the parser takes",
+      ]);
+    }
+  });
+
+  it("a source past 256 KiB is SF0610 and is not parsed: a list of numbers 2 MiB long is refused at once, not 3 GB later", () => {
     const list = Array.from({ length: 540_000 }, (_, i) => String((i % 97) + 1)).join(", ");
     const source = `param xs = [${list}]\n`;
     const r = checkSource(source);
