@@ -32,7 +32,11 @@ export function parseValue(text: string, maxDigits?: number): Rational | undefin
   return Rational.parseDecimal(t, maxDigits);
 }
 
-/** The settings in order; a later one of a parameter replaces an earlier. `at` places a part in the command line. */
+/**
+ * The settings in order. One parameter set twice, under one spelling or two
+ * (`alpha=2` and `α=8`), is SF0109 where values differ: which one was meant
+ * is not sfc's to guess. `at` places a part in the command line.
+ */
 export function parseSettings(
   settings: readonly { readonly text: string }[],
   at: (part: string) => Span,
@@ -40,6 +44,8 @@ export function parseSettings(
   limits: Limits,
 ): ParamOverride[] {
   const out: ParamOverride[] = [];
+  // As written: two settings of one word or expression are one where the text is.
+  const rawOf = new Map<string, string>();
   for (const s of settings) {
     const span = at(`--set ${s.text}`);
     const m = /^\s*([^=\s]+)\s*=\s*(.+)$/.exec(s.text);
@@ -51,11 +57,24 @@ export function parseSettings(
     const name = canonicalName(m[1]!);
     const value = readValue(s.text, raw, span, limits, diagnostics);
     if (value === undefined) continue;
-    const previous = out.findIndex((o) => o.name === name);
-    if (previous >= 0) out.splice(previous, 1);
-    out.push({ name, written: m[1]!, span, ...value });
+    const previous = out.find((o) => o.name === name);
+    if (previous === undefined) {
+      out.push({ name, written: m[1]!, span, ...value });
+      rawOf.set(name, raw);
+    } else if (!(previous.value instanceof Rational && value.value instanceof Rational ? previous.value.equals(value.value) : rawOf.get(name) === raw))
+      diagnostics.push(setTwice(previous, m[1]!, raw, span));
   }
   return out;
+}
+
+function setTwice(first: ParamOverride, written: string, raw: string, span: Span): Diagnostic {
+  const spellings = first.written === written ? `\`${written}\`` : `\`${first.name}\` (as \`${first.written}\` and \`${written}\`)`;
+  return makeDiagnostic("SF0109", span, {
+    message: `${spellings} is set twice, to different values`,
+    label: `again, to ${raw}`,
+    related: [{ span: first.span, label: "first here" }],
+    help: "give each parameter one --set",
+  });
 }
 
 /** A setting's value, or undefined after reporting why it cannot be one. */

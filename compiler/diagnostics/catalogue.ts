@@ -70,7 +70,11 @@ export const CATALOGUE = {
     explain: "An argument name the op or block does not take, more positional arguments than it has, or a network alias's argument without a name.",
   },
   SF0108: { severity: "error", title: "missing argument", explain: "A required argument or parameter is missing." },
-  SF0109: { severity: "error", title: "argument given twice", explain: "One argument given twice." },
+  SF0109: {
+    severity: "error",
+    title: "argument given twice",
+    explain: "One argument of a call given twice, or one parameter set twice with --set to different values (under one spelling or two: alpha and α).",
+  },
   SF0110: {
     severity: "error",
     title: "unknown network",
@@ -266,6 +270,12 @@ export const CATALOGUE = {
     severity: "error",
     title: "--reinit matches no weight",
     explain: "A --reinit pattern that matches no weight of the network, by sfc's name or the checkpoint's.",
+  },
+  SF0409: {
+    severity: "error",
+    title: "two weights, one checkpoint tensor",
+    explain:
+      "The --weight-names map gives two of the network's weights the same checkpoint name, so one tensor would be loaded into both: a rule of the map is too broad (a pattern without the part that tells them apart).",
   },
   // Emission
   SF0501: {

@@ -58,6 +58,7 @@ export function bindCheckpoint(
   // Bytes are taken only when the emitter writes them: one tensor in memory at a time.
   const bound = new Map<string, LazyBytes>();
   const used = new Set<string>();
+  const { externalOf, shared } = checkpointNames(graph, names);
   const missing: Diagnostic[] = [];
   const problems: Diagnostic[] = [];
   const misShaped: { sfc: string; external: string; otherClasses: boolean }[] = [];
@@ -67,7 +68,7 @@ export function bindCheckpoint(
   for (const node of graph.nodes) {
     for (const w of node.weights) {
       weightCount++;
-      const external = names.apply(w.name);
+      const external = externalOf.get(w.name)!;
       const fresh = reinit.filter((r) => r.glob.test(w.name) || r.glob.test(external));
       if (fresh.length > 0) {
         for (const r of fresh) r.hits++;
@@ -88,6 +89,21 @@ export function bindCheckpoint(
         continue;
       }
       used.add(external);
+      const sharing = shared.get(external);
+      if (sharing) {
+        // One error for the name, at the first weight that takes it; none of them is loaded.
+        if (sharing[0] === w.name)
+          problems.push(
+            makeDiagnostic("SF0409", node.span, {
+              message: `the \`${names.name}\` map gives ${sharing.join(" and ")} one checkpoint name, \`${external}\``,
+              label: `${sharing.length} weights would load ${shown(t)}`,
+              related: [{ span: where, label: "this checkpoint" }],
+              chain: node.calls,
+              help: `each weight needs its own checkpoint name: a rule of the \`${names.name}\` map is too broad`,
+            }),
+          );
+        continue;
+      }
       const same = sameShape(t.shape, w.shape);
       if (!same && !(options.padTrailingOnes && sameUpToTrailingOnes(t.shape, w.shape))) {
         misShaped.push({ sfc: w.name, external, otherClasses: t.shape.length === w.shape.length && t.shape.every((d, i) => i === 0 || d === w.shape[i]) });
@@ -172,6 +188,24 @@ export function bindCheckpoint(
   diagnostics.push(...missing, ...problems, ...unexpected);
   headOnlyHint(misShaped, diagnostics, problems);
   return bound;
+}
+
+/**
+ * Each weight's checkpoint name under the map, and the names it gives two or
+ * more weights, each with those weights in order: a map that does is wrong.
+ */
+function checkpointNames(graph: IRGraph, names: Naming): { externalOf: Map<string, string>; shared: Map<string, string[]> } {
+  const externalOf = new Map<string, string>();
+  const weightsOf = new Map<string, string[]>();
+  for (const node of graph.nodes)
+    for (const w of node.weights) {
+      const external = names.apply(w.name);
+      externalOf.set(w.name, external);
+      const seen = weightsOf.get(external);
+      if (seen) seen.push(w.name);
+      else weightsOf.set(external, [w.name]);
+    }
+  return { externalOf, shared: new Map([...weightsOf].filter(([, weights]) => weights.length > 1)) };
 }
 
 function missingName(d: Diagnostic): string {
