@@ -413,11 +413,12 @@ export function resultDimension(
   ctx: Ctx,
 ): Diagnostic {
   const some = ctx.mode.kind === "generic" ? `for some ${[...new Set([...found.symbols(), ...expected.symbols()])].join(", ") || "values"}` : "";
+  // In an instance the values too (⌊(F + 1)/3⌋ = 3), and where the parameters got them: the form alone may hold elsewhere.
   return makeDiagnostic("SF0201", v.span, {
-    message: `the result has ${axis} ${found}, but the declared type says ${expected}`,
+    message: `the result has ${axis} ${show(found, ctx)}, but the declared type says ${show(expected, ctx)}`,
     label: `this is ${formatType(v.type)}`,
-    related: [{ span: declaredAt, label: `declared ${expected}` }],
-    notes: [`expected ${formatType(declared)}`, `   found ${formatType(v.type)}`, `${found} ≠ ${expected} ${some}`.trimEnd()],
+    related: [{ span: declaredAt, label: `declared ${expected}` }, ...(ctx.mode.kind === "generic" ? [] : provenance([found, expected], ctx))],
+    notes: [`expected ${formatType(declared)}`, `   found ${formatType(v.type)}`, `${show(found, ctx)} ≠ ${show(expected, ctx)} ${some}`.trimEnd()],
   });
 }
 
@@ -450,7 +451,7 @@ export function resultDimensions(v: { type: TensorType; span: Span }, declared: 
     related: wrong
       .map((w) => ({ span: w.span, label: `declared ${w.expected}` }))
       .filter((r, i, all) => all.findIndex((x) => x.span.start === r.span.start) === i),
-    notes: [`expected ${formatType(declared)}`, `   found ${formatType(v.type)}`, ...axes.map((w) => `${w.found} ≠ ${w.expected}${some}`)],
+    notes: [`expected ${formatType(declared)}`, `   found ${formatType(v.type)}`, ...axes.map((w) => `${show(w.found, ctx)} ≠ ${show(w.expected, ctx)}${some}`)],
   });
 }
 
