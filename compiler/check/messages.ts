@@ -451,7 +451,11 @@ export function resultDimensions(v: { type: TensorType; span: Span }, declared: 
     related: wrong
       .map((w) => ({ span: w.span, label: `declared ${w.expected}` }))
       .filter((r, i, all) => all.findIndex((x) => x.span.start === r.span.start) === i),
-    notes: [`expected ${formatType(declared)}`, `   found ${formatType(v.type)}`, ...axes.map((w) => `${show(w.found, ctx)} ≠ ${show(w.expected, ctx)}${some}`)],
+    notes: [
+      `expected ${formatType(declared)}`,
+      `   found ${formatType(v.type)}`,
+      ...axes.map((w) => `${show(w.found, ctx)} ≠ ${show(w.expected, ctx)}${some}`),
+    ],
   });
 }
 
