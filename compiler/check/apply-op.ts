@@ -15,6 +15,7 @@ import type { Value } from "../values";
 import { factsOf, type Ctx, type RequirementTopic } from "./context";
 import type { Interpreter } from "./interpreter";
 import * as M from "./messages";
+import type { SizeChange } from "./messages";
 import * as O from "./op-messages";
 import { compareDims, decideAtLeast, decideDivides, decideIntegral, type Claim, type Facts } from "./prover";
 import * as R from "./refutation-messages";
@@ -33,7 +34,7 @@ export function applyOp(
   const args = opArgs(name, bound, (d) => it.reporter.fail(d), spanOf);
   const record = OPS[name];
   const reported = ctx.reporter.diagnostics.length;
-  const type = record.rule(args, ruleContext(name, spanOf, ctx));
+  const type = record.rule(args, ruleContext(name, spanOf, ctx, it.sizeChanges));
   // Sizes that differ were reported (every axis that does), and the rule went
   // on: its result is not what the program means, and would only be blamed
   // again where it is used.
@@ -69,7 +70,8 @@ function noteSizeChange(it: Interpreter, name: OpName, args: OpArgs, type: Tenso
 }
 
 /** The op's obligations, decided by the prover and worded by the messages. */
-function ruleContext(op: OpName, spanOf: (arg?: string) => Span, ctx: Ctx): RuleContext {
+/** `sizeChanges`: sizes a window's padding made, to name where two sizes that differ come from. */
+function ruleContext(op: OpName, spanOf: (arg?: string) => Span, ctx: Ctx, sizeChanges: WeakMap<Poly, SizeChange>): RuleContext {
   const facts = factsOf(ctx);
   const fail = (d: Diagnostic): never => ctx.reporter.fail(d);
   return {
@@ -100,12 +102,22 @@ function ruleContext(op: OpName, spanOf: (arg?: string) => Span, ctx: Ctx): Rule
       }
       ctx.mode.atLeast?.(p, min, what, spanOf(arg));
     },
-    requireEqual: (found, expected, what, arg, proved) => requireEqual(op, found, expected, what, spanOf(arg), proved !== undefined, ctx, facts),
+    requireEqual: (found, expected, what, arg, proved) => requireEqual(op, found, expected, what, spanOf(arg), proved !== undefined, ctx, facts, sizeChanges),
     fail: (code, parts, arg) => fail(makeDiagnostic(code, spanOf(arg), parts)),
   };
 }
 
-function requireEqual(op: OpName, found: Poly, expected: Poly, what: string, span: Span, mustProve: boolean, ctx: Ctx, facts: Facts): boolean {
+function requireEqual(
+  op: OpName,
+  found: Poly,
+  expected: Poly,
+  what: string,
+  span: Span,
+  mustProve: boolean,
+  ctx: Ctx,
+  facts: Facts,
+  sizeChanges: WeakMap<Poly, SizeChange>,
+): boolean {
   const outcome = compareDims(found, expected, facts);
   switch (outcome.kind) {
     case "proved":
@@ -119,7 +131,10 @@ function requireEqual(op: OpName, found: Poly, expected: Poly, what: string, spa
       return true;
     case "refuted":
       // An op that needs them equal for all values says itself what that means (reshape: SF0208).
-      if (!mustProve) ctx.reporter.report(O.sizesDiffer(op, span, what, found, expected, ctx));
+      if (!mustProve) {
+        const made = [found, expected].find((p) => sizeChanges.has(p));
+        ctx.reporter.report(O.sizesDiffer(op, span, what, found, expected, ctx, made && { made, by: sizeChanges.get(made)! }));
+      }
       return false;
   }
 }

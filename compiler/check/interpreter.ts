@@ -55,6 +55,7 @@ import { Evaluator } from "./expressions";
 import { checkReturned } from "./result-check";
 import { instantiate } from "./instantiate";
 import * as M from "./messages";
+import * as L from "./lateral-messages";
 import type { Mode } from "./mode";
 import type { SizeChange } from "./messages";
 import { compareDims } from "./prover";
@@ -347,9 +348,9 @@ export class Interpreter extends Evaluator {
     if (!xt || !xh || !xw || !gt || !gh || !gw) return;
     // The source's frames tell which way the link goes; the target's stand in when it is not a video.
     const sourceFrames = source.kind === "tensor" && source.type.layout === "video" ? (source.type.dims[1] ?? gt) : gt;
-    if (compareDims(xt, gt, facts).kind === "refuted") return this.reporter.fail(M.lateralFrames(s, xt, gt, sourceFrames, ctx));
+    if (compareDims(xt, gt, facts).kind === "refuted") return this.reporter.fail(L.lateralFrames(s, xt, gt, sourceFrames, ctx));
     if (compareDims(xh, gh, facts).kind === "refuted" || compareDims(xw, gw, facts).kind === "refuted")
-      return this.reporter.fail(M.lateralSpatial(s, [xh, xw], [gh, gw], ctx));
+      return this.reporter.fail(L.lateralSpatial(s, [xh, xw], [gh, gw], ctx));
   }
 
   // ---------------------------------------------------------------- calls

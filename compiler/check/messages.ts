@@ -10,7 +10,7 @@ import { makeDiagnostic, type Diagnostic, type LabelledSpan, type ParameterFix }
 import { Poly, type PolyBounds, type PolyExcess } from "../dims/poly";
 import { Rational } from "../dims/rational";
 import { closest, suggest } from "../scope";
-import { joinSpans, type Span } from "../span";
+import type { Span } from "../span";
 import { elementCount, formatType, type TensorType } from "../types";
 import { describeValue, type Value } from "../values";
 import { factsOf, type Ctx, type Requirement } from "./context";
@@ -43,87 +43,6 @@ export function provenance(polys: readonly Poly[], ctx: Ctx): LabelledSpan[] {
     out.push({ span: info.span, label });
   }
   return out.slice(0, 4);
-}
-
-/** "32" where the value is known, else the form: how a size reads in Fast/Slow terms. */
-const sizeOf = (p: Poly, ctx: Ctx): string => valueIn(p, ctx)?.toString() ?? p.toString();
-const areaOf = ([h, w]: readonly [Poly, Poly], ctx: Ctx): string => `${sizeOf(h, ctx)}×${sizeOf(w, ctx)}`;
-
-/** The whole transform of a lateral link, every call of a pipe included. */
-const transformSpan = (s: A.LateralStmt): Span => s.then.reduce((span, t) => joinSpans(span, t.span), s.transform.span);
-
-/**
- * The transformed source against the target, named as the source names them
- * (`fast`, `slow`, ...): a link may go either way.
- */
-export function lateralSpatial(s: A.LateralStmt, transformed: readonly [Poly, Poly], target: readonly [Poly, Poly], ctx: Ctx): Diagnostic {
-  const [from, into] = [s.source.text, s.target.text];
-  const [th] = transformed;
-  const [gh] = target;
-  const tv = valueIn(th, ctx);
-  const gv = valueIn(gh, ctx);
-  const ratio = tv !== undefined && gv !== undefined && !tv.isZero() ? gv.div(tv) : undefined;
-  return makeDiagnostic("SF0202", s.span, {
-    message: `lateral link: the transformed \`${from}\` is ${areaOf(transformed, ctx)} but \`${into}\` is ${areaOf(target, ctx)}`,
-    label: `fusing ${from} into ${into} needs the same height and width`,
-    related: [{ span: transformSpan(s), label: `gives ${transformed[0]}×${transformed[1]}` }, ...provenance([...transformed, ...target], ctx)],
-    notes: [
-      `\`${from}\` after the transform: ${transformed[0]}×${transformed[1]}${tv !== undefined ? ` = ${areaOf(transformed, ctx)}` : ""}`,
-      `\`${into}\`: ${target[0]}×${target[1]}${gv !== undefined ? ` = ${areaOf(target, ctx)}` : ""}`,
-    ],
-    help:
-      ratio !== undefined && ratio.isInteger() && ratio.num > 1n
-        ? `the transform shrinks \`${from}\` ${ratio}× more than \`${into}\`: give it spatial stride 1, upsample its result (\`|> upsample(1×${ratio}²)\`), or downsample \`${into}\` alike`
-        : `the transform must give the height and width of \`${into}\`: give it spatial stride 1, or downsample both pathways alike`,
-  });
-}
-
-/**
- * The frames of the transformed source against the target's. `sourceFrames`
- * tells the direction: a link into a pathway with more frames than its
- * source (Slow → Fast) has to make them; one into fewer (Fast → Slow) is
- * built for a frame-rate ratio that the target's sampling must match.
- */
-export function lateralFrames(s: A.LateralStmt, transformed: Poly, target: Poly, sourceFrames: Poly, ctx: Ctx): Diagnostic {
-  const [from, into] = [s.source.text, s.target.text];
-  const alpha = ctx.symbols.get("α");
-  const alphaValue = alpha?.value !== undefined ? ` (α = ${alpha.value})` : "";
-  const sv = valueIn(sourceFrames, ctx);
-  const gv = valueIn(target, ctx);
-  const makesTime = sv !== undefined && gv !== undefined && sv.compare(gv) < 0;
-  return makeDiagnostic("SF0202", s.span, {
-    message: `lateral link: \`${into}\` has ${sizeOf(target, ctx)} frames but the transform of \`${from}\` gives ${sizeOf(transformed, ctx)}`,
-    label: `fusing ${from} into ${into} needs the same frames`,
-    related: [{ span: transformSpan(s), label: `gives ${transformed} frames` }, ...provenance([transformed, target], ctx)],
-    notes: [`the transform gives ${show(transformed, ctx)} frames; \`${into}\` has ${show(target, ctx)}`],
-    help: makesTime
-      ? `a link into a pathway with more frames must make them: std.lateral's \`c2t\` (channels to frames) and \`tupsample\` (each frame repeated) give α for each one${alphaValue}`
-      : fewerFramesHelp(from, into, { source: sv, target: gv, transformed: valueIn(transformed, ctx) }, alpha?.value),
-  });
-}
-
-/**
- * Which side of a link into fewer frames to change. Where the pathways'
- * frames are α apart, the transform is at fault (it was built for another
- * ratio, or an upsample after it stretches time); where the transform
- * divides by α, the target's sampling is.
- */
-function fewerFramesHelp(
-  from: string,
-  into: string,
-  frames: { source?: Rational; target?: Rational; transformed?: Rational },
-  alpha: Rational | undefined,
-): string {
-  const { source, target, transformed } = frames;
-  const alphaValue = alpha !== undefined ? ` (α = ${alpha})` : "";
-  const sampleTarget = `sample \`${into}\` with \`every: α\`, the frame-rate ratio the lateral is built for${alphaValue}: \`frames(clip, every: α)\``;
-  if (source === undefined || target === undefined || transformed === undefined || target.isZero() || transformed.isZero()) return sampleTarget;
-  const pathwaysRatio = source.div(target);
-  if (alpha !== undefined && source.div(transformed).equals(alpha) && !pathwaysRatio.equals(alpha)) return sampleTarget;
-  const found = `\`${from}\` has ${source} frames and \`${into}\` ${target}, but the transform takes them to ${transformed}`;
-  if (alpha !== undefined && pathwaysRatio.equals(alpha))
-    return `${found}: build it for α (std.lateral's transforms take \`α: α\`), and keep time in an upsample after it (\`upsample(1×s²)\`)`;
-  return `${found}: it must ${pathwaysRatio.isInteger() ? `divide them by ${pathwaysRatio}` : `give ${target}`}`;
 }
 
 export const lateralPrefix = (ctx: Ctx): string => (ctx.inLateral ? "lateral link: " : "");
@@ -476,26 +395,33 @@ export function paddingChangesSize(
   declaredAt: Span,
 ): Diagnostic {
   const axes = axesOf(wrong);
-  const [kt, kh, kw] = change.kernel;
-  const half = (k: Poly): Poly => k.sub(Poly.ONE).scale(Rational.of(1, 2));
-  const written = windowText([half(kt), half(kh), half(kw)]);
-  const kernel = windowText(change.kernel);
-  // Padding is the same on both sides, so (k − 1)/2 of an even kernel is no padding at all: the fix is an odd kernel.
-  const even = (k: Poly): boolean => half(k).constantValue()?.isInteger() === false;
-  const odd = change.kernel.map((k) => (even(k) ? k.add(Poly.ONE) : k)) as unknown as readonly [Poly, Poly, Poly];
-  const help = change.kernel.some(even)
-    ? `padding is the same on both sides, so an even kernel cannot keep the size: use an odd one, e.g. \`kernel: ${windowText(odd)}, pad: ${windowText([half(odd[0]), half(odd[1]), half(odd[2])])}\``
-    : `pad by (k − 1)/2: \`pad: ${written}\``;
   return makeDiagnostic("SF0201", change.span, {
     message: `\`${change.op}\` changes the size it should keep: ${listed(axes.map((w) => `${w.axis} ${w.expected} → ${w.found}`))}`,
-    label: `kernel ${kernel} with pad ${windowText(change.pad)} changes ${listed(axes.map((w) => w.axis))}`,
+    label: `kernel ${windowText(change.kernel)} with pad ${windowText(change.pad)} changes ${listed(axes.map((w) => w.axis))}`,
     related: [
       { span: v.span, label: `returned as ${formatType(v.type)}` },
       { span: declaredAt, label: `declared ${formatType(declared)}` },
     ],
     notes: [`a stride-1 window keeps n only with pad (k − 1)/2 on each side: n + 2·pad − k + 1 = n`],
-    help,
+    help: keepSizeHelp(change),
   });
+}
+
+/** The padding that keeps a stride-1 window's size: (k − 1)/2, or an odd kernel where k is even. */
+export function keepSizeHelp(change: SizeChange): string {
+  const [kt, kh, kw] = change.kernel;
+  const half = (k: Poly): Poly => k.sub(Poly.ONE).scale(Rational.of(1, 2));
+  // Padding is the same on both sides, so (k − 1)/2 of an even kernel is no padding at all: the fix is an odd kernel.
+  const even = (k: Poly): boolean => half(k).constantValue()?.isInteger() === false;
+  const odd = change.kernel.map((k) => (even(k) ? k.add(Poly.ONE) : k)) as unknown as readonly [Poly, Poly, Poly];
+  return change.kernel.some(even)
+    ? `padding is the same on both sides, so an even kernel cannot keep the size: use an odd one, e.g. \`kernel: ${windowText(odd)}, pad: ${windowText([half(odd[0]), half(odd[1]), half(odd[2])])}\``
+    : `pad by (k − 1)/2: \`pad: ${windowText([half(kt), half(kh), half(kw)])}\``;
+}
+
+/** Where a size that differs was made by a window's padding: a label there. */
+export function sizeChangedAt(change: SizeChange, after: Poly): LabelledSpan {
+  return { span: change.span, label: `kernel ${windowText(change.kernel)} with pad ${windowText(change.pad)} makes ${change.before} into ${after}` };
 }
 
 const wrapTimes = (p: Poly): string => (/[ +−/]/.test(p.toString()) ? `(${p})` : p.toString());

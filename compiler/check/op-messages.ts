@@ -9,7 +9,7 @@ import { Poly } from "../dims/poly";
 import type { Rational } from "../dims/rational";
 import type { Span } from "../span";
 import type { Ctx } from "./context";
-import { lateralPrefix, provenance, show } from "./messages";
+import { keepSizeHelp, lateralPrefix, provenance, show, sizeChangedAt, type SizeChange } from "./messages";
 
 export function notMultipleForOp(op: string, at: Span, what: string, p: Poly, divisor: Poly, ctx: Ctx): Diagnostic {
   return makeDiagnostic("SF0301", at, {
@@ -39,19 +39,21 @@ function tooSmallHelp(what: string, p: Poly, min: number, ctx: Ctx): string | un
   return `give ${given.map((info) => info!.display).join(" and ")} values that make ${p} at least ${min}`;
 }
 
-export function sizesDiffer(op: string, at: Span, what: string, found: Poly, expected: Poly, ctx: Ctx): Diagnostic {
+/** `change`: the window op whose padding made one of the two sizes, where one did. */
+export function sizesDiffer(op: string, at: Span, what: string, found: Poly, expected: Poly, ctx: Ctx, change?: { made: Poly; by: SizeChange }): Diagnostic {
   // "channels differ", "frames of concat's tensor 2 differ", but "the inner dimension differs".
   const verb = /^(channels|frames)\b/.test(what) ? "differ" : "differs";
   const symbolic = ctx.mode.kind === "generic" && found.symbols().size + expected.symbols().size > 0;
   return makeDiagnostic("SF0202", at, {
     message: `${lateralPrefix(ctx)}${what} ${verb}: ${show(found, ctx)} vs ${show(expected, ctx)}`,
     label: `\`${op}\` needs them equal`,
-    related: provenance([found, expected], ctx),
+    related: [...(change ? [sizeChangedAt(change.by, change.made)] : []), ...provenance([found, expected], ctx)],
     // Two numbers that differ need no note saying so.
     notes:
       found.constantValue() !== undefined && expected.constantValue() !== undefined
         ? []
         : [`${found} = ${expected} does not hold${symbolic ? " for every value of the block's parameters" : ""}`],
+    ...(change ? { help: keepSizeHelp(change.by) } : {}),
   });
 }
 
