@@ -1,7 +1,7 @@
 /** What the CLI's commands share: options, their parsing, and compiling from them. */
 import * as fs from "node:fs";
 import { compile, type CompileResult, type Setting } from "../compiler/index";
-import { packageInfo, readCheckpointFile } from "../compiler/host/node";
+import { describeFsError, packageInfo, readCheckpointFile } from "../compiler/host/node";
 import { cliHost } from "./prebuilt-stdlib";
 import type { OutputFormat } from "../compiler/render/index";
 import { parseLimit, type Limits } from "../compiler/limits";
@@ -46,6 +46,14 @@ export function intOption(name: string, value: string | undefined, fallback: num
   const n = Number(value);
   // A 30-digit seed would round to another number (or overflow downstream): say so instead.
   if (!Number.isSafeInteger(n)) throw new UsageError(`--${name} takes an integer between -(2^53 - 1) and 2^53 - 1, given ${value}`);
+  return n;
+}
+
+/** A count (--top, --views, --threads): a whole number from 1, its range said whatever is wrong with the value. */
+export function positiveIntOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} takes a whole number from 1 to 2^53 - 1, given ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -95,7 +103,12 @@ export function compileFromArgs(
   requireSource(host, file);
   let checkpoint: Parameters<typeof compile>[0]["checkpoint"];
   if (values.weights !== undefined) {
-    if (!fs.existsSync(values.weights)) throw new UsageError(`cannot read ${values.weights}: no such file`);
+    try {
+      fs.statSync(values.weights);
+    } catch (e) {
+      // Why it cannot be reached: no such file, a loop of links, a part of the path that is not a folder.
+      throw new UsageError(`cannot read ${values.weights}: ${describeFsError(e)}`);
+    }
     try {
       const sha256 = fileSha256InBackground(values.weights);
       checkpoint = {

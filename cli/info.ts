@@ -4,7 +4,7 @@ import { DEPTHS, reportGraph, type Depth, type Figures, type Report } from "../c
 import { formatReportShape, writtenVideo } from "../compiler/shapes";
 import { inferenceGraph } from "../compiler/passes/index";
 import { printDiagnostics, requireSource, UsageError, type Io } from "./io";
-import { compileFromArgs, intOption, limitsOf, settingsOf, version } from "./common";
+import { compileFromArgs, positiveIntOption, limitsOf, settingsOf, version } from "./common";
 import { cliHost } from "./prebuilt-stdlib";
 import { nodeParams } from "../compiler/report/counts";
 import { symbolicFlops } from "../compiler/report/symbolic-counts";
@@ -67,8 +67,7 @@ export function infoCommand(argv: string[], io: Io): number {
   const format = values.format ?? "table";
   if (format !== "table" && format !== "json") throw new UsageError(`unknown --format ${JSON.stringify(format)}: use table or json`);
   const depth = parseDepth(values.depth);
-  const views = values.views === undefined ? undefined : intOption("views", values.views, 1);
-  if (views !== undefined && views < 1) throw new UsageError("--views takes a positive integer");
+  const views = values.views === undefined ? undefined : positiveIntOption("views", values.views, 1);
   const host = cliHost();
   requireSource(host, positionals[0]!);
   const result = elaborateOnly({ file: positionals[0]!, host, network: values.network, settings: settingsOf(values), limits: limitsOf(values) });

@@ -7,7 +7,7 @@ import { modelRequirements } from "./model-requirements";
 import { readNpy, writeNpy, NpyError } from "../runtime/npy";
 import { labelCountProblem, LabelsError, MAX_LABEL_FILE_BYTES, parseLabels, printableLabel, type Labels } from "../runtime/labels";
 import { deterministicClip, onnxRuntime, OnnxRuntimeMissing, openSession, runModel, topK, type ExecutionProvider } from "../runtime/session";
-import { compileFromArgs, diagnosticFormat, intOption, limitsOf, version, WEIGHT_OPTIONS } from "./common";
+import { compileFromArgs, diagnosticFormat, positiveIntOption, limitsOf, version, WEIGHT_OPTIONS } from "./common";
 import { RUN } from "./commands";
 import { NETWORK_OPTION, parseCommand, type Values } from "./options";
 import { availableParallelism } from "node:os";
@@ -161,6 +161,7 @@ function inputArguments(specs: readonly InputSpec[], args: readonly string[]): A
   const given = new Map<string, string>();
   return args.map((arg) => {
     const { name: named, file } = splitInputArgument(arg);
+    if (file === "") throw new UsageError(`--input ${arg}: no file after the =; give it as --input NAME=FILE.npy`);
     const name = named ?? (specs.length === 1 ? specs[0]!.name : undefined);
     if (name === undefined) throw new UsageError(`the model has inputs ${specs.map((s) => s.name).join(", ")}: give each as --input NAME=FILE.npy`);
     const spec = specs.find((s) => s.name === name);
@@ -256,16 +257,14 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   if (file.endsWith(".onnx")) refuseCompileOptions(values, file);
   const ep = parseEp(values.ep);
   const limits = withLimits({ threads: availableParallelism(), ...limitsOf(values) });
-  const threads = values.threads === undefined ? undefined : intOption("threads", values.threads, 0);
-  if (threads !== undefined && threads < 1) throw new UsageError("--threads takes a positive integer");
+  const threads = values.threads === undefined ? undefined : positiveIntOption("threads", values.threads, 1);
   if (threads !== undefined && threads > limits.threads)
     throw new UsageError(
       `error[SF0607]: --threads ${threads} asks for more threads than ${values.limit?.some((l) => l.startsWith("threads=")) ? "the limit" : "this machine has cores"}; force it with --limit threads=${threads}`,
     );
   const inputFiles = (values.input ?? []).map((arg) => splitInputArgument(arg).file);
   if (values.output) checkOutputPath(values.output, [file, ...inputFiles, values.weights ?? ""]);
-  const top = intOption("top", values.top, 5);
-  if (top < 1) throw new UsageError("--top takes a positive integer");
+  const top = positiveIntOption("top", values.top, 5);
   const format = diagnosticFormat(values.format);
   // A machine format owns stdout (one document); the results for people go to stderr beside it.
   const say = format === "human" ? io.out : io.err;

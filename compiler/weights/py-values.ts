@@ -106,6 +106,9 @@ export function argsOf(args: PyValue): PyValue[] {
 export function intArg(v: PyValue, what: string): number {
   if (typeof v === "number" && Number.isSafeInteger(v)) return v;
   if (typeof v === "boolean") return v ? 1 : 0;
+  // A long past 2^53 is read as a bigint: an integer, but no size or offset a tensor can have.
+  if (typeof v === "bigint" || (typeof v === "number" && Number.isInteger(v)))
+    throw new PickleFault(`passes ${describe(v)} as ${what}, too large for any tensor (at most 2^53 - 1)`);
   throw new PickleFault(`passes ${describe(v)} as ${what}, expected an integer`);
 }
 

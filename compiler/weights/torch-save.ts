@@ -162,11 +162,18 @@ export function readPyth(input: Uint8Array | ByteSource): Checkpoint {
   const persistentLoad = (pid: PyValue): PyValue => {
     const t = pid instanceof PyTuple ? pid.items : [];
     const [kind, type, key, location, count] = t;
-    if (t.length < 5 || kind !== "storage" || !(type instanceof PyGlobal) || typeof key !== "string" || typeof count !== "number") {
+    if (
+      t.length < 5 ||
+      kind !== "storage" ||
+      !(type instanceof PyGlobal) ||
+      typeof key !== "string" ||
+      (typeof count !== "number" && typeof count !== "bigint")
+    ) {
       throw new PickleFault(`has a persistent id that is not ('storage', type, key, location, numel): ${describe(pid)}`);
     }
-    if (!Number.isSafeInteger(count) || count < 0) {
-      throw new PickleFault(`gives storage '${key}' an element count of ${count}, not a non-negative integer`);
+    if (typeof count === "bigint" || !Number.isSafeInteger(count) || count < 0) {
+      const why = count >= 0 && (typeof count === "bigint" || Number.isInteger(count)) ? "too large for any tensor" : "not a non-negative integer";
+      throw new PickleFault(`gives storage '${key}' an element count of ${count}, ${why}`);
     }
     const known = storages.get(key);
     if (known) {

@@ -229,3 +229,25 @@ describe("--input twice", () => {
     expect(named.err).toMatch(new RegExp(`^sfc: input ${input} given twice: `));
   });
 });
+
+describe("counts and paths that cannot be used say why", () => {
+  it.each([
+    [["--top", "100000000000000000000"], 'sfc: --top takes a whole number from 1 to 2^53 - 1, given "100000000000000000000"\n'],
+    [["--top", "0"], 'sfc: --top takes a whole number from 1 to 2^53 - 1, given "0"\n'],
+    [["--threads", "-1"], 'sfc: --threads takes a whole number from 1 to 2^53 - 1, given "-1"\n'],
+    [["--input", "clip="], "sfc: --input clip=: no file after the =; give it as --input NAME=FILE.npy\n"],
+  ])("sfc run %j", async (args, err) => {
+    const r = await sfc("run", model, ...args);
+    expect([r.code, r.err]).toEqual([2, err]);
+  });
+
+  it("--views past 2^53 is refused with its range, and --weights through a loop of links says so", async () => {
+    const views = await sfc("info", path.join(root, "examples/slowfast_tiny.sf"), "--views", "99999999999999999");
+    expect([views.code, views.err]).toEqual([2, 'sfc: --views takes a whole number from 1 to 2^53 - 1, given "99999999999999999"\n']);
+    const loop = path.join(work, "loop-a.pt");
+    fs.symlinkSync(path.join(work, "loop-b.pt"), loop);
+    fs.symlinkSync(loop, path.join(work, "loop-b.pt"));
+    const r = await sfc("compile", path.join(root, "examples/slowfast_tiny.sf"), "--weights", loop, "-o", path.join(work, "loop.onnx"));
+    expect([r.code, r.err]).toEqual([2, `sfc: cannot read ${loop}: too many levels of symbolic links\n`]);
+  });
+});

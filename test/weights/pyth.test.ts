@@ -109,6 +109,20 @@ describe("readPyth: nesting", () => {
     expect(floats(readPyth(small).tensors.get("w")!)).toEqual([0, 0, 0]);
   });
 
+  it("says a size, an offset or an element count past 2^53 is too large, not that it is no integer", () => {
+    const huge = 2 ** 62;
+    const storage = { storageType: "FloatStorage", key: "0", storageNumel: 6, size: [6] };
+    expectCheckpointError(
+      () => readPyth(smallPyth([["w", { ...storage, offset: huge }]], { 0: six })),
+      `passes number ${BigInt(huge)} as storage offset, too large for any tensor`,
+    );
+    expectCheckpointError(() => readPyth(smallPyth([["w", { ...storage, size: [huge] }]], { 0: six })), "as tensor size, too large for any tensor");
+    expectCheckpointError(
+      () => readPyth(smallPyth([["w", { ...storage, storageNumel: huge }]], { 0: six })),
+      `an element count of ${BigInt(huge)}, too large for any tensor`,
+    );
+  });
+
   it.each(["state_dict", "model"])("finds the state dict under '%s'", (key) => {
     const ck = readPyth(smallPyth([["w", { storageType: "FloatStorage", key: "0", storageNumel: 6, size: [6] }]], { 0: six }, { wrap: key }));
     expect(floats(ck.tensors.get("w")!)).toEqual([0, 1, 2, 3, 4, 5]);
