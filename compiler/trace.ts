@@ -22,7 +22,11 @@ export function isUserFile(file: string): boolean {
 const at = (s: Span): string => `${s.file}:${s.line}:${s.column}`;
 const sameSpan = (a: Span, b: Span): boolean => a.file === b.file && a.start === b.start && a.end === b.end;
 
-/** Rewrites, in place, the diagnostics from index `from` on, found while elaborating `entry`. */
+/**
+ * Rewrites, in place, the diagnostics from index `from` on, found while
+ * elaborating `entry`; those of one parameter's value that land on one
+ * alias argument or setting become one.
+ */
 export function traceToUser(diagnostics: Diagnostic[], from: number, entry: BlockEntry, params: readonly NetworkParam[]): void {
   const rewrite = (d: Diagnostic): Diagnostic =>
     isUserFile(d.primary.span.file) ? withFixInAlias(d, entry, params) : (throughCall(d) ?? throughParameters(d, entry, params) ?? d);
