@@ -43,9 +43,8 @@ export function parseSettings(
   diagnostics: Diagnostic[],
   limits: Limits,
 ): ParamOverride[] {
-  const out: ParamOverride[] = [];
-  // As written: two settings of one word or expression are one where the text is.
-  const rawOf = new Map<string, string>();
+  // Each parameter's setting, with its value as written: two of one word or expression are one where the text is.
+  const given = new Map<string, { override: ParamOverride; raw: string }>();
   for (const s of settings) {
     const span = at(`--set ${s.text}`);
     const m = /^\s*([^=\s]+)\s*=\s*(.+)$/.exec(s.text);
@@ -57,14 +56,18 @@ export function parseSettings(
     const name = canonicalName(m[1]!);
     const value = readValue(s.text, raw, span, limits, diagnostics);
     if (value === undefined) continue;
-    const previous = out.find((o) => o.name === name);
-    if (previous === undefined) {
-      out.push({ name, written: m[1]!, span, ...value });
-      rawOf.set(name, raw);
-    } else if (!(previous.value instanceof Rational && value.value instanceof Rational ? previous.value.equals(value.value) : rawOf.get(name) === raw))
-      diagnostics.push(setTwice(previous, m[1]!, raw, span));
+    const first = given.get(name);
+    if (first === undefined) given.set(name, { override: { name, written: m[1]!, span, ...value }, raw });
+    else if (!sameValue(first, value, raw)) diagnostics.push(setTwice(first.override, m[1]!, raw, span));
   }
-  return out;
+  return [...given.values()].map((g) => g.override);
+}
+
+/** 1/2 and 0.5 are one number; a word or an expression is the same where it is written alike. */
+function sameValue(first: { override: ParamOverride; raw: string }, value: Pick<ParamOverride, "value">, raw: string): boolean {
+  const a = first.override.value;
+  const b = value.value;
+  return a instanceof Rational && b instanceof Rational ? a.equals(b) : first.raw === raw;
 }
 
 function setTwice(first: ParamOverride, written: string, raw: string, span: Span): Diagnostic {

@@ -7,6 +7,7 @@
 import { makeDiagnostic, type Diagnostic, type ParameterFix } from "../diagnostics/diagnostic";
 import { Poly } from "../dims/poly";
 import type { Rational } from "../dims/rational";
+import { OUTPUT_AXES } from "../ops/common";
 import type { Span } from "../span";
 import type { Ctx } from "./context";
 import { keepSizeHelp, lateralPrefix, provenance, show, sizeChangedAt, type SizeChange } from "./messages";
@@ -33,7 +34,7 @@ export function tooSmall(op: string, at: Span, what: string, p: Poly, v: Rationa
  * window; anything else (channels, a count, a kernel) from the values given.
  */
 function tooSmallHelp(what: string, p: Poly, min: number, ctx: Ctx): string | undefined {
-  if (/^output (frames|height|width)$/.test(what)) return "the input is too small for this op: use a larger input size or a smaller stride";
+  if (OUTPUT_AXES.includes(what)) return "the input is too small for this op: use a larger input size or a smaller stride";
   const given = [...p.symbols()].map((name) => ctx.symbols.get(name)).filter((info) => info?.value !== undefined);
   if (given.length === 0) return undefined;
   return `give ${given.map((info) => info!.display).join(" and ")} values that make ${p} at least ${min}`;

@@ -62,7 +62,6 @@ export function describeFsError(e: unknown): string {
     case "ERR_FS_FILE_TOO_LARGE":
       return "it is larger than 2 GiB, the most sfc reads whole";
     case "ERR_INVALID_ARG_VALUE":
-    case "ERR_INVALID_ARG_TYPE":
       // Node refuses a path holding a NUL byte before the file system sees it.
       return "no file can have that name (it holds a NUL character)";
     default:

@@ -57,7 +57,8 @@ export function windowExtent(ctx: RuleContext, n: Poly, k: Poly, s: Poly, p: Pol
 }
 
 /** What each axis of a window op's output is called in its obligations. */
-const OUTPUT_AXES = ["output frames", "output height", "output width"] as const;
+/** What a window's output sizes are called in its requirements: the checker words their failure as an input too small. */
+export const OUTPUT_AXES: readonly string[] = ["output frames", "output height", "output width"];
 
 /** "temporal kernel", "height kernel", "width kernel": made once per window argument's name, as every windowed op asks. */
 const argumentAxes = new Map<string, readonly string[]>();

@@ -202,7 +202,8 @@ export function buildDiagram(graph: IRGraph, depth: DiagramDepth = "stage"): Dia
       const fusions = outside.filter((n) => n.op.kind === "concat" || n.op.kind === "add");
       // A link may read a lane that an earlier link of the stage fused into (medium, then slow):
       // the walk back from a fusion stops at the other fusions, where that lane's value is.
-      const transformNodes = new Set(outside.filter((n) => !fusions.includes(n)));
+      const fusionSet = new Set(fusions);
+      const transformNodes = new Set(outside.filter((n) => !fusionSet.has(n)));
       for (const fusion of fusions) {
         const target = laneOf.get(fusion.outputs[0]!) ?? restOf(fusion)[0]!.replace(/_fuse$/, "");
         // The lateral's transform: with one fusion, the other nodes outside the lanes; with several, those that feed this one.
