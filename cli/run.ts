@@ -3,7 +3,7 @@ import * as path from "node:path";
 import type { onnx } from "onnx-proto";
 import { BATCH_DIM_PARAM, dimNameValue, evaluateDimName } from "../compiler/dynamic/dim-names";
 import { checkInputs, REQUIREMENTS_FORMAT, type ShapeRequirements } from "../compiler/dynamic/requirements";
-import { modelRequirements } from "./model-requirements";
+import { checkDeclaredInputs, modelRequirements } from "./model-requirements";
 import { readNpy, writeNpy, NpyError } from "../runtime/npy";
 import { labelCountProblem, LabelsError, MAX_LABEL_FILE_BYTES, parseLabels, printableLabel, type Labels } from "../runtime/labels";
 import { deterministicClip, onnxRuntime, OnnxRuntimeMissing, openSession, runModel, topK, type ExecutionProvider } from "../runtime/session";
@@ -20,16 +20,25 @@ import { checkOutputPath, inputsOf, printDiagnostics, readBytes, UsageError, wri
 
 interface InputSpec {
   readonly name: string;
-  /** Dimensions after the batch: numbers, or dim_param names under --dynamic. */
-  readonly shape: ReadonlyArray<number | string>;
+  /**
+   * Dimensions after the batch: numbers, or dim_param names under --dynamic
+   * (UNKNOWN_DIM where another producer's model names none); undefined when
+   * another producer's model states no shape at all.
+   */
+  readonly shape: ReadonlyArray<number | string> | undefined;
 }
+
+/** A dimension a model declares with neither a size nor a name: any size passes, and none can be guessed. */
+const UNKNOWN_DIM = "?";
 
 /** A concrete shape for an example clip: symbolic dimensions at the values the model was compiled at. */
 function exampleShape(spec: InputSpec, requirements: ShapeRequirements | undefined): number[] {
   const compiled = (name: string): number | undefined =>
     requirements && Object.hasOwn(requirements.parameters, name) ? requirements.parameters[name]?.compiled : undefined;
+  if (spec.shape === undefined) throw new UsageError(`input ${spec.name} states no shape: give the input with --input`);
   return spec.shape.map((d) => {
     if (typeof d === "number") return d;
+    if (d === UNKNOWN_DIM) throw new UsageError(`input ${spec.name} has a dimension of unknown size: give the input with --input`);
     const v = evaluateDimName(d, compiled);
     if (v === undefined) throw new UsageError(`input ${spec.name} has a dimension ${d} with no example size: give the input with --input`);
     return v;
@@ -67,9 +76,10 @@ function onnxInputs(decoded: onnx.ModelProto, file: string): InputSpec[] {
     .filter((i) => !initializers.has(i.name ?? ""))
     .map((i) => ({
       name: i.name ?? "",
-      shape: (i.type?.tensorType?.shape?.dim ?? []).slice(1).map((d) => {
+      shape: i.type?.tensorType?.shape?.dim?.slice(1).map((d) => {
         if (d.dimParam) return d.dimParam;
-        const size = Number(d.dimValue ?? 0);
+        if (d.dimValue === null || d.dimValue === undefined) return UNKNOWN_DIM;
+        const size = Number(d.dimValue);
         if (!Number.isSafeInteger(size) || size < 0)
           throw new UsageError(`${file}: input ${i.name ?? ""} has a dimension of ${String(d.dimValue)}, not a size`);
         return size;
@@ -108,7 +118,8 @@ function shapesOnly(specs: readonly InputSpec[]): ShapeRequirements {
   return {
     format: REQUIREMENTS_FORMAT,
     dynamic: [],
-    inputs: Object.fromEntries(specs.map((s) => [s.name, [BATCH_DIM_PARAM, ...s.shape]])),
+    // An input stated without a shape takes any: its clip is checked by onnxruntime alone.
+    inputs: Object.fromEntries(specs.flatMap((s) => (s.shape === undefined ? [] : [[s.name, [BATCH_DIM_PARAM, ...s.shape]]]))),
     outputs: {},
     parameters: {},
     constraints: [],
@@ -297,6 +308,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     specs = onnxInputs(decoded, file);
     scores = onnxScoreKind(decoded);
     requirements = modelRequirements(decoded, file);
+    if (requirements) checkDeclaredInputs(requirements, specs, file);
     const outputDims = decoded.graph?.output?.[0]?.type?.tensorType?.shape?.dim ?? [];
     const classDim = outputDims.length === 2 ? Number(outputDims[1]?.dimValue ?? 0) : 0;
     if (Number.isSafeInteger(classDim) && classDim > 0) classesBeforeRun = classDim;
@@ -319,8 +331,9 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const feeds = loadInputs(specs, values.input ?? [], limits, requirements);
   // A model sfc wrote says which sizes it takes, any other model its input shapes: refuse others here, not in onnxruntime.
   // All the inputs together: a parameter read off one input sizes another, and two inputs' axes may have to agree.
-  const shapes = Object.fromEntries(Object.entries(feeds).map(([name, feed]) => [name, feed.shape]));
-  const problems = checkInputs(requirements ?? shapesOnly(specs), shapes, dimNameValue);
+  const checked = requirements ?? shapesOnly(specs);
+  const shapes = Object.fromEntries(Object.entries(feeds).flatMap(([name, feed]) => (Object.hasOwn(checked.inputs, name) ? [[name, feed.shape]] : [])));
+  const problems = checkInputs(checked, shapes, dimNameValue);
   if (problems.length > 0) {
     // Diagnostics at the input's file, so that the one machine document holds them too.
     const at = (input: string): Span => fileStart(Object.hasOwn(feeds, input) ? (feeds[input]!.file ?? COMMAND_LINE) : COMMAND_LINE);

@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { onnx } from "onnx-proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeNpy } from "../../runtime/npy";
 import { sfc, sfcIn } from "../support/cli";
 
 const root = path.resolve(__dirname, "../..");
@@ -118,6 +119,53 @@ describe("a model whose own description is damaged", () => {
     const r = await sfc("run", file);
     expect(r.err).toMatch(/^sfc: .*negative\.onnx: input \w+ has a dimension of -5, not a size\n$/);
     expect(r.code).toBe(2);
+  });
+
+  it("an input shape edited by hand, or stripped, disagrees with the requirements: refused, not checked against a clip sfc made up", async () => {
+    const edited = withEdit("edited-frames.onnx", (m) => {
+      m.graph!.input![0]!.type!.tensorType!.shape!.dim![2]!.dimValue = 100000;
+    });
+    const stripped = withEdit("no-shape.onnx", (m) => {
+      m.graph!.input![0]!.type!.tensorType!.shape = null;
+    });
+    for (const [file, declared] of [
+      [edited, "as \\(N, 3, 100000, 64, 64\\)"],
+      [stripped, "without a shape"],
+    ] as const) {
+      const r = await sfc("run", file);
+      expect(r.err).toMatch(
+        new RegExp(
+          `^sfc: .*: input clip is declared ${declared}, but its requirements metadata says \\(N, 3, 16, 64, 64\\); the model is damaged: compile it again\n$`,
+        ),
+      );
+      expect([r.code, r.out]).toEqual([2, ""]);
+    }
+  });
+
+  it("another producer's input with no shape, or a dimension of unknown size, needs --input; with one it runs", async () => {
+    const foreign = (name: string, edit: (m: onnx.ModelProto) => void) =>
+      withEdit(name, (m) => {
+        m.metadataProps = m.metadataProps!.filter((p) => p.key !== "requirements" && p.key !== "sfc_version");
+        m.producerName = "pytorch";
+        edit(m);
+      });
+    const noShape = foreign("foreign-no-shape.onnx", (m) => {
+      m.graph!.input![0]!.type!.tensorType!.shape = null;
+    });
+    const unknownDim = foreign("foreign-unknown-dim.onnx", (m) => {
+      m.graph!.input![0]!.type!.tensorType!.shape!.dim![2] = onnx.TensorShapeProto.Dimension.create();
+    });
+    const clip = path.join(work, "clip16.npy");
+    fs.writeFileSync(clip, writeNpy(new Float32Array(3 * 16 * 64 * 64), [1, 3, 16, 64, 64]));
+    for (const [file, message] of [
+      [noShape, "input clip states no shape: give the input with --input"],
+      [unknownDim, "input clip has a dimension of unknown size: give the input with --input"],
+    ] as const) {
+      expect(await sfc("run", file)).toMatchObject({ code: 2, err: `sfc: ${message}\n` });
+      const given = await sfc("run", file, "--input", clip);
+      expect([given.code, given.err]).toEqual([0, ""]);
+      expect(given.out).toMatch(/^logits: shape \(1, 10\)/);
+    }
   });
 
   it.each([
