@@ -4,9 +4,13 @@
  * when asked, from any byte source, so a large archive on disk is never in
  * memory at once. A deflated entry inflates to at most the size its directory
  * record declares, and the caller says how many bytes it can use at most, so a
- * small file cannot make a large allocation.
+ * small file cannot make a large allocation. Every entry read whole is checked
+ * against the CRC-32 its directory record holds, and a stored entry read in
+ * pieces from its start to its end is checked as the pieces go by: a flipped
+ * bit on disk is refused, not loaded as a wrong weight.
  */
 import type * as zlib from "node:zlib";
+import { crc32 } from "./crc32";
 import { CheckpointError, type ByteSource, asByteSource } from "./tensor";
 
 export interface ZipEntry {
@@ -16,6 +20,8 @@ export interface ZipEntry {
   compressedSize: number;
   size: number;
   localHeaderOffset: number;
+  /** The CRC-32 of the uncompressed bytes, from the central directory. */
+  crc32: number;
 }
 
 export interface ZipArchive {
@@ -38,6 +44,12 @@ const SIG_CENTRAL = 0x02014b50;
 const SIG_EOCD = 0x06054b50;
 const SIG_ZIP64_LOCATOR = 0x07064b50;
 const SIG_ZIP64_EOCD = 0x06064b50;
+
+function checkCrc(entry: ZipEntry, found: number): void {
+  if (found === entry.crc32) return;
+  const hex = (n: number): string => `0x${n.toString(16).padStart(8, "0")}`;
+  throw new CheckpointError(`zip: entry '${entry.name}' is damaged: its bytes have CRC-32 ${hex(found)}, the archive records ${hex(entry.crc32)}`);
+}
 
 function u64(dv: DataView, at: number, what: string): number {
   const v = dv.getBigUint64(at, true);
@@ -107,6 +119,7 @@ export function readZip(input: Uint8Array | ByteSource): ZipArchive {
     const extraLen = dv.getUint16(p + 30, true);
     const commentLen = dv.getUint16(p + 32, true);
     let localHeaderOffset = dv.getUint32(p + 42, true);
+    const checksum = dv.getUint32(p + 16, true);
     const end = p + 46 + nameLen + extraLen + commentLen;
     if (end > cdSize) throw new CheckpointError(`zip: central directory entry ${i} at byte ${cdOffset + p} is truncated`);
     const name = decoder.decode(bytes.subarray(p + 46, p + 46 + nameLen));
@@ -133,7 +146,7 @@ export function readZip(input: Uint8Array | ByteSource): ZipArchive {
     }
     // Readers disagree on which of two same-named entries wins; a checkpoint has no reason to hold both.
     if (entries.has(name)) throw new CheckpointError(`zip: the archive holds two entries named '${name}'`);
-    entries.set(name, { name, method, flags, compressedSize, size, localHeaderOffset });
+    entries.set(name, { name, method, flags, compressedSize, size, localHeaderOffset, crc32: checksum });
     p = end;
   }
 
@@ -156,13 +169,18 @@ export function readZip(input: Uint8Array | ByteSource): ZipArchive {
     return start;
   };
 
+  const checked = (entry: ZipEntry, bytes: Uint8Array): Uint8Array => {
+    checkCrc(entry, crc32(bytes));
+    return bytes;
+  };
+
   const read = (entry: ZipEntry, limit: number = entry.size): Uint8Array => {
     const start = dataStart(entry, limit);
     if (entry.method === 0) {
       if (entry.compressedSize !== entry.size) {
         throw new CheckpointError(`zip: stored entry '${entry.name}' has differing sizes ${entry.compressedSize}/${entry.size}`);
       }
-      return source.read(start, entry.size);
+      return checked(entry, source.read(start, entry.size));
     }
     if (entry.method === 8) {
       // node:zlib loads here, for a deflated entry only: a checkpoint's are stored, and loading it took 1.3 ms of every start.
@@ -181,10 +199,13 @@ export function readZip(input: Uint8Array | ByteSource): ZipArchive {
       if (out.byteLength !== entry.size) {
         throw new CheckpointError(`zip: entry '${entry.name}' inflates to ${out.byteLength} bytes, expected ${entry.size}`);
       }
-      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+      return checked(entry, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
     }
     throw new CheckpointError(`zip: entry '${entry.name}' uses compression method ${entry.method} (only stored and deflate are supported)`);
   };
+
+  // How far each stored entry has been read in order from its start, and the CRC-32 of that much.
+  const streamed = new Map<ZipEntry, { next: number; crc: number }>();
 
   const readStoredInto = (entry: ZipEntry, offset: number, target: Uint8Array, limit: number = entry.size): void => {
     const start = dataStart(entry, limit);
@@ -197,6 +218,13 @@ export function readZip(input: Uint8Array | ByteSource): ZipArchive {
     }
     if (source.readInto) source.readInto(start + offset, target);
     else target.set(source.read(start + offset, target.byteLength));
+    // Pieces out of order (two tensors viewing one storage) leave the entry unchecked: reading it again whole would cost a second pass.
+    const sofar = streamed.get(entry) ?? { next: 0, crc: 0 };
+    if (sofar.next !== offset) return;
+    sofar.next += target.byteLength;
+    sofar.crc = crc32(target, sofar.crc);
+    streamed.set(entry, sofar);
+    if (sofar.next === entry.size) checkCrc(entry, sofar.crc);
   };
 
   return { entries, read, readStoredInto };

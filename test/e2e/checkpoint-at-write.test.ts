@@ -55,6 +55,27 @@ describe("a checkpoint that fails while the model is written", () => {
     expect(leftovers(work)).toEqual([]);
   });
 
+  it("a stored storage with a byte changed on disk fails its CRC-32 once read: cannot load FILE, exit 2, the old output kept", async () => {
+    const file = readFixture("weights.pyth").slice();
+    const zip = readZip(file);
+    const [name, entry] = [...zip.entries].find(([n, e]) => /\/data\/\d+$/.test(n) && e.size >= 64)!;
+    const data = zip.read(entry).slice();
+    file[Buffer.from(file).indexOf(Buffer.from(data)) + data.length - 1]! ^= 0x01;
+    const weights = path.join(work, "bitflip.pyth");
+    fs.writeFileSync(weights, file);
+    const out = path.join(work, "keep-crc.onnx");
+    fs.writeFileSync(out, "old");
+    const r = await sfc("compile", ...NET, "--weights", weights, "-o", out);
+    expect(r.err).toMatch(
+      new RegExp(
+        `^sfc: cannot load .*bitflip\\.pyth: zip: entry '${name}' is damaged: its bytes have CRC-32 0x[0-9a-f]{8}, the archive records 0x[0-9a-f]{8}\\n$`,
+      ),
+    );
+    expect(r.code).toBe(2);
+    expect(fs.readFileSync(out, "utf8")).toBe("old");
+    expect(leftovers(work)).toEqual([]);
+  });
+
   it("--format json reports what failed, as a diagnostic", async () => {
     const { file } = fixtureWithBadStorage();
     const weights = path.join(work, "corrupt2.pyth");

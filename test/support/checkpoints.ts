@@ -5,6 +5,7 @@
  * or unusual files they need without Python.
  */
 import { deflateRawSync } from "node:zlib";
+import { crc32 } from "../../compiler/weights/crc32";
 
 export class PickleWriter {
   private readonly out: number[] = [];
@@ -156,22 +157,6 @@ export interface ZipInput {
   name: string;
   data: Uint8Array;
   deflate?: boolean;
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(b: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 /**
