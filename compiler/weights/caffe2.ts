@@ -7,15 +7,21 @@
  * An array is pickled as `numpy.core.multiarray._reconstruct(ndarray, (0,), 'b')`
  * followed by BUILD with the state `(version, shape, dtype, is_fortran, raw
  * bytes)`, and a dtype as `numpy.dtype('f4', 0, 1)` followed by BUILD with its
- * byte order. Those three globals are the only ones such a file names; any other
- * is refused as soon as the pickle names it, and nothing is ever called: the
+ * byte order. The same dict saved again from Python 3 differs in two ways:
+ * at protocol 2 its bytes are `_codecs.encode(text, 'latin1')`, and at
+ * protocol 5 an array is `numpy.core.numeric._frombuffer(bytes, dtype, shape,
+ * order)`. Those globals are the only ones such a file names; any other is
+ * refused as soon as the pickle names it, and nothing is ever called: the
  * pickle machine records the calls and this module reads the records.
  */
-import { PickleFault, PyDict, PyGlobal, PyList, PyObject, PyTuple, type PyValue, argsOf, describe, intArg, intTuple, unpickle } from "./pickle";
+import { PickleFault, PyDict, PyGlobal, PyList, PyObject, PyTuple, type PyValue, argsOf, describe, intArg, intTuple, isGlobal, unpickle } from "./pickle";
 import { Checkpoint, CheckpointError, LoadedTensor, MAX_TENSOR_BYTES, TensorDType, dtypeSize, numel } from "./tensor";
 
 /** The globals a Caffe2 blobs pickle names (numpy 2 moved `core` to `_core`). */
-const ALLOWED_GLOBALS = new Set(["numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct", "numpy.ndarray", "numpy.dtype"]);
+const RECONSTRUCT = new Set(["numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct"]);
+const FROM_BUFFER = new Set(["numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer"]);
+const ENCODE = "_codecs.encode";
+const ALLOWED_GLOBALS = new Set([...RECONSTRUCT, ...FROM_BUFFER, "numpy.ndarray", "numpy.dtype", ENCODE]);
 
 /** numpy type strings of the arrays a checkpoint may hold. */
 const NUMPY_DTYPES: Record<string, TensorDType> = {
@@ -27,11 +33,34 @@ const NUMPY_DTYPES: Record<string, TensorDType> = {
 
 const latin1 = new TextDecoder("latin1");
 
-/** A Python 2 str (kept as bytes by the pickle machine) or a unicode string, as text. */
+/**
+ * Bytes: a Python 2 str (kept as bytes by the pickle machine), Python 3
+ * bytes, or bytes pickled by Python 3 at protocol 2, as the call
+ * `_codecs.encode(text, 'latin1')` whose text holds one character per byte.
+ */
+function bytesOf(v: PyValue): Uint8Array | undefined {
+  if (v instanceof Uint8Array) return v;
+  if (!(v instanceof PyObject) || !isGlobal(v.callable, ENCODE)) return undefined;
+  const [chars, encoding] = argsOf(v.args);
+  const wrong =
+    typeof chars !== "string"
+      ? describe(chars ?? null)
+      : encoding !== "latin1" && encoding !== "latin-1"
+        ? typeof encoding === "string"
+          ? `encoding '${encoding}'`
+          : `encoding ${describe(encoding ?? null)}`
+        : /[^\u0000-\u00ff]/.test(chars)
+          ? "a character past U+00FF"
+          : undefined;
+  if (wrong !== undefined) throw new PickleFault(`calls ${ENCODE} with ${wrong}; bytes are pickled as ${ENCODE}(text, 'latin1'), one character per byte`);
+  return Buffer.from(chars as string, "latin1");
+}
+
+/** A unicode string, or bytes read as latin-1 text. */
 function text(v: PyValue): string | undefined {
   if (typeof v === "string") return v;
-  if (v instanceof Uint8Array) return latin1.decode(v);
-  return undefined;
+  const bytes = bytesOf(v);
+  return bytes === undefined ? undefined : latin1.decode(bytes);
 }
 
 function refuseOtherGlobals(g: PyGlobal): void {
@@ -81,22 +110,41 @@ export function readCaffe2(bytes: Uint8Array): Checkpoint {
   return { tensors, format: "caffe2" };
 }
 
-/** An ndarray from its `_reconstruct` record and BUILD state. */
-function readArray(name: string, v: PyValue): LoadedTensor {
-  if (!(v instanceof PyObject) || !(v.callable instanceof PyGlobal) || !v.callable.qualifiedName.endsWith("multiarray._reconstruct")) {
-    throw new PickleFault(`is ${describe(v)}, not a numpy array`);
+/** What a pickled ndarray holds, however it was pickled. */
+interface ArrayParts {
+  readonly shapeV: PyValue;
+  readonly dtypeV: PyValue;
+  readonly fortran: boolean;
+  readonly dataV: PyValue;
+}
+
+/** `_reconstruct(ndarray, (0,), b'b')` then BUILD `(version, shape, dtype, is_fortran, data)`; or `_frombuffer(data, dtype, shape, order)`. */
+function arrayParts(v: PyValue): ArrayParts {
+  const callable = v instanceof PyObject && v.callable instanceof PyGlobal ? v.callable.qualifiedName : undefined;
+  if (callable !== undefined && FROM_BUFFER.has(callable)) {
+    const [dataV, dtypeV, shapeV, orderV] = argsOf((v as PyObject).args);
+    const order = text(orderV ?? null);
+    if (order !== "C" && order !== "F") throw new PickleFault(`has array order ${describe(orderV ?? null)}, expected 'C' or 'F'`);
+    return { shapeV: shapeV ?? null, dtypeV: dtypeV ?? null, fortran: order === "F", dataV: dataV ?? null };
   }
-  const state = v.state;
+  if (callable === undefined || !RECONSTRUCT.has(callable)) throw new PickleFault(`is ${describe(v)}, not a numpy array`);
+  const state = (v as PyObject).state;
   if (!(state instanceof PyTuple) || (state.items.length !== 5 && state.items.length !== 4)) {
     throw new PickleFault(`has array state ${describe(state)}, expected (version, shape, dtype, is_fortran, data)`);
   }
   const [shapeV, dtypeV, fortranV, dataV] = state.items.length === 5 ? state.items.slice(1) : state.items;
-  const shape = intTuple(shapeV ?? null, "array shape");
+  return { shapeV: shapeV ?? null, dtypeV: dtypeV ?? null, fortran: intArg(fortranV ?? null, "is_fortran") !== 0, dataV: dataV ?? null };
+}
+
+/** An ndarray from the record of how it was pickled. */
+function readArray(name: string, v: PyValue): LoadedTensor {
+  const { shapeV, dtypeV, fortran, dataV: pickled } = arrayParts(v);
+  const shape = intTuple(shapeV, "array shape");
   if (shape.some((d) => d < 0)) throw new PickleFault(`has a negative dimension in shape (${shape.join(", ")})`);
-  const dtype = readDtype(dtypeV ?? null);
-  const fortran = intArg(fortranV ?? null, "is_fortran") !== 0;
-  if (dataV instanceof PyList) throw new PickleFault("is an array of Python objects, not numbers");
-  if (!(dataV instanceof Uint8Array)) throw new PickleFault(`has array data ${describe(dataV ?? null)}, expected bytes`);
+  const dtype = readDtype(dtypeV);
+  if (pickled instanceof PyList) throw new PickleFault("is an array of Python objects, not numbers");
+  const dataV = bytesOf(pickled);
+  if (dataV === undefined) throw new PickleFault(`has array data ${describe(pickled)}, expected bytes`);
   const n = numel(shape);
   const bytes = n * dtypeSize(dtype);
   if (bytes > MAX_TENSOR_BYTES) throw new PickleFault(`declares ${bytes} bytes, more than the ${MAX_TENSOR_BYTES} one tensor may hold`);
