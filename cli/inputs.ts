@@ -6,12 +6,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { ToolNotification } from "../compiler/render/index";
 
 export interface ExpandedInputs {
   /** Files to check, each once, in the order given (a folder's and a glob's sorted). */
   readonly files: string[];
   /** One message per argument that names nothing readable. */
-  readonly problems: { readonly file: string; readonly message: string }[];
+  readonly problems: ToolNotification[];
 }
 
 const MAGIC = /[*?[{]/;
@@ -137,7 +138,7 @@ function expandGlob(pattern: string): string[] {
 export function expandInputs(args: readonly string[], unreadable: (file: string) => string | undefined): ExpandedInputs {
   const files: string[] = [];
   const seen = new Set<string>();
-  const problems: { file: string; message: string }[] = [];
+  const problems: ToolNotification[] = [];
   const add = (f: string) => {
     if (!seen.has(f)) {
       seen.add(f);
@@ -154,16 +155,16 @@ export function expandInputs(args: readonly string[], unreadable: (file: string)
     if (stat?.isDirectory()) {
       const below: string[] = [];
       walk(arg, below);
-      if (below.length === 0) problems.push({ file: arg, message: `cannot read ${arg}: the folder holds no .sf file` });
+      if (below.length === 0) problems.push({ code: "SF0103", file: arg, message: `cannot read ${arg}: the folder holds no .sf file` });
       below.forEach(add);
     } else if (stat === undefined && MAGIC.test(arg)) {
       const matched = expandGlob(arg);
-      if (matched.length === 0) problems.push({ file: arg, message: `cannot read ${arg}: no file matches` });
+      if (matched.length === 0) problems.push({ code: "SF0103", file: arg, message: `cannot read ${arg}: no file matches` });
       matched.forEach(add);
     } else {
       const why = unreadable(arg);
       if (why === undefined) add(arg);
-      else problems.push({ file: arg, message: `cannot read ${arg}: ${why}` });
+      else problems.push({ code: "SF0103", file: arg, message: `cannot read ${arg}: ${why}` });
     }
   }
   return { files, problems };

@@ -106,7 +106,7 @@ export function holdDocument(io: Io): void {
 export function releaseDocument(io: Io, format: Exclude<OutputFormat, "human"> | undefined, version: string, failure?: string): void {
   const held = heldDocuments.get(io);
   heldDocuments.delete(io);
-  const extra: ToolNotification[] = failure === undefined ? [] : [{ message: failure }];
+  const extra: ToolNotification[] = failure === undefined ? [] : [{ code: "SF0801", message: failure }];
   if (held?.format) printDiagnostics(io, held.format, held.diagnostics, held.sources, held.version, [...held.notifications, ...extra]);
   else if (format && failure !== undefined) printDiagnostics(io, format, [], new Map(), version, extra);
 }

@@ -7,10 +7,11 @@ import type * as Ort from "onnxruntime-node";
  */
 export class OnnxRuntimeMissing extends Error {
   constructor(cause: string) {
+    // One line, as every message of a failed command is (a line feed in one is printed escaped).
     super(
-      `running a model needs onnxruntime-node, an optional peer dependency that is not installed (${cause}).\n` +
-        `Add it beside this package:  npm install onnxruntime-node\n` +
-        `(where its install script cannot download the CUDA libraries, skip them:  ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node)`,
+      `running a model needs onnxruntime-node, an optional peer dependency that is not installed (${cause}): ` +
+        "add it beside this package with `npm install onnxruntime-node`, or with `ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node` " +
+        "where its install script cannot download the CUDA libraries",
     );
   }
 }

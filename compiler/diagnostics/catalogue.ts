@@ -8,6 +8,8 @@ export interface CatalogueEntry {
   readonly title: string;
   /** What it means and what usually fixes it, for docs/diagnostics.md. */
   readonly explain: string;
+  /** Set for a code that only the machine formats' notifications carry (cli/io.ts), never a source's diagnostic: it has no UI example. */
+  readonly notification?: true;
 }
 
 export const CATALOGUE = {
@@ -358,6 +360,14 @@ export const CATALOGUE = {
     title: "input the model does not take",
     explain:
       "An input given to `sfc run` breaks what the model states it takes (its `requirements` metadata, or its input shapes): a clip of the wrong size, rank or batch, or two inputs that do not agree. Nothing is run; the message says which size is wrong and, where it can, the nearest sizes that fit. A serving system makes the same check with the library's `checkInputs` (docs/deploy.md).",
+  },
+  // The command itself
+  SF0801: {
+    severity: "error",
+    title: "command failed",
+    notification: true,
+    explain:
+      "The command stopped, with exit status 2, for a reason outside the sources: an option value it cannot take, a file it cannot read or write, a checkpoint it cannot load, onnxruntime refusing the model, or a fault in sfc. People read it as one line, `sfc: …`; the machine formats carry it in their one document: a json entry with this code at the start of `<command line>`, SARIF's toolExecutionNotification (the run is then not executionSuccessful), github's error annotation. No source produces it, so it has no example.",
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -13,12 +13,14 @@ export type OutputFormat = "human" | "json" | "sarif" | "github";
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ["human", "json", "sarif", "github"];
 
 /**
- * A problem of the run rather than of a source: an input that cannot be
- * read. Machine formats still write a whole document that carries it
- * (SARIF's toolExecutionNotifications), so that a CI upload step never
- * receives an empty file.
+ * A problem of the run rather than of a source: an input that cannot be read
+ * (SF0103, with its `file`), or the command failing (SF0801). Machine formats
+ * still write a whole document that carries it (SARIF's
+ * toolExecutionNotifications), so that a CI upload step never receives an
+ * empty file.
  */
 export interface ToolNotification {
+  readonly code: "SF0103" | "SF0801";
   readonly message: string;
   /** The input it concerns, as given. */
   readonly file?: string;
@@ -46,7 +48,7 @@ export interface RenderOptions {
  * excerpt. Non-empty output ends with a newline; for no diagnostics, human
  * and github give "", json `[]` and sarif a run without results.
  * Notifications come first in human, json and github (a json entry has the
- * code SF0103 and an empty range at the file's start), and in SARIF's
+ * notification's code and an empty range at the file's start), and in SARIF's
  * invocation, which is then not `executionSuccessful`.
  */
 export function renderDiagnostics(

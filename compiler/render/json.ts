@@ -84,14 +84,14 @@ export function toJsonDiagnostic(d: Diagnostic, uriOf: (file: string) => string 
   };
 }
 
-/** An input that cannot be read, as SF0103 ("a file given on the command line that cannot be read") at its start. */
+/** A notification as an entry at the start of its file (of `<command line>` when it names none). */
 export function notificationJson(n: ToolNotification): JsonDiagnostic {
   const start = { line: 0, character: 0 };
   return {
     file: n.file ?? "<command line>",
     range: { start, end: start },
     severity: 1,
-    code: "SF0103",
+    code: n.code,
     source: "sfc",
     message: n.message,
     relatedInformation: [],

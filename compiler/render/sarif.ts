@@ -86,6 +86,7 @@ export function renderSarif(
               : {
                   toolExecutionNotifications: notifications.map((n) => ({
                     level: "error",
+                    descriptor: { id: n.code },
                     message: { text: n.message },
                     ...(n.file === undefined ? {} : { locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(n.file) } } }] }),
                   })),

@@ -2,7 +2,7 @@
  * `--format json` and `--format sarif` write exactly one document on stdout,
  * whatever the outcome, and the document agrees with the exit status: a
  * write that fails after the diagnostics, or a fault inside sfc, is carried
- * in the same document (a json SF0103 entry; SARIF's toolExecutionNotifications,
+ * in the same document (a json SF0801 entry; SARIF's toolExecutionNotifications,
  * with executionSuccessful false).
  */
 import * as fs from "node:fs";
@@ -45,7 +45,7 @@ describe("one machine-readable document per run", () => {
     expect(r.code).toBe(2);
     const entries = JSON.parse(r.out) as Array<{ code: string; message: string }>;
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ code: "SF0103", message: expect.stringMatching(/cannot write .*x\.onnx: the folder .* does not exist/) });
+    expect(entries[0]).toMatchObject({ code: "SF0801", message: expect.stringMatching(/cannot write .*x\.onnx: the folder .* does not exist/) });
   });
 
   it("sarif: a write that fails is one log whose invocation did not succeed", async () => {
@@ -67,7 +67,7 @@ describe("one machine-readable document per run", () => {
     expect(log.runs[0]!.invocations[0]!.toolExecutionNotifications![0]!.message.text).toMatch(/^internal error: a fault after the diagnostics/);
     expect(sarif.err).toMatch(/^sfc: internal error: a fault after the diagnostics/);
     const json = await sfc("compile", src, "-o", path.join(work, "ok.onnx"), "--format", "json");
-    expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ code: "SF0103", message: expect.stringMatching(/^internal error/) })]);
+    expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ code: "SF0801", message: expect.stringMatching(/^internal error/) })]);
   });
 
   it("a clean compile is one empty json document and one successful SARIF log, exit 0", async () => {

@@ -104,6 +104,9 @@ describe("without onnxruntime-node", () => {
     expect(ran.err).toMatch(/npm install onnxruntime-node/);
     expect(ran.err).toMatch(/ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node/);
     expect(ran.err).not.toMatch(/\n\s+at /); // no stack trace
+    // One line, with nothing printed escaped.
+    expect(ran.err.split("\n")).toHaveLength(2);
+    expect(ran.err).not.toMatch(/\\x/);
   });
 });
 

@@ -218,7 +218,7 @@ describe("sarif", () => {
     const log = check(
       renderDiagnostics("sarif", [sf0301()], SOURCES, {
         toolVersion: "0.1.0",
-        notifications: [{ message: "cannot read gone.sf: no such file", file: "gone.sf" }],
+        notifications: [{ code: "SF0103", message: "cannot read gone.sf: no such file", file: "gone.sf" }],
       }),
     );
     expect(log.runs[0].invocations).toEqual([
@@ -227,6 +227,7 @@ describe("sarif", () => {
         toolExecutionNotifications: [
           {
             level: "error",
+            descriptor: { id: "SF0103" },
             message: { text: "cannot read gone.sf: no such file" },
             locations: [{ physicalLocation: { artifactLocation: { uri: "gone.sf" } } }],
           },
