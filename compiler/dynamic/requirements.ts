@@ -26,6 +26,7 @@
  *                {kind: "same", lhs, rhs}: two dimension names that must agree
  */
 import { graphOutputs, type IRGraph } from "../ir";
+import { BATCH_DIM_PARAM } from "./dim-names";
 import { counted } from "../thousands";
 
 export const REQUIREMENTS_FORMAT = "sfc-requirements/1";
@@ -244,7 +245,21 @@ function layoutProblems(req: ShapeRequirements, shapes: InputShapes): InputProbl
     // A batch of no clips would run and give an empty output.
     else if (shape.length > 0 && shape[0] === 0) problem(`input ${input} has shape (${shape.join(", ")}): the batch is empty, with no clips`);
   }
-  return problems;
+  return problems.length > 0 ? problems : batchProblems(req, shapes);
+}
+
+/** Inputs whose first axis is the batch hold one batch between them: N clips each, the same N. */
+function batchProblems(req: ShapeRequirements, shapes: InputShapes): InputProblem[] {
+  const batched = Object.keys(req.inputs).filter((input) => req.inputs[input]![0] === BATCH_DIM_PARAM);
+  const first = batched[0];
+  if (first === undefined) return [];
+  const batch = shapes[first]![0]!;
+  return batched
+    .filter((input) => shapes[input]![0] !== batch)
+    .map((input) => ({
+      input,
+      message: `input ${input} has a batch of ${counted(shapes[input]![0]!, "clip")}, input ${first} one of ${batch}: the inputs are one batch, ${BATCH_DIM_PARAM} clips each`,
+    }));
 }
 
 /**

@@ -57,6 +57,13 @@ describe("checkInputs", () => {
     ]);
   });
 
+  it("takes one batch: every input N clips, the same N", () => {
+    expect(checkInputs(TWO_INPUTS, { clip: [2, 3, 4, 32, 32], flow: [2, 2, 16, 32, 32] }, dimNameValue)).toEqual([]);
+    expect(checkInputs(TWO_INPUTS, { clip: [1, 3, 4, 32, 32], flow: [2, 2, 16, 32, 32] }, dimNameValue)).toEqual([
+      { input: "flow", message: "input flow has a batch of 2 clips, input clip one of 1: the inputs are one batch, N clips each" },
+    ]);
+  });
+
   it("needs every input of the model, and only its inputs", () => {
     expect(checkInputs(TWO_INPUTS, { clip: [1, 3, 4, 32, 32] }, dimNameValue)).toEqual([
       { input: "flow", message: "no shape for input flow: the model takes one for each of its inputs" },
@@ -81,5 +88,13 @@ describe("sfc run with two inputs of a dynamic model", () => {
     expect(size.code).toBe(1);
     expect(size.err).toContain("error[SF0703]: height 40: the Fast clip needs its height equal to the height of the Slow clip (32)\n");
     expect(size.err).not.toContain("onnxruntime");
+    const batch = await sfc("run", model, "--input", clip, "--input", `flow=${npy("flow-batch2", [2, 2, 16, 32, 32])}`);
+    expect([batch.code, batch.err.split("\n").slice(0, 2)]).toEqual([
+      1,
+      [
+        "error[SF0703]: input flow has a batch of 2 clips, input clip one of 1: the inputs are one batch, N clips each",
+        expect.stringMatching(/^ --> .*flow-batch2\.npy:1:1$/),
+      ],
+    ]);
   });
 });
