@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { TRITON_DEFAULTS, tritonConfig, tritonModelName } from "../compiler/emit/triton";
 import { compileFromArgs, diagnosticFormat, version } from "./common";
 import { COMPILE } from "./commands";
-import { checkOutputPath, inputsOf, printDiagnostics, UsageError, writeOutputs, type Io, type OutputFile } from "./io";
+import { checkOutputBeforeWork, checkOutputPath, inputsOf, printDiagnostics, UsageError, writeOutputs, type Io, type OutputFile } from "./io";
 import { parseCommand } from "./options";
 
 export async function compileCommand(argv: string[], io: Io): Promise<number> {
@@ -18,8 +18,9 @@ export async function compileCommand(argv: string[], io: Io): Promise<number> {
   if (values.triton !== undefined && fs.existsSync(values.triton) && !fs.statSync(values.triton).isDirectory())
     throw new UsageError(`--triton ${values.triton}: not a folder`);
   const format = diagnosticFormat(values.format);
-  // Refused before compiling, and again at the write with every import known.
-  if (values.output) checkOutputPath(values.output, [positionals[0]!, values.weights ?? ""]);
+  // Refused before compiling, and again at the write with every import known. Under --triton, -o's folder
+  // may be one the repository will have, which the write refuses as an overlap: only the path is checked here.
+  if (values.output) (values.triton === undefined ? checkOutputBeforeWork : checkOutputPath)(values.output, [positionals[0]!, values.weights ?? ""]);
   const result = compileFromArgs(positionals[0]!, values);
   printDiagnostics(io, format, result.diagnostics, result.sources, version());
   if (!result.serialised) return 1;

@@ -6,7 +6,7 @@ import { thousands } from "../compiler/thousands";
 import { limitsOf, settingsOf, version } from "./common";
 import { cliHost } from "./prebuilt-stdlib";
 import { GRAPH } from "./commands";
-import { checkOutputPath, inputsOf, printDiagnostics, requireSource, UsageError, writeAtomically, type Io } from "./io";
+import { checkOutputBeforeWork, inputsOf, printDiagnostics, requireSource, UsageError, writeAtomically, type Io } from "./io";
 import { parseCommand } from "./options";
 
 const FORMATS = ["dot", "svg", "mermaid"] as const;
@@ -57,7 +57,7 @@ export async function graphCommand(argv: string[], io: Io): Promise<number> {
   if (format === undefined) throw new UsageError(`unknown --format ${JSON.stringify(values.format)}: use ${FORMATS.join(", ")}`);
   const depth = DEPTHS.find((d) => d === (values.depth ?? "stage"));
   if (depth === undefined) throw new UsageError(`unknown --depth ${JSON.stringify(values.depth)}: use ${DEPTHS.join(" or ")}`);
-  if (values.output) checkOutputPath(values.output, [positionals[0]!]);
+  if (values.output) checkOutputBeforeWork(values.output, [positionals[0]!]);
   const host = cliHost();
   requireSource(host, positionals[0]!);
   const limits = withLimits(limitsOf(values));

@@ -8,7 +8,7 @@ import type { Diagnostic } from "../compiler/diagnostics/diagnostic";
 import type { SourceHost } from "../compiler/program";
 
 export { UsageError };
-export { checkOutputPath, writeAtomically, writeOutputs, type FileContent, type OutputFile } from "./outputs";
+export { checkOutputBeforeWork, checkOutputPath, writeAtomically, writeOutputs, type FileContent, type OutputFile } from "./outputs";
 
 export interface Io {
   out(text: string): void;

@@ -102,6 +102,15 @@ export function checkOutputPath(file: string, inputs: readonly string[]): void {
   }
 }
 
+/**
+ * checkOutputPath and the output's folder, before a command does its work:
+ * an output that cannot be written costs no compile and no run.
+ */
+export function checkOutputBeforeWork(file: string, inputs: readonly string[]): void {
+  checkOutputPath(file, inputs);
+  requireFolder(file);
+}
+
 /** What can be written: bytes in hand, or a producer that writes them in order into a sink (a model). */
 export type FileContent = Uint8Array | { readonly byteLength: number; writeTo(sink: { write(bytes: Uint8Array): void }): void };
 
@@ -261,10 +270,11 @@ export async function writeOutputs(outputs: readonly OutputFile[], inputs: reado
     // The folders first: a message then names the part of the path that is not one.
     if (createFolders) missing.push(...foldersToCreate(file));
     checkOutputPath(file, inputs);
-    if (!createFolders) requireFolder(file);
   }
   const folders = [...new Set(missing)];
+  // Overlaps before missing folders: `-o` onto the model a Triton repository not yet made will hold is that, not a missing folder.
   refuseOverlaps(outputs, folders);
+  for (const { file, createFolders } of outputs) if (!createFolders) requireFolder(file);
   const planned = outputs.map(({ file, content }) => {
     const destination = destinationOf(file);
     return { file, content, destination, tmp: temporaryPathFor(destination.target, path.dirname(path.resolve(destination.target))) };

@@ -14,9 +14,10 @@ import { availableParallelism } from "node:os";
 import * as fs from "node:fs";
 import { raiseHint, withLimits, type Limits } from "../compiler/limits";
 import { COMMAND_LINE } from "../compiler/index";
+import { counted } from "../compiler/thousands";
 import { makeDiagnostic } from "../compiler/diagnostics/diagnostic";
 import { fileStart, type Span } from "../compiler/span";
-import { checkOutputPath, inputsOf, printDiagnostics, readBytes, UsageError, writeAtomically, type Io } from "./io";
+import { checkOutputBeforeWork, inputsOf, printDiagnostics, readBytes, UsageError, writeAtomically, type Io } from "./io";
 
 interface InputSpec {
   readonly name: string;
@@ -274,7 +275,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       `error[SF0607]: --threads ${threads} asks for more threads than ${values.limit?.some((l) => l.startsWith("threads=")) ? "the limit" : "this machine has cores"}; force it with --limit threads=${threads}`,
     );
   const inputFiles = (values.input ?? []).map((arg) => splitInputArgument(arg).file);
-  if (values.output) checkOutputPath(values.output, [file, ...inputFiles, values.weights ?? ""]);
+  if (values.output) checkOutputBeforeWork(values.output, [file, ...inputFiles, values.weights ?? ""]);
   const top = positiveIntOption("top", values.top, 5);
   const format = diagnosticFormat(values.format);
   // A machine format owns stdout (one document); the results for people go to stderr beside it.
@@ -363,7 +364,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     if (out.shape.length !== 2) throw new UsageError(`--labels needs an output of shape (N, classes); ${name} has shape (${out.shape.join(", ")})`);
     checkLabelCount(values.labels, labels, out.shape[1]!);
   }
-  if (values.views) say(`${first.shape[0]} views averaged: the mean of their softmax scores, as PySlowFast's test loop ensembles them\n`);
+  if (values.views) say(`${counted(first.shape[0]!, "view")} averaged: the mean of their softmax scores, as PySlowFast's test loop ensembles them\n`);
   // Only an output of shape (N, classes) holds class scores; any other tensor is described by its shape alone.
   const classScores = out.shape.length === 2;
   const what = !classScores

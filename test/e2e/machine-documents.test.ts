@@ -40,7 +40,7 @@ interface SarifLog {
 }
 
 describe("one machine-readable document per run", () => {
-  it("json: a write that fails after the diagnostics is one document with the failure, exit 2", async () => {
+  it("json: an output that cannot be written is one document with the failure, exit 2", async () => {
     const r = await sfc("compile", src, "-o", missingFolder, "--format", "json");
     expect(r.code).toBe(2);
     const entries = JSON.parse(r.out) as Array<{ code: string; message: string }>;

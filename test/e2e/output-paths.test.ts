@@ -65,6 +65,22 @@ describe("existing outputs", () => {
   });
 });
 
+describe("an output into a folder that does not exist", () => {
+  it("is refused before the command compiles, draws or runs anything", async () => {
+    const missing = path.join(work, "no-such-folder");
+    const model = path.join(work, "for-run.onnx");
+    expect((await sfc("compile", src, "-o", model)).code).toBe(0);
+    for (const [args, out] of [
+      [["compile", src, "-o", path.join(missing, "x.onnx")], "x.onnx"],
+      [["graph", src, "-o", path.join(missing, "x.dot")], "x.dot"],
+      [["run", model, "--output", path.join(missing, "x.npy")], "x.npy"],
+    ] as const) {
+      const r = await sfc(...args);
+      expect([r.code, r.out, r.err]).toEqual([2, "", `sfc: cannot write ${path.join(missing, out)}: the folder ${missing} does not exist\n`]);
+    }
+  });
+});
+
 describe("names", () => {
   it("an output name of 250 bytes is written (its temporary file's name is shortened)", async () => {
     const long = path.join(work, `${"a".repeat(245)}.onnx`);

@@ -157,6 +157,14 @@ describe("--triton writes all of its outputs or none", () => {
     expect(fs.readdirSync(path.join(repo, "SlowFastTiny")).sort()).toEqual(["1"]);
   });
 
+  it("-o onto the model of a repository not yet made is the same overlap, not a missing folder; nothing is made", async () => {
+    const repo = path.join(fs.mkdtempSync(path.join(work, "not-yet-")), "models");
+    const model = path.join(repo, "SlowFastTiny", "1", "model.onnx");
+    const r = await compileTiny("--triton", repo, "-o", model);
+    expect([r.code, r.err]).toEqual([2, `sfc: cannot write ${model}: two outputs of this command are that one path; choose another path\n`]);
+    expect(fs.existsSync(repo)).toBe(false);
+  });
+
   it("--triton with an empty path is refused, not the current folder", async () => {
     const r = await compileTiny("--triton", "");
     expect([r.code, r.err]).toEqual([2, expect.stringMatching(/^sfc: --triton takes a folder, given an empty path/)]);

@@ -54,5 +54,12 @@ describe("sfc run --views", () => {
     }
     want.forEach((w, c) => expect(Math.abs((got.data as Float32Array)[c]! - w)).toBeLessThan(1e-6));
     expect(want.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    const one = path.join(work, "one-view.npy");
+    fs.writeFileSync(one, writeNpy(deterministicClip([1, ...shape.slice(1)]), [1, ...shape.slice(1)]));
+    const single = await sfc("run", model, "--input", one, "--views");
+    expect([single.code, single.out.split("\n")[0]]).toEqual([
+      0,
+      "1 view averaged: the mean of their softmax scores, as PySlowFast's test loop ensembles them",
+    ]);
   });
 });
