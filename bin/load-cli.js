@@ -96,7 +96,7 @@ function loadCli() {
   }
   if (!fs.existsSync(PLAIN)) {
     // A checkout that was never built: say so, rather than a module-not-found trace.
-    process.stderr.write(`sfc: ${PLAIN} is missing: build this checkout first with \`npm run build\` (\`npm ci\` builds it too)\n`);
+    process.stderr.write(`sfc: ${PLAIN} is missing: build this checkout first with \`npm run build\`\n`);
     process.exit(2);
   }
   return require(PLAIN);

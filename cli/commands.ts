@@ -107,7 +107,7 @@ export const GRAPH = {
 
 export const LSP = {
   name: "lsp",
-  summary: "the language server, for editors (see editors/)",
+  summary: "the language server, for editors (set-up: editors/README.md in sfc's repository)",
   positionals: "--stdio",
   options: {
     stdio: { type: "boolean", help: "speak the Language Server Protocol over standard input and output" },

@@ -16,6 +16,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
   dependencies: Record<string, string>;
   peerDependencies: Record<string, string>;
   peerDependenciesMeta: Record<string, { optional?: boolean }>;
+  scripts: Record<string, string>;
 };
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-package-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -69,6 +70,16 @@ describe("the package", () => {
       (f) => /^(test|scripts|bench|examples|grammar|compiler|cli|runtime|lsp|editors)\//.test(f) || f.startsWith("dist/test/") || f === ".npmrc",
     );
     expect(stray).toEqual([]);
+  });
+
+  it("runs nothing when installed: no install or prepare script, which npm would ask its user to allow", () => {
+    expect(Object.keys(pkg.scripts).filter((s) => /^(pre|post)?(install|prepare)$/.test(s))).toEqual([]);
+  });
+
+  it("maps each built file to its TypeScript source, held in the map: the package ships no .ts", () => {
+    const map = JSON.parse(fs.readFileSync(path.join(root, "dist/compiler/index.js.map"), "utf8")) as { sources: string[]; sourcesContent?: string[] };
+    expect(map.sources).toEqual(["../../compiler/index.ts"]);
+    expect(map.sourcesContent?.[0]).toBe(fs.readFileSync(path.join(root, "compiler/index.ts"), "utf8"));
   });
 
   it("has no .npmrc: the onnxruntime skip setting is the ONNXRUNTIME_NODE_INSTALL environment variable", () => {
