@@ -11,6 +11,7 @@ import type { IRGraph } from "../ir";
 import { elementCount, formatShape, sameShape } from "../shapes";
 import type { Span } from "../span";
 import type { LazyBytes } from "../emit/onnx";
+import { kernelHelp, pairRenamed, reportMissing, type MissingWeight } from "./bind-reports";
 import { isCaffe2TrainingState } from "./caffe2-names";
 import { guessLayout, LAYOUTS } from "./layouts";
 import { NamePattern } from "./name-pattern";
@@ -59,7 +60,7 @@ export function bindCheckpoint(
   const bound = new Map<string, LazyBytes>();
   const used = new Set<string>();
   const { externalOf, shared } = checkpointNames(graph, names);
-  const missing: Diagnostic[] = [];
+  const missing: MissingWeight[] = [];
   const problems: Diagnostic[] = [];
   const misShaped: { sfc: string; external: string; otherClasses: boolean }[] = [];
   const reinit = (options.reinit ?? []).map((r) => ({ ...r, glob: NamePattern.glob(r.pattern), hits: 0 }));
@@ -77,15 +78,7 @@ export function bindCheckpoint(
       }
       const t = checkpoint.tensors.get(external);
       if (!t) {
-        missing.push(
-          makeDiagnostic("SF0401", node.span, {
-            message: `the checkpoint has no \`${external}\` for ${w.name} ${formatShape(w.shape)}`,
-            label: `\`${node.name}\` needs it`,
-            related: [{ span: where, label: "this checkpoint" }],
-            chain: node.calls,
-            notes: differences.filter((d) => d.sfcName.test(w.name)).map((d) => d.note),
-          }),
-        );
+        missing.push({ node, weight: w, external });
         continue;
       }
       used.add(external);
@@ -114,6 +107,7 @@ export function bindCheckpoint(
             related: [{ span: where, label: "this checkpoint" }],
             chain: node.calls,
             notes: [`expected ${formatShape(w.shape)}`, `   found ${formatShape(t.shape)}`],
+            help: kernelHelp(w.name, w.shape, t.shape),
           }),
         );
         continue;
@@ -133,18 +127,25 @@ export function bindCheckpoint(
       bound.set(w.name, { byteLength: elementCount(w.shape) * 4, read: () => toFloat32Bytes(t), ...(readInto ? { readInto } : {}) });
     }
   }
-  const unexpected: Diagnostic[] = [];
-  for (const name of [...checkpoint.tensors.keys()].sort()) {
-    const t = checkpoint.tensors.get(name)!;
-    if (used.has(name) || isIgnored(t)) continue;
-    unexpected.push(
-      makeDiagnostic("SF0402", where, {
-        message: `the checkpoint's ${shown(t)} ${formatShape(t.shape)} matches no weight of \`${graph.name}\``,
-        label: "unexpected tensor",
-        help: "check the weight-name map (--weight-names) and the network's parameters",
-      }),
-    );
-  }
+  const unused = [...checkpoint.tensors.keys()]
+    .sort()
+    .map((name) => checkpoint.tensors.get(name)!)
+    .filter((t) => !used.has(t.name) && !isIgnored(t));
+  // A weight the checkpoint has under another name shows as one missing and one unexpected: each names the other.
+  const renamed = pairRenamed(missing, unused);
+  const unexpected = unused.map((t) => {
+    const weight = renamed.byTensor.get(t);
+    return makeDiagnostic("SF0402", where, {
+      message: `the checkpoint's ${shown(t)} ${formatShape(t.shape)} matches no weight of \`${graph.name}\``,
+      label: "unexpected tensor",
+      help: !weight
+        ? "check the weight-name map (--weight-names) and the network's parameters"
+        : weight.weight.name === weight.external
+          ? `it may be \`${weight.external}\` under another name: rename it in the checkpoint, or map the name with a names map (--weight-names)`
+          : `it may be ${weight.weight.name}, which the \`${names.name}\` map looks for as \`${weight.external}\`: rename one, or add a rule to the map`,
+    });
+  });
+  const missingReports = reportMissing(missing, differences, renamed.byWeight, where);
 
   for (const r of reinit) {
     if (r.hits === 0) {
@@ -173,7 +174,7 @@ export function bindCheckpoint(
         message: `${matched} of ${weightCount} names matched under the \`${names.name}\` map${suggestion ? `: ${suggestion}` : ""}`,
         label: "this checkpoint",
         notes: [
-          `the network wants e.g. \`${missingName(missing[0]!)}\`; the checkpoint has e.g. \`${[...checkpoint.tensors.values()][0]?.origin ?? [...checkpoint.tensors.keys()][0] ?? "nothing"}\``,
+          `the network wants e.g. \`${missing[0]!.external}\`; the checkpoint has e.g. \`${[...checkpoint.tensors.values()][0]?.origin ?? [...checkpoint.tensors.keys()][0] ?? "nothing"}\``,
           `${missing.length} weights missing, ${unexpected.length} checkpoint tensors unused`,
         ],
         help: importFirst
@@ -185,7 +186,7 @@ export function bindCheckpoint(
     );
     return bound;
   }
-  diagnostics.push(...missing, ...problems, ...unexpected);
+  diagnostics.push(...missingReports, ...problems, ...unexpected);
   headOnlyHint(misShaped, diagnostics, problems);
   return bound;
 }
@@ -206,10 +207,6 @@ function checkpointNames(graph: IRGraph, names: Naming): { externalOf: Map<strin
       else weightsOf.set(external, [w.name]);
     }
   return { externalOf, shared: new Map([...weightsOf].filter(([, weights]) => weights.length > 1)) };
-}
-
-function missingName(d: Diagnostic): string {
-  return /`([^`]+)`/.exec(d.message)?.[1] ?? "?";
 }
 
 /** When only the classifier's shapes differ, the checkpoint was trained for another class count: say how to fine-tune. */

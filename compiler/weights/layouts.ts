@@ -10,7 +10,16 @@ export interface Layout {
   /** A name only this layout has. */
   readonly marker: RegExp;
   /** Where the layout's network differs from the standard one: sfc weights it has no tensor for, and why. */
-  readonly differences?: readonly { readonly sfcName: RegExp; readonly note: string }[];
+  readonly differences?: readonly LayoutDifference[];
+}
+
+/** Weights of the standard network that a layout's checkpoints do not have: reported together, with the fix. */
+export interface LayoutDifference {
+  readonly sfcName: RegExp;
+  /** What the weights are, for the one message about them all: "the Fast-to-Slow laterals' batch norms". */
+  readonly what: string;
+  readonly note: string;
+  readonly help: string;
 }
 
 export const LAYOUTS: readonly Layout[] = [
@@ -24,6 +33,10 @@ export const LAYOUTS: readonly Layout[] = [
     differences: [
       {
         sfcName: /^s\d+\.fuse\.bn\./,
+        what: "the Fast-to-Slow laterals' batch norms",
+        help:
+          "compile the network with MMAction2's lateral: `--set transform=tconv_only` (std.slowfast's SlowFast), " +
+          "or `--set 'transform=tconv_only(k: 7)'` for a checkpoint whose lateral kernel is 7 (its 8×8 models)",
         note:
           "MMAction2's Fast-to-Slow laterals (conv1_lateral, layer{1,2,3}_lateral) are a convolution alone (ConvModule with norm_cfg=None, act_cfg=None): " +
           "no BN and no ReLU after it, where PySlowFast's FuseFastToSlow has conv, BN, ReLU; its checkpoints have no lateral BN to load",

@@ -65,11 +65,53 @@ describe("--weight-names mmaction2", () => {
     expect(Buffer.from(graph(a)).equals(Buffer.from(graph(b)))).toBe(true);
   });
 
-  it("into the standard network, says that MMAction2's laterals have no BN", async () => {
+  it("into the standard network, says once that MMAction2's laterals have no BN, and how to compile it", async () => {
     const r = await sfc("compile", ...NET, "--weights", mm, "--weight-names", "mmaction2", "-o", path.join(work, "never.onnx"));
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/error\[SF0401\]: the checkpoint has no `s1\.fuse\.bn\.weight` for s1\.fuse\.bn\.weight/);
+    expect(r.err).toMatch(
+      /^error\[SF0401\]: the checkpoint has none of the 16 weights of the Fast-to-Slow laterals' batch norms: `s1\.fuse\.bn\.weight`, `s1\.fuse\.bn\.bias`, `s1\.fuse\.bn\.running_mean`, `s1\.fuse\.bn\.running_var`, and 12 more\n/,
+    );
     expect(r.err).toMatch(/note: MMAction2's Fast-to-Slow laterals .* are a convolution alone .*no BN and no ReLU/);
-    expect(r.err.match(/error\[SF0401\]/g)).toHaveLength(16);
+    expect(r.err).toMatch(/help: compile the network with MMAction2's lateral: `--set transform=tconv_only` \(std\.slowfast's SlowFast\)/);
+    expect(r.err.match(/error\[/g)).toHaveLength(1);
+  });
+
+  it("with a lateral kernel of 7 (MMAction2's 8×8 models), names the kernel and the setting that takes it", async () => {
+    // The fixture's 5-tap lateral convolutions padded with a zero tap at each end: a 7-tap convolution with the same output.
+    const seven = write("mmaction2-k7.safetensors", mmaction2Name);
+    const tensors = readSafetensors(new Uint8Array(fs.readFileSync(seven))).tensors;
+    const entries: Record<string, { dtype: string; shape: number[]; data: Uint8Array }> = {};
+    for (const [name, t] of tensors) {
+      if (!/_lateral\.conv\.weight$/.test(name)) {
+        entries[name] = { dtype: "F32", shape: t.shape, data: t.data };
+        continue;
+      }
+      const [out, inC] = t.shape as [number, number];
+      const from = new Float32Array(t.data.slice().buffer);
+      const to = new Float32Array(out * inC * 7);
+      for (let o = 0; o < out * inC; o++) to.set(from.subarray(o * 5, o * 5 + 5), o * 7 + 1);
+      entries[name] = { dtype: "F32", shape: [out, inC, 7, 1, 1], data: new Uint8Array(to.buffer) };
+    }
+    fs.writeFileSync(seven, writeSafetensors(entries));
+    const r = await sfc(
+      "compile",
+      ...NET,
+      "--set",
+      "transform=tconv_only",
+      "--weights",
+      seven,
+      "--weight-names",
+      "mmaction2",
+      "-o",
+      path.join(work, "never7.onnx"),
+    );
+    expect(r.code).toBe(1);
+    expect(r.err.match(/error\[SF0403\]/g)).toHaveLength(4);
+    expect(r.err).toContain(
+      "help: only the kernel differs: the checkpoint's is 7×1×1, this network's 5×1×1; give the layer the checkpoint's kernel: for std.slowfast's lateral, `--set K=7`, or `--set 'transform=tconv_only(k: 7)'` with MMAction2's",
+    );
+    const seven7 = path.join(work, "k7.onnx");
+    const ok = await sfc("compile", ...NET, "--set", "transform=tconv_only(k: 7)", "--weights", seven, "--weight-names", "mmaction2", "-o", seven7);
+    expect([ok.code, ok.err]).toEqual([0, expect.stringMatching(/^wrote /)]);
   });
 });
