@@ -54,9 +54,13 @@ export function sizesDiffer(op: string, at: Span, what: string, found: Poly, exp
       found.constantValue() !== undefined && expected.constantValue() !== undefined
         ? []
         : [`${found} = ${expected} does not hold${symbolic ? " for every value of the block's parameters" : ""}`],
-    ...(change ? { help: keepSizeHelp(change.by) } : {}),
+    ...(change ? { help: keepSizeHelp(change.by) } : ctx.inLateral && op === "add" && what === "channels" ? { help: SUM_FUSION_HELP } : {}),
   });
 }
+
+/** A lateral fused by `fuse sum` whose transform gives other channels than the pathway it joins has. */
+const SUM_FUSION_HELP =
+  "`fuse sum` adds the link's output to the pathway, channel by channel: fuse by concatenation (`fuse concat`), or give the transform the pathway's channels";
 
 /** The help for a parameter that must be whole, where it is set on the command line: each value with the rounding it is. */
 export function wholeValueHelp(fix: ParameterFix): string {

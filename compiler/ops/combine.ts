@@ -22,8 +22,15 @@ export const COMBINE_OPS = {
         ctx.fail("SF0118", { message: "`concat` needs at least two tensors", label: `${xs.length === 1 ? "one tensor" : `${xs.length} tensors`} given` });
       const first = xs[0]!;
       xs.slice(1).forEach((x, k) => {
-        if (x.layout !== first.layout || x.dims.length !== first.dims.length)
-          ctx.fail("SF0203", { message: `cannot concatenate ${formatType(first)} and ${formatType(x)}`, label: "these differ in kind" });
+        if (x.layout !== first.layout || x.dims.length !== first.dims.length) {
+          const kinds = new Set([first.layout, x.layout]);
+          ctx.fail("SF0203", {
+            message: `cannot concatenate ${formatType(first)} and ${formatType(x)}`,
+            label: "these differ in kind",
+            // The head's concat of pooled pathways is the usual one: a video among vectors wants its own pooling.
+            help: kinds.has("video") && kinds.has("vector") ? "pool the video first, e.g. `gap(x)`, to concatenate vectors" : undefined,
+          });
+        }
         for (let i = 1; i < x.dims.length; i++)
           ctx.requireEqual(x.dims[i]!, first.dims[i]!, `${["channels", "frames", "height", "width"][i] ?? `axis ${i + 1}`} of concat's tensor ${k + 2}`);
       });

@@ -48,6 +48,18 @@ export const FRAMES_OPS = {
         const from = a.dim("from");
         ctx.requireIntegral(from, "first frame", "from", 0);
         ctx.requireAtLeast(from, 0, "first frame", "from");
+        const [have, wanted, first] = [x.frames.sub(from).constantValue(), n.constantValue(), from.constantValue()];
+        // With the sizes known, say it in frames: "12 frames asked for, the clip has 8".
+        if (have !== undefined && wanted !== undefined && first !== undefined && wanted.compare(have) > 0)
+          ctx.fail(
+            "SF0211",
+            {
+              message: `\`count: ${wanted}\` asks for ${wanted} frames, but the clip has ${have}${first.isZero() ? "" : ` from frame ${first}`}`,
+              label: "too many frames",
+              help: `ask for at most ${have}, or give a longer clip`,
+            },
+            "count",
+          );
         ctx.requireAtLeast(x.frames.sub(from).sub(n), 0, "frames left after selection (the clip must have at least `count` frames from `from`)", "count");
         return videoType(n, x.height, x.width, x.channels);
       }
