@@ -349,8 +349,10 @@ export class Interpreter extends Evaluator {
     // The source's frames tell which way the link goes; the target's stand in when it is not a video.
     const sourceFrames = source.kind === "tensor" && source.type.layout === "video" ? (source.type.dims[1] ?? gt) : gt;
     if (compareDims(xt, gt, facts).kind === "refuted") return this.reporter.fail(L.lateralFrames(s, xt, gt, sourceFrames, ctx));
-    if (compareDims(xh, gh, facts).kind === "refuted" || compareDims(xw, gw, facts).kind === "refuted")
-      return this.reporter.fail(L.lateralSpatial(s, [xh, xw], [gh, gw], ctx));
+    if (compareDims(xh, gh, facts).kind === "refuted" || compareDims(xw, gw, facts).kind === "refuted") {
+      const [, , sh, sw] = source.kind === "tensor" && source.type.layout === "video" ? source.type.dims : [];
+      return this.reporter.fail(L.lateralSpatial(s, [xh, xw], [gh, gw], ctx, sh && sw ? [sh, sw] : undefined));
+    }
   }
 
   // ---------------------------------------------------------------- calls

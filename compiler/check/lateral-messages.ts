@@ -22,13 +22,21 @@ const transformSpan = (s: A.LateralStmt): Span => s.then.reduce((span, t) => joi
  * The transformed source against the target, named as the source names them
  * (`fast`, `slow`, ...): a link may go either way.
  */
-export function lateralSpatial(s: A.LateralStmt, transformed: readonly [Poly, Poly], target: readonly [Poly, Poly], ctx: Ctx): Diagnostic {
+export function lateralSpatial(
+  s: A.LateralStmt,
+  transformed: readonly [Poly, Poly],
+  target: readonly [Poly, Poly],
+  ctx: Ctx,
+  source?: readonly [Poly, Poly],
+): Diagnostic {
   const [from, into] = [s.source.text, s.target.text];
   const [th] = transformed;
   const [gh] = target;
   const tv = valueIn(th, ctx);
   const gv = valueIn(gh, ctx);
   const ratio = tv !== undefined && gv !== undefined && !tv.isZero() ? gv.div(tv) : undefined;
+  // A transform that keeps the height and width (a temporal conv) is not what shrank the source: its pathway did.
+  const kept = source !== undefined && source[0].sub(transformed[0]).isZero() && source[1].sub(transformed[1]).isZero();
   return makeDiagnostic("SF0202", s.span, {
     message: `lateral link: the transformed \`${from}\` is ${areaOf(transformed, ctx)} but \`${into}\` is ${areaOf(target, ctx)}`,
     label: `fusing ${from} into ${into} needs the same height and width`,
@@ -39,8 +47,12 @@ export function lateralSpatial(s: A.LateralStmt, transformed: readonly [Poly, Po
     ],
     help:
       ratio !== undefined && ratio.isInteger() && ratio.num > 1n
-        ? `the transform shrinks \`${from}\` ${ratio}× more than \`${into}\`: give it spatial stride 1, upsample its result (\`|> upsample(1×${ratio}²)\`), or downsample \`${into}\` alike`
-        : `the transform must give the height and width of \`${into}\`: give it spatial stride 1, or downsample both pathways alike`,
+        ? kept
+          ? `\`${from}\` is ${ratio}× smaller than \`${into}\` before the link, whose transform keeps its size: downsample both pathways alike, or upsample the link's result (\`|> upsample(1×${ratio}²)\`)`
+          : `the transform shrinks \`${from}\` ${ratio}× more than \`${into}\`: give it spatial stride 1, upsample its result (\`|> upsample(1×${ratio}²)\`), or downsample \`${into}\` alike`
+        : kept
+          ? `\`${from}\` and \`${into}\` differ in height and width before the link, whose transform keeps them: downsample both pathways alike`
+          : `the transform must give the height and width of \`${into}\`: give it spatial stride 1, or downsample both pathways alike`,
   });
 }
 
