@@ -150,36 +150,3 @@ function commonWholeFactor(left: Poly, right: Poly): Rational {
 export function assumptionsText(when: Assumptions): string {
   return when.map(assumptionText).join(", ");
 }
-
-/** Something a path needs, with the conditions it assumed. */
-interface Guarded {
-  readonly when: Assumptions;
-}
-
-/**
- * What is needed on both ways of one `if` is needed whichever way it goes:
- * two entries alike (by `key`) whose conditions differ only in that one,
- * taken both ways, become one without it, repeatedly. A stride's requirement
- * found on the paths of an unrelated `if use_se` then names neither.
- */
-export function mergeBothWays<T extends Guarded>(items: readonly T[], key: (item: T) => string): T[] {
-  const conditionKey = (a: Assumption): string => assumptionText({ condition: a.condition, holds: true });
-  const merged = [...items];
-  for (let changed = true; changed;) {
-    changed = false;
-    outer: for (let i = 0; i < merged.length; i++)
-      for (let j = i + 1; j < merged.length; j++) {
-        const [a, b] = [merged[i]!, merged[j]!];
-        if (a.when.length !== b.when.length || key(a) !== key(b)) continue;
-        const differing = a.when.flatMap((x, k) => (assumptionText(x) === assumptionText(b.when[k]!) ? [] : [k]));
-        if (differing.length !== 1) continue;
-        const k = differing[0]!;
-        if (conditionKey(a.when[k]!) !== conditionKey(b.when[k]!)) continue;
-        merged[i] = { ...a, when: a.when.filter((_, n) => n !== k) };
-        merged.splice(j, 1);
-        changed = true;
-        break outer;
-      }
-  }
-  return merged;
-}

@@ -20,7 +20,7 @@ import { dimExprSpan } from "./result-check";
 import * as M from "./messages";
 import * as P from "./parameter-messages";
 import { GenericMode } from "./mode";
-import { mergeBothWays } from "./guards";
+import { mergeAcrossBranches } from "./branch-merge";
 import * as R from "./return-messages";
 
 /**
@@ -100,7 +100,7 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
     } else checkPathsReturn(run.fellOff, decl, mode, it.reporter);
     for (const r of run.returns) if (resultType) it.checkResult(r.value, resultType, decl.result, r.ctx);
   }
-  const requirements = mergeBothWays(mode.requirements, requirementKey);
+  const requirements = mergeAcrossBranches(mode.requirements);
   return { entry, formals: typed, dimVars, resultType, requirements, missingReturns: mode.missingReturns };
 }
 
@@ -109,13 +109,6 @@ export function checkBlock(it: Interpreter, entry: BlockEntry): Omit<Signature, 
  * under conditions is the callers' to avoid (decided at each call, as
  * requirements are); one taken whatever the arguments is the block's error.
  */
-/** A requirement's identity apart from its conditions: what it claims, about what, and where it arose. */
-function requirementKey(r: Requirement): string {
-  const claim = r.relation === "equal" ? `${r.lhs} = ${r.rhs}` : `${r.divisor} | ${r.dividend}`;
-  const at = (s: Span): string => `${s.file}:${s.start}-${s.end}`;
-  return [claim, r.what, at(r.span), ...(r.origin ?? []).map((o) => at(o.span))].join("|");
-}
-
 function checkPathsReturn(fellOff: readonly Ctx[], decl: A.BlockDecl, mode: GenericMode, reporter: Reporter): void {
   for (const path of fellOff) {
     if (path.assumptions.length > 0) mode.missingReturn({ when: path.assumptions, block: decl.name.text, end: R.bodyEnd(decl) });
