@@ -150,10 +150,11 @@ export function builtinCall(fn: PyValue, args: PyValue): PyValue {
       return d;
     }
     case "_codecs.encode": {
-      // Protocol 2 spells bytes as _codecs.encode(str, 'latin1').
+      // Protocol 2 spells bytes as _codecs.encode(str, 'latin1'): one character per byte, as Python encodes it.
       const a = argsOf(args);
       if (typeof a[0] === "string" && (a[1] === "latin1" || a[1] === "latin-1")) {
-        return Uint8Array.from(a[0], (c) => c.charCodeAt(0) & 0xff);
+        if (/[^\u0000-\u00ff]/.test(a[0])) throw new PickleFault("calls _codecs.encode with a character past U+00FF, which latin-1 cannot encode");
+        return new Uint8Array(Buffer.from(a[0], "latin1"));
       }
       return new PyObject(fn, args);
     }

@@ -8,7 +8,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { readCaffe2 } from "../../compiler/weights/caffe2";
 import { readCheckpoint } from "../../compiler/weights/read";
+import { PickleWriter } from "../support/checkpoints";
 import { CheckpointError, type LoadedTensor } from "../../compiler/weights/tensor";
 
 const folder = path.resolve(__dirname, "../fixtures/caffe2-python3");
@@ -45,7 +47,37 @@ describe.each([2, 5])("Python 3's pickle of Caffe2 blobs at protocol %i", (proto
   });
 });
 
+/** `{"blobs": {_codecs.encode(name, encoding): 1}}` at protocol 2. */
+function blobNamedByEncode(name: string, encoding: string): Uint8Array {
+  return new PickleWriter()
+    .proto(2)
+    .emptyDict()
+    .str("blobs")
+    .emptyDict()
+    .global("_codecs", "encode")
+    .mark()
+    .str(name)
+    .str(encoding)
+    .tuple()
+    .reduce()
+    .int(1)
+    .setitem()
+    .setitem()
+    .stop()
+    .bytes();
+}
+
 describe("bytes as _codecs.encode", () => {
+  it("naming a blob in another encoding, or with a character latin-1 cannot encode, are refused as the file's fault", () => {
+    expect(() => readCaffe2(blobNamedByEncode("a", "utf-8"))).toThrow(
+      new CheckpointError(
+        "Caffe2 pickle: a key calls _codecs.encode with encoding 'utf-8'; bytes are pickled as _codecs.encode(text, 'latin1'), one character per byte",
+      ),
+    );
+    expect(() => readCaffe2(blobNamedByEncode("Δ", "latin1"))).toThrow(CheckpointError);
+    expect(() => readCaffe2(blobNamedByEncode("Δ", "latin1"))).toThrow(/calls _codecs\.encode with a character past U\+00FF, which latin-1 cannot encode$/);
+  });
+
   it("in another encoding than latin-1 are refused, naming the call", () => {
     const bytes = Buffer.from(read("blobs-protocol2.pkl"));
     // The same length, so the pickle's framing stays valid.
