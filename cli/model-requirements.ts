@@ -28,31 +28,32 @@ export function modelRequirements(decoded: onnx.ModelProto, file: string): Shape
 
 /**
  * A model sfc wrote declares each input's shape twice: in the graph and in
- * its requirements. They must agree, or the sizes sfc checks a clip against
- * are not the ones onnxruntime will see (an input edited by hand, a shape
- * stripped by another tool): such a model is damaged, and refused.
+ * its requirements. They must agree, batch included, or the sizes sfc
+ * checks a clip against are not the ones onnxruntime will see (an input
+ * edited by hand, a shape stripped by another tool): such a model is
+ * damaged, and refused.
  */
 export function checkDeclaredInputs(requirements: ShapeRequirements, inputs: ReadonlyArray<DeclaredInput>, file: string): void {
+  const damaged = (why: string): UsageError => new UsageError(`${file}: ${why}; the model is damaged: compile it again`);
   const shown = (dims: ReadonlyArray<number | string>): string => `(${dims.join(", ")})`;
   for (const input of inputs) {
     const stated = Object.hasOwn(requirements.inputs, input.name) ? requirements.inputs[input.name] : undefined;
-    if (stated === undefined) throw new UsageError(`${file}: input ${input.name} is not in its requirements metadata; the model is damaged: compile it again`);
-    const declared = input.shape === undefined ? undefined : [stated[0]!, ...input.shape];
-    if (declared === undefined || declared.length !== stated.length || declared.some((d, i) => i > 0 && d !== stated[i]))
-      throw new UsageError(
-        `${file}: input ${input.name} is declared ${declared === undefined ? "without a shape" : `as ${shown(declared)}`}, but its requirements metadata says ${shown(stated)}; the model is damaged: compile it again`,
+    if (stated === undefined) throw damaged(`input ${input.name} is not in its requirements metadata`);
+    const declared = input.dims;
+    if (declared === undefined || declared.length !== stated.length || declared.some((d, i) => d !== stated[i]))
+      throw damaged(
+        `input ${input.name} is declared ${declared === undefined ? "without a shape" : `as ${shown(declared)}`}, but its requirements metadata says ${shown(stated)}`,
       );
   }
   const names = new Set(inputs.map((i) => i.name));
   for (const name of Object.keys(requirements.inputs))
-    if (!names.has(name))
-      throw new UsageError(`${file}: its requirements metadata names an input ${name} the graph does not have; the model is damaged: compile it again`);
+    if (!names.has(name)) throw damaged(`its requirements metadata names an input ${name} the graph does not have`);
 }
 
-/** A graph input as the model declares it: the dimensions after the batch, or undefined when it states no shape. */
+/** A graph input as the model declares it: every dimension, the batch first, or undefined when it states no shape. */
 export interface DeclaredInput {
   readonly name: string;
-  readonly shape: ReadonlyArray<number | string> | undefined;
+  readonly dims: ReadonlyArray<number | string> | undefined;
 }
 
 function metadataValue(decoded: onnx.ModelProto, key: string): string | undefined {

@@ -22,22 +22,25 @@ import { checkOutputBeforeWork, inputsOf, printDiagnostics, readBytes, UsageErro
 interface InputSpec {
   readonly name: string;
   /**
-   * Dimensions after the batch: numbers, or dim_param names under --dynamic
-   * (UNKNOWN_DIM where another producer's model names none); undefined when
-   * another producer's model states no shape at all.
+   * Every dimension, the batch first: numbers, or dim_param names (the
+   * batch's `N`, and others' under --dynamic; UNKNOWN_DIM where another
+   * producer's model names none); undefined when another producer's model
+   * states no shape at all.
    */
-  readonly shape: ReadonlyArray<number | string> | undefined;
+  readonly dims: ReadonlyArray<number | string> | undefined;
 }
 
 /** A dimension a model declares with neither a size nor a name: any size passes, and none can be guessed. */
 const UNKNOWN_DIM = "?";
 
-/** A concrete shape for an example clip: symbolic dimensions at the values the model was compiled at. */
+/** A concrete shape for an example clip of one: symbolic dimensions at the values the model was compiled at. */
 function exampleShape(spec: InputSpec, requirements: ShapeRequirements | undefined): number[] {
   const compiled = (name: string): number | undefined =>
     requirements && Object.hasOwn(requirements.parameters, name) ? requirements.parameters[name]?.compiled : undefined;
-  if (spec.shape === undefined) throw new UsageError(`input ${spec.name} states no shape: give the input with --input`);
-  return spec.shape.map((d) => {
+  if (spec.dims === undefined) throw new UsageError(`input ${spec.name} states no shape: give the input with --input`);
+  const [batch, ...rest] = spec.dims;
+  // A batch of one, unless the model fixes another.
+  return [typeof batch === "number" ? batch : 1, ...rest].map((d) => {
     if (typeof d === "number") return d;
     if (d === UNKNOWN_DIM) throw new UsageError(`input ${spec.name} has a dimension of unknown size: give the input with --input`);
     const v = evaluateDimName(d, compiled);
@@ -77,7 +80,7 @@ function onnxInputs(decoded: onnx.ModelProto, file: string): InputSpec[] {
     .filter((i) => !initializers.has(i.name ?? ""))
     .map((i) => ({
       name: i.name ?? "",
-      shape: i.type?.tensorType?.shape?.dim?.slice(1).map((d) => {
+      dims: i.type?.tensorType?.shape?.dim?.map((d) => {
         if (d.dimParam) return d.dimParam;
         if (d.dimValue === null || d.dimValue === undefined) return UNKNOWN_DIM;
         const size = Number(d.dimValue);
@@ -114,13 +117,17 @@ function checkClipSize(file: string, limits: Limits): void {
   if (size > limits.clipBytes + 4096) throw new UsageError(`error[SF0606]: ${file} holds ${(size / 1e9).toFixed(1)} GB; ${raiseHint("clipBytes", limits)}`);
 }
 
-/** What a model without `requirements` takes: its inputs' shapes, a batch first, and nothing more. */
+/**
+ * What a model without `requirements` takes: its inputs' shapes as it
+ * declares them, and nothing more (two inputs share a batch only where the
+ * model names both first axes alike).
+ */
 function shapesOnly(specs: readonly InputSpec[]): ShapeRequirements {
   return {
     format: REQUIREMENTS_FORMAT,
     dynamic: [],
     // An input stated without a shape takes any: its clip is checked by onnxruntime alone.
-    inputs: Object.fromEntries(specs.flatMap((s) => (s.shape === undefined ? [] : [[s.name, [BATCH_DIM_PARAM, ...s.shape]]]))),
+    inputs: Object.fromEntries(specs.flatMap((s) => (s.dims === undefined ? [] : [[s.name, s.dims]]))),
     outputs: {},
     parameters: {},
     constraints: [],
@@ -140,7 +147,7 @@ function loadInputs(specs: readonly InputSpec[], args: readonly string[], limits
   const feeds = new Map<string, Feed>();
   if (args.length === 0) {
     for (const s of specs) {
-      const shape = [1, ...exampleShape(s, requirements)];
+      const shape = exampleShape(s, requirements);
       checkClipBytes(`the input clip for ${s.name}`, shape, limits);
       feeds.set(s.name, { data: deterministicClip(shape), shape });
     }
@@ -321,7 +328,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     sources = result.sources;
     const graph = result.graph!;
     requirements = result.dynamic?.requirements;
-    specs = graph.inputs.map((i) => ({ name: i.name, shape: (requirements?.inputs[i.name] ?? ["N", ...i.shape]).slice(1) }));
+    specs = graph.inputs.map((i) => ({ name: i.name, dims: requirements?.inputs[i.name] ?? [BATCH_DIM_PARAM, ...i.shape] }));
     const last = graph.nodes.find((n) => n.outputs.includes(graph.outputs[0]!.name));
     scores = last?.op.kind === "softmax" ? "probabilities" : "logits";
     const outputShape = graph.outputs[0]!.shape;

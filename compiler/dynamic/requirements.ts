@@ -248,7 +248,11 @@ function layoutProblems(req: ShapeRequirements, shapes: InputShapes): InputProbl
   return problems.length > 0 ? problems : batchProblems(req, shapes);
 }
 
-/** Inputs whose first axis is the batch hold one batch between them: N clips each, the same N. */
+/**
+ * Inputs whose first axis is the batch hold one batch between them: N clips
+ * each, the same N. Called once layoutProblems found every input given, with
+ * its rank.
+ */
 function batchProblems(req: ShapeRequirements, shapes: InputShapes): InputProblem[] {
   const batched = Object.keys(req.inputs).filter((input) => req.inputs[input]![0] === BATCH_DIM_PARAM);
   const first = batched[0];
@@ -258,7 +262,7 @@ function batchProblems(req: ShapeRequirements, shapes: InputShapes): InputProble
     .filter((input) => shapes[input]![0] !== batch)
     .map((input) => ({
       input,
-      message: `input ${input} has a batch of ${counted(shapes[input]![0]!, "clip")}, input ${first} one of ${batch}: the inputs are one batch, ${BATCH_DIM_PARAM} clips each`,
+      message: `input ${input} has ${counted(shapes[input]![0]!, "clip")} in its batch, input ${first} ${batch}: the inputs are one batch, ${BATCH_DIM_PARAM} clips each`,
     }));
 }
 

@@ -60,7 +60,7 @@ describe("checkInputs", () => {
   it("takes one batch: every input N clips, the same N", () => {
     expect(checkInputs(TWO_INPUTS, { clip: [2, 3, 4, 32, 32], flow: [2, 2, 16, 32, 32] }, dimNameValue)).toEqual([]);
     expect(checkInputs(TWO_INPUTS, { clip: [1, 3, 4, 32, 32], flow: [2, 2, 16, 32, 32] }, dimNameValue)).toEqual([
-      { input: "flow", message: "input flow has a batch of 2 clips, input clip one of 1: the inputs are one batch, N clips each" },
+      { input: "flow", message: "input flow has 2 clips in its batch, input clip 1: the inputs are one batch, N clips each" },
     ]);
   });
 
@@ -92,7 +92,7 @@ describe("sfc run with two inputs of a dynamic model", () => {
     expect([batch.code, batch.err.split("\n").slice(0, 2)]).toEqual([
       1,
       [
-        "error[SF0703]: input flow has a batch of 2 clips, input clip one of 1: the inputs are one batch, N clips each",
+        "error[SF0703]: input flow has 2 clips in its batch, input clip 1: the inputs are one batch, N clips each",
         expect.stringMatching(/^ --> .*flow-batch2\.npy:1:1$/),
       ],
     ]);

@@ -168,6 +168,17 @@ describe("a model whose own description is damaged", () => {
     }
   });
 
+  it("a batch fixed by hand where the requirements say N is refused too", async () => {
+    const fixed = withEdit("batch-fixed.onnx", (m) => {
+      m.graph!.input![0]!.type!.tensorType!.shape!.dim![0] = onnx.TensorShapeProto.Dimension.create({ dimValue: 1 });
+    });
+    const r = await sfc("run", fixed);
+    expect(r.err).toMatch(
+      /: input clip is declared as \(1, 3, 16, 64, 64\), but its requirements metadata says \(N, 3, 16, 64, 64\); the model is damaged: compile it again\n$/,
+    );
+    expect(r.code).toBe(2);
+  });
+
   it.each([
     ["not JSON", "{damaged", /: it is not JSON\n$/],
     ["another format", '{"format": "sfc-requirements/9"}', /: its format is "sfc-requirements\/9"; this sfc reads 'sfc-requirements\/1'\n$/],
@@ -244,6 +255,44 @@ describe("a model whose own description is damaged", () => {
     expect(r.err).toMatch(message);
     expect(r.err.split("\n")).toHaveLength(2);
     expect(r.code).toBe(2);
+  });
+});
+
+describe("another producer's model with two inputs", () => {
+  /** clip (batch, 3) and boxes (num_boxes, 5), each through Relu: the inputs' first axes are not one batch. */
+  function twoInputs(): string {
+    const float = onnx.TensorProto.DataType.FLOAT;
+    const io = (name: string, first: string, size: number): onnx.IValueInfoProto => ({
+      name,
+      type: { tensorType: { elemType: float, shape: { dim: [{ dimParam: first }, { dimValue: size }] } } },
+    });
+    const model = onnx.ModelProto.create({
+      irVersion: 8,
+      opsetImport: [{ domain: "", version: 17 }],
+      producerName: "pytorch",
+      graph: {
+        name: "two",
+        node: [
+          { opType: "Relu", input: ["clip"], output: ["scores"], name: "a" },
+          { opType: "Relu", input: ["boxes"], output: ["kept"], name: "b" },
+        ],
+        input: [io("clip", "batch", 3), io("boxes", "num_boxes", 5)],
+        output: [io("scores", "batch", 3), io("kept", "num_boxes", 5)],
+      },
+    });
+    const file = path.join(work, "two-inputs.onnx");
+    fs.writeFileSync(file, onnx.ModelProto.encode(model).finish());
+    return file;
+  }
+
+  it("runs inputs whose first axes it names differently with different sizes: only a shared name is a shared batch", async () => {
+    const clip = path.join(work, "clip-1x3.npy");
+    const boxes = path.join(work, "boxes-4x5.npy");
+    fs.writeFileSync(clip, writeNpy(new Float32Array(3), [1, 3]));
+    fs.writeFileSync(boxes, writeNpy(new Float32Array(20), [4, 5]));
+    const r = await sfc("run", twoInputs(), "--input", `clip=${clip}`, "--input", `boxes=${boxes}`);
+    expect([r.code, r.err]).toEqual([0, ""]);
+    expect(r.out).toMatch(/^scores: shape \(1, 3\)/);
   });
 });
 
