@@ -1,5 +1,7 @@
 /** Temporal sampling: the frames each pathway sees. */
 import { Poly } from "../dims/poly";
+import { Rational } from "../dims/rational";
+import { counted } from "../thousands";
 import { intAttribute } from "../emit/onnx-attributes";
 import { VIDEO_AXIS, writtenVideo } from "../shapes";
 import { noFlops, requireVideo } from "./common";
@@ -48,18 +50,32 @@ export const FRAMES_OPS = {
         const from = a.dim("from");
         ctx.requireIntegral(from, "first frame", "from", 0);
         ctx.requireAtLeast(from, 0, "first frame", "from");
-        const [have, wanted, first] = [x.frames.sub(from).constantValue(), n.constantValue(), from.constantValue()];
-        // With the sizes known, say it in frames: "12 frames asked for, the clip has 8".
-        if (have !== undefined && wanted !== undefined && first !== undefined && wanted.compare(have) > 0)
-          ctx.fail(
-            "SF0211",
-            {
-              message: `\`count: ${wanted}\` asks for ${wanted} frames, but the clip has ${have}${first.isZero() ? "" : ` from frame ${first}`}`,
-              label: "too many frames",
-              help: `ask for at most ${have}, or give a longer clip`,
-            },
-            "count",
-          );
+        const [total, wanted, first] = [x.frames.constantValue(), n.constantValue(), from.constantValue()];
+        // With the sizes known, say it in frames: "`count: 12` asks for 12 frames, but the clip has 8".
+        if (total?.isInteger() && wanted?.isInteger() && first?.isInteger()) {
+          const clip = counted(Number(total.num), "frame");
+          if (first.compare(total) >= 0)
+            ctx.fail(
+              "SF0211",
+              {
+                message: `\`from: ${first}\` starts past the clip's last frame: it has ${clip}`,
+                label: "past the clip",
+                help: `start at frame ${total.sub(Rational.ONE)} at most`,
+              },
+              "from",
+            );
+          const have = total.sub(first);
+          if (wanted.compare(have) > 0)
+            ctx.fail(
+              "SF0211",
+              {
+                message: `\`count: ${wanted}\` asks for ${counted(Number(wanted.num), "frame")}, but the clip has ${first.isZero() ? clip : `${have} from frame ${first}`}`,
+                label: "too many frames",
+                help: `ask for at most ${have}, or give a longer clip`,
+              },
+              "count",
+            );
+        }
         ctx.requireAtLeast(x.frames.sub(from).sub(n), 0, "frames left after selection (the clip must have at least `count` frames from `from`)", "count");
         return videoType(n, x.height, x.width, x.channels);
       }
