@@ -57,9 +57,10 @@ export async function graphCommand(argv: string[], io: Io): Promise<number> {
   if (format === undefined) throw new UsageError(`unknown --format ${JSON.stringify(values.format)}: use ${FORMATS.join(", ")}`);
   const depth = DEPTHS.find((d) => d === (values.depth ?? "stage"));
   if (depth === undefined) throw new UsageError(`unknown --depth ${JSON.stringify(values.depth)}: use ${DEPTHS.join(" or ")}`);
-  if (values.output) checkOutputBeforeWork(values.output, [positionals[0]!]);
   const host = cliHost();
+  // The source first: with both it and the output's folder missing, the source is the first thing to say.
   requireSource(host, positionals[0]!);
+  if (values.output) checkOutputBeforeWork(values.output, [positionals[0]!]);
   const limits = withLimits(limitsOf(values));
   const result = elaborateOnly({ file: positionals[0]!, host, network: values.network, settings: settingsOf(values), limits });
   printDiagnostics(io, "human", result.diagnostics, result.sources, version());

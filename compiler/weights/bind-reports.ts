@@ -37,7 +37,7 @@ export function reportMissing(
   const reports: Diagnostic[] = [];
   const explained = new Map<LayoutDifference, MissingWeight[]>();
   for (const m of missing) {
-    const difference = differences.find((d) => d.sfcName.test(m.weight.name));
+    const difference = explainedBy(m, differences);
     if (difference) {
       const group = explained.get(difference);
       if (group) group.push(m);
@@ -75,9 +75,14 @@ export function reportMissing(
   return reports;
 }
 
+/** The layout difference that says why the checkpoint lacks this weight, if one does. */
+export function explainedBy(m: MissingWeight, differences: readonly LayoutDifference[]): LayoutDifference | undefined {
+  return differences.find((d) => d.sfcName.test(m.weight.name));
+}
+
 /**
  * Missing weights and unused tensors that are likely one tensor under two
- * names: the same shape, and a name of the same layer (all but its last
+ * names (the caller leaves out weights a layout difference explains): the same shape, and a name of the same layer (all but its last
  * part) or spelt closely. Only a pair that is unambiguous both ways counts.
  */
 export function pairRenamed(

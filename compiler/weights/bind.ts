@@ -11,7 +11,7 @@ import type { IRGraph } from "../ir";
 import { elementCount, formatShape, sameShape } from "../shapes";
 import type { Span } from "../span";
 import type { LazyBytes } from "../emit/onnx";
-import { kernelHelp, pairRenamed, reportMissing, type MissingWeight } from "./bind-reports";
+import { explainedBy, kernelHelp, pairRenamed, reportMissing, type MissingWeight } from "./bind-reports";
 import { isCaffe2TrainingState } from "./caffe2-names";
 import { guessLayout, LAYOUTS } from "./layouts";
 import { NamePattern } from "./name-pattern";
@@ -132,7 +132,11 @@ export function bindCheckpoint(
     .map((name) => checkpoint.tensors.get(name)!)
     .filter((t) => !used.has(t.name) && !isIgnored(t));
   // A weight the checkpoint has under another name shows as one missing and one unexpected: each names the other.
-  const renamed = pairRenamed(missing, unused);
+  // Weights a layout lacks by design are reported together, with its fix: no tensor stands for one of them.
+  const renamed = pairRenamed(
+    missing.filter((m) => explainedBy(m, differences) === undefined),
+    unused,
+  );
   const unexpected = unused.map((t) => {
     const weight = renamed.byTensor.get(t);
     return makeDiagnostic("SF0402", where, {

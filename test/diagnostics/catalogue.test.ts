@@ -46,7 +46,7 @@ function renderDoc(): string {
     "",
     "Every diagnostic sfc gives, by its stable code. Each has an example from the",
     "UI tests in `test/ui/`: the source, the command, and what sfc prints. Run any",
-    "of them from a clone of the repository after `npm ci`.",
+    "of them from a clone of the repository after `npm ci && npm run build`.",
     "",
     "Output formats: `--format human` (below; colour on a terminal), `json` (the",
     "LSP `Diagnostic` shape plus `file`, 0-based positions), `sarif` (SARIF 2.1.0)",

@@ -161,9 +161,10 @@ export interface ZipInput {
 
 /**
  * A zip archive; stored entries' data start on 64-byte boundaries as in PyTorch's writer.
- * `zip64` saturates the 32-bit central directory fields and moves them to zip64 records.
+ * `zip64` saturates the 32-bit central directory fields and moves them to zip64 records;
+ * `noCrc` records 0 for every entry, as PyTorch does under `torch.serialization.set_crc32_options(False)`.
  */
-export function writeZip(files: ZipInput[], opts: { align?: number; zip64?: boolean } = {}): Uint8Array {
+export function writeZip(files: ZipInput[], opts: { align?: number; zip64?: boolean; noCrc?: boolean } = {}): Uint8Array {
   const align = opts.align ?? 64;
   const z64 = opts.zip64 ?? false;
   const chunks: Uint8Array[] = [];
@@ -176,7 +177,7 @@ export function writeZip(files: ZipInput[], opts: { align?: number; zip64?: bool
   for (const f of files) {
     const name = Buffer.from(f.name, "utf8");
     const body = f.deflate ? new Uint8Array(deflateRawSync(f.data)) : f.data;
-    const crc = crc32(f.data);
+    const crc = opts.noCrc ? 0 : crc32(f.data);
     const headerOffset = offset;
     let pad = 0;
     if (!f.deflate && align > 1) {

@@ -63,6 +63,14 @@ describe("zip entries and their CRC-32", () => {
     expect(() => bad.readStoredInto(entry, 3072, piece)).toThrow(/zip: entry 'a\/data\/0' is damaged: its bytes have CRC-32 /);
   });
 
+  it("an archive that records 0 records no CRC (PyTorch's set_crc32_options(False)): read whole and streamed, nothing is refused", () => {
+    const archive = readZip(writeZip([{ name: "a/data/0", data: storage }], { noCrc: true }));
+    const entry = archive.entries.get("a/data/0")!;
+    expect(entry.crc32).toBe(0);
+    expect(archive.read(entry)).toEqual(storage);
+    archive.readStoredInto(entry, 0, new Uint8Array(storage.length));
+  });
+
   it("pieces read out of order, or only part of the entry, are not checked (and a sound entry passes either way)", () => {
     const good = readZip(writeZip([{ name: "a/data/0", data: storage }]));
     const entry = good.entries.get("a/data/0")!;
