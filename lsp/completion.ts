@@ -12,6 +12,7 @@ import { OPS, type OpName } from "../compiler/ops";
 import { header, itemAt } from "./declarations";
 import { docComment, inCommentOrString } from "./comments";
 import { TextPositions } from "./positions";
+import { spaceStart, wordStart } from "./words";
 import type { Workspace } from "./workspace";
 
 const KEYWORDS = [
@@ -52,8 +53,7 @@ export function complete(workspace: Workspace, uri: string, position: Position, 
   const offset = new TextPositions(doc.text).offsetAt(position);
   if (inCommentOrString(doc.text, offset)) return [];
   const before = doc.text.slice(0, offset);
-  const word = /[\p{L}\p{N}_]*$/u.exec(before)![0];
-  const lead = before.slice(0, before.length - word.length);
+  const lead = before.slice(0, wordStart(before, before.length));
   const pipe = /\|>\s*(repeat\s+\S+\s+)?$/.test(lead);
   const call = enclosingCall(lead);
   const inArguments = call !== undefined && /[(,]\s*$/.test(lead);
@@ -115,10 +115,16 @@ function enclosingCall(lead: string): string | undefined {
     else if (ch === "[") depth = Math.max(0, depth - 1);
     else if (ch === "(") {
       if (depth === 0) {
-        const callee = /([\p{L}_][\p{L}\p{N}_]*)\s*$/u.exec(lead.slice(0, i));
+        const end = spaceStart(lead, i);
+        let start = wordStart(lead, end);
+        // A name starts with a letter or `_`: `2x(` calls `x`.
+        while (start < end && /\p{N}/u.test(lead[start]!)) start++;
+        if (start === end) return undefined;
         // `block name(` and `network Name(` open a declaration's formals, not a call's arguments.
-        if (callee && /\b(?:block|network)\s+$/.test(lead.slice(0, callee.index))) return undefined;
-        return callee?.[1];
+        const gap = spaceStart(lead, start);
+        const keyword = lead.slice(wordStart(lead, gap), gap);
+        if (gap < start && (keyword === "block" || keyword === "network")) return undefined;
+        return lead.slice(start, end);
       }
       depth--;
     } else if (ch === "{" || ch === "}") return undefined;

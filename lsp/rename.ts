@@ -7,6 +7,7 @@
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError, type Position, type Range, type TextEdit, type WorkspaceEdit } from "vscode-languageserver";
 import type * as A from "../compiler/ast";
+import { wordStart } from "./words";
 import type { FileFacts, NameKind, Occurrence, SourceFacts } from "../compiler/index";
 import { isOpName } from "../compiler/ops";
 import type { Span } from "../compiler/span";
@@ -79,7 +80,10 @@ function target(workspace: Workspace, uri: string, position: Position): RenameTa
 
 /** Why the word under the cursor, which the name table does not hold, is not renamed. */
 function notAName(text: string, offset: number): string {
-  const before = /[A-Za-z0-9_]*$/.exec(text.slice(0, offset))![0];
+  const before = text.slice(
+    wordStart(text, offset, (ch) => /[A-Za-z0-9_]/.test(ch)),
+    offset,
+  );
   const after = /^[A-Za-z0-9_]*/.exec(text.slice(offset))![0];
   const word = before + after;
   // A layer name, written after `as` (possibly dotted: `as s1.fuse`); it may be a keyword.

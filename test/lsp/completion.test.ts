@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { CompletionItem, CompletionList, Position } from "vscode-languageserver-protocol";
 import { at, fileUri, serverSession } from "./client";
+import { spaceStart, wordStart } from "../../lsp/words";
 
 const session = serverSession("sfc-lsp-completion-");
 
@@ -84,5 +85,34 @@ describe("completion", () => {
     expect(await labelsAt(after("T = 4,"), ",")).toEqual([]);
     // `{` of an import's list: what the module exports.
     expect(await labelsAt(after("import std.resnet3d {"), "{")).toEqual(expect.arrayContaining(["stem", "bottleneck"]));
+  });
+});
+
+describe("completion after a long run of word characters", () => {
+  test("answers with a scan of the word at the cursor, not of the run (a regex anchored at the end was quadratic in it)", async () => {
+    const long = [
+      "network N(clip: <4, 8², 3>) -> <4, 8², 3> {",
+      `  // ${"x".repeat(200_000)}`,
+      `  /* ${"y".repeat(50_000)} */ v = clip |> `,
+      "  return clip",
+      "}",
+      "",
+    ].join("\n");
+    const longUri = fileUri(path.join(session.dir, "long.sf"));
+    await session.client.open(longUri, long);
+    const position = at(long, "v = clip |> ", "v = clip |> ".length);
+    const result = await session.client.request<CompletionItem[] | null>("textDocument/completion", {
+      textDocument: { uri: longUri },
+      position,
+      context: { triggerKind: 1 },
+    });
+    expect((result ?? []).map((i) => i.label)).toEqual(expect.arrayContaining(["relu", "conv"]));
+  });
+
+  test("a word's start is found by code point: a letter outside the BMP is one", () => {
+    const text = "x = 2𝔸b_1";
+    expect(text.slice(wordStart(text, text.length))).toBe("2𝔸b_1");
+    expect(wordStart("a  ", 3)).toBe(3);
+    expect(spaceStart("a  ", 3)).toBe(1);
   });
 });
