@@ -119,7 +119,8 @@ export class Workspace {
   // -------------------------------------------------------------- sources
 
   /** Unsaved buffers first, then the disk; the standard library likewise. */
-  host(): SourceHost {
+  /** `asked`: every path a check asks for is added, read or not (an import of a file not there yet). */
+  host(asked?: Set<string>): SourceHost {
     this.stdlibOnDisk ??= loadStdlib(this.stdlibRoot);
     const stdlib = new Map(this.stdlibOnDisk);
     for (const d of this.documents.values()) {
@@ -129,6 +130,7 @@ export class Workspace {
     return {
       stdlib,
       readFile: (p) => {
+        asked?.add(p);
         const open = this.byPath.get(p);
         if (open) return open.text;
         const std = stdlibModuleName(p);
@@ -160,8 +162,10 @@ export class Workspace {
     const known = this.analyses.get(uri);
     if (known && known.version === doc.version) return known;
     // Graphs are read through the facts, which keep those they cite.
-    const result = check({ files: [doc.path], host: this.host(), facts: true, graphs: false });
-    const reads = new Set(result.facts?.files.keys() ?? [doc.path]);
+    // What it read, and what it looked for and did not find: a file that appears later makes it stale too.
+    const asked = new Set<string>([doc.path]);
+    const result = check({ files: [doc.path], host: this.host(asked), facts: true, graphs: false });
+    const reads = new Set([...(result.facts?.files.keys() ?? []), ...asked]);
     const analysis: Analysis = { version: doc.version, path: doc.path, result, reads };
     this.analyses.set(uri, analysis);
     this.reads.set(uri, reads);

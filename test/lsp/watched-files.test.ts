@@ -48,3 +48,27 @@ test("the server asks to be told of .sf files that change on disk, and checks th
   const after = await client.diagnostics(mainUri, (p) => p.diagnostics.length > 0);
   expect(after.diagnostics.map((d) => d.code)).toContain("SF0201");
 });
+
+test("an import of a file not there yet is checked again when the file appears, and when it is deleted and restored", async () => {
+  const lib = path.join(dir, "later.sf");
+  const main = path.join(dir, "waits.sf");
+  const text = MAIN.replace('"lib.sf"', '"later.sf"');
+  fs.writeFileSync(main, text);
+  const mainUri = fileUri(main);
+  await client.open(mainUri, text);
+  expect((await client.diagnostics(mainUri)).diagnostics.map((d) => d.code)).toEqual(["SF0103"]);
+  // Written by another program (a checkout): the importer is clean once the client says the file was created.
+  fs.writeFileSync(lib, GOOD);
+  client.clearPublished(mainUri);
+  await client.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: fileUri(lib), type: 1 }] });
+  expect((await client.diagnostics(mainUri)).diagnostics).toEqual([]);
+  // Deleted, then restored.
+  fs.rmSync(lib);
+  client.clearPublished(mainUri);
+  await client.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: fileUri(lib), type: 3 }] });
+  expect((await client.diagnostics(mainUri, (p) => p.diagnostics.length > 0)).diagnostics.map((d) => d.code)).toEqual(["SF0103"]);
+  fs.writeFileSync(lib, GOOD);
+  client.clearPublished(mainUri);
+  await client.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: fileUri(lib), type: 1 }] });
+  expect((await client.diagnostics(mainUri)).diagnostics).toEqual([]);
+});
