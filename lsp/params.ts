@@ -45,6 +45,20 @@ function range(value: unknown, path: string, method: string): Range {
   return { start: position(r.start, `${path}.start`, method), end: position(r.end, `${path}.end`, method) };
 }
 
+/**
+ * What the protocol library itself reads of a request before any handler
+ * runs: every request's `params` (for its `workDoneToken`), and initialize's
+ * `params.capabilities`. A request that breaks it is answered with
+ * InvalidParams before dispatch; after, the library's TypeError would be the
+ * answer, as an InternalError.
+ */
+export function checkBeforeDispatch(method: string, params: unknown): void {
+  // The two messages without parameters.
+  if (method === "shutdown" || method === "exit") return;
+  const p = object(params, "params", method);
+  if (method === "initialize") object(p.capabilities, "params.capabilities", method);
+}
+
 /** The request's or notification's parameters, and its `textDocument`. */
 function document(params: unknown, method: string): { params: Fields; textDocument: Fields; uri: string } {
   const p = object(params, "params", method);

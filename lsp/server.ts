@@ -6,6 +6,7 @@
 import {
   CodeActionKind,
   createConnection,
+  ErrorCodes,
   ResponseError,
   DidChangeWatchedFilesNotification,
   StreamMessageReader,
@@ -15,10 +16,12 @@ import {
   type DataCallback,
   type Disposable,
   type InitializeResult,
+  type ResponseMessage,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import {
   changeParams,
+  checkBeforeDispatch,
   codeActionParams,
   configurationParams,
   documentParams,
@@ -54,18 +57,43 @@ export interface ServerSettings {
  * `$/cancelRequest` without an id, which the protocol library reads before
  * any handler could check it) dropped and said so in the client's log: the
  * reader reports whatever its callback throws as a broken stream, which
- * would end the server.
+ * would end the server. A request whose parameters the library would fail
+ * to read is answered with InvalidParams instead of being dispatched; one
+ * before `initialize` with ServerNotInitialized, and one after `shutdown`
+ * with InvalidRequest, as the protocol asks.
  */
 class DispatchingReader extends StreamMessageReader {
+  private state: "new" | "running" | "shut down" = "new";
+
   constructor(
     input: NodeJS.ReadableStream,
     private readonly dropped: (why: string) => void,
+    private readonly refuse: (id: number | string, error: ResponseError<void>) => void,
   ) {
     super(input);
   }
 
+  private checkState(method: string): void {
+    if (this.state === "new" && method !== "initialize")
+      throw new ResponseError(ErrorCodes.ServerNotInitialized, `${method}: the server is not initialized; send initialize first`);
+    if (this.state === "shut down") throw new ResponseError(ErrorCodes.InvalidRequest, `${method}: the server is shut down; only exit is taken`);
+  }
+
   override listen(callback: DataCallback): Disposable {
     return super.listen((message) => {
+      const request = message as { id?: unknown; method?: unknown; params?: unknown };
+      if (typeof request.method === "string" && (typeof request.id === "number" || typeof request.id === "string")) {
+        const id = request.id;
+        try {
+          this.checkState(request.method);
+          checkBeforeDispatch(request.method, request.params);
+        } catch (e) {
+          if (!(e instanceof ResponseError)) throw e;
+          return this.refuse(id, e);
+        }
+        if (request.method === "initialize") this.state = "running";
+        if (request.method === "shutdown") this.state = "shut down";
+      }
       try {
         callback(message);
       } catch (e) {
@@ -93,13 +121,18 @@ const INLAY_HINT_WAIT_MS = 1000;
  */
 export function startServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, exit: (code: number, why?: string) => void): Connection {
   let log = (_why: string): void => {};
-  const reader = new DispatchingReader(input, (why) => log(why));
+  const writer = new StreamMessageWriter(output);
+  const reader = new DispatchingReader(
+    input,
+    (why) => log(why),
+    (id, error) => void writer.write({ jsonrpc: "2.0", id, error: error.toJson() } as ResponseMessage),
+  );
   let shutdown = false;
   reader.onError((error) => {
     if (!(error instanceof SyntaxError)) exit(1, error.message.split("\n")[0]!);
   });
   reader.onClose(() => exit(shutdown ? 0 : 1));
-  const connection = createConnection(reader, new StreamMessageWriter(output));
+  const connection = createConnection(reader, writer);
   log = (why) => connection.console.error(why);
   connection.onShutdown(() => {
     shutdown = true;

@@ -48,6 +48,9 @@ describe("parameters that break the protocol", () => {
       invalid("textDocument/inlayHint: params.range.end must be an object"),
     );
     expect(await refusal("textDocument/documentSymbol", {})).toEqual(invalid("textDocument/documentSymbol: params.textDocument must be an object"));
+    // Parameters the protocol library reads before any handler: refused before dispatch, not with its TypeError.
+    for (const method of ["textDocument/hover", "textDocument/completion", "textDocument/rename", "textDocument/inlayHint"])
+      expect(await refusal(method, null)).toEqual(invalid(`${method}: params must be an object`));
     // Well-formed requests are answered as before.
     expect(await session.client.hoverAt(uri, TEXT, "x = clip")).toContain("<4, 16², 8>");
   });
@@ -109,8 +112,47 @@ describe("initialize that breaks the protocol", () => {
       expect(answer).toMatchObject({ code: ErrorCodes.InvalidParams, message: "initialize: params.workspaceFolders[0].uri must be a string" });
       const notAnObject = await client.request("initialize", { processId: null, capabilities: 5 }).catch((e: ResponseError<unknown>) => e);
       expect(notAnObject).toMatchObject({ code: ErrorCodes.InvalidParams, message: "initialize: params.capabilities must be an object" });
+      // Read by the protocol library before the server's handler: refused before dispatch.
+      for (const [params, message] of [
+        [{ processId: null, rootUri: null }, "initialize: params.capabilities must be an object"],
+        [null, "initialize: params must be an object"],
+      ] as const) {
+        const answer = await client.request("initialize", params).catch((e: ResponseError<unknown>) => e);
+        expect(answer).toMatchObject({ code: ErrorCodes.InvalidParams, message });
+      }
     } finally {
       client.kill();
     }
+  });
+});
+
+describe("requests out of the protocol's order", () => {
+  test("before initialize: ServerNotInitialized; after shutdown: InvalidRequest, a second shutdown too", async () => {
+    const fresh = await TestClient.connect();
+    try {
+      const early = await fresh
+        .request("textDocument/hover", { textDocument: { uri: "file:///x.sf" }, position: { line: 0, character: 0 } })
+        .catch((e: ResponseError<unknown>) => e);
+      expect(early).toMatchObject({
+        code: ErrorCodes.ServerNotInitialized,
+        message: "textDocument/hover: the server is not initialized; send initialize first",
+      });
+    } finally {
+      fresh.kill();
+    }
+    const client = await TestClient.start();
+    // A request between shutdown and exit is refused.
+    const hoverAfterShutdown = async (): Promise<unknown> =>
+      client
+        .request("textDocument/hover", { textDocument: { uri: "file:///x.sf" }, position: { line: 0, character: 0 } })
+        .catch((e: ResponseError<unknown>) => e);
+    await client.request("shutdown", undefined);
+    expect(await hoverAfterShutdown()).toMatchObject({
+      code: ErrorCodes.InvalidRequest,
+      message: "textDocument/hover: the server is shut down; only exit is taken",
+    });
+    // stop() sends shutdown again: refused as well.
+    expect(await client.stop().catch((e: ResponseError<unknown>) => e)).toMatchObject({ code: ErrorCodes.InvalidRequest });
+    client.kill();
   });
 });
