@@ -118,7 +118,7 @@ export class DiagnosticsService {
       if (this.due.length > 0) setImmediate(() => this.publishNext());
       else {
         this.draining = false;
-        this.allPublished();
+        this.refreshViews();
       }
       this.settle();
     }
@@ -130,7 +130,7 @@ export class DiagnosticsService {
    * which costs no check, so that the last version that parsed keeps them;
    * where those types changed, the client is asked for inlay hints again.
    */
-  private allPublished(): void {
+  refreshViews(): void {
     if (this.workspace.refreshViews() && this.refreshInlayHints) void this.connection.languages.inlayHint.refresh().catch(() => undefined);
   }
 

@@ -204,7 +204,8 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   connection.onDidChangeConfiguration(
     notification("workspace/didChangeConfiguration", configurationParams, ({ settings }) => {
       apply((settings as { sfc?: ServerSettings } | undefined)?.sfc);
-      void connection.languages.inlayHint.refresh().catch(() => undefined);
+      // Only a client that said it takes the request may be sent it.
+      if (diagnostics.refreshInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
     }),
   );
 
@@ -236,6 +237,8 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
       void connection.sendDiagnostics({ uri: d.uri, diagnostics: [] });
       // Files that imported it now read it from disk.
       if (doc) for (const dep of workspace.invalidate(doc.path)) diagnostics.schedule(dep.uri, diagnostics.options.delayMs);
+      // The blocks it imported lose the types it gave them at its defaults.
+      diagnostics.refreshViews();
     }),
   );
 

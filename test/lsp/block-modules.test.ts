@@ -203,6 +203,33 @@ describe("inlay hints in a module of blocks", () => {
       for (let waited = 0; !refreshed() && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(refreshed()).toBe(true);
       expect(await hints()).toMatch(/= {2}<2, 10², 8>/);
+      // The importer closed: its types leave the block's hints, and the client is asked again.
+      const beforeClose = client.serverRequests.length;
+      await client.connection.sendNotification("textDocument/didClose", { textDocument: { uri: f.wide } });
+      const refreshedAfterClose = (): boolean => client.serverRequests.slice(beforeClose).some((r) => r.method === "workspace/inlayHint/refresh");
+      for (let waited = 0; !refreshedAfterClose() && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(refreshedAfterClose()).toBe(true);
+      expect(await hints()).not.toMatch(/= {2}</);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test("a client that did not say it takes refresh requests is sent none, a settings change included", async () => {
+    const client = await TestClient.start();
+    try {
+      const f = files("no-refresh");
+      await client.open(f.wide, usesWiden(6));
+      await client.diagnostics(f.wide);
+      await client.open(f.blocks, BLOCKS);
+      await client.diagnostics(f.blocks);
+      await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { sfc: { inlayHints: false } } });
+      await client.change(f.wide, usesWiden(10), 2);
+      await client.diagnostics(f.wide, (p) => p.version === 2);
+      await client.connection.sendNotification("textDocument/didClose", { textDocument: { uri: f.wide } });
+      // A request the server answers after all of these: any refresh request would have come before it.
+      await client.request("textDocument/documentSymbol", { textDocument: { uri: f.blocks } });
+      expect(client.serverRequests.map((r) => r.method)).not.toContain("workspace/inlayHint/refresh");
     } finally {
       await client.stop();
     }
