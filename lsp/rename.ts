@@ -7,6 +7,7 @@
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError, type Position, type Range, type TextEdit, type WorkspaceEdit } from "vscode-languageserver";
 import type * as A from "../compiler/ast";
+import { sortDoc } from "../compiler/sorts";
 import { wordStart } from "./words";
 import type { FileFacts, NameKind, Occurrence, SourceFacts } from "../compiler/index";
 import { isOpName } from "../compiler/ops";
@@ -44,7 +45,11 @@ function refusalFor(o: Occurrence): string | undefined {
     case "stage":
       return undefined;
     case "argument":
-      return o.definition ? undefined : `\`${o.name}\` names an argument of a built-in op, which is fixed`;
+      if (o.definition) return undefined;
+      // A formal's sort (`β: rat`) is read where an argument's name would be.
+      return sortDoc(o.name) !== undefined
+        ? `\`${o.name}\` is a sort, a word of the language`
+        : `\`${o.name}\` names an argument of a built-in op, which is fixed`;
     case "block":
       return `\`${o.name}\` is a block, which other files may import by name; it is not renamed from here`;
     case "network":

@@ -89,6 +89,7 @@ describe("every refusal says why", () => {
     ["a lateral link's fusion", "fuse concat", 5, /`concat` is a lateral link's fusion, a word of the language/],
     ["the repeat index", "kt: i == 0", 4, /`i` is the repeat index/],
     ["a keyword", "stage s1", 0, /`stage` is a keyword/],
+    ["a formal's sort", "β: rat", 3, /`rat` is a sort, a word of the language/],
     ["a layer name", "as fuse", 4, /`fuse` is a layer name/],
     ["nothing", "  stage s1", 0, /There is no name here to rename/],
   ])("%s", async (_what, needle, shift, message) => {
