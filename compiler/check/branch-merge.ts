@@ -17,33 +17,37 @@ interface Item {
   readonly ways: readonly string[];
 }
 
-export function mergeAcrossBranches(requirements: readonly Requirement[]): Requirement[] {
+export function mergeAcrossBranches(requirements: readonly Requirement[]): readonly Requirement[] {
+  // Most blocks have no `if` a requirement depends on: nothing to merge, and no key to build.
+  if (requirements.every((r) => r.when.length === 0)) return requirements;
   // Alike: what they claim, about what, and where they arose; only their conditions differ.
   const groups = new Map<string, Item[]>();
   for (const requirement of requirements) {
+    if (requirement.when.length === 0) continue;
     const key = keyOf(requirement);
     const item = { requirement, ways: requirement.when.map(assumptionText) };
     const group = groups.get(key);
     if (group) group.push(item);
     else groups.set(key, [item]);
   }
-  const merged = new Map<Requirement, Requirement>();
-  for (const group of groups.values()) {
+  // Each requirement as merged, and the whole of it (key and conditions) to keep one of several equal ones.
+  const merged = new Map<Requirement, { requirement: Requirement; whole: string }>();
+  for (const [key, group] of groups) {
     if (group.length < 2) continue;
     let items = group;
-    const conditions = new Map<string, Assumption>();
-    for (const item of items) for (const a of item.requirement.when) conditions.set(conditionText(a), a);
-    for (const condition of conditions.keys()) items = withoutIfBothWays(items, condition);
-    items.forEach((item, n) => merged.set(group[n]!.requirement, item.requirement));
+    const conditions = new Set<string>();
+    for (const item of items) for (const a of item.requirement.when) conditions.add(conditionText(a));
+    for (const condition of conditions) items = withoutIfBothWays(items, condition);
+    items.forEach((item, n) => merged.set(group[n]!.requirement, { requirement: item.requirement, whole: [key, ...item.ways].join("\0") }));
   }
   // The merged list keeps the first of each set of equal requirements, in the original order.
   const seen = new Set<string>();
   return requirements.flatMap((r) => {
-    const m = merged.get(r) ?? r;
-    const whole = [keyOf(m), ...m.when.map(assumptionText)].join("\0");
-    if (seen.has(whole)) return [];
-    seen.add(whole);
-    return [m];
+    const m = merged.get(r);
+    if (m === undefined) return [r];
+    if (seen.has(m.whole)) return [];
+    seen.add(m.whole);
+    return [m.requirement];
   });
 }
 
