@@ -76,7 +76,20 @@ function mover(oldText: string, text: string, file: string): (span: Span) => Spa
   while (prefix < shortest && oldText.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
   let suffix = 0;
   while (suffix < shortest - prefix && oldText.charCodeAt(oldText.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
-  const changedEnd = oldText.length - suffix;
+  let changedEnd = oldText.length - suffix;
+  // A pure insertion or deletion ending in the indentation it sits after is the same edit made before that indentation:
+  // `    x = ⏎` typed above `    slow = …` inserts a line, not `x = ⏎    ` inside `slow`'s, whose fact would be lost.
+  const edited = changedEnd === prefix ? text.slice(prefix, text.length - suffix) : text.length - suffix === prefix ? oldText.slice(prefix, changedEnd) : "";
+  let slid = 0;
+  while (
+    prefix - slid > 0 &&
+    slid < edited.length &&
+    /[ \t]/.test(oldText[prefix - slid - 1]!) &&
+    edited[edited.length - 1 - slid] === oldText[prefix - slid - 1]
+  )
+    slid++;
+  prefix -= slid;
+  changedEnd -= slid;
   const shift = text.length - oldText.length;
   const lines = new SourceLines(text);
   const at = (offset: number): { line: number; column: number } => {

@@ -60,6 +60,23 @@ describe("a syntax error being typed", () => {
     expect(fresh).not.toContain("as of the last version");
   });
 
+  test("a line being typed above another keeps that line's hint: the insertion is placed before the indentation it repeats", async () => {
+    const uri = fileUri(path.join(session.dir, "above.sf"));
+    await session.client.open(uri, tinyText);
+    await session.client.diagnostics(uri);
+    const line = at(tinyText, "    slow = stem(slow", 0).line;
+    const hintsOn = async (l: number): Promise<string[]> =>
+      (await session.client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range: everything }))
+        .filter((h) => h.position.line === l)
+        .map((h) => String(h.label));
+    const before = await hintsOn(line);
+    expect(before).toHaveLength(1);
+    const lines = tinyText.split("\n");
+    await session.client.change(uri, [...lines.slice(0, line), "    x = ", ...lines.slice(line)].join("\n"), 2);
+    await session.client.diagnostics(uri, (p) => p.version === 2);
+    expect(await hintsOn(line + 1)).toEqual(before);
+  });
+
   test("a file that never parsed shows no types, and text typed against a name drops its facts", async () => {
     const uri = fileUri(path.join(session.dir, "never.sf"));
     const text = "network N(clip: <T, S², 3>, T = 2, S = 8) -> <T, S², 3> {\n  y = relu(clip\n  return y\n}\n";
