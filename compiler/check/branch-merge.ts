@@ -1,10 +1,12 @@
 /**
- * A generic block's requirements, merged across the ways of its `if`s: a
- * requirement found on both ways of an `if`, whatever the other conditions,
- * does not depend on it ((A ∧ c) ∨ (A ∧ ¬c) = A), so a stride's requirement
- * found on every way of an unrelated `if use_se` names neither way. A block
- * may follow thousands of paths: each condition is tried once, over all the
- * requirements alike, in time linear in them.
+ * A generic block's requirements, merged: the same requirement found on
+ * several paths is one (a `repeat` finds its callee's once per repetition,
+ * and each caller would multiply the copies again), and a requirement found
+ * on both ways of an `if`, whatever the other conditions, does not depend on
+ * it ((A ∧ c) ∨ (A ∧ ¬c) = A), so a stride's requirement found on every way
+ * of an unrelated `if use_se` names neither way. A block may follow
+ * thousands of paths: requirements are grouped by where they arose (cheap)
+ * before their claims are compared, and each condition is tried once.
  */
 import type { Span } from "../span";
 import type { Requirement } from "./context";
@@ -18,36 +20,31 @@ interface Item {
 }
 
 export function mergeAcrossBranches(requirements: readonly Requirement[]): readonly Requirement[] {
-  // Most blocks have no `if` a requirement depends on: nothing to merge, and no key to build.
-  if (requirements.every((r) => r.when.length === 0)) return requirements;
-  // Alike: what they claim, about what, and where they arose; only their conditions differ.
-  const groups = new Map<string, Item[]>();
-  for (const requirement of requirements) {
-    if (requirement.when.length === 0) continue;
-    const key = keyOf(requirement);
-    const item = { requirement, ways: requirement.when.map(assumptionText) };
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
+  const bySite = groupBy(requirements, siteOf);
+  // Each arose somewhere else: none is like another (the common case, and the cheap one).
+  if (bySite.size === requirements.length) return requirements;
+  // Each requirement as merged; undefined for a copy of one kept before it.
+  const merged = new Map<Requirement, Requirement | undefined>();
+  for (const atSite of bySite.values()) {
+    if (atSite.length < 2) continue;
+    for (const alike of groupBy(atSite, (r) => requirementOrigin("", r).label).values()) {
+      if (alike.length < 2) continue;
+      let items: Item[] = alike.map((requirement) => ({ requirement, ways: requirement.when.map(assumptionText) }));
+      const conditions = new Set<string>();
+      for (const item of items) for (const a of item.requirement.when) conditions.add(conditionText(a));
+      for (const condition of conditions) items = withoutIfBothWays(items, condition);
+      const seen = new Set<string>();
+      items.forEach((item, n) => {
+        const whole = item.ways.join("\0");
+        merged.set(alike[n]!, seen.has(whole) ? undefined : item.requirement);
+        seen.add(whole);
+      });
+    }
   }
-  // Each requirement as merged, and the whole of it (key and conditions) to keep one of several equal ones.
-  const merged = new Map<Requirement, { requirement: Requirement; whole: string }>();
-  for (const [key, group] of groups) {
-    if (group.length < 2) continue;
-    let items = group;
-    const conditions = new Set<string>();
-    for (const item of items) for (const a of item.requirement.when) conditions.add(conditionText(a));
-    for (const condition of conditions) items = withoutIfBothWays(items, condition);
-    items.forEach((item, n) => merged.set(group[n]!.requirement, { requirement: item.requirement, whole: [key, ...item.ways].join("\0") }));
-  }
-  // The merged list keeps the first of each set of equal requirements, in the original order.
-  const seen = new Set<string>();
   return requirements.flatMap((r) => {
+    if (!merged.has(r)) return [r];
     const m = merged.get(r);
-    if (m === undefined) return [r];
-    if (seen.has(m.whole)) return [];
-    seen.add(m.whole);
-    return [m.requirement];
+    return m ? [m] : [];
   });
 }
 
@@ -81,7 +78,19 @@ function conditionText(a: Assumption): string {
   return text;
 }
 
-function keyOf(r: Requirement): string {
+/** Where a requirement arose: the op that needs it, and the calls it was carried through. */
+function siteOf(r: Requirement): string {
   const at = (s: Span): string => `${s.file}:${s.start}-${s.end}`;
-  return [requirementOrigin("", r).label, at(r.span), ...(r.origin ?? []).map((o) => at(o.span))].join("\0");
+  return [at(r.span), ...(r.origin ?? []).map((o) => at(o.span))].join("\0");
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
