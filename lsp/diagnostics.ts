@@ -125,13 +125,19 @@ export class DiagnosticsService {
   }
 
   /**
-   * Every document due is checked: the modules of blocks whose importers'
-   * analyses are all current get their types at the importers' defaults now,
-   * which costs no check, so that the last version that parsed keeps them;
-   * where those types changed, the client is asked for inlay hints again.
+   * The modules of blocks whose importers' analyses are all current get
+   * their types at the importers' defaults now, which costs no check, so
+   * that the last version that parsed keeps them; where those types changed,
+   * the client is asked for inlay hints again. Called when every document
+   * due has been checked, and when an importer closes.
    */
   refreshViews(): void {
-    if (this.workspace.refreshViews() && this.refreshInlayHints) void this.connection.languages.inlayHint.refresh().catch(() => undefined);
+    if (this.workspace.refreshViews()) this.askForInlayHints();
+  }
+
+  /** workspace/inlayHint/refresh, sent only to a client that said it takes it. */
+  askForInlayHints(): void {
+    if (this.refreshInlayHints) void this.connection.languages.inlayHint.refresh().catch(() => undefined);
   }
 
   publish(uri: string): void {

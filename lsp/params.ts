@@ -47,16 +47,17 @@ function range(value: unknown, path: string, method: string): Range {
 
 /**
  * What the protocol library itself reads of a request before any handler
- * runs: every request's `params` (for its `workDoneToken`), and initialize's
- * `params.capabilities`. A request that breaks it is answered with
- * InvalidParams before dispatch; after, the library's TypeError would be the
- * answer, as an InternalError.
+ * runs: a `params` given as null (it reads its `workDoneToken`; params left
+ * out it answers itself, and a method nobody handles gets MethodNotFound),
+ * and initialize's `params.capabilities`. A request that breaks it is
+ * answered with InvalidParams before dispatch; after, the library's
+ * TypeError would be the answer, as an InternalError.
  */
 export function checkBeforeDispatch(method: string, params: unknown): void {
-  // The two messages without parameters.
-  if (method === "shutdown" || method === "exit") return;
-  const p = object(params, "params", method);
-  if (method === "initialize") object(p.capabilities, "params.capabilities", method);
+  // Messages that take no parameters (a client may send null for them), and `$/` ones, which the library answers itself.
+  if (method === "shutdown" || method === "exit" || method.startsWith("$/")) return;
+  if (params === null) invalid(method, "params must be an object");
+  if (method === "initialize") object(object(params, "params", method).capabilities, "params.capabilities", method);
 }
 
 /** The request's or notification's parameters, and its `textDocument`. */

@@ -7,8 +7,8 @@
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError, type Position, type Range, type TextEdit, type WorkspaceEdit } from "vscode-languageserver";
 import type * as A from "../compiler/ast";
-import { sortDoc } from "../compiler/sorts";
 import { wordStart } from "./words";
+import { sortAt } from "./declarations";
 import type { FileFacts, NameKind, Occurrence, SourceFacts } from "../compiler/index";
 import { isOpName } from "../compiler/ops";
 import type { Span } from "../compiler/span";
@@ -45,11 +45,7 @@ function refusalFor(o: Occurrence): string | undefined {
     case "stage":
       return undefined;
     case "argument":
-      if (o.definition) return undefined;
-      // A formal's sort (`β: rat`) is read where an argument's name would be.
-      return sortDoc(o.name) !== undefined
-        ? `\`${o.name}\` is a sort, a word of the language`
-        : `\`${o.name}\` names an argument of a built-in op, which is fixed`;
+      return o.definition ? undefined : `\`${o.name}\` names an argument of a built-in op, which is fixed`;
     case "block":
       return `\`${o.name}\` is a block, which other files may import by name; it is not renamed from here`;
     case "network":
@@ -68,6 +64,10 @@ function refusalFor(o: Occurrence): string | undefined {
 }
 
 function target(workspace: Workspace, uri: string, position: Position): RenameTarget {
+  // A sort (`β: rat`, `param k: int`) is a word of the language, whatever the name table records there.
+  const file = workspace.fileFacts(uri);
+  const sort = file && sortAt(file.module.ast, new TextPositions(file.module.text).offsetAt(position));
+  if (sort) throw refuse(`\`${sort.name}\` is a sort, a word of the language`);
   const found = occurrenceUnder(workspace, uri, position);
   if (!found) throw refuse(notAName(workspace.document(uri)?.text ?? "", new TextPositions(workspace.document(uri)?.text ?? "").offsetAt(position)));
   const { occurrence, facts } = found;
@@ -85,10 +85,7 @@ function target(workspace: Workspace, uri: string, position: Position): RenameTa
 
 /** Why the word under the cursor, which the name table does not hold, is not renamed. */
 function notAName(text: string, offset: number): string {
-  const before = text.slice(
-    wordStart(text, offset, (ch) => /[A-Za-z0-9_]/.test(ch)),
-    offset,
-  );
+  const before = text.slice(wordStart(text, offset, isAsciiNameCharacter), offset);
   const after = /^[A-Za-z0-9_]*/.exec(text.slice(offset))![0];
   const word = before + after;
   // A layer name, written after `as` (possibly dotted: `as s1.fuse`); it may be a keyword.
@@ -201,17 +198,20 @@ function enclosingItem(file: FileFacts, def: Span): A.BlockDecl | undefined {
  * like juxtaposition: `αT` becomes `a·T`, the same product.
  */
 function replacement(text: string, use: Occurrence, renamed: ReadonlySet<number>, newName: string): string {
-  const wordChar = /[A-Za-z0-9_]/;
   // A renamed neighbour after this one is newName itself; one before puts its own `·` after itself.
   const next = renamed.has(use.span.end) ? newName[0]! : (text[use.span.end] ?? "");
-  const dotAfter = wordChar.test(newName[newName.length - 1]!) && wordChar.test(next);
+  const dotAfter = isAsciiNameCharacter(newName[newName.length - 1]!) && isAsciiNameCharacter(next);
   const dotBefore = /^[A-Za-z_]/.test(newName) && (wordEndsAt(text, use.span.start) || (/^[eE]\d/.test(newName) && /\d/.test(text[use.span.start - 1] ?? "")));
   return `${dotBefore ? "·" : ""}${newName}${dotAfter ? "·" : ""}`;
 }
 
 /** Whether an identifier (not a number) ends right before `offset`. */
 function wordEndsAt(text: string, offset: number): boolean {
-  let k = offset;
-  while (k > 0 && /[A-Za-z0-9_]/.test(text[k - 1]!)) k--;
+  const k = wordStart(text, offset, isAsciiNameCharacter);
   return k < offset && /[A-Za-z_]/.test(text[k]!);
+}
+
+/** A character of an ASCII name: what runs into a neighbour when written beside it. */
+function isAsciiNameCharacter(ch: string): boolean {
+  return /^[A-Za-z0-9_]$/.test(ch);
 }

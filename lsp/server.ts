@@ -60,10 +60,23 @@ export interface ServerSettings {
  * would end the server. A request whose parameters the library would fail
  * to read is answered with InvalidParams instead of being dispatched; one
  * before `initialize` with ServerNotInitialized, and one after `shutdown`
- * with InvalidRequest, as the protocol asks.
+ * with InvalidRequest, as the protocol asks; notifications then, but `exit`,
+ * are dropped.
  */
 class DispatchingReader extends StreamMessageReader {
-  private state: "new" | "running" | "shut down" = "new";
+  /** "initializing" from the initialize request until its handler has answered (initializeAnswered). */
+  private state: "new" | "initializing" | "running" | "shut down" = "new";
+
+  /** The initialize handler's outcome: a refused initialize leaves the server waiting for another. */
+  initializeAnswered(ok: boolean): void {
+    // The handler runs after the reader has passed on what came with it: a shutdown read meanwhile stands.
+    if (this.state === "initializing") this.state = ok ? "running" : "new";
+  }
+
+  /** Whether the client asked for shutdown: the input closing then is the end the protocol expects. */
+  get shutDown(): boolean {
+    return this.state === "shut down";
+  }
 
   constructor(
     input: NodeJS.ReadableStream,
@@ -76,6 +89,8 @@ class DispatchingReader extends StreamMessageReader {
   private checkState(method: string): void {
     if (this.state === "new" && method !== "initialize")
       throw new ResponseError(ErrorCodes.ServerNotInitialized, `${method}: the server is not initialized; send initialize first`);
+    // Requests sent on while initialize is answered are taken, as they come after it.
+    if (this.state !== "new" && method === "initialize") throw new ResponseError(ErrorCodes.InvalidRequest, "initialize: the server is initialized already");
     if (this.state === "shut down") throw new ResponseError(ErrorCodes.InvalidRequest, `${method}: the server is shut down; only exit is taken`);
   }
 
@@ -91,8 +106,15 @@ class DispatchingReader extends StreamMessageReader {
           if (!(e instanceof ResponseError)) throw e;
           return this.refuse(id, e);
         }
-        if (request.method === "initialize") this.state = "running";
+        if (request.method === "initialize") this.state = "initializing";
         if (request.method === "shutdown") this.state = "shut down";
+      } else if (
+        typeof request.method === "string" &&
+        request.id === undefined &&
+        request.method !== "exit" &&
+        (this.state === "new" || this.state === "shut down")
+      ) {
+        return;
       }
       try {
         callback(message);
@@ -125,18 +147,15 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   const reader = new DispatchingReader(
     input,
     (why) => log(why),
-    (id, error) => void writer.write({ jsonrpc: "2.0", id, error: error.toJson() } as ResponseMessage),
+    // As every other send here: a client gone meanwhile is no failure of the server's.
+    (id, error) => void writer.write({ jsonrpc: "2.0", id, error: error.toJson() } as ResponseMessage).catch(() => undefined),
   );
-  let shutdown = false;
   reader.onError((error) => {
     if (!(error instanceof SyntaxError)) exit(1, error.message.split("\n")[0]!);
   });
-  reader.onClose(() => exit(shutdown ? 0 : 1));
+  reader.onClose(() => exit(reader.shutDown ? 0 : 1));
   const connection = createConnection(reader, writer);
   log = (why) => connection.console.error(why);
-  connection.onShutdown(() => {
-    shutdown = true;
-  });
   const workspace = new Workspace();
   const diagnostics = new DiagnosticsService(connection, workspace, { delayMs: 50 });
   let showInlayHints = true;
@@ -167,7 +186,14 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   let watchSources = false;
 
   connection.onInitialize((params): InitializeResult => {
-    const p = initializeParams(params, "initialize");
+    let p: ReturnType<typeof initializeParams>;
+    try {
+      p = initializeParams(params, "initialize");
+    } catch (e) {
+      reader.initializeAnswered(false);
+      throw e;
+    }
+    reader.initializeAnswered(true);
     apply(p.settings as ServerSettings | undefined);
     watchSources = p.watchSources;
     diagnostics.refreshInlayHints = p.refreshInlayHints;
@@ -204,8 +230,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   connection.onDidChangeConfiguration(
     notification("workspace/didChangeConfiguration", configurationParams, ({ settings }) => {
       apply((settings as { sfc?: ServerSettings } | undefined)?.sfc);
-      // Only a client that said it takes the request may be sent it.
-      if (diagnostics.refreshInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+      diagnostics.askForInlayHints();
     }),
   );
 

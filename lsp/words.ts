@@ -2,7 +2,9 @@
  * The word that ends at a position, found by scanning back from it: linear
  * in the word. A regex anchored at the end (`[\p{L}\p{N}_]*$`) retries from
  * every offset of a run of word characters, so a long comment line above
- * the cursor made it quadratic and stalled the server.
+ * the cursor made it quadratic and stalled the server. A word here is looser
+ * than the lexer's name (any letter or digit): what is being typed need not
+ * be a name yet, and the completion that follows decides.
  */
 
 const IDENTIFIER_CHARACTER = /[\p{L}\p{N}_]/u;

@@ -26,7 +26,7 @@ export interface Analysis {
   readonly version: number;
   readonly path: string;
   readonly result: CheckResult;
-  /** The module paths the document's check read: itself and its imports. */
+  /** The module paths the document's check read or asked for: itself, its imports, and imports not found. */
   readonly reads: ReadonlySet<string>;
 }
 
@@ -36,7 +36,7 @@ export class Workspace {
   private readonly analyses = new Map<string, Analysis>();
   /** Each open document's file as its last check that parsed saw it: types to show while it does not parse. */
   private readonly lastParsed = new Map<string, FileView>();
-  /** What each open document's last check read; kept when that check goes stale, to know who imports what. */
+  /** What each open document's last check read or asked for; kept when that check goes stale, to know who imports what. */
   private readonly reads = new Map<string, ReadonlySet<string>>();
   /**
    * Each open module of blocks' types at its open importers' defaults
@@ -118,8 +118,11 @@ export class Workspace {
 
   // -------------------------------------------------------------- sources
 
-  /** Unsaved buffers first, then the disk; the standard library likewise. */
-  /** `asked`: every path a check asks for is added, read or not (an import of a file not there yet). */
+  /**
+   * Unsaved buffers first, then the disk; the standard library likewise.
+   * `asked`: every path a check asks for is added, read or not (an import of
+   * a file not there yet).
+   */
   host(asked?: Set<string>): SourceHost {
     this.stdlibOnDisk ??= loadStdlib(this.stdlibRoot);
     const stdlib = new Map(this.stdlibOnDisk);

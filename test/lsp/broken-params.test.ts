@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { ErrorCodes, type LogMessageParams, type ResponseError } from "vscode-languageserver-protocol";
+import { checkBeforeDispatch } from "../../lsp/params";
 import { fileUri, serverSession, TestClient } from "./client";
 
 const session = serverSession("sfc-lsp-params-");
@@ -48,9 +49,12 @@ describe("parameters that break the protocol", () => {
       invalid("textDocument/inlayHint: params.range.end must be an object"),
     );
     expect(await refusal("textDocument/documentSymbol", {})).toEqual(invalid("textDocument/documentSymbol: params.textDocument must be an object"));
-    // Parameters the protocol library reads before any handler: refused before dispatch, not with its TypeError.
+    // Parameters the protocol library reads before any handler: InvalidParams, never its TypeError.
+    // (This client sends null as [null]; checkBeforeDispatch's own test below takes a bare null.)
     for (const method of ["textDocument/hover", "textDocument/completion", "textDocument/rename", "textDocument/inlayHint"])
-      expect(await refusal(method, null)).toEqual(invalid(`${method}: params must be an object`));
+      expect((await refusal(method, null)).code).toBe(ErrorCodes.InvalidParams);
+    // A `$/` request the server does not implement: MethodNotFound, params or none.
+    expect((await refusal("$/unknown", undefined)).code).toBe(ErrorCodes.MethodNotFound);
     // Well-formed requests are answered as before.
     expect(await session.client.hoverAt(uri, TEXT, "x = clip")).toContain("<4, 16², 8>");
   });
@@ -89,6 +93,21 @@ describe("parameters that break the protocol", () => {
   });
 });
 
+describe("checkBeforeDispatch", () => {
+  test("refuses null params and an initialize without capabilities; lets params left out, and `$/` requests, through to the library", () => {
+    expect(() => checkBeforeDispatch("textDocument/hover", null)).toThrow("textDocument/hover: params must be an object");
+    expect(() => checkBeforeDispatch("initialize", {})).toThrow("initialize: params.capabilities must be an object");
+    expect(() => checkBeforeDispatch("initialize", null)).toThrow("initialize: params must be an object");
+    for (const [method, params] of [
+      ["textDocument/hover", undefined],
+      ["shutdown", null],
+      ["$/unknown", null],
+      ["initialize", { capabilities: {} }],
+    ] as const)
+      expect(() => checkBeforeDispatch(method, params)).not.toThrow();
+  });
+});
+
 describe("settings out of range", () => {
   test("a diagnosticsDelay past a minute is ignored: edits are still checked, and no timer overflows", async () => {
     const uri = fileUri(path.join(session.dir, "d.sf"));
@@ -113,13 +132,19 @@ describe("initialize that breaks the protocol", () => {
       const notAnObject = await client.request("initialize", { processId: null, capabilities: 5 }).catch((e: ResponseError<unknown>) => e);
       expect(notAnObject).toMatchObject({ code: ErrorCodes.InvalidParams, message: "initialize: params.capabilities must be an object" });
       // Read by the protocol library before the server's handler: refused before dispatch.
-      for (const [params, message] of [
-        [{ processId: null, rootUri: null }, "initialize: params.capabilities must be an object"],
-        [null, "initialize: params must be an object"],
-      ] as const) {
-        const answer = await client.request("initialize", params).catch((e: ResponseError<unknown>) => e);
-        expect(answer).toMatchObject({ code: ErrorCodes.InvalidParams, message });
-      }
+      const noCapabilities = await client.request("initialize", { processId: null, rootUri: null }).catch((e: ResponseError<unknown>) => e);
+      expect(noCapabilities).toMatchObject({ code: ErrorCodes.InvalidParams, message: "initialize: params.capabilities must be an object" });
+      // Refused initializes leave the server uninitialized; the one that succeeds is the only one.
+      const hover = { textDocument: { uri: "file:///x.sf" }, position: { line: 0, character: 0 } };
+      expect(await client.request("textDocument/hover", hover).catch((e: ResponseError<unknown>) => e)).toMatchObject({
+        code: ErrorCodes.ServerNotInitialized,
+      });
+      await client.request("initialize", { processId: null, capabilities: {} });
+      expect(await client.request("textDocument/hover", hover)).toBeNull();
+      expect(await client.request("initialize", { processId: null, capabilities: {} }).catch((e: ResponseError<unknown>) => e)).toMatchObject({
+        code: ErrorCodes.InvalidRequest,
+        message: "initialize: the server is initialized already",
+      });
     } finally {
       client.kill();
     }
@@ -127,10 +152,21 @@ describe("initialize that breaks the protocol", () => {
 });
 
 describe("requests out of the protocol's order", () => {
-  test("before initialize: ServerNotInitialized; after shutdown: InvalidRequest, a second shutdown too", async () => {
+  test("before initialize: notifications dropped, requests ServerNotInitialized; after shutdown: InvalidRequest, a second shutdown too", async () => {
     const fresh = await TestClient.connect();
     try {
-      const early = await fresh
+      // A notification before initialize is dropped: the document it opens is not checked, and nothing is published.
+      const uri = fileUri(path.join(session.dir, "early.sf"));
+      await fresh.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "sf", version: 1, text: TEXT } });
+      await fresh.request("initialize", { processId: null, capabilities: {} });
+      expect(await fresh.request("textDocument/documentSymbol", { textDocument: { uri } })).toEqual([]);
+      await fresh.request("shutdown", undefined);
+    } finally {
+      fresh.kill();
+    }
+    const uninitialized = await TestClient.connect();
+    try {
+      const early = await uninitialized
         .request("textDocument/hover", { textDocument: { uri: "file:///x.sf" }, position: { line: 0, character: 0 } })
         .catch((e: ResponseError<unknown>) => e);
       expect(early).toMatchObject({
@@ -138,7 +174,7 @@ describe("requests out of the protocol's order", () => {
         message: "textDocument/hover: the server is not initialized; send initialize first",
       });
     } finally {
-      fresh.kill();
+      uninitialized.kill();
     }
     const client = await TestClient.start();
     // A request between shutdown and exit is refused.

@@ -110,8 +110,10 @@ describe("completion after a long run of word characters", () => {
   });
 
   test("a word's start is found by code point: a letter outside the BMP is one", () => {
-    const text = "x = 2𝔸b_1";
-    expect(text.slice(wordStart(text, text.length))).toBe("2𝔸b_1");
+    // Words as they are being typed: a Greek name, and one a letter outside the BMP joins (two code units, one letter).
+    expect(wordStart("x = β", 5)).toBe(4);
+    const text = "x = _a1𝔸";
+    expect(text.slice(wordStart(text, text.length))).toBe("_a1𝔸");
     expect(wordStart("a  ", 3)).toBe(3);
     expect(spaceStart("a  ", 3)).toBe(1);
   });
