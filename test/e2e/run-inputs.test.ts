@@ -12,6 +12,7 @@ import { onnx } from "onnx-proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeNpy } from "../../runtime/npy";
 import { sfc, sfcIn } from "../support/cli";
+import { reluModel } from "../support/relu-model";
 
 const root = path.resolve(__dirname, "../..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfc-run-inputs-"));
@@ -261,27 +262,16 @@ describe("a model whose own description is damaged", () => {
 describe("another producer's model with two inputs", () => {
   /** clip (batch, 3) and boxes (num_boxes, 5), each through Relu: the inputs' first axes are not one batch. */
   function twoInputs(): string {
-    const float = onnx.TensorProto.DataType.FLOAT;
-    const io = (name: string, first: string, size: number): onnx.IValueInfoProto => ({
-      name,
-      type: { tensorType: { elemType: float, shape: { dim: [{ dimParam: first }, { dimValue: size }] } } },
-    });
-    const model = onnx.ModelProto.create({
-      irVersion: 8,
-      opsetImport: [{ domain: "", version: 17 }],
-      producerName: "pytorch",
-      graph: {
-        name: "two",
-        node: [
-          { opType: "Relu", input: ["clip"], output: ["scores"], name: "a" },
-          { opType: "Relu", input: ["boxes"], output: ["kept"], name: "b" },
-        ],
-        input: [io("clip", "batch", 3), io("boxes", "num_boxes", 5)],
-        output: [io("scores", "batch", 3), io("kept", "num_boxes", 5)],
-      },
-    });
+    const model = reluModel(
+      [
+        { name: "clip", dims: ["batch", 3] },
+        { name: "boxes", dims: ["num_boxes", 5] },
+      ],
+      ["scores", "kept"],
+      "pytorch",
+    );
     const file = path.join(work, "two-inputs.onnx");
-    fs.writeFileSync(file, onnx.ModelProto.encode(model).finish());
+    fs.writeFileSync(file, model);
     return file;
   }
 

@@ -181,15 +181,21 @@ describe("a module of blocks and its importers, in any order", () => {
   });
 });
 
+/** The importer (at size 6) and the module of blocks, opened in that order and checked. */
+async function openImporterAndBlocks(client: TestClient, name: string): Promise<ReturnType<typeof files>> {
+  const f = files(name);
+  await client.open(f.wide, usesWiden(6));
+  await client.diagnostics(f.wide);
+  await client.open(f.blocks, BLOCKS);
+  await client.diagnostics(f.blocks);
+  return f;
+}
+
 describe("inlay hints in a module of blocks", () => {
   test("show the importer's types, and the client is asked for them again when the importer changes", async () => {
     const client = await TestClient.start(undefined, { workspace: { inlayHint: { refreshSupport: true } } });
     try {
-      const f = files("hints");
-      await client.open(f.wide, usesWiden(6));
-      await client.diagnostics(f.wide);
-      await client.open(f.blocks, BLOCKS);
-      await client.diagnostics(f.blocks);
+      const f = await openImporterAndBlocks(client, "hints");
       const everything = { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } };
       const hints = async (): Promise<string> =>
         (await client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri: f.blocks }, range: everything }))
@@ -218,11 +224,7 @@ describe("inlay hints in a module of blocks", () => {
   test("a client that did not say it takes refresh requests is sent none, a settings change included", async () => {
     const client = await TestClient.start();
     try {
-      const f = files("no-refresh");
-      await client.open(f.wide, usesWiden(6));
-      await client.diagnostics(f.wide);
-      await client.open(f.blocks, BLOCKS);
-      await client.diagnostics(f.blocks);
+      const f = await openImporterAndBlocks(client, "no-refresh");
       await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { sfc: { inlayHints: false } } });
       await client.change(f.wide, usesWiden(10), 2);
       await client.diagnostics(f.wide, (p) => p.version === 2);

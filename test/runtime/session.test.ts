@@ -1,35 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { onnx } from "onnx-proto";
 import * as ort from "onnxruntime-node";
 import { deterministicClip, openSession, providerFailure, runModel, topK } from "../../runtime/session";
 import { readExpected } from "../support/fixtures";
+import { reluModel } from "../support/relu-model";
 
-/** y = Relu(x) over float32 [N, 3], IR version 8, opset 17. */
-function reluModel(): Uint8Array {
-  const float = onnx.TensorProto.DataType.FLOAT;
-  const io = (name: string): onnx.IValueInfoProto => ({
-    name,
-    type: { tensorType: { elemType: float, shape: { dim: [{ dimParam: "N" }, { dimValue: 3 }] } } },
-  });
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [{ domain: "", version: 17 }],
-    producerName: "sfc-test",
-    graph: {
-      name: "relu",
-      node: [{ opType: "Relu", input: ["x"], output: ["y"], name: "relu0" }],
-      input: [io("x")],
-      output: [io("y")],
-    },
-  });
-  return onnx.ModelProto.encode(model).finish();
-}
+/** y = Relu(x) over float32 [N, 3]. */
+const xToY = (): Uint8Array => reluModel([{ name: "x", dims: ["N", 3] }], ["y"]);
 
 const x = { data: Float32Array.from([-1, 2, -3, 4, -5, 6]), shape: [2, 3] };
 
 describe("openSession / runModel", () => {
   it("runs on cpu without warnings", async () => {
-    const { session, provider, warnings } = await openSession(reluModel(), { ep: "cpu", threads: 1 });
+    const { session, provider, warnings } = await openSession(xToY(), { ep: "cpu", threads: 1 });
     expect(provider).toBe("cpu");
     expect(warnings).toEqual([]);
     const out = await runModel(session, { x });
@@ -39,14 +21,14 @@ describe("openSession / runModel", () => {
   });
 
   it("defaults to cpu", async () => {
-    const { provider, session } = await openSession(reluModel(), {});
+    const { provider, session } = await openSession(xToY(), {});
     expect(provider).toBe("cpu");
     await session.release();
   });
 
   it("falls back to cpu with a warning when CUDA is not installed", async () => {
     const cudaBundled = ort.listSupportedBackends().some((b) => b.name === "cuda" && b.bundled);
-    const { session, provider, warnings } = await openSession(reluModel(), { ep: "cuda" });
+    const { session, provider, warnings } = await openSession(xToY(), { ep: "cuda" });
     if (cudaBundled && provider === "cuda") {
       expect(warnings).toEqual([]);
     } else {
@@ -61,7 +43,7 @@ describe("openSession / runModel", () => {
   });
 
   it("falls back to cpu when WebGPU has no adapter, or runs on it when it has", async () => {
-    const { session, provider, warnings } = await openSession(reluModel(), { ep: "webgpu" });
+    const { session, provider, warnings } = await openSession(xToY(), { ep: "webgpu" });
     if (provider === "cpu") {
       expect(warnings[0]).toMatch(/'webgpu'/);
       // onnxruntime's reason, without the source file and condition of the check that failed.
@@ -82,7 +64,7 @@ describe("openSession / runModel", () => {
   });
 
   it("rejects missing, unknown and mis-sized inputs", async () => {
-    const { session } = await openSession(reluModel(), {});
+    const { session } = await openSession(xToY(), {});
     await expect(runModel(session, {})).rejects.toThrow(/'x' was not given/);
     await expect(runModel(session, { x, z: x })).rejects.toThrow(/'z' is not an input/);
     await expect(runModel(session, { x: { data: new Float32Array(5), shape: [2, 3] } })).rejects.toThrow(/holds 6 values/);
@@ -90,7 +72,7 @@ describe("openSession / runModel", () => {
   });
 
   it("rejects a bad thread count", async () => {
-    await expect(openSession(reluModel(), { threads: 0 })).rejects.toThrow(RangeError);
+    await expect(openSession(xToY(), { threads: 0 })).rejects.toThrow(RangeError);
   });
 });
 
