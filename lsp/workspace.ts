@@ -269,8 +269,7 @@ export class Workspace {
   closedImporters(modulePath: string): SourceFacts[] {
     if (modulePath.startsWith("std/") || !path.isAbsolute(modulePath)) return [];
     const stem = path.basename(modulePath, ".sf");
-    const host = this.host();
-    const out: SourceFacts[] = [];
+    const candidates: string[] = [];
     for (const file of sfFilesUnder(this.roots, MAX_IMPORTER_SCAN)) {
       const modulePathOfFile = file.split(path.sep).join("/");
       if (modulePathOfFile === modulePath || this.byPath.has(modulePathOfFile)) continue;
@@ -280,11 +279,12 @@ export class Workspace {
       } catch {
         continue;
       }
-      if (!/\bimport\b/.test(text) || !text.includes(stem)) continue;
-      const facts = check({ files: [modulePathOfFile], host, facts: true, graphs: false }).facts;
-      if (facts?.files.has(modulePath)) out.push(facts);
+      if (/\bimport\b/.test(text) && text.includes(stem)) candidates.push(modulePathOfFile);
     }
-    return out;
+    if (candidates.length === 0) return [];
+    // One check of them all: the modules they share (the one they import, above all) are read and checked once, not once each.
+    const facts = check({ files: candidates, host: this.host(), facts: true, graphs: false }).facts;
+    return facts?.files.has(modulePath) ? [facts] : [];
   }
 
   /**
