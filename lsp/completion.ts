@@ -75,8 +75,10 @@ function triggered(character: string | undefined, pipe: boolean, inArguments: bo
     case ">":
       return pipe;
     case "(":
-    case ",":
       return inArguments;
+    case ",":
+      // Between a call's arguments, and between the names of an import's list.
+      return inArguments || importList;
     case "{":
       return importList;
     default:

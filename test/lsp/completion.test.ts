@@ -88,6 +88,20 @@ describe("completion", () => {
   });
 });
 
+describe("completion in an import's list", () => {
+  test("comes up on `,` between its names, with what the module exports", async () => {
+    const text = "import std.resnet3d { stem, \n";
+    const listUri = fileUri(path.join(session.dir, "list.sf"));
+    await session.client.open(listUri, text);
+    const result = await session.client.request<CompletionItem[] | null>("textDocument/completion", {
+      textDocument: { uri: listUri },
+      position: at(text, "stem,", 5),
+      context: { triggerKind: 2, triggerCharacter: "," },
+    });
+    expect((result ?? []).map((i) => i.label)).toEqual(expect.arrayContaining(["bottleneck"]));
+  });
+});
+
 describe("completion after a long run of word characters", () => {
   test("answers with a scan of the word at the cursor, not of the run (a regex anchored at the end was quadratic in it)", async () => {
     const long = [
