@@ -181,7 +181,13 @@ export class DiagnosticsService {
       code: d.code,
       source: "sfc",
       message: lines.join("\n"),
-      relatedInformation: this.related(d),
+      // The primary label first ("found `|>`"), as `sfc check --format json` gives it: an editor shows no label of its own.
+      relatedInformation: [
+        ...(d.primary.label === ""
+          ? []
+          : [{ location: { uri: this.workspace.uriOf(d.primary.span.file), range: spanToRange(d.primary.span) }, message: d.primary.label }]),
+        ...this.related(d),
+      ],
     };
   }
 

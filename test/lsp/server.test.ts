@@ -32,6 +32,8 @@ describe("diagnostics", () => {
     expect(d.source).toBe("sfc");
     expect(d.message).toContain("unknown name `y`");
     expect(d.range.start).toEqual(at(broken, "gap(y)", 4));
+    // The primary label, as `sfc check --format json` gives it.
+    expect(d.relatedInformation?.[0]).toEqual({ location: { uri, range: d.range }, message: "not declared here" });
 
     await session.client.change(uri, broken.replace("gap(y)", "gap(x)"), 2);
     const fixed = await session.client.diagnostics(uri, (p) => p.version === 2);
