@@ -50,9 +50,14 @@ export function checkDeclaredInputs(requirements: ShapeRequirements, inputs: Rea
     if (!names.has(name)) throw damaged(`its requirements metadata names an input ${name} the graph does not have`);
 }
 
-/** A graph input as the model declares it: every dimension, the batch first, or undefined when it states no shape. */
+/** A graph input as the model declares it. */
 export interface DeclaredInput {
   readonly name: string;
+  /**
+   * Every dimension, the batch first: numbers, or dim_param names (the
+   * batch's `N`, and others' under --dynamic; "?" where another producer's
+   * model names none); undefined when it states no shape at all.
+   */
   readonly dims: ReadonlyArray<number | string> | undefined;
 }
 

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import type { onnx } from "onnx-proto";
 import { BATCH_DIM_PARAM, dimNameValue, evaluateDimName } from "../compiler/dynamic/dim-names";
 import { checkInputs, REQUIREMENTS_FORMAT, type ShapeRequirements } from "../compiler/dynamic/requirements";
-import { checkDeclaredInputs, modelRequirements } from "./model-requirements";
+import { checkDeclaredInputs, modelRequirements, type DeclaredInput } from "./model-requirements";
 import { readNpy, writeNpy, NpyError } from "../runtime/npy";
 import { labelCountProblem, LabelsError, MAX_LABEL_FILE_BYTES, parseLabels, printableLabel, type Labels } from "../runtime/labels";
 import { deterministicClip, onnxRuntime, OnnxRuntimeMissing, openSession, runModel, topK, type ExecutionProvider } from "../runtime/session";
@@ -19,22 +19,11 @@ import { makeDiagnostic } from "../compiler/diagnostics/diagnostic";
 import { fileStart, type Span } from "../compiler/span";
 import { checkOutputBeforeWork, inputsOf, printDiagnostics, readBytes, UsageError, writeAtomically, type Io } from "./io";
 
-interface InputSpec {
-  readonly name: string;
-  /**
-   * Every dimension, the batch first: numbers, or dim_param names (the
-   * batch's `N`, and others' under --dynamic; UNKNOWN_DIM where another
-   * producer's model names none); undefined when another producer's model
-   * states no shape at all.
-   */
-  readonly dims: ReadonlyArray<number | string> | undefined;
-}
-
 /** A dimension a model declares with neither a size nor a name: any size passes, and none can be guessed. */
 const UNKNOWN_DIM = "?";
 
 /** A concrete shape for an example clip of one: symbolic dimensions at the values the model was compiled at. */
-function exampleShape(spec: InputSpec, requirements: ShapeRequirements | undefined): number[] {
+function exampleShape(spec: DeclaredInput, requirements: ShapeRequirements | undefined): number[] {
   const compiled = (name: string): number | undefined =>
     requirements && Object.hasOwn(requirements.parameters, name) ? requirements.parameters[name]?.compiled : undefined;
   if (spec.dims === undefined) throw new UsageError(`input ${spec.name} states no shape: give the input with --input`);
@@ -74,7 +63,7 @@ function onnxScoreKind(decoded: onnx.ModelProto): ScoreKind {
 }
 
 /** The graph inputs of an ONNX model, read from its proto. */
-function onnxInputs(decoded: onnx.ModelProto, file: string): InputSpec[] {
+function onnxInputs(decoded: onnx.ModelProto, file: string): DeclaredInput[] {
   const initializers = new Set((decoded.graph?.initializer ?? []).map((i) => i.name));
   return (decoded.graph?.input ?? [])
     .filter((i) => !initializers.has(i.name ?? ""))
@@ -122,7 +111,7 @@ function checkClipSize(file: string, limits: Limits): void {
  * declares them, and nothing more (two inputs share a batch only where the
  * model names both first axes alike).
  */
-function shapesOnly(specs: readonly InputSpec[]): ShapeRequirements {
+function shapesOnly(specs: readonly DeclaredInput[]): ShapeRequirements {
   return {
     format: REQUIREMENTS_FORMAT,
     dynamic: [],
@@ -142,7 +131,12 @@ interface Feed {
 }
 
 /** --input X.npy for a one-input model, --input NAME=X.npy for several. */
-function loadInputs(specs: readonly InputSpec[], args: readonly string[], limits: Limits, requirements: ShapeRequirements | undefined): Record<string, Feed> {
+function loadInputs(
+  specs: readonly DeclaredInput[],
+  args: readonly string[],
+  limits: Limits,
+  requirements: ShapeRequirements | undefined,
+): Record<string, Feed> {
   // A Map, not an object: an input named `constructor` is not one Object.prototype already has.
   const feeds = new Map<string, Feed>();
   if (args.length === 0) {
@@ -176,7 +170,7 @@ function splitInputArgument(arg: string): { name: string | undefined; file: stri
 }
 
 /** Which input each --input gives, checked before any file is read: every name the model's, none given twice. */
-function inputArguments(specs: readonly InputSpec[], args: readonly string[]): Array<{ name: string; file: string; spec: InputSpec }> {
+function inputArguments(specs: readonly DeclaredInput[], args: readonly string[]): Array<{ name: string; file: string; spec: DeclaredInput }> {
   const given = new Map<string, string>();
   return args.map((arg) => {
     const { name: named, file } = splitInputArgument(arg);
@@ -296,7 +290,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     throw e;
   }
   let model: Uint8Array;
-  let specs: InputSpec[];
+  let specs: DeclaredInput[];
   let sources: ReadonlyMap<string, string> = new Map();
   let scores: ScoreKind;
   let requirements: ShapeRequirements | undefined;

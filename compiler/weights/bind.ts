@@ -131,25 +131,6 @@ export function bindCheckpoint(
     .sort()
     .map((name) => checkpoint.tensors.get(name)!)
     .filter((t) => !used.has(t.name) && !isIgnored(t));
-  // A weight the checkpoint has under another name shows as one missing and one unexpected: each names the other.
-  // Weights a layout lacks by design are reported together, with its fix: no tensor stands for one of them.
-  const renamed = pairRenamed(
-    missing.filter((m) => explainedBy(m, differences) === undefined),
-    unused,
-  );
-  const unexpected = unused.map((t) => {
-    const weight = renamed.byTensor.get(t);
-    return makeDiagnostic("SF0402", where, {
-      message: `the checkpoint's ${shown(t)} ${formatShape(t.shape)} matches no weight of \`${graph.name}\``,
-      label: "unexpected tensor",
-      help: !weight
-        ? "check the weight-name map (--weight-names) and the network's parameters"
-        : weight.weight.name === weight.external
-          ? `it may be \`${weight.external}\` under another name: rename it in the checkpoint, or map the name with a names map (--weight-names)`
-          : `it may be ${weight.weight.name}, which the \`${names.name}\` map looks for as \`${weight.external}\`: rename one, or add a rule to the map`,
-    });
-  });
-  const missingReports = reportMissing(missing, differences, renamed.byWeight, where);
 
   for (const r of reinit) {
     if (r.hits === 0) {
@@ -179,7 +160,7 @@ export function bindCheckpoint(
         label: "this checkpoint",
         notes: [
           `the network wants e.g. \`${missing[0]!.external}\`; the checkpoint has e.g. \`${[...checkpoint.tensors.values()][0]?.origin ?? [...checkpoint.tensors.keys()][0] ?? "nothing"}\``,
-          `${missing.length} weights missing, ${unexpected.length} checkpoint tensors unused`,
+          `${missing.length} weights missing, ${unused.length} checkpoint tensors unused`,
         ],
         help: importFirst
           ? `${importFirst}, then use --weight-names ${other!.map}`
@@ -190,7 +171,25 @@ export function bindCheckpoint(
     );
     return bound;
   }
-  diagnostics.push(...missingReports, ...problems, ...unexpected);
+  // A weight the checkpoint has under another name shows as one missing and one unexpected: each names the other.
+  // Weights a layout lacks by design are reported together, with its fix: no tensor stands for one of them.
+  const renamed = pairRenamed(
+    missing.filter((m) => explainedBy(m, differences) === undefined),
+    unused,
+  );
+  const unexpected = unused.map((t) => {
+    const weight = renamed.byTensor.get(t);
+    return makeDiagnostic("SF0402", where, {
+      message: `the checkpoint's ${shown(t)} ${formatShape(t.shape)} matches no weight of \`${graph.name}\``,
+      label: "unexpected tensor",
+      help: !weight
+        ? "check the weight-name map (--weight-names) and the network's parameters"
+        : weight.weight.name === weight.external
+          ? `it may be \`${weight.external}\` under another name: rename it in the checkpoint, or map the name with a names map (--weight-names)`
+          : `it may be ${weight.weight.name}, which the \`${names.name}\` map looks for as \`${weight.external}\`: rename one, or add a rule to the map`,
+    });
+  });
+  diagnostics.push(...reportMissing(missing, differences, renamed.byWeight, where), ...problems, ...unexpected);
   headOnlyHint(misShaped, diagnostics, problems);
   return bound;
 }

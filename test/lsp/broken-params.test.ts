@@ -23,6 +23,16 @@ async function refusal(method: string, params: unknown): Promise<{ code: number;
   throw new Error(`${method} was answered`);
 }
 
+/** TEXT opened as `name` and checked, with what the server logs from now on. */
+async function openLogged(name: string): Promise<{ uri: string; logged: string[] }> {
+  const uri = fileUri(path.join(session.dir, name));
+  const logged: string[] = [];
+  session.client.connection.onNotification("window/logMessage", (p: LogMessageParams) => logged.push(p.message));
+  await session.client.open(uri, TEXT);
+  await session.client.diagnostics(uri);
+  return { uri, logged };
+}
+
 describe("parameters that break the protocol", () => {
   test("a request: InvalidParams, naming the field and what it must be", async () => {
     const uri = fileUri(path.join(session.dir, "n.sf"));
@@ -60,11 +70,7 @@ describe("parameters that break the protocol", () => {
   });
 
   test("a notification: ignored, said so in the log; the document is as it was", async () => {
-    const uri = fileUri(path.join(session.dir, "m.sf"));
-    const logged: string[] = [];
-    session.client.connection.onNotification("window/logMessage", (p: LogMessageParams) => logged.push(p.message));
-    await session.client.open(uri, TEXT);
-    await session.client.diagnostics(uri);
+    const { uri, logged } = await openLogged("m.sf");
     await session.client.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version: 2 }, contentChanges: null });
     expect(await session.client.hoverAt(uri, TEXT, "x = clip")).toContain("<4, 16², 8>");
     expect(logged).toContain("textDocument/didChange: params.contentChanges must be an array; the notification is ignored");
@@ -74,11 +80,7 @@ describe("parameters that break the protocol", () => {
   });
 
   test("a $/cancelRequest without an id, and workspace notifications that break the protocol: ignored, said so; the server goes on", async () => {
-    const uri = fileUri(path.join(session.dir, "c.sf"));
-    const logged: string[] = [];
-    session.client.connection.onNotification("window/logMessage", (p: LogMessageParams) => logged.push(p.message));
-    await session.client.open(uri, TEXT);
-    await session.client.diagnostics(uri);
+    const { uri, logged } = await openLogged("c.sf");
     await session.client.connection.sendNotification("$/cancelRequest", {});
     await session.client.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: 5 }] });
     await session.client.connection.sendNotification("workspace/didChangeConfiguration", null);
